@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <strings.h>
+
+#include "util-strings.h"
+
+int safe_atoi64(const char *s, int64_t *ret)
+{
+	char *end;
+	long long v;
+
+	if (!s || !*s || isspace((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno == ERANGE)
+		return -ERANGE;
+	if (*end != '\0')
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+int safe_atoi(const char *s, int *ret)
+{
+	int64_t v;
+	int r = safe_atoi64(s, &v);
+
+	if (r < 0)
+		return r;
+	if (v < INT_MIN || v > INT_MAX)
+		return -ERANGE;
+	*ret = (int)v;
+	return 0;
+}
+
+int safe_atou32_base(const char *s, unsigned base, uint32_t *ret)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!s || !*s || !isalnum((unsigned char)*s))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno == ERANGE || v > UINT32_MAX)
+		return -ERANGE;
+	if (*end != '\0')
+		return -EINVAL;
+	*ret = (uint32_t)v;
+	return 0;
+}
+
+int safe_atous(const char *s, uint64_t *ret_usec)
+{
+	uint64_t whole = 0, frac = 0;
+	unsigned digits = 0;
+	const char *p = s;
+
+	if (!s || !isdigit((unsigned char)*s))
+		return -EINVAL;
+	for (; isdigit((unsigned char)*p); p++) {
+		if (whole > (UINT64_MAX / 10 - 10) / 1000000)
+			return -ERANGE;
+		whole = whole * 10 + (uint64_t)(*p - '0');
+	}
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		for (; isdigit((unsigned char)*p); p++) {
+			if (digits < 6) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				digits++;
+			}
+		}
+	}
+	if (*p != '\0')
+		return -EINVAL;
+	while (digits++ < 6)
+		frac *= 10;
+	*ret_usec = whole * 1000000 + frac;
+	return 0;
+}
+
+int parse_vid_pid(const char *s, uint16_t *ret_vid, uint16_t *ret_pid)
+{
+	char vid[5], *colon;
+	uint32_t v, p;
+	size_t l;
+	int r;
+
+	colon = strchr(s, ':');
+	if (!colon)
+		return -EINVAL;
+	l = (size_t)(colon - s);
+	if (l == 0 || l > 4 || strlen(colon + 1) == 0 || strlen(colon + 1) > 4)
+		return -EINVAL;
+	memcpy(vid, s, l);
+	vid[l] = '\0';
+	for (const char *c = s; c < colon; c++)
+		if (!isxdigit((unsigned char)*c))
+			return -EINVAL;
+	for (const char *c = colon + 1; *c; c++)
+		if (!isxdigit((unsigned char)*c))
+			return -EINVAL;
+	r = safe_atou32_base(vid, 16, &v);
+	if (r < 0)
+		return r;
+	r = safe_atou32_base(colon + 1, 16, &p);
+	if (r < 0)
+		return r;
+	*ret_vid = (uint16_t)v;
+	*ret_pid = (uint16_t)p;
+	return 0;
+}
+
+int parse_boolean(const char *s, bool *ret)
+{
+	static const char *const yes[] = {"1", "yes", "true", "on"};
+	static const char *const no[] = {"0", "no", "false", "off"};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*ret = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*ret = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+char *strstrip(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * String helpers: strict number parsing (no atoi), comparisons.
+ * All parsers return 0 on success and a negative errno otherwise
+ * (-EINVAL for syntax, -ERANGE for overflow); ret_* is set on success only.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+static inline bool streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static inline bool streq_ptr(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return streq(a, b);
+}
+
+static inline const char *startswith(const char *s, const char *prefix)
+{
+	size_t l = strlen(prefix);
+	return strncmp(s, prefix, l) == 0 ? s + l : NULL;
+}
+
+/* Decimal, optional sign, whole string. */
+int safe_atoi(const char *s, int *ret);
+int safe_atoi64(const char *s, int64_t *ret);
+/* Unsigned in the given base (0 = auto: 0x prefix for hex), whole string. */
+int safe_atou32_base(const char *s, unsigned base, uint32_t *ret);
+/* Non-negative decimal with up to six fractional digits, as microseconds ("1.25" -> 1250000). */
+int safe_atous(const char *s, uint64_t *ret_usec);
+/* "vvvv:pppp" in hex. */
+int parse_vid_pid(const char *s, uint16_t *ret_vid, uint16_t *ret_pid);
+/* yes/no, true/false, on/off, 1/0 */
+int parse_boolean(const char *s, bool *ret);
+/* strip leading and trailing whitespace in place */
+char *strstrip(char *s);
