@@ -1,0 +1,1123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The configuration loader.
+ *
+ * libinih splits "key = value" lines and strips comments; the rest is ours.
+ * inih 55 as Debian builds it does not give the handler line numbers
+ * (INI_HANDLER_LINENO is 0), does not report a section that has no keys,
+ * reads an indented line as the continuation of the previous value, and
+ * splits a line longer than its buffer into several "lines".  So inih reads
+ * through line_reader(), which hands it exactly one physical line per call:
+ * it counts lines, rejects over-long ones, strips leading blanks (so nothing
+ * is a continuation) and parses [section] headers itself, giving inih an
+ * empty line in their place.  ini_parse_stream() calls the handler for a
+ * line before it asks for the next one, so p->line is the handler's line, and
+ * a key=value line that reached no handler call when the reader is asked
+ * for the next line is one inih rejected.
+ *
+ * Sections are dispatched through section_types[], keys of [device] through
+ * device_keys[], and a [remap] line is a trigger (left) and an action
+ * (right): new section kinds (layers, macros) and richer triggers and
+ * actions (chords, tap-hold) slot in there.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <ini.h>
+#include <libevdev/libevdev.h>
+
+#ifndef HIDMAPD_DATADIR
+#include "build-config.h"
+#endif
+#include "config.h"
+#include "module.h"
+#include "util-strings.h"
+
+struct parser;
+
+/* A [kind id] section type. */
+struct section_type {
+	const char *name;
+	bool has_id;
+	/* called with the header's line already in p->line; returns 0 or -errno */
+	int (*begin)(struct parser *p, const char *id);
+	void (*key)(struct parser *p, const char *name, const char *value);
+	void (*end)(struct parser *p); /* may be NULL */
+};
+
+struct device_key {
+	const char *name;
+	int (*parse)(struct parser *p, struct hm_config_device *d, const char *value);
+	bool is_match;
+};
+
+#define MAX_SECTION_KEYS 16
+
+struct parser {
+	const char *path;
+	hm_config_diag_fn diag;
+	void *userdata;
+	unsigned nerrors;
+	int oom; /* -ENOMEM once an allocation failed; parsing stops mattering */
+
+	/* input: the whole file */
+	const char *buf;
+	size_t size, pos;
+	unsigned line;       /* the physical line last handed to inih */
+	bool expect_handler; /* that line is "key = value" for inih */
+	bool handled;        /* ...and inih called the handler for it */
+	unsigned first_rejected_line;
+
+	/* output: the sections of this file */
+	struct hm_config *out;
+	unsigned nsections;
+	unsigned global_line; /* line of [hidmapd], 0 if none yet */
+
+	/* the open section: type NULL before the first header; bad_section
+	 * after a broken header, whose keys are then skipped silently */
+	const struct section_type *type;
+	bool bad_section;
+	unsigned section_line;
+	unsigned key_line[MAX_SECTION_KEYS]; /* where each key was first set */
+	bool has_match;
+	bool limit_reported; /* "too many mappings" said once per section */
+};
+
+static void parser_error(struct parser *p, unsigned line, const char *fmt, ...) _printf_(3, 4);
+
+static void parser_error(struct parser *p, unsigned line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	p->nerrors++;
+	if (!p->diag)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	p->diag(p->userdata, p->path, line, msg);
+}
+
+static void diag_simple(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
+                        const char *fmt, ...) _printf_(5, 6);
+
+static void diag_simple(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
+                        const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!diag)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag(userdata, file, line, msg);
+}
+
+static bool valid_id(const char *s)
+{
+	size_t n = 0;
+
+	for (; s[n]; n++) {
+		char ch = s[n];
+
+		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    !(ch >= '0' && ch <= '9') && ch != '-' && ch != '_' && ch != '.')
+			return false;
+	}
+	return n > 0 && n <= HM_CONFIG_MAX_ID;
+}
+
+static void *append(void *array, size_t n, size_t elsize)
+{
+	return reallocarray(array, n + 1, elsize);
+}
+
+/* ---- freeing ------------------------------------------------------------ */
+
+static void device_done(struct hm_config_device *d)
+{
+	free(d->id);
+	free(d->file);
+	free(d->match_name);
+	free(d->match_module);
+	free(d->match_serial);
+	free(d->module);
+	free(d->profile);
+}
+
+static void profile_done(struct hm_config_profile *pr)
+{
+	for (size_t i = 0; i < pr->nmaps; i++)
+		free(pr->maps[i].file);
+	free(pr->maps);
+	free(pr->id);
+	free(pr->file);
+}
+
+void hm_config_free(struct hm_config *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->ndevices; i++)
+		device_done(&c->devices[i]);
+	free(c->devices);
+	for (size_t i = 0; i < c->nprofiles; i++)
+		profile_done(&c->profiles[i]);
+	free(c->profiles);
+	for (size_t i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
+	free(c->files);
+	free(c);
+}
+
+struct hm_config *hm_config_new_empty(void)
+{
+	return zalloc(sizeof(struct hm_config));
+}
+
+/* ---- values --------------------------------------------------------------- */
+
+static char *dup_or_oom(struct parser *p, const char *s)
+{
+	char *d = strdup(s);
+
+	if (!d)
+		p->oom = -ENOMEM;
+	return d;
+}
+
+static int set_string(struct parser *p, char **field, const char *value)
+{
+	char *d = dup_or_oom(p, value);
+
+	if (!d)
+		return -ENOMEM;
+	free(*field);
+	*field = d;
+	return 0;
+}
+
+static int parse_match(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	uint16_t vid, pid;
+
+	if (parse_vid_pid(value, &vid, &pid) < 0) {
+		parser_error(p, p->line, "'%s': expected VID:PID in hex, e.g. 0b33:0020", value);
+		return -EINVAL;
+	}
+	d->match_vidpid = true;
+	d->vendor = vid;
+	d->product = pid;
+	return 0;
+}
+
+static int parse_match_name(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	return set_string(p, &d->match_name, value);
+}
+
+static int parse_match_serial(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	return set_string(p, &d->match_serial, value);
+}
+
+static int parse_match_module(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	const struct hm_module *m = hm_module_find(value);
+
+	if (!m) {
+		parser_error(p, p->line, "unknown module '%s'", value);
+		return -EINVAL;
+	}
+	/* A module without an id_table (generic) is never the one that
+	 * claims a device, so this criterion could never hold. */
+	if (!m->id_table) {
+		parser_error(p, p->line,
+		             "module '%s' claims no devices by itself, so match-module = %s never "
+		             "matches; use module = %s to force it",
+		             value, value, value);
+		return -EINVAL;
+	}
+	return set_string(p, &d->match_module, value);
+}
+
+static int parse_module(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (!hm_module_find(value)) {
+		parser_error(p, p->line, "unknown module '%s'", value);
+		return -EINVAL;
+	}
+	return set_string(p, &d->module, value);
+}
+
+static int parse_bool_key(struct parser *p, const char *value, bool *ret)
+{
+	if (parse_boolean(value, ret) < 0) {
+		parser_error(p, p->line, "'%s': expected yes or no", value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_enabled(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	return parse_bool_key(p, value, &d->enabled);
+}
+
+static int parse_grab(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	return parse_bool_key(p, value, &d->grab);
+}
+
+static int parse_unmapped(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (streq(value, "pass"))
+		d->unmapped = HM_UNMAPPED_PASS;
+	else if (streq(value, "drop"))
+		d->unmapped = HM_UNMAPPED_DROP;
+	else {
+		parser_error(p, p->line, "'%s': expected pass or drop", value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_profile(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (!valid_id(value)) {
+		parser_error(
+		    p, p->line,
+		    "'%s': invalid profile id (letters, digits, '-', '_', '.'; at most %d)", value,
+		    HM_CONFIG_MAX_ID);
+		return -EINVAL;
+	}
+	return set_string(p, &d->profile, value);
+}
+
+static const struct device_key device_keys[] = {
+    {"match", parse_match, true},
+    {"match-name", parse_match_name, true},
+    {"match-module", parse_match_module, true},
+    {"match-serial", parse_match_serial, true},
+    {"module", parse_module, false},
+    {"enabled", parse_enabled, false},
+    {"grab", parse_grab, false},
+    {"unmapped", parse_unmapped, false},
+    {"profile", parse_profile, false},
+};
+_Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too small");
+
+/* ---- [remap] lines -------------------------------------------------------- */
+
+/* Syntax reserved for later features: say so rather than "unknown name". */
+static bool reject_unsupported(struct parser *p, const char *s)
+{
+	const char *paren = strchr(s, '(');
+
+	if (strchr(s, '+')) {
+		parser_error(p, p->line, "'%s': chords are not supported yet", s);
+		return true;
+	}
+	if (paren && paren > s) {
+		parser_error(p, p->line, "'%s': %.*s(...) is not supported yet", s,
+		             (int)(paren - s), s);
+		return true;
+	}
+	return false;
+}
+
+/* One event code by its libevdev name; only EV_KEY for now. */
+static int parse_code(struct parser *p, const char *s, unsigned *ret_type, unsigned *ret_code)
+{
+	int type, code;
+
+	if (reject_unsupported(p, s))
+		return -EINVAL;
+	type = libevdev_event_type_from_code_name(s);
+	code = libevdev_event_code_from_code_name(s);
+	if (type < 0 || code < 0) {
+		parser_error(p, p->line,
+		             "'%s': unknown key name (names as in linux/input-event-codes.h, "
+		             "e.g. KEY_A, BTN_LEFT)",
+		             s);
+		return -EINVAL;
+	}
+	if (type != EV_KEY) {
+		parser_error(p, p->line, "'%s': only KEY_* and BTN_* codes can be mapped yet", s);
+		return -EINVAL;
+	}
+	/* libevdev knows the range markers by name, they are no keys */
+	if (code == KEY_RESERVED || code == KEY_MAX) {
+		parser_error(p, p->line, "'%s' is not a usable key", s);
+		return -EINVAL;
+	}
+	*ret_type = (unsigned)type;
+	*ret_code = (unsigned)code;
+	return 0;
+}
+
+/* The right-hand side: what a trigger does. */
+static int parse_action(struct parser *p, const char *value, struct hm_config_map *m)
+{
+	if (streq(value, "disabled")) {
+		m->disabled = true;
+		return 0;
+	}
+	return parse_code(p, value, &m->to_type, &m->to_code);
+}
+
+static struct hm_config_profile *cur_profile(struct parser *p)
+{
+	return &p->out->profiles[p->out->nprofiles - 1];
+}
+
+static struct hm_config_device *cur_device(struct parser *p)
+{
+	return &p->out->devices[p->out->ndevices - 1];
+}
+
+static void key_remap(struct parser *p, const char *name, const char *value)
+{
+	struct hm_config_profile *pr = cur_profile(p);
+	struct hm_config_map m = {0}, *maps;
+	int r;
+
+	r = parse_code(p, name, &m.from_type, &m.from_code);
+	if (!*value) {
+		parser_error(p, p->line, "'%s' needs a target: a key name or disabled", name);
+		return;
+	}
+	if (parse_action(p, value, &m) < 0 || r < 0)
+		return;
+	for (size_t i = 0; i < pr->nmaps; i++) {
+		if (pr->maps[i].from_type == m.from_type && pr->maps[i].from_code == m.from_code) {
+			parser_error(p, p->line, "'%s' is already mapped on line %u", name,
+			             pr->maps[i].line);
+			return;
+		}
+	}
+	if (pr->nmaps >= HM_CONFIG_MAX_MAPS) {
+		if (!p->limit_reported)
+			parser_error(p, p->line, "too many mappings in [remap %s] (at most %d)",
+			             pr->id, HM_CONFIG_MAX_MAPS);
+		p->limit_reported = true;
+		return;
+	}
+	m.line = p->line;
+	m.file = dup_or_oom(p, p->path);
+	if (!m.file)
+		return;
+	maps = append(pr->maps, pr->nmaps, sizeof(*maps));
+	if (!maps) {
+		free(m.file);
+		p->oom = -ENOMEM;
+		return;
+	}
+	pr->maps = maps;
+	pr->maps[pr->nmaps++] = m;
+}
+
+/* ---- sections --------------------------------------------------------------- */
+
+static int begin_global(struct parser *p, const char *id)
+{
+	if (p->global_line) {
+		parser_error(p, p->line, "duplicate section [hidmapd] (first on line %u)",
+		             p->global_line);
+		return 0;
+	}
+	p->global_line = p->line;
+	return 0;
+}
+
+static void key_global(struct parser *p, const char *name, const char *value)
+{
+	parser_error(p, p->line, "unknown key '%s' in [hidmapd]", name);
+}
+
+static int begin_device(struct parser *p, const char *id)
+{
+	struct hm_config *out = p->out;
+	struct hm_config_device *devices, *d;
+
+	for (size_t i = 0; i < out->ndevices; i++)
+		if (streq(out->devices[i].id, id))
+			parser_error(p, p->line, "duplicate section [device %s] (first on line %u)",
+			             id, out->devices[i].line);
+
+	devices = append(out->devices, out->ndevices, sizeof(*devices));
+	if (!devices)
+		return -ENOMEM;
+	out->devices = devices;
+	d = &devices[out->ndevices];
+	*d = (struct hm_config_device){
+	    .line = p->line,
+	    .enabled = true,
+	    .grab = true,
+	    .unmapped = HM_UNMAPPED_PASS,
+	};
+	out->ndevices++;
+	d->id = strdup(id);
+	d->file = strdup(p->path);
+	if (!d->id || !d->file)
+		return -ENOMEM;
+	return 0;
+}
+
+static void key_device(struct parser *p, const char *name, const char *value)
+{
+	const struct device_key *k = NULL;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(device_keys); i++) {
+		if (streq(device_keys[i].name, name)) {
+			k = &device_keys[i];
+			break;
+		}
+	}
+	if (!k) {
+		parser_error(p, p->line, "unknown key '%s' in [device %s]", name,
+		             cur_device(p)->id);
+		return;
+	}
+	if (k->is_match)
+		p->has_match = true;
+	if (p->key_line[i]) {
+		parser_error(p, p->line, "duplicate key '%s' (first set on line %u)", name,
+		             p->key_line[i]);
+		return;
+	}
+	p->key_line[i] = p->line;
+	if (!*value) {
+		parser_error(p, p->line, "'%s' needs a value", name);
+		return;
+	}
+	(void)k->parse(p, cur_device(p), value);
+}
+
+static void end_device(struct parser *p)
+{
+	if (!p->has_match)
+		parser_error(p, p->section_line,
+		             "[device %s] has no match criteria (match, match-name, "
+		             "match-module or match-serial)",
+		             cur_device(p)->id);
+}
+
+static int begin_remap(struct parser *p, const char *id)
+{
+	struct hm_config *out = p->out;
+	struct hm_config_profile *profiles, *pr;
+
+	for (size_t i = 0; i < out->nprofiles; i++)
+		if (streq(out->profiles[i].id, id))
+			parser_error(p, p->line, "duplicate section [remap %s] (first on line %u)",
+			             id, out->profiles[i].line);
+
+	profiles = append(out->profiles, out->nprofiles, sizeof(*profiles));
+	if (!profiles)
+		return -ENOMEM;
+	out->profiles = profiles;
+	pr = &profiles[out->nprofiles];
+	*pr = (struct hm_config_profile){.line = p->line};
+	out->nprofiles++;
+	pr->id = strdup(id);
+	pr->file = strdup(p->path);
+	if (!pr->id || !pr->file)
+		return -ENOMEM;
+	return 0;
+}
+
+static const struct section_type section_types[] = {
+    {"hidmapd", false, begin_global, key_global, NULL},
+    {"device", true, begin_device, key_device, end_device},
+    {"remap", true, begin_remap, key_remap, NULL},
+};
+
+static void end_section(struct parser *p)
+{
+	if (p->type && !p->bad_section && p->type->end)
+		p->type->end(p);
+	p->type = NULL;
+	p->bad_section = false;
+}
+
+/* "[kind id]" (text has no leading blanks): closes the open section and opens the next. */
+static void section_header(struct parser *p, char *text)
+{
+	const struct section_type *type = NULL;
+	char *close, *rest, *kind, *id;
+	int r;
+
+	end_section(p);
+	p->bad_section = true; /* until the header is known to be good */
+	p->section_line = p->line;
+	p->has_match = false;
+	p->limit_reported = false;
+	memset(p->key_line, 0, sizeof(p->key_line));
+
+	close = strchr(text, ']');
+	if (!close) {
+		parser_error(p, p->line, "section header without closing ']'");
+		return;
+	}
+	rest = close + 1;
+	rest += strspn(rest, " \t\r");
+	if (*rest && *rest != ';' && *rest != '#') {
+		parser_error(p, p->line, "unexpected '%s' after the section header", rest);
+		return;
+	}
+	*close = '\0';
+	kind = strstrip(text + 1);
+	id = kind + strcspn(kind, " \t");
+	if (*id) {
+		*id++ = '\0';
+		id = strstrip(id);
+	}
+
+	for (size_t i = 0; i < ARRAY_SIZE(section_types); i++)
+		if (streq(section_types[i].name, kind))
+			type = &section_types[i];
+	if (!type) {
+		parser_error(p, p->line,
+		             "unknown section [%s] (expected [hidmapd], [device ID] or [remap ID])",
+		             kind);
+		return;
+	}
+	if (type->has_id && !*id) {
+		parser_error(p, p->line, "section [%s] needs an id: [%s ID]", kind, kind);
+		return;
+	}
+	if (!type->has_id && *id) {
+		parser_error(p, p->line, "section [%s] takes no id", kind);
+		return;
+	}
+	if (type->has_id && !valid_id(id)) {
+		parser_error(
+		    p, p->line,
+		    "'%s': invalid section id (letters, digits, '-', '_', '.'; at most %d)", id,
+		    HM_CONFIG_MAX_ID);
+		return;
+	}
+	if (++p->nsections > HM_CONFIG_MAX_SECTIONS) {
+		if (p->nsections == HM_CONFIG_MAX_SECTIONS + 1)
+			parser_error(p, p->line, "too many sections (at most %d per file)",
+			             HM_CONFIG_MAX_SECTIONS);
+		return;
+	}
+	r = type->begin(p, id);
+	if (r < 0) {
+		p->oom = r;
+		return;
+	}
+	p->type = type;
+	p->bad_section = false;
+}
+
+/* inih's handler: every "key = value" line.  Always continues (returns 1):
+ * problems are reported here, with the line, so all of them are found. */
+static int key_handler(void *user, const char *section, const char *name, const char *value)
+{
+	struct parser *p = user;
+
+	p->handled = true;
+	if (p->oom || p->bad_section)
+		return 1;
+	/* inih strips the blanks before a value, so in "key = ; note" the ';'
+	 * no longer follows a blank: it is a comment all the same */
+	if (value[0] == ';')
+		value = "";
+	if (!*name) {
+		parser_error(p, p->line, "missing key before '='");
+		return 1;
+	}
+	if (!p->type) {
+		parser_error(p, p->line, "key '%s' outside of any section", name);
+		return 1;
+	}
+	p->type->key(p, name, value);
+	return 1;
+}
+
+/* The previous line was "key = value" text, but inih did not take it. */
+static void finish_line(struct parser *p)
+{
+	if (p->expect_handler && !p->handled) {
+		parser_error(p, p->line, "expected 'key = value', a [section] or a comment");
+		if (!p->first_rejected_line)
+			p->first_rejected_line = p->line;
+	}
+	p->expect_handler = false;
+}
+
+/* inih's reader: one physical line per call, see the top of the file. */
+static char *line_reader(char *str, int num, void *stream)
+{
+	struct parser *p = stream;
+	const char *start, *nl;
+	size_t len, max;
+	char *text;
+
+	finish_line(p);
+	if (p->pos >= p->size)
+		return NULL;
+
+	start = p->buf + p->pos;
+	nl = memchr(start, '\n', p->size - p->pos);
+	len = nl ? (size_t)(nl - start) : p->size - p->pos;
+	p->pos += len + (nl ? 1 : 0);
+	p->line++;
+	str[0] = '\0';
+
+	if (len && start[len - 1] == '\r')
+		len--;
+	max = HM_CONFIG_MAX_LINE;
+	if (num <= 0 || (size_t)num - 1 < max) /* an inih built with a smaller buffer */
+		max = num > 0 ? (size_t)num - 1 : 0;
+	if (len > max) {
+		parser_error(p, p->line, "line too long (more than %zu characters)", max);
+		return str;
+	}
+	if (memchr(start, '\0', len)) {
+		parser_error(p, p->line, "line contains a NUL byte");
+		return str;
+	}
+	memcpy(str, start, len);
+	str[len] = '\0';
+	text = str + strspn(str, " \t\f\v");
+
+	if (*text == '\0' || *text == '#' || *text == ';') {
+		str[0] = '\0';
+	} else if (*text == '[') {
+		section_header(p, text);
+		str[0] = '\0';
+	} else if (text[strcspn(text, "=:")] != '=') {
+		/* no '=', or inih would split at a ':' (a configparser
+		 * concession): "key: value" is not our syntax */
+		parser_error(p, p->line, "expected 'key = value', a [section] or a comment");
+		str[0] = '\0';
+	} else {
+		memmove(str, text, strlen(text) + 1);
+		p->expect_handler = true;
+		p->handled = false;
+	}
+	return str;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+/* Reads a whole regular file, at most HM_CONFIG_MAX_FILE_SIZE bytes.
+ * -EFBIG: too large; -EBADF: not a regular file; else -errno. */
+static int read_file(const char *path, char **ret_buf, size_t *ret_size)
+{
+	_cleanup_close_ int fd = -1;
+	_cleanup_free_ char *buf = NULL;
+	size_t size = 0;
+	struct stat st;
+
+	/* O_NONBLOCK: opening a FIFO must not hang the daemon */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EBADF;
+	buf = malloc(HM_CONFIG_MAX_FILE_SIZE + 1);
+	if (!buf)
+		return -ENOMEM;
+	/* read up to one byte past the limit: st_size may change under us */
+	while (size <= HM_CONFIG_MAX_FILE_SIZE) {
+		ssize_t n = read(fd, buf + size, HM_CONFIG_MAX_FILE_SIZE + 1 - size);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			break;
+		size += (size_t)n;
+	}
+	if (size > HM_CONFIG_MAX_FILE_SIZE)
+		return -EFBIG;
+	*ret_buf = steal(&buf);
+	*ret_size = size;
+	return 0;
+}
+
+struct load {
+	hm_config_diag_fn diag;
+	void *userdata;
+	unsigned nerrors;
+	int io_error; /* the first -errno that was no config error */
+};
+
+static void load_io_error(struct load *l, const char *path, int r, const char *what)
+{
+	diag_simple(l->diag, l->userdata, path, 0, "%s: %s", what, strerror(-r));
+	if (!l->io_error)
+		l->io_error = r;
+}
+
+/* Parses one file into *ret (its sections, in file order). */
+static int parse_file(struct load *l, const char *path, struct hm_config **ret)
+{
+	_cleanup_(hm_config_freep) struct hm_config *out = NULL;
+	_cleanup_free_ char *buf = NULL;
+	size_t size = 0;
+	struct parser p = {
+	    .path = path,
+	    .diag = l->diag,
+	    .userdata = l->userdata,
+	};
+	int r;
+
+	r = read_file(path, &buf, &size);
+	if (r == -ENOMEM)
+		return r;
+	if (r == -EFBIG) {
+		diag_simple(l->diag, l->userdata, path, 0, "file too large (more than %d bytes)",
+		            HM_CONFIG_MAX_FILE_SIZE);
+		l->nerrors++;
+		return 0;
+	}
+	if (r == -EBADF) {
+		diag_simple(l->diag, l->userdata, path, 0, "not a regular file");
+		l->nerrors++;
+		return 0;
+	}
+	if (r < 0) {
+		load_io_error(l, path, r, "cannot read");
+		return 0;
+	}
+
+	out = hm_config_new_empty();
+	if (!out)
+		return -ENOMEM;
+	p.out = out;
+	p.buf = buf;
+	p.size = size;
+	if (size >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
+		p.pos = 3; /* UTF-8 byte order mark */
+
+	/* The one place inih's result is converted: it returns the first line
+	 * it rejected, which line_reader() has already reported, or -2 when
+	 * it ran out of memory. */
+	r = ini_parse_stream(line_reader, &p, key_handler, &p);
+	end_section(&p);
+	if (p.oom || r == -2)
+		return -ENOMEM;
+	if (r > 0 && (unsigned)r != p.first_rejected_line)
+		parser_error(&p, (unsigned)r, "cannot parse this line");
+	else if (r < 0)
+		parser_error(&p, 0, "cannot parse this file");
+
+	l->nerrors += p.nerrors;
+	*ret = steal(&out);
+	return 0;
+}
+
+/* Moves the sections of f into c; a section of a later file replaces the
+ * one with the same id, and the replacement goes to the end (it wins). */
+static int merge(struct hm_config *c, struct hm_config *f)
+{
+	struct hm_config_device *devices;
+	struct hm_config_profile *profiles;
+
+	devices = reallocarray(c->devices, c->ndevices + f->ndevices + 1, sizeof(*devices));
+	if (!devices)
+		return -ENOMEM;
+	c->devices = devices;
+	profiles = reallocarray(c->profiles, c->nprofiles + f->nprofiles + 1, sizeof(*profiles));
+	if (!profiles)
+		return -ENOMEM;
+	c->profiles = profiles;
+
+	for (size_t i = 0; i < f->ndevices; i++) {
+		for (size_t j = 0; j < c->ndevices; j++) {
+			if (!streq(c->devices[j].id, f->devices[i].id))
+				continue;
+			device_done(&c->devices[j]);
+			memmove(&c->devices[j], &c->devices[j + 1],
+			        (c->ndevices - j - 1) * sizeof(*devices));
+			c->ndevices--;
+			break;
+		}
+		c->devices[c->ndevices++] = f->devices[i];
+	}
+	f->ndevices = 0;
+
+	for (size_t i = 0; i < f->nprofiles; i++) {
+		for (size_t j = 0; j < c->nprofiles; j++) {
+			if (!streq(c->profiles[j].id, f->profiles[i].id))
+				continue;
+			profile_done(&c->profiles[j]);
+			memmove(&c->profiles[j], &c->profiles[j + 1],
+			        (c->nprofiles - j - 1) * sizeof(*profiles));
+			c->nprofiles--;
+			break;
+		}
+		c->profiles[c->nprofiles++] = f->profiles[i];
+	}
+	f->nprofiles = 0;
+	return 0;
+}
+
+static int add_file_name(struct hm_config *c, const char *path)
+{
+	char **files, *d;
+
+	d = strdup(path);
+	if (!d)
+		return -ENOMEM;
+	files = append(c->files, c->nfiles, sizeof(*files));
+	if (!files) {
+		free(d);
+		return -ENOMEM;
+	}
+	c->files = files;
+	c->files[c->nfiles++] = d;
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static bool endswith_slash(const char *s)
+{
+	size_t l = strlen(s);
+
+	return l > 0 && s[l - 1] == '/';
+}
+
+static bool ends_with_ini(const char *name)
+{
+	size_t l = strlen(name);
+
+	return l > 4 && streq(name + l - 4, ".ini");
+}
+
+/* The *.ini files of a directory, sorted by name (bytewise: the order must
+ * not depend on the locale), appended to *list. */
+static int list_dir(struct load *l, const char *dir, char ***list, size_t *n)
+{
+	DIR *d = opendir(dir); /* glibc opens it O_CLOEXEC */
+	size_t first = *n;
+	struct dirent *de;
+	int r = 0;
+
+	if (!d) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			load_io_error(l, dir, -errno, "cannot open directory");
+		return 0;
+	}
+	while ((errno = 0, de = readdir(d))) {
+		char *path, **v;
+		struct stat st;
+
+		if (de->d_name[0] == '.' || !ends_with_ini(de->d_name))
+			continue;
+		if (asprintf(&path, "%s%s%s", dir, endswith_slash(dir) ? "" : "/", de->d_name) <
+		    0) {
+			r = -ENOMEM;
+			break;
+		}
+		/* a dangling link or a subdirectory called x.ini is no config file */
+		if (stat(path, &st) < 0 || !S_ISREG(st.st_mode)) {
+			free(path);
+			continue;
+		}
+		if (*n >= HM_CONFIG_MAX_FILES) {
+			diag_simple(l->diag, l->userdata, dir, 0,
+			            "too many configuration files (at most %d)",
+			            HM_CONFIG_MAX_FILES);
+			l->nerrors++;
+			free(path);
+			break;
+		}
+		v = append(*list, *n, sizeof(**list));
+		if (!v) {
+			free(path);
+			r = -ENOMEM;
+			break;
+		}
+		*list = v;
+		v[(*n)++] = path;
+	}
+	if (!de && errno && r == 0)
+		load_io_error(l, dir, -errno, "cannot read directory");
+	closedir(d);
+	if (*n > first)
+		qsort(*list + first, *n - first, sizeof(**list), cmp_str);
+	return r;
+}
+
+static int collect(struct load *l, const char *path, char ***list, size_t *n)
+{
+	struct stat st;
+	char *d, **v;
+
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT || errno == ENOTDIR)
+			return 0; /* a missing path is skipped */
+		load_io_error(l, path, -errno, "cannot access");
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode))
+		return list_dir(l, path, list, n);
+	if (*n >= HM_CONFIG_MAX_FILES) {
+		diag_simple(l->diag, l->userdata, path, 0,
+		            "too many configuration files (at most %d)", HM_CONFIG_MAX_FILES);
+		l->nerrors++;
+		return 0;
+	}
+	d = strdup(path);
+	if (!d)
+		return -ENOMEM;
+	v = append(*list, *n, sizeof(**list));
+	if (!v) {
+		free(d);
+		return -ENOMEM;
+	}
+	*list = v;
+	v[(*n)++] = d;
+	return 0;
+}
+
+/* Profile references are checked once every file is in: a [remap] may
+ * live in another file than the [device] that names it. */
+static void check_profiles(struct load *l, const struct hm_config *c)
+{
+	for (size_t i = 0; i < c->ndevices; i++) {
+		const struct hm_config_device *d = &c->devices[i];
+
+		if (!d->profile || hm_config_profile_for(c, d))
+			continue;
+		diag_simple(l->diag, l->userdata, d->file, d->line,
+		            "[device %s]: profile = %s, but there is no [remap %s]", d->id,
+		            d->profile, d->profile);
+		l->nerrors++;
+	}
+}
+
+int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag, void *userdata,
+                   struct hm_config **ret)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct load l = {.diag = diag, .userdata = userdata};
+	char **files = NULL;
+	size_t nfiles = 0;
+	int r = 0;
+
+	c = hm_config_new_empty();
+	if (!c)
+		return -ENOMEM;
+
+	for (size_t i = 0; i < npaths && r == 0; i++)
+		r = collect(&l, paths[i], &files, &nfiles);
+
+	for (size_t i = 0; i < nfiles && r == 0; i++) {
+		_cleanup_(hm_config_freep) struct hm_config *f = NULL;
+
+		r = parse_file(&l, files[i], &f);
+		if (r == 0 && f)
+			r = add_file_name(c, files[i]);
+		if (r == 0 && f)
+			r = merge(c, f);
+	}
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i]);
+	free(files);
+	if (r < 0)
+		return r;
+
+	check_profiles(&l, c);
+	if (l.io_error)
+		return l.io_error;
+	if (l.nerrors)
+		return -EINVAL;
+	*ret = steal(&c);
+	return 0;
+}
+
+const char *const *hm_config_default_paths(size_t *ret_n)
+{
+	static const char *paths[3];
+	static char *user_dir; /* replaced on every call: the environment may change */
+	const char *xdg = secure_getenv("XDG_CONFIG_HOME");
+	const char *home = secure_getenv("HOME");
+	char *dir = NULL;
+
+	/* the XDG base directory spec: relative values are invalid, ignore them */
+	if (xdg && xdg[0] == '/') {
+		if (asprintf(&dir, "%s/hidmapd", xdg) < 0)
+			dir = NULL;
+	} else if (home && home[0] == '/') {
+		if (asprintf(&dir, "%s/.config/hidmapd", home) < 0)
+			dir = NULL;
+	}
+	free(user_dir);
+	user_dir = dir;
+
+	paths[0] = HIDMAPD_DATADIR "/config.d";
+	paths[1] = HIDMAPD_SYSCONFDIR;
+	paths[2] = user_dir;
+	*ret_n = user_dir ? 3 : 2;
+	return paths;
+}
+
+/* ---- lookups ---------------------------------------------------------------- */
+
+static bool device_matches(const struct hm_config_device *d, const struct hm_device_info *info,
+                           const char *module_name)
+{
+	if (d->match_vidpid && (d->vendor != info->vendor || d->product != info->product))
+		return false;
+	if (d->match_name && fnmatch(d->match_name, info->name, 0) != 0)
+		return false;
+	if (d->match_module && !streq_ptr(d->match_module, module_name))
+		return false;
+	if (d->match_serial && !streq(d->match_serial, info->serial))
+		return false;
+	/* a section without criteria cannot be loaded; never let it match all */
+	return d->match_vidpid || d->match_name || d->match_module || d->match_serial;
+}
+
+const struct hm_config_device *hm_config_match(const struct hm_config *c,
+                                               const struct hm_device_info *info,
+                                               const char *module_name)
+{
+	if (!c)
+		return NULL;
+	for (size_t i = c->ndevices; i > 0; i--)
+		if (device_matches(&c->devices[i - 1], info, module_name))
+			return &c->devices[i - 1];
+	return NULL;
+}
+
+const struct hm_config_profile *hm_config_profile_for(const struct hm_config *c,
+                                                      const struct hm_config_device *dev)
+{
+	const char *id;
+
+	if (!c || !dev)
+		return NULL;
+	id = dev->profile ? dev->profile : dev->id;
+	for (size_t i = 0; i < c->nprofiles; i++)
+		if (streq(c->profiles[i].id, id))
+			return &c->profiles[i];
+	return NULL;
+}

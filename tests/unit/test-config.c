@@ -1,0 +1,918 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The config loader: values, every error with its "file:line: message",
+ * multi-file order, device matching and the search path.  Expected values
+ * come from doc/hidmapd.ini.5.md, not from the program's output.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <libevdev/libevdev.h>
+
+#ifndef HIDMAPD_DATADIR
+#include "build-config.h"
+#endif
+#include "config.h"
+#include "module.h"
+
+#ifdef HM_TEST_FAKE_REGISTRY
+/* Standalone builds only (meson links devices/registry.c): the two
+ * modules the tests name, as the registry defines them. */
+static const struct hm_device_id fake_shuttle_ids[] = {{HM_BUS_ANY, 0x0b33, 0x0020}, {0}};
+static const struct hm_module fake_shuttlexpress = {.name = "shuttlexpress",
+                                                    .id_table = fake_shuttle_ids};
+static const struct hm_module fake_generic = {.name = "generic"};
+
+const struct hm_module *hm_module_find(const char *name)
+{
+	if (strcmp(name, "shuttlexpress") == 0)
+		return &fake_shuttlexpress;
+	if (strcmp(name, "generic") == 0)
+		return &fake_generic;
+	return NULL;
+}
+#endif
+
+#define MAX_DIAGS 64
+
+struct diags {
+	char *msg[MAX_DIAGS];
+	size_t n;
+};
+
+static void capture(void *userdata, const char *file, unsigned line, const char *message)
+{
+	struct diags *d = userdata;
+
+	assert_true(d->n < MAX_DIAGS);
+	assert_true(asprintf(&d->msg[d->n++], "%s:%u: %s", file, line, message) > 0);
+}
+
+static void diags_clear(struct diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->msg[i]);
+	d->n = 0;
+}
+
+static void diags_print(const struct diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "  diag: %s\n", d->msg[i]);
+}
+
+/* ---- temporary files ---------------------------------------------------- */
+
+static char tmpdir[] = "/tmp/test-config-XXXXXX";
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	chmod(path, 0700);
+	return remove(path);
+}
+
+static int setup(void **state)
+{
+	assert_non_null(mkdtemp(tmpdir));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	nftw(tmpdir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	return 0;
+}
+
+/* Writes tmpdir/name (len bytes, or all of text); returns the path (static). */
+static const char *write_file_len(const char *name, const char *text, size_t len)
+{
+	static char path[PATH_MAX];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "we");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+	return path;
+}
+
+static const char *write_file(const char *name, const char *text)
+{
+	return write_file_len(name, text, strlen(text));
+}
+
+static const char *make_dir(const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	assert_int_equal(mkdir(path, 0700), 0);
+	return path;
+}
+
+static const char *fixture(const char *name)
+{
+	static char path[PATH_MAX];
+	const char *root = getenv("HIDMAPD_SOURCE_ROOT");
+
+	assert_non_null(root);
+	snprintf(path, sizeof(path), "%s/tests/unit/config/%s", root, name);
+	return path;
+}
+
+static int load1(const char *path, struct diags *d, struct hm_config **ret)
+{
+	const char *paths[] = {path};
+
+	return hm_config_load(paths, 1, capture, d, ret);
+}
+
+static const struct hm_config_device *find_device(const struct hm_config *c, const char *id)
+{
+	for (size_t i = 0; i < c->ndevices; i++)
+		if (strcmp(c->devices[i].id, id) == 0)
+			return &c->devices[i];
+	return NULL;
+}
+
+static const struct hm_config_profile *find_profile(const struct hm_config *c, const char *id)
+{
+	for (size_t i = 0; i < c->nprofiles; i++)
+		if (strcmp(c->profiles[i].id, id) == 0)
+			return &c->profiles[i];
+	return NULL;
+}
+
+static void assert_map(const struct hm_config_map *m, unsigned from, bool disabled, unsigned to,
+                       unsigned line)
+{
+	assert_int_equal(m->from_type, EV_KEY);
+	assert_int_equal(m->from_code, from);
+	assert_int_equal(m->disabled, disabled);
+	if (!disabled) {
+		assert_int_equal(m->to_type, EV_KEY);
+		assert_int_equal(m->to_code, to);
+	}
+	assert_int_equal(m->line, line);
+}
+
+/* ---- good files ----------------------------------------------------------- */
+
+static void test_good_every_key(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	const struct hm_config_device *d;
+	const struct hm_config_profile *pr;
+	struct diags diags = {0};
+	const char *path = fixture("good.ini");
+
+	assert_int_equal(load1(path, &diags, &c), 0);
+	assert_int_equal(diags.n, 0);
+	assert_int_equal(c->nfiles, 1);
+	assert_string_equal(c->files[0], path);
+	assert_int_equal(c->ndevices, 2);
+	assert_int_equal(c->nprofiles, 2);
+
+	d = &c->devices[0];
+	assert_string_equal(d->id, "shuttle");
+	assert_string_equal(d->file, path);
+	assert_int_equal(d->line, 6);
+	assert_true(d->match_vidpid);
+	assert_int_equal(d->vendor, 0x0b33);
+	assert_int_equal(d->product, 0x0020);
+	assert_string_equal(d->match_name, "Contour*");
+	assert_string_equal(d->match_module, "shuttlexpress");
+	assert_string_equal(d->match_serial, "ABC123");
+	assert_string_equal(d->module, "generic");
+	assert_false(d->enabled);
+	assert_false(d->grab);
+	assert_int_equal(d->unmapped, HM_UNMAPPED_DROP);
+	assert_string_equal(d->profile, "video");
+
+	/* the defaults */
+	d = &c->devices[1];
+	assert_string_equal(d->id, "pad");
+	assert_int_equal(d->line, 24);
+	assert_false(d->match_vidpid);
+	assert_string_equal(d->match_name, "*Macro Pad*");
+	assert_null(d->match_module);
+	assert_null(d->match_serial);
+	assert_null(d->module);
+	assert_true(d->enabled);
+	assert_true(d->grab);
+	assert_int_equal(d->unmapped, HM_UNMAPPED_PASS);
+	assert_null(d->profile);
+
+	pr = &c->profiles[0];
+	assert_string_equal(pr->id, "video");
+	assert_string_equal(pr->file, path);
+	assert_int_equal(pr->line, 17);
+	assert_int_equal(pr->nmaps, 5);
+	assert_map(&pr->maps[0], BTN_0, false, KEY_SPACE, 18);
+	assert_map(&pr->maps[1], BTN_1, false, KEY_ENTER, 19);
+	assert_map(&pr->maps[2], KEY_A, false, KEY_B, 20);
+	assert_map(&pr->maps[3], BTN_LEFT, false, BTN_RIGHT, 21);
+	assert_map(&pr->maps[4], KEY_CAPSLOCK, true, 0, 22);
+	assert_string_equal(pr->maps[4].file, path);
+
+	assert_ptr_equal(hm_config_profile_for(c, &c->devices[0]), &c->profiles[0]);
+	/* no profile key: the [remap] with the device's own id */
+	assert_ptr_equal(hm_config_profile_for(c, &c->devices[1]), &c->profiles[1]);
+	assert_int_equal(c->profiles[1].nmaps, 1);
+	assert_map(&c->profiles[1].maps[0], KEY_F13, false, KEY_MUTE, 28);
+}
+
+/* Layout the file format allows: BOM, CRLF, indentation, blanks in headers. */
+static void test_good_layout(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *path = write_file("layout.ini", "\xef\xbb\xbf"
+	                                            "# BOM, then CRLF lines\r\n"
+	                                            "[ device   x ]   # comment\r\n"
+	                                            "\tmatch\t=\t0B33:0020\t\r\n"
+	                                            "   \r\n"
+	                                            "[remap x]\r\n"
+	                                            "  KEY_A   =   KEY_B   ; why\r\n"
+	                                            "KEY_B = KEY_A");
+
+	assert_int_equal(load1(path, &diags, &c), 0);
+	diags_print(&diags);
+	assert_int_equal(diags.n, 0);
+	assert_int_equal(c->ndevices, 1);
+	assert_string_equal(c->devices[0].id, "x");
+	assert_int_equal(c->devices[0].line, 2);
+	assert_int_equal(c->devices[0].vendor, 0x0b33);
+	assert_int_equal(c->nprofiles, 1);
+	assert_int_equal(c->profiles[0].nmaps, 2);
+	assert_map(&c->profiles[0].maps[0], KEY_A, false, KEY_B, 6);
+	assert_map(&c->profiles[0].maps[1], KEY_B, false, KEY_A, 7);
+}
+
+static void test_empty_sections(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *path = write_file("empty.ini", "[hidmapd]\n[remap nothing]\n");
+
+	assert_int_equal(load1(path, &diags, &c), 0);
+	assert_int_equal(diags.n, 0);
+	assert_int_equal(c->ndevices, 0);
+	assert_int_equal(c->nprofiles, 1);
+	assert_int_equal(c->profiles[0].nmaps, 0);
+	hm_config_free(c);
+	c = NULL;
+
+	path = write_file("nothing.ini", "");
+	assert_int_equal(load1(path, &diags, &c), 0);
+	assert_int_equal(c->nfiles, 1);
+	assert_int_equal(c->ndevices + c->nprofiles, 0);
+}
+
+/* ---- errors ------------------------------------------------------------------ */
+
+static const struct error_case {
+	const char *text;
+	unsigned line;
+	const char *message;
+} error_cases[] = {
+    /* sections */
+    {"[keyboard k]\n", 1,
+     "unknown section [keyboard] (expected [hidmapd], [device ID] or [remap ID])"},
+    {"[device]\n", 1, "section [device] needs an id: [device ID]"},
+    {"[remap]\n", 1, "section [remap] needs an id: [remap ID]"},
+    {"[hidmapd x]\n", 1, "section [hidmapd] takes no id"},
+    {"[device a b]\nmatch = 1:2\n", 1,
+     "'a b': invalid section id (letters, digits, '-', '_', '.'; at most 64)"},
+    {"[device a/b]\n", 1, "'a/b': invalid section id (letters, digits, '-', '_', '.'; at most 64)"},
+    {"[device "
+     "x2345678901234567890123456789012345678901234567890123456789012345]\nmatch = 1:2\n",
+     1,
+     "'x2345678901234567890123456789012345678901234567890123456789012345': invalid section "
+     "id (letters, digits, '-', '_', '.'; at most 64)"},
+    {"\n[device x\nmatch = 1:2\n", 2, "section header without closing ']'"},
+    {"[device x] match = 1:2\n", 1, "unexpected 'match = 1:2' after the section header"},
+    {"[hidmapd]\n[hidmapd]\n", 2, "duplicate section [hidmapd] (first on line 1)"},
+    {"[device x]\nmatch = 1:2\n[device x]\nmatch = 1:3\n", 3,
+     "duplicate section [device x] (first on line 1)"},
+    {"[remap x]\n\n[remap x]\n", 3, "duplicate section [remap x] (first on line 1)"},
+    {"[device x]\nenabled = yes\n\n[remap x]\n", 1,
+     "[device x] has no match criteria (match, match-name, match-module or match-serial)"},
+    {"[device x]\n", 1,
+     "[device x] has no match criteria (match, match-name, match-module or match-serial)"},
+    /* lines */
+    {"match = 1:2\n[device x]\nmatch = 1:2\n", 1, "key 'match' outside of any section"},
+    {"[device x]\nmatch-name = x\nmatch 0b33:0020\n", 3,
+     "expected 'key = value', a [section] or a comment"},
+    {"[device x]\nmatch = 1:2\nmatch-name: x\n", 3,
+     "expected 'key = value', a [section] or a comment"},
+    {"[device x]\nmatch = 1:2\nmatch-name ; = x\n", 3,
+     "expected 'key = value', a [section] or a comment"},
+    {"[device x]\nmatch = 1:2\n = 1:3\n", 3, "missing key before '='"},
+    {"[hidmapd]\nlog-level = info\n", 2, "unknown key 'log-level' in [hidmapd]"},
+    /* [device] keys */
+    {"[device x]\nmatch = 1:2\nmatch-nmae = x\n", 3, "unknown key 'match-nmae' in [device x]"},
+    {"[device x]\nmatch = 1:2\nMatch = 1:2\n", 3, "unknown key 'Match' in [device x]"},
+    {"[device x]\nmatch = 1:2\nmatch = 1:3\n", 3, "duplicate key 'match' (first set on line 2)"},
+    {"[device x]\nmatch =\n", 2, "'match' needs a value"},
+    {"[device x]\nmatch = 1:2\nmatch-name = ; only a comment\n", 3, "'match-name' needs a value"},
+    {"[device x]\nmatch = 0b33\n", 2, "'0b33': expected VID:PID in hex, e.g. 0b33:0020"},
+    {"[device x]\nmatch = 0b33:00200\n", 2,
+     "'0b33:00200': expected VID:PID in hex, e.g. 0b33:0020"},
+    {"[device x]\nmatch = 0x0b33:0x0020\n", 2,
+     "'0x0b33:0x0020': expected VID:PID in hex, e.g. 0b33:0020"},
+    {"[device x]\nmatch = 1:2\nenabled = maybe\n", 3, "'maybe': expected yes or no"},
+    {"[device x]\nmatch = 1:2\ngrab = 2\n", 3, "'2': expected yes or no"},
+    {"[device x]\nmatch = 1:2\nunmapped = ignore\n", 3, "'ignore': expected pass or drop"},
+    {"[device x]\nmatch = 1:2\nunmapped = Drop\n", 3, "'Drop': expected pass or drop"},
+    {"[device x]\nmatch = 1:2\nmodule = nosuch\n", 3, "unknown module 'nosuch'"},
+    {"[device x]\nmatch-module = nosuch\n", 2, "unknown module 'nosuch'"},
+    {"[device x]\nmatch-module = generic\n", 2,
+     "module 'generic' claims no devices by itself, so match-module = generic never matches; "
+     "use module = generic to force it"},
+    {"[device x]\nmatch = 1:2\nprofile = a b\n", 3,
+     "'a b': invalid profile id (letters, digits, '-', '_', '.'; at most 64)"},
+    {"[device x]\nmatch = 1:2\nprofile = nowhere\n", 1,
+     "[device x]: profile = nowhere, but there is no [remap nowhere]"},
+    /* [remap] lines */
+    {"[remap x]\nKEY_LEFTCTRL+KEY_Z = KEY_UNDO\n", 2,
+     "'KEY_LEFTCTRL+KEY_Z': chords are not supported yet"},
+    {"[remap x]\nKEY_UNDO = KEY_LEFTCTRL+KEY_Z\n", 2,
+     "'KEY_LEFTCTRL+KEY_Z': chords are not supported yet"},
+    {"[remap x]\nKEY_A = macro(KEY_B, KEY_C)\n", 2,
+     "'macro(KEY_B, KEY_C)': macro(...) is not supported yet"},
+    {"[remap x]\nKEY_A = tap-hold(KEY_A, KEY_LEFTCTRL)\n", 2,
+     "'tap-hold(KEY_A, KEY_LEFTCTRL)': tap-hold(...) is not supported yet"},
+    {"[remap x]\nREL_X = KEY_A\n", 2, "'REL_X': only KEY_* and BTN_* codes can be mapped yet"},
+    {"[remap x]\nKEY_A = ABS_X\n", 2, "'ABS_X': only KEY_* and BTN_* codes can be mapped yet"},
+    {"[remap x]\nKEY_A = KEY_NOPE\n", 2,
+     "'KEY_NOPE': unknown key name (names as in linux/input-event-codes.h, e.g. KEY_A, "
+     "BTN_LEFT)"},
+    {"[remap x]\nkey_a = KEY_B\n", 2,
+     "'key_a': unknown key name (names as in linux/input-event-codes.h, e.g. KEY_A, "
+     "BTN_LEFT)"},
+    {"[remap x]\nKEY_A = 30\n", 2,
+     "'30': unknown key name (names as in linux/input-event-codes.h, e.g. KEY_A, BTN_LEFT)"},
+    {"[remap x]\nKEY_A = KEY_B;comment needs a blank before it\n", 2,
+     "'KEY_B;comment needs a blank before it': unknown key name (names as in "
+     "linux/input-event-codes.h, e.g. KEY_A, BTN_LEFT)"},
+    {"[remap x]\nKEY_A = KEY_RESERVED\n", 2, "'KEY_RESERVED' is not a usable key"},
+    {"[remap x]\nKEY_MAX = KEY_A\n", 2, "'KEY_MAX' is not a usable key"},
+    {"[remap x]\nKEY_A =\n", 2, "'KEY_A' needs a target: a key name or disabled"},
+    {"[remap x]\nKEY_A = Disabled\n", 2,
+     "'Disabled': unknown key name (names as in linux/input-event-codes.h, e.g. KEY_A, "
+     "BTN_LEFT)"},
+    {"[remap x]\nKEY_A = KEY_B\nKEY_C = KEY_D\nKEY_A = disabled\n", 4,
+     "'KEY_A' is already mapped on line 2"},
+};
+
+static void test_errors(void **state)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(error_cases); i++) {
+		const struct error_case *t = &error_cases[i];
+		struct hm_config *c = (struct hm_config *)0x1; /* must stay untouched */
+		struct diags diags = {0};
+		char name[32], expected[1024];
+		const char *path;
+
+		snprintf(name, sizeof(name), "error-%zu.ini", i);
+		path = write_file(name, t->text);
+		snprintf(expected, sizeof(expected), "%s:%u: %s", path, t->line, t->message);
+		if (load1(path, &diags, &c) != -EINVAL || diags.n != 1 ||
+		    strcmp(diags.msg[0], expected) != 0) {
+			fprintf(stderr, "case %zu:\n%s\nexpected: %s\n", i, t->text, expected);
+			diags_print(&diags);
+		}
+		assert_int_equal(diags.n, 1);
+		assert_string_equal(diags.msg[0], expected);
+		assert_ptr_equal(c, (struct hm_config *)0x1);
+		diags_clear(&diags);
+	}
+}
+
+/* A file is checked to its end, so `hidmapd check` lists every problem. */
+static void test_all_errors_reported(void **state)
+{
+	static const struct {
+		unsigned line;
+		const char *message;
+	} expected[] = {
+	    {2, "unknown section [keyboard] (expected [hidmapd], [device ID] or [remap ID])"},
+	    {6, "'0b33:zzzz': expected VID:PID in hex, e.g. 0b33:0020"},
+	    {7, "'maybe': expected yes or no"},
+	    {9, "duplicate key 'unmapped' (first set on line 8)"},
+	    {10, "unknown key 'colour' in [device d1]"},
+	    {11, "expected 'key = value', a [section] or a comment"},
+	    {13, "[device d2] has no match criteria (match, match-name, match-module or "
+	         "match-serial)"},
+	    {17, "'KEY_LEFTCTRL+KEY_Z': chords are not supported yet"},
+	    {18, "'macro(KEY_B,KEY_C)': macro(...) is not supported yet"},
+	    {19, "'REL_X': only KEY_* and BTN_* codes can be mapped yet"},
+	    {20, "'KEY_NOPE': unknown key name (names as in linux/input-event-codes.h, e.g. "
+	         "KEY_A, BTN_LEFT)"},
+	    {22, "'KEY_C' is already mapped on line 21"},
+	    {24, "duplicate section [device d1] (first on line 5)"},
+	};
+	struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *path = fixture("bad-many.ini");
+
+	assert_int_equal(load1(path, &diags, &c), -EINVAL);
+	assert_null(c);
+	if (diags.n != ARRAY_SIZE(expected))
+		diags_print(&diags);
+	assert_int_equal(diags.n, ARRAY_SIZE(expected));
+	for (size_t i = 0; i < ARRAY_SIZE(expected); i++) {
+		char want[PATH_MAX + 512];
+
+		snprintf(want, sizeof(want), "%s:%u: %s", path, expected[i].line,
+		         expected[i].message);
+		assert_string_equal(diags.msg[i], want);
+	}
+	diags_clear(&diags);
+}
+
+/* One bad file rejects the whole configuration, good files included. */
+static void test_bad_file_rejects_all(void **state)
+{
+	struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *paths[] = {fixture("good.ini"), fixture("bad-profile.ini")};
+	char want[PATH_MAX + 128];
+
+	assert_int_equal(hm_config_load(paths, 2, capture, &diags, &c), -EINVAL);
+	assert_null(c);
+	assert_int_equal(diags.n, 1);
+	snprintf(want, sizeof(want),
+	         "%s:1: [device shuttle]: profile = nowhere, but there is no "
+	         "[remap nowhere]",
+	         fixture("bad-profile.ini"));
+	assert_string_equal(diags.msg[0], want);
+	diags_clear(&diags);
+}
+
+static void test_limits(void **state)
+{
+	struct hm_config *c = NULL;
+	struct diags diags = {0};
+	char want[PATH_MAX + 128], line[512];
+	const char *path;
+	char *text;
+	size_t len;
+
+	/* a line of exactly the limit is fine, one more is not */
+	memset(line, 0, sizeof(line));
+	strcpy(line, "[device x]\nmatch-name = ");
+	len = strlen("match-name = ");
+	memset(line + strlen(line), 'n', HM_CONFIG_MAX_LINE - len);
+	strcat(line, "\n");
+	path = write_file("line-ok.ini", line);
+	assert_int_equal(load1(path, &diags, &c), 0);
+	assert_int_equal(strlen(c->devices[0].match_name), HM_CONFIG_MAX_LINE - len);
+	hm_config_free(c);
+	c = NULL;
+
+	strcpy(line + strlen(line) - 1, "n\nmatch = 1:2\n");
+	path = write_file("line-long.ini", line);
+	assert_int_equal(load1(path, &diags, &c), -EINVAL);
+	assert_int_equal(diags.n, 1);
+	snprintf(want, sizeof(want), "%s:2: line too long (more than 190 characters)", path);
+	assert_string_equal(diags.msg[0], want);
+	diags_clear(&diags);
+
+	/* NUL byte */
+	{
+		static const char nul[] = "[device x]\nmatch = 1:2\nmatch-name = a\0b\n";
+
+		path = write_file_len("nul.ini", nul, sizeof(nul) - 1);
+	}
+	assert_int_equal(load1(path, &diags, &c), -EINVAL);
+	assert_int_equal(diags.n, 1);
+	snprintf(want, sizeof(want), "%s:3: line contains a NUL byte", path);
+	assert_string_equal(diags.msg[0], want);
+	diags_clear(&diags);
+
+	/* file size: comment lines up to one byte past the limit */
+	len = HM_CONFIG_MAX_FILE_SIZE + 1;
+	text = malloc(len);
+	assert_non_null(text);
+	memset(text, '#', len);
+	for (size_t i = 99; i < len; i += 100)
+		text[i] = '\n';
+	path = write_file_len("big.ini", text, len);
+	assert_int_equal(load1(path, &diags, &c), -EINVAL);
+	assert_int_equal(diags.n, 1);
+	snprintf(want, sizeof(want), "%s:0: file too large (more than 1048576 bytes)", path);
+	assert_string_equal(diags.msg[0], want);
+	diags_clear(&diags);
+	path = write_file_len("big-ok.ini", text, len - 1);
+	assert_int_equal(load1(path, &diags, &c), 0);
+	hm_config_free(c);
+	c = NULL;
+	free(text);
+
+	/* sections: 256 fine, the 257th is reported once */
+	text = malloc(64 * 1024);
+	assert_non_null(text);
+	text[0] = '\0';
+	for (int i = 0; i < 258; i++)
+		sprintf(text + strlen(text), "[remap r%d]\n", i);
+	path = write_file("sections.ini", text);
+	assert_int_equal(load1(path, &diags, &c), -EINVAL);
+	assert_int_equal(diags.n, 1);
+	snprintf(want, sizeof(want), "%s:257: too many sections (at most 256 per file)", path);
+	assert_string_equal(diags.msg[0], want);
+	diags_clear(&diags);
+
+	/* maps: every key code libevdev names, once (there are fewer codes
+	 * than HM_CONFIG_MAX_MAPS, so that limit waits for chords) */
+	strcpy(text, "[remap x]\n");
+	for (int code = 1; code < KEY_MAX; code++) {
+		const char *name = libevdev_event_code_get_name(EV_KEY, (unsigned)code);
+
+		if (name && libevdev_event_code_from_code_name(name) == code)
+			sprintf(text + strlen(text), "%s = KEY_A\n", name);
+	}
+	path = write_file("maps.ini", text);
+	assert_int_equal(load1(path, &diags, &c), 0);
+	assert_true(c->profiles[0].nmaps > 500);
+	assert_true(c->profiles[0].nmaps <= HM_CONFIG_MAX_MAPS);
+	hm_config_free(c);
+	c = NULL;
+	free(text);
+
+	/* not a regular file, given by name */
+	assert_int_equal(load1("/dev/null", &diags, &c), -EINVAL);
+	assert_int_equal(diags.n, 1);
+	assert_string_equal(diags.msg[0], "/dev/null:0: not a regular file");
+	diags_clear(&diags);
+}
+
+static void test_unreadable(void **state)
+{
+	struct hm_config *c = NULL;
+	struct diags diags = {0};
+	char want[PATH_MAX + 64];
+	const char *path;
+
+	if (geteuid() == 0)
+		skip(); /* root reads everything */
+	path = write_file("secret.ini", "[hidmapd]\n");
+	assert_int_equal(chmod(path, 0), 0);
+	assert_int_equal(load1(path, &diags, &c), -EACCES);
+	assert_null(c);
+	assert_int_equal(diags.n, 1);
+	snprintf(want, sizeof(want), "%s:0: cannot read: %s", path, strerror(EACCES));
+	assert_string_equal(diags.msg[0], want);
+	diags_clear(&diags);
+}
+
+/* ---- several files -------------------------------------------------------- */
+
+static void test_directory(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+	char dir[1024], want[PATH_MAX], link[PATH_MAX];
+	const char *paths[] = {"/nonexistent/hidmapd", dir};
+
+	{
+		const char *d = make_dir("d");
+
+		assert_true(strlen(d) < sizeof(dir));
+		strcpy(dir, d);
+	}
+	write_file("d/b.ini", "[remap b]\n");
+	write_file("d/a.ini", "[remap a]\n");
+	write_file("d/B.ini", "[remap B]\n");
+	write_file("d/.hidden.ini", "[garbage\n");
+	write_file("d/notes.txt", "[garbage\n");
+	write_file("d/x.ini~", "[garbage\n");
+	make_dir("d/sub.ini");
+	snprintf(want, sizeof(want), "%s/nonexistent", tmpdir);
+	snprintf(link, sizeof(link), "%s/dangling.ini", dir);
+	assert_int_equal(symlink(want, link), 0);
+
+	assert_int_equal(hm_config_load(paths, 2, capture, &diags, &c), 0);
+	assert_int_equal(diags.n, 0);
+	/* bytewise order, whatever the locale */
+	assert_int_equal(c->nfiles, 3);
+	snprintf(want, sizeof(want), "%s/B.ini", dir);
+	assert_string_equal(c->files[0], want);
+	snprintf(want, sizeof(want), "%s/a.ini", dir);
+	assert_string_equal(c->files[1], want);
+	snprintf(want, sizeof(want), "%s/b.ini", dir);
+	assert_string_equal(c->files[2], want);
+	assert_int_equal(c->nprofiles, 3);
+}
+
+static void test_no_files(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *paths[] = {"/nonexistent/a", "/nonexistent/b.ini"};
+
+	assert_int_equal(hm_config_load(paths, 2, capture, &diags, &c), 0);
+	assert_int_equal(diags.n, 0);
+	assert_int_equal(c->nfiles, 0);
+	assert_int_equal(c->ndevices, 0);
+	assert_null(hm_config_match(c, &(struct hm_device_info){.vendor = 1}, NULL));
+}
+
+static void test_override(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *paths[] = {fixture("override")};
+	struct hm_device_info info = {.vendor = 0x0b33, .product = 0x0020};
+	const struct hm_config_device *d;
+	const struct hm_config_profile *pr;
+	char user[PATH_MAX + 32];
+
+	snprintf(user, sizeof(user), "%s/20-user.ini", paths[0]);
+	assert_int_equal(hm_config_load(paths, 1, capture, &diags, &c), 0);
+	diags_print(&diags);
+	assert_int_equal(diags.n, 0);
+	assert_int_equal(c->nfiles, 2);
+
+	/* replaced whole, not merged: grab and unmapped are the defaults again,
+	 * and the replacement moved behind [device pad] */
+	assert_int_equal(c->ndevices, 3);
+	assert_string_equal(c->devices[0].id, "pad");
+	assert_string_equal(c->devices[1].id, "shuttle");
+	assert_string_equal(c->devices[2].id, "pad2");
+	d = find_device(c, "shuttle");
+	assert_string_equal(d->file, user);
+	assert_int_equal(d->line, 2);
+	assert_true(d->grab);
+	assert_int_equal(d->unmapped, HM_UNMAPPED_PASS);
+	assert_ptr_equal(hm_config_match(c, &info, "shuttlexpress"), d);
+
+	pr = hm_config_profile_for(c, d);
+	assert_ptr_equal(pr, find_profile(c, "shuttle"));
+	assert_string_equal(pr->file, user);
+	assert_int_equal(pr->nmaps, 1);
+	assert_map(&pr->maps[0], BTN_4, false, KEY_ENTER, 6);
+
+	/* a profile from an earlier file */
+	d = find_device(c, "pad2");
+	assert_ptr_equal(hm_config_profile_for(c, d), find_profile(c, "jog"));
+	/* pad and pad2 match the same device: the later one wins */
+	info.vendor = 0x1234;
+	info.product = 0x5678;
+	assert_ptr_equal(hm_config_match(c, &info, NULL), d);
+}
+
+/* The order of the paths is the order of precedence. */
+static void test_file_order(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *a, *b;
+	const char *paths[2];
+	struct hm_device_info info = {.vendor = 1, .product = 2};
+
+	a = strdup(write_file("order-a.ini", "[device x]\nmatch = 1:2\nprofile = p\n"));
+	b = strdup(write_file("order-b.ini", "[remap p]\n[device x]\nmatch = 1:2\ngrab = no\n"));
+	paths[0] = a;
+	paths[1] = b;
+	assert_int_equal(hm_config_load(paths, 2, capture, &diags, &c), 0);
+	assert_false(hm_config_match(c, &info, NULL)->grab);
+	/* b's [device x] replaced a's, so its profile reference is gone too */
+	assert_null(hm_config_match(c, &info, NULL)->profile);
+	hm_config_free(c);
+	c = NULL;
+
+	paths[0] = b;
+	paths[1] = a;
+	assert_int_equal(hm_config_load(paths, 2, capture, &diags, &c), 0);
+	assert_true(hm_config_match(c, &info, NULL)->grab);
+	assert_string_equal(hm_config_profile_for(c, hm_config_match(c, &info, NULL))->file, b);
+	assert_int_equal(diags.n, 0);
+	free((char *)a);
+	free((char *)b);
+}
+
+/* ---- matching ------------------------------------------------------------- */
+
+static void test_match(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *path = write_file("match.ini", "[device byid]\n"
+	                                           "match = 0b33:0020\n"
+	                                           "[device byname]\n"
+	                                           "match-name = Contour*Shuttle?press\n"
+	                                           "[device bymodule]\n"
+	                                           "match-module = shuttlexpress\n"
+	                                           "[device byserial]\n"
+	                                           "match-serial = SN1\n"
+	                                           "[device combo]\n"
+	                                           "match = 046d:c52b\n"
+	                                           "match-name = *Keyboard\n"
+	                                           "[device off]\n"
+	                                           "match = dead:beef\n"
+	                                           "enabled = no\n");
+	static const struct {
+		uint16_t vendor, product;
+		const char *name, *serial, *module;
+		const char *expected; /* section id, NULL: none */
+	} cases[] = {
+	    {0x0b33, 0x0020, "", "", NULL, "byid"},
+	    {0x0b33, 0x0021, "", "", NULL, NULL},
+	    {0x0001, 0x0002, "Contour ShuttleXpress", "", NULL, "byname"},
+	    {0x0001, 0x0002, "Contour Design ShuttleXpress", "", NULL, "byname"},
+	    {0x0001, 0x0002, "contour shuttlexpress", "", NULL, NULL},     /* case matters */
+	    {0x0001, 0x0002, "Contour ShuttleXpress Pro", "", NULL, NULL}, /* whole name */
+	    {0x0001, 0x0002, "", "", "shuttlexpress", "bymodule"},
+	    {0x0001, 0x0002, "", "", "generic", NULL},
+	    {0x0001, 0x0002, "", "SN1", NULL, "byserial"},
+	    {0x0001, 0x0002, "", "SN10", NULL, NULL},
+	    {0x0001, 0x0002, "", "sn1", NULL, NULL},
+	    /* every criterion must hold */
+	    {0x046d, 0xc52b, "Logitech USB Receiver Keyboard", "", NULL, "combo"},
+	    {0x046d, 0xc52b, "Logitech USB Receiver Mouse", "", NULL, NULL},
+	    {0x046d, 0xc52c, "Logitech USB Receiver Keyboard", "", NULL, NULL},
+	    /* several match: the last section wins */
+	    {0x0b33, 0x0020, "Contour ShuttleXpress", "", NULL, "byname"},
+	    {0x0b33, 0x0020, "Contour ShuttleXpress", "", "shuttlexpress", "bymodule"},
+	    {0x0b33, 0x0020, "Contour ShuttleXpress", "SN1", "shuttlexpress", "byserial"},
+	    /* a disabled section still selects (the caller then leaves it alone) */
+	    {0xdead, 0xbeef, "", "", NULL, "off"},
+	};
+
+	assert_int_equal(load1(path, &diags, &c), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct hm_device_info info = {.vendor = cases[i].vendor,
+		                              .product = cases[i].product};
+		const struct hm_config_device *d;
+
+		snprintf(info.name, sizeof(info.name), "%s", cases[i].name);
+		snprintf(info.serial, sizeof(info.serial), "%s", cases[i].serial);
+		d = hm_config_match(c, &info, cases[i].module);
+		if (!cases[i].expected) {
+			assert_null(d);
+			continue;
+		}
+		assert_non_null(d);
+		assert_string_equal(d->id, cases[i].expected);
+	}
+	assert_false(find_device(c, "off")->enabled);
+}
+
+static void test_profile_for(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *path = write_file("profile.ini", "[device a]\nmatch = 1:1\n"
+	                                             "[device b]\nmatch = 1:2\nprofile = a\n"
+	                                             "[device c]\nmatch = 1:3\n"
+	                                             "[remap a]\nKEY_A = KEY_B\n");
+
+	assert_int_equal(load1(path, &diags, &c), 0);
+	assert_ptr_equal(hm_config_profile_for(c, find_device(c, "a")), find_profile(c, "a"));
+	assert_ptr_equal(hm_config_profile_for(c, find_device(c, "b")), find_profile(c, "a"));
+	assert_null(hm_config_profile_for(c, find_device(c, "c")));
+	assert_null(hm_config_profile_for(c, NULL));
+}
+
+/* ---- search path ----------------------------------------------------------- */
+
+static void test_default_paths(void **state)
+{
+	char *old_xdg = getenv("XDG_CONFIG_HOME") ? strdup(getenv("XDG_CONFIG_HOME")) : NULL;
+	char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+	const char *const *p;
+	size_t n = 0;
+
+	setenv("XDG_CONFIG_HOME", "/xdg/config", 1);
+	setenv("HOME", "/home/u", 1);
+	p = hm_config_default_paths(&n);
+	assert_int_equal(n, 3);
+	assert_string_equal(p[0], HIDMAPD_DATADIR "/config.d");
+	assert_string_equal(p[1], HIDMAPD_SYSCONFDIR);
+	assert_string_equal(p[2], "/xdg/config/hidmapd");
+
+	unsetenv("XDG_CONFIG_HOME");
+	p = hm_config_default_paths(&n);
+	assert_int_equal(n, 3);
+	assert_string_equal(p[2], "/home/u/.config/hidmapd");
+
+	/* the spec says relative values are invalid and to be ignored */
+	setenv("XDG_CONFIG_HOME", "relative", 1);
+	p = hm_config_default_paths(&n);
+	assert_int_equal(n, 3);
+	assert_string_equal(p[2], "/home/u/.config/hidmapd");
+
+	setenv("XDG_CONFIG_HOME", "", 1);
+	p = hm_config_default_paths(&n);
+	assert_string_equal(p[2], "/home/u/.config/hidmapd");
+
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("HOME");
+	p = hm_config_default_paths(&n);
+	assert_int_equal(n, 2);
+	assert_string_equal(p[0], HIDMAPD_DATADIR "/config.d");
+	assert_string_equal(p[1], HIDMAPD_SYSCONFDIR);
+
+	if (old_xdg)
+		setenv("XDG_CONFIG_HOME", old_xdg, 1);
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	free(old_xdg);
+	free(old_home);
+}
+
+/* ---- what the project ships ----------------------------------------------- */
+
+static void load_shipped(const char *path)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	struct diags diags = {0};
+
+	if (load1(path, &diags, &c) != 0)
+		diags_print(&diags);
+	assert_int_equal(diags.n, 0);
+	assert_non_null(c);
+	assert_int_equal(c->nfiles, 1);
+}
+
+static void test_shipped_configs(void **state)
+{
+	const char *root = getenv("HIDMAPD_SOURCE_ROOT");
+	char dir[PATH_MAX], path[PATH_MAX * 2];
+	unsigned nexamples = 0;
+	struct dirent *de;
+	DIR *d;
+
+	assert_non_null(root);
+	snprintf(path, sizeof(path), "%s/config/hidmapd.ini", root);
+	load_shipped(path);
+
+	snprintf(dir, sizeof(dir), "%s/config/examples", root);
+	d = opendir(dir);
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		if (l < 5 || strcmp(de->d_name + l - 4, ".ini") != 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		load_shipped(path);
+		nexamples++;
+	}
+	closedir(d);
+	assert_true(nexamples >= 2);
+
+	/* the shipped default with the examples as user files on top */
+	{
+		_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+		struct diags diags = {0};
+		const char *paths[2] = {path, dir};
+
+		snprintf(path, sizeof(path), "%s/config/hidmapd.ini", root);
+		assert_int_equal(hm_config_load(paths, 2, capture, &diags, &c), 0);
+		assert_int_equal(c->nfiles, 1 + nexamples);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_good_every_key),
+	    cmocka_unit_test(test_good_layout),
+	    cmocka_unit_test(test_empty_sections),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_all_errors_reported),
+	    cmocka_unit_test(test_bad_file_rejects_all),
+	    cmocka_unit_test(test_limits),
+	    cmocka_unit_test(test_unreadable),
+	    cmocka_unit_test(test_directory),
+	    cmocka_unit_test(test_no_files),
+	    cmocka_unit_test(test_override),
+	    cmocka_unit_test(test_file_order),
+	    cmocka_unit_test(test_match),
+	    cmocka_unit_test(test_profile_for),
+	    cmocka_unit_test(test_default_paths),
+	    cmocka_unit_test(test_shipped_configs),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
