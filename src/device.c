@@ -1,0 +1,440 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "device.h"
+#include "util-log.h"
+#include "util-strings.h"
+#include "vdev.h"
+
+struct hm_device_core {
+	struct hm_device pub;
+	bool probing;
+	unsigned noutputs;
+	struct libevdev *base_caps[HM_MAX_OUTPUTS]; /* as the module declared them */
+	struct hm_vdev *outputs[HM_MAX_OUTPUTS];    /* as created: base + mapping */
+	struct hm_remap *remap;
+	struct hm_sink *sink;
+	struct hm_transport transport;
+	struct hm_device_stats stats;
+	uint8_t *rdesc;
+};
+
+static struct hm_device_core *core_of(struct hm_device *dev)
+{
+	return dev->core;
+}
+
+/* A fresh copy of a capability set (libevdev has no clone). */
+static struct libevdev *caps_clone(const struct libevdev *src_const)
+{
+	struct libevdev *src = (struct libevdev *)src_const;
+	struct libevdev *d = libevdev_new();
+
+	if (!d)
+		return NULL;
+	libevdev_set_name(d, libevdev_get_name(src));
+	if (libevdev_get_phys(src))
+		libevdev_set_phys(d, libevdev_get_phys(src));
+	if (libevdev_get_uniq(src))
+		libevdev_set_uniq(d, libevdev_get_uniq(src));
+	libevdev_set_id_bustype(d, libevdev_get_id_bustype(src));
+	libevdev_set_id_vendor(d, libevdev_get_id_vendor(src));
+	libevdev_set_id_product(d, libevdev_get_id_product(src));
+	libevdev_set_id_version(d, libevdev_get_id_version(src));
+	for (unsigned p = 0; p <= INPUT_PROP_MAX; p++)
+		if (libevdev_has_property(src, p))
+			libevdev_enable_property(d, p);
+	for (unsigned t = 0; t <= EV_MAX; t++) {
+		int max;
+
+		if (!libevdev_has_event_type(src, t))
+			continue;
+		libevdev_enable_event_type(d, t);
+		max = libevdev_event_type_get_max(t);
+		for (int c = 0; c <= max; c++) {
+			const void *data = NULL;
+			int rep;
+
+			if (!libevdev_has_event_code(src, t, (unsigned)c))
+				continue;
+			if (t == EV_ABS)
+				data = libevdev_get_abs_info(src, (unsigned)c);
+			else if (t == EV_REP) {
+				libevdev_get_repeat(src, c == REP_DELAY ? &rep : NULL,
+				                    c == REP_PERIOD ? &rep : NULL);
+				data = &rep;
+			}
+			libevdev_enable_event_code(d, t, (unsigned)c, data);
+		}
+	}
+	return d;
+}
+
+static bool caps_equal(const struct libevdev *a_const, const struct libevdev *b_const)
+{
+	struct libevdev *a = (struct libevdev *)a_const, *b = (struct libevdev *)b_const;
+
+	if (!streq_ptr(libevdev_get_name(a), libevdev_get_name(b)))
+		return false;
+	for (unsigned p = 0; p <= INPUT_PROP_MAX; p++)
+		if (libevdev_has_property(a, p) != libevdev_has_property(b, p))
+			return false;
+	for (unsigned t = 0; t <= EV_MAX; t++) {
+		int max = libevdev_event_type_get_max(t);
+
+		if (libevdev_has_event_type(a, t) != libevdev_has_event_type(b, t))
+			return false;
+		for (int c = 0; c <= max; c++) {
+			if (libevdev_has_event_code(a, t, (unsigned)c) !=
+			    libevdev_has_event_code(b, t, (unsigned)c))
+				return false;
+			if (t == EV_ABS && libevdev_has_event_code(a, t, (unsigned)c)) {
+				const struct input_absinfo *x =
+				    libevdev_get_abs_info(a, (unsigned)c);
+				const struct input_absinfo *y =
+				    libevdev_get_abs_info(b, (unsigned)c);
+
+				if (x->minimum != y->minimum || x->maximum != y->maximum ||
+				    x->fuzz != y->fuzz || x->flat != y->flat ||
+				    x->resolution != y->resolution)
+					return false;
+			}
+		}
+	}
+	return true;
+}
+
+int hm_device_add_output(struct hm_device *dev, const char *name, struct libevdev **ret_caps)
+{
+	struct hm_device_core *c = core_of(dev);
+	struct libevdev *caps;
+	const char *node;
+	char phys[96];
+
+	if (!c->probing)
+		return -EPERM;
+	if (c->noutputs >= HM_MAX_OUTPUTS)
+		return -E2BIG;
+
+	caps = libevdev_new();
+	if (!caps)
+		return -ENOMEM;
+	libevdev_set_name(caps, name);
+	node = strrchr(dev->info.path, '/');
+	node = node ? node + 1 : dev->info.path;
+	snprintf(phys, sizeof(phys), "hidmapd/%s/input%u", node, c->noutputs);
+	libevdev_set_phys(caps, phys);
+	if (dev->info.serial[0])
+		libevdev_set_uniq(caps, dev->info.serial);
+	libevdev_set_id_bustype(caps, dev->info.bus);
+	libevdev_set_id_vendor(caps, dev->info.vendor);
+	libevdev_set_id_product(caps, dev->info.product);
+	libevdev_set_id_version(caps, dev->info.version);
+
+	c->base_caps[c->noutputs] = caps;
+	*ret_caps = caps;
+	return (int)c->noutputs++;
+}
+
+static void emit_to_output(void *userdata, unsigned output, unsigned type, unsigned code, int value)
+{
+	struct hm_device_core *c = userdata;
+
+	if (output < c->noutputs && c->outputs[output])
+		hm_vdev_event(c->outputs[output], type, code, value);
+}
+
+void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned code, int value)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	if (_likely_(c->remap))
+		hm_remap_event(c->remap, output, type, code, value, emit_to_output, c);
+	else
+		emit_to_output(c, output, type, code, value);
+}
+
+int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	if (!c->transport.write)
+		return -ENOTSUP;
+	return c->transport.write(c->transport.userdata, data, size);
+}
+
+int hm_device_send_feature(struct hm_device *dev, const uint8_t *data, size_t size)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	if (!c->transport.send_feature)
+		return -ENOTSUP;
+	return c->transport.send_feature(c->transport.userdata, data, size);
+}
+
+int hm_device_get_feature(struct hm_device *dev, uint8_t *data, size_t size)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	if (!c->transport.get_feature)
+		return -ENOTSUP;
+	return c->transport.get_feature(c->transport.userdata, data, size);
+}
+
+/* Undoes a probe: the module's remove, then every declared output. */
+static void unprobe(struct hm_device_core *c)
+{
+	struct hm_device *dev = &c->pub;
+
+	if (dev->module && dev->module->remove)
+		dev->module->remove(dev);
+	if (dev->module && dev->module->priv_size)
+		free(dev->priv);
+	dev->priv = NULL;
+	for (unsigned i = 0; i < c->noutputs; i++) {
+		hm_vdev_free(c->outputs[i]);
+		c->outputs[i] = NULL;
+		libevdev_free(c->base_caps[i]);
+		c->base_caps[i] = NULL;
+	}
+	c->noutputs = 0;
+	dev->module = NULL;
+}
+
+static int try_probe(struct hm_device_core *c, const struct hm_module *m)
+{
+	struct hm_device *dev = &c->pub;
+	int r = 0;
+
+	dev->module = m;
+	if (m->priv_size) {
+		dev->priv = zalloc(m->priv_size);
+		if (!dev->priv) {
+			dev->module = NULL;
+			return -ENOMEM;
+		}
+	}
+	c->probing = true;
+	if (m->probe)
+		r = m->probe(dev);
+	c->probing = false;
+	if (r < 0) {
+		/* remove() is for what a successful probe set up; a failed probe
+		 * cleans up after itself. */
+		dev->module = NULL;
+		if (m->priv_size)
+			free(dev->priv);
+		dev->priv = NULL;
+		for (unsigned i = 0; i < c->noutputs; i++) {
+			libevdev_free(c->base_caps[i]);
+			c->base_caps[i] = NULL;
+		}
+		c->noutputs = 0;
+	}
+	return r;
+}
+
+static int select_module(struct hm_device_core *c, const struct hm_module *forced)
+{
+	int r;
+
+	if (forced)
+		return try_probe(c, forced);
+
+	for (size_t i = 0; hm_modules[i]; i++) {
+		const struct hm_module *m = hm_modules[i];
+
+		if (!hm_module_claims(m, &c->pub.info))
+			continue;
+		r = try_probe(c, m);
+		if (r != -ENODEV)
+			return r;
+	}
+	return try_probe(c, &hm_module_generic);
+}
+
+/* Creates the virtual devices for the current mapping. */
+static int create_outputs(struct hm_device_core *c)
+{
+	for (unsigned i = 0; i < c->noutputs; i++) {
+		struct libevdev *caps = caps_clone(c->base_caps[i]);
+		int r;
+
+		if (!caps)
+			return -ENOMEM;
+		if (c->remap)
+			hm_remap_adjust_caps(c->remap, caps);
+		c->outputs[i] = hm_vdev_new(caps);
+		if (!c->outputs[i]) {
+			libevdev_free(caps);
+			return -ENOMEM;
+		}
+		r = hm_vdev_create(c->outputs[i], c->sink);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_t rdesc_size,
+                  const struct hm_device_setup *setup, struct hm_device **ret)
+{
+	_cleanup_(hm_device_freep) struct hm_device *dev = NULL;
+	struct hm_device_core *c;
+	int r;
+
+	c = zalloc(sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	dev = &c->pub;
+	dev->core = c;
+	dev->info = *info;
+	if (rdesc_size) {
+		c->rdesc = malloc(rdesc_size);
+		if (!c->rdesc)
+			return -ENOMEM;
+		memcpy(c->rdesc, rdesc, rdesc_size);
+		dev->rdesc = c->rdesc;
+		dev->rdesc_size = rdesc_size;
+	}
+	c->sink = setup->sink;
+	if (setup->transport)
+		c->transport = *setup->transport;
+
+	r = hm_remap_new(setup->profile, setup->unmapped, &c->remap);
+	if (r < 0)
+		return r;
+
+	r = select_module(c, setup->module);
+	if (r < 0)
+		return r;
+
+	r = create_outputs(c);
+	if (r < 0)
+		return r;
+
+	*ret = steal(&dev);
+	return 0;
+}
+
+void hm_device_free(struct hm_device *dev)
+{
+	struct hm_device_core *c;
+
+	if (!dev)
+		return;
+	c = core_of(dev);
+	/* hm_vdev_free() releases held keys before destroying each output */
+	unprobe(c);
+	hm_remap_free(c->remap);
+	free(c->rdesc);
+	free(c);
+}
+
+static void flush_all(struct hm_device_core *c)
+{
+	for (unsigned i = 0; i < c->noutputs; i++)
+		hm_vdev_flush(c->outputs[i]);
+}
+
+int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t size,
+                             uint64_t time_us)
+{
+	struct hm_device_core *c = core_of(dev);
+	int r = 0;
+
+	c->stats.reports++;
+	if (dev->module->decode)
+		r = dev->module->decode(dev, data, size, time_us);
+	if (r < 0)
+		c->stats.decode_errors++;
+	else if (r == 0)
+		c->stats.ignored++;
+	flush_all(c);
+	return r;
+}
+
+void hm_device_release_all(struct hm_device *dev)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	for (unsigned i = 0; i < c->noutputs; i++)
+		hm_vdev_release_all(c->outputs[i]);
+}
+
+int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
+                          enum hm_unmapped_policy unmapped)
+{
+	struct hm_device_core *c = core_of(dev);
+	struct hm_remap *remap = NULL;
+	int r;
+
+	r = hm_remap_new(profile, unmapped, &remap);
+	if (r < 0)
+		return r;
+
+	/* Everything held under the old mapping is released before the new one applies. */
+	hm_device_release_all(dev);
+	hm_remap_free(c->remap);
+	c->remap = remap;
+
+	/* Keep the virtual devices whose capabilities do not change, so that
+	 * applications keep their handles; recreate the others. */
+	for (unsigned i = 0; i < c->noutputs; i++) {
+		struct libevdev *caps = caps_clone(c->base_caps[i]);
+		struct hm_vdev *v;
+
+		if (!caps)
+			return -ENOMEM;
+		hm_remap_adjust_caps(c->remap, caps);
+		if (caps_equal(caps, c->outputs[i]->caps)) {
+			libevdev_free(caps);
+			continue;
+		}
+		v = hm_vdev_new(caps);
+		if (!v) {
+			libevdev_free(caps);
+			return -ENOMEM;
+		}
+		hm_vdev_free(c->outputs[i]);
+		c->outputs[i] = v;
+		r = hm_vdev_create(v, c->sink);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
+                              int value)
+{
+	if (!dev->module->output)
+		return 0;
+	return dev->module->output(dev, output, type, code, value);
+}
+
+unsigned hm_device_noutputs(const struct hm_device *dev)
+{
+	return dev->core->noutputs;
+}
+
+void *hm_device_output_handle(const struct hm_device *dev, unsigned n)
+{
+	if (n >= dev->core->noutputs || !dev->core->outputs[n])
+		return NULL;
+	return dev->core->outputs[n]->handle;
+}
+
+const struct libevdev *hm_device_output_caps(const struct hm_device *dev, unsigned n)
+{
+	if (n >= dev->core->noutputs || !dev->core->outputs[n])
+		return NULL;
+	return dev->core->outputs[n]->caps;
+}
+
+const struct hm_device_stats *hm_device_get_stats(const struct hm_device *dev)
+{
+	return &dev->core->stats;
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The core side of a driven device: module selection and probe, the
+ * virtual outputs, the remapper in between, and the transport used for
+ * output and feature reports.  The same code runs for a real hidraw device
+ * (daemon.c) and for a recording (`hidmapd replay`, tests).
+ */
+#pragma once
+
+#include <stdint.h>
+
+#include "module.h"
+#include "remap.h"
+#include "sink.h"
+
+/* How output/feature reports reach the device.  Any hook may be NULL (-ENOTSUP). */
+struct hm_transport {
+	int (*write)(void *userdata, const uint8_t *data, size_t size);
+	int (*send_feature)(void *userdata, const uint8_t *data, size_t size);
+	int (*get_feature)(void *userdata, uint8_t *data, size_t size);
+	void *userdata;
+};
+
+struct hm_device_setup {
+	const struct hm_module *module;          /* NULL: the registry decides, else generic */
+	const struct hm_config_profile *profile; /* remap profile, may be NULL */
+	enum hm_unmapped_policy unmapped;
+	struct hm_sink *sink;                 /* where frames go */
+	const struct hm_transport *transport; /* may be NULL */
+};
+
+struct hm_device_stats {
+	uint64_t reports;
+	uint64_t decode_errors;
+	uint64_t ignored;
+};
+
+/*
+ * Creates the device: picks the module, probes it, adjusts the outputs'
+ * capabilities for the mapping and creates them on the sink.
+ * Returns 0 and *ret, -ENODEV when no module takes the device, or -errno.
+ */
+int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_t rdesc_size,
+                  const struct hm_device_setup *setup, struct hm_device **ret);
+
+/* Releases every held key/button on every output (with a SYN_REPORT each), calls
+ * the module's remove, destroys the outputs.  NULL-safe. */
+void hm_device_free(struct hm_device *dev);
+DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_device *, hm_device_free);
+
+/* Decodes one input report and ends the frame on every output. Returns the
+ * module's decode result. */
+int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t size,
+                             uint64_t time_us);
+
+/* Releases every held key/button on every output, then SYN_REPORT. */
+void hm_device_release_all(struct hm_device *dev);
+
+/* Switches to a new mapping atomically: releases everything held, then applies. */
+int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
+                          enum hm_unmapped_policy unmapped);
+
+/* An event that came back from output n's virtual device (EV_LED, EV_FF...). */
+int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
+                              int value);
+
+unsigned hm_device_noutputs(const struct hm_device *dev);
+/* The sink's handle of output n (to poll its feedback fd). */
+void *hm_device_output_handle(const struct hm_device *dev, unsigned n);
+const struct libevdev *hm_device_output_caps(const struct hm_device *dev, unsigned n);
+const struct hm_device_stats *hm_device_get_stats(const struct hm_device *dev);

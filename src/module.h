@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The device-module interface.
+ *
+ * A module turns the raw input reports of one HID device into evdev events.
+ * It is a struct of optional hooks, like the kernel's struct hid_driver:
+ *
+ *   probe(dev)    called once when the device is taken. Declares the virtual
+ *                 output devices with hm_device_add_output() and may talk to
+ *                 the device (hm_device_write(), feature reports) for
+ *                 handshakes or mode switches.
+ *                 Returns 0 to take the device, -ENODEV to decline (the next
+ *                 module in the registry is tried), another negative errno on
+ *                 failure.  NULL: the device is taken with no outputs.
+ *   decode(dev, data, size, time_us)
+ *                 called for every input report, data[0] being the report ID
+ *                 when the device numbers its reports.  Emits events with
+ *                 hm_emit(); the core ends the frame (SYN_REPORT on every
+ *                 output that changed) after decode returns.
+ *                 Returns >0 when the report was decoded, 0 when the module
+ *                 ignores this report (not an error), a negative errno when
+ *                 the report is malformed (counted as a decode error; events
+ *                 already emitted for it are still delivered).
+ *                 NULL: reports are ignored.
+ *   output(dev, output, type, code, value)
+ *                 an event coming back from a virtual output device: EV_LED
+ *                 (keyboard LEDs) or EV_FF (force feedback). Typically sends
+ *                 an output report. Returns 0 or a negative errno.
+ *   remove(dev)   the device is going away; free what probe allocated in
+ *                 priv (the core frees priv itself when priv_size was set).
+ *
+ * Matching is by table: id_table lists bus/vendor/product triples, ended by
+ * an all-zero entry; the first module in the registry whose table matches
+ * (and whose probe does not decline) drives the device.  A module with no
+ * id_table only drives devices the user selects in the config.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <libevdev/libevdev.h>
+
+#define HM_MAX_OUTPUTS 8
+
+/* Bus types as in linux/input.h (BUS_USB 0x03, BUS_BLUETOOTH 0x05, ...). */
+#define HM_BUS_ANY 0
+
+struct hm_device_id {
+	uint16_t bus; /* HM_BUS_ANY matches every bus */
+	uint16_t vendor;
+	uint16_t product;
+};
+
+struct hm_device_info {
+	uint16_t bus;
+	uint16_t vendor;
+	uint16_t product;
+	uint16_t version;
+	char name[128];  /* the kernel's HID name (uevent HID_NAME) */
+	char serial[64]; /* HID_UNIQ, may be empty */
+	char path[64];   /* "/dev/hidrawN", or a recording's file name */
+	int interface;   /* USB interface number, -1 if unknown */
+};
+
+struct hm_device;
+
+struct hm_module {
+	const char *name; /* short, lowercase: used in configs and on the CLI */
+	const char *description;
+	const struct hm_device_id *id_table;
+	size_t priv_size; /* if non-zero, dev->priv is zero-allocated before probe */
+
+	int (*probe)(struct hm_device *dev);
+	int (*decode)(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us);
+	int (*output)(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
+	              int value);
+	void (*remove)(struct hm_device *dev);
+};
+
+struct hm_device_core;
+
+/* What a module sees of a device. */
+struct hm_device {
+	struct hm_device_info info;
+	const uint8_t *rdesc; /* report descriptor, may be NULL for vendor modules */
+	size_t rdesc_size;
+	const struct hm_module *module;
+	void *priv;                  /* the module's state */
+	struct hm_device_core *core; /* private to the core */
+};
+
+/*
+ * Declares a virtual output device called name.  *ret_caps is a libevdev
+ * device already carrying the name and the physical device's
+ * bus/vendor/product/version; the module enables on it the event types,
+ * codes (with absinfo) and properties it will emit.  The core owns it.
+ * Only valid from probe().  Returns the output's index (0, 1, ...) or a
+ * negative errno (-E2BIG past HM_MAX_OUTPUTS).
+ */
+int hm_device_add_output(struct hm_device *dev, const char *name, struct libevdev **ret_caps);
+
+/*
+ * Emits one event on output.  Events go through the user's mapping, then to
+ * the virtual device, which drops what does not change its state as the
+ * kernel's input core does (a key already down, an axis at the same value,
+ * a relative motion of 0).  Do not emit EV_SYN: frames end after decode().
+ */
+void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned code, int value);
+
+/* Sends an output report (data[0] is the report ID, 0 if unnumbered).
+ * Returns the bytes written or a negative errno. */
+int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size);
+/* Feature reports, likewise; get fills data (data[0] set to the ID by the caller). */
+int hm_device_send_feature(struct hm_device *dev, const uint8_t *data, size_t size);
+int hm_device_get_feature(struct hm_device *dev, uint8_t *data, size_t size);
+
+/* The registry (devices/registry.c): every module, generic last. NULL-terminated. */
+extern const struct hm_module *const hm_modules[];
+
+/* The first module whose id_table matches info, or NULL. */
+const struct hm_module *hm_module_match(const struct hm_device_info *info);
+/* By name, or NULL. */
+const struct hm_module *hm_module_find(const char *name);
+/* Whether module's id_table lists info's bus/vendor/product. */
+bool hm_module_claims(const struct hm_module *module, const struct hm_device_info *info);
+
+extern const struct hm_module hm_module_generic;

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The uinput sink: one /dev/uinput device per output, created by libevdev
+ * from the output's capabilities.  A frame is written with a single
+ * write(2), so a report costs one syscall per output device that changed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libevdev/libevdev-uinput.h>
+
+#include "sink.h"
+#include "util-log.h"
+
+struct uinput_sink {
+	struct hm_sink base;
+};
+
+static int uinput_add_device(struct hm_sink *sink, const struct libevdev *caps, void **ret_handle)
+{
+	struct libevdev_uinput *uidev = NULL;
+	int r, fd, flags;
+
+	r = libevdev_uinput_create_from_device(caps, LIBEVDEV_UINPUT_OPEN_MANAGED, &uidev);
+	if (r < 0)
+		return log_error_errno(r, "cannot create uinput device \"%s\": %m",
+		                       libevdev_get_name(caps));
+
+	/* Feedback (EV_LED, EV_FF) is read from the loop: never block it. */
+	fd = libevdev_uinput_get_fd(uidev);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		r = -errno;
+		libevdev_uinput_destroy(uidev);
+		return log_error_errno(r, "cannot make uinput fd non-blocking: %m");
+	}
+	/* libevdev opens /dev/uinput with O_CLOEXEC already; make sure. */
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+
+	log_debug("created %s (%s)", libevdev_uinput_get_devnode(uidev) ?: "?",
+	          libevdev_get_name(caps));
+	*ret_handle = uidev;
+	return 0;
+}
+
+static void uinput_frame(struct hm_sink *sink, void *handle, const struct input_event *ev,
+                         const int *raw, size_t n)
+{
+	struct libevdev_uinput *uidev = handle;
+	struct input_event buf[256];
+	size_t len;
+	ssize_t w;
+
+	if (n > sizeof(buf) / sizeof(buf[0]))
+		n = sizeof(buf) / sizeof(buf[0]);
+	for (size_t i = 0; i < n; i++) {
+		buf[i] = ev[i];
+		buf[i].value = raw[i];
+		/* the kernel stamps uinput events itself */
+		buf[i].input_event_sec = 0;
+		buf[i].input_event_usec = 0;
+	}
+	len = n * sizeof(buf[0]);
+	do {
+		w = write(libevdev_uinput_get_fd(uidev), buf, len);
+	} while (w < 0 && errno == EINTR);
+	if (w != (ssize_t)len)
+		log_warning_errno(w < 0 ? errno : EIO, "uinput write failed, dropping a frame: %m");
+}
+
+static void uinput_remove_device(struct hm_sink *sink, void *handle)
+{
+	libevdev_uinput_destroy(handle);
+}
+
+static int uinput_get_fd(struct hm_sink *sink, void *handle)
+{
+	return libevdev_uinput_get_fd(handle);
+}
+
+static const struct hm_sink_ops uinput_ops = {
+    .add_device = uinput_add_device,
+    .frame = uinput_frame,
+    .remove_device = uinput_remove_device,
+    .get_fd = uinput_get_fd,
+};
+
+struct hm_sink *hm_sink_uinput_new(void)
+{
+	struct uinput_sink *s = zalloc(sizeof(*s));
+
+	if (!s)
+		return NULL;
+	s->base.ops = &uinput_ops;
+	return &s->base;
+}
+
+void hm_sink_uinput_free(struct hm_sink *sink)
+{
+	free(sink);
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Sinks: where finished event frames go.  One interface, two backends:
+ * uinput (sink-uinput.c, the real thing) and print (sink-print.c, the
+ * `hidmapd replay` text format, used by tests and bug reports).
+ *
+ * The replay format, stable so that it can be diffed:
+ *   D: <dev> <output device name>
+ *   C: <dev> INPUT_PROP <PROP_NAME>
+ *   C: <dev> <EV_TYPE> <CODE>            EV_ABS adds: <min> <max> <fuzz> <flat> <resolution>
+ *   R: <n>                               before the events of recorded report n (from 0)
+ *   E: <dev> <EV_TYPE> <CODE> <value>    libevdev's names, SYN_REPORT included
+ * Devices are numbered from 0 in creation order; C: lines list properties
+ * first, then every type (EV_SYN excluded) and code in ascending order.
+ * Within one R: block the events are grouped by device in device order,
+ * each device's frame ending with its own SYN_REPORT.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include <linux/input.h>
+#include <libevdev/libevdev.h>
+
+struct hm_sink;
+
+struct hm_sink_ops {
+	/* Creates a device with the capabilities of caps (name, ids, types,
+	 * codes, absinfo, properties).  Returns 0 and *ret_handle, or -errno. */
+	int (*add_device)(struct hm_sink *sink, const struct libevdev *caps, void **ret_handle);
+	/* One frame: n events, the last one SYN_REPORT.  raw[i] is ev[i].value
+	 * before the input core's fuzz filter: a sink that feeds a real kernel
+	 * input device (uinput) writes raw values, so that the kernel's own
+	 * filter produces what ev[] shows instead of filtering twice. */
+	void (*frame)(struct hm_sink *sink, void *handle, const struct input_event *ev,
+	              const int *raw, size_t n);
+	/* Destroys the device. */
+	void (*remove_device)(struct hm_sink *sink, void *handle);
+	/* The fd on which the device sends events back (EV_LED, EV_FF), or -1. */
+	int (*get_fd)(struct hm_sink *sink, void *handle);
+};
+
+struct hm_sink {
+	const struct hm_sink_ops *ops;
+};
+
+/* Prints the replay format to f; devices are numbered per sink. */
+struct hm_sink *hm_sink_print_new(FILE *f);
+/* Marks the start of recorded report n ("R: n"). */
+void hm_sink_print_report(struct hm_sink *sink, size_t n);
+/* Stops printing frames (replay ends without the releases of teardown, as
+ * a kernel device that disappears sends none). */
+void hm_sink_print_mute(struct hm_sink *sink);
+void hm_sink_print_free(struct hm_sink *sink);
+
+/* Writes the D: and C: lines for caps as device number dev. */
+void hm_print_device(FILE *f, unsigned dev, const struct libevdev *caps);
+/* Writes one E: line. */
+void hm_print_event(FILE *f, unsigned dev, unsigned type, unsigned code, int value);
+
+/* uinput through libevdev; phys names hidmapd and the source node. */
+struct hm_sink *hm_sink_uinput_new(void);
+void hm_sink_uinput_free(struct hm_sink *sink);

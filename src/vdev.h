@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A virtual output device: the capabilities, the event state and the
+ * frame being built.  It mirrors what the kernel's input core does with
+ * input_event() (drivers/input/input.c, input_handle_event()): events for
+ * codes the device lacks are dropped, a key or LED that does not change
+ * state is dropped, a relative motion of 0 is dropped, and an absolute value
+ * goes through the fuzz filter and is dropped when it does not change.  So
+ * `hidmapd replay` shows what an evdev reader would see, and the state is
+ * known when held keys must be released.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include <linux/input.h>
+#include <libevdev/libevdev.h>
+
+#include "sink.h"
+
+#define HM_VDEV_MAX_FRAME 256
+
+struct hm_vdev {
+	struct libevdev *caps; /* capabilities and current state */
+	struct hm_sink *sink;
+	void *handle; /* the sink's device, NULL until created */
+	size_t npending;
+	struct input_event pending[HM_VDEV_MAX_FRAME];
+	int raw[HM_VDEV_MAX_FRAME]; /* ABS values before the fuzz filter */
+};
+
+/* Takes ownership of caps. Does not create the sink device yet. */
+struct hm_vdev *hm_vdev_new(struct libevdev *caps);
+/* Creates the device on the sink. */
+int hm_vdev_create(struct hm_vdev *v, struct hm_sink *sink);
+/* Releases held keys (flushing them) and destroys the sink device. NULL-safe. */
+void hm_vdev_free(struct hm_vdev *v);
+
+/* Queues one event (type != EV_SYN) after the input core's filtering. */
+void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value);
+/* Ends the frame: if anything is queued, SYN_REPORT and hand it to the sink. */
+void hm_vdev_flush(struct hm_vdev *v);
+/* Releases every key/button that is down, then flushes. */
+void hm_vdev_release_all(struct hm_vdev *v);
+/* Number of keys/buttons currently down. */
+unsigned hm_vdev_keys_down(const struct hm_vdev *v);

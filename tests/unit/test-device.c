@@ -1,0 +1,273 @@
+/* SPDX-License-Identifier: MIT */
+/* The device core with fake modules: outputs, frames, mapping, reload, feedback. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "capture-sink.h"
+#include "device.h"
+
+static struct hm_device *probing_dev;
+static int feedback_calls, last_feedback_code, last_feedback_value;
+
+static int two_probe(struct hm_device *dev)
+{
+	struct libevdev *caps;
+
+	assert_int_equal(hm_device_add_output(dev, "keys", &caps), 0);
+	libevdev_enable_event_code(caps, EV_KEY, KEY_A, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, KEY_C, NULL);
+	libevdev_enable_event_code(caps, EV_LED, LED_CAPSL, NULL);
+	assert_int_equal(hm_device_add_output(dev, "pointer", &caps), 1);
+	libevdev_enable_event_code(caps, EV_REL, REL_X, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, BTN_LEFT, NULL);
+	probing_dev = dev;
+	return 0;
+}
+
+/* report: [keyA, keyC, btn, dx] */
+static int two_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t t)
+{
+	if (size != 4)
+		return -EBADMSG;
+	hm_emit(dev, 0, EV_KEY, KEY_A, data[0]);
+	hm_emit(dev, 0, EV_KEY, KEY_C, data[1]);
+	hm_emit(dev, 1, EV_KEY, BTN_LEFT, data[2]);
+	hm_emit(dev, 1, EV_REL, REL_X, (int8_t)data[3]);
+	return 1;
+}
+
+static int two_output(struct hm_device *dev, unsigned out, unsigned type, unsigned code, int value)
+{
+	feedback_calls++;
+	last_feedback_code = (int)code;
+	last_feedback_value = value;
+	return 0;
+}
+
+static const struct hm_module two_module = {
+    .name = "two",
+    .probe = two_probe,
+    .decode = two_decode,
+    .output = two_output,
+};
+
+static int decline_probe(struct hm_device *dev)
+{
+	struct libevdev *caps;
+
+	/* declared, then declined: the core must throw the output away */
+	assert_int_equal(hm_device_add_output(dev, "x", &caps), 0);
+	return -ENODEV;
+}
+
+static const struct hm_module decline_module = {.name = "decline", .probe = decline_probe};
+
+static int many_probe(struct hm_device *dev)
+{
+	struct libevdev *caps;
+
+	for (int i = 0; i < HM_MAX_OUTPUTS; i++)
+		assert_int_equal(hm_device_add_output(dev, "o", &caps), i);
+	assert_int_equal(hm_device_add_output(dev, "o", &caps), -E2BIG);
+	return 0;
+}
+
+static const struct hm_module many_module = {.name = "many", .probe = many_probe};
+
+static const struct hm_device_info info = {
+    .bus = 3, .vendor = 1, .product = 2, .name = "fake", .path = "/dev/hidraw9"};
+
+static struct hm_device *make(struct capture_sink *cs, const struct hm_module *m,
+                              const struct hm_config_profile *profile)
+{
+	struct hm_device_setup setup = {.module = m, .sink = &cs->base, .profile = profile};
+	struct hm_device *dev = NULL;
+
+	capture_init(cs);
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	return dev;
+}
+
+static void test_frames_per_output(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &two_module, NULL);
+	struct libevdev *caps;
+
+	assert_int_equal(cs.ndevices, 2);
+	assert_int_equal(hm_device_noutputs(dev), 2);
+	assert_string_equal(libevdev_get_name((struct libevdev *)hm_device_output_caps(dev, 1)),
+	                    "pointer");
+	assert_string_equal(libevdev_get_phys((struct libevdev *)hm_device_output_caps(dev, 1)),
+	                    "hidmapd/hidraw9/input1");
+	assert_int_equal(libevdev_get_id_vendor((struct libevdev *)hm_device_output_caps(dev, 0)),
+	                 1);
+	/* outputs may only be declared while probing */
+	assert_int_equal(hm_device_add_output(dev, "late", &caps), -EPERM);
+
+	assert_int_equal(hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x01\x05", 4, 0),
+	                 1);
+	/* device 0: KEY_A, SYN; device 1: BTN_LEFT, REL_X, SYN */
+	assert_int_equal(cs.n, 5);
+	assert_int_equal(cs.ev[0].dev, 0);
+	assert_int_equal(cs.ev[0].code, KEY_A);
+	assert_int_equal(cs.ev[1].type, EV_SYN);
+	assert_int_equal(cs.ev[2].dev, 1);
+	assert_int_equal(cs.ev[2].code, BTN_LEFT);
+	assert_int_equal(cs.ev[3].code, REL_X);
+	assert_int_equal(cs.ev[4].dev, 1);
+	assert_int_equal(cs.ev[4].type, EV_SYN);
+
+	/* a malformed report is counted; nothing is emitted */
+	cs.n = 0;
+	assert_true(hm_device_process_report(dev, (const uint8_t *)"\x00", 1, 0) < 0);
+	assert_int_equal(cs.n, 0);
+	assert_int_equal(hm_device_get_stats(dev)->reports, 2);
+	assert_int_equal(hm_device_get_stats(dev)->decode_errors, 1);
+
+	/* teardown releases what is held: KEY_A and BTN_LEFT */
+	hm_device_free(dev);
+	assert_int_equal(cs.n, 4);
+	assert_int_equal(cs.ev[0].code, KEY_A);
+	assert_int_equal(cs.ev[0].value, 0);
+	assert_int_equal(cs.ev[2].code, BTN_LEFT);
+	assert_int_equal(cs.ev[2].value, 0);
+	assert_int_equal(cs.removed, 2);
+}
+
+static void test_decline(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device_setup setup = {.module = &decline_module, .sink = &cs.base};
+	struct hm_device *dev = NULL;
+
+	capture_init(&cs);
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), -ENODEV);
+	assert_null(dev);
+	assert_int_equal(cs.ndevices, 0);
+}
+
+static void test_output_limit(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &many_module, NULL);
+
+	assert_int_equal(hm_device_noutputs(dev), HM_MAX_OUTPUTS);
+	hm_device_free(dev);
+}
+
+static void test_mapping_and_reload(void **state)
+{
+	struct hm_config_map map_ab = {
+	    .from_type = EV_KEY, .from_code = KEY_A, .to_type = EV_KEY, .to_code = KEY_B};
+	struct hm_config_map map_ac = {
+	    .from_type = EV_KEY, .from_code = KEY_A, .to_type = EV_KEY, .to_code = KEY_D};
+	struct hm_config_profile p_ab = {.id = "ab", .maps = &map_ab, .nmaps = 1};
+	struct hm_config_profile p_ac = {.id = "ac", .maps = &map_ac, .nmaps = 1};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &two_module, &p_ab);
+	struct libevdev *caps = (struct libevdev *)hm_device_output_caps(dev, 0);
+
+	assert_true(libevdev_has_event_code(caps, EV_KEY, KEY_B));
+	assert_false(libevdev_has_event_code(caps, EV_KEY, KEY_A));
+
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.ev[0].code, KEY_B);
+	assert_int_equal(cs.ev[0].value, 1);
+
+	/* A -> D: output 0's capabilities change (B goes), output 1's do not.
+	 * B is released before the switch; output 1 is kept. */
+	cs.n = 0;
+	assert_int_equal(hm_device_set_profile(dev, &p_ac, HM_UNMAPPED_PASS), 0);
+	assert_int_equal(cs.ev[0].code, KEY_B);
+	assert_int_equal(cs.ev[0].value, 0);
+	assert_int_equal(cs.removed, 1); /* only output 0 was recreated */
+	assert_int_equal(cs.ndevices, 3);
+	caps = (struct libevdev *)hm_device_output_caps(dev, 0);
+	assert_false(libevdev_has_event_code(caps, EV_KEY, KEY_B));
+	assert_true(libevdev_has_event_code(caps, EV_KEY, KEY_D));
+
+	/* the same profile again changes nothing: no device recreated */
+	assert_int_equal(hm_device_set_profile(dev, &p_ac, HM_UNMAPPED_PASS), 0);
+	assert_int_equal(cs.ndevices, 3);
+
+	/* A, still physically down, is now D: its release maps to a D release,
+	 * which is dropped as D is not down; pressing again emits D */
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 0);
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.ev[0].code, KEY_D);
+	assert_int_equal(cs.ev[0].value, 1);
+	hm_device_free(dev);
+}
+
+static void test_feedback(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &two_module, NULL);
+
+	feedback_calls = 0;
+	assert_int_equal(hm_device_handle_feedback(dev, 0, EV_LED, LED_CAPSL, 1), 0);
+	assert_int_equal(feedback_calls, 1);
+	assert_int_equal(last_feedback_code, LED_CAPSL);
+	assert_int_equal(last_feedback_value, 1);
+	/* no transport: output reports are refused cleanly */
+	assert_int_equal(hm_device_write(probing_dev, (const uint8_t *)"\x00", 1), -ENOTSUP);
+	hm_device_free(dev);
+}
+
+static void test_registry(void **state)
+{
+	struct hm_device_info shuttle = {.bus = 3, .vendor = 0x0b33, .product = 0x0020};
+	struct hm_device_info other = {.bus = 3, .vendor = 0x0b33, .product = 0x0021};
+
+	assert_non_null(hm_module_match(&shuttle));
+	assert_string_equal(hm_module_match(&shuttle)->name, "shuttlexpress");
+	assert_null(hm_module_match(&other));
+	assert_ptr_equal(hm_module_find("generic"), &hm_module_generic);
+	assert_null(hm_module_find("nope"));
+	/* the generic module claims nothing by itself */
+	assert_false(hm_module_claims(&hm_module_generic, &other));
+	/* generic is last */
+	for (size_t i = 0; hm_modules[i]; i++)
+		if (!hm_modules[i + 1])
+			assert_ptr_equal(hm_modules[i], &hm_module_generic);
+}
+
+/* No two modules claim the same device. */
+static void test_no_overlapping_ids(void **state)
+{
+	for (size_t i = 0; hm_modules[i]; i++) {
+		const struct hm_device_id *a = hm_modules[i]->id_table;
+
+		for (; a && (a->vendor || a->product); a++) {
+			struct hm_device_info probe = {
+			    .bus = a->bus ? a->bus : 3, .vendor = a->vendor, .product = a->product};
+
+			for (size_t j = 0; hm_modules[j]; j++)
+				if (j != i && hm_module_claims(hm_modules[j], &probe))
+					fail_msg("%04x:%04x claimed by %s and %s", a->vendor,
+					         a->product, hm_modules[i]->name,
+					         hm_modules[j]->name);
+		}
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_frames_per_output),  cmocka_unit_test(test_decline),
+	    cmocka_unit_test(test_output_limit),       cmocka_unit_test(test_mapping_and_reload),
+	    cmocka_unit_test(test_feedback),           cmocka_unit_test(test_registry),
+	    cmocka_unit_test(test_no_overlapping_ids),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

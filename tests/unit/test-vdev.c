@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The virtual device's filtering must match the kernel's input core
+ * (drivers/input/input.c: input_handle_event(), input_defuzz_abs_event()).
+ * Expected values below are worked out by hand from those rules.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "capture-sink.h"
+#include "vdev.h"
+
+static struct hm_vdev *make(struct capture_sink *cs)
+{
+	struct input_absinfo abs = {.minimum = -1000, .maximum = 1000, .fuzz = 16};
+	struct libevdev *caps = libevdev_new();
+	struct hm_vdev *v;
+
+	libevdev_set_name(caps, "test");
+	libevdev_enable_event_code(caps, EV_KEY, KEY_A, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, KEY_B, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, BTN_LEFT, NULL);
+	libevdev_enable_event_code(caps, EV_REL, REL_X, NULL);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_X, &abs);
+	libevdev_enable_event_code(caps, EV_MSC, MSC_SCAN, NULL);
+	libevdev_enable_event_code(caps, EV_LED, LED_CAPSL, NULL);
+	capture_init(cs);
+	v = hm_vdev_new(caps);
+	assert_non_null(v);
+	assert_int_equal(hm_vdev_create(v, &cs->base), 0);
+	return v;
+}
+
+static void expect(struct capture_sink *cs, size_t i, unsigned type, unsigned code, int value)
+{
+	assert_true(i < cs->n);
+	assert_int_equal(cs->ev[i].type, type);
+	assert_int_equal(cs->ev[i].code, code);
+	assert_int_equal(cs->ev[i].value, value);
+}
+
+static void test_key_state(void **state)
+{
+	struct capture_sink cs;
+	struct hm_vdev *v = make(&cs);
+
+	hm_vdev_event(v, EV_KEY, KEY_A, 1);
+	hm_vdev_event(v, EV_KEY, KEY_A, 1); /* already down: dropped */
+	hm_vdev_event(v, EV_KEY, KEY_C, 1); /* not a capability: dropped */
+	hm_vdev_flush(v);
+	assert_int_equal(cs.n, 2);
+	expect(&cs, 0, EV_KEY, KEY_A, 1);
+	expect(&cs, 1, EV_SYN, SYN_REPORT, 0);
+
+	hm_vdev_event(v, EV_KEY, KEY_A, 1);
+	hm_vdev_flush(v); /* nothing changed: no frame at all */
+	assert_int_equal(cs.n, 2);
+
+	hm_vdev_event(v, EV_KEY, KEY_A, 0);
+	hm_vdev_event(v, EV_KEY, KEY_A, 0);
+	hm_vdev_flush(v);
+	assert_int_equal(cs.n, 4);
+	expect(&cs, 2, EV_KEY, KEY_A, 0);
+	hm_vdev_free(v);
+}
+
+static void test_rel_and_msc(void **state)
+{
+	struct capture_sink cs;
+	struct hm_vdev *v = make(&cs);
+
+	hm_vdev_event(v, EV_REL, REL_X, 0); /* zero motion: dropped */
+	hm_vdev_flush(v);
+	assert_int_equal(cs.n, 0);
+	hm_vdev_event(v, EV_MSC, MSC_SCAN, 0x70004); /* MSC always passes */
+	hm_vdev_event(v, EV_REL, REL_X, -3);
+	hm_vdev_event(v, EV_REL, REL_X, -3); /* relative: repeats pass */
+	hm_vdev_flush(v);
+	assert_int_equal(cs.n, 4);
+	expect(&cs, 0, EV_MSC, MSC_SCAN, 0x70004);
+	expect(&cs, 1, EV_REL, REL_X, -3);
+	expect(&cs, 2, EV_REL, REL_X, -3);
+	expect(&cs, 3, EV_SYN, SYN_REPORT, 0);
+	hm_vdev_free(v);
+}
+
+static void test_abs_fuzz(void **state)
+{
+	static const struct {
+		int in;
+		int out; /* 0x7fffffff: dropped */
+	} steps[] = {
+	    {100, 100},                      /* from 0: 100 is far outside 2*fuzz */
+	    {105, 0x7fffffff},               /* |5| < fuzz/2 (8): keeps 100, dropped */
+	    {110, 102},                      /* |10| < fuzz: (3*100 + 110) / 4 = 102 */
+	    {130, 116},                      /* |28| < 2*fuzz: (102 + 130) / 2 = 116 */
+	    {200, 200},                      /* |84| >= 2*fuzz: taken as is */
+	    {200, 0x7fffffff},               /* unchanged: dropped */
+	    {-100, -100},      {-110, -102}, /* (3*-100 + -110) / 4 = -102 (C division truncates) */
+	};
+	struct capture_sink cs;
+	struct hm_vdev *v = make(&cs);
+
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		size_t before = cs.n;
+
+		hm_vdev_event(v, EV_ABS, ABS_X, steps[i].in);
+		hm_vdev_flush(v);
+		if (steps[i].out == 0x7fffffff) {
+			assert_int_equal(cs.n, before);
+			continue;
+		}
+		assert_int_equal(cs.n, before + 2);
+		expect(&cs, before, EV_ABS, ABS_X, steps[i].out);
+		/* the raw value is kept for uinput, whose kernel side filters itself */
+		assert_int_equal(cs.ev[before].raw, steps[i].in);
+	}
+	hm_vdev_free(v);
+}
+
+static void test_release_all(void **state)
+{
+	struct capture_sink cs;
+	struct hm_vdev *v = make(&cs);
+
+	hm_vdev_event(v, EV_KEY, BTN_LEFT, 1);
+	hm_vdev_event(v, EV_KEY, KEY_B, 1);
+	hm_vdev_flush(v);
+	assert_int_equal(hm_vdev_keys_down(v), 2);
+	cs.n = 0;
+	hm_vdev_release_all(v);
+	/* in code order: KEY_B (48) before BTN_LEFT (0x110) */
+	assert_int_equal(cs.n, 3);
+	expect(&cs, 0, EV_KEY, KEY_B, 0);
+	expect(&cs, 1, EV_KEY, BTN_LEFT, 0);
+	expect(&cs, 2, EV_SYN, SYN_REPORT, 0);
+	assert_int_equal(hm_vdev_keys_down(v), 0);
+
+	/* free releases too: press, then free */
+	hm_vdev_event(v, EV_KEY, KEY_A, 1);
+	hm_vdev_flush(v);
+	cs.n = 0;
+	hm_vdev_free(v);
+	assert_int_equal(cs.n, 2);
+	expect(&cs, 0, EV_KEY, KEY_A, 0);
+	assert_int_equal(cs.removed, 1);
+}
+
+static void test_long_frame_is_cut(void **state)
+{
+	struct capture_sink cs;
+	struct hm_vdev *v = make(&cs);
+	size_t syns = 0;
+
+	for (int i = 0; i < 300; i++)
+		hm_vdev_event(v, EV_REL, REL_X, 1);
+	hm_vdev_flush(v);
+	for (size_t i = 0; i < cs.n; i++)
+		syns += cs.ev[i].type == EV_SYN;
+	/* 300 events in frames of at most HM_VDEV_MAX_FRAME - 1 events + SYN */
+	assert_int_equal(cs.n, 302);
+	assert_int_equal(syns, 2);
+	assert_int_equal(cs.ev[HM_VDEV_MAX_FRAME - 1].type, EV_SYN);
+	hm_vdev_free(v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_key_state),         cmocka_unit_test(test_rel_and_msc),
+	    cmocka_unit_test(test_abs_fuzz),          cmocka_unit_test(test_release_all),
+	    cmocka_unit_test(test_long_frame_is_cut),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
