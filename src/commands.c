@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one-shot subcommands: list, describe, record, replay, check.
+ * Each returns a process exit status: 0 success, 1 failure, 2 bad usage.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <hidapi/hidapi.h>
+
+#include "commands.h"
+#include "config.h"
+#include "device.h"
+#include "event-loop.h"
+#include "hid-descriptor.h"
+#include "hid-devices.h"
+#include "hid-recording.h"
+#include "util-log.h"
+#include "util-strings.h"
+
+static void diag_print(void *userdata, const char *file, unsigned line, const char *message)
+{
+	unsigned *count = userdata;
+
+	if (line)
+		fprintf(stderr, "%s:%u: %s\n", file, line, message);
+	else
+		fprintf(stderr, "%s: %s\n", file, message);
+	if (count)
+		(*count)++;
+}
+
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static void info_from_recording(const struct hm_recording *rec, struct hm_device_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->bus = rec->bus;
+	info->vendor = rec->vendor;
+	info->product = rec->product;
+	info->interface = -1;
+	snprintf(info->name, sizeof(info->name), "%s", rec->name);
+	snprintf(info->path, sizeof(info->path), "%s", basename_of(rec->path));
+}
+
+static bool is_hidraw_path(const char *arg)
+{
+	return startswith(arg, "/dev/");
+}
+
+/* Device info and descriptor from a hidraw node or a recording. */
+static int load_source(const char *arg, struct hm_device_info *info, uint8_t *rdesc,
+                       size_t *rdesc_size, struct hm_recording **ret_rec)
+{
+	int r;
+
+	if (is_hidraw_path(arg)) {
+		r = hm_hid_info_from_path(arg, info);
+		if (r < 0)
+			return log_error_errno(r, "%s: not a hidraw device: %m", arg);
+		r = hm_hid_read_descriptor(arg, rdesc, HID_RDESC_MAX_SIZE, rdesc_size);
+		if (r < 0)
+			return log_error_errno(r, "%s: cannot read the report descriptor: %m", arg);
+		*ret_rec = NULL;
+		return 0;
+	}
+
+	r = hm_recording_load(arg, ret_rec);
+	if (r < 0)
+		return r;
+	info_from_recording(*ret_rec, info);
+	memcpy(rdesc, (*ret_rec)->rdesc, (*ret_rec)->rdesc_size);
+	*rdesc_size = (*ret_rec)->rdesc_size;
+	return 0;
+}
+
+static const struct hm_module *module_for(const struct hm_device_info *info, const char *forced)
+{
+	const struct hm_module *m;
+
+	if (forced)
+		return hm_module_find(forced);
+	m = hm_module_match(info);
+	return m ? m : &hm_module_generic;
+}
+
+static int unknown_module(const char *name)
+{
+	fprintf(stderr, "hidmapd: unknown module '%s'; modules:", name);
+	for (size_t i = 0; hm_modules[i]; i++)
+		fprintf(stderr, " %s", hm_modules[i]->name);
+	fputc('\n', stderr);
+	return 2;
+}
+
+int hm_cmd_list(void)
+{
+	_cleanup_free_ struct hm_hid_entry *entries = NULL;
+	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
+	const char *const *paths;
+	size_t n = 0, npaths;
+	int r;
+
+	paths = hm_config_default_paths(&npaths);
+	if (hm_config_load(paths, npaths, diag_print, NULL, &config) < 0) {
+		fprintf(stderr,
+		        "hidmapd: configuration has errors (see above); listing without it\n");
+		config = hm_config_new_empty();
+		if (!config)
+			return 1;
+	}
+
+	r = hm_hid_enumerate(&entries, &n);
+	if (r < 0) {
+		log_error_errno(r, "cannot enumerate HID devices: %m");
+		return 1;
+	}
+	printf("%-14s %-4s %-9s %-9s %-14s %-8s %s\n", "PATH", "BUS", "VID:PID", "USAGE", "MODULE",
+	       "SELECTED", "NAME");
+	for (size_t i = 0; i < n; i++) {
+		const struct hm_device_info *info = &entries[i].info;
+		const struct hm_module *m = hm_module_match(info);
+		const struct hm_config_device *cfg =
+		    hm_config_match(config, info, m ? m->name : NULL);
+		const char *selected;
+		const char *module_name = m ? m->name : "generic";
+
+		if (cfg && cfg->module)
+			module_name = cfg->module;
+		if (cfg)
+			selected = cfg->enabled ? "config" : "disabled";
+		else
+			selected = m ? "module" : "no";
+		printf("%-14s %04x %04x:%04x %04x:%04x %-14s %-8s %s\n", info->path, info->bus,
+		       info->vendor, info->product, entries[i].usage_page, entries[i].usage,
+		       module_name, selected, info->name);
+	}
+	if (n == 0)
+		fprintf(stderr,
+		        "hidmapd: no HID devices found (or no permission on /dev/hidraw*)\n");
+	return 0;
+}
+
+int hm_cmd_describe(const char *arg, const char *forced_module)
+{
+	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
+	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
+	_cleanup_(hm_device_freep) struct hm_device *dev = NULL;
+	struct hm_device_info info;
+	struct hid_parse_error err = {0};
+	uint8_t rdesc[HID_RDESC_MAX_SIZE];
+	size_t rdesc_size = 0;
+	const struct hm_module *m;
+	struct hm_sink *sink;
+	struct hm_device_setup setup = {0};
+	int r;
+
+	if (load_source(arg, &info, rdesc, &rdesc_size, &rec) < 0)
+		return 1;
+	m = module_for(&info, forced_module);
+	if (!m)
+		return unknown_module(forced_module);
+
+	printf("Device: %s\n", info.name);
+	printf("Bus %04x, vendor %04x, product %04x, version %04x\n", info.bus, info.vendor,
+	       info.product, info.version);
+	printf("Module: %s (%s)\n", m->name, m->description);
+	printf("Report descriptor: %zu bytes\n\n", rdesc_size);
+
+	r = hid_descriptor_parse(rdesc, rdesc_size, &desc, &err);
+	if (r < 0)
+		printf("Report descriptor does not parse: byte %zu: %s\n\n", err.offset,
+		       err.message);
+	else
+		hid_descriptor_dump(desc, stdout);
+
+	printf("\nEvdev devices the module creates (replay format):\n");
+	fflush(stdout);
+	sink = hm_sink_print_new(stdout);
+	if (!sink)
+		return 1;
+	setup.module = m;
+	setup.sink = sink;
+	r = hm_device_new(&info, rdesc, rdesc_size, &setup, &dev);
+	if (r < 0)
+		printf("(none: module %s does not take this device: %s)\n", m->name, strerror(-r));
+	hm_sink_print_mute(sink);
+	hm_device_free(steal(&dev));
+	hm_sink_print_free(sink);
+	return r < 0 ? 1 : 0;
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int signo)
+{
+	interrupted = 1;
+}
+
+int hm_cmd_record(const char *path)
+{
+	struct sigaction sa = {.sa_handler = on_interrupt}; /* no SA_RESTART: read(2) returns */
+	struct hm_device_info info;
+	uint8_t rdesc[HID_RDESC_MAX_SIZE], buf[16384];
+	size_t rdesc_size;
+	uint64_t start = 0;
+	hid_device *h;
+	int r;
+
+	if (!is_hidraw_path(path)) {
+		fprintf(stderr,
+		        "hidmapd: record needs a hidraw node such as /dev/hidraw0, not '%s'\n",
+		        path);
+		return 2;
+	}
+	r = hm_hid_info_from_path(path, &info);
+	if (r < 0) {
+		log_error_errno(r, "%s: not a hidraw device: %m", path);
+		return 1;
+	}
+	r = hm_hid_read_descriptor(path, rdesc, sizeof(rdesc), &rdesc_size);
+	if (r < 0) {
+		log_error_errno(r, "%s: cannot read the report descriptor: %m", path);
+		return 1;
+	}
+	h = hid_open_path(path);
+	if (!h) {
+		log_error_errno(errno ?: EIO, "%s: cannot open: %m (run 'hidmapd doctor')", path);
+		return 1;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+
+	hm_recording_write_header(stdout, info.name, info.bus, info.vendor, info.product, rdesc,
+	                          rdesc_size);
+	fflush(stdout);
+	while (!interrupted) {
+		int n = hid_read_timeout(h, buf, sizeof(buf), -1);
+		uint64_t now;
+
+		if (n < 0) {
+			if (!interrupted)
+				log_error("%s: read failed, device gone?", path);
+			break;
+		}
+		now = hm_now_usec();
+		if (!start)
+			start = now;
+		hm_recording_write_event(stdout, now - start, buf, (size_t)n);
+	}
+	hid_close(h);
+	return interrupted ? 0 : 1;
+}
+
+static void sleep_until(uint64_t usec)
+{
+	struct timespec ts = {.tv_sec = (time_t)(usec / 1000000),
+	                      .tv_nsec = (long)(usec % 1000000) * 1000};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
+		;
+}
+
+int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module, bool uinput)
+{
+	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
+	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
+	struct hm_device *dev = NULL;
+	struct hm_device_info info;
+	struct hm_device_setup setup = {0};
+	const struct hm_config_device *cfg = NULL;
+	const struct hm_module *m;
+	struct hm_sink *sink;
+	uint64_t start;
+	int r;
+
+	if (hm_recording_load(file, &rec) < 0)
+		return 1;
+	if (config_file) {
+		const char *paths[] = {config_file};
+
+		if (hm_config_load(paths, 1, diag_print, NULL, &config) < 0)
+			return 1;
+	}
+	info_from_recording(rec, &info);
+	m = module_for(&info, forced_module);
+	if (!m)
+		return unknown_module(forced_module);
+	if (config)
+		cfg = hm_config_match(config, &info, m->name);
+
+	sink = uinput ? hm_sink_uinput_new() : hm_sink_print_new(stdout);
+	if (!sink)
+		return 1;
+	setup.module = m;
+	setup.sink = sink;
+	setup.profile = cfg ? hm_config_profile_for(config, cfg) : NULL;
+	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
+	r = hm_device_new(&info, rec->rdesc, rec->rdesc_size, &setup, &dev);
+	if (r < 0) {
+		log_error_errno(r, "%s: module %s cannot decode this device: %m", file, m->name);
+		goto out;
+	}
+
+	start = hm_now_usec();
+	for (size_t i = 0; i < rec->nevents; i++) {
+		const struct hm_recording_event *ev = &rec->events[i];
+
+		if (uinput)
+			sleep_until(start + ev->time_us - rec->events[0].time_us);
+		else
+			hm_sink_print_report(sink, i);
+		r = hm_device_process_report(dev, ev->data, ev->size, ev->time_us);
+		if (r < 0)
+			log_warning_errno(r, "%s:%u: report not decoded: %m", file, ev->line);
+	}
+	r = 0;
+	fflush(stdout);
+	/* A replayed device ends like a kernel device that disappears: without
+	 * printed releases.  (On uinput the releases do go out.) */
+	if (!uinput)
+		hm_sink_print_mute(sink);
+out:
+	hm_device_free(dev);
+	if (uinput)
+		hm_sink_uinput_free(sink);
+	else
+		hm_sink_print_free(sink);
+	return r < 0 ? 1 : 0;
+}
+
+int hm_cmd_check(char *const *files, size_t nfiles)
+{
+	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
+	const char *const *paths = (const char *const *)files;
+	size_t n = nfiles;
+	unsigned problems = 0;
+
+	if (nfiles == 0)
+		paths = hm_config_default_paths(&n);
+	if (hm_config_load(paths, n, diag_print, &problems, &config) < 0) {
+		fprintf(stderr, "hidmapd: %u problem%s found\n", problems,
+		        problems == 1 ? "" : "s");
+		return 1;
+	}
+	printf("%zu file%s OK\n", config->nfiles, config->nfiles == 1 ? "" : "s");
+	for (size_t i = 0; i < config->nfiles; i++)
+		printf("  %s\n", config->files[i]);
+	return 0;
+}
