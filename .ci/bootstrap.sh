@@ -1,0 +1,75 @@
+#!/bin/bash
+# One entry point for people and CI:
+#   .ci/bootstrap.sh run    install what is missing, build, run hidmapd in the
+#                           foreground on the shipped default config
+#   .ci/bootstrap.sh test   install what is missing, build, run every test suite
+# Debian 12 (bookworm). Package installs need root: run as root or with sudo available.
+set -euo pipefail
+
+mode=${1:-}
+case "$mode" in
+run|test) ;;
+*) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+
+pkgs="gcc clang-format valgrind pkg-config meson ninja-build libevdev-dev libhidapi-dev libinih-dev libudev-dev libsystemd-dev libcmocka-dev systemd udev"
+if [ "$mode" = test ]; then
+	# the vm suite boots Debian's own kernel (it has uinput and uhid) under QEMU
+	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static"
+fi
+
+missing=""
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+	echo "Installing:$missing"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	$sudo apt-get update -q
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
+fi
+
+if [ ! -f "$build/build.ninja" ]; then
+	meson setup "$build" "$top" -Dwerror=true
+fi
+meson compile -C "$build"
+
+if [ "$mode" = run ]; then
+	exec "$build/hidmapd" run --config "$top/config/hidmapd.ini"
+fi
+passed=0 failed=0 skipped=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+# The count on meson's summary line "<what>: N", 0 if absent.
+count() { local v; v=$(sed -n "s/^$1: *\([0-9][0-9]*\)\$/\1/p" "$log" | tail -n 1); echo "${v:-0}"; }
+# Runs one meson test command, adding up the counts of its summary.
+run_tests() {
+	local rc=0
+	"$@" 2>&1 | tee "$log" || rc=1
+	passed=$((passed + $(count Ok) + $(count 'Expected Fail')))
+	failed=$((failed + $(count Fail) + $(count 'Unexpected Pass') + $(count Timeout)))
+	skipped=$((skipped + $(count Skipped)))
+	return $rc
+}
+
+status=0
+run_tests meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
+
+# The same unit and data tests under AddressSanitizer/UBSan, and the unit
+# tests under valgrind.
+asan=${build}-asan
+if [ ! -f "$asan/build.ninja" ]; then
+	meson setup "$asan" "$top" -Db_sanitize=address,undefined -Db_lundef=false -Dwerror=true
+fi
+meson compile -C "$asan"
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+run_tests meson test -C "$asan" --print-errorlogs --num-processes 2 --suite unit --suite data || status=1
+run_tests meson test -C "$build" --print-errorlogs --num-processes 2 --suite unit --setup valgrind || status=1
+
+echo
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
