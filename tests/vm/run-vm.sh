@@ -1,0 +1,366 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# Boots the distribution kernel under QEMU with uhid, uinput and evdev, and
+# runs test scenarios inside it: the real-kernel test bed for hidmapd.
+#
+#   run-vm.sh [options] [--] [SCENARIO...]
+#
+# A scenario is a shell command line run with bash inside the VM, in the
+# current directory.  The host root file system is mounted read-only at /
+# in the VM, so build products have the same paths inside as outside.
+# Exit status 0 is a pass, 77 a skip, anything else a failure; each
+# scenario's output lands in <results>/<name>.log.  All scenarios run in one
+# boot, one after the other.
+#
+# Options:
+#   -s, --scenario NAME CMD  a named scenario (positional CMDs are named
+#                            after their first word)
+#   -f, --file FILE          scenarios from FILE, one "NAME CMD..." per line
+#   -o, --results DIR        keep the results in DIR (the VM writes there);
+#                            default: a temporary directory, removed on success
+#   -t, --timeout SEC        whole-run limit on the host side (default 600)
+#       --scenario-timeout SEC  limit per scenario inside the VM (default 300)
+#   -k, --kernel VMLINUZ     kernel image (default: newest /boot/vmlinuz-*)
+#   -v, --verbose            show the VM console as it boots and runs
+#
+# Inside the VM the environment has:
+#   HIDMAPD_VM=1
+#   VM_RESULTS=/run/vm-results   writable, ends up in the results directory
+#   HOME=/tmp, XDG_RUNTIME_DIR=/run/user/0, and the caller's HIDMAPD_* and
+#   *SAN_OPTIONS variables.
+# /tmp and /run are tmpfs inside the VM, so the build directory must not be
+# under the host's /tmp.  udevd does not run; devtmpfs creates the nodes.
+#
+# Exit status: 0 every scenario passed, 77 prerequisites missing (or every
+# scenario skipped), 1 a scenario failed or the VM did not finish.
+
+set -u -o pipefail
+
+prog=${0##*/}
+skip() { echo "$prog: SKIP: $*" >&2; exit 77; }
+die() { echo "$prog: ERROR: $*" >&2; exit 1; }
+
+timeout_s=600
+scenario_timeout_s=300
+results=""
+kernel="${HIDMAPD_VM_KERNEL:-}"
+verbose=0
+names=()
+cmds=()
+
+add_scenario() {
+	local name=$1 cmd=$2
+	name=${name//[^A-Za-z0-9_.-]/_}
+	[ -n "$name" ] || die "empty scenario name"
+	for n in "${names[@]:-}"; do
+		[ "$n" != "$name" ] || name="$name-${#names[@]}"
+	done
+	names+=("$name")
+	cmds+=("$cmd")
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	-s|--scenario) [ $# -ge 3 ] || die "$1 needs NAME and CMD"; add_scenario "$2" "$3"; shift 3 ;;
+	-f|--file)
+		[ $# -ge 2 ] || die "$1 needs a file"
+		while read -r n c; do
+			case $n in ''|'#'*) continue ;; esac
+			add_scenario "$n" "$c"
+		done < "$2" || die "cannot read $2"
+		shift 2 ;;
+	-o|--results) [ $# -ge 2 ] || die "$1 needs a directory"; results=$2; shift 2 ;;
+	-t|--timeout) [ $# -ge 2 ] || die "$1 needs seconds"; timeout_s=$2; shift 2 ;;
+	--scenario-timeout) [ $# -ge 2 ] || die "$1 needs seconds"; scenario_timeout_s=$2; shift 2 ;;
+	-k|--kernel) [ $# -ge 2 ] || die "$1 needs a path"; kernel=$2; shift 2 ;;
+	-v|--verbose) verbose=1; shift ;;
+	-h|--help) sed -n '4,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	--) shift; for c in "$@"; do w=${c%% *}; add_scenario "${w##*/}" "$c"; done; break ;;
+	-*) die "unknown option $1" ;;
+	*) w=${1%% *}; add_scenario "${w##*/}" "$1"; shift ;;
+	esac
+done
+[ ${#names[@]} -gt 0 ] || die "no scenario given (see --help)"
+case $timeout_s$scenario_timeout_s in *[!0-9]*) die "timeouts are whole seconds" ;; esac
+
+# --- prerequisites: skip, naming the Debian package ----------------------
+qemu=$(command -v qemu-system-x86_64) || skip "qemu-system-x86_64 not found (apt-get install qemu-system-x86)"
+# An ELF file with a PT_INTERP program header is dynamically linked.
+is_static_elf() {
+	local f=$1 phoff phentsize phnum i type
+	[ "$(od -An -c -N4 "$f" 2>/dev/null | tr -d ' ')" = '177ELF' ] || return 1
+	phoff=$(od -An -t u8 -j 32 -N 8 "$f" | tr -d ' ')
+	phentsize=$(od -An -t u2 -j 54 -N 2 "$f" | tr -d ' ')
+	phnum=$(od -An -t u2 -j 56 -N 2 "$f" | tr -d ' ')
+	for ((i = 0; i < phnum; i++)); do
+		type=$(od -An -t u4 -j $((phoff + i * phentsize)) -N 4 "$f" | tr -d ' ')
+		[ "$type" != 3 ] || return 1
+	done
+	return 0
+}
+busybox=""
+for b in /bin/busybox /usr/bin/busybox; do
+	if [ -x "$b" ] && is_static_elf "$b"; then busybox=$b; break; fi
+done
+[ -n "$busybox" ] || skip "no statically linked busybox (apt-get install busybox-static)"
+if [ -z "$kernel" ]; then
+	kernel=$(ls -1 /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
+	[ -n "$kernel" ] || skip "no /boot/vmlinuz-* (apt-get install linux-image-amd64)"
+fi
+[ -r "$kernel" ] || skip "$kernel is not readable (Debian installs it mode 0600: run as root or chmod a+r it)"
+kver=${HIDMAPD_VM_KVER:-${kernel##*/vmlinuz-}}
+moddir=/lib/modules/$kver
+[ -r "$moddir/modules.dep" ] || skip "no $moddir/modules.dep for $kernel (apt-get install linux-image-$kver)"
+
+# The VM mounts tmpfs over /tmp: paths under the host's /tmp vanish inside.
+case $PWD/ in /tmp/*) die "run from outside /tmp: /tmp is a tmpfs inside the VM" ;; esac
+
+# --- work and results directories ---------------------------------------
+work=$(mktemp -d "${TMPDIR:-/tmp}/hidmapd-vm.XXXXXX") || die "mktemp failed"
+qemu_pid=""
+cleanup() {
+	[ -z "$qemu_pid" ] || kill "$qemu_pid" 2>/dev/null
+	rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+keep_results=1
+if [ -z "$results" ]; then
+	results=$work/results
+	keep_results=0
+fi
+mkdir -p "$results" || die "cannot create $results"
+results=$(cd "$results" && pwd)
+rm -f "$results"/done "$results"/boot "$results"/*.rc "$results"/*.log "$results"/dmesg.txt
+
+# --- initramfs -------------------------------------------------------------
+# Modules in load order; dependencies from modules.dep are added before the
+# modules that need them, built-in ones are skipped.  hid gets
+# ignore_special_drivers=1: only hid-generic is loaded, and without the
+# parameter devices that the kernel groups as multitouch or Wacom (half of
+# the corpus) would get no driver at all.
+want_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
+	netfs fscache 9pnet 9pnet_virtio 9p hid uhid hid_generic evdev uinput"
+required_modules="virtio_pci 9pnet_virtio 9p hid uhid hid_generic evdev uinput"
+declare -A mod_params=([hid]="ignore_special_drivers=1")
+
+root=$work/initramfs
+mkdir -p "$root"/{bin,dev,proc,sys,newroot,modules} || die "mkdir failed"
+cp "$busybox" "$root/bin/busybox" || die "cannot copy $busybox"
+ln -s busybox "$root/bin/sh"
+
+declare -A mod_path=() mod_deps=() mod_done=()
+while IFS=: read -r path deps; do
+	m=${path##*/}; m=${m%%.ko*}; m=${m//-/_}
+	mod_path[$m]=$path
+	mod_deps[$m]=$deps
+done < "$moddir/modules.dep"
+declare -A builtin=()
+if [ -r "$moddir/modules.builtin" ]; then
+	while read -r path; do
+		m=${path##*/}; m=${m%%.ko*}; m=${m//-/_}
+		builtin[$m]=1
+	done < "$moddir/modules.builtin"
+fi
+
+: > "$root/modules/list"
+add_module() {
+	local m=${1//-/_} d dm path out
+	[ -z "${mod_done[$m]:-}" ] || return 0
+	mod_done[$m]=1
+	if [ -n "${builtin[$m]:-}" ]; then
+		return 0
+	fi
+	path=${mod_path[$m]:-}
+	if [ -z "$path" ]; then
+		for r in $required_modules; do
+			[ "$r" != "$m" ] || die "module $m is neither built into $kver nor in $moddir"
+		done
+		echo "$prog: note: module $m absent, skipped" >&2
+		return 0
+	fi
+	for d in ${mod_deps[$m]}; do
+		dm=${d##*/}; dm=${dm%%.ko*}
+		add_module "$dm"
+	done
+	[[ $path = /* ]] || path=$moddir/$path
+	out=$root/modules/$m.ko
+	# busybox insmod does not decompress: do it here
+	case $path in
+	*.ko) cp "$path" "$out" ;;
+	*.ko.xz) xz -dc "$path" > "$out" ;;
+	*.ko.zst) zstd -qdc "$path" > "$out" ;;
+	*.ko.gz) gzip -dc "$path" > "$out" ;;
+	*) die "unknown module format: $path" ;;
+	esac || die "cannot unpack $path (xz-utils/zstd installed?)"
+	echo "$m.ko ${mod_params[$m]:-}" >> "$root/modules/list"
+}
+for m in $want_modules; do add_module "$m"; done
+
+cat > "$root/init" <<'EOF'
+#!/bin/sh
+# pid 1 in the VM: load modules, mount the host, run the scenarios, power off
+export PATH=/bin
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+# A test keyboard may press Alt+SysRq+O or Ctrl+Alt+Del: neither may end the
+# run.  With ctrl-alt-del 0 the kernel sends SIGINT to pid 1, ignored here;
+# /proc/sysrq-trigger keeps working whatever kernel.sysrq says.
+echo 0 > /proc/sys/kernel/sysrq
+echo 0 > /proc/sys/kernel/ctrl-alt-del
+trap '' INT
+
+while read -r mod args; do
+	insmod /modules/$mod $args || echo "vm: insmod $mod $args failed"
+done < /modules/list
+
+fail() {
+	echo "vm: $*"
+	echo o > /proc/sysrq-trigger
+	poweroff -f
+}
+o=trans=virtio,version=9p2000.L,msize=512000
+mount -t 9p -o ro,cache=loose,$o host /newroot || fail "cannot mount the host root"
+mount -t proc proc /newroot/proc
+mount -t sysfs sysfs /newroot/sys
+mount -t devtmpfs devtmpfs /newroot/dev
+mkdir -p /newroot/dev/pts /newroot/dev/shm
+mount -t devpts devpts /newroot/dev/pts
+mount -t tmpfs tmpfs /newroot/dev/shm
+mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
+mount -t tmpfs -o mode=755 tmpfs /newroot/run
+mkdir -p /newroot/run/vm-results
+mount -t 9p -o $o results /newroot/run/vm-results || fail "cannot mount the results share"
+
+chroot /newroot /bin/bash /run/vm-results/run.sh < /dev/null > /dev/console 2>&1
+echo "vm: scenarios finished with status $?"
+sync
+umount /newroot/run/vm-results
+echo o > /proc/sysrq-trigger
+poweroff -f
+EOF
+chmod 755 "$root/init"
+
+(cd "$root" && find . | LC_ALL=C sort | "$busybox" cpio -o -H newc -R 0:0 2>/dev/null) > "$work/initramfs.cpio" ||
+	die "cpio failed"
+
+# --- the scenario runner, run with the host's bash inside the chroot ------
+{
+	echo '#!/bin/bash'
+	echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
+	echo 'export HOME=/tmp XDG_RUNTIME_DIR=/run/user/0 HIDMAPD_VM=1 VM_RESULTS=/run/vm-results LANG=C.UTF-8'
+	for v in $(compgen -e | grep -E '^(HIDMAPD_[A-Z0-9_]*|[A-Z]+SAN_OPTIONS|MESON_TEST_ITERATION)$'); do
+		[ "$v" = HIDMAPD_VM ] || printf 'export %s=%q\n' "$v" "${!v}"
+	done
+	echo 'mkdir -p -m 700 /run/user/0'
+	echo 'cut -d" " -f1 /proc/uptime > $VM_RESULTS/boot'
+	echo 'echo "vm: up after $(cat $VM_RESULTS/boot) s"'
+	printf 'cd %q || exit 1\n' "$PWD"
+	cat <<'EOF'
+run() {
+	local name=$1 cmd=$2 t0 t1 rc
+	t0=$(cut -d" " -f1 /proc/uptime)
+	timeout -k 5 "$SCENARIO_TIMEOUT" bash -c "$cmd" > "$VM_RESULTS/$name.log" 2>&1 < /dev/null
+	rc=$?
+	t1=$(cut -d" " -f1 /proc/uptime)
+	echo "$rc $(awk "BEGIN { print $t1 - $t0 }")" > "$VM_RESULTS/$name.rc"
+	echo "vm: $name: exit $rc after $(awk "BEGIN { print $t1 - $t0 }") s"
+}
+EOF
+	echo "SCENARIO_TIMEOUT=$scenario_timeout_s"
+	for i in "${!names[@]}"; do
+		printf 'run %q %q\n' "${names[$i]}" "${cmds[$i]}"
+	done
+	echo 'dmesg > "$VM_RESULTS/dmesg.txt" 2>&1'
+	echo 'sync'
+	echo ': > "$VM_RESULTS/done"'
+} > "$results/run.sh"
+
+# --- boot ---------------------------------------------------------------------
+console=$results/console.log
+: > "$console"
+append="console=ttyS0 quiet loglevel=4 panic=-1 rdinit=/init mitigations=off"
+append+=" tsc=reliable no_timer_check random.trust_cpu=on"
+# shellcheck disable=SC2054 # commas belong to the qemu options
+qemu_args=(
+	-nodefaults -no-user-config -no-reboot
+	-machine pc -accel tcg,thread=multi -smp 2 -m 1024
+	-display none
+	-chardev "file,id=con,path=$console" -serial chardev:con
+	-kernel "$kernel" -initrd "$work/initramfs.cpio" -append "$append"
+	-virtfs local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap
+	-virtfs "local,path=$results,mount_tag=results,security_model=none"
+)
+# qboot starts the kernel a little faster than SeaBIOS (qemu-system-data)
+[ ! -r /usr/share/qemu/qboot.rom ] || qemu_args+=(-bios /usr/share/qemu/qboot.rom)
+echo "$prog: booting $kernel with ${#names[@]} scenario(s), results in $results" >&2
+start=$(date +%s.%N)
+if [ $verbose = 1 ]; then
+	tail -n +1 -F "$console" 2>/dev/null &
+	tail_pid=$!
+fi
+timeout -k 10 "$timeout_s" "$qemu" "${qemu_args[@]}" < /dev/null &
+qemu_pid=$!
+wait $qemu_pid
+qemu_rc=$?
+qemu_pid=""
+end=$(date +%s.%N)
+if [ $verbose = 1 ]; then
+	sleep 0.3
+	kill "$tail_pid" 2>/dev/null
+	wait "$tail_pid" 2>/dev/null
+fi
+
+# --- verdict -------------------------------------------------------------------
+wall=$(awk "BEGIN { printf \"%.1f\", $end - $start }")
+boot=$(cat "$results/boot" 2>/dev/null || echo "?")
+echo "$prog: VM ran ${wall} s (kernel uptime at first scenario: ${boot} s)" >&2
+
+status=0
+if [ ! -e "$results/done" ]; then
+	if [ $qemu_rc = 124 ]; then
+		echo "$prog: FAIL: the VM did not finish within ${timeout_s} s" >&2
+	else
+		echo "$prog: FAIL: the VM stopped before all scenarios ran (qemu exit $qemu_rc)" >&2
+	fi
+	status=1
+fi
+npass=0 nskip=0 nfail=0
+for name in "${names[@]}"; do
+	if [ -r "$results/$name.rc" ]; then
+		read -r rc secs < "$results/$name.rc"
+	else
+		rc=none secs="?"
+	fi
+	case $rc in
+	0) verdict=PASS; npass=$((npass + 1)) ;;
+	77) verdict=SKIP; nskip=$((nskip + 1)) ;;
+	124|137) verdict="FAIL (timeout)"; nfail=$((nfail + 1)) ;;
+	*) verdict="FAIL (exit $rc)"; nfail=$((nfail + 1)) ;;
+	esac
+	echo "$verdict: $name (${secs} s)"
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -r "$results/$name.log" ]; then
+		tail -n 40 "$results/$name.log" | sed "s/^/  $name| /"
+	fi
+done
+if grep -qE 'Oops|BUG:|WARNING:|Call Trace|general protection' "$results/dmesg.txt" "$console" 2>/dev/null; then
+	echo "$prog: note: the kernel logged a warning or oops, see dmesg.txt:" >&2
+	grep -hE -A3 'Oops|BUG:|WARNING:|general protection' "$results/dmesg.txt" "$console" 2>/dev/null | head -n 30 >&2
+fi
+[ $nfail = 0 ] || status=1
+if [ $status != 0 ]; then
+	echo "--- console (last 30 lines) ---" >&2
+	tail -n 30 "$console" >&2
+	if [ $keep_results = 0 ]; then
+		keep=$(mktemp -d "${TMPDIR:-/tmp}/hidmapd-vm-failed.XXXXXX") && cp -a "$results"/. "$keep"/ &&
+			echo "$prog: results kept in $keep" >&2
+	fi
+	exit 1
+fi
+echo "$prog: $npass passed, $nskip skipped" >&2
+[ $npass -gt 0 ] || exit 77
+exit 0
