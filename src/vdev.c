@@ -6,6 +6,44 @@
 #include "util-log.h"
 #include "vdev.h"
 
+static bool is_mt_axis(unsigned code)
+{
+	return code == ABS_MT_SLOT || (code >= ABS_MT_TOUCH_MAJOR && code <= ABS_MT_TOOL_Y);
+}
+
+/*
+ * drivers/input/input.c input_estimate_events_per_packet() and
+ * input_register_device(): max_vals = estimate + 2.  Neither hid-input nor
+ * uinput sets a hint for devices without multitouch slots.
+ */
+static size_t estimate_max_vals(struct libevdev *caps)
+{
+	unsigned mt_slots = 0, events;
+
+	if (libevdev_has_event_code(caps, EV_ABS, ABS_MT_SLOT)) {
+		mt_slots = (unsigned)(libevdev_get_abs_maximum(caps, ABS_MT_SLOT) + 1);
+	} else if (libevdev_has_event_code(caps, EV_ABS, ABS_MT_TRACKING_ID)) {
+		int n = libevdev_get_abs_maximum(caps, ABS_MT_TRACKING_ID) -
+		        libevdev_get_abs_minimum(caps, ABS_MT_TRACKING_ID) + 1;
+
+		mt_slots = n < 2 ? 2 : n > 32 ? 32 : (unsigned)n;
+	} else if (libevdev_has_event_code(caps, EV_ABS, ABS_MT_POSITION_X)) {
+		mt_slots = 2;
+	}
+
+	events = mt_slots + 1; /* SYN_MT_REPORT and SYN_REPORT */
+	if (libevdev_has_event_type(caps, EV_ABS))
+		for (unsigned c = 0; c <= ABS_MAX; c++)
+			if (libevdev_has_event_code(caps, EV_ABS, c))
+				events += is_mt_axis(c) ? mt_slots : 1;
+	if (libevdev_has_event_type(caps, EV_REL))
+		for (unsigned c = 0; c <= REL_MAX; c++)
+			events += libevdev_has_event_code(caps, EV_REL, c);
+	events += 7; /* room for KEY and MSC events */
+
+	return events + 2 > HM_VDEV_MAX_FRAME ? HM_VDEV_MAX_FRAME : events + 2;
+}
+
 struct hm_vdev *hm_vdev_new(struct libevdev *caps)
 {
 	struct hm_vdev *v = zalloc(sizeof(*v));
@@ -13,6 +51,7 @@ struct hm_vdev *hm_vdev_new(struct libevdev *caps)
 	if (!v)
 		return NULL;
 	v->caps = caps;
+	v->max_vals = estimate_max_vals(caps);
 	return v;
 }
 
@@ -53,20 +92,38 @@ static int defuzz(int value, int old, int fuzz)
 	return value;
 }
 
-static void queue(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
+static void append(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
 {
-	struct input_event *ev;
+	struct input_event *ev = &v->pending[v->npending];
 
-	/* The kernel also cuts an overlong frame with a SYN_REPORT (input_handle_event). */
-	if (v->npending >= HM_VDEV_MAX_FRAME - 1)
-		hm_vdev_flush(v);
-
-	ev = &v->pending[v->npending];
 	ev->type = (uint16_t)type;
 	ev->code = (uint16_t)code;
 	ev->value = value;
 	v->raw[v->npending] = raw;
 	v->npending++;
+}
+
+static void send_frame(struct hm_vdev *v)
+{
+	if (v->handle)
+		v->sink->ops->frame(v->sink, v->handle, v->pending, v->raw, v->npending);
+	v->npending = 0;
+}
+
+static void queue(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
+{
+	append(v, type, code, value, raw);
+	/*
+	 * The kernel's buffer for a device holds max_vals values; when it
+	 * is nearly full the input core passes it on with a SYN_REPORT of
+	 * value 1 (input_event_dispose(), input_value_sync) and goes on.
+	 * Written to uinput, our SYN then arrives on an empty buffer and is
+	 * swallowed, so both paths show the same frames.
+	 */
+	if (v->npending >= v->max_vals - 2) {
+		append(v, EV_SYN, SYN_REPORT, 1, 1);
+		send_frame(v);
+	}
 }
 
 void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
@@ -113,20 +170,11 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 
 void hm_vdev_flush(struct hm_vdev *v)
 {
-	struct input_event *syn;
-
+	/* the kernel passes no frame that holds only its SYN_REPORT */
 	if (v->npending == 0)
 		return;
-	/* queue() keeps the last slot free for this */
-	syn = &v->pending[v->npending];
-	syn->type = EV_SYN;
-	syn->code = SYN_REPORT;
-	syn->value = 0;
-	v->raw[v->npending] = 0;
-	v->npending++;
-	if (v->handle)
-		v->sink->ops->frame(v->sink, v->handle, v->pending, v->raw, v->npending);
-	v->npending = 0;
+	append(v, EV_SYN, SYN_REPORT, 0, 0);
+	send_frame(v);
 }
 
 void hm_vdev_release_all(struct hm_vdev *v)

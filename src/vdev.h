@@ -5,7 +5,9 @@
  * input_event() (drivers/input/input.c, input_handle_event()): events for
  * codes the device lacks are dropped, a key or LED that does not change
  * state is dropped, a relative motion of 0 is dropped, and an absolute value
- * goes through the fuzz filter and is dropped when it does not change.  So
+ * goes through the fuzz filter and is dropped when it does not change, and
+ * a frame longer than the kernel's buffer for the device is cut with a
+ * SYN_REPORT of value 1, as input_event_dispose() cuts it.  So
  * `hidmapd replay` shows what an evdev reader would see, and the state is
  * known when held keys must be released.
  */
@@ -23,7 +25,8 @@
 struct hm_vdev {
 	struct libevdev *caps; /* capabilities and current state */
 	struct hm_sink *sink;
-	void *handle; /* the sink's device, NULL until created */
+	void *handle;    /* the sink's device, NULL until created */
+	size_t max_vals; /* the kernel's dev->max_vals for these capabilities */
 	size_t npending;
 	struct input_event pending[HM_VDEV_MAX_FRAME];
 	int raw[HM_VDEV_MAX_FRAME]; /* ABS values before the fuzz filter */

@@ -156,15 +156,35 @@ static void test_long_frame_is_cut(void **state)
 	struct hm_vdev *v = make(&cs);
 	size_t syns = 0;
 
-	for (int i = 0; i < 300; i++)
+	/*
+	 * input_estimate_events_per_packet() for these capabilities: no MT
+	 * slots, so 1 (SYN) + 1 (ABS_X) + 1 (REL_X) + 7 (keys, MSC) = 10, and
+	 * max_vals = 12.  The input core passes the buffer on, with a
+	 * SYN_REPORT of value 1, as soon as it holds max_vals - 2 = 10 values.
+	 */
+	assert_int_equal(v->max_vals, 12);
+	for (int i = 0; i < 25; i++)
 		hm_vdev_event(v, EV_REL, REL_X, 1);
 	hm_vdev_flush(v);
 	for (size_t i = 0; i < cs.n; i++)
 		syns += cs.ev[i].type == EV_SYN;
-	/* 300 events in frames of at most HM_VDEV_MAX_FRAME - 1 events + SYN */
-	assert_int_equal(cs.n, 302);
-	assert_int_equal(syns, 2);
-	assert_int_equal(cs.ev[HM_VDEV_MAX_FRAME - 1].type, EV_SYN);
+	/* 10 + SYN(1), 10 + SYN(1), 5 + SYN(0) */
+	assert_int_equal(cs.n, 28);
+	assert_int_equal(syns, 3);
+	assert_int_equal(cs.ev[10].type, EV_SYN);
+	assert_int_equal(cs.ev[10].value, 1);
+	assert_int_equal(cs.ev[21].type, EV_SYN);
+	assert_int_equal(cs.ev[21].value, 1);
+	assert_int_equal(cs.ev[27].type, EV_SYN);
+	assert_int_equal(cs.ev[27].value, 0);
+
+	/* exactly max_vals - 2 events: cut with SYN(1), and the flush adds nothing */
+	cs.n = 0;
+	for (int i = 0; i < 10; i++)
+		hm_vdev_event(v, EV_REL, REL_X, 1);
+	hm_vdev_flush(v);
+	assert_int_equal(cs.n, 11);
+	assert_int_equal(cs.ev[10].value, 1);
 	hm_vdev_free(v);
 }
 
