@@ -291,13 +291,11 @@ static int parse_global(struct parser *p, const struct item *item)
 		/*
 		 * The kernel refuses more than 256 and accepts 0.  We refuse an
 		 * explicit 0 too: a zero-width declaration is always a descriptor
-		 * bug.  Sizes 33..256 are accepted here and refused when a field
-		 * with usages would carry such values (padding may be wider).
+		 * bug.
 		 */
 		if (item->udata == 0 || item->udata > KERNEL_MAX_REPORT_SIZE)
-			return parse_error(
-			    p, -EINVAL, "report size %" PRIu32 " (must be 1..%u)", item->udata,
-			    item->udata ? KERNEL_MAX_REPORT_SIZE : HID_MAX_REPORT_SIZE);
+			return parse_error(p, -EINVAL, "report size %" PRIu32 " (must be 1..%u)",
+			                   item->udata, KERNEL_MAX_REPORT_SIZE);
 		g->report_size = item->udata;
 		return 0;
 
@@ -528,9 +526,8 @@ static int add_field(struct parser *p, enum hid_report_type type, uint32_t flags
 	 */
 	if (g->report_size == 0)
 		return 0;
-	if (g->report_size > HID_MAX_REPORT_SIZE)
-		return parse_error(p, -EINVAL, "report size %" PRIu32 " (must be 1..%u)",
-		                   g->report_size, HID_MAX_REPORT_SIZE);
+	/* Values wider than 32 bits are kept: the kernel reads their low 32
+	 * bits (hid_field_extract() warns and clamps), and so do we. */
 
 	if (d->nfields >= HID_MAX_FIELDS)
 		return parse_error(p, -E2BIG, "more than %u fields", HID_MAX_FIELDS);
@@ -866,12 +863,12 @@ int32_t hid_field_get_value(const struct hid_field *f, const uint8_t *payload, s
 {
 	uint64_t offset;
 	uint32_t v;
-	unsigned bits = f->report_size;
+	unsigned bits = f->report_size > 32 ? 32 : f->report_size;
 
-	if (n >= f->report_count || bits == 0 || bits > 32)
+	if (n >= f->report_count || bits == 0)
 		return 0;
 
-	offset = (uint64_t)f->bit_offset + (uint64_t)n * bits;
+	offset = (uint64_t)f->bit_offset + (uint64_t)n * f->report_size;
 	if (offset > UINT32_MAX)
 		return 0;
 	v = hid_get_bits(payload, size, (uint32_t)offset, bits);

@@ -36,7 +36,6 @@
 #define HID_MAX_FIELDS           1024u  /* fields per descriptor */
 #define HID_MAX_PUSH_DEPTH       16u    /* Push without Pop */
 #define HID_MAX_REPORT_BYTES     8192u  /* payload of one report, without the ID byte */
-#define HID_MAX_REPORT_SIZE      32u    /* bits per value */
 
 enum hid_report_type {
 	HID_INPUT_REPORT = 0,
@@ -89,7 +88,8 @@ struct hid_field {
 	unsigned index;        /* position of the field within its report */
 	uint32_t bit_offset;   /* of the first value, counted from the first payload bit
 	                          (the bit after the report ID byte, if any) */
-	uint32_t report_size;  /* bits per value, 1..32 */
+	uint32_t report_size;  /* bits per value, 1..256; hid_field_get_value() reads
+	                          the low 32 bits of wider ones, as the kernel does */
 	uint32_t report_count; /* number of values */
 	uint32_t flags;        /* HID_MAIN_ITEM_* */
 	int32_t logical_minimum;
