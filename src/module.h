@@ -105,7 +105,10 @@ int hm_device_add_output(struct hm_device *dev, const char *name, struct libevde
  * Emits one event on output.  Events go through the user's mapping, then to
  * the virtual device, which drops what does not change its state as the
  * kernel's input core does (a key already down, an axis at the same value,
- * a relative motion of 0).  Do not emit EV_SYN: frames end after decode().
+ * a relative motion of 0).  Frames end by themselves after decode(); a
+ * module that must end one early, as a kernel driver calling input_sync()
+ * in the middle of a report, emits EV_SYN/SYN_REPORT (other EV_SYN codes
+ * are ignored).
  */
 void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned code, int value);
 

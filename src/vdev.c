@@ -130,7 +130,7 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 {
 	int old, cooked;
 
-	if (!libevdev_has_event_code(v->caps, type, code))
+	if (type != EV_SYN && !libevdev_has_event_code(v->caps, type, code))
 		return;
 
 	switch (type) {
@@ -161,6 +161,9 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 		return;
 	}
 	case EV_SYN:
+		/* a module ending a frame early, like input_sync() mid-report */
+		if (code == SYN_REPORT)
+			hm_vdev_flush(v);
 		return;
 	default:
 		break;

@@ -39,7 +39,7 @@ int hm_vdev_create(struct hm_vdev *v, struct hm_sink *sink);
 /* Releases held keys (flushing them) and destroys the sink device. NULL-safe. */
 void hm_vdev_free(struct hm_vdev *v);
 
-/* Queues one event (type != EV_SYN) after the input core's filtering. */
+/* Queues one event after the input core's filtering; SYN_REPORT ends the frame. */
 void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value);
 /* Ends the frame: if anything is queued, SYN_REPORT and hand it to the sink. */
 void hm_vdev_flush(struct hm_vdev *v);
