@@ -1,0 +1,56 @@
+#!/bin/bash
+# Data test: every corpus recording replayed through `hidmapd replay` must
+# print exactly what the real kernel (Debian 12's hid-generic + hid-input,
+# captured in the VM by tests/vm/gen-kernel-expectations.sh) printed for it:
+# tests/data/kernel/<class>/<name>.out.  Recordings without reports are
+# replayed from tests/data/kernel/<class>/<name>.hid, which carries the
+# synthetic reports the kernel was given.
+#
+# Files listed in KNOWN (one "<class>/<name>  reason" per line) are known
+# not to match yet; each is a defect with its reason.  A listed file that
+# now matches fails the test too, so the list only ever shrinks.
+#
+#   run-kernel-parity.sh HIDMAPD KERNEL_DIR CORPUS_DIR KNOWN
+set -u -o pipefail
+hidmapd=$1 kdir=$2 corpus=$3 known=$4
+
+if [ ! -d "$corpus" ]; then
+	echo "corpus not found at $corpus (it lives in shared/ beside the repository): skipping"
+	exit 77
+fi
+
+declare -A expect_fail
+while read -r name reason; do
+	case $name in ''|'#'*) continue ;; esac
+	expect_fail[$name]=$reason
+done < "$known"
+
+match=0 total=0 bad=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for rec in "$corpus"/*/*.hid; do
+	class=$(basename "$(dirname "$rec")")
+	name=$(basename "$rec" .hid)
+	key=$class/$name
+	expected=$kdir/$key.out
+	[ -f "$expected" ] || { echo "MISSING: no kernel answer for $key"; bad=$((bad + 1)); continue; }
+	src=$rec
+	[ -f "$kdir/$key.hid" ] && src=$kdir/$key.hid
+	total=$((total + 1))
+	"$hidmapd" replay "$src" >"$out" 2>/dev/null
+	if cmp -s "$out" "$expected"; then
+		match=$((match + 1))
+		if [ -n "${expect_fail[$key]+x}" ]; then
+			echo "FIXED: $key matches the kernel now: remove it from $(basename "$known")"
+			bad=$((bad + 1))
+		fi
+	elif [ -n "${expect_fail[$key]+x}" ]; then
+		echo "known: $key (${expect_fail[$key]})"
+	else
+		echo "FAIL: $key differs from the kernel:"
+		diff -u "$expected" "$out" | head -n 40
+		bad=$((bad + 1))
+	fi
+done
+echo "kernel parity: $match/$total recordings identical to the kernel"
+[ "$bad" -eq 0 ]
