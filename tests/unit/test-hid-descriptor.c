@@ -1367,7 +1367,7 @@ static void check_consistency(const char *path, const struct hid_descriptor *d)
 
 			if (f->report_index != i || f->index != j || f->type != r->type ||
 			    f->report_id != r->id || f->bit_offset < last || end > r->size_bits ||
-			    f->report_size < 1 || f->report_size > 32 ||
+			    f->report_size < 1 || f->report_size > 256 ||
 			    f->maxusage < f->report_count || f->maxusage == 0)
 				fail_msg("%s: report %u field %u inconsistent", path, i, j);
 			last = f->bit_offset;
