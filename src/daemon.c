@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <hidapi/hidapi.h>
+#include <libudev.h>
 #include <linux/input.h>
 
 #include "build-config.h"
@@ -54,6 +55,8 @@ struct daemon {
 	struct hm_sink *sink;
 	struct hm_config *config;
 	struct driven *driven;
+	struct udev *udev;
+	struct udev_monitor *monitor;
 };
 
 static void notify(const char *fmt, ...) _printf_(1, 2);
@@ -422,6 +425,75 @@ static void reload(struct daemon *d)
 	notify_status(d);
 }
 
+static bool wanted_node(const struct daemon *d, const char *node)
+{
+	if (!d->opts->ndevices)
+		return true;
+	for (size_t i = 0; i < d->opts->ndevices; i++)
+		if (streq(d->opts->devices[i], node))
+			return true;
+	return false;
+}
+
+/* A hidraw node appeared or went away.  Removal is also seen by the
+ * reader thread (its read fails); whichever comes first lets the device
+ * go, once. */
+static void monitor_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+	struct udev_device *dev;
+
+	while ((dev = udev_monitor_receive_device(d->monitor))) {
+		const char *action = udev_device_get_action(dev);
+		const char *node = udev_device_get_devnode(dev);
+
+		if (action && node && wanted_node(d, node)) {
+			if (streq(action, "add")) {
+				struct hm_device_info info;
+
+				if (hm_hid_info_from_path(node, &info) == 0)
+					(void)drive(d, &info);
+			} else if (streq(action, "remove")) {
+				for (struct driven *dr = d->driven; dr; dr = dr->next) {
+					if (streq(dr->path, node)) {
+						daemon_drop(d, dr, "device removed");
+						break;
+					}
+				}
+			}
+		}
+		udev_device_unref(dev);
+	}
+}
+
+/*
+ * hidapi 0.13 has no hotplug API: watch the hidraw subsystem with libudev.
+ * Events come from udevd once its rules have run (so the uaccess ACL is
+ * in place); without udevd (early boot, containers, the test VM) straight
+ * from the kernel.
+ */
+static int setup_hotplug(struct daemon *d)
+{
+	const char *source = access("/run/udev/control", F_OK) == 0 ? "udev" : "kernel";
+	int fd;
+
+	d->udev = udev_new();
+	if (!d->udev)
+		return -ENOMEM;
+	d->monitor = udev_monitor_new_from_netlink(d->udev, source);
+	if (!d->monitor)
+		return -errno ?: -ENOMEM;
+	if (udev_monitor_filter_add_match_subsystem_devtype(d->monitor, "hidraw", NULL) < 0 ||
+	    udev_monitor_enable_receiving(d->monitor) < 0)
+		return -EIO;
+	fd = udev_monitor_get_fd(d->monitor);
+	/* libudev's socket is SOCK_NONBLOCK|SOCK_CLOEXEC already */
+	if (!hm_loop_add_fd(d->loop, fd, EPOLLIN, false, monitor_dispatch, d))
+		return -errno;
+	log_debug("watching hidraw devices (%s events)", source);
+	return 0;
+}
+
 static void on_signal(int signo, void *data)
 {
 	struct daemon *d = data;
@@ -481,6 +553,12 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 		goto out;
 	}
 
+	/* watch before the first scan, so a device plugged in meanwhile is not missed */
+	r = setup_hotplug(&d);
+	if (r < 0)
+		log_warning_errno(
+		    r, "cannot watch for new devices: %m; only devices present now are driven");
+
 	scan(&d);
 	notify("READY=1");
 	notify_status(&d);
@@ -500,6 +578,8 @@ out:
 	if (d.sink)
 		hm_sink_uinput_free(d.sink);
 	hm_loop_free(d.loop);
+	udev_monitor_unref(d.monitor);
+	udev_unref(d.udev);
 	hm_config_free(d.config);
 	hid_exit();
 	return r;
