@@ -7,7 +7,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+
+#include <linux/uinput.h>
 
 #include <libevdev/libevdev-uinput.h>
 
@@ -21,26 +24,33 @@ struct uinput_sink {
 static int uinput_add_device(struct hm_sink *sink, const struct libevdev *caps, void **ret_handle)
 {
 	struct libevdev_uinput *uidev = NULL;
-	int r, fd, flags;
+	const char *phys = libevdev_get_phys((struct libevdev *)caps);
+	int r, fd;
 
-	r = libevdev_uinput_create_from_device(caps, LIBEVDEV_UINPUT_OPEN_MANAGED, &uidev);
-	if (r < 0)
-		return log_error_errno(r, "cannot create uinput device \"%s\": %m",
-		                       libevdev_get_name(caps));
-
-	/* Feedback (EV_LED, EV_FF) is read from the loop: never block it. */
-	fd = libevdev_uinput_get_fd(uidev);
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+	/*
+	 * We open /dev/uinput ourselves: libevdev 1.13 does not pass the phys
+	 * to uinput (no UI_SET_PHYS), and the phys is how users and tests
+	 * tell hidmapd's devices and their source node apart.  Non-blocking,
+	 * because feedback (EV_LED, EV_FF) is read from the loop.
+	 */
+	fd = open("/dev/uinput", O_RDWR | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return log_error_errno(errno, "cannot open /dev/uinput: %m (run 'hidmapd doctor')");
+	if (phys && ioctl(fd, UI_SET_PHYS, phys) < 0) {
 		r = -errno;
-		libevdev_uinput_destroy(uidev);
-		return log_error_errno(r, "cannot make uinput fd non-blocking: %m");
+		close(fd);
+		return log_error_errno(r, "cannot set the phys of \"%s\": %m",
+		                       libevdev_get_name((struct libevdev *)caps));
 	}
-	/* libevdev opens /dev/uinput with O_CLOEXEC already; make sure. */
-	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	r = libevdev_uinput_create_from_device(caps, fd, &uidev);
+	if (r < 0) {
+		close(fd);
+		return log_error_errno(r, "cannot create uinput device \"%s\": %m",
+		                       libevdev_get_name((struct libevdev *)caps));
+	}
 
 	log_debug("created %s (%s)", libevdev_uinput_get_devnode(uidev) ?: "?",
-	          libevdev_get_name(caps));
+	          libevdev_get_name((struct libevdev *)caps));
 	*ret_handle = uidev;
 	return 0;
 }
@@ -72,7 +82,11 @@ static void uinput_frame(struct hm_sink *sink, void *handle, const struct input_
 
 static void uinput_remove_device(struct hm_sink *sink, void *handle)
 {
+	/* the fd is ours, not libevdev's (see uinput_add_device) */
+	int fd = libevdev_uinput_get_fd(handle);
+
 	libevdev_uinput_destroy(handle);
+	close(fd);
 }
 
 static int uinput_get_fd(struct hm_sink *sink, void *handle)
