@@ -33,13 +33,11 @@
  * dumped (a device that no driver binds is a valid answer: no D: lines),
  * 1 otherwise.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +54,7 @@
 
 #include "hid-recording.h"
 #include "sink.h"
+#include "uhid-util.h"
 #include "util-log.h"
 #include "util-mem.h"
 #include "util-strings.h"
@@ -70,290 +69,15 @@ struct options {
 };
 
 struct stats {
-	unsigned get_reports, set_reports, outputs, dropped;
+	struct vm_uhid_stats uhid; /* GET_REPORT, SET_REPORT, OUTPUT */
+	unsigned dropped;
 	unsigned ndevices;
 	size_t nevents;
 	uint64_t bind_us;
 	bool bound, probe_failed;
 };
 
-struct node {
-	unsigned input; /* inputN */
-	char devnode[64];
-	int fd;
-	struct libevdev *evdev;
-};
-
-static uint64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
-}
-
-static int uhid_send(int fd, const struct uhid_event *ev)
-{
-	ssize_t n = write(fd, ev, sizeof(*ev));
-
-	if (n < 0)
-		return -errno;
-	if ((size_t)n != sizeof(*ev))
-		return -EIO;
-	return 0;
-}
-
-/* Reads and answers everything uhid has queued.  Never blocks. */
-static int uhid_service(int fd, struct stats *st, bool verbose)
-{
-	for (;;) {
-		struct uhid_event ev = {0}, reply = {0};
-		ssize_t n = read(fd, &ev, sizeof(ev));
-		int r;
-
-		if (n < 0) {
-			if (errno == EAGAIN || errno == EINTR)
-				return 0;
-			return log_error_errno(errno, "uhid read: %m");
-		}
-		if (n == 0)
-			return 0;
-
-		switch (ev.type) {
-		case UHID_GET_REPORT:
-			st->get_reports++;
-			if (verbose)
-				log_info("uhid: GET_REPORT id %u type %u, answering EIO",
-				         ev.u.get_report.rnum, ev.u.get_report.rtype);
-			reply.type = UHID_GET_REPORT_REPLY;
-			reply.u.get_report_reply.id = ev.u.get_report.id;
-			reply.u.get_report_reply.err = EIO;
-			r = uhid_send(fd, &reply);
-			if (r < 0)
-				return log_error_errno(r, "uhid GET_REPORT_REPLY: %m");
-			break;
-		case UHID_SET_REPORT:
-			st->set_reports++;
-			if (verbose)
-				log_info(
-				    "uhid: SET_REPORT id %u type %u size %u, answering success",
-				    ev.u.set_report.rnum, ev.u.set_report.rtype,
-				    ev.u.set_report.size);
-			reply.type = UHID_SET_REPORT_REPLY;
-			reply.u.set_report_reply.id = ev.u.set_report.id;
-			reply.u.set_report_reply.err = 0;
-			r = uhid_send(fd, &reply);
-			if (r < 0)
-				return log_error_errno(r, "uhid SET_REPORT_REPLY: %m");
-			break;
-		case UHID_OUTPUT:
-			st->outputs++;
-			if (verbose)
-				log_info("uhid: OUTPUT type %u size %u", ev.u.output.rtype,
-				         ev.u.output.size);
-			break;
-		default:
-			if (verbose)
-				log_info("uhid: event %u", ev.type);
-			break;
-		}
-	}
-}
-
-/* "0003:056A:0065." — the start of the kernel's name for our HID device */
-static void hid_name_prefix(const struct hm_recording *rec, char *buf, size_t size)
-{
-	snprintf(buf, size, "%04X:%04X:%04X.", rec->bus, rec->vendor, rec->product);
-}
-
-/* Reads the kernel log records queued on kmsg; true if one says that the
- * probe of HID device devname failed. */
-static bool kmsg_probe_failed(int kmsg, const char *devname, bool verbose)
-{
-	char needle[96], rec[2048];
-	bool failed = false;
-
-	if (kmsg < 0)
-		return false;
-	snprintf(needle, sizeof(needle), "probe of %s failed", devname);
-	for (;;) {
-		ssize_t n = read(kmsg, rec, sizeof(rec) - 1);
-		const char *msg;
-
-		if (n < 0) {
-			if (errno == EPIPE) /* overwritten records: go on with the next */
-				continue;
-			break; /* EAGAIN */
-		}
-		rec[n] = '\0';
-		msg = strchr(rec, ';');
-		msg = msg ? msg + 1 : rec;
-		if (*devname && strstr(msg, devname)) {
-			if (verbose)
-				log_info("kernel: %s", strstrip((char *)msg));
-			if (strstr(msg, needle))
-				failed = true;
-		}
-	}
-	return failed;
-}
-
-/*
- * Waits for the kernel's "bind" uevent of our HID device, answering uhid
- * requests meanwhile (probe blocks on them).  Returns 0 and the device's
- * syspath; -ENODEV when the kernel log says that the probe failed, or
- * -ETIMEDOUT when the device appeared but no driver bound in time (both
- * mean: the kernel makes no input devices); another negative errno on
- * errors.
- */
-static int wait_bound(struct udev_monitor *mon, int kmsg, int uhid, const struct hm_recording *rec,
-                      unsigned timeout_ms, struct stats *st, bool verbose, char **ret_syspath)
-{
-	uint64_t start = now_us(), deadline = start + (uint64_t)timeout_ms * 1000u;
-	char prefix[32], devname[64] = "";
-	bool added = false;
-
-	hid_name_prefix(rec, prefix, sizeof(prefix));
-	for (;;) {
-		struct pollfd p[3] = {
-		    {.fd = uhid, .events = POLLIN},
-		    {.fd = udev_monitor_get_fd(mon), .events = POLLIN},
-		    {.fd = kmsg, .events = POLLIN},
-		};
-		uint64_t t = now_us();
-		int r;
-
-		if (t >= deadline)
-			return added ? -ETIMEDOUT
-			             : log_error_errno(ETIMEDOUT,
-			                               "the kernel created no HID device in %u ms",
-			                               timeout_ms);
-		r = poll(p, kmsg >= 0 ? 3 : 2, (int)((deadline - t + 999) / 1000));
-		if (r < 0 && errno != EINTR)
-			return log_error_errno(errno, "poll: %m");
-		r = uhid_service(uhid, st, verbose);
-		if (r < 0)
-			return r;
-		for (;;) {
-			struct udev_device *d = udev_monitor_receive_device(mon);
-			const char *action, *sysname, *syspath;
-
-			if (!d)
-				break;
-			action = udev_device_get_action(d);
-			sysname = udev_device_get_sysname(d);
-			syspath = udev_device_get_syspath(d);
-			if (verbose)
-				log_info("uevent: %s %s", action, syspath);
-			if (!sysname || !startswith(sysname, prefix) || !syspath ||
-			    !strstr(syspath, "/uhid/")) {
-				udev_device_unref(d);
-				continue;
-			}
-			if (streq_ptr(action, "add")) {
-				added = true;
-				snprintf(devname, sizeof(devname), "%s", sysname);
-			}
-			if (streq_ptr(action, "bind")) {
-				char *s = strdup(syspath);
-
-				udev_device_unref(d);
-				if (!s)
-					return -ENOMEM;
-				st->bound = true;
-				st->bind_us = now_us() - start;
-				*ret_syspath = s;
-				return 0;
-			}
-			udev_device_unref(d);
-		}
-		/* the uevent comes first, the probe's log line after it */
-		if (kmsg_probe_failed(kmsg, devname, verbose) && added)
-			return -ENODEV;
-	}
-}
-
-static int cmp_node(const void *a, const void *b)
-{
-	const struct node *x = a, *y = b;
-
-	return x->input < y->input ? -1 : x->input > y->input;
-}
-
-static int parse_suffix(const char *name, const char *prefix, unsigned *ret)
-{
-	const char *s = startswith(name, prefix);
-	uint32_t v;
-
-	if (!s || !*s || safe_atou32_base(s, 10, &v) < 0)
-		return -EINVAL;
-	*ret = v;
-	return 0;
-}
-
-/* The event nodes of the HID device at syspath, in input creation order. */
-static int find_nodes(const char *syspath, struct node *nodes, size_t max, size_t *ret_n)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *dir;
-	size_t n = 0;
-
-	snprintf(path, sizeof(path), "%s/input", syspath);
-	dir = opendir(path);
-	if (!dir) {
-		if (errno == ENOENT) { /* bound, but hid-input made no device */
-			*ret_n = 0;
-			return 0;
-		}
-		return log_error_errno(errno, "%s: %m", path);
-	}
-	while ((de = readdir(dir))) {
-		struct dirent *de2;
-		unsigned input, event;
-		bool found = false;
-		DIR *d2;
-		int fd2;
-
-		if (parse_suffix(de->d_name, "input", &input) < 0)
-			continue;
-		if (n == max) {
-			closedir(dir);
-			return log_error_errno(E2BIG, "%s: more than %zu input devices", path, max);
-		}
-		fd2 = openat(dirfd(dir), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		d2 = fd2 >= 0 ? fdopendir(fd2) : NULL;
-		if (!d2) {
-			int r = -errno;
-
-			safe_close(fd2);
-			closedir(dir);
-			return log_error_errno(r, "%s/%s: %m", path, de->d_name);
-		}
-		while ((de2 = readdir(d2))) {
-			if (parse_suffix(de2->d_name, "event", &event) == 0) {
-				found = true;
-				break;
-			}
-		}
-		closedir(d2);
-		if (!found) {
-			closedir(dir);
-			return log_error_errno(ENOENT,
-			                       "%s/%s has no event node (evdev not loaded?)", path,
-			                       de->d_name);
-		}
-		nodes[n] = (struct node){.input = input, .fd = -1};
-		snprintf(nodes[n].devnode, sizeof(nodes[n].devnode), "/dev/input/event%u", event);
-		n++;
-	}
-	closedir(dir);
-	qsort(nodes, n, sizeof(*nodes), cmp_node);
-	*ret_n = n;
-	return 0;
-}
-
-static int open_node(struct node *node)
+static int open_node(struct vm_evnode *node)
 {
 	int r;
 
@@ -368,7 +92,7 @@ static int open_node(struct node *node)
 	return 0;
 }
 
-static void close_nodes(struct node *nodes, size_t n)
+static void close_nodes(struct vm_evnode *nodes, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		libevdev_free(nodes[i].evdev);
@@ -378,7 +102,7 @@ static void close_nodes(struct node *nodes, size_t n)
 }
 
 /* Prints the complete frames queued on one event node. */
-static int drain_node(FILE *out, unsigned dev, struct node *node, struct stats *st)
+static int drain_node(FILE *out, unsigned dev, struct vm_evnode *node, struct stats *st)
 {
 	static struct input_event frame[MAX_FRAME];
 	size_t nframe = 0;
@@ -431,44 +155,30 @@ static int drain_node(FILE *out, unsigned dev, struct node *node, struct stats *
 	return 0;
 }
 
-static int create_device(int uhid, const struct hm_recording *rec)
-{
-	struct uhid_event ev = {.type = UHID_CREATE2};
-	struct uhid_create2_req *c = &ev.u.create2;
-
-	if (rec->rdesc_size > sizeof(c->rd_data))
-		return log_error_errno(E2BIG, "%s: report descriptor of %zu bytes, uhid takes %zu",
-		                       rec->path, rec->rdesc_size, sizeof(c->rd_data));
-	snprintf((char *)c->name, sizeof(c->name), "%s", rec->name ? rec->name : "");
-	snprintf((char *)c->phys, sizeof(c->phys), "%s", rec->phys ? rec->phys : "kernel-dump");
-	c->rd_size = (uint16_t)rec->rdesc_size;
-	c->bus = rec->bus;
-	c->vendor = rec->vendor;
-	c->product = rec->product;
-	c->version = 0;
-	c->country = 0;
-	memcpy(c->rd_data, rec->rdesc, rec->rdesc_size);
-	return uhid_send(uhid, &ev);
-}
-
 static int dump_recording(struct udev_monitor *mon, int kmsg, const struct hm_recording *rec,
                           const struct options *opt, FILE *out, struct stats *st)
 {
 	_cleanup_close_ int uhid = -1;
 	_cleanup_free_ char *syspath = NULL;
-	struct node nodes[MAX_INPUTS];
+	struct vm_evnode nodes[MAX_INPUTS];
 	size_t nnodes = 0;
+	uint64_t t0;
 	int r;
 
 	uhid = open("/dev/uhid", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (uhid < 0)
 		return log_error_errno(errno, "/dev/uhid: %m");
-	r = create_device(uhid, rec);
+	r = vm_uhid_create(uhid, rec, "kernel-dump");
 	if (r < 0)
 		return log_error_errno(r, "%s: UHID_CREATE2: %m", rec->path);
 
-	r = wait_bound(mon, kmsg, uhid, rec, opt->bind_timeout_ms, st, opt->verbose, &syspath);
-	if (r == -ETIMEDOUT)
+	t0 = vm_now_us();
+	r = vm_uhid_wait_bound(mon, kmsg, uhid, rec, opt->bind_timeout_ms, &st->uhid, opt->verbose,
+	                       NULL, NULL, &syspath);
+	if (r == 0) {
+		st->bound = true;
+		st->bind_us = vm_now_us() - t0;
+	} else if (r == -ETIMEDOUT)
 		log_warning("%s: no driver bound within %u ms: no devices", rec->path,
 		            opt->bind_timeout_ms);
 	else if (r == -ENODEV) {
@@ -478,7 +188,7 @@ static int dump_recording(struct udev_monitor *mon, int kmsg, const struct hm_re
 		return r;
 
 	if (syspath) {
-		r = find_nodes(syspath, nodes, MAX_INPUTS, &nnodes);
+		r = vm_find_event_nodes(syspath, nodes, MAX_INPUTS, &nnodes);
 		if (r < 0)
 			return r;
 		for (size_t i = 0; i < nnodes; i++) {
@@ -495,22 +205,19 @@ static int dump_recording(struct udev_monitor *mon, int kmsg, const struct hm_re
 
 	for (size_t n = 0; n < rec->nevents; n++) {
 		const struct hm_recording_event *e = &rec->events[n];
-		struct uhid_event ev = {.type = UHID_INPUT2};
 
 		fprintf(out, "R: %zu\n", n);
-		if (e->size > sizeof(ev.u.input2.data)) {
+		r = vm_uhid_input(uhid, e->data, e->size);
+		if (r == -E2BIG) {
 			log_warning("%s:%u: report of %zu bytes, uhid takes %zu, skipped",
-			            rec->path, e->line, e->size, sizeof(ev.u.input2.data));
+			            rec->path, e->line, e->size, (size_t)UHID_DATA_MAX);
 			continue;
 		}
-		ev.u.input2.size = (uint16_t)e->size;
-		memcpy(ev.u.input2.data, e->data, e->size);
-		r = uhid_send(uhid, &ev);
 		if (r < 0) {
 			close_nodes(nodes, nnodes);
 			return log_error_errno(r, "%s:%u: UHID_INPUT2: %m", rec->path, e->line);
 		}
-		r = uhid_service(uhid, st, opt->verbose);
+		r = vm_uhid_service(uhid, &st->uhid, opt->verbose, NULL, NULL);
 		for (size_t i = 0; r >= 0 && i < nnodes; i++)
 			r = drain_node(out, (unsigned)i, &nodes[i], st);
 		if (r < 0) {
@@ -520,13 +227,9 @@ static int dump_recording(struct udev_monitor *mon, int kmsg, const struct hm_re
 	}
 
 	close_nodes(nodes, nnodes);
-	{
-		struct uhid_event ev = {.type = UHID_DESTROY};
-
-		r = uhid_send(uhid, &ev);
-		if (r < 0)
-			return log_error_errno(r, "%s: UHID_DESTROY: %m", rec->path);
-	}
+	r = vm_uhid_destroy(uhid);
+	if (r < 0)
+		return log_error_errno(r, "%s: UHID_DESTROY: %m", rec->path);
 	return 0;
 }
 
@@ -590,7 +293,7 @@ static int process_file(struct udev_monitor *mon, int kmsg, const char *path,
 	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
 	_cleanup_free_ char *outpath = NULL, *tmppath = NULL;
 	struct stats st = {0};
-	uint64_t t0 = now_us();
+	uint64_t t0 = vm_now_us();
 	const char *verdict;
 	FILE *out = stdout;
 	int r;
@@ -630,8 +333,9 @@ static int process_file(struct udev_monitor *mon, int kmsg, const char *path,
 	fprintf(stderr,
 	        "kernel-dump: %s: %s, %u device(s), %zu report(s), %zu event(s), "
 	        "GET_REPORT %u, SET_REPORT %u, OUTPUT %u, SYN_DROPPED %u, %.0f ms\n",
-	        path, verdict, st.ndevices, rec->nevents, st.nevents, st.get_reports,
-	        st.set_reports, st.outputs, st.dropped, (double)(now_us() - t0) / 1000.0);
+	        path, verdict, st.ndevices, rec->nevents, st.nevents, st.uhid.get_reports,
+	        st.uhid.set_reports, st.uhid.outputs, st.dropped,
+	        (double)(vm_now_us() - t0) / 1000.0);
 	return 0;
 }
 
