@@ -2118,15 +2118,255 @@ out:
 	return r;
 }
 
+/* ---- CLI: record and replay --uinput -------------------------------------- */
+
+/* fork/exec hidmapd with argv, stdout to out (if given), stderr to err */
+static pid_t spawn(const char *const *argv, const char *out, const char *err)
+{
+	pid_t pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		int fo = out ? open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644) : -1;
+		int fe = open(err, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+		if ((out && fo < 0) || fe < 0)
+			_exit(126);
+		if (fo >= 0)
+			dup2(fo, 1);
+		dup2(fe, 2);
+		execv(hidmapd, (char *const *)argv);
+		_exit(127);
+	}
+	return pid;
+}
+
+static int wait_child(pid_t pid, unsigned timeout_ms)
+{
+	uint64_t deadline = vm_now_us() + (uint64_t)timeout_ms * 1000u;
+	int status;
+
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+
+		if (w == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+		if (vm_now_us() >= deadline) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -ETIMEDOUT;
+		}
+		sleep_ms(5);
+	}
+}
+
+/*
+ * `hidmapd record /dev/hidrawN` writes what the device sent: the header
+ * (name, bus, ids, descriptor) as the kernel knows the device, then every
+ * report, byte for byte, until SIGINT.
+ */
+static int scenario_record(void)
+{
+	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
+	_cleanup_(hm_recording_freep) struct hm_recording *got = NULL;
+	char buf[PATH_MAX], node[64], out[PATH_MAX], err[PATH_MAX];
+	const char *argv[] = {"hidmapd", "record", node, NULL};
+	uint64_t deadline;
+	pid_t pid;
+	int rc;
+
+	if (tdev_new("keyboard", kdata("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	             KEYBOARD_PID, kbd_press_a, &kbd) < 0)
+		return -1;
+	snprintf(node, sizeof(node), "/dev/%s", kbd->hidraw);
+	snprintf(out, sizeof(out), "%s/record.hid", tmpdir);
+	snprintf(err, sizeof(err), "%s/record.log", tmpdir);
+	pid = spawn(argv, out, err);
+	if (pid < 0)
+		return fail("fork: %s", strerror(errno));
+
+	/* reports only reach readers that have the node open */
+	deadline = vm_now_us() + 5000000u;
+	while (count_node_fds(pid, kbd->hidraw) < 1 && vm_now_us() < deadline)
+		sleep_ms(5);
+	if (count_node_fds(pid, kbd->hidraw) < 1) {
+		kill(pid, SIGKILL);
+		wait_child(pid, 1000);
+		return fail("hidmapd record did not open %s", node);
+	}
+	for (size_t i = 0; i < kbd->rec->nevents; i++)
+		if (vm_uhid_input(kbd->uhid, kbd->rec->events[i].data, kbd->rec->events[i].size) <
+		    0)
+			return fail("UHID_INPUT2: %s", strerror(errno));
+	sleep_ms(200);
+	kill(pid, SIGINT);
+	rc = wait_child(pid, STOP_TIMEOUT_MS);
+	if (rc != 0)
+		return fail("hidmapd record exited with %d on SIGINT", rc);
+
+	if (hm_recording_load(out, &got) < 0)
+		return fail("%s does not parse as a recording", out);
+	if (!streq(got->name, kbd->rec->name) || got->bus != kbd->rec->bus ||
+	    got->vendor != kbd->rec->vendor || got->product != kbd->rec->product)
+		return fail("recorded header: \"%s\" %x %04x:%04x, expected \"%s\" %x %04x:%04x",
+		            got->name, got->bus, got->vendor, got->product, kbd->rec->name,
+		            kbd->rec->bus, kbd->rec->vendor, kbd->rec->product);
+	if (got->rdesc_size != kbd->rec->rdesc_size ||
+	    memcmp(got->rdesc, kbd->rec->rdesc, got->rdesc_size) != 0)
+		return fail("recorded descriptor differs from the device's");
+	if (got->nevents != kbd->rec->nevents)
+		return fail("recorded %zu reports, sent %zu", got->nevents, kbd->rec->nevents);
+	for (size_t i = 0; i < got->nevents; i++)
+		if (got->events[i].size != kbd->rec->events[i].size ||
+		    memcmp(got->events[i].data, kbd->rec->events[i].data, got->events[i].size))
+			return fail("recorded report %zu differs from the one sent", i);
+	for (size_t i = 1; i < got->nevents; i++)
+		if (got->events[i].time_us < got->events[i - 1].time_us)
+			return fail("recorded timestamps go backwards at report %zu", i);
+	note("record: %zu reports and the descriptor recorded byte for byte", got->nevents);
+	return 0;
+}
+
+/*
+ * `hidmapd replay --uinput FILE` injects for real: the uinput devices it
+ * creates deliver, device by device, the events `hidmapd replay FILE` prints.
+ */
+static int scenario_replay_uinput(void)
+{
+	_cleanup_(hm_recording_freep) struct hm_recording *src = NULL;
+	static struct reader rd[MAX_OUTPUTS]; /* large: not on the stack */
+	struct replay rp;
+	char buf[PATH_MAX], file[PATH_MAX], err[PATH_MAX], prefix[96];
+	const char *argv[] = {"hidmapd", "replay", "--uinput", file, NULL};
+	size_t nfound = 0;
+	uint64_t deadline;
+	FILE *f;
+	pid_t pid;
+	int r = 0, rc;
+
+	memset(rd, 0, sizeof(rd));
+	if (hm_recording_load(kdata("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)), &src) <
+	    0)
+		return fail("cannot load the source recording");
+	/* the first report 1 s in, so that the devices can be opened before */
+	snprintf(file, sizeof(file), "%s/replay-uinput.hid", tmpdir);
+	f = fopen(file, "we");
+	if (!f)
+		return fail("%s: %s", file, strerror(errno));
+	hm_recording_write_header(f, src->name, src->bus, src->vendor, src->product, src->rdesc,
+	                          src->rdesc_size);
+	for (size_t i = 0; i < src->nevents; i++)
+		hm_recording_write_event(f, 1000000u + (uint64_t)i * 2000u, src->events[i].data,
+		                         src->events[i].size);
+	fclose(f);
+	if (replay_run(NULL, file, &rp) < 0)
+		return -1;
+
+	snprintf(err, sizeof(err), "%s/replay-uinput.log", tmpdir);
+	pid = spawn(argv, NULL, err);
+	if (pid < 0) {
+		replay_free(&rp);
+		return fail("fork: %s", strerror(errno));
+	}
+	snprintf(prefix, sizeof(prefix), "hidmapd/replay-uinput.hid/input");
+	deadline = vm_now_us() + 900000u;
+	while (nfound < rp.ndevices && vm_now_us() < deadline) {
+		DIR *d = opendir("/sys/class/input");
+		struct dirent *de;
+
+		while (d && (de = readdir(d))) {
+			char path[PATH_MAX], phys[96], node[300];
+			uint32_t k;
+
+			if (!startswith(de->d_name, "event"))
+				continue;
+			snprintf(path, sizeof(path), "/sys/class/input/%s/device/phys", de->d_name);
+			read_attr(path, phys, sizeof(phys));
+			if (!startswith(phys, prefix) ||
+			    safe_atou32_base(phys + strlen(prefix), 10, &k) < 0 ||
+			    k >= rp.ndevices || rd[k].devnode[0])
+				continue;
+			snprintf(node, sizeof(node), "/dev/input/%s", de->d_name);
+			if (reader_start(&rd[k], node) < 0) {
+				r = -1;
+				break;
+			}
+			nfound++;
+		}
+		if (d)
+			closedir(d);
+		sleep_ms(2);
+	}
+	rc = wait_child(pid, 10000);
+	if (nfound != rp.ndevices)
+		r = fail("replay --uinput: found %zu of %zu uinput devices before the first report",
+		         nfound, rp.ndevices);
+	if (rc != 0)
+		r = fail("hidmapd replay --uinput exited with %d", rc);
+
+	for (size_t k = 0; k < rp.ndevices && r == 0; k++) {
+		_cleanup_free_ char *want = NULL, *live = NULL;
+		size_t want_len = 0, live_len = 0;
+		FILE *w = open_memstream(&want, &want_len), *l = open_memstream(&live, &live_len);
+		char tag[16];
+
+		reader_wait_end(&rd[k], STOP_TIMEOUT_MS);
+		/* replay's E: lines of device k, in order */
+		snprintf(tag, sizeof(tag), "E: %zu ", k);
+		for (size_t b = 0; b < rp.nblocks; b++)
+			for (char *line = rp.block[b]; line && *line;) {
+				char *end = strchr(line, '\n');
+				size_t len = end ? (size_t)(end - line + 1) : strlen(line);
+
+				if (startswith(line, tag))
+					fwrite(line, 1, len, w);
+				line += len;
+			}
+		pthread_mutex_lock(&rd[k].lock);
+		for (size_t i = 0; i < rd[k].n; i++)
+			if (!(rd[k].ev[i].type == EV_KEY && rd[k].ev[i].value == 2))
+				hm_print_event(l, (unsigned)k, rd[k].ev[i].type, rd[k].ev[i].code,
+				               rd[k].ev[i].value);
+		pthread_mutex_unlock(&rd[k].lock);
+		fclose(w);
+		fclose(l);
+		/* what follows the recording on uinput is the teardown's releases */
+		if (strncmp(live, want, strlen(want)) != 0) {
+			r = fail("replay --uinput: device %zu delivered other events than replay "
+			         "prints",
+			         k);
+			print_indented("replay", want);
+			print_indented("uinput", live);
+		} else {
+			note("replay --uinput: device %zu delivered replay's %zu bytes of E: lines",
+			     k, strlen(want));
+		}
+	}
+	for (size_t k = 0; k < rp.ndevices; k++)
+		if (rd[k].devnode[0])
+			reader_stop(&rd[k]);
+	replay_free(&rp);
+	return r;
+}
+
 /* ---- main ------------------------------------------------------------------ */
 
 static const struct {
 	const char *name;
 	int (*run)(void);
 } scenarios[] = {
-    {"bus", scenario_bus},   {"start", scenario_start},   {"remap", scenario_remap},
-    {"grab", scenario_grab}, {"unplug", scenario_unplug}, {"sigterm", NULL},
-    {"sigkill", NULL},       {"reload", scenario_reload}, {"led", scenario_led},
+    {"bus", scenario_bus},
+    {"start", scenario_start},
+    {"remap", scenario_remap},
+    {"grab", scenario_grab},
+    {"unplug", scenario_unplug},
+    {"sigterm", NULL},
+    {"sigkill", NULL},
+    {"reload", scenario_reload},
+    {"led", scenario_led},
+    {"record", scenario_record},
+    {"replay-uinput", scenario_replay_uinput},
 };
 
 static void usage(FILE *f)
