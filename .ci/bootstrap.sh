@@ -67,7 +67,7 @@ if [ ! -f "$asan/build.ninja" ]; then
 fi
 meson compile -C "$asan"
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-run_tests meson test -C "$asan" --print-errorlogs --num-processes 2 --suite unit --suite data || status=1
+run_tests meson test -C "$asan" --print-errorlogs --num-processes 2 --suite unit --suite data --suite fuzz || status=1
 run_tests meson test -C "$build" --print-errorlogs --num-processes 2 --suite unit --setup valgrind || status=1
 
 echo

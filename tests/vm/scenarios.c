@@ -2309,7 +2309,7 @@ static int scenario_replay_uinput(void)
 		_cleanup_free_ char *want = NULL, *live = NULL;
 		size_t want_len = 0, live_len = 0;
 		FILE *w = open_memstream(&want, &want_len), *l = open_memstream(&live, &live_len);
-		char tag[16];
+		char tag[32];
 
 		reader_wait_end(&rd[k], STOP_TIMEOUT_MS);
 		/* replay's E: lines of device k, in order */
