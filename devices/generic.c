@@ -20,7 +20,9 @@
  * Everything decode() needs is allocated in probe().
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "generic.h"
@@ -236,6 +238,20 @@ static int32_t wrap_sub(int32_t a, int32_t b)
 static int32_t wrap_mul(int32_t a, int32_t b)
 {
 	return (int32_t)((uint32_t)a * (uint32_t)b);
+}
+
+static int32_t wrap_add(int32_t a, int32_t b)
+{
+	return (int32_t)((uint32_t)a + (uint32_t)b);
+}
+
+/* a / b for b != 0; INT32_MIN / -1, a divide error on x86 (the kernel
+ * would oops), is taken to wrap to INT32_MIN as the other operations do. */
+static int32_t wrap_div(int32_t a, int32_t b)
+{
+	if (b == -1)
+		return (int32_t)(0u - (uint32_t)a);
+	return a / b;
 }
 
 /* ---- the usage mapping (hidinput_configure_usage) ------------------------ */
@@ -624,8 +640,11 @@ static unsigned type_max(unsigned type)
  * ("Invalid code") leaves the usage unmapped. */
 static void map(struct hm_generic_map *m, unsigned type, unsigned code, bool clear)
 {
-	if (code > type_max(type))
+	if (code > type_max(type)) {
+		m->reason =
+		    "the code would be past the type's maximum (the kernel's \"Invalid code\")";
 		return;
+	}
 	m->type = (uint16_t)type;
 	m->code = (uint16_t)code;
 	if (clear)
@@ -637,13 +656,18 @@ static void map(struct hm_generic_map *m, unsigned type, unsigned code, bool cle
 static void map_unknown(const struct hid_field *f, struct hm_generic_map *m)
 {
 	if (f->report_size == 1) {
-		if (f->type == HID_OUTPUT_REPORT)
+		if (f->type == HID_OUTPUT_REPORT) {
+			m->reason = "no meaning in hid-input: catch-all for a 1-bit output";
 			map(m, EV_LED, LED_MISC, false);
-		else
+		} else {
+			m->reason = "no meaning in hid-input: catch-all for a 1-bit field";
 			map(m, EV_KEY, BTN_MISC, false);
+		}
 	} else if (f->flags & HID_MAIN_ITEM_RELATIVE) {
+		m->reason = "no meaning in hid-input: catch-all for a relative field";
 		map(m, EV_REL, REL_MISC, false);
 	} else {
+		m->reason = "no meaning in hid-input: catch-all for an absolute field";
 		map(m, EV_ABS, ABS_MISC, false);
 	}
 }
@@ -657,18 +681,25 @@ static void map_button(const struct hid_field *f, uint32_t usage,
 	switch (f->application) {
 	case HID_GD_MOUSE:
 	case HID_GD_POINTER:
+		m->reason = f->application == HID_GD_MOUSE ? "Button page in a Mouse application"
+		                                           : "Button page in a Pointer application";
 		code += BTN_MOUSE;
 		break;
 	case HID_GD_JOYSTICK:
+		m->reason = code <= 0xf ? "Button page in a Joystick application"
+		                        : "Button page in a Joystick application, past button 16";
 		code += code <= 0xf ? BTN_JOYSTICK : BTN_TRIGGER_HAPPY - 0x10;
 		break;
 	case HID_GD_GAMEPAD:
+		m->reason = code <= 0xf ? "Button page in a Gamepad application"
+		                        : "Button page in a Gamepad application, past button 16";
 		code += code <= 0xf ? BTN_GAMEPAD : BTN_TRIGGER_HAPPY - 0x10;
 		break;
 	case HID_CP_CONSUMER_CONTROL:
 		/* hidinput_field_in_collection() */
 		if (collection && collection->type == HID_COLLECTION_NAMED_ARRAY &&
 		    collection->usage == HID_CP_PROGRAMMABLEBUTTONS) {
+			m->reason = "Button page in a Consumer Programmable Buttons named array";
 			code += code <= 0x1d ? KEY_MACRO1 : BTN_TRIGGER_HAPPY - 0x1e;
 			break;
 		}
@@ -677,15 +708,20 @@ static void map_button(const struct hid_field *f, uint32_t usage,
 		switch (f->physical) {
 		case HID_GD_MOUSE:
 		case HID_GD_POINTER:
+			m->reason = "Button page in a Mouse or Pointer physical collection";
 			code += BTN_MOUSE;
 			break;
 		case HID_GD_JOYSTICK:
+			m->reason = "Button page in a Joystick physical collection";
 			code += BTN_JOYSTICK;
 			break;
 		case HID_GD_GAMEPAD:
+			m->reason = "Button page in a Gamepad physical collection";
 			code += BTN_GAMEPAD;
 			break;
 		default:
+			m->reason =
+			    "Button page outside a mouse, joystick or gamepad: BTN_MISC + n";
 			code += BTN_MISC;
 			break;
 		}
@@ -706,26 +742,33 @@ static void map_gendesk(const struct hid_field *f, uint32_t usage, struct hm_gen
 
 	/* The kernel tests only the low byte here, on the full usage. */
 	if ((usage & 0xf0) == 0x80) { /* System Control */
-		if (!system_control[usage & 0xf])
+		if (!system_control[usage & 0xf]) {
 			map_unknown(f, m);
-		else
+		} else {
+			m->reason = "Generic Desktop System Control key";
 			map(m, EV_KEY, system_control[usage & 0xf], true);
+		}
 		return;
 	}
 	if ((usage & 0xf0) == 0xa0) { /* System Control: Microphone Mute */
+		m->reason = "Generic Desktop 0xa0-0xaf: only 0xa9 (Microphone Mute) maps";
 		if ((usage & 0xf) == 0x9)
 			map(m, EV_KEY, KEY_MICMUTE, true);
 		return;
 	}
 	if ((usage & 0xf0) == 0xb0) { /* System Control: Display */
+		m->reason = "Generic Desktop 0xb0-0xbf: only 0xb5 (Display Toggle) maps";
 		if ((usage & 0xf) == 0x5)
 			map(m, EV_KEY, KEY_SWITCHVIDEOMODE, true);
 		return;
 	}
 
 	/* "Some lazy vendors declare 255 usages for System Control" */
-	if (f->application == HID_GD_SYSTEM_CONTROL)
+	if (f->application == HID_GD_SYSTEM_CONTROL) {
+		m->reason = "Generic Desktop usage in a System Control application, other than "
+		            "the System Control keys";
 		return;
+	}
 
 	if ((usage & 0xf0) == 0x90) { /* D-pad */
 		switch (usage) {
@@ -746,6 +789,7 @@ static void map_gendesk(const struct hid_field *f, uint32_t usage, struct hm_gen
 			return;
 		}
 		m->flags |= HM_GENERIC_MAP_DPAD;
+		m->reason = "D-pad direction: the field's first one reports ABS_HAT0X/Y";
 		map(m, EV_ABS, ABS_HAT0X, false);
 		return;
 	}
@@ -758,37 +802,49 @@ static void map_gendesk(const struct hid_field *f, uint32_t usage, struct hm_gen
 	case HID_GD_RY:
 	case HID_GD_RZ:
 		/* usage IDs 0x30.. line up with ABS_X../REL_X.. */
-		if (relative)
+		if (relative) {
+			m->reason = "Generic Desktop axis in a Relative field";
 			map(m, EV_REL, usage & 0xf, false);
-		else
+		} else {
+			m->reason = "Generic Desktop axis in an Absolute field";
 			map(m, EV_ABS, usage & 0xf, true);
+		}
 		return;
 	case HID_GD_WHEEL:
 		/* relative: REL_WHEEL comes along (configure_usage()) */
-		if (relative)
+		if (relative) {
+			m->reason = "relative Wheel: high-resolution wheel, REL_WHEEL comes along";
 			map(m, EV_REL, REL_WHEEL_HI_RES, false);
-		else
+		} else {
+			m->reason = "Wheel in an Absolute field";
 			map(m, EV_ABS, usage & 0xf, false);
+		}
 		return;
 	case HID_GD_SLIDER:
 	case HID_GD_DIAL:
 		/* Slider is 6: REL_HWHEEL or ABS_THROTTLE; Dial 7: REL_DIAL or ABS_RUDDER */
+		m->reason = relative ? "Slider/Dial in a Relative field"
+		                     : "Slider/Dial in an Absolute field";
 		map(m, relative ? EV_REL : EV_ABS, usage & 0xf, false);
 		return;
 	case HID_GD_HATSWITCH:
 		m->flags |= HM_GENERIC_MAP_HAT;
+		m->reason = "Hat Switch: decoded into ABS_HAT0X and ABS_HAT0Y";
 		map(m, EV_ABS, ABS_HAT0X, false);
 		return;
 	case HID_GD_START:
+		m->reason = "Generic Desktop Start";
 		map(m, EV_KEY, BTN_START, true);
 		return;
 	case HID_GD_SELECT:
+		m->reason = "Generic Desktop Select";
 		map(m, EV_KEY, BTN_SELECT, true);
 		return;
 	case HID_GD_RFKILL_BTN:
 		if (f->application == HID_GD_WIRELESS_RADIO_CTLS) {
 			/* a button without release: the kernel makes one */
 			m->flags |= HM_GENERIC_MAP_FORCE_RELATIVE;
+			m->reason = "Wireless Radio Button: pressed and released in one report";
 			map(m, EV_KEY, KEY_RFKILL, true);
 			return;
 		}
@@ -802,6 +858,7 @@ static void map_gendesk(const struct hid_field *f, uint32_t usage, struct hm_gen
 
 static void map_led(uint32_t usage, struct hm_generic_map *m)
 {
+	m->reason = "LED page";
 	switch (usage & USAGE_ID_MASK) {
 	case 0x01:
 		map(m, EV_LED, LED_NUML, false);
@@ -837,6 +894,7 @@ static void map_led(uint32_t usage, struct hm_generic_map *m)
 		map(m, EV_LED, LED_CHARGING, false);
 		break;
 	default:
+		m->reason = "LED page: no evdev LED for this usage";
 		break;
 	}
 }
@@ -849,8 +907,10 @@ static void map_digitizer(const struct hid_field *f, uint32_t usage, struct hm_g
 	else if ((f->application & 0xff) == 0x02)
 		m->flags |= HM_GENERIC_MAP_PROP_DIRECT;
 
+	m->reason = "Digitizer page";
 	switch (usage & 0xff) {
 	case 0x00: /* Undefined */
+		m->reason = "Digitizer page, usage ID 0x00 (the kernel reads the low byte only)";
 		return;
 	case 0x30: /* Tip Pressure */
 		m->flags |= HM_GENERIC_MAP_TIP_PRESSURE;
@@ -878,6 +938,7 @@ static void map_digitizer(const struct hid_field *f, uint32_t usage, struct hm_g
 		return;
 	case 0x3b: /* Battery Strength */
 		m->flags |= HM_GENERIC_MAP_BATTERY;
+		m->reason = "battery strength: the kernel reports it through power_supply";
 		return;
 	case 0x3c: /* Invert */
 		m->flags |= HM_GENERIC_MAP_INVERT;
@@ -923,18 +984,25 @@ static void map_consumer(uint32_t usage, struct hm_generic_map *m)
 
 	switch (id) {
 	case 0x000:
+		m->reason = "Consumer page, usage 0 (Unassigned)";
 		return;
 	case 0x0e0: /* Volume */
+		m->reason = "Consumer Volume (relative: VOLUMEUP/VOLUMEDOWN presses)";
 		map(m, EV_ABS, ABS_VOLUME, true);
 		return;
 	case 0x238: /* AC Pan: REL_HWHEEL comes along (configure_usage()) */
+		m->reason = "Consumer AC Pan: high-resolution horizontal wheel, REL_HWHEEL "
+		            "comes along";
 		map(m, EV_REL, REL_HWHEEL_HI_RES, false);
 		return;
 	default:
-		if (id < ARRAY_SIZE(hid_consumer) && hid_consumer[id])
+		if (id < ARRAY_SIZE(hid_consumer) && hid_consumer[id]) {
+			m->reason = "Consumer page key";
 			map(m, EV_KEY, hid_consumer[id], true);
-		else
+		} else {
+			m->reason = "Consumer page usage without a key in hid-input";
 			map(m, EV_KEY, KEY_UNKNOWN, true);
+		}
 		return;
 	}
 }
@@ -943,6 +1011,7 @@ static void map_telephony(uint32_t usage, struct hm_generic_map *m)
 {
 	unsigned id = usage & USAGE_ID_MASK;
 
+	m->reason = "Telephony page: only Phone Mute and the Phone Keys map";
 	if (id == 0x2f) /* Phone Mute */
 		map(m, EV_KEY, KEY_MICMUTE, true);
 	else if (id >= 0xb0 && id <= 0xbf) /* Phone Key 0..9, *, #, A..D */
@@ -951,6 +1020,8 @@ static void map_telephony(uint32_t usage, struct hm_generic_map *m)
 
 static void map_simulation(uint32_t usage, struct hm_generic_map *m)
 {
+	m->reason = "Simulation Controls page: only Rudder, Throttle, Accelerator, Brake "
+	            "and Steering map";
 	switch (usage & 0xffff) {
 	case 0xba:
 		map(m, EV_ABS, ABS_RUDDER, false);
@@ -982,6 +1053,7 @@ static void map_hpvendor(uint32_t usage, struct hm_generic_map *m)
 	    {0x083, KEY_CONNECT},  {0x084, KEY_FINANCE}, {0x085, KEY_SPORT},  {0x086, KEY_SHOP},
 	};
 
+	m->reason = "HP vendor page 0xff7f (HP 5308 keyboard keys)";
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
 		if (keys[i].id == (usage & USAGE_ID_MASK))
 			map(m, EV_KEY, keys[i].code, true);
@@ -993,25 +1065,39 @@ void hm_generic_map_usage(const struct hid_field *f, uint32_t usage,
 	struct hm_generic_map m = {0};
 
 	*ret = m;
-	if (f->flags & HID_MAIN_ITEM_CONSTANT)
+	if (f->flags & HID_MAIN_ITEM_CONSTANT) {
+		ret->reason = "constant field: padding";
 		return;
-	if (f->report_count < 1)
+	}
+	if (f->report_count < 1) {
+		ret->reason = "field with a report count of 0";
 		return;
+	}
 	/* only LED usages are supported in output fields */
-	if (f->type == HID_OUTPUT_REPORT && (usage & USAGE_PAGE_MASK) != HID_UP_LED)
+	if (f->type == HID_OUTPUT_REPORT && (usage & USAGE_PAGE_MASK) != HID_UP_LED) {
+		ret->reason = "output field: only LED usages map";
 		return;
+	}
 
 	switch (usage & USAGE_PAGE_MASK) {
 	case HID_UP_UNDEFINED:
+		m.reason = "Undefined page (0x00)";
 		break;
 	case HID_UP_KEYBOARD:
 		m.flags |= HM_GENERIC_MAP_REP;
 		if ((usage & USAGE_ID_MASK) < 256) {
 			unsigned code = hm_generic_keyboard_code(usage & USAGE_ID_MASK);
 
+			if (code == KEY_UNKNOWN)
+				m.reason = "Keyboard page usage without a key in hid-input";
+			else if (code)
+				m.reason = "Keyboard page";
+			else
+				m.reason = "Keyboard page 0x00-0x03: no event, or an error state";
 			if (code)
 				map(&m, EV_KEY, code, true);
 		} else {
+			m.reason = "Keyboard page usage past 0xff";
 			map(&m, EV_KEY, KEY_UNKNOWN, false);
 		}
 		break;
@@ -1037,16 +1123,20 @@ void hm_generic_map_usage(const struct hid_field *f, uint32_t usage,
 		map_consumer(usage, &m);
 		break;
 	case HID_UP_GENDEVCTRLS:
-		if (usage == HID_DC_BATTERYSTRENGTH)
+		if (usage == HID_DC_BATTERYSTRENGTH) {
 			m.flags |= HM_GENERIC_MAP_BATTERY;
-		else
+			m.reason = "battery strength: the kernel reports it through power_supply";
+		} else {
 			map_unknown(f, &m);
+		}
 		break;
 	case HID_UP_BATTERY:
-		if (usage == HID_BAT_ABSOLUTESTATEOFCHARGE || usage == HID_BAT_CHARGING)
+		if (usage == HID_BAT_ABSOLUTESTATEOFCHARGE || usage == HID_BAT_CHARGING) {
 			m.flags |= HM_GENERIC_MAP_BATTERY;
-		else
+			m.reason = "battery state: the kernel reports it through power_supply";
+		} else {
 			map_unknown(f, &m);
+		}
 		break;
 	case HID_UP_HPVENDOR: /* "Reported on a Dutch layout HP5308" */
 		m.flags |= HM_GENERIC_MAP_REP;
@@ -1054,6 +1144,7 @@ void hm_generic_map_usage(const struct hid_field *f, uint32_t usage,
 		break;
 	case HID_UP_HPVENDOR2:
 		m.flags |= HM_GENERIC_MAP_REP;
+		m.reason = "HP vendor page 0xff01 (Microphone Mute, brightness keys)";
 		switch (usage & USAGE_ID_MASK) {
 		case 0x001:
 			map(&m, EV_KEY, KEY_MICMUTE, true);
@@ -1068,13 +1159,16 @@ void hm_generic_map_usage(const struct hid_field *f, uint32_t usage,
 		break;
 	case HID_UP_CUSTOM: /* "Reported on Logitech and Apple USB keyboards" */
 		m.flags |= HM_GENERIC_MAP_REP;
+		m.reason = "page 0x00ff (Logitech and Apple keyboards): ignored, keeps EV_REP";
 		break;
 	case HID_UP_MSVENDOR:
 	case HID_UP_LOGIVENDOR:
 	case HID_UP_LOGIVENDOR2:
 	case HID_UP_LOGIVENDOR3:
+		m.reason = "vendor page the kernel ignores (0xff00, 0xff09, 0xff43, 0xffbc)";
 		break;
 	case HID_UP_PID:
+		m.reason = "Physical Interface Device page: only 0xa4 (Start Delay) maps";
 		if ((usage & USAGE_ID_MASK) == 0xa4) /* the kernel's one PID key */
 			map(&m, EV_KEY, BTN_DEAD, true);
 		break;
@@ -1579,9 +1673,11 @@ static int32_t calculate_multiplier(const struct gen_field *gf)
 	int32_t pmin = f->physical_minimum, pmax = f->physical_maximum;
 	int32_t m;
 
-	if (lmax - lmin == 0)
+	if (lmax == lmin)
 		return 1;
-	m = wrap_sub(gf->value[0], lmin) / wrap_sub(lmax, lmin) * wrap_sub(pmax, pmin) + pmin;
+	m = wrap_add(wrap_mul(wrap_div(wrap_sub(gf->value[0], lmin), wrap_sub(lmax, lmin)),
+	                      wrap_sub(pmax, pmin)),
+	             pmin);
 	/* "There are no devices with an effective multiplier > 255" */
 	if (m == 0 || m > 255 || m < -255) {
 		log_debug("unsupported Resolution Multiplier %d, using 1", m);
@@ -1864,24 +1960,26 @@ static void fill_caps(struct gen_input *in, struct libevdev *caps)
 	}
 }
 
-static int generic_probe(struct hm_device *dev)
+/*
+ * What probe does before it talks to the device: hid_open_report()'s
+ * parse and hidinput_connect()'s mapping of every usage into the input
+ * devices.  hm_generic_describe() runs it too, so that what it explains is
+ * what probe did.  Returns 1 when the usages were mapped, 0 when the
+ * descriptor has no input application (nothing to map), or a negative
+ * errno; on error, generic_free() undoes what was done.
+ */
+static int generic_map(struct generic *g, const uint8_t *rdesc, size_t size, const char *name)
 {
-	struct generic *g = dev->priv;
 	struct hid_parse_error error;
 	const struct hid_descriptor *d;
-	struct gen_entry *entries;
-	unsigned noutputs = 0;
 	bool per_app;
 	int input = -1;
 	int r;
 
-	if (!dev->rdesc || dev->rdesc_size == 0)
-		return -ENODEV;
-
-	r = hid_descriptor_parse(dev->rdesc, dev->rdesc_size, &g->desc, &error);
+	r = hid_descriptor_parse(rdesc, size, &g->desc, &error);
 	if (r < 0) {
 		/* the caller reports the failure; `hidmapd describe` shows the details */
-		log_debug("%s: report descriptor offset %zu: %s", dev->info.name, error.offset,
+		log_debug("%s: report descriptor offset %zu: %s", name, error.offset,
 		          error.message);
 		return r;
 	}
@@ -1889,7 +1987,7 @@ static int generic_probe(struct hm_device *dev)
 
 	r = allocate_state(g);
 	if (r < 0)
-		goto fail;
+		return r;
 	/* hid_open_report() ends with this, on the feature values still 0 */
 	setup_resolution_multiplier(g);
 
@@ -1913,11 +2011,30 @@ static int generic_probe(struct hm_device *dev)
 			if (per_app)
 				input = match_application(g, rep->application);
 			if (input < 0)
-				input =
-				    allocate_input(g, dev->info.name, rep->application, per_app);
+				input = allocate_input(g, name, rep->application, per_app);
 			configure_report(g, input, rep);
 		}
 	}
+	return 1;
+}
+
+static int generic_probe(struct hm_device *dev)
+{
+	struct generic *g = dev->priv;
+	const struct hid_descriptor *d;
+	struct gen_entry *entries;
+	unsigned noutputs = 0;
+	int r;
+
+	if (!dev->rdesc || dev->rdesc_size == 0)
+		return -ENODEV;
+
+	r = generic_map(g, dev->rdesc, dev->rdesc_size, dev->info.name);
+	if (r < 0)
+		goto fail;
+	if (r == 0)
+		return 0;
+	d = g->desc;
 
 	change_all_resolution_multipliers(dev, g);
 
@@ -2019,8 +2136,8 @@ static void handle_scroll(struct hm_device *dev, struct gen_input *in, struct ge
 
 	if (value == 0)
 		return;
-	hi_res = wrap_mul(value, HI_RES_PER_DETENT) / u->resolution_multiplier;
-	u->wheel_accumulated = (int16_t)(u->wheel_accumulated + hi_res);
+	hi_res = wrap_div(wrap_mul(value, HI_RES_PER_DETENT), u->resolution_multiplier);
+	u->wheel_accumulated = (int16_t)wrap_add(u->wheel_accumulated, hi_res);
 	lo_res = u->wheel_accumulated / HI_RES_PER_DETENT;
 	if (lo_res)
 		u->wheel_accumulated = (int16_t)(u->wheel_accumulated - lo_res * HI_RES_PER_DETENT);
@@ -2104,7 +2221,7 @@ static void hid_event(struct hm_device *dev, struct generic *g, struct gen_repor
 		if (g->notouch) {
 			int32_t a = f->logical_minimum, b = f->logical_maximum;
 
-			if (value > a + (wrap_sub(b, a) >> 3)) {
+			if (value > wrap_add(a, wrap_sub(b, a) >> 3)) {
 				emit(dev, in, EV_KEY, BTN_TOUCH, 1);
 				gr->tool_active = true;
 			}
@@ -2338,6 +2455,193 @@ static int generic_output(struct hm_device *dev, unsigned output, unsigned type,
 	len = build_report(g, &d->reports[led_field->f->report_index]);
 	r = hm_device_write(dev, g->outbuf, len);
 	return r < 0 ? r : 0;
+}
+
+/* ---- describe: why each usage maps to what -------------------------------- */
+
+static const char *report_type_word(enum hid_report_type type)
+{
+	switch (type) {
+	case HID_INPUT_REPORT:
+		return "input";
+	case HID_OUTPUT_REPORT:
+		return "output";
+	default:
+		return "feature";
+	}
+}
+
+static const char *code_name(unsigned type, unsigned code, char *buf, size_t size)
+{
+	const char *name = libevdev_event_code_get_name(type, code);
+
+	if (name)
+		return name;
+	snprintf(buf, size, "%u", code);
+	return buf;
+}
+
+/* The outcome of usage slot j of field gf, as one line's tail. */
+static void describe_usage(const struct generic *g, const struct gen_field *gf, unsigned j,
+                           char *buf, size_t size)
+{
+	const struct hid_field *f = gf->f;
+	const struct gen_usage *u = &gf->usage[j];
+	struct hid_field adjusted = *f;
+	struct hm_generic_map m;
+	char a[16], b[16];
+	const char *type_name;
+
+	/* the very call configure_usage() made */
+	adjusted.flags = gf->flags;
+	hm_generic_map_usage(&adjusted, u->hid,
+	                     collection_at(g->desc, f->maxusage ? f->usage[0].collection_index : 0),
+	                     &m);
+
+	if (!u->type) {
+		if (!m.type || f->type == HID_FEATURE_REPORT)
+			snprintf(buf, size, "ignored (%s)",
+			         f->type == HID_FEATURE_REPORT
+			             ? "feature report: hid-input maps no feature usage"
+			         : m.reason ? m.reason
+			                    : "no rule of hid-input maps it");
+		else if ((m.flags & HM_GENERIC_MAP_DPAD) && gf->dpad)
+			snprintf(buf, size,
+			         "ignored (D-pad: the field's first direction usage reports "
+			         "ABS_HAT0X/Y for all)");
+		else
+			snprintf(buf, size,
+			         "ignored (already mapped: %s %s is taken by an "
+			         "earlier usage of this device: duplicate)",
+			         libevdev_event_type_get_name(m.type) ?: "?",
+			         code_name(m.type, m.code, a, sizeof(a)));
+		return;
+	}
+
+	type_name = libevdev_event_type_get_name(u->type) ?: "?";
+	if (u->hat_min < u->hat_max || u->hat_dir)
+		snprintf(buf, size, "%s %s + %s (%s)", type_name,
+		         code_name(u->type, u->code, a, 16),
+		         code_name(u->type, u->code + 1u, b, 16), m.reason ? m.reason : "");
+	else if (u->type == EV_REL && u->code == REL_WHEEL_HI_RES)
+		snprintf(buf, size, "EV_REL REL_WHEEL_HI_RES + REL_WHEEL (%s)", m.reason);
+	else if (u->type == EV_REL && u->code == REL_HWHEEL_HI_RES)
+		snprintf(buf, size, "EV_REL REL_HWHEEL_HI_RES + REL_HWHEEL (%s)", m.reason);
+	else if (u->type == EV_ABS && u->code == ABS_VOLUME && (gf->flags & HID_MAIN_ITEM_RELATIVE))
+		snprintf(buf, size, "EV_KEY KEY_VOLUMEUP/KEY_VOLUMEDOWN presses (%s)", m.reason);
+	else
+		snprintf(buf, size, "%s %s (%s)", type_name, code_name(u->type, u->code, a, 16),
+		         m.reason ? m.reason : "");
+}
+
+static void describe_field(const struct generic *g, const struct gen_field *gf,
+                           const int *device_of_input, FILE *out)
+{
+	const struct hid_descriptor *d = g->desc;
+	const struct hid_field *f = gf->f;
+	char line[256], prev[256] = "", name[64];
+	unsigned first = 0;
+
+	fprintf(out, "  field #%u: %s report", (unsigned)(f - d->fields),
+	        report_type_word(f->type));
+	if (d->numbered)
+		fprintf(out, " ID %u", f->report_id);
+	fprintf(out, ", %" PRIu32 " x %" PRIu32 " bit%s at bit %" PRIu32 ", %s", f->report_count,
+	        f->report_size, f->report_size == 1 ? "" : "s", f->bit_offset,
+	        (f->flags & HID_MAIN_ITEM_CONSTANT)   ? "Constant"
+	        : (f->flags & HID_MAIN_ITEM_VARIABLE) ? "Variable"
+	                                              : "Array");
+	if (!(f->flags & HID_MAIN_ITEM_CONSTANT))
+		fputs(gf->flags & HID_MAIN_ITEM_RELATIVE ? " Relative" : " Absolute", out);
+	if (f->flags & HID_MAIN_ITEM_CONSTANT) {
+		fputs(": constant field: padding\n", out);
+		return;
+	}
+	if (f->type != HID_FEATURE_REPORT && gf->input >= 0) {
+		int dev = device_of_input[gf->input];
+
+		if (dev >= 0)
+			fprintf(out, " -> device %d", dev);
+		else
+			fputs(" -> no device (see above)", out);
+	}
+	fputc('\n', out);
+
+	/* consecutive slots with the same usage and outcome share a line */
+	for (unsigned j = 0; j <= f->maxusage; j++) {
+		if (j < f->maxusage)
+			describe_usage(g, gf, j, line, sizeof(line));
+		if (j > 0 && (j == f->maxusage || f->usage[j].hid != f->usage[first].hid ||
+		              strcmp(line, prev))) {
+			uint32_t hid = f->usage[first].hid;
+
+			fprintf(out, "    usage %s (0x%08" PRIx32 ")",
+			        hid_usage_name(hid, name, sizeof(name)), hid);
+			if (j - first > 1)
+				fprintf(out, ", slots %u-%u", first, j - 1);
+			fprintf(out, " -> %s\n", prev);
+			first = j;
+		}
+		memcpy(prev, line, sizeof(prev));
+	}
+}
+
+void hm_generic_describe(const char *name, const uint8_t *rdesc, size_t size, FILE *out)
+{
+	struct generic g = {0};
+	const struct hid_descriptor *d;
+	_cleanup_free_ int *device_of_input = NULL;
+	char app[64];
+	int ndevices = 0;
+	int r;
+
+	r = generic_map(&g, rdesc, size, name);
+	if (r < 0) {
+		fprintf(out, "The generic module cannot use this descriptor: %s\n", strerror(-r));
+		goto out;
+	}
+	d = g.desc;
+	if (r == 0) {
+		fputs("No Mouse, Keyboard, Gamepad... application collection: the kernel creates "
+		      "no input device, and neither does the generic module.\n",
+		      out);
+		goto out;
+	}
+
+	device_of_input = calloc(g.ninputs ? g.ninputs : 1, sizeof(*device_of_input));
+	if (!device_of_input) {
+		fputs("out of memory\n", out);
+		goto out;
+	}
+	fprintf(out, "Input devices (%s):\n",
+	        d->maxapplication > 1 ? "one per application collection, as hid-generic"
+	                              : "one application collection: one device");
+	for (unsigned i = 0; i < g.ninputs; i++) {
+		const struct gen_input *in = &g.inputs[i];
+
+		hid_usage_name(in->application, app, sizeof(app));
+		device_of_input[i] = -1;
+		if (!input_populated(in)) {
+			fprintf(out, "  none for application %s: no usage mapped\n", app);
+		} else if (ndevices >= (int)HM_MAX_OUTPUTS) {
+			fprintf(out, "  none for application %s: more than %u devices\n", app,
+			        HM_MAX_OUTPUTS);
+		} else {
+			device_of_input[i] = ndevices;
+			fprintf(out, "  device %d \"%s\": application %s\n", ndevices++, in->name,
+			        app);
+		}
+	}
+
+	fputs("Fields, and what each usage maps to (the kernel's hid-input rules):\n", out);
+	for (unsigned i = 0; i < d->nreports; i++) {
+		const struct hid_report *rep = &d->reports[i];
+
+		for (unsigned k = 0; k < rep->nfields; k++)
+			describe_field(&g, &g.fields[rep->fields[k]], device_of_input, out);
+	}
+out:
+	generic_free(&g);
 }
 
 const struct hm_module hm_module_generic = {

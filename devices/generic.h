@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "hid-descriptor.h"
 
@@ -52,8 +53,10 @@ enum hm_generic_map_flags {
 struct hm_generic_map {
 	uint16_t type; /* EV_KEY, EV_REL, EV_ABS, EV_LED, EV_MSC; 0: ignored */
 	uint16_t code;
-	uint32_t flags;  /* enum hm_generic_map_flags */
-	uint8_t hat_dir; /* D-pad direction, 1 (up) .. 8 clockwise, index of the hat table */
+	uint32_t flags;     /* enum hm_generic_map_flags */
+	uint8_t hat_dir;    /* D-pad direction, 1 (up) .. 8 clockwise, index of the hat table */
+	const char *reason; /* why: which rule of hid-input gave this result (static string,
+	                       for `hidmapd describe`; decoding never reads it) */
 };
 
 /*
@@ -81,3 +84,12 @@ int32_t hm_generic_calc_abs_res(const struct hid_field *f, unsigned code);
  * value outside the 8 directions.
  */
 void hm_generic_hat_to_axes(int32_t value, int32_t min, int32_t max, int *ret_x, int *ret_y);
+
+/*
+ * For `hidmapd describe`: the input devices the module creates for this
+ * descriptor (named after name, the device's HID name), then every field
+ * and usage with the evdev code it maps to and the hid-input rule that
+ * decided it (or why it is ignored: padding, duplicate, vendor page...).
+ * Runs probe's own mapping, without a device; writes to f.
+ */
+void hm_generic_describe(const char *name, const uint8_t *rdesc, size_t size, FILE *f);

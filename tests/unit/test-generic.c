@@ -18,6 +18,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -1521,6 +1523,79 @@ static void test_rfkill(void **state)
 	hm_device_free(fx.dev);
 }
 
+/* ---- describe -------------------------------------------------------------- */
+
+/*
+ * hm_generic_describe() on a small mouse.  The expectation is written from
+ * the HID Usage Tables and hid-input's rules, not from the output: Button
+ * 1-3 in a Mouse application are BTN_LEFT/RIGHT/MIDDLE (BTN_MOUSE + n-1);
+ * relative GD X/Y are REL_X/REL_Y; a second X in the same device finds
+ * REL_X taken and is dropped; page 0xff00 is one of the vendor pages
+ * hidinput_configure_usage() ignores; page 0xff02 falls to the "unknown"
+ * catch-all, ABS_MISC for an 8-bit absolute field; a Constant main item
+ * is padding even with a usage; the 5-bit item without a usage is no
+ * field at all.
+ */
+static void test_describe(void **state)
+{
+	static const uint8_t rdesc[] = {
+	    0x05, 0x01, 0x09, 0x02, 0xa1, 0x01,                         /* GD Mouse, Application */
+	    0x09, 0x01, 0xa1, 0x00,                                     /* Pointer, Physical */
+	    0x05, 0x09, 0x19, 0x01, 0x29, 0x03,                         /* Button 1..3 */
+	    0x15, 0x00, 0x25, 0x01, 0x75, 0x01, 0x95, 0x03, 0x81, 0x02, /* 3 x 1, Var */
+	    0x75, 0x05, 0x95, 0x01, 0x81, 0x01,                         /* padding, no usage */
+	    0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x09, 0x30,             /* X, Y, X again */
+	    0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x03, 0x81, 0x06, /* 3 x 8, Var Rel */
+	    0x06, 0x00, 0xff, 0x09, 0x01, 0x95, 0x01, 0x81, 0x02,       /* Vendor ff00:01 */
+	    0x06, 0x02, 0xff, 0x09, 0x01, 0x81, 0x02,                   /* Vendor ff02:01 */
+	    0x05, 0x01, 0x09, 0x38, 0x81, 0x03,                         /* Wheel, Constant */
+	    0xc0, 0xc0,
+	};
+	static const char expected[] =
+	    "Input devices (one application collection: one device):\n"
+	    "  device 0 \"Test Mouse\": application Mouse\n"
+	    "Fields, and what each usage maps to (the kernel's hid-input rules):\n"
+	    "  field #0: input report, 3 x 1 bit at bit 0, Variable Absolute -> device 0\n"
+	    "    usage Button 1 (0x00090001) -> EV_KEY BTN_LEFT (Button page in a Mouse "
+	    "application)\n"
+	    "    usage Button 2 (0x00090002) -> EV_KEY BTN_RIGHT (Button page in a Mouse "
+	    "application)\n"
+	    "    usage Button 3 (0x00090003) -> EV_KEY BTN_MIDDLE (Button page in a Mouse "
+	    "application)\n"
+	    "  field #1: input report, 3 x 8 bits at bit 8, Variable Relative -> device 0\n"
+	    "    usage X (0x00010030) -> EV_REL REL_X (Generic Desktop axis in a Relative field)\n"
+	    "    usage Y (0x00010031) -> EV_REL REL_Y (Generic Desktop axis in a Relative field)\n"
+	    "    usage X (0x00010030) -> ignored (already mapped: EV_REL REL_X is taken by an "
+	    "earlier usage of this device: duplicate)\n"
+	    "  field #2: input report, 1 x 8 bits at bit 32, Variable Absolute -> device 0\n"
+	    "    usage Vendor 0xFF00:0x0001 (0xff000001) -> ignored (vendor page the kernel "
+	    "ignores (0xff00, 0xff09, 0xff43, 0xffbc))\n"
+	    "  field #3: input report, 1 x 8 bits at bit 40, Variable Absolute -> device 0\n"
+	    "    usage Vendor 0xFF02:0x0001 (0xff020001) -> EV_ABS ABS_MISC (no meaning in "
+	    "hid-input: catch-all for an absolute field)\n"
+	    "  field #4: input report, 1 x 8 bits at bit 48, Constant: constant field: padding\n";
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	assert_non_null(f);
+	hm_generic_describe("Test Mouse", rdesc, sizeof(rdesc), f);
+	fclose(f);
+	assert_string_equal(buf, expected);
+	free(buf);
+
+	/* no input application: said so, nothing else */
+	f = open_memstream(&buf, &size);
+	assert_non_null(f);
+	hm_generic_describe("Vendor",
+	                    (const uint8_t[]){0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x75, 0x08,
+	                                      0x95, 0x01, 0x81, 0x02, 0xc0},
+	                    14, f);
+	fclose(f);
+	assert_non_null(strstr(buf, "no input device"));
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1553,6 +1628,7 @@ int main(void)
 	    cmocka_unit_test(test_relative_volume),
 	    cmocka_unit_test(test_duplicates),
 	    cmocka_unit_test(test_rfkill),
+	    cmocka_unit_test(test_describe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
