@@ -15,6 +15,7 @@
 #include "config.h"
 #include "device.h"
 #include "event-loop.h"
+#include "generic.h"
 #include "hid-descriptor.h"
 #include "hid-devices.h"
 #include "hid-recording.h"
@@ -181,6 +182,11 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 		       err.message);
 	else
 		hid_descriptor_dump(desc, stdout);
+
+	if (m == &hm_module_generic && r == 0) {
+		printf("\nMapping (generic module):\n");
+		hm_generic_describe(info.name, rdesc, rdesc_size, stdout);
+	}
 
 	printf("\nEvdev devices the module creates (replay format):\n");
 	fflush(stdout);
