@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Benchmark of decoding: one report through the generic module, the core
+ * (remapper, virtual device state) and a counting sink, for a mouse, a
+ * boot keyboard and a gamepad.  Each case alternates two reports that
+ * change the device's state, so that every report produces events.
+ *
+ * Prints, per case, the time per report (best of ROUNDS runs), the events
+ * per report, and the allocations per report made while the timed loop
+ * ran (malloc/calloc/realloc calls, counted by wrappers below; decoding
+ * allocates everything in probe, so this must be 0).  Not a test: it
+ * asserts nothing.
+ *
+ *   bench-decode [REPORTS]                 every case, REPORTS per round (default 1000000)
+ *   bench-decode --case NAME REPORTS       one case, untimed, for an instruction count:
+ *     valgrind --tool=callgrind --callgrind-out-file=/dev/null bench-decode --case NAME 0
+ *     valgrind --tool=callgrind --callgrind-out-file=/dev/null bench-decode --case NAME 100000
+ *   instructions per report = (Collected of the second - Collected of the first) / 100000.
+ *   bench-decode --instructions            runs those two itself when valgrind is installed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "device.h"
+
+#define DEFAULT_REPORTS     1000000u
+#define ROUNDS              5
+#define WARMUP_REPORTS      10000u
+#define INSTRUCTION_REPORTS 100000u
+
+/* ---- counting the allocations ---------------------------------------------- */
+
+/*
+ * malloc and friends, counted, then handed to glibc's own.  Not under a
+ * sanitizer, whose runtime owns malloc.
+ */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define BENCH_SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define BENCH_SANITIZED 1
+#endif
+
+static atomic_ulong allocations;
+
+#ifndef BENCH_SANITIZED
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+
+void *malloc(size_t size)
+{
+	atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+	return __libc_malloc(size);
+}
+
+void *calloc(size_t n, size_t size)
+{
+	atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+	return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t size)
+{
+	atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
+	return __libc_realloc(p, size);
+}
+#define ALLOCATIONS_COUNTED true
+#else
+#define ALLOCATIONS_COUNTED false
+#endif
+
+/* ---- the cases ------------------------------------------------------------- */
+
+/* HID 1.11 Appendix E.10: boot mouse, 3 buttons, X, Y, wheel */
+static const uint8_t mouse_rdesc[] = {
+    0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x09, 0x01, 0xa1, 0x00, 0x05, 0x09, 0x19,
+    0x01, 0x29, 0x03, 0x15, 0x00, 0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02,
+    0x95, 0x01, 0x75, 0x05, 0x81, 0x01, 0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x09,
+    0x38, 0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x03, 0x81, 0x06, 0xc0, 0xc0,
+};
+/* left button and a motion, then release and the motion back */
+static const uint8_t mouse_reports[2][4] = {{0x01, 0x05, 0xfb, 0x01}, {0x00, 0xfb, 0x05, 0xff}};
+
+/* HID 1.11 Appendix B.1 / E.6: boot keyboard, modifiers, LEDs, 6-key array */
+static const uint8_t keyboard_rdesc[] = {
+    0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, 0x25, 0x01,
+    0x75, 0x01, 0x95, 0x08, 0x81, 0x02, 0x95, 0x01, 0x75, 0x08, 0x81, 0x01, 0x95, 0x05, 0x75, 0x01,
+    0x05, 0x08, 0x19, 0x01, 0x29, 0x05, 0x91, 0x02, 0x95, 0x01, 0x75, 0x03, 0x91, 0x01, 0x95, 0x06,
+    0x75, 0x08, 0x15, 0x00, 0x25, 0x65, 0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, 0xc0,
+};
+/* Left Shift + a + b pressed, then everything released */
+static const uint8_t keyboard_reports[2][8] = {{0x02, 0x00, 0x04, 0x05, 0x00, 0x00, 0x00, 0x00},
+                                               {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}};
+
+/*
+ * The report descriptor of /work/shared/corpus/gamepad/sony-054c-1000.hid
+ * (bentiss/hid-devices events/gamecontroller/sony_054c_1000.hid, "Namtai
+ * Wbuzz"): a Joystick application, X and Y 8-bit, 20 buttons, 4 vendor
+ * bits, a 7-byte vendor output report.
+ */
+static const uint8_t gamepad_rdesc[] = {
+    0x05, 0x01, 0x09, 0x04, 0xa1, 0x01, 0xa1, 0x02, 0x75, 0x08, 0x95, 0x02, 0x15, 0x00, 0x26, 0xff,
+    0x00, 0x35, 0x00, 0x46, 0xff, 0x00, 0x09, 0x30, 0x09, 0x31, 0x81, 0x02, 0x75, 0x01, 0x95, 0x14,
+    0x25, 0x01, 0x45, 0x01, 0x05, 0x09, 0x19, 0x01, 0x29, 0x14, 0x81, 0x02, 0x06, 0x00, 0xff, 0x75,
+    0x01, 0x95, 0x04, 0x25, 0x01, 0x45, 0x01, 0x09, 0x01, 0x81, 0x02, 0xc0, 0xa1, 0x02, 0x75, 0x08,
+    0x95, 0x07, 0x46, 0xff, 0x00, 0x26, 0xff, 0x00, 0x09, 0x02, 0x91, 0x02, 0xc0, 0xc0,
+};
+/* The first is a report of the recording (button 16); the second moves
+ * both axes and presses button 8 instead. */
+static const uint8_t gamepad_reports[2][5] = {{0x00, 0x00, 0x00, 0x80, 0xf0},
+                                              {0xff, 0x80, 0x80, 0x00, 0xf0}};
+
+struct bench_case {
+	const char *name;
+	const uint8_t *rdesc;
+	size_t rdesc_size;
+	const uint8_t *reports[2];
+	size_t report_size;
+};
+
+static const struct bench_case cases[] = {
+    {"mouse", mouse_rdesc, sizeof(mouse_rdesc), {mouse_reports[0], mouse_reports[1]}, 4},
+    {"keyboard",
+     keyboard_rdesc,
+     sizeof(keyboard_rdesc),
+     {keyboard_reports[0], keyboard_reports[1]},
+     8},
+    {"gamepad", gamepad_rdesc, sizeof(gamepad_rdesc), {gamepad_reports[0], gamepad_reports[1]}, 5},
+};
+
+/* ---- a sink that counts ---------------------------------------------------- */
+
+struct counting_sink {
+	struct hm_sink base;
+	uint64_t frames, events;
+};
+
+static int count_add(struct hm_sink *s, const struct libevdev *caps, void **ret)
+{
+	*ret = s;
+	return 0;
+}
+
+static void count_frame(struct hm_sink *s, void *h, const struct input_event *ev, const int *raw,
+                        size_t n)
+{
+	struct counting_sink *c = (struct counting_sink *)s;
+
+	c->frames++;
+	c->events += n;
+}
+
+static void count_remove(struct hm_sink *s, void *h)
+{
+}
+
+static int count_fd(struct hm_sink *s, void *h)
+{
+	return -1;
+}
+
+static const struct hm_sink_ops count_ops = {count_add, count_frame, count_remove, count_fd};
+
+/* ---- running --------------------------------------------------------------- */
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int open_device(const struct bench_case *bc, struct counting_sink *sink,
+                       struct hm_device **ret)
+{
+	struct hm_device_info info = {
+	    .bus = 0x03, .vendor = 0x1234, .product = 0x5678, .interface = -1};
+	struct hm_device_setup setup = {.module = &hm_module_generic, .sink = &sink->base};
+	int r;
+
+	memset(sink, 0, sizeof(*sink));
+	sink->base.ops = &count_ops;
+	snprintf(info.name, sizeof(info.name), "bench %s", bc->name);
+	snprintf(info.path, sizeof(info.path), "/dev/hidraw-bench");
+	r = hm_device_new(&info, bc->rdesc, bc->rdesc_size, &setup, ret);
+	if (r < 0)
+		fprintf(stderr, "%s: hm_device_new: %s\n", bc->name, strerror(-r));
+	return r;
+}
+
+static void run_reports(struct hm_device *dev, const struct bench_case *bc, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++)
+		hm_device_process_report(dev, bc->reports[i & 1], bc->report_size, i);
+}
+
+static int bench_case(const struct bench_case *bc, uint64_t n)
+{
+	struct counting_sink sink;
+	struct hm_device *dev = NULL;
+	uint64_t best = UINT64_MAX, events = 0;
+	unsigned long allocs, setup_allocs;
+
+	allocs = atomic_load(&allocations);
+	if (open_device(bc, &sink, &dev) < 0)
+		return -1;
+	/* that the counter counts: probe allocates */
+	setup_allocs = atomic_load(&allocations) - allocs;
+	allocs = 0;
+	run_reports(dev, bc, WARMUP_REPORTS);
+	for (int round = 0; round < ROUNDS; round++) {
+		unsigned long a0;
+		uint64_t e0 = sink.events, t0, t;
+
+		a0 = atomic_load(&allocations);
+		t0 = now_ns();
+		run_reports(dev, bc, n);
+		t = now_ns() - t0;
+		allocs += atomic_load(&allocations) - a0;
+		events += sink.events - e0;
+		if (t < best)
+			best = t;
+	}
+	hm_device_free(dev);
+
+	printf("%-9s %8.1f ns/report  %5.2f events/report", bc->name, (double)best / (double)n,
+	       (double)events / ((double)n * ROUNDS));
+	if (ALLOCATIONS_COUNTED)
+		printf("  allocations per report: %g (setup: %lu)\n",
+		       (double)allocs / ((double)n * ROUNDS), setup_allocs);
+	else
+		printf("  allocations per report: not counted (sanitizer build)\n");
+	return 0;
+}
+
+/* The untimed run that an instruction counter measures. */
+static int count_only(const char *name, uint64_t n)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct counting_sink sink;
+		struct hm_device *dev = NULL;
+
+		if (strcmp(cases[i].name, name))
+			continue;
+		if (open_device(&cases[i], &sink, &dev) < 0)
+			return 1;
+		run_reports(dev, &cases[i], n);
+		hm_device_free(dev);
+		return 0;
+	}
+	fprintf(stderr, "unknown case '%s' (mouse, keyboard, gamepad)\n", name);
+	return 2;
+}
+
+/* Runs this program under callgrind for n reports of case name; returns
+ * the instruction count, or -1. */
+static int64_t callgrind_instructions(const char *name, uint64_t n)
+{
+	char cmd[512], line[256];
+	int64_t collected = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+	         "valgrind --tool=callgrind --callgrind-out-file=/dev/null "
+	         "/proc/%ld/exe --case %s %" PRIu64 " 2>&1",
+	         (long)getpid(), name, n);
+	p = popen(cmd, "re");
+	if (!p)
+		return -1;
+	while (fgets(line, sizeof(line), p)) {
+		const char *s = strstr(line, "Collected : ");
+
+		if (s)
+			collected = strtoll(s + strlen("Collected : "), NULL, 10);
+	}
+	if (pclose(p) != 0)
+		return -1;
+	return collected;
+}
+
+static int instructions(void)
+{
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t base = callgrind_instructions(cases[i].name, 0);
+		int64_t full = callgrind_instructions(cases[i].name, INSTRUCTION_REPORTS);
+
+		if (base < 0 || full < 0) {
+			fprintf(stderr,
+			        "valgrind --tool=callgrind failed (is valgrind installed?)\n");
+			return 1;
+		}
+		printf("%-9s %8.1f instructions/report\n", cases[i].name,
+		       (double)(full - base) / INSTRUCTION_REPORTS);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	uint64_t n = DEFAULT_REPORTS;
+	int r = 0;
+
+	if (argc == 4 && !strcmp(argv[1], "--case"))
+		return count_only(argv[2], strtoull(argv[3], NULL, 10));
+	if (argc == 2 && !strcmp(argv[1], "--instructions"))
+		return instructions();
+	if (argc == 2)
+		n = strtoull(argv[1], NULL, 10);
+	if (argc > 2 || n == 0) {
+		fprintf(stderr, "usage: %s [REPORTS] | --case NAME REPORTS | --instructions\n",
+		        argv[0]);
+		return 2;
+	}
+
+	printf("generic module + core + counting sink, best of %d rounds of %" PRIu64 " reports\n",
+	       ROUNDS, n);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (bench_case(&cases[i], n) < 0)
+			r = 1;
+	printf("instructions per report: %s --instructions (valgrind --tool=callgrind, "
+	       "%u reports minus 0)\n",
+	       argv[0], INSTRUCTION_REPORTS);
+	return r;
+}
