@@ -45,7 +45,7 @@ passed=0 failed=0 skipped=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 # The count on meson's summary line "<what>: N", 0 if absent.
-count() { local v; v=$(sed -n "s/^$1: *\([0-9][0-9]*\)\$/\1/p" "$log" | tail -n 1); echo "${v:-0}"; }
+count() { local v; v=$(sed -n "s/^$1: *\([0-9][0-9]*\) *\$/\1/p" "$log" | tail -n 1); echo "${v:-0}"; }
 # Runs one meson test command, adding up the counts of its summary.
 run_tests() {
 	local rc=0
