@@ -92,15 +92,6 @@ static int open_node(struct vm_evnode *node)
 	return 0;
 }
 
-static void close_nodes(struct vm_evnode *nodes, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		libevdev_free(nodes[i].evdev);
-		nodes[i].evdev = NULL;
-		nodes[i].fd = safe_close(nodes[i].fd);
-	}
-}
-
 /* Prints the complete frames queued on one event node. */
 static int drain_node(FILE *out, unsigned dev, struct vm_evnode *node, struct stats *st)
 {
@@ -194,7 +185,7 @@ static int dump_recording(struct udev_monitor *mon, int kmsg, const struct hm_re
 		for (size_t i = 0; i < nnodes; i++) {
 			r = open_node(&nodes[i]);
 			if (r < 0) {
-				close_nodes(nodes, nnodes);
+				vm_evnodes_close(nodes, nnodes);
 				return r;
 			}
 		}
@@ -214,19 +205,19 @@ static int dump_recording(struct udev_monitor *mon, int kmsg, const struct hm_re
 			continue;
 		}
 		if (r < 0) {
-			close_nodes(nodes, nnodes);
+			vm_evnodes_close(nodes, nnodes);
 			return log_error_errno(r, "%s:%u: UHID_INPUT2: %m", rec->path, e->line);
 		}
 		r = vm_uhid_service(uhid, &st->uhid, opt->verbose, NULL, NULL);
 		for (size_t i = 0; r >= 0 && i < nnodes; i++)
 			r = drain_node(out, (unsigned)i, &nodes[i], st);
 		if (r < 0) {
-			close_nodes(nodes, nnodes);
+			vm_evnodes_close(nodes, nnodes);
 			return r;
 		}
 	}
 
-	close_nodes(nodes, nnodes);
+	vm_evnodes_close(nodes, nnodes);
 	r = vm_uhid_destroy(uhid);
 	if (r < 0)
 		return log_error_errno(r, "%s: UHID_DESTROY: %m", rec->path);

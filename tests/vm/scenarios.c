@@ -1501,15 +1501,6 @@ static int open_kernel_nodes(struct tdev *t, struct vm_evnode *nodes, size_t *n)
 	return 0;
 }
 
-static void close_kernel_nodes(struct vm_evnode *nodes, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		libevdev_free(nodes[i].evdev);
-		nodes[i].evdev = NULL;
-		nodes[i].fd = safe_close(nodes[i].fd);
-	}
-}
-
 /* Events readable now on the kernel's nodes (uhid delivers synchronously:
  * what a report makes is queued by the time write() returns). */
 static size_t kernel_nodes_pending(struct vm_evnode *nodes, size_t n, bool print)
@@ -1600,7 +1591,7 @@ static int scenario_grab(void)
 	}
 	note("after SIGTERM: the kernel's %s delivered %zu event(s)", knodes[0].devnode, pending);
 out:
-	close_kernel_nodes(knodes, nk);
+	vm_evnodes_close(knodes, nk);
 	outputs_close(outs[0], nouts[0]);
 	return r;
 }

@@ -315,3 +315,12 @@ int vm_find_event_nodes(const char *syspath, struct vm_evnode *nodes, size_t max
 	*ret_n = n;
 	return 0;
 }
+
+void vm_evnodes_close(struct vm_evnode *nodes, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		libevdev_free(nodes[i].evdev);
+		nodes[i].evdev = NULL;
+		nodes[i].fd = safe_close(nodes[i].fd);
+	}
+}

@@ -85,6 +85,8 @@ struct vm_evnode {
  * none.  Logs; returns 0 or -errno.
  */
 int vm_find_event_nodes(const char *syspath, struct vm_evnode *nodes, size_t max, size_t *ret_n);
+/* Frees the libevdev devices and closes the fds of n nodes. */
+void vm_evnodes_close(struct vm_evnode *nodes, size_t n);
 
 /* CLOCK_MONOTONIC in microseconds. */
 uint64_t vm_now_us(void);
