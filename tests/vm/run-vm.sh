@@ -27,10 +27,11 @@
 # Inside the VM the environment has:
 #   HIDMAPD_VM=1
 #   VM_RESULTS=/run/vm-results   writable, ends up in the results directory
-#   HOME=/tmp, XDG_RUNTIME_DIR=/run/user/0, and the caller's HIDMAPD_* and
+#   HOME=/run/home, TMPDIR=/run/tmp, XDG_RUNTIME_DIR=/run/user/0, and the caller's HIDMAPD_* and
 #   *SAN_OPTIONS variables.
-# /tmp and /run are tmpfs inside the VM, so the build directory must not be
-# under the host's /tmp.  udevd does not run; devtmpfs creates the nodes.
+# /run is a tmpfs inside the VM; /tmp is one too unless the current
+# directory is under the host's /tmp, which then stays visible (read-only).
+# udevd does not run; devtmpfs creates the nodes.
 #
 # Exit status: 0 every scenario passed, 77 prerequisites missing (or every
 # scenario skipped), 1 a scenario failed or the VM did not finish.
@@ -113,8 +114,11 @@ kver=${HIDMAPD_VM_KVER:-${kernel##*/vmlinuz-}}
 moddir=/lib/modules/$kver
 [ -r "$moddir/modules.dep" ] || skip "no $moddir/modules.dep for $kernel (apt-get install linux-image-$kver)"
 
-# The VM mounts tmpfs over /tmp: paths under the host's /tmp vanish inside.
-case $PWD/ in /tmp/*) die "run from outside /tmp: /tmp is a tmpfs inside the VM" ;; esac
+# The VM mounts a tmpfs over /tmp, unless we run from under the host's /tmp
+# (a CI clone may live there): then the host's /tmp stays visible, read-only
+# like the rest, and scratch files go to $TMPDIR (/run/tmp) inside.
+keep_host_tmp=0
+case $PWD/ in /tmp/*) keep_host_tmp=1 ;; esac
 
 # --- work and results directories ---------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/hidmapd-vm.XXXXXX") || die "mktemp failed"
@@ -148,6 +152,7 @@ declare -A mod_params=([hid]="ignore_special_drivers=1")
 
 root=$work/initramfs
 mkdir -p "$root"/{bin,dev,proc,sys,newroot,modules} || die "mkdir failed"
+[ "$keep_host_tmp" -eq 0 ] || : > "$root/keep-host-tmp"
 cp "$busybox" "$root/bin/busybox" || die "cannot copy $busybox"
 ln -s busybox "$root/bin/sh"
 
@@ -231,7 +236,7 @@ mount -t devtmpfs devtmpfs /newroot/dev
 mkdir -p /newroot/dev/pts /newroot/dev/shm
 mount -t devpts devpts /newroot/dev/pts
 mount -t tmpfs tmpfs /newroot/dev/shm
-mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
+[ -e /keep-host-tmp ] || mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
 mount -t tmpfs -o mode=755 tmpfs /newroot/run
 mkdir -p /newroot/run/vm-results
 mount -t 9p -o $o results /newroot/run/vm-results || fail "cannot mount the results share"
@@ -252,7 +257,8 @@ chmod 755 "$root/init"
 {
 	echo '#!/bin/bash'
 	echo 'export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'
-	echo 'export HOME=/tmp XDG_RUNTIME_DIR=/run/user/0 HIDMAPD_VM=1 VM_RESULTS=/run/vm-results LANG=C.UTF-8'
+	echo 'export HOME=/run/home TMPDIR=/run/tmp XDG_RUNTIME_DIR=/run/user/0 HIDMAPD_VM=1 VM_RESULTS=/run/vm-results LANG=C.UTF-8'
+	echo 'mkdir -p /run/home /run/tmp'
 	for v in $(compgen -e | grep -E '^(HIDMAPD_[A-Z0-9_]*|[A-Z]+SAN_OPTIONS|MESON_TEST_ITERATION)$'); do
 		[ "$v" = HIDMAPD_VM ] || printf 'export %s=%q\n' "$v" "${!v}"
 	done
