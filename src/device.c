@@ -11,14 +11,22 @@
 struct hm_device_core {
 	struct hm_device pub;
 	bool probing;
-	unsigned noutputs;
-	struct libevdev *base_caps[HM_MAX_OUTPUTS]; /* as the module declared them */
-	struct hm_vdev *outputs[HM_MAX_OUTPUTS];    /* as created: base + mapping */
+	unsigned noutputs;                           /* the module's */
+	unsigned nall;                               /* ...and the mapping's extra ones */
+	struct libevdev *base_caps[HM_MAX_OUTPUTS];  /* as the module declared them */
+	struct hm_vdev *outputs[HM_MAX_ALL_OUTPUTS]; /* as created: base + mapping */
 	struct hm_remap *remap;
+	enum hm_unmapped_policy unmapped;
 	struct hm_sink *sink;
 	struct hm_transport transport;
 	struct hm_device_stats stats;
 	uint8_t *rdesc;
+	void (*arm_timer)(void *userdata, uint64_t deadline_us);
+	void (*outputs_changed)(void *userdata);
+	void *owner;
+	hm_device_tap_fn tap;
+	void *tap_userdata;
+	uint64_t now_us; /* of the report or timer being handled */
 };
 
 static struct hm_device_core *core_of(struct hm_device *dev)
@@ -142,18 +150,44 @@ static void emit_to_output(void *userdata, unsigned output, unsigned type, unsig
 {
 	struct hm_device_core *c = userdata;
 
-	if (output < c->noutputs && c->outputs[output])
+	if (_unlikely_(c->tap))
+		c->tap(c->tap_userdata, &c->pub, HM_TAP_OUTPUT, output, type, code, value);
+	if (output < c->nall && c->outputs[output])
 		hm_vdev_event(c->outputs[output], type, code, value);
 }
+
+static void flush_all(struct hm_device_core *c)
+{
+	for (unsigned i = 0; i < c->nall; i++)
+		hm_vdev_flush(c->outputs[i]);
+}
+
+static void remap_sync(void *userdata)
+{
+	flush_all(userdata);
+}
+
+static void remap_arm(void *userdata, uint64_t deadline_us)
+{
+	struct hm_device_core *c = userdata;
+
+	if (c->arm_timer)
+		c->arm_timer(c->owner, deadline_us);
+}
+
+static const struct hm_remap_ops remap_ops = {
+    .emit = emit_to_output,
+    .sync = remap_sync,
+    .arm = remap_arm,
+};
 
 void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned code, int value)
 {
 	struct hm_device_core *c = core_of(dev);
 
-	if (_likely_(c->remap))
-		hm_remap_event(c->remap, output, type, code, value, emit_to_output, c);
-	else
-		emit_to_output(c, output, type, code, value);
+	if (_unlikely_(c->tap))
+		c->tap(c->tap_userdata, dev, HM_TAP_DECODED, output, type, code, value);
+	hm_remap_event(c->remap, output, type, code, value, c->now_us);
 }
 
 int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size)
@@ -193,9 +227,12 @@ static void unprobe(struct hm_device_core *c)
 	if (dev->module && dev->module->priv_size)
 		free(dev->priv);
 	dev->priv = NULL;
-	for (unsigned i = 0; i < c->noutputs; i++) {
+	for (unsigned i = 0; i < c->nall; i++) {
 		hm_vdev_free(c->outputs[i]);
 		c->outputs[i] = NULL;
+	}
+	c->nall = 0;
+	for (unsigned i = 0; i < c->noutputs; i++) {
 		libevdev_free(c->base_caps[i]);
 		c->base_caps[i] = NULL;
 	}
@@ -255,27 +292,96 @@ static int select_module(struct hm_device_core *c, const struct hm_module *force
 	return try_probe(c, &hm_module_generic);
 }
 
-/* Creates the virtual devices for the current mapping. */
-static int create_outputs(struct hm_device_core *c)
+/* The capabilities output n has under the current mapping. */
+static struct libevdev *output_caps(struct hm_device_core *c, unsigned n)
 {
-	for (unsigned i = 0; i < c->noutputs; i++) {
-		struct libevdev *caps = caps_clone(c->base_caps[i]);
+	struct libevdev *caps;
+
+	if (n < c->noutputs) {
+		caps = caps_clone(c->base_caps[n]);
+	} else {
+		const struct hm_device_info *info = &c->pub.info;
+		const char *node = strrchr(info->path, '/');
+		char phys[96];
+
+		caps = libevdev_new();
+		if (!caps)
+			return NULL;
+		node = node ? node + 1 : info->path;
+		snprintf(phys, sizeof(phys), "hidmapd/%s/input%u", node, n);
+		libevdev_set_phys(caps, phys);
+		if (info->serial[0])
+			libevdev_set_uniq(caps, info->serial);
+		libevdev_set_id_bustype(caps, info->bus);
+		libevdev_set_id_vendor(caps, info->vendor);
+		libevdev_set_id_product(caps, info->product);
+		libevdev_set_id_version(caps, info->version);
+	}
+	if (caps)
+		hm_remap_output_caps(c->remap, n, caps);
+	return caps;
+}
+
+/* A new remapper for profile, wired to this device. */
+static int remap_build(struct hm_device_core *c, const struct hm_config_profile *profile,
+                       enum hm_unmapped_policy unmapped, struct hm_remap **ret)
+{
+	struct hm_remap *r;
+	int ret_r;
+
+	ret_r = hm_remap_new(profile, unmapped, c->base_caps, c->noutputs, &r);
+	if (ret_r < 0)
+		return ret_r;
+	hm_remap_set_ops(r, &remap_ops, c);
+	*ret = r;
+	return 0;
+}
+
+/*
+ * Brings the outputs in line with c->remap: keeps the virtual devices
+ * whose capabilities do not change, so that applications keep their
+ * handles, and recreates or removes the others.  Returns >0 if any handle
+ * changed, 0 if none, or -errno.
+ */
+static int sync_outputs(struct hm_device_core *c)
+{
+	unsigned nall = hm_remap_noutputs(c->remap);
+	int changed = 0;
+
+	if (nall > HM_MAX_ALL_OUTPUTS)
+		return -E2BIG;
+	for (unsigned i = nall; i < c->nall; i++) {
+		hm_vdev_free(c->outputs[i]);
+		c->outputs[i] = NULL;
+		changed = 1;
+	}
+	for (unsigned i = 0; i < nall; i++) {
+		struct libevdev *caps = output_caps(c, i);
+		struct hm_vdev *v;
 		int r;
 
 		if (!caps)
 			return -ENOMEM;
-		if (c->remap)
-			hm_remap_adjust_caps(c->remap, caps);
-		c->outputs[i] = hm_vdev_new(caps);
-		if (!c->outputs[i]) {
+		if (c->outputs[i] && caps_equal(caps, c->outputs[i]->caps)) {
+			libevdev_free(caps);
+			continue;
+		}
+		v = hm_vdev_new(caps);
+		if (!v) {
 			libevdev_free(caps);
 			return -ENOMEM;
 		}
-		r = hm_vdev_create(c->outputs[i], c->sink);
+		hm_vdev_free(c->outputs[i]);
+		c->outputs[i] = v;
+		if (i >= c->nall)
+			c->nall = i + 1;
+		changed = 1;
+		r = hm_vdev_create(v, c->sink);
 		if (r < 0)
 			return r;
 	}
-	return 0;
+	c->nall = nall;
+	return changed;
 }
 
 int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_t rdesc_size,
@@ -302,16 +408,20 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	c->sink = setup->sink;
 	if (setup->transport)
 		c->transport = *setup->transport;
-
-	r = hm_remap_new(setup->profile, setup->unmapped, &c->remap);
-	if (r < 0)
-		return r;
+	c->arm_timer = setup->arm_timer;
+	c->outputs_changed = setup->outputs_changed;
+	c->owner = setup->userdata;
+	c->unmapped = setup->unmapped;
 
 	r = select_module(c, setup->module);
 	if (r < 0)
 		return r;
 
-	r = create_outputs(c);
+	r = remap_build(c, setup->profile, setup->unmapped, &c->remap);
+	if (r < 0)
+		return r;
+
+	r = sync_outputs(c);
 	if (r < 0)
 		return r;
 
@@ -333,10 +443,20 @@ void hm_device_free(struct hm_device *dev)
 	free(c);
 }
 
-static void flush_all(struct hm_device_core *c)
+/* A profile switch bound to a key: done between reports, never inside one. */
+static void apply_switch(struct hm_device_core *c)
 {
-	for (unsigned i = 0; i < c->noutputs; i++)
-		hm_vdev_flush(c->outputs[i]);
+	const struct hm_config_profile *next = hm_remap_take_switch(c->remap);
+	int r;
+
+	if (!next)
+		return;
+	r = hm_device_set_profile(&c->pub, next, c->unmapped);
+	if (r < 0)
+		log_warning_errno(r, "%s: cannot switch to profile %s: %m, ignoring",
+		                  c->pub.info.path, next->id);
+	else
+		log_info("%s: switched to profile %s", c->pub.info.path, next->id);
 }
 
 int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t size,
@@ -346,21 +466,43 @@ int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t 
 	int r = 0;
 
 	c->stats.reports++;
+	c->now_us = time_us;
 	if (dev->module->decode)
 		r = dev->module->decode(dev, data, size, time_us);
 	if (r < 0)
 		c->stats.decode_errors++;
 	else if (r == 0)
 		c->stats.ignored++;
+	hm_remap_frame(c->remap, time_us);
 	flush_all(c);
+	apply_switch(c);
 	return r;
+}
+
+void hm_device_timer(struct hm_device *dev, uint64_t now_us)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	c->now_us = now_us;
+	hm_remap_timer(c->remap, now_us);
+	flush_all(c);
+	apply_switch(c);
+}
+
+void hm_device_set_tap(struct hm_device *dev, hm_device_tap_fn fn, void *userdata)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	c->tap = fn;
+	c->tap_userdata = userdata;
 }
 
 void hm_device_release_all(struct hm_device *dev)
 {
 	struct hm_device_core *c = core_of(dev);
 
-	for (unsigned i = 0; i < c->noutputs; i++)
+	hm_remap_reset(c->remap);
+	for (unsigned i = 0; i < c->nall; i++)
 		hm_vdev_release_all(c->outputs[i]);
 }
 
@@ -371,40 +513,22 @@ int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile 
 	struct hm_remap *remap = NULL;
 	int r;
 
-	r = hm_remap_new(profile, unmapped, &remap);
+	r = remap_build(c, profile, unmapped, &remap);
 	if (r < 0)
 		return r;
 
 	/* Everything held under the old mapping is released before the new one applies. */
 	hm_device_release_all(dev);
+	if (c->arm_timer)
+		c->arm_timer(c->owner, 0);
 	hm_remap_free(c->remap);
 	c->remap = remap;
+	c->unmapped = unmapped;
 
-	/* Keep the virtual devices whose capabilities do not change, so that
-	 * applications keep their handles; recreate the others. */
-	for (unsigned i = 0; i < c->noutputs; i++) {
-		struct libevdev *caps = caps_clone(c->base_caps[i]);
-		struct hm_vdev *v;
-
-		if (!caps)
-			return -ENOMEM;
-		hm_remap_adjust_caps(c->remap, caps);
-		if (caps_equal(caps, c->outputs[i]->caps)) {
-			libevdev_free(caps);
-			continue;
-		}
-		v = hm_vdev_new(caps);
-		if (!v) {
-			libevdev_free(caps);
-			return -ENOMEM;
-		}
-		hm_vdev_free(c->outputs[i]);
-		c->outputs[i] = v;
-		r = hm_vdev_create(v, c->sink);
-		if (r < 0)
-			return r;
-	}
-	return 0;
+	r = sync_outputs(c);
+	if (r > 0 && c->outputs_changed)
+		c->outputs_changed(c->owner);
+	return r < 0 ? r : 0;
 }
 
 int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
@@ -417,19 +541,19 @@ int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned t
 
 unsigned hm_device_noutputs(const struct hm_device *dev)
 {
-	return dev->core->noutputs;
+	return dev->core->nall;
 }
 
 void *hm_device_output_handle(const struct hm_device *dev, unsigned n)
 {
-	if (n >= dev->core->noutputs || !dev->core->outputs[n])
+	if (n >= dev->core->nall || !dev->core->outputs[n])
 		return NULL;
 	return dev->core->outputs[n]->handle;
 }
 
 const struct libevdev *hm_device_output_caps(const struct hm_device *dev, unsigned n)
 {
-	if (n >= dev->core->noutputs || !dev->core->outputs[n])
+	if (n >= dev->core->nall || !dev->core->outputs[n])
 		return NULL;
 	return dev->core->outputs[n]->caps;
 }

@@ -27,7 +27,26 @@ struct hm_device_setup {
 	enum hm_unmapped_policy unmapped;
 	struct hm_sink *sink;                 /* where frames go */
 	const struct hm_transport *transport; /* may be NULL */
+	/* Asks the owner to call hm_device_timer() once at deadline_us
+	 * (hm_now_usec() clock); 0 cancels.  NULL: timed mappings (tap-hold
+	 * timeouts, macro delays, mouse keys) only advance with reports. */
+	void (*arm_timer)(void *userdata, uint64_t deadline_us);
+	/* A profile switch bound to a key recreated some outputs: their sink
+	 * handles changed (may be NULL). */
+	void (*outputs_changed)(void *userdata);
+	void *userdata; /* for the two hooks above */
 };
+
+/* Where a tapped event was seen: as the module decoded it, or as the
+ * mapping sent it to an output (before the input core's filtering). */
+enum hm_tap_stage {
+	HM_TAP_DECODED,
+	HM_TAP_OUTPUT,
+};
+
+typedef void (*hm_device_tap_fn)(void *userdata, const struct hm_device *dev,
+                                 enum hm_tap_stage stage, unsigned output, unsigned type,
+                                 unsigned code, int value);
 
 struct hm_device_stats {
 	uint64_t reports;
@@ -53,10 +72,20 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_device *, hm_device_free);
 int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t size,
                              uint64_t time_us);
 
-/* Releases every held key/button on every output, then SYN_REPORT. */
+/* Releases every held key/button on every output, then SYN_REPORT; the
+ * mapping forgets its held state (pending taps, macros, layers). */
 void hm_device_release_all(struct hm_device *dev);
 
-/* Switches to a new mapping atomically: releases everything held, then applies. */
+/* The deadline asked for through setup->arm_timer has come. */
+void hm_device_timer(struct hm_device *dev, uint64_t now_us);
+
+/* Sees every event before and after the mapping (`hidmapd monitor`); fn
+ * NULL removes the tap.  Costs one branch per event when unset. */
+void hm_device_set_tap(struct hm_device *dev, hm_device_tap_fn fn, void *userdata);
+
+/* Switches to a new mapping atomically: releases everything held, then
+ * applies; outputs whose capabilities do not change are kept, others are
+ * recreated (so their sink handles change: refresh what watches them). */
 int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
                           enum hm_unmapped_policy unmapped);
 

@@ -43,6 +43,8 @@
 #include <libevdev/libevdev.h>
 
 #define HM_MAX_OUTPUTS 8
+/* ...plus the extra outputs a mapping may add (keyboard, pointer) */
+#define HM_MAX_ALL_OUTPUTS (HM_MAX_OUTPUTS + 2)
 
 /* Bus types as in linux/input.h (BUS_USB 0x03, BUS_BLUETOOTH 0x05, ...). */
 #define HM_BUS_ANY 0

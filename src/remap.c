@@ -19,17 +19,21 @@ _Static_assert(KEY_MAX < SLOT_DISABLED, "key codes must not collide with the mar
 
 struct hm_remap {
 	enum hm_unmapped_policy unmapped;
+	unsigned nbase;
+	const struct hm_remap_ops *ops;
+	void *userdata;
 	uint16_t key[KEY_MAX + 1];
 };
 
 int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_policy unmapped,
-                 struct hm_remap **ret)
+                 struct libevdev *const *base_caps, unsigned nbase, struct hm_remap **ret)
 {
 	struct hm_remap *r = zalloc(sizeof(*r));
 
 	if (!r)
 		return -ENOMEM;
 	r->unmapped = unmapped;
+	r->nbase = nbase;
 	for (size_t c = 0; c <= KEY_MAX; c++)
 		r->key[c] = SLOT_UNMAPPED;
 
@@ -53,7 +57,18 @@ void hm_remap_free(struct hm_remap *r)
 	free(r);
 }
 
-void hm_remap_adjust_caps(const struct hm_remap *r, struct libevdev *caps)
+void hm_remap_set_ops(struct hm_remap *r, const struct hm_remap_ops *ops, void *userdata)
+{
+	r->ops = ops;
+	r->userdata = userdata;
+}
+
+unsigned hm_remap_noutputs(const struct hm_remap *r)
+{
+	return r->nbase;
+}
+
+void hm_remap_output_caps(const struct hm_remap *r, unsigned n, struct libevdev *caps)
 {
 	bool emitted[KEY_MAX + 1] = {false};
 	bool any = false;
@@ -89,9 +104,11 @@ void hm_remap_adjust_caps(const struct hm_remap *r, struct libevdev *caps)
 }
 
 void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned code, int value,
-                    hm_remap_emit_fn emit, void *userdata)
+                    uint64_t now_us)
 {
 	uint16_t slot;
+	void (*emit)(void *, unsigned, unsigned, unsigned, int) = r->ops->emit;
+	void *userdata = r->userdata;
 
 	if (type != EV_KEY || code > KEY_MAX) {
 		emit(userdata, output, type, code, value);
@@ -106,4 +123,21 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 	if (slot == SLOT_DISABLED)
 		return;
 	emit(userdata, output, EV_KEY, slot, value);
+}
+
+void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
+{
+}
+
+void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
+{
+}
+
+void hm_remap_reset(struct hm_remap *r)
+{
+}
+
+const struct hm_config_profile *hm_remap_take_switch(struct hm_remap *r)
+{
+	return NULL;
 }

@@ -13,6 +13,8 @@ static void ignore_event(void *userdata, unsigned output, unsigned type, unsigne
 {
 }
 
+static const struct hm_remap_ops ignore_ops = {.emit = ignore_event};
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *path;
@@ -39,26 +41,38 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct hm_remap *remap = NULL;
 		struct libevdev *caps;
 
-		if (hm_remap_new(profile, i % 2 ? HM_UNMAPPED_DROP : HM_UNMAPPED_PASS, &remap) < 0)
-			continue;
 		caps = libevdev_new();
-		if (caps) {
-			libevdev_enable_event_code(caps, EV_KEY, BTN_0, NULL);
-			libevdev_enable_event_code(caps, EV_KEY, KEY_A, NULL);
-			libevdev_enable_event_code(caps, EV_REL, REL_DIAL, NULL);
-			hm_remap_adjust_caps(remap, caps);
+		if (!caps)
+			continue;
+		libevdev_enable_event_code(caps, EV_KEY, BTN_0, NULL);
+		libevdev_enable_event_code(caps, EV_KEY, KEY_A, NULL);
+		libevdev_enable_event_code(caps, EV_REL, REL_DIAL, NULL);
+		if (hm_remap_new(profile, i % 2 ? HM_UNMAPPED_DROP : HM_UNMAPPED_PASS, &caps, 1,
+		                 &remap) < 0) {
 			libevdev_free(caps);
+			continue;
+		}
+		hm_remap_set_ops(remap, &ignore_ops, NULL);
+		for (unsigned n = 0; n < hm_remap_noutputs(remap); n++) {
+			struct libevdev *out = libevdev_new();
+
+			if (out) {
+				hm_remap_output_caps(remap, n, out);
+				libevdev_free(out);
+			}
 		}
 		/* every source the profile names, pressed and released */
 		for (size_t m = 0; m < profile->nmaps; m++) {
 			hm_remap_event(remap, 0, profile->maps[m].from_type,
-			               profile->maps[m].from_code, 1, ignore_event, NULL);
+			               profile->maps[m].from_code, 1, 0);
 			hm_remap_event(remap, 0, profile->maps[m].from_type,
-			               profile->maps[m].from_code, 0, ignore_event, NULL);
+			               profile->maps[m].from_code, 0, 0);
 		}
-		hm_remap_event(remap, 0, EV_KEY, KEY_A, 1, ignore_event, NULL);
-		hm_remap_event(remap, 0, EV_REL, REL_DIAL, -3, ignore_event, NULL);
+		hm_remap_event(remap, 0, EV_KEY, KEY_A, 1, 0);
+		hm_remap_event(remap, 0, EV_REL, REL_DIAL, -3, 0);
+		hm_remap_timer(remap, 1000000);
 		hm_remap_free(remap);
+		libevdev_free(caps);
 	}
 	hm_config_free(config);
 	return 0;

@@ -73,6 +73,21 @@ static const struct hm_config_map swap_maps[] = {
 };
 static const struct hm_config_map empty_maps[] = {END};
 
+static const struct hm_remap_ops capture_ops = {.emit = capture};
+
+/* A remapper for a module with two outputs that declared nothing. */
+static int remap_new(const struct hm_config_profile *pr, enum hm_unmapped_policy unmapped,
+                     struct hm_remap **ret)
+{
+	static struct libevdev *base[2];
+
+	if (!base[0]) {
+		base[0] = libevdev_new();
+		base[1] = libevdev_new();
+	}
+	return hm_remap_new(pr, unmapped, base, 2, ret);
+}
+
 static void test_events(void **state)
 {
 	static const struct {
@@ -131,10 +146,11 @@ static void test_events(void **state)
 		struct hm_config_profile pr = {.id = "test"};
 		struct events out = {0};
 
-		assert_int_equal(
-		    hm_remap_new(profile_from(&pr, cases[i].maps), cases[i].unmapped, &r), 0);
+		assert_int_equal(remap_new(profile_from(&pr, cases[i].maps), cases[i].unmapped, &r),
+		                 0);
+		hm_remap_set_ops(r, &capture_ops, &out);
 		hm_remap_event(r, cases[i].in.output, cases[i].in.type, cases[i].in.code,
-		               cases[i].in.value, capture, &out);
+		               cases[i].in.value, 0);
 		if (out.n != cases[i].nout)
 			print_error("case %zu: %zu events out\n", i, out.n);
 		assert_int_equal(out.n, cases[i].nout);
@@ -158,8 +174,8 @@ static void test_new_invalid(void **state)
 	struct hm_config_profile pr = {.id = "bad"};
 	struct hm_remap *r = (struct hm_remap *)0x1;
 
-	assert_int_equal(hm_remap_new(profile_from(&pr, bad_type), HM_UNMAPPED_PASS, &r), -EINVAL);
-	assert_int_equal(hm_remap_new(profile_from(&pr, bad_code), HM_UNMAPPED_PASS, &r), -EINVAL);
+	assert_int_equal(remap_new(profile_from(&pr, bad_type), HM_UNMAPPED_PASS, &r), -EINVAL);
+	assert_int_equal(remap_new(profile_from(&pr, bad_code), HM_UNMAPPED_PASS, &r), -EINVAL);
 	assert_ptr_equal(r, (struct hm_remap *)0x1);
 	hm_remap_free(NULL);
 }
@@ -225,10 +241,10 @@ static void test_adjust_caps(void **state)
 		libevdev_enable_event_code(caps, EV_REL, REL_DIAL, NULL);
 		for (size_t j = 0; cases[i].before[j]; j++)
 			libevdev_enable_event_code(caps, EV_KEY, cases[i].before[j], NULL);
-		assert_int_equal(
-		    hm_remap_new(profile_from(&pr, cases[i].maps), cases[i].unmapped, &r), 0);
+		assert_int_equal(remap_new(profile_from(&pr, cases[i].maps), cases[i].unmapped, &r),
+		                 0);
 
-		hm_remap_adjust_caps(r, caps);
+		hm_remap_output_caps(r, 0, caps);
 
 		assert_int_equal(libevdev_has_event_type(caps, EV_KEY), key_type);
 		for (unsigned code = 0; code <= KEY_MAX; code++) {
@@ -255,10 +271,10 @@ static void test_adjust_caps_no_keys(void **state)
 	struct hm_config_profile pr = {.id = "test"};
 	struct libevdev *caps = libevdev_new();
 
-	assert_int_equal(hm_remap_new(profile_from(&pr, swap_maps), HM_UNMAPPED_PASS, &r), 0);
+	assert_int_equal(remap_new(profile_from(&pr, swap_maps), HM_UNMAPPED_PASS, &r), 0);
 	libevdev_enable_event_code(caps, EV_ABS, ABS_X,
 	                           &(struct input_absinfo){.minimum = 0, .maximum = 10});
-	hm_remap_adjust_caps(r, caps);
+	hm_remap_output_caps(r, 0, caps);
 	assert_false(libevdev_has_event_type(caps, EV_KEY));
 	assert_false(libevdev_has_event_code(caps, EV_KEY, KEY_A));
 	assert_true(libevdev_has_event_code(caps, EV_ABS, ABS_X));
