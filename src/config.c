@@ -182,7 +182,11 @@ void hm_config_free(struct hm_config *c)
 
 struct hm_config *hm_config_new_empty(void)
 {
-	return zalloc(sizeof(struct hm_config));
+	struct hm_config *c = zalloc(sizeof(struct hm_config));
+
+	if (c)
+		c->replug_grace_us = HM_CONFIG_DEFAULT_REPLUG_GRACE_US;
+	return c;
 }
 
 /* ---- values --------------------------------------------------------------- */
@@ -442,6 +446,20 @@ static int begin_global(struct parser *p, const char *id)
 
 static void key_global(struct parser *p, const char *name, const char *value)
 {
+	uint64_t us;
+
+	if (streq(name, "replug-grace")) {
+		if (parse_duration(value, HM_CONFIG_MAX_REPLUG_GRACE_US, &us) < 0) {
+			parser_error(
+			    p, p->line,
+			    "replug-grace: '%s' is not a duration up to 600s (like 3s or 500ms)",
+			    value);
+			return;
+		}
+		p->out->replug_grace_us = us;
+		p->out->replug_grace_set = true;
+		return;
+	}
 	parser_error(p, p->line, "unknown key '%s' in [hidmapd]", name);
 }
 
@@ -843,6 +861,10 @@ static int merge(struct hm_config *c, struct hm_config *f)
 	if (!profiles)
 		return -ENOMEM;
 	c->profiles = profiles;
+	if (f->replug_grace_set) {
+		c->replug_grace_us = f->replug_grace_us;
+		c->replug_grace_set = true;
+	}
 
 	for (size_t i = 0; i < f->ndevices; i++) {
 		for (size_t j = 0; j < c->ndevices; j++) {

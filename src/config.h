@@ -66,7 +66,14 @@ struct hm_config_device {
 	char *profile; /* [remap PROFILE] to use; default: the device id */
 };
 
+#define HM_CONFIG_DEFAULT_REPLUG_GRACE_US (3 * 1000000ULL)
+#define HM_CONFIG_MAX_REPLUG_GRACE_US     (600 * 1000000ULL)
+
 struct hm_config {
+	/* [hidmapd] replug-grace: how long the virtual devices of a device
+	 * that disappeared are kept for it to come back (0: not kept) */
+	uint64_t replug_grace_us;
+	bool replug_grace_set; /* given in some file (the last one wins) */
 	struct hm_config_device *devices;
 	size_t ndevices;
 	struct hm_config_profile *profiles;

@@ -86,6 +86,37 @@ int safe_atous(const char *s, uint64_t *ret_usec)
 	return 0;
 }
 
+int parse_duration(const char *s, uint64_t max_usec, uint64_t *ret_usec)
+{
+	char buf[32];
+	size_t l = s ? strlen(s) : 0;
+	uint64_t unit = 1000, v;
+	int r;
+
+	if (l == 0 || l >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, l + 1);
+	if (l > 2 && streq(buf + l - 2, "ms")) {
+		buf[l - 2] = '\0';
+	} else if (l > 2 && streq(buf + l - 2, "us")) {
+		buf[l - 2] = '\0';
+		unit = 1;
+	} else if (l > 1 && buf[l - 1] == 's') {
+		buf[l - 1] = '\0';
+		unit = 1000000;
+	}
+	r = safe_atous(buf, &v); /* v is in millionths of a unit */
+	if (r < 0)
+		return r;
+	if (v > max_usec / unit * 1000000 + 999999)
+		return -ERANGE;
+	v = v / 1000000 * unit + v % 1000000 * unit / 1000000;
+	if (v > max_usec)
+		return -ERANGE;
+	*ret_usec = v;
+	return 0;
+}
+
 int parse_vid_pid(const char *s, uint16_t *ret_vid, uint16_t *ret_pid)
 {
 	char vid[5], *colon;

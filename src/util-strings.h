@@ -35,6 +35,8 @@ int safe_atoi64(const char *s, int64_t *ret);
 int safe_atou32_base(const char *s, unsigned base, uint32_t *ret);
 /* Non-negative decimal with up to six fractional digits, as microseconds ("1.25" -> 1250000). */
 int safe_atous(const char *s, uint64_t *ret_usec);
+/* A duration: "250ms", "3s", "1.5s", or a bare number of milliseconds; at most max_usec. */
+int parse_duration(const char *s, uint64_t max_usec, uint64_t *ret_usec);
 /* "vvvv:pppp" in hex. */
 int parse_vid_pid(const char *s, uint16_t *ret_vid, uint16_t *ret_pid);
 /* yes/no, true/false, on/off, 1/0 */

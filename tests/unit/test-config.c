@@ -277,6 +277,7 @@ static void test_empty_sections(void **state)
 	assert_int_equal(c->ndevices, 0);
 	assert_int_equal(c->nprofiles, 1);
 	assert_int_equal(c->profiles[0].nmaps, 0);
+	assert_int_equal(c->replug_grace_us, 3000000);
 	hm_config_free(c);
 	c = NULL;
 
@@ -284,6 +285,12 @@ static void test_empty_sections(void **state)
 	assert_int_equal(load1(path, &diags, &c), 0);
 	assert_int_equal(c->nfiles, 1);
 	assert_int_equal(c->ndevices + c->nprofiles, 0);
+	hm_config_free(c);
+	c = NULL;
+
+	path = write_file("grace.ini", "[hidmapd]\nreplug-grace = 1.5s\n");
+	assert_int_equal(load1(path, &diags, &c), 0);
+	assert_int_equal(c->replug_grace_us, 1500000);
 }
 
 /* ---- errors ------------------------------------------------------------------ */
@@ -327,6 +334,10 @@ static const struct error_case {
      "expected 'key = value', a [section] or a comment"},
     {"[device x]\nmatch = 1:2\n = 1:3\n", 3, "missing key before '='"},
     {"[hidmapd]\nlog-level = info\n", 2, "unknown key 'log-level' in [hidmapd]"},
+    {"[hidmapd]\nreplug-grace = 3 min\n", 2,
+     "replug-grace: '3 min' is not a duration up to 600s (like 3s or 500ms)"},
+    {"[hidmapd]\nreplug-grace = 601s\n", 2,
+     "replug-grace: '601s' is not a duration up to 600s (like 3s or 500ms)"},
     /* [device] keys */
     {"[device x]\nmatch = 1:2\nmatch-nmae = x\n", 3, "unknown key 'match-nmae' in [device x]"},
     {"[device x]\nmatch = 1:2\nMatch = 1:2\n", 3, "unknown key 'Match' in [device x]"},

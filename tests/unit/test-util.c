@@ -41,6 +41,44 @@ static void test_safe_atoi(void **state)
 	}
 }
 
+static void test_parse_duration(void **state)
+{
+	static const struct {
+		const char *s;
+		uint64_t max;
+		int r;
+		uint64_t v;
+	} cases[] = {
+	    {"250", 10000000, 0, 250000},
+	    {"250ms", 10000000, 0, 250000},
+	    {"3s", 10000000, 0, 3000000},
+	    {"1.5s", 10000000, 0, 1500000},
+	    {"0", 10000000, 0, 0},
+	    {"0.5ms", 10000000, 0, 500},
+	    {"40us", 10000000, 0, 40},
+	    {"10s", 10000000, 0, 10000000},
+	    {"11s", 10000000, -ERANGE, 0},
+	    {"10.000001s", 10000000, -ERANGE, 0},
+	    {"", 10000000, -EINVAL, 0},
+	    {"ms", 10000000, -EINVAL, 0},
+	    {"s", 10000000, -EINVAL, 0},
+	    {"-1s", 10000000, -EINVAL, 0},
+	    {"3 s", 10000000, -EINVAL, 0},
+	    {"3min", 10000000, -EINVAL, 0},
+	    {"99999999999999999999s", 10000000, -ERANGE, 0},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint64_t v = 777;
+		int r = parse_duration(cases[i].s, cases[i].max, &v);
+
+		if (r != cases[i].r)
+			print_error("'%s': %d\n", cases[i].s, r);
+		assert_int_equal(r, cases[i].r);
+		assert_int_equal(v, r == 0 ? cases[i].v : 777);
+	}
+}
+
 static void test_safe_atous(void **state)
 {
 	static const struct {
@@ -120,9 +158,9 @@ static void test_strstrip(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_safe_atoi),     cmocka_unit_test(test_safe_atous),
-	    cmocka_unit_test(test_parse_vid_pid), cmocka_unit_test(test_parse_boolean),
-	    cmocka_unit_test(test_strstrip),
+	    cmocka_unit_test(test_safe_atoi),      cmocka_unit_test(test_safe_atous),
+	    cmocka_unit_test(test_parse_duration), cmocka_unit_test(test_parse_vid_pid),
+	    cmocka_unit_test(test_parse_boolean),  cmocka_unit_test(test_strstrip),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
