@@ -37,6 +37,7 @@
 #include "build-config.h"
 #endif
 #include "config.h"
+#include "keymap-text.h"
 #include "module.h"
 #include "util-strings.h"
 
@@ -46,7 +47,8 @@ struct parser;
 struct section_type {
 	const char *name;
 	bool has_id;
-	/* called with the header's line already in p->line; returns 0 or -errno */
+	/* called with the header's line already in p->line; returns 0, >0 when
+	 * the section is broken (reported; its keys are skipped), or -errno */
 	int (*begin)(struct parser *p, const char *id);
 	void (*key)(struct parser *p, const char *name, const char *value);
 	void (*end)(struct parser *p); /* may be NULL */
@@ -87,7 +89,9 @@ struct parser {
 	unsigned section_line;
 	unsigned key_line[MAX_SECTION_KEYS]; /* where each key was first set */
 	bool has_match;
-	bool limit_reported; /* "too many mappings" said once per section */
+	bool limit_reported;             /* "too many mappings" said once per section */
+	bool in_layer;                   /* the open [remap] section is a layer */
+	unsigned last_profile_file_line; /* the last [remap ID] of this file, 0: none */
 };
 
 static void parser_error(struct parser *p, unsigned line, const char *fmt, ...) _printf_(3, 4);
@@ -137,6 +141,23 @@ static bool valid_id(const char *s)
 	return n > 0 && n <= HM_CONFIG_MAX_ID;
 }
 
+/* "PROFILE:LAYER" */
+static bool valid_layer_id(const char *s)
+{
+	const char *colon = strchr(s, ':');
+	char prof[HM_CONFIG_MAX_ID + 1];
+	size_t l;
+
+	if (!colon)
+		return false;
+	l = (size_t)(colon - s);
+	if (l == 0 || l > HM_CONFIG_MAX_ID)
+		return false;
+	memcpy(prof, s, l);
+	prof[l] = '\0';
+	return valid_id(prof) && valid_id(colon + 1);
+}
+
 static void *append(void *array, size_t n, size_t elsize)
 {
 	return reallocarray(array, n + 1, elsize);
@@ -155,11 +176,22 @@ static void device_done(struct hm_config_device *d)
 	free(d->profile);
 }
 
+static void maps_free(struct hm_config_map *maps, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		hm_config_map_done(&maps[i]);
+	free(maps);
+}
+
 static void profile_done(struct hm_config_profile *pr)
 {
-	for (size_t i = 0; i < pr->nmaps; i++)
-		free(pr->maps[i].file);
-	free(pr->maps);
+	maps_free(pr->maps, pr->nmaps);
+	for (size_t i = 0; i < pr->nlayers; i++) {
+		maps_free(pr->layers[i].maps, pr->layers[i].nmaps);
+		free(pr->layers[i].name);
+	}
+	free(pr->layers);
+	hm_config_settings_done(&pr->settings);
 	free(pr->id);
 	free(pr->file);
 }
@@ -323,63 +355,6 @@ _Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too smal
 
 /* ---- [remap] lines -------------------------------------------------------- */
 
-/* Syntax reserved for later features: say so rather than "unknown name". */
-static bool reject_unsupported(struct parser *p, const char *s)
-{
-	const char *paren = strchr(s, '(');
-
-	if (strchr(s, '+')) {
-		parser_error(p, p->line, "'%s': chords are not supported yet", s);
-		return true;
-	}
-	if (paren && paren > s) {
-		parser_error(p, p->line, "'%s': %.*s(...) is not supported yet", s,
-		             (int)(paren - s), s);
-		return true;
-	}
-	return false;
-}
-
-/* One event code by its libevdev name; only EV_KEY for now. */
-static int parse_code(struct parser *p, const char *s, unsigned *ret_type, unsigned *ret_code)
-{
-	int type, code;
-
-	if (reject_unsupported(p, s))
-		return -EINVAL;
-	type = libevdev_event_type_from_code_name(s);
-	code = libevdev_event_code_from_code_name(s);
-	if (type < 0 || code < 0) {
-		parser_error(p, p->line,
-		             "'%s': unknown key name (names as in linux/input-event-codes.h, "
-		             "e.g. KEY_A, BTN_LEFT)",
-		             s);
-		return -EINVAL;
-	}
-	if (type != EV_KEY) {
-		parser_error(p, p->line, "'%s': only KEY_* and BTN_* codes can be mapped yet", s);
-		return -EINVAL;
-	}
-	/* libevdev knows the range markers by name, they are no keys */
-	if (code == KEY_RESERVED || code == KEY_MAX) {
-		parser_error(p, p->line, "'%s' is not a usable key", s);
-		return -EINVAL;
-	}
-	*ret_type = (unsigned)type;
-	*ret_code = (unsigned)code;
-	return 0;
-}
-
-/* The right-hand side: what a trigger does. */
-static int parse_action(struct parser *p, const char *value, struct hm_config_map *m)
-{
-	if (streq(value, "disabled")) {
-		m->disabled = true;
-		return 0;
-	}
-	return parse_code(p, value, &m->to_type, &m->to_code);
-}
-
 static struct hm_config_profile *cur_profile(struct parser *p)
 {
 	return &p->out->profiles[p->out->nprofiles - 1];
@@ -390,45 +365,73 @@ static struct hm_config_device *cur_device(struct parser *p)
 	return &p->out->devices[p->out->ndevices - 1];
 }
 
+static bool same_trigger(const struct hm_config_map *a, const struct hm_config_map *b)
+{
+	return a->trigger == b->trigger && a->from_code == b->from_code &&
+	       a->from_type == b->from_type &&
+	       (a->trigger != HM_TRIG_ABS_RANGE ||
+	        (a->range_min == b->range_min && a->range_max == b->range_max));
+}
+
 static void key_remap(struct parser *p, const char *name, const char *value)
 {
 	struct hm_config_profile *pr = cur_profile(p);
-	struct hm_config_map m = {0}, *maps;
+	struct hm_config_layer *layer = p->in_layer ? &pr->layers[pr->nlayers - 1] : NULL;
+	struct hm_config_map m, **maps_p = layer ? &layer->maps : &pr->maps, *maps;
+	size_t *n_p = layer ? &layer->nmaps : &pr->nmaps;
+	char err[256];
 	int r;
 
-	r = parse_code(p, name, &m.from_type, &m.from_code);
-	if (!*value) {
-		parser_error(p, p->line, "'%s' needs a target: a key name or disabled", name);
+	if (hm_config_is_setting(name)) {
+		if (layer) {
+			parser_error(p, p->line,
+			             "'%s': settings go in the profile's section [remap %s]", name,
+			             pr->id);
+			return;
+		}
+		r = hm_config_setting_parse(&pr->settings, name, value, err, sizeof(err));
+		if (r == -ENOMEM)
+			p->oom = r;
+		else if (r < 0)
+			parser_error(p, p->line, "%s", err);
 		return;
 	}
-	if (parse_action(p, value, &m) < 0 || r < 0)
+
+	r = hm_config_map_parse(name, value, &m, err, sizeof(err));
+	if (r == -ENOMEM) {
+		p->oom = r;
 		return;
-	for (size_t i = 0; i < pr->nmaps; i++) {
-		if (pr->maps[i].from_type == m.from_type && pr->maps[i].from_code == m.from_code) {
+	}
+	if (r < 0) {
+		parser_error(p, p->line, "%s", err);
+		return;
+	}
+	for (size_t i = 0; i < *n_p; i++) {
+		if (same_trigger(&(*maps_p)[i], &m)) {
 			parser_error(p, p->line, "'%s' is already mapped on line %u", name,
-			             pr->maps[i].line);
+			             (*maps_p)[i].line);
+			hm_config_map_done(&m);
 			return;
 		}
 	}
-	if (pr->nmaps >= HM_CONFIG_MAX_MAPS) {
+	if (*n_p >= HM_CONFIG_MAX_MAPS) {
 		if (!p->limit_reported)
 			parser_error(p, p->line, "too many mappings in [remap %s] (at most %d)",
 			             pr->id, HM_CONFIG_MAX_MAPS);
 		p->limit_reported = true;
+		hm_config_map_done(&m);
 		return;
 	}
 	m.line = p->line;
 	m.file = dup_or_oom(p, p->path);
-	if (!m.file)
-		return;
-	maps = append(pr->maps, pr->nmaps, sizeof(*maps));
+	maps = m.file ? append(*maps_p, *n_p, sizeof(*maps)) : NULL;
 	if (!maps) {
-		free(m.file);
+		hm_config_map_done(&m);
 		p->oom = -ENOMEM;
 		return;
 	}
-	pr->maps = maps;
-	pr->maps[pr->nmaps++] = m;
+	*maps_p = maps;
+	maps[(*n_p)++] = m;
 }
 
 /* ---- sections --------------------------------------------------------------- */
@@ -532,10 +535,56 @@ static void end_device(struct parser *p)
 		             cur_device(p)->id);
 }
 
+/* [remap PROFILE:LAYER]: a layer of the profile whose section came just before. */
+static int begin_layer(struct parser *p, const char *id, const char *colon)
+{
+	struct hm_config *out = p->out;
+	struct hm_config_profile *pr = out->nprofiles ? cur_profile(p) : NULL;
+	size_t plen = (size_t)(colon - id);
+	struct hm_config_layer *layers;
+
+	if (!pr || p->last_profile_file_line == 0 || strlen(pr->id) != plen ||
+	    strncmp(pr->id, id, plen) != 0) {
+		parser_error(p, p->line,
+		             "[remap %s]: a layer section follows its profile's section "
+		             "[remap %.*s] in the same file",
+		             id, (int)plen, id);
+		return 1; /* the section's keys are skipped */
+	}
+	for (size_t i = 0; i < pr->nlayers; i++) {
+		if (streq(pr->layers[i].name, colon + 1)) {
+			parser_error(p, p->line, "duplicate section [remap %s] (first on line %u)",
+			             id, pr->layers[i].line);
+			return 1;
+		}
+	}
+	if (pr->nlayers >= HM_CONFIG_MAX_LAYERS) {
+		parser_error(p, p->line, "[remap %s]: at most %d layers per profile", id,
+		             HM_CONFIG_MAX_LAYERS);
+		return 1; /* the section's keys are skipped */
+	}
+	layers = append(pr->layers, pr->nlayers, sizeof(*layers));
+	if (!layers)
+		return -ENOMEM;
+	pr->layers = layers;
+	layers[pr->nlayers] = (struct hm_config_layer){.line = p->line};
+	layers[pr->nlayers].name = strdup(colon + 1);
+	if (!layers[pr->nlayers].name)
+		return -ENOMEM;
+	pr->nlayers++;
+	p->in_layer = true;
+	return 0;
+}
+
 static int begin_remap(struct parser *p, const char *id)
 {
 	struct hm_config *out = p->out;
 	struct hm_config_profile *profiles, *pr;
+	const char *colon = strchr(id, ':');
+
+	p->in_layer = false;
+	if (colon)
+		return begin_layer(p, id, colon);
 
 	for (size_t i = 0; i < out->nprofiles; i++)
 		if (streq(out->profiles[i].id, id))
@@ -548,11 +597,13 @@ static int begin_remap(struct parser *p, const char *id)
 	out->profiles = profiles;
 	pr = &profiles[out->nprofiles];
 	*pr = (struct hm_config_profile){.line = p->line};
+	hm_config_settings_init(&pr->settings);
 	out->nprofiles++;
 	pr->id = strdup(id);
 	pr->file = strdup(p->path);
 	if (!pr->id || !pr->file)
 		return -ENOMEM;
+	p->last_profile_file_line = p->line;
 	return 0;
 }
 
@@ -620,7 +671,7 @@ static void section_header(struct parser *p, char *text)
 		parser_error(p, p->line, "section [%s] takes no id", kind);
 		return;
 	}
-	if (type->has_id && !valid_id(id)) {
+	if (type->has_id && !valid_id(id) && !(streq(kind, "remap") && valid_layer_id(id))) {
 		parser_error(
 		    p, p->line,
 		    "'%s': invalid section id (letters, digits, '-', '_', '.'; at most %d)", id,
@@ -638,6 +689,8 @@ static void section_header(struct parser *p, char *text)
 		p->oom = r;
 		return;
 	}
+	if (r > 0) /* a broken section: its keys are skipped */
+		return;
 	p->type = type;
 	p->bad_section = false;
 }
@@ -1021,6 +1074,116 @@ static int collect(struct load *l, const char *path, char ***list, size_t *n)
 
 /* Profile references are checked once every file is in: a [remap] may
  * live in another file than the [device] that names it. */
+/* Layer and profile names in actions: every one must exist. */
+struct text_keys {
+	struct hm_keymap_text *keymap;
+	bool failed; /* the layout was reported missing already */
+};
+
+/* Macro text becomes key taps on the profile's layout. */
+static void resolve_text(struct load *l, const struct hm_config_profile *pr,
+                         const struct hm_config_map *m, struct hm_config_step *st,
+                         struct text_keys *tk)
+{
+	const struct hm_config_settings *set = &pr->settings;
+	size_t bad = 0;
+	int r;
+
+	if (!tk->keymap && !tk->failed) {
+		r = hm_keymap_text_new(set->text_layout, set->text_variant, &tk->keymap);
+		if (r == -ENOMEM) {
+			l->io_error = r;
+			return;
+		}
+		if (r < 0) {
+			diag_simple(l->diag, l->userdata, m->file, m->line,
+			            "macro text needs the XKB layout '%s%s%s%s' (is xkb-data "
+			            "installed? see text-layout in hidmapd.ini(5))",
+			            set->text_layout ? set->text_layout : "us",
+			            set->text_variant ? "(" : "",
+			            set->text_variant ? set->text_variant : "",
+			            set->text_variant ? ")" : "");
+			l->nerrors++;
+			tk->failed = true;
+		}
+	}
+	if (!tk->keymap)
+		return;
+	r = hm_keymap_text_convert(tk->keymap, st->text, &st->taps, &st->ntaps, &bad);
+	if (r == -ENOMEM) {
+		l->io_error = r;
+	} else if (r == -EILSEQ) {
+		diag_simple(l->diag, l->userdata, m->file, m->line,
+		            "macro text \"%s\": invalid UTF-8 at byte %zu", st->text, bad);
+		l->nerrors++;
+	} else if (r < 0) {
+		int clen = 1; /* the character's UTF-8 bytes */
+
+		while (st->text[bad + (size_t)clen] &&
+		       ((unsigned char)st->text[bad + (size_t)clen] & 0xc0) == 0x80)
+			clen++;
+		diag_simple(l->diag, l->userdata, m->file, m->line,
+		            "macro text \"%s\": '%.*s' cannot be typed on layout '%s'", st->text,
+		            clen, st->text + bad, set->text_layout ? set->text_layout : "us");
+		l->nerrors++;
+	}
+}
+
+static void resolve_action(struct load *l, const struct hm_config *c,
+                           const struct hm_config_profile *pr, const struct hm_config_map *m,
+                           struct hm_config_action *a, struct text_keys *tk)
+{
+	bool found = false;
+
+	if (a->tap)
+		resolve_action(l, c, pr, m, a->tap, tk);
+	if (a->hold)
+		resolve_action(l, c, pr, m, a->hold, tk);
+	for (size_t i = 0; i < a->nsteps; i++)
+		if (a->steps[i].kind == HM_STEP_TEXT)
+			resolve_text(l, pr, m, &a->steps[i], tk);
+	switch (a->kind) {
+	case HM_ACT_LAYER:
+	case HM_ACT_TOGGLE:
+	case HM_ACT_ONESHOT:
+		for (size_t i = 0; i < pr->nlayers; i++)
+			found = found || streq(pr->layers[i].name, a->name);
+		if (!found) {
+			diag_simple(l->diag, l->userdata, m->file, m->line,
+			            "layer '%s' has no section [remap %s:%s]", a->name, pr->id,
+			            a->name);
+			l->nerrors++;
+		}
+		break;
+	case HM_ACT_PROFILE:
+		a->profile = hm_config_find_profile(c, a->name);
+		if (!a->profile) {
+			diag_simple(l->diag, l->userdata, m->file, m->line,
+			            "profile(%s): there is no [remap %s]", a->name, a->name);
+			l->nerrors++;
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void resolve_names(struct load *l, struct hm_config *c)
+{
+	for (size_t i = 0; i < c->nprofiles; i++) {
+		struct hm_config_profile *pr = &c->profiles[i];
+		struct text_keys tk = {0};
+
+		for (size_t j = 0; j < pr->nmaps; j++)
+			resolve_action(l, c, pr, &pr->maps[j], &pr->maps[j].action, &tk);
+		for (size_t k = 0; k < pr->nlayers; k++)
+			for (size_t j = 0; j < pr->layers[k].nmaps; j++)
+				resolve_action(l, c, pr, &pr->layers[k].maps[j],
+				               &pr->layers[k].maps[j].action, &tk);
+		hm_keymap_text_free(tk.keymap);
+	}
+}
+
 static void check_profiles(struct load *l, const struct hm_config *c)
 {
 	for (size_t i = 0; i < c->ndevices; i++) {
@@ -1067,6 +1230,7 @@ int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn di
 		return r;
 
 	check_profiles(&l, c);
+	resolve_names(&l, c);
 	if (l.io_error)
 		return l.io_error;
 	if (l.nerrors)
@@ -1127,6 +1291,14 @@ const struct hm_config_device *hm_config_match(const struct hm_config *c,
 	for (size_t i = c->ndevices; i > 0; i--)
 		if (device_matches(&c->devices[i - 1], info, module_name))
 			return &c->devices[i - 1];
+	return NULL;
+}
+
+const struct hm_config_profile *hm_config_find_profile(const struct hm_config *c, const char *id)
+{
+	for (size_t i = 0; c && i < c->nprofiles; i++)
+		if (streq(c->profiles[i].id, id))
+			return &c->profiles[i];
 	return NULL;
 }
 

@@ -21,6 +21,7 @@
 #include "util-mem.h"
 
 struct hm_device_info;
+struct hm_config_profile;
 
 /* Limits on what a configuration may hold (doc/hidmapd.ini.5.md). */
 #define HM_CONFIG_MAX_FILE_SIZE (1024 * 1024) /* bytes per file */
@@ -39,14 +40,140 @@ enum hm_unmapped_policy {
 	HM_UNMAPPED_DROP,     /* ...or are dropped */
 };
 
-/* One "SOURCE = TARGET" line of a [remap] section. */
+/* ---- the remap language (doc/hidmapd.ini.5.md, parsed by config-map.c) ---- */
+
+#define HM_CONFIG_MAX_CHORD  8   /* keys in one chord */
+#define HM_CONFIG_MAX_STEPS  256 /* steps in one macro, text characters included */
+#define HM_CONFIG_MAX_LAYERS 16  /* layers per profile */
+#define HM_CONFIG_MAX_TEXT   128 /* characters in one macro text */
+
+/* What the left-hand side of a map line reacts to. */
+enum hm_trigger_kind {
+	HM_TRIG_KEY,       /* KEY_A, BTN_SOUTH: pressed and released */
+	HM_TRIG_REL_POS,   /* REL_DIAL+: each `per` units of positive motion */
+	HM_TRIG_REL_NEG,   /* REL_DIAL-: ...of negative motion */
+	HM_TRIG_REL_AXIS,  /* REL_X: the motion itself */
+	HM_TRIG_ABS_POS,   /* ABS_X+: past the threshold above the center */
+	HM_TRIG_ABS_NEG,   /* ABS_X-: ...below the center */
+	HM_TRIG_ABS_RANGE, /* ABS_WHEEL[1..3]: inside the range */
+	HM_TRIG_ABS_AXIS,  /* ABS_X: the value itself */
+};
+
+enum hm_action_kind {
+	HM_ACT_DISABLED, /* nothing */
+	HM_ACT_KEYS,     /* one key or a chord, held while the trigger is */
+	HM_ACT_MACRO,    /* a sequence, run once per press */
+	HM_ACT_LAYER,    /* layer(NAME): active while held */
+	HM_ACT_TOGGLE,   /* toggle(NAME) */
+	HM_ACT_ONESHOT,  /* oneshot(NAME): active for the next key */
+	HM_ACT_TAPHOLD,  /* tap-hold(TAP, HOLD[, TIMEOUT]) */
+	HM_ACT_PROFILE,  /* profile(NAME) */
+	HM_ACT_MOVE,     /* REL_X+ etc. as a target: mouse keys */
+	HM_ACT_ABS,      /* an axis onto an absolute axis */
+	HM_ACT_REL,      /* an axis onto relative motion */
+};
+
+enum hm_step_kind {
+	HM_STEP_KEYS,  /* tap a key or chord */
+	HM_STEP_DELAY, /* wait */
+	HM_STEP_TEXT,  /* type text (the keys come from the keymap at build time) */
+};
+
+/* One key press of typed text: the key and the modifiers it needs. */
+struct hm_config_tap {
+	uint8_t ncodes;
+	uint16_t codes[3]; /* modifiers first */
+};
+
+struct hm_config_step {
+	enum hm_step_kind kind;
+	unsigned ncodes;
+	uint16_t codes[HM_CONFIG_MAX_CHORD];
+	uint64_t delay_us;
+	char *text;                 /* UTF-8 */
+	struct hm_config_tap *taps; /* the text as keys, filled by the loader */
+	size_t ntaps;
+};
+
+struct hm_config_action {
+	enum hm_action_kind kind;
+	unsigned ncodes; /* HM_ACT_KEYS */
+	uint16_t codes[HM_CONFIG_MAX_CHORD];
+	struct hm_config_step *steps; /* HM_ACT_MACRO */
+	size_t nsteps;
+	char *name;                              /* layer or profile */
+	struct hm_config_action *tap, *hold;     /* HM_ACT_TAPHOLD, heap */
+	uint64_t timeout_us;                     /* HM_ACT_TAPHOLD, 0: the profile's */
+	unsigned code;                           /* HM_ACT_MOVE/ABS/REL: the target code */
+	int dir;                                 /* HM_ACT_MOVE: +1 or -1 */
+	const struct hm_config_profile *profile; /* HM_ACT_PROFILE, resolved by the loader */
+};
+
+/* The options after the action: ", invert, deadzone=10%". */
+struct hm_config_opts {
+	bool invert;
+	double deadzone, outer_deadzone; /* fractions of the half range */
+	double curve;                    /* exponent, 1 = linear */
+	double scale;                    /* ABS/REL onto pointer: factor */
+	int scale_num, scale_den;        /* REL onto REL: a fraction, remainders kept */
+	int offset;                      /* output units */
+	bool has_calibrate;
+	int cal_min, cal_max; /* the source's real range */
+	bool has_range;
+	int range_min, range_max; /* the target's range */
+	bool center_min;          /* center=min: the axis rests at its minimum (a trigger) */
+	double threshold;         /* HM_TRIG_ABS_POS/NEG: fraction of the half range */
+	double hysteresis;        /* ...and the margin to release, fraction */
+	int hysteresis_units;     /* HM_TRIG_ABS_RANGE */
+	int per;                  /* HM_TRIG_REL_POS/NEG: units per press, 0: default */
+	double speed;             /* onto REL: units per second at full deflection, 0: profile's */
+};
+
+/* One "TRIGGER = ACTION[, OPTION...]" line of a [remap] section. */
 struct hm_config_map {
-	unsigned from_type, from_code; /* EV_KEY + code */
-	bool disabled;                 /* "TARGET" was "disabled" */
-	unsigned to_type, to_code;
+	enum hm_trigger_kind trigger;
+	unsigned from_type, from_code;
+	int range_min, range_max; /* HM_TRIG_ABS_RANGE */
+	struct hm_config_action action;
+	struct hm_config_opts opts;
 	char *file;
 	unsigned line;
 };
+
+struct hm_config_layer {
+	char *name; /* [remap PROFILE:NAME] */
+	unsigned line;
+	struct hm_config_map *maps;
+	size_t nmaps;
+};
+
+/* Profile settings: defaults in config-map.c, documented in doc/hidmapd.ini.5.md. */
+struct hm_config_settings {
+	uint64_t tap_hold_timeout_us;
+	uint64_t
+	    macro_delay_us; /* between the press and release of a macro key, and between steps */
+	double mouse_speed; /* mouse keys: units/s at the start */
+	double mouse_max_speed; /* ...after mouse_accel_us */
+	uint64_t mouse_accel_us;
+	double stick_speed;  /* stick onto pointer: units/s at full deflection */
+	double scroll_speed; /* stick onto wheel: detents/s at full deflection */
+	unsigned rate_hz;    /* pointer motion updates per second while moving */
+	char *text_layout;   /* XKB layout for macro text ("us") */
+	char *text_variant;
+};
+
+/* Parses one map line of a profile or layer.  On error returns -EINVAL and
+ * writes the message (without file:line) to err. */
+int hm_config_map_parse(const char *name, const char *value, struct hm_config_map *ret, char *err,
+                        size_t errlen);
+void hm_config_map_done(struct hm_config_map *m);
+/* Whether name is a profile setting (lowercase words) rather than a trigger. */
+bool hm_config_is_setting(const char *name);
+/* Sets one profile setting; -EINVAL with a message for a bad name or value. */
+int hm_config_setting_parse(struct hm_config_settings *s, const char *name, const char *value,
+                            char *err, size_t errlen);
+void hm_config_settings_init(struct hm_config_settings *s);
+void hm_config_settings_done(struct hm_config_settings *s);
 
 struct hm_config_device {
 	char *id; /* the section name: [device ID] */
@@ -86,9 +213,15 @@ struct hm_config_profile {
 	char *id; /* [remap ID] */
 	char *file;
 	unsigned line;
-	struct hm_config_map *maps;
+	struct hm_config_map *maps; /* the base layer */
 	size_t nmaps;
+	struct hm_config_layer *layers;
+	size_t nlayers;
+	struct hm_config_settings settings;
 };
+
+/* A profile by id, or NULL. */
+const struct hm_config_profile *hm_config_find_profile(const struct hm_config *c, const char *id);
 
 /*
  * Loads the given paths in order; a path that is a directory contributes

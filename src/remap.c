@@ -1,60 +1,971 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The remapper, first version: EV_KEY code -> EV_KEY code or nothing.
+ * The remap engine.  hm_remap_new() compiles a profile into lookup tables
+ * (one slot per key code and layer, per axis and layer), so that an event
+ * costs a few array reads and the per-event path never allocates.  All
+ * state that spans events (held keys, layers, a pending tap-hold, a running
+ * macro, moving pointers) lives in fixed arrays here.
  *
- * One table slot per key code, so an event costs one array read and the
- * per-event path never allocates.  Everything that is not EV_KEY passes
- * through unchanged, whatever the unmapped policy says: the policy is about
- * keys for now (see doc/hidmapd.ini.5.md).
+ * The semantics are documented for users in doc/hidmapd.ini.5.md; the
+ * rules that decide them are repeated where they are implemented.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
+#include "module.h"
 #include "remap.h"
+#include "util-log.h"
+#include "util-strings.h"
 
-/* Slot values besides a target code; key codes end at KEY_MAX (0x2ff). */
-#define SLOT_UNMAPPED UINT16_MAX
-#define SLOT_DISABLED (UINT16_MAX - 1)
-_Static_assert(KEY_MAX < SLOT_DISABLED, "key codes must not collide with the markers");
+#define NONE      UINT16_MAX       /* no mapping in this slot */
+#define HELD_PASS (UINT16_MAX - 1) /* a held key that passed through unmapped */
+#define MAX_MAPS  (HM_CONFIG_MAX_MAPS * (HM_CONFIG_MAX_LAYERS + 1))
+#define MAX_ACTS  (MAX_MAPS * 3) /* tap-hold adds two sub-actions */
+#define NLAYERS   (HM_CONFIG_MAX_LAYERS + 1)
+#define REL_CNT_  (REL_MAX + 1)
+#define ABS_CNT_  (ABS_MAX + 1)
+#define MAX_QUEUE 16 /* macros waiting for the running one */
+#define MAX_TAPS  64 /* key taps from one relative event */
+#define MAX_STICK 16 /* axes onto relative motion */
+
+_Static_assert(MAX_ACTS < HELD_PASS, "action indices must not collide with the markers");
+
+enum out_class {
+	CLASS_OTHER,    /* stays on the output it came from */
+	CLASS_KEYBOARD, /* keys */
+	CLASS_POINTER,  /* mouse buttons and relative motion */
+};
+
+/* A compiled action. */
+struct ract {
+	const struct hm_config_action *cfg;
+	enum hm_action_kind kind;
+	uint8_t layer;          /* LAYER/TOGGLE/ONESHOT: 1..n */
+	uint16_t tap, hold;     /* TAPHOLD: indices of the sub-actions */
+	uint64_t timeout_us;    /* TAPHOLD */
+	uint32_t step0, nsteps; /* MACRO: flattened steps */
+};
+
+/* One flattened macro step: a tap of up to 8 keys, or a wait. */
+struct rstep {
+	uint8_t ncodes;
+	uint16_t codes[HM_CONFIG_MAX_CHORD];
+	uint64_t delay_us; /* ncodes == 0: a wait */
+};
+
+/* A compiled map line. */
+struct rmap {
+	const struct hm_config_map *cfg;
+	uint16_t act;
+	uint8_t layer;
+	/* axes: the source's range as calibrated */
+	double lo, hi;
+	int tlo, thi; /* ABS target range */
+	/* state */
+	bool active; /* a zone that is pressed */
+	uint8_t src; /* ...from this output */
+	int64_t acc; /* REL onto REL: remainder, in 1/den units */
+	double defl; /* ABS onto REL: current deflection times speed (units/s) */
+	double rem;  /* ...and the motion not yet emitted */
+};
+
+struct layer_tables {
+	uint16_t key[KEY_MAX + 1];
+	uint16_t rel_step[REL_CNT_][2]; /* [code][0: +, 1: -] */
+	uint16_t rel_axis[REL_CNT_];
+	uint16_t abs_axis[ABS_CNT_];
+};
+
+struct macro_run {
+	uint16_t act;
+	uint8_t src;
+};
 
 struct hm_remap {
 	enum hm_unmapped_policy unmapped;
-	unsigned nbase;
+	const struct hm_config_profile *profile;
+	const struct hm_config_settings *set;
 	const struct hm_remap_ops *ops;
 	void *userdata;
-	uint16_t key[KEY_MAX + 1];
+
+	/* outputs */
+	unsigned nbase, nall;
+	struct libevdev *const *base_caps;
+	unsigned cls_of_base[HM_MAX_OUTPUTS]; /* bit per out_class it already is */
+	int extra[3];                         /* output of each class, -1: none */
+	char extra_name[2][160];
+
+	/* compiled profile */
+	unsigned nlayers; /* base included */
+	struct layer_tables *layers;
+	struct rmap *maps;
+	size_t nmaps;
+	struct ract *acts;
+	size_t nacts;
+	struct rstep *steps;
+	size_t nsteps;
+	uint16_t *zones; /* zone maps (ABS+, ABS-, ABS[a..b]) sorted by code */
+	uint16_t zone_start[ABS_CNT_ + 1];
+	bool rel_consumed[REL_CNT_], abs_consumed[ABS_CNT_], key_consumed[KEY_MAX + 1];
+
+	/* key state */
+	/* what the press of a source key did, per module output: the same code
+	 * may be down on two of them */
+	uint16_t held[HM_MAX_OUTPUTS][KEY_MAX + 1];
+	bool held_hold[HM_MAX_OUTPUTS][KEY_MAX + 1];   /* a tap-hold resolved as hold */
+	uint8_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1]; /* presses per output key */
+
+	/* layers */
+	unsigned layer_holds[NLAYERS];
+	bool layer_toggled[NLAYERS];
+	uint32_t layer_seq[NLAYERS]; /* activation order: the latest wins */
+	uint32_t seq;
+	int oneshot; /* layer armed for the next key, 0: none */
+
+	/* tap-hold waiting to be decided */
+	bool th_pending;
+	uint16_t th_code;
+	uint8_t th_src;
+	uint64_t th_deadline;
+
+	/* macros */
+	struct macro_run queue[MAX_QUEUE];
+	unsigned nqueue;
+	bool macro_running;
+	uint32_t macro_step; /* index into steps */
+	uint32_t macro_end;
+	uint8_t macro_src;
+	bool macro_released; /* the current step's keys went up */
+	uint64_t macro_deadline;
+
+	/* relative steps: motion not yet worth a tap */
+	int32_t rel_acc[REL_CNT_];
+
+	/* pointer motion: mouse keys and deflected sticks */
+	int8_t move_dir[REL_CNT_]; /* sum of held mouse-key directions */
+	uint8_t move_src[REL_CNT_];
+	unsigned nmove_keys;
+	uint64_t move_start;
+	double move_rem[REL_CNT_];
+	uint16_t sticks[MAX_STICK]; /* rmaps of ABS onto REL */
+	unsigned nsticks;
+	bool moving;
+	uint64_t motion_deadline, last_tick;
+
+	uint64_t armed; /* the deadline last given to ops->arm */
+	const struct hm_config_profile *switch_to;
 };
 
-int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_policy unmapped,
-                 struct libevdev *const *base_caps, unsigned nbase, struct hm_remap **ret)
+/* ---- output routing ------------------------------------------------------- */
+
+static enum out_class class_of(unsigned type, unsigned code)
 {
-	struct hm_remap *r = zalloc(sizeof(*r));
-
-	if (!r)
-		return -ENOMEM;
-	r->unmapped = unmapped;
-	r->nbase = nbase;
-	for (size_t c = 0; c <= KEY_MAX; c++)
-		r->key[c] = SLOT_UNMAPPED;
-
-	for (size_t i = 0; profile && i < profile->nmaps; i++) {
-		const struct hm_config_map *m = &profile->maps[i];
-
-		/* the loader only produces EV_KEY maps with valid codes */
-		if (m->from_type != EV_KEY || m->from_code > KEY_MAX ||
-		    (!m->disabled && (m->to_type != EV_KEY || m->to_code > KEY_MAX))) {
-			free(r);
-			return -EINVAL;
-		}
-		r->key[m->from_code] = m->disabled ? SLOT_DISABLED : (uint16_t)m->to_code;
-	}
-	*ret = r;
-	return 0;
+	if (type == EV_REL)
+		return CLASS_POINTER;
+	if (type != EV_KEY)
+		return CLASS_OTHER;
+	if (code >= BTN_MOUSE && code < BTN_JOYSTICK)
+		return CLASS_POINTER;
+	/* the button ranges of linux/input-event-codes.h are no keyboard keys */
+	if ((code >= BTN_MISC && code < KEY_OK) ||
+	    (code >= BTN_DPAD_UP && code <= BTN_DPAD_RIGHT) || code >= BTN_TRIGGER_HAPPY)
+		return CLASS_OTHER;
+	return CLASS_KEYBOARD;
 }
 
-void hm_remap_free(struct hm_remap *r)
+/*
+ * Which output a produced event goes to: the source's own if it already
+ * has the code or is of the same kind (a keyboard, a pointer), otherwise
+ * the extra output for the kind.  So a gamepad's button mapped onto KEY_A
+ * becomes a keyboard key on its own device, as the kernel keeps keyboards,
+ * pointers and absolute devices apart.
+ */
+static unsigned route(const struct hm_remap *r, unsigned src, unsigned type, unsigned code)
 {
-	free(r);
+	enum out_class cls;
+
+	if (src >= r->nbase)
+		return src;
+	cls = class_of(type, code);
+	if (cls == CLASS_OTHER || (r->cls_of_base[src] & (1u << cls)) ||
+	    libevdev_has_event_code(r->base_caps[src], type, code) || r->extra[cls] < 0)
+		return src;
+	return (unsigned)r->extra[cls];
+}
+
+static void emit(struct hm_remap *r, unsigned out, unsigned type, unsigned code, int value)
+{
+	r->ops->emit(r->userdata, out, type, code, value);
+}
+
+static void sync_all(struct hm_remap *r)
+{
+	if (r->ops->sync)
+		r->ops->sync(r->userdata);
+}
+
+/* Output keys are counted, so that two things holding the same key (a
+ * chord and a plain map) do not release it under each other. */
+static void key_down_value(struct hm_remap *r, unsigned src, unsigned code, int value)
+{
+	unsigned out = route(r, src, EV_KEY, code);
+
+	if (r->down[out][code]++ == 0)
+		emit(r, out, EV_KEY, code, value);
+}
+
+static void key_down(struct hm_remap *r, unsigned src, unsigned code)
+{
+	key_down_value(r, src, code, 1);
+}
+
+static void key_up(struct hm_remap *r, unsigned src, unsigned code)
+{
+	unsigned out = route(r, src, EV_KEY, code);
+
+	if (r->down[out][code] == 0)
+		return;
+	if (--r->down[out][code] == 0)
+		emit(r, out, EV_KEY, code, 0);
+}
+
+static void chord_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		key_down(r, src, codes[i]);
+}
+
+static void chord_up(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
+{
+	for (unsigned i = n; i-- > 0;)
+		key_up(r, src, codes[i]);
+}
+
+/* ---- timers --------------------------------------------------------------- */
+
+static void rearm(struct hm_remap *r)
+{
+	uint64_t next = 0;
+
+	if (r->th_pending)
+		next = r->th_deadline;
+	if (r->macro_running && r->macro_deadline && (!next || r->macro_deadline < next))
+		next = r->macro_deadline;
+	if (r->moving && (!next || r->motion_deadline < next))
+		next = r->motion_deadline;
+	if (next != r->armed) {
+		r->armed = next;
+		if (r->ops->arm)
+			r->ops->arm(r->userdata, next);
+	}
+}
+
+/* ---- layers ---------------------------------------------------------------- */
+
+static bool layer_active(const struct hm_remap *r, unsigned l)
+{
+	return r->layer_holds[l] || r->layer_toggled[l] || (int)l == r->oneshot;
+}
+
+/* The slot for a key: the latest active layer that maps it, else the base. */
+static uint16_t lookup_key(const struct hm_remap *r, unsigned code)
+{
+	uint32_t best_seq = 0;
+	uint16_t slot = r->layers[0].key[code];
+
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		uint16_t s = r->layers[l].key[code];
+
+		if (s != NONE && layer_active(r, l) && r->layer_seq[l] >= best_seq) {
+			best_seq = r->layer_seq[l];
+			slot = s;
+		}
+	}
+	return slot;
+}
+
+#define LOOKUP_TABLE(name, field)                                                                  \
+	static uint16_t name(const struct hm_remap *r, unsigned code)                              \
+	{                                                                                          \
+		uint32_t best_seq = 0;                                                             \
+		uint16_t slot = r->layers[0].field[code];                                          \
+                                                                                                   \
+		for (unsigned l = 1; l < r->nlayers; l++) {                                        \
+			uint16_t s = r->layers[l].field[code];                                     \
+                                                                                                   \
+			if (s != NONE && layer_active(r, l) && r->layer_seq[l] >= best_seq) {      \
+				best_seq = r->layer_seq[l];                                        \
+				slot = s;                                                          \
+			}                                                                          \
+		}                                                                                  \
+		return slot;                                                                       \
+	}
+LOOKUP_TABLE(lookup_rel_axis, rel_axis)
+LOOKUP_TABLE(lookup_abs_axis, abs_axis)
+
+static uint16_t lookup_rel_step(const struct hm_remap *r, unsigned code, int neg)
+{
+	uint32_t best_seq = 0;
+	uint16_t slot = r->layers[0].rel_step[code][neg];
+
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		uint16_t s = r->layers[l].rel_step[code][neg];
+
+		if (s != NONE && layer_active(r, l) && r->layer_seq[l] >= best_seq) {
+			best_seq = r->layer_seq[l];
+			slot = s;
+		}
+	}
+	return slot;
+}
+
+static void layer_on(struct hm_remap *r, unsigned l)
+{
+	if (!layer_active(r, l))
+		r->layer_seq[l] = ++r->seq;
+}
+
+/* ---- motion ------------------------------------------------------------------ */
+
+static bool anything_moving(const struct hm_remap *r)
+{
+	if (r->nmove_keys)
+		return true;
+	for (unsigned i = 0; i < r->nsticks; i++)
+		if (r->maps[r->sticks[i]].defl != 0.0)
+			return true;
+	return false;
+}
+
+/* Starts or stops the motion timer: it only runs while something moves. */
+static void update_motion(struct hm_remap *r, uint64_t now)
+{
+	bool moving = anything_moving(r);
+
+	if (moving && !r->moving) {
+		r->last_tick = now;
+		r->motion_deadline = now + 1000000 / r->set->rate_hz;
+	}
+	if (!moving) {
+		for (unsigned c = 0; c < REL_CNT_; c++)
+			r->move_rem[c] = 0.0;
+		for (unsigned i = 0; i < r->nsticks; i++)
+			r->maps[r->sticks[i]].rem = 0.0;
+	}
+	r->moving = moving;
+}
+
+/* Emits v (with the fraction carried in *rem) as relative motion. */
+static void emit_motion(struct hm_remap *r, unsigned src, unsigned code, double v, double *rem)
+{
+	double total = v + *rem;
+	double whole = trunc(total);
+
+	*rem = total - whole;
+	if (whole != 0.0)
+		emit(r, route(r, src, EV_REL, code), EV_REL, code,
+		     whole > INT32_MAX   ? INT32_MAX
+		     : whole < INT32_MIN ? INT32_MIN
+		                         : (int)whole);
+}
+
+static void motion_tick(struct hm_remap *r, uint64_t now)
+{
+	uint64_t period = 1000000 / r->set->rate_hz;
+	/* a late wakeup moves for the time that passed, up to four periods */
+	double dt = (double)(now - r->last_tick);
+
+	if (dt > 4.0 * (double)period)
+		dt = 4.0 * (double)period;
+	dt /= 1e6;
+	r->last_tick = now;
+
+	if (r->nmove_keys) {
+		const struct hm_config_settings *s = r->set;
+		double f = s->mouse_accel_us
+		               ? (double)(now - r->move_start) / (double)s->mouse_accel_us
+		               : 1.0;
+		double speed =
+		    s->mouse_speed + (s->mouse_max_speed - s->mouse_speed) * (f > 1 ? 1 : f);
+
+		for (unsigned c = 0; c < REL_CNT_; c++) {
+			double sp = speed;
+
+			if (!r->move_dir[c])
+				continue;
+			/* wheels move in detents: the scroll speed, not the pointer's */
+			if (c == REL_WHEEL || c == REL_HWHEEL)
+				sp = s->scroll_speed;
+			emit_motion(r, r->move_src[c], c, r->move_dir[c] * sp * dt,
+			            &r->move_rem[c]);
+		}
+	}
+	for (unsigned i = 0; i < r->nsticks; i++) {
+		struct rmap *m = &r->maps[r->sticks[i]];
+
+		if (m->defl != 0.0)
+			emit_motion(r, m->src, r->acts[m->act].cfg->code, m->defl * dt, &m->rem);
+	}
+	sync_all(r);
+	r->motion_deadline = now + period;
+}
+
+/* ---- actions ------------------------------------------------------------------ */
+
+static void macro_start_next(struct hm_remap *r, uint64_t now);
+static void macro_advance(struct hm_remap *r, uint64_t now);
+
+static void macro_enqueue(struct hm_remap *r, uint16_t act, unsigned src, uint64_t now)
+{
+	if (r->nqueue == MAX_QUEUE) {
+		log_debug("remap: macro queue full, dropping a macro");
+		return;
+	}
+	r->queue[r->nqueue++] = (struct macro_run){act, (uint8_t)src};
+	if (!r->macro_running)
+		macro_start_next(r, now);
+}
+
+static void macro_start_next(struct hm_remap *r, uint64_t now)
+{
+	const struct ract *a;
+
+	if (!r->nqueue) {
+		r->macro_running = false;
+		return;
+	}
+	a = &r->acts[r->queue[0].act];
+	r->macro_src = r->queue[0].src;
+	memmove(&r->queue[0], &r->queue[1], --r->nqueue * sizeof(r->queue[0]));
+	r->macro_running = true;
+	r->macro_step = a->step0;
+	r->macro_end = a->step0 + a->nsteps;
+	r->macro_released = true; /* no step begun */
+	r->macro_deadline = 0;
+	macro_advance(r, now);
+}
+
+/*
+ * Runs the macro until it must wait.  A key step is: press (a frame of its
+ * own), wait macro-delay, release (a frame), wait macro-delay; a delay step
+ * waits its time.  With macro-delay 0 the frames follow each other at once.
+ */
+static void macro_advance(struct hm_remap *r, uint64_t now)
+{
+	uint64_t delay = r->set->macro_delay_us;
+
+	while (r->macro_running) {
+		const struct rstep *st;
+
+		if (r->macro_deadline && now < r->macro_deadline)
+			return;
+		r->macro_deadline = 0;
+		if (!r->macro_released) {
+			st = &r->steps[r->macro_step];
+			chord_up(r, r->macro_src, st->codes, st->ncodes);
+			sync_all(r);
+			r->macro_released = true;
+			r->macro_step++;
+			if (delay) {
+				r->macro_deadline = now + delay;
+				continue;
+			}
+		}
+		if (r->macro_step >= r->macro_end) {
+			macro_start_next(r, now);
+			return;
+		}
+		st = &r->steps[r->macro_step];
+		if (!st->ncodes) {
+			r->macro_step++;
+			if (st->delay_us) {
+				r->macro_deadline = now + st->delay_us;
+			}
+			continue;
+		}
+		chord_down(r, r->macro_src, st->codes, st->ncodes);
+		sync_all(r);
+		r->macro_released = false;
+		if (delay)
+			r->macro_deadline = now + delay;
+	}
+}
+
+static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
+static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
+
+/* A pending tap-hold becomes a hold: another key came, or the time ran out. */
+static void resolve_hold(struct hm_remap *r, uint64_t now)
+{
+	unsigned code = r->th_code, src = r->th_src;
+	const struct ract *a = &r->acts[r->held[src][code]];
+
+	r->th_pending = false;
+	r->held_hold[src][code] = true;
+	action_press(r, a->hold, src, now);
+}
+
+/* Before a new key press: a tap-hold still undecided is decided as hold. */
+static void interrupt_pending(struct hm_remap *r, uint64_t now)
+{
+	if (r->th_pending)
+		resolve_hold(r, now);
+}
+
+static void move_press(struct hm_remap *r, const struct ract *a, unsigned src, uint64_t now)
+{
+	unsigned c = a->cfg->code;
+
+	if (r->nmove_keys++ == 0)
+		r->move_start = now;
+	r->move_dir[c] = (int8_t)(r->move_dir[c] + a->cfg->dir);
+	r->move_src[c] = (uint8_t)src;
+	update_motion(r, now);
+}
+
+static void move_release(struct hm_remap *r, const struct ract *a, uint64_t now)
+{
+	unsigned c = a->cfg->code;
+
+	if (!r->nmove_keys)
+		return;
+	r->nmove_keys--;
+	r->move_dir[c] = (int8_t)(r->move_dir[c] - a->cfg->dir);
+	update_motion(r, now);
+}
+
+static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
+{
+	const struct ract *a = &r->acts[ai];
+
+	switch (a->kind) {
+	case HM_ACT_DISABLED:
+		break;
+	case HM_ACT_KEYS:
+		chord_down(r, src, a->cfg->codes, a->cfg->ncodes);
+		break;
+	case HM_ACT_MACRO:
+		macro_enqueue(r, ai, src, now);
+		break;
+	case HM_ACT_LAYER:
+		layer_on(r, a->layer);
+		r->layer_holds[a->layer]++;
+		break;
+	case HM_ACT_TOGGLE:
+		if (!r->layer_toggled[a->layer])
+			layer_on(r, a->layer);
+		r->layer_toggled[a->layer] = !r->layer_toggled[a->layer];
+		break;
+	case HM_ACT_ONESHOT:
+		layer_on(r, a->layer);
+		r->oneshot = a->layer;
+		break;
+	case HM_ACT_PROFILE:
+		r->switch_to = a->cfg->profile;
+		break;
+	case HM_ACT_MOVE:
+		move_press(r, a, src, now);
+		break;
+	case HM_ACT_TAPHOLD: /* handled by the key path */
+	case HM_ACT_ABS:
+	case HM_ACT_REL:
+		break;
+	}
+}
+
+static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
+{
+	const struct ract *a = &r->acts[ai];
+
+	switch (a->kind) {
+	case HM_ACT_KEYS:
+		chord_up(r, src, a->cfg->codes, a->cfg->ncodes);
+		break;
+	case HM_ACT_LAYER:
+		if (r->layer_holds[a->layer])
+			r->layer_holds[a->layer]--;
+		break;
+	case HM_ACT_MOVE:
+		move_release(r, a, now);
+		break;
+	default:
+		break;
+	}
+}
+
+/* A press and release in frames of their own: a tap from a step of motion. */
+static void action_tap(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
+{
+	action_press(r, ai, src, now);
+	sync_all(r);
+	action_release(r, ai, src, now);
+	sync_all(r);
+}
+
+/* Any key-like activation: a pending tap-hold is decided, a one-shot used. */
+static void activation(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
+{
+	int oneshot = r->oneshot;
+
+	interrupt_pending(r, now);
+	action_press(r, ai, src, now);
+	/* the one-shot layer served this press (unless the press armed it) */
+	if (oneshot && r->oneshot == oneshot && r->acts[ai].kind != HM_ACT_ONESHOT)
+		r->oneshot = 0;
+}
+
+/* ---- the event paths ------------------------------------------------------------ */
+
+static void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code, int value)
+{
+	if (r->unmapped == HM_UNMAPPED_PASS)
+		emit(r, src, type, code, value);
+}
+
+static void key_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	uint16_t *held = &r->held[src][code];
+	uint16_t slot;
+
+	if (value == 2) {
+		/* autorepeat of a source key: only a key that passed follows it */
+		if (*held == HELD_PASS)
+			pass(r, src, EV_KEY, code, value);
+		return;
+	}
+	if (value) {
+		if (*held != NONE)
+			return; /* a second press without release: the first one counts */
+		slot = lookup_key(r, code);
+		if (slot == NONE) {
+			interrupt_pending(r, now);
+			if (r->unmapped == HM_UNMAPPED_PASS) {
+				*held = HELD_PASS;
+				/* the value as it came: the input core passes any non-zero one */
+				key_down_value(r, src, code, value);
+			}
+			if (r->oneshot)
+				r->oneshot = 0;
+			return;
+		}
+		*held = r->maps[slot].act;
+		if (r->acts[*held].kind == HM_ACT_TAPHOLD) {
+			const struct ract *a = &r->acts[*held];
+
+			interrupt_pending(r, now);
+			r->th_pending = true;
+			r->th_code = (uint16_t)code;
+			r->th_src = (uint8_t)src;
+			r->th_deadline =
+			    now + (a->timeout_us ? a->timeout_us : r->set->tap_hold_timeout_us);
+			r->held_hold[src][code] = false;
+			return;
+		}
+		activation(r, *held, src, now);
+		return;
+	}
+
+	/* release: undo what the press did, whatever the layers are now */
+	slot = *held;
+	if (slot == NONE)
+		return;
+	*held = NONE;
+	if (slot == HELD_PASS) {
+		key_up(r, src, code);
+		return;
+	}
+	if (r->acts[slot].kind == HM_ACT_TAPHOLD) {
+		const struct ract *a = &r->acts[slot];
+
+		if (r->th_pending && r->th_code == code && r->th_src == src) {
+			/* released in time, nothing else pressed: a tap */
+			r->th_pending = false;
+			action_press(r, a->tap, src, now);
+			sync_all(r);
+			action_release(r, a->tap, src, now);
+			if (r->oneshot && r->acts[a->tap].kind != HM_ACT_ONESHOT)
+				r->oneshot = 0;
+		} else if (r->held_hold[src][code]) {
+			action_release(r, a->hold, src, now);
+		}
+		r->held_hold[src][code] = false;
+		return;
+	}
+	action_release(r, slot, src, now);
+}
+
+static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	uint16_t slot = lookup_rel_axis(r, code);
+	uint16_t pos = lookup_rel_step(r, code, 0), neg = lookup_rel_step(r, code, 1);
+
+	if (slot != NONE) {
+		struct rmap *m = &r->maps[slot];
+		const struct hm_config_opts *o = &m->cfg->opts;
+		int64_t out;
+
+		if (r->acts[m->act].kind != HM_ACT_REL)
+			return; /* disabled */
+		/* scale by num/den, carrying what does not make a whole unit */
+		m->acc += (int64_t)(o->invert ? -value : value) * o->scale_num;
+		out = m->acc / o->scale_den;
+		m->acc -= out * o->scale_den;
+		if (out)
+			emit(r, route(r, src, EV_REL, r->acts[m->act].cfg->code), EV_REL,
+			     r->acts[m->act].cfg->code,
+			     out > INT32_MAX   ? INT32_MAX
+			     : out < INT32_MIN ? INT32_MIN
+			                       : (int)out);
+		return;
+	}
+	if (pos != NONE || neg != NONE) {
+		uint16_t map = value > 0 ? pos : neg;
+		int per, taps;
+
+		/* a change of direction starts counting afresh */
+		if ((value > 0) != (r->rel_acc[code] > 0))
+			r->rel_acc[code] = 0;
+		if (map == NONE)
+			return;
+		per = r->maps[map].cfg->opts.per;
+		if (!per)
+			per = (code == REL_WHEEL_HI_RES || code == REL_HWHEEL_HI_RES) ? 120 : 1;
+		r->rel_acc[code] += value;
+		taps = abs(r->rel_acc[code]) / per;
+		r->rel_acc[code] %= per;
+		if (taps > MAX_TAPS)
+			taps = MAX_TAPS;
+		for (int i = 0; i < taps; i++) {
+			interrupt_pending(r, now);
+			action_tap(r, r->maps[map].act, src, now);
+			if (r->oneshot && r->acts[r->maps[map].act].kind != HM_ACT_ONESHOT)
+				r->oneshot = 0;
+		}
+		return;
+	}
+	if (!r->rel_consumed[code])
+		pass(r, src, EV_REL, code, value);
+}
+
+/* The value as a deflection: [-1, 1] around the center, or [0, 1] from the minimum. */
+static double normalize(const struct rmap *m, int value)
+{
+	const struct hm_config_opts *o = &m->cfg->opts;
+	double n;
+
+	if (m->hi <= m->lo)
+		return 0.0;
+	if (o->center_min)
+		n = ((double)value - m->lo) / (m->hi - m->lo);
+	else
+		n = ((double)value - (m->lo + m->hi) / 2.0) / ((m->hi - m->lo) / 2.0);
+	if (n > 1.0)
+		n = 1.0;
+	if (n < (o->center_min ? 0.0 : -1.0))
+		n = o->center_min ? 0.0 : -1.0;
+	return n;
+}
+
+/* invert, inner and outer deadzone, response curve */
+static double shape(const struct rmap *m, double n)
+{
+	const struct hm_config_opts *o = &m->cfg->opts;
+	double a, span = 1.0 - o->deadzone - o->outer_deadzone;
+
+	if (o->invert)
+		n = o->center_min ? 1.0 - n : -n;
+	a = fabs(n);
+	if (a <= o->deadzone)
+		return 0.0;
+	a = span > 0.0 ? (a - o->deadzone) / span : 1.0;
+	if (a > 1.0)
+		a = 1.0;
+	if (o->curve != 1.0)
+		a = pow(a, o->curve);
+	return n < 0 ? -a : a;
+}
+
+static void zone_event(struct hm_remap *r, struct rmap *m, unsigned src, int value, uint64_t now,
+                       bool effective)
+{
+	const struct hm_config_map *c = m->cfg;
+	bool on = m->active;
+
+	if (effective) {
+		if (c->trigger == HM_TRIG_ABS_RANGE) {
+			int h = c->opts.hysteresis_units;
+
+			if (!on)
+				on = value >= c->range_min && value <= c->range_max;
+			else
+				on = value >= (int64_t)c->range_min - h &&
+				     value <= (int64_t)c->range_max + h;
+		} else {
+			double n = normalize(m, value);
+			double t = c->opts.threshold, h = c->opts.hysteresis;
+
+			if (c->trigger == HM_TRIG_ABS_NEG)
+				n = -n;
+			on = on ? n > t - h : n >= t;
+		}
+	} else {
+		on = false; /* its layer is not the one in effect: let go */
+	}
+	if (on == m->active)
+		return;
+	m->active = on;
+	if (on) {
+		m->src = (uint8_t)src;
+		activation(r, m->act, src, now);
+	} else {
+		action_release(r, m->act, m->src, now);
+	}
+}
+
+static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	uint16_t slot = lookup_abs_axis(r, code);
+	unsigned zl = 0;
+
+	if (r->zone_start[code] != r->zone_start[code + 1]) {
+		uint32_t best = 0;
+
+		/* the zones of the latest active layer that has zones on this axis */
+		for (unsigned i = r->zone_start[code]; i < r->zone_start[code + 1]; i++) {
+			unsigned l = r->maps[r->zones[i]].layer;
+
+			if (l && layer_active(r, l) && r->layer_seq[l] >= best) {
+				best = r->layer_seq[l];
+				zl = l;
+			}
+		}
+		for (unsigned i = r->zone_start[code]; i < r->zone_start[code + 1]; i++) {
+			struct rmap *m = &r->maps[r->zones[i]];
+
+			zone_event(r, m, src, value, now, m->layer == zl);
+		}
+	}
+	if (slot != NONE) {
+		struct rmap *m = &r->maps[slot];
+		const struct ract *a = &r->acts[m->act];
+		const struct hm_config_opts *o = &m->cfg->opts;
+		double n = shape(m, normalize(m, value)) * o->scale;
+
+		if (a->kind == HM_ACT_ABS) {
+			double out;
+			int v;
+
+			if (n > 1.0)
+				n = 1.0;
+			if (n < -1.0)
+				n = -1.0;
+			if (o->center_min)
+				out = m->tlo + (n < 0 ? 0 : n) * (m->thi - m->tlo);
+			else
+				out = (m->tlo + m->thi) / 2.0 + n * (m->thi - m->tlo) / 2.0;
+			out = round(out) + o->offset;
+			v = out < m->tlo ? m->tlo : out > m->thi ? m->thi : (int)out;
+			emit(r, src, EV_ABS, a->cfg->code, v);
+		} else if (a->kind == HM_ACT_REL) {
+			double speed = o->speed ? o->speed
+			               : (a->cfg->code == REL_WHEEL || a->cfg->code == REL_HWHEEL)
+			                   ? r->set->scroll_speed
+			                   : r->set->stick_speed;
+
+			m->defl = n * speed;
+			m->src = (uint8_t)src;
+			update_motion(r, now);
+		}
+		return;
+	}
+	if (r->zone_start[code] == r->zone_start[code + 1] && !r->abs_consumed[code])
+		pass(r, src, EV_ABS, code, value);
+}
+
+void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned code, int value,
+                    uint64_t now_us)
+{
+	if (_unlikely_(output >= r->nbase))
+		return; /* no such module output: the core drops it too */
+	switch (type) {
+	case EV_KEY:
+		if (code <= KEY_MAX) {
+			key_event(r, output, code, value, now_us);
+			break;
+		}
+		pass(r, output, type, code, value);
+		break;
+	case EV_REL:
+		if (code < REL_CNT_)
+			rel_event(r, output, code, value, now_us);
+		break;
+	case EV_ABS:
+		if (code < ABS_CNT_)
+			abs_event(r, output, code, value, now_us);
+		break;
+	case EV_SYN:
+		/* a module ending a frame early */
+		emit(r, output, type, code, value);
+		break;
+	default:
+		pass(r, output, type, code, value);
+		break;
+	}
+	if (r->macro_running && !r->macro_deadline)
+		macro_advance(r, now_us);
+	rearm(r);
+}
+
+void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
+{
+	rearm(r);
+}
+
+void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
+{
+	if (r->th_pending && now_us >= r->th_deadline)
+		resolve_hold(r, now_us);
+	if (r->macro_running)
+		macro_advance(r, now_us);
+	if (r->moving && now_us >= r->motion_deadline)
+		motion_tick(r, now_us);
+	r->armed = 0; /* the timer fired: whatever was armed is spent */
+	rearm(r);
+}
+
+void hm_remap_reset(struct hm_remap *r)
+{
+	memset(r->held, 0xff, sizeof(r->held)); /* NONE */
+	memset(r->held_hold, 0, sizeof(r->held_hold));
+	memset(r->down, 0, sizeof(r->down));
+	memset(r->layer_holds, 0, sizeof(r->layer_holds));
+	memset(r->layer_toggled, 0, sizeof(r->layer_toggled));
+	r->oneshot = 0;
+	r->th_pending = false;
+	r->nqueue = 0;
+	r->macro_running = false;
+	memset(r->rel_acc, 0, sizeof(r->rel_acc));
+	memset(r->move_dir, 0, sizeof(r->move_dir));
+	r->nmove_keys = 0;
+	for (size_t i = 0; i < r->nmaps; i++) {
+		r->maps[i].active = false;
+		r->maps[i].defl = 0.0;
+		r->maps[i].acc = 0;
+	}
+	update_motion(r, 0);
+	rearm(r);
+}
+
+const struct hm_config_profile *hm_remap_take_switch(struct hm_remap *r)
+{
+	const struct hm_config_profile *p = r->switch_to;
+
+	r->switch_to = NULL;
+	return p;
 }
 
 void hm_remap_set_ops(struct hm_remap *r, const struct hm_remap_ops *ops, void *userdata)
@@ -65,79 +976,481 @@ void hm_remap_set_ops(struct hm_remap *r, const struct hm_remap_ops *ops, void *
 
 unsigned hm_remap_noutputs(const struct hm_remap *r)
 {
-	return r->nbase;
+	return r->nall;
+}
+
+/* ---- building ------------------------------------------------------------------ */
+
+void hm_remap_free(struct hm_remap *r)
+{
+	if (!r)
+		return;
+	free(r->layers);
+	free(r->maps);
+	free(r->acts);
+	free(r->steps);
+	free(r->zones);
+	free(r);
+}
+
+static int layer_index(const struct hm_config_profile *pr, const char *name)
+{
+	for (size_t i = 0; i < pr->nlayers; i++)
+		if (streq(pr->layers[i].name, name))
+			return (int)i + 1;
+	return -1;
+}
+
+static int add_action(struct hm_remap *r, const struct hm_config_action *a, uint16_t *ret)
+{
+	struct ract *ra;
+	uint16_t idx = (uint16_t)r->nacts;
+
+	if (r->nacts >= MAX_ACTS)
+		return -E2BIG;
+	ra = &r->acts[r->nacts++];
+	*ra = (struct ract){.cfg = a, .kind = a->kind, .timeout_us = a->timeout_us};
+	switch (a->kind) {
+	case HM_ACT_LAYER:
+	case HM_ACT_TOGGLE:
+	case HM_ACT_ONESHOT: {
+		int l = r->profile ? layer_index(r->profile, a->name) : -1;
+
+		if (l < 0)
+			return -EINVAL;
+		ra->layer = (uint8_t)l;
+		break;
+	}
+	case HM_ACT_PROFILE:
+		if (!a->profile)
+			return -EINVAL;
+		break;
+	case HM_ACT_TAPHOLD: {
+		uint16_t t, h;
+		int e;
+
+		if (!a->tap || !a->hold)
+			return -EINVAL;
+		e = add_action(r, a->tap, &t);
+		if (e < 0)
+			return e;
+		e = add_action(r, a->hold, &h);
+		if (e < 0)
+			return e;
+		r->acts[idx].tap = t;
+		r->acts[idx].hold = h;
+		break;
+	}
+	case HM_ACT_MACRO: {
+		size_t n = 0;
+
+		for (size_t i = 0; i < a->nsteps; i++)
+			n += a->steps[i].kind == HM_STEP_TEXT ? a->steps[i].ntaps : 1;
+		ra->step0 = (uint32_t)r->nsteps;
+		{
+			struct rstep *steps =
+			    reallocarray(r->steps, r->nsteps + n + 1, sizeof(*steps));
+
+			if (!steps)
+				return -ENOMEM;
+			r->steps = steps;
+		}
+		for (size_t i = 0; i < a->nsteps; i++) {
+			const struct hm_config_step *st = &a->steps[i];
+
+			if (st->kind == HM_STEP_TEXT) {
+				if (!st->taps)
+					return -EINVAL; /* the loader converts text */
+				for (size_t t = 0; t < st->ntaps; t++) {
+					struct rstep *rs = &r->steps[r->nsteps++];
+
+					*rs = (struct rstep){.ncodes = st->taps[t].ncodes};
+					memcpy(rs->codes, st->taps[t].codes,
+					       st->taps[t].ncodes * sizeof(uint16_t));
+				}
+			} else {
+				struct rstep *rs = &r->steps[r->nsteps++];
+
+				*rs = (struct rstep){.delay_us = st->delay_us};
+				if (st->kind == HM_STEP_KEYS) {
+					rs->ncodes = (uint8_t)st->ncodes;
+					memcpy(rs->codes, st->codes, st->ncodes * sizeof(uint16_t));
+				}
+			}
+		}
+		r->acts[idx].nsteps = (uint32_t)(r->nsteps - r->acts[idx].step0);
+		break;
+	}
+	default:
+		break;
+	}
+	*ret = idx;
+	return 0;
+}
+
+/* The range of an axis on the first module output that has it. */
+static bool source_absinfo(const struct hm_remap *r, unsigned code, int *ret_min, int *ret_max)
+{
+	for (unsigned i = 0; i < r->nbase; i++) {
+		const struct input_absinfo *ai;
+
+		if (!libevdev_has_event_code(r->base_caps[i], EV_ABS, code))
+			continue;
+		ai = libevdev_get_abs_info(r->base_caps[i], code);
+		*ret_min = ai->minimum;
+		*ret_max = ai->maximum;
+		return true;
+	}
+	return false;
+}
+
+static int add_map(struct hm_remap *r, const struct hm_config_map *c, unsigned layer)
+{
+	struct layer_tables *t = &r->layers[layer];
+	struct rmap *m;
+	uint16_t idx = (uint16_t)r->nmaps, act;
+	int lo = 0, hi = 0, e;
+
+	e = add_action(r, &c->action, &act);
+	if (e < 0)
+		return e;
+	m = &r->maps[r->nmaps++];
+	*m = (struct rmap){.cfg = c, .act = act, .layer = (uint8_t)layer};
+	if (c->from_type == EV_ABS && !source_absinfo(r, c->from_code, &lo, &hi)) {
+		lo = 0;
+		hi = 0;
+	}
+	if (c->opts.has_calibrate) {
+		lo = c->opts.cal_min;
+		hi = c->opts.cal_max;
+	}
+	m->lo = lo;
+	m->hi = hi;
+	m->tlo = c->opts.has_range ? c->opts.range_min : lo;
+	m->thi = c->opts.has_range ? c->opts.range_max : hi;
+	if (c->from_type == EV_ABS && !c->opts.has_range && !c->opts.has_calibrate)
+		source_absinfo(r, c->from_code, &m->tlo, &m->thi);
+
+	switch (c->trigger) {
+	case HM_TRIG_KEY:
+		t->key[c->from_code] = idx;
+		if (layer == 0)
+			r->key_consumed[c->from_code] = true;
+		break;
+	case HM_TRIG_REL_POS:
+	case HM_TRIG_REL_NEG:
+		t->rel_step[c->from_code][c->trigger == HM_TRIG_REL_NEG] = idx;
+		r->rel_consumed[c->from_code] = true;
+		break;
+	case HM_TRIG_REL_AXIS:
+		t->rel_axis[c->from_code] = idx;
+		r->rel_consumed[c->from_code] = true;
+		break;
+	case HM_TRIG_ABS_AXIS:
+		t->abs_axis[c->from_code] = idx;
+		r->abs_consumed[c->from_code] = true;
+		if (c->action.kind == HM_ACT_REL) {
+			if (r->nsticks == MAX_STICK)
+				return -E2BIG;
+			r->sticks[r->nsticks++] = idx;
+		}
+		break;
+	case HM_TRIG_ABS_POS:
+	case HM_TRIG_ABS_NEG:
+	case HM_TRIG_ABS_RANGE:
+		r->abs_consumed[c->from_code] = true;
+		break; /* indexed after all maps are in */
+	}
+	return 0;
+}
+
+static void index_zones(struct hm_remap *r)
+{
+	unsigned n = 0;
+
+	for (unsigned code = 0; code < ABS_CNT_; code++) {
+		r->zone_start[code] = (uint16_t)n;
+		for (size_t i = 0; i < r->nmaps; i++) {
+			const struct hm_config_map *c = r->maps[i].cfg;
+
+			if (c->from_type == EV_ABS && c->from_code == code &&
+			    (c->trigger == HM_TRIG_ABS_POS || c->trigger == HM_TRIG_ABS_NEG ||
+			     c->trigger == HM_TRIG_ABS_RANGE))
+				r->zones[n++] = (uint16_t)i;
+		}
+	}
+	r->zone_start[ABS_CNT_] = (uint16_t)n;
+}
+
+/* Calls fn for every event code an action can send (mouse keys, keys, text). */
+static void for_each_target(const struct hm_remap *r, const struct ract *a,
+                            void (*fn)(void *ud, unsigned type, unsigned code), void *ud)
+{
+	switch (a->kind) {
+	case HM_ACT_KEYS:
+		for (unsigned i = 0; i < a->cfg->ncodes; i++)
+			fn(ud, EV_KEY, a->cfg->codes[i]);
+		break;
+	case HM_ACT_MACRO:
+		for (uint32_t s = a->step0; s < a->step0 + a->nsteps; s++)
+			for (unsigned i = 0; i < r->steps[s].ncodes; i++)
+				fn(ud, EV_KEY, r->steps[s].codes[i]);
+		break;
+	case HM_ACT_TAPHOLD:
+		for_each_target(r, &r->acts[a->tap], fn, ud);
+		for_each_target(r, &r->acts[a->hold], fn, ud);
+		break;
+	case HM_ACT_MOVE:
+	case HM_ACT_REL:
+		fn(ud, EV_REL, a->cfg->code);
+		break;
+	case HM_ACT_ABS:
+		fn(ud, EV_ABS, a->cfg->code);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Whether base output n can produce the trigger of map m. */
+static bool output_has_trigger(const struct hm_remap *r, unsigned n, const struct hm_config_map *c)
+{
+	return libevdev_has_event_code(r->base_caps[n], c->from_type, c->from_code);
+}
+
+struct need {
+	struct hm_remap *r;
+	unsigned src;
+	bool extra[3];
+};
+
+static void note_need(void *ud, unsigned type, unsigned code)
+{
+	struct need *nd = ud;
+	struct hm_remap *r = nd->r;
+	enum out_class cls = class_of(type, code);
+
+	if (cls == CLASS_OTHER || (r->cls_of_base[nd->src] & (1u << cls)) ||
+	    libevdev_has_event_code(r->base_caps[nd->src], type, code))
+		return;
+	nd->extra[cls] = true;
+}
+
+/* Which extra outputs the mapping needs. */
+static void plan_outputs(struct hm_remap *r)
+{
+	struct need nd = {.r = r};
+
+	for (unsigned n = 0; n < r->nbase; n++) {
+		nd.src = n;
+		for (size_t i = 0; i < r->nmaps; i++)
+			if (output_has_trigger(r, n, r->maps[i].cfg))
+				for_each_target(r, &r->acts[r->maps[i].act], note_need, &nd);
+	}
+	r->nall = r->nbase;
+	r->extra[CLASS_OTHER] = -1;
+	r->extra[CLASS_KEYBOARD] = nd.extra[CLASS_KEYBOARD] ? (int)r->nall++ : -1;
+	r->extra[CLASS_POINTER] = nd.extra[CLASS_POINTER] ? (int)r->nall++ : -1;
+}
+
+static unsigned classes_of(struct libevdev *caps)
+{
+	unsigned cls = 0;
+
+	for (unsigned c = 0; c <= KEY_MAX; c++)
+		if (libevdev_has_event_code(caps, EV_KEY, c) &&
+		    class_of(EV_KEY, c) == CLASS_KEYBOARD) {
+			cls |= 1u << CLASS_KEYBOARD;
+			break;
+		}
+	if (libevdev_has_event_code(caps, EV_REL, REL_X) ||
+	    libevdev_has_event_code(caps, EV_REL, REL_Y))
+		cls |= 1u << CLASS_POINTER;
+	return cls;
+}
+
+int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_policy unmapped,
+                 struct libevdev *const *base_caps, unsigned nbase, struct hm_remap **ret)
+{
+	static struct hm_config_settings defaults;
+	_cleanup_(hm_remap_freep) struct hm_remap *r = NULL;
+	size_t total = 0;
+	int e;
+
+	if (nbase > HM_MAX_OUTPUTS)
+		return -E2BIG;
+	if (!defaults.rate_hz)
+		hm_config_settings_init(&defaults);
+	r = zalloc(sizeof(*r));
+	if (!r)
+		return -ENOMEM;
+	r->unmapped = unmapped;
+	r->profile = profile;
+	r->set = profile ? &profile->settings : &defaults;
+	if (!r->set->rate_hz)
+		r->set = &defaults; /* a profile built by hand, without settings */
+	r->base_caps = base_caps;
+	r->nbase = nbase;
+	for (unsigned i = 0; i < nbase; i++)
+		r->cls_of_base[i] = classes_of(base_caps[i]);
+	r->nlayers = 1 + (profile ? (unsigned)profile->nlayers : 0);
+	if (r->nlayers > NLAYERS)
+		return -EINVAL;
+
+	if (profile) {
+		total = profile->nmaps;
+		for (size_t l = 0; l < profile->nlayers; l++)
+			total += profile->layers[l].nmaps;
+	}
+	if (total > MAX_MAPS)
+		return -E2BIG;
+	r->layers = malloc(r->nlayers * sizeof(*r->layers));
+	r->maps = calloc(total + 1, sizeof(*r->maps));
+	r->acts = calloc(total * 3 + 1, sizeof(*r->acts));
+	r->zones = calloc(total + 1, sizeof(*r->zones));
+	if (!r->layers || !r->maps || !r->acts || !r->zones)
+		return -ENOMEM;
+	memset(r->layers, 0xff, r->nlayers * sizeof(*r->layers)); /* NONE everywhere */
+	memset(r->held, 0xff, sizeof(r->held));                   /* NONE */
+
+	for (unsigned l = 0; profile && l < r->nlayers; l++) {
+		const struct hm_config_map *maps = l ? profile->layers[l - 1].maps : profile->maps;
+		size_t n = l ? profile->layers[l - 1].nmaps : profile->nmaps;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct hm_config_map *c = &maps[i];
+
+			/* what the loader guarantees, checked so a hand-built profile cannot
+			 * index past a table */
+			if ((c->from_type == EV_KEY && c->from_code > KEY_MAX) ||
+			    (c->from_type == EV_REL && c->from_code >= REL_CNT_) ||
+			    (c->from_type == EV_ABS && c->from_code >= ABS_CNT_) ||
+			    (c->from_type != EV_KEY && c->from_type != EV_REL &&
+			     c->from_type != EV_ABS))
+				return -EINVAL;
+			for (unsigned k = 0; c->action.kind == HM_ACT_KEYS && k < c->action.ncodes;
+			     k++)
+				if (c->action.codes[k] > KEY_MAX || c->action.codes[k] == 0)
+					return -EINVAL;
+			if (c->action.ncodes > HM_CONFIG_MAX_CHORD)
+				return -EINVAL;
+			e = add_map(r, c, l);
+			if (e < 0)
+				return e;
+		}
+	}
+	index_zones(r);
+	plan_outputs(r);
+	if (base_caps && nbase && libevdev_get_name(base_caps[0])) {
+		snprintf(r->extra_name[0], sizeof(r->extra_name[0]), "%s (hidmapd keyboard)",
+		         libevdev_get_name(base_caps[0]));
+		snprintf(r->extra_name[1], sizeof(r->extra_name[1]), "%s (hidmapd pointer)",
+		         libevdev_get_name(base_caps[0]));
+	} else {
+		strcpy(r->extra_name[0], "hidmapd keyboard");
+		strcpy(r->extra_name[1], "hidmapd pointer");
+	}
+	*ret = steal(&r);
+	return 0;
+}
+
+/* ---- capabilities ------------------------------------------------------------------ */
+
+struct caps_ctx {
+	const struct hm_remap *r;
+	unsigned n;   /* the output being described */
+	unsigned src; /* the module output the trigger comes from */
+	const struct rmap *m;
+	struct libevdev *caps;
+};
+
+static void add_target(void *ud, unsigned type, unsigned code)
+{
+	struct caps_ctx *cx = ud;
+
+	if (route(cx->r, cx->src, type, code) != cx->n)
+		return;
+	if (type == EV_ABS) {
+		struct input_absinfo ai = {0};
+		const struct input_absinfo *src_ai = NULL;
+
+		if (libevdev_has_event_code(cx->caps, EV_ABS, code))
+			return; /* the first mapping onto an axis sets its range */
+		if (libevdev_has_event_code(cx->r->base_caps[cx->src], EV_ABS,
+		                            cx->m->cfg->from_code))
+			src_ai =
+			    libevdev_get_abs_info(cx->r->base_caps[cx->src], cx->m->cfg->from_code);
+		if (src_ai)
+			ai = *src_ai;
+		ai.minimum = cx->m->tlo;
+		ai.maximum = cx->m->thi;
+		if (cx->m->cfg->opts.deadzone > 0.0)
+			ai.flat = 0; /* hidmapd applied it */
+		ai.value = (ai.minimum + ai.maximum) / 2;
+		libevdev_enable_event_code(cx->caps, EV_ABS, code, &ai);
+		return;
+	}
+	libevdev_enable_event_code(cx->caps, type, code, NULL);
 }
 
 void hm_remap_output_caps(const struct hm_remap *r, unsigned n, struct libevdev *caps)
 {
-	bool emitted[KEY_MAX + 1] = {false};
-	bool any = false;
+	struct caps_ctx cx = {.r = r, .n = n, .caps = caps};
+	bool keep_key[KEY_MAX + 1] = {false};
 
-	if (!libevdev_has_event_type(caps, EV_KEY))
-		return;
+	if (n >= r->nbase) {
+		bool kbd = (int)n == r->extra[CLASS_KEYBOARD];
 
-	/* what the device can send, after the mapping */
-	for (unsigned c = 0; c <= KEY_MAX; c++) {
-		uint16_t slot = r->key[c];
+		libevdev_set_name(caps, r->extra_name[kbd ? 0 : 1]);
+		if (!kbd) {
+			/* enough for udev and libinput to take it for a mouse */
+			static const unsigned pointer_base[][2] = {
+			    {EV_REL, REL_X},     {EV_REL, REL_Y},      {EV_KEY, BTN_LEFT},
+			    {EV_KEY, BTN_RIGHT}, {EV_KEY, BTN_MIDDLE},
+			};
 
-		if (!libevdev_has_event_code(caps, EV_KEY, c))
-			continue;
-		if (slot == SLOT_UNMAPPED) {
-			if (r->unmapped == HM_UNMAPPED_PASS)
-				emitted[c] = true;
-		} else if (slot != SLOT_DISABLED) {
-			emitted[slot] = true;
+			for (size_t i = 0; i < ARRAY_SIZE(pointer_base); i++)
+				libevdev_enable_event_code(caps, pointer_base[i][0],
+				                           pointer_base[i][1], NULL);
+		}
+	} else {
+		/* the module's codes that the mapping consumes, or the policy drops, go */
+		for (unsigned c = 0; c <= KEY_MAX; c++) {
+			if (!libevdev_has_event_code(caps, EV_KEY, c))
+				continue;
+			keep_key[c] = r->unmapped == HM_UNMAPPED_PASS && !r->key_consumed[c];
+		}
+		for (unsigned c = 0; c < REL_CNT_; c++)
+			if (libevdev_has_event_code(caps, EV_REL, c) &&
+			    (r->rel_consumed[c] || r->unmapped == HM_UNMAPPED_DROP))
+				libevdev_disable_event_code(caps, EV_REL, c);
+		for (unsigned c = 0; c < ABS_CNT_; c++)
+			if (libevdev_has_event_code(caps, EV_ABS, c) && c < ABS_MT_SLOT &&
+			    (r->abs_consumed[c] || r->unmapped == HM_UNMAPPED_DROP))
+				libevdev_disable_event_code(caps, EV_ABS, c);
+		for (unsigned c = 0; c <= KEY_MAX; c++)
+			if (libevdev_has_event_code(caps, EV_KEY, c) && !keep_key[c])
+				libevdev_disable_event_code(caps, EV_KEY, c);
+	}
+
+	/* every target that lands here, from every module output that has the trigger */
+	for (unsigned src = 0; src < r->nbase; src++) {
+		cx.src = src;
+		for (size_t i = 0; i < r->nmaps; i++) {
+			cx.m = &r->maps[i];
+			if (output_has_trigger(r, src, cx.m->cfg))
+				for_each_target(r, &r->acts[cx.m->act], add_target, &cx);
 		}
 	}
 
-	/* A source mapped away goes unless another source maps onto it. */
-	for (unsigned c = 0; c <= KEY_MAX; c++) {
-		if (emitted[c]) {
-			libevdev_enable_event_code(caps, EV_KEY, c, NULL);
-			any = true;
-		} else if (libevdev_has_event_code(caps, EV_KEY, c)) {
-			libevdev_disable_event_code(caps, EV_KEY, c);
-		}
+	/* a type left without codes goes */
+	for (unsigned t = EV_KEY; t <= EV_ABS; t++) {
+		bool any = false;
+		int max = libevdev_event_type_get_max(t);
+
+		for (int c = 0; c <= max && !any; c++)
+			any = libevdev_has_event_code(caps, t, (unsigned)c);
+		if (!any && libevdev_has_event_type(caps, t))
+			libevdev_disable_event_type(caps, t);
 	}
-	if (!any)
-		libevdev_disable_event_type(caps, EV_KEY);
-}
-
-void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned code, int value,
-                    uint64_t now_us)
-{
-	uint16_t slot;
-	void (*emit)(void *, unsigned, unsigned, unsigned, int) = r->ops->emit;
-	void *userdata = r->userdata;
-
-	if (type != EV_KEY || code > KEY_MAX) {
-		emit(userdata, output, type, code, value);
-		return;
-	}
-	slot = r->key[code];
-	if (slot == SLOT_UNMAPPED) {
-		if (r->unmapped == HM_UNMAPPED_PASS)
-			emit(userdata, output, type, code, value);
-		return;
-	}
-	if (slot == SLOT_DISABLED)
-		return;
-	emit(userdata, output, EV_KEY, slot, value);
-}
-
-void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
-{
-}
-
-void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
-{
-}
-
-void hm_remap_reset(struct hm_remap *r)
-{
-}
-
-const struct hm_config_profile *hm_remap_take_switch(struct hm_remap *r)
-{
-	return NULL;
 }

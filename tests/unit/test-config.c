@@ -165,10 +165,11 @@ static void assert_map(const struct hm_config_map *m, unsigned from, bool disabl
 {
 	assert_int_equal(m->from_type, EV_KEY);
 	assert_int_equal(m->from_code, from);
-	assert_int_equal(m->disabled, disabled);
+	assert_int_equal(m->trigger, HM_TRIG_KEY);
+	assert_int_equal(m->action.kind, disabled ? HM_ACT_DISABLED : HM_ACT_KEYS);
 	if (!disabled) {
-		assert_int_equal(m->to_type, EV_KEY);
-		assert_int_equal(m->to_code, to);
+		assert_int_equal(m->action.ncodes, 1);
+		assert_int_equal(m->action.codes[0], to);
 	}
 	assert_int_equal(m->line, line);
 }
@@ -364,34 +365,123 @@ static const struct error_case {
      "[device x]: profile = nowhere, but there is no [remap nowhere]"},
     /* [remap] lines */
     {"[remap x]\nKEY_LEFTCTRL+KEY_Z = KEY_UNDO\n", 2,
-     "'KEY_LEFTCTRL+KEY_Z': chords are not supported yet"},
-    {"[remap x]\nKEY_UNDO = KEY_LEFTCTRL+KEY_Z\n", 2,
-     "'KEY_LEFTCTRL+KEY_Z': chords are not supported yet"},
-    {"[remap x]\nKEY_A = macro(KEY_B, KEY_C)\n", 2,
-     "'macro(KEY_B, KEY_C)': macro(...) is not supported yet"},
-    {"[remap x]\nKEY_A = tap-hold(KEY_A, KEY_LEFTCTRL)\n", 2,
-     "'tap-hold(KEY_A, KEY_LEFTCTRL)': tap-hold(...) is not supported yet"},
-    {"[remap x]\nREL_X = KEY_A\n", 2, "'REL_X': only KEY_* and BTN_* codes can be mapped yet"},
-    {"[remap x]\nKEY_A = ABS_X\n", 2, "'ABS_X': only KEY_* and BTN_* codes can be mapped yet"},
+     "'KEY_LEFTCTRL+KEY_Z': a chord cannot be a trigger (map its keys, or use a layer)"},
+    {"[remap x]\nKEY_UNDO = KEY_LEFTCTRL+\n", 2,
+     "'KEY_LEFTCTRL+': a chord is KEY+KEY, without empty parts"},
+    {"[remap x]\nKEY_UNDO = KEY_A+KEY_A\n", 2, "'KEY_A+KEY_A': KEY_A twice in one chord"},
+    {"[remap x]\nKEY_UNDO = KEY_A+REL_X\n", 2, "'REL_X': a chord is made of KEY_* and BTN_* codes"},
+    {"[remap x]\nKEY_UNDO = KEY_1+KEY_2+KEY_3+KEY_4+KEY_5+KEY_6+KEY_7+KEY_8+KEY_9\n", 2,
+     "'KEY_1+KEY_2+KEY_3+KEY_4+KEY_5+KEY_6+KEY_7+KEY_8+KEY_9': at most 8 keys in a chord"},
+    {"[remap x]\nKEY_A = macro()\n", 2, "macro(...): empty step 1"},
+    {"[remap x]\nKEY_A = macro(KEY_B,,KEY_C)\n", 2, "macro(...): empty step 2"},
+    {"[remap x]\nKEY_A = macro(KEY_B, 99s)\n", 2,
+     "macro(...): '99s' is not a delay up to 60s (like 50ms)"},
+    {"[remap x]\nKEY_A = macro(\"abc)\n", 2, "'macro(\"abc)': unbalanced parentheses or quotes"},
+    {"[remap x]\nKEY_A = macro(\"a\\qb\")\n", 2,
+     "\"a\\qb\": unknown escape (use \\\", \\\\, \\n or \\t)"},
+    {"[remap x]\nKEY_A = macro(KEY_B\n", 2, "'macro(KEY_B': unbalanced parentheses or quotes"},
+    {"[remap x]\nKEY_A = macro(KEY_B) x\n", 2, "'macro(KEY_B) x': missing ')' at the end"},
+    {"[remap x]\nKEY_A = frobnicate(KEY_B)\n", 2,
+     "'frobnicate()': unknown action (expected macro, layer, toggle, oneshot, profile or "
+     "tap-hold)"},
+    {"[remap x]\nKEY_A = layer(a b)\n", 2,
+     "layer(a b): expected a name (letters, digits, '-', '_', '.')"},
+    {"[remap x]\nKEY_A = layer(nav)\n", 2, "layer 'nav' has no section [remap x:nav]"},
+    {"[remap x]\nKEY_A = profile(other)\n", 2, "profile(other): there is no [remap other]"},
+    {"[remap x]\nKEY_A = tap-hold(KEY_B)\n", 2,
+     "tap-hold(TAP, HOLD[, TIMEOUT]) takes two or three arguments"},
+    {"[remap x]\nKEY_A = tap-hold(KEY_B, KEY_C, 0)\n", 2,
+     "tap-hold(...): '0' is not a timeout from 1ms to 10s"},
+    {"[remap x]\nKEY_A = tap-hold(layer(x), KEY_C)\n", 2,
+     "tap-hold(...): the tap action must be a key, chord, macro, toggle(), oneshot() or "
+     "profile()"},
+    {"[remap x]\nKEY_A = tap-hold(KEY_B, macro(KEY_C))\n", 2,
+     "tap-hold(...): the hold action must be a key, chord or layer()"},
+    {"[remap x]\nKEY_A = tap-hold(KEY_B, tap-hold(KEY_C, KEY_D))\n", 2,
+     "tap-hold() cannot be inside another action"},
+    {"[remap x]\nKEY_A = ABS_X\n", 2,
+     "KEY_A = ABS_X: a key can be mapped onto relative motion with ABS_X+ or ABS_X- (mouse "
+     "keys), not onto an axis"},
+    {"[remap x]\nREL_X = KEY_A\n", 2,
+     "REL_X: map relative motion onto a REL_* axis or disabled (or use REL_X+ / REL_X- for "
+     "keys per step)"},
+    {"[remap x]\nABS_X = KEY_A\n", 2,
+     "ABS_X: map an axis onto an ABS_* or REL_* axis or disabled (or use ABS_X+, ABS_X- or "
+     "ABS_X[MIN..MAX] for keys)"},
+    {"[remap x]\nREL_WHEEL+ = layer(x)\n", 2,
+     "REL_WHEEL+: each step of motion is a tap; map it onto keys, chords, macros, toggle(), "
+     "oneshot() or profile()"},
+    {"[remap x]\nABS_X+ = REL_X\n", 2,
+     "ABS_X+: a zone of an axis acts like a key; map it onto keys, chords, macros, layers, "
+     "mouse keys or profile()"},
+    {"[remap x]\nKEY_A+ = KEY_B\n", 2, "'KEY_A+': keys take no direction or range"},
+    {"[remap x]\nREL_X[1..2] = KEY_B\n", 2,
+     "'REL_X[1..2]': relative axes take a direction (+ or -), not a range"},
+    {"[remap x]\nABS_X[5..1] = KEY_B\n", 2,
+     "'ABS_X[5..1]': a range is written ABS_X[MIN..MAX], MIN <= MAX"},
+    {"[remap x]\nABS_MT_SLOT = ABS_X\n", 2, "'ABS_MT_SLOT': multitouch axes cannot be mapped"},
+    {"[remap x]\nKEY_A = SW_LID\n", 2,
+     "'SW_LID': only KEY_*, BTN_*, REL_* and ABS_* codes can be mapped"},
+    {"[remap x]\nABS_X = ABS_Y, wobble\n", 2,
+     "'wobble': unknown option (invert, deadzone, outer-deadzone, curve, scale, offset, "
+     "calibrate, range, center, threshold, hysteresis, per, speed)"},
+    {"[remap x]\nABS_X = ABS_Y, per=2\n", 2,
+     "'per' does not apply to this kind of mapping (see hidmapd.ini(5))"},
+    {"[remap x]\nABS_X = ABS_Y, deadzone\n", 2, "'deadzone' needs a value: deadzone=..."},
+    {"[remap x]\nABS_X = ABS_Y, invert=yes\n", 2, "'invert' takes no value"},
+    {"[remap x]\nABS_X = ABS_Y, deadzone=150%\n", 2,
+     "deadzone=150%: bad value (see hidmapd.ini(5))"},
+    {"[remap x]\nABS_X = ABS_Y, curve=0\n", 2, "curve=0: bad value (see hidmapd.ini(5))"},
+    {"[remap x]\nABS_X = ABS_Y, calibrate=5..5\n", 2,
+     "calibrate=5..5: bad value (see hidmapd.ini(5))"},
+    {"[remap x]\nREL_X = REL_X, scale=1/0\n", 2, "scale=1/0: bad value (see hidmapd.ini(5))"},
+    {"[remap x]\nREL_X+ = KEY_A, per=0\n", 2, "per=0: bad value (see hidmapd.ini(5))"},
+    {"[remap x]\nABS_X+ = KEY_A, center=left\n", 2, "center=left: bad value (see hidmapd.ini(5))"},
+    {"[remap x]\nABS_X = REL_X, speed=-1\n", 2, "speed=-1: bad value (see hidmapd.ini(5))"},
     {"[remap x]\nKEY_A = KEY_NOPE\n", 2,
-     "'KEY_NOPE': unknown key name (names as in linux/input-event-codes.h, e.g. KEY_A, "
-     "BTN_LEFT)"},
+     "'KEY_NOPE': unknown event code (names as in linux/input-event-codes.h, e.g. KEY_A, "
+     "BTN_LEFT, REL_WHEEL, ABS_X)"},
     {"[remap x]\nkey_a = KEY_B\n", 2,
-     "'key_a': unknown key name (names as in linux/input-event-codes.h, e.g. KEY_A, "
-     "BTN_LEFT)"},
+     "'key_a': unknown event code (names as in linux/input-event-codes.h, e.g. KEY_A, "
+     "BTN_LEFT, REL_WHEEL, ABS_X)"},
     {"[remap x]\nKEY_A = 30\n", 2,
-     "'30': unknown key name (names as in linux/input-event-codes.h, e.g. KEY_A, BTN_LEFT)"},
+     "'30': unknown event code (names as in linux/input-event-codes.h, e.g. KEY_A, "
+     "BTN_LEFT, REL_WHEEL, ABS_X)"},
     {"[remap x]\nKEY_A = KEY_B;comment needs a blank before it\n", 2,
-     "'KEY_B;comment needs a blank before it': unknown key name (names as in "
-     "linux/input-event-codes.h, e.g. KEY_A, BTN_LEFT)"},
-    {"[remap x]\nKEY_A = KEY_RESERVED\n", 2, "'KEY_RESERVED' is not a usable key"},
-    {"[remap x]\nKEY_MAX = KEY_A\n", 2, "'KEY_MAX' is not a usable key"},
-    {"[remap x]\nKEY_A =\n", 2, "'KEY_A' needs a target: a key name or disabled"},
+     "'KEY_B;comment needs a blank before it': unknown event code (names as in "
+     "linux/input-event-codes.h, e.g. KEY_A, BTN_LEFT, REL_WHEEL, ABS_X)"},
+    {"[remap x]\nKEY_A = KEY_RESERVED\n", 2, "'KEY_RESERVED' is not a usable event code"},
+    {"[remap x]\nKEY_MAX = KEY_A\n", 2, "'KEY_MAX' is not a usable event code"},
+    {"[remap x]\nKEY_A =\n", 2, "'KEY_A' needs an action: a key name, disabled, macro(...), ..."},
     {"[remap x]\nKEY_A = Disabled\n", 2,
-     "'Disabled': unknown key name (names as in linux/input-event-codes.h, e.g. KEY_A, "
-     "BTN_LEFT)"},
+     "'Disabled': unknown event code (names as in linux/input-event-codes.h, e.g. KEY_A, "
+     "BTN_LEFT, REL_WHEEL, ABS_X)"},
     {"[remap x]\nKEY_A = KEY_B\nKEY_C = KEY_D\nKEY_A = disabled\n", 4,
      "'KEY_A' is already mapped on line 2"},
+    /* settings and layers */
+    {"[remap x]\ntap-hold-timeout = 0\n", 2,
+     "tap-hold-timeout: '0' is not a duration from 1ms to 10s"},
+    {"[remap x]\nmacro-delay = 2s\n", 2, "macro-delay: '2s' is not a duration up to 1s"},
+    {"[remap x]\nmouse-speed = fast\n", 2,
+     "mouse-speed: 'fast' is not a speed (units per second, above 0)"},
+    {"[remap x]\nrate = 0\n", 2, "rate: '0' is not a rate from 1 to 1000 (per second)"},
+    {"[remap x]\ntext-layout = ../etc\n", 2,
+     "text-layout: '../etc' is not an XKB name (like us, de, fr)"},
+    {"[remap x]\ncolour = red\n", 2,
+     "unknown setting 'colour' (tap-hold-timeout, macro-delay, mouse-speed, mouse-max-speed, "
+     "mouse-accel-time, stick-speed, scroll-speed, rate, text-layout, text-variant)"},
+    {"[remap x]\n[remap x:nav]\nrate = 10\n", 3,
+     "'rate': settings go in the profile's section [remap x]"},
+    {"[remap y]\n[remap x:nav]\nKEY_A = KEY_B\n", 2,
+     "[remap x:nav]: a layer section follows its profile's section [remap x] in the same "
+     "file"},
+    {"[remap x]\n[remap x:nav]\n[remap x:nav]\n", 3,
+     "duplicate section [remap x:nav] (first on line 2)"},
+    {"[remap x]\nKEY_A = macro(\"abc\", \"\u2603\")\n", 2,
+     "macro text \"\u2603\": '\u2603' cannot be typed on layout 'us'"},
+    {"[remap x]\ntext-layout = nosuchlayout\nKEY_A = macro(\"a\")\n", 3,
+     "macro text needs the XKB layout 'nosuchlayout' (is xkb-data installed? see "
+     "text-layout in hidmapd.ini(5))"},
 };
 
 static void test_errors(void **state)
@@ -433,11 +523,12 @@ static void test_all_errors_reported(void **state)
 	    {11, "expected 'key = value', a [section] or a comment"},
 	    {13, "[device d2] has no match criteria (match, match-name, match-module or "
 	         "match-serial)"},
-	    {17, "'KEY_LEFTCTRL+KEY_Z': chords are not supported yet"},
-	    {18, "'macro(KEY_B,KEY_C)': macro(...) is not supported yet"},
-	    {19, "'REL_X': only KEY_* and BTN_* codes can be mapped yet"},
-	    {20, "'KEY_NOPE': unknown key name (names as in linux/input-event-codes.h, e.g. "
-	         "KEY_A, BTN_LEFT)"},
+	    {17, "'KEY_LEFTCTRL+KEY_Z': a chord cannot be a trigger (map its keys, or use a "
+	         "layer)"},
+	    {19, "REL_X: map relative motion onto a REL_* axis or disabled (or use REL_X+ / "
+	         "REL_X- for keys per step)"},
+	    {20, "'KEY_NOPE': unknown event code (names as in linux/input-event-codes.h, e.g. "
+	         "KEY_A, BTN_LEFT, REL_WHEEL, ABS_X)"},
 	    {22, "'KEY_C' is already mapped on line 21"},
 	    {24, "duplicate section [device d1] (first on line 5)"},
 	};

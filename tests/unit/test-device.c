@@ -164,9 +164,13 @@ static void test_output_limit(void **state)
 static void test_mapping_and_reload(void **state)
 {
 	struct hm_config_map map_ab = {
-	    .from_type = EV_KEY, .from_code = KEY_A, .to_type = EV_KEY, .to_code = KEY_B};
+	    .from_type = EV_KEY,
+	    .from_code = KEY_A,
+	    .action = {.kind = HM_ACT_KEYS, .ncodes = 1, .codes = {KEY_B}}};
 	struct hm_config_map map_ac = {
-	    .from_type = EV_KEY, .from_code = KEY_A, .to_type = EV_KEY, .to_code = KEY_D};
+	    .from_type = EV_KEY,
+	    .from_code = KEY_A,
+	    .action = {.kind = HM_ACT_KEYS, .ncodes = 1, .codes = {KEY_D}}};
 	struct hm_config_profile p_ab = {.id = "ab", .maps = &map_ab, .nmaps = 1};
 	struct hm_config_profile p_ac = {.id = "ac", .maps = &map_ac, .nmaps = 1};
 	struct capture_sink cs;
