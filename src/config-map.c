@@ -675,6 +675,7 @@ static int parse_option(struct ctx *c, const char *opt, struct hm_config_map *m)
 		r = parse_fraction(val, &o->deadzone);
 		if (r == 0 && o->deadzone >= 1.0)
 			r = -ERANGE;
+		o->has_deadzone = true;
 	} else if (streq(key, "outer-deadzone")) {
 		r = parse_fraction(val, &o->outer_deadzone);
 		if (r == 0 && o->outer_deadzone >= 1.0)
@@ -820,8 +821,10 @@ int hm_config_map_parse(const char *name, const char *value, struct hm_config_ma
 		r = check_pair(&c, name, pieces[0], &m);
 	for (int i = 1; i < n && r == 0; i++)
 		r = parse_option(&c, pieces[i], &m);
-	if (r == 0 && m.opts.has_calibrate && m.opts.center_min)
-		r = 0;
+	/* a stick at rest is rarely at the exact center: without a deadzone the
+	 * pointer would creep */
+	if (r == 0 && pair_of(&m) == ON_ABS_REL && !m.opts.has_deadzone)
+		m.opts.deadzone = 0.1;
 	free_pieces(pieces, n);
 	if (r < 0) {
 		action_done(&m.action);

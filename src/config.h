@@ -113,6 +113,7 @@ struct hm_config_action {
 struct hm_config_opts {
 	bool invert;
 	double deadzone, outer_deadzone; /* fractions of the half range */
+	bool has_deadzone;               /* else 0, or 10% for a stick onto motion */
 	double curve;                    /* exponent, 1 = linear */
 	double scale;                    /* ABS/REL onto pointer: factor */
 	int scale_num, scale_den;        /* REL onto REL: a fraction, remainders kept */

@@ -640,9 +640,11 @@ static void key_event(struct hm_remap *r, unsigned src, unsigned code, int value
 	if (value) {
 		if (*held != NONE)
 			return; /* a second press without release: the first one counts */
+		/* a pending tap-hold is decided first: held, its layer applies to this key */
+		if (r->th_pending && !(r->th_code == code && r->th_src == src))
+			interrupt_pending(r, now);
 		slot = lookup_key(r, code);
 		if (slot == NONE) {
-			interrupt_pending(r, now);
 			if (r->unmapped == HM_UNMAPPED_PASS) {
 				*held = HELD_PASS;
 				/* the value as it came: the input core passes any non-zero one */
@@ -1126,10 +1128,15 @@ static int add_map(struct hm_remap *r, const struct hm_config_map *c, unsigned l
 	}
 	m->lo = lo;
 	m->hi = hi;
-	m->tlo = c->opts.has_range ? c->opts.range_min : lo;
-	m->thi = c->opts.has_range ? c->opts.range_max : hi;
-	if (c->from_type == EV_ABS && !c->opts.has_range && !c->opts.has_calibrate)
-		source_absinfo(r, c->from_code, &m->tlo, &m->thi);
+	/* the target keeps the source's declared range: calibration maps the
+	 * range the device really reaches onto it */
+	if (c->opts.has_range) {
+		m->tlo = c->opts.range_min;
+		m->thi = c->opts.range_max;
+	} else if (!(c->from_type == EV_ABS && source_absinfo(r, c->from_code, &m->tlo, &m->thi))) {
+		m->tlo = lo;
+		m->thi = hi;
+	}
 
 	switch (c->trigger) {
 	case HM_TRIG_KEY:

@@ -68,6 +68,7 @@ struct run {
 	char got[MAX_LINES * 4][96];
 	unsigned ngot;
 	bool syncs;
+	bool dirty; /* events since the last sync line */
 };
 
 static void fmt_time(char *buf, size_t n, uint64_t us)
@@ -87,6 +88,7 @@ static void run_emit(void *userdata, unsigned output, unsigned type, unsigned co
 	if (run->ngot >= ARRAY_SIZE(run->got))
 		return;
 	fmt_time(t, sizeof(t), run->now);
+	run->dirty = true;
 	snprintf(run->got[run->ngot++], sizeof(run->got[0]), "%s %u %s %d", t, output,
 	         libevdev_event_code_get_name(type, code), value);
 }
@@ -96,12 +98,11 @@ static void run_sync(void *userdata)
 	struct run *run = userdata;
 	char t[32];
 
-	if (!run->syncs || run->ngot >= ARRAY_SIZE(run->got))
+	/* a frame end without events in the frame is none */
+	if (!run->syncs || !run->dirty || run->ngot >= ARRAY_SIZE(run->got))
 		return;
-	/* consecutive frame ends are one */
+	run->dirty = false;
 	fmt_time(t, sizeof(t), run->now);
-	if (run->ngot && strstr(run->got[run->ngot - 1], " sync"))
-		return;
 	snprintf(run->got[run->ngot++], sizeof(run->got[0]), "%s sync", t);
 }
 
@@ -146,7 +147,7 @@ static void load_scenario(const char *path, struct scenario *sc)
 	snprintf(sc->path, sizeof(sc->path), "%s", path);
 	sc->noutputs = -1;
 	while (fgets(buf, sizeof(buf), f)) {
-		char *s, *tok[16], *save = NULL;
+		char *s, *tok[48], *save = NULL;
 		unsigned n = 0;
 
 		line++;
@@ -159,7 +160,7 @@ static void load_scenario(const char *path, struct scenario *sc)
 		s = strstrip(buf);
 		if (!*s || *s == '#')
 			continue;
-		for (char *t = strtok_r(s, " \t", &save); t && n < 16;
+		for (char *t = strtok_r(s, " \t", &save); t && n < 48;
 		     t = strtok_r(NULL, " \t", &save))
 			tok[n++] = t;
 		if (streq(tok[0], "config")) {
@@ -246,6 +247,24 @@ static void load_scenario(const char *path, struct scenario *sc)
 static void diag_print(void *userdata, const char *file, unsigned line, const char *message)
 {
 	print_error("%s:%u: %s\n", file, line, message);
+}
+
+/* A profile switch, as the device core does it: everything held is let
+ * go (the core's outputs release it; here a "T profile NAME" line), then
+ * the new mapping starts from nothing. */
+static void maybe_switch(struct hm_remap **r, struct scenario *sc, struct run *run)
+{
+	const struct hm_config_profile *next = hm_remap_take_switch(*r);
+	char t[32];
+
+	if (!next)
+		return;
+	fmt_time(t, sizeof(t), run->now);
+	snprintf(run->got[run->ngot++], sizeof(run->got[0]), "%s profile %s", t, next->id);
+	hm_remap_free(*r);
+	run->armed = 0;
+	assert_int_equal(hm_remap_new(next, sc->unmapped, sc->base, sc->nbase, r), 0);
+	hm_remap_set_ops(*r, &run_ops, run);
 }
 
 /* Fires the timer while it is due before t. */
@@ -346,8 +365,15 @@ static void run_scenario(const char *path)
 		               run.now);
 		hm_remap_frame(r, run.now);
 		run_sync(&run);
+		maybe_switch(&r, &sc, &run);
 	}
 	run_timers(r, &run, sc.end);
+	if (run.armed) {
+		/* nothing moves at the end of any scenario: no wake-ups at rest */
+		print_error("%s: a timer is still armed at rest (%llu)\n", path,
+		            (unsigned long long)run.armed);
+		ok = false;
+	}
 
 	for (unsigned i = 0; i < sc.nexpected || i < run.ngot; i++) {
 		const char *e = i < sc.nexpected ? sc.expected[i] : "(nothing)";

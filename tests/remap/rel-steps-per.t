@@ -1,0 +1,24 @@
+# A high-resolution wheel: one tap per 120 units (a detent) by default;
+# per= sets the units per tap; a change of direction starts afresh.
+device 0 REL_WHEEL_HI_RES REL_DIAL KEY_A
+config
+[remap test]
+REL_WHEEL_HI_RES+ = KEY_VOLUMEUP
+REL_WHEEL_HI_RES- = KEY_VOLUMEDOWN
+REL_DIAL+ = KEY_RIGHT, per=3
+input
+0 0 REL_WHEEL_HI_RES 60
+10 0 REL_WHEEL_HI_RES 60
+20 0 REL_WHEEL_HI_RES 90
+30 0 REL_WHEEL_HI_RES -90
+40 0 REL_WHEEL_HI_RES -30
+50 0 REL_DIAL 2
+60 0 REL_DIAL 2
+70 0 REL_DIAL -5
+output
+10 0 KEY_VOLUMEUP 1
+10 0 KEY_VOLUMEUP 0
+40 0 KEY_VOLUMEDOWN 1
+40 0 KEY_VOLUMEDOWN 0
+60 0 KEY_RIGHT 1
+60 0 KEY_RIGHT 0
