@@ -274,6 +274,7 @@ static void run_timers(struct hm_remap *r, struct run *run, uint64_t t)
 
 	while (run->armed && run->armed <= t && guard++ < 100000) {
 		run->now = run->armed;
+		run->armed = 0; /* a one-shot timer, as timerfd is: spent once fired */
 		hm_remap_timer(r, run->now);
 	}
 }
