@@ -275,8 +275,30 @@ static void sleep_until(uint64_t usec)
 		;
 }
 
+/* The mapping's timer in a replay: deadlines in the recording's time. */
+static void replay_arm(void *userdata, uint64_t deadline_us)
+{
+	*(uint64_t *)userdata = deadline_us;
+}
+
+/* Fires the mapping's timer while it is due at or before t (a bound on the
+ * rounds keeps a pathological profile from looping). */
+static void replay_timers(struct hm_device *dev, uint64_t *armed, uint64_t t, uint64_t start,
+                          uint64_t t0, bool uinput)
+{
+	for (unsigned guard = 0; *armed && *armed <= t && guard < 100000; guard++) {
+		uint64_t when = *armed;
+
+		*armed = 0; /* one-shot, as the daemon's timerfd */
+		if (uinput)
+			sleep_until(start + when - t0);
+		hm_device_timer(dev, when);
+	}
+}
+
 int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module, bool uinput)
 {
+	uint64_t armed = 0, t0;
 	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
 	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
 	struct hm_device *dev = NULL;
@@ -310,6 +332,8 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 	setup.sink = sink;
 	setup.profile = cfg ? hm_config_profile_for(config, cfg) : NULL;
 	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
+	setup.arm_timer = replay_arm;
+	setup.userdata = &armed;
 	r = hm_device_new(&info, rec->rdesc, rec->rdesc_size, &setup, &dev);
 	if (r < 0) {
 		log_error_errno(r, "%s: module %s cannot decode this device: %m", file, m->name);
@@ -317,17 +341,25 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 	}
 
 	start = hm_now_usec();
+	t0 = rec->nevents ? rec->events[0].time_us : 0;
 	for (size_t i = 0; i < rec->nevents; i++) {
 		const struct hm_recording_event *ev = &rec->events[i];
 
+		/* timed mappings (tap-hold, macros, pointer motion) act between
+		 * reports, in the recording's time */
+		replay_timers(dev, &armed, ev->time_us, start, t0, uinput);
 		if (uinput)
-			sleep_until(start + ev->time_us - rec->events[0].time_us);
+			sleep_until(start + ev->time_us - t0);
 		else
 			hm_sink_print_report(sink, i);
 		r = hm_device_process_report(dev, ev->data, ev->size, ev->time_us);
 		if (r < 0)
 			log_warning_errno(r, "%s:%u: report not decoded: %m", file, ev->line);
 	}
+	/* what is still timed after the last report: up to 10 s more */
+	if (rec->nevents)
+		replay_timers(dev, &armed, rec->events[rec->nevents - 1].time_us + 10000000, start,
+		              t0, uinput);
 	r = 0;
 	fflush(stdout);
 	/* A replayed device ends like a kernel device that disappears: without
