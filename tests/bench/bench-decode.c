@@ -20,7 +20,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,49 +33,7 @@
 #define WARMUP_REPORTS      10000u
 #define INSTRUCTION_REPORTS 100000u
 
-/* ---- counting the allocations ---------------------------------------------- */
-
-/*
- * malloc and friends, counted, then handed to glibc's own.  Not under a
- * sanitizer, whose runtime owns malloc.
- */
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
-#define BENCH_SANITIZED 1
-#endif
-#endif
-#if defined(__SANITIZE_ADDRESS__)
-#define BENCH_SANITIZED 1
-#endif
-
-static atomic_ulong allocations;
-
-#ifndef BENCH_SANITIZED
-extern void *__libc_malloc(size_t size);
-extern void *__libc_calloc(size_t n, size_t size);
-extern void *__libc_realloc(void *p, size_t size);
-
-void *malloc(size_t size)
-{
-	atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
-	return __libc_malloc(size);
-}
-
-void *calloc(size_t n, size_t size)
-{
-	atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
-	return __libc_calloc(n, size);
-}
-
-void *realloc(void *p, size_t size)
-{
-	atomic_fetch_add_explicit(&allocations, 1, memory_order_relaxed);
-	return __libc_realloc(p, size);
-}
-#define ALLOCATIONS_COUNTED true
-#else
-#define ALLOCATIONS_COUNTED false
-#endif
+#include "alloc-count.h"
 
 /* ---- the cases ------------------------------------------------------------- */
 
