@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -43,8 +45,9 @@ struct driven {
 	struct hm_hid_reader *reader;
 	struct hm_device *dev;
 	struct hm_source *ring_source;
-	struct hm_source *feedback[HM_MAX_OUTPUTS];
-	unsigned feedback_output[HM_MAX_OUTPUTS];
+	struct hm_source *feedback[HM_MAX_ALL_OUTPUTS];
+	unsigned feedback_output[HM_MAX_ALL_OUTPUTS];
+	struct hm_timer *remap_timer; /* the mapping's timed work (tap-hold, macros, motion) */
 	int grabs[MAX_GRABS];
 	unsigned ngrabs;
 };
@@ -57,6 +60,8 @@ struct daemon {
 	struct driven *driven;
 	struct udev *udev;
 	struct udev_monitor *monitor;
+	int inotify_fd;
+	struct hm_timer *reload_timer; /* debounces config file changes */
 };
 
 static void notify(const char *fmt, ...) _printf_(1, 2);
@@ -134,9 +139,10 @@ static void driven_free(struct driven *dr)
 {
 	if (!dr)
 		return;
-	for (unsigned i = 0; i < HM_MAX_OUTPUTS; i++)
+	for (unsigned i = 0; i < HM_MAX_ALL_OUTPUTS; i++)
 		hm_source_remove(dr->feedback[i]);
 	hm_source_remove(dr->ring_source);
+	hm_timer_free(dr->remap_timer);
 	/* stop the reader first: nothing may race with the teardown */
 	hm_hid_reader_close(dr->reader);
 	/* releases every held key on the outputs before destroying them */
@@ -181,13 +187,13 @@ static void feedback_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
 	struct driven *dr = data;
 	struct input_event ev[16];
-	unsigned output = HM_MAX_OUTPUTS;
+	unsigned output = HM_MAX_ALL_OUTPUTS;
 	ssize_t n;
 
-	for (unsigned i = 0; i < HM_MAX_OUTPUTS; i++)
+	for (unsigned i = 0; i < HM_MAX_ALL_OUTPUTS; i++)
 		if (dr->feedback[i] == s)
 			output = dr->feedback_output[i];
-	if (output == HM_MAX_OUTPUTS)
+	if (output == HM_MAX_ALL_OUTPUTS)
 		return;
 
 	while ((n = read(hm_source_get_fd(s), ev, sizeof(ev))) > 0) {
@@ -200,7 +206,7 @@ static void feedback_dispatch(struct hm_source *s, uint32_t events, void *data)
 	}
 	if (events & (EPOLLHUP | EPOLLERR)) {
 		/* a uinput fd does not hang up by itself: stop watching, keep the device */
-		for (unsigned i = 0; i < HM_MAX_OUTPUTS; i++)
+		for (unsigned i = 0; i < HM_MAX_ALL_OUTPUTS; i++)
 			if (dr->feedback[i] == s)
 				dr->feedback[i] = NULL;
 		hm_source_remove(s);
@@ -259,6 +265,57 @@ static size_t max_input_report(const uint8_t *rdesc, size_t size)
 	return max > MAX_REPORT ? MAX_REPORT : max;
 }
 
+/* Watches the uinput fds of the device's outputs for LED and force
+ * feedback; called again whenever a mapping recreated outputs. */
+static void watch_feedback(struct driven *dr)
+{
+	struct daemon *d = dr->daemon;
+
+	for (unsigned i = 0; i < HM_MAX_ALL_OUTPUTS; i++) {
+		hm_source_remove(dr->feedback[i]);
+		dr->feedback[i] = NULL;
+	}
+	for (unsigned i = 0; i < hm_device_noutputs(dr->dev) && i < HM_MAX_ALL_OUTPUTS; i++) {
+		void *h = hm_device_output_handle(dr->dev, i);
+		int fd = h ? d->sink->ops->get_fd(d->sink, h) : -1;
+
+		if (fd < 0)
+			continue;
+		dr->feedback_output[i] = i;
+		dr->feedback[i] =
+		    hm_loop_add_fd(d->loop, fd, EPOLLIN, false, feedback_dispatch, dr);
+	}
+}
+
+static void remap_timer_fired(struct hm_timer *t, void *data)
+{
+	struct driven *dr = data;
+
+	hm_device_timer(dr->dev, hm_now_usec());
+}
+
+/* The mapping asks for a call at deadline (hm_now_usec() clock, 0: none). */
+static void arm_remap_timer(void *userdata, uint64_t deadline)
+{
+	struct driven *dr = userdata;
+	uint64_t now;
+
+	if (!dr->remap_timer)
+		return;
+	if (!deadline) {
+		(void)hm_timer_arm(dr->remap_timer, 0);
+		return;
+	}
+	now = hm_now_usec();
+	/* a deadline already passed fires at once (a relative 0 would disarm) */
+	(void)hm_timer_arm(dr->remap_timer, deadline > now ? deadline - now : 1);
+}
+
+static void outputs_changed(void *userdata)
+{
+	watch_feedback(userdata);
+}
+
 static int drive(struct daemon *d, const struct hm_device_info *info)
 {
 	const struct hm_module *module;
@@ -288,9 +345,16 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	dr->daemon = d;
 	dr->cfg = cfg;
 	snprintf(dr->path, sizeof(dr->path), "%s", info->path);
+	dr->remap_timer = hm_timer_new(d->loop, remap_timer_fired, dr);
+	if (!dr->remap_timer) {
+		r = -errno;
+		free(dr);
+		return log_error_errno(r, "%s: cannot create a timer: %m", info->path);
+	}
 
 	r = hm_hid_reader_open(info->path, max_input_report(rdesc, rdesc_size), &dr->reader);
 	if (r < 0) {
+		hm_timer_free(dr->remap_timer);
 		free(dr);
 		return log_warning_errno(r, "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
 		                         info->path);
@@ -300,6 +364,9 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	setup.module = module;
 	setup.profile = cfg ? hm_config_profile_for(d->config, cfg) : NULL;
 	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
+	setup.arm_timer = arm_remap_timer;
+	setup.outputs_changed = outputs_changed;
+	setup.userdata = dr;
 	r = hm_device_new(info, rdesc, rdesc_size, &setup, &dr->dev);
 	if (r < 0) {
 		driven_free(dr);
@@ -314,16 +381,7 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 		driven_free(dr);
 		return log_error_errno(r, "%s: cannot watch the device: %m", info->path);
 	}
-	for (unsigned i = 0; i < hm_device_noutputs(dr->dev); i++) {
-		void *h = hm_device_output_handle(dr->dev, i);
-		int fd = h ? d->sink->ops->get_fd(d->sink, h) : -1;
-
-		if (fd < 0)
-			continue;
-		dr->feedback_output[i] = i;
-		dr->feedback[i] =
-		    hm_loop_add_fd(d->loop, fd, EPOLLIN, false, feedback_dispatch, dr);
-	}
+	watch_feedback(dr);
 	if (!cfg || cfg->grab)
 		grab_kernel_nodes(dr);
 
@@ -378,6 +436,8 @@ static int load_config(struct daemon *d, struct hm_config **ret)
 	return hm_config_load(paths, n, config_diag, NULL, ret);
 }
 
+static void watch_config_dirs(struct daemon *d);
+
 /* SIGHUP: the new config is validated whole before anything changes. */
 static void reload(struct daemon *d)
 {
@@ -420,9 +480,109 @@ static void reload(struct daemon *d)
 	hm_config_free(d->config);
 	d->config = config;
 	log_info("configuration reloaded");
+	watch_config_dirs(d); /* a directory may have appeared */
 	scan(d);
 	notify("READY=1");
 	notify_status(d);
+}
+
+/* ---- reloading when a config file changes --------------------------------- */
+
+static bool endswith_ini(const char *name)
+{
+	size_t l = strlen(name);
+
+	return l > 4 && streq(name + l - 4, ".ini");
+}
+
+/*
+ * Watches every config directory (or, for one that does not exist yet, its
+ * parent, for the directory to appear).  Adding a watch twice is harmless:
+ * inotify gives back the same descriptor.
+ */
+static void watch_config_dirs(struct daemon *d)
+{
+	const char *const *paths = d->opts->config_paths;
+	size_t n = d->opts->nconfig_paths;
+
+	if (d->inotify_fd < 0)
+		return;
+	if (!paths)
+		paths = hm_config_default_paths(&n);
+	for (size_t i = 0; i < n; i++) {
+		char dir[PATH_MAX];
+		struct stat st;
+		char *slash;
+
+		snprintf(dir, sizeof(dir), "%s", paths[i]);
+		if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
+			/* a --config file: its directory */
+			slash = strrchr(dir, '/');
+			if (slash && slash != dir)
+				*slash = '\0';
+			else
+				snprintf(dir, sizeof(dir), ".");
+		} else if (stat(dir, &st) < 0) {
+			slash = strrchr(dir, '/');
+			if (!slash || slash == dir)
+				continue;
+			*slash = '\0';
+		}
+		if (inotify_add_watch(d->inotify_fd, dir,
+		                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
+		                          IN_CREATE | IN_ONLYDIR) < 0)
+			log_debug_errno(errno, "cannot watch %s: %m", dir);
+	}
+}
+
+static void inotify_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool relevant = false;
+	ssize_t n;
+
+	while ((n = read(hm_source_get_fd(s), buf, sizeof(buf))) > 0) {
+		for (char *p = buf; p < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+
+			/* *.ini in a config directory, or a config directory appearing */
+			if (ev->len && (endswith_ini(ev->name) || streq(ev->name, "hidmapd")))
+				relevant = true;
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+	/* editors write a file in several steps: reload once they are done */
+	if (relevant)
+		(void)hm_timer_arm(d->reload_timer, 200000);
+}
+
+static void reload(struct daemon *d);
+
+static void reload_timer_fired(struct hm_timer *t, void *data)
+{
+	struct daemon *d = data;
+
+	log_info("a configuration file changed, reloading");
+	reload(d);
+}
+
+static void setup_config_watch(struct daemon *d)
+{
+	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (d->inotify_fd < 0) {
+		log_warning_errno(errno, "cannot watch the configuration: %m; reload with SIGHUP");
+		return;
+	}
+	d->reload_timer = hm_timer_new(d->loop, reload_timer_fired, d);
+	if (!d->reload_timer ||
+	    !hm_loop_add_fd(d->loop, d->inotify_fd, EPOLLIN, true, inotify_dispatch, d)) {
+		log_warning_errno(errno, "cannot watch the configuration: %m; reload with SIGHUP");
+		safe_close(d->inotify_fd);
+		d->inotify_fd = -1;
+		return;
+	}
+	watch_config_dirs(d);
 }
 
 static bool wanted_node(const struct daemon *d, const char *node)
@@ -514,7 +674,7 @@ static void on_signal(int signo, void *data)
 
 int hm_daemon_run(const struct hm_daemon_options *opts)
 {
-	struct daemon d = {.opts = opts};
+	struct daemon d = {.opts = opts, .inotify_fd = -1};
 	sigset_t mask;
 	int r;
 
@@ -559,6 +719,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 		log_warning_errno(
 		    r, "cannot watch for new devices: %m; only devices present now are driven");
 
+	setup_config_watch(&d);
 	scan(&d);
 	notify("READY=1");
 	notify_status(&d);
@@ -577,7 +738,8 @@ out:
 	}
 	if (d.sink)
 		hm_sink_uinput_free(d.sink);
-	hm_loop_free(d.loop);
+	hm_timer_free(d.reload_timer);
+	hm_loop_free(d.loop); /* closes the inotify fd */
 	udev_monitor_unref(d.monitor);
 	udev_unref(d.udev);
 	hm_config_free(d.config);

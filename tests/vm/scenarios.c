@@ -27,6 +27,9 @@
  *             file:line; a fixed config applies with no key left down
  *   led       EV_LED written to the uinput keyboard reaches the HID device
  *             as an output report
+ *   taphold-macro  a tap-hold key tapped (the tap key comes out) and held
+ *             (the hold key, from the timeout on), and a macro typing
+ *             text, on the real uinput keyboard: timers in the daemon
  *
  *   scenarios [--bus HEX] [--verbose] SCENARIO HIDMAPD CORPUS_DIR KERNEL_DATA_DIR TMPDIR
  *
@@ -1486,6 +1489,118 @@ out:
 	return r;
 }
 
+/* The order in which needles appear in s: true if each comes after the last. */
+static bool in_order(const char *s, const char *const *needles)
+{
+	const char *p = s;
+
+	for (size_t i = 0; p && needles[i]; i++) {
+		p = strstr(p, needles[i]);
+		if (p)
+			p += strlen(needles[i]);
+	}
+	return p != NULL;
+}
+
+static int scenario_taphold_macro(void)
+{
+	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
+	struct output outs[1][MAX_OUTPUTS];
+	size_t nouts[1] = {0}, want[1] = {1};
+	char config[PATH_MAX], buf[PATH_MAX];
+	struct tdev *devs[1];
+	unsigned wanted;
+	_cleanup_free_ char *tap = NULL, *hold = NULL, *macro = NULL;
+	static const char *const tap_order[] = {" EV_KEY KEY_ESC 1\n", " EV_KEY KEY_ESC 0\n", NULL};
+	static const char *const hold_order[] = {" EV_KEY KEY_LEFTCTRL 1\n",
+	                                         " EV_KEY KEY_LEFTCTRL 0\n", NULL};
+	/* "hi" and Return, each key pressed and released, in this order */
+	static const char *const macro_order[] = {" EV_KEY KEY_H 1\n",
+	                                          " EV_KEY KEY_H 0\n",
+	                                          " EV_KEY KEY_I 1\n",
+	                                          " EV_KEY KEY_I 0\n",
+	                                          " EV_KEY KEY_ENTER 1\n",
+	                                          " EV_KEY KEY_ENTER 0\n",
+	                                          NULL};
+	int r = 0;
+
+	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	             KEYBOARD_PID, kbd_press_a, &kbd) < 0)
+		return -1;
+	/* a timeout long enough that an emulated machine's scheduling cannot
+	 * turn a tap into a hold */
+	if (config_write("config",
+	                 "[device kbd]\n"
+	                 "match = 1209:0001\n"
+	                 "[remap kbd]\n"
+	                 "KEY_A = tap-hold(KEY_ESC, KEY_LEFTCTRL, 1s)\n"
+	                 "KEY_B = macro(\"hi\", KEY_ENTER)\n",
+	                 config, sizeof(config)) < 0)
+		return -1;
+	devs[0] = kbd;
+	if (start_and_wait(config, devs, 1, outs, nouts, want, 0) < 0) {
+		r = -1;
+		goto out;
+	}
+	(void)output_take(&outs[0][0]); /* whatever came at the start */
+
+	/* tap: down and up at once; the frames: the scan code alone, then
+	 * Esc down, then Esc up */
+	if (tdev_report(kbd, "00 00 04 00 00 00 00 00") < 0 ||
+	    tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+		r = -1;
+		goto out;
+	}
+	wanted = 3;
+	outputs_collect(outs[0], 1, &wanted, devs, 1);
+	tap = output_take(&outs[0][0]);
+	if (!in_order(tap, tap_order) || mentions(tap, "KEY_A") || mentions(tap, "KEY_LEFTCTRL")) {
+		r = fail("taphold: a tap of A did not come out as Esc alone");
+		print_indented("uinput", tap);
+	} else {
+		note("taphold: a tap of A came out as Esc");
+	}
+
+	/* hold: down, 1.5 s, up: Ctrl from the timeout to the release */
+	if (tdev_report(kbd, "00 00 04 00 00 00 00 00") < 0) {
+		r = -1;
+		goto out;
+	}
+	usleep(1500000);
+	if (tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+		r = -1;
+		goto out;
+	}
+	wanted = 3;
+	outputs_collect(outs[0], 1, &wanted, devs, 1);
+	hold = output_take(&outs[0][0]);
+	if (!in_order(hold, hold_order) || mentions(hold, "KEY_ESC") || mentions(hold, "KEY_A")) {
+		r = fail("taphold: A held for 1.5 s did not come out as Ctrl");
+		print_indented("uinput", hold);
+	} else {
+		note("taphold: A held came out as Ctrl");
+	}
+
+	/* macro: B types h, i, Return, each press and release a frame */
+	if (tdev_report(kbd, "00 00 05 00 00 00 00 00") < 0 ||
+	    tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+		r = -1;
+		goto out;
+	}
+	wanted = 7;
+	outputs_collect(outs[0], 1, &wanted, devs, 1);
+	macro = output_take(&outs[0][0]);
+	if (!in_order(macro, macro_order) || mentions(macro, "KEY_B")) {
+		r = fail("macro: B did not type h, i, Return");
+		print_indented("uinput", macro);
+	} else {
+		note("macro: B typed h, i, Return on the uinput keyboard");
+	}
+out:
+	outputs_close(outs[0], nouts[0]);
+	return r;
+}
+
 /* Opens the kernel's own evdev nodes of t (not grabbed). */
 static int open_kernel_nodes(struct tdev *t, struct vm_evnode *nodes, size_t *n)
 {
@@ -2358,6 +2473,7 @@ static const struct {
     {"led", scenario_led},
     {"record", scenario_record},
     {"replay-uinput", scenario_replay_uinput},
+    {"taphold-macro", scenario_taphold_macro},
 };
 
 static void usage(FILE *f)
