@@ -68,7 +68,7 @@ static char *dup_strip(const char *s, size_t n)
  */
 static int split_top(const char *s, char **pieces, int max)
 {
-	int depth = 0, n = 0;
+	int depth = 0, n = 0, r = -EINVAL;
 	bool quoted = false;
 	const char *start = s;
 
@@ -79,7 +79,7 @@ static int split_top(const char *s, char **pieces, int max)
 			else if (*p == '"')
 				quoted = false;
 			else if (!*p)
-				return -EINVAL;
+				goto fail;
 			continue;
 		}
 		if (*p == '"')
@@ -87,20 +87,30 @@ static int split_top(const char *s, char **pieces, int max)
 		else if (*p == '(')
 			depth++;
 		else if (*p == ')' && --depth < 0)
-			return -EINVAL;
+			goto fail;
 		if ((*p == ',' && depth == 0) || !*p) {
-			if (n == max)
-				return -E2BIG;
+			if (n == max) {
+				r = -E2BIG;
+				goto fail;
+			}
 			pieces[n] = dup_strip(start, (size_t)(p - start));
-			if (!pieces[n])
-				return -ENOMEM;
+			if (!pieces[n]) {
+				r = -ENOMEM;
+				goto fail;
+			}
 			n++;
 			start = p + 1;
 		}
 		if (!*p)
 			break;
 	}
-	return depth ? -EINVAL : n;
+	if (depth == 0)
+		return n;
+fail:
+	/* nothing is handed out on failure */
+	for (int i = 0; i < n; i++)
+		free(pieces[i]);
+	return r;
 }
 
 static void free_pieces(char **pieces, int n)
