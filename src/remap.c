@@ -271,23 +271,6 @@ static bool layer_active(const struct hm_remap *r, unsigned l)
 	return r->layer_holds[l] || r->layer_toggled[l] || (int)l == r->oneshot;
 }
 
-/* The slot for a key: the latest active layer that maps it, else the base. */
-static uint16_t lookup_key(const struct hm_remap *r, unsigned code)
-{
-	uint32_t best_seq = 0;
-	uint16_t slot = r->layers[0].key[code];
-
-	for (unsigned l = 1; l < r->nlayers; l++) {
-		uint16_t s = r->layers[l].key[code];
-
-		if (s != NONE && layer_active(r, l) && r->layer_seq[l] >= best_seq) {
-			best_seq = r->layer_seq[l];
-			slot = s;
-		}
-	}
-	return slot;
-}
-
 #define LOOKUP_TABLE(name, field)                                                                  \
 	static uint16_t name(const struct hm_remap *r, unsigned code)                              \
 	{                                                                                          \
@@ -304,6 +287,8 @@ static uint16_t lookup_key(const struct hm_remap *r, unsigned code)
 		}                                                                                  \
 		return slot;                                                                       \
 	}
+/* The slot for a code: the latest active layer that maps it, else the base. */
+LOOKUP_TABLE(lookup_key, key)
 LOOKUP_TABLE(lookup_rel_axis, rel_axis)
 LOOKUP_TABLE(lookup_abs_axis, abs_axis)
 
