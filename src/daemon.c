@@ -14,16 +14,20 @@
 #include <unistd.h>
 
 #include <hidapi/hidapi.h>
+#include <libevdev/libevdev.h>
 #include <libudev.h>
 #include <linux/input.h>
+#include <linux/uinput.h>
 
 #include "build-config.h"
 #include "config.h"
+#include "control.h"
 #include "daemon.h"
 #include "device.h"
 #include "event-loop.h"
 #include "hid-devices.h"
 #include "hid-reader.h"
+#include "latency.h"
 #include "util-log.h"
 #include "util-strings.h"
 
@@ -50,6 +54,13 @@ struct driven {
 	struct hm_timer *remap_timer; /* the mapping's timed work (tap-hold, macros, motion) */
 	int grabs[MAX_GRABS];
 	unsigned ngrabs;
+	/* Replug grace: with reader NULL the device is gone but dev (its
+	 * virtual devices) is kept until grace_timer fires, for the same
+	 * device to come back to.  gone_at: when it went (0: driven). */
+	struct hm_timer *grace_timer;
+	uint64_t gone_at;
+	uint64_t dropped_before; /* ring drops of the readers before this one */
+	struct hm_latency latency;
 };
 
 struct daemon {
@@ -62,6 +73,12 @@ struct daemon {
 	struct udev_monitor *monitor;
 	int inotify_fd;
 	struct hm_timer *reload_timer; /* debounces config file changes */
+	struct hm_control *control;    /* NULL: no control socket */
+	struct hm_timer *watchdog_timer;
+	uint64_t watchdog_usec;
+	uint64_t start_us;
+	char *diag; /* while reloading for a client: the first config error */
+	size_t diag_size;
 };
 
 static void notify(const char *fmt, ...) _printf_(1, 2);
@@ -85,7 +102,7 @@ static void notify_status(struct daemon *d)
 	unsigned n = 0;
 
 	for (struct driven *dr = d->driven; dr; dr = dr->next)
-		n++;
+		n += dr->reader != NULL;
 	notify("STATUS=driving %u device%s", n, n == 1 ? "" : "s");
 }
 
@@ -143,6 +160,7 @@ static void driven_free(struct driven *dr)
 		hm_source_remove(dr->feedback[i]);
 	hm_source_remove(dr->ring_source);
 	hm_timer_free(dr->remap_timer);
+	hm_timer_free(dr->grace_timer);
 	/* stop the reader first: nothing may race with the teardown */
 	hm_hid_reader_close(dr->reader);
 	/* releases every held key on the outputs before destroying them */
@@ -164,6 +182,49 @@ static void daemon_drop(struct daemon *d, struct driven *dr, const char *why)
 	notify_status(d);
 }
 
+static void print_seconds(char *buf, size_t size, uint64_t us)
+{
+	snprintf(buf, size, "%llu.%03llus", (unsigned long long)(us / 1000000u),
+	         (unsigned long long)(us / 1000u % 1000u));
+}
+
+/* The device went (its reader died, or udev said so).  Held keys are
+ * released at once; the virtual devices stay for the replug grace period,
+ * so that a device that comes back (a flaky cable, a Bluetooth reconnect)
+ * keeps its /dev/input/eventN and applications keep their handles. */
+static void daemon_gone(struct daemon *d, struct driven *dr, const char *why)
+{
+	uint64_t grace = d->config->replug_grace_us;
+	char secs[32];
+
+	if (!dr->reader)
+		return; /* already gone */
+	if (!grace) {
+		daemon_drop(d, dr, why);
+		return;
+	}
+	hm_device_release_all(dr->dev);
+	(void)hm_timer_arm(dr->remap_timer, 0);
+	hm_source_remove(dr->ring_source);
+	dr->ring_source = NULL;
+	dr->dropped_before += hm_ring_dropped(hm_hid_reader_ring(dr->reader));
+	hm_hid_reader_close(dr->reader);
+	dr->reader = NULL;
+	ungrab_kernel_nodes(dr);
+	dr->gone_at = hm_now_usec();
+	(void)hm_timer_arm(dr->grace_timer, grace);
+	print_seconds(secs, sizeof(secs), grace);
+	log_info("%s: %s, keeping its virtual devices for %s", dr->path, why, secs);
+	notify_status(d);
+}
+
+static void grace_timer_fired(struct hm_timer *t, void *data)
+{
+	struct driven *dr = data;
+
+	daemon_drop(dr->daemon, dr, "did not come back, removing its virtual devices");
+}
+
 static void ring_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
 	struct driven *dr = data;
@@ -173,14 +234,17 @@ static void ring_dispatch(struct hm_source *s, uint32_t events, void *data)
 	hm_ring_ack(ring);
 	while ((slot = hm_ring_peek(ring))) {
 		int r = hm_device_process_report(dr->dev, slot->data, slot->size, slot->time_us);
+		uint64_t now = hm_now_usec();
 
 		if (r < 0)
 			log_debug_errno(r, "%s: report of %u bytes not decoded: %m", dr->path,
 			                slot->size);
+		/* from the reader thread's read() to the frames written */
+		hm_latency_add(&dr->latency, now > slot->time_us ? now - slot->time_us : 0);
 		hm_ring_pop(ring);
 	}
 	if (hm_hid_reader_dead(dr->reader))
-		daemon_drop(dr->daemon, dr, "device gone");
+		daemon_gone(dr->daemon, dr, "device gone");
 }
 
 static void feedback_dispatch(struct hm_source *s, uint32_t events, void *data)
@@ -216,9 +280,27 @@ static void feedback_dispatch(struct hm_source *s, uint32_t events, void *data)
 static bool is_driven(struct daemon *d, const char *path)
 {
 	for (struct driven *dr = d->driven; dr; dr = dr->next)
-		if (streq(dr->path, path))
+		if (dr->reader && streq(dr->path, path))
 			return true;
 	return false;
+}
+
+/* A device kept after it went that has the same identity: bus, ids,
+ * serial and report descriptor. */
+static struct driven *find_kept(struct daemon *d, const struct hm_device_info *info,
+                                const uint8_t *rdesc, size_t rdesc_size)
+{
+	for (struct driven *dr = d->driven; dr; dr = dr->next) {
+		const struct hm_device *dev = dr->dev;
+
+		if (dr->reader || dev->info.bus != info->bus || dev->info.vendor != info->vendor ||
+		    dev->info.product != info->product || !streq(dev->info.serial, info->serial) ||
+		    dev->rdesc_size != rdesc_size ||
+		    (rdesc_size && memcmp(dev->rdesc, rdesc, rdesc_size) != 0))
+			continue;
+		return dr;
+	}
+	return NULL;
 }
 
 /* Which module and config section a device gets, and whether it is driven at all. */
@@ -316,18 +398,88 @@ static void outputs_changed(void *userdata)
 	watch_feedback(userdata);
 }
 
+/* Transport calls go through the driven device, not a reader: after a
+ * replug the same hm_device talks to a new reader. */
+static int driven_write(void *userdata, const uint8_t *data, size_t size)
+{
+	struct driven *dr = userdata;
+
+	return dr->reader ? hm_hid_reader_write(dr->reader, data, size) : -ENODEV;
+}
+
+static int driven_send_feature(void *userdata, const uint8_t *data, size_t size)
+{
+	struct driven *dr = userdata;
+
+	return dr->reader ? hm_hid_reader_send_feature(dr->reader, data, size) : -ENODEV;
+}
+
+static int driven_get_feature(void *userdata, uint8_t *data, size_t size)
+{
+	struct driven *dr = userdata;
+
+	return dr->reader ? hm_hid_reader_get_feature(dr->reader, data, size) : -ENODEV;
+}
+
+static void monitor_tap(void *userdata, const struct hm_device *dev, enum hm_tap_stage stage,
+                        unsigned output, unsigned type, unsigned code, int value);
+
+/* Starts reading path into dr (new, or kept from before a replug). */
+static int attach_reader(struct daemon *d, struct driven *dr, const char *path, size_t max_report)
+{
+	int r;
+
+	r = hm_hid_reader_open(path, max_report, &dr->reader);
+	if (r < 0)
+		return r;
+	dr->ring_source = hm_loop_add_fd(d->loop, hm_ring_get_fd(hm_hid_reader_ring(dr->reader)),
+	                                 EPOLLIN, false, ring_dispatch, dr);
+	if (!dr->ring_source) {
+		r = -errno;
+		hm_hid_reader_close(dr->reader);
+		dr->reader = NULL;
+		return r;
+	}
+	snprintf(dr->path, sizeof(dr->path), "%s", path);
+	return 0;
+}
+
+/* The device came back within the grace period: same virtual devices. */
+static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_info *info,
+                    size_t max_report)
+{
+	char secs[32];
+	int r;
+
+	r = attach_reader(d, dr, info->path, max_report);
+	if (r < 0)
+		return log_warning_errno(r, "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
+		                         info->path);
+	(void)hm_timer_arm(dr->grace_timer, 0);
+	print_seconds(secs, sizeof(secs), hm_now_usec() - dr->gone_at);
+	dr->gone_at = 0;
+	/* the hidraw node may have another number now */
+	snprintf(dr->dev->info.path, sizeof(dr->dev->info.path), "%s", info->path);
+	if (!dr->cfg || dr->cfg->grab)
+		grab_kernel_nodes(dr);
+	log_info("%s: %s (%04x:%04x) came back after %s, same virtual devices", info->path,
+	         info->name, info->vendor, info->product, secs);
+	notify_status(d);
+	return 1;
+}
+
 static int drive(struct daemon *d, const struct hm_device_info *info)
 {
 	const struct hm_module *module;
 	const struct hm_config_device *cfg = NULL;
 	struct hm_transport transport = {
-	    .write = hm_hid_reader_write,
-	    .send_feature = hm_hid_reader_send_feature,
-	    .get_feature = hm_hid_reader_get_feature,
+	    .write = driven_write,
+	    .send_feature = driven_send_feature,
+	    .get_feature = driven_get_feature,
 	};
 	struct hm_device_setup setup = {.sink = d->sink, .transport = &transport};
 	uint8_t rdesc[HID_RDESC_MAX_SIZE];
-	size_t rdesc_size = 0;
+	size_t rdesc_size = 0, max_report;
 	struct driven *dr;
 	int r;
 
@@ -338,6 +490,14 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	if (r < 0)
 		return log_warning_errno(r, "%s: cannot read the report descriptor: %m, ignoring",
 		                         info->path);
+	max_report = max_input_report(rdesc, rdesc_size);
+
+	dr = find_kept(d, info, rdesc, rdesc_size);
+	if (dr) {
+		if (dr->dev->module == module && dr->cfg == cfg)
+			return reattach(d, dr, info, max_report);
+		daemon_drop(d, dr, "came back under another configuration, starting afresh");
+	}
 
 	dr = zalloc(sizeof(*dr));
 	if (!dr)
@@ -346,20 +506,20 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	dr->cfg = cfg;
 	snprintf(dr->path, sizeof(dr->path), "%s", info->path);
 	dr->remap_timer = hm_timer_new(d->loop, remap_timer_fired, dr);
-	if (!dr->remap_timer) {
+	dr->grace_timer = hm_timer_new(d->loop, grace_timer_fired, dr);
+	if (!dr->remap_timer || !dr->grace_timer) {
 		r = -errno;
-		free(dr);
+		driven_free(dr);
 		return log_error_errno(r, "%s: cannot create a timer: %m", info->path);
 	}
 
-	r = hm_hid_reader_open(info->path, max_input_report(rdesc, rdesc_size), &dr->reader);
+	r = attach_reader(d, dr, info->path, max_report);
 	if (r < 0) {
-		hm_timer_free(dr->remap_timer);
-		free(dr);
+		driven_free(dr);
 		return log_warning_errno(r, "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
 		                         info->path);
 	}
-	transport.userdata = dr->reader;
+	transport.userdata = dr;
 
 	setup.module = module;
 	setup.profile = cfg ? hm_config_profile_for(d->config, cfg) : NULL;
@@ -373,14 +533,9 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 		return log_warning_errno(r, "%s: module %s cannot drive it: %m, ignoring",
 		                         info->path, module->name);
 	}
+	if (hm_control_monitoring(d->control))
+		hm_device_set_tap(dr->dev, monitor_tap, dr);
 
-	dr->ring_source = hm_loop_add_fd(d->loop, hm_ring_get_fd(hm_hid_reader_ring(dr->reader)),
-	                                 EPOLLIN, false, ring_dispatch, dr);
-	if (!dr->ring_source) {
-		r = -errno;
-		driven_free(dr);
-		return log_error_errno(r, "%s: cannot watch the device: %m", info->path);
-	}
 	watch_feedback(dr);
 	if (!cfg || cfg->grab)
 		grab_kernel_nodes(dr);
@@ -420,6 +575,15 @@ static void scan(struct daemon *d)
 
 static void config_diag(void *userdata, const char *file, unsigned line, const char *message)
 {
+	struct daemon *d = userdata;
+
+	/* a reload asked for on the control socket answers with the first error */
+	if (d->diag && !d->diag[0]) {
+		if (line)
+			snprintf(d->diag, d->diag_size, "%s:%u: %s", file, line, message);
+		else
+			snprintf(d->diag, d->diag_size, "%s: %s", file, message);
+	}
 	if (line)
 		log_error("%s:%u: %s", file, line, message);
 	else
@@ -433,24 +597,35 @@ static int load_config(struct daemon *d, struct hm_config **ret)
 
 	if (!paths)
 		paths = hm_config_default_paths(&n);
-	return hm_config_load(paths, n, config_diag, NULL, ret);
+	return hm_config_load(paths, n, config_diag, d, ret);
 }
 
 static void watch_config_dirs(struct daemon *d);
 
-/* SIGHUP: the new config is validated whole before anything changes. */
-static void reload(struct daemon *d)
+/*
+ * SIGHUP, a changed file, `hidmapd reload`: the new config is validated
+ * whole before anything changes.  With err, the first problem is written
+ * there for the client.  Returns 0, or -errno when the old config stays.
+ */
+static int reload(struct daemon *d, char *err, size_t errsize)
 {
 	struct hm_config *config = NULL;
 	struct driven *dr, *next;
 	int r;
 
 	notify("RELOADING=1");
+	if (err && errsize)
+		err[0] = '\0';
+	d->diag = err;
+	d->diag_size = errsize;
 	r = load_config(d, &config);
+	d->diag = NULL;
 	if (r < 0) {
 		log_error("configuration not reloaded, the previous one stays in effect");
+		if (err && errsize && !err[0])
+			snprintf(err, errsize, "cannot load the configuration: %s", strerror(-r));
 		notify("READY=1");
-		return;
+		return r;
 	}
 
 	/* Devices whose selection changed are let go (releasing what they
@@ -484,6 +659,7 @@ static void reload(struct daemon *d)
 	scan(d);
 	notify("READY=1");
 	notify_status(d);
+	return 0;
 }
 
 /* ---- reloading when a config file changes --------------------------------- */
@@ -557,14 +733,12 @@ static void inotify_dispatch(struct hm_source *s, uint32_t events, void *data)
 		(void)hm_timer_arm(d->reload_timer, 200000);
 }
 
-static void reload(struct daemon *d);
-
 static void reload_timer_fired(struct hm_timer *t, void *data)
 {
 	struct daemon *d = data;
 
 	log_info("a configuration file changed, reloading");
-	reload(d);
+	(void)reload(d, NULL, 0);
 }
 
 static void setup_config_watch(struct daemon *d)
@@ -615,8 +789,8 @@ static void monitor_dispatch(struct hm_source *s, uint32_t events, void *data)
 					(void)drive(d, &info);
 			} else if (streq(action, "remove")) {
 				for (struct driven *dr = d->driven; dr; dr = dr->next) {
-					if (streq(dr->path, node)) {
-						daemon_drop(d, dr, "device removed");
+					if (dr->reader && streq(dr->path, node)) {
+						daemon_gone(d, dr, "device removed");
 						break;
 					}
 				}
@@ -654,13 +828,204 @@ static int setup_hotplug(struct daemon *d)
 	return 0;
 }
 
+/* ---- the control socket --------------------------------------------------- */
+
+static const char *node_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* `hidmapd monitor`: one line per event; only installed while a monitor
+ * client is connected.  libevdev's names, numbers for what it lacks. */
+static void monitor_tap(void *userdata, const struct hm_device *dev, enum hm_tap_stage stage,
+                        unsigned output, unsigned type, unsigned code, int value)
+{
+	struct driven *dr = userdata;
+	const char *tname = libevdev_event_type_get_name(type);
+	const char *cname = libevdev_event_code_get_name(type, code);
+	char tbuf[16], cbuf[16], where[16], line[160];
+
+	if (!tname) {
+		snprintf(tbuf, sizeof(tbuf), "0x%02x", type);
+		tname = tbuf;
+	}
+	if (!cname) {
+		snprintf(cbuf, sizeof(cbuf), "0x%03x", code);
+		cname = cbuf;
+	}
+	if (stage == HM_TAP_DECODED)
+		snprintf(where, sizeof(where), output ? "in#%u" : "in ", output);
+	else
+		snprintf(where, sizeof(where), "out#%u", output);
+	snprintf(line, sizeof(line), "%s %s %s %s %d", node_name(dr->path), where, tname, cname,
+	         value);
+	hm_control_monitor_line(dr->daemon->control, line);
+}
+
+static void control_monitor(void *userdata, bool active)
+{
+	struct daemon *d = userdata;
+
+	for (struct driven *dr = d->driven; dr; dr = dr->next)
+		hm_device_set_tap(dr->dev, active ? monitor_tap : NULL, dr);
+}
+
+static int control_reload(void *userdata, char *err, size_t errsize)
+{
+	int r = reload(userdata, err, errsize);
+	size_t len = strlen(err);
+
+	if (r < 0 && len < errsize)
+		snprintf(err + len, errsize - len, " (the previous configuration stays in effect)");
+	return r;
+}
+
+/* /dev/input/eventN of a uinput device, from its fd (UI_GET_SYSNAME). */
+static bool uinput_node(int fd, char *buf, size_t size)
+{
+	char sysname[64], pattern[PATH_MAX];
+	bool found = false;
+	glob_t g;
+
+	if (fd < 0 || ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
+		return false;
+	sysname[sizeof(sysname) - 1] = '\0';
+	snprintf(pattern, sizeof(pattern), "/sys/devices/virtual/input/%s/event*", sysname);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return false;
+	if (g.gl_pathc) {
+		snprintf(buf, size, "/dev/input/%s", strrchr(g.gl_pathv[0], '/') + 1);
+		found = true;
+	}
+	globfree(&g);
+	return found;
+}
+
+static void control_status(void *userdata, struct hm_control_client *c)
+{
+	struct daemon *d = userdata;
+	struct hm_status_daemon sd = {
+	    .uptime_us = hm_now_usec() - d->start_us,
+	    .config_files = (const char *const *)d->config->files,
+	    .nconfig_files = d->config->nfiles,
+	};
+	uint64_t now = hm_now_usec();
+
+	for (struct driven *dr = d->driven; dr; dr = dr->next)
+		sd.ndevices++;
+	hm_control_status_daemon(c, &sd);
+	for (struct driven *dr = d->driven; dr; dr = dr->next) {
+		const struct hm_device_stats *st = hm_device_get_stats(dr->dev);
+		struct hm_status_output outs[HM_MAX_ALL_OUTPUTS];
+		char nodes[HM_MAX_ALL_OUTPUTS][32];
+		unsigned n = hm_device_noutputs(dr->dev);
+		struct hm_status_device s = {
+		    .path = dr->path,
+		    .name = dr->dev->info.name,
+		    .vendor = dr->dev->info.vendor,
+		    .product = dr->dev->info.product,
+		    .module = dr->dev->module->name,
+		    .section = dr->cfg ? dr->cfg->id : NULL,
+		    .reports = st->reports,
+		    .decode_errors = st->decode_errors,
+		    .ignored = st->ignored,
+		    .dropped = dr->dropped_before,
+		    .latency_samples = dr->latency.count,
+		    .latency_p50_us = hm_latency_percentile(&dr->latency, 500),
+		    .latency_p99_us = hm_latency_percentile(&dr->latency, 990),
+		    .outputs = outs,
+		};
+
+		if (dr->reader)
+			s.dropped += hm_ring_dropped(hm_hid_reader_ring(dr->reader));
+		else
+			s.gone_us = dr->gone_at + d->config->replug_grace_us > now
+			                ? dr->gone_at + d->config->replug_grace_us - now
+			                : 1;
+		for (unsigned i = 0; i < n && i < HM_MAX_ALL_OUTPUTS; i++) {
+			struct libevdev *caps =
+			    (struct libevdev *)hm_device_output_caps(dr->dev, i);
+			void *h = hm_device_output_handle(dr->dev, i);
+
+			if (!caps)
+				continue;
+			outs[s.noutputs] = (struct hm_status_output){
+			    .name = libevdev_get_name(caps),
+			    .phys = libevdev_get_phys(caps),
+			};
+			if (h && uinput_node(d->sink->ops->get_fd(d->sink, h), nodes[s.noutputs],
+			                     sizeof(nodes[0])))
+				outs[s.noutputs].node = nodes[s.noutputs];
+			s.noutputs++;
+		}
+		hm_control_status_device(c, &s);
+	}
+}
+
+static const struct hm_control_ops control_ops = {
+    .status = control_status,
+    .reload = control_reload,
+    .monitor = control_monitor,
+};
+
+static void setup_control(struct daemon *d)
+{
+	char path[108];
+	int r = hm_control_new(d->loop, &control_ops, d, &d->control);
+
+	if (r == -ENOENT)
+		log_warning("XDG_RUNTIME_DIR is not set: running without the control socket "
+		            "(hidmapd status, reload and monitor will not work)");
+	else if (r == -EADDRINUSE)
+		log_warning("another hidmapd answers on %s: running without the control socket",
+		            hm_control_socket_path(path, sizeof(path)) == 0 ? path : "?");
+	else if (r < 0)
+		log_warning_errno(r, "cannot create the control socket: %m; running without it");
+}
+
+/* ---- the systemd watchdog -------------------------------------------------- */
+
+#if HAVE_LIBSYSTEMD
+/* Pinged from a loop timer only, so a loop that hangs stops the pings and
+ * systemd restarts the daemon. */
+static void watchdog_fired(struct hm_timer *t, void *data)
+{
+	struct daemon *d = data;
+
+	notify("WATCHDOG=1");
+	(void)hm_timer_arm(t, d->watchdog_usec / 2);
+}
+#endif
+
+static void setup_watchdog(struct daemon *d)
+{
+#if HAVE_LIBSYSTEMD
+	uint64_t usec = 0;
+	int r = sd_watchdog_enabled(0, &usec);
+
+	if (r < 0)
+		log_warning_errno(r, "cannot read the watchdog settings: %m, ignoring");
+	if (r <= 0 || usec < 2)
+		return;
+	d->watchdog_usec = usec;
+	d->watchdog_timer = hm_timer_new(d->loop, watchdog_fired, d);
+	if (!d->watchdog_timer || hm_timer_arm(d->watchdog_timer, usec / 2) < 0) {
+		log_warning_errno(errno, "cannot set up the watchdog timer: %m, ignoring");
+		return;
+	}
+	log_debug("watchdog: pinging every %llu us", (unsigned long long)(usec / 2));
+#endif
+}
+
 static void on_signal(int signo, void *data)
 {
 	struct daemon *d = data;
 
 	switch (signo) {
 	case SIGHUP:
-		reload(d);
+		(void)reload(d, NULL, 0);
 		break;
 	case SIGINT:
 	case SIGTERM:
@@ -674,7 +1039,7 @@ static void on_signal(int signo, void *data)
 
 int hm_daemon_run(const struct hm_daemon_options *opts)
 {
-	struct daemon d = {.opts = opts, .inotify_fd = -1};
+	struct daemon d = {.opts = opts, .inotify_fd = -1, .start_us = hm_now_usec()};
 	sigset_t mask;
 	int r;
 
@@ -720,7 +1085,9 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 		    r, "cannot watch for new devices: %m; only devices present now are driven");
 
 	setup_config_watch(&d);
+	setup_control(&d);
 	scan(&d);
+	setup_watchdog(&d);
 	notify("READY=1");
 	notify_status(&d);
 	log_info("running");
@@ -729,6 +1096,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 
 	notify("STOPPING=1");
 out:
+	hm_control_free(d.control); /* removes the socket file */
 	/* release every held key and destroy the virtual devices */
 	while (d.driven) {
 		struct driven *dr = d.driven;
@@ -739,6 +1107,7 @@ out:
 	if (d.sink)
 		hm_sink_uinput_free(d.sink);
 	hm_timer_free(d.reload_timer);
+	hm_timer_free(d.watchdog_timer);
 	hm_loop_free(d.loop); /* closes the inotify fd */
 	udev_monitor_unref(d.monitor);
 	udev_unref(d.udev);

@@ -29,6 +29,9 @@ static void usage(FILE *f)
 	           "  replay [--config FILE] [--module NAME] [--uinput] FILE\n"
 	           "                         a recording through module and mapping\n"
 	           "  check [FILE]...        validate configuration files\n"
+	           "  status                 the running daemon: devices, outputs, counters\n"
+	           "  reload                 make the running daemon reload its configuration\n"
+	           "  monitor                the running daemon's events, live, until Ctrl-C\n"
 	           "\n"
 	           "Options:\n"
 	           "  -v, --verbose          debug messages\n"
@@ -147,6 +150,11 @@ int main(int argc, char **argv)
 		if (nconfigs > 1)
 			return usage_error("%s", "replay takes at most one --config");
 		return hm_cmd_replay(argv[optind], nconfigs ? configs[0] : NULL, module, uinput);
+	}
+	if (streq(command, "status") || streq(command, "reload") || streq(command, "monitor")) {
+		if (optind < argc || nconfigs)
+			return usage_error("%s takes no arguments or options", command);
+		return hm_cmd_control(command);
 	}
 	if (streq(command, "check"))
 		return hm_cmd_check(nconfigs ? (char *const *)configs : argv + optind,

@@ -1,0 +1,539 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "control.h"
+#include "util-log.h"
+#include "util-strings.h"
+
+#define MAX_LINE 1024 /* one formatted reply or event line */
+
+struct client {
+	struct hm_control *ctl;
+	struct client *next;
+	struct hm_source *source; /* owns fd */
+	int fd;
+	bool monitor;
+	bool blocked;     /* the last send() hit EAGAIN: wait for EPOLLOUT */
+	bool overflow;    /* a reply did not fit: hang up after this request */
+	uint64_t dropped; /* monitor events lost and not yet reported */
+	size_t inlen;
+	char in[HM_CONTROL_MAX_REQUEST];
+	size_t outstart, outlen;
+	char out[HM_CONTROL_OUTBUF];
+};
+
+struct hm_control {
+	struct hm_loop *loop;
+	struct hm_source *listen_source; /* owns the listening fd */
+	uid_t uid;
+	const struct hm_control_ops *ops;
+	void *userdata;
+	struct client *clients;
+	unsigned nclients;
+	unsigned nmonitors;
+	uint64_t dropped_total;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* to unlink, or "" */
+};
+
+int hm_control_socket_path(char *buf, size_t size)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
+	int n;
+
+	if (!rt || rt[0] != '/')
+		return -ENOENT;
+	n = snprintf(buf, size, "%s/hidmapd/control", rt);
+	if (n < 0 || (size_t)n >= size || (size_t)n >= max)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* ---- output ---------------------------------------------------------------- */
+
+static bool client_append(struct client *c, const char *s, size_t len)
+{
+	if (c->outlen + len > sizeof(c->out))
+		return false;
+	if (c->outstart + c->outlen + len > sizeof(c->out)) {
+		memmove(c->out, c->out + c->outstart, c->outlen);
+		c->outstart = 0;
+	}
+	memcpy(c->out + c->outstart + c->outlen, s, len);
+	c->outlen += len;
+	return true;
+}
+
+/* Returns false when the connection is broken. */
+static bool client_flush(struct client *c)
+{
+	while (c->outlen && !c->blocked) {
+		ssize_t n =
+		    send(c->fd, c->out + c->outstart, c->outlen, MSG_NOSIGNAL | MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno == EAGAIN || errno == EWOULDBLOCK) {
+				c->blocked = true; /* EPOLLOUT (edge) says when to go on */
+				return true;
+			}
+			return false;
+		}
+		c->outstart += (size_t)n;
+		c->outlen -= (size_t)n;
+	}
+	if (!c->outlen)
+		c->outstart = 0;
+	return true;
+}
+
+static void client_close(struct client *c)
+{
+	struct hm_control *ctl = c->ctl;
+
+	for (struct client **p = &ctl->clients; *p; p = &(*p)->next) {
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
+	}
+	ctl->nclients--;
+	hm_source_remove(c->source); /* closes the fd */
+	if (c->monitor && --ctl->nmonitors == 0 && ctl->ops->monitor)
+		ctl->ops->monitor(ctl->userdata, false);
+	free(c);
+}
+
+static void client_vprintf(struct client *c, const char *fmt, va_list ap)
+{
+	char line[MAX_LINE];
+	int n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2; /* cut, but still one line */
+	line[n++] = '\n';
+	if (!client_append(c, line, (size_t)n))
+		c->overflow = true;
+}
+
+void hm_control_printf(struct hm_control_client *client, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	client_vprintf((struct client *)client, fmt, ap);
+	va_end(ap);
+}
+
+static void reply(struct client *c, const char *fmt, ...) _printf_(2, 3);
+static void reply(struct client *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	client_vprintf(c, fmt, ap);
+	va_end(ap);
+}
+
+/* Reports lost events as soon as there is room for the line. */
+static void report_dropped(struct client *c)
+{
+	char line[48];
+	int n;
+
+	if (!c->dropped)
+		return;
+	n = snprintf(line, sizeof(line), "dropped %" PRIu64 "\n", c->dropped);
+	if (client_append(c, line, (size_t)n))
+		c->dropped = 0;
+}
+
+/* ---- requests -------------------------------------------------------------- */
+
+/* Echoes a request back readably: it comes from the peer. */
+static void sanitize(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			*s = '?';
+}
+
+static void handle_request(struct client *c, char *line)
+{
+	struct hm_control *ctl = c->ctl;
+	char *cmd = strstrip(line);
+
+	if (!*cmd)
+		return; /* an empty line asks nothing */
+	if (streq(cmd, "status")) {
+		if (ctl->ops->status)
+			ctl->ops->status(ctl->userdata, (struct hm_control_client *)c);
+		reply(c, "ok");
+	} else if (streq(cmd, "reload")) {
+		char err[512] = "";
+		int r = ctl->ops->reload ? ctl->ops->reload(ctl->userdata, err, sizeof(err))
+		                         : -EOPNOTSUPP;
+
+		if (r < 0)
+			reply(c, "error: %s", err[0] ? err : strerror(-r));
+		else
+			reply(c, "ok");
+	} else if (streq(cmd, "monitor")) {
+		reply(c, "ok");
+		c->monitor = true;
+		if (ctl->nmonitors++ == 0 && ctl->ops->monitor)
+			ctl->ops->monitor(ctl->userdata, true);
+	} else {
+		sanitize(cmd);
+		reply(c, "error: unknown command '%s' (status, reload or monitor)", cmd);
+	}
+}
+
+/* Returns false when the client must go: it hung up, broke the
+ * protocol, or its reply did not fit. */
+static bool client_read(struct client *c)
+{
+	char buf[1024];
+
+	for (;;) {
+		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return errno == EAGAIN || errno == EWOULDBLOCK;
+		}
+		if (n == 0)
+			return false;
+		if (c->monitor)
+			continue; /* a monitor only listens */
+		for (ssize_t i = 0; i < n && !c->monitor; i++) {
+			if (buf[i] == '\n') {
+				c->in[c->inlen] = '\0';
+				c->inlen = 0;
+				handle_request(c, c->in);
+				if (c->overflow)
+					return false;
+				continue;
+			}
+			/* keep one byte for the terminating NUL: the limit counts the newline */
+			if (c->inlen + 1 >= sizeof(c->in)) {
+				reply(c, "error: request longer than %d bytes",
+				      HM_CONTROL_MAX_REQUEST - 1);
+				(void)client_flush(c);
+				return false;
+			}
+			c->in[c->inlen++] = buf[i];
+		}
+	}
+}
+
+static void client_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	struct client *c = data;
+	bool ok = true;
+
+	if (events & EPOLLOUT)
+		c->blocked = false;
+	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		ok = client_read(c);
+	if (ok && c->monitor)
+		report_dropped(c);
+	/* a request that failed still gets its error line, best effort */
+	if (!client_flush(c) || !ok || c->overflow)
+		client_close(c);
+}
+
+/* ---- connections ----------------------------------------------------------- */
+
+static void refuse(int fd, const char *why)
+{
+	char line[128];
+	int n = snprintf(line, sizeof(line), "error: %s\n", why);
+
+	(void)send(fd, line, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT);
+	close(fd);
+}
+
+static void accept_one(struct hm_control *ctl, int fd)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	struct client *c;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) < 0 || len != sizeof(cred)) {
+		log_warning_errno(errno, "control: cannot check who connected: %m, hanging up");
+		close(fd);
+		return;
+	}
+	if (cred.uid != ctl->uid) {
+		log_warning("control: uid %u (pid %d) may not use the socket, hanging up",
+		            (unsigned)cred.uid, (int)cred.pid);
+		close(fd);
+		return;
+	}
+	if (ctl->nclients >= HM_CONTROL_MAX_CLIENTS) {
+		log_debug("control: %u connections already, refusing pid %d", ctl->nclients,
+		          (int)cred.pid);
+		refuse(fd, "too many connections");
+		return;
+	}
+	c = zalloc(sizeof(*c));
+	if (!c) {
+		refuse(fd, "out of memory");
+		return;
+	}
+	c->ctl = ctl;
+	c->fd = fd;
+	/* edge-triggered: every read and write goes on until EAGAIN anyway, and
+	 * EPOLLOUT then only wakes the loop when a blocked client can take more */
+	c->source = hm_loop_add_fd(ctl->loop, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, true,
+	                           client_dispatch, c);
+	if (!c->source) {
+		log_warning_errno(errno, "control: cannot watch a connection: %m, hanging up");
+		close(fd);
+		free(c);
+		return;
+	}
+	c->next = ctl->clients;
+	ctl->clients = c;
+	ctl->nclients++;
+	log_debug("control: pid %d connected", (int)cred.pid);
+}
+
+static void listen_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	struct hm_control *ctl = data;
+
+	/* bounded: a flood of connections is served a batch at a time */
+	for (unsigned i = 0; i < 2 * HM_CONTROL_MAX_CLIENTS; i++) {
+		int fd = accept4(hm_source_get_fd(s), NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+			    errno != ECONNABORTED)
+				log_warning_errno(errno, "control: accept failed: %m, ignoring");
+			return;
+		}
+		accept_one(ctl, fd);
+	}
+}
+
+int hm_control_new_fd(struct hm_loop *loop, int listen_fd, uid_t uid,
+                      const struct hm_control_ops *ops, void *userdata, struct hm_control **ret)
+{
+	struct hm_control *ctl = zalloc(sizeof(*ctl));
+
+	if (!ctl)
+		return -ENOMEM;
+	ctl->loop = loop;
+	ctl->uid = uid;
+	ctl->ops = ops;
+	ctl->userdata = userdata;
+	ctl->listen_source = hm_loop_add_fd(loop, listen_fd, EPOLLIN, true, listen_dispatch, ctl);
+	if (!ctl->listen_source) {
+		int r = -errno;
+
+		free(ctl);
+		return r;
+	}
+	*ret = ctl;
+	return 0;
+}
+
+/* Whether a daemon answers at path (then its socket is not stale). */
+static bool socket_alive(const struct sockaddr_un *sa)
+{
+	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	return fd >= 0 && connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0;
+}
+
+static int make_runtime_dir(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (lstat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (st.st_uid != getuid())
+		return -EPERM;
+	if ((st.st_mode & 077) && chmod(dir, 0700) < 0)
+		return -errno;
+	return 0;
+}
+
+int hm_control_new(struct hm_loop *loop, const struct hm_control_ops *ops, void *userdata,
+                   struct hm_control **ret)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	_cleanup_close_ int fd = -1;
+	struct hm_control *ctl;
+	int r;
+
+	r = hm_control_socket_path(sa.sun_path, sizeof(sa.sun_path));
+	if (r < 0)
+		return r;
+	r = make_runtime_dir(sa.sun_path);
+	if (r < 0)
+		return r;
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return -errno;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		if (errno != EADDRINUSE)
+			return -errno;
+		/* left by a daemon that died, unless one still answers there */
+		if (socket_alive(&sa))
+			return -EADDRINUSE;
+		if (unlink(sa.sun_path) < 0 && errno != ENOENT)
+			return -errno;
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+			return -errno;
+	}
+	/* the directory is 0700 already; the socket follows suit */
+	if (chmod(sa.sun_path, 0600) < 0 || listen(fd, HM_CONTROL_MAX_CLIENTS) < 0) {
+		r = -errno;
+		unlink(sa.sun_path);
+		return r;
+	}
+	r = hm_control_new_fd(loop, fd, getuid(), ops, userdata, &ctl);
+	if (r < 0) {
+		unlink(sa.sun_path);
+		return r;
+	}
+	fd = -1; /* the listening source owns it now */
+	snprintf(ctl->path, sizeof(ctl->path), "%s", sa.sun_path);
+	*ret = ctl;
+	return 0;
+}
+
+void hm_control_free(struct hm_control *ctl)
+{
+	if (!ctl)
+		return;
+	/* the daemon is going away: no monitor callback */
+	ctl->ops = &(const struct hm_control_ops){0};
+	while (ctl->clients)
+		client_close(ctl->clients);
+	hm_source_remove(ctl->listen_source);
+	if (ctl->path[0])
+		(void)unlink(ctl->path);
+	free(ctl);
+}
+
+/* ---- status ---------------------------------------------------------------- */
+
+static void print_seconds(char *buf, size_t size, uint64_t us)
+{
+	snprintf(buf, size, "%" PRIu64 ".%03" PRIu64 "s", us / 1000000u, us / 1000u % 1000u);
+}
+
+void hm_control_status_daemon(struct hm_control_client *c, const struct hm_status_daemon *s)
+{
+	char up[32];
+
+	print_seconds(up, sizeof(up), s->uptime_us);
+	hm_control_printf(c, "daemon uptime %s devices %u", up, s->ndevices);
+	for (size_t i = 0; i < s->nconfig_files; i++)
+		hm_control_printf(c, "config %s", s->config_files[i]);
+}
+
+void hm_control_status_device(struct hm_control_client *c, const struct hm_status_device *s)
+{
+	char gone[32];
+
+	hm_control_printf(c, "device %s %04x:%04x \"%s\" module %s config %s", s->path, s->vendor,
+	                  s->product, s->name, s->module, s->section ? s->section : "(none)");
+	if (s->gone_us) {
+		print_seconds(gone, sizeof(gone), s->gone_us);
+		hm_control_printf(c, "  state unplugged, kept %s", gone);
+	} else {
+		hm_control_printf(c, "  state driven");
+	}
+	for (size_t i = 0; i < s->noutputs; i++) {
+		const struct hm_status_output *o = &s->outputs[i];
+
+		if (o->node)
+			hm_control_printf(c, "  output %zu %s \"%s\"", i, o->node, o->name);
+		else
+			hm_control_printf(c, "  output %zu phys %s \"%s\"", i,
+			                  o->phys && o->phys[0] ? o->phys : "?", o->name);
+	}
+	hm_control_printf(c,
+	                  "  reports %" PRIu64 " decode-errors %" PRIu64 " ignored %" PRIu64
+	                  " dropped %" PRIu64,
+	                  s->reports, s->decode_errors, s->ignored, s->dropped);
+	if (s->latency_samples)
+		hm_control_printf(c,
+		                  "  latency p50 %" PRIu64 "us p99 %" PRIu64 "us samples %" PRIu64,
+		                  s->latency_p50_us, s->latency_p99_us, s->latency_samples);
+	else
+		hm_control_printf(c, "  latency none");
+}
+
+/* ---- monitor --------------------------------------------------------------- */
+
+bool hm_control_monitoring(const struct hm_control *ctl)
+{
+	return ctl && ctl->nmonitors > 0;
+}
+
+void hm_control_monitor_line(struct hm_control *ctl, const char *line)
+{
+	char buf[MAX_LINE];
+	size_t len;
+	struct client *next;
+
+	if (!ctl || !ctl->nmonitors)
+		return;
+	len = strnlen(line, sizeof(buf) - 2);
+	memcpy(buf, line, len);
+	buf[len++] = '\n';
+	for (struct client *c = ctl->clients; c; c = next) {
+		next = c->next;
+		if (!c->monitor)
+			continue;
+		report_dropped(c);
+		if (c->dropped || !client_append(c, buf, len)) {
+			/* order is kept: nothing newer goes out before "dropped N" */
+			c->dropped++;
+			ctl->dropped_total++;
+			continue;
+		}
+		if (!client_flush(c))
+			client_close(c);
+	}
+}
+
+uint64_t hm_control_monitor_dropped(const struct hm_control *ctl)
+{
+	return ctl->dropped_total;
+}
+
+unsigned hm_control_nclients(const struct hm_control *ctl)
+{
+	return ctl->nclients;
+}

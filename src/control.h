@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The control socket: a small line protocol on a Unix stream socket at
+ * $XDG_RUNTIME_DIR/hidmapd/control, spoken by `hidmapd status|reload|monitor`.
+ *
+ * A request is one line of at most HM_CONTROL_MAX_REQUEST bytes, newline
+ * included: a command word, no arguments.  The reply is zero or more text
+ * lines ended by a line "ok" or "error: MESSAGE".  Requests on one
+ * connection are answered in order.
+ *
+ *   status   the daemon and every device, see hm_control_status_*()
+ *   reload   reloads the configuration; "error: FILE:LINE: ..." keeps the old one
+ *   monitor  "ok", then one line per event until the client hangs up:
+ *              hidraw3 in  EV_KEY BTN_0 1        as the module decoded it
+ *              hidraw3 out#1 EV_KEY KEY_SPACE 1  as the mapping sent it to output 1
+ *              dropped N                         N events lost: the client was slow
+ *            input after "monitor" is ignored
+ *
+ * Only peers with the daemon's uid (SO_PEERCRED) are served; others are
+ * hung up on.  At most HM_CONTROL_MAX_CLIENTS connections at once.  Every
+ * connection has a bounded output buffer written without blocking: a
+ * monitor that does not keep up loses events (counted, then reported with
+ * a "dropped N" line), and a request whose reply does not fit ends the
+ * connection.  Nothing here ever blocks the loop.
+ *
+ * control.c knows nothing of devices: the daemon answers through ops, so
+ * the protocol is tested with a fake daemon (tests/unit/test-control.c).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "event-loop.h"
+#include "util-log.h"
+
+#define HM_CONTROL_MAX_REQUEST 256
+#define HM_CONTROL_MAX_CLIENTS 16
+#define HM_CONTROL_OUTBUF      (64 * 1024)
+
+struct hm_control;
+struct hm_control_client;
+
+struct hm_control_ops {
+	/* Writes the status lines with hm_control_status_*() or
+	 * hm_control_printf(); control.c adds "ok".  May be NULL. */
+	void (*status)(void *userdata, struct hm_control_client *c);
+	/* Reloads; returns 0 or -errno with a message in err.  May be NULL. */
+	int (*reload)(void *userdata, char *err, size_t errsize);
+	/* The first monitor client arrived (true) or the last one left (false). */
+	void (*monitor)(void *userdata, bool active);
+};
+
+/*
+ * Serves on listen_fd (a listening SOCK_STREAM socket, taken over and
+ * closed by hm_control_free()), for peers of uid only.
+ * Returns 0 and *ret, or -errno.
+ */
+int hm_control_new_fd(struct hm_loop *loop, int listen_fd, uid_t uid,
+                      const struct hm_control_ops *ops, void *userdata, struct hm_control **ret);
+
+/*
+ * Creates $XDG_RUNTIME_DIR/hidmapd (0700) and the socket "control" in it
+ * (0600), replacing a stale one, and serves it for getuid().  The socket
+ * file is removed by hm_control_free().  Returns 0 and *ret; -ENOENT when
+ * XDG_RUNTIME_DIR is unset, -EADDRINUSE when another daemon answers there,
+ * or -errno.
+ */
+int hm_control_new(struct hm_loop *loop, const struct hm_control_ops *ops, void *userdata,
+                   struct hm_control **ret);
+/* Closes every connection and the socket. NULL-safe. */
+void hm_control_free(struct hm_control *ctl);
+
+/* $XDG_RUNTIME_DIR/hidmapd/control into buf; -ENOENT when XDG_RUNTIME_DIR
+ * is unset or not absolute, -ENAMETOOLONG when it does not fit a sockaddr_un. */
+int hm_control_socket_path(char *buf, size_t size);
+
+/* One reply line (the newline is added).  A line that does not fit the
+ * client's buffer ends the connection once the batch is done. */
+void hm_control_printf(struct hm_control_client *c, const char *fmt, ...) _printf_(2, 3);
+
+/* Status lines: the daemon, then each device. */
+struct hm_status_daemon {
+	uint64_t uptime_us;
+	unsigned ndevices;
+	const char *const *config_files;
+	size_t nconfig_files;
+};
+
+struct hm_status_output {
+	const char *name;
+	const char *node; /* /dev/input/eventN, or NULL */
+	const char *phys; /* when node is unknown, may be NULL */
+};
+
+struct hm_status_device {
+	const char *path; /* /dev/hidrawN */
+	const char *name;
+	uint16_t vendor, product;
+	const char *module;
+	const char *section; /* config section id, NULL: the module's defaults */
+	uint64_t gone_us;    /* 0: driven; else unplugged, kept this much longer */
+	uint64_t reports, decode_errors, ignored, dropped;
+	uint64_t latency_samples, latency_p50_us, latency_p99_us;
+	const struct hm_status_output *outputs;
+	size_t noutputs;
+};
+
+/*
+ *   daemon uptime 12.345s devices 1
+ *   config /home/u/.config/hidmapd/keys.ini
+ *   device /dev/hidraw3 1209:0001 "Name" module generic config kbd
+ *     state driven                         (or: state unplugged, kept 2.500s)
+ *     output 0 /dev/input/event7 "Name"   (or: output 0 phys hidmapd/hidraw3/input0 "Name")
+ *     reports 10 decode-errors 0 ignored 1 dropped 0
+ *     latency p50 12us p99 40us samples 10    (or: latency none)
+ */
+void hm_control_status_daemon(struct hm_control_client *c, const struct hm_status_daemon *s);
+void hm_control_status_device(struct hm_control_client *c, const struct hm_status_device *s);
+
+/* Whether any monitor client is connected. */
+bool hm_control_monitoring(const struct hm_control *ctl);
+/* Sends one event line (no newline) to every monitor client; a client whose
+ * buffer is full loses it (counted). */
+void hm_control_monitor_line(struct hm_control *ctl, const char *line);
+/* Events lost to full buffers so far, over all monitor clients. */
+uint64_t hm_control_monitor_dropped(const struct hm_control *ctl);
+/* Connections open now. */
+unsigned hm_control_nclients(const struct hm_control *ctl);
