@@ -973,16 +973,20 @@ static const struct hm_control_ops control_ops = {
 static void setup_control(struct daemon *d)
 {
 	char path[108];
-	int r = hm_control_new(d->loop, &control_ops, d, &d->control);
+	int r;
 
-	if (r == -ENOENT)
+	if (hm_control_socket_path(path, sizeof(path)) == -ENOENT) {
 		log_warning("XDG_RUNTIME_DIR is not set: running without the control socket "
 		            "(hidmapd status, reload and monitor will not work)");
-	else if (r == -EADDRINUSE)
+		return;
+	}
+	r = hm_control_new(d->loop, &control_ops, d, &d->control);
+	if (r == -EADDRINUSE)
 		log_warning("another hidmapd answers on %s: running without the control socket",
-		            hm_control_socket_path(path, sizeof(path)) == 0 ? path : "?");
+		            path);
 	else if (r < 0)
-		log_warning_errno(r, "cannot create the control socket: %m; running without it");
+		log_warning_errno(r, "cannot create the control socket %s: %m; running without it",
+		                  path);
 }
 
 /* ---- the systemd watchdog -------------------------------------------------- */

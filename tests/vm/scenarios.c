@@ -30,6 +30,17 @@
  *   taphold-macro  a tap-hold key tapped (the tap key comes out) and held
  *             (the hold key, from the timeout on), and a macro typing
  *             text, on the real uinput keyboard: timers in the daemon
+ *   replug    replug-grace 1s: a device that goes with a key held has the
+ *             key released at once on its still-existing uinput device;
+ *             back within the grace period it gets the same uinput device
+ *             (same open fd keeps working, same sysfs input), back after
+ *             it a new one
+ *   control   `hidmapd status` lists the device, its event node and
+ *             counters; `hidmapd monitor` streams its events; `hidmapd
+ *             reload` answers ok or the config error; after SIGTERM the
+ *             socket is gone and the client says the daemon is not running
+ *   watchdog  with NOTIFY_SOCKET, WATCHDOG_USEC=200000 and WATCHDOG_PID the
+ *             daemon sends READY=1, then WATCHDOG=1 about every 100 ms
  *
  *   scenarios [--bus HEX] [--verbose] SCENARIO HIDMAPD CORPUS_DIR KERNEL_DATA_DIR TMPDIR
  *
@@ -54,7 +65,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,6 +112,9 @@ static unsigned test_bus = 0x03;
 static bool verbose;
 static pid_t daemon_pid = -1;
 static char daemon_log[PATH_MAX];
+/* the watchdog scenario: the daemon gets NOTIFY_SOCKET and WATCHDOG_* */
+static char notify_socket[PATH_MAX];
+static unsigned watchdog_usec;
 static struct udev *udev;
 static struct udev_monitor *hid_monitor;
 static int kmsg = -1;
@@ -378,6 +394,16 @@ static int daemon_start(const char *config, uint64_t *ret_t0)
 		dup2(fd, 2);
 		close(fd);
 		close(null);
+		if (notify_socket[0]) {
+			char v[32];
+
+			setenv("NOTIFY_SOCKET", notify_socket, 1);
+			snprintf(v, sizeof(v), "%u", watchdog_usec);
+			setenv("WATCHDOG_USEC", v, 1);
+			/* sd_watchdog_enabled() checks it is meant for this process */
+			snprintf(v, sizeof(v), "%d", (int)getpid());
+			setenv("WATCHDOG_PID", v, 1);
+		}
 		execl(hidmapd, "hidmapd", "-v", "run", "--config", config, (char *)NULL);
 		_exit(127);
 	}
@@ -2458,6 +2484,383 @@ static int scenario_replay_uinput(void)
 
 /* ---- main ------------------------------------------------------------------ */
 
+/* ---- service: replug grace, control socket, watchdog ---------------------- */
+
+/* "inputN" of an event node, from sysfs: the input device behind it. */
+static void input_of(const char *devnode, char *buf, size_t size)
+{
+	char path[PATH_MAX], real[PATH_MAX];
+	const char *ev = strrchr(devnode, '/');
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/sys/class/input/%s/device", ev ? ev + 1 : devnode);
+	if (realpath(path, real))
+		snprintf(buf, size, "%s", strrchr(real, '/') + 1);
+}
+
+static bool reader_done(struct reader *rd)
+{
+	bool done;
+
+	pthread_mutex_lock(&rd->lock);
+	done = rd->done;
+	pthread_mutex_unlock(&rd->lock);
+	return done;
+}
+
+/* Plugs the test keyboard in and waits for its uinput keyboard. */
+static int plug_keyboard(const char *label, struct tdev **ret, struct output *o)
+{
+	char buf[PATH_MAX];
+	size_t n;
+
+	if (tdev_new(label, corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	             KEYBOARD_PID, NULL, ret) < 0)
+		return -1;
+	n = wait_outputs(ret, 1, *ret, 1, o, 5000);
+	if (n < 1)
+		return fail("hidmapd did not pick up /dev/%s within 5 s", (*ret)->hidraw);
+	return 0;
+}
+
+/* Holds A on kbd, unplugs it, and checks the release came out on rd at
+ * once, from hidmapd (SYN_REPORT 0), while the uinput device still exists. */
+static int unplug_holding_a(struct tdev **kbd, struct reader *rd, long from)
+{
+	long press, rel;
+	int syn;
+
+	if (tdev_report(*kbd, kbd_press_a[0]) < 0)
+		return -1;
+	press = reader_find(rd, (size_t)from, EV_KEY, KEY_A, 1);
+	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u; press < 0 && vm_now_us() < end;
+	     sleep_ms(2))
+		press = reader_find(rd, (size_t)from, EV_KEY, KEY_A, 1);
+	if (press < 0) {
+		reader_print(rd);
+		return fail("KEY_A press did not arrive on %s", rd->devnode);
+	}
+	tdev_free(steal(kbd)); /* UHID_DESTROY by closing /dev/uhid */
+	rel = -1;
+	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u; rel < 0 && vm_now_us() < end;
+	     sleep_ms(2))
+		rel = reader_find(rd, (size_t)press + 1, EV_KEY, KEY_A, 0);
+	if (rel < 0) {
+		reader_print(rd);
+		return fail("no KEY_A release on %s within %d ms of the unplug", rd->devnode,
+		            EVENT_TIMEOUT_MS);
+	}
+	if (!reader_saw_release(rd, press, KEY_A, &syn) || syn != 0)
+		return fail("the release's frame ends with SYN_REPORT %d, not hidmapd's 0", syn);
+	if (reader_done(rd))
+		return fail("%s went at the unplug: the grace period should keep it", rd->devnode);
+	return 0;
+}
+
+static int scenario_replug(void)
+{
+	static const char *config_body = "[hidmapd]\n"
+	                                 "replug-grace = 1s\n"
+	                                 "\n"
+	                                 "[device kbd]\n"
+	                                 "match = 1209:0001\n";
+	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
+	struct output o1[MAX_OUTPUTS], o2[MAX_OUTPUTS];
+	char config[PATH_MAX], input1[64], input2[64], node1[64];
+	struct reader rd;
+	long off, mark;
+	uint64_t t0;
+	int r = 0;
+
+	if (config_write("config", config_body, config, sizeof(config)) < 0 ||
+	    daemon_start(config, NULL) < 0)
+		return -1;
+	if (!daemon_log_wait("running", 0, 10000))
+		return fail("hidmapd did not say \"running\" within 10 s");
+
+	/* (a) plugged after the start, gone with A held */
+	if (plug_keyboard("keyboard", &kbd, o1) < 0)
+		return -1;
+	snprintf(node1, sizeof(node1), "%s", o1[0].devnode);
+	input_of(node1, input1, sizeof(input1));
+	note("plugged: uinput keyboard %s (%s)", node1, input1);
+	if (reader_start(&rd, node1) < 0)
+		return -1;
+	off = file_size(daemon_log);
+	if (unplug_holding_a(&kbd, &rd, 0) < 0) {
+		r = -1;
+		goto out;
+	}
+	note("unplugged with A held: released on %s, which stays", node1);
+	if (!daemon_log_wait("keeping its virtual devices", off, STOP_TIMEOUT_MS)) {
+		r = fail("hidmapd did not log that it keeps the virtual devices");
+		goto out;
+	}
+
+	/* (b) back within the grace period: the same uinput device */
+	off = file_size(daemon_log);
+	t0 = vm_now_us();
+	if (tdev_new("keyboard-back",
+	             corpus("synthetic/hidtools-ledkeyboard.hid", config, sizeof(config)),
+	             KEYBOARD_PID, NULL, &kbd) < 0) {
+		r = -1;
+		goto out;
+	}
+	if (!daemon_log_wait("came back after", off, 5000)) {
+		r = fail("hidmapd did not take /dev/%s back within the grace period", kbd->hidraw);
+		goto out;
+	}
+	note("replugged as /dev/%s after %.0f ms", kbd->hidraw,
+	     (double)(vm_now_us() - t0) / 1000.0);
+	input_of(node1, input2, sizeof(input2));
+	if (reader_done(&rd) || !streq(input1, input2)) {
+		r = fail("%s is not the same device after the replug (%s, was %s)", node1,
+		         input2[0] ? input2 : "gone", input1);
+		goto out;
+	}
+	/* The module's decoder still has A down from before the unplug (it
+	 * emits changes against its last state; hm_device has no way to reset
+	 * a module), so the replugged device's first press of A would be no
+	 * change: start from a report with nothing pressed. */
+	if (tdev_report(kbd, kbd_press_a[1]) < 0) {
+		r = -1;
+		goto out;
+	}
+	/* the fd opened before the unplug sees the replugged device's keys */
+	pthread_mutex_lock(&rd.lock);
+	mark = (long)rd.n;
+	pthread_mutex_unlock(&rd.lock);
+	if (unplug_holding_a(&kbd, &rd, mark) < 0) {
+		r = -1;
+		goto out;
+	}
+	note("same %s (%s) after the replug: A pressed on the new device arrives on the fd "
+	     "opened before, released at the second unplug",
+	     node1, input1);
+
+	/* gone for longer than the grace period: the uinput device goes */
+	t0 = vm_now_us();
+	if (!reader_wait_end(&rd, 1000 + STOP_TIMEOUT_MS)) {
+		r = fail("%s still exists %d ms after the grace period", node1, STOP_TIMEOUT_MS);
+		goto out;
+	}
+	note("%s removed %.0f ms after the unplug (grace 1 s)", node1,
+	     (double)(vm_now_us() - t0) / 1000.0);
+	if (!daemon_log_wait("did not come back", off, 1000)) {
+		r = fail("hidmapd did not log the end of the grace period");
+		goto out;
+	}
+
+	/* back after it: a new uinput device */
+	if (plug_keyboard("keyboard-late", &kbd, o2) < 0) {
+		r = -1;
+		goto out;
+	}
+	input_of(o2[0].devnode, input2, sizeof(input2));
+	note("plugged after the grace period: %s (%s)", o2[0].devnode, input2);
+	if (streq(input1, input2))
+		r = fail("the device that came back late got the old input device %s", input1);
+out:
+	reader_stop(&rd);
+	return r;
+}
+
+/* Where sockets can be made: TMPDIR is a tmpfs in the VM, the results
+ * share is 9p, which has none. */
+static const char *sockdir(void)
+{
+	const char *t = getenv("TMPDIR");
+
+	return t && t[0] == '/' ? t : "/tmp";
+}
+
+/* Runs `hidmapd ARG` to completion; its stdout and stderr in files. */
+static int run_client(const char *arg, char *out, char *err, size_t size)
+{
+	const char *argv[] = {"hidmapd", arg, NULL};
+
+	snprintf(out, size, "%s/%s-%s.out", tmpdir, scenario, arg);
+	snprintf(err, size, "%s/%s-%s.err", tmpdir, scenario, arg);
+	return wait_child(spawn(argv, out, err), 10000);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[65536];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+
+	safe_close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return buf;
+}
+
+static int scenario_control(void)
+{
+	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
+	struct output o[MAX_OUTPUTS];
+	char config[PATH_MAX], rt[PATH_MAX], out[PATH_MAX], err[PATH_MAX], want[PATH_MAX + 64],
+	    sock[PATH_MAX];
+	const char *mon_argv[] = {"hidmapd", "monitor", NULL};
+	const char *text;
+	pid_t mon;
+	int st, r = 0;
+	bool seen = false;
+
+	/* a runtime dir of our own: the socket's path is known and fresh.  Not
+	 * in tmpdir: the results share (9p) takes no sockets. */
+	snprintf(rt, sizeof(rt), "%s/%s-runtime", sockdir(), scenario);
+	if (mkdir(rt, 0700) < 0 && errno != EEXIST)
+		return fail("%s: %s", rt, strerror(errno));
+	setenv("XDG_RUNTIME_DIR", rt, 1);
+	if (snprintf(sock, sizeof(sock), "%s/hidmapd/control", rt) >= (int)sizeof(sock))
+		return fail("%s: path too long", rt);
+
+	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", out, sizeof(out)),
+	             KEYBOARD_PID, NULL, &kbd) < 0)
+		return -1;
+	if (config_write("config", keyboard_mouse_config, config, sizeof(config)) < 0 ||
+	    daemon_start(config, NULL) < 0)
+		return -1;
+	if (wait_outputs(&kbd, 1, kbd, 1, o, 10000) < 1)
+		return fail("hidmapd did not drive /dev/%s within 10 s", kbd->hidraw);
+	if (!daemon_log_wait("running", 0, 5000))
+		return fail("hidmapd did not say \"running\"");
+	/* two reports: counted, and their latency measured */
+	if (tdev_report(kbd, kbd_press_a[0]) < 0 || tdev_report(kbd, kbd_press_a[1]) < 0)
+		return -1;
+	sleep_ms(200);
+
+	st = run_client("status", out, err, sizeof(out));
+	text = slurp(out);
+	printf("---- hidmapd status ----\n%s---- end ----\n", text);
+	if (st != 0)
+		return fail("hidmapd status exited %d: %s", st, slurp(err));
+	snprintf(want, sizeof(want), "device /dev/%s 1209:0001 ", kbd->hidraw);
+	if (!strstr(text, want))
+		r = fail("status does not list \"%s\"", want);
+	if (!strstr(text, "module generic config kbd\n"))
+		r = fail("status does not give the module and config section");
+	snprintf(want, sizeof(want), "  output 0 %s \"", o[0].devnode);
+	if (!strstr(text, want))
+		r = fail("status does not give the output's event node (%s)", o[0].devnode);
+	if (!strstr(text, "  reports 2 decode-errors 0 "))
+		r = fail("status does not count the 2 reports");
+	if (!strstr(text, "  latency p50 ") || !strstr(text, "us samples 2\n"))
+		r = fail("status has no latency figures for the 2 reports");
+	if (!strstr(text, "\nconfig ") && !startswith(text, "config "))
+		r = fail("status does not list the config file");
+
+	/* monitor: press A until its events show up */
+	snprintf(out, sizeof(out), "%s/%s-monitor.out", tmpdir, scenario);
+	snprintf(err, sizeof(err), "%s/%s-monitor.err", tmpdir, scenario);
+	mon = spawn(mon_argv, out, err);
+	for (int i = 0; i < 50 && !seen; i++) {
+		sleep_ms(100);
+		if (tdev_report(kbd, kbd_press_a[0]) < 0 || tdev_report(kbd, kbd_press_a[1]) < 0)
+			break;
+		sleep_ms(20);
+		text = slurp(out);
+		snprintf(want, sizeof(want), "%s in  EV_KEY KEY_A 1\n", kbd->hidraw);
+		seen = strstr(text, want) != NULL;
+		snprintf(want, sizeof(want), "%s out#0 EV_KEY KEY_A 0\n", kbd->hidraw);
+		seen = seen && strstr(text, want) != NULL;
+	}
+	kill(mon, SIGINT);
+	st = wait_child(mon, 5000);
+	text = slurp(out);
+	printf("---- hidmapd monitor (first lines) ----\n%.400s\n---- end ----\n", text);
+	if (!seen)
+		r = fail("hidmapd monitor did not show KEY_A in and out within 5 s (%s)",
+		         slurp(err));
+	if (st != 128 + SIGINT)
+		r = fail("hidmapd monitor did not end on Ctrl-C (status %d)", st);
+
+	/* reload: ok, then a broken file's error with its path and line */
+	st = run_client("reload", out, err, sizeof(out));
+	if (st != 0)
+		r = fail("hidmapd reload exited %d: %s", st, slurp(err));
+	if (write_file(config, "[device kbd\n") < 0)
+		return -1;
+	st = run_client("reload", out, err, sizeof(out));
+	text = slurp(err);
+	note("reload of a broken config: exit %d, %s", st, text);
+	snprintf(want, sizeof(want), "%s:1: ", config);
+	if (st != 1 || !strstr(text, want))
+		r = fail("hidmapd reload of a broken config: exit %d, \"%s\" (want 1 and %s)", st,
+		         text, want);
+
+	/* stopped: the socket goes, and the client says so */
+	daemon_signal(SIGTERM);
+	if (daemon_wait_exit(STOP_TIMEOUT_MS) < 0)
+		return fail("hidmapd did not stop on SIGTERM");
+	if (access(sock, F_OK) == 0)
+		r = fail("%s is still there after the daemon stopped", sock);
+	st = run_client("status", out, err, sizeof(out));
+	text = slurp(err);
+	snprintf(want, sizeof(want), "hidmapd is not running (no socket at %s)", sock);
+	if (st != 1 || !strstr(text, want))
+		r = fail("hidmapd status without a daemon: exit %d, \"%s\"", st, text);
+	return r;
+}
+
+static int scenario_watchdog(void)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char config[PATH_MAX], msg[512];
+	_cleanup_close_ int fd = -1;
+	unsigned ready = 0, pings = 0;
+	uint64_t t_ready = 0, t_first = 0, t_last = 0, end;
+
+	snprintf(notify_socket, sizeof(notify_socket), "%s/%s-notify", sockdir(), scenario);
+	if (snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", notify_socket) >=
+	    (int)sizeof(sa.sun_path))
+		return fail("%s: too long for a socket address", notify_socket);
+	unlink(notify_socket);
+	fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return fail("notify socket %s: %s", notify_socket, strerror(errno));
+	watchdog_usec = 200000;
+	if (config_write("config", keyboard_mouse_config, config, sizeof(config)) < 0 ||
+	    daemon_start(config, NULL) < 0)
+		return -1;
+	end = vm_now_us() + 10000000u;
+	while (vm_now_us() < end && daemon_alive()) {
+		ssize_t n = recv(fd, msg, sizeof(msg) - 1, 0);
+
+		if (n < 0) {
+			sleep_ms(5);
+			continue;
+		}
+		msg[n] = '\0';
+		if (verbose)
+			note("notify: %s", msg);
+		for (char *line = strtok(msg, "\n"); line; line = strtok(NULL, "\n")) {
+			if (streq(line, "READY=1") && !ready++) {
+				t_ready = vm_now_us();
+				end = t_ready + 1500000u; /* then 1.5 s of pings */
+			} else if (streq(line, "WATCHDOG=1")) {
+				if (!pings++)
+					t_first = vm_now_us();
+				t_last = vm_now_us();
+			}
+		}
+	}
+	note("READY=1 x%u, WATCHDOG=1 x%u in %.0f ms (interval %.0f ms on average; "
+	     "WATCHDOG_USEC 200 ms)",
+	     ready, pings, (double)(t_last - t_first) / 1000.0,
+	     pings > 1 ? (double)(t_last - t_first) / 1000.0 / (pings - 1) : 0.0);
+	unlink(notify_socket);
+	if (!ready)
+		return fail("no READY=1 on NOTIFY_SOCKET (built without libsystemd?)");
+	/* every 100 ms for 1.5 s: 15; an emulated CPU may be late, never absent */
+	if (pings < 5)
+		return fail("only %u WATCHDOG=1 in the 1.5 s after READY=1 (want about 15)", pings);
+	if (pings > 40)
+		return fail("%u WATCHDOG=1 in 1.5 s: far more often than half the interval", pings);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -2474,6 +2877,9 @@ static const struct {
     {"record", scenario_record},
     {"replay-uinput", scenario_replay_uinput},
     {"taphold-macro", scenario_taphold_macro},
+    {"replug", scenario_replug},
+    {"control", scenario_control},
+    {"watchdog", scenario_watchdog},
 };
 
 static void usage(FILE *f)
