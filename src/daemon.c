@@ -1101,6 +1101,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 	notify("STOPPING=1");
 out:
 	hm_control_free(d.control); /* removes the socket file */
+	d.control = NULL;           /* the monitor taps still point here */
 	/* release every held key and destroy the virtual devices */
 	while (d.driven) {
 		struct driven *dr = d.driven;
