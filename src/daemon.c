@@ -458,8 +458,15 @@ static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_
 	(void)hm_timer_arm(dr->grace_timer, 0);
 	print_seconds(secs, sizeof(secs), hm_now_usec() - dr->gone_at);
 	dr->gone_at = 0;
-	/* the hidraw node may have another number now */
-	snprintf(dr->dev->info.path, sizeof(dr->dev->info.path), "%s", info->path);
+	/* The module starts afresh: a handshake is redone, no decoder state
+	 * is left from before the unplug.  The hidraw node may have another
+	 * number now. */
+	r = hm_device_restart(dr->dev, info);
+	if (r < 0) {
+		log_warning_errno(r, "%s: the module cannot take it again: %m", info->path);
+		daemon_drop(d, dr, "dropped");
+		return 0;
+	}
 	if (!dr->cfg || dr->cfg->grab)
 		grab_kernel_nodes(dr);
 	log_info("%s: %s (%04x:%04x) came back after %s, same virtual devices", info->path,

@@ -16,6 +16,7 @@ struct hm_device_core {
 	struct libevdev *base_caps[HM_MAX_OUTPUTS];  /* as the module declared them */
 	struct hm_vdev *outputs[HM_MAX_ALL_OUTPUTS]; /* as created: base + mapping */
 	struct hm_remap *remap;
+	const struct hm_config_profile *profile; /* the mapping's, NULL: none */
 	enum hm_unmapped_policy unmapped;
 	struct hm_sink *sink;
 	struct hm_transport transport;
@@ -217,8 +218,9 @@ int hm_device_get_feature(struct hm_device *dev, uint8_t *data, size_t size)
 	return c->transport.get_feature(c->transport.userdata, data, size);
 }
 
-/* Undoes a probe: the module's remove, then every declared output. */
-static void unprobe(struct hm_device_core *c)
+/* Undoes a probe on the module's side: its remove, its state, the outputs
+ * it declared; the virtual devices themselves stay. */
+static void unprobe_module(struct hm_device_core *c)
 {
 	struct hm_device *dev = &c->pub;
 
@@ -227,17 +229,23 @@ static void unprobe(struct hm_device_core *c)
 	if (dev->module && dev->module->priv_size)
 		free(dev->priv);
 	dev->priv = NULL;
-	for (unsigned i = 0; i < c->nall; i++) {
-		hm_vdev_free(c->outputs[i]);
-		c->outputs[i] = NULL;
-	}
-	c->nall = 0;
 	for (unsigned i = 0; i < c->noutputs; i++) {
 		libevdev_free(c->base_caps[i]);
 		c->base_caps[i] = NULL;
 	}
 	c->noutputs = 0;
 	dev->module = NULL;
+}
+
+/* Undoes a probe: the module's remove, then every declared output. */
+static void unprobe(struct hm_device_core *c)
+{
+	unprobe_module(c);
+	for (unsigned i = 0; i < c->nall; i++) {
+		hm_vdev_free(c->outputs[i]);
+		c->outputs[i] = NULL;
+	}
+	c->nall = 0;
 }
 
 static int try_probe(struct hm_device_core *c, const struct hm_module *m)
@@ -420,6 +428,7 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	r = remap_build(c, setup->profile, setup->unmapped, &c->remap);
 	if (r < 0)
 		return r;
+	c->profile = setup->profile;
 
 	r = sync_outputs(c);
 	if (r < 0)
@@ -523,8 +532,41 @@ int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile 
 		c->arm_timer(c->owner, 0);
 	hm_remap_free(c->remap);
 	c->remap = remap;
+	c->profile = profile;
 	c->unmapped = unmapped;
 
+	r = sync_outputs(c);
+	if (r > 0 && c->outputs_changed)
+		c->outputs_changed(c->owner);
+	return r < 0 ? r : 0;
+}
+
+int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
+{
+	struct hm_device_core *c = core_of(dev);
+	const struct hm_module *m = dev->module;
+	struct hm_remap *remap = NULL;
+	int r;
+
+	/* nothing stays held across the gap, whatever the old state said */
+	hm_device_release_all(dev);
+	if (c->arm_timer)
+		c->arm_timer(c->owner, 0);
+	hm_remap_free(c->remap); /* it points into base_caps */
+	c->remap = NULL;
+	unprobe_module(c);
+
+	dev->info = *info;
+	r = try_probe(c, m);
+	if (r >= 0)
+		r = remap_build(c, c->profile, c->unmapped, &remap);
+	if (r < 0) {
+		/* keep the device consistent for hm_device_free(): no module,
+		 * no mapping, the old virtual devices still there */
+		dev->module = NULL;
+		return r;
+	}
+	c->remap = remap;
 	r = sync_outputs(c);
 	if (r > 0 && c->outputs_changed)
 		c->outputs_changed(c->owner);

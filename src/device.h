@@ -89,6 +89,16 @@ void hm_device_set_tap(struct hm_device *dev, hm_device_tap_fn fn, void *userdat
 int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
                           enum hm_unmapped_policy unmapped);
 
+/*
+ * The physical device went away and came back (a replug within the grace
+ * period): releases everything held, then the module starts afresh (its
+ * remove, then probe again, so handshakes are redone and no decoder state
+ * is left from before), with info as the device is now.  Outputs whose
+ * capabilities do not change keep their virtual devices.  On error the
+ * device is left without a module: free it.
+ */
+int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info);
+
 /* An event that came back from output n's virtual device (EV_LED, EV_FF...). */
 int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
                               int value);

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -78,6 +79,49 @@ static int many_probe(struct hm_device *dev)
 }
 
 static const struct hm_module many_module = {.name = "many", .probe = many_probe};
+
+/* A module with decoder state, as a keyboard that emits changes only. */
+struct edge_priv {
+	bool a_down;
+};
+static int edge_probes, edge_removes, edge_fail_probe;
+static char edge_probed_path[64];
+
+static int edge_probe(struct hm_device *dev)
+{
+	struct libevdev *caps;
+
+	edge_probes++;
+	snprintf(edge_probed_path, sizeof(edge_probed_path), "%s", dev->info.path);
+	if (edge_fail_probe)
+		return -EIO;
+	assert_int_equal(hm_device_add_output(dev, "keys", &caps), 0);
+	libevdev_enable_event_code(caps, EV_KEY, KEY_A, NULL);
+	return 0;
+}
+
+static int edge_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t t)
+{
+	struct edge_priv *p = dev->priv;
+
+	if (p->a_down != !!data[0])
+		hm_emit(dev, 0, EV_KEY, KEY_A, data[0]);
+	p->a_down = data[0];
+	return 1;
+}
+
+static void edge_remove(struct hm_device *dev)
+{
+	edge_removes++;
+}
+
+static const struct hm_module edge_module = {
+    .name = "edge",
+    .priv_size = sizeof(struct edge_priv),
+    .probe = edge_probe,
+    .decode = edge_decode,
+    .remove = edge_remove,
+};
 
 static const struct hm_device_info info = {
     .bus = 3, .vendor = 1, .product = 2, .name = "fake", .path = "/dev/hidraw9"};
@@ -212,6 +256,51 @@ static void test_mapping_and_reload(void **state)
 	hm_device_free(dev);
 }
 
+/* A replug: held keys go up, the module starts from a fresh probe, the
+ * virtual device stays. */
+static void test_restart(void **state)
+{
+	struct hm_device_info back = info;
+	struct capture_sink cs;
+	struct hm_device *dev;
+
+	edge_probes = edge_removes = edge_fail_probe = 0;
+	dev = make(&cs, &edge_module, NULL);
+	hm_device_process_report(dev, (const uint8_t *)"\x01", 1, 0);
+	assert_int_equal(cs.n, 2); /* A down, SYN */
+
+	cs.n = 0;
+	snprintf(back.path, sizeof(back.path), "/dev/hidraw4");
+	assert_int_equal(hm_device_restart(dev, &back), 0);
+	assert_int_equal(edge_removes, 1);
+	assert_int_equal(edge_probes, 2);
+	assert_string_equal(edge_probed_path, "/dev/hidraw4");
+	assert_string_equal(dev->info.path, "/dev/hidraw4");
+	assert_int_equal(cs.n, 2); /* A up, SYN: released before the new probe */
+	assert_int_equal(cs.ev[0].code, KEY_A);
+	assert_int_equal(cs.ev[0].value, 0);
+	assert_int_equal(cs.ndevices, 1); /* same capabilities: same virtual device */
+	assert_int_equal(cs.removed, 0);
+
+	/* the new module state has A up: pressing it again is a press */
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01", 1, 0);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.ev[0].code, KEY_A);
+	assert_int_equal(cs.ev[0].value, 1);
+
+	/* a module that will not take the device again: an error, and the
+	 * device can still be freed (its held key released once) */
+	cs.n = 0;
+	edge_fail_probe = 1;
+	assert_int_equal(hm_device_restart(dev, &back), -EIO);
+	assert_int_equal(cs.ev[0].value, 0);
+	hm_device_free(dev);
+	assert_int_equal(edge_removes, 2);
+	assert_int_equal(cs.removed, 1);
+	assert_int_equal(cs.n, 2);
+}
+
 static void test_feedback(void **state)
 {
 	struct capture_sink cs;
@@ -267,10 +356,10 @@ static void test_no_overlapping_ids(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_frames_per_output),  cmocka_unit_test(test_decline),
-	    cmocka_unit_test(test_output_limit),       cmocka_unit_test(test_mapping_and_reload),
-	    cmocka_unit_test(test_feedback),           cmocka_unit_test(test_registry),
-	    cmocka_unit_test(test_no_overlapping_ids),
+	    cmocka_unit_test(test_frames_per_output), cmocka_unit_test(test_decline),
+	    cmocka_unit_test(test_output_limit),      cmocka_unit_test(test_mapping_and_reload),
+	    cmocka_unit_test(test_feedback),          cmocka_unit_test(test_restart),
+	    cmocka_unit_test(test_registry),          cmocka_unit_test(test_no_overlapping_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
