@@ -12,6 +12,7 @@
 #include <hidapi/hidapi.h>
 
 #include "commands.h"
+#include "device-kind.h"
 #include "config.h"
 #include "device.h"
 #include "event-loop.h"
@@ -50,6 +51,7 @@ static void info_from_recording(const struct hm_recording *rec, struct hm_device
 	info->interface = -1;
 	snprintf(info->name, sizeof(info->name), "%s", rec->name);
 	snprintf(info->path, sizeof(info->path), "%s", basename_of(rec->path));
+	info->kinds = hm_kinds_from_descriptor(rec->rdesc, rec->rdesc_size);
 }
 
 static bool is_hidraw_path(const char *arg)
@@ -70,6 +72,7 @@ static int load_source(const char *arg, struct hm_device_info *info, uint8_t *rd
 		r = hm_hid_read_descriptor(arg, rdesc, HID_RDESC_MAX_SIZE, rdesc_size);
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot read the report descriptor: %m", arg);
+		info->kinds = hm_kinds_from_descriptor(rdesc, *rdesc_size);
 		*ret_rec = NULL;
 		return 0;
 	}
@@ -124,15 +127,23 @@ int hm_cmd_list(void)
 		log_error_errno(r, "cannot enumerate HID devices: %m");
 		return 1;
 	}
-	printf("%-14s %-4s %-9s %-9s %-14s %-8s %s\n", "PATH", "BUS", "VID:PID", "USAGE", "MODULE",
+	printf("%-14s %-4s %-9s %-18s %-14s %-8s %s\n", "PATH", "BUS", "VID:PID", "TYPE", "MODULE",
 	       "SELECTED", "NAME");
 	for (size_t i = 0; i < n; i++) {
-		const struct hm_device_info *info = &entries[i].info;
-		const struct hm_module *m = hm_module_match(info);
-		const struct hm_config_device *cfg =
-		    hm_config_match(config, info, m ? m->name : NULL);
-		const char *selected;
-		const char *module_name = m ? m->name : "generic";
+		struct hm_device_info *info = &entries[i].info;
+		uint8_t rdesc[HID_RDESC_MAX_SIZE];
+		size_t rdesc_size = 0;
+		const struct hm_module *m;
+		const struct hm_config_device *cfg;
+		const char *selected, *module_name;
+		char kinds[128];
+
+		/* match-type needs the device's kinds, from its descriptor */
+		if (hm_hid_read_descriptor(info->path, rdesc, sizeof(rdesc), &rdesc_size) >= 0)
+			info->kinds = hm_kinds_from_descriptor(rdesc, rdesc_size);
+		m = hm_module_match(info);
+		cfg = hm_config_match(config, info, m ? m->name : NULL);
+		module_name = m ? m->name : "generic";
 
 		if (cfg && cfg->module)
 			module_name = cfg->module;
@@ -140,9 +151,10 @@ int hm_cmd_list(void)
 			selected = cfg->enabled ? "config" : "disabled";
 		else
 			selected = m ? "module" : "no";
-		printf("%-14s %04x %04x:%04x %04x:%04x %-14s %-8s %s\n", info->path, info->bus,
-		       info->vendor, info->product, entries[i].usage_page, entries[i].usage,
-		       module_name, selected, info->name);
+		printf("%-14s %04x %04x:%04x %-18s %-14s %-8s %s\n", info->path, info->bus,
+		       info->vendor, info->product,
+		       hm_kinds_format(info->kinds, kinds, sizeof(kinds)), module_name, selected,
+		       info->name);
 	}
 	if (n == 0)
 		fprintf(stderr,

@@ -37,6 +37,7 @@
 #include "build-config.h"
 #endif
 #include "config.h"
+#include "device-kind.h"
 #include "keymap-text.h"
 #include "module.h"
 #include "util-strings.h"
@@ -245,15 +246,64 @@ static int set_string(struct parser *p, char **field, const char *value)
 
 static int parse_match(struct parser *p, struct hm_config_device *d, const char *value)
 {
-	uint16_t vid, pid;
+	uint16_t vid, pid = 0;
+	size_t len = strlen(value);
+	bool any_product = len >= 2 && streq(value + len - 2, ":*");
+	int r;
 
-	if (parse_vid_pid(value, &vid, &pid) < 0) {
-		parser_error(p, p->line, "'%s': expected VID:PID in hex, e.g. 0b33:0020", value);
+	if (any_product) {
+		/* VID:* - every product of a vendor */
+		char buf[16];
+
+		snprintf(buf, sizeof(buf), "%.*s:0", (int)(len - 2), value);
+		r = parse_vid_pid(buf, &vid, &pid);
+	} else {
+		r = parse_vid_pid(value, &vid, &pid);
+	}
+	if (r < 0) {
+		parser_error(p, p->line,
+		             "'%s': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*",
+		             value);
 		return -EINVAL;
 	}
 	d->match_vidpid = true;
+	d->match_any_product = any_product;
 	d->vendor = vid;
 	d->product = pid;
+	return 0;
+}
+
+/* match-type = gamepad joystick: any of the kinds, separated by spaces or commas */
+static int parse_match_type(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	const char *s = value;
+	unsigned kinds = 0;
+
+	while (*s) {
+		char name[32];
+		size_t n;
+		unsigned k;
+
+		s += strspn(s, " \t,");
+		n = strcspn(s, " \t,");
+		if (!n)
+			break;
+		snprintf(name, sizeof(name), "%.*s", (int)n, s);
+		k = n < sizeof(name) ? hm_kind_from_name(name) : 0;
+		if (!k) {
+			parser_error(p, p->line, "unknown device type '%.*s' (one of: %s)", (int)n,
+			             s, hm_kind_names());
+			return -EINVAL;
+		}
+		kinds |= k;
+		s += n;
+	}
+	if (!kinds) {
+		parser_error(p, p->line, "match-type needs a device type (one of: %s)",
+		             hm_kind_names());
+		return -EINVAL;
+	}
+	d->match_kinds = kinds;
 	return 0;
 }
 
@@ -345,6 +395,7 @@ static const struct device_key device_keys[] = {
     {"match-name", parse_match_name, true},
     {"match-module", parse_match_module, true},
     {"match-serial", parse_match_serial, true},
+    {"match-type", parse_match_type, true},
     {"module", parse_module, false},
     {"enabled", parse_enabled, false},
     {"grab", parse_grab, false},
@@ -531,7 +582,7 @@ static void end_device(struct parser *p)
 	if (!p->has_match)
 		parser_error(p, p->section_line,
 		             "[device %s] has no match criteria (match, match-name, "
-		             "match-module or match-serial)",
+		             "match-module, match-serial or match-type)",
 		             cur_device(p)->id);
 }
 
@@ -1270,7 +1321,8 @@ const char *const *hm_config_default_paths(size_t *ret_n)
 static bool device_matches(const struct hm_config_device *d, const struct hm_device_info *info,
                            const char *module_name)
 {
-	if (d->match_vidpid && (d->vendor != info->vendor || d->product != info->product))
+	if (d->match_vidpid &&
+	    (d->vendor != info->vendor || (!d->match_any_product && d->product != info->product)))
 		return false;
 	if (d->match_name && fnmatch(d->match_name, info->name, 0) != 0)
 		return false;
@@ -1278,8 +1330,11 @@ static bool device_matches(const struct hm_config_device *d, const struct hm_dev
 		return false;
 	if (d->match_serial && !streq(d->match_serial, info->serial))
 		return false;
+	if (d->match_kinds && !(d->match_kinds & info->kinds))
+		return false;
 	/* a section without criteria cannot be loaded; never let it match all */
-	return d->match_vidpid || d->match_name || d->match_module || d->match_serial;
+	return d->match_vidpid || d->match_name || d->match_module || d->match_serial ||
+	       d->match_kinds;
 }
 
 const struct hm_config_device *hm_config_match(const struct hm_config *c,

@@ -186,6 +186,8 @@ struct hm_config_device {
 	char *match_name;   /* fnmatch(3) glob on the HID name */
 	char *match_module; /* the module that claims the device */
 	char *match_serial;
+	unsigned match_kinds;   /* enum hm_kind: any of them */
+	bool match_any_product; /* match = VID:* */
 	/* settings */
 	char *module; /* force this module (e.g. "generic"), NULL: the registry decides */
 	bool enabled; /* drive it (default true) */

@@ -23,6 +23,7 @@
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
+#include "device-kind.h"
 #include "device.h"
 #include "event-loop.h"
 #include "hid-devices.h"
@@ -475,8 +476,10 @@ static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_
 	return 1;
 }
 
-static int drive(struct daemon *d, const struct hm_device_info *info)
+static int drive(struct daemon *d, const struct hm_device_info *found)
 {
+	struct hm_device_info info_kinds = *found;
+	const struct hm_device_info *info = &info_kinds;
 	const struct hm_module *module;
 	const struct hm_config_device *cfg = NULL;
 	struct hm_transport transport = {
@@ -490,10 +493,14 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	struct driven *dr;
 	int r;
 
-	if (is_driven(d, info->path) || !select_device(d->config, info, &module, &cfg))
+	if (is_driven(d, info->path))
 		return 0;
-
+	/* the descriptor first: match-type selects by what it declares */
 	r = hm_hid_read_descriptor(info->path, rdesc, sizeof(rdesc), &rdesc_size);
+	if (r >= 0)
+		info_kinds.kinds = hm_kinds_from_descriptor(rdesc, rdesc_size);
+	if (!select_device(d->config, info, &module, &cfg))
+		return 0;
 	if (r < 0)
 		return log_warning_errno(r, "%s: cannot read the report descriptor: %m, ignoring",
 		                         info->path);
@@ -511,7 +518,7 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 		return -ENOMEM;
 	dr->daemon = d;
 	dr->cfg = cfg;
-	snprintf(dr->path, sizeof(dr->path), "%s", info->path);
+	snprintf(dr->path, sizeof(dr->path), "%.*s", (int)sizeof(dr->path) - 1, info->path);
 	dr->remap_timer = hm_timer_new(d->loop, remap_timer_fired, dr);
 	dr->grace_timer = hm_timer_new(d->loop, grace_timer_fired, dr);
 	if (!dr->remap_timer || !dr->grace_timer) {

@@ -64,6 +64,7 @@ struct hm_device_info {
 	char serial[64]; /* HID_UNIQ, may be empty */
 	char path[64];   /* "/dev/hidrawN", or a recording's file name */
 	int interface;   /* USB interface number, -1 if unknown */
+	unsigned kinds;  /* enum hm_kind bits from the report descriptor, 0 if unknown */
 };
 
 struct hm_device;

@@ -29,6 +29,7 @@
 #include "build-config.h"
 #endif
 #include "config.h"
+#include "device-kind.h"
 #include "module.h"
 
 #ifdef HM_TEST_FAKE_REGISTRY
@@ -322,9 +323,9 @@ static const struct error_case {
      "duplicate section [device x] (first on line 1)"},
     {"[remap x]\n\n[remap x]\n", 3, "duplicate section [remap x] (first on line 1)"},
     {"[device x]\nenabled = yes\n\n[remap x]\n", 1,
-     "[device x] has no match criteria (match, match-name, match-module or match-serial)"},
+     "[device x] has no match criteria (match, match-name, match-module, match-serial or match-type)"},
     {"[device x]\n", 1,
-     "[device x] has no match criteria (match, match-name, match-module or match-serial)"},
+     "[device x] has no match criteria (match, match-name, match-module, match-serial or match-type)"},
     /* lines */
     {"match = 1:2\n[device x]\nmatch = 1:2\n", 1, "key 'match' outside of any section"},
     {"[device x]\nmatch-name = x\nmatch 0b33:0020\n", 3,
@@ -345,11 +346,27 @@ static const struct error_case {
     {"[device x]\nmatch = 1:2\nmatch = 1:3\n", 3, "duplicate key 'match' (first set on line 2)"},
     {"[device x]\nmatch =\n", 2, "'match' needs a value"},
     {"[device x]\nmatch = 1:2\nmatch-name = ; only a comment\n", 3, "'match-name' needs a value"},
-    {"[device x]\nmatch = 0b33\n", 2, "'0b33': expected VID:PID in hex, e.g. 0b33:0020"},
+    {"[device x]\nmatch = 0b33\n", 2,
+     "'0b33': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*"},
+    {"[device x]\nmatch = 0b33:*x\n", 2,
+     "'0b33:*x': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*"},
+    {"[device x]\nmatch = :*\n", 2,
+     "':*': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*"},
+    {"[device x]\nmatch = *:0020\n", 2,
+     "'*:0020': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*"},
+    {"[device x]\nmatch-type = gamepads\n", 2,
+     "unknown device type 'gamepads' (one of: pointer mouse joystick gamepad keyboard keypad "
+     "multi-axis system consumer digitizer touchscreen touchpad vendor other)"},
+    {"[device x]\nmatch-type = gamepad,,mouse x\n", 2,
+     "unknown device type 'x' (one of: pointer mouse joystick gamepad keyboard keypad "
+     "multi-axis system consumer digitizer touchscreen touchpad vendor other)"},
+    {"[device x]\nmatch-type = ,\n", 2,
+     "match-type needs a device type (one of: pointer mouse joystick gamepad keyboard keypad "
+     "multi-axis system consumer digitizer touchscreen touchpad vendor other)"},
     {"[device x]\nmatch = 0b33:00200\n", 2,
-     "'0b33:00200': expected VID:PID in hex, e.g. 0b33:0020"},
+     "'0b33:00200': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*"},
     {"[device x]\nmatch = 0x0b33:0x0020\n", 2,
-     "'0x0b33:0x0020': expected VID:PID in hex, e.g. 0b33:0020"},
+     "'0x0b33:0x0020': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*"},
     {"[device x]\nmatch = 1:2\nenabled = maybe\n", 3, "'maybe': expected yes or no"},
     {"[device x]\nmatch = 1:2\ngrab = 2\n", 3, "'2': expected yes or no"},
     {"[device x]\nmatch = 1:2\nunmapped = ignore\n", 3, "'ignore': expected pass or drop"},
@@ -516,13 +533,13 @@ static void test_all_errors_reported(void **state)
 		const char *message;
 	} expected[] = {
 	    {2, "unknown section [keyboard] (expected [hidmapd], [device ID] or [remap ID])"},
-	    {6, "'0b33:zzzz': expected VID:PID in hex, e.g. 0b33:0020"},
+	    {6, "'0b33:zzzz': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*"},
 	    {7, "'maybe': expected yes or no"},
 	    {9, "duplicate key 'unmapped' (first set on line 8)"},
 	    {10, "unknown key 'colour' in [device d1]"},
 	    {11, "expected 'key = value', a [section] or a comment"},
-	    {13, "[device d2] has no match criteria (match, match-name, match-module or "
-	         "match-serial)"},
+	    {13, "[device d2] has no match criteria (match, match-name, match-module, "
+	         "match-serial or match-type)"},
 	    {17, "'KEY_LEFTCTRL+KEY_Z': a chord cannot be a trigger (map its keys, or use a "
 	         "layer)"},
 	    {19, "REL_X: map relative motion onto a REL_* axis or disabled (or use REL_X+ / "
@@ -818,7 +835,14 @@ static void test_match(void **state)
 {
 	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
 	struct diags diags = {0};
-	const char *path = write_file("match.ini", "[device byid]\n"
+	const char *path = write_file("match.ini", "[device pads]\n"
+	                                           "match-type = gamepad, joystick\n"
+	                                           "[device vendor]\n"
+	                                           "match = 0b33:*\n"
+	                                           "[device typed]\n"
+	                                           "match = 1234:*\n"
+	                                           "match-type = keyboard\n"
+	                                           "[device byid]\n"
 	                                           "match = 0b33:0020\n"
 	                                           "[device byname]\n"
 	                                           "match-name = Contour*Shuttle?press\n"
@@ -836,34 +860,45 @@ static void test_match(void **state)
 		uint16_t vendor, product;
 		const char *name, *serial, *module;
 		const char *expected; /* section id, NULL: none */
+		unsigned kinds;
 	} cases[] = {
-	    {0x0b33, 0x0020, "", "", NULL, "byid"},
-	    {0x0b33, 0x0021, "", "", NULL, NULL},
-	    {0x0001, 0x0002, "Contour ShuttleXpress", "", NULL, "byname"},
-	    {0x0001, 0x0002, "Contour Design ShuttleXpress", "", NULL, "byname"},
-	    {0x0001, 0x0002, "contour shuttlexpress", "", NULL, NULL},     /* case matters */
-	    {0x0001, 0x0002, "Contour ShuttleXpress Pro", "", NULL, NULL}, /* whole name */
-	    {0x0001, 0x0002, "", "", "shuttlexpress", "bymodule"},
-	    {0x0001, 0x0002, "", "", "generic", NULL},
-	    {0x0001, 0x0002, "", "SN1", NULL, "byserial"},
-	    {0x0001, 0x0002, "", "SN10", NULL, NULL},
-	    {0x0001, 0x0002, "", "sn1", NULL, NULL},
+	    {0x0b33, 0x0020, "", "", NULL, "byid", 0},
+	    {0x0b33, 0x0021, "", "", NULL, "vendor", 0},
+	    {0x0b34, 0x0020, "", "", NULL, NULL, 0},
+	    /* by type: any of the listed kinds among the device's */
+	    {0x0001, 0x0002, "", "", NULL, "pads", HM_KIND_GAMEPAD},
+	    {0x0001, 0x0002, "", "", NULL, "pads", HM_KIND_JOYSTICK | HM_KIND_CONSUMER},
+	    {0x0001, 0x0002, "", "", NULL, NULL, HM_KIND_MOUSE | HM_KIND_KEYBOARD},
+	    {0x0001, 0x0002, "", "", NULL, NULL, 0},
+	    {0x1234, 0x0001, "", "", NULL, "typed", HM_KIND_KEYBOARD | HM_KIND_SYSTEM},
+	    {0x1234, 0x0001, "", "", NULL, NULL, HM_KIND_MOUSE},
+	    {0x1235, 0x0001, "", "", NULL, NULL, HM_KIND_KEYBOARD},
+	    {0x0001, 0x0002, "Contour ShuttleXpress", "", NULL, "byname", 0},
+	    {0x0001, 0x0002, "Contour Design ShuttleXpress", "", NULL, "byname", 0},
+	    {0x0001, 0x0002, "contour shuttlexpress", "", NULL, NULL, 0},     /* case matters */
+	    {0x0001, 0x0002, "Contour ShuttleXpress Pro", "", NULL, NULL, 0}, /* whole name */
+	    {0x0001, 0x0002, "", "", "shuttlexpress", "bymodule", 0},
+	    {0x0001, 0x0002, "", "", "generic", NULL, 0},
+	    {0x0001, 0x0002, "", "SN1", NULL, "byserial", 0},
+	    {0x0001, 0x0002, "", "SN10", NULL, NULL, 0},
+	    {0x0001, 0x0002, "", "sn1", NULL, NULL, 0},
 	    /* every criterion must hold */
-	    {0x046d, 0xc52b, "Logitech USB Receiver Keyboard", "", NULL, "combo"},
-	    {0x046d, 0xc52b, "Logitech USB Receiver Mouse", "", NULL, NULL},
-	    {0x046d, 0xc52c, "Logitech USB Receiver Keyboard", "", NULL, NULL},
+	    {0x046d, 0xc52b, "Logitech USB Receiver Keyboard", "", NULL, "combo", 0},
+	    {0x046d, 0xc52b, "Logitech USB Receiver Mouse", "", NULL, NULL, 0},
+	    {0x046d, 0xc52c, "Logitech USB Receiver Keyboard", "", NULL, NULL, 0},
 	    /* several match: the last section wins */
-	    {0x0b33, 0x0020, "Contour ShuttleXpress", "", NULL, "byname"},
-	    {0x0b33, 0x0020, "Contour ShuttleXpress", "", "shuttlexpress", "bymodule"},
-	    {0x0b33, 0x0020, "Contour ShuttleXpress", "SN1", "shuttlexpress", "byserial"},
+	    {0x0b33, 0x0020, "Contour ShuttleXpress", "", NULL, "byname", 0},
+	    {0x0b33, 0x0020, "Contour ShuttleXpress", "", "shuttlexpress", "bymodule", 0},
+	    {0x0b33, 0x0020, "Contour ShuttleXpress", "SN1", "shuttlexpress", "byserial", 0},
 	    /* a disabled section still selects (the caller then leaves it alone) */
-	    {0xdead, 0xbeef, "", "", NULL, "off"},
+	    {0xdead, 0xbeef, "", "", NULL, "off", 0},
 	};
 
 	assert_int_equal(load1(path, &diags, &c), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct hm_device_info info = {.vendor = cases[i].vendor,
-		                              .product = cases[i].product};
+		                              .product = cases[i].product,
+		                              .kinds = cases[i].kinds};
 		const struct hm_config_device *d;
 
 		snprintf(info.name, sizeof(info.name), "%s", cases[i].name);
