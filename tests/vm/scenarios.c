@@ -25,6 +25,10 @@
  *             destroys the uinput device
  *   reload    SIGHUP with a broken config keeps the old mapping and names
  *             file:line; a fixed config applies with no key left down
+ *   reload-inotify  no signal: a config file written in place, then
+ *             replaced by rename (as editors save), reloads within the
+ *             debounce; a broken one is rejected with file:line and the old
+ *             mapping stays.  The device is selected by match-type.
  *   led       EV_LED written to the uinput keyboard reaches the HID device
  *             as an output report
  *   taphold-macro  a tap-hold key tapped (the tap key comes out) and held
@@ -2106,6 +2110,102 @@ out:
 	return r;
 }
 
+/* The config file changed on disk, no signal: waits for the reload. */
+static int wait_file_reload(long off, const char *how)
+{
+	uint64_t t0 = vm_now_us();
+
+	if (!daemon_log_wait("a configuration file changed", off, 5000))
+		return fail("hidmapd did not notice the config %s within 5 s", how);
+	if (!daemon_log_wait("configuration reloaded", off, 5000))
+		return fail("hidmapd did not reload the config %s", how);
+	note("config %s: reloaded %.0f ms later, no signal (debounce 200 ms)", how,
+	     (double)(vm_now_us() - t0) / 1000.0);
+	return 0;
+}
+
+static int scenario_reload_inotify(void)
+{
+	static const char *head = "[device keyboards]\n"
+	                          "match-type = keyboard\n"
+	                          "[remap keyboards]\n";
+	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
+	struct output outs[1][MAX_OUTPUTS];
+	size_t nouts[1] = {0}, want[1] = {1};
+	char config[PATH_MAX], tmp[PATH_MAX + 8], buf[PATH_MAX], body[256];
+	char where[PATH_MAX + 16];
+	long off;
+	int r = 0;
+
+	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	             KEYBOARD_PID, NULL, &kbd) < 0)
+		return -1;
+	snprintf(body, sizeof(body), "%sKEY_A = KEY_B\n", head);
+	if (config_write("config", body, config, sizeof(config)) < 0 ||
+	    start_and_wait(config, &kbd, 1, outs, nouts, want, 0) < 0 ||
+	    expect_a_as(kbd, &outs[0][0], "KEY_B") < 0) {
+		r = -1;
+		goto out;
+	}
+	note("match-type = keyboard selected /dev/%s: A -> B", kbd->hidraw);
+
+	/* written in place */
+	off = file_size(daemon_log);
+	snprintf(body, sizeof(body), "%sKEY_A = KEY_C\n", head);
+	if (write_file(config, body) < 0 || wait_file_reload(off, "written in place") < 0 ||
+	    reopen_outputs(kbd, outs[0], &nouts[0]) < 0 ||
+	    expect_a_as(kbd, &outs[0][0], "KEY_C") < 0) {
+		r = -1;
+		goto out;
+	}
+	note("A -> C");
+
+	/* saved as editors do: a new file renamed over the old one */
+	off = file_size(daemon_log);
+	snprintf(tmp, sizeof(tmp), "%s.new~", config);
+	snprintf(body, sizeof(body), "%sKEY_A = KEY_D\n", head);
+	if (write_file(tmp, body) < 0) {
+		r = -1;
+		goto out;
+	}
+	if (rename(tmp, config) < 0) {
+		r = fail("rename %s: %s", tmp, strerror(errno));
+		goto out;
+	}
+	if (wait_file_reload(off, "replaced by rename") < 0 ||
+	    reopen_outputs(kbd, outs[0], &nouts[0]) < 0 ||
+	    expect_a_as(kbd, &outs[0][0], "KEY_D") < 0) {
+		r = -1;
+		goto out;
+	}
+	note("A -> D");
+
+	/* broken: rejected whole, file:line in the log, the old mapping stays */
+	off = file_size(daemon_log);
+	snprintf(body, sizeof(body), "%sKEY_A = KEY_E\nKEY_NO_SUCH_KEY = KEY_F\n", head);
+	if (write_file(config, body) < 0) {
+		r = -1;
+		goto out;
+	}
+	if (!daemon_log_wait("not reloaded", off, 5000)) {
+		r = fail("hidmapd did not reject the broken config within 5 s");
+		goto out;
+	}
+	snprintf(where, sizeof(where), "%s:5:", config);
+	if (!daemon_log_wait(where, off, 0)) {
+		r = fail("hidmapd's log does not name %s for the broken line", where);
+		goto out;
+	}
+	if (expect_a_as(kbd, &outs[0][0], "KEY_D") < 0) {
+		r = fail("the old mapping stopped working after a rejected reload");
+		goto out;
+	}
+	note("broken config rejected (%s), A -> D still", where);
+out:
+	outputs_close(outs[0], nouts[0]);
+	return r;
+}
+
 static int write_led(struct output *o, unsigned code, int value)
 {
 	struct input_event ev[2] = {
@@ -2868,6 +2968,7 @@ static const struct {
     {"sigterm", NULL},
     {"sigkill", NULL},
     {"reload", scenario_reload},
+    {"reload-inotify", scenario_reload_inotify},
     {"led", scenario_led},
     {"record", scenario_record},
     {"replay-uinput", scenario_replay_uinput},
