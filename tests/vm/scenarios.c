@@ -82,6 +82,7 @@
 #include <linux/input.h>
 #include <linux/uhid.h>
 
+#include "build-config.h"
 #include "hid-recording.h"
 #include "sink.h"
 #include "uhid-util.h"
@@ -3065,6 +3066,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
+#if !HAVE_LIBSYSTEMD
+	if (streq(scenario, "watchdog")) {
+		printf("SKIP: hidmapd was built without libsystemd: no sd_notify, no watchdog\n");
+		return 77;
+	}
+#endif
 	if (streq(scenario, "sigterm"))
 		r = scenario_sigterm(false);
 	else if (streq(scenario, "sigkill"))
