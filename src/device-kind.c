@@ -13,46 +13,39 @@
 
 #define U(page, id) ((uint32_t)(page) << 16 | (id))
 
-/* The configuration vocabulary: one name per kind, in bit order. */
-static const char *const kind_names[] = {
-    "pointer", "mouse",    "joystick",  "gamepad",     "keyboard", "keypad", "multi-axis",
-    "system",  "consumer", "digitizer", "touchscreen", "touchpad", "vendor", "other",
+/* The configuration vocabulary, in bit order (enum hm_kind), with the
+ * application usages (HID Usage Tables) each name stands for. */
+static const struct {
+	const char *name;
+	uint32_t usages[2]; /* 0: unused */
+} kind_table[] = {
+    {"pointer", {U(PAGE_GENERIC_DESKTOP, 0x01)}},
+    {"mouse", {U(PAGE_GENERIC_DESKTOP, 0x02)}},
+    {"joystick", {U(PAGE_GENERIC_DESKTOP, 0x04)}},
+    {"gamepad", {U(PAGE_GENERIC_DESKTOP, 0x05)}},
+    {"keyboard", {U(PAGE_GENERIC_DESKTOP, 0x06)}},
+    {"keypad", {U(PAGE_GENERIC_DESKTOP, 0x07)}},
+    {"multi-axis", {U(PAGE_GENERIC_DESKTOP, 0x08)}},
+    {"system", {U(PAGE_GENERIC_DESKTOP, 0x80)}},
+    {"consumer", {U(PAGE_CONSUMER, 0x01)}},
+    {"digitizer", {U(PAGE_DIGITIZERS, 0x01), U(PAGE_DIGITIZERS, 0x02)}},
+    {"touchscreen", {U(PAGE_DIGITIZERS, 0x04)}},
+    {"touchpad", {U(PAGE_DIGITIZERS, 0x05)}},
+    {"vendor", {0}}, /* by page, below */
+    {"other", {0}},
 };
 
 unsigned hm_kind_of_application(uint32_t usage)
 {
-	uint16_t page = HID_USAGE_PAGE(usage);
-
-	switch (usage) {
-	case U(PAGE_GENERIC_DESKTOP, 0x01):
-		return HM_KIND_POINTER;
-	case U(PAGE_GENERIC_DESKTOP, 0x02):
-		return HM_KIND_MOUSE;
-	case U(PAGE_GENERIC_DESKTOP, 0x04):
-		return HM_KIND_JOYSTICK;
-	case U(PAGE_GENERIC_DESKTOP, 0x05):
-		return HM_KIND_GAMEPAD;
-	case U(PAGE_GENERIC_DESKTOP, 0x06):
-		return HM_KIND_KEYBOARD;
-	case U(PAGE_GENERIC_DESKTOP, 0x07):
-		return HM_KIND_KEYPAD;
-	case U(PAGE_GENERIC_DESKTOP, 0x08):
-		return HM_KIND_MULTI_AXIS;
-	case U(PAGE_GENERIC_DESKTOP, 0x80):
-		return HM_KIND_SYSTEM;
-	case U(PAGE_CONSUMER, 0x01):
-		return HM_KIND_CONSUMER;
-	case U(PAGE_DIGITIZERS, 0x01):
-	case U(PAGE_DIGITIZERS, 0x02):
-		return HM_KIND_DIGITIZER;
-	case U(PAGE_DIGITIZERS, 0x04):
-		return HM_KIND_TOUCHSCREEN;
-	case U(PAGE_DIGITIZERS, 0x05):
-		return HM_KIND_TOUCHPAD;
-	}
-	if (page >= PAGE_VENDOR_MIN)
+	if (!usage)
+		return 0;
+	for (size_t i = 0; i < ARRAY_SIZE(kind_table); i++)
+		for (size_t j = 0; j < ARRAY_SIZE(kind_table[i].usages); j++)
+			if (kind_table[i].usages[j] == usage)
+				return 1u << i;
+	if (HID_USAGE_PAGE(usage) >= PAGE_VENDOR_MIN)
 		return HM_KIND_VENDOR;
-	return usage ? HM_KIND_OTHER : 0;
+	return HM_KIND_OTHER;
 }
 
 unsigned hm_kinds_from_descriptor(const uint8_t *rdesc, size_t size)
@@ -73,8 +66,8 @@ unsigned hm_kinds_from_descriptor(const uint8_t *rdesc, size_t size)
 
 unsigned hm_kind_from_name(const char *name)
 {
-	for (size_t i = 0; i < ARRAY_SIZE(kind_names); i++)
-		if (streq(kind_names[i], name))
+	for (size_t i = 0; i < ARRAY_SIZE(kind_table); i++)
+		if (streq(kind_table[i].name, name))
 			return 1u << i;
 	return 0;
 }
@@ -86,12 +79,12 @@ const char *hm_kinds_format(unsigned kinds, char *buf, size_t size)
 	if (!size)
 		return buf;
 	buf[0] = '\0';
-	for (size_t i = 0; i < ARRAY_SIZE(kind_names); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kind_table); i++) {
 		int n;
 
 		if (!(kinds & (1u << i)))
 			continue;
-		n = snprintf(buf + len, size - len, "%s%s", len ? " " : "", kind_names[i]);
+		n = snprintf(buf + len, size - len, "%s%s", len ? " " : "", kind_table[i].name);
 		if (n < 0 || (size_t)n >= size - len) {
 			buf[len] = '\0'; /* whole names only */
 			break;
@@ -108,6 +101,6 @@ const char *hm_kind_names(void)
 	static char names[256];
 
 	if (!names[0])
-		hm_kinds_format((1u << ARRAY_SIZE(kind_names)) - 1, names, sizeof(names));
+		hm_kinds_format((1u << ARRAY_SIZE(kind_table)) - 1, names, sizeof(names));
 	return names;
 }

@@ -1988,12 +1988,27 @@ static int reopen_outputs(struct tdev *kbd, struct output *o, size_t *n)
 	return 0;
 }
 
+/* A broken config was written (log offset off): rejected whole, and the
+ * log names config:line. */
+static int wait_rejected(long off, const char *config, unsigned line)
+{
+	char where[PATH_MAX + 16];
+
+	if (!daemon_log_wait("not reloaded", off, 5000))
+		return fail("hidmapd did not reject the broken config within 5 s");
+	snprintf(where, sizeof(where), "%s:%u:", config, line);
+	if (!daemon_log_wait(where, off, 0))
+		return fail("hidmapd's log does not name %s for the broken line", where);
+	note("broken config rejected, the log names %s", where);
+	return 0;
+}
+
 static int scenario_reload(void)
 {
 	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
 	struct output outs[1][MAX_OUTPUTS];
 	size_t nouts[1] = {0}, want[1] = {1};
-	char config[PATH_MAX], buf[PATH_MAX], where[PATH_MAX + 16];
+	char config[PATH_MAX], buf[PATH_MAX];
 	_cleanup_free_ char *seen = NULL;
 	unsigned one = 1;
 	long off;
@@ -2026,16 +2041,10 @@ static int scenario_reload(void)
 		goto out;
 	}
 	daemon_signal(SIGHUP);
-	if (!daemon_log_wait("not reloaded", off, 5000)) {
-		r = fail("hidmapd did not reject the broken config within 5 s");
+	if (wait_rejected(off, config, 5) < 0) {
+		r = -1;
 		goto out;
 	}
-	snprintf(where, sizeof(where), "%s:5:", config);
-	if (!daemon_log_wait(where, off, 0)) {
-		r = fail("hidmapd's log does not name %s for the broken line", where);
-		goto out;
-	}
-	note("broken config rejected, the log names %s", where);
 	if (expect_a_as(kbd, &outs[0][0], "KEY_B") < 0) {
 		r = fail("the old mapping stopped working after a rejected reload");
 		goto out;
@@ -2125,6 +2134,28 @@ static int wait_file_reload(long off, const char *how)
 	return 0;
 }
 
+/* Rewrites config as head + "KEY_A = to" (in place, or a new file renamed
+ * over it) and checks the daemon reloads it by itself and A becomes to. */
+static int remap_a_by_file(struct tdev *kbd, struct output *outs, size_t *nouts, const char *config,
+                           const char *head, const char *to, bool rename_over)
+{
+	char body[256], tmp[PATH_MAX + 8];
+	const char *how = rename_over ? "replaced by rename" : "written in place";
+	long off = file_size(daemon_log);
+
+	snprintf(body, sizeof(body), "%sKEY_A = %s\n", head, to);
+	snprintf(tmp, sizeof(tmp), "%s.new~", config);
+	if (write_file(rename_over ? tmp : config, body) < 0)
+		return -1;
+	if (rename_over && rename(tmp, config) < 0)
+		return fail("rename %s: %s", tmp, strerror(errno));
+	if (wait_file_reload(off, how) < 0 || reopen_outputs(kbd, outs, nouts) < 0 ||
+	    expect_a_as(kbd, &outs[0], to) < 0)
+		return -1;
+	note("A -> %s", to);
+	return 0;
+}
+
 static int scenario_reload_inotify(void)
 {
 	static const char *head = "[device keyboards]\n"
@@ -2133,8 +2164,7 @@ static int scenario_reload_inotify(void)
 	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
 	struct output outs[1][MAX_OUTPUTS];
 	size_t nouts[1] = {0}, want[1] = {1};
-	char config[PATH_MAX], tmp[PATH_MAX + 8], buf[PATH_MAX], body[256];
-	char where[PATH_MAX + 16];
+	char config[PATH_MAX], buf[PATH_MAX], body[256];
 	long off;
 	int r = 0;
 
@@ -2150,36 +2180,12 @@ static int scenario_reload_inotify(void)
 	}
 	note("match-type = keyboard selected /dev/%s: A -> B", kbd->hidraw);
 
-	/* written in place */
-	off = file_size(daemon_log);
-	snprintf(body, sizeof(body), "%sKEY_A = KEY_C\n", head);
-	if (write_file(config, body) < 0 || wait_file_reload(off, "written in place") < 0 ||
-	    reopen_outputs(kbd, outs[0], &nouts[0]) < 0 ||
-	    expect_a_as(kbd, &outs[0][0], "KEY_C") < 0) {
+	/* written in place, then saved as editors do: a new file renamed over */
+	if (remap_a_by_file(kbd, outs[0], &nouts[0], config, head, "KEY_C", false) < 0 ||
+	    remap_a_by_file(kbd, outs[0], &nouts[0], config, head, "KEY_D", true) < 0) {
 		r = -1;
 		goto out;
 	}
-	note("A -> C");
-
-	/* saved as editors do: a new file renamed over the old one */
-	off = file_size(daemon_log);
-	snprintf(tmp, sizeof(tmp), "%s.new~", config);
-	snprintf(body, sizeof(body), "%sKEY_A = KEY_D\n", head);
-	if (write_file(tmp, body) < 0) {
-		r = -1;
-		goto out;
-	}
-	if (rename(tmp, config) < 0) {
-		r = fail("rename %s: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (wait_file_reload(off, "replaced by rename") < 0 ||
-	    reopen_outputs(kbd, outs[0], &nouts[0]) < 0 ||
-	    expect_a_as(kbd, &outs[0][0], "KEY_D") < 0) {
-		r = -1;
-		goto out;
-	}
-	note("A -> D");
 
 	/* broken: rejected whole, file:line in the log, the old mapping stays */
 	off = file_size(daemon_log);
@@ -2188,20 +2194,15 @@ static int scenario_reload_inotify(void)
 		r = -1;
 		goto out;
 	}
-	if (!daemon_log_wait("not reloaded", off, 5000)) {
-		r = fail("hidmapd did not reject the broken config within 5 s");
-		goto out;
-	}
-	snprintf(where, sizeof(where), "%s:5:", config);
-	if (!daemon_log_wait(where, off, 0)) {
-		r = fail("hidmapd's log does not name %s for the broken line", where);
+	if (wait_rejected(off, config, 5) < 0) {
+		r = -1;
 		goto out;
 	}
 	if (expect_a_as(kbd, &outs[0][0], "KEY_D") < 0) {
 		r = fail("the old mapping stopped working after a rejected reload");
 		goto out;
 	}
-	note("broken config rejected (%s), A -> D still", where);
+	note("A -> D still");
 out:
 	outputs_close(outs[0], nouts[0]);
 	return r;
