@@ -93,6 +93,18 @@ if [ -f "$config" ]; then
 else
 	fail "no default config $config"
 fi
+dropin=$dest$datadir/hidmapd/no-userns.conf
+if [ -f "$dropin" ]; then
+	grep -qx 'PrivateUsers=no' "$dropin" || fail "$dropin does not turn PrivateUsers= off"
+	grep -q "cp $datadir/hidmapd/no-userns.conf " "$dropin" ||
+		fail "$dropin does not give its own installed path"
+	# it undoes every namespace option the unit sets, and nothing else
+	for opt in $(sed -n 's/^\(PrivateUsers\|Protect[A-Za-z]*\|Private[A-Za-z]*\|CapabilityBoundingSet\)=.*/\1/p' "$unit"); do
+		grep -q "^$opt=" "$dropin" || fail "$dropin leaves $opt= of the unit in place"
+	done
+else
+	fail "no drop-in $dropin"
+fi
 # every example in the source tree is installed
 for ex in "$src"/config/examples/*.ini; do
 	[ -f "$dest$datadir/doc/hidmapd/examples/${ex##*/}" ] ||
