@@ -13,3 +13,7 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 int hm_cmd_check(char *const *files, size_t nfiles);
 /* status, reload or monitor, over the running daemon's control socket (cmd-control.c). */
 int hm_cmd_control(const char *request);
+/* Local udev rules for the devices files (or the search path) select (cmd-udev-rules.c). */
+int hm_cmd_udev_rules(char *const *files, size_t nfiles);
+/* Checks uinput, the devices, the service and the config (cmd-doctor.c). */
+int hm_cmd_doctor(char *const *files, size_t nfiles);

@@ -21,7 +21,7 @@ static char fx_root[PATH_MAX];
 
 /* ROOT/rel, formatted; a static buffer per call site is not needed: a ring. */
 static const char *fx_path(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static const char *fx_path(const char *fmt, ...)
+static inline const char *fx_path(const char *fmt, ...)
 {
 	static char ring[8][PATH_MAX];
 	static unsigned next;
@@ -36,7 +36,7 @@ static const char *fx_path(const char *fmt, ...)
 	return p;
 }
 
-static void fx_mkdir_p(const char *rel)
+static inline void fx_mkdir_p(const char *rel)
 {
 	char p[PATH_MAX];
 
@@ -51,7 +51,7 @@ static void fx_mkdir_p(const char *rel)
 	assert_true(mkdir(p, 0755) == 0 || errno == EEXIST);
 }
 
-static void fx_write_len(const char *rel, const void *data, size_t len)
+static inline void fx_write_len(const char *rel, const void *data, size_t len)
 {
 	char dir[PATH_MAX], *slash;
 	FILE *f;
@@ -68,14 +68,14 @@ static void fx_write_len(const char *rel, const void *data, size_t len)
 	assert_int_equal(fclose(f), 0);
 }
 
-static void fx_write(const char *rel, const char *text)
+static inline void fx_write(const char *rel, const char *text)
 {
 	fx_write_len(rel, text, strlen(text));
 }
 
 /* ROOT/rel -> target; target is ROOT-relative unless it starts with '/' or '@'
  * ('@' + text: the literal target, for links pointing outside the tree). */
-static void fx_link(const char *target, const char *rel)
+static inline void fx_link(const char *target, const char *rel)
 {
 	char dir[PATH_MAX], *slash;
 	const char *t = target[0] == '@' ? target + 1 : fx_path("%s", target);
@@ -89,18 +89,18 @@ static void fx_link(const char *target, const char *rel)
 	assert_int_equal(symlink(t, fx_path("%s", rel)), 0);
 }
 
-static int fx_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+static inline int fx_rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	return remove(path);
 }
 
-static void fx_create(void)
+static inline void fx_create(void)
 {
 	snprintf(fx_root, sizeof(fx_root), "/tmp/hidmapd-fixture-XXXXXX");
 	assert_non_null(mkdtemp(fx_root));
 }
 
-static void fx_destroy(void)
+static inline void fx_destroy(void)
 {
 	nftw(fx_root, fx_rm_one, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -110,8 +110,8 @@ static void fx_destroy(void)
  * sys/devices/PARENT/HIDNAME with uevent (when given), its driver link
  * (when given), the hidraw child and ROOT/sys/class/hidraw/NODE.
  */
-static void fx_hidraw(const char *node, const char *parent, const char *hidname, const char *uevent,
-                      const char *driver)
+static inline void fx_hidraw(const char *node, const char *parent, const char *hidname,
+                             const char *uevent, const char *driver)
 {
 	char hid[PATH_MAX];
 
@@ -137,7 +137,7 @@ static void fx_hidraw(const char *node, const char *parent, const char *hidname,
 #define FX_USB_HID    "0003:046D:C52B.0003"
 static const unsigned char fx_usb_rdesc[] = {0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0xc0};
 
-static void fx_usb_device(void)
+static inline void fx_usb_device(void)
 {
 	fx_write("sys/devices/" FX_USB_PARENT "/bInterfaceNumber", "01\n");
 	fx_hidraw("hidraw3", FX_USB_PARENT, FX_USB_HID,
@@ -161,7 +161,7 @@ static void fx_usb_device(void)
 #define FX_BT_PARENT "pci0000:00/0000:00:14.0/usb1/1-9/1-9:1.0/bluetooth/hci0/hci0:256"
 #define FX_BT_HID    "0005:054C:09CC.0004"
 
-static void fx_bt_device(void)
+static inline void fx_bt_device(void)
 {
 	fx_hidraw("hidraw4", FX_BT_PARENT, FX_BT_HID,
 	          "DRIVER=playstation\n"
