@@ -18,36 +18,104 @@
 
 #define REPLY_TIMEOUT_S 30
 
-static int connect_daemon(int *ret_fd)
+int hm_control_connect(int *ret_fd, char *why, size_t size)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	_cleanup_close_ int fd = -1;
 	int r = hm_control_socket_path(sa.sun_path, sizeof(sa.sun_path));
 
 	if (r == -ENOENT) {
-		fprintf(stderr, "hidmapd is not running (XDG_RUNTIME_DIR is not set, so there is "
-		                "no control socket)\n");
-		return -1;
+		snprintf(why, size,
+		         "hidmapd is not running (XDG_RUNTIME_DIR is not set, so there "
+		         "is no control socket)");
+		return r;
 	}
 	if (r < 0) {
-		fprintf(stderr, "hidmapd: the control socket path is too long: %s\n", strerror(-r));
-		return -1;
+		snprintf(why, size, "hidmapd: the control socket path is too long: %s",
+		         strerror(-r));
+		return r;
 	}
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
-		fprintf(stderr, "hidmapd: socket: %s\n", strerror(errno));
-		return -1;
+		r = -errno;
+		snprintf(why, size, "hidmapd: socket: %s", strerror(-r));
+		return r;
 	}
 	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		if (errno == ENOENT || errno == ECONNREFUSED)
-			fprintf(stderr, "hidmapd is not running (no socket at %s)\n", sa.sun_path);
+		r = -errno;
+		if (r == -ENOENT || r == -ECONNREFUSED)
+			snprintf(why, size, "hidmapd is not running (no socket at %s)",
+			         sa.sun_path);
 		else
-			fprintf(stderr, "hidmapd: cannot connect to %s: %s\n", sa.sun_path,
-			        strerror(errno));
-		return -1;
+			snprintf(why, size, "hidmapd: cannot connect to %s: %s", sa.sun_path,
+			         strerror(-r));
+		return r;
 	}
 	*ret_fd = steal_fd(&fd);
 	return 0;
+}
+
+static int connect_daemon(int *ret_fd)
+{
+	char why[256];
+
+	if (hm_control_connect(ret_fd, why, sizeof(why)) < 0) {
+		fprintf(stderr, "%s\n", why);
+		return -1;
+	}
+	return 0;
+}
+
+int hm_control_probe(int timeout_s, char *first, size_t size, char *why, size_t whysize)
+{
+	struct timeval tv = {.tv_sec = timeout_s};
+	char line[512];
+	bool have_first = false;
+	FILE *f;
+	int fd, r;
+
+	r = hm_control_connect(&fd, why, whysize);
+	if (r < 0)
+		return r;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	if (send(fd, "status\n", 7, MSG_NOSIGNAL) < 0) {
+		r = -errno;
+		snprintf(why, whysize, "hidmapd: cannot send the request: %s", strerror(-r));
+		close(fd);
+		return r;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		r = -errno;
+		close(fd);
+		snprintf(why, whysize, "hidmapd: %s", strerror(-r));
+		return r;
+	}
+	r = -EPROTO;
+	snprintf(why, whysize, "the daemon hung up before answering");
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		if (streq(line, "ok")) {
+			r = 0;
+			break;
+		}
+		if (startswith(line, "error: ")) {
+			snprintf(why, whysize, "the daemon answered %s", line);
+			break;
+		}
+		if (!have_first) {
+			snprintf(first, size, "%s", line);
+			have_first = true;
+		}
+	}
+	if (r < 0 && ferror(f) && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+		r = -ETIMEDOUT;
+		snprintf(why, whysize, "no answer from the daemon within %d s", timeout_s);
+	}
+	fclose(f);
+	if (r == 0 && !have_first)
+		snprintf(first, size, "(empty status)");
+	return r;
 }
 
 int hm_cmd_control(const char *request)

@@ -13,3 +13,13 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 int hm_cmd_check(char *const *files, size_t nfiles);
 /* status, reload or monitor, over the running daemon's control socket (cmd-control.c). */
 int hm_cmd_control(const char *request);
+/* The client side of the control socket (cmd-control.c): connects, or
+ * returns -errno with a one-line reason in why ("hidmapd is not running ..."). */
+int hm_control_connect(int *ret_fd, char *why, size_t size);
+/* Asks for "status": 0 and its first line in first, or -errno and why
+ * (-ETIMEDOUT: no answer within timeout_s). */
+int hm_control_probe(int timeout_s, char *first, size_t size, char *why, size_t whysize);
+/* Local udev rules for the devices files (or the search path) select (cmd-udev-rules.c). */
+int hm_cmd_udev_rules(char *const *files, size_t nfiles);
+/* Checks uinput, the devices, the service and the config (cmd-doctor.c). */
+int hm_cmd_doctor(char *const *files, size_t nfiles);

@@ -36,7 +36,7 @@
 #include <systemd/sd-daemon.h>
 #endif
 
-#define MAX_GRABS          16
+#define MAX_GRABS          HM_HID_MAX_EVDEV
 #define DEFAULT_MAX_REPORT 4096u
 #define MAX_REPORT         16384u
 
@@ -112,22 +112,17 @@ static void notify_status(struct daemon *d)
  * is reported once and left alone. */
 static void grab_kernel_nodes(struct driven *dr)
 {
-	char syspath_glob[PATH_MAX];
-	const char *node = strrchr(dr->path, '/');
-	glob_t g;
+	struct hm_hid_evdev_nodes nodes;
+	int r = hm_hid_evdev_nodes(dr->path, &nodes);
 
-	node = node ? node + 1 : dr->path;
-	snprintf(syspath_glob, sizeof(syspath_glob),
-	         "/sys/class/hidraw/%s/device/input/input*/event*", node);
-	if (glob(syspath_glob, 0, NULL, &g) != 0)
+	if (r < 0) {
+		log_warning_errno(r, "%s: cannot find its evdev nodes: %m, ignoring", dr->path);
 		return;
-	for (size_t i = 0; i < g.gl_pathc && dr->ngrabs < MAX_GRABS; i++) {
-		char dev[64];
-		const char *ev = strrchr(g.gl_pathv[i], '/') + 1;
-		int fd;
+	}
+	for (size_t i = 0; i < nodes.n && dr->ngrabs < MAX_GRABS; i++) {
+		const char *dev = nodes.node[i];
+		int fd = open(dev, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
-		snprintf(dev, sizeof(dev), "/dev/input/%s", ev);
-		fd = open(dev, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 		if (fd < 0) {
 			log_warning_errno(errno, "%s: cannot open %s to hide it: %m, ignoring",
 			                  dr->path, dev);
@@ -141,7 +136,6 @@ static void grab_kernel_nodes(struct driven *dr)
 		log_debug("%s: grabbed %s", dr->path, dev);
 		dr->grabs[dr->ngrabs++] = fd;
 	}
-	globfree(&g);
 }
 
 static void ungrab_kernel_nodes(struct driven *dr)

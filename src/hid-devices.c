@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
@@ -6,18 +8,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <wchar.h>
 
 #include <hidapi/hidapi.h>
-#include <libudev.h>
 
 #include "build-config.h"
 #include "hid-devices.h"
 #include "util-log.h"
 #include "util-strings.h"
 
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct udev *, udev_unref);
-DEFINE_TRIVIAL_CLEANUP_FUNC(struct udev_device *, udev_device_unref);
+#define UEVENT_MAX 8192 /* the kernel's uevent buffer is 2048 bytes */
+
+static char sysfs_root[PATH_MAX] = "/sys";
+
+void hm_hid_set_sysfs_root(const char *root)
+{
+	snprintf(sysfs_root, sizeof(sysfs_root), "%s", root ? root : "/sys");
+}
+
+const char *hm_hid_sysfs_root(void)
+{
+	return sysfs_root;
+}
 
 static const char *node_name(const char *path)
 {
@@ -26,150 +39,310 @@ static const char *node_name(const char *path)
 	return s ? s + 1 : path;
 }
 
-/* The "hid" parent of a hidraw node, e.g. /sys/devices/.../0003:0B33:0020.0004 */
-static int hid_syspath(const char *path, char *buf, size_t size)
+/* "hidraw" and digits: nothing that could walk out of the class directory */
+static bool is_hidraw_name(const char *name)
 {
-	_cleanup_(udev_unrefp) struct udev *udev = udev_new();
-	_cleanup_(udev_device_unrefp) struct udev_device *raw = NULL;
-	struct udev_device *hid;
+	const char *digits = startswith(name, "hidraw");
 
-	if (!udev)
-		return -ENOMEM;
-	if (!startswith(node_name(path), "hidraw"))
+	if (!digits || !*digits || strlen(digits) > 9)
+		return false;
+	for (; *digits; digits++)
+		if (!isdigit((unsigned char)*digits))
+			return false;
+	return true;
+}
+
+/* ROOT/class/hidraw/hidrawN/device/SUFFIX: the HID device the node belongs to */
+static int hid_file(const char *path, const char *suffix, char *buf, size_t size)
+{
+	int n;
+
+	if (!is_hidraw_name(node_name(path)))
 		return -EINVAL;
-	raw = udev_device_new_from_subsystem_sysname(udev, "hidraw", node_name(path));
-	if (!raw)
-		return -ENODEV;
-	hid = udev_device_get_parent_with_subsystem_devtype(raw, "hid", NULL);
-	if (!hid)
-		return -ENODEV;
-	snprintf(buf, size, "%s", udev_device_get_syspath(hid));
+	n = snprintf(buf, size, "%s/class/hidraw/%s/device%s%s", sysfs_root, node_name(path),
+	             *suffix ? "/" : "", suffix);
+	if (n < 0 || (size_t)n >= size)
+		return -ENAMETOOLONG;
 	return 0;
+}
+
+static int hid_exists(const char *path)
+{
+	char dir[PATH_MAX];
+	int r = hid_file(path, "", dir, sizeof(dir));
+
+	if (r < 0)
+		return r;
+	return access(dir, F_OK) == 0 ? 0 : -ENODEV;
 }
 
 static int read_file(const char *file, uint8_t *buf, size_t size, size_t *ret_size)
 {
 	_cleanup_close_ int fd = open(file, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
+	size_t have = 0;
 
 	if (fd < 0)
 		return -errno;
-	n = read(fd, buf, size);
-	if (n < 0)
-		return -errno;
-	*ret_size = (size_t)n;
+	while (have < size) {
+		ssize_t n = read(fd, buf + have, size - have);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	*ret_size = have;
 	return 0;
 }
 
-/* uevent lines KEY=value */
-static int uevent_get(const char *syspath, const char *key, char *out, size_t size)
+/* A small text file as a string; -EFBIG when it does not fit. */
+static int read_text(const char *file, char *buf, size_t size)
 {
-	char file[PATH_MAX], line[512];
-	size_t klen = strlen(key);
-	FILE *f;
-	int r = -ENOENT;
+	size_t n;
+	int r = read_file(file, (uint8_t *)buf, size, &n);
 
-	snprintf(file, sizeof(file), "%s/uevent", syspath);
-	f = fopen(file, "re");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		if (strncmp(line, key, klen) == 0 && line[klen] == '=') {
-			snprintf(out, size, "%s", strstrip(line + klen + 1));
-			r = 0;
-			break;
+	if (r < 0)
+		return r;
+	if (n == size)
+		return -EFBIG;
+	buf[n] = '\0';
+	if (memchr(buf, '\0', n))
+		return -EINVAL;
+	return 0;
+}
+
+/* The value of KEY in a uevent text (lines KEY=value); -ENOENT when absent. */
+static int uevent_find(const char *text, const char *key, char *out, size_t size)
+{
+	size_t klen = strlen(key);
+
+	for (const char *line = text; *line;) {
+		const char *end = strchrnul(line, '\n');
+
+		if ((size_t)(end - line) > klen && strncmp(line, key, klen) == 0 &&
+		    line[klen] == '=') {
+			const char *v = line + klen + 1;
+			size_t len = (size_t)(end - v);
+
+			if (len >= size)
+				len = size - 1; /* the kernel caps names too: truncate */
+			memcpy(out, v, len);
+			out[len] = '\0';
+			/* as before sysfs was read by hand: no blanks around values */
+			v = strstrip(out);
+			memmove(out, v, strlen(v) + 1);
+			return 0;
 		}
+		line = *end ? end + 1 : end;
 	}
-	fclose(f);
-	return r;
+	if (size)
+		out[0] = '\0';
+	return -ENOENT;
+}
+
+static int read_uevent(const char *path, char *text, size_t size)
+{
+	char file[PATH_MAX];
+	int r = hid_file(path, "uevent", file, sizeof(file));
+
+	if (r < 0)
+		return r;
+	return read_text(file, text, size);
+}
+
+/* HID_ID=0003:0000046D:0000C52B: bus, vendor, product, each at most 16 bits */
+static int parse_hid_id(char *id, uint16_t *bus, uint16_t *vendor, uint16_t *product)
+{
+	char *fields[3], *save = NULL, *tok;
+	uint32_t v[3];
+	size_t n = 0;
+
+	for (tok = strtok_r(id, ":", &save); tok; tok = strtok_r(NULL, ":", &save)) {
+		if (n == 3)
+			return -EINVAL;
+		fields[n++] = tok;
+	}
+	if (n != 3)
+		return -EINVAL;
+	for (size_t i = 0; i < 3; i++) {
+		for (const char *c = fields[i]; *c; c++)
+			if (!isxdigit((unsigned char)*c))
+				return -EINVAL;
+		if (safe_atou32_base(fields[i], 16, &v[i]) < 0 || v[i] > UINT16_MAX)
+			return -EINVAL;
+	}
+	*bus = (uint16_t)v[0];
+	*vendor = (uint16_t)v[1];
+	*product = (uint16_t)v[2];
+	return 0;
 }
 
 /* The version the kernel gave the HID device's own input nodes, if any. */
-static int input_version(const char *syspath, uint16_t *ret)
+static int input_version(const char *path, uint16_t *ret)
 {
-	char pattern[PATH_MAX + 32];
+	char pattern[PATH_MAX];
 	glob_t g;
-	int r = -ENOENT;
+	int r = hid_file(path, "input/input*/id/version", pattern, sizeof(pattern));
 
-	snprintf(pattern, sizeof(pattern), "%s/input/input*/id/version", syspath);
+	if (r < 0)
+		return r;
+	r = -ENOENT;
 	if (glob(pattern, 0, NULL, &g) == 0 && g.gl_pathc > 0) {
-		uint8_t buf[16];
-		size_t n;
+		char buf[16];
 		uint32_t v;
 
-		if (read_file(g.gl_pathv[0], buf, sizeof(buf) - 1, &n) == 0) {
-			buf[n] = '\0';
-			if (safe_atou32_base(strstrip((char *)buf), 16, &v) == 0 &&
-			    v <= UINT16_MAX) {
-				*ret = (uint16_t)v;
-				r = 0;
-			}
+		if (read_text(g.gl_pathv[0], buf, sizeof(buf)) == 0 &&
+		    safe_atou32_base(strstrip(buf), 16, &v) == 0 && v <= UINT16_MAX) {
+			*ret = (uint16_t)v;
+			r = 0;
 		}
 	}
 	globfree(&g);
 	return r;
 }
 
+/* bInterfaceNumber of the parent USB interface (hex, "01"); -ENOENT off USB */
+static int usb_interface(const char *path, int *ret)
+{
+	char file[PATH_MAX], buf[16];
+	uint32_t v;
+	int r = hid_file(path, "../bInterfaceNumber", file, sizeof(file));
+
+	if (r < 0)
+		return r;
+	r = read_text(file, buf, sizeof(buf));
+	if (r < 0)
+		return r;
+	if (safe_atou32_base(strstrip(buf), 16, &v) < 0 || v > 255)
+		return -EINVAL;
+	*ret = (int)v;
+	return 0;
+}
+
 int hm_hid_info_from_path(const char *path, struct hm_device_info *info)
 {
-	char syspath[PATH_MAX], id[64], *colon;
-	uint32_t bus, vid, pid;
+	char uevent[UEVENT_MAX], id[64];
+	struct hm_device_info i = {.interface = -1};
 	int r;
 
-	r = hid_syspath(path, syspath, sizeof(syspath));
+	r = hid_exists(path);
 	if (r < 0)
 		return r;
-
-	memset(info, 0, sizeof(*info));
-	info->interface = -1;
-	snprintf(info->path, sizeof(info->path), "%s", path);
-
-	/* HID_ID=0003:00000B33:00000020 */
-	r = uevent_get(syspath, "HID_ID", id, sizeof(id));
+	r = read_uevent(path, uevent, sizeof(uevent));
 	if (r < 0)
 		return r;
-	colon = strchr(id, ':');
-	if (!colon || !strchr(colon + 1, ':'))
-		return -EINVAL;
-	*colon = '\0';
-	*strchr(colon + 1, ':') = '\0';
-	if (safe_atou32_base(id, 16, &bus) < 0 || safe_atou32_base(colon + 1, 16, &vid) < 0 ||
-	    safe_atou32_base(colon + 1 + strlen(colon + 1) + 1, 16, &pid) < 0)
-		return -EINVAL;
-	info->bus = (uint16_t)bus;
-	info->vendor = (uint16_t)vid;
-	info->product = (uint16_t)pid;
+	r = uevent_find(uevent, "HID_ID", id, sizeof(id));
+	if (r < 0)
+		return r;
+	r = parse_hid_id(id, &i.bus, &i.vendor, &i.product);
+	if (r < 0)
+		return r;
+	snprintf(i.path, sizeof(i.path), "%s", path);
+	(void)uevent_find(uevent, "HID_NAME", i.name, sizeof(i.name));
+	(void)uevent_find(uevent, "HID_UNIQ", i.serial, sizeof(i.serial));
+	(void)input_version(path, &i.version);
+	(void)usb_interface(path, &i.interface);
+	*info = i;
+	return 0;
+}
 
-	(void)uevent_get(syspath, "HID_NAME", info->name, sizeof(info->name));
-	(void)uevent_get(syspath, "HID_UNIQ", info->serial, sizeof(info->serial));
-	(void)input_version(syspath, &info->version);
+int hm_hid_phys(const char *path, char *buf, size_t size)
+{
+	char uevent[UEVENT_MAX];
+	int r = read_uevent(path, uevent, sizeof(uevent));
+
+	if (r < 0)
+		return r;
+	(void)uevent_find(uevent, "HID_PHYS", buf, size);
+	return 0;
+}
+
+int hm_hid_driver(const char *path, char *buf, size_t size)
+{
+	char link[PATH_MAX], target[PATH_MAX];
+	ssize_t n;
+	int r = hid_file(path, "driver", link, sizeof(link));
+
+	if (r < 0)
+		return r;
+	n = readlink(link, target, sizeof(target) - 1);
+	if (n < 0)
+		return errno == ENOENT ? -ENOENT : -errno;
+	target[n] = '\0';
+	snprintf(buf, size, "%s", node_name(target));
 	return 0;
 }
 
 int hm_hid_read_descriptor(const char *path, uint8_t *buf, size_t size, size_t *ret_size)
 {
+	char file[PATH_MAX];
+	int r = hid_file(path, "report_descriptor", file, sizeof(file));
+
+	if (r >= 0)
+		r = read_file(file, buf, size, ret_size);
 #if HAVE_HID_GET_REPORT_DESCRIPTOR
-	hid_device *h = hid_open_path(path);
-	int n;
+	if (r < 0) {
+		hid_device *h = hid_open_path(path);
+		int n;
 
-	if (!h)
-		return -EIO;
-	n = hid_get_report_descriptor(h, buf, size);
-	hid_close(h);
-	if (n < 0)
-		return -EIO;
-	*ret_size = (size_t)n;
-	return 0;
-#else
-	char syspath[PATH_MAX], file[PATH_MAX + 32];
-	int r;
+		if (!h)
+			return r;
+		n = hid_get_report_descriptor(h, buf, size);
+		hid_close(h);
+		if (n < 0)
+			return r;
+		*ret_size = (size_t)n;
+		r = 0;
+	}
+#endif
+	return r;
+}
 
-	r = hid_syspath(path, syspath, sizeof(syspath));
+static int cmp_version(const void *a, const void *b)
+{
+	return strverscmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int hm_hid_evdev_nodes(const char *path, struct hm_hid_evdev_nodes *ret)
+{
+	char pattern[PATH_MAX];
+	const char **names;
+	glob_t g;
+	int r = hid_file(path, "input/input*/event*", pattern, sizeof(pattern));
+
 	if (r < 0)
 		return r;
-	snprintf(file, sizeof(file), "%s/report_descriptor", syspath);
-	return read_file(file, buf, size, ret_size);
-#endif
+	r = hid_exists(path);
+	if (r < 0)
+		return r;
+	memset(ret, 0, sizeof(*ret));
+	r = glob(pattern, 0, NULL, &g);
+	if (r == GLOB_NOMATCH)
+		return 0;
+	if (r != 0)
+		return -ENOMEM;
+	names = calloc(g.gl_pathc, sizeof(*names));
+	if (!names) {
+		globfree(&g);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		names[i] = node_name(g.gl_pathv[i]);
+	/* glob sorts event10 before event9 */
+	qsort(names, g.gl_pathc, sizeof(*names), cmp_version);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		if (ret->n == HM_HID_MAX_EVDEV) {
+			ret->truncated = true;
+			break;
+		}
+		snprintf(ret->node[ret->n++], sizeof(ret->node[0]), "/dev/input/%.16s", names[i]);
+	}
+	free(names);
+	globfree(&g);
+	return 0;
 }
 
 static int cmp_entry(const void *a, const void *b)
@@ -179,6 +352,56 @@ static int cmp_entry(const void *a, const void *b)
 	return strverscmp(x->info.path, y->info.path);
 }
 
+int hm_hid_enumerate_sysfs(struct hm_hid_entry **ret, size_t *ret_n)
+{
+	char dir[PATH_MAX];
+	struct hm_hid_entry *entries = NULL;
+	size_t n = 0;
+	struct dirent *de;
+	DIR *d;
+
+	if (snprintf(dir, sizeof(dir), "%s/class/hidraw", sysfs_root) >= (int)sizeof(dir))
+		return -ENAMETOOLONG;
+	d = opendir(dir);
+	if (!d) {
+		if (errno != ENOENT)
+			return -errno;
+		/* no hidraw module loaded, or no HID device ever: an empty list */
+		*ret = NULL;
+		*ret_n = 0;
+		return 0;
+	}
+	while ((de = readdir(d))) {
+		struct hm_hid_entry *tmp;
+		char path[64];
+		int r;
+
+		if (!is_hidraw_name(de->d_name))
+			continue;
+		tmp = realloc(entries, (n + 1) * sizeof(*entries));
+		if (!tmp) {
+			free(entries);
+			closedir(d);
+			return -ENOMEM;
+		}
+		entries = tmp;
+		memset(&entries[n], 0, sizeof(entries[n]));
+		snprintf(path, sizeof(path), "/dev/%.16s",
+		         de->d_name); /* is_hidraw_name(): short */
+		r = hm_hid_info_from_path(path, &entries[n].info);
+		if (r < 0) {
+			log_warning_errno(r, "%s/%s: unreadable: %m, ignoring", dir, de->d_name);
+			continue;
+		}
+		n++;
+	}
+	closedir(d);
+	if (n > 1)
+		qsort(entries, n, sizeof(*entries), cmp_entry);
+	*ret = entries;
+	*ret_n = n;
+	return 0;
+}
 int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n)
 {
 	struct hid_device_info *list, *d;

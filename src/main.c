@@ -14,29 +14,34 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: hidmapd [OPTIONS] [COMMAND] [ARGS]\n"
-	           "\n"
-	           "A userspace HID input driver: decodes HID devices, remaps their events\n"
-	           "as ~/.config/hidmapd/*.ini says, and injects them through uinput.\n"
-	           "\n"
-	           "Commands:\n"
-	           "  run [--config FILE]... [--device /dev/hidrawN]...\n"
-	           "                         the daemon (default command)\n"
-	           "  list                   every HID device, its module, whether it is driven\n"
-	           "  describe PATH|FILE [--module NAME]\n"
-	           "                         the parsed report descriptor and the evdev devices\n"
-	           "  record PATH            hid-recorder format on stdout until Ctrl-C\n"
-	           "  replay [--config FILE] [--module NAME] [--uinput] FILE\n"
-	           "                         a recording through module and mapping\n"
-	           "  check [FILE]...        validate configuration files\n"
-	           "  status                 the running daemon: devices, outputs, counters\n"
-	           "  reload                 make the running daemon reload its configuration\n"
-	           "  monitor                the running daemon's events, live, until Ctrl-C\n"
-	           "\n"
-	           "Options:\n"
-	           "  -v, --verbose          debug messages\n"
-	           "  -h, --help             this text\n"
-	           "      --version          the version\n");
+	fprintf(f,
+	        "Usage: hidmapd [OPTIONS] [COMMAND] [ARGS]\n"
+	        "\n"
+	        "A userspace HID input driver: decodes HID devices, remaps their events\n"
+	        "as ~/.config/hidmapd/*.ini says, and injects them through uinput.\n"
+	        "\n"
+	        "Commands:\n"
+	        "  run [--config FILE]... [--device /dev/hidrawN]...\n"
+	        "                         the daemon (default command)\n"
+	        "  list                   every HID device, its module, whether it is driven\n"
+	        "  describe PATH|FILE [--module NAME]\n"
+	        "                         the parsed report descriptor and the evdev devices\n"
+	        "  record PATH            hid-recorder format on stdout until Ctrl-C\n"
+	        "  replay [--config FILE] [--module NAME] [--uinput] FILE\n"
+	        "                         a recording through module and mapping\n"
+	        "  check [FILE]...        validate configuration files\n"
+	        "  status                 the running daemon: devices, outputs, counters\n"
+	        "  reload                 make the running daemon reload its configuration\n"
+	        "  monitor                the running daemon's events, live, until Ctrl-C\n"
+	        "  udev-rules [--config FILE]...\n"
+	        "                         udev rules for the devices the config selects\n"
+	        "  doctor [--config FILE]...\n"
+	        "                         check uinput, devices, service and config; say the fix\n"
+	        "\n"
+	        "Options:\n"
+	        "  -v, --verbose          debug messages\n"
+	        "  -h, --help             this text\n"
+	        "      --version          the version\n");
 }
 
 static int usage_error(const char *fmt, ...) _printf_(1, 2);
@@ -155,6 +160,14 @@ int main(int argc, char **argv)
 		if (optind < argc || nconfigs)
 			return usage_error("%s takes no arguments or options", command);
 		return hm_cmd_control(command);
+	}
+	if (streq(command, "udev-rules") || streq(command, "doctor")) {
+		if (optind < argc)
+			return usage_error("%s takes no arguments, got '%s' (use --config FILE)",
+			                   command, argv[optind]);
+		if (streq(command, "doctor"))
+			return hm_cmd_doctor((char *const *)configs, nconfigs);
+		return hm_cmd_udev_rules((char *const *)configs, nconfigs);
 	}
 	if (streq(command, "check"))
 		return hm_cmd_check(nconfigs ? (char *const *)configs : argv + optind,

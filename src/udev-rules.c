@@ -1,8 +1,33 @@
 /* SPDX-License-Identifier: MIT */
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
 #include "module.h"
 #include "udev-rules.h"
+#include "util-strings.h"
 
-void hm_udev_rules_write(FILE *f)
+void hm_udev_rule_uinput(FILE *f)
+{
+	fprintf(f, "KERNEL==\"uinput\", SUBSYSTEM==\"misc\", OPTIONS+=\"static_node=uinput\", "
+	           "TAG+=\"uaccess\"\n");
+}
+
+void hm_udev_rule_hidraw(FILE *f, uint16_t bus, uint16_t vendor, uint16_t product)
+{
+	/* the parent HID device is named BBBB:VVVV:PPPP.NNNN, upper-case hex */
+	if (bus == HM_BUS_ANY)
+		fprintf(f, "SUBSYSTEM==\"hidraw\", KERNELS==\"*:%04X:%04X.*\", TAG+=\"uaccess\"\n",
+		        vendor, product);
+	else
+		fprintf(f,
+		        "SUBSYSTEM==\"hidraw\", KERNELS==\"%04X:%04X:%04X.*\", TAG+=\"uaccess\"\n",
+		        bus, vendor, product);
+}
+
+void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules)
 {
 	fprintf(f,
 	        "# Generated from hidmapd's module id tables; do not edit.\n"
@@ -11,30 +36,204 @@ void hm_udev_rules_write(FILE *f)
 	        "\n"
 	        "ACTION==\"remove\", GOTO=\"hidmapd_end\"\n"
 	        "\n"
-	        "# uinput, to create the virtual devices\n"
-	        "KERNEL==\"uinput\", SUBSYSTEM==\"misc\", OPTIONS+=\"static_node=uinput\", "
-	        "TAG+=\"uaccess\"\n"
-	        "\n"
-	        "# hidraw nodes of the devices hidmapd's modules drive\n");
-	for (size_t i = 0; hm_modules[i]; i++) {
-		const struct hm_module *m = hm_modules[i];
+	        "# uinput, to create the virtual devices\n");
+	hm_udev_rule_uinput(f);
+	fprintf(f, "\n# hidraw nodes of the devices hidmapd's modules drive\n");
+	for (size_t i = 0; modules[i]; i++) {
+		const struct hm_module *m = modules[i];
 
 		if (!m->id_table)
 			continue;
 		fprintf(f, "# %s: %s\n", m->name, m->description);
-		for (const struct hm_device_id *id = m->id_table; id->vendor || id->product; id++) {
-			/* the parent HID device is named BBBB:VVVV:PPPP.NNNN */
-			if (id->bus == HM_BUS_ANY)
-				fprintf(f,
-				        "SUBSYSTEM==\"hidraw\", KERNELS==\"*:%04X:%04X.*\", "
-				        "TAG+=\"uaccess\"\n",
-				        id->vendor, id->product);
-			else
-				fprintf(f,
-				        "SUBSYSTEM==\"hidraw\", KERNELS==\"%04X:%04X:%04X.*\", "
-				        "TAG+=\"uaccess\"\n",
-				        id->bus, id->vendor, id->product);
-		}
+		for (const struct hm_device_id *id = m->id_table; id->vendor || id->product; id++)
+			hm_udev_rule_hidraw(f, id->bus, id->vendor, id->product);
 	}
 	fprintf(f, "\nLABEL=\"hidmapd_end\"\n");
+}
+
+void hm_udev_rules_write(FILE *f)
+{
+	hm_udev_rules_write_modules(f, hm_modules);
+}
+
+const struct hm_module *hm_udev_rules_covered(const struct hm_module *const *modules,
+                                              uint16_t vendor, uint16_t product, uint16_t *ret_bus)
+{
+	uint16_t bus = 0;
+
+	for (size_t i = 0; modules[i]; i++) {
+		const struct hm_device_id *id = modules[i]->id_table;
+
+		for (; id && (id->vendor || id->product); id++) {
+			if (id->vendor != vendor || id->product != product)
+				continue;
+			if (id->bus == HM_BUS_ANY) {
+				if (ret_bus)
+					*ret_bus = 0;
+				return modules[i];
+			}
+			if (!bus)
+				bus = id->bus;
+		}
+	}
+	if (ret_bus)
+		*ret_bus = bus;
+	return NULL;
+}
+
+bool hm_udev_rules_find_shipped(const char *root, char *buf, size_t size)
+{
+	/* udev's rule directories, in its order of precedence (systemd 252) */
+	static const struct {
+		const char *dir;
+		bool can_mask;
+	} dirs[] = {
+	    {"/etc/udev/rules.d", true},
+	    {"/run/udev/rules.d", true},
+	    {"/usr/local/lib/udev/rules.d", false},
+	    {"/usr/lib/udev/rules.d", false},
+	    {"/lib/udev/rules.d", false},
+	};
+
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		char file[PATH_MAX], target[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+		int len = snprintf(file, sizeof(file), "%s%s/%s", root, dirs[i].dir,
+		                   HM_UDEV_SHIPPED_RULES);
+
+		if (len < 0 || (size_t)len >= sizeof(file) || stat(file, &st) < 0)
+			continue;
+		if (dirs[i].can_mask) {
+			n = readlink(file, target, sizeof(target) - 1);
+			if (n >= 0)
+				target[n] = '\0';
+			if (st.st_size == 0 || (n >= 0 && streq(target, "/dev/null")))
+				return false; /* masked: the shipped rules are off */
+		}
+		snprintf(buf, size, "%s", file);
+		return true;
+	}
+	return false;
+}
+
+static void section_ref(FILE *f, const struct hm_config_device *d)
+{
+	fprintf(f, "# [device %s] %s:%u: ", d->id, d->file, d->line);
+}
+
+/* Why a section without vid:pid cannot become a rule by id. */
+static void explain_no_id(FILE *f, const struct hm_config_device *d,
+                          const struct hm_module *const *modules, const char *shipped)
+{
+	const struct hm_module *m = NULL;
+
+	section_ref(f, d);
+	if (d->match_module) {
+		for (size_t i = 0; modules[i]; i++)
+			if (streq(modules[i]->name, d->match_module))
+				m = modules[i];
+	}
+	if (m && m->id_table) {
+		if (shipped)
+			fprintf(f, "matches the devices of module %s, which %s covers\n", m->name,
+			        shipped);
+		else
+			fprintf(f,
+			        "matches the devices of module %s, which the shipped rules cover,\n"
+			        "#   but %s is not installed: install hidmapd\n",
+			        m->name, HM_UDEV_SHIPPED_RULES);
+		return;
+	}
+	fprintf(f, "matches by");
+	if (d->match_name)
+		fprintf(f, " name \"%s\"", d->match_name);
+	if (d->match_serial)
+		fprintf(f, "%s serial \"%s\"", d->match_name ? "," : "", d->match_serial);
+	if (d->match_module)
+		fprintf(f, "%s module %s", d->match_name || d->match_serial ? "," : "",
+		        d->match_module);
+	fprintf(f, ", not vendor:product, so it cannot become a rule by id: add\n"
+	           "#   match = VVVV:PPPP (`hidmapd list` shows the ids) to that section\n");
+}
+
+size_t hm_udev_rules_write_local(FILE *f, const struct hm_config *config,
+                                 const struct hm_module *const *modules, const char *shipped)
+{
+	size_t nrules = 0;
+
+	fprintf(f, "# udev rules for the devices your hidmapd configuration selects, written by\n"
+	           "# `hidmapd udev-rules` from:\n");
+	for (size_t i = 0; i < config->nfiles; i++)
+		fprintf(f, "#   %s\n", config->files[i]);
+	if (config->nfiles == 0)
+		fprintf(f, "#   (no configuration files)\n");
+	fprintf(f, "# The user of the active local session gets access through the uaccess tag\n"
+	           "# (systemd-logind applies it: not over ssh, not to other users).\n"
+	           "\n"
+	           "ACTION==\"remove\", GOTO=\"hidmapd_local_end\"\n"
+	           "\n"
+	           "# uinput, to create the virtual devices\n");
+	hm_udev_rule_uinput(f);
+	fprintf(f, "\n# hidraw nodes of the devices the configuration selects\n");
+
+	for (size_t i = 0; i < config->ndevices; i++) {
+		const struct hm_config_device *d = &config->devices[i];
+		const struct hm_config_device *earlier = NULL;
+		const struct hm_module *m;
+		uint16_t bus;
+
+		if (!d->match_vidpid) {
+			explain_no_id(f, d, modules, shipped);
+			continue;
+		}
+		if (!d->enabled) {
+			section_ref(f, d);
+			fprintf(f, "%04X:%04X is disabled (enabled = no), no rule\n", d->vendor,
+			        d->product);
+			continue;
+		}
+		for (size_t j = 0; j < i && !earlier; j++) {
+			const struct hm_config_device *e = &config->devices[j];
+
+			if (e->match_vidpid && e->enabled && e->vendor == d->vendor &&
+			    e->product == d->product)
+				earlier = e;
+		}
+		if (earlier) {
+			section_ref(f, d);
+			fprintf(f, "%04X:%04X again, as [device %s] above\n", d->vendor, d->product,
+			        earlier->id);
+			continue;
+		}
+		m = hm_udev_rules_covered(modules, d->vendor, d->product, &bus);
+		if (m && shipped) {
+			section_ref(f, d);
+			fprintf(f, "%04X:%04X is in the shipped rules (module %s, %s)\n", d->vendor,
+			        d->product, m->name, shipped);
+			continue;
+		}
+		section_ref(f, d);
+		if (m)
+			fprintf(f,
+			        "%04X:%04X (module %s; its shipped rules are not installed: "
+			        "%s not found)\n",
+			        d->vendor, d->product, m->name, HM_UDEV_SHIPPED_RULES);
+		else if (bus && shipped)
+			fprintf(f, "%04X:%04X (the shipped rules cover it on bus %04X only)\n",
+			        d->vendor, d->product, bus);
+		else
+			fprintf(f, "%04X:%04X\n", d->vendor, d->product);
+		hm_udev_rule_hidraw(f, HM_BUS_ANY, d->vendor, d->product);
+		nrules++;
+	}
+	if (config->ndevices == 0)
+		fprintf(f, "# (no [device] sections)\n");
+	fprintf(f, "\nLABEL=\"hidmapd_local_end\"\n"
+	           "\n"
+	           "# Install:\n"
+	           "#   " HM_UDEV_INSTALL_COMMAND "\n"
+	           "# uaccess needs an active local session; if /dev/uinput still refuses\n"
+	           "# you afterwards, log out and in again.\n");
+	return nrules;
 }

@@ -1,0 +1,454 @@
+/* SPDX-License-Identifier: MIT */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "doctor.h"
+#include "module.h"
+#include "udev-rules.h"
+#include "util-strings.h"
+
+#define MAX_HOLDERS 8
+
+static const char *const level_names[] = {"OK  ", "WARN", "FAIL"};
+
+void hm_doctor_line(struct hm_doctor *d, enum hm_check_level level, const char *subject,
+                    const char *fix, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(d->out, "%s %s: ", level_names[level], subject);
+	va_start(ap, fmt);
+	vfprintf(d->out, fmt, ap);
+	va_end(ap);
+	if (fix)
+		fprintf(d->out, "; fix: %s", fix);
+	fputc('\n', d->out);
+	d->counts[level]++;
+}
+
+static int open_rooted(const struct hm_doctor *d, const char *path, int flags)
+{
+	char full[PATH_MAX];
+	int fd;
+
+	if (snprintf(full, sizeof(full), "%s%s", d->dev_root, path) >= (int)sizeof(full))
+		return -ENAMETOOLONG;
+	fd = open(full, flags | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+#define FIX_SESSION                                                                                \
+	" (uaccess needs an active local session: your desktop, not ssh; log out and in if it "    \
+	"still fails)"
+
+void hm_doctor_uinput_result(struct hm_doctor *d, int r)
+{
+	if (r == 0)
+		hm_doctor_line(d, HM_CHECK_OK, "/dev/uinput", NULL, "readable and writable");
+	else if (r == -ENOENT || r == -ENODEV || r == -ENXIO)
+		hm_doctor_line(d, HM_CHECK_FAIL, "/dev/uinput",
+		               "sudo modprobe uinput (at every boot: echo uinput | sudo tee "
+		               "/etc/modules-load.d/hidmapd.conf)",
+		               "%s: the uinput module is not loaded", strerror(-r));
+	else if (r == -EACCES || r == -EPERM || r == -EROFS)
+		hm_doctor_line(d, HM_CHECK_FAIL, "/dev/uinput", HM_UDEV_INSTALL_COMMAND FIX_SESSION,
+		               "cannot open it read-write: %s", strerror(-r));
+	else
+		hm_doctor_line(d, HM_CHECK_FAIL, "/dev/uinput",
+		               "sudo modprobe -r uinput && sudo modprobe uinput",
+		               "cannot open it: %s", strerror(-r));
+}
+
+void hm_doctor_uinput(struct hm_doctor *d)
+{
+	hm_doctor_uinput_result(d, open_rooted(d, "/dev/uinput", O_RDWR));
+}
+
+static void diag_line(void *userdata, const char *file, unsigned line, const char *message)
+{
+	struct hm_doctor *d = userdata;
+	char where[PATH_MAX + 16];
+
+	if (line)
+		snprintf(where, sizeof(where), "config %s:%u", file, line);
+	else
+		snprintf(where, sizeof(where), "config %s", file);
+	hm_doctor_line(d, HM_CHECK_FAIL, where, "correct it, then run: hidmapd check", "%s",
+	               message);
+}
+
+void hm_doctor_config(struct hm_doctor *d, const char *const *paths, size_t npaths,
+                      struct hm_config **ret)
+{
+	struct hm_config *config = NULL;
+	int r = hm_config_load(paths, npaths, diag_line, d, &config);
+
+	if (r < 0) {
+		if (r != -EINVAL)
+			hm_doctor_line(d, HM_CHECK_FAIL, "config", "hidmapd check",
+			               "cannot read it: %s", strerror(-r));
+		*ret = hm_config_new_empty();
+		return;
+	}
+	if (config->nfiles == 0)
+		hm_doctor_line(d, HM_CHECK_WARN, "config",
+		               "sudo meson install -C build (the shipped defaults), or write "
+		               "~/.config/hidmapd/my-devices.ini",
+		               "no configuration file found: only devices a module claims are "
+		               "driven, without remapping");
+	else
+		hm_doctor_line(d, HM_CHECK_OK, "config", NULL,
+		               "%zu file%s valid, %zu [device] section%s", config->nfiles,
+		               config->nfiles == 1 ? "" : "s", config->ndevices,
+		               config->ndevices == 1 ? "" : "s");
+	*ret = config;
+}
+
+bool hm_doctor_selects(const struct hm_config *config, const struct hm_device_info *info,
+                       const char **ret_module, const struct hm_config_device **ret_cfg)
+{
+	/* as the daemon's select_device() and `hidmapd list` */
+	const struct hm_module *m = hm_module_match(info);
+	const struct hm_config_device *cfg = hm_config_match(config, info, m ? m->name : NULL);
+	const char *name = m ? m->name : "generic";
+
+	if (cfg && cfg->module && hm_module_find(cfg->module))
+		name = cfg->module;
+	*ret_module = name;
+	*ret_cfg = cfg;
+	if (cfg && !cfg->enabled)
+		return false;
+	return m || cfg;
+}
+
+void hm_doctor_hidraw_result(struct hm_doctor *d, const char *path, int r)
+{
+	if (r == 0)
+		hm_doctor_line(d, HM_CHECK_OK, path, NULL, "readable and writable");
+	else if (r == -EACCES || r == -EPERM)
+		hm_doctor_line(d, HM_CHECK_FAIL, path, HM_UDEV_INSTALL_COMMAND FIX_SESSION,
+		               "cannot open it read-write: %s", strerror(-r));
+	else if (r == -ENOENT)
+		hm_doctor_line(d, HM_CHECK_FAIL, path,
+		               "sudo udevadm trigger --subsystem-match=hidraw",
+		               "sysfs lists it but the node is missing: %s", strerror(-r));
+	else
+		hm_doctor_line(d, HM_CHECK_FAIL, path, "unplug the device and plug it in again",
+		               "cannot open it: %s", strerror(-r));
+}
+
+void hm_doctor_driver_result(struct hm_doctor *d, const char *path, int r, const char *driver)
+{
+	char subject[96];
+
+	snprintf(subject, sizeof(subject), "%s driver", path);
+	if (r == -ENOENT)
+		hm_doctor_line(d, HM_CHECK_OK, subject, NULL,
+		               "no kernel driver is bound to the HID device: no evdev nodes of "
+		               "its own, hidmapd's are the only ones");
+	else if (r < 0)
+		hm_doctor_line(d, HM_CHECK_WARN, subject, NULL,
+		               "cannot tell which kernel driver is bound: %s", strerror(-r));
+	else if (streq(driver, "hid-generic"))
+		hm_doctor_line(d, HM_CHECK_OK, subject, NULL,
+		               "hid-generic: the kernel makes plain evdev nodes of it, which "
+		               "hidmapd grabs while it drives the device");
+	else
+		hm_doctor_line(d, HM_CHECK_OK, subject, NULL,
+		               "%s, a special kernel driver: hidmapd grabs the evdev nodes it "
+		               "makes while it drives the device, so the driver's own input "
+		               "handling is hidden; what it does besides (LEDs, battery, force "
+		               "feedback) stays",
+		               driver);
+}
+
+static bool is_pid(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+static void read_comm(const struct hm_doctor *d, const char *pid, char *buf, size_t size)
+{
+	char file[PATH_MAX];
+	FILE *f;
+
+	snprintf(buf, size, "?");
+	snprintf(file, sizeof(file), "%s/%s/comm", d->proc_root, pid);
+	f = fopen(file, "re");
+	if (!f)
+		return;
+	if (fgets(buf, (int)size, f))
+		buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+/* Whether proc_root/pid has an fd on path; -EACCES when its fds are not ours to see. */
+static int holds(const struct hm_doctor *d, const char *pid, const char *path)
+{
+	char dir[PATH_MAX];
+	struct dirent *de;
+	DIR *fds;
+	int r = 0;
+
+	snprintf(dir, sizeof(dir), "%s/%s/fd", d->proc_root, pid);
+	fds = opendir(dir);
+	if (!fds)
+		return errno == EACCES || errno == EPERM ? -EACCES : 0;
+	while (!r && (de = readdir(fds))) {
+		char link[PATH_MAX + 256], target[PATH_MAX];
+		ssize_t n;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
+		n = readlink(link, target, sizeof(target) - 1);
+		if (n < 0)
+			continue;
+		target[n] = '\0';
+		r = streq(target, path);
+	}
+	closedir(fds);
+	return r;
+}
+
+void hm_doctor_holders(struct hm_doctor *d, const char *path)
+{
+	char subject[96], pids[MAX_HOLDERS][16], comms[MAX_HOLDERS][32], list[512] = "";
+	char kill_cmd[160] = "kill";
+	unsigned nholders = 0, nhidden = 0, ndaemon = 0, nmore = 0;
+	struct dirent *de;
+	DIR *proc;
+
+	snprintf(subject, sizeof(subject), "%s users", path);
+	proc = opendir(d->proc_root);
+	if (!proc) {
+		hm_doctor_line(d, HM_CHECK_WARN, subject, NULL, "cannot read %s: %s", d->proc_root,
+		               strerror(errno));
+		return;
+	}
+	while ((de = readdir(proc))) {
+		char comm[32];
+		int r;
+
+		if (!is_pid(de->d_name) || strtol(de->d_name, NULL, 10) == (long)d->self)
+			continue;
+		r = holds(d, de->d_name, path);
+		if (r < 0) {
+			nhidden++;
+			continue;
+		}
+		if (!r)
+			continue;
+		read_comm(d, de->d_name, comm, sizeof(comm));
+		if (streq(comm, "hidmapd")) {
+			ndaemon++;
+			continue;
+		}
+		if (nholders == MAX_HOLDERS) {
+			nmore++;
+			continue;
+		}
+		snprintf(pids[nholders], sizeof(pids[0]), "%.15s", de->d_name);
+		snprintf(comms[nholders], sizeof(comms[0]), "%s", comm);
+		nholders++;
+	}
+	closedir(proc);
+
+	for (unsigned i = 0; i < nholders; i++) {
+		size_t l = strlen(list), k = strlen(kill_cmd);
+
+		snprintf(list + l, sizeof(list) - l, "%spid %s (%s)", i ? ", " : "", pids[i],
+		         comms[i]);
+		snprintf(kill_cmd + k, sizeof(kill_cmd) - k, " %s", pids[i]);
+	}
+	if (nholders)
+		hm_doctor_line(d, HM_CHECK_WARN, subject, kill_cmd,
+		               "also open in %s%s: it reads the same reports and may act on them "
+		               "too (stop it if it does)%s%s",
+		               list, nmore ? " and more" : "",
+		               nhidden ? "; other users' processes are not visible" : "",
+		               ndaemon ? "; hidmapd has it open too" : "");
+	else
+		hm_doctor_line(d, HM_CHECK_OK, subject, NULL, "%s%s",
+		               ndaemon ? "open in hidmapd only" : "no other process has it open",
+		               nhidden ? " (of those visible: only your own processes are; "
+		                         "sudo hidmapd doctor sees all)"
+		                       : "");
+}
+
+void hm_doctor_evdev_result(struct hm_doctor *d, const struct hm_device_info *info, int r,
+                            const struct hm_hid_evdev_nodes *nodes, const int *open_r, bool grab)
+{
+	char subject[96], list[HM_HID_MAX_EVDEV * 24] = "", denied[HM_HID_MAX_EVDEV * 24] = "";
+	char fix[512];
+	int err = 0;
+
+	snprintf(subject, sizeof(subject), "%s evdev", info->path);
+	if (r < 0) {
+		hm_doctor_line(d, HM_CHECK_WARN, subject, NULL, "cannot list its evdev nodes: %s",
+		               strerror(-r));
+		return;
+	}
+	if (nodes->n == 0) {
+		hm_doctor_line(d, HM_CHECK_OK, subject, NULL,
+		               "the kernel made no evdev node of it: nothing to grab");
+		return;
+	}
+	for (size_t i = 0; i < nodes->n; i++) {
+		size_t l = strlen(list);
+
+		snprintf(list + l, sizeof(list) - l, "%s%s", i ? " " : "", nodes->node[i]);
+		if (open_r[i] < 0) {
+			l = strlen(denied);
+			snprintf(denied + l, sizeof(denied) - l, "%s%s", *denied ? " " : "",
+			         nodes->node[i]);
+			err = open_r[i];
+		}
+	}
+	if (!grab) {
+		hm_doctor_line(d, HM_CHECK_WARN, subject,
+		               "remove 'grab = no' from its [device] section",
+		               "%s%s: not grabbed (grab = no), so every input arrives twice", list,
+		               nodes->truncated ? " and more" : "");
+		return;
+	}
+	if (*denied) {
+		snprintf(
+		    fix, sizeof(fix),
+		    "echo 'SUBSYSTEM==\"input\", KERNEL==\"event*\", KERNELS==\"*:%04X:%04X.*\", "
+		    "TAG+=\"uaccess\"' | sudo tee -a /etc/udev/rules.d/72-hidmapd-grab.rules && "
+		    "sudo udevadm control --reload && sudo udevadm trigger "
+		    "--subsystem-match=input",
+		    info->vendor, info->product);
+		hm_doctor_line(
+		    d, HM_CHECK_WARN, subject, fix,
+		    "%s: cannot open %s to grab it (%s): while hidmapd drives the device "
+		    "every input from there arrives twice",
+		    list, denied, strerror(-err));
+		return;
+	}
+	hm_doctor_line(d, HM_CHECK_OK, subject, NULL, "%s%s: grabbed while hidmapd drives it", list,
+	               nodes->truncated ? " and more" : "");
+}
+
+void hm_doctor_devices(struct hm_doctor *d, const struct hm_config *config)
+{
+	_cleanup_free_ struct hm_hid_entry *entries = NULL;
+	size_t n = 0, ndriven = 0;
+	int r = hm_hid_enumerate_sysfs(&entries, &n);
+
+	if (r < 0) {
+		hm_doctor_line(d, HM_CHECK_FAIL, "HID devices", NULL, "cannot list them in %s: %s",
+		               hm_hid_sysfs_root(), strerror(-r));
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct hm_device_info *info = &entries[i].info;
+		const struct hm_config_device *cfg;
+		struct hm_hid_evdev_nodes nodes = {0};
+		int open_r[HM_HID_MAX_EVDEV] = {0};
+		const char *module;
+		char driver[64] = "";
+
+		if (!hm_doctor_selects(config, info, &module, &cfg))
+			continue;
+		ndriven++;
+		if (cfg)
+			hm_doctor_line(
+			    d, HM_CHECK_OK, info->path, NULL,
+			    "%04x:%04x \"%s\": hidmapd drives it (module %s, [device %s] "
+			    "%s:%u)",
+			    info->vendor, info->product, info->name, module, cfg->id, cfg->file,
+			    cfg->line);
+		else
+			hm_doctor_line(d, HM_CHECK_OK, info->path, NULL,
+			               "%04x:%04x \"%s\": hidmapd drives it (module %s claims it)",
+			               info->vendor, info->product, info->name, module);
+		hm_doctor_hidraw_result(d, info->path, open_rooted(d, info->path, O_RDWR));
+		r = hm_hid_driver(info->path, driver, sizeof(driver));
+		hm_doctor_driver_result(d, info->path, r, driver);
+		hm_doctor_holders(d, info->path);
+		r = hm_hid_evdev_nodes(info->path, &nodes);
+		for (size_t j = 0; r >= 0 && j < nodes.n; j++)
+			open_r[j] = open_rooted(d, nodes.node[j], O_RDONLY);
+		hm_doctor_evdev_result(d, info, r, &nodes, open_r, !cfg || cfg->grab);
+	}
+	if (ndriven == 0)
+		hm_doctor_line(
+		    d, HM_CHECK_WARN, "HID devices",
+		    "plug the device in; for one no module knows, add a [device] section "
+		    "with match = VVVV:PPPP (ids from: hidmapd list)",
+		    "none present that hidmapd would drive (%zu HID device%s in all)", n,
+		    n == 1 ? "" : "s");
+}
+
+void hm_doctor_unit_result(struct hm_doctor *d, bool manager, const char *enabled,
+                           const char *active)
+{
+	if (!manager) {
+		hm_doctor_line(
+		    d, HM_CHECK_WARN, "hidmapd.service",
+		    "log in to a desktop session (or: sudo loginctl enable-linger $USER)",
+		    "no user service manager (systemctl --user cannot reach one): the "
+		    "user unit cannot run here");
+		return;
+	}
+	if (!*enabled || streq(enabled, "not-found"))
+		hm_doctor_line(d, HM_CHECK_WARN, "hidmapd.service",
+		               "sudo meson install -C build && systemctl --user daemon-reload && "
+		               "systemctl --user enable --now hidmapd",
+		               "the user unit is not installed");
+	else if (streq(active, "failed"))
+		hm_doctor_line(
+		    d, HM_CHECK_FAIL, "hidmapd.service",
+		    "journalctl --user -u hidmapd -b, then systemctl --user restart hidmapd",
+		    "%s but failed", enabled);
+	else if (!streq(enabled, "enabled") && !streq(enabled, "enabled-runtime"))
+		hm_doctor_line(d, HM_CHECK_WARN, "hidmapd.service",
+		               "systemctl --user enable --now hidmapd", "%s, %s", enabled,
+		               *active ? active : "state unknown");
+	else if (!streq(active, "active") && !streq(active, "reloading"))
+		hm_doctor_line(d, HM_CHECK_WARN, "hidmapd.service",
+		               "systemctl --user start hidmapd", "enabled but %s",
+		               *active ? active : "not running");
+	else
+		hm_doctor_line(d, HM_CHECK_OK, "hidmapd.service", NULL, "enabled and active");
+}
+
+void hm_doctor_control_result(struct hm_doctor *d, int r, const char *first, const char *why,
+                              bool unit_active)
+{
+	if (r == 0)
+		hm_doctor_line(d, HM_CHECK_OK, "control socket", NULL, "the daemon answers: %s",
+		               first);
+	else if (unit_active)
+		hm_doctor_line(
+		    d, HM_CHECK_FAIL, "control socket",
+		    "journalctl --user -u hidmapd -b, then systemctl --user restart hidmapd",
+		    "the service runs but does not answer: %s", why);
+	else
+		hm_doctor_line(d, HM_CHECK_WARN, "control socket",
+		               "systemctl --user enable --now hidmapd (or run: hidmapd)", "%s",
+		               why);
+}
+
+int hm_doctor_exit_status(const struct hm_doctor *d)
+{
+	return d->counts[HM_CHECK_FAIL] ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * `hidmapd doctor`: what stands between the user and a working hidmapd,
+ * one line per check, each problem with the exact command that fixes it:
+ *
+ *   OK   /dev/uinput: readable and writable
+ *   FAIL /dev/hidraw3: cannot open it: Permission denied; fix: hidmapd udev-rules | ...
+ *
+ * Each check is split in two: a probe that looks at the system (under the
+ * roots below, so tests use fixture trees) and a *_result() decision that
+ * prints the line from what the probe found, so tests can give it results
+ * (permission denied) that root cannot produce.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "hid-devices.h"
+
+struct hm_config;
+struct hm_config_device;
+
+enum hm_check_level {
+	HM_CHECK_OK,
+	HM_CHECK_WARN, /* worth knowing; does not fail the doctor */
+	HM_CHECK_FAIL,
+};
+
+struct hm_doctor {
+	FILE *out;
+	const char *dev_root;  /* prefix of /dev/... paths opened: "" for the real ones */
+	const char *proc_root; /* "/proc" */
+	/* the sysfs root is hm_hid_set_sysfs_root()'s */
+	pid_t self;         /* not a holder of anything: doctor itself */
+	unsigned counts[3]; /* lines per level */
+};
+
+/* One line: "LEVEL subject: message[; fix: fix]". */
+void hm_doctor_line(struct hm_doctor *d, enum hm_check_level level, const char *subject,
+                    const char *fix, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* /dev/uinput: r is 0 when it opened read-write, else -errno. */
+void hm_doctor_uinput_result(struct hm_doctor *d, int r);
+void hm_doctor_uinput(struct hm_doctor *d);
+
+/* The configuration, as `hidmapd check` validates it; *ret the loaded
+ * config, or an empty one when it has errors (NULL only without memory). */
+void hm_doctor_config(struct hm_doctor *d, const char *const *paths, size_t npaths,
+                      struct hm_config **ret);
+
+/* Whether hidmapd drives the device, as the daemon decides: a module
+ * claims it or a [device] section selects it (and does not disable it). */
+bool hm_doctor_selects(const struct hm_config *config, const struct hm_device_info *info,
+                       const char **ret_module, const struct hm_config_device **ret_cfg);
+
+/* A hidraw node: r is 0 when it opened read-write, else -errno. */
+void hm_doctor_hidraw_result(struct hm_doctor *d, const char *path, int r);
+/* The bound driver: r from hm_hid_driver(). */
+void hm_doctor_driver_result(struct hm_doctor *d, const char *path, int r, const char *driver);
+/* Other processes with the node open (proc_root/PID/fd). */
+void hm_doctor_holders(struct hm_doctor *d, const char *path);
+/* The kernel's evdev nodes: r from hm_hid_evdev_nodes(); open_r[i] is 0
+ * when nodes->node[i] opened read-only (as for EVIOCGRAB), else -errno. */
+void hm_doctor_evdev_result(struct hm_doctor *d, const struct hm_device_info *info, int r,
+                            const struct hm_hid_evdev_nodes *nodes, const int *open_r, bool grab);
+/* Every check above for every HID device present that hidmapd would drive. */
+void hm_doctor_devices(struct hm_doctor *d, const struct hm_config *config);
+
+/* The user unit: manager false when there is no user service manager;
+ * enabled and active are systemctl's words ("" when it printed none). */
+void hm_doctor_unit_result(struct hm_doctor *d, bool manager, const char *enabled,
+                           const char *active);
+/* The control socket: r and first/why from hm_control_probe(). */
+void hm_doctor_control_result(struct hm_doctor *d, int r, const char *first, const char *why,
+                              bool unit_active);
+
+/* 0 when no check failed, else 1. */
+int hm_doctor_exit_status(const struct hm_doctor *d);

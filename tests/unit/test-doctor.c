@@ -1,0 +1,373 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The doctor's checks: probes on fixture trees (sysfs, /dev, /proc under a
+ * temporary root, tests/unit/sysfs-fixture.h), and the decisions given
+ * results a root-run test cannot produce (permission denied).  Each
+ * problem must name what is wrong and the command that fixes it.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+#include "doctor.h"
+#include "sysfs-fixture.h"
+#include "udev-rules.h"
+
+struct run {
+	struct hm_doctor d;
+	char *buf;
+	size_t size;
+};
+
+static void run_begin(struct run *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->d.out = open_memstream(&r->buf, &r->size);
+	assert_non_null(r->d.out);
+	r->d.dev_root = fx_path("root");
+	r->d.proc_root = fx_path("proc");
+	r->d.self = 1;
+}
+
+static char *run_end(struct run *r)
+{
+	assert_int_equal(fclose(r->d.out), 0);
+	return r->buf;
+}
+
+static void assert_contains(const char *text, const char *needle)
+{
+	if (!strstr(text, needle))
+		fail_msg("missing: %s\nin:\n%s", needle, text);
+}
+
+static int setup(void **state)
+{
+	fx_create();
+	fx_usb_device();
+	fx_bt_device();
+	hm_hid_set_sysfs_root(fx_path("sys"));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	hm_hid_set_sysfs_root(NULL);
+	fx_destroy();
+	return 0;
+}
+
+static void test_uinput(void **state)
+{
+	struct run r;
+	char *text;
+
+	/* missing: the module */
+	run_begin(&r);
+	hm_doctor_uinput(&r.d);
+	text = run_end(&r);
+	assert_contains(text, "FAIL /dev/uinput: ");
+	assert_contains(text, "not loaded; fix: sudo modprobe uinput");
+	assert_contains(text, "/etc/modules-load.d/");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 1);
+	free(text);
+
+	/* present and openable */
+	fx_write("root/dev/uinput", "");
+	run_begin(&r);
+	hm_doctor_uinput(&r.d);
+	text = run_end(&r);
+	assert_string_equal(text, "OK   /dev/uinput: readable and writable\n");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0);
+	free(text);
+
+	/* denied: the udev rules, and a word on uaccess */
+	run_begin(&r);
+	hm_doctor_uinput_result(&r.d, -EACCES);
+	text = run_end(&r);
+	assert_contains(text, "FAIL /dev/uinput: cannot open it read-write: Permission denied; "
+	                      "fix: " HM_UDEV_INSTALL_COMMAND);
+	assert_contains(text, "active local session");
+	free(text);
+}
+
+static void test_hidraw(void **state)
+{
+	struct run r;
+	char *text;
+
+	run_begin(&r);
+	hm_doctor_hidraw_result(&r.d, "/dev/hidraw3", 0);
+	hm_doctor_hidraw_result(&r.d, "/dev/hidraw3", -EACCES);
+	hm_doctor_hidraw_result(&r.d, "/dev/hidraw3", -ENOENT);
+	text = run_end(&r);
+	assert_contains(text, "OK   /dev/hidraw3: readable and writable\n");
+	assert_contains(text, "FAIL /dev/hidraw3: cannot open it read-write: Permission denied; "
+	                      "fix: " HM_UDEV_INSTALL_COMMAND);
+	assert_contains(text, "FAIL /dev/hidraw3: sysfs lists it but the node is missing");
+	assert_contains(text, "fix: sudo udevadm trigger --subsystem-match=hidraw\n");
+	assert_int_equal(r.d.counts[HM_CHECK_FAIL], 2);
+	free(text);
+}
+
+static void test_driver(void **state)
+{
+	struct run r;
+	char *text;
+
+	run_begin(&r);
+	hm_doctor_driver_result(&r.d, "/dev/hidraw3", 0, "hid-generic");
+	hm_doctor_driver_result(&r.d, "/dev/hidraw4", 0, "playstation");
+	hm_doctor_driver_result(&r.d, "/dev/hidraw5", -ENOENT, "");
+	text = run_end(&r);
+	assert_contains(text, "OK   /dev/hidraw3 driver: hid-generic: ");
+	assert_contains(text, "OK   /dev/hidraw4 driver: playstation, a special kernel driver: "
+	                      "hidmapd grabs the evdev nodes it makes");
+	assert_contains(text, "OK   /dev/hidraw5 driver: no kernel driver is bound");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0);
+	free(text);
+}
+
+static void test_holders(void **state)
+{
+	struct run r;
+	char *text;
+
+	/* nobody */
+	fx_mkdir_p("proc/1/fd");
+	fx_write("proc/1/comm", "hidmapd\n"); /* self: skipped */
+	fx_link("@/dev/hidraw3", "proc/1/fd/3");
+	run_begin(&r);
+	hm_doctor_holders(&r.d, "/dev/hidraw3");
+	text = run_end(&r);
+	assert_string_equal(text, "OK   /dev/hidraw3 users: no other process has it open\n");
+	free(text);
+
+	/* the daemon, another program, and a process of another user */
+	fx_write("proc/200/comm", "hidmapd\n");
+	fx_link("@/dev/hidraw3", "proc/200/fd/7");
+	fx_write("proc/4321/comm", "steam\n");
+	fx_link("@/dev/null", "proc/4321/fd/0");
+	fx_link("@/dev/hidraw3", "proc/4321/fd/12");
+	fx_link("@/dev/hidraw30", "proc/4322/fd/1"); /* another node: not a holder */
+	fx_write("proc/4322/comm", "other\n");
+	fx_write("proc/self", "not a pid\n");
+	run_begin(&r);
+	hm_doctor_holders(&r.d, "/dev/hidraw3");
+	text = run_end(&r);
+	assert_contains(text, "WARN /dev/hidraw3 users: also open in pid 4321 (steam): ");
+	assert_contains(text, "hidmapd has it open too; fix: kill 4321\n");
+	assert_null(strstr(text, "4322"));
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0); /* a warning */
+	free(text);
+
+	/* only the daemon */
+	assert_int_equal(remove(fx_path("proc/4321/fd/12")), 0);
+	run_begin(&r);
+	hm_doctor_holders(&r.d, "/dev/hidraw3");
+	text = run_end(&r);
+	assert_string_equal(text, "OK   /dev/hidraw3 users: open in hidmapd only\n");
+	free(text);
+}
+
+static void test_evdev(void **state)
+{
+	struct hm_device_info info = {.vendor = 0x046d, .product = 0xc52b, .path = "/dev/hidraw3"};
+	struct hm_hid_evdev_nodes nodes = {.n = 2,
+	                                   .node = {"/dev/input/event5", "/dev/input/event12"}};
+	struct hm_hid_evdev_nodes none = {0};
+	const int ok[2] = {0, 0}, denied[2] = {0, -EACCES};
+	struct run r;
+	char *text;
+
+	run_begin(&r);
+	hm_doctor_evdev_result(&r.d, &info, 0, &nodes, ok, true);
+	hm_doctor_evdev_result(&r.d, &info, 0, &none, ok, true);
+	text = run_end(&r);
+	assert_contains(text, "OK   /dev/hidraw3 evdev: /dev/input/event5 /dev/input/event12: "
+	                      "grabbed while hidmapd drives it\n");
+	assert_contains(text, "OK   /dev/hidraw3 evdev: the kernel made no evdev node of it");
+	free(text);
+
+	run_begin(&r);
+	hm_doctor_evdev_result(&r.d, &info, 0, &nodes, denied, true);
+	hm_doctor_evdev_result(&r.d, &info, 0, &nodes, ok, false);
+	text = run_end(&r);
+	assert_contains(text, "WARN /dev/hidraw3 evdev: /dev/input/event5 /dev/input/event12: "
+	                      "cannot open /dev/input/event12 to grab it (Permission denied)");
+	assert_contains(text, "KERNELS==\"*:046D:C52B.*\", TAG+=\"uaccess\"' | sudo tee -a "
+	                      "/etc/udev/rules.d/72-hidmapd-grab.rules");
+	assert_contains(text, "not grabbed (grab = no), so every input arrives twice; fix: "
+	                      "remove 'grab = no'");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0);
+	free(text);
+}
+
+static struct hm_config *load_text(const char *text)
+{
+	struct hm_config *config = NULL;
+	const char *paths[] = {fx_path("config.ini")};
+
+	fx_write("config.ini", text);
+	assert_int_equal(hm_config_load(paths, 1, NULL, NULL, &config), 0);
+	return config;
+}
+
+static void test_selects(void **state)
+{
+	struct hm_device_info pad = {.vendor = 0x1209, .product = 0x0001, .name = "Pad"};
+	struct hm_device_info shuttle = {.bus = 3, .vendor = 0x0b33, .product = 0x0020};
+	_cleanup_(hm_config_freep) struct hm_config *config =
+	    load_text("[device pad]\nmatch = 1209:0001\n\n"
+	              "[device off]\nmatch = 0b33:0020\nenabled = no\n");
+	_cleanup_(hm_config_freep) struct hm_config *empty = hm_config_new_empty();
+	const struct hm_config_device *cfg;
+	const char *module;
+
+	/* a module claims it */
+	assert_true(hm_doctor_selects(empty, &shuttle, &module, &cfg));
+	assert_string_equal(module, "shuttlexpress");
+	assert_null(cfg);
+	/* nobody asked for it */
+	assert_false(hm_doctor_selects(empty, &pad, &module, &cfg));
+	/* the config selects it: the generic module */
+	assert_true(hm_doctor_selects(config, &pad, &module, &cfg));
+	assert_string_equal(module, "generic");
+	assert_string_equal(cfg->id, "pad");
+	/* the config disables it */
+	assert_false(hm_doctor_selects(config, &shuttle, &module, &cfg));
+}
+
+static void test_config(void **state)
+{
+	struct hm_config *config = NULL;
+	const char *paths[] = {fx_path("bad.ini")};
+	struct run r;
+	char *text;
+
+	fx_write("bad.ini", "[device x]\nmatch = zz:yy\n");
+	run_begin(&r);
+	hm_doctor_config(&r.d, paths, 1, &config);
+	text = run_end(&r);
+	assert_non_null(config); /* empty, so the devices are still checked */
+	assert_int_equal(config->ndevices, 0);
+	assert_contains(text, "FAIL config ");
+	assert_contains(text, "bad.ini:2: ");
+	assert_contains(text, "; fix: correct it, then run: hidmapd check\n");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 1);
+	free(text);
+	hm_config_free(config);
+
+	fx_write("good.ini", "[device x]\nmatch = 1209:0001\n");
+	paths[0] = fx_path("good.ini");
+	run_begin(&r);
+	hm_doctor_config(&r.d, paths, 1, &config);
+	text = run_end(&r);
+	assert_string_equal(text, "OK   config: 1 file valid, 1 [device] section\n");
+	free(text);
+	hm_config_free(config);
+}
+
+static void test_unit_and_control(void **state)
+{
+	struct run r;
+	char *text;
+
+	run_begin(&r);
+	hm_doctor_unit_result(&r.d, false, "", "");
+	hm_doctor_unit_result(&r.d, true, "", "");
+	hm_doctor_unit_result(&r.d, true, "disabled", "inactive");
+	hm_doctor_unit_result(&r.d, true, "enabled", "inactive");
+	hm_doctor_unit_result(&r.d, true, "enabled", "active");
+	text = run_end(&r);
+	assert_contains(text, "WARN hidmapd.service: no user service manager");
+	assert_contains(text, "WARN hidmapd.service: the user unit is not installed; fix: ");
+	assert_contains(text, "WARN hidmapd.service: disabled, inactive; fix: systemctl --user "
+	                      "enable --now hidmapd\n");
+	assert_contains(text, "WARN hidmapd.service: enabled but inactive; fix: systemctl --user "
+	                      "start hidmapd\n");
+	assert_contains(text, "OK   hidmapd.service: enabled and active\n");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0);
+	free(text);
+
+	run_begin(&r);
+	hm_doctor_unit_result(&r.d, true, "enabled", "failed");
+	hm_doctor_control_result(&r.d, 0, "daemon uptime 1.000s devices 1", "", true);
+	hm_doctor_control_result(&r.d, -ECONNREFUSED, "", "hidmapd is not running (no socket)",
+	                         false);
+	hm_doctor_control_result(&r.d, -ETIMEDOUT, "", "no answer within 3 s", true);
+	text = run_end(&r);
+	assert_contains(text, "FAIL hidmapd.service: enabled but failed; fix: journalctl --user -u "
+	                      "hidmapd -b");
+	assert_contains(text, "OK   control socket: the daemon answers: daemon uptime 1.000s "
+	                      "devices 1\n");
+	assert_contains(text, "WARN control socket: hidmapd is not running (no socket); fix: "
+	                      "systemctl --user enable --now hidmapd");
+	assert_contains(text, "FAIL control socket: the service runs but does not answer: no "
+	                      "answer within 3 s; fix: journalctl");
+	assert_int_equal(r.d.counts[HM_CHECK_FAIL], 2);
+	free(text);
+}
+
+static void test_devices(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *config =
+	    load_text("[device gamepad]\nmatch = 054c:09cc\n");
+	_cleanup_(hm_config_freep) struct hm_config *empty = hm_config_new_empty();
+	struct run r;
+	char *text;
+
+	/* the receiver: nobody selects it; the gamepad: the config does */
+	fx_write("root/dev/hidraw4", "");
+	run_begin(&r);
+	hm_doctor_devices(&r.d, config);
+	text = run_end(&r);
+	assert_null(strstr(text, "hidraw3"));
+	assert_contains(text, "OK   /dev/hidraw4: 054c:09cc \"Wireless Controller\": hidmapd "
+	                      "drives it (module generic, [device gamepad] ");
+	assert_contains(text, "config.ini:1)\n");
+	assert_contains(text, "OK   /dev/hidraw4: readable and writable\n");
+	assert_contains(text, "OK   /dev/hidraw4 driver: playstation, a special kernel driver");
+	assert_contains(text, "OK   /dev/hidraw4 users: ");
+	assert_contains(text, "OK   /dev/hidraw4 evdev: the kernel made no evdev node of it");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0);
+	free(text);
+
+	/* nothing selected: a warning that says how */
+	run_begin(&r);
+	hm_doctor_devices(&r.d, empty);
+	text = run_end(&r);
+	assert_contains(text, "WARN HID devices: none present that hidmapd would drive (");
+	assert_contains(text, "fix: plug the device in; ");
+	free(text);
+
+	/* selected but its node is missing under /dev */
+	assert_int_equal(remove(fx_path("root/dev/hidraw4")), 0);
+	run_begin(&r);
+	hm_doctor_devices(&r.d, config);
+	text = run_end(&r);
+	assert_contains(text, "FAIL /dev/hidraw4: sysfs lists it but the node is missing");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 1);
+	free(text);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_uinput),  cmocka_unit_test(test_hidraw),
+	    cmocka_unit_test(test_driver),  cmocka_unit_test(test_holders),
+	    cmocka_unit_test(test_evdev),   cmocka_unit_test(test_selects),
+	    cmocka_unit_test(test_config),  cmocka_unit_test(test_unit_and_control),
+	    cmocka_unit_test(test_devices),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
