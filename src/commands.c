@@ -130,30 +130,20 @@ int hm_cmd_list(void)
 	printf("%-14s %-4s %-9s %-18s %-14s %-8s %s\n", "PATH", "BUS", "VID:PID", "TYPE", "MODULE",
 	       "SELECTED", "NAME");
 	for (size_t i = 0; i < n; i++) {
-		struct hm_device_info *info = &entries[i].info;
-		uint8_t rdesc[HID_RDESC_MAX_SIZE];
-		size_t rdesc_size = 0;
+		const struct hm_device_info *info = &entries[i].info;
 		const struct hm_module *m;
 		const struct hm_config_device *cfg;
-		const char *selected, *module_name;
+		bool driven = hm_config_select(config, info, &m, &cfg);
+		const char *selected;
 		char kinds[128];
 
-		/* match-type needs the device's kinds, from its descriptor */
-		if (hm_hid_read_descriptor(info->path, rdesc, sizeof(rdesc), &rdesc_size) >= 0)
-			info->kinds = hm_kinds_from_descriptor(rdesc, rdesc_size);
-		m = hm_module_match(info);
-		cfg = hm_config_match(config, info, m ? m->name : NULL);
-		module_name = m ? m->name : "generic";
-
-		if (cfg && cfg->module)
-			module_name = cfg->module;
 		if (cfg)
-			selected = cfg->enabled ? "config" : "disabled";
+			selected = driven ? "config" : "disabled";
 		else
-			selected = m ? "module" : "no";
+			selected = driven ? "module" : "no";
 		printf("%-14s %04x %04x:%04x %-18s %-14s %-8s %s\n", info->path, info->bus,
 		       info->vendor, info->product,
-		       hm_kinds_format(info->kinds, kinds, sizeof(kinds)), module_name, selected,
+		       hm_kinds_format(info->kinds, kinds, sizeof(kinds)), m->name, selected,
 		       info->name);
 	}
 	if (n == 0)

@@ -21,6 +21,7 @@
 #include "util-mem.h"
 
 struct hm_device_info;
+struct hm_module;
 struct hm_config_profile;
 
 /* Limits on what a configuration may hold (doc/hidmapd.ini.5.md). */
@@ -250,6 +251,16 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_config *, hm_config_free);
 const struct hm_config_device *hm_config_match(const struct hm_config *c,
                                                const struct hm_device_info *info,
                                                const char *module_name);
+
+/*
+ * Whether hidmapd drives a device: a section selects it (and does not say
+ * enabled = no), or a module claims it; never a device nobody asked for.
+ * *ret_module is the module that drives it (or would): the section's
+ * module =, else the claiming module, else the generic one; *ret_cfg the
+ * selecting section or NULL.
+ */
+bool hm_config_select(const struct hm_config *c, const struct hm_device_info *info,
+                      const struct hm_module **ret_module, const struct hm_config_device **ret_cfg);
 
 /* The [remap] section for a device section, or NULL. */
 const struct hm_config_profile *hm_config_profile_for(const struct hm_config *c,

@@ -23,7 +23,6 @@
 #include "config.h"
 #include "control.h"
 #include "daemon.h"
-#include "device-kind.h"
 #include "device.h"
 #include "event-loop.h"
 #include "hid-devices.h"
@@ -298,31 +297,6 @@ static struct driven *find_kept(struct daemon *d, const struct hm_device_info *i
 	return NULL;
 }
 
-/* Which module and config section a device gets, and whether it is driven at all. */
-static bool select_device(const struct hm_config *config, const struct hm_device_info *info,
-                          const struct hm_module **ret_module,
-                          const struct hm_config_device **ret_cfg)
-{
-	const struct hm_module *m = hm_module_match(info);
-	const struct hm_config_device *cfg = hm_config_match(config, info, m ? m->name : NULL);
-
-	if (cfg && !cfg->enabled)
-		return false;
-	if (cfg && cfg->module) {
-		const struct hm_module *forced = hm_module_find(cfg->module);
-
-		if (forced)
-			m = forced;
-	}
-	/* never take over a device nobody asked for: the generic module only
-	 * drives what the config selects */
-	if (!m && !cfg)
-		return false;
-	*ret_module = m ? m : &hm_module_generic;
-	*ret_cfg = cfg;
-	return true;
-}
-
 static size_t max_input_report(const uint8_t *rdesc, size_t size)
 {
 	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
@@ -470,10 +444,8 @@ static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_
 	return 1;
 }
 
-static int drive(struct daemon *d, const struct hm_device_info *found)
+static int drive(struct daemon *d, const struct hm_device_info *info)
 {
-	struct hm_device_info info_kinds = *found;
-	const struct hm_device_info *info = &info_kinds;
 	const struct hm_module *module;
 	const struct hm_config_device *cfg = NULL;
 	struct hm_transport transport = {
@@ -487,14 +459,10 @@ static int drive(struct daemon *d, const struct hm_device_info *found)
 	struct driven *dr;
 	int r;
 
-	if (is_driven(d, info->path))
+	if (is_driven(d, info->path) || !hm_config_select(d->config, info, &module, &cfg))
 		return 0;
-	/* the descriptor first: match-type selects by what it declares */
+
 	r = hm_hid_read_descriptor(info->path, rdesc, sizeof(rdesc), &rdesc_size);
-	if (r >= 0)
-		info_kinds.kinds = hm_kinds_from_descriptor(rdesc, rdesc_size);
-	if (!select_device(d->config, info, &module, &cfg))
-		return 0;
 	if (r < 0)
 		return log_warning_errno(r, "%s: cannot read the report descriptor: %m, ignoring",
 		                         info->path);
@@ -646,7 +614,7 @@ static int reload(struct daemon *d, char *err, size_t errsize)
 		bool grab_old = !dr->cfg || dr->cfg->grab;
 
 		next = dr->next;
-		if (!select_device(config, info, &m_new, &c_new) || m_new != dr->dev->module ||
+		if (!hm_config_select(config, info, &m_new, &c_new) || m_new != dr->dev->module ||
 		    grab_old != (!c_new || c_new->grab)) {
 			daemon_drop(d, dr, "configuration changed, letting go");
 			continue;

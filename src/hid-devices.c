@@ -14,6 +14,7 @@
 #include <hidapi/hidapi.h>
 
 #include "build-config.h"
+#include "device-kind.h"
 #include "hid-devices.h"
 #include "util-log.h"
 #include "util-strings.h"
@@ -222,6 +223,19 @@ static int usb_interface(const char *path, int *ret)
 	return 0;
 }
 
+/* What the device is (match-type), from the descriptor in sysfs; 0 if unreadable. */
+static unsigned descriptor_kinds(const char *path)
+{
+	uint8_t rdesc[HID_RDESC_MAX_SIZE];
+	char file[PATH_MAX];
+	size_t n = 0;
+
+	if (hid_file(path, "report_descriptor", file, sizeof(file)) < 0 ||
+	    read_file(file, rdesc, sizeof(rdesc), &n) < 0)
+		return 0;
+	return hm_kinds_from_descriptor(rdesc, n);
+}
+
 int hm_hid_info_from_path(const char *path, struct hm_device_info *info)
 {
 	char uevent[UEVENT_MAX], id[64];
@@ -245,6 +259,7 @@ int hm_hid_info_from_path(const char *path, struct hm_device_info *info)
 	(void)uevent_find(uevent, "HID_UNIQ", i.serial, sizeof(i.serial));
 	(void)input_version(path, &i.version);
 	(void)usb_interface(path, &i.interface);
+	i.kinds = descriptor_kinds(path);
 	*info = i;
 	return 0;
 }

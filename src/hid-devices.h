@@ -43,9 +43,8 @@ int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n);
 int hm_hid_enumerate_sysfs(struct hm_hid_entry **ret, size_t *ret_n);
 
 /* The info of one node ("/dev/hidraw3") from sysfs: ids, name, serial,
- * version, USB interface (-1 when not USB).  -ENODEV: no such node in sysfs;
- * -ENOENT: no uevent or no HID_ID in it; -EINVAL: not a hidraw name, or a
- * garbled HID_ID. */
+ * version, USB interface (-1 when not USB), kinds (from the descriptor).  -ENODEV: no such node in
+ * sysfs; -ENOENT: no uevent or no HID_ID in it; -EINVAL: not a hidraw name, or a garbled HID_ID. */
 int hm_hid_info_from_path(const char *path, struct hm_device_info *info);
 
 /* HID_PHYS of one node ("usb-0000:00:14.0-2/input1"); "" when the kernel gives none. */

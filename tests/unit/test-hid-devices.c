@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "device-kind.h"
 #include "hid-devices.h"
 #include "sysfs-fixture.h"
 
@@ -56,6 +57,8 @@ static void test_usb(void **state)
 	assert_string_equal(info.name, "Logitech USB Receiver");
 	assert_string_equal(info.serial, ""); /* HID_UNIQ= empty */
 	assert_string_equal(info.path, "/dev/hidraw3");
+	/* its descriptor declares a Generic Desktop Mouse application */
+	assert_int_equal(info.kinds, HM_KIND_MOUSE);
 
 	assert_int_equal(hm_hid_phys("/dev/hidraw3", phys, sizeof(phys)), 0);
 	assert_string_equal(phys, "usb-0000:00:14.0-2/input1");
@@ -76,6 +79,7 @@ static void test_bluetooth(void **state)
 	assert_int_equal(info.interface, -1);
 	assert_string_equal(info.name, "Wireless Controller");
 	assert_string_equal(info.serial, "a0:ab:51:00:00:01");
+	assert_int_equal(info.kinds, 0); /* no descriptor in the fixture */
 	assert_int_equal(hm_hid_driver("/dev/hidraw4", driver, sizeof(driver)), 0);
 	assert_string_equal(driver, "playstation");
 }
