@@ -76,6 +76,20 @@ static void systemctl_word(const char *verb, char *buf, size_t size)
 		;
 }
 
+/* Where the user's no-userns.conf drop-in goes ("" without a home). */
+static void dropin_path(char *buf, size_t size)
+{
+	const char *config = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+
+	if (config && config[0] == '/')
+		snprintf(buf, size, "%s/systemd/user/hidmapd.service.d/no-userns.conf", config);
+	else if (home && home[0] == '/')
+		snprintf(buf, size, "%s/.config/systemd/user/hidmapd.service.d/no-userns.conf",
+		         home);
+	else
+		buf[0] = '\0';
+}
+
 int hm_cmd_doctor(char *const *files, size_t nfiles)
 {
 	struct hm_doctor d = {
@@ -83,6 +97,7 @@ int hm_cmd_doctor(char *const *files, size_t nfiles)
 	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
 	const char *const *paths = (const char *const *)files;
 	char enabled[64] = "", active[64] = "", first[256] = "", why[256] = "";
+	char dropin[PATH_MAX];
 	bool manager;
 	size_t n = nfiles;
 	int r;
@@ -109,6 +124,8 @@ int hm_cmd_doctor(char *const *files, size_t nfiles)
 		systemctl_word("is-active", active, sizeof(active));
 	}
 	hm_doctor_unit_result(&d, manager, enabled, active);
+	dropin_path(dropin, sizeof(dropin));
+	hm_doctor_userns(&d, dropin[0] ? dropin : NULL);
 
 	r = hm_control_probe(CONTROL_TIMEOUT_S, first, sizeof(first), why, sizeof(why));
 	hm_doctor_control_result(&d, r, first, why, streq(active, "active"));

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "build-config.h"
 #include "config.h"
 #include "doctor.h"
 #include "module.h"
@@ -75,6 +76,63 @@ void hm_doctor_uinput(struct hm_doctor *d)
 	hm_doctor_uinput_result(d, open_rooted(d, "/dev/uinput", O_RDWR));
 }
 
+#define FIX_NO_USERNS                                                                              \
+	"mkdir -p ~/.config/systemd/user/hidmapd.service.d && cp " HIDMAPD_DATADIR                 \
+	"/no-userns.conf ~/.config/systemd/user/hidmapd.service.d/ && systemctl --user "           \
+	"daemon-reload && systemctl --user restart hidmapd"
+
+void hm_doctor_userns_result(struct hm_doctor *d, long apparmor_restrict, long userns_clone,
+                             long max_user_namespaces, bool dropin)
+{
+	const char *why = NULL;
+
+	if (apparmor_restrict > 0)
+		why = "AppArmor restricts unprivileged user namespaces "
+		      "(kernel.apparmor_restrict_unprivileged_userns = 1)";
+	else if (userns_clone == 0)
+		why = "unprivileged user namespaces are off (kernel.unprivileged_userns_clone = 0)";
+	else if (max_user_namespaces == 0)
+		why = "user namespaces are off (user.max_user_namespaces = 0)";
+
+	if (!why)
+		hm_doctor_line(d, HM_CHECK_OK, "sandbox", NULL,
+		               "unprivileged user namespaces are available for the unit's sandbox");
+	else if (dropin)
+		hm_doctor_line(d, HM_CHECK_OK, "sandbox", NULL,
+		               "%s; the no-userns.conf drop-in is installed, the unit runs without "
+		               "the namespace sandbox",
+		               why);
+	else
+		hm_doctor_line(d, HM_CHECK_WARN, "sandbox", FIX_NO_USERNS,
+		               "%s: the service manager cannot set up hidmapd.service's sandbox, "
+		               "so the unit fails to start",
+		               why);
+}
+
+static long read_sysctl(struct hm_doctor *d, const char *name)
+{
+	char path[PATH_MAX], buf[32];
+	long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sys/%s", d->proc_root, name);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f) || sscanf(buf, "%ld", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+void hm_doctor_userns(struct hm_doctor *d, const char *dropin_path)
+{
+	hm_doctor_userns_result(d, read_sysctl(d, "kernel/apparmor_restrict_unprivileged_userns"),
+	                        read_sysctl(d, "kernel/unprivileged_userns_clone"),
+	                        read_sysctl(d, "user/max_user_namespaces"),
+	                        dropin_path && access(dropin_path, F_OK) == 0);
+}
+
 static void diag_line(void *userdata, const char *file, unsigned line, const char *message)
 {
 	struct hm_doctor *d = userdata;
@@ -113,23 +171,6 @@ void hm_doctor_config(struct hm_doctor *d, const char *const *paths, size_t npat
 		               config->nfiles == 1 ? "" : "s", config->ndevices,
 		               config->ndevices == 1 ? "" : "s");
 	*ret = config;
-}
-
-bool hm_doctor_selects(const struct hm_config *config, const struct hm_device_info *info,
-                       const char **ret_module, const struct hm_config_device **ret_cfg)
-{
-	/* as the daemon's select_device() and `hidmapd list` */
-	const struct hm_module *m = hm_module_match(info);
-	const struct hm_config_device *cfg = hm_config_match(config, info, m ? m->name : NULL);
-	const char *name = m ? m->name : "generic";
-
-	if (cfg && cfg->module && hm_module_find(cfg->module))
-		name = cfg->module;
-	*ret_module = name;
-	*ret_cfg = cfg;
-	if (cfg && !cfg->enabled)
-		return false;
-	return m || cfg;
 }
 
 void hm_doctor_hidraw_result(struct hm_doctor *d, const char *path, int r)
@@ -296,7 +337,6 @@ void hm_doctor_evdev_result(struct hm_doctor *d, const struct hm_device_info *in
                             const struct hm_hid_evdev_nodes *nodes, const int *open_r, bool grab)
 {
 	char subject[96], list[HM_HID_MAX_EVDEV * 24] = "", denied[HM_HID_MAX_EVDEV * 24] = "";
-	char fix[512];
 	int err = 0;
 
 	snprintf(subject, sizeof(subject), "%s evdev", info->path);
@@ -329,15 +369,9 @@ void hm_doctor_evdev_result(struct hm_doctor *d, const struct hm_device_info *in
 		return;
 	}
 	if (*denied) {
-		snprintf(
-		    fix, sizeof(fix),
-		    "echo 'SUBSYSTEM==\"input\", KERNEL==\"event*\", KERNELS==\"*:%04X:%04X.*\", "
-		    "TAG+=\"uaccess\"' | sudo tee -a /etc/udev/rules.d/72-hidmapd-grab.rules && "
-		    "sudo udevadm control --reload && sudo udevadm trigger "
-		    "--subsystem-match=input",
-		    info->vendor, info->product);
+		/* the rules that give the hidraw node give its evdev nodes too */
 		hm_doctor_line(
-		    d, HM_CHECK_WARN, subject, fix,
+		    d, HM_CHECK_WARN, subject, HM_UDEV_INSTALL_COMMAND FIX_SESSION,
 		    "%s: cannot open %s to grab it (%s): while hidmapd drives the device "
 		    "every input from there arrives twice",
 		    list, denied, strerror(-err));
@@ -363,11 +397,13 @@ void hm_doctor_devices(struct hm_doctor *d, const struct hm_config *config)
 		const struct hm_config_device *cfg;
 		struct hm_hid_evdev_nodes nodes = {0};
 		int open_r[HM_HID_MAX_EVDEV] = {0};
+		const struct hm_module *m;
 		const char *module;
 		char driver[64] = "";
 
-		if (!hm_doctor_selects(config, info, &module, &cfg))
+		if (!hm_config_select(config, info, &m, &cfg))
 			continue;
+		module = m->name;
 		ndriven++;
 		if (cfg)
 			hm_doctor_line(

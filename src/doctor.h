@@ -51,11 +51,6 @@ void hm_doctor_uinput(struct hm_doctor *d);
 void hm_doctor_config(struct hm_doctor *d, const char *const *paths, size_t npaths,
                       struct hm_config **ret);
 
-/* Whether hidmapd drives the device, as the daemon decides: a module
- * claims it or a [device] section selects it (and does not disable it). */
-bool hm_doctor_selects(const struct hm_config *config, const struct hm_device_info *info,
-                       const char **ret_module, const struct hm_config_device **ret_cfg);
-
 /* A hidraw node: r is 0 when it opened read-write, else -errno. */
 void hm_doctor_hidraw_result(struct hm_doctor *d, const char *path, int r);
 /* The bound driver: r from hm_hid_driver(). */
@@ -76,6 +71,16 @@ void hm_doctor_unit_result(struct hm_doctor *d, bool manager, const char *enable
 /* The control socket: r and first/why from hm_control_probe(). */
 void hm_doctor_control_result(struct hm_doctor *d, int r, const char *first, const char *why,
                               bool unit_active);
+
+/* What the sandbox of the user unit needs: unprivileged user namespaces.
+ * Each value is the sysctl's, -1 when the kernel has none:
+ * kernel.apparmor_restrict_unprivileged_userns, kernel.unprivileged_userns_clone,
+ * user.max_user_namespaces.  dropin: the no-userns.conf drop-in is installed. */
+void hm_doctor_userns_result(struct hm_doctor *d, long apparmor_restrict, long userns_clone,
+                             long max_user_namespaces, bool dropin);
+/* ...reading the sysctls under proc_root; dropin_path is where the user's
+ * drop-in would be. */
+void hm_doctor_userns(struct hm_doctor *d, const char *dropin_path);
 
 /* 0 when no check failed, else 1. */
 int hm_doctor_exit_status(const struct hm_doctor *d);

@@ -15,16 +15,24 @@ void hm_udev_rule_uinput(FILE *f)
 	           "TAG+=\"uaccess\"\n");
 }
 
-void hm_udev_rule_hidraw(FILE *f, uint16_t bus, uint16_t vendor, uint16_t product)
+void hm_udev_rule_device(FILE *f, uint16_t bus, uint16_t vendor, uint16_t product)
 {
-	/* the parent HID device is named BBBB:VVVV:PPPP.NNNN, upper-case hex */
-	if (bus == HM_BUS_ANY)
-		fprintf(f, "SUBSYSTEM==\"hidraw\", KERNELS==\"*:%04X:%04X.*\", TAG+=\"uaccess\"\n",
-		        vendor, product);
-	else
-		fprintf(f,
-		        "SUBSYSTEM==\"hidraw\", KERNELS==\"%04X:%04X:%04X.*\", TAG+=\"uaccess\"\n",
-		        bus, vendor, product);
+	/* The parent HID device is named BBBB:VVVV:PPPP.NNNN, upper-case hex.
+	 * The hidraw node to read it; its evdev nodes, which carry nothing
+	 * the hidraw node does not, to EVIOCGRAB them while hidmapd drives it. */
+	static const char *const matches[] = {
+	    "SUBSYSTEM==\"hidraw\"",
+	    "SUBSYSTEM==\"input\", KERNEL==\"event*\"",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(matches); i++) {
+		if (bus == HM_BUS_ANY)
+			fprintf(f, "%s, KERNELS==\"*:%04X:%04X.*\", TAG+=\"uaccess\"\n", matches[i],
+			        vendor, product);
+		else
+			fprintf(f, "%s, KERNELS==\"%04X:%04X:%04X.*\", TAG+=\"uaccess\"\n",
+			        matches[i], bus, vendor, product);
+	}
 }
 
 void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules)
@@ -38,7 +46,7 @@ void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules
 	        "\n"
 	        "# uinput, to create the virtual devices\n");
 	hm_udev_rule_uinput(f);
-	fprintf(f, "\n# hidraw nodes of the devices hidmapd's modules drive\n");
+	fprintf(f, "\n# hidraw and evdev nodes of the devices hidmapd's modules drive\n");
 	for (size_t i = 0; modules[i]; i++) {
 		const struct hm_module *m = modules[i];
 
@@ -46,7 +54,7 @@ void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules
 			continue;
 		fprintf(f, "# %s: %s\n", m->name, m->description);
 		for (const struct hm_device_id *id = m->id_table; id->vendor || id->product; id++)
-			hm_udev_rule_hidraw(f, id->bus, id->vendor, id->product);
+			hm_udev_rule_device(f, id->bus, id->vendor, id->product);
 	}
 	fprintf(f, "\nLABEL=\"hidmapd_end\"\n");
 }
@@ -175,7 +183,7 @@ size_t hm_udev_rules_write_local(FILE *f, const struct hm_config *config,
 	           "\n"
 	           "# uinput, to create the virtual devices\n");
 	hm_udev_rule_uinput(f);
-	fprintf(f, "\n# hidraw nodes of the devices the configuration selects\n");
+	fprintf(f, "\n# hidraw and evdev nodes of the devices the configuration selects\n");
 
 	for (size_t i = 0; i < config->ndevices; i++) {
 		const struct hm_config_device *d = &config->devices[i];
@@ -224,7 +232,7 @@ size_t hm_udev_rules_write_local(FILE *f, const struct hm_config *config,
 			        d->vendor, d->product, bus);
 		else
 			fprintf(f, "%04X:%04X\n", d->vendor, d->product);
-		hm_udev_rule_hidraw(f, HM_BUS_ANY, d->vendor, d->product);
+		hm_udev_rule_device(f, HM_BUS_ANY, d->vendor, d->product);
 		nrules++;
 	}
 	if (config->ndevices == 0)

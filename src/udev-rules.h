@@ -22,12 +22,14 @@ struct hm_module;
 /* What installs the local rules and applies them to present devices. */
 #define HM_UDEV_INSTALL_COMMAND                                                                    \
 	"hidmapd udev-rules | sudo tee " HM_UDEV_LOCAL_RULES " && sudo udevadm control --reload"   \
-	" && sudo udevadm trigger --subsystem-match=hidraw --subsystem-match=misc"
+	" && sudo udevadm trigger --subsystem-match=hidraw --subsystem-match=input"                \
+	" --subsystem-match=misc"
 
 /* KERNEL=="uinput" ... TAG+="uaccess" */
 void hm_udev_rule_uinput(FILE *f);
-/* The hidraw nodes of one device on bus (HM_BUS_ANY: every bus). */
-void hm_udev_rule_hidraw(FILE *f, uint16_t bus, uint16_t vendor, uint16_t product);
+/* The hidraw node of one device on bus (HM_BUS_ANY: every bus), and its
+ * evdev nodes (for the grab). */
+void hm_udev_rule_device(FILE *f, uint16_t bus, uint16_t vendor, uint16_t product);
 
 /* The shipped rules for the given modules (NULL-terminated, like hm_modules). */
 void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules);

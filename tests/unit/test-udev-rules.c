@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "assert-text.h"
 #include "config.h"
 #include "module.h"
 #include "sysfs-fixture.h"
@@ -60,12 +61,6 @@ static size_t count(const char *text, const char *needle)
 	return n;
 }
 
-static void assert_contains(const char *text, const char *needle)
-{
-	if (!strstr(text, needle))
-		fail_msg("missing: %s\nin:\n%s", needle, text);
-}
-
 static void assert_no_bad_access(const char *text)
 {
 	assert_null(strstr(text, "MODE"));
@@ -90,6 +85,13 @@ static void test_shipped_fake(void **state)
 	assert_contains(text, "SUBSYSTEM==\"hidraw\", KERNELS==\"0005:AAAA:BBBB.*\", "
 	                      "TAG+=\"uaccess\"\n");
 	assert_int_equal(count(text, "SUBSYSTEM==\"hidraw\""), 3);
+	/* the evdev nodes of each, for the grab */
+	assert_contains(text,
+	                "SUBSYSTEM==\"input\", KERNEL==\"event*\", KERNELS==\"*:0B33:0020.*\", "
+	                "TAG+=\"uaccess\"\n");
+	assert_contains(text, "SUBSYSTEM==\"input\", KERNEL==\"event*\", "
+	                      "KERNELS==\"0005:AAAA:BBBB.*\", TAG+=\"uaccess\"\n");
+	assert_int_equal(count(text, "SUBSYSTEM==\"input\", KERNEL==\"event*\""), 3);
 	assert_contains(text, "# shuttlexpress: fake\n");
 	assert_null(strstr(text, "generic")); /* no table, no rules */
 	assert_contains(text, "ACTION==\"remove\", GOTO=\"hidmapd_end\"\n");
@@ -125,6 +127,7 @@ static void test_shipped_registry(void **state)
 	}
 	assert_true(nids > 0);
 	assert_int_equal(count(text, "SUBSYSTEM==\"hidraw\""), nids);
+	assert_int_equal(count(text, "SUBSYSTEM==\"input\", KERNEL==\"event*\""), nids);
 	assert_no_bad_access(text);
 	free(text);
 }
@@ -169,7 +172,8 @@ static void test_local_installed(void **state)
 	/* 1209:0001 once, 1234:5678 (the shipped rules cover USB only) */
 	assert_int_equal(n, 2);
 	assert_int_equal(count(text, "SUBSYSTEM==\"hidraw\""), 2);
-	assert_int_equal(count(text, "KERNELS==\"*:1209:0001.*\""), 1);
+	assert_int_equal(count(text, "SUBSYSTEM==\"input\", KERNEL==\"event*\""), 2);
+	assert_int_equal(count(text, "KERNELS==\"*:1209:0001.*\""), 2); /* hidraw, evdev */
 	assert_contains(text, "SUBSYSTEM==\"hidraw\", KERNELS==\"*:1209:0001.*\", "
 	                      "TAG+=\"uaccess\"\n");
 	assert_contains(text, "local.ini:5: 1209:0001 again, as [device pad] above\n");
