@@ -29,6 +29,8 @@
  *             replaced by rename (as editors save), reloads within the
  *             debounce; a broken one is rejected with file:line and the old
  *             mapping stays.  The device is selected by match-type.
+ *   doctor    `hidmapd doctor` names the device, hid-generic, the kernel's
+ *             evdev nodes (as sysfs lists them) and who holds the node
  *   led       EV_LED written to the uinput keyboard reaches the HID device
  *             as an output report
  *   taphold-macro  a tap-hold key tapped (the tap key comes out) and held
@@ -2792,6 +2794,123 @@ static char *slurp(const char *path)
 	return buf;
 }
 
+/* hidmapd doctor --config config, its output in a static buffer. */
+static const char *run_doctor(const char *config, const char *label, int *ret_status)
+{
+	const char *argv[] = {"hidmapd", "doctor", "--config", config, NULL};
+	char out[PATH_MAX], err[PATH_MAX];
+	const char *text;
+
+	snprintf(out, sizeof(out), "%s/%s-doctor-%s.out", tmpdir, scenario, label);
+	snprintf(err, sizeof(err), "%s/%s-doctor-%s.err", tmpdir, scenario, label);
+	*ret_status = wait_child(spawn(argv, out, err), 20000);
+	text = slurp(out);
+	printf("---- hidmapd doctor (%s), exit %d ----\n%s---- end ----\n", label, *ret_status,
+	       text);
+	return text;
+}
+
+/* The kernel's evdev nodes of a hidraw node, from sysfs: "/dev/input/eventN ..." */
+static void kernel_evdev_nodes(const char *hidraw, char *buf, size_t size)
+{
+	char dir[PATH_MAX];
+	DIR *inputs;
+	struct dirent *de;
+
+	buf[0] = '\0';
+	snprintf(dir, sizeof(dir), "/sys/class/hidraw/%s/device/input", hidraw);
+	inputs = opendir(dir);
+	if (!inputs)
+		return;
+	while ((de = readdir(inputs))) {
+		char sub[PATH_MAX];
+		DIR *in;
+		struct dirent *e;
+
+		if (strncmp(de->d_name, "input", 5) != 0)
+			continue;
+		if (snprintf(sub, sizeof(sub), "%s/%.32s", dir, de->d_name) >= (int)sizeof(sub))
+			continue;
+		in = opendir(sub);
+		while (in && (e = readdir(in))) {
+			size_t l = strlen(buf);
+
+			if (strncmp(e->d_name, "event", 5) == 0)
+				snprintf(buf + l, size - l, "%s/dev/input/%.32s", l ? " " : "",
+				         e->d_name);
+		}
+		if (in)
+			closedir(in);
+	}
+	closedir(inputs);
+}
+
+/*
+ * hidmapd doctor on the real kernel: it names the test keyboard, the driver
+ * the kernel bound (hid-generic: the VM boots with ignore_special_drivers),
+ * the evdev nodes sysfs lists for it, and who else holds the hidraw node
+ * (this program, then only the daemon).
+ */
+static int scenario_doctor(void)
+{
+	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
+	struct output o[MAX_OUTPUTS];
+	char config[PATH_MAX], buf[PATH_MAX], want[512], nodes[256], node[64];
+	const char *text;
+	_cleanup_close_ int fd = -1;
+	char *tok, *save = NULL;
+	int st;
+
+	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	             KEYBOARD_PID, NULL, &kbd) < 0)
+		return -1;
+	if (config_write("config", "[device kbd]\nmatch = 1209:0001\n", config, sizeof(config)) < 0)
+		return -1;
+	snprintf(node, sizeof(node), "/dev/%s", kbd->hidraw);
+	fd = open(node, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail("%s: %s", node, strerror(errno));
+
+	text = run_doctor(config, "alone", &st);
+	if (st != 0)
+		return fail("hidmapd doctor exited %d with nothing failing", st);
+	if (!strstr(text, "OK   /dev/uinput: readable and writable\n"))
+		return fail("doctor did not find /dev/uinput usable");
+	snprintf(want, sizeof(want),
+	         "OK   %s: 1209:0001 \"%s\": hidmapd drives it (module generic, [device kbd]", node,
+	         kbd->rec->name);
+	if (!strstr(text, want))
+		return fail("doctor did not say it drives %s: %s", node, want);
+	snprintf(want, sizeof(want), "%s driver: hid-generic", node);
+	if (!strstr(text, want))
+		return fail("doctor did not name the bound driver: %s", want);
+	snprintf(want, sizeof(want), "also open in pid %d (scenarios)", (int)getpid());
+	if (!strstr(text, want))
+		return fail("doctor did not see this program holding %s: %s", node, want);
+	kernel_evdev_nodes(kbd->hidraw, nodes, sizeof(nodes));
+	if (!nodes[0])
+		return fail("sysfs lists no evdev node for %s", kbd->hidraw);
+	for (tok = strtok_r(nodes, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		snprintf(want, sizeof(want), "%s evdev: ", node);
+		if (!strstr(text, want) || !strstr(strstr(text, want), tok))
+			return fail("doctor's evdev line for %s does not name %s", node, tok);
+	}
+	note("doctor names %s, hid-generic, its evdev nodes and this program holding it", node);
+	fd = safe_close(fd);
+
+	if (daemon_start(config, NULL) < 0)
+		return -1;
+	if (wait_outputs(&kbd, 1, kbd, 1, o, 10000) < 1)
+		return fail("hidmapd did not drive /dev/%s within 10 s", kbd->hidraw);
+	text = run_doctor(config, "daemon", &st);
+	snprintf(want, sizeof(want), "OK   %s users: open in hidmapd only", node);
+	if (!strstr(text, want))
+		return fail("with the daemon running, doctor did not say: %s", want);
+	note("with the daemon running: \"%s\"", want);
+	outputs_close(o, 1);
+	return 0;
+}
+
 static int scenario_control(void)
 {
 	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
@@ -2977,6 +3096,7 @@ static const struct {
     {"taphold-macro", scenario_taphold_macro},
     {"replug", scenario_replug},
     {"control", scenario_control},
+    {"doctor", scenario_doctor},
     {"watchdog", scenario_watchdog},
 };
 
