@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hid-devices.h"
+
 static char fx_root[PATH_MAX];
 
 /* ROOT/rel, formatted; a static buffer per call site is not needed: a ring. */
@@ -170,4 +172,22 @@ static inline void fx_bt_device(void)
 	          "HID_PHYS=a0:ab:51:00:00:02\n"
 	          "HID_UNIQ=a0:ab:51:00:00:01\n",
 	          "playstation");
+}
+
+/* cmocka group setup/teardown: both devices above, and hid-devices.c
+ * pointed at them (needs hid-devices.h). */
+static inline int fx_setup_devices(void **state)
+{
+	fx_create();
+	fx_usb_device();
+	fx_bt_device();
+	hm_hid_set_sysfs_root(fx_path("sys"));
+	return 0;
+}
+
+static inline int fx_teardown_devices(void **state)
+{
+	hm_hid_set_sysfs_root(NULL);
+	fx_destroy();
+	return 0;
 }

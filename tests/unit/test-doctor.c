@@ -45,22 +45,6 @@ static char *run_end(struct run *r)
 	return r->buf;
 }
 
-static int setup(void **state)
-{
-	fx_create();
-	fx_usb_device();
-	fx_bt_device();
-	hm_hid_set_sysfs_root(fx_path("sys"));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	hm_hid_set_sysfs_root(NULL);
-	fx_destroy();
-	return 0;
-}
-
 static void test_uinput(void **state)
 {
 	struct run r;
@@ -403,5 +387,5 @@ int main(void)
 	    cmocka_unit_test(test_userns),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_setup_devices, fx_teardown_devices);
 }

@@ -19,22 +19,6 @@
 #include "hid-devices.h"
 #include "sysfs-fixture.h"
 
-static int setup(void **state)
-{
-	fx_create();
-	fx_usb_device();
-	fx_bt_device();
-	hm_hid_set_sysfs_root(fx_path("sys"));
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	hm_hid_set_sysfs_root(NULL);
-	fx_destroy();
-	return 0;
-}
-
 static void test_root(void **state)
 {
 	assert_string_equal(hm_hid_sysfs_root(), fx_path("sys"));
@@ -270,5 +254,5 @@ int main(void)
 	    cmocka_unit_test(test_enumerate_sysfs),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, fx_setup_devices, fx_teardown_devices);
 }
