@@ -95,11 +95,9 @@ int hm_cmd_doctor(char *const *files, size_t nfiles)
 	struct hm_doctor d = {
 	    .out = stdout, .dev_root = "", .proc_root = "/proc", .self = getpid()};
 	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
-	const char *const *paths = (const char *const *)files;
 	char enabled[64] = "", active[64] = "", first[256] = "", why[256] = "";
 	char dropin[PATH_MAX];
 	bool manager;
-	size_t n = nfiles;
 	int r;
 
 	if (geteuid() == 0)
@@ -109,9 +107,7 @@ int hm_cmd_doctor(char *const *files, size_t nfiles)
 
 	hm_doctor_uinput(&d);
 
-	if (nfiles == 0)
-		paths = hm_config_default_paths(&n);
-	hm_doctor_config(&d, paths, n, &config);
+	hm_doctor_config(&d, (const char *const *)files, nfiles, &config);
 	if (!config) {
 		fprintf(stderr, "hidmapd: out of memory\n");
 		return 1;

@@ -19,14 +19,11 @@ static void diag_print(void *userdata, const char *file, unsigned line, const ch
 int hm_cmd_udev_rules(char *const *files, size_t nfiles)
 {
 	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
-	const char *const *paths = (const char *const *)files;
 	char shipped[PATH_MAX];
 	bool installed;
-	size_t n = nfiles;
 
-	if (nfiles == 0)
-		paths = hm_config_default_paths(&n);
-	if (hm_config_load(paths, n, diag_print, NULL, &config) < 0) {
+	if (hm_config_load_given((const char *const *)files, nfiles, diag_print, NULL, &config) <
+	    0) {
 		fprintf(stderr,
 		        "hidmapd: the configuration has errors (above); no rules written\n");
 		return 1;

@@ -317,7 +317,7 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 	if (config_file) {
 		const char *paths[] = {config_file};
 
-		if (hm_config_load(paths, 1, diag_print, NULL, &config) < 0)
+		if (hm_config_load_given(paths, 1, diag_print, NULL, &config) < 0)
 			return 1;
 	}
 	info_from_recording(rec, &info);
@@ -380,13 +380,10 @@ out:
 int hm_cmd_check(char *const *files, size_t nfiles)
 {
 	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
-	const char *const *paths = (const char *const *)files;
-	size_t n = nfiles;
 	unsigned problems = 0;
 
-	if (nfiles == 0)
-		paths = hm_config_default_paths(&n);
-	if (hm_config_load(paths, n, diag_print, &problems, &config) < 0) {
+	if (hm_config_load_given((const char *const *)files, nfiles, diag_print, &problems,
+	                         &config) < 0) {
 		fprintf(stderr, "hidmapd: %u problem%s found\n", problems,
 		        problems == 1 ? "" : "s");
 		return 1;

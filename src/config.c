@@ -881,6 +881,7 @@ static int read_file(const char *path, char **ret_buf, size_t *ret_size)
 struct load {
 	hm_config_diag_fn diag;
 	void *userdata;
+	bool require; /* a missing path is an error, not skipped */
 	unsigned nerrors;
 	int io_error; /* the first -errno that was no config error */
 };
@@ -1097,6 +1098,11 @@ static int collect(struct load *l, const char *path, char ***list, size_t *n)
 	char *d, **v;
 
 	if (stat(path, &st) < 0) {
+		if ((errno == ENOENT || errno == ENOTDIR) && l->require) {
+			diag_simple(l->diag, l->userdata, path, 0, "%s", strerror(errno));
+			l->nerrors++;
+			return 0;
+		}
 		if (errno == ENOENT || errno == ENOTDIR)
 			return 0; /* a missing path is skipped */
 		load_io_error(l, path, -errno, "cannot access");
@@ -1249,11 +1255,11 @@ static void check_profiles(struct load *l, const struct hm_config *c)
 	}
 }
 
-int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag, void *userdata,
-                   struct hm_config **ret)
+static int load(const char *const *paths, size_t npaths, bool require, hm_config_diag_fn diag,
+                void *userdata, struct hm_config **ret)
 {
 	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
-	struct load l = {.diag = diag, .userdata = userdata};
+	struct load l = {.diag = diag, .userdata = userdata, .require = require};
 	char **files = NULL;
 	size_t nfiles = 0;
 	int r = 0;
@@ -1288,6 +1294,24 @@ int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn di
 		return -EINVAL;
 	*ret = steal(&c);
 	return 0;
+}
+
+int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag, void *userdata,
+                   struct hm_config **ret)
+{
+	return load(paths, npaths, false, diag, userdata, ret);
+}
+
+int hm_config_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
+                         void *userdata, struct hm_config **ret)
+{
+	const char *const *paths;
+	size_t n;
+
+	if (ngiven)
+		return load(given, ngiven, true, diag, userdata, ret);
+	paths = hm_config_default_paths(&n);
+	return load(paths, n, false, diag, userdata, ret);
 }
 
 const char *const *hm_config_default_paths(size_t *ret_n)

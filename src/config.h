@@ -236,6 +236,12 @@ const struct hm_config_profile *hm_config_find_profile(const struct hm_config *c
 int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag, void *userdata,
                    struct hm_config **ret);
 
+/* The paths the user gave (--config, `check FILE`), each of which must
+ * exist (a missing one is an error through diag), or the default search
+ * path when ngiven is 0. */
+int hm_config_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
+                         void *userdata, struct hm_config **ret);
+
 /* The default search path above (XDG resolved); *ret_n entries, strings static or heap-owned by a
  * static. The environment is read on every call; the result is valid until the next call. */
 const char *const *hm_config_default_paths(size_t *ret_n);

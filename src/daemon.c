@@ -568,12 +568,8 @@ static void config_diag(void *userdata, const char *file, unsigned line, const c
 
 static int load_config(struct daemon *d, struct hm_config **ret)
 {
-	const char *const *paths = d->opts->config_paths;
-	size_t n = d->opts->nconfig_paths;
-
-	if (!paths)
-		paths = hm_config_default_paths(&n);
-	return hm_config_load(paths, n, config_diag, d, ret);
+	return hm_config_load_given(d->opts->config_paths, d->opts->nconfig_paths, config_diag, d,
+	                            ret);
 }
 
 static void watch_config_dirs(struct daemon *d);

@@ -46,7 +46,8 @@ void hm_doctor_line(struct hm_doctor *d, enum hm_check_level level, const char *
 void hm_doctor_uinput_result(struct hm_doctor *d, int r);
 void hm_doctor_uinput(struct hm_doctor *d);
 
-/* The configuration, as `hidmapd check` validates it; *ret the loaded
+/* The configuration (the given paths, or the search path when npaths is
+ * 0), as `hidmapd check` validates it; *ret the loaded
  * config, or an empty one when it has errors (NULL only without memory). */
 void hm_doctor_config(struct hm_doctor *d, const char *const *paths, size_t npaths,
                       struct hm_config **ret);

@@ -32,6 +32,10 @@ check 1 "missing.hid: No such file or directory" replay "$b/missing.hid"
 check 1 "unknown-key.ini:4:" check "$b/unknown-key.ini"
 check 1 "bad-vidpid.ini:2:" check "$b/bad-vidpid.ini"
 check 1 "unknown-key.ini:4:" replay --config "$b/unknown-key.ini" "$dir/shuttlexpress/jog-ring-buttons.hid"
+check 1 "missing.ini: No such file or directory" check "$b/missing.ini"
+check 1 "missing.ini: No such file or directory" replay --config "$b/missing.ini" "$dir/shuttlexpress/jog-ring-buttons.hid"
+check 1 "missing.ini: No such file or directory" udev-rules --config "$b/missing.ini"
+check 2 "doctor takes no arguments" doctor extra
 check 2 "unknown command 'frobnicate'" frobnicate
 check 2 "replay needs exactly one recording FILE" replay
 check 2 "unknown module 'nope'" replay --module nope "$dir/shuttlexpress/jog-ring-buttons.hid"

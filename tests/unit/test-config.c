@@ -703,6 +703,37 @@ static void test_unreadable(void **state)
 	diags_clear(&diags);
 }
 
+/* A path the user gave must exist; the search path's may not. */
+static void test_given_missing(void **state)
+{
+	struct hm_config *c = NULL;
+	struct diags diags = {0};
+	const char *good = write_file("given.ini", "[hidmapd]\n");
+	const char *paths[] = {good, "/nonexistent/hidmapd.ini"};
+	char want[PATH_MAX + 64];
+
+	assert_int_equal(hm_config_load_given(paths, 2, capture, &diags, &c), -EINVAL);
+	assert_null(c);
+	assert_int_equal(diags.n, 1);
+	snprintf(want, sizeof(want), "/nonexistent/hidmapd.ini:0: %s", strerror(ENOENT));
+	assert_string_equal(diags.msg[0], want);
+	diags_clear(&diags);
+
+	/* the same through hm_config_load(): skipped */
+	assert_int_equal(hm_config_load(paths, 2, capture, &diags, &c), 0);
+	assert_int_equal(diags.n, 0);
+	assert_int_equal(c->nfiles, 1);
+	hm_config_free(c);
+	c = NULL;
+
+	/* none given: the default search path, whose directories may be missing */
+	setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+	assert_int_equal(hm_config_load_given(NULL, 0, capture, &diags, &c), 0);
+	assert_int_equal(diags.n, 0);
+	hm_config_free(c);
+	unsetenv("XDG_CONFIG_HOME");
+}
+
 /* ---- several files -------------------------------------------------------- */
 
 static void test_directory(void **state)
@@ -1079,6 +1110,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_file_rejects_all),
 	    cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_unreadable),
+	    cmocka_unit_test(test_given_missing),
 	    cmocka_unit_test(test_directory),
 	    cmocka_unit_test(test_no_files),
 	    cmocka_unit_test(test_override),
