@@ -241,10 +241,17 @@ mount -t tmpfs -o mode=755 tmpfs /newroot/run
 mkdir -p /newroot/run/vm-results
 mount -t 9p -o $o results /newroot/run/vm-results || fail "cannot mount the results share"
 
-chroot /newroot /bin/bash /run/vm-results/run.sh < /dev/null > /dev/console 2>&1
+# Not a plain chroot: the kernel refuses a user namespace to a chrooted
+# process (create_user_ns(): EPERM when current_chrooted()), and systemd's
+# PrivateUsers= needs one.  As switch_root does, move the host root onto /
+# first, so that the chroot is to the namespace's root.  This shell keeps
+# the initramfs as its root and the host root as its working directory.
+cd /newroot || fail "cannot enter /newroot"
+mount -o move /newroot / || fail "cannot move the host root onto /"
+chroot . /bin/bash /run/vm-results/run.sh < /dev/null > /dev/console 2>&1
 echo "vm: scenarios finished with status $?"
 sync
-umount /newroot/run/vm-results
+umount run/vm-results
 echo o > /proc/sysrq-trigger
 poweroff -f
 EOF

@@ -47,6 +47,9 @@
  *             socket is gone and the client says the daemon is not running
  *   watchdog  with NOTIFY_SOCKET, WATCHDOG_USEC=200000 and WATCHDOG_PID the
  *             daemon sends READY=1, then WATCHDOG=1 about every 100 ms
+ *   user-unit, user-unit-no-userns  the shipped hidmapd.service under a real
+ *             unprivileged `systemd --user`, prepared by user-unit.sh (see
+ *             scenario_user_unit_run())
  *
  *   scenarios [--bus HEX] [--verbose] SCENARIO HIDMAPD CORPUS_DIR KERNEL_DATA_DIR TMPDIR
  *
@@ -58,9 +61,11 @@
  * and prints the daemon's log.
  */
 #include <dirent.h>
+#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <limits.h>
 #include <poll.h>
 #include <pthread.h>
@@ -82,6 +87,7 @@
 #include <libevdev/libevdev.h>
 #include <libudev.h>
 #include <linux/input.h>
+#include <linux/netlink.h>
 #include <linux/uhid.h>
 
 #include "build-config.h"
@@ -441,10 +447,16 @@ static int daemon_wait_exit(unsigned timeout_ms)
 	}
 }
 
+/* the MainPID of hidmapd.service in the user-unit scenarios, else 0 */
+static pid_t unit_pid;
+
 static bool daemon_alive(void)
 {
 	int status;
 
+	/* the daemon of a systemd unit is not our child */
+	if (unit_pid > 0)
+		return kill(unit_pid, 0) == 0 || errno == EPERM;
 	if (daemon_pid < 0)
 		return false;
 	if (waitpid(daemon_pid, &status, WNOHANG) == daemon_pid) {
@@ -3077,6 +3089,710 @@ static int scenario_watchdog(void)
 	return 0;
 }
 
+/* ---- the user unit under systemd --user (tests/vm/user-unit.sh) ---------- */
+
+/*
+ * user-unit.sh prepares an unprivileged user with a running `systemd --user`
+ * and hidmapd.service installed (ExecStart pointing at the built binary) and
+ * runs these scenarios with:
+ *   HM_UU_UID      the user's uid (its gid is the same)
+ *   HM_UU_HOME     its HOME
+ *   HM_UU_RUNTIME  its XDG_RUNTIME_DIR
+ *   HM_UU_CONFIG   the ini file the unit's daemon reads (~/.config/hidmapd/)
+ *   HM_UU_LOG      the daemon's stderr (a drop-in of the test's, StandardError=)
+ */
+static uid_t uu_uid;
+static const char *uu_home, *uu_runtime, *uu_config;
+
+/* Runs argv as the user, with the environment of its session, stdout and
+ * stderr to tmpdir/<scenario>-<label>.out; the exit status, or -ETIMEDOUT. */
+static int as_user(const char *label, const char *const *argv, char *out, size_t size,
+                   unsigned timeout_ms)
+{
+	pid_t pid;
+
+	snprintf(out, size, "%s/%s-%s.out", tmpdir, scenario, label);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return fail("fork: %s", strerror(errno));
+	if (pid == 0) {
+		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		char v[16];
+
+		if (fd < 0 || null < 0 || dup2(null, 0) < 0 || dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
+			_exit(126);
+		if (setgroups(0, NULL) < 0 || setresgid(uu_uid, uu_uid, uu_uid) < 0 ||
+		    setresuid(uu_uid, uu_uid, uu_uid) < 0)
+			_exit(126);
+		clearenv();
+		setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1);
+		setenv("HOME", uu_home, 1);
+		setenv("XDG_RUNTIME_DIR", uu_runtime, 1);
+		snprintf(v, sizeof(v), "%u", (unsigned)uu_uid);
+		setenv("USER", v, 1);
+		setenv("SYSTEMD_PAGER", "", 1);
+		setenv("SYSTEMD_COLORS", "0", 1);
+		execvp(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	return wait_child(pid, timeout_ms);
+}
+
+/* `systemctl --user VERB [ARG]` as the user; its output in out. */
+static int systemctl(const char *verb, const char *arg, char *out, size_t size)
+{
+	const char *argv[] = {"systemctl", "--user", "--no-pager", verb, arg, NULL};
+
+	return as_user(verb, argv, out, size, 30000);
+}
+
+/* A property of hidmapd.service (`systemctl --user show -p NAME --value`),
+ * in a static buffer; "" if it cannot be read. */
+static const char *unit_prop(const char *name)
+{
+	const char *argv[] = {"systemctl", "--user",          "show", "-p", name,
+	                      "--value",   "hidmapd.service", NULL};
+	char out[PATH_MAX];
+	char *s;
+
+	if (as_user("show", argv, out, sizeof(out), 10000) != 0)
+		return "";
+	s = slurp(out);
+	s[strcspn(s, "\n")] = '\0';
+	return s;
+}
+
+/* "NAME=value NAME=value" for the properties named, in a static buffer */
+static const char *unit_props_line(const char *const *names)
+{
+	static char line[512];
+	size_t l = 0;
+
+	line[0] = '\0';
+	for (size_t i = 0; names[i] && l < sizeof(line); i++)
+		l += (size_t)snprintf(line + l, sizeof(line) - l, "%s%s=%s", i ? " " : "", names[i],
+		                      unit_prop(names[i]));
+	return line;
+}
+
+static void print_unit_props(const char *when)
+{
+	static const char *const props[] = {
+	    "ActiveState",    "SubState",     "Result",       "MainPID",
+	    "StatusText",     "NRestarts",    "WatchdogUSec", "WatchdogTimestampMonotonic",
+	    "ExecMainStatus", "ExecMainCode", "NotifyAccess", "ControlGroup",
+	};
+
+	printf("---- hidmapd.service %s ----\n", when);
+	for (size_t i = 0; i < ARRAY_SIZE(props); i++)
+		printf("  %s=%s\n", props[i], unit_prop(props[i]));
+	printf("---- end ----\n");
+}
+
+/* Waits until ActiveState is want (or failed, which ends the wait). */
+static bool unit_wait_state(const char *want, unsigned timeout_ms, char *got, size_t size)
+{
+	uint64_t deadline = vm_now_us() + (uint64_t)timeout_ms * 1000u;
+
+	for (;;) {
+		snprintf(got, size, "%s", unit_prop("ActiveState"));
+		if (streq(got, want) || streq(got, "failed") || vm_now_us() >= deadline)
+			return streq(got, want);
+		sleep_ms(20);
+	}
+}
+
+static int unit_main_pid(void)
+{
+	uint32_t v;
+
+	return safe_atou32_base(unit_prop("MainPID"), 10, &v) == 0 ? (int)v : -1;
+}
+
+/*
+ * A stand-in for udevd and its uaccess rule, which the VM lacks: each
+ * kernel uevent is read from netlink; the node of a hidraw or input device
+ * that is added is given to the test user (what the uaccess ACL does on a
+ * desktop, chown here: no setfacl in the VM); then the event is sent on to
+ * udev's multicast group in libudev's format, the way udevd passes it on
+ * once its rules have run.  With /run/udev/control present the daemon
+ * listens there, as it does on a desktop: so the unit's hotplug goes
+ * through the same path, including libudev's check of the sender's uid
+ * (root, seen as the overflow uid inside PrivateUsers=).
+ */
+struct udevd_standin {
+	pthread_t thread;
+	int in, out, stop[2];
+	uid_t uid;
+	unsigned forwarded, chowned;
+	pthread_mutex_t lock;
+};
+
+/* libudev's monitor_netlink_header (systemd src/libsystemd/sd-device/
+ * device-monitor.c): subscribers filter on the magic and the hashes in BPF,
+ * so those are in network byte order. */
+struct udev_nl_header {
+	char prefix[8];
+	uint32_t magic;
+	uint32_t header_size;
+	uint32_t properties_off;
+	uint32_t properties_len;
+	uint32_t filter_subsystem_hash;
+	uint32_t filter_devtype_hash;
+	uint32_t filter_tag_bloom_hi;
+	uint32_t filter_tag_bloom_lo;
+};
+
+/* MurmurHash2 with seed 0, as libudev hashes subsystem and devtype */
+static uint32_t murmur2(const char *s)
+{
+	const uint32_t m = 0x5bd1e995;
+	size_t len = strlen(s);
+	uint32_t h = (uint32_t)len;
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (; len >= 4; p += 4, len -= 4) {
+		uint32_t k = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+		             (uint32_t)p[3] << 24;
+
+		k *= m;
+		k ^= k >> 24;
+		k *= m;
+		h = h * m ^ k;
+	}
+	switch (len) {
+	case 3:
+		h ^= (uint32_t)p[2] << 16;
+		/* fall through */
+	case 2:
+		h ^= (uint32_t)p[1] << 8;
+		/* fall through */
+	case 1:
+		h ^= p[0];
+		h *= m;
+	}
+	h ^= h >> 13;
+	h *= m;
+	h ^= h >> 15;
+	return h;
+}
+
+/* The value of KEY= in a uevent's NUL-separated properties, or NULL. */
+static const char *uevent_prop(const char *props, size_t len, const char *key)
+{
+	size_t kl = strlen(key);
+
+	for (size_t i = 0; i < len; i += strnlen(props + i, len - i) + 1)
+		if (strncmp(props + i, key, kl) == 0 && props[i + kl] == '=')
+			return props + i + kl + 1;
+	return NULL;
+}
+
+static void *udevd_main(void *arg)
+{
+	struct udevd_standin *u = arg;
+
+	for (;;) {
+		struct pollfd p[2] = {{.fd = u->in, .events = POLLIN},
+		                      {.fd = u->stop[0], .events = POLLIN}};
+		struct sockaddr_nl dst = {.nl_family = AF_NETLINK, .nl_groups = 2};
+		struct udev_nl_header h = {
+		    .prefix = "libudev", .magic = htobe32(0xfeedcafe), .header_size = sizeof(h)};
+		char buf[8192 + 1];
+		const char *props, *action, *subsystem, *devname, *devtype;
+		size_t plen;
+		ssize_t n;
+		struct iovec iov[2];
+		struct msghdr msg = {
+		    .msg_name = &dst, .msg_namelen = sizeof(dst), .msg_iov = iov, .msg_iovlen = 2};
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR)
+			return NULL;
+		if (p[1].revents)
+			return NULL;
+		n = recv(u->in, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		/* "ACTION@DEVPATH\0KEY=VALUE\0..." */
+		props = buf + strlen(buf) + 1;
+		if (props >= buf + n || !strstr(buf, "@/"))
+			continue;
+		plen = (size_t)(buf + n - props);
+		action = uevent_prop(props, plen, "ACTION");
+		subsystem = uevent_prop(props, plen, "SUBSYSTEM");
+		devname = uevent_prop(props, plen, "DEVNAME");
+		devtype = uevent_prop(props, plen, "DEVTYPE");
+		if (!action || !subsystem)
+			continue;
+		if (streq(action, "add") && devname &&
+		    (streq(subsystem, "hidraw") || streq(subsystem, "input"))) {
+			char node[PATH_MAX];
+
+			snprintf(node, sizeof(node), "/dev/%s", devname);
+			if (chown(node, u->uid, (gid_t)-1) == 0) {
+				pthread_mutex_lock(&u->lock);
+				u->chowned++;
+				pthread_mutex_unlock(&u->lock);
+			}
+		}
+		h.properties_off = sizeof(h);
+		h.properties_len = (uint32_t)plen;
+		h.filter_subsystem_hash = htobe32(murmur2(subsystem));
+		if (devtype)
+			h.filter_devtype_hash = htobe32(murmur2(devtype));
+		iov[0] = (struct iovec){.iov_base = &h, .iov_len = sizeof(h)};
+		iov[1] = (struct iovec){.iov_base = (void *)props, .iov_len = plen};
+		/* ECONNREFUSED: nobody listens to the group (yet) */
+		if (sendmsg(u->out, &msg, 0) >= 0 || errno == ECONNREFUSED) {
+			pthread_mutex_lock(&u->lock);
+			u->forwarded++;
+			pthread_mutex_unlock(&u->lock);
+		}
+	}
+}
+
+static void udevd_stop(struct udevd_standin *u)
+{
+	if (u->stop[1] >= 0) {
+		(void)!write(u->stop[1], "x", 1);
+		pthread_join(u->thread, NULL);
+	}
+	u->in = safe_close(u->in);
+	u->out = safe_close(u->out);
+	u->stop[0] = safe_close(u->stop[0]);
+	u->stop[1] = safe_close(u->stop[1]);
+	(void)unlink("/run/udev/control");
+}
+
+static int udevd_start(struct udevd_standin *u, uid_t uid)
+{
+	struct sockaddr_nl in = {.nl_family = AF_NETLINK, .nl_groups = 1};
+	struct sockaddr_nl out = {.nl_family = AF_NETLINK};
+	int fd, r;
+
+	*u = (struct udevd_standin){.in = -1, .out = -1, .stop = {-1, -1}, .uid = uid};
+	pthread_mutex_init(&u->lock, NULL);
+	u->in = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	u->out = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
+	if (u->in < 0 || u->out < 0 || bind(u->in, (struct sockaddr *)&in, sizeof(in)) < 0 ||
+	    bind(u->out, (struct sockaddr *)&out, sizeof(out)) < 0 || pipe2(u->stop, O_CLOEXEC) < 0)
+		return fail("udevd stand-in: netlink: %s", strerror(errno));
+	r = pthread_create(&u->thread, NULL, udevd_main, u);
+	if (r != 0) {
+		u->stop[1] = safe_close(u->stop[1]);
+		return fail("pthread_create: %s", strerror(r));
+	}
+	/* what libudev and the daemon take as "udevd runs" */
+	if (mkdir("/run/udev", 0755) < 0 && errno != EEXIST)
+		return fail("/run/udev: %s", strerror(errno));
+	fd = open("/run/udev/control", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail("/run/udev/control: %s", strerror(errno));
+	close(fd);
+	return 0;
+}
+
+static unsigned udevd_count(struct udevd_standin *u, bool chowned)
+{
+	unsigned n;
+
+	pthread_mutex_lock(&u->lock);
+	n = chowned ? u->chowned : u->forwarded;
+	pthread_mutex_unlock(&u->lock);
+	return n;
+}
+
+/* The first line of /proc/PID/status starting with key ("Seccomp:"), its value. */
+static void proc_status(pid_t pid, const char *key, char *buf, size_t size)
+{
+	char path[64], line[256];
+	FILE *f;
+
+	buf[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (startswith(line, key)) {
+			snprintf(buf, size, "%s",
+			         line + strlen(key) + strspn(line + strlen(key), " \t"));
+			buf[strcspn(buf, "\n")] = '\0';
+			break;
+		}
+	if (f)
+		fclose(f);
+}
+
+/* The multicast groups the NETLINK_KOBJECT_UEVENT sockets of pid are bound
+ * to, OR'ed (1: the kernel's uevents, 2: udevd's), from /proc/net/netlink. */
+static unsigned uevent_groups(pid_t pid)
+{
+	char path[64], line[512];
+	unsigned long inodes[64];
+	size_t ni = 0;
+	unsigned groups = 0;
+	struct dirent *de;
+	DIR *d;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	d = opendir(path);
+	while (d && (de = readdir(d)) && ni < ARRAY_SIZE(inodes)) {
+		char link[128], target[64];
+		ssize_t l;
+
+		snprintf(link, sizeof(link), "%s/%.32s", path, de->d_name);
+		l = readlink(link, target, sizeof(target) - 1);
+		if (l > 0) {
+			target[l] = '\0';
+			if (sscanf(target, "socket:[%lu]", &inodes[ni]) == 1)
+				ni++;
+		}
+	}
+	if (d)
+		closedir(d);
+	f = fopen("/proc/net/netlink", "re");
+	while (f && fgets(line, sizeof(line), f)) {
+		unsigned long sk, inode;
+		unsigned proto, port, g;
+
+		/* sk Eth Pid Groups Rmem Wmem Dump Locks Drops Inode */
+		if (sscanf(line, "%lx %u %u %x %*d %*d %*d %*d %*d %lu", &sk, &proto, &port, &g,
+		           &inode) != 5 ||
+		    proto != NETLINK_KOBJECT_UEVENT)
+			continue;
+		for (size_t i = 0; i < ni; i++)
+			if (inodes[i] == inode)
+				groups |= g;
+	}
+	if (f)
+		fclose(f);
+	return groups;
+}
+
+/* What the daemon's process is: its user namespace (its own or the
+ * manager's), seccomp mode, no_new_privs, capabilities, uevent groups. */
+static int check_sandbox(pid_t pid, bool userns)
+{
+	char mine[64], its[64], path[64], map[128], seccomp[16], nnp[16], capeff[32];
+	unsigned groups = uevent_groups(pid);
+	ssize_t l;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
+	l = readlink(path, its, sizeof(its) - 1);
+	its[l > 0 ? l : 0] = '\0';
+	l = readlink("/proc/self/ns/user", mine, sizeof(mine) - 1);
+	mine[l > 0 ? l : 0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	l = fd >= 0 ? read(fd, map, sizeof(map) - 1) : -1;
+	safe_close(fd);
+	map[l > 0 ? l : 0] = '\0';
+	for (char *c = map; *c; c++)
+		if (*c == '\n')
+			*c = ';';
+	proc_status(pid, "Seccomp:", seccomp, sizeof(seccomp));
+	proc_status(pid, "NoNewPrivs:", nnp, sizeof(nnp));
+	proc_status(pid, "CapEff:", capeff, sizeof(capeff));
+	note("sandbox of pid %d: user namespace %s (%s), uid_map \"%s\", Seccomp %s, NoNewPrivs "
+	     "%s, CapEff %s, uevent groups 0x%x (%s)",
+	     (int)pid, its, streq(its, mine) ? "the initial one" : "its own", map, seccomp, nnp,
+	     capeff, groups,
+	     groups == 2   ? "udevd's"
+	     : groups == 1 ? "the kernel's"
+	                   : "?");
+	if (userns == streq(its, mine))
+		return fail("PrivateUsers=%s, but the daemon runs in %s user namespace",
+		            userns ? "yes" : "no", streq(its, mine) ? "the initial" : "a new");
+	if (!streq(seccomp, "2") || !streq(nnp, "1"))
+		return fail("the daemon has no seccomp filter (%s) or no NoNewPrivs (%s)", seccomp,
+		            nnp);
+	if (groups != 2)
+		return fail("the daemon does not listen to udevd's uevents (groups 0x%x), though "
+		            "/run/udev/control exists",
+		            groups);
+	return 0;
+}
+
+/* `hidmapd status` as the user, against the unit's control socket. */
+static int user_status(struct tdev *kbd)
+{
+	const char *argv[] = {hidmapd, "status", NULL};
+	char out[PATH_MAX], want[128];
+	const char *text;
+	int st = as_user("status", argv, out, sizeof(out), 10000);
+
+	text = slurp(out);
+	printf("---- hidmapd status (as uid %u) ----\n%s---- end ----\n", (unsigned)uu_uid, text);
+	if (st != 0)
+		return fail("hidmapd status as the user exited %d", st);
+	snprintf(want, sizeof(want), "device /dev/%s 1209:0001 ", kbd->hidraw);
+	if (!strstr(text, want))
+		return fail("hidmapd status does not list \"%s\"", want);
+	return 0;
+}
+
+/*
+ * The shipped user unit under systemd --user (see user-unit.sh):
+ *   start     `systemctl --user start` returns once READY=1 came
+ *             (Type=notify): the unit is active, StatusText= is the
+ *             daemon's STATUS=
+ *   hotplug   a keyboard plugged in after the start is driven (the uevent
+ *             reaches the daemon inside the unit's sandbox), A comes out as
+ *             B, and the kernel's own node is grabbed
+ *   status    `hidmapd status` as the user answers on the control socket
+ *             in the unit's RuntimeDirectory=
+ *   watchdog  (full only) 25 s with WatchdogSec=10s: same MainPID, no
+ *             restart, WatchdogTimestamp keeps moving
+ *   reload    (full only) `systemctl --user reload` (ExecReload= sends
+ *             SIGHUP): a new mapping A->C applies
+ *   stop      A held at `systemctl --user stop`: released by hidmapd before
+ *             its device goes, the unit ends inactive (not failed), the
+ *             RuntimeDirectory= is removed
+ * full: the hardened unit; otherwise (no-userns) start, hotplug, status, stop.
+ */
+static int scenario_user_unit_run(bool full)
+{
+	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
+	struct udevd_standin u;
+	struct output o[MAX_OUTPUTS];
+	struct vm_evnode knodes[MAX_OUTPUTS];
+	size_t n = 0, nknodes = 0;
+	char out[PATH_MAX], state[64], buf[PATH_MAX], sock[PATH_MAX];
+	const char *s;
+	struct reader rd;
+	bool reading = false;
+	uint64_t t0, t1;
+	uint32_t v;
+	long press, off;
+	int st, syn, r = -1;
+
+	if (!getenv("HM_UU_UID") || safe_atou32_base(getenv("HM_UU_UID"), 10, &v) < 0 ||
+	    !(uu_home = getenv("HM_UU_HOME")) || !(uu_runtime = getenv("HM_UU_RUNTIME")) ||
+	    !(uu_config = getenv("HM_UU_CONFIG")) || !getenv("HM_UU_LOG"))
+		return fail("run by tests/vm/user-unit.sh, which sets HM_UU_*");
+	uu_uid = v;
+	snprintf(daemon_log, sizeof(daemon_log), "%s", getenv("HM_UU_LOG"));
+	snprintf(sock, sizeof(sock), "%s/hidmapd/control", uu_runtime);
+	if (udevd_start(&u, uu_uid) < 0)
+		goto out_udevd;
+
+	/* start: returns when READY=1 arrives (or the start fails) */
+	t0 = vm_now_us();
+	st = systemctl("start", "hidmapd.service", out, sizeof(out));
+	t1 = vm_now_us();
+	if (st != 0) {
+		fail("systemctl --user start hidmapd exited %d: %s", st, slurp(out));
+		print_unit_props("after the failed start");
+		goto out_udevd;
+	}
+	note("systemctl --user start: returned after %.0f ms (%s)", (double)(t1 - t0) / 1000.0,
+	     unit_props_line((const char *const[]){"ActiveState", "SubState", "MainPID", NULL}));
+	if (!unit_wait_state("active", 1000, state, sizeof(state))) {
+		fail("hidmapd.service is %s after the start, not active", state);
+		goto out_udevd;
+	}
+	unit_pid = unit_main_pid();
+	if (unit_pid <= 0) {
+		fail("hidmapd.service has no MainPID");
+		goto out_udevd;
+	}
+#if HAVE_LIBSYSTEMD
+	s = unit_prop("StatusText");
+	note("StatusText=%s", s);
+	if (!s[0]) {
+		fail("StatusText= is empty: the daemon's STATUS= did not reach the manager");
+		goto out_udevd;
+	}
+#endif
+	if (!daemon_log_wait("running", 0, 5000)) {
+		fail("the unit's log does not say \"running\"");
+		goto out_udevd;
+	}
+	if (check_sandbox(unit_pid, full) < 0)
+		goto out_udevd;
+	if (access(sock, F_OK) < 0) {
+		fail("no control socket at %s: %s", sock, strerror(errno));
+		goto out_udevd;
+	}
+
+	/* hotplug, through the sandbox */
+	off = file_size(daemon_log);
+	t0 = vm_now_us();
+	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	             KEYBOARD_PID, NULL, &kbd) < 0)
+		goto out_udevd;
+	t1 = vm_now_us();
+	n = wait_outputs(&kbd, 1, kbd, 1, o, 10000);
+	if (n < 1) {
+		fail("the unit's hidmapd did not pick up /dev/%s within 10 s (the udevd stand-in "
+		     "passed on %u uevent(s), gave %u node(s) to uid %u)",
+		     kbd->hidraw, udevd_count(&u, false), udevd_count(&u, true), (unsigned)uu_uid);
+		goto out_udevd;
+	}
+	note("hotplug: /dev/%s driven, %s there %.0f ms after UHID_CREATE2 (%.0f ms after "
+	     "hid-generic bound it); the udevd stand-in passed on %u uevent(s)",
+	     kbd->hidraw, o[0].devnode, (double)(vm_now_us() - t0) / 1000.0,
+	     (double)(vm_now_us() - t1) / 1000.0, udevd_count(&u, false));
+	if (!daemon_log_wait("driven by module", off, 2000)) {
+		fail("the unit's log does not say the keyboard is driven");
+		goto out;
+	}
+	/* the kernel's own nodes: grabbed by the daemon (it opened them
+	 * inside the sandbox), so silent while A comes out as B */
+	if (open_kernel_nodes(kbd, knodes, &nknodes) < 0)
+		goto out;
+	(void)kernel_nodes_pending(knodes, nknodes, false);
+	if (output_open(&o[0], O_RDWR | O_NONBLOCK) < 0 || expect_a_as(kbd, o, "KEY_B") < 0)
+		goto out;
+	if (kernel_nodes_pending(knodes, nknodes, true) > 0) {
+		fail("the kernel's evdev node delivered the key too: not grabbed by the unit");
+		goto out;
+	}
+	note("A came out as B on %s; the kernel's %s stayed silent (grabbed)", o[0].devnode,
+	     knodes[0].devnode);
+	if (user_status(kbd) < 0)
+		goto out;
+
+	if (full) {
+		uint64_t end = vm_now_us() + 25000000u;
+		char last[64] = "", first[64] = "";
+		unsigned moves = 0;
+
+		/* WatchdogSec=10s: the daemon pings every 5 s; 25 s is two
+		 * timeouts and a half */
+		note("watchdog: WatchdogUSec=%s, watching for 25 s", unit_prop("WatchdogUSec"));
+		while (vm_now_us() < end) {
+			s = unit_prop("WatchdogTimestampMonotonic");
+			if (!first[0])
+				snprintf(first, sizeof(first), "%s", s);
+			if (s[0] && !streq(s, last)) {
+				if (last[0])
+					moves++;
+				snprintf(last, sizeof(last), "%s", s);
+			}
+			if (!daemon_alive())
+				break;
+			sleep_ms(500);
+		}
+		if (unit_main_pid() != unit_pid || !streq(unit_prop("NRestarts"), "0") ||
+		    !streq(unit_prop("ActiveState"), "active")) {
+			fail("after 25 s the unit is %s, MainPID %d (was %d), NRestarts=%s",
+			     unit_prop("ActiveState"), unit_main_pid(), (int)unit_pid,
+			     unit_prop("NRestarts"));
+			goto out;
+		}
+#if HAVE_LIBSYSTEMD
+		note("watchdog: 25 s, same MainPID %d, NRestarts=0, WatchdogTimestamp moved %u "
+		     "time(s) (%s -> %s us)",
+		     (int)unit_pid, moves, first, last);
+		if (moves < 3) {
+			fail("WatchdogTimestamp moved %u time(s) in 25 s: want 4 or more pings "
+			     "(every 5 s)",
+			     moves);
+			goto out;
+		}
+#endif
+
+		/* reload: A->C.  The daemon sees the file change by itself
+		 * (inotify); let that pass, then the reload must come from
+		 * ExecReload='s SIGHUP: "configuration reloaded" with no
+		 * "a configuration file changed" before it. */
+		off = file_size(daemon_log);
+		if (write_file(uu_config, "[device kbd]\nmatch = 1209:0001\n\n[remap kbd]\n"
+		                          "KEY_A = KEY_C\n") < 0)
+			goto out;
+		if (!daemon_log_wait("configuration reloaded", off, 5000))
+			note("no reload on the file change (inotify) within 5 s");
+		sleep_ms(500);
+		off = file_size(daemon_log);
+		st = systemctl("reload", "hidmapd.service", out, sizeof(out));
+		if (st != 0) {
+			fail("systemctl --user reload hidmapd exited %d: %s", st, slurp(out));
+			goto out;
+		}
+		if (!daemon_log_wait("configuration reloaded", off, 5000) ||
+		    daemon_log_wait("a configuration file changed", off, 0)) {
+			fail("the unit's log does not show the reload by SIGHUP");
+			goto out;
+		}
+		sleep_ms(200);
+		if (reopen_outputs(kbd, o, &n) < 0 || expect_a_as(kbd, o, "KEY_C") < 0)
+			goto out;
+		note("systemctl --user reload: A now comes out as C, MainPID still %d",
+		     unit_main_pid());
+	}
+
+	/* stop with A held */
+	if (reader_start(&rd, o[0].devnode) < 0)
+		goto out;
+	reading = true;
+	if (tdev_report(kbd, kbd_press_a[0]) < 0)
+		goto out;
+	press = reader_wait_event(&rd, EV_KEY, full ? KEY_C : KEY_B, 1, EVENT_TIMEOUT_MS);
+	if (press < 0) {
+		fail("the held key's press did not arrive");
+		reader_print(&rd);
+		goto out;
+	}
+	t0 = vm_now_us();
+	st = systemctl("stop", "hidmapd.service", out, sizeof(out));
+	t1 = vm_now_us();
+	if (st != 0) {
+		fail("systemctl --user stop hidmapd exited %d: %s", st, slurp(out));
+		goto out;
+	}
+	if (!reader_wait_end(&rd, STOP_TIMEOUT_MS)) {
+		fail("%s still exists after the stop", rd.devnode);
+		goto out;
+	}
+	if (!reader_saw_release(&rd, press, full ? KEY_C : KEY_B, &syn) || syn != 0) {
+		fail("the key held at the stop was not released by hidmapd (SYN_REPORT %d)", syn);
+		reader_print(&rd);
+		goto out;
+	}
+	note("systemctl --user stop: returned after %.0f ms, the held key released by hidmapd "
+	     "(%s)",
+	     (double)(t1 - t0) / 1000.0,
+	     unit_props_line((const char *const[]){"ActiveState", "Result", "ExecMainCode",
+	                                           "ExecMainStatus", NULL}));
+	if (!streq(unit_prop("ActiveState"), "inactive") ||
+	    !streq(unit_prop("Result"), "success")) {
+		fail("after the stop the unit is %s (Result=%s), not inactive with success",
+		     unit_prop("ActiveState"), unit_prop("Result"));
+		goto out;
+	}
+	unit_pid = -1;
+	if (access(sock, F_OK) == 0 || errno != ENOENT) {
+		fail("%s is still there after the stop", sock);
+		goto out;
+	}
+	r = 0;
+out:
+	if (reading)
+		reader_stop(&rd);
+	outputs_close(o, n);
+	vm_evnodes_close(knodes, nknodes);
+out_udevd:
+	if (r < 0)
+		print_unit_props("at the failure");
+	udevd_stop(&u);
+	return r;
+}
+
+static int scenario_user_unit(void)
+{
+	return scenario_user_unit_run(true);
+}
+
+static int scenario_user_unit_no_userns(void)
+{
+	return scenario_user_unit_run(false);
+}
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -3098,6 +3814,8 @@ static const struct {
     {"control", scenario_control},
     {"doctor", scenario_doctor},
     {"watchdog", scenario_watchdog},
+    {"user-unit", scenario_user_unit},
+    {"user-unit-no-userns", scenario_user_unit_no_userns},
 };
 
 static void usage(FILE *f)

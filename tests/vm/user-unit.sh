@@ -1,0 +1,237 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# VM scenario: the shipped hidmapd.service under a real, unprivileged
+# `systemd --user` on the real kernel (run by run-vm.sh, as root, in the VM).
+#
+#   user-unit.sh MODE SCENARIOS HIDMAPD UNIT_DIR CORPUS_DIR KERNEL_DATA_DIR TMPDIR
+#
+# MODE is `hardened` (the unit as built) or `no-userns` (with the shipped
+# drop-in no-userns.conf).  UNIT_DIR is build/systemd (hidmapd.service and
+# no-userns.conf as configured).  The checks themselves are the scenarios
+# `user-unit` and `user-unit-no-userns` of SCENARIOS (tests/vm/scenarios.c);
+# this script makes the world they need, what a login on a desktop makes:
+#
+# - a mount namespace of its own, so that all of this goes with the scenario:
+#   a fresh /run (the results share moved into it), /home and /var/tmp
+#   tmpfs (the host root is read-only; PrivateTmp= needs a writable
+#   /var/tmp), /etc/passwd and /etc/group with a test user added (bind
+#   mounts of copies), /run/systemd/system (sd_booted(): `systemd --user`
+#   refuses to run without it), cgroup2 at /sys/fs/cgroup
+# - the user's /run/user/UID (0700) and HOME, and a delegated cgroup
+#   user.slice/user-UID.slice/user@UID.service owned by the user (what
+#   user@.service's Delegate=yes gives the user manager)
+# - /dev/uinput given to the user (the uaccess rule); the hidraw and evdev
+#   nodes of the test devices are given to it as they appear, by the udevd
+#   stand-in of the scenario (see scenarios.c)
+# - `systemd --user` started as the user (setpriv, no capabilities) in that
+#   cgroup; `systemctl --user` reaches it on $XDG_RUNTIME_DIR/systemd/private
+#   without D-Bus
+# - the built unit in ~/.config/systemd/user/ with ExecStart= pointing at the
+#   built binary (nothing else changed), a test-only drop-in sending the
+#   daemon's stderr to a file (no journald in the VM), and
+#   ~/.config/hidmapd/test.ini: [device kbd] match = 1209:0001, KEY_A = KEY_B
+#
+# Exit status: that of the scenario (0 pass, 1 fail), 77 when systemd,
+# systemctl, setpriv or unshare is missing, 2 bad usage.  Refuses to run
+# outside the VM (it mounts over /etc/passwd).
+
+set -u -o pipefail
+prog=${0##*/}
+skip() { echo "SKIP: $*"; exit 77; }
+die() { echo "FAIL: $*"; exit 1; }
+
+[ $# -eq 7 ] || { echo "usage: $prog hardened|no-userns SCENARIOS HIDMAPD UNIT_DIR CORPUS KDATA TMPDIR" >&2; exit 2; }
+mode=$1 scenarios=$2 hidmapd=$3 unitdir=$4 corpus=$5 kdata=$6 tmp=$7
+case $mode in
+hardened) scenario=user-unit ;;
+no-userns) scenario=user-unit-no-userns ;;
+*) echo "$prog: unknown mode $mode" >&2; exit 2 ;;
+esac
+
+[ "${HIDMAPD_VM:-}" = 1 ] && [ "$(id -u)" = 0 ] ||
+	skip "not in the test VM as root (run inside tests/vm/run-vm.sh)"
+systemd_bin=""
+for s in /usr/lib/systemd/systemd /lib/systemd/systemd; do
+	[ -x "$s" ] && { systemd_bin=$s; break; }
+done
+[ -n "$systemd_bin" ] || skip "no /usr/lib/systemd/systemd (apt-get install systemd)"
+for p in systemctl setpriv unshare; do
+	command -v $p > /dev/null || skip "no $p (apt-get install systemd util-linux)"
+done
+[ -r "$unitdir/hidmapd.service" ] || die "no $unitdir/hidmapd.service (not built?)"
+
+# everything below in a mount namespace of our own
+if [ -z "${HM_UU_NS:-}" ]; then
+	HM_UU_NS=1 exec unshare --mount --propagation private "$0" "$@"
+fi
+
+user=hidmapd-test
+uid=4242
+while getent passwd $uid > /dev/null || getent group $uid > /dev/null; do uid=$((uid + 1)); done
+home=/home/$user
+rt=/run/user/$uid
+work=/run/hidmapd-user-unit
+cg=/sys/fs/cgroup/user.slice/user-$uid.slice/user@$uid.service
+
+# a fresh /run, with the results share and TMPDIR in it
+mkdir -p /dev/shm/hm-results && mount --bind /run/vm-results /dev/shm/hm-results || die "bind results"
+mount -t tmpfs -o mode=755 tmpfs /run || die "tmpfs /run"
+mkdir -p /run/vm-results "$TMPDIR" /run/systemd/system $work
+# PID 1 and the system services it sandboxes leave /run/systemd/unit-root
+# (0700 root) behind; the user manager's exec child, root only in its own
+# user namespace, cannot create it (EACCES, 226/NAMESPACE) and mounts there
+mkdir -m 700 /run/systemd/unit-root
+mount --move /dev/shm/hm-results /run/vm-results || die "move results"
+mkdir -p "$tmp"
+mount -t tmpfs -o mode=755 tmpfs /home
+mount -t tmpfs -o mode=1777 tmpfs /var/tmp
+{ cat /etc/passwd; echo "$user:x:$uid:$uid:hidmapd test:$home:/bin/bash"; } > $work/passwd
+{ cat /etc/group; echo "$user:x:$uid:"; } > $work/group
+mount --bind $work/passwd /etc/passwd && mount --bind $work/group /etc/group || die "passwd"
+install -d -m 700 -o $uid -g $uid "$home" "$rt" || die "home"
+if ! grep -q '^cgroup2 /sys/fs/cgroup ' /proc/self/mounts; then
+	mount -t cgroup2 cgroup2 /sys/fs/cgroup || die "cannot mount cgroup2"
+fi
+mkdir -p $cg || die "mkdir $cg"
+chown $uid:$uid $cg $cg/cgroup.procs $cg/cgroup.threads $cg/cgroup.subtree_control || die "chown $cg"
+# /dev is the VM's devtmpfs, shared with the other scenarios: give back
+# what we change there
+made_mqueue=0
+restore_dev() {
+	chown 0:0 /dev/uinput
+	chmod 600 /dev/uinput
+	if [ $made_mqueue = 1 ]; then umount /dev/mqueue; rmdir /dev/mqueue; fi
+}
+trap restore_dev EXIT
+# PrivateIPC= mounts a fresh mqueue over /dev/mqueue, which PID 1 mounts at
+# boot (dev-mqueue.mount)
+if [ ! -d /dev/mqueue ]; then
+	mkdir /dev/mqueue && made_mqueue=1
+	mount -t mqueue mqueue /dev/mqueue || die "cannot mount mqueue"
+fi
+chown $uid /dev/uinput || die "chown /dev/uinput"
+chmod 600 /dev/uinput
+
+# the unit as built, but for the binary's path
+conf=$home/.config
+u=$conf/systemd/user
+mkdir -p $u/hidmapd.service.d $conf/hidmapd
+sed "s|^ExecStart=.*/hidmapd |ExecStart=$hidmapd |" "$unitdir/hidmapd.service" > $u/hidmapd.service
+grep -q "^ExecStart=$hidmapd run\$" $u/hidmapd.service || die "cannot point ExecStart= at $hidmapd"
+# test only: no journald here
+cat > $u/hidmapd.service.d/test-log.conf <<EOF
+[Service]
+StandardOutput=append:$work/hidmapd.log
+StandardError=append:$work/hidmapd.log
+EOF
+if [ $mode = no-userns ]; then
+	cp "$unitdir/no-userns.conf" $u/hidmapd.service.d/ || die "no $unitdir/no-userns.conf"
+fi
+printf '[device kbd]\nmatch = 1209:0001\n\n[remap kbd]\nKEY_A = KEY_B\n' > $conf/hidmapd/test.ini
+: > $work/hidmapd.log
+chown -R $uid:$uid $home/.config $work/hidmapd.log
+
+as_user() {
+	setpriv --reuid $uid --regid $uid --init-groups \
+		env -i HOME=$home USER=$user LOGNAME=$user XDG_RUNTIME_DIR=$rt \
+		PATH=/usr/local/bin:/usr/bin:/bin SYSTEMD_PAGER= SYSTEMD_COLORS=0 "$@"
+}
+
+# a journald stand-in for the user manager's own messages: the native
+# protocol's KEY=VALUE lines, MESSAGE= kept (the manager cannot write to
+# /dev/console or /dev/kmsg, and has no other place to log)
+journal_py='
+import socket, sys, os
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1]); os.chmod(sys.argv[1], 0o666)
+out = open(sys.argv[2], "a", buffering=1)
+def fields(d):
+    f, i = {}, 0
+    while i < len(d):
+        nl = d.find(b"\n", i)
+        if nl < 0: nl = len(d)
+        line = d[i:nl]
+        if b"=" in line:
+            k, v = line.split(b"=", 1); i = nl + 1
+        else:  # KEY\n, little-endian 64-bit size, data, \n
+            n = int.from_bytes(d[nl + 1:nl + 9], "little")
+            k, v = line, d[nl + 9:nl + 9 + n]; i = nl + 9 + n + 1
+        f[k] = v
+    return f
+while True:
+    d = s.recv(1 << 20)
+    try:
+        f = fields(d)
+        unit = f.get(b"UNIT", f.get(b"USER_UNIT", b"")).decode(errors="replace")
+        msg = f.get(b"MESSAGE", b"?").decode(errors="replace")
+        out.write("%s%s\n" % (unit + ": " if unit else "", msg))
+    except Exception as e:
+        out.write("journal stand-in: %r: %r\n" % (e, d[:200]))
+'
+mkdir -p /run/systemd/journal
+python3 -c "$journal_py" /run/systemd/journal/socket $work/manager.log 2> $work/journal-standin.err &
+journal=$!
+for _ in $(seq 50); do [ -S /run/systemd/journal/socket ] && break; sleep 0.1; done
+
+# the user manager, in its delegated cgroup
+echo "$prog: systemd --user as $user ($uid), $mode unit"
+t0=$(cut -d' ' -f1 /proc/uptime)
+(
+	echo $BASHPID > $cg/cgroup.procs || exit 1
+	exec ${HM_UU_STRACE:+strace -f -o $work/strace.txt -e trace=%file,mount,umount2,unshare,setns,pivot_root,%process -e signal=none} setpriv --reuid $uid --regid $uid --init-groups \
+		env -i HOME=$home USER=$user LOGNAME=$user XDG_RUNTIME_DIR=$rt \
+		PATH=/usr/local/bin:/usr/bin:/bin \
+		SYSTEMD_LOG_LEVEL=debug SYSTEMD_LOG_TARGET=console \
+		$systemd_bin --user --log-target=journal --log-level=debug
+) >> $work/manager.log 2>&1 < /dev/null &
+manager=$!
+
+finish() {
+	local rc=$1
+	as_user systemctl --user --no-pager status hidmapd.service > $work/status.txt 2>&1
+	kill -0 $journal && echo "journal stand-in alive" >> $work/journal-standin.err; cp $work/hidmapd.log $work/manager.log $work/status.txt $work/strace.txt $work/journal-standin.err "$tmp"/ 2>/dev/null
+	mv "$tmp/hidmapd.log" "$tmp/$scenario.hidmapd.log" 2>/dev/null
+	mv "$tmp/manager.log" "$tmp/$scenario.manager.log" 2>/dev/null
+	mv "$tmp/status.txt" "$tmp/$scenario.status.txt" 2>/dev/null
+	echo "---- systemctl --user status hidmapd ----"
+	cat $work/status.txt
+	echo "---- the unit's output (StandardError=) ----"
+	cat $work/hidmapd.log
+	echo "---- end ----"
+	if [ "$rc" != 0 ]; then
+		echo "---- systemd --user (last 60 lines without bus traffic) ----"
+		grep -v -e '^Got message' -e '^Sent message' $work/manager.log | tail -n 60
+		echo "---- dmesg (last 20 lines) ----"
+		dmesg | tail -n 20
+	fi
+	as_user systemctl --user exit > /dev/null 2>&1 || kill $manager 2>/dev/null
+	for _ in $(seq 100); do kill -0 $manager 2>/dev/null || break; sleep 0.1; done
+	kill -9 $manager 2>/dev/null
+	wait $manager 2>/dev/null
+	kill $journal 2>/dev/null
+	# the cgroups it left, leaves first
+	find $cg -depth -type d -exec rmdir {} \; 2>/dev/null
+	exit "$rc"
+}
+
+ok=0
+for _ in $(seq 150); do
+	[ -S $rt/systemd/private ] && { ok=1; break; }
+	kill -0 $manager 2>/dev/null || break
+	sleep 0.1
+done
+[ $ok = 1 ] || { echo "FAIL: systemd --user did not create $rt/systemd/private"; finish 1; }
+state=$(as_user timeout 60 systemctl --user is-system-running --wait 2>&1)
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "$prog: systemd --user is $state after $(awk "BEGIN { print $t1 - $t0 }") s"
+case $state in
+running|degraded) ;;
+*) echo "FAIL: systemd --user: $state"; finish 1 ;;
+esac
+[ $state = running ] || as_user systemctl --user --no-pager --failed
+as_user systemctl --user --no-pager cat hidmapd.service | grep -E '^(# /|ExecStart|PrivateUsers|ProtectSystem|Standard)'
+
+HM_UU_UID=$uid HM_UU_HOME=$home HM_UU_RUNTIME=$rt HM_UU_CONFIG=$conf/hidmapd/test.ini \
+	HM_UU_LOG=$work/hidmapd.log "$scenarios" $scenario "$hidmapd" "$corpus" "$kdata" "$tmp"
+finish $?
