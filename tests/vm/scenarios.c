@@ -2497,7 +2497,8 @@ static int scenario_replay_uinput(void)
 	if (hm_recording_load(kdata("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)), &src) <
 	    0)
 		return fail("cannot load the source recording");
-	/* the first report 1 s in, so that the devices can be opened before */
+	/* the first report 3 s in, so that the devices can be opened before,
+	 * even on a loaded emulated CPU (1 s was seen to be too short) */
 	snprintf(file, sizeof(file), "%s/replay-uinput.hid", tmpdir);
 	f = fopen(file, "we");
 	if (!f)
@@ -2505,7 +2506,7 @@ static int scenario_replay_uinput(void)
 	hm_recording_write_header(f, src->name, src->bus, src->vendor, src->product, src->rdesc,
 	                          src->rdesc_size);
 	for (size_t i = 0; i < src->nevents; i++)
-		hm_recording_write_event(f, 1000000u + (uint64_t)i * 2000u, src->events[i].data,
+		hm_recording_write_event(f, 3000000u + (uint64_t)i * 2000u, src->events[i].data,
 		                         src->events[i].size);
 	fclose(f);
 	if (replay_run(NULL, file, &rp) < 0)
@@ -2518,7 +2519,7 @@ static int scenario_replay_uinput(void)
 		return fail("fork: %s", strerror(errno));
 	}
 	snprintf(prefix, sizeof(prefix), "hidmapd/replay-uinput.hid/input");
-	deadline = vm_now_us() + 900000u;
+	deadline = vm_now_us() + 2900000u;
 	while (nfound < rp.ndevices && vm_now_us() < deadline) {
 		DIR *d = opendir("/sys/class/input");
 		struct dirent *de;
