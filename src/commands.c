@@ -343,7 +343,11 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 	}
 
 	start = hm_now_usec();
-	t0 = rec->nevents ? rec->events[0].time_us : 0;
+	/* Printed, the time before the first report is of no use.  On uinput
+	 * the reports come at their times from the start of the recording, so
+	 * a recording that begins with a pause gives applications that time to
+	 * open the new devices before anything happens. */
+	t0 = rec->nevents && !uinput ? rec->events[0].time_us : 0;
 	for (size_t i = 0; i < rec->nevents; i++) {
 		const struct hm_recording_event *ev = &rec->events[i];
 

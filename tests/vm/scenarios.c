@@ -2497,8 +2497,9 @@ static int scenario_replay_uinput(void)
 	if (hm_recording_load(kdata("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)), &src) <
 	    0)
 		return fail("cannot load the source recording");
-	/* the first report 3 s in, so that the devices can be opened before,
-	 * even on a loaded emulated CPU (1 s was seen to be too short) */
+	/* the first report 3 s in (replay --uinput keeps a recording's leading
+	 * pause), so that the devices can be opened before, even on a loaded
+	 * emulated CPU */
 	snprintf(file, sizeof(file), "%s/replay-uinput.hid", tmpdir);
 	f = fopen(file, "we");
 	if (!f)
