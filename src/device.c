@@ -556,14 +556,15 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	c->remap = NULL;
 	unprobe_module(c);
 
+	/* on error the device is left consistent for hm_device_free(): no
+	 * module, no mapping, the old virtual devices still there */
 	dev->info = *info;
-	r = try_probe(c, m);
-	if (r >= 0)
-		r = remap_build(c, c->profile, c->unmapped, &remap);
+	r = try_probe(c, m); /* a failed probe cleans up after itself */
+	if (r < 0)
+		return r;
+	r = remap_build(c, c->profile, c->unmapped, &remap);
 	if (r < 0) {
-		/* keep the device consistent for hm_device_free(): no module,
-		 * no mapping, the old virtual devices still there */
-		dev->module = NULL;
+		unprobe_module(c);
 		return r;
 	}
 	c->remap = remap;
