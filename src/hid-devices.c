@@ -417,6 +417,7 @@ int hm_hid_enumerate_sysfs(struct hm_hid_entry **ret, size_t *ret_n)
 	*ret_n = n;
 	return 0;
 }
+
 int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n)
 {
 	struct hid_device_info *list, *d;
@@ -455,8 +456,6 @@ int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n)
 		if (!e->info.version)
 			e->info.version = d->release_number;
 		e->info.interface = d->interface_number;
-		e->usage_page = d->usage_page;
-		e->usage = d->usage;
 		n++;
 	}
 	hid_free_enumeration(list);

@@ -24,9 +24,7 @@
 #include "module.h"
 
 struct hm_hid_entry {
-	struct hm_device_info info;
-	uint16_t usage_page; /* of the first top-level collection, 0 if unknown */
-	uint16_t usage;
+	struct hm_device_info info; /* kinds: every top-level collection's type */
 };
 
 /* Points the sysfs functions at another sysfs mount point (a fixture tree);
@@ -37,7 +35,7 @@ const char *hm_hid_sysfs_root(void);
 /* Every hidraw device, one entry per node, sorted by path (hidapi). */
 int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n);
 
-/* Every hidraw node sysfs lists, with its info (usage_page/usage 0), sorted
+/* Every hidraw node sysfs lists, with its info, sorted
  * by path; a node whose sysfs entry is unreadable or garbled is skipped with
  * a warning.  Needs no access to the nodes themselves. */
 int hm_hid_enumerate_sysfs(struct hm_hid_entry **ret, size_t *ret_n);
