@@ -59,7 +59,7 @@ static const uint8_t keyboard_reports[2][8] = {{0x02, 0x00, 0x04, 0x05, 0x00, 0x
                                                {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}};
 
 /*
- * The report descriptor of /work/shared/corpus/gamepad/sony-054c-1000.hid
+ * The report descriptor of tests/data/corpus/gamepad/sony-054c-1000.hid
  * (bentiss/hid-devices events/gamecontroller/sony_054c_1000.hid, "Namtai
  * Wbuzz"): a Joystick application, X and Y 8-bit, 20 buttons, 4 vendor
  * bits, a 7-byte vendor output report.

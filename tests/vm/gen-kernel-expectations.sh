@@ -8,7 +8,7 @@
 # BUILDDIR is a meson build directory with tests/vm/kernel-dump and
 # tests/vm/synth-reports built (ninja -C BUILDDIR tests/vm/kernel-dump
 # tests/vm/synth-reports), outside /tmp.  CORPUSDIR holds <class>/<name>.hid
-# (/work/shared/corpus).  OUTDIR defaults to tests/data/kernel of this
+# (tests/data/corpus).  OUTDIR defaults to tests/data/kernel of this
 # source tree and ends up with, for every corpus file:
 #   <class>/<name>.out   kernel-dump's answer (`hidmapd replay` format)
 #   <class>/<name>.hid   only for corpus files without recorded reports: the
