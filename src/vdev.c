@@ -180,14 +180,49 @@ void hm_vdev_flush(struct hm_vdev *v)
 	send_frame(v);
 }
 
+/*
+ * Lifts every contact, as hid-multitouch's mt_release_contacts() does when
+ * it loses track of the device: ABS_MT_TRACKING_ID -1 in each active slot,
+ * then input_mt_sync_frame()'s pointer emulation with no contact
+ * (drivers/input/input-mt.c input_mt_report_pointer_emulation(): BTN_TOUCH
+ * and the BTN_TOOL_* finger count go to 0 with the other keys below,
+ * ABS_PRESSURE to 0 when it emulates ABS_MT_PRESSURE; ABS_X/Y stay).  Goes
+ * around the filter in hm_vdev_event(): the state is per slot here.
+ */
+static bool release_contacts(struct hm_vdev *v)
+{
+	int nslots = libevdev_get_num_slots(v->caps);
+	bool any = false;
+
+	if (nslots <= 0 || !libevdev_has_event_code(v->caps, EV_ABS, ABS_MT_TRACKING_ID))
+		return false;
+	for (int s = 0; s < nslots; s++) {
+		if (libevdev_get_slot_value(v->caps, (unsigned)s, ABS_MT_TRACKING_ID) < 0)
+			continue;
+		if (libevdev_get_event_value(v->caps, EV_ABS, ABS_MT_SLOT) != s) {
+			libevdev_set_event_value(v->caps, EV_ABS, ABS_MT_SLOT, s);
+			queue(v, EV_ABS, ABS_MT_SLOT, s, s);
+		}
+		libevdev_set_event_value(v->caps, EV_ABS, ABS_MT_TRACKING_ID, -1);
+		queue(v, EV_ABS, ABS_MT_TRACKING_ID, -1, -1);
+		any = true;
+	}
+	return any;
+}
+
 void hm_vdev_release_all(struct hm_vdev *v)
 {
+	bool lifted = release_contacts(v);
+
+	/* input_dev_release_keys(): BTN_TOUCH and BTN_TOOL_* are keys too */
 	if (libevdev_has_event_type(v->caps, EV_KEY)) {
 		for (unsigned code = 0; code <= KEY_MAX; code++) {
 			if (libevdev_get_event_value(v->caps, EV_KEY, code))
 				hm_vdev_event(v, EV_KEY, code, 0);
 		}
 	}
+	if (lifted && libevdev_has_event_code(v->caps, EV_ABS, ABS_MT_PRESSURE))
+		hm_vdev_event(v, EV_ABS, ABS_PRESSURE, 0);
 	hm_vdev_flush(v);
 }
 

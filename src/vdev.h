@@ -43,7 +43,11 @@ void hm_vdev_free(struct hm_vdev *v);
 void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value);
 /* Ends the frame: if anything is queued, SYN_REPORT and hand it to the sink. */
 void hm_vdev_flush(struct hm_vdev *v);
-/* Releases every key/button that is down, then flushes. */
+/* What the kernel does when a device lets go: lifts every multitouch
+ * contact (ABS_MT_TRACKING_ID -1 in each active slot, ABS_PRESSURE 0 where
+ * it emulates ABS_MT_PRESSURE), releases every key/button that is down
+ * (BTN_TOUCH and BTN_TOOL_* included), then flushes.  Other axes keep their
+ * values: where they rest is the module's to say (hm_device_set_abs_rest()). */
 void hm_vdev_release_all(struct hm_vdev *v);
 /* Number of keys/buttons currently down. */
 unsigned hm_vdev_keys_down(const struct hm_vdev *v);
