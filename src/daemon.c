@@ -46,6 +46,10 @@ struct driven {
 	struct driven *next;
 	char path[64];
 	const struct hm_config_device *cfg; /* in daemon->config; NULL: module default */
+	/* A reload that left the mapping as it was keeps the device's remapper,
+	 * which points into the configuration it was built from: a reference
+	 * to it (NULL: daemon->config). */
+	struct hm_config *mapping_config;
 	struct hm_hid_reader *reader;
 	struct hm_device *dev;
 	struct hm_source *ring_source;
@@ -159,6 +163,7 @@ static void driven_free(struct driven *dr)
 	hm_hid_reader_close(dr->reader);
 	/* releases every held key on the outputs before destroying them */
 	hm_device_free(dr->dev);
+	hm_config_free(dr->mapping_config);
 	ungrab_kernel_nodes(dr);
 	free(dr);
 }
@@ -599,12 +604,15 @@ static int reload(struct daemon *d, char *err, size_t errsize)
 	}
 
 	/* Devices whose selection changed are let go (releasing what they
-	 * hold) and taken again under the new config; the rest switch mapping
-	 * in place, releasing held keys first. */
+	 * hold) and taken again under the new config; those whose mapping
+	 * changed switch in place, releasing everything first; the others
+	 * are left alone, holding what they hold (a saved file that changes
+	 * nothing for them, a profile switched to by a key, stay). */
 	for (dr = d->driven; dr; dr = next) {
 		const struct hm_device_info *info = &dr->dev->info;
 		const struct hm_module *m_new;
 		const struct hm_config_device *c_new = NULL;
+		const struct hm_config_profile *p_old, *p_new;
 		bool grab_old = !dr->cfg || dr->cfg->grab;
 
 		next = dr->next;
@@ -613,13 +621,25 @@ static int reload(struct daemon *d, char *err, size_t errsize)
 			daemon_drop(d, dr, "configuration changed, letting go");
 			continue;
 		}
-		r = hm_device_set_profile(dr->dev,
-		                          c_new ? hm_config_profile_for(config, c_new) : NULL,
+		p_old = dr->cfg ? hm_config_profile_for(d->config, dr->cfg) : NULL;
+		p_new = c_new ? hm_config_profile_for(config, c_new) : NULL;
+		if ((dr->cfg ? dr->cfg->unmapped : HM_UNMAPPED_PASS) ==
+		        (c_new ? c_new->unmapped : HM_UNMAPPED_PASS) &&
+		    hm_config_profile_equal(p_old, p_new)) {
+			if (!dr->mapping_config)
+				dr->mapping_config = hm_config_ref(d->config);
+			dr->cfg = c_new;
+			continue;
+		}
+		r = hm_device_set_profile(dr->dev, p_new,
 		                          c_new ? c_new->unmapped : HM_UNMAPPED_PASS);
 		if (r < 0) {
 			daemon_drop(d, dr, "cannot apply the new mapping, letting go");
 			continue;
 		}
+		log_info("%s: mapping changed, applied", dr->path);
+		hm_config_free(dr->mapping_config); /* the new one is d->config */
+		dr->mapping_config = NULL;
 		dr->cfg = c_new;
 	}
 	hm_config_free(d->config);
