@@ -393,6 +393,17 @@ static void test_release_rest(void **state)
 	cs.n = 0;
 	hm_device_release_all(dev);
 	assert_int_equal(cs.n, 3);
+
+	/* a new mapping (a reload that changed it) lets go the same way first */
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x0a\xff\x01", 4, 0);
+	cs.n = 0;
+	assert_int_equal(hm_device_set_profile(dev, NULL, HM_UNMAPPED_DROP), 0);
+	assert_int_equal(cs.n, 4);
+	assert_int_equal(cs.ev[0].code, ABS_X);
+	assert_int_equal(cs.ev[1].code, ABS_HAT0X);
+	assert_int_equal(cs.ev[1].value, 0);
+	assert_int_equal(cs.ev[2].code, BTN_SOUTH);
+	assert_int_equal(cs.ev[2].value, 0);
 	hm_device_free(dev);
 }
 
