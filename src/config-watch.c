@@ -317,6 +317,13 @@ int hm_config_watch_process(struct hm_config_watch *w)
 	return relevant || changed;
 }
 
+int hm_config_watch_refresh(struct hm_config_watch *w)
+{
+	bool changed;
+
+	return update(w, &changed);
+}
+
 unsigned hm_config_watch_count(const struct hm_config_watch *w)
 {
 	unsigned n = 0;

@@ -40,5 +40,10 @@ int hm_config_watch_get_fd(const struct hm_config_watch *w);
  */
 int hm_config_watch_process(struct hm_config_watch *w);
 
+/* Puts the watches where they belong now, as when an event moves them
+ * (after a reload asked for otherwise, a path that could not be watched
+ * gets another chance).  Returns 0 or -errno. */
+int hm_config_watch_refresh(struct hm_config_watch *w);
+
 /* How many inotify watches are set (for tests and `status`). */
 unsigned hm_config_watch_count(const struct hm_config_watch *w);

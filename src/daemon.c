@@ -645,6 +645,8 @@ static int reload(struct daemon *d, char *err, size_t errsize)
 	hm_config_free(d->config);
 	d->config = config;
 	log_info("configuration reloaded");
+	if (d->config_watch) /* a path may have appeared where it could not be watched */
+		(void)hm_config_watch_refresh(d->config_watch);
 	scan(d);
 	notify("READY=1");
 	notify_status(d);
