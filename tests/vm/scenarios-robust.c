@@ -18,9 +18,21 @@
  *                 released and the hat centred on the uinput device, which
  *                 stays; the stick, whose rest the module cannot know,
  *                 keeps its value
+ *   release-contacts  the core's multitouch release on a real uinput device
+ *                 (no module drives a multitouch device through slots yet,
+ *                 so the virtual device is fed directly): two contacts
+ *                 down, then release-all; the kernel's own state
+ *                 (EVIOCGMTSLOTS, EVIOCGKEY, EVIOCGABS) has every slot
+ *                 free, BTN_TOUCH and BTN_TOOL_DOUBLETAP up, ABS_PRESSURE 0,
+ *                 ABS_X where it was, and its event stream is the release
+ *                 frame of hid-multitouch's mt_release_contacts()
  */
 #include <sched.h>
 #include <sys/mount.h>
+
+#include <libevdev/libevdev-uinput.h>
+
+#include "vdev.h"
 
 /* Whether dir is path or one of its ancestors. */
 static bool covers(const char *dir, const char *path)
@@ -399,5 +411,180 @@ static int scenario_release_axes(void)
 	     rd.devnode);
 out:
 	reader_stop(&rd);
+	return r;
+}
+
+/* The kernel's ABS_MT_TRACKING_ID of slots 0..n-1 (EVIOCGMTSLOTS). */
+static int mt_ids(int fd, int *ids, unsigned n)
+{
+	struct {
+		uint32_t code;
+		int32_t values[8];
+	} req = {.code = ABS_MT_TRACKING_ID};
+
+	if (n > 8 || ioctl(fd, EVIOCGMTSLOTS(sizeof(req)), &req) < 0)
+		return -errno;
+	for (unsigned i = 0; i < n; i++)
+		ids[i] = req.values[i];
+	return 0;
+}
+
+/* Reads what the evdev fd has queued into ev; returns how many. */
+static size_t read_queued(int fd, struct input_event *ev, size_t max)
+{
+	size_t n = 0;
+
+	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u; vm_now_us() < end;) {
+		ssize_t len = read(fd, ev + n, (max - n) * sizeof(*ev));
+
+		if (len > 0) {
+			n += (size_t)len / sizeof(*ev);
+			if (ev[n - 1].type == EV_SYN && ev[n - 1].code == SYN_REPORT)
+				break;
+		} else if (len < 0 && errno != EAGAIN) {
+			break;
+		} else {
+			sleep_ms(2);
+		}
+	}
+	return n;
+}
+
+static int scenario_release_contacts(void)
+{
+	static const struct {
+		unsigned type, code;
+		int value;
+	} want[] = {
+	    {EV_ABS, ABS_MT_SLOT, 0},  {EV_ABS, ABS_MT_TRACKING_ID, -1},
+	    {EV_ABS, ABS_MT_SLOT, 1},  {EV_ABS, ABS_MT_TRACKING_ID, -1},
+	    {EV_KEY, BTN_TOUCH, 0},    {EV_KEY, BTN_TOOL_DOUBLETAP, 0},
+	    {EV_ABS, ABS_PRESSURE, 0}, {EV_SYN, SYN_REPORT, 0},
+	};
+	struct input_absinfo slot = {.minimum = 0, .maximum = 4};
+	struct input_absinfo id = {.minimum = 0, .maximum = 65535};
+	struct input_absinfo pos = {.minimum = 0, .maximum = 4095, .resolution = 10};
+	struct input_absinfo pressure = {.minimum = 0, .maximum = 255};
+	struct hm_sink *sink = hm_sink_uinput_new();
+	struct libevdev *caps = libevdev_new();
+	struct input_event ev[64];
+	struct input_absinfo abs;
+	unsigned long keys[KEY_CNT / (8 * sizeof(unsigned long)) + 1] = {0};
+	struct hm_vdev *v = NULL;
+	const char *node;
+	int ids[5], fd = -1, r = 0;
+	size_t n;
+
+	if (!sink || !caps)
+		return fail("out of memory");
+	libevdev_set_name(caps, "hidmapd-vm multitouch");
+	libevdev_set_id_bustype(caps, BUS_VIRTUAL);
+	libevdev_enable_property(caps, INPUT_PROP_DIRECT);
+	libevdev_enable_event_code(caps, EV_KEY, BTN_TOUCH, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, BTN_TOOL_FINGER, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, BTN_TOOL_DOUBLETAP, NULL);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_X, &pos);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_Y, &pos);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_PRESSURE, &pressure);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_SLOT, &slot);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_POSITION_X, &pos);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_POSITION_Y, &pos);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_TRACKING_ID, &id);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_PRESSURE, &pressure);
+	v = hm_vdev_new(caps);
+	if (!v) {
+		libevdev_free(caps);
+		hm_sink_uinput_free(sink);
+		return fail("out of memory");
+	}
+	r = hm_vdev_create(v, sink);
+	if (r < 0) {
+		r = fail("uinput device: %s", strerror(-r));
+		goto out;
+	}
+	/* the uinput sink's handle is its libevdev_uinput (sink-uinput.c) */
+	node = libevdev_uinput_get_devnode(v->handle);
+	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
+	     node && access(node, F_OK) < 0 && vm_now_us() < end;)
+		sleep_ms(2);
+	fd = node ? open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
+	if (fd < 0) {
+		r = fail("the uinput device's node %s: %s", node ?: "?", strerror(errno));
+		goto out;
+	}
+
+	/* two fingers: slots 0 and 1 */
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, 1);
+	hm_vdev_event(v, EV_ABS, ABS_MT_POSITION_X, 100);
+	hm_vdev_event(v, EV_ABS, ABS_MT_POSITION_Y, 100);
+	hm_vdev_event(v, EV_ABS, ABS_MT_PRESSURE, 30);
+	hm_vdev_event(v, EV_ABS, ABS_MT_SLOT, 1);
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, 2);
+	hm_vdev_event(v, EV_ABS, ABS_MT_POSITION_X, 200);
+	hm_vdev_event(v, EV_ABS, ABS_MT_POSITION_Y, 200);
+	hm_vdev_event(v, EV_ABS, ABS_MT_PRESSURE, 40);
+	hm_vdev_event(v, EV_KEY, BTN_TOUCH, 1);
+	hm_vdev_event(v, EV_KEY, BTN_TOOL_DOUBLETAP, 1);
+	hm_vdev_event(v, EV_ABS, ABS_X, 100);
+	hm_vdev_event(v, EV_ABS, ABS_Y, 100);
+	hm_vdev_event(v, EV_ABS, ABS_PRESSURE, 30);
+	hm_vdev_flush(v);
+	n = read_queued(fd, ev, ARRAY_SIZE(ev));
+	if (mt_ids(fd, ids, 5) < 0 || ids[0] != 1 || ids[1] != 2 || ids[2] != -1) {
+		r = fail("after two contacts the kernel's slots hold %d %d %d (%zu events read)",
+		         ids[0], ids[1], ids[2], n);
+		goto out;
+	}
+	note("two contacts down: the kernel's slots 0 and 1 hold tracking ids 1 and 2");
+
+	hm_vdev_release_all(v);
+	n = read_queued(fd, ev, ARRAY_SIZE(ev));
+	for (size_t i = 0; i < n; i++) {
+		printf("    ");
+		hm_print_event(stdout, 0, ev[i].type, ev[i].code, ev[i].value);
+	}
+	if (n != ARRAY_SIZE(want)) {
+		r = fail("the kernel passed %zu events for the release, want %zu", n,
+		         ARRAY_SIZE(want));
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (ev[i].type != want[i].type || ev[i].code != want[i].code ||
+		    ev[i].value != want[i].value) {
+			r = fail("release event %zu is not %s %d", i,
+			         libevdev_event_code_get_name(want[i].type, want[i].code),
+			         want[i].value);
+			goto out;
+		}
+	if (mt_ids(fd, ids, 5) < 0) {
+		r = fail("EVIOCGMTSLOTS: %s", strerror(errno));
+		goto out;
+	}
+	for (unsigned i = 0; i < 5; i++)
+		if (ids[i] != -1) {
+			r = fail("slot %u still holds tracking id %d after the release", i, ids[i]);
+			goto out;
+		}
+	if (ioctl(fd, EVIOCGKEY(sizeof(keys)), keys) < 0) {
+		r = fail("EVIOCGKEY: %s", strerror(errno));
+		goto out;
+	}
+	for (unsigned c = 0; c < KEY_CNT; c++)
+		if (keys[c / (8 * sizeof(long))] & (1UL << (c % (8 * sizeof(long))))) {
+			r = fail("%s still down after the release",
+			         libevdev_event_code_get_name(EV_KEY, c) ?: "?");
+			goto out;
+		}
+	if (ioctl(fd, EVIOCGABS(ABS_PRESSURE), &abs) < 0 || abs.value != 0 ||
+	    ioctl(fd, EVIOCGABS(ABS_X), &abs) < 0 || abs.value != 100) {
+		r = fail("after the release ABS_PRESSURE should be 0 and ABS_X stay 100");
+		goto out;
+	}
+	note("released: every slot free, no key down, ABS_PRESSURE 0, ABS_X still 100 "
+	     "(the kernel's state)");
+out:
+	safe_close(fd);
+	hm_vdev_free(v);
+	hm_sink_uinput_free(sink);
 	return r;
 }

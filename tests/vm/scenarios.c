@@ -3826,6 +3826,7 @@ static const struct {
     {"user-unit-no-userns", scenario_user_unit_no_userns},
     {"config-watch", scenario_config_watch},
     {"release-axes", scenario_release_axes},
+    {"release-contacts", scenario_release_contacts},
 };
 
 static void usage(FILE *f)
