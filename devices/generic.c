@@ -183,6 +183,7 @@ struct gen_input {
 	uint8_t propbit[NBYTES(INPUT_PROP_CNT)];
 	struct input_absinfo absinfo[ABS_CNT];
 	uint8_t key[NBYTES(KEY_CNT)]; /* keys down, as the input core tracks them */
+	uint64_t hat_axes;            /* ABS codes of hats and D-pads: they rest at 0 */
 	int output;                   /* hm output index, -1: not created */
 };
 
@@ -1417,8 +1418,10 @@ static void configure_usage(struct generic *g, int input, struct gen_field *gf, 
 		in->absinfo[m.code].resolution = hm_generic_calc_abs_res(f, m.code);
 
 		if (u->hat_min < u->hat_max || u->hat_dir) {
-			for (unsigned i = m.code; i < m.code + 2u && i <= ABS_MAX; i++)
+			for (unsigned i = m.code; i < m.code + 2u && i <= ABS_MAX; i++) {
 				set_abs_params(in, i, -1, 1, 0, 0);
+				in->hat_axes |= UINT64_C(1) << i;
+			}
 			if (u->hat_dir && !gf->dpad)
 				gf->dpad = m.code;
 		}
@@ -2055,6 +2058,12 @@ static int generic_probe(struct hm_device *dev)
 		in->output = r;
 		noutputs++;
 		fill_caps(in, caps);
+		/* a hat let go is centred: hid-input reports its null state as
+		 * 0, 0 (-ERANGE, should another usage have given the code a
+		 * range without 0, leaves that axis without a rest value) */
+		for (unsigned code = 0; code <= ABS_MAX; code++)
+			if ((in->hat_axes & UINT64_C(1) << code) && test_bit(in->absbit, code))
+				(void)hm_device_set_abs_rest(dev, (unsigned)in->output, code, 0);
 	}
 	g->noutputs = noutputs;
 	/* "No inputs registered, leaving": the device stays bound, without inputs */

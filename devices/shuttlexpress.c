@@ -53,7 +53,8 @@ static int shuttlexpress_probe(struct hm_device *dev)
 	libevdev_enable_event_code(caps, EV_ABS, ABS_WHEEL, &ring);
 	for (unsigned i = 0; i < SHUTTLE_NBUTTONS; i++)
 		libevdev_enable_event_code(caps, EV_KEY, BTN_0 + i, NULL);
-	return 0;
+	/* the ring springs back to 0 when let go */
+	return hm_device_set_abs_rest(dev, (unsigned)out, ABS_WHEEL, 0);
 }
 
 static int shuttlexpress_decode(struct hm_device *dev, const uint8_t *data, size_t size,

@@ -197,10 +197,21 @@ static void profile_done(struct hm_config_profile *pr)
 	free(pr->file);
 }
 
+struct hm_config *hm_config_ref(struct hm_config *c)
+{
+	if (c)
+		c->extra_refs++;
+	return c;
+}
+
 void hm_config_free(struct hm_config *c)
 {
 	if (!c)
 		return;
+	if (c->extra_refs) {
+		c->extra_refs--;
+		return;
+	}
 	for (size_t i = 0; i < c->ndevices; i++)
 		device_done(&c->devices[i]);
 	free(c->devices);
@@ -1338,6 +1349,148 @@ const char *const *hm_config_default_paths(size_t *ret_n)
 	paths[2] = user_dir;
 	*ret_n = user_dir ? 3 : 2;
 	return paths;
+}
+
+/* ---- comparing mappings ----------------------------------------------------- */
+
+/* Profile pairs met through profile() actions, compared once each. */
+struct profile_pairs {
+	const struct hm_config_profile **a, **b;
+	size_t n, done;
+	bool failed; /* out of memory: say "different" */
+};
+
+/* false when a was met before, paired with another profile than b */
+static bool pair_note(struct profile_pairs *pp, const struct hm_config_profile *a,
+                      const struct hm_config_profile *b)
+{
+	const struct hm_config_profile **na, **nb;
+
+	for (size_t i = 0; i < pp->n; i++)
+		if (pp->a[i] == a || pp->b[i] == b)
+			return pp->a[i] == a && pp->b[i] == b;
+	na = reallocarray(pp->a, pp->n + 1, sizeof(*na));
+	if (na)
+		pp->a = na;
+	nb = na ? reallocarray(pp->b, pp->n + 1, sizeof(*nb)) : NULL;
+	if (nb)
+		pp->b = nb;
+	if (!na || !nb) {
+		pp->failed = true;
+		return false;
+	}
+	pp->a[pp->n] = a;
+	pp->b[pp->n] = b;
+	pp->n++;
+	return true;
+}
+
+static bool codes_equal(unsigned na, const uint16_t *a, unsigned nb, const uint16_t *b)
+{
+	return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
+}
+
+static bool step_equal(const struct hm_config_step *a, const struct hm_config_step *b)
+{
+	if (a->kind != b->kind || !codes_equal(a->ncodes, a->codes, b->ncodes, b->codes) ||
+	    a->delay_us != b->delay_us || !streq_ptr(a->text, b->text) || a->ntaps != b->ntaps)
+		return false;
+	for (size_t i = 0; i < a->ntaps; i++)
+		if (!codes_equal(a->taps[i].ncodes, a->taps[i].codes, b->taps[i].ncodes,
+		                 b->taps[i].codes))
+			return false;
+	return true;
+}
+
+static bool action_equal(struct profile_pairs *pp, const struct hm_config_action *a,
+                         const struct hm_config_action *b)
+{
+	if (!a || !b)
+		return a == b;
+	if (a->kind != b->kind || !codes_equal(a->ncodes, a->codes, b->ncodes, b->codes) ||
+	    a->nsteps != b->nsteps || !streq_ptr(a->name, b->name) ||
+	    a->timeout_us != b->timeout_us || a->code != b->code || a->dir != b->dir)
+		return false;
+	for (size_t i = 0; i < a->nsteps; i++)
+		if (!step_equal(&a->steps[i], &b->steps[i]))
+			return false;
+	if (!action_equal(pp, a->tap, b->tap) || !action_equal(pp, a->hold, b->hold))
+		return false;
+	if (!a->profile || !b->profile)
+		return a->profile == b->profile;
+	return pair_note(pp, a->profile, b->profile);
+}
+
+static bool opts_equal(const struct hm_config_opts *a, const struct hm_config_opts *b)
+{
+	return a->invert == b->invert && a->deadzone == b->deadzone &&
+	       a->outer_deadzone == b->outer_deadzone && a->has_deadzone == b->has_deadzone &&
+	       a->curve == b->curve && a->scale == b->scale && a->scale_num == b->scale_num &&
+	       a->scale_den == b->scale_den && a->offset == b->offset &&
+	       a->has_calibrate == b->has_calibrate && a->cal_min == b->cal_min &&
+	       a->cal_max == b->cal_max && a->has_range == b->has_range &&
+	       a->range_min == b->range_min && a->range_max == b->range_max &&
+	       a->center_min == b->center_min && a->threshold == b->threshold &&
+	       a->hysteresis == b->hysteresis && a->hysteresis_units == b->hysteresis_units &&
+	       a->per == b->per && a->speed == b->speed;
+}
+
+static bool maps_equal(struct profile_pairs *pp, const struct hm_config_map *a, size_t na,
+                       const struct hm_config_map *b, size_t nb)
+{
+	if (na != nb)
+		return false;
+	for (size_t i = 0; i < na; i++)
+		if (a[i].trigger != b[i].trigger || a[i].from_type != b[i].from_type ||
+		    a[i].from_code != b[i].from_code || a[i].range_min != b[i].range_min ||
+		    a[i].range_max != b[i].range_max || !opts_equal(&a[i].opts, &b[i].opts) ||
+		    !action_equal(pp, &a[i].action, &b[i].action))
+			return false;
+	return true;
+}
+
+static bool settings_equal(const struct hm_config_settings *a, const struct hm_config_settings *b)
+{
+	return a->tap_hold_timeout_us == b->tap_hold_timeout_us &&
+	       a->macro_delay_us == b->macro_delay_us && a->mouse_speed == b->mouse_speed &&
+	       a->mouse_max_speed == b->mouse_max_speed && a->mouse_accel_us == b->mouse_accel_us &&
+	       a->stick_speed == b->stick_speed && a->scroll_speed == b->scroll_speed &&
+	       a->rate_hz == b->rate_hz && streq_ptr(a->text_layout, b->text_layout) &&
+	       streq_ptr(a->text_variant, b->text_variant);
+}
+
+static bool one_profile_equal(struct profile_pairs *pp, const struct hm_config_profile *a,
+                              const struct hm_config_profile *b)
+{
+	if (!streq(a->id, b->id) || a->nlayers != b->nlayers ||
+	    !settings_equal(&a->settings, &b->settings) ||
+	    !maps_equal(pp, a->maps, a->nmaps, b->maps, b->nmaps))
+		return false;
+	for (size_t i = 0; i < a->nlayers; i++)
+		if (!streq(a->layers[i].name, b->layers[i].name) ||
+		    !maps_equal(pp, a->layers[i].maps, a->layers[i].nmaps, b->layers[i].maps,
+		                b->layers[i].nmaps))
+			return false;
+	return true;
+}
+
+bool hm_config_profile_equal(const struct hm_config_profile *a, const struct hm_config_profile *b)
+{
+	struct profile_pairs pp = {0};
+	bool equal;
+
+	if (!a || !b)
+		return a == b;
+	equal = pair_note(&pp, a, b);
+	/* breadth first over the profiles a switch can reach */
+	while (equal && pp.done < pp.n) {
+		equal = one_profile_equal(&pp, pp.a[pp.done], pp.b[pp.done]);
+		pp.done++;
+	}
+	equal = equal && !pp.failed;
+	free(pp.a);
+	free(pp.b);
+	return equal;
 }
 
 /* ---- lookups ---------------------------------------------------------------- */

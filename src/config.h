@@ -211,6 +211,7 @@ struct hm_config {
 	size_t nprofiles;
 	char **files; /* every file read, in order */
 	size_t nfiles;
+	unsigned extra_refs; /* hm_config_ref() calls not matched by hm_config_free() yet */
 };
 
 struct hm_config_profile {
@@ -249,8 +250,21 @@ const char *const *hm_config_default_paths(size_t *ret_n);
 /* An empty configuration. */
 struct hm_config *hm_config_new_empty(void);
 
+/* Drops a reference: the configuration is freed with its last one.  NULL-safe. */
 void hm_config_free(struct hm_config *c);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_config *, hm_config_free);
+/* Another reference, for a device whose mapping outlives a reload that
+ * left it unchanged (its remapper points into this configuration). */
+struct hm_config *hm_config_ref(struct hm_config *c);
+
+/*
+ * Whether two profiles make the same mapping: the same maps, layers and
+ * settings, and the same for every profile reachable through profile()
+ * switches (compared by id and content; file names and line numbers do
+ * not count).  NULL equals NULL only.  A reload keeps a device whose
+ * mapping is the same as it is, holding what it holds.
+ */
+bool hm_config_profile_equal(const struct hm_config_profile *a, const struct hm_config_profile *b);
 
 /* The section that selects this device (last match wins), or NULL.
  * module_name is the module the registry would pick (NULL: none). */

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -21,6 +20,7 @@
 
 #include "build-config.h"
 #include "config.h"
+#include "config-watch.h"
 #include "control.h"
 #include "daemon.h"
 #include "device.h"
@@ -46,6 +46,10 @@ struct driven {
 	struct driven *next;
 	char path[64];
 	const struct hm_config_device *cfg; /* in daemon->config; NULL: module default */
+	/* A reload that left the mapping as it was keeps the device's remapper,
+	 * which points into the configuration it was built from: a reference
+	 * to it (NULL: daemon->config). */
+	struct hm_config *mapping_config;
 	struct hm_hid_reader *reader;
 	struct hm_device *dev;
 	struct hm_source *ring_source;
@@ -71,9 +75,9 @@ struct daemon {
 	struct driven *driven;
 	struct udev *udev;
 	struct udev_monitor *monitor;
-	int inotify_fd;
-	struct hm_timer *reload_timer; /* debounces config file changes */
-	struct hm_control *control;    /* NULL: no control socket */
+	struct hm_config_watch *config_watch; /* NULL: reload with SIGHUP only */
+	struct hm_timer *reload_timer;        /* debounces config file changes */
+	struct hm_control *control;           /* NULL: no control socket */
 	struct hm_timer *watchdog_timer;
 	uint64_t watchdog_usec;
 	uint64_t start_us;
@@ -159,6 +163,7 @@ static void driven_free(struct driven *dr)
 	hm_hid_reader_close(dr->reader);
 	/* releases every held key on the outputs before destroying them */
 	hm_device_free(dr->dev);
+	hm_config_free(dr->mapping_config);
 	ungrab_kernel_nodes(dr);
 	free(dr);
 }
@@ -572,8 +577,6 @@ static int load_config(struct daemon *d, struct hm_config **ret)
 	                            ret);
 }
 
-static void watch_config_dirs(struct daemon *d);
-
 /*
  * SIGHUP, a changed file, `hidmapd reload`: the new config is validated
  * whole before anything changes.  With err, the first problem is written
@@ -601,12 +604,15 @@ static int reload(struct daemon *d, char *err, size_t errsize)
 	}
 
 	/* Devices whose selection changed are let go (releasing what they
-	 * hold) and taken again under the new config; the rest switch mapping
-	 * in place, releasing held keys first. */
+	 * hold) and taken again under the new config; those whose mapping
+	 * changed switch in place, releasing everything first; the others
+	 * are left alone, holding what they hold (a saved file that changes
+	 * nothing for them, a profile switched to by a key, stay). */
 	for (dr = d->driven; dr; dr = next) {
 		const struct hm_device_info *info = &dr->dev->info;
 		const struct hm_module *m_new;
 		const struct hm_config_device *c_new = NULL;
+		const struct hm_config_profile *p_old, *p_new;
 		bool grab_old = !dr->cfg || dr->cfg->grab;
 
 		next = dr->next;
@@ -615,19 +621,32 @@ static int reload(struct daemon *d, char *err, size_t errsize)
 			daemon_drop(d, dr, "configuration changed, letting go");
 			continue;
 		}
-		r = hm_device_set_profile(dr->dev,
-		                          c_new ? hm_config_profile_for(config, c_new) : NULL,
+		p_old = dr->cfg ? hm_config_profile_for(d->config, dr->cfg) : NULL;
+		p_new = c_new ? hm_config_profile_for(config, c_new) : NULL;
+		if ((dr->cfg ? dr->cfg->unmapped : HM_UNMAPPED_PASS) ==
+		        (c_new ? c_new->unmapped : HM_UNMAPPED_PASS) &&
+		    hm_config_profile_equal(p_old, p_new)) {
+			if (!dr->mapping_config)
+				dr->mapping_config = hm_config_ref(d->config);
+			dr->cfg = c_new;
+			continue;
+		}
+		r = hm_device_set_profile(dr->dev, p_new,
 		                          c_new ? c_new->unmapped : HM_UNMAPPED_PASS);
 		if (r < 0) {
 			daemon_drop(d, dr, "cannot apply the new mapping, letting go");
 			continue;
 		}
+		log_info("%s: mapping changed, applied", dr->path);
+		hm_config_free(dr->mapping_config); /* the new one is d->config */
+		dr->mapping_config = NULL;
 		dr->cfg = c_new;
 	}
 	hm_config_free(d->config);
 	d->config = config;
 	log_info("configuration reloaded");
-	watch_config_dirs(d); /* a directory may have appeared */
+	if (d->config_watch) /* a path may have appeared where it could not be watched */
+		(void)hm_config_watch_refresh(d->config_watch);
 	scan(d);
 	notify("READY=1");
 	notify_status(d);
@@ -636,72 +655,15 @@ static int reload(struct daemon *d, char *err, size_t errsize)
 
 /* ---- reloading when a config file changes --------------------------------- */
 
-static bool endswith_ini(const char *name)
-{
-	size_t l = strlen(name);
-
-	return l > 4 && streq(name + l - 4, ".ini");
-}
-
-/*
- * Watches every config directory (or, for one that does not exist yet, its
- * parent, for the directory to appear).  Adding a watch twice is harmless:
- * inotify gives back the same descriptor.
- */
-static void watch_config_dirs(struct daemon *d)
-{
-	const char *const *paths = d->opts->config_paths;
-	size_t n = d->opts->nconfig_paths;
-
-	if (d->inotify_fd < 0)
-		return;
-	if (!paths)
-		paths = hm_config_default_paths(&n);
-	for (size_t i = 0; i < n; i++) {
-		char dir[PATH_MAX];
-		struct stat st;
-		char *slash;
-
-		snprintf(dir, sizeof(dir), "%s", paths[i]);
-		if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode)) {
-			/* a --config file: its directory */
-			slash = strrchr(dir, '/');
-			if (slash && slash != dir)
-				*slash = '\0';
-			else
-				snprintf(dir, sizeof(dir), ".");
-		} else if (stat(dir, &st) < 0) {
-			slash = strrchr(dir, '/');
-			if (!slash || slash == dir)
-				continue;
-			*slash = '\0';
-		}
-		if (inotify_add_watch(d->inotify_fd, dir,
-		                      IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE |
-		                          IN_CREATE | IN_ONLYDIR) < 0)
-			log_debug_errno(errno, "cannot watch %s: %m", dir);
-	}
-}
-
-static void inotify_dispatch(struct hm_source *s, uint32_t events, void *data)
+static void config_watch_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
 	struct daemon *d = data;
-	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
-	bool relevant = false;
-	ssize_t n;
+	int r = hm_config_watch_process(d->config_watch);
 
-	while ((n = read(hm_source_get_fd(s), buf, sizeof(buf))) > 0) {
-		for (char *p = buf; p < buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-
-			/* *.ini in a config directory, or a config directory appearing */
-			if (ev->len && (endswith_ini(ev->name) || streq(ev->name, "hidmapd")))
-				relevant = true;
-			p += sizeof(*ev) + ev->len;
-		}
-	}
+	if (r < 0)
+		log_warning_errno(r, "cannot read the configuration watch: %m, ignoring");
 	/* editors write a file in several steps: reload once they are done */
-	if (relevant)
+	if (r > 0)
 		(void)hm_timer_arm(d->reload_timer, 200000);
 }
 
@@ -713,22 +675,28 @@ static void reload_timer_fired(struct hm_timer *t, void *data)
 	(void)reload(d, NULL, 0);
 }
 
+/* Watches exactly what the configuration reads (config-watch.h): a file
+ * some other program writes next to it reloads nothing. */
 static void setup_config_watch(struct daemon *d)
 {
-	d->inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (d->inotify_fd < 0) {
-		log_warning_errno(errno, "cannot watch the configuration: %m; reload with SIGHUP");
+	const char *const *paths = d->opts->config_paths;
+	size_t n = d->opts->nconfig_paths;
+	int r;
+
+	if (!paths)
+		paths = hm_config_default_paths(&n);
+	r = hm_config_watch_new(paths, n, &d->config_watch);
+	if (r < 0) {
+		log_warning_errno(r, "cannot watch the configuration: %m; reload with SIGHUP");
 		return;
 	}
 	d->reload_timer = hm_timer_new(d->loop, reload_timer_fired, d);
-	if (!d->reload_timer ||
-	    !hm_loop_add_fd(d->loop, d->inotify_fd, EPOLLIN, true, inotify_dispatch, d)) {
+	if (!d->reload_timer || !hm_loop_add_fd(d->loop, hm_config_watch_get_fd(d->config_watch),
+	                                        EPOLLIN, false, config_watch_dispatch, d)) {
 		log_warning_errno(errno, "cannot watch the configuration: %m; reload with SIGHUP");
-		safe_close(d->inotify_fd);
-		d->inotify_fd = -1;
-		return;
+		hm_config_watch_free(d->config_watch);
+		d->config_watch = NULL;
 	}
-	watch_config_dirs(d);
 }
 
 static bool wanted_node(const struct daemon *d, const char *node)
@@ -1015,7 +983,7 @@ static void on_signal(int signo, void *data)
 
 int hm_daemon_run(const struct hm_daemon_options *opts)
 {
-	struct daemon d = {.opts = opts, .inotify_fd = -1, .start_us = hm_now_usec()};
+	struct daemon d = {.opts = opts, .start_us = hm_now_usec()};
 	sigset_t mask;
 	int r;
 
@@ -1085,7 +1053,8 @@ out:
 		hm_sink_uinput_free(d.sink);
 	hm_timer_free(d.reload_timer);
 	hm_timer_free(d.watchdog_timer);
-	hm_loop_free(d.loop); /* closes the inotify fd */
+	hm_loop_free(d.loop);
+	hm_config_watch_free(d.config_watch);
 	udev_monitor_unref(d.monitor);
 	udev_unref(d.udev);
 	hm_config_free(d.config);

@@ -14,6 +14,8 @@ struct hm_device_core {
 	unsigned noutputs;                           /* the module's */
 	unsigned nall;                               /* ...and the mapping's extra ones */
 	struct libevdev *base_caps[HM_MAX_OUTPUTS];  /* as the module declared them */
+	uint64_t has_rest[HM_MAX_OUTPUTS];           /* ABS codes with a rest value (bits) */
+	int rest[HM_MAX_OUTPUTS][ABS_CNT];           /* hm_device_set_abs_rest() */
 	struct hm_vdev *outputs[HM_MAX_ALL_OUTPUTS]; /* as created: base + mapping */
 	struct hm_remap *remap;
 	const struct hm_config_profile *profile; /* the mapping's, NULL: none */
@@ -147,6 +149,26 @@ int hm_device_add_output(struct hm_device *dev, const char *name, struct libevde
 	return (int)c->noutputs++;
 }
 
+_Static_assert(ABS_CNT <= 64, "has_rest holds one bit per ABS code");
+
+int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code, int value)
+{
+	struct hm_device_core *c = core_of(dev);
+	const struct input_absinfo *abs;
+
+	if (!c->probing)
+		return -EPERM;
+	if (output >= c->noutputs || code > ABS_MAX ||
+	    !libevdev_has_event_code(c->base_caps[output], EV_ABS, code))
+		return -EINVAL;
+	abs = libevdev_get_abs_info(c->base_caps[output], code);
+	if (value < abs->minimum || value > abs->maximum)
+		return -ERANGE;
+	c->rest[output][code] = value;
+	c->has_rest[output] |= UINT64_C(1) << code;
+	return 0;
+}
+
 static void emit_to_output(void *userdata, unsigned output, unsigned type, unsigned code, int value)
 {
 	struct hm_device_core *c = userdata;
@@ -232,6 +254,7 @@ static void unprobe_module(struct hm_device_core *c)
 	for (unsigned i = 0; i < c->noutputs; i++) {
 		libevdev_free(c->base_caps[i]);
 		c->base_caps[i] = NULL;
+		c->has_rest[i] = 0;
 	}
 	c->noutputs = 0;
 	dev->module = NULL;
@@ -275,6 +298,7 @@ static int try_probe(struct hm_device_core *c, const struct hm_module *m)
 		for (unsigned i = 0; i < c->noutputs; i++) {
 			libevdev_free(c->base_caps[i]);
 			c->base_caps[i] = NULL;
+			c->has_rest[i] = 0;
 		}
 		c->noutputs = 0;
 	}
@@ -510,7 +534,22 @@ void hm_device_release_all(struct hm_device *dev)
 {
 	struct hm_device_core *c = core_of(dev);
 
-	hm_remap_reset(c->remap);
+	/* the device as it is when let go, through the mapping as if it had
+	 * reported so (a centred stick also ends what its deflection drove) */
+	if (c->remap) {
+		bool any = false;
+
+		for (unsigned n = 0; n < c->noutputs; n++)
+			for (unsigned code = 0; code <= ABS_MAX; code++)
+				if (c->has_rest[n] & UINT64_C(1) << code) {
+					hm_remap_event(c->remap, n, EV_ABS, code, c->rest[n][code],
+					               c->now_us);
+					any = true;
+				}
+		if (any)
+			hm_remap_frame(c->remap, c->now_us);
+		hm_remap_reset(c->remap);
+	}
 	for (unsigned i = 0; i < c->nall; i++)
 		hm_vdev_release_all(c->outputs[i]);
 }

@@ -72,8 +72,11 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_device *, hm_device_free);
 int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t size,
                              uint64_t time_us);
 
-/* Releases every held key/button on every output, then SYN_REPORT; the
- * mapping forgets its held state (pending taps, macros, layers). */
+/* Lets go of everything, as when the device goes away: axes with a rest
+ * value (hm_device_set_abs_rest()) go to it through the mapping, then the
+ * mapping forgets its held state (pending taps, macros, layers), and every
+ * output lifts its multitouch contacts and releases its keys/buttons, then
+ * SYN_REPORT.  Axes without a rest value keep theirs. */
 void hm_device_release_all(struct hm_device *dev);
 
 /* The deadline asked for through setup->arm_timer has come. */

@@ -105,6 +105,24 @@ struct hm_device {
 int hm_device_add_output(struct hm_device *dev, const char *name, struct libevdev **ret_caps);
 
 /*
+ * Says where absolute axis code of output rests when nobody touches the
+ * device: a stick's centre, a hat's 0, a spring-loaded ring's middle.  When
+ * the device goes away (within the replug grace period the virtual devices
+ * stay), on a reload that changes its mapping and on a restart, the core
+ * sends value for the axis through the mapping, as if the device reported
+ * it, before releasing keys and multitouch contacts, so nothing is left
+ * deflected.  Axes without a rest value keep their last value when the
+ * device goes: an absolute pointer's position has no rest, and neither has
+ * an axis the module cannot know (a trigger that some devices rest at
+ * their minimum and others at the centre).  The kernel never moves an axis
+ * by itself; this is what a device reports when let go.
+ * Only valid from probe(), after the axis is enabled on output's caps.
+ * Returns 0, -EPERM outside probe, -EINVAL for an output or axis not
+ * declared, -ERANGE for a value outside the axis' minimum..maximum.
+ */
+int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code, int value);
+
+/*
  * Emits one event on output.  Events go through the user's mapping, then to
  * the virtual device, which drops what does not change its state as the
  * kernel's input core does (a key already down, an axis at the same value,

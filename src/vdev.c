@@ -126,6 +126,34 @@ static void queue(struct hm_vdev *v, unsigned type, unsigned code, int value, in
 	}
 }
 
+/*
+ * drivers/input/input.c input_handle_abs_event() for a device with slots:
+ * ABS_MT_SLOT only selects the slot; an ABS_MT_* value is defuzzed and
+ * compared with that slot's, and when it passes the slot goes first if it
+ * is not the last one sent (INPUT_SLOT).
+ */
+static void mt_event(struct hm_vdev *v, int nslots, unsigned code, int value)
+{
+	const struct input_absinfo *abs = libevdev_get_abs_info(v->caps, code);
+	int old, cooked;
+
+	if (code == ABS_MT_SLOT) {
+		if (value >= 0 && value < nslots)
+			v->mt_slot = value;
+		return;
+	}
+	old = libevdev_get_slot_value(v->caps, (unsigned)v->mt_slot, code);
+	cooked = defuzz(value, old, abs->fuzz);
+	if (cooked == old)
+		return;
+	if (libevdev_get_event_value(v->caps, EV_ABS, ABS_MT_SLOT) != v->mt_slot) {
+		libevdev_set_event_value(v->caps, EV_ABS, ABS_MT_SLOT, v->mt_slot);
+		queue(v, EV_ABS, ABS_MT_SLOT, v->mt_slot, v->mt_slot);
+	}
+	libevdev_set_slot_value(v->caps, (unsigned)v->mt_slot, code, cooked);
+	queue(v, EV_ABS, code, cooked, value);
+}
+
 void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 {
 	int old, cooked;
@@ -151,6 +179,12 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 		break;
 	case EV_ABS: {
 		const struct input_absinfo *abs = libevdev_get_abs_info(v->caps, code);
+		int nslots = libevdev_get_num_slots(v->caps);
+
+		if (nslots > 0 && is_mt_axis(code)) {
+			mt_event(v, nslots, code, value);
+			return;
+		}
 
 		old = abs->value;
 		cooked = defuzz(value, old, abs->fuzz);
@@ -180,14 +214,48 @@ void hm_vdev_flush(struct hm_vdev *v)
 	send_frame(v);
 }
 
+/*
+ * Lifts every contact, as hid-multitouch's mt_release_contacts() does when
+ * it loses track of the device: ABS_MT_TRACKING_ID -1 in each active slot,
+ * then input_mt_sync_frame()'s pointer emulation with no contact
+ * (drivers/input/input-mt.c input_mt_report_pointer_emulation(): BTN_TOUCH
+ * and the BTN_TOOL_* finger count go to 0 with the other keys below,
+ * ABS_PRESSURE to 0 when it emulates ABS_MT_PRESSURE; ABS_X/Y stay).
+ */
+static bool release_contacts(struct hm_vdev *v)
+{
+	int nslots = libevdev_get_num_slots(v->caps);
+	bool any = false;
+
+	if (nslots <= 0 || !libevdev_has_event_code(v->caps, EV_ABS, ABS_MT_TRACKING_ID))
+		return false;
+	for (int s = 0; s < nslots; s++) {
+		if (libevdev_get_slot_value(v->caps, (unsigned)s, ABS_MT_TRACKING_ID) < 0)
+			continue;
+		if (libevdev_get_event_value(v->caps, EV_ABS, ABS_MT_SLOT) != s) {
+			libevdev_set_event_value(v->caps, EV_ABS, ABS_MT_SLOT, s);
+			queue(v, EV_ABS, ABS_MT_SLOT, s, s);
+		}
+		libevdev_set_slot_value(v->caps, (unsigned)s, ABS_MT_TRACKING_ID, -1);
+		queue(v, EV_ABS, ABS_MT_TRACKING_ID, -1, -1);
+		any = true;
+	}
+	return any;
+}
+
 void hm_vdev_release_all(struct hm_vdev *v)
 {
+	bool lifted = release_contacts(v);
+
+	/* input_dev_release_keys(): BTN_TOUCH and BTN_TOOL_* are keys too */
 	if (libevdev_has_event_type(v->caps, EV_KEY)) {
 		for (unsigned code = 0; code <= KEY_MAX; code++) {
 			if (libevdev_get_event_value(v->caps, EV_KEY, code))
 				hm_vdev_event(v, EV_KEY, code, 0);
 		}
 	}
+	if (lifted && libevdev_has_event_code(v->caps, EV_ABS, ABS_MT_PRESSURE))
+		hm_vdev_event(v, EV_ABS, ABS_PRESSURE, 0);
 	hm_vdev_flush(v);
 }
 

@@ -7,7 +7,10 @@
  * state is dropped, a relative motion of 0 is dropped, and an absolute value
  * goes through the fuzz filter and is dropped when it does not change, and
  * a frame longer than the kernel's buffer for the device is cut with a
- * SYN_REPORT of value 1, as input_event_dispose() cuts it.  So
+ * SYN_REPORT of value 1, as input_event_dispose() cuts it.  On a device
+ * with multitouch slots, ABS_MT_* values are kept and filtered per slot and
+ * ABS_MT_SLOT passes only before a value that changed in another slot than
+ * the last one sent, as input_handle_abs_event() does.  So
  * `hidmapd replay` shows what an evdev reader would see, and the state is
  * known when held keys must be released.
  */
@@ -27,6 +30,7 @@ struct hm_vdev {
 	struct hm_sink *sink;
 	void *handle;    /* the sink's device, NULL until created */
 	size_t max_vals; /* the kernel's dev->max_vals for these capabilities */
+	int mt_slot;     /* the slot ABS_MT_SLOT selected (the kernel's mt->slot) */
 	size_t npending;
 	struct input_event pending[HM_VDEV_MAX_FRAME];
 	int raw[HM_VDEV_MAX_FRAME]; /* ABS values before the fuzz filter */
@@ -43,7 +47,11 @@ void hm_vdev_free(struct hm_vdev *v);
 void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value);
 /* Ends the frame: if anything is queued, SYN_REPORT and hand it to the sink. */
 void hm_vdev_flush(struct hm_vdev *v);
-/* Releases every key/button that is down, then flushes. */
+/* What the kernel does when a device lets go: lifts every multitouch
+ * contact (ABS_MT_TRACKING_ID -1 in each active slot, ABS_PRESSURE 0 where
+ * it emulates ABS_MT_PRESSURE), releases every key/button that is down
+ * (BTN_TOUCH and BTN_TOOL_* included), then flushes.  Other axes keep their
+ * values: where they rest is the module's to say (hm_device_set_abs_rest()). */
 void hm_vdev_release_all(struct hm_vdev *v);
 /* Number of keys/buttons currently down. */
 unsigned hm_vdev_keys_down(const struct hm_vdev *v);

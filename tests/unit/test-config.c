@@ -999,6 +999,137 @@ static void test_profile_for(void **state)
 	assert_null(hm_config_profile_for(c, NULL));
 }
 
+/* ---- reload: the same mapping or not -------------------------------------- */
+
+static struct hm_config *load_text(const char *name, const char *text)
+{
+	struct hm_config *c = NULL;
+	struct diags diags = {0};
+
+	int r = load1(write_file(name, text), &diags, &c);
+
+	if (r < 0)
+		diags_print(&diags);
+	assert_int_equal(r, 0);
+	diags_clear(&diags);
+	return c;
+}
+
+/*
+ * A reload that changes nothing for a device must leave it alone (held
+ * keys stay held): the profile it gets is compared with the one it had,
+ * by content, including every profile a switch can reach.  Comments,
+ * blank lines, the order of sections and line numbers do not count.
+ */
+static void test_profile_equal(void **state)
+{
+	static const char *base = "[device kbd]\nmatch = 1:1\n"
+	                          "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	                          "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	                          "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	                          "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
+	                          "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n";
+	static const struct {
+		const char *what;
+		const char *text;
+		bool equal;
+	} cases[] = {
+	    {"the same text", NULL, true},
+	    {"comments, blank lines, sections moved",
+	     "# mine\n[remap game]\nKEY_W = KEY_UP\n\nKEY_F1 = profile(kbd)\n"
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n",
+	     true},
+	    {"a map's target",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nKEY_A = KEY_C\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
+	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
+	     false},
+	    {"a profile reachable through a switch",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
+	     "[remap game]\nKEY_W = KEY_DOWN\nKEY_F1 = profile(kbd)\n",
+	     false},
+	    {"a layer",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_HOME\n"
+	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
+	     false},
+	    {"a macro's delay",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 20ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
+	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
+	     false},
+	    {"a setting",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\ntap-hold-timeout = 300ms\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
+	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
+	     false},
+	    {"a map's option",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL, 150ms)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
+	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
+	     false},
+	};
+	_cleanup_(hm_config_freep) struct hm_config *a = load_text("a.ini", base);
+	const struct hm_config_profile *pa = hm_config_profile_for(a, find_device(a, "kbd"));
+
+	assert_non_null(pa);
+	assert_true(hm_config_profile_equal(pa, pa));
+	assert_true(hm_config_profile_equal(NULL, NULL));
+	assert_false(hm_config_profile_equal(pa, NULL));
+	assert_false(hm_config_profile_equal(NULL, pa));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		_cleanup_(hm_config_freep) struct hm_config *b =
+		    load_text("b.ini", cases[i].text ? cases[i].text : base);
+		const struct hm_config_profile *pb =
+		    hm_config_profile_for(b, find_device(b, "kbd"));
+
+		assert_non_null(pb);
+		if (hm_config_profile_equal(pa, pb) != cases[i].equal ||
+		    hm_config_profile_equal(pb, pa) != cases[i].equal)
+			fail_msg("%s: expected %s", cases[i].what,
+			         cases[i].equal ? "equal" : "different");
+	}
+}
+
+/* A configuration kept for a device outlives the daemon's own reference. */
+static void test_config_ref(void **state)
+{
+	struct hm_config *c =
+	    load_text("ref.ini", "[device a]\nmatch = 1:1\n[remap a]\nKEY_A = KEY_B\n");
+	const struct hm_config_profile *p = find_profile(c, "a");
+
+	assert_ptr_equal(hm_config_ref(c), c);
+	hm_config_free(c); /* the daemon's, at a reload */
+	/* still there for the device (valgrind/ASan would catch a use after free) */
+	assert_string_equal(p->id, "a");
+	assert_int_equal(p->nmaps, 1);
+	hm_config_free(c); /* the device's */
+	assert_null(hm_config_ref(NULL));
+}
+
 /* ---- search path ----------------------------------------------------------- */
 
 static void test_default_paths(void **state)
@@ -1118,6 +1249,8 @@ int main(void)
 	    cmocka_unit_test(test_match),
 	    cmocka_unit_test(test_select),
 	    cmocka_unit_test(test_profile_for),
+	    cmocka_unit_test(test_profile_equal),
+	    cmocka_unit_test(test_config_ref),
 	    cmocka_unit_test(test_default_paths),
 	    cmocka_unit_test(test_shipped_configs),
 	};

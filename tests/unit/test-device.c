@@ -123,6 +123,48 @@ static const struct hm_module edge_module = {
     .remove = edge_remove,
 };
 
+/* A gamepad: a stick (X with a rest value, Y without: say the module
+ * cannot know it), a hat resting at 0, a button. */
+static int rest_probe_result;
+
+static int pad_probe(struct hm_device *dev)
+{
+	struct input_absinfo stick = {.minimum = 0, .maximum = 255, .value = 128};
+	struct input_absinfo hat = {.minimum = -1, .maximum = 1};
+	struct libevdev *caps;
+
+	/* not before the axis exists, nor on an output not declared */
+	assert_int_equal(hm_device_set_abs_rest(dev, 0, ABS_X, 128), -EINVAL);
+	assert_int_equal(hm_device_add_output(dev, "pad", &caps), 0);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_X, &stick);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_Y, &stick);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0X, &hat);
+	libevdev_enable_event_code(caps, EV_KEY, BTN_SOUTH, NULL);
+	assert_int_equal(hm_device_set_abs_rest(dev, 1, ABS_X, 128), -EINVAL);
+	assert_int_equal(hm_device_set_abs_rest(dev, 0, ABS_RX, 0), -EINVAL);
+	assert_int_equal(hm_device_set_abs_rest(dev, 0, ABS_HAT0X, 2), -ERANGE);
+	assert_int_equal(hm_device_set_abs_rest(dev, 0, ABS_X, 128), 0);
+	rest_probe_result = hm_device_set_abs_rest(dev, 0, ABS_HAT0X, 0);
+	probing_dev = dev;
+	return 0;
+}
+
+/* report: [x, y, hat, button] */
+static int pad_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t t)
+{
+	hm_emit(dev, 0, EV_ABS, ABS_X, data[0]);
+	hm_emit(dev, 0, EV_ABS, ABS_Y, data[1]);
+	hm_emit(dev, 0, EV_ABS, ABS_HAT0X, (int8_t)data[2]);
+	hm_emit(dev, 0, EV_KEY, BTN_SOUTH, data[3]);
+	return 1;
+}
+
+static const struct hm_module pad_module = {
+    .name = "pad",
+    .probe = pad_probe,
+    .decode = pad_decode,
+};
+
 static const struct hm_device_info info = {
     .bus = 3, .vendor = 1, .product = 2, .name = "fake", .path = "/dev/hidraw9"};
 
@@ -301,6 +343,108 @@ static void test_restart(void **state)
 	assert_int_equal(cs.n, 2);
 }
 
+/*
+ * Letting go (unplug within the grace period, a changed mapping, a
+ * restart) puts the axes the module gave a rest value back to it, releases
+ * the button, and leaves the axis without one where it was.  Before, only
+ * EV_KEY was released and the stick and hat stayed deflected.
+ */
+static void test_release_rest(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &pad_module, NULL);
+	struct libevdev *caps = (struct libevdev *)hm_device_output_caps(dev, 0);
+
+	assert_int_equal(rest_probe_result, 0);
+	/* outside probe: refused */
+	assert_int_equal(hm_device_set_abs_rest(dev, 0, ABS_Y, 128), -EPERM);
+
+	hm_device_process_report(dev, (const uint8_t *)"\xff\x0a\x01\x01", 4, 0);
+	assert_int_equal(libevdev_get_event_value(caps, EV_ABS, ABS_X), 255);
+	cs.n = 0;
+	hm_device_release_all(dev);
+	/* one frame: the rest values in code order, then the button */
+	assert_int_equal(cs.n, 4);
+	assert_int_equal(cs.ev[0].type, EV_ABS);
+	assert_int_equal(cs.ev[0].code, ABS_X);
+	assert_int_equal(cs.ev[0].value, 128);
+	assert_int_equal(cs.ev[1].code, ABS_HAT0X);
+	assert_int_equal(cs.ev[1].value, 0);
+	assert_int_equal(cs.ev[2].code, BTN_SOUTH);
+	assert_int_equal(cs.ev[2].value, 0);
+	assert_int_equal(cs.ev[3].type, EV_SYN);
+	assert_int_equal(libevdev_get_event_value(caps, EV_ABS, ABS_Y), 10);
+
+	/* at rest already: nothing to send */
+	cs.n = 0;
+	hm_device_release_all(dev);
+	assert_int_equal(cs.n, 0);
+
+	/* a restart lets go the same way, and the new probe declares again */
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x0a\xff\x00", 4, 0);
+	cs.n = 0;
+	assert_int_equal(hm_device_restart(dev, &info), 0);
+	assert_int_equal(cs.n, 3);
+	assert_int_equal(cs.ev[0].code, ABS_X);
+	assert_int_equal(cs.ev[0].value, 128);
+	assert_int_equal(cs.ev[1].code, ABS_HAT0X);
+	assert_int_equal(cs.ev[1].value, 0);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x0a\x01\x00", 4, 0);
+	cs.n = 0;
+	hm_device_release_all(dev);
+	assert_int_equal(cs.n, 3);
+
+	/* a new mapping (a reload that changed it) lets go the same way first */
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x0a\xff\x01", 4, 0);
+	cs.n = 0;
+	assert_int_equal(hm_device_set_profile(dev, NULL, HM_UNMAPPED_DROP), 0);
+	assert_int_equal(cs.n, 4);
+	assert_int_equal(cs.ev[0].code, ABS_X);
+	assert_int_equal(cs.ev[1].code, ABS_HAT0X);
+	assert_int_equal(cs.ev[1].value, 0);
+	assert_int_equal(cs.ev[2].code, BTN_SOUTH);
+	assert_int_equal(cs.ev[2].value, 0);
+	hm_device_free(dev);
+}
+
+/* A rest value goes through the mapping: an inverted axis rests where the
+ * inverted rest value lands, and a stick that pressed a key through a
+ * zone releases it. */
+static void test_release_rest_mapped(void **state)
+{
+	struct hm_config_map maps[2];
+	char err[128];
+
+	assert_int_equal(
+	    hm_config_map_parse("ABS_HAT0X", "ABS_HAT0Y, invert", &maps[0], err, sizeof(err)), 0);
+	assert_int_equal(hm_config_map_parse("ABS_X+", "KEY_RIGHT", &maps[1], err, sizeof(err)), 0);
+	struct hm_config_profile p = {.id = "p", .maps = maps, .nmaps = 2};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &pad_module, &p);
+	struct libevdev *pad = (struct libevdev *)hm_device_output_caps(dev, 0);
+	bool right_down = false, right_up = false, hat_rest = false;
+
+	hm_device_process_report(dev, (const uint8_t *)"\xff\x80\x01\x00", 4, 0);
+	assert_int_equal(libevdev_get_event_value(pad, EV_ABS, ABS_HAT0Y), -1);
+	for (size_t i = 0; i < cs.n; i++)
+		right_down |= cs.ev[i].code == KEY_RIGHT && cs.ev[i].value == 1;
+	assert_true(right_down);
+	cs.n = 0;
+	hm_device_release_all(dev);
+	for (size_t i = 0; i < cs.n; i++) {
+		right_up |=
+		    cs.ev[i].type == EV_KEY && cs.ev[i].code == KEY_RIGHT && cs.ev[i].value == 0;
+		hat_rest |=
+		    cs.ev[i].type == EV_ABS && cs.ev[i].code == ABS_HAT0Y && cs.ev[i].value == 0;
+	}
+	assert_true(right_up);
+	assert_true(hat_rest);
+	assert_int_equal(libevdev_get_event_value(pad, EV_ABS, ABS_HAT0Y), 0);
+	hm_device_free(dev);
+	hm_config_map_done(&maps[0]);
+	hm_config_map_done(&maps[1]);
+}
+
 static void test_feedback(void **state)
 {
 	struct capture_sink cs;
@@ -360,6 +504,7 @@ int main(void)
 	    cmocka_unit_test(test_output_limit),      cmocka_unit_test(test_mapping_and_reload),
 	    cmocka_unit_test(test_feedback),          cmocka_unit_test(test_restart),
 	    cmocka_unit_test(test_registry),          cmocka_unit_test(test_no_overlapping_ids),
+	    cmocka_unit_test(test_release_rest),      cmocka_unit_test(test_release_rest_mapped),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -150,6 +150,140 @@ static void test_release_all(void **state)
 	assert_int_equal(cs.removed, 1);
 }
 
+/*
+ * A touchscreen that goes away with two fingers down.  Expected, from
+ * hid-multitouch's mt_release_contacts() and input-mt.c: ABS_MT_TRACKING_ID
+ * -1 in each active slot (each preceded by its ABS_MT_SLOT, as the input
+ * core sends one when the slot changes), then the pointer emulation with no
+ * contact: BTN_TOUCH and the finger count's BTN_TOOL_* go to 0
+ * (released in code order, as input_dev_release_keys() does), ABS_PRESSURE
+ * to 0 since ABS_MT_PRESSURE is emulated; ABS_X keeps its value.
+ */
+static void test_release_contacts(void **state)
+{
+	struct input_absinfo slot = {.minimum = 0, .maximum = 4};
+	struct input_absinfo id = {.minimum = -1, .maximum = 65535};
+	struct input_absinfo pos = {.minimum = 0, .maximum = 4095};
+	struct input_absinfo pressure = {.minimum = 0, .maximum = 255};
+	struct libevdev *caps = libevdev_new();
+	struct capture_sink cs;
+	struct hm_vdev *v;
+
+	libevdev_set_name(caps, "touch");
+	libevdev_enable_event_code(caps, EV_KEY, BTN_TOUCH, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, BTN_TOOL_FINGER, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, BTN_TOOL_DOUBLETAP, NULL);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_X, &pos);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_PRESSURE, &pressure);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_SLOT, &slot);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_TRACKING_ID, &id);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_POSITION_X, &pos);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_PRESSURE, &pressure);
+	capture_init(&cs);
+	v = hm_vdev_new(caps);
+	assert_non_null(v);
+	assert_int_equal(hm_vdev_create(v, &cs.base), 0);
+
+	/* contacts in slots 0 and 2, slot 1 never used */
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, 10);
+	hm_vdev_event(v, EV_ABS, ABS_MT_POSITION_X, 100);
+	hm_vdev_event(v, EV_ABS, ABS_MT_PRESSURE, 40);
+	hm_vdev_event(v, EV_ABS, ABS_MT_SLOT, 2);
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, 11);
+	hm_vdev_event(v, EV_ABS, ABS_MT_POSITION_X, 300);
+	hm_vdev_event(v, EV_ABS, ABS_MT_PRESSURE, 50);
+	hm_vdev_event(v, EV_KEY, BTN_TOUCH, 1);
+	hm_vdev_event(v, EV_KEY, BTN_TOOL_DOUBLETAP, 1);
+	hm_vdev_event(v, EV_ABS, ABS_X, 100);
+	hm_vdev_event(v, EV_ABS, ABS_PRESSURE, 40);
+	hm_vdev_flush(v);
+
+	cs.n = 0;
+	hm_vdev_release_all(v);
+	assert_int_equal(cs.n, 8);
+	expect(&cs, 0, EV_ABS, ABS_MT_SLOT, 0);
+	expect(&cs, 1, EV_ABS, ABS_MT_TRACKING_ID, -1);
+	expect(&cs, 2, EV_ABS, ABS_MT_SLOT, 2);
+	expect(&cs, 3, EV_ABS, ABS_MT_TRACKING_ID, -1);
+	expect(&cs, 4, EV_KEY, BTN_TOUCH, 0);
+	expect(&cs, 5, EV_KEY, BTN_TOOL_DOUBLETAP, 0);
+	expect(&cs, 6, EV_ABS, ABS_PRESSURE, 0);
+	expect(&cs, 7, EV_SYN, SYN_REPORT, 0);
+	assert_int_equal(libevdev_get_event_value(v->caps, EV_ABS, ABS_X), 100);
+	for (unsigned s = 0; s < 5; s++)
+		assert_int_equal(libevdev_get_slot_value(v->caps, s, ABS_MT_TRACKING_ID), -1);
+
+	/* nothing is held any more: a second release sends nothing */
+	cs.n = 0;
+	hm_vdev_release_all(v);
+	assert_int_equal(cs.n, 0);
+
+	/* a new contact after the release starts in a clean slot */
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, 12);
+	hm_vdev_flush(v);
+	assert_int_equal(cs.n, 2);
+	expect(&cs, 0, EV_ABS, ABS_MT_TRACKING_ID, 12);
+	hm_vdev_free(v);
+}
+
+/*
+ * Slots as the kernel keeps them (input_handle_abs_event() with dev->mt):
+ * a value is compared with its own slot's, ABS_MT_SLOT alone sends
+ * nothing, and goes out before a value that changed in another slot.
+ */
+static void test_mt_slots(void **state)
+{
+	struct input_absinfo slot = {.minimum = 0, .maximum = 2};
+	struct input_absinfo id = {.minimum = -1, .maximum = 65535};
+	struct input_absinfo pos = {.minimum = 0, .maximum = 4095};
+	struct libevdev *caps = libevdev_new();
+	struct capture_sink cs;
+	struct hm_vdev *v;
+
+	libevdev_set_name(caps, "slots");
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_SLOT, &slot);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_TRACKING_ID, &id);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_POSITION_X, &pos);
+	capture_init(&cs);
+	v = hm_vdev_new(caps);
+	assert_non_null(v);
+	assert_int_equal(hm_vdev_create(v, &cs.base), 0);
+
+	/* slot 0 is current from the start: no ABS_MT_SLOT before its values */
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, 5);
+	hm_vdev_event(v, EV_ABS, ABS_MT_POSITION_X, 100);
+	/* slot 1, same X as slot 0: its own old value is 0, so it passes */
+	hm_vdev_event(v, EV_ABS, ABS_MT_SLOT, 1);
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, 6);
+	hm_vdev_event(v, EV_ABS, ABS_MT_POSITION_X, 100);
+	/* slot 2 selected but nothing changes there: no event */
+	hm_vdev_event(v, EV_ABS, ABS_MT_SLOT, 2);
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, -1);
+	hm_vdev_flush(v);
+	assert_int_equal(cs.n, 6);
+	expect(&cs, 0, EV_ABS, ABS_MT_TRACKING_ID, 5);
+	expect(&cs, 1, EV_ABS, ABS_MT_POSITION_X, 100);
+	expect(&cs, 2, EV_ABS, ABS_MT_SLOT, 1);
+	expect(&cs, 3, EV_ABS, ABS_MT_TRACKING_ID, 6);
+	expect(&cs, 4, EV_ABS, ABS_MT_POSITION_X, 100);
+	expect(&cs, 5, EV_SYN, SYN_REPORT, 0);
+
+	/* both lift: slot 1's end is not taken for slot 0's (before, one
+	 * ABS value per code hid it as unchanged) */
+	cs.n = 0;
+	hm_vdev_event(v, EV_ABS, ABS_MT_SLOT, 0);
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, -1);
+	hm_vdev_event(v, EV_ABS, ABS_MT_SLOT, 1);
+	hm_vdev_event(v, EV_ABS, ABS_MT_TRACKING_ID, -1);
+	hm_vdev_flush(v);
+	assert_int_equal(cs.n, 5);
+	expect(&cs, 0, EV_ABS, ABS_MT_SLOT, 0);
+	expect(&cs, 1, EV_ABS, ABS_MT_TRACKING_ID, -1);
+	expect(&cs, 2, EV_ABS, ABS_MT_SLOT, 1);
+	expect(&cs, 3, EV_ABS, ABS_MT_TRACKING_ID, -1);
+	hm_vdev_free(v);
+}
+
 static void test_long_frame_is_cut(void **state)
 {
 	struct capture_sink cs;
@@ -193,7 +327,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_key_state),         cmocka_unit_test(test_rel_and_msc),
 	    cmocka_unit_test(test_abs_fuzz),          cmocka_unit_test(test_release_all),
-	    cmocka_unit_test(test_long_frame_is_cut),
+	    cmocka_unit_test(test_long_frame_is_cut), cmocka_unit_test(test_release_contacts),
+	    cmocka_unit_test(test_mt_slots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -383,8 +383,8 @@ static void dump_daemon_log(void)
 	fflush(stdout);
 }
 
-/* Forks and execs `hidmapd -v run --config CONFIG`, stdout and stderr to
- * daemon_log.  *ret_t0 is the time just before the fork. */
+/* Forks and execs `hidmapd -v run --config CONFIG` (CONFIG NULL: without
+ * --config), stdout and stderr to daemon_log.  *ret_t0 is the time just before the fork. */
 static int daemon_start(const char *config, uint64_t *ret_t0)
 {
 	pid_t pid;
@@ -417,7 +417,10 @@ static int daemon_start(const char *config, uint64_t *ret_t0)
 			snprintf(v, sizeof(v), "%d", (int)getpid());
 			setenv("WATCHDOG_PID", v, 1);
 		}
-		execl(hidmapd, "hidmapd", "-v", "run", "--config", config, (char *)NULL);
+		if (config)
+			execl(hidmapd, "hidmapd", "-v", "run", "--config", config, (char *)NULL);
+		else /* the default search path */
+			execl(hidmapd, "hidmapd", "-v", "run", (char *)NULL);
 		_exit(127);
 	}
 	daemon_pid = pid;
@@ -3795,6 +3798,9 @@ static int scenario_user_unit_no_userns(void)
 	return scenario_user_unit_run(false);
 }
 
+/* scenarios kept in files of their own, using the helpers above */
+#include "scenarios-robust.c"
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -3818,6 +3824,9 @@ static const struct {
     {"watchdog", scenario_watchdog},
     {"user-unit", scenario_user_unit},
     {"user-unit-no-userns", scenario_user_unit_no_userns},
+    {"config-watch", scenario_config_watch},
+    {"release-axes", scenario_release_axes},
+    {"release-contacts", scenario_release_contacts},
 };
 
 static void usage(FILE *f)
