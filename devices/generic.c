@@ -1603,6 +1603,8 @@ static uint32_t s32ton(int32_t value, unsigned n)
 
 	if (n >= 32)
 		return (uint32_t)value;
+	if (n == 0)
+		return 0; /* a Report Size 0 field holds nothing */
 	a = value >> (n - 1);
 	if (a && a != -1)
 		return value < 0 ? 1u << (n - 1) : (1u << (n - 1)) - 1;

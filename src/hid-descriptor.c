@@ -5,8 +5,8 @@
  * The rules follow drivers/hid/hid-core.c of Linux 6.1 (hid_open_report()
  * and the hid_parser_* functions it dispatches to), because the decoders
  * built on this must see the same fields, offsets and usages as hid-input.
- * Where this parser is stricter than the kernel (report sizes, nesting and
- * count limits) it says so next to the check.
+ * Where this parser is stricter than the kernel (nesting and count limits)
+ * it says so next to the check.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -289,12 +289,13 @@ static int parse_global(struct parser *p, const struct item *item)
 
 	case GLOBAL_TAG_REPORT_SIZE:
 		/*
-		 * The kernel refuses more than 256 and accepts 0.  We refuse an
-		 * explicit 0 too: a zero-width declaration is always a descriptor
-		 * bug.
+		 * The kernel refuses more than 256 and accepts 0, and so do we:
+		 * devices ship Report Size (0) (hid-tools' Saitek gamepad, a
+		 * kernel selftest, pads with one), and refusing the descriptor
+		 * would leave them undriven where the kernel drives them.
 		 */
-		if (item->udata == 0 || item->udata > KERNEL_MAX_REPORT_SIZE)
-			return parse_error(p, -EINVAL, "report size %" PRIu32 " (must be 1..%u)",
+		if (item->udata > KERNEL_MAX_REPORT_SIZE)
+			return parse_error(p, -EINVAL, "report size %" PRIu32 " (must be 0..%u)",
 			                   item->udata, KERNEL_MAX_REPORT_SIZE);
 		g->report_size = item->udata;
 		return 0;
@@ -518,16 +519,12 @@ static int add_field(struct parser *p, enum hid_report_type type, uint32_t flags
 	}
 
 	/*
-	 * Report Size 0 can only be the initial state here (an explicit 0 is
-	 * refused at the item).  The kernel builds a field whose values
-	 * always read 0; such a field carries no data, and a zero width
-	 * would surprise every consumer of report_size, so it is dropped
-	 * while its report still exists, as in the kernel.
+	 * A field of Report Size 0 is kept, as hid_add_field() keeps it:
+	 * hid-input maps its usages (the evdev device has their codes) and
+	 * its values always read 0.  Values wider than 32 bits are kept too:
+	 * the kernel reads their low 32 bits (hid_field_extract() warns and
+	 * clamps), and so do we.
 	 */
-	if (g->report_size == 0)
-		return 0;
-	/* Values wider than 32 bits are kept: the kernel reads their low 32
-	 * bits (hid_field_extract() warns and clamps), and so do we. */
 
 	if (d->nfields >= HID_MAX_FIELDS)
 		return parse_error(p, -E2BIG, "more than %u fields", HID_MAX_FIELDS);

@@ -88,8 +88,9 @@ struct hid_field {
 	unsigned index;        /* position of the field within its report */
 	uint32_t bit_offset;   /* of the first value, counted from the first payload bit
 	                          (the bit after the report ID byte, if any) */
-	uint32_t report_size;  /* bits per value, 1..256; hid_field_get_value() reads
-	                          the low 32 bits of wider ones, as the kernel does */
+	uint32_t report_size;  /* bits per value, 0..256; hid_field_get_value() reads
+	                          the low 32 bits of wider ones, as the kernel does,
+	                          and 0 for a 0-bit field */
 	uint32_t report_count; /* number of values */
 	uint32_t flags;        /* HID_MAIN_ITEM_* */
 	int32_t logical_minimum;

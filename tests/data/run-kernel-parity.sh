@@ -1,7 +1,10 @@
 #!/bin/bash
-# Data test: every corpus recording replayed through `hidmapd replay` must
-# print exactly what the real kernel (Debian 12's hid-generic + hid-input,
-# captured in the VM by tests/vm/gen-kernel-expectations.sh) printed for it:
+# Data test: every corpus recording (every folder of CORPUS_DIR: the real
+# devices, the kernel's HID selftest devices in selftests/, hid-tools' test
+# descriptors in hid-tools/, hand-made ones in parity/) replayed through
+# `hidmapd replay` must print exactly what the real kernel (Debian 12's
+# hid-generic + hid-input, captured in the VM by
+# tests/vm/gen-kernel-expectations.sh) printed for it:
 # tests/data/kernel/<class>/<name>.out.  Recordings without reports are
 # replayed from tests/data/kernel/<class>/<name>.hid, which carries the
 # synthetic reports the kernel was given.
@@ -26,6 +29,7 @@ while read -r name reason; do
 done < "$known"
 
 match=0 total=0 bad=0
+declare -A fmatch=() ftotal=()
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 for rec in "$corpus"/*/*.hid; do
@@ -37,9 +41,11 @@ for rec in "$corpus"/*/*.hid; do
 	src=$rec
 	[ -f "$kdir/$key.hid" ] && src=$kdir/$key.hid
 	total=$((total + 1))
+	ftotal[$class]=$((${ftotal[$class]:-0} + 1))
 	"$hidmapd" replay "$src" >"$out" 2>/dev/null
 	if cmp -s "$out" "$expected"; then
 		match=$((match + 1))
+		fmatch[$class]=$((${fmatch[$class]:-0} + 1))
 		if [ -n "${expect_fail[$key]+x}" ]; then
 			echo "FIXED: $key matches the kernel now: remove it from $(basename "$known")"
 			bad=$((bad + 1))
@@ -51,6 +57,9 @@ for rec in "$corpus"/*/*.hid; do
 		diff -u "$expected" "$out" | head -n 40
 		bad=$((bad + 1))
 	fi
+done
+for class in $(printf '%s\n' "${!ftotal[@]}" | sort); do
+	echo "  $class: ${fmatch[$class]:-0}/${ftotal[$class]}"
 done
 echo "kernel parity: $match/$total recordings identical to the kernel"
 [ "$bad" -eq 0 ]

@@ -1180,6 +1180,77 @@ static void test_joystick(void **state)
 }
 
 /*
+ * Report Size (0), as hid-tools' SaitekGamepad (a kernel HID selftest)
+ * has before its hat switch: X (8 bits), Z with Report Size 0, 4 buttons,
+ * 0 bits of padding, 4 bits of padding.  The kernel drives it (its answer:
+ * tests/data/kernel/parity/report-size-0.out): Z is mapped, its value
+ * always 0; before, the descriptor was refused and nothing was driven.
+ */
+static const uint8_t report_size_zero_gamepad[] = {
+    0x05, 0x01, 0x09, 0x05, 0xa1, 0x01, 0x15, 0x00, 0x26, 0xff, 0x00, 0x75, 0x08,
+    0x95, 0x01, 0x09, 0x30, 0x81, 0x02, 0x09, 0x32, 0x75, 0x00, 0x81, 0x02, 0x05,
+    0x09, 0x19, 0x01, 0x29, 0x04, 0x25, 0x01, 0x75, 0x01, 0x95, 0x04, 0x81, 0x02,
+    0x95, 0x01, 0x75, 0x00, 0x81, 0x03, 0x75, 0x01, 0x95, 0x04, 0x81, 0x03, 0xc0,
+};
+
+static void test_report_size_zero(void **state)
+{
+	struct fixture fx = {0};
+
+	assert_int_equal(
+	    make_dev(&fx, "pad", report_size_zero_gamepad, sizeof(report_size_zero_gamepad), false),
+	    0);
+	assert_abs(&fx, 0, ABS_X, 0, 255, 0, 15, 0);
+	assert_abs(&fx, 0, ABS_Z, 0, 255, 0, 15, 0);
+	assert_true(libevdev_has_event_code(caps(&fx, 0), EV_KEY, BTN_SOUTH));
+	assert_true(libevdev_has_event_code(caps(&fx, 0), EV_KEY, BTN_NORTH));
+
+	SEND(&fx, 1, 0x80, 0x01);
+	EXPECT(&fx, {0, EV_ABS, ABS_X, 128}, {0, EV_MSC, MSC_SCAN, 0x90001},
+	       {0, EV_KEY, BTN_SOUTH, 1}, SYN(0));
+	/* the 0-bit Z reads 0 whatever the bytes: no event from it */
+	SEND(&fx, 1, 0x80, 0xf1);
+	EXPECT_NONE(&fx);
+	hm_device_free(fx.dev);
+}
+
+/*
+ * LED usages in an input report (issue 16): hid-input maps them to EV_LED
+ * (hidinput_configure_usage()) and hidinput_hid_event() passes each value
+ * on; the input core sends an LED event only when the LED's state (value
+ * != 0) changes.  Num Lock, Caps Lock and Scroll Lock as 8-bit values, then
+ * Left Control.  The kernel's answer for this layout:
+ * tests/data/kernel/parity/led-input-wide.out and the other led-input-*.
+ */
+static const uint8_t input_led_keyboard[] = {
+    0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x05, 0x08, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00,
+    0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x03, 0x81, 0x02, 0x05, 0x07, 0x19, 0xe0, 0x29,
+    0xe0, 0x25, 0x01, 0x75, 0x01, 0x95, 0x01, 0x81, 0x02, 0x95, 0x07, 0x81, 0x01, 0xc0,
+};
+
+static void test_input_leds(void **state)
+{
+	struct fixture fx = {0};
+
+	assert_int_equal(
+	    make_dev(&fx, "kbd", input_led_keyboard, sizeof(input_led_keyboard), false), 0);
+	assert_true(libevdev_has_event_code(caps(&fx, 0), EV_LED, LED_NUML));
+	assert_true(libevdev_has_event_code(caps(&fx, 0), EV_LED, LED_CAPSL));
+	assert_true(libevdev_has_event_code(caps(&fx, 0), EV_LED, LED_SCROLLL));
+
+	SEND(&fx, 1, 0x01, 0x00, 0x00, 0x00);
+	EXPECT(&fx, {0, EV_LED, LED_NUML, 1}, SYN(0));
+	/* 1 -> 2: still on, no event; Caps Lock on with 255, passed as is */
+	SEND(&fx, 1, 0x02, 0xff, 0x00, 0x01);
+	EXPECT(&fx, {0, EV_LED, LED_CAPSL, 255}, {0, EV_MSC, MSC_SCAN, 0x700e0},
+	       {0, EV_KEY, KEY_LEFTCTRL, 1}, SYN(0));
+	SEND(&fx, 1, 0x00, 0x00, 0x07, 0x01);
+	EXPECT(&fx, {0, EV_LED, LED_NUML, 0}, {0, EV_LED, LED_CAPSL, 0},
+	       {0, EV_LED, LED_SCROLLL, 7}, SYN(0));
+	hm_device_free(fx.dev);
+}
+
+/*
  * Gamepad with a D-pad as four 1-bit usages (Up, Down, Right, Left) and a
  * Null-state axis.
  */
@@ -1620,6 +1691,8 @@ int main(void)
 	    cmocka_unit_test(test_per_application_order),
 	    cmocka_unit_test(test_naming_and_population),
 	    cmocka_unit_test(test_joystick),
+	    cmocka_unit_test(test_report_size_zero),
+	    cmocka_unit_test(test_input_leds),
 	    cmocka_unit_test(test_dpad),
 	    cmocka_unit_test(test_pen),
 	    cmocka_unit_test(test_pen_eraser_without_invert),

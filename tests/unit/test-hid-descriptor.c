@@ -840,8 +840,9 @@ static void test_limits_accepted(void **state)
  *   b3 81 3e 25 03  Feature (0x03253e81) with the initial Report Size 0
  *   1b dd e8 40 50  Usage Minimum (4 bytes)
  *   3b 5d 8c 3d da  local tag 3 (Designator Index), ignored
- * hid_open_report() accepts it and registers a zero-sized Feature report;
- * its zero-width field carries no data and is not kept here.
+ * hid_open_report() accepts it and registers a zero-sized Feature report
+ * with one field of Report Size 0 (hid_add_field() keeps it: 12288 usages,
+ * one value that always reads 0).
  */
 static const uint8_t bad_report_descriptor_mouse[] = {
     0x96, 0x01, 0x00, 0x06, 0x01, 0x00, 0x2a, 0x90, 0xa0, 0x27, 0x00, 0x00, 0x00, 0x00, 0xb3,
@@ -858,9 +859,75 @@ static void test_bad_report_descriptor_mouse(void **state)
 	assert_int_equal(d->reports[0].type, HID_FEATURE_REPORT);
 	assert_int_equal(d->reports[0].id, 0);
 	assert_int_equal(d->reports[0].size_bits, 0);
-	assert_int_equal(d->reports[0].nfields, 0);
-	assert_int_equal(d->nfields, 0);
+	assert_int_equal(d->reports[0].nfields, 1);
+	assert_int_equal(d->nfields, 1);
+	assert_int_equal(d->fields[0].report_size, 0);
+	assert_int_equal(d->fields[0].report_count, 1);
+	assert_int_equal(d->fields[0].maxusage, HID_MAX_USAGES);
 	assert_false(d->numbered);
+}
+
+/*
+ * Report Size (0), as hid-tools' SaitekGamepad (a kernel HID selftest,
+ * tools/testing/selftests/hid/tests/test_gamepad.py) declares it before its
+ * hat switch: the kernel's hid_parser_global() accepts any size up to 256,
+ * hid_add_field() moves the report by size x count = 0 bits and keeps a
+ * field with usages (report_size 0, values that read 0), and skips one
+ * without usages like any padding.
+ */
+static const uint8_t report_size_zero[] = {
+    0x05, 0x01,       /*  0: Usage Page (Generic Desktop) */
+    0x09, 0x05,       /*  2: Usage (Game Pad) */
+    0xa1, 0x01,       /*  4: Collection (Application) */
+    0x15, 0x00,       /*  6: Logical Minimum (0) */
+    0x26, 0xff, 0x00, /*  8: Logical Maximum (255) */
+    0x75, 0x08,       /* 11: Report Size (8) */
+    0x95, 0x01,       /* 13: Report Count (1) */
+    0x09, 0x30,       /* 15: Usage (X) */
+    0x81, 0x02,       /* 17: Input (Data,Var,Abs): bits 0-7 */
+    0x09, 0x32,       /* 19: Usage (Z) */
+    0x75, 0x00,       /* 21: Report Size (0) */
+    0x81, 0x02,       /* 23: Input (Data,Var,Abs): 0 bits at 8 */
+    0x05, 0x09,       /* 25: Usage Page (Button) */
+    0x19, 0x01,       /* 27: Usage Minimum (1) */
+    0x29, 0x04,       /* 29: Usage Maximum (4) */
+    0x25, 0x01,       /* 31: Logical Maximum (1) */
+    0x75, 0x01,       /* 33: Report Size (1) */
+    0x95, 0x04,       /* 35: Report Count (4) */
+    0x81, 0x02,       /* 37: Input (Data,Var,Abs): bits 8-11 */
+    0x95, 0x01,       /* 39: Report Count (1) */
+    0x75, 0x00,       /* 41: Report Size (0) */
+    0x81, 0x03,       /* 43: Input (Cnst,Var,Abs): 0 bits of padding */
+    0x75, 0x01,       /* 45: Report Size (1) */
+    0x95, 0x04,       /* 47: Report Count (4) */
+    0x81, 0x03,       /* 49: Input (Cnst,Var,Abs): bits 12-15 */
+    0xc0,             /* 51: End Collection */
+};
+
+static void test_report_size_zero(void **state)
+{
+	_cleanup_(hid_descriptor_freep) struct hid_descriptor *d =
+	    parse_ok(report_size_zero, sizeof(report_size_zero));
+	const uint8_t payload[] = {0xff, 0xff};
+	const struct hid_field *z;
+
+	assert_int_equal(d->nreports, 1);
+	assert_int_equal(d->reports[0].size_bits, 16);
+	assert_int_equal(d->nfields, 3);
+
+	z = &d->fields[1];
+	assert_int_equal(z->report_size, 0);
+	assert_int_equal(z->report_count, 1);
+	assert_int_equal(z->bit_offset, 8);
+	assert_usages(z, (const uint32_t[]){U(UP_GD, 0x32)}, 1);
+	assert_int_equal(z->logical_maximum, 255);
+	/* a 0-bit value reads 0, whatever the bytes */
+	assert_int_equal(hid_field_get_value(z, payload, sizeof(payload), 0), 0);
+
+	/* the buttons right after X: the 0-bit fields take no room */
+	assert_int_equal(d->fields[2].bit_offset, 8);
+	assert_int_equal(d->fields[2].report_size, 1);
+	assert_int_equal(d->fields[2].report_count, 4);
 }
 
 /* ---- malformed descriptors ------------------------------------------------ */
@@ -954,9 +1021,7 @@ static const struct malformed_case malformed_cases[] = {
          0x01),
     CASE("tag 0xf with short sizes is long too", -EINVAL, 0, "long item", 0xf4, 0x00, 0x00),
     /* global items */
-    CASE("report size 0", -EINVAL, 4, "report size 0 (must be 1..256)", 0x05, 0x01, 0x09, 0x30,
-         0x75, 0x00),
-    CASE("report size 257", -EINVAL, 0, "report size 257", 0x76, 0x01, 0x01),
+    CASE("report size 257", -EINVAL, 0, "report size 257 (must be 0..256)", 0x76, 0x01, 0x01),
     /* 32 x 0x08000000 = 2^32 would wrap; the kernel's count limit stops it */
     CASE("count x size overflow", -E2BIG, 2, "report count 134217728", 0x75, 0x20, 0x97, 0x00, 0x00,
          0x00, 0x08, 0x81, 0x02),
@@ -1367,8 +1432,8 @@ static void check_consistency(const char *path, const struct hid_descriptor *d)
 
 			if (f->report_index != i || f->index != j || f->type != r->type ||
 			    f->report_id != r->id || f->bit_offset < last || end > r->size_bits ||
-			    f->report_size < 1 || f->report_size > 256 ||
-			    f->maxusage < f->report_count || f->maxusage == 0)
+			    f->report_size > 256 || f->maxusage < f->report_count ||
+			    f->maxusage == 0)
 				fail_msg("%s: report %u field %u inconsistent", path, i, j);
 			last = f->bit_offset;
 		}
@@ -1472,6 +1537,7 @@ int main(void)
 	    cmocka_unit_test(test_reserved_items),
 	    cmocka_unit_test(test_limits_accepted),
 	    cmocka_unit_test(test_bad_report_descriptor_mouse),
+	    cmocka_unit_test(test_report_size_zero),
 	    cmocka_unit_test(test_malformed),
 	    cmocka_unit_test(test_get_bits),
 	    cmocka_unit_test(test_put_bits),
