@@ -179,10 +179,11 @@ static int scenario_session(void)
 	no = wait_outputs(&kbd, 1, kbd, 1, o, 10000);
 	if (no < 1)
 		return fail("hidmapd did not drive /dev/%s within 10 s", kbd->hidraw);
-	if (!daemon_log_wait("login session: active (c1 on seat0)", 0, 5000))
-		return fail("hidmapd did not log that its session c1 is active");
 	if (!daemon_log_wait("running", 0, 5000))
 		return fail("hidmapd did not say \"running\"");
+	/* not fatal: what follows shows what a daemon that ignores the session does */
+	if (!daemon_log_wait("login session: active (c1 on seat0)", 0, 100))
+		r = fail("hidmapd did not log that its session c1 is active");
 	if (open_kernel_nodes(kbd, knodes, &nk) < 0) {
 		r = -1;
 		goto out;
