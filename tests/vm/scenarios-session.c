@@ -14,7 +14,9 @@
  * users share seat0: root (uid 0, the daemon's user) in session c1 and
  * uid 1000 in session c2.
  *
- *   session   hidmapd drives a uhid keyboard (A mapped to B), A held.
+ *   session   hidmapd started while c2 has the seat opens nothing; c1
+ *             takes the seat: hidmapd drives a uhid keyboard (A mapped to
+ *             B), A held.
  *             c2 takes the seat: B is released on the uinput keyboard (by
  *             hidmapd: SYN_REPORT 0) and the uinput device goes, the
  *             daemon has no fd left on the hidraw node, /dev/uinput or the
@@ -110,7 +112,7 @@ static int logind_standin(void)
 		if (mkdir(path, 0755) < 0)
 			return fail("%s: %s", path, strerror(errno));
 	}
-	return logind_seat0("c1");
+	return logind_seat0("c2");
 }
 
 /* Waits until the daemon has n fds on /dev/<node>. */
@@ -163,7 +165,7 @@ static int scenario_session(void)
 	setenv("XDG_RUNTIME_DIR", rt, 1);
 	if (logind_standin() < 0)
 		return -1;
-	note("logind stand-in: c1 (uid 0) and c2 (uid 1000) on seat0, c1 in front");
+	note("logind stand-in: c1 (uid 0) and c2 (uid 1000) on seat0, c2 in front");
 
 	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
 	             KEYBOARD_PID, NULL, &kbd) < 0)
@@ -176,13 +178,29 @@ static int scenario_session(void)
 	                 config, sizeof(config)) < 0 ||
 	    daemon_start(config, NULL) < 0)
 		return -1;
-	no = wait_outputs(&kbd, 1, kbd, 1, o, 10000);
-	if (no < 1)
-		return fail("hidmapd did not drive /dev/%s within 10 s", kbd->hidraw);
-	if (!daemon_log_wait("running", 0, 5000))
+	/* started while c2 has the seat: nothing is opened */
+	if (!daemon_log_wait("running", 0, 10000))
 		return fail("hidmapd did not say \"running\"");
-	/* not fatal: what follows shows what a daemon that ignores the session does */
-	if (!daemon_log_wait("login session: active (c1 on seat0)", 0, 100))
+	if (count_node_fds(daemon_pid, kbd->hidraw) != 0 ||
+	    find_outputs(kbd, o, MAX_OUTPUTS, &no) < 0 || no != 0)
+		return fail("hidmapd started while c2 has the seat drives /dev/%s (%d fd(s), %zu "
+		            "uinput device(s))",
+		            kbd->hidraw, count_node_fds(daemon_pid, kbd->hidraw), no);
+	if (!daemon_log_wait("session inactive: not driving devices", 0, 100))
+		r = fail("hidmapd did not log that it starts inactive");
+	note("started while c2 is in front: /dev/%s not opened, no uinput device", kbd->hidraw);
+
+	/* c1 takes the seat */
+	t0 = vm_now_us();
+	if (logind_seat0("c1") < 0)
+		return -1;
+	no = wait_outputs(&kbd, 1, kbd, 1, o, 5000);
+	if (no < 1)
+		return fail("hidmapd did not drive /dev/%s within 5 s of c1 taking the seat",
+		            kbd->hidraw);
+	note("c1 in front: %s created %.1f ms after the switch", o[0].devnode,
+	     (double)(vm_now_us() - t0) / 1000.0);
+	if (!daemon_log_wait("login session: active (c1 on seat0)", 0, 1000))
 		r = fail("hidmapd did not log that its session c1 is active");
 	if (open_kernel_nodes(kbd, knodes, &nk) < 0) {
 		r = -1;
