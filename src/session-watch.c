@@ -30,33 +30,37 @@ const char *hm_session_state_to_string(enum hm_session_state state)
 enum hm_session_state hm_session_decide(const struct hm_session_entry *s, size_t n,
                                         size_t *ret_which)
 {
-	size_t last_seat = (size_t)-1;
+	size_t mine = (size_t)-1, other = (size_t)-1, which;
 
 	for (size_t i = 0; i < n; i++) {
 		if (!s[i].seat[0])
 			continue;
-		if (s[i].active) {
+		if (s[i].mine && s[i].active) {
 			if (ret_which)
 				*ret_which = i;
 			return HM_SESSION_ACTIVE;
 		}
-		last_seat = i;
+		if (s[i].mine)
+			mine = i;
+		else if (s[i].active && other == (size_t)-1)
+			other = i;
 	}
+	which = mine != (size_t)-1 ? mine : other;
 	if (ret_which)
-		*ret_which = last_seat;
-	return last_seat == (size_t)-1 ? HM_SESSION_NO_SEAT : HM_SESSION_INACTIVE;
+		*ret_which = which;
+	return which == (size_t)-1 ? HM_SESSION_NO_SEAT : HM_SESSION_INACTIVE;
 }
 
 /* ---- sd-login ---------------------------------------------------------------- */
 
 #if HAVE_LIBSYSTEMD
 /* logind writes each state file whole and renames it into place; the
- * monitor's inotify sees the rename.  A session switch rewrites the two
- * sessions' files (ACTIVE=), a new session the user's file (SESSIONS=)
- * after the session's: both categories are watched.  (The NULL category
- * would also want /run/systemd/machines, which exists only with
+ * monitor's inotify sees the rename.  A session switch rewrites the seat's
+ * file (ACTIVE=) and the two sessions' (ACTIVE=), a new session the user's
+ * file (SESSIONS=) after the session's: all three are watched.  (The NULL
+ * category would also want /run/systemd/machines, which exists only with
  * systemd-machined.) */
-static const char *const sd_categories[] = {"session", "uid"};
+static const char *const sd_categories[] = {"session", "uid", "seat"};
 
 struct sd_source {
 	struct hm_session_source base;
@@ -89,26 +93,68 @@ static void strv_free(char **l)
 	free(l);
 }
 
+/* Appends to *e the sessions of other users in front of a seat. */
+static int list_others_in_front(uid_t me, struct hm_session_entry **e, size_t *n)
+{
+	char **seats = NULL;
+	int r = sd_get_seats(&seats);
+
+	if (r <= 0)
+		return r;
+	for (size_t i = 0; seats[i]; i++) {
+		struct hm_session_entry *grown;
+		char *session = NULL;
+		uid_t uid;
+
+		r = sd_seat_get_active(seats[i], &session, &uid);
+		if (r < 0 || uid == me) {
+			/* -ENODATA: nobody in front; -ENXIO: the seat went */
+			if (r < 0 && r != -ENODATA && r != -ENXIO)
+				log_debug_errno(r,
+				                "%s: cannot read its active session: %m, "
+				                "ignoring",
+				                seats[i]);
+			free(session);
+			continue;
+		}
+		grown = reallocarray(*e, *n + 1, sizeof(**e));
+		if (!grown) {
+			free(session);
+			strv_free(seats);
+			return -ENOMEM;
+		}
+		*e = grown;
+		grown[*n] = (struct hm_session_entry){.active = true};
+		snprintf(grown[*n].id, sizeof(grown[*n].id), "%s", session);
+		snprintf(grown[*n].seat, sizeof(grown[*n].seat), "%s", seats[i]);
+		(*n)++;
+		free(session);
+	}
+	strv_free(seats);
+	return 0;
+}
+
 static int sd_list(struct hm_session_source *src, struct hm_session_entry **ret, size_t *ret_n)
 {
 	struct sd_source *s = (struct sd_source *)src;
 	_cleanup_free_ struct hm_session_entry *e = NULL;
 	char **ids = NULL;
-	size_t n = 0;
+	size_t n = 0, nids;
 	int r;
 
 	/* < 0: every session, closing ones too (sd_uid_get_sessions(3)) */
 	r = sd_uid_get_sessions(s->uid, -1, &ids);
 	if (r < 0)
 		return r;
-	if (r > 0) {
-		e = calloc((size_t)r, sizeof(*e));
+	nids = (size_t)r;
+	if (nids > 0) {
+		e = calloc(nids, sizeof(*e));
 		if (!e) {
 			strv_free(ids);
 			return -ENOMEM;
 		}
 	}
-	for (size_t i = 0; ids && ids[i] && n < (size_t)r; i++) {
+	for (size_t i = 0; ids && ids[i] && n < nids; i++) {
 		char *seat = NULL;
 		int active = 0;
 
@@ -138,10 +184,14 @@ static int sd_list(struct hm_session_source *src, struct hm_session_entry **ret,
 		snprintf(e[n].id, sizeof(e[n].id), "%s", ids[i]);
 		snprintf(e[n].seat, sizeof(e[n].seat), "%s", seat ? seat : "");
 		e[n].active = active > 0;
+		e[n].mine = true;
 		n++;
 		free(seat);
 	}
 	strv_free(ids);
+	r = list_others_in_front(s->uid, &e, &n);
+	if (r < 0)
+		return r;
 	*ret = n ? steal(&e) : NULL;
 	*ret_n = n;
 	return 0;
@@ -214,7 +264,12 @@ static void describe(enum hm_session_state state, const struct hm_session_entry 
 		snprintf(buf, size, "active (%s on %s)", e->id, e->seat);
 		break;
 	case HM_SESSION_INACTIVE:
-		snprintf(buf, size, "inactive (%s on %s is in the background)", e->id, e->seat);
+		if (e->mine)
+			snprintf(buf, size, "inactive (%s on %s is in the background)", e->id,
+			         e->seat);
+		else
+			snprintf(buf, size, "inactive (another user's %s is in front on %s)", e->id,
+			         e->seat);
 		break;
 	}
 }
@@ -250,8 +305,8 @@ void hm_session_watch_refresh(struct hm_session_watch *w)
 
 	if (!evaluate(w, &state, &which))
 		return;
-	changed =
-	    state != old || !streq(which.id, w->which.id) || !streq(which.seat, w->which.seat);
+	changed = state != old || !streq(which.id, w->which.id) ||
+	          !streq(which.seat, w->which.seat) || which.mine != w->which.mine;
 	w->state = state;
 	w->which = which;
 	if (!changed)

@@ -14,15 +14,18 @@
  * hidmapd runs as a systemd user service, outside any login session, so
  * "its" session is the user's: the rule (hm_session_decide()) is
  *
- *   inactive  the user has sessions on a seat and none of them is the
- *             seat's active (foreground) one;
- *   active    one of the user's seat sessions is active;
- *   no-seat   the user has no session on a seat (ssh only, lingering,
- *             headless): devices are driven, as without logind.
+ *   active    one of the user's sessions on a seat is the seat's active
+ *             (foreground) one;
+ *   inactive  otherwise, when the user has a session on a seat (in the
+ *             background), or another user's session is in front of a
+ *             seat: the seat's devices are that user's;
+ *   no-seat   nobody is in front of a seat and the user has no session on
+ *             one (ssh only, lingering, headless): devices are driven, as
+ *             without logind.
  *
- * Sessions without a seat (ssh) never count: logind calls them always
- * active, and the keyboard on the seat is not theirs.  Closing sessions
- * count like the others (the user logged out of the seat: let go).
+ * The user's sessions without a seat (ssh) never count: logind calls them
+ * always active, and the keyboard on the seat is not theirs.  Closing
+ * sessions count like the others (logged out of the seat: let go).
  *
  * Where the sessions come from is a source (struct hm_session_source):
  * sd-login in the daemon, a fake in tests.  Without libsystemd, or where
@@ -52,17 +55,20 @@ static inline bool hm_session_state_drives(enum hm_session_state state)
 /* "no-seat", "active", "inactive" */
 const char *hm_session_state_to_string(enum hm_session_state state);
 
-/* One of the user's sessions, as the policy sees it. */
+/* A session, as the policy sees it: one of the user's (mine), or another
+ * user's session in front of a seat. */
 struct hm_session_entry {
 	char id[32];   /* logind's session id, for logs ("c2", "3") */
 	char seat[32]; /* "seat0"; "" for a session without a seat (ssh) */
 	bool active;   /* the seat's foreground session (meaningless without a seat) */
+	bool mine;     /* the user's own session */
 };
 
 /*
- * The rule above, over the user's n sessions.  With ret_which, the index of
- * the session that decided (the active one, or the last seat session when
- * inactive); (size_t)-1 for HM_SESSION_NO_SEAT.
+ * The rule above, over n sessions.  With ret_which, the index of the
+ * session that decided (the user's active one; when inactive the user's
+ * last seat session, else the other user's session in front);
+ * (size_t)-1 for HM_SESSION_NO_SEAT.
  */
 enum hm_session_state hm_session_decide(const struct hm_session_entry *s, size_t n,
                                         size_t *ret_which);
@@ -90,10 +96,10 @@ struct hm_session_source {
 };
 
 /*
- * The sessions of uid from systemd-logind (sd-login), watched with
- * sd_login_monitor.  Returns 0 and *ret; -EOPNOTSUPP when hidmapd was built
- * without libsystemd; -ENOENT when systemd-logind does not run (no
- * /run/systemd/sessions); or -errno.
+ * The sessions of uid, and other users' sessions in front of a seat, from
+ * systemd-logind (sd-login), watched with sd_login_monitor.  Returns 0 and *ret; -EOPNOTSUPP when
+ * hidmapd was built without libsystemd; -ENOENT when systemd-logind does not run (no
+ * /run/systemd/sessions, users or seats); or -errno.
  */
 int hm_session_source_sd_login_new(uid_t uid, struct hm_session_source **ret);
 
@@ -119,7 +125,8 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_session_watch *, hm_session_watch_free);
 
 enum hm_session_state hm_session_watch_state(const struct hm_session_watch *w);
 /* For `hidmapd status` and logs: "active (c2 on seat0)", "inactive (c2 on
- * seat0 is in the background)", "no-seat (no session on a seat)". */
+ * seat0 is in the background)", "inactive (another user's c3 is in front on
+ * seat0)", "no-seat (no session on a seat)". */
 void hm_session_watch_describe(const struct hm_session_watch *w, char *buf, size_t size);
 /* Reads the sessions again now (as when the fds are readable). */
 void hm_session_watch_refresh(struct hm_session_watch *w);

@@ -24,14 +24,13 @@
 
 /* ---- the rule -------------------------------------------------------------- */
 
-#define SEAT(id, seat, active)                                                                     \
-	{                                                                                          \
-		id, seat, active                                                                   \
-	}
-#define SSH(id)                                                                                    \
-	{                                                                                          \
-		id, "", true                                                                       \
-	} /* logind: a session without a seat is active */
+/* the user's own sessions; logind calls a session without a seat active */
+/* clang-format off */
+#define SEAT(i, st, act) {.id = i, .seat = st, .active = act, .mine = true}
+#define SSH(i)           {.id = i, .active = true, .mine = true}
+/* another user's session in front of a seat */
+#define OTHER(i, st)     {.id = i, .seat = st, .active = true}
+/* clang-format on */
 
 static void test_decide(void **state)
 {
@@ -78,6 +77,27 @@ static void test_decide(void **state)
 	     1},
 	    {"multi-seat: in the background on seat0, in front on seat1",
 	     {SEAT("c1", "seat0", false), SEAT("c4", "seat1", true)},
+	     2,
+	     HM_SESSION_ACTIVE,
+	     1},
+	    /* another user in front of a seat: the seat's devices are theirs */
+	    {"ssh only, another user in front of seat0",
+	     {SSH("5"), OTHER("c2", "seat0")},
+	     2,
+	     HM_SESSION_INACTIVE,
+	     1},
+	    {"no session, another user in front of seat0",
+	     {OTHER("c2", "seat0")},
+	     1,
+	     HM_SESSION_INACTIVE,
+	     0},
+	    {"in the background, another user in front: the user's session decides",
+	     {OTHER("c2", "seat0"), SEAT("c1", "seat0", false)},
+	     2,
+	     HM_SESSION_INACTIVE,
+	     1},
+	    {"multi-seat: in front on seat1, another user in front on seat0",
+	     {OTHER("c2", "seat0"), SEAT("c4", "seat1", true)},
 	     2,
 	     HM_SESSION_ACTIVE,
 	     1},
@@ -214,6 +234,7 @@ static void test_watch_switch(void **state)
 	static const struct hm_session_entry front[] = {SEAT("c1", "seat0", true), SSH("7")};
 	static const struct hm_session_entry back[] = {SEAT("c1", "seat0", false), SSH("7")};
 	static const struct hm_session_entry ssh[] = {SSH("7")};
+	static const struct hm_session_entry other[] = {SSH("7"), OTHER("c2", "seat0")};
 	struct hm_loop *loop;
 	struct hm_session_watch *w;
 	struct calls calls = {0};
@@ -274,6 +295,13 @@ static void test_watch_switch(void **state)
 	assert_int_equal(calls.n, 4);
 	assert_int_equal(calls.last, HM_SESSION_NO_SEAT);
 
+	/* nothing of ours on a seat, and another user sits down */
+	fake_set(f, ARRAY_SIZE(other), other);
+	fake_poke(loop, f);
+	assert_int_equal(calls.n, 5);
+	assert_int_equal(calls.last, HM_SESSION_INACTIVE);
+	assert_describes(w, "inactive (another user's c2 is in front on seat0)");
+
 	hm_session_watch_free(w);
 	assert_true(freed);
 	hm_loop_free(loop);
@@ -308,12 +336,14 @@ static void test_sd_login_source(void **state)
 
 #if HAVE_LIBSYSTEMD
 	if (r == -ENOENT) {
-		assert_int_equal(access("/run/systemd/sessions", F_OK), -1);
+		assert_true(access("/run/systemd/sessions", F_OK) < 0 ||
+		            access("/run/systemd/users", F_OK) < 0 ||
+		            access("/run/systemd/seats", F_OK) < 0);
 		return;
 	}
 	assert_int_equal(r, 0);
-	assert_int_equal(src->ops->get_fds(src, fds), 2);
-	assert_true(fds[0] >= 0 && fds[1] >= 0);
+	assert_int_equal(src->ops->get_fds(src, fds), 3);
+	assert_true(fds[0] >= 0 && fds[1] >= 0 && fds[2] >= 0);
 	src->ops->flush(src);
 	assert_int_equal(src->ops->list(src, &e, &n), 0);
 	assert_true(n == 0 ? e == NULL : e != NULL);

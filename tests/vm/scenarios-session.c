@@ -24,7 +24,8 @@
  *             grabbed); `hidmapd status` says the session is inactive and
  *             the devices released; a keyboard plugged in meanwhile is not
  *             opened.  c1 takes the seat back: both keyboards are driven
- *             again, A comes out as B, the kernel's node is silent.
+ *             again, A comes out as B, the kernel's node is silent.  Then
+ *             logouts: see logout_phases().
  */
 #include <sched.h>
 #include <sys/mount.h>
@@ -145,6 +146,88 @@ static int status_says(const char *what, const char *const *want, size_t nwant)
 	return r;
 }
 
+static int logind_remove(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), LOGIND_DIR "/%s/%s", dir, name);
+	if (unlink(path) < 0)
+		return fail("unlink %s: %s", path, strerror(errno));
+	return 0;
+}
+
+/* Waits until both keyboards have an fd in the daemon (driven), or
+ * neither has (released); false at the deadline. */
+static bool wait_driven(struct tdev *a, struct tdev *b, bool driven, unsigned timeout_ms)
+{
+	uint64_t deadline = vm_now_us() + (uint64_t)timeout_ms * 1000u;
+
+	for (;;) {
+		bool da = count_node_fds(daemon_pid, a->hidraw) > 0;
+		bool db = count_node_fds(daemon_pid, b->hidraw) > 0;
+
+		if (da == driven && db == driven)
+			return true;
+		if (vm_now_us() >= deadline)
+			return false;
+		(void)tdev_service(a);
+		(void)tdev_service(b);
+		sleep_ms(5);
+	}
+}
+
+/*
+ * With c2 in front, root logs out of seat0 and keeps an ssh session: the
+ * devices stay released (another user is in front).  Then c2 logs out
+ * too, nobody is in front of a seat, root has only ssh: no-seat, both
+ * keyboards are driven again, as without logind.
+ */
+static int logout_phases(struct tdev *kbd, struct tdev *kbd2)
+{
+	const char *const w_other[] = {
+	    " devices 0\n",
+	    "session inactive (another user's c2 is in front on seat0): devices released\n"};
+	const char *const w_noseat[] = {" devices 2\n", "session no-seat (no session on a seat)\n"};
+
+	if (logind_seat0("c2") < 0)
+		return -1;
+	if (!wait_driven(kbd, kbd2, false, 2000))
+		return fail("hidmapd still holds a keyboard 2 s after c2 took the seat again");
+	/* root: the ssh session 5 first, then c1 ends (as logind: session, user) */
+	if (logind_write("sessions", "5",
+	                 "UID=0\nUSER=root\nACTIVE=1\nSTATE=active\nREMOTE=1\nTYPE=tty\n"
+	                 "CLASS=user\nSERVICE=sshd\n") < 0 ||
+	    logind_write("users", "0",
+	                 "NAME=root\nSTATE=active\nSESSIONS=5 c1\nACTIVE_SESSIONS=5\n"
+	                 "ONLINE_SESSIONS=5 c1\nSEATS=seat0\nONLINE_SEATS=seat0\n") < 0 ||
+	    logind_remove("sessions", "c1") < 0 ||
+	    logind_write("users", "0",
+	                 "NAME=root\nSTATE=active\nSESSIONS=5\nACTIVE_SESSIONS=5\n"
+	                 "ONLINE_SESSIONS=5\n") < 0 ||
+	    logind_write("seats", "seat0",
+	                 "IS_SEAT0=1\nCAN_MULTI_SESSION=1\nACTIVE=c2\nACTIVE_UID=1000\n"
+	                 "SESSIONS=c2\nUIDS=1000\n") < 0)
+		return -1;
+	sleep_ms(300);
+	if (!wait_driven(kbd, kbd2, false, 0))
+		return fail("root logged out of seat0 with c2 in front: hidmapd took a keyboard");
+	if (status_says("ssh only, c2 in front", w_other, ARRAY_SIZE(w_other)) < 0)
+		return -1;
+	note("root with ssh only, c2 in front of seat0: still released");
+
+	/* c2 logs out: seat0 has nobody in front */
+	if (logind_write("seats", "seat0", "IS_SEAT0=1\nCAN_MULTI_SESSION=1\n") < 0 ||
+	    logind_remove("sessions", "c2") < 0 || logind_remove("users", "1000") < 0)
+		return -1;
+	if (!wait_driven(kbd, kbd2, true, 5000))
+		return fail("nobody in front of a seat, root has ssh only: hidmapd does not drive "
+		            "both keyboards within 5 s");
+	if (status_says("nobody in front", w_noseat, ARRAY_SIZE(w_noseat)) < 0)
+		return -1;
+	note("nobody in front of a seat, root with ssh only: both keyboards driven (no-seat)");
+	return 0;
+}
+
 static int scenario_session(void)
 {
 	_cleanup_(tdev_freep) struct tdev *kbd = NULL, *kbd2 = NULL;
@@ -170,6 +253,10 @@ static int scenario_session(void)
 	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
 	             KEYBOARD_PID, NULL, &kbd) < 0)
 		return -1;
+	/* a log left by an earlier run (-o DIR) must not answer the waits below
+	 * before the daemon has truncated it */
+	snprintf(buf, sizeof(buf), "%s/%s.hidmapd.log", tmpdir, scenario);
+	(void)unlink(buf);
 	if (config_write("config",
 	                 "[device kbd]\n"
 	                 "match = 1209:0001\n"
@@ -365,6 +452,8 @@ static int scenario_session(void)
 		if (status_says("active again", w, ARRAY_SIZE(w)) < 0)
 			r = -1;
 	}
+	if (r == 0)
+		r = logout_phases(kbd, kbd2);
 out:
 	if (reading)
 		reader_stop(&rd);
