@@ -21,11 +21,12 @@
  *             hidmapd: SYN_REPORT 0) and the uinput device goes, the
  *             daemon has no fd left on the hidraw node, /dev/uinput or the
  *             kernel's evdev node, which delivers the keys again (not
- *             grabbed); `hidmapd status` says the session is inactive and
- *             the devices released; a keyboard plugged in meanwhile is not
+ *             grabbed); a `hidmapd monitor` connected now shows nothing;
+ *             `hidmapd status` says the session is inactive and the
+ *             devices released; a keyboard plugged in meanwhile is not
  *             opened.  c1 takes the seat back: both keyboards are driven
- *             again, A comes out as B, the kernel's node is silent.  Then
- *             logouts: see logout_phases().
+ *             again, A comes out as B, the kernel's node is silent, the
+ *             monitor shows A again.  Then logouts: see logout_phases().
  *             Built without libsystemd, hidmapd drives the keyboard
  *             whoever has the seat, and status says so.
  */
@@ -258,6 +259,9 @@ static int scenario_session(void)
 	long press, off;
 	uint64_t t0;
 	int r = 0, syn;
+	const char *mon_argv[] = {"hidmapd", "monitor", NULL};
+	char mon_out[PATH_MAX], mon_err[PATH_MAX];
+	pid_t mon = -1;
 
 	/* a runtime dir of our own for the control socket (as `control` does) */
 	snprintf(rt, sizeof(rt), "%s/%s-runtime", sockdir(), scenario);
@@ -385,6 +389,11 @@ static int scenario_session(void)
 		r = fail("hidmapd did not log that it released its device");
 		goto out;
 	}
+	/* a monitor connected now sees nothing of what is typed */
+	snprintf(mon_out, sizeof(mon_out), "%s/%s-monitor.out", tmpdir, scenario);
+	snprintf(mon_err, sizeof(mon_err), "%s/%s-monitor.err", tmpdir, scenario);
+	mon = spawn(mon_argv, mon_out, mon_err);
+	sleep_ms(300);
 	/* the kernel's own node delivers again: nobody grabs it */
 	if (tdev_report(kbd, kbd_press_a[1]) < 0 || tdev_report(kbd, kbd_press_a[0]) < 0 ||
 	    tdev_report(kbd, kbd_press_a[1]) < 0) {
@@ -399,6 +408,14 @@ static int scenario_session(void)
 		goto out;
 	}
 	note("the kernel's %s delivered %zu event(s): not grabbed", knodes[0].devnode, pending);
+	sleep_ms(100);
+	snprintf(want, sizeof(want), "%s ", kbd->hidraw);
+	if (strstr(slurp(mon_out), want)) {
+		r = fail("hidmapd monitor shows events while the session is inactive:\n%s",
+		         slurp(mon_out));
+		goto out;
+	}
+	note("hidmapd monitor, connected while inactive, shows nothing of the keys typed");
 	{
 		const char *const w[] = {
 		    "daemon uptime ",
@@ -465,6 +482,18 @@ static int scenario_session(void)
 		goto out;
 	}
 	note("A -> B on %s again, the kernel's %s silent", o2[0].devnode, knodes[0].devnode);
+	/* the monitor connected while inactive sees the devices taken again */
+	snprintf(want, sizeof(want), "%s in  EV_KEY KEY_A 1\n", kbd->hidraw);
+	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
+	     !strstr(slurp(mon_out), want) && vm_now_us() < end;)
+		sleep_ms(10);
+	if (!strstr(slurp(mon_out), want)) {
+		r = fail("hidmapd monitor, connected while inactive, does not show \"%s\" once "
+		         "active:\n%s",
+		         want, slurp(mon_out));
+		goto out;
+	}
+	note("the same hidmapd monitor shows A again once active");
 	snprintf(want, sizeof(want), "device /dev/%s 1209:0001 ", kbd->hidraw);
 	{
 		const char *const w[] = {" devices 2\n", "session active (c1 on seat0)\n", want};
@@ -475,6 +504,10 @@ static int scenario_session(void)
 	if (r == 0)
 		r = logout_phases(kbd, kbd2);
 out:
+	if (mon > 0) {
+		kill(mon, SIGINT);
+		(void)wait_child(mon, 5000);
+	}
 	if (reading)
 		reader_stop(&rd);
 	vm_evnodes_close(knodes, nk);
