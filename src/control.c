@@ -457,6 +457,8 @@ void hm_control_status_daemon(struct hm_control_client *c, const struct hm_statu
 
 	print_seconds(up, sizeof(up), s->uptime_us);
 	hm_control_printf(c, "daemon uptime %s devices %u", up, s->ndevices);
+	if (s->session)
+		hm_control_printf(c, "session %s", s->session);
 	for (size_t i = 0; i < s->nconfig_files; i++)
 		hm_control_printf(c, "config %s", s->config_files[i]);
 }

@@ -87,6 +87,7 @@ struct hm_status_daemon {
 	unsigned ndevices;
 	const char *const *config_files;
 	size_t nconfig_files;
+	const char *session; /* the login session (src/session-watch.h); NULL: no line */
 };
 
 struct hm_status_output {
@@ -110,6 +111,8 @@ struct hm_status_device {
 
 /*
  *   daemon uptime 12.345s devices 1
+ *   session active (c2 on seat0)     (or: inactive (...): devices released, no-seat (...),
+ *                                     not-followed (no systemd-logind))
  *   config /home/u/.config/hidmapd/keys.ini
  *   device /dev/hidraw3 1209:0001 "Name" module generic config kbd
  *     state driven                         (or: state unplugged, kept 2.500s)

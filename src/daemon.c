@@ -28,6 +28,7 @@
 #include "hid-devices.h"
 #include "hid-reader.h"
 #include "latency.h"
+#include "session-watch.h"
 #include "util-log.h"
 #include "util-strings.h"
 
@@ -83,6 +84,11 @@ struct daemon {
 	uint64_t start_us;
 	char *diag; /* while reloading for a client: the first config error */
 	size_t diag_size;
+	/* Fast user switching: NULL when not followed (session_why says why).
+	 * While session_released, no device is driven. */
+	struct hm_session_watch *session;
+	const char *session_why;
+	bool session_released;
 };
 
 static void notify(const char *fmt, ...) _printf_(1, 2);
@@ -105,6 +111,10 @@ static void notify_status(struct daemon *d)
 {
 	unsigned n = 0;
 
+	if (d->session_released) {
+		notify("STATUS=session inactive: devices released");
+		return;
+	}
 	for (struct driven *dr = d->driven; dr; dr = dr->next)
 		n += dr->reader != NULL;
 	notify("STATUS=driving %u device%s", n, n == 1 ? "" : "s");
@@ -534,6 +544,8 @@ static void scan(struct daemon *d)
 	_cleanup_free_ struct hm_hid_entry *entries = NULL;
 	size_t n = 0;
 
+	if (d->session_released)
+		return; /* another user has the seat */
 	if (d->opts->ndevices) {
 		for (size_t i = 0; i < d->opts->ndevices; i++) {
 			struct hm_device_info info;
@@ -721,7 +733,7 @@ static void monitor_dispatch(struct hm_source *s, uint32_t events, void *data)
 		const char *action = udev_device_get_action(dev);
 		const char *node = udev_device_get_devnode(dev);
 
-		if (action && node && wanted_node(d, node)) {
+		if (action && node && wanted_node(d, node) && !d->session_released) {
 			if (streq(action, "add")) {
 				struct hm_device_info info;
 
@@ -766,6 +778,92 @@ static int setup_hotplug(struct daemon *d)
 		return -errno;
 	log_debug("watching hidraw devices (%s events)", source);
 	return 0;
+}
+
+/* ---- fast user switching (src/session-watch.h) ------------------------------ */
+
+/*
+ * Another user has the seat: logind took our access to the nodes away but
+ * not the files we have open.  Let go of every device, as at an unplug
+ * without grace: held keys released on the outputs, the kernel's nodes
+ * ungrabbed, the hidraw readers closed, the virtual devices destroyed, the
+ * monitor taps gone with them.  Nothing is driven again until the session
+ * is active (scan() and hotplug check session_released).
+ */
+static void session_release(struct daemon *d)
+{
+	unsigned n = 0;
+
+	d->session_released = true;
+	while (d->driven) {
+		daemon_drop(d, d->driven, "session inactive, letting go");
+		n++;
+	}
+	log_info("session inactive: released %u device%s until it is active again", n,
+	         n == 1 ? "" : "s");
+	notify_status(d);
+}
+
+static void session_resume(struct daemon *d)
+{
+	d->session_released = false;
+	log_info("session active: taking the devices again");
+	scan(d);
+	notify_status(d);
+}
+
+static void session_changed(enum hm_session_state state, void *userdata)
+{
+	struct daemon *d = userdata;
+
+	if (hm_session_state_drives(state))
+		session_resume(d);
+	else
+		session_release(d);
+}
+
+static void setup_session_watch(struct daemon *d)
+{
+	struct hm_session_source *src;
+	char text[128];
+	int r;
+
+	r = hm_session_source_sd_login_new(getuid(), &src);
+	if (r == -EOPNOTSUPP)
+		d->session_why = "built without libsystemd";
+	else if (r == -ENOENT)
+		d->session_why = "no systemd-logind";
+	else if (r < 0)
+		d->session_why = "cannot watch systemd-logind";
+	else if ((r = hm_session_watch_new(d->loop, src, session_changed, d, &d->session)) < 0)
+		d->session_why = "cannot watch systemd-logind";
+	if (!d->session) {
+		log_info_errno(r,
+		               "not following the login session (%s: %m): devices are "
+		               "driven whoever has the seat",
+		               d->session_why);
+		return;
+	}
+	hm_session_watch_describe(d->session, text, sizeof(text));
+	log_info("login session: %s", text);
+	d->session_released = !hm_session_state_drives(hm_session_watch_state(d->session));
+	if (d->session_released)
+		log_info("session inactive: not driving devices until it is active");
+}
+
+/* The text after "session " in `hidmapd status`. */
+static void session_describe(struct daemon *d, char *buf, size_t size)
+{
+	size_t len;
+
+	if (!d->session) {
+		snprintf(buf, size, "not-followed (%s)", d->session_why);
+		return;
+	}
+	hm_session_watch_describe(d->session, buf, size);
+	len = strlen(buf);
+	if (d->session_released && len < size)
+		snprintf(buf + len, size - len, ": devices released");
 }
 
 /* ---- the control socket --------------------------------------------------- */
@@ -852,7 +950,10 @@ static void control_status(void *userdata, struct hm_control_client *c)
 	    .nconfig_files = d->config->nfiles,
 	};
 	uint64_t now = hm_now_usec();
+	char session[160];
 
+	session_describe(d, session, sizeof(session));
+	sd.session = session;
 	for (struct driven *dr = d->driven; dr; dr = dr->next)
 		sd.ndevices++;
 	hm_control_status_daemon(c, &sd);
@@ -1030,6 +1131,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 
 	setup_config_watch(&d);
 	setup_control(&d);
+	setup_session_watch(&d);
 	scan(&d);
 	setup_watchdog(&d);
 	notify("READY=1");
@@ -1049,6 +1151,7 @@ out:
 		d.driven = dr->next;
 		driven_free(dr);
 	}
+	hm_session_watch_free(d.session);
 	if (d.sink)
 		hm_sink_uinput_free(d.sink);
 	hm_timer_free(d.reload_timer);

@@ -41,6 +41,8 @@ void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules
 	        "# Generated from hidmapd's module id tables; do not edit.\n"
 	        "# The logged-in user gets access to these nodes through the uaccess tag\n"
 	        "# (applied by systemd-logind's 73-seat-late.rules), so hidmapd never needs root.\n"
+	        "# At a user switch logind takes access away but does not close open files:\n"
+	        "# hidmapd lets go of the devices while its user's seat sessions are inactive.\n"
 	        "\n"
 	        "ACTION==\"remove\", GOTO=\"hidmapd_end\"\n"
 	        "\n"
@@ -177,7 +179,9 @@ size_t hm_udev_rules_write_local(FILE *f, const struct hm_config *config,
 	if (config->nfiles == 0)
 		fprintf(f, "#   (no configuration files)\n");
 	fprintf(f, "# The user of the active local session gets access through the uaccess tag\n"
-	           "# (systemd-logind applies it: not over ssh, not to other users).\n"
+	           "# (systemd-logind applies it, not over ssh).  At a user switch logind takes\n"
+	           "# access away but does not close open files: hidmapd lets go of the devices\n"
+	           "# itself while its user's seat session is in the background (hidmapd(1)).\n"
 	           "\n"
 	           "ACTION==\"remove\", GOTO=\"hidmapd_local_end\"\n"
 	           "\n"

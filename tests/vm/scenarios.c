@@ -47,6 +47,7 @@
  *             socket is gone and the client says the daemon is not running
  *   watchdog  with NOTIFY_SOCKET, WATCHDOG_USEC=200000 and WATCHDOG_PID the
  *             daemon sends READY=1, then WATCHDOG=1 about every 100 ms
+ *   session   fast user switching: see scenarios-session.c
  *   user-unit, user-unit-no-userns  the shipped hidmapd.service under a real
  *             unprivileged `systemd --user`, prepared by user-unit.sh (see
  *             scenario_user_unit_run())
@@ -3800,6 +3801,7 @@ static int scenario_user_unit_no_userns(void)
 
 /* scenarios kept in files of their own, using the helpers above */
 #include "scenarios-robust.c"
+#include "scenarios-session.c"
 
 static const struct {
 	const char *name;
@@ -3822,6 +3824,7 @@ static const struct {
     {"control", scenario_control},
     {"doctor", scenario_doctor},
     {"watchdog", scenario_watchdog},
+    {"session", scenario_session},
     {"user-unit", scenario_user_unit},
     {"user-unit-no-userns", scenario_user_unit_no_userns},
     {"config-watch", scenario_config_watch},
