@@ -142,11 +142,12 @@ struct hm_remap {
 	bool macro_released; /* the current step's keys went up */
 	uint64_t macro_deadline;
 
-	/* relative steps: motion not yet worth a tap */
-	int32_t rel_acc[REL_CNT_];
+	/* relative steps: motion not yet worth a tap (64 bits: a sum of two
+	 * 32-bit values must not overflow) */
+	int64_t rel_acc[REL_CNT_];
 
 	/* pointer motion: mouse keys and deflected sticks */
-	int8_t move_dir[REL_CNT_]; /* sum of held mouse-key directions */
+	int16_t move_dir[REL_CNT_]; /* sum of held mouse-key directions */
 	uint8_t move_src[REL_CNT_];
 	unsigned nmove_keys;
 	uint64_t move_start;
@@ -507,7 +508,7 @@ static void move_press(struct hm_remap *r, const struct ract *a, unsigned src, u
 
 	if (r->nmove_keys++ == 0)
 		r->move_start = now;
-	r->move_dir[c] = (int8_t)(r->move_dir[c] + a->cfg->dir);
+	r->move_dir[c] = (int16_t)(r->move_dir[c] + a->cfg->dir);
 	r->move_src[c] = (uint8_t)src;
 	update_motion(r, now);
 }
@@ -519,7 +520,7 @@ static void move_release(struct hm_remap *r, const struct ract *a, uint64_t now)
 	if (!r->nmove_keys)
 		return;
 	r->nmove_keys--;
-	r->move_dir[c] = (int8_t)(r->move_dir[c] - a->cfg->dir);
+	r->move_dir[c] = (int16_t)(r->move_dir[c] - a->cfg->dir);
 	update_motion(r, now);
 }
 
@@ -698,7 +699,8 @@ static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		if (r->acts[m->act].kind != HM_ACT_REL)
 			return; /* disabled */
 		/* scale by num/den, carrying what does not make a whole unit */
-		m->acc += (int64_t)(o->invert ? -value : value) * o->scale_num;
+		/* in 64 bits: -INT32_MIN does not fit an int */
+		m->acc += (o->invert ? -(int64_t)value : (int64_t)value) * o->scale_num;
 		out = m->acc / o->scale_den;
 		m->acc -= out * o->scale_den;
 		if (out)
@@ -711,7 +713,7 @@ static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value
 	}
 	if (pos != NONE || neg != NONE) {
 		uint16_t map = value > 0 ? pos : neg;
-		int per, taps;
+		int64_t per, taps;
 
 		/* a change of direction starts counting afresh */
 		if ((value > 0) != (r->rel_acc[code] > 0))
@@ -722,11 +724,12 @@ static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		if (!per)
 			per = (code == REL_WHEEL_HI_RES || code == REL_HWHEEL_HI_RES) ? 120 : 1;
 		r->rel_acc[code] += value;
-		taps = abs(r->rel_acc[code]) / per;
+		/* |acc| < per + 2^31: no overflow, and never INT64_MIN */
+		taps = llabs(r->rel_acc[code]) / per;
 		r->rel_acc[code] %= per;
 		if (taps > MAX_TAPS)
 			taps = MAX_TAPS;
-		for (int i = 0; i < taps; i++) {
+		for (int64_t i = 0; i < taps; i++) {
 			interrupt_pending(r, now);
 			action_tap(r, r->maps[map].act, src, now);
 			if (r->oneshot && r->acts[r->maps[map].act].kind != HM_ACT_ONESHOT)
@@ -850,10 +853,12 @@ static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value
 				n = 1.0;
 			if (n < -1.0)
 				n = -1.0;
+			/* in double: thi - tlo overflows an int on a full 32-bit range */
 			if (o->center_min)
-				out = m->tlo + (n < 0 ? 0 : n) * (m->thi - m->tlo);
+				out = m->tlo + (n < 0 ? 0 : n) * ((double)m->thi - m->tlo);
 			else
-				out = (m->tlo + m->thi) / 2.0 + n * (m->thi - m->tlo) / 2.0;
+				out = ((double)m->tlo + m->thi) / 2.0 +
+				      n * ((double)m->thi - m->tlo) / 2.0;
 			out = round(out) + o->offset;
 			v = out < m->tlo ? m->tlo : out > m->thi ? m->thi : (int)out;
 			emit(r, src, EV_ABS, a->cfg->code, v);
@@ -1378,7 +1383,7 @@ static void add_target(void *ud, unsigned type, unsigned code)
 		ai.maximum = cx->m->thi;
 		if (cx->m->cfg->opts.deadzone > 0.0)
 			ai.flat = 0; /* hidmapd applied it */
-		ai.value = (ai.minimum + ai.maximum) / 2;
+		ai.value = (int)(((int64_t)ai.minimum + ai.maximum) / 2);
 		libevdev_enable_event_code(cx->caps, EV_ABS, code, &ai);
 		return;
 	}
