@@ -72,6 +72,15 @@ enum hm_action_kind {
 	HM_ACT_MOVE,     /* REL_X+ etc. as a target: mouse keys */
 	HM_ACT_ABS,      /* an axis onto an absolute axis */
 	HM_ACT_REL,      /* an axis onto relative motion */
+	HM_ACT_IDLE,     /* idle(TYPING, IDLE, TIME): chosen by the time since the last plain key */
+};
+
+/* How a tap-hold is decided (doc/hidmapd.ini.5.md, "tap-hold"). */
+enum hm_taphold_flavor {
+	HM_TH_PRESS,    /* tap-hold: hold at another key's press or the timeout */
+	HM_TH_NOW,      /* tap-hold-now: hold at once, tap at a release with nothing between */
+	HM_TH_WAIT,     /* tap-hold-wait: only the timeout makes a hold; keys queued */
+	HM_TH_BALANCED, /* tap-hold-balanced: ...or a whole tap of another key */
 };
 
 enum hm_step_kind {
@@ -103,8 +112,9 @@ struct hm_config_action {
 	struct hm_config_step *steps; /* HM_ACT_MACRO */
 	size_t nsteps;
 	char *name;                              /* layer or profile */
-	struct hm_config_action *tap, *hold;     /* HM_ACT_TAPHOLD, heap */
-	uint64_t timeout_us;                     /* HM_ACT_TAPHOLD, 0: the profile's */
+	struct hm_config_action *tap, *hold;     /* HM_ACT_TAPHOLD, heap (IDLE: typing, idle) */
+	uint64_t timeout_us;                     /* HM_ACT_TAPHOLD, 0: the profile's; IDLE: idle time */
+	enum hm_taphold_flavor flavor;           /* HM_ACT_TAPHOLD */
 	unsigned code;                           /* HM_ACT_MOVE/ABS/REL: the target code */
 	int dir;                                 /* HM_ACT_MOVE: +1 or -1 */
 	const struct hm_config_profile *profile; /* HM_ACT_PROFILE, resolved by the loader */
@@ -152,6 +162,7 @@ struct hm_config_layer {
 /* Profile settings: defaults in config-map.c, documented in doc/hidmapd.ini.5.md. */
 struct hm_config_settings {
 	uint64_t tap_hold_timeout_us;
+	uint64_t oneshot_timeout_us; /* armed one-shot layers lapse after this, 0: never */
 	uint64_t
 	    macro_delay_us; /* between the press and release of a macro key, and between steps */
 	double mouse_speed; /* mouse keys: units/s at the start */

@@ -24,13 +24,16 @@
 #define NONE      UINT16_MAX       /* no mapping in this slot */
 #define HELD_PASS (UINT16_MAX - 1) /* a held key that passed through unmapped */
 #define MAX_MAPS  (HM_CONFIG_MAX_MAPS * (HM_CONFIG_MAX_LAYERS + 1))
-#define MAX_ACTS  (MAX_MAPS * 3) /* tap-hold adds two sub-actions */
+/* lettermod() adds four sub-actions; indices are 16 bits (a profile that
+ * needs more is refused with -E2BIG) */
+#define MAX_ACTS (MAX_MAPS * 5 < HELD_PASS ? MAX_MAPS * 5 : HELD_PASS - 1)
 #define NLAYERS   (HM_CONFIG_MAX_LAYERS + 1)
 #define REL_CNT_  (REL_MAX + 1)
 #define ABS_CNT_  (ABS_MAX + 1)
 #define MAX_QUEUE 16 /* macros waiting for the running one */
 #define MAX_TAPS  64 /* key taps from one relative event */
 #define MAX_STICK 16 /* axes onto relative motion */
+#define MAX_INQ   64 /* key events waiting for a macro or a tap-hold decision */
 
 _Static_assert(MAX_ACTS < HELD_PASS, "action indices must not collide with the markers");
 
@@ -85,6 +88,16 @@ struct macro_run {
 	uint8_t src;
 };
 
+/* A key event that waits (for a macro to end, a tap-hold to be decided). */
+struct qev {
+	uint16_t code;
+	uint8_t src;
+	int value;
+};
+
+/* What a tap-hold key became. */
+enum { TH_UNDECIDED, TH_HOLD, TH_TAP };
+
 struct hm_remap {
 	enum hm_unmapped_policy unmapped;
 	const struct hm_config_profile *profile;
@@ -116,18 +129,32 @@ struct hm_remap {
 	/* what the press of a source key did, per module output: the same code
 	 * may be down on two of them */
 	uint16_t held[HM_MAX_OUTPUTS][KEY_MAX + 1];
-	bool held_hold[HM_MAX_OUTPUTS][KEY_MAX + 1];   /* a tap-hold resolved as hold */
-	uint8_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1]; /* presses per output key */
+	uint8_t th_state[HM_MAX_OUTPUTS][KEY_MAX + 1];   /* TH_*: what a tap-hold became */
+	uint32_t th_mark[HM_MAX_OUTPUTS][KEY_MAX + 1];   /* tap-hold-now: npresses at its press */
+	uint64_t th_start[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* ...and the time */
+	uint16_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1]; /* holders per output key */
+	uint32_t npresses;                               /* key presses so far (wraps) */
+	bool has_plain;                                  /* a plain key was typed... */
+	uint64_t last_plain;                             /* ...last at this time (idle()) */
+
+	/* key events waiting: inq for a running macro (or behind others), thq
+	 * for the decision of a tap-hold-wait/-balanced */
+	struct qev inq[MAX_INQ], thq[MAX_INQ];
+	unsigned ninq, nthq;
+	bool pumping;
 
 	/* layers */
 	unsigned layer_holds[NLAYERS];
 	bool layer_toggled[NLAYERS];
 	uint32_t layer_seq[NLAYERS]; /* activation order: the latest wins */
 	uint32_t seq;
-	int oneshot; /* layer armed for the next key, 0: none */
+	uint32_t oneshot_mask;     /* layers armed for the next key (bit per layer) */
+	bool oneshot_latch;        /* a one-shot key is down and nothing used it yet */
+	uint64_t oneshot_deadline; /* oneshot-timeout: the armed layers lapse, 0: none */
 
 	/* tap-hold waiting to be decided */
 	bool th_pending;
+	enum hm_taphold_flavor th_flavor;
 	uint16_t th_code;
 	uint8_t th_src;
 	uint64_t th_deadline;
@@ -209,19 +236,59 @@ static void sync_all(struct hm_remap *r)
 		r->ops->sync(r->userdata);
 }
 
-/* Output keys are counted, so that two things holding the same key (a
- * chord and a plain map) do not release it under each other. */
-static void key_down_value(struct hm_remap *r, unsigned src, unsigned code, int value)
+static bool is_modifier(unsigned code)
 {
-	unsigned out = route(r, src, EV_KEY, code);
-
-	if (r->down[out][code]++ == 0)
-		emit(r, out, EV_KEY, code, value);
+	switch (code) {
+	case KEY_LEFTCTRL:
+	case KEY_RIGHTCTRL:
+	case KEY_LEFTSHIFT:
+	case KEY_RIGHTSHIFT:
+	case KEY_LEFTALT:
+	case KEY_RIGHTALT:
+	case KEY_LEFTMETA:
+	case KEY_RIGHTMETA:
+		return true;
+	default:
+		return false;
+	}
 }
 
-static void key_down(struct hm_remap *r, unsigned src, unsigned code)
+/*
+ * Output keys are counted, so that two things holding the same key (a
+ * chord and a plain map) do not release it under each other.  A key that
+ * is already down and is pressed again by something else is released
+ * first (a frame of its own), then pressed with the rest, as keyd does,
+ * so that `[` held then `{` (Shift+[) are two keystrokes; a modifier
+ * already down just stays down.
+ */
+static void keys_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n,
+                      int value)
 {
-	key_down_value(r, src, code, 1);
+	bool again = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned out = route(r, src, EV_KEY, codes[i]);
+
+		if (r->down[out][codes[i]] && !is_modifier(codes[i])) {
+			emit(r, out, EV_KEY, codes[i], 0);
+			again = true;
+		}
+	}
+	if (again)
+		sync_all(r);
+	for (unsigned i = 0; i < n; i++) {
+		unsigned out = route(r, src, EV_KEY, codes[i]);
+
+		if (r->down[out][codes[i]]++ == 0 || !is_modifier(codes[i]))
+			emit(r, out, EV_KEY, codes[i], value);
+	}
+}
+
+static void key_down_value(struct hm_remap *r, unsigned src, unsigned code, int value)
+{
+	uint16_t c = (uint16_t)code;
+
+	keys_down(r, src, &c, 1, value);
 }
 
 static void key_up(struct hm_remap *r, unsigned src, unsigned code)
@@ -236,14 +303,20 @@ static void key_up(struct hm_remap *r, unsigned src, unsigned code)
 
 static void chord_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
 {
-	for (unsigned i = 0; i < n; i++)
-		key_down(r, src, codes[i]);
+	keys_down(r, src, codes, n, 1);
 }
 
 static void chord_up(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
 {
-	for (unsigned i = n; i-- > 0;)
-		key_up(r, src, codes[i]);
+	/* as keyd: the keys in the order pressed, then the modifiers in the
+	 * order pressed (C-z lets z go first; leftcontrol+leftmeta, a+b go in
+	 * press order) */
+	for (unsigned i = 0; i < n; i++)
+		if (!is_modifier(codes[i]))
+			key_up(r, src, codes[i]);
+	for (unsigned i = 0; i < n; i++)
+		if (is_modifier(codes[i]))
+			key_up(r, src, codes[i]);
 }
 
 /* ---- timers --------------------------------------------------------------- */
@@ -254,6 +327,8 @@ static void rearm(struct hm_remap *r)
 
 	if (r->th_pending)
 		next = r->th_deadline;
+	if (r->oneshot_deadline && (!next || r->oneshot_deadline < next))
+		next = r->oneshot_deadline;
 	if (r->macro_running && r->macro_deadline && (!next || r->macro_deadline < next))
 		next = r->macro_deadline;
 	if (r->moving && (!next || r->motion_deadline < next))
@@ -269,7 +344,7 @@ static void rearm(struct hm_remap *r)
 
 static bool layer_active(const struct hm_remap *r, unsigned l)
 {
-	return r->layer_holds[l] || r->layer_toggled[l] || (int)l == r->oneshot;
+	return r->layer_holds[l] || r->layer_toggled[l] || (r->oneshot_mask & (1u << l));
 }
 
 #define LOOKUP_TABLE(name, field)                                                                  \
@@ -404,6 +479,7 @@ static void motion_tick(struct hm_remap *r, uint64_t now)
 
 static void macro_start_next(struct hm_remap *r, uint64_t now);
 static void macro_advance(struct hm_remap *r, uint64_t now);
+static void pump(struct hm_remap *r, uint64_t now);
 
 static void macro_enqueue(struct hm_remap *r, uint16_t act, unsigned src, uint64_t now)
 {
@@ -422,6 +498,7 @@ static void macro_start_next(struct hm_remap *r, uint64_t now)
 
 	if (!r->nqueue) {
 		r->macro_running = false;
+		pump(r, now); /* the keys typed meanwhile */
 		return;
 	}
 	a = &r->acts[r->queue[0].act];
@@ -484,24 +561,6 @@ static void macro_advance(struct hm_remap *r, uint64_t now)
 static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
 static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
 
-/* A pending tap-hold becomes a hold: another key came, or the time ran out. */
-static void resolve_hold(struct hm_remap *r, uint64_t now)
-{
-	unsigned code = r->th_code, src = r->th_src;
-	const struct ract *a = &r->acts[r->held[src][code]];
-
-	r->th_pending = false;
-	r->held_hold[src][code] = true;
-	action_press(r, a->hold, src, now);
-}
-
-/* Before a new key press: a tap-hold still undecided is decided as hold. */
-static void interrupt_pending(struct hm_remap *r, uint64_t now)
-{
-	if (r->th_pending)
-		resolve_hold(r, now);
-}
-
 static void move_press(struct hm_remap *r, const struct ract *a, unsigned src, uint64_t now)
 {
 	unsigned c = a->cfg->code;
@@ -547,8 +606,10 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 		r->layer_toggled[a->layer] = !r->layer_toggled[a->layer];
 		break;
 	case HM_ACT_ONESHOT:
+		/* held, a momentary layer; released before anything used it, armed */
 		layer_on(r, a->layer);
-		r->oneshot = a->layer;
+		r->layer_holds[a->layer]++;
+		r->oneshot_latch = true;
 		break;
 	case HM_ACT_PROFILE:
 		r->switch_to = a->cfg->profile;
@@ -557,6 +618,7 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 		move_press(r, a, src, now);
 		break;
 	case HM_ACT_TAPHOLD: /* handled by the key path */
+	case HM_ACT_IDLE:
 	case HM_ACT_ABS:
 	case HM_ACT_REL:
 		break;
@@ -575,6 +637,15 @@ static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64
 		if (r->layer_holds[a->layer])
 			r->layer_holds[a->layer]--;
 		break;
+	case HM_ACT_ONESHOT:
+		if (r->layer_holds[a->layer])
+			r->layer_holds[a->layer]--;
+		if (r->oneshot_latch) {
+			r->oneshot_mask |= 1u << a->layer;
+			if (r->set->oneshot_timeout_us)
+				r->oneshot_deadline = now + r->set->oneshot_timeout_us;
+		}
+		break;
 	case HM_ACT_MOVE:
 		move_release(r, a, now);
 		break;
@@ -592,19 +663,166 @@ static void action_tap(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t n
 	sync_all(r);
 }
 
-/* Any key-like activation: a pending tap-hold is decided, a one-shot used. */
-static void activation(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
-{
-	int oneshot = r->oneshot;
+/* ---- one-shot layers, plain keys ---------------------------------------------- */
 
-	interrupt_pending(r, now);
-	action_press(r, ai, src, now);
-	/* the one-shot layer served this press (unless the press armed it) */
-	if (oneshot && r->oneshot == oneshot && r->acts[ai].kind != HM_ACT_ONESHOT)
-		r->oneshot = 0;
+/* Whether a press of this action uses armed one-shot layers up: anything
+ * but layer changes and modifiers (keyd: a key, a macro, a toggle). */
+static bool uses_oneshot(const struct hm_remap *r, uint16_t ai)
+{
+	const struct ract *a = &r->acts[ai];
+
+	switch (a->kind) {
+	case HM_ACT_LAYER:
+	case HM_ACT_ONESHOT:
+	case HM_ACT_TAPHOLD:
+	case HM_ACT_IDLE:
+		return false;
+	case HM_ACT_KEYS:
+		for (unsigned i = 0; i < a->cfg->ncodes; i++)
+			if (!is_modifier(a->cfg->codes[i]))
+				return true;
+		return false;
+	default:
+		return true;
+	}
 }
 
-/* ---- the event paths ------------------------------------------------------------ */
+static void oneshot_clear(struct hm_remap *r)
+{
+	r->oneshot_mask = 0;
+	r->oneshot_latch = false;
+	r->oneshot_deadline = 0;
+}
+
+/* A plain key for idle(): one key that is no modifier, alone or with Shift. */
+static bool is_plain(const struct hm_remap *r, uint16_t ai)
+{
+	const struct ract *a = &r->acts[ai];
+	unsigned keys = 0;
+
+	if (a->kind != HM_ACT_KEYS)
+		return false;
+	for (unsigned i = 0; i < a->cfg->ncodes; i++) {
+		unsigned c = a->cfg->codes[i];
+
+		if (c == KEY_LEFTSHIFT || c == KEY_RIGHTSHIFT)
+			continue;
+		if (is_modifier(c))
+			return false;
+		keys++;
+	}
+	return keys == 1;
+}
+
+static void note_plain(struct hm_remap *r, uint64_t now)
+{
+	r->has_plain = true;
+	r->last_plain = now;
+}
+
+/* After an action's press: one-shot layers used, idle() time. */
+static void after_press(struct hm_remap *r, uint16_t ai, uint64_t now)
+{
+	if (uses_oneshot(r, ai))
+		oneshot_clear(r);
+	if (is_plain(r, ai))
+		note_plain(r, now);
+}
+
+/* ---- tap-hold ------------------------------------------------------------------ */
+
+/*
+ * The pending tap-hold is decided: its action is pressed, then the key
+ * events that waited for the decision (tap-hold-wait, -balanced) follow in
+ * their order, before anything that came after them.
+ */
+static void th_decide(struct hm_remap *r, bool hold, uint64_t now)
+{
+	unsigned code = r->th_code, src = r->th_src;
+	const struct ract *a = &r->acts[r->held[src][code]];
+	uint16_t ai = hold ? a->hold : a->tap;
+
+	r->th_pending = false;
+	r->th_state[src][code] = hold ? TH_HOLD : TH_TAP;
+	action_press(r, ai, src, now);
+	after_press(r, ai, now);
+	if (r->nthq) {
+		unsigned n = r->nthq;
+
+		/* r->ninq + n <= MAX_INQ: inq is empty while thq fills (see dispatch) */
+		memmove(&r->inq[n], &r->inq[0], r->ninq * sizeof(r->inq[0]));
+		memcpy(&r->inq[0], r->thq, n * sizeof(r->thq[0]));
+		r->ninq += n;
+		r->nthq = 0;
+	}
+	pump(r, now);
+}
+
+/* Before another key's press: a tap-hold (the plain flavor) still
+ * undecided becomes a hold, so that its layer or modifier applies. */
+static void interrupt_pending(struct hm_remap *r, uint64_t now)
+{
+	if (r->th_pending && r->th_flavor == HM_TH_PRESS)
+		th_decide(r, true, now);
+}
+
+static void taphold_press(struct hm_remap *r, uint16_t ai, unsigned src, unsigned code,
+                          uint64_t now)
+{
+	const struct ract *a = &r->acts[ai];
+
+	r->th_state[src][code] = TH_UNDECIDED;
+	if (a->cfg->flavor == HM_TH_NOW) {
+		/* keyd's overload: the hold at once, the tap decided at the release */
+		r->th_mark[src][code] = r->npresses;
+		r->th_start[src][code] = now;
+		r->th_state[src][code] = TH_HOLD;
+		action_press(r, a->hold, src, now);
+		after_press(r, a->hold, now);
+		return;
+	}
+	r->th_pending = true;
+	r->th_flavor = a->cfg->flavor;
+	r->th_code = (uint16_t)code;
+	r->th_src = (uint8_t)src;
+	r->th_deadline = now + (a->timeout_us ? a->timeout_us : r->set->tap_hold_timeout_us);
+}
+
+static void taphold_release(struct hm_remap *r, const struct ract *a, unsigned src,
+                            unsigned code, uint64_t now)
+{
+	uint8_t st = r->th_state[src][code];
+
+	r->th_state[src][code] = TH_UNDECIDED;
+	if (r->th_pending && r->th_code == code && r->th_src == src) {
+		/* released in time, nothing else pressed: a tap */
+		r->th_pending = false;
+		action_tap(r, a->tap, src, now);
+		after_press(r, a->tap, now);
+	} else if (st == TH_HOLD) {
+		action_release(r, a->hold, src, now);
+		if (a->cfg->flavor == HM_TH_NOW && r->th_mark[src][code] == r->npresses &&
+		    (!a->timeout_us || now - r->th_start[src][code] < a->timeout_us)) {
+			sync_all(r);
+			action_tap(r, a->tap, src, now);
+			after_press(r, a->tap, now);
+		}
+	} else if (st == TH_TAP) {
+		action_release(r, a->tap, src, now);
+	}
+}
+
+/* ---- the key path ---------------------------------------------------------------- */
+
+/* Any activation that is not a key's (an axis zone, a step of motion):
+ * a pending tap-hold is decided, one-shot layers used. */
+static void activation(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
+{
+	interrupt_pending(r, now);
+	r->npresses++;
+	action_press(r, ai, src, now);
+	after_press(r, ai, now);
+}
 
 static void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code, int value)
 {
@@ -612,80 +830,172 @@ static void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code,
 		emit(r, src, type, code, value);
 }
 
-static void key_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
 	uint16_t *held = &r->held[src][code];
-	uint16_t slot;
+	uint16_t slot, ai;
 
-	if (value == 2) {
-		/* autorepeat of a source key: only a key that passed follows it */
-		if (*held == HELD_PASS)
-			pass(r, src, EV_KEY, code, value);
+	if (*held != NONE)
+		return; /* a second press without release: the first one counts */
+	/* a pending tap-hold is decided first: held, its layer applies to this key */
+	interrupt_pending(r, now);
+	r->npresses++;
+	slot = lookup_key(r, code);
+	if (slot == NONE) {
+		if (r->unmapped == HM_UNMAPPED_PASS) {
+			*held = HELD_PASS;
+			/* the value as it came: the input core passes any non-zero one */
+			key_down_value(r, src, code, value);
+		}
+		if (!is_modifier(code)) {
+			oneshot_clear(r);
+			note_plain(r, now);
+		}
 		return;
 	}
-	if (value) {
-		if (*held != NONE)
-			return; /* a second press without release: the first one counts */
-		/* a pending tap-hold is decided first: held, its layer applies to this key */
-		if (r->th_pending && !(r->th_code == code && r->th_src == src))
-			interrupt_pending(r, now);
-		slot = lookup_key(r, code);
-		if (slot == NONE) {
-			if (r->unmapped == HM_UNMAPPED_PASS) {
-				*held = HELD_PASS;
-				/* the value as it came: the input core passes any non-zero one */
-				key_down_value(r, src, code, value);
-			}
-			if (r->oneshot)
-				r->oneshot = 0;
-			return;
-		}
-		*held = r->maps[slot].act;
-		if (r->acts[*held].kind == HM_ACT_TAPHOLD) {
-			const struct ract *a = &r->acts[*held];
+	ai = r->maps[slot].act;
+	if (r->acts[ai].kind == HM_ACT_IDLE) {
+		/* keyd's overloadi: typing (a plain key not long ago) or idle */
+		const struct ract *a = &r->acts[ai];
 
-			interrupt_pending(r, now);
-			r->th_pending = true;
-			r->th_code = (uint16_t)code;
-			r->th_src = (uint8_t)src;
-			r->th_deadline =
-			    now + (a->timeout_us ? a->timeout_us : r->set->tap_hold_timeout_us);
-			r->held_hold[src][code] = false;
-			return;
-		}
-		activation(r, *held, src, now);
+		ai = r->has_plain && now - r->last_plain < a->timeout_us ? a->tap : a->hold;
+	}
+	*held = ai;
+	if (r->acts[ai].kind == HM_ACT_TAPHOLD) {
+		taphold_press(r, ai, src, code, now);
 		return;
 	}
+	action_press(r, ai, src, now);
+	after_press(r, ai, now);
+}
 
-	/* release: undo what the press did, whatever the layers are now */
-	slot = *held;
+/* A release undoes what the press did, whatever the layers are now. */
+static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now)
+{
+	uint16_t slot = r->held[src][code];
+
 	if (slot == NONE)
 		return;
-	*held = NONE;
+	r->held[src][code] = NONE;
 	if (slot == HELD_PASS) {
 		key_up(r, src, code);
+		if (!is_modifier(code))
+			note_plain(r, now);
 		return;
 	}
 	if (r->acts[slot].kind == HM_ACT_TAPHOLD) {
-		const struct ract *a = &r->acts[slot];
-
-		if (r->th_pending && r->th_code == code && r->th_src == src) {
-			/* released in time, nothing else pressed: a tap */
-			r->th_pending = false;
-			action_press(r, a->tap, src, now);
-			sync_all(r);
-			action_release(r, a->tap, src, now);
-			if (r->oneshot && r->acts[a->tap].kind != HM_ACT_ONESHOT)
-				r->oneshot = 0;
-		} else if (r->held_hold[src][code]) {
-			action_release(r, a->hold, src, now);
-		}
-		r->held_hold[src][code] = false;
+		taphold_release(r, &r->acts[slot], src, code, now);
 		return;
 	}
 	action_release(r, slot, src, now);
+	if (is_plain(r, slot))
+		note_plain(r, now);
 }
 
+static void key_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	if (value)
+		key_press(r, src, code, value, now);
+	else
+		key_release(r, src, code, now);
+}
+
+static bool remove_press(struct qev *q, unsigned *n, unsigned src, unsigned code)
+{
+	for (unsigned i = *n; i-- > 0;)
+		if (q[i].value && q[i].src == src && q[i].code == code) {
+			memmove(&q[i], &q[i + 1], (--*n - i) * sizeof(q[0]));
+			return true;
+		}
+	return false;
+}
+
+static bool has_press(const struct qev *q, unsigned n, unsigned src, unsigned code)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (q[i].value && q[i].src == src && q[i].code == code)
+			return true;
+	return false;
+}
+
+/* Puts an event at the end of inq.  Full: a press is dropped; a release
+ * drops its waiting press with it, or (its press went through) is
+ * done at once, so that no key sticks. */
+static void inq_push(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	if (r->ninq < MAX_INQ) {
+		r->inq[r->ninq++] = (struct qev){(uint16_t)code, (uint8_t)src, value};
+		return;
+	}
+	log_debug("remap: too many keys waiting, dropping one");
+	if (value || remove_press(r->inq, &r->ninq, src, code) ||
+	    remove_press(r->thq, &r->nthq, src, code))
+		return;
+	key_release(r, src, code, now);
+}
+
+/*
+ * One key event in its turn.  While a macro runs, key events wait for its
+ * end (keyd runs a macro to its end first).  While a tap-hold-wait or
+ * -balanced is undecided, presses wait for the decision, and so do the
+ * releases of keys pressed after it; a release of a key pressed before
+ * goes on.  The release of the tap-hold key decides a tap; with -balanced,
+ * the release of a key pressed after it (a whole tap) decides a hold.
+ */
+static void dispatch(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	if (r->macro_running) {
+		inq_push(r, src, code, value, now);
+		return;
+	}
+	if (r->th_pending && r->th_flavor >= HM_TH_WAIT) {
+		bool own = code == r->th_code && src == r->th_src;
+
+		if (!value && !own && !has_press(r->thq, r->nthq, src, code)) {
+			key_release(r, src, code, now);
+			return;
+		}
+		r->thq[r->nthq++] = (struct qev){(uint16_t)code, (uint8_t)src, value};
+		if (!value && own)
+			th_decide(r, false, now);
+		else if ((!value && r->th_flavor == HM_TH_BALANCED) || r->nthq == MAX_INQ)
+			th_decide(r, true, now); /* a whole tap, or too many waiting */
+		return;
+	}
+	key_event(r, src, code, value, now);
+}
+
+/* Runs the waiting key events while nothing holds them back. */
+static void pump(struct hm_remap *r, uint64_t now)
+{
+	if (r->pumping)
+		return; /* the caller's loop goes on */
+	r->pumping = true;
+	while (r->ninq && !r->macro_running) {
+		struct qev e = r->inq[0];
+
+		memmove(&r->inq[0], &r->inq[1], --r->ninq * sizeof(r->inq[0]));
+		dispatch(r, e.src, e.code, e.value, now);
+	}
+	r->pumping = false;
+}
+
+static void key_input(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	if (value == 2) {
+		/* autorepeat of a source key: only a key that passed follows it,
+		 * and only while nothing waits */
+		if (r->held[src][code] == HELD_PASS && !r->ninq && !r->nthq && !r->macro_running)
+			pass(r, src, EV_KEY, code, value);
+		return;
+	}
+	if (r->ninq) {
+		inq_push(r, src, code, value, now);
+		pump(r, now);
+		return;
+	}
+	dispatch(r, src, code, value, now);
+}
 static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
 	uint16_t slot = lookup_rel_axis(r, code);
@@ -731,9 +1041,9 @@ static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value
 			taps = MAX_TAPS;
 		for (int64_t i = 0; i < taps; i++) {
 			interrupt_pending(r, now);
+			r->npresses++;
 			action_tap(r, r->maps[map].act, src, now);
-			if (r->oneshot && r->acts[r->maps[map].act].kind != HM_ACT_ONESHOT)
-				r->oneshot = 0;
+			after_press(r, r->maps[map].act, now);
 		}
 		return;
 	}
@@ -886,7 +1196,7 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 	switch (type) {
 	case EV_KEY:
 		if (code <= KEY_MAX) {
-			key_event(r, output, code, value, now_us);
+			key_input(r, output, code, value, now_us);
 			break;
 		}
 		pass(r, output, type, code, value);
@@ -919,8 +1229,10 @@ void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
 
 void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 {
+	if (r->oneshot_deadline && now_us >= r->oneshot_deadline)
+		oneshot_clear(r);
 	if (r->th_pending && now_us >= r->th_deadline)
-		resolve_hold(r, now_us);
+		th_decide(r, true, now_us);
 	if (r->macro_running)
 		macro_advance(r, now_us);
 	if (r->moving && now_us >= r->motion_deadline)
@@ -932,12 +1244,14 @@ void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 void hm_remap_reset(struct hm_remap *r)
 {
 	memset(r->held, 0xff, sizeof(r->held)); /* NONE */
-	memset(r->held_hold, 0, sizeof(r->held_hold));
+	memset(r->th_state, 0, sizeof(r->th_state));
 	memset(r->down, 0, sizeof(r->down));
 	memset(r->layer_holds, 0, sizeof(r->layer_holds));
 	memset(r->layer_toggled, 0, sizeof(r->layer_toggled));
-	r->oneshot = 0;
+	oneshot_clear(r);
 	r->th_pending = false;
+	r->ninq = r->nthq = 0;
+	r->pumping = false;
 	r->nqueue = 0;
 	r->macro_running = false;
 	memset(r->rel_acc, 0, sizeof(r->rel_acc));
@@ -1017,7 +1331,8 @@ static int add_action(struct hm_remap *r, const struct hm_config_action *a, uint
 		if (!a->profile)
 			return -EINVAL;
 		break;
-	case HM_ACT_TAPHOLD: {
+	case HM_ACT_TAPHOLD:
+	case HM_ACT_IDLE: {
 		uint16_t t, h;
 		int e;
 
@@ -1194,6 +1509,7 @@ static void for_each_target(const struct hm_remap *r, const struct ract *a,
 				fn(ud, EV_KEY, r->steps[s].codes[i]);
 		break;
 	case HM_ACT_TAPHOLD:
+	case HM_ACT_IDLE:
 		for_each_target(r, &r->acts[a->tap], fn, ud);
 		for_each_target(r, &r->acts[a->hold], fn, ud);
 		break;
@@ -1303,7 +1619,7 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 		return -E2BIG;
 	r->layers = malloc(r->nlayers * sizeof(*r->layers));
 	r->maps = calloc(total + 1, sizeof(*r->maps));
-	r->acts = calloc(total * 3 + 1, sizeof(*r->acts));
+	r->acts = calloc(total * 5 + 1, sizeof(*r->acts));
 	r->zones = calloc(total + 1, sizeof(*r->zones));
 	if (!r->layers || !r->maps || !r->acts || !r->zones)
 		return -ENOMEM;
