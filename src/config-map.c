@@ -442,8 +442,8 @@ static int parse_idle(struct ctx *c, const char *args, int depth, struct hm_conf
 	r = parse_action(c, pieces[0], depth, a->tap);
 	if (r == 0)
 		r = parse_action(c, pieces[1], depth, a->hold);
-	if (r == 0 && (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 ||
-	               !a->timeout_us))
+	if (r == 0 &&
+	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
 		r = fail(c, "idle(...): '%s' is not a time from 1ms to 10s", pieces[2]);
 	if (r == 0 && (a->tap->kind == HM_ACT_IDLE || a->hold->kind == HM_ACT_IDLE))
 		r = fail(c, "idle(...) cannot be inside idle()");
@@ -453,8 +453,7 @@ static int parse_idle(struct ctx *c, const char *args, int depth, struct hm_conf
 
 /* lettermod(HOLD, KEY, IDLE, TIMEOUT) =
  * idle(KEY, tap-hold-balanced(KEY, HOLD, TIMEOUT), IDLE), as keyd's lettermod */
-static int parse_lettermod(struct ctx *c, const char *args, int depth,
-                           struct hm_config_action *a)
+static int parse_lettermod(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
 {
 	char *pieces[5];
 	struct hm_config_action *th;
@@ -483,11 +482,11 @@ static int parse_lettermod(struct ctx *c, const char *args, int depth,
 		r = parse_action(c, pieces[1], depth + 1, th->tap);
 	if (r == 0)
 		r = parse_action(c, pieces[0], depth + 1, th->hold);
-	if (r == 0 && (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 ||
-	               !a->timeout_us))
+	if (r == 0 &&
+	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
 		r = fail(c, "lettermod(...): '%s' is not a time from 1ms to 10s", pieces[2]);
-	if (r == 0 && (parse_duration(pieces[3], 10 * 1000000ULL, &th->timeout_us) < 0 ||
-	               !th->timeout_us))
+	if (r == 0 &&
+	    (parse_duration(pieces[3], 10 * 1000000ULL, &th->timeout_us) < 0 || !th->timeout_us))
 		r = fail(c, "lettermod(...): '%s' is not a timeout from 1ms to 10s", pieces[3]);
 	if (r == 0)
 		r = check_taphold_parts(c, "lettermod", th);
@@ -547,8 +546,9 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 		for (size_t i = 0; i < ARRAY_SIZE(taphold_names); i++)
 			if (streq(fn, taphold_names[i].name)) {
 				if (depth > 0)
-					return fail(c, "%s() cannot be inside another action "
-					               "(but in idle())",
+					return fail(c,
+					            "%s() cannot be inside another action "
+					            "(but in idle())",
 					            fn);
 				return parse_taphold(c, fn, taphold_names[i].flavor, args, depth,
 				                     a);
@@ -880,8 +880,7 @@ static int check_pair(struct ctx *c, const char *name, const char *value,
 	case HM_TRIG_ABS_POS:
 	case HM_TRIG_ABS_NEG:
 	case HM_TRIG_ABS_RANGE:
-		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_TAPHOLD ||
-		    k == HM_ACT_IDLE)
+		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_TAPHOLD || k == HM_ACT_IDLE)
 			return fail(c,
 			            "%s: a zone of an axis acts like a key; map it onto keys, "
 			            "chords, macros, layers, mouse keys or profile()",
@@ -1055,11 +1054,12 @@ int hm_config_setting_parse(struct hm_config_settings *s, const char *name, cons
 		if (!*field)
 			return -ENOMEM;
 	} else {
-		return fail(&c,
-		            "unknown setting '%s' (tap-hold-timeout, oneshot-timeout, macro-delay, mouse-speed, "
-		            "mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, rate, "
-		            "text-layout, text-variant)",
-		            name);
+		return fail(
+		    &c,
+		    "unknown setting '%s' (tap-hold-timeout, oneshot-timeout, macro-delay, mouse-speed, "
+		    "mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, rate, "
+		    "text-layout, text-variant)",
+		    name);
 	}
 	return 0;
 }

@@ -111,12 +111,12 @@ struct hm_config_action {
 	uint16_t codes[HM_CONFIG_MAX_CHORD];
 	struct hm_config_step *steps; /* HM_ACT_MACRO */
 	size_t nsteps;
-	char *name;                              /* layer or profile */
-	struct hm_config_action *tap, *hold;     /* HM_ACT_TAPHOLD, heap (IDLE: typing, idle) */
-	uint64_t timeout_us;                     /* HM_ACT_TAPHOLD, 0: the profile's; IDLE: idle time */
-	enum hm_taphold_flavor flavor;           /* HM_ACT_TAPHOLD */
-	unsigned code;                           /* HM_ACT_MOVE/ABS/REL: the target code */
-	int dir;                                 /* HM_ACT_MOVE: +1 or -1 */
+	char *name;                          /* layer or profile */
+	struct hm_config_action *tap, *hold; /* HM_ACT_TAPHOLD, heap (IDLE: typing, idle) */
+	uint64_t timeout_us;                 /* HM_ACT_TAPHOLD, 0: the profile's; IDLE: idle time */
+	enum hm_taphold_flavor flavor;       /* HM_ACT_TAPHOLD */
+	unsigned code;                       /* HM_ACT_MOVE/ABS/REL: the target code */
+	int dir;                             /* HM_ACT_MOVE: +1 or -1 */
 	const struct hm_config_profile *profile; /* HM_ACT_PROFILE, resolved by the loader */
 };
 

@@ -26,7 +26,7 @@
 #define MAX_MAPS  (HM_CONFIG_MAX_MAPS * (HM_CONFIG_MAX_LAYERS + 1))
 /* lettermod() adds four sub-actions; indices are 16 bits (a profile that
  * needs more is refused with -E2BIG) */
-#define MAX_ACTS (MAX_MAPS * 5 < HELD_PASS ? MAX_MAPS * 5 : HELD_PASS - 1)
+#define MAX_ACTS  (MAX_MAPS * 5 < HELD_PASS ? MAX_MAPS * 5 : HELD_PASS - 1)
 #define NLAYERS   (HM_CONFIG_MAX_LAYERS + 1)
 #define REL_CNT_  (REL_MAX + 1)
 #define ABS_CNT_  (ABS_MAX + 1)
@@ -129,13 +129,13 @@ struct hm_remap {
 	/* what the press of a source key did, per module output: the same code
 	 * may be down on two of them */
 	uint16_t held[HM_MAX_OUTPUTS][KEY_MAX + 1];
-	uint8_t th_state[HM_MAX_OUTPUTS][KEY_MAX + 1];   /* TH_*: what a tap-hold became */
-	uint32_t th_mark[HM_MAX_OUTPUTS][KEY_MAX + 1];   /* tap-hold-now: npresses at its press */
-	uint64_t th_start[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* ...and the time */
+	uint8_t th_state[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* TH_*: what a tap-hold became */
+	uint32_t th_mark[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* tap-hold-now: npresses at its press */
+	uint64_t th_start[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* ...and the time */
 	uint16_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1]; /* holders per output key */
-	uint32_t npresses;                               /* key presses so far (wraps) */
-	bool has_plain;                                  /* a plain key was typed... */
-	uint64_t last_plain;                             /* ...last at this time (idle()) */
+	uint32_t npresses;                              /* key presses so far (wraps) */
+	bool has_plain;                                 /* a plain key was typed... */
+	uint64_t last_plain;                            /* ...last at this time (idle()) */
 
 	/* key events waiting: inq for a running macro (or behind others), thq
 	 * for the decision of a tap-hold-wait/-balanced */
@@ -788,8 +788,8 @@ static void taphold_press(struct hm_remap *r, uint16_t ai, unsigned src, unsigne
 	r->th_deadline = now + (a->timeout_us ? a->timeout_us : r->set->tap_hold_timeout_us);
 }
 
-static void taphold_release(struct hm_remap *r, const struct ract *a, unsigned src,
-                            unsigned code, uint64_t now)
+static void taphold_release(struct hm_remap *r, const struct ract *a, unsigned src, unsigned code,
+                            uint64_t now)
 {
 	uint8_t st = r->th_state[src][code];
 

@@ -399,8 +399,28 @@ static const struct error_case {
     {"[remap x]\nKEY_A = macro(KEY_B\n", 2, "'macro(KEY_B': unbalanced parentheses or quotes"},
     {"[remap x]\nKEY_A = macro(KEY_B) x\n", 2, "'macro(KEY_B) x': missing ')' at the end"},
     {"[remap x]\nKEY_A = frobnicate(KEY_B)\n", 2,
-     "'frobnicate()': unknown action (expected macro, layer, toggle, oneshot, profile or "
-     "tap-hold)"},
+     "'frobnicate()': unknown action (expected macro, layer, toggle, oneshot, profile, "
+     "tap-hold, tap-hold-now, tap-hold-wait, tap-hold-balanced, idle or lettermod)"},
+    {"[remap x]\nKEY_A = tap-hold-now(KEY_B)\n", 2,
+     "tap-hold-now(TAP, HOLD[, TIMEOUT]) takes two or three arguments"},
+    {"[remap x]\nKEY_A = tap-hold-wait(KEY_B, macro(KEY_C))\n", 2,
+     "tap-hold-wait(...): the hold action must be a key, chord or layer()"},
+    {"[remap x]\nKEY_A = tap-hold-balanced(KEY_B, KEY_C, 20s)\n", 2,
+     "tap-hold-balanced(...): '20s' is not a timeout from 1ms to 10s"},
+    {"[remap x]\nKEY_A = idle(KEY_B, KEY_C)\n", 2,
+     "idle(TYPING, IDLE, TIME) takes three arguments"},
+    {"[remap x]\nKEY_A = idle(KEY_B, idle(KEY_C, KEY_D, 1ms), 10ms)\n", 2,
+     "idle(...) cannot be inside idle()"},
+    {"[remap x]\nKEY_A = idle(KEY_B, KEY_C, 0)\n", 2,
+     "idle(...): '0' is not a time from 1ms to 10s"},
+    {"[remap x]\nKEY_A = lettermod(KEY_LEFTCTRL, KEY_A, 150ms)\n", 2,
+     "lettermod(HOLD, KEY, IDLE, TIMEOUT) takes four arguments"},
+    {"[remap x]\nKEY_A = lettermod(macro(KEY_B), KEY_A, 150ms, 200ms)\n", 2,
+     "lettermod(...): the hold action must be a key, chord or layer()"},
+    {"[remap x]\nREL_WHEEL+ = idle(KEY_B, KEY_C, 10ms)\n", 2,
+     "REL_WHEEL+: each step of motion is a tap; map it onto keys, chords, macros, toggle(), "
+     "oneshot() or profile()"},
+    {"[remap x]\noneshot-timeout = 61s\n", 2, "oneshot-timeout: '61s' is not a duration up to 60s"},
     {"[remap x]\nKEY_A = layer(a b)\n", 2,
      "layer(a b): expected a name (letters, digits, '-', '_', '.')"},
     {"[remap x]\nKEY_A = layer(nav)\n", 2, "layer 'nav' has no section [remap x:nav]"},
@@ -415,7 +435,7 @@ static const struct error_case {
     {"[remap x]\nKEY_A = tap-hold(KEY_B, macro(KEY_C))\n", 2,
      "tap-hold(...): the hold action must be a key, chord or layer()"},
     {"[remap x]\nKEY_A = tap-hold(KEY_B, tap-hold(KEY_C, KEY_D))\n", 2,
-     "tap-hold() cannot be inside another action"},
+     "tap-hold() cannot be inside another action (but in idle())"},
     {"[remap x]\nKEY_A = ABS_X\n", 2,
      "KEY_A = ABS_X: a key can be mapped onto relative motion with ABS_X+ or ABS_X- (mouse "
      "keys), not onto an axis"},
@@ -485,8 +505,9 @@ static const struct error_case {
     {"[remap x]\ntext-layout = ../etc\n", 2,
      "text-layout: '../etc' is not an XKB name (like us, de, fr)"},
     {"[remap x]\ncolour = red\n", 2,
-     "unknown setting 'colour' (tap-hold-timeout, macro-delay, mouse-speed, mouse-max-speed, "
-     "mouse-accel-time, stick-speed, scroll-speed, rate, text-layout, text-variant)"},
+     "unknown setting 'colour' (tap-hold-timeout, oneshot-timeout, macro-delay, mouse-speed, "
+     "mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, rate, text-layout, "
+     "text-variant)"},
     {"[remap x]\n[remap x:nav]\nrate = 10\n", 3,
      "'rate': settings go in the profile's section [remap x]"},
     {"[remap y]\n[remap x:nav]\nKEY_A = KEY_B\n", 2,
