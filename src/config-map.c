@@ -494,6 +494,93 @@ static int parse_lettermod(struct ctx *c, const char *args, int depth, struct hm
 	return r;
 }
 
+/* timeout(A1, TIME, A2), as keyd: A2 when held TIME with no other key
+ * pressed, A1 when another key is pressed or it is released before. */
+static int parse_timeout(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
+{
+	static const enum hm_action_kind ok[] = {HM_ACT_KEYS, HM_ACT_MACRO, HM_ACT_LAYER,
+	                                         HM_ACT_TOGGLE, HM_ACT_ONESHOT};
+	char *pieces[4];
+	int n, r;
+
+	n = split_top(args, pieces, 4);
+	if (n < 0 && n != -E2BIG)
+		return n == -ENOMEM ? n : fail(c, "timeout(%s): unbalanced parentheses", args);
+	if (n != 3) {
+		if (n > 0)
+			free_pieces(pieces, n);
+		return fail(c, "timeout(ACTION, TIME, ACTION) takes three arguments");
+	}
+	a->kind = HM_ACT_TAPHOLD;
+	a->flavor = HM_TH_TIMEOUT;
+	a->tap = calloc(1, sizeof(*a->tap));
+	a->hold = calloc(1, sizeof(*a->hold));
+	if (!a->tap || !a->hold) {
+		free_pieces(pieces, n);
+		return -ENOMEM;
+	}
+	r = parse_action(c, pieces[0], depth + 1, a->tap);
+	if (r == 0)
+		r = parse_action(c, pieces[2], depth + 1, a->hold);
+	if (r == 0 &&
+	    (parse_duration(pieces[1], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
+		r = fail(c, "timeout(...): '%s' is not a time from 1ms to 10s", pieces[1]);
+	if (r == 0 && (!kind_in(a->tap->kind, ok, ARRAY_SIZE(ok)) ||
+	               !kind_in(a->hold->kind, ok, ARRAY_SIZE(ok))))
+		r = fail(c, "timeout(...): the actions must be keys, chords, macros, layer(), "
+		            "toggle() or oneshot()");
+	free_pieces(pieces, n);
+	return r;
+}
+
+/* repeat(ACTION, DELAY, INTERVAL): keyd's macro2; a key or chord becomes a
+ * macro of one step. */
+static int parse_repeat(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
+{
+	char *pieces[4];
+	int n, r;
+
+	n = split_top(args, pieces, 4);
+	if (n < 0 && n != -E2BIG)
+		return n == -ENOMEM ? n : fail(c, "repeat(%s): unbalanced parentheses", args);
+	if (n != 3) {
+		if (n > 0)
+			free_pieces(pieces, n);
+		return fail(c, "repeat(ACTION, DELAY, INTERVAL) takes three arguments");
+	}
+	a->kind = HM_ACT_REPEAT;
+	a->tap = calloc(1, sizeof(*a->tap));
+	if (!a->tap) {
+		free_pieces(pieces, n);
+		return -ENOMEM;
+	}
+	r = parse_action(c, pieces[0], depth + 1, a->tap);
+	if (r == 0 && a->tap->kind == HM_ACT_KEYS) {
+		struct hm_config_step *st = calloc(1, sizeof(*st));
+
+		if (!st) {
+			free_pieces(pieces, n);
+			return -ENOMEM;
+		}
+		st->kind = HM_STEP_KEYS;
+		st->ncodes = a->tap->ncodes;
+		memcpy(st->codes, a->tap->codes, sizeof(st->codes));
+		a->tap->kind = HM_ACT_MACRO;
+		a->tap->steps = st;
+		a->tap->nsteps = 1;
+	} else if (r == 0 && a->tap->kind != HM_ACT_MACRO) {
+		r = fail(c, "repeat(...): the action must be a key, chord or macro()");
+	}
+	if (r == 0 &&
+	    (parse_duration(pieces[1], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
+		r = fail(c, "repeat(...): '%s' is not a delay from 1ms to 10s", pieces[1]);
+	if (r == 0 &&
+	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->interval_us) < 0 || !a->interval_us))
+		r = fail(c, "repeat(...): '%s' is not an interval from 1ms to 10s", pieces[2]);
+	free_pieces(pieces, n);
+	return r;
+}
+
 static const struct {
 	const char *name;
 	enum hm_taphold_flavor flavor;
@@ -508,10 +595,8 @@ static const struct {
 	const char *name;
 	enum hm_action_kind kind;
 } named_actions[] = {
-    {"layer", HM_ACT_LAYER},
-    {"toggle", HM_ACT_TOGGLE},
-    {"oneshot", HM_ACT_ONESHOT},
-    {"profile", HM_ACT_PROFILE},
+    {"layer", HM_ACT_LAYER},     {"toggle", HM_ACT_TOGGLE}, {"oneshot", HM_ACT_ONESHOT},
+    {"profile", HM_ACT_PROFILE}, {"swap", HM_ACT_SWAP},
 };
 
 static int parse_action(struct ctx *c, const char *s, int depth, struct hm_config_action *a)
@@ -553,6 +638,18 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 				return parse_taphold(c, fn, taphold_names[i].flavor, args, depth,
 				                     a);
 			}
+		if (streq(fn, "clear")) {
+			if (*strstrip(args))
+				return fail(c, "clear() takes no arguments");
+			a->kind = HM_ACT_CLEAR;
+			return 0;
+		}
+		if (streq(fn, "timeout") || streq(fn, "repeat")) {
+			if (depth > 0)
+				return fail(c, "%s() cannot be inside another action", fn);
+			return streq(fn, "timeout") ? parse_timeout(c, args, depth, a)
+			                            : parse_repeat(c, args, depth, a);
+		}
 		if (streq(fn, "idle") || streq(fn, "lettermod")) {
 			if (depth > 0)
 				return fail(c, "%s() cannot be inside another action", fn);
@@ -575,8 +672,8 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 		}
 		return fail(c,
 		            "'%s()': unknown action (expected macro, layer, toggle, oneshot, "
-		            "profile, tap-hold, tap-hold-now, tap-hold-wait, tap-hold-balanced, "
-		            "idle or lettermod)",
+		            "profile, swap, clear, tap-hold, tap-hold-now, tap-hold-wait, "
+		            "tap-hold-balanced, idle, lettermod, timeout or repeat)",
 		            fn);
 	}
 
@@ -871,7 +968,7 @@ static int check_pair(struct ctx *c, const char *name, const char *value,
 	case HM_TRIG_REL_POS:
 	case HM_TRIG_REL_NEG:
 		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_MOVE || k == HM_ACT_LAYER ||
-		    k == HM_ACT_TAPHOLD || k == HM_ACT_IDLE)
+		    k == HM_ACT_TAPHOLD || k == HM_ACT_IDLE || k == HM_ACT_REPEAT)
 			return fail(c,
 			            "%s: each step of motion is a tap; map it onto keys, chords, "
 			            "macros, toggle(), oneshot() or profile()",
@@ -967,6 +1064,7 @@ void hm_config_settings_init(struct hm_config_settings *s)
 {
 	*s = (struct hm_config_settings){
 	    .tap_hold_timeout_us = 200000,
+	    .modifier_guard = true,
 	    .macro_delay_us = 5000,
 	    .mouse_speed = 300.0,
 	    .mouse_max_speed = 1500.0,
@@ -1010,6 +1108,9 @@ int hm_config_setting_parse(struct hm_config_settings *s, const char *name, cons
 		if (r < 0)
 			return fail(&c, "tap-hold-timeout: '%s' is not a duration from 1ms to 10s",
 			            value);
+	} else if (streq(name, "modifier-guard")) {
+		if (parse_boolean(value, &s->modifier_guard) < 0)
+			return fail(&c, "modifier-guard: '%s': expected yes or no", value);
 	} else if (streq(name, "oneshot-timeout")) {
 		r = parse_duration(value, 60 * 1000000ULL, &us);
 		if (r < 0)
@@ -1056,9 +1157,9 @@ int hm_config_setting_parse(struct hm_config_settings *s, const char *name, cons
 	} else {
 		return fail(
 		    &c,
-		    "unknown setting '%s' (tap-hold-timeout, oneshot-timeout, macro-delay, mouse-speed, "
-		    "mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, rate, "
-		    "text-layout, text-variant)",
+		    "unknown setting '%s' (tap-hold-timeout, oneshot-timeout, modifier-guard, "
+		    "macro-delay, mouse-speed, mouse-max-speed, mouse-accel-time, stick-speed, "
+		    "scroll-speed, rate, text-layout, text-variant)",
 		    name);
 	}
 	return 0;

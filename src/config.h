@@ -73,6 +73,9 @@ enum hm_action_kind {
 	HM_ACT_ABS,      /* an axis onto an absolute axis */
 	HM_ACT_REL,      /* an axis onto relative motion */
 	HM_ACT_IDLE,     /* idle(TYPING, IDLE, TIME): chosen by the time since the last plain key */
+	HM_ACT_CLEAR,    /* clear(): toggled and armed one-shot layers off */
+	HM_ACT_SWAP,     /* swap(NAME): the layer the key is bound in becomes NAME */
+	HM_ACT_REPEAT,   /* repeat(ACTION, DELAY, INTERVAL): a macro repeating while held */
 };
 
 /* How a tap-hold is decided (doc/hidmapd.ini.5.md, "tap-hold"). */
@@ -81,6 +84,7 @@ enum hm_taphold_flavor {
 	HM_TH_NOW,      /* tap-hold-now: hold at once, tap at a release with nothing between */
 	HM_TH_WAIT,     /* tap-hold-wait: only the timeout makes a hold; keys queued */
 	HM_TH_BALANCED, /* tap-hold-balanced: ...or a whole tap of another key */
+	HM_TH_TIMEOUT,  /* timeout(A1, T, A2): A2 after T alone, A1 at any key event before */
 };
 
 enum hm_step_kind {
@@ -115,6 +119,7 @@ struct hm_config_action {
 	struct hm_config_action *tap, *hold; /* HM_ACT_TAPHOLD, heap (IDLE: typing, idle) */
 	uint64_t timeout_us;                 /* HM_ACT_TAPHOLD, 0: the profile's; IDLE: idle time */
 	enum hm_taphold_flavor flavor;       /* HM_ACT_TAPHOLD */
+	uint64_t interval_us;                /* HM_ACT_REPEAT: between runs (tap: the macro) */
 	unsigned code;                       /* HM_ACT_MOVE/ABS/REL: the target code */
 	int dir;                             /* HM_ACT_MOVE: +1 or -1 */
 	const struct hm_config_profile *profile; /* HM_ACT_PROFILE, resolved by the loader */
@@ -153,16 +158,25 @@ struct hm_config_map {
 };
 
 struct hm_config_layer {
-	char *name; /* [remap PROFILE:NAME] */
+	char *name; /* [remap PROFILE:NAME], NAME:MODS or NAME+NAME... */
 	unsigned line;
 	struct hm_config_map *maps;
 	size_t nmaps;
+	/* [remap P:NAME:CS]: modifiers held while the layer is active (keyd's
+	 * modifier layers) */
+	uint16_t mods[5];
+	unsigned nmods;
+	/* [remap P:A+B]: a composite layer, active while all of these (layer
+	 * numbers, 1-based, defined before it) are */
+	unsigned parts[HM_CONFIG_MAX_LAYERS];
+	unsigned nparts;
 };
 
 /* Profile settings: defaults in config-map.c, documented in doc/hidmapd.ini.5.md. */
 struct hm_config_settings {
 	uint64_t tap_hold_timeout_us;
 	uint64_t oneshot_timeout_us; /* armed one-shot layers lapse after this, 0: never */
+	bool modifier_guard;         /* keyd's guard around a lone Alt/Meta of a layer */
 	uint64_t
 	    macro_delay_us; /* between the press and release of a macro key, and between steps */
 	double mouse_speed; /* mouse keys: units/s at the start */

@@ -51,6 +51,7 @@ struct ract {
 	uint16_t tap, hold;     /* TAPHOLD: indices of the sub-actions */
 	uint64_t timeout_us;    /* TAPHOLD */
 	uint32_t step0, nsteps; /* MACRO: flattened steps */
+	uint64_t interval_us;   /* REPEAT (timeout_us: the first delay; tap: the macro) */
 };
 
 /* One flattened macro step: a tap of up to 8 keys, or a wait. */
@@ -146,7 +147,25 @@ struct hm_remap {
 	/* layers */
 	unsigned layer_holds[NLAYERS];
 	bool layer_toggled[NLAYERS];
-	uint32_t layer_seq[NLAYERS]; /* activation order: the latest wins */
+	uint32_t layer_seq[NLAYERS];   /* activation order: the latest wins */
+	uint32_t layer_parts[NLAYERS]; /* a composite: bit per part layer, 0: none */
+	uint8_t layer_nparts[NLAYERS];
+	uint16_t layer_mods[NLAYERS][5]; /* a modifier layer's modifiers */
+	uint8_t layer_nmods[NLAYERS];
+	uint8_t layer_src[NLAYERS]; /* the output of the key that activated it */
+	unsigned suspend[NLAYERS];  /* keys bound in it that are down: no modifiers */
+	bool mods_held[NLAYERS];    /* its modifiers are down */
+	bool any_mods;              /* some layer has modifiers */
+	uint8_t held_layer[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* the layer a key suspends */
+	uint16_t last_down;                              /* the last output key pressed */
+	uint8_t cur_layer; /* the layer of the mapping being pressed (swap()) */
+
+	/* repeat(): the macro runs again while its key is held */
+	bool rep_on;
+	uint16_t rep_act;
+	uint8_t rep_src;
+	uint64_t rep_wait, rep_interval, rep_deadline;
+	bool guard_inhibit;
 	uint32_t seq;
 	uint32_t oneshot_mask;     /* layers armed for the next key (bit per layer) */
 	bool oneshot_latch;        /* a one-shot key is down and nothing used it yet */
@@ -279,8 +298,10 @@ static void keys_down(struct hm_remap *r, unsigned src, const uint16_t *codes, u
 	for (unsigned i = 0; i < n; i++) {
 		unsigned out = route(r, src, EV_KEY, codes[i]);
 
-		if (r->down[out][codes[i]]++ == 0 || !is_modifier(codes[i]))
+		if (r->down[out][codes[i]]++ == 0 || !is_modifier(codes[i])) {
 			emit(r, out, EV_KEY, codes[i], value);
+			r->last_down = codes[i];
+		}
 	}
 }
 
@@ -329,6 +350,8 @@ static void rearm(struct hm_remap *r)
 		next = r->th_deadline;
 	if (r->oneshot_deadline && (!next || r->oneshot_deadline < next))
 		next = r->oneshot_deadline;
+	if (r->rep_on && r->rep_deadline && (!next || r->rep_deadline < next))
+		next = r->rep_deadline;
 	if (r->macro_running && r->macro_deadline && (!next || r->macro_deadline < next))
 		next = r->macro_deadline;
 	if (r->moving && (!next || r->motion_deadline < next))
@@ -342,9 +365,31 @@ static void rearm(struct hm_remap *r)
 
 /* ---- layers ---------------------------------------------------------------- */
 
-static bool layer_active(const struct hm_remap *r, unsigned l)
+static bool simple_active(const struct hm_remap *r, unsigned l)
 {
 	return r->layer_holds[l] || r->layer_toggled[l] || (r->oneshot_mask & (1u << l));
+}
+
+/* A composite layer is active while all its parts are. */
+static bool layer_active(const struct hm_remap *r, unsigned l)
+{
+	uint32_t parts = r->layer_parts[l];
+
+	if (!parts)
+		return simple_active(r, l);
+	for (unsigned p = 1; p < r->nlayers; p++)
+		if ((parts & (1u << p)) && !simple_active(r, p))
+			return false;
+	return true;
+}
+
+/* Which active layer wins a code: a composite over all (more parts
+ * first, as keyd), else the latest activated; 0: inactive. */
+static uint32_t layer_prio(const struct hm_remap *r, unsigned l)
+{
+	if (!layer_active(r, l))
+		return 0;
+	return r->layer_parts[l] ? 0x80000000u + r->layer_nparts[l] : r->layer_seq[l];
 }
 
 #define LOOKUP_TABLE(name, field)                                                                  \
@@ -356,8 +401,10 @@ static bool layer_active(const struct hm_remap *r, unsigned l)
 		for (unsigned l = 1; l < r->nlayers; l++) {                                        \
 			uint16_t s = r->layers[l].field[code];                                     \
                                                                                                    \
-			if (s != NONE && layer_active(r, l) && r->layer_seq[l] >= best_seq) {      \
-				best_seq = r->layer_seq[l];                                        \
+			uint32_t p;                                                                \
+                                                                                                   \
+			if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {                \
+				best_seq = p;                                                      \
 				slot = s;                                                          \
 			}                                                                          \
 		}                                                                                  \
@@ -375,19 +422,82 @@ static uint16_t lookup_rel_step(const struct hm_remap *r, unsigned code, int neg
 
 	for (unsigned l = 1; l < r->nlayers; l++) {
 		uint16_t s = r->layers[l].rel_step[code][neg];
+		uint32_t p;
 
-		if (s != NONE && layer_active(r, l) && r->layer_seq[l] >= best_seq) {
-			best_seq = r->layer_seq[l];
+		if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {
+			best_seq = p;
 			slot = s;
 		}
 	}
 	return slot;
 }
 
-static void layer_on(struct hm_remap *r, unsigned l)
+static void layer_on(struct hm_remap *r, unsigned l, unsigned src)
 {
-	if (!layer_active(r, l))
+	if (!layer_active(r, l)) {
 		r->layer_seq[l] = ++r->seq;
+		r->layer_src[l] = (uint8_t)src;
+	}
+}
+
+/*
+ * keyd's modifier guard: Alt or Meta pressed for a layer and released with
+ * nothing pressed since would open a menu (Firefox, GNOME); a Ctrl tap
+ * around the release prevents that.  Not when the layer's own key was
+ * tapped alone (guard_inhibit), nor with Ctrl down.
+ */
+static void layer_mod_up(struct hm_remap *r, unsigned src, unsigned code)
+{
+	unsigned out = route(r, src, EV_KEY, code);
+	bool guard = r->set->modifier_guard && !r->guard_inhibit && r->last_down == code &&
+	             (code == KEY_LEFTALT || code == KEY_RIGHTALT || code == KEY_LEFTMETA) &&
+	             r->down[out][code] == 1 && !r->down[out][KEY_LEFTCTRL];
+
+	if (guard) {
+		emit(r, out, EV_KEY, KEY_LEFTCTRL, 1);
+		sync_all(r);
+	}
+	key_up(r, src, code);
+	if (guard) {
+		sync_all(r);
+		emit(r, out, EV_KEY, KEY_LEFTCTRL, 0);
+	}
+}
+
+/* Modifier layers: their modifiers are down while they are active and no
+ * key bound in them is down (keyd's [name:C]). */
+static void sync_layer_mods(struct hm_remap *r)
+{
+	if (!r->any_mods)
+		return;
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		bool want;
+
+		if (!r->layer_nmods[l])
+			continue;
+		want = layer_active(r, l) && !r->suspend[l];
+		if (want == r->mods_held[l])
+			continue;
+		r->mods_held[l] = want;
+		if (want) {
+			keys_down(r, r->layer_src[l], r->layer_mods[l], r->layer_nmods[l], 1);
+		} else {
+			for (unsigned i = 0; i < r->layer_nmods[l]; i++)
+				layer_mod_up(r, r->layer_src[l], r->layer_mods[l][i]);
+		}
+	}
+}
+
+/* A key bound in layer l is down (+1) or up (-1): the modifiers of l, or
+ * of its parts, are let go meanwhile. */
+static void suspend_mods(struct hm_remap *r, unsigned l, int d)
+{
+	if (r->layer_nmods[l])
+		r->suspend[l] += (unsigned)d;
+	for (unsigned p = 1; p < r->nlayers; p++)
+		if ((r->layer_parts[l] & (1u << p)) && r->layer_nmods[p])
+			r->suspend[p] += (unsigned)d;
+	sync_layer_mods(r);
 }
 
 /* ---- motion ------------------------------------------------------------------ */
@@ -498,6 +608,10 @@ static void macro_start_next(struct hm_remap *r, uint64_t now)
 
 	if (!r->nqueue) {
 		r->macro_running = false;
+		if (r->rep_on) {
+			r->rep_deadline = now + r->rep_wait;
+			r->rep_wait = r->rep_interval;
+		}
 		pump(r, now); /* the keys typed meanwhile */
 		return;
 	}
@@ -583,6 +697,53 @@ static void move_release(struct hm_remap *r, const struct ract *a, uint64_t now)
 	update_motion(r, now);
 }
 
+static void oneshot_clear(struct hm_remap *r)
+{
+	r->oneshot_mask = 0;
+	r->oneshot_latch = false;
+	r->oneshot_deadline = 0;
+	sync_layer_mods(r);
+}
+
+/*
+ * swap(NAME), as keyd: the layer the swap key is bound in (cur_layer) is
+ * replaced by NAME: toggled, NAME is toggled instead; armed as a one-shot,
+ * NAME is armed instead; held by a key's layer(), that key now holds NAME.
+ */
+static void swap_layer(struct hm_remap *r, const struct ract *a, uint64_t now)
+{
+	unsigned from = r->cur_layer, to = a->layer;
+
+	if (!from || from == to)
+		return;
+	if (r->layer_toggled[from]) {
+		r->layer_toggled[from] = false;
+		layer_on(r, to, r->layer_src[from]);
+		r->layer_toggled[to] = true;
+	} else if (r->oneshot_mask & (1u << from)) {
+		r->oneshot_mask &= ~(1u << from);
+		layer_on(r, to, r->layer_src[from]);
+		r->oneshot_mask |= 1u << to;
+	} else {
+		for (unsigned s = 0; s < r->nbase; s++)
+			for (unsigned c = 0; c <= KEY_MAX; c++) {
+				uint16_t h = r->held[s][c];
+
+				if (h >= r->nacts || r->acts[h].kind != HM_ACT_LAYER ||
+				    r->acts[h].layer != from)
+					continue;
+				r->held[s][c] = a->tap; /* layer(NAME), compiled with the swap */
+				if (r->layer_holds[from])
+					r->layer_holds[from]--;
+				layer_on(r, to, s);
+				r->layer_holds[to]++;
+				sync_layer_mods(r);
+				return;
+			}
+	}
+	sync_layer_mods(r);
+}
+
 static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
 {
 	const struct ract *a = &r->acts[ai];
@@ -597,19 +758,39 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 		macro_enqueue(r, ai, src, now);
 		break;
 	case HM_ACT_LAYER:
-		layer_on(r, a->layer);
+		layer_on(r, a->layer, src);
 		r->layer_holds[a->layer]++;
+		sync_layer_mods(r);
 		break;
 	case HM_ACT_TOGGLE:
 		if (!r->layer_toggled[a->layer])
-			layer_on(r, a->layer);
+			layer_on(r, a->layer, src);
 		r->layer_toggled[a->layer] = !r->layer_toggled[a->layer];
+		sync_layer_mods(r);
 		break;
 	case HM_ACT_ONESHOT:
 		/* held, a momentary layer; released before anything used it, armed */
-		layer_on(r, a->layer);
+		layer_on(r, a->layer, src);
 		r->layer_holds[a->layer]++;
 		r->oneshot_latch = true;
+		sync_layer_mods(r);
+		break;
+	case HM_ACT_CLEAR:
+		memset(r->layer_toggled, 0, sizeof(r->layer_toggled));
+		oneshot_clear(r);
+		break;
+	case HM_ACT_SWAP:
+		swap_layer(r, a, now);
+		break;
+	case HM_ACT_REPEAT:
+		/* keyd's macro2: again DELAY after the run, then every INTERVAL */
+		r->rep_on = true;
+		r->rep_act = a->tap;
+		r->rep_src = (uint8_t)src;
+		r->rep_wait = a->timeout_us;
+		r->rep_interval = a->interval_us;
+		r->rep_deadline = 0;
+		macro_enqueue(r, a->tap, src, now);
 		break;
 	case HM_ACT_PROFILE:
 		r->switch_to = a->cfg->profile;
@@ -636,6 +817,7 @@ static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64
 	case HM_ACT_LAYER:
 		if (r->layer_holds[a->layer])
 			r->layer_holds[a->layer]--;
+		sync_layer_mods(r);
 		break;
 	case HM_ACT_ONESHOT:
 		if (r->layer_holds[a->layer])
@@ -645,9 +827,13 @@ static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64
 			if (r->set->oneshot_timeout_us)
 				r->oneshot_deadline = now + r->set->oneshot_timeout_us;
 		}
+		sync_layer_mods(r);
 		break;
 	case HM_ACT_MOVE:
 		move_release(r, a, now);
+		break;
+	case HM_ACT_REPEAT:
+		r->rep_on = false;
 		break;
 	default:
 		break;
@@ -676,6 +862,7 @@ static bool uses_oneshot(const struct hm_remap *r, uint16_t ai)
 	case HM_ACT_ONESHOT:
 	case HM_ACT_TAPHOLD:
 	case HM_ACT_IDLE:
+	case HM_ACT_SWAP:
 		return false;
 	case HM_ACT_KEYS:
 		for (unsigned i = 0; i < a->cfg->ncodes; i++)
@@ -685,13 +872,6 @@ static bool uses_oneshot(const struct hm_remap *r, uint16_t ai)
 	default:
 		return true;
 	}
-}
-
-static void oneshot_clear(struct hm_remap *r)
-{
-	r->oneshot_mask = 0;
-	r->oneshot_latch = false;
-	r->oneshot_deadline = 0;
 }
 
 /* A plain key for idle(): one key that is no modifier, alone or with Shift. */
@@ -762,8 +942,8 @@ static void th_decide(struct hm_remap *r, bool hold, uint64_t now)
  * undecided becomes a hold, so that its layer or modifier applies. */
 static void interrupt_pending(struct hm_remap *r, uint64_t now)
 {
-	if (r->th_pending && r->th_flavor == HM_TH_PRESS)
-		th_decide(r, true, now);
+	if (r->th_pending && (r->th_flavor == HM_TH_PRESS || r->th_flavor == HM_TH_TIMEOUT))
+		th_decide(r, r->th_flavor == HM_TH_PRESS, now);
 }
 
 static void taphold_press(struct hm_remap *r, uint16_t ai, unsigned src, unsigned code,
@@ -836,7 +1016,8 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 	uint16_t slot, ai;
 
 	if (*held != NONE)
-		return; /* a second press without release: the first one counts */
+		return;    /* a second press without release: the first one counts */
+	r->rep_on = false; /* any key event stops a repeat (keyd) */
 	/* a pending tap-hold is decided first: held, its layer applies to this key */
 	interrupt_pending(r, now);
 	r->npresses++;
@@ -854,6 +1035,8 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 		return;
 	}
 	ai = r->maps[slot].act;
+	r->cur_layer = r->maps[slot].layer;
+	r->th_mark[src][code] = r->npresses;
 	if (r->acts[ai].kind == HM_ACT_IDLE) {
 		/* keyd's overloadi: typing (a plain key not long ago) or idle */
 		const struct ract *a = &r->acts[ai];
@@ -864,6 +1047,12 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 	if (r->acts[ai].kind == HM_ACT_TAPHOLD) {
 		taphold_press(r, ai, src, code, now);
 		return;
+	}
+	/* a key bound in a modifier layer goes without its modifiers (keyd) */
+	r->held_layer[src][code] = 0;
+	if (r->any_mods && r->cur_layer && r->acts[ai].kind == HM_ACT_KEYS) {
+		r->held_layer[src][code] = r->cur_layer;
+		suspend_mods(r, r->cur_layer, 1);
 	}
 	action_press(r, ai, src, now);
 	after_press(r, ai, now);
@@ -877,6 +1066,7 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 	if (slot == NONE)
 		return;
 	r->held[src][code] = NONE;
+	r->rep_on = false;
 	if (slot == HELD_PASS) {
 		key_up(r, src, code);
 		if (!is_modifier(code))
@@ -887,7 +1077,15 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 		taphold_release(r, &r->acts[slot], src, code, now);
 		return;
 	}
+	/* a layer key tapped alone: its modifiers go without the guard (keyd) */
+	r->guard_inhibit =
+	    r->acts[slot].kind == HM_ACT_LAYER && r->th_mark[src][code] == r->npresses;
 	action_release(r, slot, src, now);
+	r->guard_inhibit = false;
+	if (r->held_layer[src][code]) {
+		suspend_mods(r, r->held_layer[src][code], -1);
+		r->held_layer[src][code] = 0;
+	}
 	if (is_plain(r, slot))
 		note_plain(r, now);
 }
@@ -948,7 +1146,7 @@ static void dispatch(struct hm_remap *r, unsigned src, unsigned code, int value,
 		inq_push(r, src, code, value, now);
 		return;
 	}
-	if (r->th_pending && r->th_flavor >= HM_TH_WAIT) {
+	if (r->th_pending && (r->th_flavor == HM_TH_WAIT || r->th_flavor == HM_TH_BALANCED)) {
 		bool own = code == r->th_code && src == r->th_src;
 
 		if (!value && !own && !has_press(r->thq, r->nthq, src, code)) {
@@ -1138,8 +1336,10 @@ static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		for (unsigned i = r->zone_start[code]; i < r->zone_start[code + 1]; i++) {
 			unsigned l = r->maps[r->zones[i]].layer;
 
-			if (l && layer_active(r, l) && r->layer_seq[l] >= best) {
-				best = r->layer_seq[l];
+			uint32_t p = l ? layer_prio(r, l) : 0;
+
+			if (p && p >= best) {
+				best = p;
 				zl = l;
 			}
 		}
@@ -1233,6 +1433,10 @@ void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 		oneshot_clear(r);
 	if (r->th_pending && now_us >= r->th_deadline)
 		th_decide(r, true, now_us);
+	if (r->rep_on && r->rep_deadline && now_us >= r->rep_deadline && !r->macro_running) {
+		r->rep_deadline = 0;
+		macro_enqueue(r, r->rep_act, r->rep_src, now_us);
+	}
 	if (r->macro_running)
 		macro_advance(r, now_us);
 	if (r->moving && now_us >= r->motion_deadline)
@@ -1245,6 +1449,9 @@ void hm_remap_reset(struct hm_remap *r)
 {
 	memset(r->held, 0xff, sizeof(r->held)); /* NONE */
 	memset(r->th_state, 0, sizeof(r->th_state));
+	memset(r->held_layer, 0, sizeof(r->held_layer));
+	memset(r->suspend, 0, sizeof(r->suspend));
+	memset(r->mods_held, 0, sizeof(r->mods_held));
 	memset(r->down, 0, sizeof(r->down));
 	memset(r->layer_holds, 0, sizeof(r->layer_holds));
 	memset(r->layer_toggled, 0, sizeof(r->layer_toggled));
@@ -1252,6 +1459,7 @@ void hm_remap_reset(struct hm_remap *r)
 	r->th_pending = false;
 	r->ninq = r->nthq = 0;
 	r->pumping = false;
+	r->rep_on = false;
 	r->nqueue = 0;
 	r->macro_running = false;
 	memset(r->rel_acc, 0, sizeof(r->rel_acc));
@@ -1315,7 +1523,8 @@ static int add_action(struct hm_remap *r, const struct hm_config_action *a, uint
 	if (r->nacts >= MAX_ACTS)
 		return -E2BIG;
 	ra = &r->acts[r->nacts++];
-	*ra = (struct ract){.cfg = a, .kind = a->kind, .timeout_us = a->timeout_us};
+	*ra = (struct ract){
+	    .cfg = a, .kind = a->kind, .timeout_us = a->timeout_us, .interval_us = a->interval_us};
 	switch (a->kind) {
 	case HM_ACT_LAYER:
 	case HM_ACT_TOGGLE:
@@ -1331,6 +1540,30 @@ static int add_action(struct hm_remap *r, const struct hm_config_action *a, uint
 		if (!a->profile)
 			return -EINVAL;
 		break;
+	case HM_ACT_SWAP: {
+		int l = r->profile ? layer_index(r->profile, a->name) : -1;
+		uint16_t sub;
+
+		if (l < 0 || r->nacts >= MAX_ACTS)
+			return -EINVAL;
+		ra->layer = (uint8_t)l;
+		sub = (uint16_t)r->nacts++;
+		r->acts[sub] = (struct ract){.cfg = a, .kind = HM_ACT_LAYER, .layer = (uint8_t)l};
+		r->acts[idx].tap = sub;
+		break;
+	}
+	case HM_ACT_REPEAT: {
+		uint16_t t;
+		int e;
+
+		if (!a->tap)
+			return -EINVAL;
+		e = add_action(r, a->tap, &t);
+		if (e < 0)
+			return e;
+		r->acts[idx].tap = t;
+		break;
+	}
 	case HM_ACT_TAPHOLD:
 	case HM_ACT_IDLE: {
 		uint16_t t, h;
@@ -1517,6 +1750,22 @@ static void for_each_target(const struct hm_remap *r, const struct ract *a,
 	case HM_ACT_REL:
 		fn(ud, EV_REL, a->cfg->code);
 		break;
+	case HM_ACT_LAYER:
+	case HM_ACT_TOGGLE:
+	case HM_ACT_ONESHOT:
+		/* a modifier layer's modifiers, and the guard's Ctrl */
+		for (unsigned i = 0; i < r->layer_nmods[a->layer]; i++) {
+			unsigned c = r->layer_mods[a->layer][i];
+
+			fn(ud, EV_KEY, c);
+			if (c == KEY_LEFTALT || c == KEY_RIGHTALT || c == KEY_LEFTMETA)
+				fn(ud, EV_KEY, KEY_LEFTCTRL);
+		}
+		break;
+	case HM_ACT_SWAP:
+	case HM_ACT_REPEAT:
+		for_each_target(r, &r->acts[a->tap], fn, ud);
+		break;
 	case HM_ACT_ABS:
 		fn(ud, EV_ABS, a->cfg->code);
 		break;
@@ -1609,6 +1858,22 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 	r->nlayers = 1 + (profile ? (unsigned)profile->nlayers : 0);
 	if (r->nlayers > NLAYERS)
 		return -EINVAL;
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		const struct hm_config_layer *ly = &profile->layers[l - 1];
+
+		if (ly->nmods > ARRAY_SIZE(r->layer_mods[l]) || ly->nparts >= NLAYERS)
+			return -EINVAL;
+		for (unsigned i = 0; i < ly->nmods; i++)
+			r->layer_mods[l][i] = ly->mods[i];
+		r->layer_nmods[l] = (uint8_t)ly->nmods;
+		r->any_mods = r->any_mods || ly->nmods;
+		for (unsigned i = 0; i < ly->nparts; i++) {
+			if (ly->parts[i] < 1 || ly->parts[i] >= l)
+				return -EINVAL; /* parts come before */
+			r->layer_parts[l] |= 1u << ly->parts[i];
+		}
+		r->layer_nparts[l] = (uint8_t)ly->nparts;
+	}
 
 	if (profile) {
 		total = profile->nmaps;

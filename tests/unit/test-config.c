@@ -400,7 +400,26 @@ static const struct error_case {
     {"[remap x]\nKEY_A = macro(KEY_B) x\n", 2, "'macro(KEY_B) x': missing ')' at the end"},
     {"[remap x]\nKEY_A = frobnicate(KEY_B)\n", 2,
      "'frobnicate()': unknown action (expected macro, layer, toggle, oneshot, profile, "
-     "tap-hold, tap-hold-now, tap-hold-wait, tap-hold-balanced, idle or lettermod)"},
+     "swap, clear, tap-hold, tap-hold-now, tap-hold-wait, tap-hold-balanced, idle, lettermod, "
+     "timeout or repeat)"},
+    {"[remap x]\nKEY_A = clear(x)\n", 2, "clear() takes no arguments"},
+    {"[remap x]\nKEY_A = swap(nav)\n", 2, "layer 'nav' has no section [remap x:nav]"},
+    {"[remap x]\nKEY_A = timeout(KEY_B, 10ms)\n", 2,
+     "timeout(ACTION, TIME, ACTION) takes three arguments"},
+    {"[remap x]\nKEY_A = timeout(KEY_B, x, KEY_C)\n", 2,
+     "timeout(...): 'x' is not a time from 1ms to 10s"},
+    {"[remap x]\nKEY_A = timeout(KEY_B, 10ms, profile(x))\n", 2,
+     "timeout(...): the actions must be keys, chords, macros, layer(), toggle() or oneshot()"},
+    {"[remap x]\nKEY_A = repeat(layer(x), 10ms, 10ms)\n", 2,
+     "repeat(...): the action must be a key, chord or macro()"},
+    {"[remap x]\nKEY_A = repeat(KEY_B, 10ms, 0)\n", 2,
+     "repeat(...): '0' is not an interval from 1ms to 10s"},
+    {"[remap x]\nmodifier-guard = maybe\n", 2, "modifier-guard: 'maybe': expected yes or no"},
+    {"[remap x]\n[remap x:nav:X]\n", 2,
+     "'x:nav:X': invalid section id (letters, digits, '-', '_', '.'; at most 64)"},
+    {"[remap x]\n[remap x:a+b]\n", 2,
+     "[remap x:a+b]: 'a' is no layer defined before (a composite layer follows its parts)"},
+    {"[remap x]\n[remap x:a]\n[remap x:a+a]\n", 3, "[remap x:a+a]: 'a' twice"},
     {"[remap x]\nKEY_A = tap-hold-now(KEY_B)\n", 2,
      "tap-hold-now(TAP, HOLD[, TIMEOUT]) takes two or three arguments"},
     {"[remap x]\nKEY_A = tap-hold-wait(KEY_B, macro(KEY_C))\n", 2,
@@ -505,9 +524,9 @@ static const struct error_case {
     {"[remap x]\ntext-layout = ../etc\n", 2,
      "text-layout: '../etc' is not an XKB name (like us, de, fr)"},
     {"[remap x]\ncolour = red\n", 2,
-     "unknown setting 'colour' (tap-hold-timeout, oneshot-timeout, macro-delay, mouse-speed, "
-     "mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, rate, text-layout, "
-     "text-variant)"},
+     "unknown setting 'colour' (tap-hold-timeout, oneshot-timeout, modifier-guard, "
+     "macro-delay, mouse-speed, mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, "
+     "rate, text-layout, text-variant)"},
     {"[remap x]\n[remap x:nav]\nrate = 10\n", 3,
      "'rate': settings go in the profile's section [remap x]"},
     {"[remap y]\n[remap x:nav]\nKEY_A = KEY_B\n", 2,

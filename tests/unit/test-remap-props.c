@@ -78,7 +78,8 @@ static const char *const macros[] = {
 };
 
 static const char *const layers[] = {"layer(l1)",  "layer(l2)",   "toggle(l1)",
-                                     "toggle(l2)", "oneshot(l1)", "oneshot(l2)"};
+                                     "toggle(l2)", "oneshot(l1)", "oneshot(l2)",
+                                     "swap(l1)",   "swap(l2)",    "clear()"};
 
 static const char *const flavors[] = {"tap-hold", "tap-hold-now", "tap-hold-wait",
                                       "tap-hold-balanced"};
@@ -123,7 +124,18 @@ static void action(char *buf, size_t n)
 {
 	char a[160], b[160];
 
-	switch (pick(12)) {
+	switch (pick(14)) {
+	case 12:
+		tap_part(a, sizeof(a));
+		hold_part(b, sizeof(b));
+		snprintf(buf, n, "timeout(%s, %s, %s)", pick(2) ? a : b, pick(2) ? "90ms" : "300ms",
+		         pick(2) ? b : a);
+		break;
+	case 13:
+		snprintf(buf, n, "repeat(%s, %s, %s)",
+		         pick(2) ? macros[pick(ARRAY_SIZE(macros))] : keys[pick(ARRAY_SIZE(keys))],
+		         pick(2) ? "100ms" : "400ms", pick(2) ? "30ms" : "70ms");
+		break;
 	case 0:
 		snprintf(buf, n, "disabled");
 		break;
@@ -166,11 +178,19 @@ static void random_profile(char *text, size_t n)
 
 	l = (size_t)snprintf(text, n,
 	                     "[remap p]\nmacro-delay = %s\noneshot-timeout = %s\n"
-	                     "tap-hold-timeout = %s\n",
-	                     delays[pick(3)], pick(2) ? "0" : "150ms", pick(2) ? "60ms" : "200ms");
-	for (unsigned layer = 0; layer < 3; layer++) {
-		if (layer)
-			l += (size_t)snprintf(text + l, n - l, "[remap p:l%u]\n", layer);
+	                     "tap-hold-timeout = %s\nmodifier-guard = %s\n",
+	                     delays[pick(3)], pick(2) ? "0" : "150ms", pick(2) ? "60ms" : "200ms",
+	                     pick(4) ? "yes" : "no");
+	for (unsigned layer = 0; layer < 4; layer++) {
+		static const char *const mods[] = {"", "", ":C", ":A", ":MS", ":G"};
+
+		if (layer == 3)
+			l += (size_t)snprintf(text + l, n - l, "[remap p:l1+l2]\n");
+		else if (layer)
+			l += (size_t)snprintf(text + l, n - l, "[remap p:l%u%s]\n", layer,
+			                      mods[pick(ARRAY_SIZE(mods))]);
+		/* to end a sequence: toggled and armed layers off */
+		l += (size_t)snprintf(text + l, n - l, "KEY_F12 = clear()\n");
 		for (unsigned i = 0; i < NINPUTS; i++) {
 			char a[400];
 
@@ -194,7 +214,7 @@ struct input_ev {
 static unsigned random_sequence(struct input_ev *seq)
 {
 	bool down[NINPUTS] = {false};
-	unsigned n = 1 + pick(MAX_SEQ - NINPUTS - 1), k = 0;
+	unsigned n = 1 + pick(MAX_SEQ - NINPUTS - 3), k = 0;
 	uint64_t t = 0;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -210,12 +230,16 @@ static unsigned random_sequence(struct input_ev *seq)
 		down[which] = value != 0;
 		seq[k++] = (struct input_ev){t, inputs[which], value};
 	}
-	/* everything is released in the end */
+	/* everything is released in the end, and toggled or armed layers
+	 * (whose modifiers are down) are cleared */
 	for (unsigned i = 0; i < NINPUTS; i++)
 		if (down[i]) {
 			t += pick(3) ? (uint64_t)pick(300000) : 0;
 			seq[k++] = (struct input_ev){t, inputs[i], 0};
 		}
+	t += 1000000;
+	seq[k++] = (struct input_ev){t, KEY_F12, 1};
+	seq[k++] = (struct input_ev){t, KEY_F12, 0};
 	return k;
 }
 
@@ -329,6 +353,7 @@ static void test_random_sequences(void **state)
 	for (unsigned i = 0; i < NINPUTS; i++)
 		libevdev_enable_event_code(caps, EV_KEY, inputs[i], NULL);
 	libevdev_enable_event_code(caps, EV_KEY, KEY_A, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, KEY_F12, NULL);
 
 	while (done < total) {
 		struct hm_config *config;
