@@ -721,11 +721,21 @@ static int parse_trigger(struct ctx *c, const char *name, struct hm_config_map *
 	unsigned type, code;
 	int r;
 
+	if (strchr(name, '+') && name[l - 1] != '+') {
+		/* KEY_J+KEY_K: a chord of input keys */
+		r = parse_chord(c, name, m->chord, &m->nchord);
+		if (r < 0)
+			return r;
+		if (m->nchord < 2)
+			return fail(c, "'%s': a chord trigger has 2 to %d keys", name,
+			            HM_CONFIG_MAX_CHORD);
+		m->trigger = HM_TRIG_CHORD;
+		m->from_type = EV_KEY;
+		m->from_code = m->chord[0];
+		return 0;
+	}
 	if (l >= sizeof(buf))
 		return fail(c, "'%.40s...': unknown event code", name);
-	if (strchr(name, '+') && name[l - 1] != '+')
-		return fail(c, "'%s': a chord cannot be a trigger (map its keys, or use a layer)",
-		            name);
 	strcpy(buf, name);
 	m->trigger = HM_TRIG_KEY;
 	if (bracket) {
@@ -958,6 +968,13 @@ static int check_pair(struct ctx *c, const char *name, const char *value,
 	enum hm_action_kind k = m->action.kind;
 
 	switch (m->trigger) {
+	case HM_TRIG_CHORD:
+		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_TAPHOLD || k == HM_ACT_IDLE)
+			return fail(c,
+			            "%s: a chord of keys maps onto keys, chords, macros, layers, "
+			            "mouse keys and the like, not tap-holds or axes",
+			            name);
+		return 0;
 	case HM_TRIG_KEY:
 		if (k == HM_ACT_ABS || k == HM_ACT_REL)
 			return fail(c,
@@ -1065,6 +1082,7 @@ void hm_config_settings_init(struct hm_config_settings *s)
 	*s = (struct hm_config_settings){
 	    .tap_hold_timeout_us = 200000,
 	    .modifier_guard = true,
+	    .chord_timeout_us = 50000,
 	    .macro_delay_us = 5000,
 	    .mouse_speed = 300.0,
 	    .mouse_max_speed = 1500.0,
@@ -1108,6 +1126,15 @@ int hm_config_setting_parse(struct hm_config_settings *s, const char *name, cons
 		if (r < 0)
 			return fail(&c, "tap-hold-timeout: '%s' is not a duration from 1ms to 10s",
 			            value);
+	} else if (streq(name, "chord-timeout") || streq(name, "chord-hold-timeout")) {
+		r = parse_duration(value, 10 * 1000000ULL, &us);
+		if (r == 0 && us == 0 && streq(name, "chord-timeout"))
+			r = -ERANGE;
+		if (r < 0)
+			return fail(&c, "%s: '%s' is not a duration up to 10s%s", name, value,
+			            streq(name, "chord-timeout") ? " (above 0)" : "");
+		*(streq(name, "chord-timeout") ? &s->chord_timeout_us : &s->chord_hold_timeout_us) =
+		    us;
 	} else if (streq(name, "modifier-guard")) {
 		if (parse_boolean(value, &s->modifier_guard) < 0)
 			return fail(&c, "modifier-guard: '%s': expected yes or no", value);
@@ -1158,6 +1185,7 @@ int hm_config_setting_parse(struct hm_config_settings *s, const char *name, cons
 		return fail(
 		    &c,
 		    "unknown setting '%s' (tap-hold-timeout, oneshot-timeout, modifier-guard, "
+		    "chord-timeout, chord-hold-timeout, "
 		    "macro-delay, mouse-speed, mouse-max-speed, mouse-accel-time, stick-speed, "
 		    "scroll-speed, rate, text-layout, text-variant)",
 		    name);

@@ -465,6 +465,20 @@ static struct hm_config_device *cur_device(struct parser *p)
 
 static bool same_trigger(const struct hm_config_map *a, const struct hm_config_map *b)
 {
+	if (a->trigger == HM_TRIG_CHORD || b->trigger == HM_TRIG_CHORD) {
+		/* the same keys in any order */
+		if (a->trigger != b->trigger || a->nchord != b->nchord)
+			return false;
+		for (unsigned i = 0; i < a->nchord; i++) {
+			bool found = false;
+
+			for (unsigned j = 0; j < b->nchord; j++)
+				found = found || a->chord[i] == b->chord[j];
+			if (!found)
+				return false;
+		}
+		return true;
+	}
 	return a->trigger == b->trigger && a->from_code == b->from_code &&
 	       a->from_type == b->from_type &&
 	       (a->trigger != HM_TRIG_ABS_RANGE ||

@@ -58,6 +58,7 @@ enum hm_trigger_kind {
 	HM_TRIG_ABS_NEG,   /* ABS_X-: ...below the center */
 	HM_TRIG_ABS_RANGE, /* ABS_WHEEL[1..3]: inside the range */
 	HM_TRIG_ABS_AXIS,  /* ABS_X: the value itself */
+	HM_TRIG_CHORD,     /* KEY_J+KEY_K: keys pressed together (keyd's chords) */
 };
 
 enum hm_action_kind {
@@ -150,7 +151,9 @@ struct hm_config_opts {
 struct hm_config_map {
 	enum hm_trigger_kind trigger;
 	unsigned from_type, from_code;
-	int range_min, range_max; /* HM_TRIG_ABS_RANGE */
+	int range_min, range_max;            /* HM_TRIG_ABS_RANGE */
+	uint16_t chord[HM_CONFIG_MAX_CHORD]; /* HM_TRIG_CHORD: the keys (from_code: the first) */
+	unsigned nchord;
 	struct hm_config_action action;
 	struct hm_config_opts opts;
 	char *file;
@@ -175,8 +178,10 @@ struct hm_config_layer {
 /* Profile settings: defaults in config-map.c, documented in doc/hidmapd.ini.5.md. */
 struct hm_config_settings {
 	uint64_t tap_hold_timeout_us;
-	uint64_t oneshot_timeout_us; /* armed one-shot layers lapse after this, 0: never */
-	bool modifier_guard;         /* keyd's guard around a lone Alt/Meta of a layer */
+	uint64_t oneshot_timeout_us;    /* armed one-shot layers lapse after this, 0: never */
+	bool modifier_guard;            /* keyd's guard around a lone Alt/Meta of a layer */
+	uint64_t chord_timeout_us;      /* keys of a chord: at most this apart */
+	uint64_t chord_hold_timeout_us; /* ...and held this long before it acts */
 	uint64_t
 	    macro_delay_us; /* between the press and release of a macro key, and between steps */
 	double mouse_speed; /* mouse keys: units/s at the start */

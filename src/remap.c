@@ -93,8 +93,21 @@ struct macro_run {
 struct qev {
 	uint16_t code;
 	uint8_t src;
+	bool nochord; /* replayed after a chord was decided: no chord detection */
 	int value;
 };
+
+#define MAX_CHORDQ        16 /* key events a pending chord holds */
+#define MAX_ACTIVE_CHORDS 8
+
+/* A chord of input keys that acts: its keys go up one by one. */
+struct active_chord {
+	uint16_t map; /* rmap */
+	uint8_t src;
+	uint8_t down; /* bit per key of the chord still down */
+};
+
+enum { CH_IDLE, CH_WAIT, CH_HOLD };
 
 /* What a tap-hold key became. */
 enum { TH_UNDECIDED, TH_HOLD, TH_TAP };
@@ -159,6 +172,18 @@ struct hm_remap {
 	uint8_t held_layer[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* the layer a key suspends */
 	uint16_t last_down;                              /* the last output key pressed */
 	uint8_t cur_layer; /* the layer of the mapping being pressed (swap()) */
+
+	/* chords of input keys (keyd's): the rmaps, which codes take part */
+	uint16_t *chords;
+	unsigned nchords;
+	bool chord_key[KEY_MAX + 1];
+	uint8_t ch_state; /* CH_* */
+	struct qev chq[MAX_CHORDQ];
+	unsigned nchq;
+	int ch_match; /* the rmap of the full match, -1: none */
+	uint64_t ch_last, ch_deadline;
+	struct active_chord active[MAX_ACTIVE_CHORDS];
+	unsigned nactive;
 
 	/* repeat(): the macro runs again while its key is held */
 	bool rep_on;
@@ -350,8 +375,10 @@ static void rearm(struct hm_remap *r)
 		next = r->th_deadline;
 	if (r->oneshot_deadline && (!next || r->oneshot_deadline < next))
 		next = r->oneshot_deadline;
-	if (r->rep_on && r->rep_deadline && (!next || r->rep_deadline < next))
+	if (r->rep_on && r->rep_deadline && !r->macro_running && (!next || r->rep_deadline < next))
 		next = r->rep_deadline;
+	if (r->ch_state != CH_IDLE && (!next || r->ch_deadline < next))
+		next = r->ch_deadline;
 	if (r->macro_running && r->macro_deadline && (!next || r->macro_deadline < next))
 		next = r->macro_deadline;
 	if (r->moving && (!next || r->motion_deadline < next))
@@ -1119,17 +1146,225 @@ static bool has_press(const struct qev *q, unsigned n, unsigned src, unsigned co
 /* Puts an event at the end of inq.  Full: a press is dropped; a release
  * drops its waiting press with it, or (its press went through) is
  * done at once, so that no key sticks. */
-static void inq_push(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+static bool chord_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now);
+
+static void inq_push(struct hm_remap *r, unsigned src, unsigned code, int value, bool nochord,
+                     uint64_t now)
 {
 	if (r->ninq < MAX_INQ) {
-		r->inq[r->ninq++] = (struct qev){(uint16_t)code, (uint8_t)src, value};
+		r->inq[r->ninq++] = (struct qev){(uint16_t)code, (uint8_t)src, nochord, value};
 		return;
 	}
 	log_debug("remap: too many keys waiting, dropping one");
 	if (value || remove_press(r->inq, &r->ninq, src, code) ||
-	    remove_press(r->thq, &r->nthq, src, code))
+	    remove_press(r->thq, &r->nthq, src, code) ||
+	    remove_press(r->chq, &r->nchq, src, code) || chord_release(r, src, code, now))
 		return;
 	key_release(r, src, code, now);
+}
+
+/* ---- chords of input keys --------------------------------------------------------- */
+
+static int chord_index(const struct hm_config_map *c, unsigned code)
+{
+	for (unsigned i = 0; i < c->nchord; i++)
+		if (c->chord[i] == code)
+			return (int)i;
+	return -1;
+}
+
+/* Whether a key is down as part of an acting chord. */
+static bool chord_holds(const struct hm_remap *r, unsigned src, unsigned code)
+{
+	for (unsigned i = 0; i < r->nactive; i++) {
+		const struct active_chord *ac = &r->active[i];
+		int k = chord_index(r->maps[ac->map].cfg, code);
+
+		if (k >= 0 && ac->src == src && (ac->down & (1u << k)))
+			return true;
+	}
+	return false;
+}
+
+/* A key of an acting chord goes up: swallowed; the last one ends the chord. */
+static bool chord_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now)
+{
+	for (unsigned i = 0; i < r->nactive; i++) {
+		struct active_chord *ac = &r->active[i];
+		const struct rmap *m = &r->maps[ac->map];
+		int k = chord_index(m->cfg, code);
+
+		if (k < 0 || ac->src != src || !(ac->down & (1u << k)))
+			continue;
+		ac->down &= (uint8_t) ~(1u << k);
+		if (!ac->down) {
+			struct active_chord done = *ac;
+
+			memmove(ac, ac + 1, (--r->nactive - i) * sizeof(*ac));
+			action_release(r, r->maps[done.map].act, done.src, now);
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * keyd's chord_event_match over the waiting presses, for every chord of an
+ * active layer: 0 none, 1 some chord could still come (partial), 2 one
+ * chord is complete and nothing longer could come, 3 complete and a longer
+ * one could.  *ret_match: the complete one of the winning layer.
+ */
+static int chord_check(struct hm_remap *r, int *ret_match)
+{
+	bool partial = false;
+	uint32_t best = 0;
+	int match = -1;
+
+	for (unsigned i = 0; i < r->nchords; i++) {
+		const struct rmap *m = &r->maps[r->chords[i]];
+		uint32_t prio = m->layer ? layer_prio(r, m->layer) : 1;
+		unsigned n = 0;
+		bool all = true;
+
+		if (!prio)
+			continue;
+		for (unsigned q = 0; q < r->nchq && all; q++) {
+			if (!r->chq[q].value)
+				continue;
+			all = chord_index(m->cfg, r->chq[q].code) >= 0 &&
+			      r->chq[q].src == r->chq[0].src;
+			n++;
+		}
+		if (!all || !n)
+			continue;
+		if (n == m->cfg->nchord) {
+			if (prio >= best) {
+				best = prio;
+				match = r->chords[i];
+			}
+		} else {
+			partial = true;
+		}
+	}
+	*ret_match = match;
+	return match >= 0 ? (partial ? 3 : 2) : partial ? 1 : 0;
+}
+
+static void chord_replay(struct hm_remap *r, unsigned from, uint64_t now)
+{
+	unsigned n = r->nchq - from;
+
+	/* before anything that came later; no chord detection for these (keyd) */
+	if (r->ninq + n > MAX_INQ)
+		n = MAX_INQ - r->ninq; /* cannot happen: chq is smaller than inq */
+	memmove(&r->inq[n], &r->inq[0], r->ninq * sizeof(r->inq[0]));
+	for (unsigned i = 0; i < n; i++) {
+		r->inq[i] = r->chq[from + i];
+		r->inq[i].nochord = true;
+	}
+	r->ninq += n;
+	r->nchq = 0;
+	r->ch_state = CH_IDLE;
+	pump(r, now);
+}
+
+/* The complete chord acts: its action, then the events after its keys. */
+static void chord_resolve(struct hm_remap *r, uint64_t now)
+{
+	const struct rmap *m;
+	unsigned src = r->chq[0].src;
+
+	if (r->ch_match < 0 || r->nactive == MAX_ACTIVE_CHORDS) {
+		chord_replay(r, 0, now);
+		return;
+	}
+	m = &r->maps[r->ch_match];
+	r->active[r->nactive++] = (struct active_chord){(uint16_t)r->ch_match, (uint8_t)src,
+	                                                (uint8_t)((1u << m->cfg->nchord) - 1)};
+	r->ch_state = CH_IDLE;
+	r->cur_layer = m->layer;
+	activation(r, m->act, src, now);
+	chord_replay(r, m->cfg->nchord, now);
+}
+
+static void chord_decided(struct hm_remap *r, int res, uint64_t now)
+{
+	const struct hm_config_settings *s = r->set;
+
+	if (res == 0) {
+		chord_replay(r, 0, now);
+	} else if (res == 1 || res == 3) {
+		r->ch_state = CH_WAIT;
+		r->ch_deadline = now + s->chord_timeout_us;
+	} else if (s->chord_hold_timeout_us) {
+		r->ch_state = CH_HOLD;
+		r->ch_deadline = now + s->chord_hold_timeout_us;
+	} else {
+		chord_resolve(r, now);
+	}
+}
+
+/* A key event while chords may form; true when it was taken. */
+static bool chord_input(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	int res;
+
+	switch (r->ch_state) {
+	case CH_IDLE:
+		if (!value || !r->chord_key[code] || r->held[src][code] != NONE)
+			return false;
+		r->chq[0] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
+		r->nchq = 1;
+		r->ch_last = now;
+		res = chord_check(r, &r->ch_match);
+		if (res == 0) {
+			r->nchq = 0;
+			return false;
+		}
+		chord_decided(r, res, now);
+		return true;
+	case CH_WAIT:
+		/* a release, or a press of a key already down, ends the chord's chance */
+		if (!value || r->held[src][code] != NONE || has_press(r->chq, r->nchq, src, code) ||
+		    r->nchq + 1 == MAX_CHORDQ) {
+			r->chq[r->nchq++] =
+			    (struct qev){(uint16_t)code, (uint8_t)src, false, value};
+			chord_replay(r, 0, now);
+			return true;
+		}
+		r->chq[r->nchq++] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
+		r->ch_last = now;
+		res = chord_check(r, &r->ch_match);
+		chord_decided(r, res, now);
+		return true;
+	default: /* CH_HOLD: a complete chord held for chord-hold-timeout */
+		r->chq[r->nchq++] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
+		if ((!value && src == r->chq[0].src &&
+		     chord_index(r->maps[r->ch_match].cfg, code) >= 0) ||
+		    r->nchq == MAX_CHORDQ)
+			chord_replay(r, 0, now);
+		return true;
+	}
+}
+
+static void chord_timer(struct hm_remap *r, uint64_t now)
+{
+	if (r->ch_state == CH_WAIT && r->ch_match >= 0) {
+		uint64_t left = r->set->chord_hold_timeout_us > r->set->chord_timeout_us
+		                    ? r->set->chord_hold_timeout_us - r->set->chord_timeout_us
+		                    : 0;
+
+		if (left) {
+			r->ch_state = CH_HOLD;
+			r->ch_deadline = now + left;
+		} else {
+			chord_resolve(r, now);
+		}
+	} else if (r->ch_state == CH_WAIT) {
+		chord_replay(r, 0, now);
+	} else {
+		chord_resolve(r, now);
+	}
 }
 
 /*
@@ -1140,12 +1375,15 @@ static void inq_push(struct hm_remap *r, unsigned src, unsigned code, int value,
  * goes on.  The release of the tap-hold key decides a tap; with -balanced,
  * the release of a key pressed after it (a whole tap) decides a hold.
  */
-static void dispatch(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+static void dispatch(struct hm_remap *r, unsigned src, unsigned code, int value, bool nochord,
+                     uint64_t now)
 {
 	if (r->macro_running) {
-		inq_push(r, src, code, value, now);
+		inq_push(r, src, code, value, nochord, now);
 		return;
 	}
+	if (r->nactive && (value ? chord_holds(r, src, code) : chord_release(r, src, code, now)))
+		return; /* a key of an acting chord: its press counted already */
 	if (r->th_pending && (r->th_flavor == HM_TH_WAIT || r->th_flavor == HM_TH_BALANCED)) {
 		bool own = code == r->th_code && src == r->th_src;
 
@@ -1153,13 +1391,15 @@ static void dispatch(struct hm_remap *r, unsigned src, unsigned code, int value,
 			key_release(r, src, code, now);
 			return;
 		}
-		r->thq[r->nthq++] = (struct qev){(uint16_t)code, (uint8_t)src, value};
+		r->thq[r->nthq++] = (struct qev){(uint16_t)code, (uint8_t)src, nochord, value};
 		if (!value && own)
 			th_decide(r, false, now);
 		else if ((!value && r->th_flavor == HM_TH_BALANCED) || r->nthq == MAX_INQ)
 			th_decide(r, true, now); /* a whole tap, or too many waiting */
 		return;
 	}
+	if (r->nchords && !nochord && chord_input(r, src, code, value, now))
+		return;
 	key_event(r, src, code, value, now);
 }
 
@@ -1173,7 +1413,7 @@ static void pump(struct hm_remap *r, uint64_t now)
 		struct qev e = r->inq[0];
 
 		memmove(&r->inq[0], &r->inq[1], --r->ninq * sizeof(r->inq[0]));
-		dispatch(r, e.src, e.code, e.value, now);
+		dispatch(r, e.src, e.code, e.value, e.nochord, now);
 	}
 	r->pumping = false;
 }
@@ -1183,16 +1423,17 @@ static void key_input(struct hm_remap *r, unsigned src, unsigned code, int value
 	if (value == 2) {
 		/* autorepeat of a source key: only a key that passed follows it,
 		 * and only while nothing waits */
-		if (r->held[src][code] == HELD_PASS && !r->ninq && !r->nthq && !r->macro_running)
+		if (r->held[src][code] == HELD_PASS && !r->ninq && !r->nthq && !r->nchq &&
+		    !r->macro_running)
 			pass(r, src, EV_KEY, code, value);
 		return;
 	}
 	if (r->ninq) {
-		inq_push(r, src, code, value, now);
+		inq_push(r, src, code, value, false, now);
 		pump(r, now);
 		return;
 	}
-	dispatch(r, src, code, value, now);
+	dispatch(r, src, code, value, false, now);
 }
 static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
@@ -1429,6 +1670,8 @@ void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
 
 void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 {
+	if (r->ch_state != CH_IDLE && now_us >= r->ch_deadline)
+		chord_timer(r, now_us);
 	if (r->oneshot_deadline && now_us >= r->oneshot_deadline)
 		oneshot_clear(r);
 	if (r->th_pending && now_us >= r->th_deadline)
@@ -1457,7 +1700,9 @@ void hm_remap_reset(struct hm_remap *r)
 	memset(r->layer_toggled, 0, sizeof(r->layer_toggled));
 	oneshot_clear(r);
 	r->th_pending = false;
-	r->ninq = r->nthq = 0;
+	r->ninq = r->nthq = r->nchq = 0;
+	r->ch_state = CH_IDLE;
+	r->nactive = 0;
 	r->pumping = false;
 	r->rep_on = false;
 	r->nqueue = 0;
@@ -1504,6 +1749,7 @@ void hm_remap_free(struct hm_remap *r)
 	free(r->acts);
 	free(r->steps);
 	free(r->zones);
+	free(r->chords);
 	free(r);
 }
 
@@ -1677,6 +1923,11 @@ static int add_map(struct hm_remap *r, const struct hm_config_map *c, unsigned l
 	}
 
 	switch (c->trigger) {
+	case HM_TRIG_CHORD:
+		r->chords[r->nchords++] = idx;
+		for (unsigned i = 0; i < c->nchord; i++)
+			r->chord_key[c->chord[i]] = true;
+		break;
 	case HM_TRIG_KEY:
 		t->key[c->from_code] = idx;
 		if (layer == 0)
@@ -1886,7 +2137,8 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 	r->maps = calloc(total + 1, sizeof(*r->maps));
 	r->acts = calloc(total * 5 + 1, sizeof(*r->acts));
 	r->zones = calloc(total + 1, sizeof(*r->zones));
-	if (!r->layers || !r->maps || !r->acts || !r->zones)
+	r->chords = calloc(total + 1, sizeof(*r->chords));
+	if (!r->layers || !r->maps || !r->acts || !r->zones || !r->chords)
 		return -ENOMEM;
 	memset(r->layers, 0xff, r->nlayers * sizeof(*r->layers)); /* NONE everywhere */
 	memset(r->held, 0xff, sizeof(r->held));                   /* NONE */
@@ -1912,6 +2164,13 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 					return -EINVAL;
 			if (c->action.ncodes > HM_CONFIG_MAX_CHORD)
 				return -EINVAL;
+			if (c->trigger == HM_TRIG_CHORD) {
+				if (c->nchord < 2 || c->nchord > HM_CONFIG_MAX_CHORD)
+					return -EINVAL;
+				for (unsigned k = 0; k < c->nchord; k++)
+					if (c->chord[k] > KEY_MAX)
+						return -EINVAL;
+			}
 			e = add_map(r, c, l);
 			if (e < 0)
 				return e;

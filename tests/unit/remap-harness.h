@@ -28,6 +28,7 @@ struct recorder {
 	struct rec_event ev[HARNESS_MAX_EVENTS];
 	unsigned n;
 	bool overflow;
+	bool armed_at_end;
 };
 
 static inline void rec_emit(void *userdata, unsigned output, unsigned type, unsigned code,

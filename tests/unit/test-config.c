@@ -381,8 +381,7 @@ static const struct error_case {
     {"[device x]\nmatch = 1:2\nprofile = nowhere\n", 1,
      "[device x]: profile = nowhere, but there is no [remap nowhere]"},
     /* [remap] lines */
-    {"[remap x]\nKEY_LEFTCTRL+KEY_Z = KEY_UNDO\n", 2,
-     "'KEY_LEFTCTRL+KEY_Z': a chord cannot be a trigger (map its keys, or use a layer)"},
+    {"[remap x]\nKEY_Z+KEY_Z = KEY_UNDO\n", 2, "'KEY_Z+KEY_Z': KEY_Z twice in one chord"},
     {"[remap x]\nKEY_UNDO = KEY_LEFTCTRL+\n", 2,
      "'KEY_LEFTCTRL+': a chord is KEY+KEY, without empty parts"},
     {"[remap x]\nKEY_UNDO = KEY_A+KEY_A\n", 2, "'KEY_A+KEY_A': KEY_A twice in one chord"},
@@ -403,6 +402,14 @@ static const struct error_case {
      "swap, clear, tap-hold, tap-hold-now, tap-hold-wait, tap-hold-balanced, idle, lettermod, "
      "timeout or repeat)"},
     {"[remap x]\nKEY_A = clear(x)\n", 2, "clear() takes no arguments"},
+    {"[remap x]\nKEY_A+KEY_B = tap-hold(KEY_C, KEY_D)\n", 2,
+     "KEY_A+KEY_B: a chord of keys maps onto keys, chords, macros, layers, mouse keys and the "
+     "like, not tap-holds or axes"},
+    {"[remap x]\nKEY_A+KEY_B = KEY_C\nKEY_B+KEY_A = KEY_D\n", 3,
+     "'KEY_B+KEY_A' is already mapped on line 2"},
+    {"[remap x]\nKEY_A+ABS_X = KEY_C\n", 2, "'ABS_X': a chord is made of KEY_* and BTN_* codes"},
+    {"[remap x]\nchord-timeout = 0\n", 2,
+     "chord-timeout: '0' is not a duration up to 10s (above 0)"},
     {"[remap x]\nKEY_A = swap(nav)\n", 2, "layer 'nav' has no section [remap x:nav]"},
     {"[remap x]\nKEY_A = timeout(KEY_B, 10ms)\n", 2,
      "timeout(ACTION, TIME, ACTION) takes three arguments"},
@@ -525,7 +532,7 @@ static const struct error_case {
      "text-layout: '../etc' is not an XKB name (like us, de, fr)"},
     {"[remap x]\ncolour = red\n", 2,
      "unknown setting 'colour' (tap-hold-timeout, oneshot-timeout, modifier-guard, "
-     "macro-delay, mouse-speed, mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, "
+     "chord-timeout, chord-hold-timeout, macro-delay, mouse-speed, mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, "
      "rate, text-layout, text-variant)"},
     {"[remap x]\n[remap x:nav]\nrate = 10\n", 3,
      "'rate': settings go in the profile's section [remap x]"},
@@ -580,8 +587,8 @@ static void test_all_errors_reported(void **state)
 	    {11, "expected 'key = value', a [section] or a comment"},
 	    {13, "[device d2] has no match criteria (match, match-name, match-module, "
 	         "match-serial or match-type)"},
-	    {17, "'KEY_LEFTCTRL+KEY_Z': a chord cannot be a trigger (map its keys, or use a "
-	         "layer)"},
+	    {17, "KEY_LEFTCTRL+KEY_Z: a chord of keys maps onto keys, chords, macros, layers, "
+	         "mouse keys and the like, not tap-holds or axes"},
 	    {19, "REL_X: map relative motion onto a REL_* axis or disabled (or use REL_X+ / "
 	         "REL_X- for keys per step)"},
 	    {20, "'KEY_NOPE': unknown event code (names as in linux/input-event-codes.h, e.g. "
