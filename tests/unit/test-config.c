@@ -541,8 +541,8 @@ static const struct error_case {
      "file"},
     {"[remap x]\n[remap x:nav]\n[remap x:nav]\n", 3,
      "duplicate section [remap x:nav] (first on line 2)"},
-    {"[remap x]\nKEY_A = macro(\"abc\", \"\u2603\")\n", 2,
-     "macro text \"\u2603\": '\u2603' cannot be typed on layout 'us'"},
+    {"[remap x]\ntext-layout = ru\nKEY_A = macro(\"abc\")\n", 3,
+     "macro text \"abc\": 'a' cannot be typed on layout 'ru'"},
     {"[remap x]\ntext-layout = nosuchlayout\nKEY_A = macro(\"a\")\n", 3,
      "macro text needs the XKB layout 'nosuchlayout' (is xkb-data installed? see "
      "text-layout in hidmapd.ini(5))"},
