@@ -10,7 +10,11 @@
  *     pressed twice or released while up (on every output);
  *   - no timer is left armed at rest;
  *   - the output is the same whether the input arrives one event per frame
- *     or with the events of one instant in one frame.
+ *     or with the events of one instant in one frame (but for profiles with
+ *     profile(), whose switch happens between frames by design).
+ *
+ * A profile switch is done as the device core does it: what the outputs
+ * hold is released, the remapper rebuilt.
  *
  * HIDMAPD_PROPERTY_SEQUENCES sets the number of sequences (default 10000;
  * 1000 under valgrind); HIDMAPD_PROPERTY_SEED the seed (default: fixed, so
@@ -71,10 +75,8 @@ static const char *const keys[] = {
 };
 
 static const char *const macros[] = {
-    "macro(KEY_A, KEY_LEFTCTRL+KEY_B)",
-    "macro(KEY_C, 30ms, KEY_A)",
-    "macro(\"aB\")",
-    "macro(KEY_LEFTSHIFT+KEY_1)",
+    "macro(KEY_A, KEY_LEFTCTRL+KEY_B)", "macro(KEY_C, 30ms, KEY_A)", "macro(\"aB\")",
+    "macro(KEY_LEFTSHIFT+KEY_1)",       "macro(\"\u00e9!\")",
 };
 
 static const char *const layers[] = {"layer(l1)",  "layer(l2)",   "toggle(l1)",
@@ -163,7 +165,10 @@ static void action(char *buf, size_t n)
 		snprintf(buf, n, "lettermod(%s, KEY_A, 120ms, 180ms)", a);
 		break;
 	case 8:
-		snprintf(buf, n, "%s", pick(2) ? "REL_X+" : "REL_WHEEL-");
+		if (pick(8) == 0)
+			snprintf(buf, n, "profile(p)"); /* a switch: everything let go */
+		else
+			snprintf(buf, n, "%s", pick(2) ? "REL_X+" : "REL_WHEEL-");
 		break;
 	default:
 		snprintf(buf, n, "%s", keys[pick(ARRAY_SIZE(keys))]);
@@ -273,9 +278,39 @@ static unsigned random_sequence(struct input_ev *seq)
 static struct recorder rec_a, rec_b;
 
 /* Runs a sequence; by_instant puts the events of one instant in one frame. */
+/*
+ * A profile switch, as the device core does it: the outputs release what
+ * they hold (here: releases recorded for every key still down), the
+ * remapper is rebuilt for the new profile.
+ */
+static void maybe_switch(struct hm_remap **r, struct libevdev **caps, struct recorder *rec)
+{
+	static uint8_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1];
+	const struct hm_config_profile *next = hm_remap_take_switch(*r);
+
+	if (!next)
+		return;
+	memset(down, 0, sizeof(down));
+	for (unsigned i = 0; i < rec->n; i++)
+		if (rec->ev[i].type == EV_KEY && rec->ev[i].value != 2 &&
+		    rec->ev[i].out < HM_MAX_ALL_OUTPUTS && rec->ev[i].code <= KEY_MAX)
+			down[rec->ev[i].out][rec->ev[i].code] = rec->ev[i].value != 0;
+	for (unsigned o = 0; o < HM_MAX_ALL_OUTPUTS; o++)
+		for (unsigned c = 0; c <= KEY_MAX; c++)
+			if (down[o][c])
+				rec_emit(rec, o, EV_KEY, c, 0);
+	hm_remap_free(*r);
+	*r = NULL;
+	rec->armed = 0;
+	/* caps: the remapper keeps the pointer */
+	assert_int_equal(hm_remap_new(next, HM_UNMAPPED_PASS, caps, 1, r), 0);
+	hm_remap_set_ops(*r, &rec_ops, rec);
+}
+
 static void run(const struct hm_config_profile *p, struct libevdev *caps,
                 const struct input_ev *seq, unsigned n, bool by_instant, struct recorder *rec)
 {
+	uint64_t end = seq[n - 1].t + 120 * 1000000ULL;
 	struct hm_remap *r = NULL;
 
 	rec->now = rec->armed = 0;
@@ -283,14 +318,25 @@ static void run(const struct hm_config_profile *p, struct libevdev *caps,
 	rec->overflow = false;
 	assert_int_equal(hm_remap_new(p, HM_UNMAPPED_PASS, &caps, 1, &r), 0);
 	hm_remap_set_ops(r, &rec_ops, rec);
-	for (unsigned i = 0; i < n; i++) {
-		harness_timers(r, rec, seq[i].t);
-		rec->now = seq[i].t;
+	for (unsigned i = 0; i <= n; i++) {
+		uint64_t t = i < n ? seq[i].t : end;
+		unsigned guard = 0;
+
+		while (rec->armed && rec->armed <= t && guard++ < 1000000) {
+			rec->now = rec->armed;
+			rec->armed = 0;
+			hm_remap_timer(r, rec->now);
+			maybe_switch(&r, &caps, rec);
+		}
+		if (i == n)
+			break;
+		rec->now = t;
 		hm_remap_event(r, 0, EV_KEY, seq[i].code, seq[i].value, rec->now);
-		if (!by_instant || i + 1 == n || seq[i + 1].t != seq[i].t)
+		if (!by_instant || i + 1 == n || seq[i + 1].t != seq[i].t) {
 			hm_remap_frame(r, rec->now);
+			maybe_switch(&r, &caps, rec);
+		}
 	}
-	harness_timers(r, rec, seq[n - 1].t + 120 * 1000000ULL);
 	assert_false(rec->overflow);
 	rec->armed_at_end = rec->armed != 0;
 	hm_remap_free(r);
@@ -412,7 +458,9 @@ static void test_random_sequences(void **state)
 			run(p, caps, seq, n, false, &rec_a);
 			err = rec_a.armed_at_end ? "a timer is still armed at rest"
 			                         : check_keys(&rec_a);
-			if (!err) {
+			/* a profile switch happens between frames by design (device.c), so
+			 * with profile() frames may matter */
+			if (!err && !strstr(profile, "profile(")) {
 				run(p, caps, seq, n, true, &rec_b);
 				err = compare(&rec_a, &rec_b);
 			}
