@@ -170,8 +170,12 @@ struct hm_remap {
 	bool mods_held[NLAYERS];    /* its modifiers are down */
 	bool any_mods;              /* some layer has modifiers */
 	uint8_t held_layer[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* the layer a key suspends */
-	uint16_t last_down;                              /* the last output key pressed */
-	uint8_t cur_layer; /* the layer of the mapping being pressed (swap()) */
+	/* one-shot layers a key used up: their modifiers stay down until the
+	 * key's release, as keyd's do (bit per layer; os_keep counts keys) */
+	uint32_t held_os[HM_MAX_OUTPUTS][KEY_MAX + 1];
+	unsigned os_keep[NLAYERS];
+	uint16_t last_down; /* the last output key pressed */
+	uint8_t cur_layer;  /* the layer of the mapping being pressed (swap()) */
 
 	/* chords of input keys (keyd's): the rmaps, which codes take part */
 	uint16_t *chords;
@@ -502,7 +506,7 @@ static void sync_layer_mods(struct hm_remap *r)
 
 		if (!r->layer_nmods[l])
 			continue;
-		want = layer_active(r, l) && !r->suspend[l];
+		want = (layer_active(r, l) || r->os_keep[l]) && !r->suspend[l];
 		if (want == r->mods_held[l])
 			continue;
 		r->mods_held[l] = want;
@@ -1037,6 +1041,33 @@ static void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code,
 		emit(r, src, type, code, value);
 }
 
+/* The key at (src, code) uses up the armed one-shot layers in mask: their
+ * modifiers stay down until its release. */
+static void oneshot_keep(struct hm_remap *r, unsigned src, unsigned code, uint32_t mask)
+{
+	r->held_os[src][code] = 0;
+	if (!r->any_mods)
+		return;
+	for (unsigned l = 1; l < r->nlayers; l++)
+		if ((mask & (1u << l)) && r->layer_nmods[l]) {
+			r->held_os[src][code] |= 1u << l;
+			r->os_keep[l]++;
+		}
+}
+
+static void oneshot_unkeep(struct hm_remap *r, unsigned src, unsigned code)
+{
+	uint32_t mask = r->held_os[src][code];
+
+	if (!mask)
+		return;
+	r->held_os[src][code] = 0;
+	for (unsigned l = 1; l < r->nlayers; l++)
+		if ((mask & (1u << l)) && r->os_keep[l])
+			r->os_keep[l]--;
+	sync_layer_mods(r);
+}
+
 static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
 	uint16_t *held = &r->held[src][code];
@@ -1056,6 +1087,7 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 			key_down_value(r, src, code, value);
 		}
 		if (!is_modifier(code)) {
+			oneshot_keep(r, src, code, r->oneshot_mask);
 			oneshot_clear(r);
 			note_plain(r, now);
 		}
@@ -1082,6 +1114,7 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 		suspend_mods(r, r->cur_layer, 1);
 	}
 	action_press(r, ai, src, now);
+	oneshot_keep(r, src, code, uses_oneshot(r, ai) ? r->oneshot_mask : 0);
 	after_press(r, ai, now);
 }
 
@@ -1096,6 +1129,7 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 	r->rep_on = false;
 	if (slot == HELD_PASS) {
 		key_up(r, src, code);
+		oneshot_unkeep(r, src, code);
 		if (!is_modifier(code))
 			note_plain(r, now);
 		return;
@@ -1109,10 +1143,19 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 	    r->acts[slot].kind == HM_ACT_LAYER && r->th_mark[src][code] == r->npresses;
 	action_release(r, slot, src, now);
 	r->guard_inhibit = false;
+	/* the kept one-shot modifiers first: a key bound in that layer must not
+	 * bring them back on its way up */
 	if (r->held_layer[src][code]) {
+		uint32_t keep = r->held_os[src][code];
+
+		r->held_os[src][code] = 0;
+		for (unsigned l = 1; l < r->nlayers; l++)
+			if ((keep & (1u << l)) && r->os_keep[l])
+				r->os_keep[l]--;
 		suspend_mods(r, r->held_layer[src][code], -1);
 		r->held_layer[src][code] = 0;
 	}
+	oneshot_unkeep(r, src, code);
 	if (is_plain(r, slot))
 		note_plain(r, now);
 }
@@ -1693,6 +1736,8 @@ void hm_remap_reset(struct hm_remap *r)
 	memset(r->held, 0xff, sizeof(r->held)); /* NONE */
 	memset(r->th_state, 0, sizeof(r->th_state));
 	memset(r->held_layer, 0, sizeof(r->held_layer));
+	memset(r->held_os, 0, sizeof(r->held_os));
+	memset(r->os_keep, 0, sizeof(r->os_keep));
 	memset(r->suspend, 0, sizeof(r->suspend));
 	memset(r->mods_held, 0, sizeof(r->mods_held));
 	memset(r->down, 0, sizeof(r->down));
