@@ -1110,10 +1110,22 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 	/* a key bound in a modifier layer goes without its modifiers (keyd) */
 	r->held_layer[src][code] = 0;
 	if (r->any_mods && r->cur_layer && r->acts[ai].kind == HM_ACT_KEYS) {
+		const struct hm_config_action *c = r->acts[ai].cfg;
+
+		/* as keyd: the chord's modifiers first, so that one the layer holds
+		 * too stays down instead of going up and down again; then the layer's
+		 * other modifiers go; then the chord's keys */
 		r->held_layer[src][code] = r->cur_layer;
+		for (unsigned i = 0; i < c->ncodes; i++)
+			if (is_modifier(c->codes[i]))
+				keys_down(r, src, &c->codes[i], 1, 1);
 		suspend_mods(r, r->cur_layer, 1);
+		for (unsigned i = 0; i < c->ncodes; i++)
+			if (!is_modifier(c->codes[i]))
+				keys_down(r, src, &c->codes[i], 1, 1);
+	} else {
+		action_press(r, ai, src, now);
 	}
-	action_press(r, ai, src, now);
 	oneshot_keep(r, src, code, uses_oneshot(r, ai) ? r->oneshot_mask : 0);
 	after_press(r, ai, now);
 }
@@ -1138,22 +1150,32 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 		taphold_release(r, &r->acts[slot], src, code, now);
 		return;
 	}
-	/* a layer key tapped alone: its modifiers go without the guard (keyd) */
-	r->guard_inhibit =
-	    r->acts[slot].kind == HM_ACT_LAYER && r->th_mark[src][code] == r->npresses;
-	action_release(r, slot, src, now);
-	r->guard_inhibit = false;
-	/* the kept one-shot modifiers first: a key bound in that layer must not
-	 * bring them back on its way up */
 	if (r->held_layer[src][code]) {
+		/* a key bound in a modifier layer (KEYS): its keys go, then the
+		 * layer's modifiers come back (the kept one-shot ones first let go,
+		 * so they do not), then its own modifiers go, so that one the layer
+		 * holds too stays down (keyd) */
+		const struct hm_config_action *c = r->acts[slot].cfg;
 		uint32_t keep = r->held_os[src][code];
 
+		for (unsigned i = 0; i < c->ncodes; i++)
+			if (!is_modifier(c->codes[i]))
+				key_up(r, src, c->codes[i]);
 		r->held_os[src][code] = 0;
 		for (unsigned l = 1; l < r->nlayers; l++)
 			if ((keep & (1u << l)) && r->os_keep[l])
 				r->os_keep[l]--;
 		suspend_mods(r, r->held_layer[src][code], -1);
 		r->held_layer[src][code] = 0;
+		for (unsigned i = 0; i < c->ncodes; i++)
+			if (is_modifier(c->codes[i]))
+				key_up(r, src, c->codes[i]);
+	} else {
+		/* a layer key tapped alone: its modifiers go without the guard (keyd) */
+		r->guard_inhibit =
+		    r->acts[slot].kind == HM_ACT_LAYER && r->th_mark[src][code] == r->npresses;
+		action_release(r, slot, src, now);
+		r->guard_inhibit = false;
 	}
 	oneshot_unkeep(r, src, code);
 	if (is_plain(r, slot))
