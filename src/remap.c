@@ -1699,6 +1699,10 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 {
 	if (_unlikely_(output >= r->nbase))
 		return; /* no such module output: the core drops it too */
+	/* deadlines that passed act first, at their time, whatever order the
+	 * event loop woke up in (keyd does the same) */
+	for (unsigned n = 0; r->armed && r->armed <= now_us && n < 64; n++)
+		hm_remap_timer(r, r->armed);
 	switch (type) {
 	case EV_KEY:
 		if (code <= KEY_MAX) {
