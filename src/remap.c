@@ -109,6 +109,14 @@ struct active_chord {
 
 enum { CH_IDLE, CH_WAIT, CH_HOLD };
 
+/*
+ * inq takes at most MAX_INQ events pushed; the events a tap-hold-wait
+ * (thq, at most MAX_INQ) or a chord (chq) held back go back in front of
+ * them, and thq only fills from events that were not in inq (or left it),
+ * so inq never holds more than this.
+ */
+#define INQ_CAP (2 * MAX_INQ + MAX_CHORDQ)
+
 /* What a tap-hold key became. */
 enum { TH_UNDECIDED, TH_HOLD, TH_TAP };
 
@@ -153,7 +161,7 @@ struct hm_remap {
 
 	/* key events waiting: inq for a running macro (or behind others), thq
 	 * for the decision of a tap-hold-wait/-balanced */
-	struct qev inq[MAX_INQ], thq[MAX_INQ];
+	struct qev inq[INQ_CAP], thq[MAX_INQ];
 	unsigned ninq, nthq;
 	bool pumping;
 
@@ -960,7 +968,8 @@ static void th_decide(struct hm_remap *r, bool hold, uint64_t now)
 	if (r->nthq) {
 		unsigned n = r->nthq;
 
-		/* r->ninq + n <= MAX_INQ: inq is empty while thq fills (see dispatch) */
+		if (r->ninq + n > INQ_CAP) /* cannot happen, see INQ_CAP */
+			r->ninq = INQ_CAP - n;
 		memmove(&r->inq[n], &r->inq[0], r->ninq * sizeof(r->inq[0]));
 		memcpy(&r->inq[0], r->thq, n * sizeof(r->thq[0]));
 		r->ninq += n;
@@ -1320,8 +1329,8 @@ static void chord_replay(struct hm_remap *r, unsigned from, uint64_t now)
 	unsigned n = r->nchq - from;
 
 	/* before anything that came later; no chord detection for these (keyd) */
-	if (r->ninq + n > MAX_INQ)
-		n = MAX_INQ - r->ninq; /* cannot happen: chq is smaller than inq */
+	if (r->ninq + n > INQ_CAP) /* cannot happen, see INQ_CAP */
+		r->ninq = INQ_CAP - n;
 	memmove(&r->inq[n], &r->inq[0], r->ninq * sizeof(r->inq[0]));
 	for (unsigned i = 0; i < n; i++) {
 		r->inq[i] = r->chq[from + i];
