@@ -526,8 +526,7 @@ static void test_queue_overflow(void **state)
 	static const char *const profiles[] = {
 	    "[remap p]\nKEY_1 = macro(KEY_A, 5s, KEY_B)\n",
 	    "[remap p]\nKEY_1 = tap-hold-wait(KEY_A, KEY_LEFTCTRL, 5s)\n",
-	    "[remap p]\nKEY_1 = tap-hold-balanced(KEY_A, layer(l), 5s)\n"
-	    "KEY_2 = macro(KEY_C, 2s, KEY_D)\n[remap p:l:C]\nKEY_3 = KEY_X\n",
+	    "[remap p]\nKEY_1 = tap-hold-balanced(KEY_A, layer(l), 5s)\nKEY_2 = macro(KEY_C, 2s, KEY_D)\n[remap p:l:C]\nKEY_3 = KEY_X\n",
 	    "[remap p]\nchord-hold-timeout = 5s\nKEY_1+KEY_2 = macro(KEY_A, 3s, KEY_B)\n",
 	};
 
