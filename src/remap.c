@@ -155,9 +155,13 @@ struct hm_remap {
 	uint32_t th_mark[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* tap-hold-now: npresses at its press */
 	uint64_t th_start[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* ...and the time */
 	uint16_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1]; /* holders per output key */
-	uint32_t npresses;                              /* key presses so far (wraps) */
-	bool has_plain;                                 /* a plain key was typed... */
-	uint64_t last_plain;                            /* ...last at this time (idle()) */
+	/* modifiers (mod_index) held by a layer or a passed modifier key, which
+	 * a binding never lets go; and those a binding let go (keyd) */
+	uint16_t mod_fixed[HM_MAX_ALL_OUTPUTS][8];
+	uint8_t mod_dropped[HM_MAX_ALL_OUTPUTS];
+	uint32_t npresses;   /* key presses so far (wraps) */
+	bool has_plain;      /* a plain key was typed... */
+	uint64_t last_plain; /* ...last at this time (idle()) */
 
 	/* key events waiting: inq for a running macro (or behind others), thq
 	 * for the decision of a tap-hold-wait/-balanced */
@@ -292,6 +296,18 @@ static void sync_all(struct hm_remap *r)
 		r->ops->sync(r->userdata);
 }
 
+static const uint16_t modifiers[8] = {KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTSHIFT, KEY_RIGHTSHIFT,
+                                      KEY_LEFTALT,  KEY_RIGHTALT,  KEY_LEFTMETA,  KEY_RIGHTMETA};
+
+/* 0..7 for a modifier, -1 for any other key */
+static int mod_index(unsigned code)
+{
+	for (int i = 0; i < 8; i++)
+		if (modifiers[i] == code)
+			return i;
+	return -1;
+}
+
 static bool is_modifier(unsigned code)
 {
 	switch (code) {
@@ -317,8 +333,8 @@ static bool is_modifier(unsigned code)
  * so that `[` held then `{` (Shift+[) are two keystrokes; a modifier
  * already down just stays down.
  */
-static void keys_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n,
-                      int value)
+/* The first half of keys_down(): keys already down go up; true if any did. */
+static bool keys_up_again(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
 {
 	bool again = false;
 
@@ -330,15 +346,70 @@ static void keys_down(struct hm_remap *r, unsigned src, const uint16_t *codes, u
 			again = true;
 		}
 	}
-	if (again)
-		sync_all(r);
+	return again;
+}
+
+/* The second half: the presses (a modifier already down stays down). */
+static void keys_press(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n,
+                       int value)
+{
 	for (unsigned i = 0; i < n; i++) {
 		unsigned out = route(r, src, EV_KEY, codes[i]);
+		int mi = mod_index(codes[i]);
+		bool dropped = mi >= 0 && (r->mod_dropped[out] & (1u << mi));
 
-		if (r->down[out][codes[i]]++ == 0 || !is_modifier(codes[i])) {
+		if (r->down[out][codes[i]]++ == 0 || mi < 0 || dropped) {
 			emit(r, out, EV_KEY, codes[i], value);
 			r->last_down = codes[i];
 		}
+		if (dropped)
+			r->mod_dropped[out] &= (uint8_t) ~(1u << mi);
+	}
+}
+
+static void keys_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n,
+                      int value)
+{
+	if (keys_up_again(r, src, codes, n))
+		sync_all(r);
+	keys_press(r, src, codes, n, value);
+}
+
+/* A layer or a passed modifier key holds (+1) or lets go (-1) a modifier. */
+static void mod_fix(struct hm_remap *r, unsigned src, unsigned code, int d)
+{
+	int mi = mod_index(code);
+	unsigned out = route(r, src, EV_KEY, code);
+
+	if (mi >= 0 && (d > 0 || r->mod_fixed[out][mi]))
+		r->mod_fixed[out][mi] = (uint16_t)(r->mod_fixed[out][mi] + d);
+}
+
+/*
+ * keyd's modifiers are exact per binding: a key or chord with a key that
+ * is no modifier lets go first the modifiers that only other bindings hold
+ * (held Shift+[ then [ gives [, not {), and they stay up until something
+ * presses them again.  Modifiers of layers and passed modifier keys stay.
+ */
+static void drop_binding_mods(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
+{
+	bool any_key = false;
+
+	for (unsigned i = 0; i < n && !any_key; i++)
+		any_key = !is_modifier(codes[i]);
+	if (!any_key)
+		return;
+	for (int mi = 0; mi < 8; mi++) {
+		unsigned code = modifiers[mi], out = route(r, src, EV_KEY, code);
+		bool mine = false;
+
+		for (unsigned i = 0; i < n; i++)
+			mine = mine || codes[i] == code;
+		if (mine || !r->down[out][code] || r->mod_fixed[out][mi] ||
+		    (r->mod_dropped[out] & (1u << mi)))
+			continue;
+		emit(r, out, EV_KEY, code, 0);
+		r->mod_dropped[out] |= (uint8_t)(1u << mi);
 	}
 }
 
@@ -355,17 +426,50 @@ static void key_up(struct hm_remap *r, unsigned src, unsigned code)
 
 	if (r->down[out][code] == 0)
 		return;
-	if (--r->down[out][code] == 0)
-		emit(r, out, EV_KEY, code, 0);
+	if (--r->down[out][code] == 0) {
+		int mi = mod_index(code);
+
+		if (mi >= 0 && (r->mod_dropped[out] & (1u << mi)))
+			r->mod_dropped[out] &= (uint8_t) ~(1u << mi); /* up already */
+		else
+			emit(r, out, EV_KEY, code, 0);
+	}
 }
 
+static bool only_modifiers(const uint16_t *codes, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (!is_modifier(codes[i]))
+			return false;
+	return true;
+}
+
+/* A chord of modifiers alone holds them like a layer would (keyd turns a
+ * binding to a modifier into its modifier layer): no binding drops them. */
+static void fix_if_modifiers(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n,
+                             int d)
+{
+	if (only_modifiers(codes, n))
+		for (unsigned i = 0; i < n; i++)
+			mod_fix(r, src, codes[i], d);
+}
+
+/* keyd's order: keys already down go up, then the modifiers of other
+ * bindings, (a frame,) then the chord is pressed. */
 static void chord_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
 {
-	keys_down(r, src, codes, n, 1);
+	bool again = keys_up_again(r, src, codes, n);
+
+	drop_binding_mods(r, src, codes, n);
+	if (again)
+		sync_all(r);
+	fix_if_modifiers(r, src, codes, n, 1);
+	keys_press(r, src, codes, n, 1);
 }
 
 static void chord_up(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
 {
+	fix_if_modifiers(r, src, codes, n, -1);
 	/* as keyd: the keys in the order pressed, then the modifiers in the
 	 * order pressed (C-z lets z go first; leftcontrol+leftmeta, a+b go in
 	 * press order) */
@@ -490,7 +594,10 @@ static void layer_mod_up(struct hm_remap *r, unsigned src, unsigned code)
 	unsigned out = route(r, src, EV_KEY, code);
 	bool guard = r->set->modifier_guard && !r->guard_inhibit && r->last_down == code &&
 	             (code == KEY_LEFTALT || code == KEY_RIGHTALT || code == KEY_LEFTMETA) &&
-	             r->down[out][code] == 1 && !r->down[out][KEY_LEFTCTRL];
+	             r->down[out][code] == 1 && !(r->mod_dropped[out] & (1u << mod_index(code))) &&
+	             (!r->down[out][KEY_LEFTCTRL] || (r->mod_dropped[out] & 1u));
+
+	mod_fix(r, src, code, -1);
 
 	if (guard) {
 		emit(r, out, EV_KEY, KEY_LEFTCTRL, 1);
@@ -519,6 +626,8 @@ static void sync_layer_mods(struct hm_remap *r)
 			continue;
 		r->mods_held[l] = want;
 		if (want) {
+			for (unsigned i = 0; i < r->layer_nmods[l]; i++)
+				mod_fix(r, r->layer_src[l], r->layer_mods[l][i], 1);
 			keys_down(r, r->layer_src[l], r->layer_mods[l], r->layer_nmods[l], 1);
 		} else {
 			for (unsigned i = 0; i < r->layer_nmods[l]; i++)
@@ -1092,6 +1201,8 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 	if (slot == NONE) {
 		if (r->unmapped == HM_UNMAPPED_PASS) {
 			*held = HELD_PASS;
+			if (is_modifier(code))
+				mod_fix(r, src, code, 1);
 			/* the value as it came: the input core passes any non-zero one */
 			key_down_value(r, src, code, value);
 		}
@@ -1125,6 +1236,8 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 		 * too stays down instead of going up and down again; then the layer's
 		 * other modifiers go; then the chord's keys */
 		r->held_layer[src][code] = r->cur_layer;
+		drop_binding_mods(r, src, c->codes, c->ncodes);
+		fix_if_modifiers(r, src, c->codes, c->ncodes, 1);
 		for (unsigned i = 0; i < c->ncodes; i++)
 			if (is_modifier(c->codes[i]))
 				keys_down(r, src, &c->codes[i], 1, 1);
@@ -1149,6 +1262,8 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 	r->held[src][code] = NONE;
 	r->rep_on = false;
 	if (slot == HELD_PASS) {
+		if (is_modifier(code))
+			mod_fix(r, src, code, -1);
 		key_up(r, src, code);
 		oneshot_unkeep(r, src, code);
 		if (!is_modifier(code))
@@ -1170,6 +1285,7 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 		for (unsigned i = 0; i < c->ncodes; i++)
 			if (!is_modifier(c->codes[i]))
 				key_up(r, src, c->codes[i]);
+		fix_if_modifiers(r, src, c->codes, c->ncodes, -1);
 		r->held_os[src][code] = 0;
 		for (unsigned l = 1; l < r->nlayers; l++)
 			if ((keep & (1u << l)) && r->os_keep[l])
@@ -1776,6 +1892,8 @@ void hm_remap_reset(struct hm_remap *r)
 	memset(r->suspend, 0, sizeof(r->suspend));
 	memset(r->mods_held, 0, sizeof(r->mods_held));
 	memset(r->down, 0, sizeof(r->down));
+	memset(r->mod_fixed, 0, sizeof(r->mod_fixed));
+	memset(r->mod_dropped, 0, sizeof(r->mod_dropped));
 	memset(r->layer_holds, 0, sizeof(r->layer_holds));
 	memset(r->layer_toggled, 0, sizeof(r->layer_toggled));
 	oneshot_clear(r);
