@@ -4,6 +4,7 @@
 # a key of no chord in between lets the waiting keys go through as they
 # are (in their order, at that moment).
 device 0 KEY_J KEY_K KEY_X
+caps 0 KEY_ESC KEY_J KEY_K
 config
 [remap test]
 chord-timeout = 50ms

@@ -6,6 +6,7 @@
 #  200-230: J bound in the layer: Alt goes (guarded) before Down, comes
 #           back after it, and goes guarded at the layer key's release
 device 0 KEY_CAPSLOCK KEY_RIGHTALT KEY_J
+caps 0 KEY_LEFTALT KEY_LEFTCTRL KEY_ESC KEY_DOWN
 config
 [remap test]
 KEY_CAPSLOCK = tap-hold-now(KEY_ESC, layer(alt))

@@ -2,6 +2,7 @@
 # active, so an unbound key gives Ctrl+key; a key bound in the layer goes
 # without Ctrl (released before it, pressed again after it).
 device 0 KEY_CAPSLOCK KEY_J KEY_X
+caps 0 KEY_LEFTCTRL KEY_DOWN KEY_X
 config
 [remap test]
 KEY_CAPSLOCK = layer(cap)

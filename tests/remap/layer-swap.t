@@ -2,6 +2,7 @@
 # Held by a layer() key: that key holds the new layer until its release.
 # Toggled: the new layer is toggled instead.
 device 0 KEY_F1 KEY_F2 KEY_X KEY_S
+caps 0 KEY_LEFTCTRL KEY_S
 config
 [remap test]
 KEY_F1 = layer(ctl)

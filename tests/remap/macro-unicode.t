@@ -2,6 +2,7 @@
 # is typed as ISO 14755 Unicode input, as GTK and IBus take it:
 # Ctrl+Shift+U, the hex code through the layout, Space.
 device 0 KEY_F3
+caps 0 KEY_LEFTCTRL KEY_LEFTSHIFT KEY_U KEY_2 KEY_6 KEY_0 KEY_3 KEY_SPACE KEY_A
 config
 [remap test]
 macro-delay = 0
