@@ -246,7 +246,7 @@ struct input_ev {
 static unsigned random_sequence(struct input_ev *seq)
 {
 	bool down[NINPUTS] = {false};
-	unsigned n = 1 + pick(MAX_SEQ - NINPUTS - 3), k = 0;
+	unsigned n = 1 + pick(MAX_SEQ - NINPUTS - 4), k = 0;
 	uint64_t t = 0;
 
 	for (unsigned i = 0; i < n; i++) {
@@ -261,6 +261,14 @@ static unsigned random_sequence(struct input_ev *seq)
 			value = 1;
 		down[which] = value != 0;
 		seq[k++] = (struct input_ev){t, inputs[which], value};
+	}
+	/* now and then a reload (code 0) somewhere */
+	if (pick(20) == 0) {
+		unsigned at = pick(k + 1);
+
+		memmove(&seq[at + 1], &seq[at], (k - at) * sizeof(seq[0]));
+		seq[at] = (struct input_ev){at ? seq[at - 1].t : 0, 0, 0};
+		k++;
 	}
 	/* everything is released in the end, and toggled or armed layers
 	 * (whose modifiers are down) are cleared */
@@ -283,13 +291,10 @@ static struct recorder rec_a, rec_b;
  * they hold (here: releases recorded for every key still down), the
  * remapper is rebuilt for the new profile.
  */
-static void maybe_switch(struct hm_remap **r, struct libevdev **caps, struct recorder *rec)
+static void release_outputs(struct recorder *rec)
 {
 	static uint8_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1];
-	const struct hm_config_profile *next = hm_remap_take_switch(*r);
 
-	if (!next)
-		return;
 	memset(down, 0, sizeof(down));
 	for (unsigned i = 0; i < rec->n; i++)
 		if (rec->ev[i].type == EV_KEY && rec->ev[i].value != 2 &&
@@ -299,6 +304,15 @@ static void maybe_switch(struct hm_remap **r, struct libevdev **caps, struct rec
 		for (unsigned c = 0; c <= KEY_MAX; c++)
 			if (down[o][c])
 				rec_emit(rec, o, EV_KEY, c, 0);
+}
+
+static void maybe_switch(struct hm_remap **r, struct libevdev **caps, struct recorder *rec)
+{
+	const struct hm_config_profile *next = hm_remap_take_switch(*r);
+
+	if (!next)
+		return;
+	release_outputs(rec);
 	hm_remap_free(*r);
 	*r = NULL;
 	rec->armed = 0;
@@ -331,6 +345,12 @@ static void run(const struct hm_config_profile *p, struct libevdev *caps,
 		if (i == n)
 			break;
 		rec->now = t;
+		if (!seq[i].code) {
+			/* a reload: what the outputs hold is released, the state forgotten */
+			release_outputs(rec);
+			hm_remap_reset(r);
+			continue;
+		}
 		hm_remap_event(r, 0, EV_KEY, seq[i].code, seq[i].value, rec->now);
 		if (!by_instant || i + 1 == n || seq[i + 1].t != seq[i].t) {
 			hm_remap_frame(r, rec->now);
@@ -354,9 +374,10 @@ static void dump(const char *profile, const struct input_ev *seq, unsigned n,
 	}
 	print_error("input:\n");
 	for (unsigned i = 0; i < n; i++)
-		print_error("  %" PRIu64 ".%03u %s %d\n", seq[i].t / 1000,
-		            (unsigned)(seq[i].t % 1000),
-		            libevdev_event_code_get_name(EV_KEY, seq[i].code), seq[i].value);
+		print_error(
+		    "  %" PRIu64 ".%03u %s %d\n", seq[i].t / 1000, (unsigned)(seq[i].t % 1000),
+		    seq[i].code ? libevdev_event_code_get_name(EV_KEY, seq[i].code) : "reset",
+		    seq[i].value);
 	print_error("output:\n");
 	for (unsigned i = 0; i < rec->n; i++)
 		print_error("  %" PRIu64 ".%03u %u %s %d\n", rec->ev[i].t / 1000,
