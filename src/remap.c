@@ -182,10 +182,12 @@ struct hm_remap {
 	bool mods_held[NLAYERS];    /* its modifiers are down */
 	bool any_mods;              /* some layer has modifiers */
 	uint8_t held_layer[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* the layer a key suspends */
-	/* one-shot layers a key used up: their modifiers stay down until the
-	 * key's release, as keyd's do (bit per layer; os_keep counts keys) */
-	uint32_t held_os[HM_MAX_OUTPUTS][KEY_MAX + 1];
-	unsigned os_keep[NLAYERS];
+	/* one-shot modifier layers the last key pressed used up: their
+	 * modifiers stay down until its release or the next key press, as
+	 * keyd's stay until its next update_mods() (bit per layer) */
+	uint32_t os_kept;
+	uint8_t os_src;
+	uint16_t os_code;
 	uint16_t last_down; /* the last output key pressed */
 	uint8_t cur_layer;  /* the layer of the mapping being pressed (swap()) */
 
@@ -621,7 +623,7 @@ static void sync_layer_mods(struct hm_remap *r)
 
 		if (!r->layer_nmods[l])
 			continue;
-		want = (layer_active(r, l) || r->os_keep[l]) && !r->suspend[l];
+		want = (layer_active(r, l) || (r->os_kept & (1u << l))) && !r->suspend[l];
 		if (want == r->mods_held[l])
 			continue;
 		r->mods_held[l] = want;
@@ -1163,27 +1165,25 @@ static void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code,
  * modifiers stay down until its release. */
 static void oneshot_keep(struct hm_remap *r, unsigned src, unsigned code, uint32_t mask)
 {
-	r->held_os[src][code] = 0;
 	if (!r->any_mods)
 		return;
+	r->os_kept = 0;
 	for (unsigned l = 1; l < r->nlayers; l++)
-		if ((mask & (1u << l)) && r->layer_nmods[l]) {
-			r->held_os[src][code] |= 1u << l;
-			r->os_keep[l]++;
-		}
+		if ((mask & (1u << l)) && r->layer_nmods[l])
+			r->os_kept |= 1u << l;
+	r->os_src = (uint8_t)src;
+	r->os_code = (uint16_t)code;
 }
 
-static void oneshot_unkeep(struct hm_remap *r, unsigned src, unsigned code)
+/* The keep ends: the key that used them up is released (src, code), or
+ * another key is pressed (code NONE). */
+static void oneshot_unkeep(struct hm_remap *r, unsigned src, unsigned code, bool sync)
 {
-	uint32_t mask = r->held_os[src][code];
-
-	if (!mask)
+	if (!r->os_kept || (code != NONE && (src != r->os_src || code != r->os_code)))
 		return;
-	r->held_os[src][code] = 0;
-	for (unsigned l = 1; l < r->nlayers; l++)
-		if ((mask & (1u << l)) && r->os_keep[l])
-			r->os_keep[l]--;
-	sync_layer_mods(r);
+	r->os_kept = 0;
+	if (sync)
+		sync_layer_mods(r);
 }
 
 static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
@@ -1192,8 +1192,11 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 	uint16_t slot, ai;
 
 	if (*held != NONE)
-		return;    /* a second press without release: the first one counts */
-	r->rep_on = false; /* any key event stops a repeat (keyd) */
+		return; /* a second press without release: the first one counts */
+	/* any key press stops a repeat, and lets go the modifiers a used-up
+	 * one-shot left down (keyd) */
+	r->rep_on = false;
+	oneshot_unkeep(r, src, NONE, true);
 	/* a pending tap-hold is decided first: held, its layer applies to this key */
 	interrupt_pending(r, now);
 	r->npresses++;
@@ -1265,7 +1268,7 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 		if (is_modifier(code))
 			mod_fix(r, src, code, -1);
 		key_up(r, src, code);
-		oneshot_unkeep(r, src, code);
+		oneshot_unkeep(r, src, code, true);
 		if (!is_modifier(code))
 			note_plain(r, now);
 		return;
@@ -1280,16 +1283,12 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 		 * so they do not), then its own modifiers go, so that one the layer
 		 * holds too stays down (keyd) */
 		const struct hm_config_action *c = r->acts[slot].cfg;
-		uint32_t keep = r->held_os[src][code];
 
 		for (unsigned i = 0; i < c->ncodes; i++)
 			if (!is_modifier(c->codes[i]))
 				key_up(r, src, c->codes[i]);
 		fix_if_modifiers(r, src, c->codes, c->ncodes, -1);
-		r->held_os[src][code] = 0;
-		for (unsigned l = 1; l < r->nlayers; l++)
-			if ((keep & (1u << l)) && r->os_keep[l])
-				r->os_keep[l]--;
+		oneshot_unkeep(r, src, code, false);
 		suspend_mods(r, r->held_layer[src][code], -1);
 		r->held_layer[src][code] = 0;
 		for (unsigned i = 0; i < c->ncodes; i++)
@@ -1302,7 +1301,7 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 		action_release(r, slot, src, now);
 		r->guard_inhibit = false;
 	}
-	oneshot_unkeep(r, src, code);
+	oneshot_unkeep(r, src, code, true);
 	if (is_plain(r, slot))
 		note_plain(r, now);
 }
@@ -1887,8 +1886,7 @@ void hm_remap_reset(struct hm_remap *r)
 	memset(r->held, 0xff, sizeof(r->held)); /* NONE */
 	memset(r->th_state, 0, sizeof(r->th_state));
 	memset(r->held_layer, 0, sizeof(r->held_layer));
-	memset(r->held_os, 0, sizeof(r->held_os));
-	memset(r->os_keep, 0, sizeof(r->os_keep));
+	r->os_kept = 0;
 	memset(r->suspend, 0, sizeof(r->suspend));
 	memset(r->mods_held, 0, sizeof(r->mods_held));
 	memset(r->down, 0, sizeof(r->down));
