@@ -87,6 +87,7 @@ struct layer_tables {
 struct macro_run {
 	uint16_t act;
 	uint8_t src;
+	uint8_t layer; /* the layer of its mapping: a modifier layer's modifiers go meanwhile */
 };
 
 /* A key event that waits (for a macro to end, a tap-hold to be decided). */
@@ -182,6 +183,7 @@ struct hm_remap {
 	bool mods_held[NLAYERS];    /* its modifiers are down */
 	bool any_mods;              /* some layer has modifiers */
 	uint8_t held_layer[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* the layer a key suspends */
+	uint8_t map_layer[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* the layer of a key's mapping */
 	/* one-shot modifier layers the last key pressed used up: their
 	 * modifiers stay down until its release or the next key press, as
 	 * keyd's stay until its next update_mods() (bit per layer) */
@@ -208,6 +210,7 @@ struct hm_remap {
 	uint16_t rep_act;
 	uint8_t rep_src;
 	uint64_t rep_wait, rep_interval, rep_deadline;
+	uint8_t rep_layer;
 	bool guard_inhibit;
 	uint32_t seq;
 	uint32_t oneshot_mask;     /* layers armed for the next key (bit per layer) */
@@ -228,6 +231,7 @@ struct hm_remap {
 	uint32_t macro_step; /* index into steps */
 	uint32_t macro_end;
 	uint8_t macro_src;
+	uint8_t macro_layer; /* its modifiers are suspended while the macro runs */
 	bool macro_released; /* the current step's keys went up */
 	uint64_t macro_deadline;
 
@@ -747,7 +751,7 @@ static void macro_enqueue(struct hm_remap *r, uint16_t act, unsigned src, uint64
 		log_debug("remap: macro queue full, dropping a macro");
 		return;
 	}
-	r->queue[r->nqueue++] = (struct macro_run){act, (uint8_t)src};
+	r->queue[r->nqueue++] = (struct macro_run){act, (uint8_t)src, r->cur_layer};
 	if (!r->macro_running)
 		macro_start_next(r, now);
 }
@@ -756,6 +760,13 @@ static void macro_start_next(struct hm_remap *r, uint64_t now)
 {
 	const struct ract *a;
 
+	if (r->macro_layer) {
+		/* the modifiers of the last macro's layer come back (keyd) */
+		unsigned l = r->macro_layer;
+
+		r->macro_layer = 0;
+		suspend_mods(r, l, -1);
+	}
 	if (!r->nqueue) {
 		r->macro_running = false;
 		if (r->rep_on) {
@@ -767,6 +778,12 @@ static void macro_start_next(struct hm_remap *r, uint64_t now)
 	}
 	a = &r->acts[r->queue[0].act];
 	r->macro_src = r->queue[0].src;
+	if (r->any_mods && r->queue[0].layer) {
+		/* a macro bound in a modifier layer runs without its modifiers,
+		 * as keyd's execute_macro() */
+		r->macro_layer = r->queue[0].layer;
+		suspend_mods(r, r->macro_layer, 1);
+	}
 	memmove(&r->queue[0], &r->queue[1], --r->nqueue * sizeof(r->queue[0]));
 	r->macro_running = true;
 	r->macro_step = a->step0;
@@ -905,6 +922,9 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 		chord_down(r, src, a->cfg->codes, a->cfg->ncodes);
 		break;
 	case HM_ACT_MACRO:
+		/* one-shot layers are used up before it runs: keyd types macros
+		 * without their modifiers */
+		oneshot_clear(r);
 		macro_enqueue(r, ai, src, now);
 		break;
 	case HM_ACT_LAYER:
@@ -940,6 +960,8 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 		r->rep_wait = a->timeout_us;
 		r->rep_interval = a->interval_us;
 		r->rep_deadline = 0;
+		r->rep_layer = r->cur_layer;
+		oneshot_clear(r);
 		macro_enqueue(r, a->tap, src, now);
 		break;
 	case HM_ACT_PROFILE:
@@ -1072,6 +1094,7 @@ static void th_decide(struct hm_remap *r, bool hold, uint64_t now)
 	const struct ract *a = &r->acts[r->held[src][code]];
 	uint16_t ai = hold ? a->hold : a->tap;
 
+	r->cur_layer = r->map_layer[src][code];
 	r->th_pending = false;
 	r->th_state[src][code] = hold ? TH_HOLD : TH_TAP;
 	action_press(r, ai, src, now);
@@ -1125,6 +1148,7 @@ static void taphold_release(struct hm_remap *r, const struct ract *a, unsigned s
 	uint8_t st = r->th_state[src][code];
 
 	r->th_state[src][code] = TH_UNDECIDED;
+	r->cur_layer = r->map_layer[src][code];
 	if (r->th_pending && r->th_code == code && r->th_src == src) {
 		/* released in time, nothing else pressed: a tap */
 		r->th_pending = false;
@@ -1147,9 +1171,10 @@ static void taphold_release(struct hm_remap *r, const struct ract *a, unsigned s
 
 /* Any activation that is not a key's (an axis zone, a step of motion):
  * a pending tap-hold is decided, one-shot layers used. */
-static void activation(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
+static void activation(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now)
 {
 	interrupt_pending(r, now);
+	r->cur_layer = (uint8_t)layer;
 	r->npresses++;
 	action_press(r, ai, src, now);
 	after_press(r, ai, now);
@@ -1218,6 +1243,7 @@ static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value
 	}
 	ai = r->maps[slot].act;
 	r->cur_layer = r->maps[slot].layer;
+	r->map_layer[src][code] = r->cur_layer;
 	r->th_mark[src][code] = r->npresses;
 	if (r->acts[ai].kind == HM_ACT_IDLE) {
 		/* keyd's overloadi: typing (a plain key not long ago) or idle */
@@ -1471,8 +1497,7 @@ static void chord_resolve(struct hm_remap *r, uint64_t now)
 	r->active[r->nactive++] = (struct active_chord){(uint16_t)r->ch_match, (uint8_t)src,
 	                                                (uint8_t)((1u << m->cfg->nchord) - 1)};
 	r->ch_state = CH_IDLE;
-	r->cur_layer = m->layer;
-	activation(r, m->act, src, now);
+	activation(r, m->act, src, m->layer, now);
 	chord_replay(r, m->cfg->nchord, now);
 }
 
@@ -1670,6 +1695,7 @@ static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		for (int64_t i = 0; i < taps; i++) {
 			interrupt_pending(r, now);
 			r->npresses++;
+			r->cur_layer = r->maps[map].layer;
 			action_tap(r, r->maps[map].act, src, now);
 			after_press(r, r->maps[map].act, now);
 		}
@@ -1748,7 +1774,7 @@ static void zone_event(struct hm_remap *r, struct rmap *m, unsigned src, int val
 	m->active = on;
 	if (on) {
 		m->src = (uint8_t)src;
-		activation(r, m->act, src, now);
+		activation(r, m->act, src, m->layer, now);
 	} else {
 		action_release(r, m->act, m->src, now);
 	}
@@ -1871,6 +1897,7 @@ void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 		th_decide(r, true, now_us);
 	if (r->rep_on && r->rep_deadline && now_us >= r->rep_deadline && !r->macro_running) {
 		r->rep_deadline = 0;
+		r->cur_layer = r->rep_layer;
 		macro_enqueue(r, r->rep_act, r->rep_src, now_us);
 	}
 	if (r->macro_running)
@@ -1903,6 +1930,7 @@ void hm_remap_reset(struct hm_remap *r)
 	r->rep_on = false;
 	r->nqueue = 0;
 	r->macro_running = false;
+	r->macro_layer = 0;
 	memset(r->rel_acc, 0, sizeof(r->rel_acc));
 	memset(r->move_dir, 0, sizeof(r->move_dir));
 	r->nmove_keys = 0;
