@@ -359,20 +359,46 @@ static int parse_macro(struct ctx *c, const char *args, struct hm_config_action 
 
 static int parse_action(struct ctx *c, const char *s, int depth, struct hm_config_action *a);
 
-static int parse_taphold(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
+static bool kind_in(enum hm_action_kind k, const enum hm_action_kind *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (k == list[i])
+			return true;
+	return false;
+}
+
+static int check_taphold_parts(struct ctx *c, const char *fn, const struct hm_config_action *a)
+{
+	static const enum hm_action_kind tap_ok[] = {HM_ACT_KEYS, HM_ACT_MACRO, HM_ACT_TOGGLE,
+	                                             HM_ACT_ONESHOT, HM_ACT_PROFILE};
+	static const enum hm_action_kind hold_ok[] = {HM_ACT_KEYS, HM_ACT_LAYER};
+
+	if (!kind_in(a->tap->kind, tap_ok, ARRAY_SIZE(tap_ok)))
+		return fail(c,
+		            "%s(...): the tap action must be a key, chord, macro, toggle(), "
+		            "oneshot() or profile()",
+		            fn);
+	if (!kind_in(a->hold->kind, hold_ok, ARRAY_SIZE(hold_ok)))
+		return fail(c, "%s(...): the hold action must be a key, chord or layer()", fn);
+	return 0;
+}
+
+static int parse_taphold(struct ctx *c, const char *fn, enum hm_taphold_flavor flavor,
+                         const char *args, int depth, struct hm_config_action *a)
 {
 	char *pieces[4];
 	int n, r;
 
 	n = split_top(args, pieces, 4);
 	if (n < 0 && n != -E2BIG)
-		return n == -ENOMEM ? n : fail(c, "tap-hold(%s): unbalanced parentheses", args);
+		return n == -ENOMEM ? n : fail(c, "%s(%s): unbalanced parentheses", fn, args);
 	if (n < 2 || n > 3) {
 		if (n > 0)
 			free_pieces(pieces, n);
-		return fail(c, "tap-hold(TAP, HOLD[, TIMEOUT]) takes two or three arguments");
+		return fail(c, "%s(TAP, HOLD[, TIMEOUT]) takes two or three arguments", fn);
 	}
 	a->kind = HM_ACT_TAPHOLD;
+	a->flavor = flavor;
 	a->tap = calloc(1, sizeof(*a->tap));
 	a->hold = calloc(1, sizeof(*a->hold));
 	if (!a->tap || !a->hold) {
@@ -384,37 +410,193 @@ static int parse_taphold(struct ctx *c, const char *args, int depth, struct hm_c
 		r = parse_action(c, pieces[1], depth + 1, a->hold);
 	if (r == 0 && n == 3 &&
 	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
-		r = fail(c, "tap-hold(...): '%s' is not a timeout from 1ms to 10s", pieces[2]);
-	if (r == 0) {
-		static const enum hm_action_kind tap_ok[] = {
-		    HM_ACT_KEYS, HM_ACT_MACRO, HM_ACT_TOGGLE, HM_ACT_ONESHOT, HM_ACT_PROFILE};
-		static const enum hm_action_kind hold_ok[] = {HM_ACT_KEYS, HM_ACT_LAYER};
-		bool ok = false;
+		r = fail(c, "%s(...): '%s' is not a timeout from 1ms to 10s", fn, pieces[2]);
+	if (r == 0)
+		r = check_taphold_parts(c, fn, a);
+	free_pieces(pieces, n);
+	return r;
+}
 
-		for (size_t i = 0; i < ARRAY_SIZE(tap_ok); i++)
-			ok = ok || a->tap->kind == tap_ok[i];
-		if (!ok)
-			r = fail(c, "tap-hold(...): the tap action must be a key, chord, macro, "
-			            "toggle(), oneshot() or profile()");
-		ok = false;
-		for (size_t i = 0; i < ARRAY_SIZE(hold_ok); i++)
-			ok = ok || a->hold->kind == hold_ok[i];
-		if (r == 0 && !ok)
-			r = fail(c,
-			         "tap-hold(...): the hold action must be a key, chord or layer()");
+/* idle(TYPING, IDLE, TIME): each may be a tap-hold, nothing deeper. */
+static int parse_idle(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
+{
+	char *pieces[4];
+	int n, r;
+
+	n = split_top(args, pieces, 4);
+	if (n < 0 && n != -E2BIG)
+		return n == -ENOMEM ? n : fail(c, "idle(%s): unbalanced parentheses", args);
+	if (n != 3) {
+		if (n > 0)
+			free_pieces(pieces, n);
+		return fail(c, "idle(TYPING, IDLE, TIME) takes three arguments");
 	}
+	a->kind = HM_ACT_IDLE;
+	a->tap = calloc(1, sizeof(*a->tap));
+	a->hold = calloc(1, sizeof(*a->hold));
+	if (!a->tap || !a->hold) {
+		free_pieces(pieces, n);
+		return -ENOMEM;
+	}
+	/* depth 0 for the parts: a tap-hold may be one of them */
+	r = parse_action(c, pieces[0], depth, a->tap);
+	if (r == 0)
+		r = parse_action(c, pieces[1], depth, a->hold);
+	if (r == 0 &&
+	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
+		r = fail(c, "idle(...): '%s' is not a time from 1ms to 10s", pieces[2]);
+	if (r == 0 && (a->tap->kind == HM_ACT_IDLE || a->hold->kind == HM_ACT_IDLE))
+		r = fail(c, "idle(...) cannot be inside idle()");
+	free_pieces(pieces, n);
+	return r;
+}
+
+/* lettermod(HOLD, KEY, IDLE, TIMEOUT) =
+ * idle(KEY, tap-hold-balanced(KEY, HOLD, TIMEOUT), IDLE), as keyd's lettermod */
+static int parse_lettermod(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
+{
+	char *pieces[5];
+	struct hm_config_action *th;
+	int n, r;
+
+	n = split_top(args, pieces, 5);
+	if (n < 0 && n != -E2BIG)
+		return n == -ENOMEM ? n : fail(c, "lettermod(%s): unbalanced parentheses", args);
+	if (n != 4) {
+		if (n > 0)
+			free_pieces(pieces, n);
+		return fail(c, "lettermod(HOLD, KEY, IDLE, TIMEOUT) takes four arguments");
+	}
+	a->kind = HM_ACT_IDLE;
+	a->tap = calloc(1, sizeof(*a->tap));
+	a->hold = th = calloc(1, sizeof(*a->hold));
+	if (!a->tap || !th || !(th->tap = calloc(1, sizeof(*th->tap))) ||
+	    !(th->hold = calloc(1, sizeof(*th->hold)))) {
+		free_pieces(pieces, n);
+		return -ENOMEM;
+	}
+	th->kind = HM_ACT_TAPHOLD;
+	th->flavor = HM_TH_BALANCED;
+	r = parse_action(c, pieces[1], depth + 1, a->tap);
+	if (r == 0)
+		r = parse_action(c, pieces[1], depth + 1, th->tap);
+	if (r == 0)
+		r = parse_action(c, pieces[0], depth + 1, th->hold);
+	if (r == 0 &&
+	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
+		r = fail(c, "lettermod(...): '%s' is not a time from 1ms to 10s", pieces[2]);
+	if (r == 0 &&
+	    (parse_duration(pieces[3], 10 * 1000000ULL, &th->timeout_us) < 0 || !th->timeout_us))
+		r = fail(c, "lettermod(...): '%s' is not a timeout from 1ms to 10s", pieces[3]);
+	if (r == 0)
+		r = check_taphold_parts(c, "lettermod", th);
+	free_pieces(pieces, n);
+	return r;
+}
+
+/* timeout(A1, TIME, A2), as keyd: A2 when held TIME with no other key
+ * pressed, A1 when another key is pressed or it is released before. */
+static int parse_timeout(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
+{
+	static const enum hm_action_kind ok[] = {HM_ACT_KEYS, HM_ACT_MACRO, HM_ACT_LAYER,
+	                                         HM_ACT_TOGGLE, HM_ACT_ONESHOT};
+	char *pieces[4];
+	int n, r;
+
+	n = split_top(args, pieces, 4);
+	if (n < 0 && n != -E2BIG)
+		return n == -ENOMEM ? n : fail(c, "timeout(%s): unbalanced parentheses", args);
+	if (n != 3) {
+		if (n > 0)
+			free_pieces(pieces, n);
+		return fail(c, "timeout(ACTION, TIME, ACTION) takes three arguments");
+	}
+	a->kind = HM_ACT_TAPHOLD;
+	a->flavor = HM_TH_TIMEOUT;
+	a->tap = calloc(1, sizeof(*a->tap));
+	a->hold = calloc(1, sizeof(*a->hold));
+	if (!a->tap || !a->hold) {
+		free_pieces(pieces, n);
+		return -ENOMEM;
+	}
+	r = parse_action(c, pieces[0], depth + 1, a->tap);
+	if (r == 0)
+		r = parse_action(c, pieces[2], depth + 1, a->hold);
+	if (r == 0 &&
+	    (parse_duration(pieces[1], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
+		r = fail(c, "timeout(...): '%s' is not a time from 1ms to 10s", pieces[1]);
+	if (r == 0 && (!kind_in(a->tap->kind, ok, ARRAY_SIZE(ok)) ||
+	               !kind_in(a->hold->kind, ok, ARRAY_SIZE(ok))))
+		r = fail(c, "timeout(...): the actions must be keys, chords, macros, layer(), "
+		            "toggle() or oneshot()");
+	free_pieces(pieces, n);
+	return r;
+}
+
+/* repeat(ACTION, DELAY, INTERVAL): keyd's macro2; a key or chord becomes a
+ * macro of one step. */
+static int parse_repeat(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
+{
+	char *pieces[4];
+	int n, r;
+
+	n = split_top(args, pieces, 4);
+	if (n < 0 && n != -E2BIG)
+		return n == -ENOMEM ? n : fail(c, "repeat(%s): unbalanced parentheses", args);
+	if (n != 3) {
+		if (n > 0)
+			free_pieces(pieces, n);
+		return fail(c, "repeat(ACTION, DELAY, INTERVAL) takes three arguments");
+	}
+	a->kind = HM_ACT_REPEAT;
+	a->tap = calloc(1, sizeof(*a->tap));
+	if (!a->tap) {
+		free_pieces(pieces, n);
+		return -ENOMEM;
+	}
+	r = parse_action(c, pieces[0], depth + 1, a->tap);
+	if (r == 0 && a->tap->kind == HM_ACT_KEYS) {
+		struct hm_config_step *st = calloc(1, sizeof(*st));
+
+		if (!st) {
+			free_pieces(pieces, n);
+			return -ENOMEM;
+		}
+		st->kind = HM_STEP_KEYS;
+		st->ncodes = a->tap->ncodes;
+		memcpy(st->codes, a->tap->codes, sizeof(st->codes));
+		a->tap->kind = HM_ACT_MACRO;
+		a->tap->steps = st;
+		a->tap->nsteps = 1;
+	} else if (r == 0 && a->tap->kind != HM_ACT_MACRO) {
+		r = fail(c, "repeat(...): the action must be a key, chord or macro()");
+	}
+	if (r == 0 &&
+	    (parse_duration(pieces[1], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
+		r = fail(c, "repeat(...): '%s' is not a delay from 1ms to 10s", pieces[1]);
+	if (r == 0 &&
+	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->interval_us) < 0 || !a->interval_us))
+		r = fail(c, "repeat(...): '%s' is not an interval from 1ms to 10s", pieces[2]);
 	free_pieces(pieces, n);
 	return r;
 }
 
 static const struct {
 	const char *name;
+	enum hm_taphold_flavor flavor;
+} taphold_names[] = {
+    {"tap-hold", HM_TH_PRESS},
+    {"tap-hold-now", HM_TH_NOW},
+    {"tap-hold-wait", HM_TH_WAIT},
+    {"tap-hold-balanced", HM_TH_BALANCED},
+};
+
+static const struct {
+	const char *name;
 	enum hm_action_kind kind;
 } named_actions[] = {
-    {"layer", HM_ACT_LAYER},
-    {"toggle", HM_ACT_TOGGLE},
-    {"oneshot", HM_ACT_ONESHOT},
-    {"profile", HM_ACT_PROFILE},
+    {"layer", HM_ACT_LAYER},     {"toggle", HM_ACT_TOGGLE}, {"oneshot", HM_ACT_ONESHOT},
+    {"profile", HM_ACT_PROFILE}, {"swap", HM_ACT_SWAP},
 };
 
 static int parse_action(struct ctx *c, const char *s, int depth, struct hm_config_action *a)
@@ -430,7 +612,7 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 		return 0;
 	}
 	if (paren) {
-		char fn[16], args[1024];
+		char fn[32], args[1024];
 		size_t fl = (size_t)(paren - s);
 
 		if (s[l - 1] != ')')
@@ -446,10 +628,33 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 			return fail(c, "'%s': actions nested too deep", s);
 		if (streq(fn, "macro"))
 			return parse_macro(c, args, a);
-		if (streq(fn, "tap-hold")) {
+		for (size_t i = 0; i < ARRAY_SIZE(taphold_names); i++)
+			if (streq(fn, taphold_names[i].name)) {
+				if (depth > 0)
+					return fail(c,
+					            "%s() cannot be inside another action "
+					            "(but in idle())",
+					            fn);
+				return parse_taphold(c, fn, taphold_names[i].flavor, args, depth,
+				                     a);
+			}
+		if (streq(fn, "clear")) {
+			if (*strstrip(args))
+				return fail(c, "clear() takes no arguments");
+			a->kind = HM_ACT_CLEAR;
+			return 0;
+		}
+		if (streq(fn, "timeout") || streq(fn, "repeat")) {
 			if (depth > 0)
-				return fail(c, "tap-hold() cannot be inside another action");
-			return parse_taphold(c, args, depth, a);
+				return fail(c, "%s() cannot be inside another action", fn);
+			return streq(fn, "timeout") ? parse_timeout(c, args, depth, a)
+			                            : parse_repeat(c, args, depth, a);
+		}
+		if (streq(fn, "idle") || streq(fn, "lettermod")) {
+			if (depth > 0)
+				return fail(c, "%s() cannot be inside another action", fn);
+			return streq(fn, "idle") ? parse_idle(c, args, depth, a)
+			                         : parse_lettermod(c, args, depth, a);
 		}
 		for (size_t i = 0; i < ARRAY_SIZE(named_actions); i++) {
 			char *id;
@@ -467,7 +672,8 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 		}
 		return fail(c,
 		            "'%s()': unknown action (expected macro, layer, toggle, oneshot, "
-		            "profile or tap-hold)",
+		            "profile, swap, clear, tap-hold, tap-hold-now, tap-hold-wait, "
+		            "tap-hold-balanced, idle, lettermod, timeout or repeat)",
 		            fn);
 	}
 
@@ -515,11 +721,21 @@ static int parse_trigger(struct ctx *c, const char *name, struct hm_config_map *
 	unsigned type, code;
 	int r;
 
+	if (strchr(name, '+') && name[l - 1] != '+') {
+		/* KEY_J+KEY_K: a chord of input keys */
+		r = parse_chord(c, name, m->chord, &m->nchord);
+		if (r < 0)
+			return r;
+		if (m->nchord < 2)
+			return fail(c, "'%s': a chord trigger has 2 to %d keys", name,
+			            HM_CONFIG_MAX_CHORD);
+		m->trigger = HM_TRIG_CHORD;
+		m->from_type = EV_KEY;
+		m->from_code = m->chord[0];
+		return 0;
+	}
 	if (l >= sizeof(buf))
 		return fail(c, "'%.40s...': unknown event code", name);
-	if (strchr(name, '+') && name[l - 1] != '+')
-		return fail(c, "'%s': a chord cannot be a trigger (map its keys, or use a layer)",
-		            name);
 	strcpy(buf, name);
 	m->trigger = HM_TRIG_KEY;
 	if (bracket) {
@@ -752,6 +968,13 @@ static int check_pair(struct ctx *c, const char *name, const char *value,
 	enum hm_action_kind k = m->action.kind;
 
 	switch (m->trigger) {
+	case HM_TRIG_CHORD:
+		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_TAPHOLD || k == HM_ACT_IDLE)
+			return fail(c,
+			            "%s: a chord of keys maps onto keys, chords, macros, layers, "
+			            "mouse keys and the like, not tap-holds or axes",
+			            name);
+		return 0;
 	case HM_TRIG_KEY:
 		if (k == HM_ACT_ABS || k == HM_ACT_REL)
 			return fail(c,
@@ -762,7 +985,7 @@ static int check_pair(struct ctx *c, const char *name, const char *value,
 	case HM_TRIG_REL_POS:
 	case HM_TRIG_REL_NEG:
 		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_MOVE || k == HM_ACT_LAYER ||
-		    k == HM_ACT_TAPHOLD)
+		    k == HM_ACT_TAPHOLD || k == HM_ACT_IDLE || k == HM_ACT_REPEAT)
 			return fail(c,
 			            "%s: each step of motion is a tap; map it onto keys, chords, "
 			            "macros, toggle(), oneshot() or profile()",
@@ -771,7 +994,7 @@ static int check_pair(struct ctx *c, const char *name, const char *value,
 	case HM_TRIG_ABS_POS:
 	case HM_TRIG_ABS_NEG:
 	case HM_TRIG_ABS_RANGE:
-		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_TAPHOLD)
+		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_TAPHOLD || k == HM_ACT_IDLE)
 			return fail(c,
 			            "%s: a zone of an axis acts like a key; map it onto keys, "
 			            "chords, macros, layers, mouse keys or profile()",
@@ -858,6 +1081,8 @@ void hm_config_settings_init(struct hm_config_settings *s)
 {
 	*s = (struct hm_config_settings){
 	    .tap_hold_timeout_us = 200000,
+	    .modifier_guard = true,
+	    .chord_timeout_us = 50000,
 	    .macro_delay_us = 5000,
 	    .mouse_speed = 300.0,
 	    .mouse_max_speed = 1500.0,
@@ -901,6 +1126,23 @@ int hm_config_setting_parse(struct hm_config_settings *s, const char *name, cons
 		if (r < 0)
 			return fail(&c, "tap-hold-timeout: '%s' is not a duration from 1ms to 10s",
 			            value);
+	} else if (streq(name, "chord-timeout") || streq(name, "chord-hold-timeout")) {
+		r = parse_duration(value, 10 * 1000000ULL, &us);
+		if (r == 0 && us == 0 && streq(name, "chord-timeout"))
+			r = -ERANGE;
+		if (r < 0)
+			return fail(&c, "%s: '%s' is not a duration up to 10s%s", name, value,
+			            streq(name, "chord-timeout") ? " (above 0)" : "");
+		*(streq(name, "chord-timeout") ? &s->chord_timeout_us : &s->chord_hold_timeout_us) =
+		    us;
+	} else if (streq(name, "modifier-guard")) {
+		if (parse_boolean(value, &s->modifier_guard) < 0)
+			return fail(&c, "modifier-guard: '%s': expected yes or no", value);
+	} else if (streq(name, "oneshot-timeout")) {
+		r = parse_duration(value, 60 * 1000000ULL, &us);
+		if (r < 0)
+			return fail(&c, "oneshot-timeout: '%s' is not a duration up to 60s", value);
+		s->oneshot_timeout_us = us;
 	} else if (streq(name, "macro-delay")) {
 		r = parse_duration(value, 1000000ULL, &us);
 		if (r < 0)
@@ -940,11 +1182,13 @@ int hm_config_setting_parse(struct hm_config_settings *s, const char *name, cons
 		if (!*field)
 			return -ENOMEM;
 	} else {
-		return fail(&c,
-		            "unknown setting '%s' (tap-hold-timeout, macro-delay, mouse-speed, "
-		            "mouse-max-speed, mouse-accel-time, stick-speed, scroll-speed, rate, "
-		            "text-layout, text-variant)",
-		            name);
+		return fail(
+		    &c,
+		    "unknown setting '%s' (tap-hold-timeout, oneshot-timeout, modifier-guard, "
+		    "chord-timeout, chord-hold-timeout, "
+		    "macro-delay, mouse-speed, mouse-max-speed, mouse-accel-time, stick-speed, "
+		    "scroll-speed, rate, text-layout, text-variant)",
+		    name);
 	}
 	return 0;
 }

@@ -142,11 +142,30 @@ static bool valid_id(const char *s)
 	return n > 0 && n <= HM_CONFIG_MAX_ID;
 }
 
-/* "PROFILE:LAYER" */
+/* The modifier of a letter of keyd's layer types: C, S, A, M, G (AltGr). */
+static int layer_mod(char c)
+{
+	switch (c) {
+	case 'C':
+		return KEY_LEFTCTRL;
+	case 'S':
+		return KEY_LEFTSHIFT;
+	case 'A':
+		return KEY_LEFTALT;
+	case 'M':
+		return KEY_LEFTMETA;
+	case 'G':
+		return KEY_RIGHTALT;
+	default:
+		return -1;
+	}
+}
+
+/* "PROFILE:LAYER", "PROFILE:LAYER:MODS" or "PROFILE:LAYER+LAYER..." */
 static bool valid_layer_id(const char *s)
 {
-	const char *colon = strchr(s, ':');
-	char prof[HM_CONFIG_MAX_ID + 1];
+	const char *colon = strchr(s, ':'), *rest, *mods;
+	char part[HM_CONFIG_MAX_ID + 1];
 	size_t l;
 
 	if (!colon)
@@ -154,9 +173,37 @@ static bool valid_layer_id(const char *s)
 	l = (size_t)(colon - s);
 	if (l == 0 || l > HM_CONFIG_MAX_ID)
 		return false;
-	memcpy(prof, s, l);
-	prof[l] = '\0';
-	return valid_id(prof) && valid_id(colon + 1);
+	memcpy(part, s, l);
+	part[l] = '\0';
+	if (!valid_id(part))
+		return false;
+	rest = colon + 1;
+	mods = strchr(rest, ':');
+	if (mods) {
+		l = (size_t)(mods - rest);
+		if (l == 0 || l > HM_CONFIG_MAX_ID || !mods[1] || strlen(mods + 1) > 5)
+			return false;
+		memcpy(part, rest, l);
+		part[l] = '\0';
+		for (const char *m = mods + 1; *m; m++)
+			if (layer_mod(*m) < 0 || strchr(m + 1, *m))
+				return false;
+		return valid_id(part);
+	}
+	for (;;) {
+		const char *plus = strchr(rest, '+');
+
+		l = plus ? (size_t)(plus - rest) : strlen(rest);
+		if (l == 0 || l > HM_CONFIG_MAX_ID)
+			return false;
+		memcpy(part, rest, l);
+		part[l] = '\0';
+		if (!valid_id(part))
+			return false;
+		if (!plus)
+			return true;
+		rest = plus + 1;
+	}
 }
 
 static void *append(void *array, size_t n, size_t elsize)
@@ -429,6 +476,20 @@ static struct hm_config_device *cur_device(struct parser *p)
 
 static bool same_trigger(const struct hm_config_map *a, const struct hm_config_map *b)
 {
+	if (a->trigger == HM_TRIG_CHORD || b->trigger == HM_TRIG_CHORD) {
+		/* the same keys in any order */
+		if (a->trigger != b->trigger || a->nchord != b->nchord)
+			return false;
+		for (unsigned i = 0; i < a->nchord; i++) {
+			bool found = false;
+
+			for (unsigned j = 0; j < b->nchord; j++)
+				found = found || a->chord[i] == b->chord[j];
+			if (!found)
+				return false;
+		}
+		return true;
+	}
 	return a->trigger == b->trigger && a->from_code == b->from_code &&
 	       a->from_type == b->from_type &&
 	       (a->trigger != HM_TRIG_ABS_RANGE ||
@@ -603,7 +664,8 @@ static int begin_layer(struct parser *p, const char *id, const char *colon)
 	struct hm_config *out = p->out;
 	struct hm_config_profile *pr = out->nprofiles ? cur_profile(p) : NULL;
 	size_t plen = (size_t)(colon - id);
-	struct hm_config_layer *layers;
+	struct hm_config_layer *layers, *ly;
+	const char *mods;
 
 	if (!pr || p->last_profile_file_line == 0 || strlen(pr->id) != plen ||
 	    strncmp(pr->id, id, plen) != 0) {
@@ -614,7 +676,10 @@ static int begin_layer(struct parser *p, const char *id, const char *colon)
 		return 1; /* the section's keys are skipped */
 	}
 	for (size_t i = 0; i < pr->nlayers; i++) {
-		if (streq(pr->layers[i].name, colon + 1)) {
+		size_t nl = strcspn(colon + 1, ":");
+
+		if (strlen(pr->layers[i].name) == nl &&
+		    !strncmp(pr->layers[i].name, colon + 1, nl)) {
 			parser_error(p, p->line, "duplicate section [remap %s] (first on line %u)",
 			             id, pr->layers[i].line);
 			return 1;
@@ -629,10 +694,44 @@ static int begin_layer(struct parser *p, const char *id, const char *colon)
 	if (!layers)
 		return -ENOMEM;
 	pr->layers = layers;
-	layers[pr->nlayers] = (struct hm_config_layer){.line = p->line};
-	layers[pr->nlayers].name = strdup(colon + 1);
-	if (!layers[pr->nlayers].name)
+	ly = &layers[pr->nlayers];
+	*ly = (struct hm_config_layer){.line = p->line};
+	mods = strchr(colon + 1, ':');
+	ly->name = mods ? strndup(colon + 1, (size_t)(mods - colon - 1)) : strdup(colon + 1);
+	if (!ly->name)
 		return -ENOMEM;
+	for (const char *m = mods ? mods + 1 : ""; *m; m++)
+		ly->mods[ly->nmods++] = (uint16_t)layer_mod(*m);
+	if (strchr(ly->name, '+')) {
+		/* a composite: every part a layer of this profile defined before */
+		for (const char *part = ly->name; part;) {
+			const char *plus = strchr(part, '+');
+			size_t l = plus ? (size_t)(plus - part) : strlen(part);
+			unsigned found = 0;
+
+			for (size_t i = 0; i < pr->nlayers; i++)
+				if (strlen(pr->layers[i].name) == l &&
+				    !strncmp(pr->layers[i].name, part, l) && !pr->layers[i].nparts)
+					found = (unsigned)i + 1;
+			if (!found) {
+				parser_error(p, p->line,
+				             "[remap %s]: '%.*s' is no layer defined before (a "
+				             "composite layer follows its parts)",
+				             id, (int)l, part);
+				free(ly->name);
+				return 1;
+			}
+			for (unsigned i = 0; i < ly->nparts; i++)
+				if (ly->parts[i] == found) {
+					parser_error(p, p->line, "[remap %s]: '%.*s' twice", id,
+					             (int)l, part);
+					free(ly->name);
+					return 1;
+				}
+			ly->parts[ly->nparts++] = found;
+			part = plus ? plus + 1 : NULL;
+		}
+	}
 	pr->nlayers++;
 	p->in_layer = true;
 	return 0;
@@ -1214,6 +1313,7 @@ static void resolve_action(struct load *l, const struct hm_config *c,
 	case HM_ACT_LAYER:
 	case HM_ACT_TOGGLE:
 	case HM_ACT_ONESHOT:
+	case HM_ACT_SWAP:
 		for (size_t i = 0; i < pr->nlayers; i++)
 			found = found || streq(pr->layers[i].name, a->name);
 		if (!found) {

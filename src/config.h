@@ -58,6 +58,7 @@ enum hm_trigger_kind {
 	HM_TRIG_ABS_NEG,   /* ABS_X-: ...below the center */
 	HM_TRIG_ABS_RANGE, /* ABS_WHEEL[1..3]: inside the range */
 	HM_TRIG_ABS_AXIS,  /* ABS_X: the value itself */
+	HM_TRIG_CHORD,     /* KEY_J+KEY_K: keys pressed together (keyd's chords) */
 };
 
 enum hm_action_kind {
@@ -72,6 +73,19 @@ enum hm_action_kind {
 	HM_ACT_MOVE,     /* REL_X+ etc. as a target: mouse keys */
 	HM_ACT_ABS,      /* an axis onto an absolute axis */
 	HM_ACT_REL,      /* an axis onto relative motion */
+	HM_ACT_IDLE,     /* idle(TYPING, IDLE, TIME): chosen by the time since the last plain key */
+	HM_ACT_CLEAR,    /* clear(): toggled and armed one-shot layers off */
+	HM_ACT_SWAP,     /* swap(NAME): the layer the key is bound in becomes NAME */
+	HM_ACT_REPEAT,   /* repeat(ACTION, DELAY, INTERVAL): a macro repeating while held */
+};
+
+/* How a tap-hold is decided (doc/hidmapd.ini.5.md, "tap-hold"). */
+enum hm_taphold_flavor {
+	HM_TH_PRESS,    /* tap-hold: hold at another key's press or the timeout */
+	HM_TH_NOW,      /* tap-hold-now: hold at once, tap at a release with nothing between */
+	HM_TH_WAIT,     /* tap-hold-wait: only the timeout makes a hold; keys queued */
+	HM_TH_BALANCED, /* tap-hold-balanced: ...or a whole tap of another key */
+	HM_TH_TIMEOUT,  /* timeout(A1, T, A2): A2 after T alone, A1 at any key event before */
 };
 
 enum hm_step_kind {
@@ -102,11 +116,13 @@ struct hm_config_action {
 	uint16_t codes[HM_CONFIG_MAX_CHORD];
 	struct hm_config_step *steps; /* HM_ACT_MACRO */
 	size_t nsteps;
-	char *name;                              /* layer or profile */
-	struct hm_config_action *tap, *hold;     /* HM_ACT_TAPHOLD, heap */
-	uint64_t timeout_us;                     /* HM_ACT_TAPHOLD, 0: the profile's */
-	unsigned code;                           /* HM_ACT_MOVE/ABS/REL: the target code */
-	int dir;                                 /* HM_ACT_MOVE: +1 or -1 */
+	char *name;                          /* layer or profile */
+	struct hm_config_action *tap, *hold; /* HM_ACT_TAPHOLD, heap (IDLE: typing, idle) */
+	uint64_t timeout_us;                 /* HM_ACT_TAPHOLD, 0: the profile's; IDLE: idle time */
+	enum hm_taphold_flavor flavor;       /* HM_ACT_TAPHOLD */
+	uint64_t interval_us;                /* HM_ACT_REPEAT: between runs (tap: the macro) */
+	unsigned code;                       /* HM_ACT_MOVE/ABS/REL: the target code */
+	int dir;                             /* HM_ACT_MOVE: +1 or -1 */
 	const struct hm_config_profile *profile; /* HM_ACT_PROFILE, resolved by the loader */
 };
 
@@ -135,7 +151,9 @@ struct hm_config_opts {
 struct hm_config_map {
 	enum hm_trigger_kind trigger;
 	unsigned from_type, from_code;
-	int range_min, range_max; /* HM_TRIG_ABS_RANGE */
+	int range_min, range_max;            /* HM_TRIG_ABS_RANGE */
+	uint16_t chord[HM_CONFIG_MAX_CHORD]; /* HM_TRIG_CHORD: the keys (from_code: the first) */
+	unsigned nchord;
 	struct hm_config_action action;
 	struct hm_config_opts opts;
 	char *file;
@@ -143,15 +161,27 @@ struct hm_config_map {
 };
 
 struct hm_config_layer {
-	char *name; /* [remap PROFILE:NAME] */
+	char *name; /* [remap PROFILE:NAME], NAME:MODS or NAME+NAME... */
 	unsigned line;
 	struct hm_config_map *maps;
 	size_t nmaps;
+	/* [remap P:NAME:CS]: modifiers held while the layer is active (keyd's
+	 * modifier layers) */
+	uint16_t mods[5];
+	unsigned nmods;
+	/* [remap P:A+B]: a composite layer, active while all of these (layer
+	 * numbers, 1-based, defined before it) are */
+	unsigned parts[HM_CONFIG_MAX_LAYERS];
+	unsigned nparts;
 };
 
 /* Profile settings: defaults in config-map.c, documented in doc/hidmapd.ini.5.md. */
 struct hm_config_settings {
 	uint64_t tap_hold_timeout_us;
+	uint64_t oneshot_timeout_us;    /* armed one-shot layers lapse after this, 0: never */
+	bool modifier_guard;            /* keyd's guard around a lone Alt/Meta of a layer */
+	uint64_t chord_timeout_us;      /* keys of a chord: at most this apart */
+	uint64_t chord_hold_timeout_us; /* ...and held this long before it acts */
 	uint64_t
 	    macro_delay_us; /* between the press and release of a macro key, and between steps */
 	double mouse_speed; /* mouse keys: units/s at the start */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -143,11 +144,40 @@ static int find_key(struct hm_keymap_text *k, xkb_keysym_t sym, struct hm_config
 	return best_cost < 3 ? 0 : -ENOKEY;
 }
 
+/*
+ * A character the layout has no key for, typed as ISO 14755 / GTK and
+ * IBus Unicode input: Ctrl+Shift+U, its code in hex (lower case, through
+ * the layout), Space.  Fills up to 8 taps; -ENOKEY when the layout has no
+ * key for U or a hex digit.
+ */
+static int unicode_taps(struct hm_keymap_text *k, uint32_t cp, struct hm_config_tap *taps,
+                        size_t *ret_n)
+{
+	struct hm_config_tap u = {0};
+	char hex[8];
+	size_t n = 0;
+	int len = snprintf(hex, sizeof(hex), "%x", cp);
+
+	if (find_key(k, XKB_KEY_u, &u) < 0)
+		return -ENOKEY;
+	taps[n++] = (struct hm_config_tap){
+	    3, {KEY_LEFTCTRL, KEY_LEFTSHIFT, u.codes[u.ncodes - 1]}}; /* the key, not its mods */
+	for (int i = 0; i < len; i++)
+		if (find_key(k, xkb_utf32_to_keysym((uint32_t)(unsigned char)hex[i]), &taps[n++]) <
+		    0)
+			return -ENOKEY;
+	if (find_key(k, XKB_KEY_space, &taps[n++]) < 0)
+		return -ENOKEY;
+	*ret_n = n;
+	return 0;
+}
+
 int hm_keymap_text_convert(struct hm_keymap_text *k, const char *text, struct hm_config_tap **ret,
                            size_t *ret_n, size_t *ret_bad)
 {
 	size_t len = strlen(text), n = 0;
-	struct hm_config_tap *taps = calloc(len ? len : 1, sizeof(*taps));
+	/* at most 8 taps per character (Unicode input), and a character has a byte at least */
+	struct hm_config_tap *taps = calloc(len ? 8 * len : 1, sizeof(*taps));
 
 	if (!taps)
 		return -ENOMEM;
@@ -164,12 +194,18 @@ int hm_keymap_text_convert(struct hm_keymap_text *k, const char *text, struct hm
 		sym = cp == '\n'   ? XKB_KEY_Return
 		      : cp == '\t' ? XKB_KEY_Tab
 		                   : xkb_utf32_to_keysym(cp);
-		if (sym == XKB_KEY_NoSymbol || find_key(k, sym, &taps[n]) < 0) {
-			free(taps);
-			*ret_bad = i;
-			return -ENOKEY;
+		if (sym != XKB_KEY_NoSymbol && find_key(k, sym, &taps[n]) == 0) {
+			n++;
+		} else {
+			size_t m;
+
+			if (cp == '\n' || cp == '\t' || unicode_taps(k, cp, &taps[n], &m) < 0) {
+				free(taps);
+				*ret_bad = i;
+				return -ENOKEY;
+			}
+			n += m;
 		}
-		n++;
 		i += l;
 	}
 	*ret = taps;

@@ -24,13 +24,16 @@
 #define NONE      UINT16_MAX       /* no mapping in this slot */
 #define HELD_PASS (UINT16_MAX - 1) /* a held key that passed through unmapped */
 #define MAX_MAPS  (HM_CONFIG_MAX_MAPS * (HM_CONFIG_MAX_LAYERS + 1))
-#define MAX_ACTS  (MAX_MAPS * 3) /* tap-hold adds two sub-actions */
+/* lettermod() adds four sub-actions; indices are 16 bits (a profile that
+ * needs more is refused with -E2BIG) */
+#define MAX_ACTS  (MAX_MAPS * 5 < HELD_PASS ? MAX_MAPS * 5 : HELD_PASS - 1)
 #define NLAYERS   (HM_CONFIG_MAX_LAYERS + 1)
 #define REL_CNT_  (REL_MAX + 1)
 #define ABS_CNT_  (ABS_MAX + 1)
 #define MAX_QUEUE 16 /* macros waiting for the running one */
 #define MAX_TAPS  64 /* key taps from one relative event */
 #define MAX_STICK 16 /* axes onto relative motion */
+#define MAX_INQ   64 /* key events waiting for a macro or a tap-hold decision */
 
 _Static_assert(MAX_ACTS < HELD_PASS, "action indices must not collide with the markers");
 
@@ -48,6 +51,7 @@ struct ract {
 	uint16_t tap, hold;     /* TAPHOLD: indices of the sub-actions */
 	uint64_t timeout_us;    /* TAPHOLD */
 	uint32_t step0, nsteps; /* MACRO: flattened steps */
+	uint64_t interval_us;   /* REPEAT (timeout_us: the first delay; tap: the macro) */
 };
 
 /* One flattened macro step: a tap of up to 8 keys, or a wait. */
@@ -83,7 +87,39 @@ struct layer_tables {
 struct macro_run {
 	uint16_t act;
 	uint8_t src;
+	uint8_t layer; /* the layer of its mapping: a modifier layer's modifiers go meanwhile */
 };
+
+/* A key event that waits (for a macro to end, a tap-hold to be decided). */
+struct qev {
+	uint16_t code;
+	uint8_t src;
+	bool nochord; /* replayed after a chord was decided: no chord detection */
+	int value;
+};
+
+#define MAX_CHORDQ        16 /* key events a pending chord holds */
+#define MAX_ACTIVE_CHORDS 8
+
+/* A chord of input keys that acts: its keys go up one by one. */
+struct active_chord {
+	uint16_t map; /* rmap */
+	uint8_t src;
+	uint8_t down; /* bit per key of the chord still down */
+};
+
+enum { CH_IDLE, CH_WAIT, CH_HOLD };
+
+/*
+ * inq takes at most MAX_INQ events pushed; the events a tap-hold-wait
+ * (thq, at most MAX_INQ) or a chord (chq) held back go back in front of
+ * them, and thq only fills from events that were not in inq (or left it),
+ * so inq never holds more than this.
+ */
+#define INQ_CAP (2 * MAX_INQ + MAX_CHORDQ)
+
+/* What a tap-hold key became. */
+enum { TH_UNDECIDED, TH_HOLD, TH_TAP };
 
 struct hm_remap {
 	enum hm_unmapped_policy unmapped;
@@ -116,18 +152,74 @@ struct hm_remap {
 	/* what the press of a source key did, per module output: the same code
 	 * may be down on two of them */
 	uint16_t held[HM_MAX_OUTPUTS][KEY_MAX + 1];
-	bool held_hold[HM_MAX_OUTPUTS][KEY_MAX + 1];   /* a tap-hold resolved as hold */
-	uint8_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1]; /* presses per output key */
+	uint8_t th_state[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* TH_*: what a tap-hold became */
+	uint32_t th_mark[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* tap-hold-now: npresses at its press */
+	uint64_t th_start[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* ...and the time */
+	uint16_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1]; /* holders per output key */
+	/* modifiers (mod_index) held by a layer or a passed modifier key, which
+	 * a binding never lets go; and those a binding let go (keyd) */
+	uint16_t mod_fixed[HM_MAX_ALL_OUTPUTS][8];
+	uint8_t mod_dropped[HM_MAX_ALL_OUTPUTS];
+	uint32_t npresses;   /* key presses so far (wraps) */
+	bool has_plain;      /* a plain key was typed... */
+	uint64_t last_plain; /* ...last at this time (idle()) */
+
+	/* key events waiting: inq for a running macro (or behind others), thq
+	 * for the decision of a tap-hold-wait/-balanced */
+	struct qev inq[INQ_CAP], thq[MAX_INQ];
+	unsigned ninq, nthq;
+	bool pumping;
 
 	/* layers */
 	unsigned layer_holds[NLAYERS];
 	bool layer_toggled[NLAYERS];
-	uint32_t layer_seq[NLAYERS]; /* activation order: the latest wins */
+	uint32_t layer_seq[NLAYERS];   /* activation order: the latest wins */
+	uint32_t layer_parts[NLAYERS]; /* a composite: bit per part layer, 0: none */
+	uint8_t layer_nparts[NLAYERS];
+	uint16_t layer_mods[NLAYERS][5]; /* a modifier layer's modifiers */
+	uint8_t layer_nmods[NLAYERS];
+	uint8_t layer_src[NLAYERS]; /* the output of the key that activated it */
+	unsigned suspend[NLAYERS];  /* keys bound in it that are down: no modifiers */
+	bool mods_held[NLAYERS];    /* its modifiers are down */
+	bool any_mods;              /* some layer has modifiers */
+	uint8_t held_layer[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* the layer a key suspends */
+	uint8_t map_layer[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* the layer of a key's mapping */
+	/* one-shot modifier layers the last key pressed used up: their
+	 * modifiers stay down until its release or the next key press, as
+	 * keyd's stay until its next update_mods() (bit per layer) */
+	uint32_t os_kept;
+	uint8_t os_src;
+	uint16_t os_code;
+	uint16_t last_down; /* the last output key pressed */
+	uint8_t cur_layer;  /* the layer of the mapping being pressed (swap()) */
+
+	/* chords of input keys (keyd's): the rmaps, which codes take part */
+	uint16_t *chords;
+	unsigned nchords;
+	bool chord_key[KEY_MAX + 1];
+	uint8_t ch_state; /* CH_* */
+	struct qev chq[MAX_CHORDQ];
+	unsigned nchq;
+	int ch_match; /* the rmap of the full match, -1: none */
+	uint64_t ch_last, ch_deadline;
+	struct active_chord active[MAX_ACTIVE_CHORDS];
+	unsigned nactive;
+
+	/* repeat(): the macro runs again while its key is held */
+	bool rep_on;
+	uint16_t rep_act;
+	uint8_t rep_src;
+	uint64_t rep_wait, rep_interval, rep_deadline;
+	uint8_t rep_layer;
+	bool guard_inhibit;
 	uint32_t seq;
-	int oneshot; /* layer armed for the next key, 0: none */
+	uint32_t oneshot_mask;     /* layers armed for the next key (bit per layer) */
+	bool oneshot_latch;        /* a one-shot key is down and nothing used it yet */
+	uint64_t oneshot_deadline; /* oneshot-timeout: the armed layers lapse, 0: none */
 
 	/* tap-hold waiting to be decided */
 	bool th_pending;
+	enum hm_taphold_flavor th_flavor;
 	uint16_t th_code;
 	uint8_t th_src;
 	uint64_t th_deadline;
@@ -139,14 +231,16 @@ struct hm_remap {
 	uint32_t macro_step; /* index into steps */
 	uint32_t macro_end;
 	uint8_t macro_src;
+	uint8_t macro_layer; /* its modifiers are suspended while the macro runs */
 	bool macro_released; /* the current step's keys went up */
 	uint64_t macro_deadline;
 
-	/* relative steps: motion not yet worth a tap */
-	int32_t rel_acc[REL_CNT_];
+	/* relative steps: motion not yet worth a tap (64 bits: a sum of two
+	 * 32-bit values must not overflow) */
+	int64_t rel_acc[REL_CNT_];
 
 	/* pointer motion: mouse keys and deflected sticks */
-	int8_t move_dir[REL_CNT_]; /* sum of held mouse-key directions */
+	int16_t move_dir[REL_CNT_]; /* sum of held mouse-key directions */
 	uint8_t move_src[REL_CNT_];
 	unsigned nmove_keys;
 	uint64_t move_start;
@@ -208,19 +302,128 @@ static void sync_all(struct hm_remap *r)
 		r->ops->sync(r->userdata);
 }
 
-/* Output keys are counted, so that two things holding the same key (a
- * chord and a plain map) do not release it under each other. */
-static void key_down_value(struct hm_remap *r, unsigned src, unsigned code, int value)
-{
-	unsigned out = route(r, src, EV_KEY, code);
+static const uint16_t modifiers[8] = {KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTSHIFT, KEY_RIGHTSHIFT,
+                                      KEY_LEFTALT,  KEY_RIGHTALT,  KEY_LEFTMETA,  KEY_RIGHTMETA};
 
-	if (r->down[out][code]++ == 0)
-		emit(r, out, EV_KEY, code, value);
+/* 0..7 for a modifier, -1 for any other key */
+static int mod_index(unsigned code)
+{
+	for (int i = 0; i < 8; i++)
+		if (modifiers[i] == code)
+			return i;
+	return -1;
 }
 
-static void key_down(struct hm_remap *r, unsigned src, unsigned code)
+static bool is_modifier(unsigned code)
 {
-	key_down_value(r, src, code, 1);
+	switch (code) {
+	case KEY_LEFTCTRL:
+	case KEY_RIGHTCTRL:
+	case KEY_LEFTSHIFT:
+	case KEY_RIGHTSHIFT:
+	case KEY_LEFTALT:
+	case KEY_RIGHTALT:
+	case KEY_LEFTMETA:
+	case KEY_RIGHTMETA:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Output keys are counted, so that two things holding the same key (a
+ * chord and a plain map) do not release it under each other.  A key that
+ * is already down and is pressed again by something else is released
+ * first (a frame of its own), then pressed with the rest, as keyd does,
+ * so that `[` held then `{` (Shift+[) are two keystrokes; a modifier
+ * already down just stays down.
+ */
+/* The first half of keys_down(): keys already down go up; true if any did. */
+static bool keys_up_again(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
+{
+	bool again = false;
+
+	for (unsigned i = 0; i < n; i++) {
+		unsigned out = route(r, src, EV_KEY, codes[i]);
+
+		if (r->down[out][codes[i]] && !is_modifier(codes[i])) {
+			emit(r, out, EV_KEY, codes[i], 0);
+			again = true;
+		}
+	}
+	return again;
+}
+
+/* The second half: the presses (a modifier already down stays down). */
+static void keys_press(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n,
+                       int value)
+{
+	for (unsigned i = 0; i < n; i++) {
+		unsigned out = route(r, src, EV_KEY, codes[i]);
+		int mi = mod_index(codes[i]);
+		bool dropped = mi >= 0 && (r->mod_dropped[out] & (1u << mi));
+
+		if (r->down[out][codes[i]]++ == 0 || mi < 0 || dropped) {
+			emit(r, out, EV_KEY, codes[i], value);
+			r->last_down = codes[i];
+		}
+		if (dropped)
+			r->mod_dropped[out] &= (uint8_t) ~(1u << mi);
+	}
+}
+
+static void keys_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n,
+                      int value)
+{
+	if (keys_up_again(r, src, codes, n))
+		sync_all(r);
+	keys_press(r, src, codes, n, value);
+}
+
+/* A layer or a passed modifier key holds (+1) or lets go (-1) a modifier. */
+static void mod_fix(struct hm_remap *r, unsigned src, unsigned code, int d)
+{
+	int mi = mod_index(code);
+	unsigned out = route(r, src, EV_KEY, code);
+
+	if (mi >= 0 && (d > 0 || r->mod_fixed[out][mi]))
+		r->mod_fixed[out][mi] = (uint16_t)(r->mod_fixed[out][mi] + d);
+}
+
+/*
+ * keyd's modifiers are exact per binding: a key or chord with a key that
+ * is no modifier lets go first the modifiers that only other bindings hold
+ * (held Shift+[ then [ gives [, not {), and they stay up until something
+ * presses them again.  Modifiers of layers and passed modifier keys stay.
+ */
+static void drop_binding_mods(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
+{
+	bool any_key = false;
+
+	for (unsigned i = 0; i < n && !any_key; i++)
+		any_key = !is_modifier(codes[i]);
+	if (!any_key)
+		return;
+	for (int mi = 0; mi < 8; mi++) {
+		unsigned code = modifiers[mi], out = route(r, src, EV_KEY, code);
+		bool mine = false;
+
+		for (unsigned i = 0; i < n; i++)
+			mine = mine || codes[i] == code;
+		if (mine || !r->down[out][code] || r->mod_fixed[out][mi] ||
+		    (r->mod_dropped[out] & (1u << mi)))
+			continue;
+		emit(r, out, EV_KEY, code, 0);
+		r->mod_dropped[out] |= (uint8_t)(1u << mi);
+	}
+}
+
+static void key_down_value(struct hm_remap *r, unsigned src, unsigned code, int value)
+{
+	uint16_t c = (uint16_t)code;
+
+	keys_down(r, src, &c, 1, value);
 }
 
 static void key_up(struct hm_remap *r, unsigned src, unsigned code)
@@ -229,20 +432,59 @@ static void key_up(struct hm_remap *r, unsigned src, unsigned code)
 
 	if (r->down[out][code] == 0)
 		return;
-	if (--r->down[out][code] == 0)
-		emit(r, out, EV_KEY, code, 0);
+	if (--r->down[out][code] == 0) {
+		int mi = mod_index(code);
+
+		if (mi >= 0 && (r->mod_dropped[out] & (1u << mi)))
+			r->mod_dropped[out] &= (uint8_t) ~(1u << mi); /* up already */
+		else
+			emit(r, out, EV_KEY, code, 0);
+	}
 }
 
-static void chord_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
+static bool only_modifiers(const uint16_t *codes, unsigned n)
 {
 	for (unsigned i = 0; i < n; i++)
-		key_down(r, src, codes[i]);
+		if (!is_modifier(codes[i]))
+			return false;
+	return true;
+}
+
+/* A chord of modifiers alone holds them like a layer would (keyd turns a
+ * binding to a modifier into its modifier layer): no binding drops them. */
+static void fix_if_modifiers(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n,
+                             int d)
+{
+	if (only_modifiers(codes, n))
+		for (unsigned i = 0; i < n; i++)
+			mod_fix(r, src, codes[i], d);
+}
+
+/* keyd's order: keys already down go up, then the modifiers of other
+ * bindings, (a frame,) then the chord is pressed. */
+static void chord_down(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
+{
+	bool again = keys_up_again(r, src, codes, n);
+
+	drop_binding_mods(r, src, codes, n);
+	if (again)
+		sync_all(r);
+	fix_if_modifiers(r, src, codes, n, 1);
+	keys_press(r, src, codes, n, 1);
 }
 
 static void chord_up(struct hm_remap *r, unsigned src, const uint16_t *codes, unsigned n)
 {
-	for (unsigned i = n; i-- > 0;)
-		key_up(r, src, codes[i]);
+	fix_if_modifiers(r, src, codes, n, -1);
+	/* as keyd: the keys in the order pressed, then the modifiers in the
+	 * order pressed (C-z lets z go first; leftcontrol+leftmeta, a+b go in
+	 * press order) */
+	for (unsigned i = 0; i < n; i++)
+		if (!is_modifier(codes[i]))
+			key_up(r, src, codes[i]);
+	for (unsigned i = 0; i < n; i++)
+		if (is_modifier(codes[i]))
+			key_up(r, src, codes[i]);
 }
 
 /* ---- timers --------------------------------------------------------------- */
@@ -253,6 +495,12 @@ static void rearm(struct hm_remap *r)
 
 	if (r->th_pending)
 		next = r->th_deadline;
+	if (r->oneshot_deadline && (!next || r->oneshot_deadline < next))
+		next = r->oneshot_deadline;
+	if (r->rep_on && r->rep_deadline && !r->macro_running && (!next || r->rep_deadline < next))
+		next = r->rep_deadline;
+	if (r->ch_state != CH_IDLE && (!next || r->ch_deadline < next))
+		next = r->ch_deadline;
 	if (r->macro_running && r->macro_deadline && (!next || r->macro_deadline < next))
 		next = r->macro_deadline;
 	if (r->moving && (!next || r->motion_deadline < next))
@@ -266,9 +514,31 @@ static void rearm(struct hm_remap *r)
 
 /* ---- layers ---------------------------------------------------------------- */
 
+static bool simple_active(const struct hm_remap *r, unsigned l)
+{
+	return r->layer_holds[l] || r->layer_toggled[l] || (r->oneshot_mask & (1u << l));
+}
+
+/* A composite layer is active while all its parts are. */
 static bool layer_active(const struct hm_remap *r, unsigned l)
 {
-	return r->layer_holds[l] || r->layer_toggled[l] || (int)l == r->oneshot;
+	uint32_t parts = r->layer_parts[l];
+
+	if (!parts)
+		return simple_active(r, l);
+	for (unsigned p = 1; p < r->nlayers; p++)
+		if ((parts & (1u << p)) && !simple_active(r, p))
+			return false;
+	return true;
+}
+
+/* Which active layer wins a code: a composite over all (more parts
+ * first, as keyd), else the latest activated; 0: inactive. */
+static uint32_t layer_prio(const struct hm_remap *r, unsigned l)
+{
+	if (!layer_active(r, l))
+		return 0;
+	return r->layer_parts[l] ? 0x80000000u + r->layer_nparts[l] : r->layer_seq[l];
 }
 
 #define LOOKUP_TABLE(name, field)                                                                  \
@@ -280,8 +550,10 @@ static bool layer_active(const struct hm_remap *r, unsigned l)
 		for (unsigned l = 1; l < r->nlayers; l++) {                                        \
 			uint16_t s = r->layers[l].field[code];                                     \
                                                                                                    \
-			if (s != NONE && layer_active(r, l) && r->layer_seq[l] >= best_seq) {      \
-				best_seq = r->layer_seq[l];                                        \
+			uint32_t p;                                                                \
+                                                                                                   \
+			if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {                \
+				best_seq = p;                                                      \
 				slot = s;                                                          \
 			}                                                                          \
 		}                                                                                  \
@@ -299,19 +571,87 @@ static uint16_t lookup_rel_step(const struct hm_remap *r, unsigned code, int neg
 
 	for (unsigned l = 1; l < r->nlayers; l++) {
 		uint16_t s = r->layers[l].rel_step[code][neg];
+		uint32_t p;
 
-		if (s != NONE && layer_active(r, l) && r->layer_seq[l] >= best_seq) {
-			best_seq = r->layer_seq[l];
+		if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {
+			best_seq = p;
 			slot = s;
 		}
 	}
 	return slot;
 }
 
-static void layer_on(struct hm_remap *r, unsigned l)
+static void layer_on(struct hm_remap *r, unsigned l, unsigned src)
 {
-	if (!layer_active(r, l))
+	if (!layer_active(r, l)) {
 		r->layer_seq[l] = ++r->seq;
+		r->layer_src[l] = (uint8_t)src;
+	}
+}
+
+/*
+ * keyd's modifier guard: Alt or Meta pressed for a layer and released with
+ * nothing pressed since would open a menu (Firefox, GNOME); a Ctrl tap
+ * around the release prevents that.  Not when the layer's own key was
+ * tapped alone (guard_inhibit), nor with Ctrl down.
+ */
+static void layer_mod_up(struct hm_remap *r, unsigned src, unsigned code)
+{
+	unsigned out = route(r, src, EV_KEY, code);
+	bool guard = r->set->modifier_guard && !r->guard_inhibit && r->last_down == code &&
+	             (code == KEY_LEFTALT || code == KEY_RIGHTALT || code == KEY_LEFTMETA) &&
+	             r->down[out][code] == 1 && !(r->mod_dropped[out] & (1u << mod_index(code))) &&
+	             (!r->down[out][KEY_LEFTCTRL] || (r->mod_dropped[out] & 1u));
+
+	mod_fix(r, src, code, -1);
+
+	if (guard) {
+		emit(r, out, EV_KEY, KEY_LEFTCTRL, 1);
+		sync_all(r);
+	}
+	key_up(r, src, code);
+	if (guard) {
+		sync_all(r);
+		emit(r, out, EV_KEY, KEY_LEFTCTRL, 0);
+	}
+}
+
+/* Modifier layers: their modifiers are down while they are active and no
+ * key bound in them is down (keyd's [name:C]). */
+static void sync_layer_mods(struct hm_remap *r)
+{
+	if (!r->any_mods)
+		return;
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		bool want;
+
+		if (!r->layer_nmods[l])
+			continue;
+		want = (layer_active(r, l) || (r->os_kept & (1u << l))) && !r->suspend[l];
+		if (want == r->mods_held[l])
+			continue;
+		r->mods_held[l] = want;
+		if (want) {
+			for (unsigned i = 0; i < r->layer_nmods[l]; i++)
+				mod_fix(r, r->layer_src[l], r->layer_mods[l][i], 1);
+			keys_down(r, r->layer_src[l], r->layer_mods[l], r->layer_nmods[l], 1);
+		} else {
+			for (unsigned i = 0; i < r->layer_nmods[l]; i++)
+				layer_mod_up(r, r->layer_src[l], r->layer_mods[l][i]);
+		}
+	}
+}
+
+/* A key bound in layer l is down (+1) or up (-1): the modifiers of l, or
+ * of its parts, are let go meanwhile. */
+static void suspend_mods(struct hm_remap *r, unsigned l, int d)
+{
+	if (r->layer_nmods[l])
+		r->suspend[l] += (unsigned)d;
+	for (unsigned p = 1; p < r->nlayers; p++)
+		if ((r->layer_parts[l] & (1u << p)) && r->layer_nmods[p])
+			r->suspend[p] += (unsigned)d;
+	sync_layer_mods(r);
 }
 
 /* ---- motion ------------------------------------------------------------------ */
@@ -403,6 +743,7 @@ static void motion_tick(struct hm_remap *r, uint64_t now)
 
 static void macro_start_next(struct hm_remap *r, uint64_t now);
 static void macro_advance(struct hm_remap *r, uint64_t now);
+static void pump(struct hm_remap *r, uint64_t now);
 
 static void macro_enqueue(struct hm_remap *r, uint16_t act, unsigned src, uint64_t now)
 {
@@ -410,7 +751,7 @@ static void macro_enqueue(struct hm_remap *r, uint16_t act, unsigned src, uint64
 		log_debug("remap: macro queue full, dropping a macro");
 		return;
 	}
-	r->queue[r->nqueue++] = (struct macro_run){act, (uint8_t)src};
+	r->queue[r->nqueue++] = (struct macro_run){act, (uint8_t)src, r->cur_layer};
 	if (!r->macro_running)
 		macro_start_next(r, now);
 }
@@ -419,12 +760,30 @@ static void macro_start_next(struct hm_remap *r, uint64_t now)
 {
 	const struct ract *a;
 
+	if (r->macro_layer) {
+		/* the modifiers of the last macro's layer come back (keyd) */
+		unsigned l = r->macro_layer;
+
+		r->macro_layer = 0;
+		suspend_mods(r, l, -1);
+	}
 	if (!r->nqueue) {
 		r->macro_running = false;
+		if (r->rep_on) {
+			r->rep_deadline = now + r->rep_wait;
+			r->rep_wait = r->rep_interval;
+		}
+		pump(r, now); /* the keys typed meanwhile */
 		return;
 	}
 	a = &r->acts[r->queue[0].act];
 	r->macro_src = r->queue[0].src;
+	if (r->any_mods && r->queue[0].layer) {
+		/* a macro bound in a modifier layer runs without its modifiers,
+		 * as keyd's execute_macro() */
+		r->macro_layer = r->queue[0].layer;
+		suspend_mods(r, r->macro_layer, 1);
+	}
 	memmove(&r->queue[0], &r->queue[1], --r->nqueue * sizeof(r->queue[0]));
 	r->macro_running = true;
 	r->macro_step = a->step0;
@@ -483,31 +842,13 @@ static void macro_advance(struct hm_remap *r, uint64_t now)
 static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
 static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
 
-/* A pending tap-hold becomes a hold: another key came, or the time ran out. */
-static void resolve_hold(struct hm_remap *r, uint64_t now)
-{
-	unsigned code = r->th_code, src = r->th_src;
-	const struct ract *a = &r->acts[r->held[src][code]];
-
-	r->th_pending = false;
-	r->held_hold[src][code] = true;
-	action_press(r, a->hold, src, now);
-}
-
-/* Before a new key press: a tap-hold still undecided is decided as hold. */
-static void interrupt_pending(struct hm_remap *r, uint64_t now)
-{
-	if (r->th_pending)
-		resolve_hold(r, now);
-}
-
 static void move_press(struct hm_remap *r, const struct ract *a, unsigned src, uint64_t now)
 {
 	unsigned c = a->cfg->code;
 
 	if (r->nmove_keys++ == 0)
 		r->move_start = now;
-	r->move_dir[c] = (int8_t)(r->move_dir[c] + a->cfg->dir);
+	r->move_dir[c] = (int16_t)(r->move_dir[c] + a->cfg->dir);
 	r->move_src[c] = (uint8_t)src;
 	update_motion(r, now);
 }
@@ -519,8 +860,55 @@ static void move_release(struct hm_remap *r, const struct ract *a, uint64_t now)
 	if (!r->nmove_keys)
 		return;
 	r->nmove_keys--;
-	r->move_dir[c] = (int8_t)(r->move_dir[c] - a->cfg->dir);
+	r->move_dir[c] = (int16_t)(r->move_dir[c] - a->cfg->dir);
 	update_motion(r, now);
+}
+
+static void oneshot_clear(struct hm_remap *r)
+{
+	r->oneshot_mask = 0;
+	r->oneshot_latch = false;
+	r->oneshot_deadline = 0;
+	sync_layer_mods(r);
+}
+
+/*
+ * swap(NAME), as keyd: the layer the swap key is bound in (cur_layer) is
+ * replaced by NAME: toggled, NAME is toggled instead; armed as a one-shot,
+ * NAME is armed instead; held by a key's layer(), that key now holds NAME.
+ */
+static void swap_layer(struct hm_remap *r, const struct ract *a, uint64_t now)
+{
+	unsigned from = r->cur_layer, to = a->layer;
+
+	if (!from || from == to)
+		return;
+	if (r->layer_toggled[from]) {
+		r->layer_toggled[from] = false;
+		layer_on(r, to, r->layer_src[from]);
+		r->layer_toggled[to] = true;
+	} else if (r->oneshot_mask & (1u << from)) {
+		r->oneshot_mask &= ~(1u << from);
+		layer_on(r, to, r->layer_src[from]);
+		r->oneshot_mask |= 1u << to;
+	} else {
+		for (unsigned s = 0; s < r->nbase; s++)
+			for (unsigned c = 0; c <= KEY_MAX; c++) {
+				uint16_t h = r->held[s][c];
+
+				if (h >= r->nacts || r->acts[h].kind != HM_ACT_LAYER ||
+				    r->acts[h].layer != from)
+					continue;
+				r->held[s][c] = a->tap; /* layer(NAME), compiled with the swap */
+				if (r->layer_holds[from])
+					r->layer_holds[from]--;
+				layer_on(r, to, s);
+				r->layer_holds[to]++;
+				sync_layer_mods(r);
+				return;
+			}
+	}
+	sync_layer_mods(r);
 }
 
 static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
@@ -534,20 +922,47 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 		chord_down(r, src, a->cfg->codes, a->cfg->ncodes);
 		break;
 	case HM_ACT_MACRO:
+		/* one-shot layers are used up before it runs: keyd types macros
+		 * without their modifiers */
+		oneshot_clear(r);
 		macro_enqueue(r, ai, src, now);
 		break;
 	case HM_ACT_LAYER:
-		layer_on(r, a->layer);
+		layer_on(r, a->layer, src);
 		r->layer_holds[a->layer]++;
+		sync_layer_mods(r);
 		break;
 	case HM_ACT_TOGGLE:
 		if (!r->layer_toggled[a->layer])
-			layer_on(r, a->layer);
+			layer_on(r, a->layer, src);
 		r->layer_toggled[a->layer] = !r->layer_toggled[a->layer];
+		sync_layer_mods(r);
 		break;
 	case HM_ACT_ONESHOT:
-		layer_on(r, a->layer);
-		r->oneshot = a->layer;
+		/* held, a momentary layer; released before anything used it, armed */
+		layer_on(r, a->layer, src);
+		r->layer_holds[a->layer]++;
+		r->oneshot_latch = true;
+		sync_layer_mods(r);
+		break;
+	case HM_ACT_CLEAR:
+		memset(r->layer_toggled, 0, sizeof(r->layer_toggled));
+		oneshot_clear(r);
+		break;
+	case HM_ACT_SWAP:
+		swap_layer(r, a, now);
+		break;
+	case HM_ACT_REPEAT:
+		/* keyd's macro2: again DELAY after the run, then every INTERVAL */
+		r->rep_on = true;
+		r->rep_act = a->tap;
+		r->rep_src = (uint8_t)src;
+		r->rep_wait = a->timeout_us;
+		r->rep_interval = a->interval_us;
+		r->rep_deadline = 0;
+		r->rep_layer = r->cur_layer;
+		oneshot_clear(r);
+		macro_enqueue(r, a->tap, src, now);
 		break;
 	case HM_ACT_PROFILE:
 		r->switch_to = a->cfg->profile;
@@ -556,6 +971,7 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 		move_press(r, a, src, now);
 		break;
 	case HM_ACT_TAPHOLD: /* handled by the key path */
+	case HM_ACT_IDLE:
 	case HM_ACT_ABS:
 	case HM_ACT_REL:
 		break;
@@ -573,9 +989,23 @@ static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64
 	case HM_ACT_LAYER:
 		if (r->layer_holds[a->layer])
 			r->layer_holds[a->layer]--;
+		sync_layer_mods(r);
+		break;
+	case HM_ACT_ONESHOT:
+		if (r->layer_holds[a->layer])
+			r->layer_holds[a->layer]--;
+		if (r->oneshot_latch) {
+			r->oneshot_mask |= 1u << a->layer;
+			if (r->set->oneshot_timeout_us)
+				r->oneshot_deadline = now + r->set->oneshot_timeout_us;
+		}
+		sync_layer_mods(r);
 		break;
 	case HM_ACT_MOVE:
 		move_release(r, a, now);
+		break;
+	case HM_ACT_REPEAT:
+		r->rep_on = false;
 		break;
 	default:
 		break;
@@ -591,19 +1021,164 @@ static void action_tap(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t n
 	sync_all(r);
 }
 
-/* Any key-like activation: a pending tap-hold is decided, a one-shot used. */
-static void activation(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
-{
-	int oneshot = r->oneshot;
+/* ---- one-shot layers, plain keys ---------------------------------------------- */
 
-	interrupt_pending(r, now);
-	action_press(r, ai, src, now);
-	/* the one-shot layer served this press (unless the press armed it) */
-	if (oneshot && r->oneshot == oneshot && r->acts[ai].kind != HM_ACT_ONESHOT)
-		r->oneshot = 0;
+/* Whether a press of this action uses armed one-shot layers up: anything
+ * but layer changes and modifiers (keyd: a key, a macro, a toggle). */
+static bool uses_oneshot(const struct hm_remap *r, uint16_t ai)
+{
+	const struct ract *a = &r->acts[ai];
+
+	switch (a->kind) {
+	case HM_ACT_LAYER:
+	case HM_ACT_ONESHOT:
+	case HM_ACT_TAPHOLD:
+	case HM_ACT_IDLE:
+	case HM_ACT_SWAP:
+		return false;
+	case HM_ACT_KEYS:
+		for (unsigned i = 0; i < a->cfg->ncodes; i++)
+			if (!is_modifier(a->cfg->codes[i]))
+				return true;
+		return false;
+	default:
+		return true;
+	}
 }
 
-/* ---- the event paths ------------------------------------------------------------ */
+/* A plain key for idle(): one key that is no modifier, alone or with Shift. */
+static bool is_plain(const struct hm_remap *r, uint16_t ai)
+{
+	const struct ract *a = &r->acts[ai];
+	unsigned keys = 0;
+
+	if (a->kind != HM_ACT_KEYS)
+		return false;
+	for (unsigned i = 0; i < a->cfg->ncodes; i++) {
+		unsigned c = a->cfg->codes[i];
+
+		if (c == KEY_LEFTSHIFT || c == KEY_RIGHTSHIFT)
+			continue;
+		if (is_modifier(c))
+			return false;
+		keys++;
+	}
+	return keys == 1;
+}
+
+static void note_plain(struct hm_remap *r, uint64_t now)
+{
+	r->has_plain = true;
+	r->last_plain = now;
+}
+
+/* After an action's press: one-shot layers used, idle() time. */
+static void after_press(struct hm_remap *r, uint16_t ai, uint64_t now)
+{
+	if (uses_oneshot(r, ai))
+		oneshot_clear(r);
+	if (is_plain(r, ai))
+		note_plain(r, now);
+}
+
+/* ---- tap-hold ------------------------------------------------------------------ */
+
+/*
+ * The pending tap-hold is decided: its action is pressed, then the key
+ * events that waited for the decision (tap-hold-wait, -balanced) follow in
+ * their order, before anything that came after them.
+ */
+static void th_decide(struct hm_remap *r, bool hold, uint64_t now)
+{
+	unsigned code = r->th_code, src = r->th_src;
+	const struct ract *a = &r->acts[r->held[src][code]];
+	uint16_t ai = hold ? a->hold : a->tap;
+
+	r->cur_layer = r->map_layer[src][code];
+	r->th_pending = false;
+	r->th_state[src][code] = hold ? TH_HOLD : TH_TAP;
+	action_press(r, ai, src, now);
+	after_press(r, ai, now);
+	if (r->nthq) {
+		unsigned n = r->nthq;
+
+		if (r->ninq + n > INQ_CAP) /* cannot happen, see INQ_CAP */
+			r->ninq = INQ_CAP - n;
+		memmove(&r->inq[n], &r->inq[0], r->ninq * sizeof(r->inq[0]));
+		memcpy(&r->inq[0], r->thq, n * sizeof(r->thq[0]));
+		r->ninq += n;
+		r->nthq = 0;
+	}
+	pump(r, now);
+}
+
+/* Before another key's press: a tap-hold (the plain flavor) still
+ * undecided becomes a hold, so that its layer or modifier applies. */
+static void interrupt_pending(struct hm_remap *r, uint64_t now)
+{
+	if (r->th_pending && (r->th_flavor == HM_TH_PRESS || r->th_flavor == HM_TH_TIMEOUT))
+		th_decide(r, r->th_flavor == HM_TH_PRESS, now);
+}
+
+static void taphold_press(struct hm_remap *r, uint16_t ai, unsigned src, unsigned code,
+                          uint64_t now)
+{
+	const struct ract *a = &r->acts[ai];
+
+	r->th_state[src][code] = TH_UNDECIDED;
+	if (a->cfg->flavor == HM_TH_NOW) {
+		/* keyd's overload: the hold at once, the tap decided at the release */
+		r->th_mark[src][code] = r->npresses;
+		r->th_start[src][code] = now;
+		r->th_state[src][code] = TH_HOLD;
+		action_press(r, a->hold, src, now);
+		after_press(r, a->hold, now);
+		return;
+	}
+	r->th_pending = true;
+	r->th_flavor = a->cfg->flavor;
+	r->th_code = (uint16_t)code;
+	r->th_src = (uint8_t)src;
+	r->th_deadline = now + (a->timeout_us ? a->timeout_us : r->set->tap_hold_timeout_us);
+}
+
+static void taphold_release(struct hm_remap *r, const struct ract *a, unsigned src, unsigned code,
+                            uint64_t now)
+{
+	uint8_t st = r->th_state[src][code];
+
+	r->th_state[src][code] = TH_UNDECIDED;
+	r->cur_layer = r->map_layer[src][code];
+	if (r->th_pending && r->th_code == code && r->th_src == src) {
+		/* released in time, nothing else pressed: a tap */
+		r->th_pending = false;
+		action_tap(r, a->tap, src, now);
+		after_press(r, a->tap, now);
+	} else if (st == TH_HOLD) {
+		action_release(r, a->hold, src, now);
+		if (a->cfg->flavor == HM_TH_NOW && r->th_mark[src][code] == r->npresses &&
+		    (!a->timeout_us || now - r->th_start[src][code] < a->timeout_us)) {
+			sync_all(r);
+			action_tap(r, a->tap, src, now);
+			after_press(r, a->tap, now);
+		}
+	} else if (st == TH_TAP) {
+		action_release(r, a->tap, src, now);
+	}
+}
+
+/* ---- the key path ---------------------------------------------------------------- */
+
+/* Any activation that is not a key's (an axis zone, a step of motion):
+ * a pending tap-hold is decided, one-shot layers used. */
+static void activation(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now)
+{
+	interrupt_pending(r, now);
+	r->cur_layer = (uint8_t)layer;
+	r->npresses++;
+	action_press(r, ai, src, now);
+	after_press(r, ai, now);
+}
 
 static void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code, int value)
 {
@@ -611,80 +1186,469 @@ static void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code,
 		emit(r, src, type, code, value);
 }
 
-static void key_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+/* The key at (src, code) uses up the armed one-shot layers in mask: their
+ * modifiers stay down until its release. */
+static void oneshot_keep(struct hm_remap *r, unsigned src, unsigned code, uint32_t mask)
+{
+	if (!r->any_mods)
+		return;
+	r->os_kept = 0;
+	for (unsigned l = 1; l < r->nlayers; l++)
+		if ((mask & (1u << l)) && r->layer_nmods[l])
+			r->os_kept |= 1u << l;
+	r->os_src = (uint8_t)src;
+	r->os_code = (uint16_t)code;
+}
+
+/* The keep ends: the key that used them up is released (src, code), or
+ * another key is pressed (code NONE). */
+static void oneshot_unkeep(struct hm_remap *r, unsigned src, unsigned code, bool sync)
+{
+	if (!r->os_kept || (code != NONE && (src != r->os_src || code != r->os_code)))
+		return;
+	r->os_kept = 0;
+	if (sync)
+		sync_layer_mods(r);
+}
+
+static void key_press(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
 	uint16_t *held = &r->held[src][code];
-	uint16_t slot;
+	uint16_t slot, ai;
 
-	if (value == 2) {
-		/* autorepeat of a source key: only a key that passed follows it */
-		if (*held == HELD_PASS)
-			pass(r, src, EV_KEY, code, value);
+	if (*held != NONE)
+		return; /* a second press without release: the first one counts */
+	/* any key press stops a repeat, and lets go the modifiers a used-up
+	 * one-shot left down (keyd) */
+	r->rep_on = false;
+	oneshot_unkeep(r, src, NONE, true);
+	/* a pending tap-hold is decided first: held, its layer applies to this key */
+	interrupt_pending(r, now);
+	r->npresses++;
+	slot = lookup_key(r, code);
+	if (slot == NONE) {
+		if (r->unmapped == HM_UNMAPPED_PASS) {
+			*held = HELD_PASS;
+			if (is_modifier(code))
+				mod_fix(r, src, code, 1);
+			/* the value as it came: the input core passes any non-zero one */
+			key_down_value(r, src, code, value);
+		}
+		if (!is_modifier(code)) {
+			oneshot_keep(r, src, code, r->oneshot_mask);
+			oneshot_clear(r);
+			note_plain(r, now);
+		}
 		return;
 	}
-	if (value) {
-		if (*held != NONE)
-			return; /* a second press without release: the first one counts */
-		/* a pending tap-hold is decided first: held, its layer applies to this key */
-		if (r->th_pending && !(r->th_code == code && r->th_src == src))
-			interrupt_pending(r, now);
-		slot = lookup_key(r, code);
-		if (slot == NONE) {
-			if (r->unmapped == HM_UNMAPPED_PASS) {
-				*held = HELD_PASS;
-				/* the value as it came: the input core passes any non-zero one */
-				key_down_value(r, src, code, value);
-			}
-			if (r->oneshot)
-				r->oneshot = 0;
-			return;
-		}
-		*held = r->maps[slot].act;
-		if (r->acts[*held].kind == HM_ACT_TAPHOLD) {
-			const struct ract *a = &r->acts[*held];
+	ai = r->maps[slot].act;
+	r->cur_layer = r->maps[slot].layer;
+	r->map_layer[src][code] = r->cur_layer;
+	r->th_mark[src][code] = r->npresses;
+	if (r->acts[ai].kind == HM_ACT_IDLE) {
+		/* keyd's overloadi: typing (a plain key not long ago) or idle */
+		const struct ract *a = &r->acts[ai];
 
-			interrupt_pending(r, now);
-			r->th_pending = true;
-			r->th_code = (uint16_t)code;
-			r->th_src = (uint8_t)src;
-			r->th_deadline =
-			    now + (a->timeout_us ? a->timeout_us : r->set->tap_hold_timeout_us);
-			r->held_hold[src][code] = false;
-			return;
-		}
-		activation(r, *held, src, now);
+		ai = r->has_plain && now - r->last_plain < a->timeout_us ? a->tap : a->hold;
+	}
+	*held = ai;
+	if (r->acts[ai].kind == HM_ACT_TAPHOLD) {
+		taphold_press(r, ai, src, code, now);
 		return;
 	}
+	/* a key bound in a modifier layer goes without its modifiers (keyd) */
+	r->held_layer[src][code] = 0;
+	if (r->any_mods && r->cur_layer && r->acts[ai].kind == HM_ACT_KEYS) {
+		const struct hm_config_action *c = r->acts[ai].cfg;
 
-	/* release: undo what the press did, whatever the layers are now */
-	slot = *held;
+		/* as keyd: the chord's modifiers first, so that one the layer holds
+		 * too stays down instead of going up and down again; then the layer's
+		 * other modifiers go; then the chord's keys */
+		r->held_layer[src][code] = r->cur_layer;
+		drop_binding_mods(r, src, c->codes, c->ncodes);
+		fix_if_modifiers(r, src, c->codes, c->ncodes, 1);
+		for (unsigned i = 0; i < c->ncodes; i++)
+			if (is_modifier(c->codes[i]))
+				keys_down(r, src, &c->codes[i], 1, 1);
+		suspend_mods(r, r->cur_layer, 1);
+		for (unsigned i = 0; i < c->ncodes; i++)
+			if (!is_modifier(c->codes[i]))
+				keys_down(r, src, &c->codes[i], 1, 1);
+	} else {
+		action_press(r, ai, src, now);
+	}
+	oneshot_keep(r, src, code, uses_oneshot(r, ai) ? r->oneshot_mask : 0);
+	after_press(r, ai, now);
+}
+
+/* A release undoes what the press did, whatever the layers are now. */
+static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now)
+{
+	uint16_t slot = r->held[src][code];
+
 	if (slot == NONE)
 		return;
-	*held = NONE;
+	r->held[src][code] = NONE;
+	r->rep_on = false;
 	if (slot == HELD_PASS) {
+		if (is_modifier(code))
+			mod_fix(r, src, code, -1);
 		key_up(r, src, code);
+		oneshot_unkeep(r, src, code, true);
+		if (!is_modifier(code))
+			note_plain(r, now);
 		return;
 	}
 	if (r->acts[slot].kind == HM_ACT_TAPHOLD) {
-		const struct ract *a = &r->acts[slot];
-
-		if (r->th_pending && r->th_code == code && r->th_src == src) {
-			/* released in time, nothing else pressed: a tap */
-			r->th_pending = false;
-			action_press(r, a->tap, src, now);
-			sync_all(r);
-			action_release(r, a->tap, src, now);
-			if (r->oneshot && r->acts[a->tap].kind != HM_ACT_ONESHOT)
-				r->oneshot = 0;
-		} else if (r->held_hold[src][code]) {
-			action_release(r, a->hold, src, now);
-		}
-		r->held_hold[src][code] = false;
+		taphold_release(r, &r->acts[slot], src, code, now);
 		return;
 	}
-	action_release(r, slot, src, now);
+	if (r->held_layer[src][code]) {
+		/* a key bound in a modifier layer (KEYS): its keys go, then the
+		 * layer's modifiers come back (the kept one-shot ones first let go,
+		 * so they do not), then its own modifiers go, so that one the layer
+		 * holds too stays down (keyd) */
+		const struct hm_config_action *c = r->acts[slot].cfg;
+
+		for (unsigned i = 0; i < c->ncodes; i++)
+			if (!is_modifier(c->codes[i]))
+				key_up(r, src, c->codes[i]);
+		fix_if_modifiers(r, src, c->codes, c->ncodes, -1);
+		oneshot_unkeep(r, src, code, false);
+		suspend_mods(r, r->held_layer[src][code], -1);
+		r->held_layer[src][code] = 0;
+		for (unsigned i = 0; i < c->ncodes; i++)
+			if (is_modifier(c->codes[i]))
+				key_up(r, src, c->codes[i]);
+	} else {
+		/* a layer key tapped alone: its modifiers go without the guard (keyd) */
+		r->guard_inhibit =
+		    r->acts[slot].kind == HM_ACT_LAYER && r->th_mark[src][code] == r->npresses;
+		action_release(r, slot, src, now);
+		r->guard_inhibit = false;
+	}
+	oneshot_unkeep(r, src, code, true);
+	if (is_plain(r, slot))
+		note_plain(r, now);
 }
 
+static void key_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	if (value)
+		key_press(r, src, code, value, now);
+	else
+		key_release(r, src, code, now);
+}
+
+static bool remove_press(struct qev *q, unsigned *n, unsigned src, unsigned code)
+{
+	for (unsigned i = *n; i-- > 0;)
+		if (q[i].value && q[i].src == src && q[i].code == code) {
+			memmove(&q[i], &q[i + 1], (--*n - i) * sizeof(q[0]));
+			return true;
+		}
+	return false;
+}
+
+static bool has_press(const struct qev *q, unsigned n, unsigned src, unsigned code)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (q[i].value && q[i].src == src && q[i].code == code)
+			return true;
+	return false;
+}
+
+/* Puts an event at the end of inq.  Full: a press is dropped; a release
+ * drops its waiting press with it, or (its press went through) is
+ * done at once, so that no key sticks. */
+static bool chord_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now);
+
+static void inq_push(struct hm_remap *r, unsigned src, unsigned code, int value, bool nochord,
+                     uint64_t now)
+{
+	if (r->ninq < MAX_INQ) {
+		r->inq[r->ninq++] = (struct qev){(uint16_t)code, (uint8_t)src, nochord, value};
+		return;
+	}
+	log_debug("remap: too many keys waiting, dropping one");
+	if (value || remove_press(r->inq, &r->ninq, src, code) ||
+	    remove_press(r->thq, &r->nthq, src, code) ||
+	    remove_press(r->chq, &r->nchq, src, code) || chord_release(r, src, code, now))
+		return;
+	key_release(r, src, code, now);
+}
+
+/* ---- chords of input keys --------------------------------------------------------- */
+
+static int chord_index(const struct hm_config_map *c, unsigned code)
+{
+	for (unsigned i = 0; i < c->nchord; i++)
+		if (c->chord[i] == code)
+			return (int)i;
+	return -1;
+}
+
+/* Whether a key is down as part of an acting chord. */
+static bool chord_holds(const struct hm_remap *r, unsigned src, unsigned code)
+{
+	for (unsigned i = 0; i < r->nactive; i++) {
+		const struct active_chord *ac = &r->active[i];
+		int k = chord_index(r->maps[ac->map].cfg, code);
+
+		if (k >= 0 && ac->src == src && (ac->down & (1u << k)))
+			return true;
+	}
+	return false;
+}
+
+/* A key of an acting chord goes up: swallowed; the last one ends the chord. */
+static bool chord_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now)
+{
+	for (unsigned i = 0; i < r->nactive; i++) {
+		struct active_chord *ac = &r->active[i];
+		const struct rmap *m = &r->maps[ac->map];
+		int k = chord_index(m->cfg, code);
+
+		if (k < 0 || ac->src != src || !(ac->down & (1u << k)))
+			continue;
+		ac->down &= (uint8_t) ~(1u << k);
+		if (!ac->down) {
+			struct active_chord done = *ac;
+
+			memmove(ac, ac + 1, (--r->nactive - i) * sizeof(*ac));
+			action_release(r, r->maps[done.map].act, done.src, now);
+		}
+		return true;
+	}
+	return false;
+}
+
+/*
+ * keyd's chord_event_match over the waiting presses, for every chord of an
+ * active layer: 0 none, 1 some chord could still come (partial), 2 one
+ * chord is complete and nothing longer could come, 3 complete and a longer
+ * one could.  *ret_match: the complete one of the winning layer.
+ */
+static int chord_check(struct hm_remap *r, int *ret_match)
+{
+	bool partial = false;
+	uint32_t best = 0;
+	int match = -1;
+
+	for (unsigned i = 0; i < r->nchords; i++) {
+		const struct rmap *m = &r->maps[r->chords[i]];
+		uint32_t prio = m->layer ? layer_prio(r, m->layer) : 1;
+		unsigned n = 0;
+		bool all = true;
+
+		if (!prio)
+			continue;
+		for (unsigned q = 0; q < r->nchq && all; q++) {
+			if (!r->chq[q].value)
+				continue;
+			all = chord_index(m->cfg, r->chq[q].code) >= 0 &&
+			      r->chq[q].src == r->chq[0].src;
+			n++;
+		}
+		if (!all || !n)
+			continue;
+		if (n == m->cfg->nchord) {
+			if (prio >= best) {
+				best = prio;
+				match = r->chords[i];
+			}
+		} else {
+			partial = true;
+		}
+	}
+	*ret_match = match;
+	return match >= 0 ? (partial ? 3 : 2) : partial ? 1 : 0;
+}
+
+static void chord_replay(struct hm_remap *r, unsigned from, uint64_t now)
+{
+	unsigned n = r->nchq - from;
+
+	/* before anything that came later; no chord detection for these (keyd) */
+	if (r->ninq + n > INQ_CAP) /* cannot happen, see INQ_CAP */
+		r->ninq = INQ_CAP - n;
+	memmove(&r->inq[n], &r->inq[0], r->ninq * sizeof(r->inq[0]));
+	for (unsigned i = 0; i < n; i++) {
+		r->inq[i] = r->chq[from + i];
+		r->inq[i].nochord = true;
+	}
+	r->ninq += n;
+	r->nchq = 0;
+	r->ch_state = CH_IDLE;
+	pump(r, now);
+}
+
+/* The complete chord acts: its action, then the events after its keys. */
+static void chord_resolve(struct hm_remap *r, uint64_t now)
+{
+	const struct rmap *m;
+	unsigned src = r->chq[0].src;
+
+	if (r->ch_match < 0 || r->nactive == MAX_ACTIVE_CHORDS) {
+		chord_replay(r, 0, now);
+		return;
+	}
+	m = &r->maps[r->ch_match];
+	r->active[r->nactive++] = (struct active_chord){(uint16_t)r->ch_match, (uint8_t)src,
+	                                                (uint8_t)((1u << m->cfg->nchord) - 1)};
+	r->ch_state = CH_IDLE;
+	activation(r, m->act, src, m->layer, now);
+	chord_replay(r, m->cfg->nchord, now);
+}
+
+static void chord_decided(struct hm_remap *r, int res, uint64_t now)
+{
+	const struct hm_config_settings *s = r->set;
+
+	if (res == 0) {
+		chord_replay(r, 0, now);
+	} else if (res == 1 || res == 3) {
+		r->ch_state = CH_WAIT;
+		r->ch_deadline = now + s->chord_timeout_us;
+	} else if (s->chord_hold_timeout_us) {
+		r->ch_state = CH_HOLD;
+		r->ch_deadline = now + s->chord_hold_timeout_us;
+	} else {
+		chord_resolve(r, now);
+	}
+}
+
+/* A key event while chords may form; true when it was taken. */
+static bool chord_input(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	int res;
+
+	switch (r->ch_state) {
+	case CH_IDLE:
+		if (!value || !r->chord_key[code] || r->held[src][code] != NONE)
+			return false;
+		r->chq[0] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
+		r->nchq = 1;
+		r->ch_last = now;
+		res = chord_check(r, &r->ch_match);
+		if (res == 0) {
+			r->nchq = 0;
+			return false;
+		}
+		chord_decided(r, res, now);
+		return true;
+	case CH_WAIT:
+		/* a release, or a press of a key already down, ends the chord's chance */
+		if (!value || r->held[src][code] != NONE || has_press(r->chq, r->nchq, src, code) ||
+		    r->nchq + 1 == MAX_CHORDQ) {
+			r->chq[r->nchq++] =
+			    (struct qev){(uint16_t)code, (uint8_t)src, false, value};
+			chord_replay(r, 0, now);
+			return true;
+		}
+		r->chq[r->nchq++] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
+		r->ch_last = now;
+		res = chord_check(r, &r->ch_match);
+		chord_decided(r, res, now);
+		return true;
+	default: /* CH_HOLD: a complete chord held for chord-hold-timeout */
+		r->chq[r->nchq++] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
+		if ((!value && src == r->chq[0].src &&
+		     chord_index(r->maps[r->ch_match].cfg, code) >= 0) ||
+		    r->nchq == MAX_CHORDQ)
+			chord_replay(r, 0, now);
+		return true;
+	}
+}
+
+static void chord_timer(struct hm_remap *r, uint64_t now)
+{
+	if (r->ch_state == CH_WAIT && r->ch_match >= 0) {
+		uint64_t left = r->set->chord_hold_timeout_us > r->set->chord_timeout_us
+		                    ? r->set->chord_hold_timeout_us - r->set->chord_timeout_us
+		                    : 0;
+
+		if (left) {
+			r->ch_state = CH_HOLD;
+			r->ch_deadline = now + left;
+		} else {
+			chord_resolve(r, now);
+		}
+	} else if (r->ch_state == CH_WAIT) {
+		chord_replay(r, 0, now);
+	} else {
+		chord_resolve(r, now);
+	}
+}
+
+/*
+ * One key event in its turn.  While a macro runs, key events wait for its
+ * end (keyd runs a macro to its end first).  While a tap-hold-wait or
+ * -balanced is undecided, presses wait for the decision, and so do the
+ * releases of keys pressed after it; a release of a key pressed before
+ * goes on.  The release of the tap-hold key decides a tap; with -balanced,
+ * the release of a key pressed after it (a whole tap) decides a hold.
+ */
+static void dispatch(struct hm_remap *r, unsigned src, unsigned code, int value, bool nochord,
+                     uint64_t now)
+{
+	if (r->macro_running) {
+		inq_push(r, src, code, value, nochord, now);
+		return;
+	}
+	if (r->nactive && (value ? chord_holds(r, src, code) : chord_release(r, src, code, now)))
+		return; /* a key of an acting chord: its press counted already */
+	if (r->th_pending && (r->th_flavor == HM_TH_WAIT || r->th_flavor == HM_TH_BALANCED)) {
+		bool own = code == r->th_code && src == r->th_src;
+
+		if (!value && !own && !has_press(r->thq, r->nthq, src, code)) {
+			key_release(r, src, code, now);
+			return;
+		}
+		r->thq[r->nthq++] = (struct qev){(uint16_t)code, (uint8_t)src, nochord, value};
+		if (!value && own)
+			th_decide(r, false, now);
+		else if ((!value && r->th_flavor == HM_TH_BALANCED) || r->nthq == MAX_INQ)
+			th_decide(r, true, now); /* a whole tap, or too many waiting */
+		return;
+	}
+	if (r->nchords && !nochord && chord_input(r, src, code, value, now))
+		return;
+	key_event(r, src, code, value, now);
+}
+
+/* Runs the waiting key events while nothing holds them back. */
+static void pump(struct hm_remap *r, uint64_t now)
+{
+	if (r->pumping)
+		return; /* the caller's loop goes on */
+	r->pumping = true;
+	while (r->ninq && !r->macro_running) {
+		struct qev e = r->inq[0];
+
+		memmove(&r->inq[0], &r->inq[1], --r->ninq * sizeof(r->inq[0]));
+		dispatch(r, e.src, e.code, e.value, e.nochord, now);
+	}
+	r->pumping = false;
+}
+
+static void key_input(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
+{
+	if (value == 2) {
+		/* autorepeat of a source key: only a key that passed follows it,
+		 * and only while nothing waits */
+		if (r->held[src][code] == HELD_PASS && !r->ninq && !r->nthq && !r->nchq &&
+		    !r->macro_running)
+			pass(r, src, EV_KEY, code, value);
+		return;
+	}
+	if (r->ninq) {
+		inq_push(r, src, code, value, false, now);
+		pump(r, now);
+		return;
+	}
+	dispatch(r, src, code, value, false, now);
+}
 static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
 	uint16_t slot = lookup_rel_axis(r, code);
@@ -698,7 +1662,8 @@ static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		if (r->acts[m->act].kind != HM_ACT_REL)
 			return; /* disabled */
 		/* scale by num/den, carrying what does not make a whole unit */
-		m->acc += (int64_t)(o->invert ? -value : value) * o->scale_num;
+		/* in 64 bits: -INT32_MIN does not fit an int */
+		m->acc += (o->invert ? -(int64_t)value : (int64_t)value) * o->scale_num;
 		out = m->acc / o->scale_den;
 		m->acc -= out * o->scale_den;
 		if (out)
@@ -711,7 +1676,7 @@ static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value
 	}
 	if (pos != NONE || neg != NONE) {
 		uint16_t map = value > 0 ? pos : neg;
-		int per, taps;
+		int64_t per, taps;
 
 		/* a change of direction starts counting afresh */
 		if ((value > 0) != (r->rel_acc[code] > 0))
@@ -722,15 +1687,17 @@ static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		if (!per)
 			per = (code == REL_WHEEL_HI_RES || code == REL_HWHEEL_HI_RES) ? 120 : 1;
 		r->rel_acc[code] += value;
-		taps = abs(r->rel_acc[code]) / per;
+		/* |acc| < per + 2^31: no overflow, and never INT64_MIN */
+		taps = llabs(r->rel_acc[code]) / per;
 		r->rel_acc[code] %= per;
 		if (taps > MAX_TAPS)
 			taps = MAX_TAPS;
-		for (int i = 0; i < taps; i++) {
+		for (int64_t i = 0; i < taps; i++) {
 			interrupt_pending(r, now);
+			r->npresses++;
+			r->cur_layer = r->maps[map].layer;
 			action_tap(r, r->maps[map].act, src, now);
-			if (r->oneshot && r->acts[r->maps[map].act].kind != HM_ACT_ONESHOT)
-				r->oneshot = 0;
+			after_press(r, r->maps[map].act, now);
 		}
 		return;
 	}
@@ -807,7 +1774,7 @@ static void zone_event(struct hm_remap *r, struct rmap *m, unsigned src, int val
 	m->active = on;
 	if (on) {
 		m->src = (uint8_t)src;
-		activation(r, m->act, src, now);
+		activation(r, m->act, src, m->layer, now);
 	} else {
 		action_release(r, m->act, m->src, now);
 	}
@@ -825,8 +1792,10 @@ static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		for (unsigned i = r->zone_start[code]; i < r->zone_start[code + 1]; i++) {
 			unsigned l = r->maps[r->zones[i]].layer;
 
-			if (l && layer_active(r, l) && r->layer_seq[l] >= best) {
-				best = r->layer_seq[l];
+			uint32_t p = l ? layer_prio(r, l) : 0;
+
+			if (p && p >= best) {
+				best = p;
 				zl = l;
 			}
 		}
@@ -850,10 +1819,12 @@ static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value
 				n = 1.0;
 			if (n < -1.0)
 				n = -1.0;
+			/* in double: thi - tlo overflows an int on a full 32-bit range */
 			if (o->center_min)
-				out = m->tlo + (n < 0 ? 0 : n) * (m->thi - m->tlo);
+				out = m->tlo + (n < 0 ? 0 : n) * ((double)m->thi - m->tlo);
 			else
-				out = (m->tlo + m->thi) / 2.0 + n * (m->thi - m->tlo) / 2.0;
+				out = ((double)m->tlo + m->thi) / 2.0 +
+				      n * ((double)m->thi - m->tlo) / 2.0;
 			out = round(out) + o->offset;
 			v = out < m->tlo ? m->tlo : out > m->thi ? m->thi : (int)out;
 			emit(r, src, EV_ABS, a->cfg->code, v);
@@ -878,10 +1849,14 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 {
 	if (_unlikely_(output >= r->nbase))
 		return; /* no such module output: the core drops it too */
+	/* deadlines that passed act first, at their time, whatever order the
+	 * event loop woke up in (keyd does the same) */
+	for (unsigned n = 0; r->armed && r->armed <= now_us && n < 64; n++)
+		hm_remap_timer(r, r->armed);
 	switch (type) {
 	case EV_KEY:
 		if (code <= KEY_MAX) {
-			key_event(r, output, code, value, now_us);
+			key_input(r, output, code, value, now_us);
 			break;
 		}
 		pass(r, output, type, code, value);
@@ -914,8 +1889,17 @@ void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
 
 void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 {
+	if (r->ch_state != CH_IDLE && now_us >= r->ch_deadline)
+		chord_timer(r, now_us);
+	if (r->oneshot_deadline && now_us >= r->oneshot_deadline)
+		oneshot_clear(r);
 	if (r->th_pending && now_us >= r->th_deadline)
-		resolve_hold(r, now_us);
+		th_decide(r, true, now_us);
+	if (r->rep_on && r->rep_deadline && now_us >= r->rep_deadline && !r->macro_running) {
+		r->rep_deadline = 0;
+		r->cur_layer = r->rep_layer;
+		macro_enqueue(r, r->rep_act, r->rep_src, now_us);
+	}
 	if (r->macro_running)
 		macro_advance(r, now_us);
 	if (r->moving && now_us >= r->motion_deadline)
@@ -927,14 +1911,26 @@ void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 void hm_remap_reset(struct hm_remap *r)
 {
 	memset(r->held, 0xff, sizeof(r->held)); /* NONE */
-	memset(r->held_hold, 0, sizeof(r->held_hold));
+	memset(r->th_state, 0, sizeof(r->th_state));
+	memset(r->held_layer, 0, sizeof(r->held_layer));
+	r->os_kept = 0;
+	memset(r->suspend, 0, sizeof(r->suspend));
+	memset(r->mods_held, 0, sizeof(r->mods_held));
 	memset(r->down, 0, sizeof(r->down));
+	memset(r->mod_fixed, 0, sizeof(r->mod_fixed));
+	memset(r->mod_dropped, 0, sizeof(r->mod_dropped));
 	memset(r->layer_holds, 0, sizeof(r->layer_holds));
 	memset(r->layer_toggled, 0, sizeof(r->layer_toggled));
-	r->oneshot = 0;
+	oneshot_clear(r);
 	r->th_pending = false;
+	r->ninq = r->nthq = r->nchq = 0;
+	r->ch_state = CH_IDLE;
+	r->nactive = 0;
+	r->pumping = false;
+	r->rep_on = false;
 	r->nqueue = 0;
 	r->macro_running = false;
+	r->macro_layer = 0;
 	memset(r->rel_acc, 0, sizeof(r->rel_acc));
 	memset(r->move_dir, 0, sizeof(r->move_dir));
 	r->nmove_keys = 0;
@@ -977,6 +1973,7 @@ void hm_remap_free(struct hm_remap *r)
 	free(r->acts);
 	free(r->steps);
 	free(r->zones);
+	free(r->chords);
 	free(r);
 }
 
@@ -996,7 +1993,8 @@ static int add_action(struct hm_remap *r, const struct hm_config_action *a, uint
 	if (r->nacts >= MAX_ACTS)
 		return -E2BIG;
 	ra = &r->acts[r->nacts++];
-	*ra = (struct ract){.cfg = a, .kind = a->kind, .timeout_us = a->timeout_us};
+	*ra = (struct ract){
+	    .cfg = a, .kind = a->kind, .timeout_us = a->timeout_us, .interval_us = a->interval_us};
 	switch (a->kind) {
 	case HM_ACT_LAYER:
 	case HM_ACT_TOGGLE:
@@ -1012,7 +2010,32 @@ static int add_action(struct hm_remap *r, const struct hm_config_action *a, uint
 		if (!a->profile)
 			return -EINVAL;
 		break;
-	case HM_ACT_TAPHOLD: {
+	case HM_ACT_SWAP: {
+		int l = r->profile ? layer_index(r->profile, a->name) : -1;
+		uint16_t sub;
+
+		if (l < 0 || r->nacts >= MAX_ACTS)
+			return -EINVAL;
+		ra->layer = (uint8_t)l;
+		sub = (uint16_t)r->nacts++;
+		r->acts[sub] = (struct ract){.cfg = a, .kind = HM_ACT_LAYER, .layer = (uint8_t)l};
+		r->acts[idx].tap = sub;
+		break;
+	}
+	case HM_ACT_REPEAT: {
+		uint16_t t;
+		int e;
+
+		if (!a->tap)
+			return -EINVAL;
+		e = add_action(r, a->tap, &t);
+		if (e < 0)
+			return e;
+		r->acts[idx].tap = t;
+		break;
+	}
+	case HM_ACT_TAPHOLD:
+	case HM_ACT_IDLE: {
 		uint16_t t, h;
 		int e;
 
@@ -1124,6 +2147,11 @@ static int add_map(struct hm_remap *r, const struct hm_config_map *c, unsigned l
 	}
 
 	switch (c->trigger) {
+	case HM_TRIG_CHORD:
+		r->chords[r->nchords++] = idx;
+		for (unsigned i = 0; i < c->nchord; i++)
+			r->chord_key[c->chord[i]] = true;
+		break;
 	case HM_TRIG_KEY:
 		t->key[c->from_code] = idx;
 		if (layer == 0)
@@ -1189,12 +2217,29 @@ static void for_each_target(const struct hm_remap *r, const struct ract *a,
 				fn(ud, EV_KEY, r->steps[s].codes[i]);
 		break;
 	case HM_ACT_TAPHOLD:
+	case HM_ACT_IDLE:
 		for_each_target(r, &r->acts[a->tap], fn, ud);
 		for_each_target(r, &r->acts[a->hold], fn, ud);
 		break;
 	case HM_ACT_MOVE:
 	case HM_ACT_REL:
 		fn(ud, EV_REL, a->cfg->code);
+		break;
+	case HM_ACT_LAYER:
+	case HM_ACT_TOGGLE:
+	case HM_ACT_ONESHOT:
+		/* a modifier layer's modifiers, and the guard's Ctrl */
+		for (unsigned i = 0; i < r->layer_nmods[a->layer]; i++) {
+			unsigned c = r->layer_mods[a->layer][i];
+
+			fn(ud, EV_KEY, c);
+			if (c == KEY_LEFTALT || c == KEY_RIGHTALT || c == KEY_LEFTMETA)
+				fn(ud, EV_KEY, KEY_LEFTCTRL);
+		}
+		break;
+	case HM_ACT_SWAP:
+	case HM_ACT_REPEAT:
+		for_each_target(r, &r->acts[a->tap], fn, ud);
 		break;
 	case HM_ACT_ABS:
 		fn(ud, EV_ABS, a->cfg->code);
@@ -1288,6 +2333,22 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 	r->nlayers = 1 + (profile ? (unsigned)profile->nlayers : 0);
 	if (r->nlayers > NLAYERS)
 		return -EINVAL;
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		const struct hm_config_layer *ly = &profile->layers[l - 1];
+
+		if (ly->nmods > ARRAY_SIZE(r->layer_mods[l]) || ly->nparts >= NLAYERS)
+			return -EINVAL;
+		for (unsigned i = 0; i < ly->nmods; i++)
+			r->layer_mods[l][i] = ly->mods[i];
+		r->layer_nmods[l] = (uint8_t)ly->nmods;
+		r->any_mods = r->any_mods || ly->nmods;
+		for (unsigned i = 0; i < ly->nparts; i++) {
+			if (ly->parts[i] < 1 || ly->parts[i] >= l)
+				return -EINVAL; /* parts come before */
+			r->layer_parts[l] |= 1u << ly->parts[i];
+		}
+		r->layer_nparts[l] = (uint8_t)ly->nparts;
+	}
 
 	if (profile) {
 		total = profile->nmaps;
@@ -1298,9 +2359,10 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 		return -E2BIG;
 	r->layers = malloc(r->nlayers * sizeof(*r->layers));
 	r->maps = calloc(total + 1, sizeof(*r->maps));
-	r->acts = calloc(total * 3 + 1, sizeof(*r->acts));
+	r->acts = calloc(total * 5 + 1, sizeof(*r->acts));
 	r->zones = calloc(total + 1, sizeof(*r->zones));
-	if (!r->layers || !r->maps || !r->acts || !r->zones)
+	r->chords = calloc(total + 1, sizeof(*r->chords));
+	if (!r->layers || !r->maps || !r->acts || !r->zones || !r->chords)
 		return -ENOMEM;
 	memset(r->layers, 0xff, r->nlayers * sizeof(*r->layers)); /* NONE everywhere */
 	memset(r->held, 0xff, sizeof(r->held));                   /* NONE */
@@ -1326,6 +2388,13 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 					return -EINVAL;
 			if (c->action.ncodes > HM_CONFIG_MAX_CHORD)
 				return -EINVAL;
+			if (c->trigger == HM_TRIG_CHORD) {
+				if (c->nchord < 2 || c->nchord > HM_CONFIG_MAX_CHORD)
+					return -EINVAL;
+				for (unsigned k = 0; k < c->nchord; k++)
+					if (c->chord[k] > KEY_MAX)
+						return -EINVAL;
+			}
 			e = add_map(r, c, l);
 			if (e < 0)
 				return e;
@@ -1378,7 +2447,7 @@ static void add_target(void *ud, unsigned type, unsigned code)
 		ai.maximum = cx->m->thi;
 		if (cx->m->cfg->opts.deadzone > 0.0)
 			ai.flat = 0; /* hidmapd applied it */
-		ai.value = (ai.minimum + ai.maximum) / 2;
+		ai.value = (int)(((int64_t)ai.minimum + ai.maximum) / 2);
 		libevdev_enable_event_code(cx->caps, EV_ABS, code, &ai);
 		return;
 	}

@@ -36,6 +36,11 @@
  *   taphold-macro  a tap-hold key tapped (the tap key comes out) and held
  *             (the hold key, from the timeout on), and a macro typing
  *             text, on the real uinput keyboard: timers in the daemon
+ *   remap-keyd  keyd's semantics through the input core: [ held, then
+ *             Shift+[ gives a second [ press (released in a frame of its
+ *             own first, as the core drops a press of a key that is down);
+ *             a tap-hold-now onto an Alt layer tapped alone has its Alt
+ *             release wrapped in a Ctrl tap (keyd's modifier guard)
  *   replug    replug-grace 1s: a device that goes with a key held has the
  *             key released at once on its still-existing uinput device;
  *             back within the grace period it gets the same uinput device
@@ -1644,6 +1649,94 @@ static int scenario_taphold_macro(void)
 		print_indented("uinput", macro);
 	} else {
 		note("macro: B typed h, i, Return on the uinput keyboard");
+	}
+out:
+	outputs_close(outs[0], nouts[0]);
+	return r;
+}
+
+static int scenario_remap_keyd(void)
+{
+	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
+	struct output outs[1][MAX_OUTPUTS];
+	size_t nouts[1] = {0}, want[1] = {1};
+	char config[PATH_MAX], buf[PATH_MAX];
+	struct tdev *devs[1];
+	unsigned wanted;
+	_cleanup_free_ char *repress = NULL, *guard = NULL;
+	/* hidmapd.ini(5), "Keys held twice" */
+	static const char *const repress_order[] = {" EV_KEY KEY_LEFTBRACE 1\n",
+	                                            " EV_KEY KEY_LEFTBRACE 0\n",
+	                                            " EV_KEY KEY_LEFTSHIFT 1\n",
+	                                            " EV_KEY KEY_LEFTBRACE 1\n",
+	                                            " EV_KEY KEY_LEFTSHIFT 0\n",
+	                                            " EV_KEY KEY_LEFTBRACE 0\n",
+	                                            NULL};
+	/* hidmapd.ini(5), "Modifier guard", and tap-hold-now */
+	static const char *const guard_order[] = {" EV_KEY KEY_LEFTALT 1\n",
+	                                          " EV_KEY KEY_LEFTCTRL 1\n",
+	                                          " EV_KEY KEY_LEFTALT 0\n",
+	                                          " EV_KEY KEY_LEFTCTRL 0\n",
+	                                          " EV_KEY KEY_ESC 1\n",
+	                                          " EV_KEY KEY_ESC 0\n",
+	                                          NULL};
+	int r = 0;
+
+	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	             KEYBOARD_PID, kbd_press_a, &kbd) < 0)
+		return -1;
+	if (config_write("config",
+	                 "[device kbd]\n"
+	                 "match = 1209:0001\n"
+	                 "[remap kbd]\n"
+	                 "KEY_A = KEY_LEFTBRACE\n"
+	                 "KEY_B = KEY_LEFTSHIFT+KEY_LEFTBRACE\n"
+	                 "KEY_C = tap-hold-now(KEY_ESC, layer(alt))\n"
+	                 "[remap kbd:alt:A]\n",
+	                 config, sizeof(config)) < 0)
+		return -1;
+	devs[0] = kbd;
+	if (start_and_wait(config, devs, 1, outs, nouts, want, 0) < 0) {
+		r = -1;
+		goto out;
+	}
+	(void)output_take(&outs[0][0]); /* whatever came at the start */
+
+	/* A down, B down, B up, A up (boot keyboard reports) */
+	if (tdev_report(kbd, "00 00 04 00 00 00 00 00") < 0 ||
+	    tdev_report(kbd, "00 00 04 05 00 00 00 00") < 0 ||
+	    tdev_report(kbd, "00 00 04 00 00 00 00 00") < 0 ||
+	    tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+		r = -1;
+		goto out;
+	}
+	wanted = 5;
+	outputs_collect(outs[0], 1, &wanted, devs, 1);
+	repress = output_take(&outs[0][0]);
+	if (!in_order(repress, repress_order) || mentions(repress, "KEY_A ") ||
+	    mentions(repress, "KEY_B ")) {
+		r = fail(
+		    "repress: [ then Shift+[ did not give two [ presses through the input core");
+		print_indented("uinput", repress);
+	} else {
+		note(
+		    "repress: [ held, then Shift+[: [ up, Shift, [ down again, on the uinput keyboard");
+	}
+
+	/* C tapped alone */
+	if (tdev_report(kbd, "00 00 06 00 00 00 00 00") < 0 ||
+	    tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+		r = -1;
+		goto out;
+	}
+	wanted = 4;
+	outputs_collect(outs[0], 1, &wanted, devs, 1);
+	guard = output_take(&outs[0][0]);
+	if (!in_order(guard, guard_order)) {
+		r = fail("guard: a lone Alt of a layer was not wrapped in a Ctrl tap before Esc");
+		print_indented("uinput", guard);
+	} else {
+		note("guard: Alt, Ctrl around its release, then Esc, on the uinput keyboard");
 	}
 out:
 	outputs_close(outs[0], nouts[0]);
@@ -3820,6 +3913,7 @@ static const struct {
     {"record", scenario_record},
     {"replay-uinput", scenario_replay_uinput},
     {"taphold-macro", scenario_taphold_macro},
+    {"remap-keyd", scenario_remap_keyd},
     {"replug", scenario_replug},
     {"control", scenario_control},
     {"doctor", scenario_doctor},
