@@ -240,6 +240,7 @@ static void profile_done(struct hm_config_profile *pr)
 	}
 	free(pr->layers);
 	hm_config_settings_done(&pr->settings);
+	free(pr->canon);
 	free(pr->id);
 	free(pr->file);
 }
@@ -496,6 +497,22 @@ static bool same_trigger(const struct hm_config_map *a, const struct hm_config_m
 	        (a->range_min == b->range_min && a->range_max == b->range_max));
 }
 
+/* Adds "a b c\n" to the profile's canonical text (hm_config_profile_equal). */
+static void canon_add(struct parser *p, struct hm_config_profile *pr, const char *a, const char *b,
+                      const char *c)
+{
+	size_t len = pr->canon ? strlen(pr->canon) : 0;
+	size_t add = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *n = realloc(pr->canon, len + add + 1);
+
+	if (!n) {
+		p->oom = -ENOMEM;
+		return;
+	}
+	snprintf(n + len, add + 1, "%s%s%s\n", a, b, c);
+	pr->canon = n;
+}
+
 static void key_remap(struct parser *p, const char *name, const char *value)
 {
 	struct hm_config_profile *pr = cur_profile(p);
@@ -505,6 +522,7 @@ static void key_remap(struct parser *p, const char *name, const char *value)
 	char err[256];
 	int r;
 
+	canon_add(p, pr, name, "=", value);
 	if (hm_config_is_setting(name)) {
 		if (layer) {
 			parser_error(p, p->line,
@@ -734,6 +752,7 @@ static int begin_layer(struct parser *p, const char *id, const char *colon)
 	}
 	pr->nlayers++;
 	p->in_layer = true;
+	canon_add(p, pr, "[", id, "]");
 	return 0;
 }
 
@@ -1485,91 +1504,45 @@ static bool pair_note(struct profile_pairs *pp, const struct hm_config_profile *
 	return true;
 }
 
-static bool codes_equal(unsigned na, const uint16_t *a, unsigned nb, const uint16_t *b)
-{
-	return na == nb && (na == 0 || memcmp(a, b, na * sizeof(*a)) == 0);
-}
-
-static bool step_equal(const struct hm_config_step *a, const struct hm_config_step *b)
-{
-	if (a->kind != b->kind || !codes_equal(a->ncodes, a->codes, b->ncodes, b->codes) ||
-	    a->delay_us != b->delay_us || !streq_ptr(a->text, b->text) || a->ntaps != b->ntaps)
-		return false;
-	for (size_t i = 0; i < a->ntaps; i++)
-		if (!codes_equal(a->taps[i].ncodes, a->taps[i].codes, b->taps[i].ncodes,
-		                 b->taps[i].codes))
-			return false;
-	return true;
-}
-
-static bool action_equal(struct profile_pairs *pp, const struct hm_config_action *a,
-                         const struct hm_config_action *b)
+/* Pairs the profiles that two mappings of the same text switch to, in the
+ * same order, so that those are compared too. */
+static bool pair_action_profiles(struct profile_pairs *pp, const struct hm_config_action *a,
+                                 const struct hm_config_action *b)
 {
 	if (!a || !b)
 		return a == b;
-	if (a->kind != b->kind || !codes_equal(a->ncodes, a->codes, b->ncodes, b->codes) ||
-	    a->nsteps != b->nsteps || !streq_ptr(a->name, b->name) ||
-	    a->timeout_us != b->timeout_us || a->code != b->code || a->dir != b->dir)
-		return false;
-	for (size_t i = 0; i < a->nsteps; i++)
-		if (!step_equal(&a->steps[i], &b->steps[i]))
-			return false;
-	if (!action_equal(pp, a->tap, b->tap) || !action_equal(pp, a->hold, b->hold))
+	if (!pair_action_profiles(pp, a->tap, b->tap) ||
+	    !pair_action_profiles(pp, a->hold, b->hold))
 		return false;
 	if (!a->profile || !b->profile)
 		return a->profile == b->profile;
 	return pair_note(pp, a->profile, b->profile);
 }
 
-static bool opts_equal(const struct hm_config_opts *a, const struct hm_config_opts *b)
+static bool pair_map_profiles(struct profile_pairs *pp, const struct hm_config_map *a,
+                              const struct hm_config_map *b, size_t n)
 {
-	return a->invert == b->invert && a->deadzone == b->deadzone &&
-	       a->outer_deadzone == b->outer_deadzone && a->has_deadzone == b->has_deadzone &&
-	       a->curve == b->curve && a->scale == b->scale && a->scale_num == b->scale_num &&
-	       a->scale_den == b->scale_den && a->offset == b->offset &&
-	       a->has_calibrate == b->has_calibrate && a->cal_min == b->cal_min &&
-	       a->cal_max == b->cal_max && a->has_range == b->has_range &&
-	       a->range_min == b->range_min && a->range_max == b->range_max &&
-	       a->center_min == b->center_min && a->threshold == b->threshold &&
-	       a->hysteresis == b->hysteresis && a->hysteresis_units == b->hysteresis_units &&
-	       a->per == b->per && a->speed == b->speed;
-}
-
-static bool maps_equal(struct profile_pairs *pp, const struct hm_config_map *a, size_t na,
-                       const struct hm_config_map *b, size_t nb)
-{
-	if (na != nb)
-		return false;
-	for (size_t i = 0; i < na; i++)
-		if (a[i].trigger != b[i].trigger || a[i].from_type != b[i].from_type ||
-		    a[i].from_code != b[i].from_code || a[i].range_min != b[i].range_min ||
-		    a[i].range_max != b[i].range_max || !opts_equal(&a[i].opts, &b[i].opts) ||
-		    !action_equal(pp, &a[i].action, &b[i].action))
+	for (size_t i = 0; i < n; i++)
+		if (!pair_action_profiles(pp, &a[i].action, &b[i].action))
 			return false;
 	return true;
 }
 
-static bool settings_equal(const struct hm_config_settings *a, const struct hm_config_settings *b)
-{
-	return a->tap_hold_timeout_us == b->tap_hold_timeout_us &&
-	       a->macro_delay_us == b->macro_delay_us && a->mouse_speed == b->mouse_speed &&
-	       a->mouse_max_speed == b->mouse_max_speed && a->mouse_accel_us == b->mouse_accel_us &&
-	       a->stick_speed == b->stick_speed && a->scroll_speed == b->scroll_speed &&
-	       a->rate_hz == b->rate_hz && streq_ptr(a->text_layout, b->text_layout) &&
-	       streq_ptr(a->text_variant, b->text_variant);
-}
-
+/*
+ * Two profiles are the same when the user wrote the same for them (their
+ * canonical text: every setting and map line and every layer header, in
+ * order), so no field of the parsed form can be forgotten here.
+ */
 static bool one_profile_equal(struct profile_pairs *pp, const struct hm_config_profile *a,
                               const struct hm_config_profile *b)
 {
-	if (!streq(a->id, b->id) || a->nlayers != b->nlayers ||
-	    !settings_equal(&a->settings, &b->settings) ||
-	    !maps_equal(pp, a->maps, a->nmaps, b->maps, b->nmaps))
+	if (!streq(a->id, b->id) || !streq_ptr(a->canon, b->canon) || a->nmaps != b->nmaps ||
+	    a->nlayers != b->nlayers || !pair_map_profiles(pp, a->maps, b->maps, a->nmaps))
 		return false;
 	for (size_t i = 0; i < a->nlayers; i++)
-		if (!streq(a->layers[i].name, b->layers[i].name) ||
-		    !maps_equal(pp, a->layers[i].maps, a->layers[i].nmaps, b->layers[i].maps,
-		                b->layers[i].nmaps))
+		if (a->layers[i].nmaps != b->layers[i].nmaps ||
+		    !pair_map_profiles(pp, a->layers[i].maps, b->layers[i].maps,
+		                       a->layers[i].nmaps))
 			return false;
 	return true;
 }

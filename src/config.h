@@ -253,6 +253,10 @@ struct hm_config_profile {
 	struct hm_config_layer *layers;
 	size_t nlayers;
 	struct hm_config_settings settings;
+	/* What the file says for this profile, normalised (each setting and
+	 * map line as KEY=VALUE, each layer section's header, in order): a
+	 * reload compares profiles by it. NULL for an empty profile. */
+	char *canon;
 };
 
 /* A profile by id, or NULL. */

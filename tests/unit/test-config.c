@@ -1130,6 +1130,32 @@ static void test_profile_equal(void **state)
 	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
 	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
 	     false},
+	    /* settings and forms added after this comparison was first written:
+	     * it compares what was written, so none can be forgotten */
+	    {"a chord timeout",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nchord-timeout = 80ms\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
+	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
+	     false},
+	    {"a layer made a modifier layer",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav:C]\nKEY_H = KEY_LEFT\n"
+	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
+	     false},
+	    {"a tap-hold variant",
+	     "[device kbd]\nmatch = 1:1\n"
+	     "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
+	     "KEY_X = tap-hold-wait(KEY_ESC, KEY_LEFTCTRL)\n"
+	     "KEY_M = macro(KEY_H, 10ms, KEY_I)\n"
+	     "[remap kbd:nav]\nKEY_H = KEY_LEFT\n"
+	     "[remap game]\nKEY_W = KEY_UP\nKEY_F1 = profile(kbd)\n",
+	     false},
 	    {"a map's option",
 	     "[device kbd]\nmatch = 1:1\n"
 	     "[remap kbd]\nKEY_A = KEY_B\nKEY_F1 = profile(game)\n"
