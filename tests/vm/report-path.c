@@ -59,6 +59,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <libevdev/libevdev-uinput.h>
 #include <libudev.h>
 #include <linux/input.h>
 #include <linux/uhid.h>
@@ -457,6 +458,13 @@ static pid_t spawn_hidmapd(const char *label, const char *config_body)
 			setenv("WATCHDOG_USEC", v, 1);
 			snprintf(v, sizeof(v), "%d", (int)getpid());
 			setenv("WATCHDOG_PID", v, 1);
+		}
+		if (getenv("HIDMAPD_BENCH_STRACE")) {
+			char out[PATH_MAX];
+
+			snprintf(out, sizeof(out), "%s/%s.strace", tmpdir, label);
+			execl("/usr/bin/strace", "strace", "-f", "-tt", "-T", "-o", out, hidmapd,
+			      "run", "--config", config, (char *)NULL);
 		}
 		execl(hidmapd, "hidmapd", "run", "--config", config, (char *)NULL);
 		_exit(127);
@@ -1000,8 +1008,8 @@ static int scenario_flood_fairness(void)
 
 /* ---- the benchmark ------------------------------------------------------------- */
 
-#define ROUNDS  3
-#define PRESSES 1000
+#define ROUNDS 3
+static unsigned presses = 1000; /* REPORT_PATH_presses overrides, for a quick look */
 
 enum tool { KERNEL, HIDMAPD, INTERCEPTION, KEYD, NTOOLS };
 static const char *const tool_name[NTOOLS] = {"kernel evdev node", "hidmapd", "interception-tools",
@@ -1084,67 +1092,84 @@ static pid_t spawn_interception(const struct vdev *kbd)
 	return pid;
 }
 
-static int bench_round(struct vdev *kbd, enum tool tool, unsigned round, struct figures *fig)
-{
-	static uint64_t samples[2 * PRESSES];
-	char node[64], phys[64], cfg[512];
-	pid_t pid = -1;
-	long n;
-	int out = -1;
+/* One tool on its own keyboard: its process and the node it writes to. */
+struct bench_tool {
+	enum tool tool;
+	struct vdev *kbd;
+	pid_t pid;
+	int out;
+	unsigned code; /* what `a` comes out as */
+	uint64_t *samples;
+	size_t n;
+	struct figures fig;
+};
 
-	switch (tool) {
+static int tool_start(struct bench_tool *bt)
+{
+	char node[64], phys[64], cfg[512];
+	struct vdev *kbd = bt->kbd;
+
+	bt->pid = -1;
+	bt->out = -1;
+	bt->code = KEY_B;
+	switch (bt->tool) {
 	case KERNEL:
 		snprintf(node, sizeof(node), "%s", kbd->kernel_ev);
+		bt->code = KEY_A;
 		break;
 	case HIDMAPD:
-		pid = spawn_hidmapd(
+		bt->pid = spawn_hidmapd(
 		    "bench", kbd_config(cfg, sizeof(cfg), (const struct vdev *[]){kbd}, 1, true));
 		snprintf(phys, sizeof(phys), "hidmapd/%s/", kbd->hidraw);
-		if (pid < 0 || wait_virtual(NULL, phys, node, sizeof(node)) < 0)
-			goto fail;
+		if (bt->pid < 0 || wait_virtual(NULL, phys, node, sizeof(node)) < 0)
+			return -1;
 		break;
 	case INTERCEPTION:
-		pid = spawn_interception(kbd);
+		bt->pid = spawn_interception(kbd);
 		/* uinput -d copies the name of the device it mirrors */
-		if (pid < 0 || wait_virtual(kbd->name, NULL, node, sizeof(node)) < 0)
-			goto fail;
+		if (bt->pid < 0 || wait_virtual(kbd->name, NULL, node, sizeof(node)) < 0)
+			return -1;
 		break;
 	case KEYD:
-		pid = spawn_keyd(kbd);
-		if (pid < 0 || wait_virtual("keyd virtual keyboard", NULL, node, sizeof(node)) < 0)
-			goto fail;
+		bt->pid = spawn_keyd(kbd);
+		if (bt->pid < 0 ||
+		    wait_virtual("keyd virtual keyboard", NULL, node, sizeof(node)) < 0)
+			return -1;
 		break;
 	default:
 		return -1;
 	}
-	out = open_events(node);
-	if (out < 0)
-		goto fail;
-	sleep_us(500000); /* let the tool settle (grabs, its first reads) */
-	n = measure(kbd, out, tool == KERNEL ? KEY_A : KEY_B, PRESSES, samples);
-	if (n < 0)
-		goto fail;
-	fig->p50[round] = pct(samples, (size_t)n, 500);
-	fig->p90[round] = pct(samples, (size_t)n, 900);
-	fig->p99[round] = pct(samples, (size_t)n, 990);
-	fig->ran = true;
-	note("  round %u %-19s p50 %5" PRIu64 " us  p90 %5" PRIu64 " us  p99 %5" PRIu64
-	     " us  (%ld reports)",
-	     round + 1, tool_name[tool], fig->p50[round], fig->p90[round], fig->p99[round], n);
-	close(out);
-	if (tool == HIDMAPD)
-		stop(pid);
-	else if (pid > 0)
-		kill_group(pid);
+	bt->out = open_events(node);
+	return bt->out < 0 ? -1 : 0;
+}
+
+static void tool_stop(struct bench_tool *bt)
+{
+	if (bt->out >= 0)
+		close(bt->out);
+	bt->out = -1;
+	if (bt->tool == HIDMAPD)
+		stop(bt->pid);
+	else if (bt->pid > 0)
+		kill_group(bt->pid);
+	bt->pid = -1;
+}
+
+/* One press and release of `a` on bt's keyboard: two samples. */
+static int tool_press(struct bench_tool *bt)
+{
+	for (int value = 1; value >= 0; value--) {
+		uint64_t t0 = vm_now_us(), t;
+
+		if (kbd_key(bt->kbd, value ? HID_KEY_A : 0) < 0)
+			return fail("uhid input failed");
+		t = wait_event(bt->out, EV_KEY, bt->code, value, EVENT_TIMEOUT_MS);
+		if (!t)
+			return fail("%s: %s %d did not arrive", tool_name[bt->tool],
+			            libevdev_event_code_get_name(EV_KEY, bt->code), value);
+		bt->samples[bt->n++] = t > t0 ? t - t0 : 0;
+	}
 	return 0;
-fail:
-	if (out >= 0)
-		close(out);
-	if (tool == HIDMAPD)
-		stop(pid);
-	else if (pid > 0)
-		kill_group(pid);
-	return fail("%s: no measurement in round %u", tool_name[tool], round + 1);
 }
 
 static long proc_ticks(pid_t pid)
@@ -1334,66 +1359,183 @@ out:
 	return r;
 }
 
+/*
+ * Every tool runs at once, each on a keyboard of its own, and the presses
+ * take turns: press i goes to the kernel's node, then hidmapd, then
+ * interception, then keyd.  So a spell of load on the (emulated, shared)
+ * CPU falls on every tool alike, and the ratios hold from run to run.
+ */
 static int scenario_bench(void)
 {
-	_cleanup_(vdev_freep) struct vdev *kbd = NULL;
-	struct figures fig[NTOOLS] = {0};
+	struct bench_tool tools[NTOOLS] = {0};
 	uint64_t med[NTOOLS][3];
+	unsigned ntools = 0;
 	int r = 0;
 
-	if (vdev_new("report-path bench keyboard", keyboard_rdesc, sizeof(keyboard_rdesc), 0x0110,
-	             false, &kbd) < 0)
-		return 1;
-	if (!kbd->kernel_ev[0])
-		return fail("the keyboard has no kernel evdev node") < 0;
-	note("latency of `a` mapped to `b`: %d rounds x %d presses (press and release each a "
-	     "sample), uhid write -> evdev timestamp",
-	     ROUNDS, PRESSES);
+	if (getenv("HIDMAPD_BENCH_PRESSES")) {
+		uint32_t v;
+
+		if (safe_atou32_base(getenv("HIDMAPD_BENCH_PRESSES"), 10, &v) < 0 || v == 0 ||
+		    v > 100000)
+			return fail("bad HIDMAPD_BENCH_PRESSES") < 0;
+		presses = v;
+	}
+	for (enum tool t = KERNEL; t < NTOOLS; t++) {
+		struct bench_tool *bt = &tools[ntools];
+		char name[64];
+
+		if (t == KEYD && !keyd) {
+			note("keyd: not measured (give the path of a keyd binary)");
+			continue;
+		}
+		if (t == INTERCEPTION && access("/usr/bin/interception", X_OK) < 0) {
+			note("interception-tools: not installed, not measured");
+			continue;
+		}
+		snprintf(name, sizeof(name), "report-path bench keyboard %u", (unsigned)t);
+		bt->tool = t;
+		bt->samples = calloc(2 * presses, sizeof(uint64_t));
+		if (!bt->samples || vdev_new(name, keyboard_rdesc, sizeof(keyboard_rdesc),
+		                             (uint16_t)(0x0110 + t), false, &bt->kbd) < 0) {
+			r = -1;
+			goto out;
+		}
+		ntools++;
+		if (!bt->kbd->kernel_ev[0]) {
+			r = fail("keyboard %u has no kernel evdev node", (unsigned)t);
+			goto out;
+		}
+		if (tool_start(bt) < 0) {
+			r = fail("%s did not start", tool_name[t]);
+			goto out;
+		}
+	}
+	sleep_us(1000000); /* let the tools settle (grabs, first reads) */
+	note("latency of `a` mapped to `b`: %d rounds x %u presses (press and release each a "
+	     "sample), uhid write -> evdev timestamp; the tools take turns, press by press",
+	     ROUNDS, presses);
 	for (unsigned round = 0; round < ROUNDS; round++) {
-		for (enum tool t = KERNEL; t < NTOOLS; t++) {
-			if (t == KEYD && !keyd)
-				continue;
-			if (t == INTERCEPTION && access("/usr/bin/interception", X_OK) < 0)
-				continue;
-			if (bench_round(kbd, t, round, &fig[t]) < 0)
-				r = -1;
+		for (unsigned i = 0; i < ntools; i++) {
+			tools[i].n = 0;
+			drain(tools[i].out);
+		}
+		for (unsigned p = 0; p < presses && r == 0; p++) {
+			for (unsigned i = 0; i < ntools && r == 0; i++) {
+				r = tool_press(&tools[i]);
+				/* a little jitter, so the reports do not lock onto a tick */
+				sleep_us(300 + (uint64_t)(rand() % 700));
+			}
+		}
+		if (r < 0)
+			goto out;
+		for (unsigned i = 0; i < ntools; i++) {
+			struct bench_tool *bt = &tools[i];
+
+			qsort(bt->samples, bt->n, sizeof(uint64_t), cmp_u64);
+			bt->fig.p50[round] = pct(bt->samples, bt->n, 500);
+			bt->fig.p90[round] = pct(bt->samples, bt->n, 900);
+			bt->fig.p99[round] = pct(bt->samples, bt->n, 990);
+			bt->fig.ran = true;
+			note("  round %u %-19s p50 %5" PRIu64 " us  p90 %5" PRIu64
+			     " us  p99 %5" PRIu64 " us  (%zu reports)",
+			     round + 1, tool_name[bt->tool], bt->fig.p50[round], bt->fig.p90[round],
+			     bt->fig.p99[round], bt->n);
+		}
+		{
+			char st[4096], *l;
+
+			/* hidmapd's own view: from read() returning to the frame written */
+			hidmapd_status(st, sizeof(st));
+			l = strstr(st, "  latency ");
+			if (l)
+				note("          hidmapd's own %.*s (since it started)",
+				     (int)strcspn(l + 2, "\n"), l + 2);
 		}
 	}
 	note("\nmedian of %d rounds     p50      p90      p99    added p50  added p99", ROUNDS);
-	for (enum tool t = KERNEL; t < NTOOLS; t++) {
-		if (!fig[t].ran)
-			continue;
-		median3(fig[t].p50, &med[t][0]);
-		median3(fig[t].p90, &med[t][1]);
-		median3(fig[t].p99, &med[t][2]);
+	for (unsigned i = 0; i < ntools; i++) {
+		enum tool t = tools[i].tool;
+
+		median3(tools[i].fig.p50, &med[t][0]);
+		median3(tools[i].fig.p90, &med[t][1]);
+		median3(tools[i].fig.p99, &med[t][2]);
 		note("%-20s %6" PRIu64 " us %6" PRIu64 " us %6" PRIu64 " us %7" PRId64
 		     " us %7" PRId64 " us",
 		     tool_name[t], med[t][0], med[t][1], med[t][2],
 		     (int64_t)med[t][0] - (int64_t)med[KERNEL][0],
 		     (int64_t)med[t][2] - (int64_t)med[KERNEL][2]);
 	}
-	if (fig[HIDMAPD].ran && fig[KERNEL].ran) {
+	for (unsigned i = 0; i < ntools; i++) {
+		enum tool t = tools[i].tool;
 		double h50 = (double)med[HIDMAPD][0] - (double)med[KERNEL][0];
 		double h99 = (double)med[HIDMAPD][2] - (double)med[KERNEL][2];
+		double a50 = (double)med[t][0] - (double)med[KERNEL][0];
+		double a99 = (double)med[t][2] - (double)med[KERNEL][2];
 
-		for (enum tool t = INTERCEPTION; t < NTOOLS; t++) {
-			double a50, a99;
-
-			if (!fig[t].ran)
-				continue;
-			a50 = (double)med[t][0] - (double)med[KERNEL][0];
-			a99 = (double)med[t][2] - (double)med[KERNEL][2];
-			note("hidmapd's added latency / %s's: p50 %.2f, p99 %.2f", tool_name[t],
-			     a50 > 0 ? h50 / a50 : 0, a99 > 0 ? h99 / a99 : 0);
-		}
+		if (t == KERNEL || t == HIDMAPD)
+			continue;
+		note("hidmapd's added latency / %s's: p50 %.2f, p99 %.2f", tool_name[t],
+		     a50 > 0 ? h50 / a50 : 0, a99 > 0 ? h99 / a99 : 0);
 	}
-	if (!keyd)
-		note("keyd: not measured (give the path of a keyd binary)");
-	vdev_free(steal(&kbd));
+out:
+	for (unsigned i = 0; i < ntools; i++) {
+		tool_stop(&tools[i]);
+		vdev_free(tools[i].kbd);
+		free(tools[i].samples);
+	}
+	if (r < 0)
+		return 1;
 	note(" ");
-	if (bench_load() < 0)
-		r = -1;
-	return r < 0;
+	if (getenv("HIDMAPD_BENCH_NO_LOAD"))
+		return 0;
+	return bench_load() < 0;
+}
+
+/* (diagnostic) what one uinput write of a key frame costs here */
+static int uinput_cost(void)
+{
+	struct libevdev *caps = libevdev_new();
+	struct libevdev_uinput *ui = NULL;
+	int fd = open("/dev/uinput", O_RDWR | O_CLOEXEC);
+
+	libevdev_set_name(caps, "report-path uinput cost");
+	libevdev_enable_event_type(caps, EV_KEY);
+	for (unsigned c = KEY_ESC; c <= KEY_MICMUTE; c++)
+		libevdev_enable_event_code(caps, EV_KEY, c, NULL);
+	libevdev_enable_event_type(caps, EV_MSC);
+	libevdev_enable_event_code(caps, EV_MSC, MSC_SCAN, NULL);
+	if (fd < 0 || libevdev_uinput_create_from_device(caps, fd, &ui) < 0)
+		return fail("uinput: %s", strerror(errno));
+	sleep_us(500000);
+	for (int mode = 0; mode < 3; mode++) {
+		uint64_t t0 = vm_now_us();
+
+		for (int i = 0; i < 2000; i++) {
+			struct input_event ev[3] = {
+			    {.type = EV_MSC, .code = MSC_SCAN, .value = 0x70005},
+			    {.type = EV_KEY, .code = KEY_B, .value = i & 1},
+			    {.type = EV_SYN, .code = SYN_REPORT},
+			};
+
+			if (mode == 0)
+				(void)!write(fd, ev, sizeof(ev));
+			else if (mode == 1)
+				(void)!write(fd, ev + 1, 2 * sizeof(ev[0]));
+			else {
+				(void)!write(fd, ev + 1, sizeof(ev[0]));
+				(void)!write(fd, ev + 2, sizeof(ev[0]));
+			}
+		}
+		note("uinput: %s: %.1f us per frame",
+		     mode == 0   ? "MSC_SCAN+KEY+SYN, one write"
+		     : mode == 1 ? "KEY+SYN, one write"
+		                 : "KEY, SYN, two writes",
+		     (double)(vm_now_us() - t0) / 2000.0);
+	}
+	libevdev_uinput_destroy(ui);
+	close(fd);
+	libevdev_free(caps);
+	return 0;
 }
 
 /* interception-tools filter: KEY_A becomes KEY_B, everything else passes */
@@ -1451,6 +1593,8 @@ int main(int argc, char **argv)
 		r = scenario_flood_fairness();
 	else if (streq(name, "bench"))
 		r = scenario_bench();
+	else if (streq(name, "uinput-cost"))
+		r = uinput_cost() < 0;
 	else {
 		fprintf(stderr, "unknown scenario %s\n", name);
 		r = 2;
