@@ -179,12 +179,13 @@ static void driven_free(struct driven *dr)
 		hm_source_remove(dr->feedback[i]);
 	hm_source_remove(dr->hid_source);
 	hm_source_remove(dr->rq_source);
+	/* close the reader first: outstanding requests are cancelled while
+	 * the device and its timers are whole (their callbacks run now) */
+	hm_hid_reader_close(dr->reader);
+	dr->reader = NULL;
 	hm_timer_free(dr->remap_timer);
 	hm_timer_free(dr->grace_timer);
 	hm_timer_free(dr->rq_timer);
-	/* close the reader first: outstanding requests are cancelled while
-	 * the device is whole */
-	hm_hid_reader_close(dr->reader);
 	/* releases every held key on the outputs before destroying them */
 	hm_device_free(dr->dev);
 	ungrab_kernel_nodes(dr);
@@ -378,9 +379,10 @@ static void start_resync(struct driven *dr)
 }
 
 /*
- * The hidraw fd is readable: the loop reads the reports itself, up to
- * READ_BUDGET of them, then lets the other sources run (the fd stays
- * readable, so epoll comes back to it).
+ * The hidraw fd is readable: the loop reads the reports itself, one per
+ * wake-up while they come one at a time, up to READ_BUDGET of them when
+ * they queue up, then lets the other sources run (the fd stays readable,
+ * so epoll comes back to it).
  */
 static void hid_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
@@ -424,6 +426,15 @@ static void hid_dispatch(struct hm_source *s, uint32_t events, void *data)
 		process(dr, dr->buf, (size_t)n, t_read);
 		if (!dr->reader)
 			return; /* a profile switch let it go */
+		/*
+		 * The read that finds the buffer empty costs a syscall per
+		 * report; epoll (level-triggered) brings us back if more
+		 * is there anyway.  It is only needed to see the buffer
+		 * empty again before 63 reports were read since it last was
+		 * (overflow.h), so it is made once the run is half that.
+		 */
+		if (dr->overflow.run < HM_HIDRAW_BUFFER_REPORTS / 2)
+			return;
 	}
 }
 

@@ -35,9 +35,13 @@ if [ -n "$keyd" ]; then
 	keyd=$(realpath "$keyd") || exit 1
 	[ -x "$keyd" ] || { echo "bench-latency.sh: $keyd is not executable" >&2; exit 1; }
 fi
+# HIDMAPD_BENCH_CPUS=0 runs everything on one vCPU (taskset): no
+# cross-vCPU wake-ups, which QEMU's TCG makes slow
+pin=""
+[ -z "${HIDMAPD_BENCH_CPUS:-}" ] || pin="taskset -c $HIDMAPD_BENCH_CPUS"
 rm -rf "$results"
 "$here/run-vm.sh" --timeout 1500 --scenario-timeout 1400 -o "$results" \
-	-s bench "$build/tests/vm/report-path bench $build/hidmapd \$VM_RESULTS/bench-tmp $keyd"
+	-s bench "$pin $build/tests/vm/report-path bench $build/hidmapd \$VM_RESULTS/bench-tmp $keyd"
 status=$?
 cat "$results/bench.log" 2>/dev/null
 exit $status
