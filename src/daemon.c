@@ -582,8 +582,8 @@ static int driven_submit(void *userdata, enum hm_request_type type, const uint8_
 			log_warning("%s: too many requests waiting for the device, dropping one",
 			            dr->path);
 	}
-	if (r < 0)
-		return r;
+	if (r < 0 || !done)
+		return r; /* an output sent and forgotten has no time limit */
 	deadline = hm_now_usec() + HM_REQUEST_TIMEOUT_US;
 	if (!dr->rq_deadline || dr->rq_deadline > deadline)
 		rearm_requests(dr, deadline);

@@ -240,7 +240,10 @@ uint64_t hm_rq_dispatch(struct hm_rq *rq, uint64_t now_us)
 		pthread_mutex_lock(&rq->lock);
 		for (unsigned i = 0; i < rq->nslots; i++) {
 			struct slot *s = &rq->slots[i];
-			bool expired = now_us >= s->deadline_us;
+			/* an output sent and forgotten has no one to tell: it
+			 * waits for the worker however long (merged, so the
+			 * newest state still reaches a device that was slow) */
+			bool expired = s->done && now_us >= s->deadline_us;
 
 			if (s->state == SLOT_DONE ||
 			    ((s->state == SLOT_QUEUED || s->state == SLOT_RUNNING) && expired)) {
@@ -253,7 +256,7 @@ uint64_t hm_rq_dispatch(struct hm_rq *rq, uint64_t now_us)
 				struct slot *s = &rq->slots[i];
 
 				if ((s->state == SLOT_QUEUED || s->state == SLOT_RUNNING) &&
-				    (!next || s->deadline_us < next))
+				    s->done && (!next || s->deadline_us < next))
 					next = s->deadline_us;
 			}
 			pthread_mutex_unlock(&rq->lock);

@@ -7,10 +7,12 @@
  * seconds (usbhid and uhid wait 5 s for an answer); a device that never
  * answers must cost the loop nothing.  So the loop only queues a request
  * and goes on; the worker makes the blocking call; the loop gets the
- * result back through hm_rq_dispatch().  Every request has a time limit,
- * counted from its submission: past it, its callback gets -ETIMEDOUT and a
- * late answer is thrown away.  A worker stuck in the kernel keeps its
- * thread; the requests queued behind it time out in turn.
+ * result back through hm_rq_dispatch().  Every request with a callback
+ * has a time limit, counted from its submission: past it, its callback
+ * gets -ETIMEDOUT and a late answer is thrown away.  A worker stuck in the
+ * kernel keeps its thread; the requests queued behind it time out in turn,
+ * except output reports sent and forgotten, which wait (merged) for the
+ * device to take them.
  *
  * Output reports that carry state (LEDs, rumble) merge: an output report
  * queued and not yet started is overwritten by a newer one with the same
