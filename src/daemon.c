@@ -991,7 +991,7 @@ static bool wanted_node(const struct daemon *d, const char *node)
 }
 
 /* A hidraw node appeared or went away.  Removal is also seen by the
- * reader thread (its read fails); whichever comes first lets the device
+ * loop's read (EIO and a hang-up); whichever comes first lets the device
  * go, once. */
 static void monitor_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
