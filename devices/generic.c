@@ -204,6 +204,7 @@ struct generic {
 	size_t inbuf_size;
 	uint8_t *outbuf; /* ID byte + payload of an output or feature report */
 	size_t outbuf_size;
+	unsigned rm_report; /* the feature report the multiplier set-up is at */
 };
 
 static bool test_bit(const uint8_t *map, unsigned bit)
@@ -1646,20 +1647,18 @@ static size_t build_report(struct generic *g, const struct hid_report *r)
 	return n + 1;
 }
 
-/* A feature report read from the device updates its fields' values, as
- * the kernel's GET_REPORT does through hid_input_report(). */
-static void get_feature_report(struct hm_device *dev, struct generic *g, const struct hid_report *r)
+/* A feature report read from the device (data, len bytes with the ID
+ * byte) updates its fields' values, as the kernel's GET_REPORT does
+ * through hid_input_report(). */
+static void take_feature_report(struct generic *g, const struct hid_report *r, const uint8_t *data,
+                                int len)
 {
 	size_t n = report_bytes(r);
-	int len;
 
-	memset(g->outbuf, 0, n + 1);
-	g->outbuf[0] = r->id;
-	len = hm_device_get_feature(dev, g->outbuf, n + 1);
-	if (len < 1)
+	if (len < 1 || !data)
 		return; /* the kernel goes on with what it had */
-	if ((size_t)len < n + 1)
-		memset(g->outbuf + len, 0, n + 1 - (size_t)len);
+	memset(g->outbuf, 0, n + 1);
+	memcpy(g->outbuf, data, (size_t)len < n + 1 ? (size_t)len : n + 1);
 	for (unsigned i = 0; i < r->nfields; i++) {
 		struct gen_field *gf = &g->fields[r->fields[i]];
 
@@ -1752,33 +1751,36 @@ static void setup_resolution_multiplier(struct generic *g)
 	}
 }
 
-/* __hidinput_change_resolution_multipliers() */
-static bool change_resolution_multipliers(struct hm_device *dev, struct generic *g,
-                                          const struct hid_report *r, bool use_logical_max)
+/* Whether report r holds a Resolution Multiplier the kernel would change
+ * (a count of 1: "There is no good reason for a Resolution Multiplier to
+ * have a count other than 1."). */
+static bool has_multiplier(const struct generic *g, const struct hid_report *r)
 {
-	bool get_report_completed = false, update_needed = false;
+	for (unsigned i = 0; i < r->nfields; i++) {
+		const struct gen_field *gf = &g->fields[r->fields[i]];
 
+		if (gf->f->report_count != 1)
+			continue;
+		for (unsigned j = 0; j < gf->f->maxusage; j++)
+			if (gf->f->usage[j].hid == HID_GD_RESOLUTION_MULTIPLIER)
+				return true;
+	}
+	return false;
+}
+
+/* __hidinput_change_resolution_multipliers(), after its GET_REPORT */
+static void set_multipliers(struct generic *g, const struct hid_report *r, bool use_logical_max)
+{
 	for (unsigned i = 0; i < r->nfields; i++) {
 		struct gen_field *gf = &g->fields[r->fields[i]];
 
-		/* "There is no good reason for a Resolution Multiplier to have
-		 * a count other than 1." */
 		if (gf->f->report_count != 1)
 			continue;
-		for (unsigned j = 0; j < gf->f->maxusage; j++) {
-			if (gf->f->usage[j].hid != HID_GD_RESOLUTION_MULTIPLIER)
-				continue;
-			/* the other fields of the report keep the device's values */
-			if (!get_report_completed && r->nfields > 1) {
-				get_feature_report(dev, g, r);
-				get_report_completed = true;
-			}
-			gf->value[j] =
-			    use_logical_max ? gf->f->logical_maximum : gf->f->logical_minimum;
-			update_needed = true;
-		}
+		for (unsigned j = 0; j < gf->f->maxusage; j++)
+			if (gf->f->usage[j].hid == HID_GD_RESOLUTION_MULTIPLIER)
+				gf->value[j] = use_logical_max ? gf->f->logical_maximum
+				                               : gf->f->logical_minimum;
 	}
-	return update_needed;
 }
 
 /*
@@ -1786,31 +1788,85 @@ static bool change_resolution_multipliers(struct hm_device *dev, struct generic 
  * highest setting and the device is told so.  When the device refuses,
  * the kernel keeps the multipliers computed at parse time.
  *
+ * The kernel waits for each answer in probe; here each step is a request
+ * answered later on the loop (hm_device_request()), so a device that
+ * never answers costs the loop nothing: the device stays `initializing`
+ * until the chain below ends, and its reports are decoded meanwhile with
+ * the parse-time multipliers.  rm_report is the report the chain is at.
+ *
  * Without a transport (-ENOTSUP: a recording being replayed) the device
  * is taken to have accepted, as it did under the kernel that recorded it:
  * its wheel reports are already multiplied.
  */
-static void change_all_resolution_multipliers(struct hm_device *dev, struct generic *g)
+static void rm_next(struct hm_device *dev, struct generic *g);
+
+static void rm_sent(struct hm_device *dev, int result, const uint8_t *data, size_t size,
+                    void *userdata)
+{
+	struct generic *g = dev->priv;
+	const struct hid_report *r = &g->desc->reports[g->rm_report];
+
+	if (result < 0 && result != -ENOTSUP) {
+		log_debug("setting the Resolution Multiplier failed: %s", strerror(-result));
+		set_multipliers(g, r, false);
+		return;
+	}
+	g->rm_report++;
+	rm_next(dev, g);
+}
+
+static void rm_set(struct hm_device *dev, struct generic *g, const struct hid_report *r)
+{
+	size_t len;
+	int ret;
+
+	set_multipliers(g, r, true);
+	len = build_report(g, r);
+	ret = hm_device_request(dev, HM_REQUEST_SET_FEATURE, g->outbuf, len, rm_sent, NULL);
+	if (ret < 0)
+		rm_sent(dev, ret, NULL, 0, NULL);
+}
+
+static void rm_got(struct hm_device *dev, int result, const uint8_t *data, size_t size,
+                   void *userdata)
+{
+	struct generic *g = dev->priv;
+	const struct hid_report *r = &g->desc->reports[g->rm_report];
+
+	/* the other fields of the report keep the device's values */
+	take_feature_report(g, r, data, result > 0 ? (int)size : result);
+	rm_set(dev, g, r);
+}
+
+static void rm_next(struct hm_device *dev, struct generic *g)
 {
 	const struct hid_descriptor *d = g->desc;
 
-	for (unsigned i = 0; i < d->nreports; i++) {
-		const struct hid_report *r = &d->reports[i];
-		size_t len;
+	for (; g->rm_report < d->nreports; g->rm_report++) {
+		const struct hid_report *r = &d->reports[g->rm_report];
 		int ret;
 
-		if (r->type != HID_FEATURE_REPORT ||
-		    !change_resolution_multipliers(dev, g, r, true))
+		if (r->type != HID_FEATURE_REPORT || !has_multiplier(g, r))
 			continue;
-		len = build_report(g, r);
-		ret = hm_device_send_feature(dev, g->outbuf, len);
-		if (ret < 0 && ret != -ENOTSUP) {
-			log_debug("setting the Resolution Multiplier failed: %s", strerror(-ret));
-			change_resolution_multipliers(dev, g, r, false);
-			return;
+		if (r->nfields > 1) {
+			memset(g->outbuf, 0, report_bytes(r) + 1);
+			g->outbuf[0] = r->id;
+			ret = hm_device_request(dev, HM_REQUEST_GET_FEATURE, g->outbuf,
+			                        report_bytes(r) + 1, rm_got, NULL);
+			if (ret < 0)
+				rm_got(dev, ret, NULL, 0, NULL);
+		} else {
+			rm_set(dev, g, r);
 		}
+		return;
 	}
 	setup_resolution_multiplier(g);
+}
+
+static void change_all_resolution_multipliers(struct hm_device *dev, struct generic *g)
+{
+	g->rm_report = 0;
+	rm_next(dev, g);
 }
 
 /* ---- probe and remove ----------------------------------------------------- */
@@ -2328,23 +2384,55 @@ static void fetch_field(struct gen_field *gf, const uint8_t *payload, size_t siz
 	}
 }
 
-/* hid_input_array_field(): for each slot, the old usage is released if it
- * is gone, then the new one pressed if it is new. */
+/*
+ * hid_input_array_field(): for each slot, the old usage is released if it
+ * is gone, then the new one pressed if it is new.
+ *
+ * The kernel's search() makes this O(count^2): 12,288 one-bit slots cost
+ * 73 ms a report.  Here "is usage u in the other array" is a bit in a
+ * map indexed by usage (valid values index the usages, so the map is
+ * exact); the bits set are cleared again on the way out, so the maps stay
+ * zero between calls and each report costs O(count).  Small arrays (a
+ * keyboard's 6 slots) keep the plain search, cheaper than the maps.
+ */
+#define ARRAY_SEARCH_MAX 16
+static _Thread_local uint8_t in_old[HID_MAX_USAGES / 8], in_new[HID_MAX_USAGES / 8];
+
 static void input_array_field(struct hm_device *dev, struct generic *g, struct gen_report *gr,
                               struct gen_field *gf)
 {
 	const struct hid_field *f = gf->f;
 	unsigned count = f->report_count;
+	bool maps = count > ARRAY_SEARCH_MAX && f->maxusage <= HID_MAX_USAGES;
+	uint32_t lmin = (uint32_t)f->logical_minimum;
 
 	if (gf->ignored)
 		return;
+	if (maps) {
+		for (unsigned n = 0; n < count; n++) {
+			if (array_value_is_valid(f, gf->value[n]))
+				set_bit(in_old, (uint32_t)gf->value[n] - lmin);
+			if (array_value_is_valid(f, gf->new_value[n]))
+				set_bit(in_new, (uint32_t)gf->new_value[n] - lmin);
+		}
+	}
 	for (unsigned n = 0; n < count; n++) {
 		int32_t old = gf->value[n], new = gf->new_value[n];
 
-		if (array_value_is_valid(f, old) && !contains(gf->new_value, count, old))
-			hid_event(dev, g, gr, gf, (uint32_t)old - (uint32_t)f->logical_minimum, 0);
-		if (array_value_is_valid(f, new) && !contains(gf->value, count, new))
-			hid_event(dev, g, gr, gf, (uint32_t) new - (uint32_t)f->logical_minimum, 1);
+		if (array_value_is_valid(f, old) && !(maps ? test_bit(in_new, (uint32_t)old - lmin)
+		                                           : contains(gf->new_value, count, old)))
+			hid_event(dev, g, gr, gf, (uint32_t)old - lmin, 0);
+		if (array_value_is_valid(f, new) && !(maps ? test_bit(in_old, (uint32_t) new - lmin)
+		                                           : contains(gf->value, count, new)))
+			hid_event(dev, g, gr, gf, (uint32_t) new - lmin, 1);
+	}
+	if (maps) {
+		for (unsigned n = 0; n < count; n++) {
+			if (array_value_is_valid(f, gf->value[n]))
+				in_old[((uint32_t)gf->value[n] - lmin) / 8] = 0;
+			if (array_value_is_valid(f, gf->new_value[n]))
+				in_new[((uint32_t)gf->new_value[n] - lmin) / 8] = 0;
+		}
 	}
 	memcpy(gf->value, gf->new_value, count * sizeof(*gf->value));
 }

@@ -473,7 +473,7 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 		print_seconds(gone, sizeof(gone), s->gone_us);
 		hm_control_printf(c, "  state unplugged, kept %s", gone);
 	} else {
-		hm_control_printf(c, "  state driven");
+		hm_control_printf(c, "  state %s", s->initializing ? "initializing" : "driven");
 	}
 	for (size_t i = 0; i < s->noutputs; i++) {
 		const struct hm_status_output *o = &s->outputs[i];
@@ -488,6 +488,8 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 	                  "  reports %" PRIu64 " decode-errors %" PRIu64 " ignored %" PRIu64
 	                  " dropped %" PRIu64,
 	                  s->reports, s->decode_errors, s->ignored, s->dropped);
+	hm_control_printf(c, "  overflows %" PRIu64 " resyncs %" PRIu64 " timed-out %" PRIu64,
+	                  s->overflows, s->resyncs, s->timed_out);
 	if (s->latency_samples)
 		hm_control_printf(c,
 		                  "  latency p50 %" PRIu64 "us p99 %" PRIu64 "us samples %" PRIu64,

@@ -103,7 +103,9 @@ struct hm_status_device {
 	const char *module;
 	const char *section; /* config section id, NULL: the module's defaults */
 	uint64_t gone_us;    /* 0: driven; else unplugged, kept this much longer */
+	bool initializing;   /* the module's probe requests are unanswered yet */
 	uint64_t reports, decode_errors, ignored, dropped;
+	uint64_t overflows, resyncs, timed_out; /* the report path (overflow.h) */
 	uint64_t latency_samples, latency_p50_us, latency_p99_us;
 	const struct hm_status_output *outputs;
 	size_t noutputs;
@@ -115,9 +117,10 @@ struct hm_status_device {
  *                                     not-followed (no systemd-logind))
  *   config /home/u/.config/hidmapd/keys.ini
  *   device /dev/hidraw3 1209:0001 "Name" module generic config kbd
- *     state driven                         (or: state unplugged, kept 2.500s)
+ *     state driven                         (or: initializing; unplugged, kept 2.500s)
  *     output 0 /dev/input/event7 "Name"   (or: output 0 phys hidmapd/hidraw3/input0 "Name")
  *     reports 10 decode-errors 0 ignored 1 dropped 0
+ *     overflows 0 resyncs 0 timed-out 0
  *     latency p50 12us p99 40us samples 10    (or: latency none)
  */
 void hm_control_status_daemon(struct hm_control_client *c, const struct hm_status_daemon *s);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -26,8 +27,11 @@
 #include "device.h"
 #include "event-loop.h"
 #include "hid-devices.h"
+#include "hid-descriptor.h"
 #include "hid-reader.h"
 #include "latency.h"
+#include "overflow.h"
+#include "request-queue.h"
 #include "session-watch.h"
 #include "util-log.h"
 #include "util-strings.h"
@@ -39,6 +43,15 @@
 #define MAX_GRABS          HM_HID_MAX_EVDEV
 #define DEFAULT_MAX_REPORT 4096u
 #define MAX_REPORT         16384u
+/* Reports read from one device per loop iteration: a flooding device
+ * leaves the rest in the kernel's buffer for the next iteration (epoll is
+ * level-triggered), so the other devices' reports and the timers (the
+ * watchdog) go in between. */
+#define READ_BUDGET 16
+/* Read errors in a row that end the device even though it looks present
+ * (an fd that keeps failing would otherwise spin the loop). */
+#define MAX_READ_ERRORS 64
+#define LOG_INTERVAL_US (10 * 1000 * 1000)
 
 struct daemon;
 
@@ -53,7 +66,18 @@ struct driven {
 	struct hm_config *mapping_config;
 	struct hm_hid_reader *reader;
 	struct hm_device *dev;
-	struct hm_source *ring_source;
+	struct hm_source *hid_source; /* the hidraw fd, read by the loop */
+	struct hm_source *rq_source;  /* request completions */
+	struct hm_timer *rq_timer;    /* the earliest request time limit */
+	uint64_t rq_deadline;         /* what rq_timer is armed for, 0: disarmed */
+	struct hid_descriptor *desc;  /* report IDs and relative fields, for resyncs */
+	uint8_t *buf;                 /* one input report */
+	size_t buf_size;
+	unsigned read_errors; /* in a row */
+	struct hm_overflow overflow;
+	unsigned resync_outstanding;
+	bool resync_answered;
+	struct hm_ratelimit overflow_log, error_log, request_log;
 	struct hm_source *feedback[HM_MAX_ALL_OUTPUTS];
 	unsigned feedback_output[HM_MAX_ALL_OUTPUTS];
 	struct hm_timer *remap_timer; /* the mapping's timed work (tap-hold, macros, motion) */
@@ -64,7 +88,8 @@ struct driven {
 	 * device to come back to.  gone_at: when it went (0: driven). */
 	struct hm_timer *grace_timer;
 	uint64_t gone_at;
-	uint64_t dropped_before; /* ring drops of the readers before this one */
+	uint64_t dropped;   /* requests refused: queue full */
+	uint64_t timed_out; /* requests the device did not answer in time */
 	struct hm_latency latency;
 };
 
@@ -166,15 +191,21 @@ static void driven_free(struct driven *dr)
 		return;
 	for (unsigned i = 0; i < HM_MAX_ALL_OUTPUTS; i++)
 		hm_source_remove(dr->feedback[i]);
-	hm_source_remove(dr->ring_source);
+	hm_source_remove(dr->hid_source);
+	hm_source_remove(dr->rq_source);
+	/* close the reader first: outstanding requests are cancelled while
+	 * the device and its timers are whole (their callbacks run now) */
+	hm_hid_reader_close(dr->reader);
+	dr->reader = NULL;
 	hm_timer_free(dr->remap_timer);
 	hm_timer_free(dr->grace_timer);
-	/* stop the reader first: nothing may race with the teardown */
-	hm_hid_reader_close(dr->reader);
+	hm_timer_free(dr->rq_timer);
 	/* releases every held key on the outputs before destroying them */
 	hm_device_free(dr->dev);
 	hm_config_free(dr->mapping_config);
 	ungrab_kernel_nodes(dr);
+	hid_descriptor_free(dr->desc);
+	free(dr->buf);
 	free(dr);
 }
 
@@ -190,6 +221,8 @@ static void daemon_drop(struct daemon *d, struct driven *dr, const char *why)
 	driven_free(dr);
 	notify_status(d);
 }
+
+static void detach_reader(struct driven *dr);
 
 static void print_seconds(char *buf, size_t size, uint64_t us)
 {
@@ -214,11 +247,7 @@ static void daemon_gone(struct daemon *d, struct driven *dr, const char *why)
 	}
 	hm_device_release_all(dr->dev);
 	(void)hm_timer_arm(dr->remap_timer, 0);
-	hm_source_remove(dr->ring_source);
-	dr->ring_source = NULL;
-	dr->dropped_before += hm_ring_dropped(hm_hid_reader_ring(dr->reader));
-	hm_hid_reader_close(dr->reader);
-	dr->reader = NULL;
+	detach_reader(dr);
 	ungrab_kernel_nodes(dr);
 	dr->gone_at = hm_now_usec();
 	(void)hm_timer_arm(dr->grace_timer, grace);
@@ -234,26 +263,194 @@ static void grace_timer_fired(struct hm_timer *t, void *data)
 	daemon_drop(dr->daemon, dr, "did not come back, removing its virtual devices");
 }
 
-static void ring_dispatch(struct hm_source *s, uint32_t events, void *data)
+static uint8_t report_id(const struct driven *dr, const uint8_t *data)
+{
+	return dr->desc && dr->desc->numbered ? data[0] : 0;
+}
+
+static void process(struct driven *dr, const uint8_t *data, size_t size, uint64_t t_read)
+{
+	int r = hm_device_process_report(dr->dev, data, size, t_read);
+	uint64_t now = hm_now_usec();
+
+	if (r < 0)
+		log_debug_errno(r, "%s: report of %zu bytes not decoded: %m", dr->path, size);
+	/* from read() returning to the frames written */
+	hm_latency_add(&dr->latency, now > t_read ? now - t_read : 0);
+}
+
+static void start_resync(struct driven *dr);
+
+static void rearm_requests(struct driven *dr, uint64_t deadline)
+{
+	uint64_t now = hm_now_usec();
+
+	if (deadline == dr->rq_deadline)
+		return;
+	dr->rq_deadline = deadline;
+	(void)hm_timer_arm(dr->rq_timer, !deadline ? 0 : deadline > now ? deadline - now : 1);
+}
+
+static void requests_run(struct driven *dr)
+{
+	const struct hm_rq_stats *st;
+	uint64_t before;
+
+	if (!dr->reader)
+		return;
+	st = hm_rq_get_stats(hm_hid_reader_requests(dr->reader));
+	before = st->timed_out;
+	dr->rq_deadline = 0; /* the dispatch below says when next */
+	rearm_requests(dr, hm_rq_dispatch(hm_hid_reader_requests(dr->reader), hm_now_usec()));
+	if (st->timed_out != before) {
+		dr->timed_out += st->timed_out - before;
+		if (hm_ratelimit_test(&dr->request_log, hm_now_usec(), NULL))
+			log_warning("%s: the device did not answer a request within %u ms",
+			            dr->path, HM_REQUEST_TIMEOUT_US / 1000);
+	}
+}
+
+static void rq_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	requests_run(data);
+}
+
+static void rq_timer_fired(struct hm_timer *t, void *data)
+{
+	requests_run(data);
+}
+
+/* The answer to one question of a resync (GET_REPORT Input). */
+static void resync_answer(void *userdata, int result, const uint8_t *data, size_t size)
+{
+	struct driven *dr = userdata;
+	size_t n = size < dr->buf_size ? size : dr->buf_size;
+
+	dr->resync_outstanding--;
+	if (result > 0 && data && n > 0) {
+		const struct hid_report *r;
+		uint8_t *report = dr->buf;
+
+		dr->resync_answered = true;
+		memcpy(dr->buf, data, n);
+		if (!dr->desc->numbered) {
+			/* usbhid answers an unnumbered report with a 0 byte
+			 * first (usbhid_get_raw_report()); a read() has none */
+			r = hid_descriptor_find_report(dr->desc, HID_INPUT_REPORT, 0);
+			if (r && n == (r->size_bits + 7) / 8 + 1 && report[0] == 0) {
+				report++;
+				n--;
+			}
+		}
+		if (hm_overflow_answer(&dr->overflow, report_id(dr, report)) &&
+		    hm_report_clear_relative(dr->desc, report, n) >= 0)
+			process(dr, report, n, hm_now_usec());
+	}
+	if (dr->resync_outstanding)
+		return;
+	hm_overflow_resync_done(&dr->overflow, dr->resync_answered);
+	if (!dr->resync_answered)
+		log_info("%s: the device does not answer GET_REPORT Input, not resynchronised "
+		         "after overflows",
+		         dr->path);
+	else if (hm_overflow_resync_due(&dr->overflow))
+		start_resync(dr);
+}
+
+/*
+ * The kernel's buffer may have overflowed and lost the last state: ask the
+ * device for its current input reports (overflow.h).  Runs once the
+ * buffer has been drained, off the loop like every request.
+ */
+static void start_resync(struct driven *dr)
+{
+	struct hm_rq *rq = hm_hid_reader_requests(dr->reader);
+
+	if (!dr->desc)
+		return;
+	hm_overflow_resync_started(&dr->overflow);
+	dr->resync_outstanding = 0;
+	dr->resync_answered = false;
+	for (unsigned i = 0; i < dr->desc->nreports; i++) {
+		const struct hid_report *r = &dr->desc->reports[i];
+		size_t size = (r->size_bits + 7) / 8 + 1; /* the ID byte, 0 if unnumbered */
+
+		if (r->type != HID_INPUT_REPORT)
+			continue;
+		memset(dr->buf, 0, size < dr->buf_size ? size : dr->buf_size);
+		dr->buf[0] = r->id;
+		if (hm_rq_submit(rq, HM_REQUEST_GET_INPUT, dr->buf,
+		                 size < dr->buf_size ? size : dr->buf_size, resync_answer, dr) == 0)
+			dr->resync_outstanding++;
+	}
+	if (!dr->resync_outstanding) {
+		hm_overflow_resync_done(&dr->overflow, false);
+		return;
+	}
+	rearm_requests(dr,
+	               dr->rq_deadline && dr->rq_deadline < hm_now_usec() + HM_REQUEST_TIMEOUT_US
+	                   ? dr->rq_deadline
+	                   : hm_now_usec() + HM_REQUEST_TIMEOUT_US);
+}
+
+/*
+ * The hidraw fd is readable: the loop reads the reports itself, one per
+ * wake-up while they come one at a time, up to READ_BUDGET of them when
+ * they queue up, then lets the other sources run (the fd stays readable,
+ * so epoll comes back to it).
+ */
+static void hid_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
 	struct driven *dr = data;
-	struct hm_ring *ring = hm_hid_reader_ring(dr->reader);
-	const struct hm_ring_slot *slot;
+	int fd = hm_hid_reader_fd(dr->reader);
 
-	hm_ring_ack(ring);
-	while ((slot = hm_ring_peek(ring))) {
-		int r = hm_device_process_report(dr->dev, slot->data, slot->size, slot->time_us);
-		uint64_t now = hm_now_usec();
+	for (unsigned i = 0; i < READ_BUDGET; i++) {
+		int n = hm_hid_read_report(fd, dr->buf, dr->buf_size);
+		uint64_t t_read = hm_now_usec(), suppressed = 0;
 
-		if (r < 0)
-			log_debug_errno(r, "%s: report of %u bytes not decoded: %m", dr->path,
-			                slot->size);
-		/* from the reader thread's read() to the frames written */
-		hm_latency_add(&dr->latency, now > slot->time_us ? now - slot->time_us : 0);
-		hm_ring_pop(ring);
+		if (n == 0) {
+			dr->read_errors = 0;
+			if (hm_overflow_drained(&dr->overflow))
+				start_resync(dr);
+			if (i == 0 && (events & (EPOLLHUP | EPOLLERR)))
+				daemon_gone(dr->daemon, dr, "device gone (hang-up)");
+			return;
+		}
+		if (n == -ENODEV) {
+			daemon_gone(dr->daemon, dr, "device gone");
+			return;
+		}
+		if (n < 0) {
+			/* not the end of the device: read again on the next wake-up */
+			if (++dr->read_errors >= MAX_READ_ERRORS) {
+				log_warning_errno(n, "%s: %u read errors in a row (%m)", dr->path,
+				                  dr->read_errors);
+				daemon_gone(dr->daemon, dr, "device unreadable");
+			} else if (hm_ratelimit_test(&dr->error_log, t_read, NULL)) {
+				log_warning_errno(n, "%s: read failed: %m, trying again", dr->path);
+			}
+			return;
+		}
+		dr->read_errors = 0;
+		if (hm_overflow_read(&dr->overflow, report_id(dr, dr->buf)) &&
+		    hm_ratelimit_test(&dr->overflow_log, t_read, &suppressed))
+			log_warning("%s: the kernel's buffer of %u reports filled up, reports may "
+			            "be lost; resynchronising (%" PRIu64 " more since the last "
+			            "message)",
+			            dr->path, HM_HIDRAW_BUFFER_REPORTS, suppressed);
+		process(dr, dr->buf, (size_t)n, t_read);
+		if (!dr->reader)
+			return; /* a profile switch let it go */
+		/*
+		 * The read that finds the buffer empty costs a syscall per
+		 * report; epoll (level-triggered) brings us back if more
+		 * is there anyway.  It is only needed to see the buffer
+		 * empty again before 63 reports were read since it last was
+		 * (overflow.h), so it is made once the run is half that.
+		 */
+		if (dr->overflow.run < HM_HIDRAW_BUFFER_REPORTS / 2)
+			return;
 	}
-	if (hm_hid_reader_dead(dr->reader))
-		daemon_gone(dr->daemon, dr, "device gone");
 }
 
 static void feedback_dispatch(struct hm_source *s, uint32_t events, void *data)
@@ -312,12 +509,11 @@ static struct driven *find_kept(struct daemon *d, const struct hm_device_info *i
 	return NULL;
 }
 
-static size_t max_input_report(const uint8_t *rdesc, size_t size)
+static size_t max_input_report(const struct hid_descriptor *desc)
 {
-	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
 	size_t max = 0;
 
-	if (hid_descriptor_parse(rdesc, size, &desc, NULL) < 0)
+	if (!desc)
 		return DEFAULT_MAX_REPORT;
 	for (unsigned i = 0; i < desc->nreports; i++) {
 		const struct hid_report *r = &desc->reports[i];
@@ -382,48 +578,96 @@ static void outputs_changed(void *userdata)
 	watch_feedback(userdata);
 }
 
-/* Transport calls go through the driven device, not a reader: after a
- * replug the same hm_device talks to a new reader. */
-static int driven_write(void *userdata, const uint8_t *data, size_t size)
+/* Requests go through the driven device, not a reader: after a replug
+ * the same hm_device talks to a new reader.  They are queued for the
+ * device's worker; the loop never waits for the device. */
+static int driven_submit(void *userdata, enum hm_request_type type, const uint8_t *data,
+                         size_t size, hm_transport_done_fn done, void *ctx)
 {
 	struct driven *dr = userdata;
+	uint64_t deadline;
+	int r;
 
-	return dr->reader ? hm_hid_reader_write(dr->reader, data, size) : -ENODEV;
-}
-
-static int driven_send_feature(void *userdata, const uint8_t *data, size_t size)
-{
-	struct driven *dr = userdata;
-
-	return dr->reader ? hm_hid_reader_send_feature(dr->reader, data, size) : -ENODEV;
-}
-
-static int driven_get_feature(void *userdata, uint8_t *data, size_t size)
-{
-	struct driven *dr = userdata;
-
-	return dr->reader ? hm_hid_reader_get_feature(dr->reader, data, size) : -ENODEV;
+	if (!dr->reader)
+		return -ENODEV;
+	r = hm_rq_submit(hm_hid_reader_requests(dr->reader), type, data, size, done, ctx);
+	if (r == -EAGAIN) {
+		dr->dropped++;
+		if (hm_ratelimit_test(&dr->request_log, hm_now_usec(), NULL))
+			log_warning("%s: too many requests waiting for the device, dropping one",
+			            dr->path);
+	}
+	if (r < 0 || !done)
+		return r; /* an output sent and forgotten has no time limit */
+	deadline = hm_now_usec() + HM_REQUEST_TIMEOUT_US;
+	if (!dr->rq_deadline || dr->rq_deadline > deadline)
+		rearm_requests(dr, deadline);
+	return 0;
 }
 
 static void monitor_tap(void *userdata, const struct hm_device *dev, enum hm_tap_stage stage,
                         unsigned output, unsigned type, unsigned code, int value);
+
+/* Stops reading: the sources go, the reader closes (outstanding requests
+ * are cancelled). */
+static void detach_reader(struct driven *dr)
+{
+	hm_source_remove(dr->hid_source);
+	dr->hid_source = NULL;
+	hm_source_remove(dr->rq_source);
+	dr->rq_source = NULL;
+	rearm_requests(dr, 0);
+	hm_hid_reader_close(dr->reader);
+	dr->reader = NULL;
+}
+
+/* The largest report of any type (with its ID byte), for requests. */
+static size_t max_any_report(const struct hid_descriptor *desc)
+{
+	size_t max = 64;
+
+	for (unsigned i = 0; desc && i < desc->nreports; i++) {
+		size_t bytes = (desc->reports[i].size_bits + 7) / 8 + 1;
+
+		if (bytes > max)
+			max = bytes;
+	}
+	return max > MAX_REPORT ? MAX_REPORT : max;
+}
 
 /* Starts reading path into dr (new, or kept from before a replug). */
 static int attach_reader(struct daemon *d, struct driven *dr, const char *path, size_t max_report)
 {
 	int r;
 
-	r = hm_hid_reader_open(path, max_report, &dr->reader);
+	if (!dr->buf) {
+		dr->buf = malloc(max_report);
+		if (!dr->buf)
+			return -ENOMEM;
+		dr->buf_size = max_report;
+	}
+	if (!dr->rq_timer) {
+		dr->rq_timer = hm_timer_new(d->loop, rq_timer_fired, dr);
+		if (!dr->rq_timer)
+			return -errno;
+	}
+	r = hm_hid_reader_open(path, max_any_report(dr->desc), &dr->reader);
 	if (r < 0)
 		return r;
-	dr->ring_source = hm_loop_add_fd(d->loop, hm_ring_get_fd(hm_hid_reader_ring(dr->reader)),
-	                                 EPOLLIN, false, ring_dispatch, dr);
-	if (!dr->ring_source) {
+	dr->hid_source =
+	    hm_loop_add_fd(d->loop, hm_hid_reader_fd(dr->reader), EPOLLIN, false, hid_dispatch, dr);
+	dr->rq_source =
+	    dr->hid_source
+	        ? hm_loop_add_fd(d->loop, hm_rq_get_fd(hm_hid_reader_requests(dr->reader)), EPOLLIN,
+	                         false, rq_dispatch, dr)
+	        : NULL;
+	if (!dr->hid_source || !dr->rq_source) {
 		r = -errno;
-		hm_hid_reader_close(dr->reader);
-		dr->reader = NULL;
+		detach_reader(dr);
 		return r;
 	}
+	hm_overflow_init(&dr->overflow, HM_HIDRAW_BUFFER_REPORTS);
+	dr->read_errors = 0;
 	snprintf(dr->path, sizeof(dr->path), "%s", path);
 	return 0;
 }
@@ -464,13 +708,12 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	const struct hm_module *module;
 	const struct hm_config_device *cfg = NULL;
 	struct hm_transport transport = {
-	    .write = driven_write,
-	    .send_feature = driven_send_feature,
-	    .get_feature = driven_get_feature,
+	    .submit = driven_submit,
 	};
 	struct hm_device_setup setup = {.sink = d->sink, .transport = &transport};
 	uint8_t rdesc[HID_RDESC_MAX_SIZE];
 	size_t rdesc_size = 0, max_report;
+	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
 	struct driven *dr;
 	int r;
 
@@ -481,7 +724,9 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	if (r < 0)
 		return log_warning_errno(r, "%s: cannot read the report descriptor: %m, ignoring",
 		                         info->path);
-	max_report = max_input_report(rdesc, rdesc_size);
+	/* one that does not parse still goes to the module, which says why */
+	(void)hid_descriptor_parse(rdesc, rdesc_size, &desc, NULL);
+	max_report = max_input_report(desc);
 
 	dr = find_kept(d, info, rdesc, rdesc_size);
 	if (dr) {
@@ -495,6 +740,10 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 		return -ENOMEM;
 	dr->daemon = d;
 	dr->cfg = cfg;
+	dr->desc = steal(&desc);
+	dr->overflow_log = (struct hm_ratelimit)HM_RATELIMIT_INIT(LOG_INTERVAL_US, 1);
+	dr->error_log = (struct hm_ratelimit)HM_RATELIMIT_INIT(LOG_INTERVAL_US, 3);
+	dr->request_log = (struct hm_ratelimit)HM_RATELIMIT_INIT(LOG_INTERVAL_US, 3);
 	snprintf(dr->path, sizeof(dr->path), "%.*s", (int)sizeof(dr->path) - 1, info->path);
 	dr->remap_timer = hm_timer_new(d->loop, remap_timer_fired, dr);
 	dr->grace_timer = hm_timer_new(d->loop, grace_timer_fired, dr);
@@ -722,7 +971,7 @@ static bool wanted_node(const struct daemon *d, const char *node)
 }
 
 /* A hidraw node appeared or went away.  Removal is also seen by the
- * reader thread (its read fails); whichever comes first lets the device
+ * loop's read (EIO and a hang-up); whichever comes first lets the device
  * go, once. */
 static void monitor_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
@@ -972,16 +1221,18 @@ static void control_status(void *userdata, struct hm_control_client *c)
 		    .reports = st->reports,
 		    .decode_errors = st->decode_errors,
 		    .ignored = st->ignored,
-		    .dropped = dr->dropped_before,
+		    .dropped = dr->dropped,
+		    .overflows = dr->overflow.overflows,
+		    .resyncs = dr->overflow.resyncs,
+		    .timed_out = dr->timed_out,
+		    .initializing = dr->reader && hm_device_initializing(dr->dev),
 		    .latency_samples = dr->latency.count,
 		    .latency_p50_us = hm_latency_percentile(&dr->latency, 500),
 		    .latency_p99_us = hm_latency_percentile(&dr->latency, 990),
 		    .outputs = outs,
 		};
 
-		if (dr->reader)
-			s.dropped += hm_ring_dropped(hm_hid_reader_ring(dr->reader));
-		else
+		if (!dr->reader)
 			s.gone_us = dr->gone_at + d->config->replug_grace_us > now
 			                ? dr->gone_at + d->config->replug_grace_us - now
 			                : 1;
@@ -1090,9 +1341,6 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 
 	if (hid_init() != 0)
 		return log_error_errno(EIO, "hidapi initialisation failed");
-	r = hm_hid_reader_setup_signals();
-	if (r < 0)
-		return log_error_errno(r, "cannot set up signals: %m");
 
 	r = load_config(&d, &d.config);
 	if (r < 0) {

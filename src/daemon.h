@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * `hidmapd run`: the daemon.  One epoll loop drives every selected device:
- * reports arrive from reader threads through rings, go through the device's
- * module and mapping, and leave through uinput.
+ * it reads the reports from each hidraw node itself, puts them through the
+ * device's module and mapping, and writes them to uinput; requests to the
+ * devices run on a worker per device (request-queue.h).
  */
 #pragma once
 

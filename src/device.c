@@ -8,8 +8,21 @@
 #include "util-strings.h"
 #include "vdev.h"
 
+/* An asynchronous request on its way: whose callback to run. */
+#define MAX_CALLS 16
+struct call {
+	struct hm_device_core *core;
+	hm_request_done_fn fn; /* NULL: orphaned by an unprobe, dropped */
+	void *userdata;
+	bool used;
+	bool init; /* made by probe or by such a request's callback */
+};
+
 struct hm_device_core {
 	struct hm_device pub;
+	struct call calls[MAX_CALLS];
+	unsigned init_pending; /* init requests outstanding */
+	bool in_init_done;     /* running an init request's callback */
 	bool probing;
 	unsigned noutputs;                           /* the module's */
 	unsigned nall;                               /* ...and the mapping's extra ones */
@@ -216,10 +229,113 @@ void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned cod
 int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size)
 {
 	struct hm_device_core *c = core_of(dev);
+	int r;
 
+	if (c->transport.submit) {
+		r = c->transport.submit(c->transport.userdata, HM_REQUEST_OUTPUT, data, size, NULL,
+		                        NULL);
+		return r < 0 ? r : (int)size;
+	}
 	if (!c->transport.write)
 		return -ENOTSUP;
 	return c->transport.write(c->transport.userdata, data, size);
+}
+
+static void call_done(void *ctx, int result, const uint8_t *data, size_t size)
+{
+	struct call *call = ctx;
+	struct hm_device_core *c = call->core;
+	hm_request_done_fn fn = call->fn;
+	void *userdata = call->userdata;
+	bool init = call->init, was = c->in_init_done;
+
+	call->used = false;
+	if (fn) {
+		/* a request made from here continues the initialisation */
+		c->in_init_done = init;
+		fn(&c->pub, result, data, size, userdata);
+		c->in_init_done = was;
+	}
+	/* after the callback, so a chained request keeps it initializing */
+	if (init && c->init_pending)
+		c->init_pending--;
+}
+
+/* Without an asynchronous transport: the request now, through the
+ * synchronous hooks. */
+static int request_now(struct hm_device_core *c, enum hm_request_type type, const uint8_t *data,
+                       size_t size, hm_request_done_fn done, void *userdata)
+{
+	_cleanup_free_ uint8_t *buf = NULL;
+	bool was = c->in_init_done;
+	int r = -ENOTSUP;
+
+	switch (type) {
+	case HM_REQUEST_OUTPUT:
+		if (c->transport.write)
+			r = c->transport.write(c->transport.userdata, data, size);
+		break;
+	case HM_REQUEST_SET_FEATURE:
+		if (c->transport.send_feature)
+			r = c->transport.send_feature(c->transport.userdata, data, size);
+		break;
+	case HM_REQUEST_GET_FEATURE:
+		if (!c->transport.get_feature)
+			break;
+		/* not on the report path: probes and LED changes only */
+		buf = malloc(size);
+		if (!buf)
+			return -ENOMEM;
+		memcpy(buf, data, size);
+		r = c->transport.get_feature(c->transport.userdata, buf, size);
+		break;
+	case HM_REQUEST_GET_INPUT:
+		break;
+	}
+	if (done) {
+		c->in_init_done = c->probing || was;
+		done(&c->pub, r, r > 0 && buf ? buf : NULL, r > 0 && buf ? (size_t)r : 0, userdata);
+		c->in_init_done = was;
+	}
+	return 0;
+}
+
+int hm_device_request(struct hm_device *dev, enum hm_request_type type, const uint8_t *data,
+                      size_t size, hm_request_done_fn done, void *userdata)
+{
+	struct hm_device_core *c = core_of(dev);
+	bool init = c->probing || c->in_init_done;
+	struct call *call = NULL;
+	int r;
+
+	if (size == 0)
+		return -EINVAL;
+	if (!c->transport.submit)
+		return request_now(c, type, data, size, done, userdata);
+	if (done) {
+		for (unsigned i = 0; i < MAX_CALLS && !call; i++)
+			if (!c->calls[i].used)
+				call = &c->calls[i];
+		if (!call)
+			return -EAGAIN;
+		*call = (struct call){
+		    .core = c, .fn = done, .userdata = userdata, .used = true, .init = init};
+	}
+	r = c->transport.submit(c->transport.userdata, type, data, size, done ? call_done : NULL,
+	                        call);
+	if (r < 0) {
+		if (call)
+			call->used = false;
+		return r;
+	}
+	if (call && init)
+		c->init_pending++;
+	return 0;
+}
+
+bool hm_device_initializing(const struct hm_device *dev)
+{
+	return dev->core->init_pending > 0;
 }
 
 int hm_device_send_feature(struct hm_device *dev, const uint8_t *data, size_t size)
@@ -246,6 +362,9 @@ static void unprobe_module(struct hm_device_core *c)
 {
 	struct hm_device *dev = &c->pub;
 
+	/* answers still on their way are for the module going away */
+	for (unsigned i = 0; i < MAX_CALLS; i++)
+		c->calls[i].fn = NULL;
 	if (dev->module && dev->module->remove)
 		dev->module->remove(dev);
 	if (dev->module && dev->module->priv_size)
@@ -291,6 +410,8 @@ static int try_probe(struct hm_device_core *c, const struct hm_module *m)
 	if (r < 0) {
 		/* remove() is for what a successful probe set up; a failed probe
 		 * cleans up after itself. */
+		for (unsigned i = 0; i < MAX_CALLS; i++)
+			c->calls[i].fn = NULL;
 		dev->module = NULL;
 		if (m->priv_size)
 			free(dev->priv);

@@ -7,11 +7,15 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "module.h"
 #include "remap.h"
 #include "sink.h"
+
+/* Completion of a request made through hm_transport.submit. */
+typedef void (*hm_transport_done_fn)(void *ctx, int result, const uint8_t *data, size_t size);
 
 /* How output/feature reports reach the device.  Any hook may be NULL (-ENOTSUP). */
 struct hm_transport {
@@ -19,6 +23,16 @@ struct hm_transport {
 	int (*send_feature)(void *userdata, const uint8_t *data, size_t size);
 	int (*get_feature)(void *userdata, uint8_t *data, size_t size);
 	void *userdata;
+	/*
+	 * Asynchronous requests (the daemon: a worker off the loop).  Queues
+	 * one; done(ctx, ...) runs later on the loop, unless done is NULL
+	 * (an output report sent and forgotten).  Returns 0 or a negative
+	 * errno (done will not run).  Set, it serves hm_device_request() and
+	 * hm_device_write(); every request must have completed or been
+	 * cancelled (done called) before hm_device_free().
+	 */
+	int (*submit)(void *userdata, enum hm_request_type type, const uint8_t *data, size_t size,
+	              hm_transport_done_fn done, void *ctx);
 };
 
 struct hm_device_setup {
@@ -111,3 +125,6 @@ unsigned hm_device_noutputs(const struct hm_device *dev);
 void *hm_device_output_handle(const struct hm_device *dev, unsigned n);
 const struct libevdev *hm_device_output_caps(const struct hm_device *dev, unsigned n);
 const struct hm_device_stats *hm_device_get_stats(const struct hm_device *dev);
+/* Whether requests the module made while probing are still unanswered
+ * (`status` shows the device as initializing). */
+bool hm_device_initializing(const struct hm_device *dev);

@@ -3,50 +3,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
 
 #include <hidapi/hidapi.h>
 
-#include "event-loop.h"
 #include "hid-reader.h"
 #include "util-log.h"
 #include "util-strings.h"
 
-#define RING_SLOTS  256
-#define WAKE_SIGNAL (SIGRTMIN + 1)
-
 struct hm_hid_reader {
-	hid_device *rd; /* reader thread only */
-	hid_device *wr; /* loop thread only */
-	struct hm_ring *ring;
-	pthread_t thread;
-	bool thread_started;
-	atomic_bool stop;
-	atomic_bool dead;
-	char path[PATH_MAX];
+	int fd;           /* the loop's: input reports */
+	struct hm_rq *rq; /* owns the hid_device: requests, on its worker */
 };
-
-static void wake_handler(int signo)
-{
-	/* only there so that the signal interrupts read(2) with EINTR */
-}
-
-int hm_hid_reader_setup_signals(void)
-{
-	struct sigaction sa = {.sa_handler = wake_handler}; /* no SA_RESTART */
-	sigset_t set;
-
-	if (sigaction(WAKE_SIGNAL, &sa, NULL) < 0)
-		return -errno;
-	sigemptyset(&set);
-	sigaddset(&set, WAKE_SIGNAL);
-	return -pthread_sigmask(SIG_BLOCK, &set, NULL);
-}
 
 /*
  * hidapi 0.13.1 opens hidraw nodes without O_CLOEXEC and gives no way to
@@ -77,147 +48,114 @@ static void set_cloexec_on_node(const char *path)
 	closedir(d);
 }
 
-static void *reader_main(void *arg)
+/* hidapi reports errors as -1 and a string: converted here, once */
+static int hidapi_result(int n)
 {
-	struct hm_hid_reader *r = arg;
-	size_t max = hm_ring_slot_size(r->ring);
-	uint8_t scratch[64];
-	sigset_t set;
-
-	sigemptyset(&set);
-	sigaddset(&set, WAKE_SIGNAL);
-	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-
-	while (!atomic_load(&r->stop)) {
-		struct hm_ring_slot *slot = hm_ring_reserve(r->ring);
-		int n;
-
-		/* When the ring is full the report is read and dropped, so the
-		 * kernel's buffer does not fill up with stale reports. */
-		if (slot)
-			n = hid_read_timeout(r->rd, slot->data, max, -1);
-		else
-			n = hid_read_timeout(r->rd, scratch, sizeof(scratch), -1);
-		if (atomic_load(&r->stop))
-			break;
-		if (n <= 0) {
-			/* read(2) on a hidraw node fails (EIO, ENODEV) once the
-			 * device is gone; 0 never happens on a blocking read */
-			atomic_store(&r->dead, true);
-			hm_ring_kick(r->ring);
-			break;
-		}
-		if (slot) {
-			slot->size = (uint32_t)n;
-			slot->time_us = hm_now_usec();
-			hm_ring_commit(r->ring);
-		} else {
-			hm_ring_count_drop(r->ring);
-		}
-	}
-	return NULL;
+	return n < 0 ? (errno ? -errno : -EIO) : n;
 }
 
-int hm_hid_reader_open(const char *path, size_t max_report, struct hm_hid_reader **ret)
+/* The worker's side: the blocking hidapi calls. */
+static int exec_request(void *ctx, enum hm_request_type type, uint8_t *data, size_t size,
+                        size_t cap)
+{
+	hid_device *dev = ctx;
+
+	errno = 0;
+	switch (type) {
+	case HM_REQUEST_OUTPUT:
+		return hidapi_result(hid_write(dev, data, size));
+	case HM_REQUEST_SET_FEATURE:
+		return hidapi_result(hid_send_feature_report(dev, data, size));
+	case HM_REQUEST_GET_FEATURE:
+		return hidapi_result(hid_get_feature_report(dev, data, size));
+	case HM_REQUEST_GET_INPUT:
+		/* HIDIOCGINPUT */
+		return hidapi_result(hid_get_input_report(dev, data, size));
+	}
+	return -EINVAL;
+}
+
+static void close_hid_device(void *ctx)
+{
+	hid_close(ctx);
+}
+
+int hm_hid_reader_open(const char *path, size_t request_size, struct hm_hid_reader **ret)
 {
 	_cleanup_(hm_hid_reader_closep) struct hm_hid_reader *r = NULL;
+	hid_device *dev;
 	int e;
 
 	r = zalloc(sizeof(*r));
 	if (!r)
 		return -ENOMEM;
-	snprintf(r->path, sizeof(r->path), "%s", path);
-	atomic_init(&r->stop, false);
-	atomic_init(&r->dead, false);
+	r->fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (r->fd < 0)
+		return -errno;
 
-	e = hm_ring_new(RING_SLOTS, max_report, &r->ring);
-	if (e < 0)
-		return e;
-
-	/* hidapi reports errors as -1 and a string: convert here, once */
-	r->rd = hid_open_path(path);
-	if (!r->rd)
-		return errno ? -errno : -EIO;
-	r->wr = hid_open_path(path);
-	if (!r->wr)
+	errno = 0;
+	dev = hid_open_path(path);
+	if (!dev)
 		return errno ? -errno : -EIO;
 	set_cloexec_on_node(path);
-
-	e = pthread_create(&r->thread, NULL, reader_main, r);
-	if (e != 0)
-		return -e;
-	r->thread_started = true;
-
+	e = hm_rq_new(HM_REQUEST_SLOTS, request_size, HM_REQUEST_TIMEOUT_US, exec_request,
+	              close_hid_device, dev, &r->rq);
+	if (e < 0) {
+		hid_close(dev);
+		return e;
+	}
 	*ret = steal(&r);
 	return 0;
-}
-
-static void stop_thread(struct hm_hid_reader *r)
-{
-	struct timespec ts;
-
-	atomic_store(&r->stop, true);
-	/* The signal may land just before the thread enters read(2); repeat
-	 * until it has left.  This only runs when a device is let go. */
-	for (;;) {
-		if (pthread_kill(r->thread, WAKE_SIGNAL) != 0)
-			break;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		ts.tv_nsec += 20 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000000000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000000000;
-		}
-		if (pthread_timedjoin_np(r->thread, NULL, &ts) == 0)
-			return;
-	}
-	pthread_join(r->thread, NULL);
 }
 
 void hm_hid_reader_close(struct hm_hid_reader *r)
 {
 	if (!r)
 		return;
-	if (r->thread_started)
-		stop_thread(r);
-	if (r->rd)
-		hid_close(r->rd);
-	if (r->wr)
-		hid_close(r->wr);
-	hm_ring_free(r->ring);
+	hm_rq_free(r->rq);
+	safe_close(r->fd);
 	free(r);
 }
 
-struct hm_ring *hm_hid_reader_ring(struct hm_hid_reader *r)
+int hm_hid_reader_fd(const struct hm_hid_reader *r)
 {
-	return r->ring;
+	return r->fd;
 }
 
-bool hm_hid_reader_dead(struct hm_hid_reader *r)
+struct hm_rq *hm_hid_reader_requests(struct hm_hid_reader *r)
 {
-	return atomic_load(&r->dead);
+	return r->rq;
 }
 
-int hm_hid_reader_write(void *reader, const uint8_t *data, size_t size)
+bool hm_hid_read_error_is_gone(int err, int fd)
 {
-	struct hm_hid_reader *r = reader;
-	int n = hid_write(r->wr, data, size);
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 
-	return n < 0 ? (errno ? -errno : -EIO) : n;
+	switch (err) {
+	case ENODEV:
+		return true;
+	case EIO:
+		/* hidraw_read() answers EIO once the device no longer exists,
+		 * and hidraw_poll() EPOLLHUP|EPOLLERR then */
+		return poll(&p, 1, 0) >= 0 && (p.revents & (POLLHUP | POLLERR | POLLNVAL));
+	default:
+		return false;
+	}
 }
 
-int hm_hid_reader_send_feature(void *reader, const uint8_t *data, size_t size)
+int hm_hid_read_report(int fd, uint8_t *buf, size_t size)
 {
-	struct hm_hid_reader *r = reader;
-	int n = hid_send_feature_report(r->wr, data, size);
+	for (;;) {
+		ssize_t n = read(fd, buf, size);
 
-	return n < 0 ? (errno ? -errno : -EIO) : n;
-}
-
-int hm_hid_reader_get_feature(void *reader, uint8_t *data, size_t size)
-{
-	struct hm_hid_reader *r = reader;
-	int n = hid_get_feature_report(r->wr, data, size);
-
-	return n < 0 ? (errno ? -errno : -EIO) : n;
+		if (n > 0)
+			return (int)n;
+		if (n == 0)
+			return 0; /* hidraw never returns 0; a test's socket at its end */
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return 0;
+		return hm_hid_read_error_is_gone(errno, fd) ? -ENODEV : -errno;
+	}
 }

@@ -1,17 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The hidapi boundary for one open device.
+ * The hidraw boundary for one open device.
  *
- * hidapi 0.13.1 has no pollable fd and a hid_device must never be used
- * from two threads, so each device gets:
- *  - a read handle owned by one reader thread, blocked in
- *    hid_read_timeout(-1), which pushes every report into an SPSC ring
- *    whose eventfd the loop polls;
- *  - a second handle on the same node, used only by the loop thread, for
- *    output and feature reports.
- * When a read fails the thread marks the reader dead, kicks the eventfd
- * and ends; the loop then closes everything once.  To stop a healthy
- * thread, the loop sends it a signal that interrupts its read(2).
+ * Input reports are read by the epoll loop itself, from a non-blocking
+ * hidraw fd of our own (O_RDONLY|O_NONBLOCK|O_CLOEXEC): one wake-up per
+ * report and no thread hand-off, as keyd reads evdev.  hidapi 0.13.1
+ * gives no fd of its hid_device, so the node is opened a second time for
+ * reading; hidapi stays how devices are found and spoken to: its
+ * hid_device serves output and feature reports and GET_REPORT, from a
+ * worker thread (request-queue.h) so that a device slow to answer never
+ * blocks the loop.
+ *
+ * hidmapd is Linux-only (hidraw, uinput, libudev), and every Linux hidapi
+ * device is a hidraw node, so there is no threaded-reader fallback: the
+ * hidapi backends without a pollable fd (libusb, macOS, Windows) are not
+ * ones hidmapd can run on.
  */
 #pragma once
 
@@ -19,26 +22,47 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "ring.h"
+#include "request-queue.h"
 #include "util-mem.h"
+
+/* The kernel's per-reader buffer of input reports (HIDRAW_BUFFER_SIZE in
+ * drivers/hid/hidraw.c): a ring of 64 entries that holds 63, and drops the
+ * newest report when full. */
+#define HM_HIDRAW_BUFFER_REPORTS 63
+
+/* A request may wait this long for the device (the kernel's own GET/SET
+ * REPORT waits up to 5 s). */
+#define HM_REQUEST_TIMEOUT_US (1000 * 1000)
+#define HM_REQUEST_SLOTS      16
 
 struct hm_hid_reader;
 
-/* Opens path twice and starts the thread. Returns 0 or a negative errno. */
-int hm_hid_reader_open(const char *path, size_t max_report, struct hm_hid_reader **ret);
-/* Stops and joins the thread, closes both handles. NULL-safe. */
+/* Opens path for reading (the loop's fd) and through hidapi (requests),
+ * with a request queue of slots of request_size bytes.  Returns 0 or a
+ * negative errno. */
+int hm_hid_reader_open(const char *path, size_t request_size, struct hm_hid_reader **ret);
+/* Closes both; requests still outstanding complete with -ECANCELED. NULL-safe. */
 void hm_hid_reader_close(struct hm_hid_reader *r);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_hid_reader *, hm_hid_reader_close);
 
-struct hm_ring *hm_hid_reader_ring(struct hm_hid_reader *r);
-/* True once the thread ended on a read error (the device is gone). */
-bool hm_hid_reader_dead(struct hm_hid_reader *r);
+/* The non-blocking hidraw fd to poll for EPOLLIN. */
+int hm_hid_reader_fd(const struct hm_hid_reader *r);
+/* The device's request queue (poll its fd, hm_rq_dispatch() it). */
+struct hm_rq *hm_hid_reader_requests(struct hm_hid_reader *r);
 
-/* Loop thread only. data[0] is the report ID (0 if unnumbered). */
-int hm_hid_reader_write(void *reader, const uint8_t *data, size_t size);
-int hm_hid_reader_send_feature(void *reader, const uint8_t *data, size_t size);
-int hm_hid_reader_get_feature(void *reader, uint8_t *data, size_t size);
+/*
+ * Reads one report from a hidraw fd (or any fd that keeps message
+ * boundaries).  Returns its size (>0), 0 when there is none now, -ENODEV
+ * when the device is gone, or another negative errno for an error that
+ * does not end the device (the caller tries again on the next wake-up).
+ * EINTR is retried.
+ */
+int hm_hid_read_report(int fd, uint8_t *buf, size_t size);
 
-/* Installs the handler of the signal that interrupts reader threads and
- * blocks it in the calling thread; call once from main before any reader. */
-int hm_hid_reader_setup_signals(void);
+/*
+ * What a read(2) error err on fd means: true when the device is gone —
+ * ENODEV, or EIO while the fd reports a hang-up (hidraw answers EIO and
+ * EPOLLHUP once the device is removed) — false for what passes (EINTR,
+ * EAGAIN, an EIO of a device still there).
+ */
+bool hm_hid_read_error_is_gone(int err, int fd);

@@ -134,8 +134,35 @@ int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code
 void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned code, int value);
 
 /* Sends an output report (data[0] is the report ID, 0 if unnumbered).
- * Returns the bytes written or a negative errno. */
+ * Under the daemon it is queued and sent off the loop (a queued report
+ * with the same ID is replaced: the newest state wins); returns size then.
+ * Returns the bytes written or queued, or a negative errno. */
 int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size);
+
+/* What hm_device_request() asks of the device. */
+enum hm_request_type {
+	HM_REQUEST_OUTPUT,      /* an output report */
+	HM_REQUEST_SET_FEATURE, /* SET_REPORT Feature */
+	HM_REQUEST_GET_FEATURE, /* GET_REPORT Feature */
+	HM_REQUEST_GET_INPUT,   /* GET_REPORT Input: the current input state */
+};
+
+typedef void (*hm_request_done_fn)(struct hm_device *dev, int result, const uint8_t *data,
+                                   size_t size, void *userdata);
+
+/*
+ * Asks the device without waiting for it: done(dev, result, data, size,
+ * userdata) runs later on the loop with the bytes written or read (a GET's
+ * report in data, data[0] its ID) or a negative errno: -ETIMEDOUT when the
+ * device did not answer in time, -ECANCELED when the device went first.
+ * Without an asynchronous transport (replay, tests) the request is made at
+ * once and done runs before this returns.  A request made in probe(), or
+ * in the done callback of such a request, keeps the device `initializing`
+ * until it completes.  Returns 0 when done will run, or a negative errno
+ * (and done will not run).
+ */
+int hm_device_request(struct hm_device *dev, enum hm_request_type type, const uint8_t *data,
+                      size_t size, hm_request_done_fn done, void *userdata);
 /* Feature reports, likewise; get fills data (data[0] set to the ID by the caller). */
 int hm_device_send_feature(struct hm_device *dev, const uint8_t *data, size_t size);
 int hm_device_get_feature(struct hm_device *dev, uint8_t *data, size_t size);

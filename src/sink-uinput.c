@@ -60,24 +60,32 @@ static void uinput_frame(struct hm_sink *sink, void *handle, const struct input_
 {
 	struct libevdev_uinput *uidev = handle;
 	struct input_event buf[256];
-	size_t len;
-	ssize_t w;
 
-	if (n > sizeof(buf) / sizeof(buf[0]))
-		n = sizeof(buf) / sizeof(buf[0]);
-	for (size_t i = 0; i < n; i++) {
-		buf[i] = ev[i];
-		buf[i].value = raw[i];
-		/* the kernel stamps uinput events itself */
-		buf[i].input_event_sec = 0;
-		buf[i].input_event_usec = 0;
+	/* One write(2) for the whole frame; a frame larger than buf (a
+	 * device whose input core buffer holds more values) goes in
+	 * pieces, in order, rather than losing its end and its SYN_REPORT. */
+	for (size_t done = 0; done < n;) {
+		size_t chunk = n - done < ARRAY_SIZE(buf) ? n - done : ARRAY_SIZE(buf);
+		size_t len = chunk * sizeof(buf[0]);
+		ssize_t w;
+
+		for (size_t i = 0; i < chunk; i++) {
+			buf[i] = ev[done + i];
+			buf[i].value = raw[done + i];
+			/* the kernel stamps uinput events itself */
+			buf[i].input_event_sec = 0;
+			buf[i].input_event_usec = 0;
+		}
+		do {
+			w = write(libevdev_uinput_get_fd(uidev), buf, len);
+		} while (w < 0 && errno == EINTR);
+		if (w != (ssize_t)len) {
+			log_warning_errno(w < 0 ? errno : EIO,
+			                  "uinput write failed, dropping a frame: %m");
+			return;
+		}
+		done += chunk;
 	}
-	len = n * sizeof(buf[0]);
-	do {
-		w = write(libevdev_uinput_get_fd(uidev), buf, len);
-	} while (w < 0 && errno == EINTR);
-	if (w != (ssize_t)len)
-		log_warning_errno(w < 0 ? errno : EIO, "uinput write failed, dropping a frame: %m");
 }
 
 static void uinput_remove_device(struct hm_sink *sink, void *handle)

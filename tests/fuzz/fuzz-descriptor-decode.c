@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hm_device_info info = {
 	    .bus = 0x03, .vendor = 0x1234, .product = 0x5678, .interface = -1};
 	struct transport_state ts = {&in, 0};
-	struct hm_transport transport = {t_write, t_write, t_get_feature, &ts};
+	struct hm_transport transport = {t_write, t_write, t_get_feature, &ts, NULL};
 	struct hm_device_setup setup = {.module = &hm_module_generic};
 	const uint8_t *rdesc, *report;
 	size_t rdesc_size, report_size;

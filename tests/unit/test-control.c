@@ -104,6 +104,9 @@ static void fake_status(void *userdata, struct hm_control_client *c)
 	    .decode_errors = 1,
 	    .ignored = 2,
 	    .dropped = 3,
+	    .overflows = 4,
+	    .resyncs = 5,
+	    .timed_out = 6,
 	    .latency_samples = 10,
 	    .latency_p50_us = 12,
 	    .latency_p99_us = 40,
@@ -118,10 +121,19 @@ static void fake_status(void *userdata, struct hm_control_client *c)
 	    .module = "shuttlexpress",
 	    .gone_us = 2500000,
 	};
+	const struct hm_status_device dev3 = {
+	    .path = "/dev/hidraw5",
+	    .name = "Slow",
+	    .vendor = 0x1209,
+	    .product = 0x0002,
+	    .module = "generic",
+	    .initializing = true,
+	};
 
 	hm_control_status_daemon(c, &d);
 	hm_control_status_device(c, &dev1);
 	hm_control_status_device(c, &dev2);
+	hm_control_status_device(c, &dev3);
 }
 
 static int fake_reload(void *userdata, char *err, size_t errsize)
@@ -253,11 +265,19 @@ static void test_status(void **state)
 	                         "  output 0 /dev/input/event7 \"Pad Keyboard\"\n"
 	                         "  output 1 phys hidmapd/hidraw3/input1 \"Pad Mouse\"\n"
 	                         "  reports 10 decode-errors 1 ignored 2 dropped 3\n"
+	                         "  overflows 4 resyncs 5 timed-out 6\n"
 	                         "  latency p50 12us p99 40us samples 10\n"
 	                         "device /dev/hidraw4 0b33:0020 \"Jog\" module shuttlexpress "
 	                         "config (none)\n"
 	                         "  state unplugged, kept 2.500s\n"
 	                         "  reports 0 decode-errors 0 ignored 0 dropped 0\n"
+	                         "  overflows 0 resyncs 0 timed-out 0\n"
+	                         "  latency none\n"
+	                         "device /dev/hidraw5 1209:0002 \"Slow\" module generic "
+	                         "config (none)\n"
+	                         "  state initializing\n"
+	                         "  reports 0 decode-errors 0 ignored 0 dropped 0\n"
+	                         "  overflows 0 resyncs 0 timed-out 0\n"
 	                         "  latency none\n"
 	                         "ok\n");
 	/* requests on one connection are answered in order; blank lines and CRLF are fine */
