@@ -1391,7 +1391,8 @@ static void test_corpus(void **state)
 	/* skip() jumps out: nothing may be allocated before it */
 	if (!root)
 		skip();
-	if ((size_t)snprintf(corpus, sizeof(corpus), "%s/tests/data/corpus", root) >= sizeof(corpus))
+	if ((size_t)snprintf(corpus, sizeof(corpus), "%s/tests/data/corpus", root) >=
+	    sizeof(corpus))
 		fail();
 	top = opendir(corpus);
 	assert_non_null(top); /* the corpus is part of the tree */
