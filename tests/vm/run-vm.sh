@@ -141,7 +141,7 @@ keep_list() {
 		done
 	done
 }
-keep=()
+keep_dirs=()
 while read -r p; do
 	case $p in /tmp | /tmp/* | /run | /run/*) ;; *) continue ;; esac
 	[ -e "$p" ] || continue
@@ -153,10 +153,10 @@ while read -r p; do
 		p=$(cd "$(dirname "$p")" && pwd -P)/$(basename "$p") || continue
 	fi
 	case $p in /tmp | /tmp/* | /run | /run/*) ;; *) continue ;; esac
-	for k in ${keep[@]+"${keep[@]}"}; do
+	for k in ${keep_dirs[@]+"${keep_dirs[@]}"}; do
 		case $p/ in "$k"/*) continue 2 ;; esac
 	done
-	keep+=("$p")
+	keep_dirs+=("$p")
 done < <(keep_list | awk '{ print length($0) " " $0 }' | sort -n | cut -d' ' -f2-)
 
 # --- work and results directories ---------------------------------------
@@ -191,7 +191,7 @@ declare -A mod_params=([hid]="ignore_special_drivers=1")
 
 root=$work/initramfs
 mkdir -p "$root"/{bin,dev,proc,sys,newroot,modules} || die "mkdir failed"
-printf '%s\n' ${keep[@]+"${keep[@]}"} | grep . > "$root/keep"
+printf '%s\n' ${keep_dirs[@]+"${keep_dirs[@]}"} | grep . > "$root/keep"
 cp "$busybox" "$root/bin/busybox" || die "cannot copy $busybox"
 ln -s busybox "$root/bin/sh"
 
