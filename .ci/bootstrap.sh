@@ -70,6 +70,47 @@ export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 run_tests meson test -C "$asan" --print-errorlogs --num-processes 2 --suite unit --suite data --suite fuzz || status=1
 run_tests meson test -C "$build" --print-errorlogs --num-processes 2 --suite unit --setup valgrind || status=1
 
+# Every suite once more from a fresh clone of this checkout in a new
+# directory under /tmp (nothing beside it: no ../shared), built in a new
+# directory under /var/tmp: the tests read nothing outside the tree and do
+# not depend on where the checkout and the build directory are.  The clone
+# has what is committed (HEAD), not the work tree's changes.
+# HIDMAPD_CI_ELSEWHERE=0 leaves it out (counted as one skipped test).
+elsewhere() {
+	local dir vbuild rc=0
+	if [ "${HIDMAPD_CI_ELSEWHERE:-1}" = 0 ]; then
+		echo "HIDMAPD_CI_ELSEWHERE=0: no run from a clone elsewhere (1 skipped)"
+		skipped=$((skipped + 1))
+		return 0
+	fi
+	if ! git -C "$top" rev-parse --git-dir > /dev/null 2>&1; then
+		echo "$top is not a git checkout: no run from a clone elsewhere (1 skipped)"
+		skipped=$((skipped + 1))
+		return 0
+	fi
+	dir=$(mktemp -d /tmp/hidmapd-ci.XXXXXX) && vbuild=$(mktemp -d /var/tmp/hidmapd-ci-build.XXXXXX) ||
+		{ failed=$((failed + 1)); return 1; }
+	echo
+	echo "== the suites from a clone in $dir/hidmapd, built in $vbuild =="
+	if ! git clone -q "$top" "$dir/hidmapd" || [ -e "$dir/shared" ] ||
+		! meson setup "$vbuild" "$dir/hidmapd" -Dwerror=true > "$dir/setup.log" 2>&1 ||
+		! meson compile -C "$vbuild" > "$dir/compile.log" 2>&1; then
+		cat "$dir/setup.log" "$dir/compile.log" 2>/dev/null | tail -n 40
+		echo "FAIL: cannot clone and build in $dir, $vbuild (kept)"
+		failed=$((failed + 1))
+		return 1
+	fi
+	echo "clone at $(git -C "$dir/hidmapd" log -1 --format='%h %s')"
+	run_tests meson test -C "$vbuild" --print-errorlogs --num-processes 2 || rc=1
+	if [ $rc = 0 ]; then
+		rm -rf "$dir" "$vbuild"
+	else
+		echo "the clone and its build are kept: $dir, $vbuild"
+	fi
+	return $rc
+}
+elsewhere || status=1
+
 echo
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

@@ -121,7 +121,7 @@ int hm_control_probe(int timeout_s, char *first, size_t size, char *why, size_t 
 int hm_cmd_control(const char *request)
 {
 	bool monitor = streq(request, "monitor");
-	char line[2048];
+	char line[2048], escaped[STR_ESCAPED_SIZE(sizeof(line))];
 	bool whole = true; /* line starts at the beginning of a reply line */
 	FILE *f;
 	int fd;
@@ -170,7 +170,14 @@ int hm_cmd_control(const char *request)
 			}
 			line[len - 1] = '\n';
 		}
-		fputs(line, stdout);
+		/* the daemon escapes the devices' names; a line is printed
+		 * with its control characters escaped all the same (escaping
+		 * twice changes nothing), but for its end */
+		if (complete)
+			line[len - 1] = '\0';
+		fputs(str_escape_control(line, escaped, sizeof(escaped)), stdout);
+		if (complete)
+			putchar('\n');
 		whole = complete;
 	}
 	if (ferror(f) && (errno == EAGAIN || errno == EWOULDBLOCK))

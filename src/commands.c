@@ -135,7 +135,7 @@ int hm_cmd_list(void)
 		const struct hm_config_device *cfg;
 		bool driven = hm_config_select(config, info, &m, &cfg);
 		const char *selected;
-		char kinds[128];
+		char kinds[128], name[STR_ESCAPED_SIZE(sizeof(info->name))];
 
 		if (cfg)
 			selected = driven ? "config" : "disabled";
@@ -144,7 +144,7 @@ int hm_cmd_list(void)
 		printf("%-14s %04x %04x:%04x %-18s %-14s %-8s %s\n", info->path, info->bus,
 		       info->vendor, info->product,
 		       hm_kinds_format(info->kinds, kinds, sizeof(kinds)), m->name, selected,
-		       info->name);
+		       str_escape_control(info->name, name, sizeof(name)));
 	}
 	if (n == 0)
 		fprintf(stderr,
@@ -164,6 +164,7 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 	const struct hm_module *m;
 	struct hm_sink *sink;
 	struct hm_device_setup setup = {0};
+	char name[STR_ESCAPED_SIZE(sizeof(info.name))];
 	int r;
 
 	if (load_source(arg, &info, rdesc, &rdesc_size, &rec) < 0)
@@ -172,7 +173,10 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 	if (!m)
 		return unknown_module(forced_module);
 
-	printf("Device: %s\n", info.name);
+	/* the name comes from the device: printed with its control characters
+	 * escaped, here and in the generic module's description */
+	str_escape_control(info.name, name, sizeof(name));
+	printf("Device: %s\n", name);
 	printf("Bus %04x, vendor %04x, product %04x, version %04x\n", info.bus, info.vendor,
 	       info.product, info.version);
 	printf("Module: %s (%s)\n", m->name, m->description);
@@ -187,7 +191,7 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 
 	if (m == &hm_module_generic && r == 0) {
 		printf("\nMapping (generic module):\n");
-		hm_generic_describe(info.name, rdesc, rdesc_size, stdout);
+		hm_generic_describe(name, rdesc, rdesc_size, stdout);
 	}
 
 	printf("\nEvdev devices the module creates (replay format):\n");

@@ -465,10 +465,12 @@ void hm_control_status_daemon(struct hm_control_client *c, const struct hm_statu
 
 void hm_control_status_device(struct hm_control_client *c, const struct hm_status_device *s)
 {
-	char gone[32];
+	char gone[32], name[STR_ESCAPED_SIZE(256)];
 
+	/* names come from the device: control characters escaped */
 	hm_control_printf(c, "device %s %04x:%04x \"%s\" module %s config %s", s->path, s->vendor,
-	                  s->product, s->name, s->module, s->section ? s->section : "(none)");
+	                  s->product, str_escape_control(s->name, name, sizeof(name)), s->module,
+	                  s->section ? s->section : "(none)");
 	if (s->gone_us) {
 		print_seconds(gone, sizeof(gone), s->gone_us);
 		hm_control_printf(c, "  state unplugged, kept %s", gone);
@@ -478,11 +480,12 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 	for (size_t i = 0; i < s->noutputs; i++) {
 		const struct hm_status_output *o = &s->outputs[i];
 
+		str_escape_control(o->name, name, sizeof(name));
 		if (o->node)
-			hm_control_printf(c, "  output %zu %s \"%s\"", i, o->node, o->name);
+			hm_control_printf(c, "  output %zu %s \"%s\"", i, o->node, name);
 		else
 			hm_control_printf(c, "  output %zu phys %s \"%s\"", i,
-			                  o->phys && o->phys[0] ? o->phys : "?", o->name);
+			                  o->phys && o->phys[0] ? o->phys : "?", name);
 	}
 	hm_control_printf(c,
 	                  "  reports %" PRIu64 " decode-errors %" PRIu64 " ignored %" PRIu64

@@ -23,12 +23,20 @@ static const char *const level_names[] = {"OK  ", "WARN", "FAIL"};
 void hm_doctor_line(struct hm_doctor *d, enum hm_check_level level, const char *subject,
                     const char *fix, const char *fmt, ...)
 {
+	_cleanup_free_ char *msg = NULL, *escaped = NULL;
 	va_list ap;
+	int r;
 
-	fprintf(d->out, "%s %s: ", level_names[level], subject);
+	/* device names and process names (comm) come from elsewhere: their
+	 * control characters escaped */
 	va_start(ap, fmt);
-	vfprintf(d->out, fmt, ap);
+	r = vasprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (r >= 0)
+		escaped = malloc(STR_ESCAPED_SIZE((size_t)r));
+	fprintf(d->out, "%s %s: %s", level_names[level], subject,
+	        escaped ? str_escape_control(msg, escaped, STR_ESCAPED_SIZE((size_t)r))
+	                : "(out of memory)");
 	if (fix)
 		fprintf(d->out, "; fix: %s", fix);
 	fputc('\n', d->out);

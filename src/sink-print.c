@@ -5,6 +5,7 @@
 
 #include "sink.h"
 #include "util-mem.h"
+#include "util-strings.h"
 
 struct print_sink {
 	struct hm_sink base;
@@ -36,8 +37,11 @@ void hm_print_device(FILE *f, unsigned dev, const struct libevdev *caps)
 {
 	/* libevdev's getters take a non-const device but do not modify it */
 	struct libevdev *d = (struct libevdev *)caps;
+	char escaped[STR_ESCAPED_SIZE(256)];
 
-	fprintf(f, "D: %u %s\n", dev, libevdev_get_name(d));
+	/* named after the source device: its control characters escaped */
+	fprintf(f, "D: %u %s\n", dev,
+	        str_escape_control(libevdev_get_name(d), escaped, sizeof(escaped)));
 	for (unsigned p = 0; p <= INPUT_PROP_MAX; p++) {
 		if (libevdev_has_property(d, p)) {
 			const char *name = libevdev_property_get_name(p);

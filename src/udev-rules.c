@@ -15,24 +15,42 @@ void hm_udev_rule_uinput(FILE *f)
 	           "TAG+=\"uaccess\"\n");
 }
 
-void hm_udev_rule_device(FILE *f, uint16_t bus, uint16_t vendor, uint16_t product)
+/* The hidraw node of the devices whose parent HID device's name matches
+ * kernels, and their evdev nodes. */
+static void rule_kernels(FILE *f, const char *kernels)
 {
-	/* The parent HID device is named BBBB:VVVV:PPPP.NNNN, upper-case hex.
-	 * The hidraw node to read it; its evdev nodes, which carry nothing
+	/* The hidraw node to read it; its evdev nodes, which carry nothing
 	 * the hidraw node does not, to EVIOCGRAB them while hidmapd drives it. */
 	static const char *const matches[] = {
 	    "SUBSYSTEM==\"hidraw\"",
 	    "SUBSYSTEM==\"input\", KERNEL==\"event*\"",
 	};
 
-	for (size_t i = 0; i < ARRAY_SIZE(matches); i++) {
-		if (bus == HM_BUS_ANY)
-			fprintf(f, "%s, KERNELS==\"*:%04X:%04X.*\", TAG+=\"uaccess\"\n", matches[i],
-			        vendor, product);
-		else
-			fprintf(f, "%s, KERNELS==\"%04X:%04X:%04X.*\", TAG+=\"uaccess\"\n",
-			        matches[i], bus, vendor, product);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(matches); i++)
+		fprintf(f, "%s, KERNELS==\"%s\", TAG+=\"uaccess\"\n", matches[i], kernels);
+}
+
+void hm_udev_rule_device(FILE *f, uint16_t bus, uint16_t vendor, uint16_t product)
+{
+	/* The parent HID device is named BBBB:VVVV:PPPP.NNNN, upper-case hex. */
+	char kernels[32];
+
+	if (bus == HM_BUS_ANY)
+		snprintf(kernels, sizeof(kernels), "*:%04X:%04X.*", vendor, product);
+	else
+		snprintf(kernels, sizeof(kernels), "%04X:%04X:%04X.*", bus, vendor, product);
+	rule_kernels(f, kernels);
+}
+
+void hm_udev_rule_vendor(FILE *f, uint16_t vendor)
+{
+	/* BBBB:VVVV:PPPP.NNNN with any bus and product; "????" keeps the
+	 * vendor in its place (no other parent's name, such as a USB
+	 * interface's "1-1:1.0", has this form) */
+	char kernels[32];
+
+	snprintf(kernels, sizeof(kernels), "????:%04X:????.*", vendor);
+	rule_kernels(f, kernels);
 }
 
 void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules)
@@ -193,49 +211,66 @@ size_t hm_udev_rules_write_local(FILE *f, const struct hm_config *config,
 		const struct hm_config_device *d = &config->devices[i];
 		const struct hm_config_device *earlier = NULL;
 		const struct hm_module *m;
+		char id[16];
 		uint16_t bus;
 
 		if (!d->match_vidpid) {
 			explain_no_id(f, d, modules, shipped);
 			continue;
 		}
+		if (d->match_any_product)
+			snprintf(id, sizeof(id), "%04X:*", d->vendor);
+		else
+			snprintf(id, sizeof(id), "%04X:%04X", d->vendor, d->product);
 		if (!d->enabled) {
 			section_ref(f, d);
-			fprintf(f, "%04X:%04X is disabled (enabled = no), no rule\n", d->vendor,
-			        d->product);
+			fprintf(f, "%s is disabled (enabled = no), no rule\n", id);
 			continue;
 		}
+		/* an earlier rule for the same id, or for all of its vendor */
 		for (size_t j = 0; j < i && !earlier; j++) {
 			const struct hm_config_device *e = &config->devices[j];
 
 			if (e->match_vidpid && e->enabled && e->vendor == d->vendor &&
-			    e->product == d->product)
+			    (e->match_any_product ||
+			     (!d->match_any_product && e->product == d->product)))
 				earlier = e;
 		}
 		if (earlier) {
 			section_ref(f, d);
-			fprintf(f, "%04X:%04X again, as [device %s] above\n", d->vendor, d->product,
-			        earlier->id);
+			if (earlier->match_any_product && !d->match_any_product)
+				fprintf(f, "%s is covered by %04X:* of [device %s] above\n", id,
+				        d->vendor, earlier->id);
+			else
+				fprintf(f, "%s again, as [device %s] above\n", id, earlier->id);
+			continue;
+		}
+		if (d->match_any_product) {
+			/* the shipped rules list single products: never all of
+			 * a vendor's */
+			section_ref(f, d);
+			fprintf(f, "%s (every product of vendor %04X)\n", id, d->vendor);
+			hm_udev_rule_vendor(f, d->vendor);
+			nrules++;
 			continue;
 		}
 		m = hm_udev_rules_covered(modules, d->vendor, d->product, &bus);
 		if (m && shipped) {
 			section_ref(f, d);
-			fprintf(f, "%04X:%04X is in the shipped rules (module %s, %s)\n", d->vendor,
-			        d->product, m->name, shipped);
+			fprintf(f, "%s is in the shipped rules (module %s, %s)\n", id, m->name,
+			        shipped);
 			continue;
 		}
 		section_ref(f, d);
 		if (m)
-			fprintf(f,
-			        "%04X:%04X (module %s; its shipped rules are not installed: "
-			        "%s not found)\n",
-			        d->vendor, d->product, m->name, HM_UDEV_SHIPPED_RULES);
+			fprintf(
+			    f,
+			    "%s (module %s; its shipped rules are not installed: %s not found)\n",
+			    id, m->name, HM_UDEV_SHIPPED_RULES);
 		else if (bus && shipped)
-			fprintf(f, "%04X:%04X (the shipped rules cover it on bus %04X only)\n",
-			        d->vendor, d->product, bus);
+			fprintf(f, "%s (the shipped rules cover it on bus %04X only)\n", id, bus);
 		else
-			fprintf(f, "%04X:%04X\n", d->vendor, d->product);
+			fprintf(f, "%s\n", id);
 		hm_udev_rule_device(f, HM_BUS_ANY, d->vendor, d->product);
 		nrules++;
 	}

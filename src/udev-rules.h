@@ -30,6 +30,8 @@ void hm_udev_rule_uinput(FILE *f);
 /* The hidraw node of one device on bus (HM_BUS_ANY: every bus), and its
  * evdev nodes (for the grab). */
 void hm_udev_rule_device(FILE *f, uint16_t bus, uint16_t vendor, uint16_t product);
+/* The same for every product of vendor on every bus (match = VID:*). */
+void hm_udev_rule_vendor(FILE *f, uint16_t vendor);
 
 /* The shipped rules for the given modules (NULL-terminated, like hm_modules). */
 void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules);

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -177,4 +178,70 @@ char *strstrip(char *s)
 	while (e > s && isspace((unsigned char)e[-1]))
 		*--e = '\0';
 	return s;
+}
+
+/* The length of the valid UTF-8 sequence at s (RFC 3629: no overlong forms,
+ * no surrogates, nothing above U+10FFFF), 0 if there is none. */
+static size_t utf8_sequence(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	if (s[0] == 0xe0)
+		lo = 0xa0; /* overlong below U+0800 */
+	else if (s[0] == 0xed)
+		hi = 0x9f; /* U+D800..U+DFFF */
+	else if (s[0] == 0xf0)
+		lo = 0x90; /* overlong below U+10000 */
+	else if (s[0] == 0xf4)
+		hi = 0x8f; /* above U+10FFFF */
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return n;
+}
+
+const char *str_escape_control(const char *s, char *buf, size_t size)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t l = 0;
+
+	if (size == 0)
+		return buf;
+	while (*p) {
+		size_t n = utf8_sequence(p);
+		/* C0 controls, DEL, and C1 controls (U+0080..U+009F, C2 80..C2 9F) */
+		bool control =
+		    n == 1 ? *p < 0x20 || *p == 0x7f : n == 2 && p[0] == 0xc2 && p[1] < 0xa0;
+
+		if (n == 0 || control) {
+			size_t k = n ? n : 1;
+
+			if (l + 4 * k >= size)
+				break;
+			for (size_t i = 0; i < k; i++)
+				l += (size_t)snprintf(buf + l, size - l, "\\x%02x", p[i]);
+			p += k;
+		} else {
+			if (l + n >= size)
+				break;
+			memcpy(buf + l, p, n);
+			l += n;
+			p += n;
+		}
+	}
+	buf[l] = '\0';
+	return buf;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -43,3 +44,16 @@ int parse_vid_pid(const char *s, uint16_t *ret_vid, uint16_t *ret_pid);
 int parse_boolean(const char *s, bool *ret);
 /* strip leading and trailing whitespace in place */
 char *strstrip(char *s);
+
+/*
+ * s made safe to print on a terminal, in buf (size bytes, at most
+ * STR_ESCAPED_SIZE(strlen(s)) needed), which it returns: control characters
+ * (C0 including newline and tab, DEL, the C1 controls U+0080..U+009F) and
+ * bytes that are not valid UTF-8 are written as \xNN, one per byte;
+ * everything else is kept, a backslash too, so escaping twice changes
+ * nothing.  For names that come from devices (a USB product string can hold
+ * anything): a name may not clear the screen or retitle the terminal.
+ * Truncates at a character, never inside one or inside an escape.
+ */
+const char *str_escape_control(const char *s, char *buf, size_t size);
+#define STR_ESCAPED_SIZE(len) (4 * (len) + 1)

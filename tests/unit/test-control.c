@@ -115,7 +115,7 @@ static void fake_status(void *userdata, struct hm_control_client *c)
 	};
 	const struct hm_status_device dev2 = {
 	    .path = "/dev/hidraw4",
-	    .name = "Jog",
+	    .name = "Jog\x1b[2J", /* from the device: escaped in the reply */
 	    .vendor = 0x0b33,
 	    .product = 0x0020,
 	    .module = "shuttlexpress",
@@ -257,29 +257,30 @@ static void test_status(void **state)
 	assert_int_equal(hm_control_nclients(f.ctl), 1);
 	client_send(fd, "status\n");
 	client_read(&f, fd, buf, sizeof(buf), false, NULL);
-	assert_string_equal(buf, "daemon uptime 12.345s devices 2\n"
-	                         "config /etc/hidmapd/a.ini\n"
-	                         "config /home/u/.config/hidmapd/b.ini\n"
-	                         "device /dev/hidraw3 1209:0001 \"Pad\" module generic config pad\n"
-	                         "  state driven\n"
-	                         "  output 0 /dev/input/event7 \"Pad Keyboard\"\n"
-	                         "  output 1 phys hidmapd/hidraw3/input1 \"Pad Mouse\"\n"
-	                         "  reports 10 decode-errors 1 ignored 2 dropped 3\n"
-	                         "  overflows 4 resyncs 5 timed-out 6\n"
-	                         "  latency p50 12us p99 40us samples 10\n"
-	                         "device /dev/hidraw4 0b33:0020 \"Jog\" module shuttlexpress "
-	                         "config (none)\n"
-	                         "  state unplugged, kept 2.500s\n"
-	                         "  reports 0 decode-errors 0 ignored 0 dropped 0\n"
-	                         "  overflows 0 resyncs 0 timed-out 0\n"
-	                         "  latency none\n"
-	                         "device /dev/hidraw5 1209:0002 \"Slow\" module generic "
-	                         "config (none)\n"
-	                         "  state initializing\n"
-	                         "  reports 0 decode-errors 0 ignored 0 dropped 0\n"
-	                         "  overflows 0 resyncs 0 timed-out 0\n"
-	                         "  latency none\n"
-	                         "ok\n");
+	assert_string_equal(buf,
+	                    "daemon uptime 12.345s devices 2\n"
+	                    "config /etc/hidmapd/a.ini\n"
+	                    "config /home/u/.config/hidmapd/b.ini\n"
+	                    "device /dev/hidraw3 1209:0001 \"Pad\" module generic config pad\n"
+	                    "  state driven\n"
+	                    "  output 0 /dev/input/event7 \"Pad Keyboard\"\n"
+	                    "  output 1 phys hidmapd/hidraw3/input1 \"Pad Mouse\"\n"
+	                    "  reports 10 decode-errors 1 ignored 2 dropped 3\n"
+	                    "  overflows 4 resyncs 5 timed-out 6\n"
+	                    "  latency p50 12us p99 40us samples 10\n"
+	                    "device /dev/hidraw4 0b33:0020 \"Jog\\x1b[2J\" module shuttlexpress "
+	                    "config (none)\n"
+	                    "  state unplugged, kept 2.500s\n"
+	                    "  reports 0 decode-errors 0 ignored 0 dropped 0\n"
+	                    "  overflows 0 resyncs 0 timed-out 0\n"
+	                    "  latency none\n"
+	                    "device /dev/hidraw5 1209:0002 \"Slow\" module generic "
+	                    "config (none)\n"
+	                    "  state initializing\n"
+	                    "  reports 0 decode-errors 0 ignored 0 dropped 0\n"
+	                    "  overflows 0 resyncs 0 timed-out 0\n"
+	                    "  latency none\n"
+	                    "ok\n");
 	/* requests on one connection are answered in order; blank lines and CRLF are fine */
 	client_send(fd, "\r\nbogus\r\nreload\n");
 	client_read(&f, fd, buf, sizeof(buf), true, NULL);

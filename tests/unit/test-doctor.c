@@ -45,6 +45,22 @@ static char *run_end(struct run *r)
 	return r->buf;
 }
 
+/* Device and process names come from elsewhere: a line never carries their
+ * control characters (ESC [ 2 J erases the display, BEL) raw. */
+static void test_line_escapes(void **state)
+{
+	struct run r;
+	char *text;
+
+	run_begin(&r);
+	hm_doctor_line(&r.d, HM_CHECK_OK, "/dev/hidraw9", "stop it", "\"%s\" (%s)",
+	               "Evil\x1b[2JPad", "comm\x07");
+	text = run_end(&r);
+	assert_string_equal(text,
+	                    "OK   /dev/hidraw9: \"Evil\\x1b[2JPad\" (comm\\x07); fix: stop it\n");
+	free(text);
+}
+
 static void test_uinput(void **state)
 {
 	struct run r;
@@ -376,15 +392,11 @@ static void test_userns(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_uinput),
-	    cmocka_unit_test(test_hidraw),
-	    cmocka_unit_test(test_driver),
-	    cmocka_unit_test(test_holders),
-	    cmocka_unit_test(test_evdev),
-	    cmocka_unit_test(test_config),
-	    cmocka_unit_test(test_unit_and_control),
-	    cmocka_unit_test(test_devices),
-	    cmocka_unit_test(test_userns),
+	    cmocka_unit_test(test_line_escapes), cmocka_unit_test(test_uinput),
+	    cmocka_unit_test(test_hidraw),       cmocka_unit_test(test_driver),
+	    cmocka_unit_test(test_holders),      cmocka_unit_test(test_evdev),
+	    cmocka_unit_test(test_config),       cmocka_unit_test(test_unit_and_control),
+	    cmocka_unit_test(test_devices),      cmocka_unit_test(test_userns),
 	};
 
 	return cmocka_run_group_tests(tests, fx_setup_devices, fx_teardown_devices);

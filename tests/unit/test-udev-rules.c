@@ -3,11 +3,14 @@
  * udev rules: the shipped 70-hidmapd.rules from the module id tables (every
  * entry, bus-specific or any bus) and the local rules `hidmapd udev-rules`
  * writes for a config (tests/unit/udev/local.ini): one uaccess rule per
- * selected vid:pid, comments for what cannot or need not become a rule.
+ * selected vid:pid (tests/unit/udev/any-product.ini: one per vendor for
+ * match = VID:*), comments for what cannot or need not become a rule.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -145,7 +148,7 @@ static void test_covered(void **state)
 	assert_null(hm_udev_rules_covered(fake_modules, 0x1209, 0x0001, NULL));
 }
 
-static struct hm_config *load_local(void)
+static struct hm_config *load_ini(const char *name)
 {
 	struct hm_config *config = NULL;
 	char path[PATH_MAX];
@@ -153,14 +156,14 @@ static struct hm_config *load_local(void)
 	const char *src = getenv("HIDMAPD_SOURCE_ROOT");
 
 	assert_non_null(src);
-	snprintf(path, sizeof(path), "%s/tests/unit/udev/local.ini", src);
+	snprintf(path, sizeof(path), "%s/tests/unit/udev/%s", src, name);
 	assert_int_equal(hm_config_load(paths, 1, NULL, NULL, &config), 0);
 	return config;
 }
 
 static void test_local_installed(void **state)
 {
-	_cleanup_(hm_config_freep) struct hm_config *config = load_local();
+	_cleanup_(hm_config_freep) struct hm_config *config = load_ini("local.ini");
 	struct mem m;
 	char *text;
 	size_t n;
@@ -208,7 +211,7 @@ static void test_local_installed(void **state)
 
 static void test_local_not_installed(void **state)
 {
-	_cleanup_(hm_config_freep) struct hm_config *config = load_local();
+	_cleanup_(hm_config_freep) struct hm_config *config = load_ini("local.ini");
 	struct mem m;
 	char *text;
 	size_t n;
@@ -245,6 +248,64 @@ static void test_local_empty(void **state)
 	free(text);
 }
 
+/* Whether one of the KERNELS=="..." patterns in text matches name as udev
+ * matches it (fnmatch(3) without flags); n: how many patterns there are. */
+static bool kernels_match(const char *text, const char *name, size_t *n)
+{
+	bool match = false;
+
+	*n = 0;
+	for (const char *p = text; (p = strstr(p, "KERNELS==\""));) {
+		char pattern[64];
+		size_t l;
+
+		p += strlen("KERNELS==\"");
+		l = strcspn(p, "\"");
+		assert_true(l < sizeof(pattern));
+		memcpy(pattern, p, l);
+		pattern[l] = '\0';
+		(*n)++;
+		if (fnmatch(pattern, name, 0) == 0)
+			match = true;
+		p += l;
+	}
+	return match;
+}
+
+/* match = VID:* (every product of the vendor): one rule pair that matches
+ * the kernel's HID device names BBBB:VVVV:PPPP.NNNN (upper-case hex, as
+ * drivers/hid/hid-core.c names them) of that vendor on any bus, and no
+ * other device's */
+static void test_local_any_product(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *config = load_ini("any-product.ini");
+	struct mem m;
+	char *text;
+	size_t n;
+
+	mem_open(&m);
+	n = hm_udev_rules_write_local(m.f, config, fake_modules, "/usr/lib/udev/rules.d/x.rules");
+	text = mem_close(&m);
+	assert_int_equal(n, 1);
+	assert_true(kernels_match(text, "0003:046D:C52B.0001", &n));
+	assert_int_equal(n, 2); /* hidraw, evdev */
+	assert_true(kernels_match(text, "0005:046D:B023.000A", &n));
+	assert_true(kernels_match(text, "0003:046D:0000.0002", &n));
+	assert_false(kernels_match(text, "0003:1234:046D.0003", &n));
+	assert_false(kernels_match(text, "0003:0B33:0020.0004", &n));
+	assert_false(kernels_match(text, "1-1:1.0", &n));
+	assert_false(kernels_match(text, "046D:0003:C52B.0005", &n));
+	assert_int_equal(count(text, "SUBSYSTEM==\"hidraw\", KERNELS=="), 1);
+	assert_int_equal(count(text, "SUBSYSTEM==\"input\", KERNEL==\"event*\", KERNELS=="), 1);
+	assert_contains(text, "any-product.ini:3: 046D:* (every product of vendor 046D)\n");
+	assert_contains(text, "any-product.ini:6: 046D:C52B is covered by 046D:* of [device "
+	                      "logitech] above\n");
+	assert_contains(text, "any-product.ini:9: 046D:* again, as [device logitech] above\n");
+	assert_null(strstr(text, "0000"));
+	assert_no_bad_access(text);
+	free(text);
+}
+
 static void test_find_shipped(void **state)
 {
 	char buf[PATH_MAX];
@@ -278,6 +339,7 @@ int main(void)
 	    cmocka_unit_test(test_local_installed),
 	    cmocka_unit_test(test_local_not_installed),
 	    cmocka_unit_test(test_local_empty),
+	    cmocka_unit_test(test_local_any_product),
 	    cmocka_unit_test(test_find_shipped),
 	};
 

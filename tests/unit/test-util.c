@@ -155,12 +155,77 @@ static void test_strstrip(void **state)
 	assert_string_equal(strstrip(c), "");
 }
 
+/* Expected escapes from the definitions: C0 is 0x00..0x1f and DEL 0x7f
+ * (ECMA-48 / ISO 6429), C1 is U+0080..U+009F (in UTF-8 C2 80..C2 9F), valid
+ * UTF-8 as RFC 3629 defines it (no overlong forms, no surrogates, nothing
+ * above U+10FFFF). */
+static void test_str_escape_control(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"", ""},
+	    {"Logitech USB Receiver", "Logitech USB Receiver"},
+	    {"back\\slash \"quoted\"", "back\\slash \"quoted\""},
+	    /* valid UTF-8 of 2, 3 and 4 bytes: e-acute, keyboard U+2328, U+1F3AE */
+	    {"Caf\xc3\xa9 \xe2\x8c\xa8 \xf0\x9f\x8e\xae",
+	     "Caf\xc3\xa9 \xe2\x8c\xa8 \xf0\x9f\x8e\xae"},
+	    /* ESC [ 2 J: erase the display */
+	    {"Evil\x1b[2JPad", "Evil\\x1b[2JPad"},
+	    {"a\nb\tc\rd\x07"
+	     "e\x7f",
+	     "a\\x0ab\\x09c\\x0dd\\x07e\\x7f"},
+	    {"\x01\x1f", "\\x01\\x1f"},
+	    /* C1: U+009B CSI, U+0085 NEL; U+00A0 (no-break space) is not one */
+	    {"\xc2\x9b"
+	     "2J \xc2\x85 \xc2\xa0",
+	     "\\xc2\\x9b"
+	     "2J \\xc2\\x85 \xc2\xa0"},
+	    /* invalid: a lone continuation byte, 0xff, overlong '/', a
+	     * surrogate U+D800, above U+10FFFF, a sequence cut short */
+	    {"\x80", "\\x80"},
+	    {"x\xffy", "x\\xffy"},
+	    {"\xc0\xaf", "\\xc0\\xaf"},
+	    {"\xe0\x80\xaf", "\\xe0\\x80\\xaf"},
+	    {"\xed\xa0\x80", "\\xed\\xa0\\x80"},
+	    {"\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80"},
+	    {"\xe2\x8c", "\\xe2\\x8c"},
+	    {"\xe2\x8cZ", "\\xe2\\x8cZ"},
+	};
+	char buf[STR_ESCAPED_SIZE(32)], again[sizeof(buf)], full[STR_ESCAPED_SIZE(16)];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_true(strlen(cases[i].in) <= 32);
+		assert_ptr_equal(str_escape_control(cases[i].in, buf, sizeof(buf)), buf);
+		assert_string_equal(buf, cases[i].out);
+		/* escaping twice changes nothing */
+		assert_string_equal(str_escape_control(buf, again, sizeof(again)), buf);
+	}
+	/* all 16 bytes escaped: STR_ESCAPED_SIZE(16) is enough */
+	str_escape_control("\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b\x1b", full,
+	                   sizeof(full));
+	assert_int_equal(strlen(full), 64);
+	/* truncation at a character, never inside an escape or a sequence */
+	assert_string_equal(str_escape_control("ab\x1b"
+	                                       "c",
+	                                       buf, 6),
+	                    "ab");
+	assert_string_equal(str_escape_control("ab\x1b"
+	                                       "c",
+	                                       buf, 7),
+	                    "ab\\x1b");
+	assert_string_equal(str_escape_control("a\xc3\xa9", buf, 3), "a");
+	assert_string_equal(str_escape_control("a\xc3\xa9", buf, 4), "a\xc3\xa9");
+	assert_string_equal(str_escape_control("abc", buf, 1), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_safe_atoi),      cmocka_unit_test(test_safe_atous),
-	    cmocka_unit_test(test_parse_duration), cmocka_unit_test(test_parse_vid_pid),
-	    cmocka_unit_test(test_parse_boolean),  cmocka_unit_test(test_strstrip),
+	    cmocka_unit_test(test_safe_atoi),          cmocka_unit_test(test_safe_atous),
+	    cmocka_unit_test(test_parse_duration),     cmocka_unit_test(test_parse_vid_pid),
+	    cmocka_unit_test(test_parse_boolean),      cmocka_unit_test(test_strstrip),
+	    cmocka_unit_test(test_str_escape_control),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,6 +22,8 @@
 #   -t, --timeout SEC        whole-run limit on the host side (default 600)
 #       --scenario-timeout SEC  limit per scenario inside the VM (default 300)
 #   -k, --kernel VMLINUZ     kernel image (default: newest /boot/vmlinuz-*)
+#       --keep PATH          keep PATH (under /tmp or /run) visible in the VM
+#                            (see below; repeatable)
 #   -v, --verbose            show the VM console as it boots and runs
 #
 # Inside the VM the environment has:
@@ -29,8 +31,12 @@
 #   VM_RESULTS=/run/vm-results   writable, ends up in the results directory
 #   HOME=/run/home, TMPDIR=/run/tmp, XDG_RUNTIME_DIR=/run/user/0, and the caller's HIDMAPD_* and
 #   *SAN_OPTIONS variables.
-# /run is a tmpfs inside the VM; /tmp is one too unless the current
-# directory is under the host's /tmp, which then stays visible (read-only).
+# /run and /tmp are tmpfs inside the VM.  The host's directories under them
+# that the scenarios need stay visible (read-only) in the VM's: the current
+# directory, the checkout this script is in, every absolute path under /tmp
+# named in a scenario's command (a file's directory; a file right in /tmp
+# alone), and each --keep PATH; so a checkout or a build directory may be
+# anywhere.
 # udevd does not run; devtmpfs creates the nodes.
 #
 # Exit status: 0 every scenario passed, 77 prerequisites missing (or every
@@ -47,6 +53,7 @@ scenario_timeout_s=300
 results=""
 kernel="${HIDMAPD_VM_KERNEL:-}"
 verbose=0
+keep_args=()
 names=()
 cmds=()
 
@@ -75,8 +82,9 @@ while [ $# -gt 0 ]; do
 	-t|--timeout) [ $# -ge 2 ] || die "$1 needs seconds"; timeout_s=$2; shift 2 ;;
 	--scenario-timeout) [ $# -ge 2 ] || die "$1 needs seconds"; scenario_timeout_s=$2; shift 2 ;;
 	-k|--kernel) [ $# -ge 2 ] || die "$1 needs a path"; kernel=$2; shift 2 ;;
+	--keep) [ $# -ge 2 ] || die "$1 needs a path"; keep_args+=("$2"); shift 2 ;;
 	-v|--verbose) verbose=1; shift ;;
-	-h|--help) sed -n '4,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '4,/^$/p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; for c in "$@"; do w=${c%% *}; add_scenario "${w##*/}" "$c"; done; break ;;
 	-*) die "unknown option $1" ;;
 	*) w=${1%% *}; add_scenario "${w##*/}" "$1"; shift ;;
@@ -114,11 +122,42 @@ kver=${HIDMAPD_VM_KVER:-${kernel##*/vmlinuz-}}
 moddir=/lib/modules/$kver
 [ -r "$moddir/modules.dep" ] || skip "no $moddir/modules.dep for $kernel (apt-get install linux-image-$kver)"
 
-# The VM mounts a tmpfs over /tmp, unless we run from under the host's /tmp
-# (a CI clone may live there): then the host's /tmp stays visible, read-only
-# like the rest, and scratch files go to $TMPDIR (/run/tmp) inside.
-keep_host_tmp=0
-case $PWD/ in /tmp/*) keep_host_tmp=1 ;; esac
+# The VM mounts tmpfs over /tmp and /run.  What the scenarios need of the
+# host's (a clone in /tmp, a build directory in /run/user/UID...) is bound
+# back in, read-only like the rest: the current directory, this checkout,
+# the paths under /tmp in the commands (not /run: a command's /run/... is
+# the VM's), --keep.  The list, one path a line, shortest first, none under
+# another.
+keep_list() {
+	local - p w
+	set -f
+	for p in "$PWD" "$(cd "$(dirname "$0")/../.." && pwd)" ${keep_args[@]+"${keep_args[@]}"}; do
+		echo "$p"
+	done
+	for c in "${cmds[@]}"; do
+		for w in $c; do
+			w=${w//[\"\']/}
+			case $w in /tmp/*) echo "$w" ;; esac
+		done
+	done
+}
+keep_dirs=()
+while read -r p; do
+	case $p in /tmp | /tmp/* | /run | /run/*) ;; *) continue ;; esac
+	[ -e "$p" ] || continue
+	# a file: its directory, but not the whole of /tmp or /run for it
+	[ -d "$p" ] || [ "$(dirname "$p")" = /tmp ] || [ "$(dirname "$p")" = /run ] || p=$(dirname "$p")
+	if [ -d "$p" ]; then
+		p=$(cd "$p" && pwd -P) || continue
+	else
+		p=$(cd "$(dirname "$p")" && pwd -P)/$(basename "$p") || continue
+	fi
+	case $p in /tmp | /tmp/* | /run | /run/*) ;; *) continue ;; esac
+	for k in ${keep_dirs[@]+"${keep_dirs[@]}"}; do
+		case $p/ in "$k"/*) continue 2 ;; esac
+	done
+	keep_dirs+=("$p")
+done < <(keep_list | awk '{ print length($0) " " $0 }' | sort -n | cut -d' ' -f2-)
 
 # --- work and results directories ---------------------------------------
 work=$(mktemp -d "${TMPDIR:-/tmp}/hidmapd-vm.XXXXXX") || die "mktemp failed"
@@ -152,7 +191,7 @@ declare -A mod_params=([hid]="ignore_special_drivers=1")
 
 root=$work/initramfs
 mkdir -p "$root"/{bin,dev,proc,sys,newroot,modules} || die "mkdir failed"
-[ "$keep_host_tmp" -eq 0 ] || : > "$root/keep-host-tmp"
+printf '%s\n' ${keep_dirs[@]+"${keep_dirs[@]}"} | grep . > "$root/keep"
 cp "$busybox" "$root/bin/busybox" || die "cannot copy $busybox"
 ln -s busybox "$root/bin/sh"
 
@@ -236,8 +275,29 @@ mount -t devtmpfs devtmpfs /newroot/dev
 mkdir -p /newroot/dev/pts /newroot/dev/shm
 mount -t devpts devpts /newroot/dev/pts
 mount -t tmpfs tmpfs /newroot/dev/shm
-[ -e /keep-host-tmp ] || mount -t tmpfs -o mode=1777 tmpfs /newroot/tmp
-mount -t tmpfs -o mode=755 tmpfs /newroot/run
+# tmpfs over /tmp and /run, with the host's directories listed in /keep
+# bound back in (the whole directory when listed itself)
+hide() {
+	local d=$1 mode=$2 p
+	if grep -qx "/$d" /keep; then
+		return 0
+	fi
+	if grep -q "^/$d/" /keep; then
+		mkdir -p /host-$d
+		mount -o bind /newroot/$d /host-$d || fail "cannot bind /$d"
+	fi
+	mount -t tmpfs -o mode=$mode tmpfs /newroot/$d
+	grep "^/$d/" /keep | while read -r p; do
+		if [ -d "/host-$d/${p#/$d/}" ]; then
+			mkdir -p "/newroot$p"
+		else
+			mkdir -p "/newroot${p%/*}" && : > "/newroot$p"
+		fi
+		mount -o bind "/host-$d/${p#/$d/}" "/newroot$p" || echo "vm: cannot keep $p visible"
+	done
+}
+hide tmp 1777
+hide run 755
 mkdir -p /newroot/run/vm-results
 mount -t 9p -o $o results /newroot/run/vm-results || fail "cannot mount the results share"
 

@@ -13,9 +13,9 @@
 # this script makes the world they need, what a login on a desktop makes:
 #
 # - a mount namespace of its own, so that all of this goes with the scenario:
-#   a fresh /run (the results share moved into it), /home and /var/tmp
-#   tmpfs (the host root is read-only; PrivateTmp= needs a writable
-#   /var/tmp), /etc/passwd and /etc/group with a test user added (bind
+#   a fresh /run (the results share moved into it), /home, /tmp and
+#   /var/tmp tmpfs (the host root is read-only; PrivateTmp= needs a
+#   writable /tmp and /var/tmp), /etc/passwd and /etc/group with a test user added (bind
 #   mounts of copies), /run/systemd/system (sd_booted(): `systemd --user`
 #   refuses to run without it), cgroup2 at /sys/fs/cgroup
 # - the user's /run/user/UID (0700) and HOME, and a delegated cgroup
@@ -27,8 +27,12 @@
 # - `systemd --user` started as the user (setpriv, no capabilities) in that
 #   cgroup; `systemctl --user` reaches it on $XDG_RUNTIME_DIR/systemd/private
 #   without D-Bus
+# - copies of the built hidmapd, the scenarios program and the unit files,
+#   and bind mounts of CORPUS_DIR and KERNEL_DATA_DIR, in /run/hidmapd-user-unit/stage:
+#   the checkout and the build directory may be anywhere, also under what
+#   these mounts hide (/home, /tmp, /var/tmp, /run)
 # - the built unit in ~/.config/systemd/user/ with ExecStart= pointing at the
-#   built binary (nothing else changed), a test-only drop-in sending the
+#   copy of the built binary (nothing else changed), a test-only drop-in sending the
 #   daemon's stderr to a file (no journald in the VM), and
 #   ~/.config/hidmapd/test.ini: [device kbd] match = 1209:0001, KEY_A = KEY_B
 #
@@ -74,10 +78,33 @@ rt=/run/user/$uid
 work=/run/hidmapd-user-unit
 cg=/sys/fs/cgroup/user.slice/user-$uid.slice/user@$uid.service
 
-# a fresh /run, with the results share and TMPDIR in it
+# What the scenario needs from the checkout and the build directory, in a
+# scratch of its own, so that it runs wherever these are: the mounts below
+# hide /run, /home, /tmp and /var/tmp, and the unit's PrivateTmp= hides /tmp
+# and /var/tmp from the daemon.  Copies of the two programs and the unit
+# files (the test user must be able to run and read them, whatever the
+# modes of the directories above the build), bind mounts of the recordings
+# (only root reads them).  Moved to $work/stage once /run is fresh.
+stage=/dev/shm/hm-user-unit.$$
+mkdir -p $stage && mount -t tmpfs -o mode=755 tmpfs $stage || die "tmpfs $stage"
+mkdir -p $stage/bin $stage/unit $stage/corpus $stage/kernel
+install -m 755 "$hidmapd" $stage/bin/hidmapd || die "cannot copy $hidmapd"
+install -m 755 "$scenarios" $stage/bin/scenarios || die "cannot copy $scenarios"
+install -m 644 "$unitdir/hidmapd.service" $stage/unit/ || die "cannot copy $unitdir/hidmapd.service"
+if [ $mode = no-userns ]; then
+	install -m 644 "$unitdir/no-userns.conf" $stage/unit/ || die "no $unitdir/no-userns.conf"
+fi
+mount --bind "$corpus" $stage/corpus && mount --bind "$kdata" $stage/kernel ||
+	die "cannot bind $corpus and $kdata"
+
+# a fresh /run, with the results share, TMPDIR and the scratch in it
 mkdir -p /dev/shm/hm-results && mount --bind /run/vm-results /dev/shm/hm-results || die "bind results"
 mount -t tmpfs -o mode=755 tmpfs /run || die "tmpfs /run"
-mkdir -p /run/vm-results "$TMPDIR" /run/systemd/system $work
+mkdir -p /run/vm-results "$TMPDIR" /run/systemd/system $work $work/stage
+mount --move $stage $work/stage || die "move $stage"
+rmdir $stage
+hidmapd=$work/stage/bin/hidmapd scenarios=$work/stage/bin/scenarios unitdir=$work/stage/unit
+corpus=$work/stage/corpus kdata=$work/stage/kernel
 # PID 1 and the system services it sandboxes leave /run/systemd/unit-root
 # (0700 root) behind; the user manager's exec child, root only in its own
 # user namespace, cannot create it (EACCES, 226/NAMESPACE) and mounts there
@@ -85,6 +112,10 @@ mkdir -m 700 /run/systemd/unit-root
 mount --move /dev/shm/hm-results /run/vm-results || die "move results"
 mkdir -p "$tmp"
 mount -t tmpfs -o mode=755 tmpfs /home
+# PrivateTmp= makes its directories in /tmp and /var/tmp (Result=resources
+# when it cannot: the VM's /tmp is the host's, read-only, when the checkout
+# is there)
+mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=1777 tmpfs /var/tmp
 { cat /etc/passwd; echo "$user:x:$uid:$uid:hidmapd test:$home:/bin/bash"; } > $work/passwd
 { cat /etc/group; echo "$user:x:$uid:"; } > $work/group
@@ -126,7 +157,7 @@ StandardOutput=append:$work/hidmapd.log
 StandardError=append:$work/hidmapd.log
 EOF
 if [ $mode = no-userns ]; then
-	cp "$unitdir/no-userns.conf" $u/hidmapd.service.d/ || die "no $unitdir/no-userns.conf"
+	cp "$unitdir/no-userns.conf" $u/hidmapd.service.d/ || die "cannot copy no-userns.conf"
 fi
 printf '[device kbd]\nmatch = 1209:0001\n\n[remap kbd]\nKEY_A = KEY_B\n' > $conf/hidmapd/test.ini
 : > $work/hidmapd.log
