@@ -119,6 +119,26 @@ static void free_pieces(char **pieces, int n)
 		free(pieces[i]);
 }
 
+/*
+ * The arguments of fn(args): between min and max of them (pieces holds
+ * max + 1).  Returns their number, or says what is wrong ("fn(FORM) takes
+ * WHAT") and returns a negative errno with nothing left allocated.
+ */
+static int split_args(struct ctx *c, const char *fn, const char *args, const char *form,
+                      const char *what, int min, int max, char **pieces)
+{
+	int n = split_top(args, pieces, max + 1);
+
+	if (n < 0 && n != -E2BIG)
+		return n == -ENOMEM ? n : fail(c, "%s(%s): unbalanced parentheses", fn, args);
+	if (n < min || n > max) {
+		if (n > 0)
+			free_pieces(pieces, n);
+		return fail(c, "%s(%s) takes %s", fn, form, what);
+	}
+	return n;
+}
+
 static bool is_id(const char *s)
 {
 	size_t n = 0;
@@ -389,14 +409,9 @@ static int parse_taphold(struct ctx *c, const char *fn, enum hm_taphold_flavor f
 	char *pieces[4];
 	int n, r;
 
-	n = split_top(args, pieces, 4);
-	if (n < 0 && n != -E2BIG)
-		return n == -ENOMEM ? n : fail(c, "%s(%s): unbalanced parentheses", fn, args);
-	if (n < 2 || n > 3) {
-		if (n > 0)
-			free_pieces(pieces, n);
-		return fail(c, "%s(TAP, HOLD[, TIMEOUT]) takes two or three arguments", fn);
-	}
+	n = split_args(c, fn, args, "TAP, HOLD[, TIMEOUT]", "two or three arguments", 2, 3, pieces);
+	if (n < 0)
+		return n;
 	a->kind = HM_ACT_TAPHOLD;
 	a->flavor = flavor;
 	a->tap = calloc(1, sizeof(*a->tap));
@@ -423,14 +438,9 @@ static int parse_idle(struct ctx *c, const char *args, int depth, struct hm_conf
 	char *pieces[4];
 	int n, r;
 
-	n = split_top(args, pieces, 4);
-	if (n < 0 && n != -E2BIG)
-		return n == -ENOMEM ? n : fail(c, "idle(%s): unbalanced parentheses", args);
-	if (n != 3) {
-		if (n > 0)
-			free_pieces(pieces, n);
-		return fail(c, "idle(TYPING, IDLE, TIME) takes three arguments");
-	}
+	n = split_args(c, "idle", args, "TYPING, IDLE, TIME", "three arguments", 3, 3, pieces);
+	if (n < 0)
+		return n;
 	a->kind = HM_ACT_IDLE;
 	a->tap = calloc(1, sizeof(*a->tap));
 	a->hold = calloc(1, sizeof(*a->hold));
@@ -459,14 +469,10 @@ static int parse_lettermod(struct ctx *c, const char *args, int depth, struct hm
 	struct hm_config_action *th;
 	int n, r;
 
-	n = split_top(args, pieces, 5);
-	if (n < 0 && n != -E2BIG)
-		return n == -ENOMEM ? n : fail(c, "lettermod(%s): unbalanced parentheses", args);
-	if (n != 4) {
-		if (n > 0)
-			free_pieces(pieces, n);
-		return fail(c, "lettermod(HOLD, KEY, IDLE, TIMEOUT) takes four arguments");
-	}
+	n = split_args(c, "lettermod", args, "HOLD, KEY, IDLE, TIMEOUT", "four arguments", 4, 4,
+	               pieces);
+	if (n < 0)
+		return n;
 	a->kind = HM_ACT_IDLE;
 	a->tap = calloc(1, sizeof(*a->tap));
 	a->hold = th = calloc(1, sizeof(*a->hold));
@@ -503,14 +509,9 @@ static int parse_timeout(struct ctx *c, const char *args, int depth, struct hm_c
 	char *pieces[4];
 	int n, r;
 
-	n = split_top(args, pieces, 4);
-	if (n < 0 && n != -E2BIG)
-		return n == -ENOMEM ? n : fail(c, "timeout(%s): unbalanced parentheses", args);
-	if (n != 3) {
-		if (n > 0)
-			free_pieces(pieces, n);
-		return fail(c, "timeout(ACTION, TIME, ACTION) takes three arguments");
-	}
+	n = split_args(c, "timeout", args, "ACTION, TIME, ACTION", "three arguments", 3, 3, pieces);
+	if (n < 0)
+		return n;
 	a->kind = HM_ACT_TAPHOLD;
 	a->flavor = HM_TH_TIMEOUT;
 	a->tap = calloc(1, sizeof(*a->tap));
@@ -540,14 +541,10 @@ static int parse_repeat(struct ctx *c, const char *args, int depth, struct hm_co
 	char *pieces[4];
 	int n, r;
 
-	n = split_top(args, pieces, 4);
-	if (n < 0 && n != -E2BIG)
-		return n == -ENOMEM ? n : fail(c, "repeat(%s): unbalanced parentheses", args);
-	if (n != 3) {
-		if (n > 0)
-			free_pieces(pieces, n);
-		return fail(c, "repeat(ACTION, DELAY, INTERVAL) takes three arguments");
-	}
+	n = split_args(c, "repeat", args, "ACTION, DELAY, INTERVAL", "three arguments", 3, 3,
+	               pieces);
+	if (n < 0)
+		return n;
 	a->kind = HM_ACT_REPEAT;
 	a->tap = calloc(1, sizeof(*a->tap));
 	if (!a->tap) {
