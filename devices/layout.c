@@ -149,7 +149,8 @@ static bool part_selects(const struct hm_layout_part *p, const uint8_t *data, si
 	if (p->report_id && (size == 0 || data[0] != p->report_id))
 		return false;
 	for (unsigned i = 0; i < p->npreds; i++)
-		if (p->preds[i].byte >= size || data[p->preds[i].byte] != p->preds[i].value)
+		if (p->preds[i].byte >= size ||
+		    (data[p->preds[i].byte] & p->preds[i].mask) != p->preds[i].value)
 			return false;
 	return true;
 }
@@ -268,6 +269,9 @@ int hm_layout_probe(struct hm_device *dev)
 		if (!l)
 			return -ENODEV;
 	}
+	/* a device with several interfaces (X-keys): the one the layout describes */
+	if (l->interface >= 0 && dev->info.interface >= 0 && dev->info.interface != l->interface)
+		return -ENODEV;
 	s = zalloc(hm_layout_priv_size(l));
 	if (!s)
 		return -ENOMEM;

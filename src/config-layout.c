@@ -51,20 +51,21 @@ enum setting {
 	SET_INIT,
 	SET_KEEPALIVE,
 	SET_PROPS,
+	SET_INTERFACE,
 	_SET_MAX,
 };
 
 static const char *const setting_names[_SET_MAX] = {
     [SET_NAME] = "name",     [SET_MATCH] = "match", [SET_REPORT] = "report",
     [SET_LENGTH] = "length", [SET_WHEN] = "when",   [SET_INIT] = "init",
-    [SET_KEEPALIVE] = "keepalive", [SET_PROPS] = "props",
+    [SET_KEEPALIVE] = "keepalive", [SET_PROPS] = "props", [SET_INTERFACE] = "interface",
 };
 
 /* settings only the layout's own section takes */
 static bool setting_is_main(enum setting s)
 {
 	return s == SET_NAME || s == SET_MATCH || s == SET_INIT || s == SET_KEEPALIVE ||
-	       s == SET_PROPS;
+	       s == SET_PROPS || s == SET_INTERFACE;
 }
 
 struct ctx {
@@ -366,6 +367,7 @@ int hm_layout_section_begin(struct hm_config *c, const char *file, unsigned line
 		return -ENOMEM;
 	l->parse->file = l->file;
 	l->nnodes = 1; /* the main node */
+	l->interface = -1;
 	l->nodes[0].line = line;
 	l->module = (struct hm_module){
 	    .name = "layout",
@@ -435,21 +437,26 @@ static void set_setting(struct ctx *x, struct hm_layout *l, enum setting s, char
 			return;
 		}
 		for (size_t i = 0; i < n; i++) {
-			char *eq = strchr(tok[i], '=');
-			uint32_t b, v;
+			char *eq = strchr(tok[i], '='), *amp;
+			uint32_t b, v, m = 0xff;
 
 			if (!eq) {
 				err(x, "when: '%s': expected BYTE=VALUE, like 1=0x03", tok[i]);
 				return;
 			}
 			*eq = '\0';
+			amp = strchr(tok[i], '&');
+			if (amp)
+				*amp = '\0';
 			if (parse_uint(tok[i], HM_LAYOUT_MAX_REPORT - 1, &b) < 0 ||
-			    parse_uint(eq + 1, 255, &v) < 0) {
-				err(x, "when: '%s=%s': expected BYTE=VALUE, like 1=0x03", tok[i],
+			    parse_uint(eq + 1, 255, &v) < 0 ||
+			    (amp && parse_uint(amp + 1, 255, &m) < 0) || (v & ~m)) {
+				err(x,
+				    "when: '%s': expected BYTE=VALUE or BYTE&MASK=VALUE, like 1=0x03",
 				    eq + 1);
 				return;
 			}
-			part->preds[i] = (struct hm_layout_pred){(uint16_t)b, (uint8_t)v};
+			part->preds[i] = (struct hm_layout_pred){(uint16_t)b, (uint8_t)m, (uint8_t)v};
 		}
 		part->npreds = (unsigned)n;
 		break;
@@ -488,6 +495,13 @@ static void set_setting(struct ctx *x, struct hm_layout *l, enum setting s, char
 	}
 	case SET_PROPS:
 		(void)parse_props(x, value, &l->nodes[0].props);
+		break;
+	case SET_INTERFACE:
+		if (parse_uint(value, 255, &u) < 0) {
+			err(x, "interface: '%s': expected a USB interface number 0..255", value);
+			return;
+		}
+		l->interface = (int)u;
 		break;
 	default:
 		break;

@@ -67,6 +67,7 @@ struct hm_layout_field {
 
 struct hm_layout_pred {
 	uint16_t byte;
+	uint8_t mask; /* BYTE&MASK=VALUE, 0xff for BYTE=VALUE */
 	uint8_t value;
 };
 
@@ -114,6 +115,7 @@ struct hm_layout {
 	size_t nfields;
 	struct hm_layout_report inits[HM_LAYOUT_MAX_INITS];
 	size_t ninits;
+	int interface; /* interface = N: only that USB interface; -1: any */
 	struct hm_layout_report keepalive;
 	uint64_t keepalive_us; /* 0: none */
 	bool used;             /* a [device] section names it */
