@@ -30,7 +30,7 @@ struct counter {
 
 struct layout_state {
 	const struct hm_layout *layout;
-	uint64_t short_fields; /* fields skipped because the report was too short */
+	uint64_t short_fields;            /* fields skipped because the report was too short */
 	uint8_t out[HM_LAYOUT_MAX_NODES]; /* node -> output index */
 	struct counter counters[];        /* one per field */
 };
@@ -94,8 +94,8 @@ static void decode_field(struct hm_device *dev, struct layout_state *s, size_t i
 	switch (f->kind) {
 	case HM_LAYOUT_BUTTON:
 		for (unsigned i = 0; i < f->count; i++) {
-			bool down =
-			    extract(data, f->bit + i * f->stride, f->width, false, f->big_endian) != 0;
+			bool down = extract(data, f->bit + i * f->stride, f->width, false,
+			                    f->big_endian) != 0;
 
 			hm_emit(dev, out, EV_KEY, f->count > 1 ? f->codes[i] : f->code,
 			        down != f->active_low);
@@ -216,8 +216,8 @@ static void enable_field(struct libevdev *caps, const struct hm_layout_field *f)
 	case HM_LAYOUT_BUTTON:
 	case HM_LAYOUT_ENUM:
 		for (unsigned i = 0; i < f->count; i++)
-			libevdev_enable_event_code(caps, EV_KEY,
-			                           f->codes ? f->codes[i] : f->code, NULL);
+			libevdev_enable_event_code(caps, EV_KEY, f->codes ? f->codes[i] : f->code,
+			                           NULL);
 		break;
 	case HM_LAYOUT_ABS:
 		libevdev_enable_event_code(caps, EV_ABS, f->code, &f->abs);
@@ -233,8 +233,7 @@ static void enable_field(struct libevdev *caps, const struct hm_layout_field *f)
 	}
 }
 
-static void send_report(struct hm_device *dev, const struct hm_layout_report *rep,
-                        const char *what)
+static void send_report(struct hm_device *dev, const struct hm_layout_report *rep, const char *what)
 {
 	int r = rep->feature ? hm_device_send_feature(dev, rep->data, rep->size)
 	                     : hm_device_write(dev, rep->data, rep->size);

@@ -56,8 +56,8 @@ enum setting {
 };
 
 static const char *const setting_names[_SET_MAX] = {
-    [SET_NAME] = "name",     [SET_MATCH] = "match", [SET_REPORT] = "report",
-    [SET_LENGTH] = "length", [SET_WHEN] = "when",   [SET_INIT] = "init",
+    [SET_NAME] = "name",           [SET_MATCH] = "match", [SET_REPORT] = "report",
+    [SET_LENGTH] = "length",       [SET_WHEN] = "when",   [SET_INIT] = "init",
     [SET_KEEPALIVE] = "keepalive", [SET_PROPS] = "props", [SET_INTERFACE] = "interface",
 };
 
@@ -216,7 +216,8 @@ static size_t tokenize(char *s, char **tok, size_t max)
 {
 	size_t n = 0;
 
-	for (char *save = NULL, *t = strtok_r(s, " \t", &save); t; t = strtok_r(NULL, " \t", &save)) {
+	for (char *save = NULL, *t = strtok_r(s, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save)) {
 		if (n == max)
 			return max + 1;
 		tok[n++] = t;
@@ -225,8 +226,7 @@ static size_t tokenize(char *s, char **tok, size_t max)
 }
 
 /* "feature 03 02" or "output 00 b1": one report to send */
-static int parse_out_report(struct ctx *x, const char *what, char *s,
-                            struct hm_layout_report *ret)
+static int parse_out_report(struct ctx *x, const char *what, char *s, struct hm_layout_report *ret)
 {
 	char *tok[HM_LAYOUT_MAX_OUT + 2];
 	size_t n = tokenize(s, tok, ARRAY_SIZE(tok));
@@ -265,7 +265,8 @@ static int parse_props(struct ctx *x, char *s, uint32_t *ret)
 		int p = libevdev_property_from_name(tok[i]);
 
 		if (p < 0 || p >= 32) {
-			err(x, "unknown property '%s' (libevdev names, like INPUT_PROP_ACCELEROMETER)",
+			err(x,
+			    "unknown property '%s' (libevdev names, like INPUT_PROP_ACCELEROMETER)",
 			    tok[i]);
 			return -EINVAL;
 		}
@@ -456,7 +457,8 @@ static void set_setting(struct ctx *x, struct hm_layout *l, enum setting s, char
 				    eq + 1);
 				return;
 			}
-			part->preds[i] = (struct hm_layout_pred){(uint16_t)b, (uint8_t)m, (uint8_t)v};
+			part->preds[i] =
+			    (struct hm_layout_pred){(uint16_t)b, (uint8_t)m, (uint8_t)v};
 		}
 		part->npreds = (unsigned)n;
 		break;
@@ -558,9 +560,9 @@ static bool is_kind_word(const char *t, enum hm_layout_kind *ret, bool *set)
 		const char *name;
 		enum hm_layout_kind kind;
 	} kinds[] = {
-	    {"button", HM_LAYOUT_BUTTON}, {"abs", HM_LAYOUT_ABS},   {"axis", HM_LAYOUT_ABS},
-	    {"delta", HM_LAYOUT_DELTA},   {"counter", HM_LAYOUT_COUNTER},
-	    {"hat", HM_LAYOUT_HAT},       {"enum", HM_LAYOUT_ENUM},
+	    {"button", HM_LAYOUT_BUTTON}, {"abs", HM_LAYOUT_ABS},         {"axis", HM_LAYOUT_ABS},
+	    {"delta", HM_LAYOUT_DELTA},   {"counter", HM_LAYOUT_COUNTER}, {"hat", HM_LAYOUT_HAT},
+	    {"enum", HM_LAYOUT_ENUM},
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
@@ -615,7 +617,8 @@ static int parse_option(struct ctx *x, const char *fname, char *t, struct field_
 		snprintf(num, sizeof(num), "%.*s", slash ? (int)(slash - v) : (int)strlen(v), v);
 		if (parse_int(num, &n) < 0 || n == 0 || n < -65536 || n > 65536 ||
 		    (slash && (parse_int(slash + 1, &d) < 0 || d <= 0 || d > 65536))) {
-			err(x, "field '%s': scale=%s: expected N or N/D (|N|, D up to 65536, not 0)",
+			err(x,
+			    "field '%s': scale=%s: expected N or N/D (|N|, D up to 65536, not 0)",
 			    fname, v);
 			return -EINVAL;
 		}
@@ -725,6 +728,7 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 	struct hm_layout_field f = {0}, *fields;
 	uint32_t bit;
 	uint64_t last_bit;
+	unsigned nrun;
 
 	if (n > MAX_TOKENS) {
 		err(x, "field '%s': too many words", fname);
@@ -742,8 +746,7 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 		    fname);
 		return 0;
 	}
-	if (parse_source(tok[0], &width, &f.is_signed, &f.big_endian, &run_bits, &run_bytes) <
-	    0) {
+	if (parse_source(tok[0], &width, &f.is_signed, &f.big_endian, &run_bits, &run_bytes) < 0) {
 		err(x, "field '%s': unknown source '%s' (bit, bits, bytes, uN, sN, uNle, uNbe...)",
 		    fname, tok[0]);
 		return 0;
@@ -823,7 +826,7 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 		return 0;
 	}
 	if (!kind_set)
-		kind = codes_type == EV_ABS ? HM_LAYOUT_ABS
+		kind = codes_type == EV_ABS   ? HM_LAYOUT_ABS
 		       : codes_type == EV_REL ? HM_LAYOUT_DELTA
 		                              : HM_LAYOUT_BUTTON;
 
@@ -863,7 +866,8 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 		return 0;
 	}
 	if (kind != HM_LAYOUT_ENUM && !run_bits && !run_bytes && ncodes > 1) {
-		err(x, "field '%s': one code expected (several are for bits, bytes or enum)", fname);
+		err(x, "field '%s': one code expected (several are for bits, bytes or enum)",
+		    fname);
 		return 0;
 	}
 
@@ -921,8 +925,10 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 
 				/* unnamed codes too: hid-generic gives BTN_0 + 10.. */
 				if (c > KEY_MAX) {
-					err(x, "field '%s': %s + %u is beyond KEY_MAX; list the codes",
-					    fname, libevdev_event_code_get_name(EV_KEY, codes[0]), i);
+					err(x,
+					    "field '%s': %s + %u is beyond KEY_MAX; list the codes",
+					    fname, libevdev_event_code_get_name(EV_KEY, codes[0]),
+					    i);
 					return 0;
 				}
 				codes[i] = (uint16_t)c;
@@ -979,7 +985,8 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 		}
 	} else if (o.has_min || o.has_max || o.fuzz || o.flat || o.res) {
 		if (kind != HM_LAYOUT_HAT || o.has_max || o.fuzz || o.flat || o.res) {
-			err(x, "field '%s': min, max, fuzz, flat, res are for absolute axes", fname);
+			err(x, "field '%s': min, max, fuzz, flat, res are for absolute axes",
+			    fname);
 			field_done(&f);
 			return 0;
 		}
@@ -995,7 +1002,10 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 		f.stride = 8;
 	else if (run_bits)
 		f.stride = 1;
-	last_bit = (uint64_t)f.bit + (uint64_t)(f.count - 1) * f.stride + f.width;
+	/* the bits a field covers: count values of a run, one value otherwise
+	 * (an enum's count is its number of values) */
+	nrun = run_bits || run_bytes ? f.count : 1;
+	last_bit = (uint64_t)f.bit + (uint64_t)(nrun - 1) * f.stride + f.width;
 	if (last_bit > HM_LAYOUT_MAX_REPORT * 8) {
 		err(x, "field '%s' ends beyond byte %d", fname, HM_LAYOUT_MAX_REPORT);
 		field_done(&f);
@@ -1020,7 +1030,7 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 	}
 
 	/* overlaps: every bit of the field against the fields before it */
-	for (unsigned i = 0; i < f.count; i++)
+	for (unsigned i = 0; i < nrun; i++)
 		for (unsigned b = 0; b < f.width; b++) {
 			unsigned at = f.bit + i * f.stride + b;
 
@@ -1045,7 +1055,7 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 		return -ENOMEM;
 	}
 	l->fields = fields;
-	for (unsigned i = 0; i < f.count; i++)
+	for (unsigned i = 0; i < nrun; i++)
 		for (unsigned b = 0; b < f.width; b++)
 			ps->owner[f.bit + i * f.stride + b] = (uint16_t)(l->nfields + 1);
 	if (f.strict)
@@ -1087,7 +1097,8 @@ int hm_layout_section_key(struct hm_config *c, unsigned line, const char *name, 
 	node = startswith(name, "node.");
 	if (node) {
 		if (ps->part->name) {
-			err(&x, "nodes are declared in the layout's own section [layout %s]", l->id);
+			err(&x, "nodes are declared in the layout's own section [layout %s]",
+			    l->id);
 			return 0;
 		}
 		return add_node(&x, l, node, buf);
@@ -1119,18 +1130,17 @@ int hm_layout_section_end(struct hm_config *c, hm_layout_error_fn error, void *u
 
 		if (part->length && f->end > part->length) {
 			x.line = f->line;
-			err(&x, "field '%s' ends at byte %u, beyond the report's length %u", f->name,
-			    f->end - 1u, part->length);
+			err(&x, "field '%s' ends at byte %u, beyond the report's length %u",
+			    f->name, f->end - 1u, part->length);
 		}
 	}
 	for (size_t i = 0; i < part->npreds; i++) {
 		if (part->length && part->preds[i].byte >= part->length) {
 			x.line = part->line;
-			err(&x, "when: byte %u is beyond the report's length %u", part->preds[i].byte,
-			    part->length);
+			err(&x, "when: byte %u is beyond the report's length %u",
+			    part->preds[i].byte, part->length);
 		}
 	}
-	l->module.priv_size = hm_layout_priv_size(l);
 	return 0;
 }
 
@@ -1155,8 +1165,9 @@ unsigned hm_layout_check_config(struct hm_config *c, hm_config_diag_fn diag, voi
 			continue;
 		l = hm_config_find_layout(c, d->layout);
 		if (!l) {
-			snprintf(msg, sizeof(msg), "[device %s]: layout = %s, but there is no [layout %s]",
-			         d->id, d->layout, d->layout);
+			snprintf(msg, sizeof(msg),
+			         "[device %s]: layout = %s, but there is no [layout %s]", d->id,
+			         d->layout, d->layout);
 			if (diag)
 				diag(userdata, d->file, d->line, msg);
 			nerrors++;

@@ -22,15 +22,15 @@
 #include "config.h"
 #include "module.h"
 
-#define HM_LAYOUT_MAX_REPORT  1024 /* bytes of a report a field may reach */
-#define HM_LAYOUT_MAX_FIELDS  512  /* fields per layout */
-#define HM_LAYOUT_MAX_PARTS   16   /* sections per layout ([layout ID] + [layout ID:PART]) */
-#define HM_LAYOUT_MAX_PREDS   4    /* byte predicates per section (when =) */
-#define HM_LAYOUT_MAX_RUN     256  /* buttons in one run, values in one enum */
-#define HM_LAYOUT_MAX_INITS   8    /* init reports */
-#define HM_LAYOUT_MAX_OUT     64   /* bytes of an init or keep-alive report */
-#define HM_LAYOUT_MAX_IDS     32   /* match ids */
-#define HM_LAYOUT_MAX_NODES   HM_MAX_OUTPUTS
+#define HM_LAYOUT_MAX_REPORT 1024 /* bytes of a report a field may reach */
+#define HM_LAYOUT_MAX_FIELDS 512  /* fields per layout */
+#define HM_LAYOUT_MAX_PARTS  16   /* sections per layout ([layout ID] + [layout ID:PART]) */
+#define HM_LAYOUT_MAX_PREDS  4    /* byte predicates per section (when =) */
+#define HM_LAYOUT_MAX_RUN    256  /* buttons in one run, values in one enum */
+#define HM_LAYOUT_MAX_INITS  8    /* init reports */
+#define HM_LAYOUT_MAX_OUT    64   /* bytes of an init or keep-alive report */
+#define HM_LAYOUT_MAX_IDS    32   /* match ids */
+#define HM_LAYOUT_MAX_NODES  HM_MAX_OUTPUTS
 
 enum hm_layout_kind {
 	HM_LAYOUT_BUTTON,  /* EV_KEY: pressed when the value is not 0 (or is 0: active-low) */
@@ -43,21 +43,21 @@ enum hm_layout_kind {
 
 struct hm_layout_field {
 	enum hm_layout_kind kind;
-	uint16_t bit;   /* first bit in the report (byte * 8 + bit) */
-	uint8_t width;  /* 1..32 */
+	uint16_t bit;  /* first bit in the report (byte * 8 + bit) */
+	uint8_t width; /* 1..32 */
 	bool is_signed;
 	bool big_endian; /* whole bytes only */
 	bool active_low;
 	bool invert;
-	bool strict;      /* ABS: a value outside min..max rejects the whole report */
-	uint16_t count;   /* buttons in a run (values of an enum); 1 otherwise */
-	uint16_t stride;  /* bits between the buttons of a run */
-	uint16_t end;     /* bytes the report needs for the whole field */
-	uint8_t node;     /* index in hm_layout.nodes */
-	uint16_t type;    /* EV_KEY, EV_ABS, EV_REL */
-	uint16_t code;    /* the code when count is 1 (HAT: ABS_HATnX) */
-	uint16_t *codes;  /* count codes: run, enum */
-	int32_t *values;  /* enum: count values */
+	bool strict;     /* ABS: a value outside min..max rejects the whole report */
+	uint16_t count;  /* buttons in a run (values of an enum); 1 otherwise */
+	uint16_t stride; /* bits between the buttons of a run */
+	uint16_t end;    /* bytes the report needs for the whole field */
+	uint8_t node;    /* index in hm_layout.nodes */
+	uint16_t type;   /* EV_KEY, EV_ABS, EV_REL */
+	uint16_t code;   /* the code when count is 1 (HAT: ABS_HATnX) */
+	uint16_t *codes; /* count codes: run, enum */
+	int32_t *values; /* enum: count values */
 	int32_t scale_num, scale_den, offset;
 	uint64_t modulus; /* COUNTER */
 	struct input_absinfo abs;
@@ -84,8 +84,8 @@ struct hm_layout_part {
 };
 
 struct hm_layout_node {
-	char *key;  /* NULL for the main node, else node.KEY */
-	char *name; /* NULL: the layout's name, else the device's name */
+	char *key;      /* NULL for the main node, else node.KEY */
+	char *name;     /* NULL: the layout's name, else the device's name */
 	uint32_t props; /* INPUT_PROP_* bits */
 	unsigned line;
 };
@@ -117,8 +117,8 @@ struct hm_layout {
 	size_t ninits;
 	int interface; /* interface = N: only that USB interface; -1: any */
 	struct hm_layout_report keepalive;
-	uint64_t keepalive_us; /* 0: none */
-	bool used;             /* a [device] section names it */
+	uint64_t keepalive_us;      /* 0: none */
+	bool used;                  /* a [device] section names it */
 	struct layout_parse *parse; /* while its sections are read */
 };
 
