@@ -93,6 +93,15 @@ static void decode_field(struct hm_device *dev, struct layout_state *s, size_t i
 
 	switch (f->kind) {
 	case HM_LAYOUT_BUTTON:
+		if (f->stride == 1 && f->width == 1 && f->count > 1 && f->count <= 25) {
+			/* a run of bits: one read of the bytes that hold it */
+			uint32_t bits = (uint32_t)extract(data, f->bit, f->count, false, false);
+
+			for (unsigned i = 0; i < f->count; i++)
+				hm_emit(dev, out, EV_KEY, f->codes[i],
+				        ((bits >> i) & 1) != f->active_low);
+			return;
+		}
 		for (unsigned i = 0; i < f->count; i++) {
 			bool down = extract(data, f->bit + i * f->stride, f->width, false,
 			                    f->big_endian) != 0;
@@ -115,15 +124,21 @@ static void decode_field(struct hm_device *dev, struct layout_state *s, size_t i
 	case HM_LAYOUT_COUNTER: {
 		struct counter *c = &s->counters[index];
 
-		v = extract(data, f->bit, f->width, false, f->big_endian) % (int64_t)f->modulus;
+		int64_t m = (int64_t)f->modulus, d;
+
+		v = extract(data, f->bit, f->width, false, f->big_endian);
+		if (_likely_(!(m & (m - 1)))) {
+			/* a power of two, as most counters: no division */
+			v &= m - 1;
+			d = (v - c->last) & (m - 1);
+		} else {
+			v %= m;
+			d = ((v - c->last) % m + m) % m;
+		}
 		if (c->have) {
 			/* the shortest way round: a wrap is one step */
-			int64_t d = (v - c->last) % (int64_t)f->modulus;
-
-			if (d < 0)
-				d += (int64_t)f->modulus;
-			if (d >= (int64_t)(f->modulus / 2))
-				d -= (int64_t)f->modulus;
+			if (d >= m / 2)
+				d -= m;
 			d = d * f->scale_num / f->scale_den;
 			hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -d : d));
 		}
