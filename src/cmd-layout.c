@@ -238,7 +238,7 @@ static void field_line(struct starter *s, const struct hid_field *f, unsigned n,
 		            : "overlaps another field, or lies beyond the bytes a layout reads");
 		return;
 	}
-	fprintf(s->f, "# %s (%s)\n", usage, m->reason ? m->reason : "generic mapping");
+	fprintf(s->f, "# %s (%.120s)\n", usage, m->reason ? m->reason : "generic mapping");
 	if (m->type == EV_KEY)
 		fprintf(s->f, "f%u_%u = %s%u %s -> %s\n", f->index, n, w == 1 ? "u" : "u", w, off,
 		        code);
@@ -345,7 +345,7 @@ static void from_report(struct starter *s, const char *lid, const struct hid_rep
 				char name[64];
 
 				hid_usage_name(usage, name, sizeof(name));
-				fprintf(s->f, "# %s at byte %u: %s\n", name, bit / 8,
+				fprintf(s->f, "# %s at byte %u: %.120s\n", name, bit / 8,
 				        m.reason ? m.reason : "not an input event");
 				continue;
 			}
@@ -386,7 +386,8 @@ static int write_starter(FILE *f, const char *source, const struct hm_device_inf
 		s->desc = desc;
 
 	fprintf(f,
-	        "# A starter layout for %s (%04x:%04x), from %s.\n"
+	        "# A starter layout for %.120s (%04x:%04x),\n"
+	        "# from %.170s.\n"
 	        "# Check every line against the device: press each key, turn each knob and\n"
 	        "# replay a recording (hidmapd replay --config THIS.ini RECORDING.hid).\n"
 	        "# Lines marked 'guess' come from the recorded reports alone.\n"
