@@ -378,7 +378,8 @@ int hm_layout_section_begin(struct hm_config *c, const char *file, unsigned line
 	    .decode = hm_layout_decode,
 	    .remove = hm_layout_remove,
 	};
-	snprintf(l->description, sizeof(l->description), "layout %s (%s)", id, file);
+	snprintf(l->description, sizeof(l->description), "layout %s (%s)", id,
+	         strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
 	return open_part(l, NULL, line);
 }
 
