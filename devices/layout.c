@@ -317,6 +317,8 @@ int hm_layout_probe(struct hm_device *dev)
 	dev->priv = s;
 	for (size_t i = 0; i < l->ninits; i++)
 		send_report(dev, &l->inits[i], "init");
+	if (l->keepalive_us)
+		hm_device_set_interval(dev, l->keepalive_us);
 	return 0;
 }
 
@@ -341,6 +343,7 @@ const struct hm_module hm_module_layout = {
     .probe = layout_probe_shipped,
     .decode = hm_layout_decode,
     .remove = hm_layout_remove,
+    .timer = hm_layout_timer,
 };
 
 /* ---- shipped layouts ----------------------------------------------------------------- */

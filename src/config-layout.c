@@ -377,6 +377,7 @@ int hm_layout_section_begin(struct hm_config *c, const char *file, unsigned line
 	    .probe = hm_layout_probe,
 	    .decode = hm_layout_decode,
 	    .remove = hm_layout_remove,
+	    .timer = hm_layout_timer,
 	};
 	snprintf(l->description, sizeof(l->description), "layout %s (%s)", id,
 	         strrchr(file, '/') ? strrchr(file, '/') + 1 : file);

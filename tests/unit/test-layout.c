@@ -319,6 +319,80 @@ static void test_shuttlexpress_parity(void **state)
 	free(b);
 }
 
+/* init reports at probe, keep-alive reports from the device's timer */
+struct sent {
+	unsigned writes, features;
+	uint8_t last[8];
+	uint64_t armed;
+};
+
+static int sent_write(void *userdata, const uint8_t *data, size_t size)
+{
+	struct sent *s = userdata;
+
+	s->writes++;
+	memcpy(s->last, data, size < 8 ? size : 8);
+	return (int)size;
+}
+
+static int sent_feature(void *userdata, const uint8_t *data, size_t size)
+{
+	struct sent *s = userdata;
+
+	s->features++;
+	memcpy(s->last, data, size < 8 ? size : 8);
+	return (int)size;
+}
+
+static void sent_arm(void *userdata, uint64_t deadline_us)
+{
+	((struct sent *)userdata)->armed = deadline_us;
+}
+
+static void test_init_keepalive(void **state)
+{
+	struct hm_device_info info = {
+	    .bus = 3, .vendor = 0x1234, .product = 0x5678, .interface = -1};
+	struct sent sent = {0};
+	struct hm_transport t = {
+	    .write = sent_write, .send_feature = sent_feature, .userdata = &sent};
+	struct capture_sink sink;
+	struct hm_device *dev = NULL;
+	struct hm_config *c = NULL;
+	const struct hm_module *m;
+	const struct hm_config_device *cfg;
+	struct diags d;
+	uint64_t first;
+
+	assert_int_equal(load_text(DEV "[layout l]\n"
+	                               "init = feature 03 02, output 00 b1 01\n"
+	                               "keepalive = 250ms output 00 b3\n"
+	                               "k = bit 1.0 -> KEY_A\n",
+	                           &d, &c),
+	                 0);
+	assert_true(hm_config_select(c, &info, &m, &cfg));
+	capture_init(&sink);
+	assert_int_equal(hm_device_new(&info, NULL, 0,
+	                               &(struct hm_device_setup){.module = m,
+	                                                         .sink = &sink.base,
+	                                                         .transport = &t,
+	                                                         .arm_timer = sent_arm,
+	                                                         .userdata = &sent},
+	                               &dev),
+	                 0);
+	assert_int_equal(sent.features, 1);
+	assert_int_equal(sent.writes, 1);
+	assert_memory_equal(sent.last, ((uint8_t[]){0x00, 0xb1, 0x01}), 3);
+	assert_true(sent.armed > 0);
+	first = sent.armed;
+	hm_device_timer(dev, first);
+	assert_int_equal(sent.writes, 2);
+	assert_memory_equal(sent.last, ((uint8_t[]){0x00, 0xb3}), 2);
+	assert_int_equal(sent.armed, first + 250000); /* and again, a period later */
+	hm_device_free(dev);
+	hm_config_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -327,6 +401,7 @@ int main(void)
 	    cmocka_unit_test(test_kinds),
 	    cmocka_unit_test(test_predicates),
 	    cmocka_unit_test(test_shuttlexpress_parity),
+	    cmocka_unit_test(test_init_keepalive),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
