@@ -764,7 +764,8 @@ static void section_header(struct parser *p, char *text)
 		parser_error(p, p->line, "section [%s] takes no id", kind);
 		return;
 	}
-	if (type->has_id && !valid_id(id) && !((streq(kind, "remap") || streq(kind, "layout")) && valid_layer_id(id))) {
+	if (type->has_id && !valid_id(id) &&
+	    !((streq(kind, "remap") || streq(kind, "layout")) && valid_layer_id(id))) {
 		parser_error(
 		    p, p->line,
 		    "'%s': invalid section id (letters, digits, '-', '_', '.'; at most %d)", id,
@@ -1445,8 +1446,8 @@ bool hm_config_select(const struct hm_config *c, const struct hm_device_info *in
 	const struct hm_config_device *cfg =
 	    hm_config_match(c, info, claimed ? claimed->name : NULL);
 	const struct hm_module *forced = cfg && cfg->layout_module ? cfg->layout_module
-	                                 : cfg && cfg->module     ? hm_module_find(cfg->module)
-	                                                          : NULL;
+	                                 : cfg && cfg->module      ? hm_module_find(cfg->module)
+	                                                           : NULL;
 
 	*ret_module = forced ? forced : claimed ? claimed : &hm_module_generic;
 	*ret_cfg = cfg;
