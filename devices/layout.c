@@ -407,6 +407,15 @@ const struct hm_module *hm_layout_match_shipped(const struct hm_device_info *inf
 	return NULL;
 }
 
+const struct hm_module *hm_layout_find_shipped(const char *id)
+{
+	const struct hm_layout *l;
+
+	ensure_shipped();
+	l = shipped ? hm_config_find_layout(shipped, id) : NULL;
+	return l ? &l->module : NULL;
+}
+
 const struct hm_module *const *hm_layout_shipped_modules(void)
 {
 	static const struct hm_module *none[] = {NULL};

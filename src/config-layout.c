@@ -1166,10 +1166,20 @@ unsigned hm_layout_check_config(struct hm_config *c, hm_config_diag_fn diag, voi
 		if (!d->layout)
 			continue;
 		l = hm_config_find_layout(c, d->layout);
+		if (!l && (!d->module || streq(d->module, "layout"))) {
+			/* a shipped layout, for a device with other ids (a clone) */
+			const struct hm_module *shipped = hm_layout_find_shipped(d->layout);
+
+			if (shipped) {
+				d->layout_module = shipped;
+				continue;
+			}
+		}
 		if (!l) {
 			snprintf(msg, sizeof(msg),
-			         "[device %s]: layout = %s, but there is no [layout %s]", d->id,
-			         d->layout, d->layout);
+			         "[device %s]: layout = %s, but there is no [layout %s] (here or "
+			         "shipped)",
+			         d->id, d->layout, d->layout);
 			if (diag)
 				diag(userdata, d->file, d->line, msg);
 			nerrors++;

@@ -165,6 +165,8 @@ size_t hm_layout_priv_size(const struct hm_layout *l);
 /* Shipped layouts (HIDMAPD_DATADIR/layouts, or $HIDMAPD_LAYOUT_DIR): loaded
  * once, on first use.  The first whose match ids list info, or NULL. */
 const struct hm_module *hm_layout_match_shipped(const struct hm_device_info *info);
+/* The shipped layout called id (its module), or NULL. */
+const struct hm_module *hm_layout_find_shipped(const char *id);
 /* Every shipped layout's module, NULL-terminated (for the udev rules). */
 const struct hm_module *const *hm_layout_shipped_modules(void);
 /* Loads the shipped layouts from dir instead (tests, gen-udev-rules);

@@ -63,7 +63,7 @@ static const struct {
      "6: field 'b' overlaps field 'a'"},
     {"[layout l]\nk = bit 1.0 -> KEY_A\n", "1: [layout l] is used by no device"},
     {"[device d]\nmatch = 1234:5678\nlayout = m\n[layout l]\nmatch = 1:2\nk = bit 1.0 -> KEY_A\n",
-     "1: [device d]: layout = m, but there is no [layout m]"},
+     "1: [device d]: layout = m, but there is no [layout m] (here or shipped)"},
     {"[device d]\nmatch = 1234:5678\nmodule = generic\nlayout = l\n[layout l]\nk = bit 1.0 -> "
      "KEY_A\n",
      "1: [device d]: layout = l needs module = layout"},
