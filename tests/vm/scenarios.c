@@ -3795,6 +3795,8 @@ static int scenario_user_unit_no_userns(void)
 	return scenario_user_unit_run(false);
 }
 
+#include "scenarios-layout.c"
+
 static const struct {
 	const char *name;
 	int (*run)(void);
@@ -3818,6 +3820,7 @@ static const struct {
     {"watchdog", scenario_watchdog},
     {"user-unit", scenario_user_unit},
     {"user-unit-no-userns", scenario_user_unit_no_userns},
+    {"layout", scenario_layout},
 };
 
 static void usage(FILE *f)
