@@ -332,7 +332,7 @@ static int parse_match_module(struct parser *p, struct hm_config_device *d, cons
 	}
 	/* A module without an id_table (generic) is never the one that
 	 * claims a device, so this criterion could never hold. */
-	if (!m->id_table) {
+	if (!m->id_table && !streq(value, "layout")) { /* layouts claim by their match ids */
 		parser_error(p, p->line,
 		             "module '%s' claims no devices by itself, so match-module = %s never "
 		             "matches; use module = %s to force it",
