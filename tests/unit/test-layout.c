@@ -319,6 +319,40 @@ static void test_shuttlexpress_parity(void **state)
 	free(b);
 }
 
+/* A [device] in one file names a layout of another; a later file's layout
+ * of the same id replaces the earlier one. */
+static void test_files(void **state)
+{
+	char dir[] = "/tmp/test-layout-dir-XXXXXX", path[3][64];
+	static const char *const text[3] = {
+	    "[device d]\nmatch = 1234:5678\nlayout = l\n",
+	    "[layout l]\nk = bit 1.0 -> KEY_A\n",
+	    "[layout l]\nk = bit 1.0 -> KEY_B\nj = bit 1.1 -> KEY_C\n",
+	};
+	const char *paths[] = {dir};
+	struct hm_config *c = NULL;
+	struct diags d = {0};
+
+	assert_non_null(mkdtemp(dir));
+	for (int i = 0; i < 3; i++) {
+		FILE *f;
+
+		snprintf(path[i], sizeof(path[i]), "%s/%d.ini", dir, i);
+		f = fopen(path[i], "we");
+		assert_non_null(f);
+		fputs(text[i], f);
+		fclose(f);
+	}
+	assert_int_equal(hm_config_load(paths, 1, capture_diag, &d, &c), 0);
+	assert_int_equal(c->nlayouts, 1);
+	assert_int_equal(c->layouts[0]->nfields, 2);
+	assert_ptr_equal(c->devices[0].layout_module, &c->layouts[0]->module);
+	hm_config_free(c);
+	for (int i = 0; i < 3; i++)
+		unlink(path[i]);
+	rmdir(dir);
+}
+
 /* init reports at probe, keep-alive reports from the device's timer */
 struct sent {
 	unsigned writes, features;
@@ -402,6 +436,7 @@ int main(void)
 	    cmocka_unit_test(test_predicates),
 	    cmocka_unit_test(test_shuttlexpress_parity),
 	    cmocka_unit_test(test_init_keepalive),
+	    cmocka_unit_test(test_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
