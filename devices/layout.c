@@ -118,7 +118,8 @@ static void decode_field(struct hm_device *dev, struct layout_state *s, size_t i
 		return;
 	case HM_LAYOUT_DELTA:
 		v = extract(data, f->bit, f->width, f->is_signed, f->big_endian);
-		v = v * f->scale_num / f->scale_den;
+		if (f->scale_num != 1 || f->scale_den != 1) /* no division otherwise */
+			v = v * f->scale_num / f->scale_den;
 		hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -v : v));
 		return;
 	case HM_LAYOUT_COUNTER: {
@@ -139,7 +140,8 @@ static void decode_field(struct hm_device *dev, struct layout_state *s, size_t i
 			/* the shortest way round: a wrap is one step */
 			if (d >= m / 2)
 				d -= m;
-			d = d * f->scale_num / f->scale_den;
+			if (f->scale_num != 1 || f->scale_den != 1)
+				d = d * f->scale_num / f->scale_den;
 			hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -d : d));
 		}
 		c->last = v;
