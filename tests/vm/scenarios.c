@@ -3785,6 +3785,9 @@ out_udevd:
 	return r;
 }
 
+/* layout: shipped layouts in the real daemon (its own file, these helpers) */
+#include "scenarios-layout.c"
+
 static int scenario_user_unit(void)
 {
 	return scenario_user_unit_run(true);
@@ -3794,8 +3797,6 @@ static int scenario_user_unit_no_userns(void)
 {
 	return scenario_user_unit_run(false);
 }
-
-#include "scenarios-layout.c"
 
 static const struct {
 	const char *name;
@@ -3813,6 +3814,7 @@ static const struct {
     {"led", scenario_led},
     {"record", scenario_record},
     {"replay-uinput", scenario_replay_uinput},
+    {"layout", scenario_layout},
     {"taphold-macro", scenario_taphold_macro},
     {"replug", scenario_replug},
     {"control", scenario_control},
@@ -3820,7 +3822,6 @@ static const struct {
     {"watchdog", scenario_watchdog},
     {"user-unit", scenario_user_unit},
     {"user-unit-no-userns", scenario_user_unit_no_userns},
-    {"layout", scenario_layout},
 };
 
 static void usage(FILE *f)
