@@ -311,7 +311,8 @@ static void from_report(struct starter *s, const char *lid, const struct hid_rep
 		        ? &d->collections[f->usage[0].collection_index]
 		        : NULL;
 
-		if (f->flags & HID_MAIN_ITEM_CONSTANT || !f->maxusage)
+		/* constants, and fields of no bits (Report Size 0: the kernel reads nothing) */
+		if (f->flags & HID_MAIN_ITEM_CONSTANT || !f->maxusage || !f->report_size)
 			continue;
 		if (!(f->flags & HID_MAIN_ITEM_VARIABLE)) {
 			char usage[64];
