@@ -69,6 +69,14 @@ static inline int64_t extract(const uint8_t *d, unsigned bit, unsigned width, bo
 	return (int64_t)v;
 }
 
+/* The field's value, with the common whole byte read directly. */
+static inline int64_t value_of(const struct hm_layout_field *f, const uint8_t *d)
+{
+	if (f->width == 8 && !(f->bit & 7))
+		return f->is_signed ? (int8_t)d[f->bit >> 3] : d[f->bit >> 3];
+	return extract(d, f->bit, f->width, f->is_signed, f->big_endian);
+}
+
 static inline int64_t scaled(const struct hm_layout_field *f, int64_t v)
 {
 	if (f->scale_num != 1 || f->scale_den != 1)
@@ -111,13 +119,22 @@ static void decode_field(struct hm_device *dev, struct layout_state *s, size_t i
 		}
 		return;
 	case HM_LAYOUT_ABS:
-		v = scaled(f, extract(data, f->bit, f->width, f->is_signed, f->big_endian));
+		v = value_of(f, data);
+		if (_likely_(f->plain && !f->invert)) {
+			hm_emit(dev, out, EV_ABS, f->code, (int)v);
+			return;
+		}
+		v = scaled(f, v);
 		if (f->invert)
 			v = (int64_t)f->abs.minimum + f->abs.maximum - v;
 		hm_emit(dev, out, EV_ABS, f->code, clamp_int(v));
 		return;
 	case HM_LAYOUT_DELTA:
-		v = extract(data, f->bit, f->width, f->is_signed, f->big_endian);
+		v = value_of(f, data);
+		if (_likely_(f->plain && !f->invert)) {
+			hm_emit(dev, out, EV_REL, f->code, (int)v);
+			return;
+		}
 		if (f->scale_num != 1 || f->scale_den != 1) /* no division otherwise */
 			v = v * f->scale_num / f->scale_den;
 		hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -v : v));
@@ -127,7 +144,8 @@ static void decode_field(struct hm_device *dev, struct layout_state *s, size_t i
 
 		int64_t m = (int64_t)f->modulus, d;
 
-		v = extract(data, f->bit, f->width, false, f->big_endian);
+		v = f->is_signed ? extract(data, f->bit, f->width, false, f->big_endian)
+		                 : value_of(f, data);
 		if (_likely_(!(m & (m - 1)))) {
 			/* a power of two, as most counters: no division */
 			v &= m - 1;
@@ -142,7 +160,10 @@ static void decode_field(struct hm_device *dev, struct layout_state *s, size_t i
 				d -= m;
 			if (f->scale_num != 1 || f->scale_den != 1)
 				d = d * f->scale_num / f->scale_den;
-			hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -d : d));
+			/* |d| <= modulus / 2 <= 2^31 unless scaled */
+			hm_emit(dev, out, EV_REL, f->code,
+			        f->plain ? (int)(f->invert ? -d : d)
+			                 : clamp_int(f->invert ? -d : d));
 		}
 		c->last = v;
 		c->have = true;
@@ -182,7 +203,7 @@ static bool part_valid(const struct hm_layout *l, const struct hm_layout_part *p
 
 		if (!f->strict || f->end > size)
 			continue;
-		v = scaled(f, extract(data, f->bit, f->width, f->is_signed, f->big_endian));
+		v = scaled(f, value_of(f, data));
 		if (v < f->abs.minimum || v > f->abs.maximum)
 			return false;
 	}

@@ -886,6 +886,7 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 	f.invert = o.invert;
 	f.active_low = o.active_low;
 	f.strict = o.strict;
+	f.plain = width < 32 && o.scale_num == 1 && o.scale_den == 1 && o.offset == 0;
 	f.line = x->line;
 	if (o.active_low && kind != HM_LAYOUT_BUTTON) {
 		err(x, "field '%s': active-low is for buttons", fname);

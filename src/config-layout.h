@@ -50,6 +50,7 @@ struct hm_layout_field {
 	bool active_low;
 	bool invert;
 	bool strict;     /* ABS: a value outside min..max rejects the whole report */
+	bool plain;      /* narrower than 32 bits, not scaled: the value fits an int as is */
 	uint16_t count;  /* buttons in a run (values of an enum); 1 otherwise */
 	uint16_t stride; /* bits between the buttons of a run */
 	uint16_t end;    /* bytes the report needs for the whole field */
