@@ -6,13 +6,18 @@
  */
 #include <stddef.h>
 
+#include "config-layout.h"
 #include "module.h"
 #include "util-strings.h"
 
 extern const struct hm_module hm_module_shuttlexpress;
+extern const struct hm_module hm_module_layout;
 
+/* The shipped layouts (devices/layouts/, *.ini) come after these modules,
+ * before generic: hm_module_match() asks them. */
 const struct hm_module *const hm_modules[] = {
     &hm_module_shuttlexpress,
+    &hm_module_layout,
     &hm_module_generic,
     NULL,
 };
@@ -35,7 +40,7 @@ const struct hm_module *hm_module_match(const struct hm_device_info *info)
 	for (size_t i = 0; hm_modules[i]; i++)
 		if (hm_module_claims(hm_modules[i], info))
 			return hm_modules[i];
-	return NULL;
+	return hm_layout_match_shipped(info);
 }
 
 const struct hm_module *hm_module_find(const char *name)

@@ -2,8 +2,11 @@
 /* `hidmapd udev-rules`: local udev rules for the devices the config selects. */
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "commands.h"
+#include "config-layout.h"
 #include "config.h"
 #include "module.h"
 #include "udev-rules.h"
@@ -19,7 +22,10 @@ static void diag_print(void *userdata, const char *file, unsigned line, const ch
 int hm_cmd_udev_rules(char *const *files, size_t nfiles)
 {
 	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
+	_cleanup_free_ const struct hm_module **all = NULL;
+	const struct hm_module *const *layouts;
 	char shipped[PATH_MAX];
+	size_t n = 0, nl = 0;
 	bool installed;
 
 	if (hm_config_load_given((const char *const *)files, nfiles, diag_print, NULL, &config) <
@@ -29,7 +35,18 @@ int hm_cmd_udev_rules(char *const *files, size_t nfiles)
 		return 1;
 	}
 	installed = hm_udev_rules_find_shipped("", shipped, sizeof(shipped));
-	hm_udev_rules_write_local(stdout, config, hm_modules, installed ? shipped : NULL);
+	/* the shipped rules cover the modules' ids and the shipped layouts' */
+	layouts = hm_layout_shipped_modules();
+	while (hm_modules[n])
+		n++;
+	while (layouts[nl])
+		nl++;
+	all = calloc(n + nl + 1, sizeof(*all));
+	if (!all)
+		return 1;
+	memcpy(all, hm_modules, n * sizeof(*all));
+	memcpy(all + n, layouts, nl * sizeof(*all));
+	hm_udev_rules_write_local(stdout, config, all, installed ? shipped : NULL);
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		perror("hidmapd: writing the rules");
 		return 1;

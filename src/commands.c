@@ -325,11 +325,16 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 			return 1;
 	}
 	info_from_recording(rec, &info);
-	m = module_for(&info, forced_module);
-	if (!m)
-		return unknown_module(forced_module);
-	if (config)
-		cfg = hm_config_match(config, &info, m->name);
+	if (config && !forced_module) {
+		/* as the daemon picks it: a [device] may name a module or a layout */
+		(void)hm_config_select(config, &info, &m, &cfg);
+	} else {
+		m = module_for(&info, forced_module);
+		if (!m)
+			return unknown_module(forced_module);
+		if (config)
+			cfg = hm_config_match(config, &info, m->name);
+	}
 
 	sink = uinput ? hm_sink_uinput_new() : hm_sink_print_new(stdout);
 	if (!sink)

@@ -11,6 +11,8 @@ int hm_cmd_record(const char *path);
 int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module,
                   bool uinput);
 int hm_cmd_check(char *const *files, size_t nfiles);
+/* A starter [layout] for a recording or a hidraw node, on stdout (cmd-layout.c). */
+int hm_cmd_layout(const char *path);
 /* status, reload or monitor, over the running daemon's control socket (cmd-control.c). */
 int hm_cmd_control(const char *request);
 /* The client side of the control socket (cmd-control.c): connects, or

@@ -36,6 +36,7 @@
 #ifndef HIDMAPD_DATADIR
 #include "build-config.h"
 #endif
+#include "config-layout.h"
 #include "config.h"
 #include "device-kind.h"
 #include "keymap-text.h"
@@ -222,6 +223,7 @@ static void device_done(struct hm_config_device *d)
 	free(d->match_serial);
 	free(d->module);
 	free(d->profile);
+	free(d->layout);
 }
 
 static void maps_free(struct hm_config_map *maps, size_t n)
@@ -266,6 +268,9 @@ void hm_config_free(struct hm_config *c)
 	for (size_t i = 0; i < c->nprofiles; i++)
 		profile_done(&c->profiles[i]);
 	free(c->profiles);
+	for (size_t i = 0; i < c->nlayouts; i++)
+		hm_layout_free(c->layouts[i]);
+	free(c->layouts);
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
@@ -386,7 +391,7 @@ static int parse_match_module(struct parser *p, struct hm_config_device *d, cons
 	}
 	/* A module without an id_table (generic) is never the one that
 	 * claims a device, so this criterion could never hold. */
-	if (!m->id_table) {
+	if (!m->id_table && !streq(value, "layout")) { /* layouts claim by their match ids */
 		parser_error(p, p->line,
 		             "module '%s' claims no devices by itself, so match-module = %s never "
 		             "matches; use module = %s to force it",
@@ -449,6 +454,17 @@ static int parse_profile(struct parser *p, struct hm_config_device *d, const cha
 	return set_string(p, &d->profile, value);
 }
 
+static int parse_layout(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (!valid_id(value)) {
+		parser_error(p, p->line,
+		             "'%s': invalid layout id (letters, digits, '-', '_', '.'; at most %d)",
+		             value, HM_CONFIG_MAX_ID);
+		return -EINVAL;
+	}
+	return set_string(p, &d->layout, value);
+}
+
 static const struct device_key device_keys[] = {
     {"match", parse_match, true},
     {"match-name", parse_match_name, true},
@@ -460,6 +476,7 @@ static const struct device_key device_keys[] = {
     {"grab", parse_grab, false},
     {"unmapped", parse_unmapped, false},
     {"profile", parse_profile, false},
+    {"layout", parse_layout, false},
 };
 _Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too small");
 
@@ -787,10 +804,34 @@ static int begin_remap(struct parser *p, const char *id)
 	return 0;
 }
 
+/* [layout ID] and [layout ID:PART]: config-layout.c */
+static void layout_error(void *userdata, unsigned line, const char *message)
+{
+	parser_error(userdata, line, "%s", message);
+}
+
+static int begin_layout(struct parser *p, const char *id)
+{
+	return hm_layout_section_begin(p->out, p->path, p->line, id, layout_error, p);
+}
+
+static void key_layout(struct parser *p, const char *name, const char *value)
+{
+	if (hm_layout_section_key(p->out, p->line, name, value, layout_error, p) < 0)
+		p->oom = -ENOMEM;
+}
+
+static void end_layout(struct parser *p)
+{
+	if (hm_layout_section_end(p->out, layout_error, p) < 0)
+		p->oom = -ENOMEM;
+}
+
 static const struct section_type section_types[] = {
     {"hidmapd", false, begin_global, key_global, NULL},
     {"device", true, begin_device, key_device, end_device},
     {"remap", true, begin_remap, key_remap, NULL},
+    {"layout", true, begin_layout, key_layout, end_layout},
 };
 
 static void end_section(struct parser *p)
@@ -839,7 +880,8 @@ static void section_header(struct parser *p, char *text)
 			type = &section_types[i];
 	if (!type) {
 		parser_error(p, p->line,
-		             "unknown section [%s] (expected [hidmapd], [device ID] or [remap ID])",
+		             "unknown section [%s] (expected [hidmapd], [device ID], [remap ID] or "
+		             "[layout ID])",
 		             kind);
 		return;
 	}
@@ -851,7 +893,8 @@ static void section_header(struct parser *p, char *text)
 		parser_error(p, p->line, "section [%s] takes no id", kind);
 		return;
 	}
-	if (type->has_id && !valid_id(id) && !(streq(kind, "remap") && valid_layer_id(id))) {
+	if (type->has_id && !valid_id(id) &&
+	    !((streq(kind, "remap") || streq(kind, "layout")) && valid_layer_id(id))) {
 		parser_error(
 		    p, p->line,
 		    "'%s': invalid section id (letters, digits, '-', '_', '.'; at most %d)", id,
@@ -1095,6 +1138,26 @@ static int merge(struct hm_config *c, struct hm_config *f)
 	if (!profiles)
 		return -ENOMEM;
 	c->profiles = profiles;
+	for (size_t i = 0; i < f->nlayouts; i++) {
+		struct hm_layout **layouts;
+
+		for (size_t j = 0; j < c->nlayouts; j++) {
+			if (!streq(c->layouts[j]->id, f->layouts[i]->id))
+				continue;
+			hm_layout_free(c->layouts[j]);
+			memmove(&c->layouts[j], &c->layouts[j + 1],
+			        (c->nlayouts - j - 1) * sizeof(*c->layouts));
+			c->nlayouts--;
+			break;
+		}
+		layouts = reallocarray(c->layouts, c->nlayouts + 1, sizeof(*layouts));
+		if (!layouts)
+			return -ENOMEM;
+		c->layouts = layouts;
+		c->layouts[c->nlayouts++] = f->layouts[i];
+		f->layouts[i] = NULL;
+	}
+	f->nlayouts = 0;
 	if (f->replug_grace_set) {
 		c->replug_grace_us = f->replug_grace_us;
 		c->replug_grace_set = true;
@@ -1418,6 +1481,7 @@ static int load(const char *const *paths, size_t npaths, bool require, hm_config
 
 	check_profiles(&l, c);
 	resolve_names(&l, c);
+	l.nerrors += hm_layout_check_config(c, diag, userdata);
 	if (l.io_error)
 		return l.io_error;
 	if (l.nerrors)
@@ -1602,10 +1666,14 @@ const struct hm_config_device *hm_config_match(const struct hm_config *c,
 bool hm_config_select(const struct hm_config *c, const struct hm_device_info *info,
                       const struct hm_module **ret_module, const struct hm_config_device **ret_cfg)
 {
-	const struct hm_module *claimed = hm_module_match(info);
+	/* a layout of the config with match ids comes before the shipped ones */
+	const struct hm_module *in_config = hm_layout_match_config(c, info);
+	const struct hm_module *claimed = in_config ? in_config : hm_module_match(info);
 	const struct hm_config_device *cfg =
 	    hm_config_match(c, info, claimed ? claimed->name : NULL);
-	const struct hm_module *forced = cfg && cfg->module ? hm_module_find(cfg->module) : NULL;
+	const struct hm_module *forced = cfg && cfg->layout_module ? cfg->layout_module
+	                                 : cfg && cfg->module      ? hm_module_find(cfg->module)
+	                                                           : NULL;
 
 	*ret_module = forced ? forced : claimed ? claimed : &hm_module_generic;
 	*ret_cfg = cfg;

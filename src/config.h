@@ -23,6 +23,7 @@
 struct hm_device_info;
 struct hm_module;
 struct hm_config_profile;
+struct hm_layout;
 
 /* Limits on what a configuration may hold (doc/hidmapd.ini.5.md). */
 #define HM_CONFIG_MAX_FILE_SIZE (1024 * 1024) /* bytes per file */
@@ -225,6 +226,8 @@ struct hm_config_device {
 	bool grab;    /* hide the kernel's own evdev nodes (default true) */
 	enum hm_unmapped_policy unmapped;
 	char *profile; /* [remap PROFILE] to use; default: the device id */
+	char *layout;  /* [layout ID] that decodes it (module = layout), NULL: none */
+	const struct hm_module *layout_module; /* that layout's module, set by the loader */
 };
 
 #define HM_CONFIG_DEFAULT_REPLUG_GRACE_US (3 * 1000000ULL)
@@ -239,6 +242,9 @@ struct hm_config {
 	size_t ndevices;
 	struct hm_config_profile *profiles;
 	size_t nprofiles;
+	struct hm_layout **layouts; /* [layout ID] (config-layout.h), by pointer: their
+	                               modules' addresses must not move */
+	size_t nlayouts;
 	char **files; /* every file read, in order */
 	size_t nfiles;
 	unsigned extra_refs; /* hm_config_ref() calls not matched by hm_config_free() yet */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "device.h"
+#include "event-loop.h"
 #include "util-log.h"
 #include "util-strings.h"
 #include "vdev.h"
@@ -43,6 +44,8 @@ struct hm_device_core {
 	hm_device_tap_fn tap;
 	void *tap_userdata;
 	uint64_t now_us; /* of the report or timer being handled */
+	/* the owner's one timer serves the mapping and the module's interval */
+	uint64_t remap_deadline_us, module_deadline_us, module_period_us;
 };
 
 static struct hm_device_core *core_of(struct hm_device *dev)
@@ -203,12 +206,32 @@ static void remap_sync(void *userdata)
 	flush_all(userdata);
 }
 
+/* Arms the owner's timer for the earlier of the mapping's and the module's deadlines. */
+static void arm_combined(struct hm_device_core *c)
+{
+	uint64_t d = c->remap_deadline_us;
+
+	if (c->module_deadline_us && (!d || c->module_deadline_us < d))
+		d = c->module_deadline_us;
+	if (c->arm_timer)
+		c->arm_timer(c->owner, d);
+}
+
 static void remap_arm(void *userdata, uint64_t deadline_us)
 {
 	struct hm_device_core *c = userdata;
 
-	if (c->arm_timer)
-		c->arm_timer(c->owner, deadline_us);
+	c->remap_deadline_us = deadline_us;
+	arm_combined(c);
+}
+
+void hm_device_set_interval(struct hm_device *dev, uint64_t period_us)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	c->module_period_us = period_us;
+	c->module_deadline_us = period_us ? hm_now_usec() + period_us : 0;
+	arm_combined(c);
 }
 
 static const struct hm_remap_ops remap_ops = {
@@ -376,6 +399,7 @@ static void unprobe_module(struct hm_device_core *c)
 		c->has_rest[i] = 0;
 	}
 	c->noutputs = 0;
+	c->module_period_us = c->module_deadline_us = 0;
 	dev->module = NULL;
 }
 
@@ -638,7 +662,18 @@ void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 	struct hm_device_core *c = core_of(dev);
 
 	c->now_us = now_us;
-	hm_remap_timer(c->remap, now_us);
+	if (c->module_deadline_us && now_us >= c->module_deadline_us) {
+		c->module_deadline_us = now_us + c->module_period_us;
+		if (dev->module && dev->module->timer)
+			dev->module->timer(dev, now_us);
+	}
+	/* the mapping's timer only when it is due (the module's may come first) */
+	if (!c->module_period_us || (c->remap_deadline_us && now_us >= c->remap_deadline_us)) {
+		c->remap_deadline_us = 0; /* spent: the mapping arms again if it needs */
+		hm_remap_timer(c->remap, now_us);
+	}
+	if (c->module_period_us)
+		arm_combined(c);
 	flush_all(c);
 	apply_switch(c);
 }
@@ -694,6 +729,8 @@ int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile 
 	c->remap = remap;
 	c->profile = profile;
 	c->unmapped = unmapped;
+	c->remap_deadline_us = 0;
+	arm_combined(c); /* the module's interval goes on */
 
 	r = sync_outputs(c);
 	if (r > 0 && c->outputs_changed)

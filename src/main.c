@@ -30,6 +30,7 @@ static void usage(FILE *f)
 	        "  replay [--config FILE] [--module NAME] [--uinput] FILE\n"
 	        "                         a recording through module and mapping\n"
 	        "  check [FILE]...        validate configuration files\n"
+	        "  layout PATH|FILE       a starter [layout] from the descriptor and the reports\n"
 	        "  status                 the running daemon: devices, outputs, counters\n"
 	        "  reload                 make the running daemon reload its configuration\n"
 	        "  monitor                the running daemon's events, live, until Ctrl-C\n"
@@ -155,6 +156,12 @@ int main(int argc, char **argv)
 		if (nconfigs > 1)
 			return usage_error("%s", "replay takes at most one --config");
 		return hm_cmd_replay(argv[optind], nconfigs ? configs[0] : NULL, module, uinput);
+	}
+	if (streq(command, "layout")) {
+		if (argc - optind != 1)
+			return usage_error(
+			    "%s", "layout needs exactly one hidraw PATH or recording FILE");
+		return hm_cmd_layout(argv[optind]);
 	}
 	if (streq(command, "status") || streq(command, "reload") || streq(command, "monitor")) {
 		if (optind < argc || nconfigs)

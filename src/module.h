@@ -28,6 +28,10 @@
  *                 an output report. Returns 0 or a negative errno.
  *   remove(dev)   the device is going away; free what probe allocated in
  *                 priv (the core frees priv itself when priv_size was set).
+ *   timer(dev, now_us)
+ *                 the period the module asked for with
+ *                 hm_device_set_interval() has passed (keep-alive reports).
+ *                 NULL: the module asks for none.
  *
  * Matching is by table: id_table lists bus/vendor/product triples, ended by
  * an all-zero entry; the first module in the registry whose table matches
@@ -80,6 +84,7 @@ struct hm_module {
 	int (*output)(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
 	              int value);
 	void (*remove)(struct hm_device *dev);
+	void (*timer)(struct hm_device *dev, uint64_t now_us);
 };
 
 struct hm_device_core;
@@ -166,6 +171,14 @@ int hm_device_request(struct hm_device *dev, enum hm_request_type type, const ui
 /* Feature reports, likewise; get fills data (data[0] set to the ID by the caller). */
 int hm_device_send_feature(struct hm_device *dev, const uint8_t *data, size_t size);
 int hm_device_get_feature(struct hm_device *dev, uint8_t *data, size_t size);
+
+/*
+ * Asks for the module's timer hook every period_us from now (0: stop), for
+ * devices that need a report now and then to keep working (keep-alive).
+ * Valid from probe() on.  It fires only where the device's owner runs
+ * timers (the daemon); a printed replay has no clock to fire it by.
+ */
+void hm_device_set_interval(struct hm_device *dev, uint64_t period_us);
 
 /* The registry (devices/registry.c): every module, generic last. NULL-terminated. */
 extern const struct hm_module *const hm_modules[];

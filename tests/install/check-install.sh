@@ -87,6 +87,15 @@ else
 	fail "no $modules"
 fi
 
+# the shipped layouts: installed, valid, and in the udev rules
+layouts=$dest$datadir/hidmapd/layouts
+if [ -s "$layouts/elgato-streamdeck.ini" ]; then
+	[ -x "$exe" ] && { "$exe" check "$layouts" >/dev/null || fail "the installed $layouts are not valid"; }
+	grep -q ':0FD9:0060\.' "$rules" || fail "$rules lacks the Stream Deck layout's id"
+else
+	fail "no shipped layouts in $layouts"
+fi
+
 config=$dest$datadir/hidmapd/config.d/hidmapd.ini
 if [ -f "$config" ]; then
 	[ -x "$exe" ] && { "$exe" check "$config" >/dev/null || fail "the installed $config is not valid"; }

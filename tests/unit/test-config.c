@@ -304,7 +304,7 @@ static const struct error_case {
 } error_cases[] = {
     /* sections */
     {"[keyboard k]\n", 1,
-     "unknown section [keyboard] (expected [hidmapd], [device ID] or [remap ID])"},
+     "unknown section [keyboard] (expected [hidmapd], [device ID], [remap ID] or [layout ID])"},
     {"[device]\n", 1, "section [device] needs an id: [device ID]"},
     {"[remap]\n", 1, "section [remap] needs an id: [remap ID]"},
     {"[hidmapd x]\n", 1, "section [hidmapd] takes no id"},
@@ -579,7 +579,8 @@ static void test_all_errors_reported(void **state)
 		unsigned line;
 		const char *message;
 	} expected[] = {
-	    {2, "unknown section [keyboard] (expected [hidmapd], [device ID] or [remap ID])"},
+	    {2,
+	     "unknown section [keyboard] (expected [hidmapd], [device ID], [remap ID] or [layout ID])"},
 	    {6, "'0b33:zzzz': expected VID:PID or VID:* in hex, e.g. 0b33:0020 or 0b33:*"},
 	    {7, "'maybe': expected yes or no"},
 	    {9, "duplicate key 'unmapped' (first set on line 8)"},

@@ -3882,6 +3882,9 @@ out_udevd:
 	return r;
 }
 
+/* layout: shipped layouts in the real daemon (its own file, these helpers) */
+#include "scenarios-layout.c"
+
 static int scenario_user_unit(void)
 {
 	return scenario_user_unit_run(true);
@@ -3912,6 +3915,7 @@ static const struct {
     {"led", scenario_led},
     {"record", scenario_record},
     {"replay-uinput", scenario_replay_uinput},
+    {"layout", scenario_layout},
     {"taphold-macro", scenario_taphold_macro},
     {"remap-keyd", scenario_remap_keyd},
     {"replug", scenario_replug},

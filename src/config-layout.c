@@ -1,0 +1,1221 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The layout language's parser (doc/hidmapd.ini.5.md, LAYOUTS).
+ *
+ *   [layout ID]                  the device: name, match ids, nodes, init,
+ *                                keep-alive, and the fields of one report
+ *   [layout ID:PART]             the fields of another report (or of the
+ *                                same report under other byte predicates)
+ *
+ * A field line is "NAME = SOURCE OFFSET [KIND] [OPTION]... -> TARGET... [OPTION]...":
+ *   SOURCE  bit | bits | bytes | uN | sN (N = 1..32), with le or be after N > 8
+ *   OFFSET  BYTE or BYTE.BIT, as `hidmapd record` prints the report (byte 0
+ *           is the report ID of a numbered report)
+ *   KIND    button | abs | delta | counter | hat | enum (default: from the
+ *           target's event type: EV_KEY button, EV_ABS abs, EV_REL delta)
+ *   TARGET  an evdev code by its libevdev name; a run (bits, bytes) takes
+ *           one code per button or a first code counted up from; an enum
+ *           takes VALUE:CODE pairs
+ * Options: count=N min= max= fuzz= flat= res= scale=N[/D] offset= modulo=
+ *          node=KEY invert active-low strict.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libevdev/libevdev.h>
+
+#include "config-layout.h"
+#include "util-strings.h"
+
+#define MAX_TOKENS 300
+
+/* What only the parse needs: the bits each field of the open section covers. */
+struct layout_parse {
+	const char *file;
+	struct hm_layout_part *part; /* the open section */
+	bool open;
+	unsigned key_line[16]; /* settings of the open section, by enum setting */
+	uint16_t owner[HM_LAYOUT_MAX_REPORT * 8]; /* field index + 1 per bit, 0: free */
+};
+
+enum setting {
+	SET_NAME,
+	SET_MATCH,
+	SET_REPORT,
+	SET_LENGTH,
+	SET_WHEN,
+	SET_INIT,
+	SET_KEEPALIVE,
+	SET_PROPS,
+	SET_INTERFACE,
+	_SET_MAX,
+};
+
+static const char *const setting_names[_SET_MAX] = {
+    [SET_NAME] = "name",           [SET_MATCH] = "match", [SET_REPORT] = "report",
+    [SET_LENGTH] = "length",       [SET_WHEN] = "when",   [SET_INIT] = "init",
+    [SET_KEEPALIVE] = "keepalive", [SET_PROPS] = "props", [SET_INTERFACE] = "interface",
+};
+
+/* settings only the layout's own section takes */
+static bool setting_is_main(enum setting s)
+{
+	return s == SET_NAME || s == SET_MATCH || s == SET_INIT || s == SET_KEEPALIVE ||
+	       s == SET_PROPS || s == SET_INTERFACE;
+}
+
+struct ctx {
+	hm_layout_error_fn error;
+	void *userdata;
+	unsigned line;
+};
+
+static void err(struct ctx *x, const char *fmt, ...) _printf_(2, 3);
+static void err(struct ctx *x, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	x->error(x->userdata, x->line, msg);
+}
+
+static struct hm_layout *cur_layout(struct hm_config *c)
+{
+	return c->nlayouts ? c->layouts[c->nlayouts - 1] : NULL;
+}
+
+/* ---- freeing ---------------------------------------------------------------- */
+
+static void field_done(struct hm_layout_field *f)
+{
+	free(f->codes);
+	free(f->values);
+	free(f->name);
+}
+
+void hm_layout_free(struct hm_layout *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->nfields; i++)
+		field_done(&l->fields[i]);
+	free(l->fields);
+	for (size_t i = 0; i < l->nparts; i++)
+		free(l->parts[i].name);
+	for (size_t i = 0; i < l->nnodes; i++) {
+		free(l->nodes[i].key);
+		free(l->nodes[i].name);
+	}
+	free(l->parse);
+	free(l->id);
+	free(l->file);
+	free(l->name);
+	free(l);
+}
+
+struct hm_layout *hm_config_find_layout(const struct hm_config *c, const char *id)
+{
+	for (size_t i = 0; c && i < c->nlayouts; i++)
+		if (streq(c->layouts[i]->id, id))
+			return c->layouts[i];
+	return NULL;
+}
+
+const struct hm_module *hm_layout_match_config(const struct hm_config *c,
+                                               const struct hm_device_info *info)
+{
+	for (size_t i = 0; c && i < c->nlayouts; i++)
+		if (c->layouts[i]->nids && hm_module_claims(&c->layouts[i]->module, info))
+			return &c->layouts[i]->module;
+	return NULL;
+}
+
+const struct hm_layout *hm_layout_of_module(const struct hm_module *m)
+{
+	/* every layout's module has this probe; the module is the first member */
+	if (!m || m->probe != hm_layout_probe || !m->id_table)
+		return NULL;
+	return (const struct hm_layout *)m;
+}
+
+/* ---- small parsers ------------------------------------------------------------ */
+
+static int parse_uint(const char *s, uint32_t max, uint32_t *ret)
+{
+	uint32_t v;
+
+	if (safe_atou32_base(s, 0, &v) < 0 || v > max)
+		return -EINVAL;
+	*ret = v;
+	return 0;
+}
+
+static int parse_int(const char *s, int32_t *ret)
+{
+	int64_t v;
+
+	if (startswith(s, "0x") || startswith(s, "0X")) {
+		uint32_t u;
+
+		if (safe_atou32_base(s, 16, &u) < 0 || u > INT32_MAX)
+			return -EINVAL;
+		*ret = (int32_t)u;
+		return 0;
+	}
+	if (safe_atoi64(s, &v) < 0 || v < INT32_MIN || v > INT32_MAX)
+		return -EINVAL;
+	*ret = (int32_t)v;
+	return 0;
+}
+
+/* "BYTE" or "BYTE.BIT" -> bit offset */
+static int parse_offset(const char *s, uint32_t *ret_bit, bool *ret_has_bit)
+{
+	char buf[32];
+	const char *dot = strchr(s, '.');
+	uint32_t byte, bit = 0;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	snprintf(buf, sizeof(buf), "%.*s", dot ? (int)(dot - s) : (int)strlen(s), s);
+	if (!buf[0] || safe_atou32_base(buf, 10, &byte) < 0 || byte >= HM_LAYOUT_MAX_REPORT)
+		return -EINVAL;
+	if (dot && (safe_atou32_base(dot + 1, 10, &bit) < 0 || bit > 7))
+		return -EINVAL;
+	*ret_bit = byte * 8 + bit;
+	*ret_has_bit = dot != NULL;
+	return 0;
+}
+
+/* A code by its libevdev name: KEY_A, BTN_0, ABS_X, REL_DIAL. */
+static int parse_code(const char *s, unsigned *ret_type, unsigned *ret_code)
+{
+	int type = libevdev_event_type_from_code_name(s);
+	int code;
+
+	if (type < 0)
+		return -EINVAL;
+	code = libevdev_event_code_from_code_name(s);
+	if (code < 0)
+		return -EINVAL;
+	if (type != EV_KEY && type != EV_ABS && type != EV_REL)
+		return -EOPNOTSUPP;
+	*ret_type = (unsigned)type;
+	*ret_code = (unsigned)code;
+	return 0;
+}
+
+static size_t tokenize(char *s, char **tok, size_t max)
+{
+	size_t n = 0;
+
+	for (char *save = NULL, *t = strtok_r(s, " \t", &save); t;
+	     t = strtok_r(NULL, " \t", &save)) {
+		if (n == max)
+			return max + 1;
+		tok[n++] = t;
+	}
+	return n;
+}
+
+/* "feature 03 02" or "output 00 b1": one report to send */
+static int parse_out_report(struct ctx *x, const char *what, char *s, struct hm_layout_report *ret)
+{
+	char *tok[HM_LAYOUT_MAX_OUT + 2];
+	size_t n = tokenize(s, tok, ARRAY_SIZE(tok));
+
+	if (n < 2 || n > HM_LAYOUT_MAX_OUT + 1 ||
+	    (!streq(tok[0], "feature") && !streq(tok[0], "output"))) {
+		err(x, "%s: expected 'feature' or 'output' and 1 to %d bytes in hex", what,
+		    HM_LAYOUT_MAX_OUT);
+		return -EINVAL;
+	}
+	ret->feature = streq(tok[0], "feature");
+	ret->size = (uint8_t)(n - 1);
+	for (size_t i = 1; i < n; i++) {
+		uint32_t b;
+
+		if (strlen(tok[i]) > 2 || safe_atou32_base(tok[i], 16, &b) < 0) {
+			err(x, "%s: '%s' is not a byte in hex (like 0b or ff)", what, tok[i]);
+			return -EINVAL;
+		}
+		ret->data[i - 1] = (uint8_t)b;
+	}
+	return 0;
+}
+
+static int parse_props(struct ctx *x, char *s, uint32_t *ret)
+{
+	char *tok[16];
+	size_t n = tokenize(s, tok, ARRAY_SIZE(tok));
+	uint32_t props = 0;
+
+	if (n > ARRAY_SIZE(tok)) {
+		err(x, "too many properties");
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int p = libevdev_property_from_name(tok[i]);
+
+		if (p < 0 || p >= 32) {
+			err(x,
+			    "unknown property '%s' (libevdev names, like INPUT_PROP_ACCELEROMETER)",
+			    tok[i]);
+			return -EINVAL;
+		}
+		props |= 1u << p;
+	}
+	*ret = props;
+	return 0;
+}
+
+/* ---- sections ------------------------------------------------------------------- */
+
+static bool valid_key(const char *s)
+{
+	if (!*s || strlen(s) > HM_CONFIG_MAX_ID)
+		return false;
+	for (; *s; s++)
+		if (!(*s >= 'a' && *s <= 'z') && !(*s >= 'A' && *s <= 'Z') &&
+		    !(*s >= '0' && *s <= '9') && *s != '-' && *s != '_')
+			return false;
+	return true;
+}
+
+static int open_part(struct hm_layout *l, const char *name, unsigned line)
+{
+	struct hm_layout_part *part = &l->parts[l->nparts];
+
+	*part = (struct hm_layout_part){.line = line, .first = l->nfields};
+	if (name) {
+		part->name = strdup(name);
+		if (!part->name)
+			return -ENOMEM;
+	}
+	l->nparts++;
+	l->parse->part = part;
+	l->parse->open = true;
+	memset(l->parse->owner, 0, sizeof(l->parse->owner));
+	memset(l->parse->key_line, 0, sizeof(l->parse->key_line));
+	return 0;
+}
+
+int hm_layout_section_begin(struct hm_config *c, const char *file, unsigned line, const char *id,
+                            hm_layout_error_fn error, void *userdata)
+{
+	struct ctx x = {error, userdata, line};
+	const char *colon = strchr(id, ':');
+	struct hm_layout *l, **v;
+
+	if (colon) {
+		size_t plen = (size_t)(colon - id);
+
+		l = cur_layout(c);
+		if (!l || !l->parse || strlen(l->id) != plen || strncmp(l->id, id, plen) != 0) {
+			err(&x,
+			    "[layout %s]: a report section follows its layout's section "
+			    "[layout %.*s] in the same file",
+			    id, (int)plen, id);
+			return 1;
+		}
+		for (size_t i = 0; i < l->nparts; i++)
+			if (l->parts[i].name && streq(l->parts[i].name, colon + 1)) {
+				err(&x, "duplicate section [layout %s] (first on line %u)", id,
+				    l->parts[i].line);
+				return 1;
+			}
+		if (l->nparts >= HM_LAYOUT_MAX_PARTS) {
+			err(&x, "[layout %s]: at most %d sections per layout", id,
+			    HM_LAYOUT_MAX_PARTS);
+			return 1;
+		}
+		return open_part(l, colon + 1, line);
+	}
+
+	for (size_t i = 0; i < c->nlayouts; i++)
+		if (streq(c->layouts[i]->id, id))
+			err(&x, "duplicate section [layout %s] (first on line %u)", id,
+			    c->layouts[i]->line);
+	/* the previous layout of this file is complete */
+	l = cur_layout(c);
+	if (l) {
+		free(l->parse);
+		l->parse = NULL;
+	}
+
+	l = zalloc(sizeof(*l));
+	if (!l)
+		return -ENOMEM;
+	v = reallocarray(c->layouts, c->nlayouts + 1, sizeof(*v));
+	if (!v) {
+		free(l);
+		return -ENOMEM;
+	}
+	c->layouts = v;
+	c->layouts[c->nlayouts++] = l;
+	l->line = line;
+	l->id = strdup(id);
+	l->file = strdup(file);
+	l->parse = zalloc(sizeof(*l->parse));
+	if (!l->id || !l->file || !l->parse)
+		return -ENOMEM;
+	l->parse->file = l->file;
+	l->nnodes = 1; /* the main node */
+	l->interface = -1;
+	l->nodes[0].line = line;
+	l->module = (struct hm_module){
+	    .name = "layout",
+	    .description = l->description,
+	    .id_table = l->ids,
+	    .probe = hm_layout_probe,
+	    .decode = hm_layout_decode,
+	    .remove = hm_layout_remove,
+	    .timer = hm_layout_timer,
+	};
+	snprintf(l->description, sizeof(l->description), "layout %s (%s)", id,
+	         strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
+	return open_part(l, NULL, line);
+}
+
+static void set_setting(struct ctx *x, struct hm_layout *l, enum setting s, char *value)
+{
+	struct hm_layout_part *part = l->parse->part;
+	uint32_t u;
+
+	switch (s) {
+	case SET_NAME:
+		free(l->name);
+		l->name = strdup(value);
+		if (!l->name)
+			err(x, "out of memory");
+		break;
+	case SET_MATCH: {
+		char *tok[HM_LAYOUT_MAX_IDS + 1];
+		size_t n = tokenize(value, tok, HM_LAYOUT_MAX_IDS);
+
+		if (n > HM_LAYOUT_MAX_IDS) {
+			err(x, "match: at most %d ids", HM_LAYOUT_MAX_IDS);
+			return;
+		}
+		for (size_t i = 0; i < n; i++) {
+			uint16_t vid, pid;
+
+			if (parse_vid_pid(tok[i], &vid, &pid) < 0 || (!vid && !pid)) {
+				err(x, "match: '%s': expected VID:PID in hex, e.g. 0fd9:0060",
+				    tok[i]);
+				return;
+			}
+			l->ids[i] = (struct hm_device_id){HM_BUS_ANY, vid, pid};
+		}
+		l->nids = n;
+		break;
+	}
+	case SET_REPORT:
+		if (parse_uint(value, 255, &u) < 0) {
+			err(x, "report: '%s': expected a report ID 0..255 (0: unnumbered)", value);
+			return;
+		}
+		part->report_id = (uint8_t)u;
+		break;
+	case SET_LENGTH:
+		if (parse_uint(value, HM_LAYOUT_MAX_REPORT, &u) < 0 || u == 0) {
+			err(x, "length: '%s': expected 1..%d bytes", value, HM_LAYOUT_MAX_REPORT);
+			return;
+		}
+		part->length = (uint16_t)u;
+		break;
+	case SET_WHEN: {
+		char *tok[HM_LAYOUT_MAX_PREDS + 1];
+		size_t n = tokenize(value, tok, HM_LAYOUT_MAX_PREDS);
+
+		if (n == 0 || n > HM_LAYOUT_MAX_PREDS) {
+			err(x, "when: 1 to %d predicates BYTE=VALUE", HM_LAYOUT_MAX_PREDS);
+			return;
+		}
+		for (size_t i = 0; i < n; i++) {
+			char *eq = strchr(tok[i], '='), *amp;
+			uint32_t b, v, m = 0xff;
+
+			if (!eq) {
+				err(x, "when: '%s': expected BYTE=VALUE, like 1=0x03", tok[i]);
+				return;
+			}
+			*eq = '\0';
+			amp = strchr(tok[i], '&');
+			if (amp)
+				*amp = '\0';
+			if (parse_uint(tok[i], HM_LAYOUT_MAX_REPORT - 1, &b) < 0 ||
+			    parse_uint(eq + 1, 255, &v) < 0 ||
+			    (amp && parse_uint(amp + 1, 255, &m) < 0) || (v & ~m)) {
+				err(x,
+				    "when: '%s': expected BYTE=VALUE or BYTE&MASK=VALUE, like 1=0x03",
+				    eq + 1);
+				return;
+			}
+			part->preds[i] =
+			    (struct hm_layout_pred){(uint16_t)b, (uint8_t)m, (uint8_t)v};
+		}
+		part->npreds = (unsigned)n;
+		break;
+	}
+	case SET_INIT: {
+		size_t n = 0;
+
+		for (char *save = NULL, *t = strtok_r(value, ",", &save); t;
+		     t = strtok_r(NULL, ",", &save)) {
+			if (n == HM_LAYOUT_MAX_INITS) {
+				err(x, "init: at most %d reports", HM_LAYOUT_MAX_INITS);
+				return;
+			}
+			if (parse_out_report(x, "init", t, &l->inits[n]) < 0)
+				return;
+			n++;
+		}
+		l->ninits = n;
+		break;
+	}
+	case SET_KEEPALIVE: {
+		char *sp = value + strcspn(value, " \t");
+		uint64_t us;
+
+		if (*sp)
+			*sp++ = '\0';
+		if (parse_duration(value, 3600 * 1000000ULL, &us) < 0 || us < 10000) {
+			err(x, "keepalive: '%s': expected a period of 10ms to 1h, then the report",
+			    value);
+			return;
+		}
+		if (parse_out_report(x, "keepalive", sp, &l->keepalive) < 0)
+			return;
+		l->keepalive_us = us;
+		break;
+	}
+	case SET_PROPS:
+		(void)parse_props(x, value, &l->nodes[0].props);
+		break;
+	case SET_INTERFACE:
+		if (parse_uint(value, 255, &u) < 0) {
+			err(x, "interface: '%s': expected a USB interface number 0..255", value);
+			return;
+		}
+		l->interface = (int)u;
+		break;
+	default:
+		break;
+	}
+}
+
+/* node.KEY = Device Name[, INPUT_PROP_X ...] */
+static int add_node(struct ctx *x, struct hm_layout *l, const char *key, char *value)
+{
+	char *comma = strchr(value, ',');
+	struct hm_layout_node *nd;
+
+	if (!valid_key(key)) {
+		err(x, "'node.%s': invalid node name (letters, digits, '-', '_')", key);
+		return 0;
+	}
+	for (size_t i = 1; i < l->nnodes; i++)
+		if (streq(l->nodes[i].key, key)) {
+			err(x, "duplicate node '%s' (first on line %u)", key, l->nodes[i].line);
+			return 0;
+		}
+	if (l->nnodes >= HM_LAYOUT_MAX_NODES) {
+		err(x, "at most %d nodes", HM_LAYOUT_MAX_NODES);
+		return 0;
+	}
+	nd = &l->nodes[l->nnodes];
+	*nd = (struct hm_layout_node){.line = x->line};
+	if (comma) {
+		*comma = '\0';
+		if (parse_props(x, comma + 1, &nd->props) < 0)
+			return 0;
+	}
+	value = strstrip(value);
+	if (!*value) {
+		err(x, "node.%s needs a device name", key);
+		return 0;
+	}
+	nd->key = strdup(key);
+	nd->name = strdup(value);
+	if (!nd->key || !nd->name) {
+		free(nd->key);
+		free(nd->name);
+		return -ENOMEM;
+	}
+	l->nnodes++;
+	return 0;
+}
+
+/* ---- fields ----------------------------------------------------------------------- */
+
+static bool is_kind_word(const char *t, enum hm_layout_kind *ret, bool *set)
+{
+	static const struct {
+		const char *name;
+		enum hm_layout_kind kind;
+	} kinds[] = {
+	    {"button", HM_LAYOUT_BUTTON}, {"abs", HM_LAYOUT_ABS},         {"axis", HM_LAYOUT_ABS},
+	    {"delta", HM_LAYOUT_DELTA},   {"counter", HM_LAYOUT_COUNTER}, {"hat", HM_LAYOUT_HAT},
+	    {"enum", HM_LAYOUT_ENUM},
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++)
+		if (streq(t, kinds[i].name)) {
+			*ret = kinds[i].kind;
+			*set = true;
+			return true;
+		}
+	return false;
+}
+
+struct field_opts {
+	int32_t count; /* 0: not given */
+	bool has_min, has_max;
+	int32_t min, max, fuzz, flat, res;
+	int32_t scale_num, scale_den, offset;
+	uint64_t modulus;
+	const char *node;
+	bool invert, active_low, strict;
+};
+
+static int parse_option(struct ctx *x, const char *fname, char *t, struct field_opts *o)
+{
+	char *eq = strchr(t, '=');
+	const char *v;
+	int32_t i;
+
+	if (!eq) {
+		if (streq(t, "invert"))
+			o->invert = true;
+		else if (streq(t, "active-low"))
+			o->active_low = true;
+		else if (streq(t, "strict"))
+			o->strict = true;
+		else {
+			err(x, "field '%s': unknown word '%s'", fname, t);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	*eq = '\0';
+	v = eq + 1;
+	if (streq(t, "node")) {
+		o->node = v;
+		return 0;
+	}
+	if (streq(t, "scale")) {
+		const char *slash = strchr(v, '/');
+		char num[24];
+		int32_t n, d = 1;
+
+		snprintf(num, sizeof(num), "%.*s", slash ? (int)(slash - v) : (int)strlen(v), v);
+		if (parse_int(num, &n) < 0 || n == 0 || n < -65536 || n > 65536 ||
+		    (slash && (parse_int(slash + 1, &d) < 0 || d <= 0 || d > 65536))) {
+			err(x,
+			    "field '%s': scale=%s: expected N or N/D (|N|, D up to 65536, not 0)",
+			    fname, v);
+			return -EINVAL;
+		}
+		o->scale_num = n;
+		o->scale_den = d;
+		return 0;
+	}
+	if (streq(t, "modulo")) {
+		uint32_t m;
+
+		if (startswith(v, "4294967296"))
+			o->modulus = 1ULL << 32;
+		else if (parse_uint(v, UINT32_MAX, &m) < 0 || m < 2) {
+			err(x, "field '%s': modulo=%s: expected 2..4294967296", fname, v);
+			return -EINVAL;
+		} else
+			o->modulus = m;
+		return 0;
+	}
+	if (parse_int(v, &i) < 0) {
+		err(x, "field '%s': %s=%s: expected an integer", fname, t, v);
+		return -EINVAL;
+	}
+	if (streq(t, "count")) {
+		if (i < 1 || i > HM_LAYOUT_MAX_RUN) {
+			err(x, "field '%s': count=%s: expected 1..%d", fname, v, HM_LAYOUT_MAX_RUN);
+			return -EINVAL;
+		}
+		o->count = i;
+	} else if (streq(t, "min")) {
+		o->min = i;
+		o->has_min = true;
+	} else if (streq(t, "max")) {
+		o->max = i;
+		o->has_max = true;
+	} else if (streq(t, "fuzz"))
+		o->fuzz = i;
+	else if (streq(t, "flat"))
+		o->flat = i;
+	else if (streq(t, "res") || streq(t, "resolution"))
+		o->res = i;
+	else if (streq(t, "offset"))
+		o->offset = i;
+	else {
+		err(x, "field '%s': unknown option '%s'", fname, t);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "u16le" -> width 16, unsigned, little endian */
+static int parse_source(const char *t, unsigned *width, bool *is_signed, bool *big_endian,
+                        bool *run_bits, bool *run_bytes)
+{
+	const char *p;
+	uint32_t w;
+	char digits[8];
+	size_t nd;
+
+	*is_signed = *big_endian = *run_bits = *run_bytes = false;
+	if (streq(t, "bit")) {
+		*width = 1;
+		return 0;
+	}
+	if (streq(t, "bits")) {
+		*width = 1;
+		*run_bits = true;
+		return 0;
+	}
+	if (streq(t, "bytes")) {
+		*width = 8;
+		*run_bytes = true;
+		return 0;
+	}
+	if (t[0] != 'u' && t[0] != 's')
+		return -EINVAL;
+	*is_signed = t[0] == 's';
+	p = t + 1;
+	nd = strspn(p, "0123456789");
+	if (nd == 0 || nd >= sizeof(digits))
+		return -EINVAL;
+	memcpy(digits, p, nd);
+	digits[nd] = '\0';
+	if (safe_atou32_base(digits, 10, &w) < 0)
+		return -EINVAL;
+	p += nd;
+	if (streq(p, "be"))
+		*big_endian = true;
+	else if (*p && !streq(p, "le"))
+		return -EINVAL;
+	*width = w;
+	return 0;
+}
+
+static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char *value)
+{
+	struct layout_parse *ps = l->parse;
+	struct hm_layout_part *part = ps->part;
+	char *tok[MAX_TOKENS + 1];
+	size_t n = tokenize(value, tok, MAX_TOKENS), arrow = 0, ncodes = 0;
+	struct field_opts o = {.scale_num = 1, .scale_den = 1};
+	enum hm_layout_kind kind = HM_LAYOUT_BUTTON;
+	bool kind_set = false, has_bit, run_bits, run_bytes;
+	unsigned width, codes_type = 0;
+	uint16_t codes[HM_LAYOUT_MAX_RUN];
+	int32_t values[HM_LAYOUT_MAX_RUN];
+	struct hm_layout_field f = {0}, *fields;
+	uint32_t bit;
+	uint64_t last_bit;
+	unsigned nrun;
+
+	if (n > MAX_TOKENS) {
+		err(x, "field '%s': too many words", fname);
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (streq(tok[i], "->")) {
+			arrow = i;
+			break;
+		}
+	if (n < 4 || arrow < 2) {
+		err(x,
+		    "field '%s': expected 'SOURCE OFFSET [KIND] [OPTIONS] -> CODE', like "
+		    "'bit 1.0 -> KEY_F13'",
+		    fname);
+		return 0;
+	}
+	if (parse_source(tok[0], &width, &f.is_signed, &f.big_endian, &run_bits, &run_bytes) < 0) {
+		err(x, "field '%s': unknown source '%s' (bit, bits, bytes, uN, sN, uNle, uNbe...)",
+		    fname, tok[0]);
+		return 0;
+	}
+	if (width < 1 || width > 32) {
+		err(x, "field '%s': width %u is out of range (1 to 32 bits)", fname, width);
+		return 0;
+	}
+	if (parse_offset(tok[1], &bit, &has_bit) < 0) {
+		err(x, "field '%s': '%s': expected BYTE or BYTE.BIT (byte below %d, bit 0..7)",
+		    fname, tok[1], HM_LAYOUT_MAX_REPORT);
+		return 0;
+	}
+	if (run_bytes && has_bit) {
+		err(x, "field '%s': bytes start at a whole byte", fname);
+		return 0;
+	}
+	for (size_t i = 2; i < arrow; i++) {
+		if (is_kind_word(tok[i], &kind, &kind_set))
+			continue;
+		if (parse_option(x, fname, tok[i], &o) < 0)
+			return 0;
+	}
+	for (size_t i = arrow + 1; i < n; i++) {
+		unsigned type, code;
+		char *colon = strchr(tok[i], ':');
+		const char *name = tok[i];
+		int32_t val = 0;
+		int r;
+
+		if (strchr(tok[i], '=') || streq(tok[i], "invert") || streq(tok[i], "active-low") ||
+		    streq(tok[i], "strict")) {
+			if (parse_option(x, fname, tok[i], &o) < 0)
+				return 0;
+			continue;
+		}
+		if (colon) {
+			*colon = '\0';
+			if (parse_int(tok[i], &val) < 0) {
+				err(x, "field '%s': '%s': expected VALUE:CODE", fname, tok[i]);
+				return 0;
+			}
+			name = colon + 1;
+		}
+		r = parse_code(name, &type, &code);
+		if (r == -EOPNOTSUPP) {
+			err(x, "field '%s': '%s': a layout emits EV_KEY, EV_ABS or EV_REL codes",
+			    fname, name);
+			return 0;
+		}
+		if (r < 0) {
+			err(x, "field '%s': unknown code '%s' (libevdev names, like KEY_F13)",
+			    fname, name);
+			return 0;
+		}
+		if (ncodes == HM_LAYOUT_MAX_RUN) {
+			err(x, "field '%s': at most %d codes", fname, HM_LAYOUT_MAX_RUN);
+			return 0;
+		}
+		if (ncodes && type != codes_type) {
+			err(x, "field '%s': '%s' is not of the same event type as the first code",
+			    fname, name);
+			return 0;
+		}
+		if ((colon != NULL) != (kind == HM_LAYOUT_ENUM)) {
+			err(x, "field '%s': %s", fname,
+			    kind == HM_LAYOUT_ENUM ? "an enum maps VALUE:CODE pairs"
+			                           : "VALUE:CODE pairs are for an enum");
+			return 0;
+		}
+		codes_type = type;
+		values[ncodes] = val;
+		codes[ncodes++] = (uint16_t)code;
+	}
+	if (!ncodes) {
+		err(x, "field '%s': no code after '->'", fname);
+		return 0;
+	}
+	if (!kind_set)
+		kind = codes_type == EV_ABS   ? HM_LAYOUT_ABS
+		       : codes_type == EV_REL ? HM_LAYOUT_DELTA
+		                              : HM_LAYOUT_BUTTON;
+
+	/* the kind and the target must agree */
+	switch (kind) {
+	case HM_LAYOUT_BUTTON:
+	case HM_LAYOUT_ENUM:
+		if (codes_type != EV_KEY) {
+			err(x, "field '%s': a %s emits key or button codes (KEY_*, BTN_*)", fname,
+			    kind == HM_LAYOUT_ENUM ? "enum" : "button");
+			return 0;
+		}
+		break;
+	case HM_LAYOUT_ABS:
+		if (codes_type != EV_ABS) {
+			err(x, "field '%s': an absolute axis emits an ABS_* code", fname);
+			return 0;
+		}
+		break;
+	case HM_LAYOUT_DELTA:
+	case HM_LAYOUT_COUNTER:
+		if (codes_type != EV_REL) {
+			err(x, "field '%s': relative motion emits a REL_* code", fname);
+			return 0;
+		}
+		break;
+	case HM_LAYOUT_HAT:
+		if (codes_type != EV_ABS || codes[0] < ABS_HAT0X || codes[0] > ABS_HAT3Y ||
+		    (codes[0] - ABS_HAT0X) % 2) {
+			err(x, "field '%s': a hat emits ABS_HAT0X..ABS_HAT3X (and its Y)", fname);
+			return 0;
+		}
+		break;
+	}
+	if ((run_bits || run_bytes) && kind != HM_LAYOUT_BUTTON) {
+		err(x, "field '%s': bits and bytes are runs of buttons", fname);
+		return 0;
+	}
+	if (kind != HM_LAYOUT_ENUM && !run_bits && !run_bytes && ncodes > 1) {
+		err(x, "field '%s': one code expected (several are for bits, bytes or enum)",
+		    fname);
+		return 0;
+	}
+
+	f.kind = kind;
+	f.width = (uint8_t)width;
+	f.bit = (uint16_t)bit;
+	f.type = (uint16_t)codes_type;
+	f.code = codes[0];
+	f.count = 1;
+	f.stride = (uint16_t)width;
+	f.scale_num = o.scale_num;
+	f.scale_den = o.scale_den;
+	f.offset = o.offset;
+	f.invert = o.invert;
+	f.active_low = o.active_low;
+	f.strict = o.strict;
+	f.plain = width < 32 && o.scale_num == 1 && o.scale_den == 1 && o.offset == 0;
+	f.line = x->line;
+	if (o.active_low && kind != HM_LAYOUT_BUTTON) {
+		err(x, "field '%s': active-low is for buttons", fname);
+		return 0;
+	}
+	if (o.invert && kind != HM_LAYOUT_ABS && kind != HM_LAYOUT_DELTA &&
+	    kind != HM_LAYOUT_COUNTER) {
+		err(x, "field '%s': invert is for axes (active-low for buttons)", fname);
+		return 0;
+	}
+	if (o.strict && kind != HM_LAYOUT_ABS) {
+		err(x, "field '%s': strict is for absolute axes", fname);
+		return 0;
+	}
+	if (o.modulus && kind != HM_LAYOUT_COUNTER) {
+		err(x, "field '%s': modulo is for counters", fname);
+		return 0;
+	}
+	if (o.count && !run_bits && !run_bytes) {
+		err(x, "field '%s': count is for runs (bits, bytes)", fname);
+		return 0;
+	}
+	if (f.big_endian && (bit % 8 || width % 8)) {
+		err(x, "field '%s': a big-endian field is whole bytes at a whole byte", fname);
+		return 0;
+	}
+
+	if (run_bits || run_bytes) {
+		unsigned count = o.count ? (unsigned)o.count : (unsigned)ncodes;
+
+		if (ncodes > 1 && o.count && (unsigned)o.count != ncodes) {
+			err(x, "field '%s': count=%d but %zu codes", fname, o.count, ncodes);
+			return 0;
+		}
+		if (ncodes == 1) {
+			/* consecutive codes from the first */
+			for (unsigned i = 1; i < count; i++) {
+				unsigned c = codes[0] + i;
+
+				/* unnamed codes too: hid-generic gives BTN_0 + 10.. */
+				if (c > KEY_MAX) {
+					err(x,
+					    "field '%s': %s + %u is beyond KEY_MAX; list the codes",
+					    fname, libevdev_event_code_get_name(EV_KEY, codes[0]),
+					    i);
+					return 0;
+				}
+				codes[i] = (uint16_t)c;
+			}
+		}
+		f.count = (uint16_t)count;
+	} else if (kind == HM_LAYOUT_ENUM) {
+		f.count = (uint16_t)ncodes;
+	}
+	if (f.count > 1 || kind == HM_LAYOUT_ENUM) {
+		f.codes = malloc(f.count * sizeof(*f.codes));
+		if (!f.codes)
+			return -ENOMEM;
+		memcpy(f.codes, codes, f.count * sizeof(*f.codes));
+	}
+	if (kind == HM_LAYOUT_ENUM) {
+		f.values = malloc(f.count * sizeof(*f.values));
+		if (!f.values) {
+			field_done(&f);
+			return -ENOMEM;
+		}
+		memcpy(f.values, values, f.count * sizeof(*f.values));
+	}
+
+	if (kind == HM_LAYOUT_COUNTER)
+		f.modulus = o.modulus ? o.modulus : 1ULL << width;
+	if (kind == HM_LAYOUT_COUNTER && f.modulus > 1ULL << width) {
+		err(x, "field '%s': modulo=%" PRIu64 " is more than a %u-bit counter holds", fname,
+		    f.modulus, width);
+		field_done(&f);
+		return 0;
+	}
+	if (kind == HM_LAYOUT_ABS) {
+		/* the natural range of the field, then scaled */
+		int64_t lo = f.is_signed ? -(1LL << (width - 1)) : 0;
+		int64_t hi = f.is_signed ? (1LL << (width - 1)) - 1 : (1LL << width) - 1;
+		int64_t a = lo * f.scale_num / f.scale_den + f.offset;
+		int64_t b = hi * f.scale_num / f.scale_den + f.offset;
+
+		if (a > b) {
+			int64_t t = a;
+			a = b;
+			b = t;
+		}
+		f.abs.minimum = o.has_min ? o.min : (int32_t)(a < INT32_MIN ? INT32_MIN : a);
+		f.abs.maximum = o.has_max ? o.max : (int32_t)(b > INT32_MAX ? INT32_MAX : b);
+		f.abs.fuzz = o.fuzz;
+		f.abs.flat = o.flat;
+		f.abs.resolution = o.res;
+		if (f.abs.minimum >= f.abs.maximum) {
+			err(x, "field '%s': min must be below max", fname);
+			field_done(&f);
+			return 0;
+		}
+	} else if (o.has_min || o.has_max || o.fuzz || o.flat || o.res) {
+		if (kind != HM_LAYOUT_HAT || o.has_max || o.fuzz || o.flat || o.res) {
+			err(x, "field '%s': min, max, fuzz, flat, res are for absolute axes",
+			    fname);
+			field_done(&f);
+			return 0;
+		}
+		f.abs.minimum = o.min; /* a hat's first direction */
+	}
+	if (kind == HM_LAYOUT_HAT && width < 3) {
+		err(x, "field '%s': a hat has at least 3 bits", fname);
+		field_done(&f);
+		return 0;
+	}
+
+	if (run_bytes)
+		f.stride = 8;
+	else if (run_bits)
+		f.stride = 1;
+	/* the bits a field covers: count values of a run, one value otherwise
+	 * (an enum's count is its number of values) */
+	nrun = run_bits || run_bytes ? f.count : 1;
+	last_bit = (uint64_t)f.bit + (uint64_t)(nrun - 1) * f.stride + f.width;
+	if (last_bit > HM_LAYOUT_MAX_REPORT * 8) {
+		err(x, "field '%s' ends beyond byte %d", fname, HM_LAYOUT_MAX_REPORT);
+		field_done(&f);
+		return 0;
+	}
+	f.end = (uint16_t)((last_bit + 7) / 8);
+
+	/* node */
+	if (o.node) {
+		size_t i;
+
+		for (i = 1; i < l->nnodes; i++)
+			if (streq(l->nodes[i].key, o.node))
+				break;
+		if (i == l->nnodes) {
+			err(x, "field '%s': node=%s, but there is no node.%s = NAME in [layout %s]",
+			    fname, o.node, o.node, l->id);
+			field_done(&f);
+			return 0;
+		}
+		f.node = (uint8_t)i;
+	}
+
+	/* overlaps: every bit of the field against the fields before it */
+	for (unsigned i = 0; i < nrun; i++)
+		for (unsigned b = 0; b < f.width; b++) {
+			unsigned at = f.bit + i * f.stride + b;
+
+			if (ps->owner[at]) {
+				const struct hm_layout_field *o2 = &l->fields[ps->owner[at] - 1];
+
+				err(x, "field '%s' overlaps field '%s' (line %u) at byte %u bit %u",
+				    fname, o2->name, o2->line, at / 8, at % 8);
+				field_done(&f);
+				return 0;
+			}
+		}
+	if (l->nfields >= HM_LAYOUT_MAX_FIELDS) {
+		err(x, "at most %d fields per layout", HM_LAYOUT_MAX_FIELDS);
+		field_done(&f);
+		return 0;
+	}
+	f.name = strdup(fname);
+	fields = f.name ? reallocarray(l->fields, l->nfields + 1, sizeof(*fields)) : NULL;
+	if (!fields) {
+		field_done(&f);
+		return -ENOMEM;
+	}
+	l->fields = fields;
+	for (unsigned i = 0; i < nrun; i++)
+		for (unsigned b = 0; b < f.width; b++)
+			ps->owner[f.bit + i * f.stride + b] = (uint16_t)(l->nfields + 1);
+	if (f.strict)
+		part->has_strict = true;
+	l->fields[l->nfields++] = f;
+	part->nfields++;
+	return 0;
+}
+
+int hm_layout_section_key(struct hm_config *c, unsigned line, const char *name, const char *value,
+                          hm_layout_error_fn error, void *userdata)
+{
+	struct ctx x = {error, userdata, line};
+	struct hm_layout *l = cur_layout(c);
+	struct layout_parse *ps = l->parse;
+	char buf[HM_CONFIG_MAX_LINE + 1];
+	const char *node;
+
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (enum setting s = 0; s < _SET_MAX; s++) {
+		if (!streq(setting_names[s], name))
+			continue;
+		if (ps->part->name && setting_is_main(s)) {
+			err(&x, "'%s' goes in the layout's own section [layout %s]", name, l->id);
+			return 0;
+		}
+		if (ps->key_line[s]) {
+			err(&x, "duplicate key '%s' (first set on line %u)", name, ps->key_line[s]);
+			return 0;
+		}
+		ps->key_line[s] = line;
+		if (!*value) {
+			err(&x, "'%s' needs a value", name);
+			return 0;
+		}
+		set_setting(&x, l, s, buf);
+		return 0;
+	}
+	node = startswith(name, "node.");
+	if (node) {
+		if (ps->part->name) {
+			err(&x, "nodes are declared in the layout's own section [layout %s]",
+			    l->id);
+			return 0;
+		}
+		return add_node(&x, l, node, buf);
+	}
+	if (!valid_key(name)) {
+		err(&x, "'%s': invalid field name (letters, digits, '-', '_')", name);
+		return 0;
+	}
+	for (size_t i = ps->part->first; i < l->nfields; i++)
+		if (streq(l->fields[i].name, name)) {
+			err(&x, "duplicate field '%s' (first on line %u)", name, l->fields[i].line);
+			return 0;
+		}
+	return add_field(&x, l, name, buf);
+}
+
+int hm_layout_section_end(struct hm_config *c, hm_layout_error_fn error, void *userdata)
+{
+	struct hm_layout *l = cur_layout(c);
+	struct hm_layout_part *part;
+	struct ctx x = {error, userdata, 0};
+
+	if (!l || !l->parse || !l->parse->open)
+		return 0;
+	part = l->parse->part;
+	l->parse->open = false;
+	for (size_t i = part->first; i < part->first + part->nfields; i++) {
+		const struct hm_layout_field *f = &l->fields[i];
+
+		if (part->length && f->end > part->length) {
+			x.line = f->line;
+			err(&x, "field '%s' ends at byte %u, beyond the report's length %u",
+			    f->name, f->end - 1u, part->length);
+		}
+	}
+	for (size_t i = 0; i < part->npreds; i++) {
+		if (part->length && part->preds[i].byte >= part->length) {
+			x.line = part->line;
+			err(&x, "when: byte %u is beyond the report's length %u",
+			    part->preds[i].byte, part->length);
+		}
+	}
+	return 0;
+}
+
+/* ---- after the load ------------------------------------------------------------ */
+
+unsigned hm_layout_check_config(struct hm_config *c, hm_config_diag_fn diag, void *userdata)
+{
+	unsigned nerrors = 0;
+	char msg[512];
+
+	for (size_t i = 0; i < c->nlayouts; i++) {
+		free(c->layouts[i]->parse);
+		c->layouts[i]->parse = NULL;
+		c->layouts[i]->used = false;
+	}
+	for (size_t i = 0; i < c->ndevices; i++) {
+		struct hm_config_device *d = &c->devices[i];
+		struct hm_layout *l;
+
+		d->layout_module = NULL;
+		if (!d->layout)
+			continue;
+		l = hm_config_find_layout(c, d->layout);
+		if (!l && (!d->module || streq(d->module, "layout"))) {
+			/* a shipped layout, for a device with other ids (a clone) */
+			const struct hm_module *shipped = hm_layout_find_shipped(d->layout);
+
+			if (shipped) {
+				d->layout_module = shipped;
+				continue;
+			}
+		}
+		if (!l) {
+			snprintf(msg, sizeof(msg),
+			         "[device %s]: layout = %s, but there is no [layout %s] (here or "
+			         "shipped)",
+			         d->id, d->layout, d->layout);
+			if (diag)
+				diag(userdata, d->file, d->line, msg);
+			nerrors++;
+			continue;
+		}
+		if (d->module && !streq(d->module, "layout")) {
+			snprintf(msg, sizeof(msg),
+			         "[device %s]: layout = %s needs module = layout, not module = %s",
+			         d->id, d->layout, d->module);
+			if (diag)
+				diag(userdata, d->file, d->line, msg);
+			nerrors++;
+			continue;
+		}
+		l->used = true;
+		d->layout_module = &l->module;
+	}
+	for (size_t i = 0; i < c->nlayouts; i++) {
+		struct hm_layout *l = c->layouts[i];
+
+		if (!l->nfields) {
+			snprintf(msg, sizeof(msg), "[layout %s] has no fields", l->id);
+			if (diag)
+				diag(userdata, l->file, l->line, msg);
+			nerrors++;
+		}
+		if (l->used || l->nids)
+			continue;
+		snprintf(msg, sizeof(msg),
+		         "[layout %s] is used by no device: name it in a [device] section "
+		         "(layout = %s) or give it match ids",
+		         l->id, l->id);
+		if (diag)
+			diag(userdata, l->file, l->line, msg);
+		nerrors++;
+	}
+	return nerrors;
+}

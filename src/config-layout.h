@@ -1,0 +1,175 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The layout language: [layout ID] sections that describe the input
+ * reports of a device with vendor-defined reports, so that it needs no C
+ * module (doc/hidmapd.ini.5.md, LAYOUTS).  config.c hands the lines of
+ * [layout] sections here; the result is a compiled layout, ready for the
+ * layout module (devices/layout.c) to decode with no allocation.
+ *
+ * A compiled layout embeds the struct hm_module that drives its devices:
+ * hm_config_select() returns it for a [device] with layout = ID, and the
+ * registry returns it for a shipped layout's match ids, so the device core
+ * and every command treat a layout like any module.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/input.h>
+
+#include "config.h"
+#include "module.h"
+
+#define HM_LAYOUT_MAX_REPORT 1024 /* bytes of a report a field may reach */
+#define HM_LAYOUT_MAX_FIELDS 512  /* fields per layout */
+#define HM_LAYOUT_MAX_PARTS  16   /* sections per layout ([layout ID] + [layout ID:PART]) */
+#define HM_LAYOUT_MAX_PREDS  4    /* byte predicates per section (when =) */
+#define HM_LAYOUT_MAX_RUN    256  /* buttons in one run, values in one enum */
+#define HM_LAYOUT_MAX_INITS  8    /* init reports */
+#define HM_LAYOUT_MAX_OUT    64   /* bytes of an init or keep-alive report */
+#define HM_LAYOUT_MAX_IDS    32   /* match ids */
+#define HM_LAYOUT_MAX_NODES  HM_MAX_OUTPUTS
+
+enum hm_layout_kind {
+	HM_LAYOUT_BUTTON,  /* EV_KEY: pressed when the value is not 0 (or is 0: active-low) */
+	HM_LAYOUT_ABS,     /* EV_ABS: value * scale + offset, inverted within min..max */
+	HM_LAYOUT_DELTA,   /* EV_REL: a signed motion */
+	HM_LAYOUT_COUNTER, /* EV_REL: the difference of a wrapping counter, modulo */
+	HM_LAYOUT_HAT,     /* ABS_HATnX/Y: 0..7 clockwise from north, else centred */
+	HM_LAYOUT_ENUM,    /* EV_KEY: codes[i] is down while the value is values[i] */
+};
+
+struct hm_layout_field {
+	enum hm_layout_kind kind;
+	uint16_t bit;  /* first bit in the report (byte * 8 + bit) */
+	uint8_t width; /* 1..32 */
+	bool is_signed;
+	bool big_endian; /* whole bytes only */
+	bool active_low;
+	bool invert;
+	bool strict;     /* ABS: a value outside min..max rejects the whole report */
+	bool plain;      /* narrower than 32 bits, not scaled: the value fits an int as is */
+	uint16_t count;  /* buttons in a run (values of an enum); 1 otherwise */
+	uint16_t stride; /* bits between the buttons of a run */
+	uint16_t end;    /* bytes the report needs for the whole field */
+	uint8_t node;    /* index in hm_layout.nodes */
+	uint16_t type;   /* EV_KEY, EV_ABS, EV_REL */
+	uint16_t code;   /* the code when count is 1 (HAT: ABS_HATnX) */
+	uint16_t *codes; /* count codes: run, enum */
+	int32_t *values; /* enum: count values */
+	int32_t scale_num, scale_den, offset;
+	uint64_t modulus; /* COUNTER */
+	struct input_absinfo abs;
+	char *name;
+	unsigned line;
+};
+
+struct hm_layout_pred {
+	uint16_t byte;
+	uint8_t mask; /* BYTE&MASK=VALUE, 0xff for BYTE=VALUE */
+	uint8_t value;
+};
+
+/* One report: [layout ID] itself or a [layout ID:PART] section. */
+struct hm_layout_part {
+	char *name; /* NULL for the layout's own section */
+	unsigned line;
+	uint8_t report_id; /* 0: unnumbered, every report */
+	uint16_t length;   /* 0: not declared */
+	unsigned npreds;
+	struct hm_layout_pred preds[HM_LAYOUT_MAX_PREDS];
+	bool has_strict;
+	size_t first, nfields; /* in hm_layout.fields */
+};
+
+struct hm_layout_node {
+	char *key;      /* NULL for the main node, else node.KEY */
+	char *name;     /* NULL: the layout's name, else the device's name */
+	uint32_t props; /* INPUT_PROP_* bits */
+	unsigned line;
+};
+
+struct hm_layout_report {
+	bool feature; /* else an output report */
+	uint8_t size;
+	uint8_t data[HM_LAYOUT_MAX_OUT];
+};
+
+struct layout_parse;
+
+struct hm_layout {
+	struct hm_module module; /* what the registry and the device core see */
+	char *id;
+	char *file;
+	unsigned line;
+	char *name; /* name = ; NULL: the device's HID name */
+	char description[160];
+	struct hm_device_id ids[HM_LAYOUT_MAX_IDS + 1]; /* match =, ended by a zero entry */
+	size_t nids;
+	struct hm_layout_node nodes[HM_LAYOUT_MAX_NODES];
+	size_t nnodes;
+	struct hm_layout_part parts[HM_LAYOUT_MAX_PARTS];
+	size_t nparts;
+	struct hm_layout_field *fields;
+	size_t nfields;
+	struct hm_layout_report inits[HM_LAYOUT_MAX_INITS];
+	size_t ninits;
+	int interface; /* interface = N: only that USB interface; -1: any */
+	struct hm_layout_report keepalive;
+	uint64_t keepalive_us;      /* 0: none */
+	bool used;                  /* a [device] section names it */
+	struct layout_parse *parse; /* while its sections are read */
+};
+
+/* Reports one error at line of the file being parsed. */
+typedef void (*hm_layout_error_fn)(void *userdata, unsigned line, const char *message);
+
+/* [layout ID] or [layout ID:PART] at line of file, into c->layouts.
+ * Returns 0, >0 when the section is broken (reported; its keys are
+ * skipped), or -ENOMEM. */
+int hm_layout_section_begin(struct hm_config *c, const char *file, unsigned line, const char *id,
+                            hm_layout_error_fn error, void *userdata);
+/* One key = value line of the open section.  Returns 0 or -ENOMEM. */
+int hm_layout_section_key(struct hm_config *c, unsigned line, const char *name, const char *value,
+                          hm_layout_error_fn error, void *userdata);
+/* The open section ends: checks what needs the whole section. */
+int hm_layout_section_end(struct hm_config *c, hm_layout_error_fn error, void *userdata);
+
+void hm_layout_free(struct hm_layout *l);
+
+/* A layout by id, or NULL. */
+struct hm_layout *hm_config_find_layout(const struct hm_config *c, const char *id);
+
+/*
+ * Once every file is in: each [device] layout = ID names a layout (and a
+ * module = that is layout, or none), and each layout without match ids is
+ * used by some [device].  Problems go to diag; returns how many.
+ */
+unsigned hm_layout_check_config(struct hm_config *c, hm_config_diag_fn diag, void *userdata);
+
+/* The first layout of c with match ids that list info (its module), or NULL. */
+const struct hm_module *hm_layout_match_config(const struct hm_config *c,
+                                               const struct hm_device_info *info);
+
+/* The layout whose module m is, or NULL when m is not a layout's. */
+const struct hm_layout *hm_layout_of_module(const struct hm_module *m);
+
+/* The layout module's hooks (devices/layout.c). */
+int hm_layout_probe(struct hm_device *dev);
+int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us);
+void hm_layout_timer(struct hm_device *dev, uint64_t now_us);
+void hm_layout_remove(struct hm_device *dev);
+size_t hm_layout_priv_size(const struct hm_layout *l);
+
+/* Shipped layouts (HIDMAPD_DATADIR/layouts, or $HIDMAPD_LAYOUT_DIR): loaded
+ * once, on first use.  The first whose match ids list info, or NULL. */
+const struct hm_module *hm_layout_match_shipped(const struct hm_device_info *info);
+/* The shipped layout called id (its module), or NULL. */
+const struct hm_module *hm_layout_find_shipped(const char *id);
+/* Every shipped layout's module, NULL-terminated (for the udev rules). */
+const struct hm_module *const *hm_layout_shipped_modules(void);
+/* Loads the shipped layouts from dir instead (tests, gen-udev-rules);
+ * returns 0 or -EINVAL/-errno (problems reported to stderr). */
+int hm_layout_load_shipped(const char *dir);
