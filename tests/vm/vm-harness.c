@@ -14,6 +14,21 @@
 
 #include "vm-harness.h"
 
+#define BIND_TIMEOUT_MS 5000
+#define SETTLE_MS       30
+
+/* pid.codes test vendor: no vendor module claims it */
+#define TEST_VID 0x1209
+
+/* the boot keyboard layout of synthetic/hidtools-ledkeyboard.hid:
+ * modifiers, reserved, six key array slots (usage IDs, 0x04 is A) */
+#define KBD_REPORT_SIZE 8
+#define HID_KEY_A       0x04
+#define HID_MOD_LSHIFT  0x02
+
+/* synthetic/hidtools-wheelmouse.hid: buttons 1-3 in bits 0-2, X, Y, wheel */
+#define MOUSE_REPORT_SIZE 4
+
 const char *vm_hidmapd, *vm_corpus_dir, *vm_kdata_dir, *vm_tmpdir, *vm_scenario;
 unsigned vm_test_bus = 0x03;
 bool vm_verbose;

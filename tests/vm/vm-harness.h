@@ -41,27 +41,17 @@
 #include "uhid-util.h"
 #include "util-mem.h"
 
-#define MAX_OUTPUTS      8
-#define MAX_REPORTS      256
-#define MAX_LED_OUTPUTS  64
-#define BIND_TIMEOUT_MS  5000
+/* limits of what the harness keeps */
+#define MAX_OUTPUTS     8   /* uinput devices per test device */
+#define MAX_REPORTS     256 /* reports of a recording, in vm_replay */
+#define MAX_LED_OUTPUTS 64  /* UHID_OUTPUT reports kept per test device */
+/* deadlines */
 #define EVENT_TIMEOUT_MS 2000
-#define SETTLE_MS        30
 #define STOP_TIMEOUT_MS  5000
 
-/* pid.codes test PIDs: no vendor module claims them */
-#define TEST_VID     0x1209
+/* pid.codes test PIDs (vendor TEST_VID, 0x1209): no vendor module claims them */
 #define KEYBOARD_PID 0x0001
 #define MOUSE_PID    0x0002
-
-/* the boot keyboard layout of synthetic/hidtools-ledkeyboard.hid:
- * modifiers, reserved, six key array slots (usage IDs, 0x04 is A) */
-#define KBD_REPORT_SIZE 8
-#define HID_KEY_A       0x04
-#define HID_MOD_LSHIFT  0x02
-
-/* synthetic/hidtools-wheelmouse.hid: buttons 1-3 in bits 0-2, X, Y, wheel */
-#define MOUSE_REPORT_SIZE 4
 
 /* ---- the run: set by main() ------------------------------------------------ */
 
