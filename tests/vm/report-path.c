@@ -1521,10 +1521,8 @@ int main(int argc, char **argv)
 	srand(1);
 	signal(SIGPIPE, SIG_IGN);
 	udev = udev_new();
-	hid_monitor = udev ? udev_monitor_new_from_netlink(udev, "kernel") : NULL;
-	if (!hid_monitor ||
-	    udev_monitor_filter_add_match_subsystem_devtype(hid_monitor, "hid", NULL) < 0 ||
-	    udev_monitor_enable_receiving(hid_monitor) < 0)
+	hid_monitor = udev ? vm_hid_monitor_new(udev) : NULL;
+	if (!hid_monitor)
 		return fail("cannot listen to kernel uevents") < 0;
 
 	if (streq(name, "overflow-release"))

@@ -125,14 +125,10 @@ int main(int argc, char **argv)
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	vm_kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (vm_kmsg >= 0)
-		lseek(vm_kmsg, 0, SEEK_END);
+	vm_kmsg = vm_kmsg_open();
 	vm_udev = udev_new();
-	vm_hid_monitor = vm_udev ? udev_monitor_new_from_netlink(vm_udev, "kernel") : NULL;
-	if (!vm_hid_monitor ||
-	    udev_monitor_filter_add_match_subsystem_devtype(vm_hid_monitor, "hid", NULL) < 0 ||
-	    udev_monitor_enable_receiving(vm_hid_monitor) < 0) {
+	vm_hid_monitor = vm_udev ? vm_hid_monitor_new(vm_udev) : NULL;
+	if (!vm_hid_monitor) {
 		printf("FAIL: cannot listen to kernel uevents\n");
 		return 1;
 	}

@@ -90,6 +90,25 @@ int vm_write_file(const char *path, const char *content)
 
 /* ---- test HID devices (uhid) --------------------------------------------- */
 
+/* The bytes of a report written as hex pairs, spaces between them allowed
+ * ("00 00 04 00"); stops at the first non-hex pair or at max bytes. */
+static size_t hex_bytes(const char *hex, uint8_t *data, size_t max)
+{
+	size_t n = 0;
+
+	for (const char *s = hex; s[0] && s[1] && n < max;) {
+		unsigned v;
+
+		if (sscanf(s, "%2x", &v) != 1)
+			break;
+		data[n++] = (uint8_t)v;
+		s += 2;
+		while (*s == ' ')
+			s++;
+	}
+	return n;
+}
+
 static void on_output(void *userdata, const struct uhid_output_req *o)
 {
 	struct vm_tdev *t = userdata;
@@ -134,18 +153,8 @@ static int write_recording(const char *path, const struct hm_recording *src, uin
 	if (reports) {
 		for (size_t i = 0; reports[i]; i++) {
 			uint8_t data[64];
-			size_t n = 0;
+			size_t n = hex_bytes(reports[i], data, sizeof(data));
 
-			for (const char *s = reports[i]; s[0] && s[1] && n < sizeof(data);) {
-				unsigned v;
-
-				if (sscanf(s, "%2x", &v) != 1)
-					break;
-				data[n++] = (uint8_t)v;
-				s += 2;
-				while (*s == ' ')
-					s++;
-			}
 			hm_recording_write_event(f, (uint64_t)i * 10000u, data, n);
 		}
 	} else {
@@ -233,19 +242,9 @@ const char *vm_corpus(const char *name, char *buf, size_t size)
 int vm_tdev_report(struct vm_tdev *t, const char *hex)
 {
 	uint8_t data[64];
-	size_t n = 0;
+	size_t n = hex_bytes(hex, data, sizeof(data));
 	int r;
 
-	for (const char *s = hex; s[0] && s[1] && n < sizeof(data);) {
-		unsigned v;
-
-		if (sscanf(s, "%2x", &v) != 1)
-			break;
-		data[n++] = (uint8_t)v;
-		s += 2;
-		while (*s == ' ')
-			s++;
-	}
 	r = vm_uhid_input(t->uhid, data, n);
 	if (r < 0)
 		return vm_fail("%s: UHID_INPUT2 %s: %s", t->label, hex, strerror(-r));
