@@ -108,15 +108,53 @@ static bool in_order(const char *s, const char *const *needles)
 	return p != NULL;
 }
 
+/* The boot keyboard (test ids) under hidmapd with the config body, and
+ * what came out at the start taken off its output: 0, or -1 (said). */
+static int start_keyboard(const char *body, struct vm_tdev **kbd, struct vm_tdev **devs,
+                          struct vm_output (*outs)[MAX_OUTPUTS], size_t *nouts)
+{
+	size_t want[1] = {1};
+	char config[PATH_MAX], buf[PATH_MAX];
+
+	if (vm_tdev_new("keyboard",
+	                vm_corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	                KEYBOARD_PID, vm_kbd_press_a, kbd) < 0)
+		return -1;
+	if (vm_config_write("config", body, config, sizeof(config)) < 0)
+		return -1;
+	devs[0] = *kbd;
+	if (vm_start_and_wait(config, devs, 1, outs, nouts, want, 0) < 0)
+		return -1;
+	(void)vm_output_take(&outs[0][0]); /* whatever came at the start */
+	return 0;
+}
+
+/* Sends the reports (NULL-terminated), then takes the E: lines of the
+ * first wanted frames on o (*ret: NULL if out of memory): 0, or -1 if a
+ * report could not be sent (said). */
+static int frames_of(struct vm_tdev *kbd, struct vm_output *o, const char *const *reports,
+                     unsigned wanted, char **ret)
+{
+	for (size_t i = 0; reports[i]; i++)
+		if (vm_tdev_report(kbd, reports[i]) < 0)
+			return -1;
+	vm_outputs_collect(o, 1, &wanted, &kbd, 1);
+	*ret = vm_output_take(o);
+	return 0;
+}
+
 int scenario_taphold_macro(void)
 {
 	_cleanup_(vm_tdev_freep) struct vm_tdev *kbd = NULL;
 	struct vm_output outs[1][MAX_OUTPUTS];
-	size_t nouts[1] = {0}, want[1] = {1};
-	char config[PATH_MAX], buf[PATH_MAX];
+	size_t nouts[1] = {0};
 	struct vm_tdev *devs[1];
 	unsigned wanted;
 	_cleanup_free_ char *tap = NULL, *hold = NULL, *macro = NULL;
+	static const char *const tap_reports[] = {"00 00 04 00 00 00 00 00",
+	                                          "00 00 00 00 00 00 00 00", NULL};
+	static const char *const macro_reports[] = {"00 00 05 00 00 00 00 00",
+	                                            "00 00 00 00 00 00 00 00", NULL};
 	static const char *const tap_order[] = {" EV_KEY KEY_ESC 1\n", " EV_KEY KEY_ESC 0\n", NULL};
 	static const char *const hold_order[] = {" EV_KEY KEY_LEFTCTRL 1\n",
 	                                         " EV_KEY KEY_LEFTCTRL 0\n", NULL};
@@ -130,37 +168,24 @@ int scenario_taphold_macro(void)
 	                                          NULL};
 	int r = 0;
 
-	if (vm_tdev_new("keyboard",
-	                vm_corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
-	                KEYBOARD_PID, vm_kbd_press_a, &kbd) < 0)
-		return -1;
 	/* a timeout long enough that an emulated machine's scheduling cannot
 	 * turn a tap into a hold */
-	if (vm_config_write("config",
-	                    "[device kbd]\n"
-	                    "match = 1209:0001\n"
-	                    "[remap kbd]\n"
-	                    "KEY_A = tap-hold(KEY_ESC, KEY_LEFTCTRL, 1s)\n"
-	                    "KEY_B = macro(\"hi\", KEY_ENTER)\n",
-	                    config, sizeof(config)) < 0)
-		return -1;
-	devs[0] = kbd;
-	if (vm_start_and_wait(config, devs, 1, outs, nouts, want, 0) < 0) {
+	if (start_keyboard("[device kbd]\n"
+	                   "match = 1209:0001\n"
+	                   "[remap kbd]\n"
+	                   "KEY_A = tap-hold(KEY_ESC, KEY_LEFTCTRL, 1s)\n"
+	                   "KEY_B = macro(\"hi\", KEY_ENTER)\n",
+	                   &kbd, devs, outs, nouts) < 0) {
 		r = -1;
 		goto out;
 	}
-	(void)vm_output_take(&outs[0][0]); /* whatever came at the start */
 
 	/* tap: down and up at once; the frames: the scan code alone, then
 	 * Esc down, then Esc up */
-	if (vm_tdev_report(kbd, "00 00 04 00 00 00 00 00") < 0 ||
-	    vm_tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+	if (frames_of(kbd, &outs[0][0], tap_reports, 3, &tap) < 0) {
 		r = -1;
 		goto out;
 	}
-	wanted = 3;
-	vm_outputs_collect(outs[0], 1, &wanted, devs, 1);
-	tap = vm_output_take(&outs[0][0]);
 	if (!in_order(tap, tap_order) || vm_mentions(tap, "KEY_A") ||
 	    vm_mentions(tap, "KEY_LEFTCTRL")) {
 		r = vm_fail("taphold: a tap of A did not come out as Esc alone");
@@ -191,14 +216,10 @@ int scenario_taphold_macro(void)
 	}
 
 	/* macro: B types h, i, Return, each press and release a frame */
-	if (vm_tdev_report(kbd, "00 00 05 00 00 00 00 00") < 0 ||
-	    vm_tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+	if (frames_of(kbd, &outs[0][0], macro_reports, 7, &macro) < 0) {
 		r = -1;
 		goto out;
 	}
-	wanted = 7;
-	vm_outputs_collect(outs[0], 1, &wanted, devs, 1);
-	macro = vm_output_take(&outs[0][0]);
 	if (!in_order(macro, macro_order) || vm_mentions(macro, "KEY_B")) {
 		r = vm_fail("macro: B did not type h, i, Return");
 		vm_print_indented("uinput", macro);
@@ -214,11 +235,14 @@ int scenario_remap_keyd(void)
 {
 	_cleanup_(vm_tdev_freep) struct vm_tdev *kbd = NULL;
 	struct vm_output outs[1][MAX_OUTPUTS];
-	size_t nouts[1] = {0}, want[1] = {1};
-	char config[PATH_MAX], buf[PATH_MAX];
+	size_t nouts[1] = {0};
 	struct vm_tdev *devs[1];
-	unsigned wanted;
 	_cleanup_free_ char *repress = NULL, *guard = NULL;
+	static const char *const repress_reports[] = {
+	    "00 00 04 00 00 00 00 00", "00 00 04 05 00 00 00 00", "00 00 04 00 00 00 00 00",
+	    "00 00 00 00 00 00 00 00", NULL};
+	static const char *const guard_reports[] = {"00 00 06 00 00 00 00 00",
+	                                            "00 00 00 00 00 00 00 00", NULL};
 	/* hidmapd.ini(5), "Keys held twice" */
 	static const char *const repress_order[] = {" EV_KEY KEY_LEFTBRACE 1\n",
 	                                            " EV_KEY KEY_LEFTBRACE 0\n",
@@ -237,38 +261,23 @@ int scenario_remap_keyd(void)
 	                                          NULL};
 	int r = 0;
 
-	if (vm_tdev_new("keyboard",
-	                vm_corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
-	                KEYBOARD_PID, vm_kbd_press_a, &kbd) < 0)
-		return -1;
-	if (vm_config_write("config",
-	                    "[device kbd]\n"
-	                    "match = 1209:0001\n"
-	                    "[remap kbd]\n"
-	                    "KEY_A = KEY_LEFTBRACE\n"
-	                    "KEY_B = KEY_LEFTSHIFT+KEY_LEFTBRACE\n"
-	                    "KEY_C = tap-hold-now(KEY_ESC, layer(alt))\n"
-	                    "[remap kbd:alt:A]\n",
-	                    config, sizeof(config)) < 0)
-		return -1;
-	devs[0] = kbd;
-	if (vm_start_and_wait(config, devs, 1, outs, nouts, want, 0) < 0) {
+	if (start_keyboard("[device kbd]\n"
+	                   "match = 1209:0001\n"
+	                   "[remap kbd]\n"
+	                   "KEY_A = KEY_LEFTBRACE\n"
+	                   "KEY_B = KEY_LEFTSHIFT+KEY_LEFTBRACE\n"
+	                   "KEY_C = tap-hold-now(KEY_ESC, layer(alt))\n"
+	                   "[remap kbd:alt:A]\n",
+	                   &kbd, devs, outs, nouts) < 0) {
 		r = -1;
 		goto out;
 	}
-	(void)vm_output_take(&outs[0][0]); /* whatever came at the start */
 
 	/* A down, B down, B up, A up (boot keyboard reports) */
-	if (vm_tdev_report(kbd, "00 00 04 00 00 00 00 00") < 0 ||
-	    vm_tdev_report(kbd, "00 00 04 05 00 00 00 00") < 0 ||
-	    vm_tdev_report(kbd, "00 00 04 00 00 00 00 00") < 0 ||
-	    vm_tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+	if (frames_of(kbd, &outs[0][0], repress_reports, 5, &repress) < 0) {
 		r = -1;
 		goto out;
 	}
-	wanted = 5;
-	vm_outputs_collect(outs[0], 1, &wanted, devs, 1);
-	repress = vm_output_take(&outs[0][0]);
 	if (!in_order(repress, repress_order) || vm_mentions(repress, "KEY_A ") ||
 	    vm_mentions(repress, "KEY_B ")) {
 		r = vm_fail(
@@ -280,14 +289,10 @@ int scenario_remap_keyd(void)
 	}
 
 	/* C tapped alone */
-	if (vm_tdev_report(kbd, "00 00 06 00 00 00 00 00") < 0 ||
-	    vm_tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0) {
+	if (frames_of(kbd, &outs[0][0], guard_reports, 4, &guard) < 0) {
 		r = -1;
 		goto out;
 	}
-	wanted = 4;
-	vm_outputs_collect(outs[0], 1, &wanted, devs, 1);
-	guard = vm_output_take(&outs[0][0]);
 	if (!in_order(guard, guard_order)) {
 		r = vm_fail(
 		    "guard: a lone Alt of a layer was not wrapped in a Ctrl tap before Esc");
