@@ -5,6 +5,10 @@
  *
  *   led       EV_LED written to the uinput keyboard reaches the HID device
  *             as an output report
+ *   record    `hidmapd record /dev/hidrawN` writes the device's header and
+ *             every report it sent, byte for byte, until SIGINT
+ *   replay-uinput  `hidmapd replay --uinput FILE`: the uinput devices it
+ *             creates deliver the events `hidmapd replay FILE` prints
  */
 #include <dirent.h>
 #include <pthread.h>

@@ -14,6 +14,7 @@
  *             daemon sends READY=1, then WATCHDOG=1 about every 100 ms
  *   user-unit, user-unit-no-userns  the shipped hidmapd.service under a real
  *             unprivileged `systemd --user`, prepared by user-unit.sh (see
+ *             scenario_user_unit_run())
  */
 #include <dirent.h>
 #include <fcntl.h>
