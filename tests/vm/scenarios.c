@@ -9,17 +9,18 @@
  * devices it creates and what goes back to the HID device.
  *
  * This file is the program: its arguments, the table of scenarios and the
- * run of one.  The scenarios are in one file per area, each saying what its
- * scenarios check:
+ * run of one.  The scenarios are in one file per area, each saying at its
+ * top what its scenarios check:
  *
- *   scenarios-daemon.c   bus start grab unplug sigterm sigkill replug
- *   scenarios-remap.c    remap taphold-macro remap-keyd
- *   scenarios-reload.c   reload reload-inotify
- *   scenarios-io.c       led record replay-uinput
- *   scenarios-service.c  control doctor watchdog user-unit user-unit-no-userns
- *   scenarios-robust.c   config-watch release-axes release-contacts
- *   scenarios-session.c  session
- *   scenarios-layout.c   layout
+ *   scenarios-daemon.c   the daemon's life with its devices: start, grab,
+ *                        hotplug, unplug, replug, SIGTERM, SIGKILL
+ *   scenarios-remap.c    remapping, tap-hold, macros, keyd's semantics
+ *   scenarios-reload.c   SIGHUP and config files changed on disk
+ *   scenarios-io.c       LEDs, `hidmapd record`, `hidmapd replay --uinput`
+ *   scenarios-service.c  control socket, doctor, watchdog, the user unit
+ *   scenarios-robust.c   robustness (issue 16)
+ *   scenarios-session.c  fast user switching
+ *   scenarios-layout.c   shipped layouts
  *
  * and the helpers they share in vm-harness.[ch].  The list of scenarios is
  * tests/vm/scenarios.list, and nowhere else (gen-scenario-list.sh makes
