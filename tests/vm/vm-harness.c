@@ -397,13 +397,17 @@ bool vm_daemon_log_wait(const char *needle, long from, unsigned timeout_ms)
 	}
 }
 
-int vm_count_fds(pid_t pid, bool list)
+/* The fds open in pid: all of them (node NULL; with list, printed), or
+ * those that point at /dev/<node>.  -errno if /proc/PID/fd cannot be read. */
+static int proc_fds(pid_t pid, const char *node, bool list)
 {
-	char path[64], link[PATH_MAX + 80], target[PATH_MAX];
+	char path[64], link[PATH_MAX + 80], target[PATH_MAX], want[64] = "";
 	struct dirent *de;
 	DIR *d;
 	int n = 0;
 
+	if (node)
+		snprintf(want, sizeof(want), "/dev/%s", node);
 	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
 	d = opendir(path);
 	if (!d)
@@ -413,16 +417,24 @@ int vm_count_fds(pid_t pid, bool list)
 
 		if (de->d_name[0] == '.')
 			continue;
-		n++;
-		if (!list)
+		if (!node && !list) {
+			n++;
 			continue;
+		}
 		snprintf(link, sizeof(link), "%s/%s", path, de->d_name);
 		l = readlink(link, target, sizeof(target) - 1);
 		target[l > 0 ? l : 0] = '\0';
-		printf("    fd %s -> %s\n", de->d_name, target);
+		if (list)
+			printf("    fd %s -> %s\n", de->d_name, target);
+		n += node ? streq(target, want) : 1;
 	}
 	closedir(d);
 	return n;
+}
+
+int vm_count_fds(pid_t pid, bool list)
+{
+	return proc_fds(pid, NULL, list);
 }
 
 int vm_stable_fd_count(pid_t pid)
@@ -443,28 +455,7 @@ int vm_stable_fd_count(pid_t pid)
 
 int vm_count_node_fds(pid_t pid, const char *node)
 {
-	char path[64], link[PATH_MAX + 80], target[PATH_MAX], want[64];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
-
-	snprintf(want, sizeof(want), "/dev/%s", node);
-	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		ssize_t l;
-
-		snprintf(link, sizeof(link), "%s/%s", path, de->d_name);
-		l = readlink(link, target, sizeof(target) - 1);
-		if (l <= 0)
-			continue;
-		target[l] = '\0';
-		n += streq(target, want);
-	}
-	closedir(d);
-	return n;
+	return proc_fds(pid, node, false);
 }
 
 long vm_cpu_ticks(pid_t pid)
@@ -1040,12 +1031,7 @@ bool vm_reader_wait_end(struct vm_reader *rd, unsigned timeout_ms)
 
 void vm_reader_stop(struct vm_reader *rd)
 {
-	bool done;
-
-	pthread_mutex_lock(&rd->lock);
-	done = rd->done;
-	pthread_mutex_unlock(&rd->lock);
-	if (!done)
+	if (!vm_reader_done(rd))
 		pthread_cancel(rd->thread);
 	pthread_join(rd->thread, NULL);
 	rd->fd = safe_close(rd->fd);
