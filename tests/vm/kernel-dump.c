@@ -390,10 +390,8 @@ int main(int argc, char **argv)
 
 	/* The kernel log tells a failed probe at once; without it, the bind
 	 * timeout does.  Only records from now on are of interest. */
-	kmsg = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (kmsg >= 0)
-		lseek(kmsg, 0, SEEK_END);
-	else
+	kmsg = vm_kmsg_open();
+	if (kmsg < 0)
 		log_warning_errno(errno,
 		                  "/dev/kmsg: %m, ignoring: a failed probe costs the bind timeout");
 
@@ -401,18 +399,9 @@ int main(int argc, char **argv)
 	udev = udev_new();
 	if (!udev)
 		return log_error("udev_new failed"), 1;
-	mon = udev_monitor_new_from_netlink(udev, "kernel");
+	mon = vm_hid_monitor_new(udev);
 	if (!mon) {
-		log_error("cannot listen to kernel uevents");
-		udev_unref(udev);
-		return 1;
-	}
-	r = udev_monitor_filter_add_match_subsystem_devtype(mon, "hid", NULL);
-	if (r >= 0)
-		r = udev_monitor_enable_receiving(mon);
-	if (r < 0) {
-		log_error_errno(r, "cannot listen to kernel uevents: %m");
-		udev_monitor_unref(mon);
+		log_error_errno(errno, "cannot listen to kernel uevents: %m");
 		udev_unref(udev);
 		return 1;
 	}

@@ -68,6 +68,7 @@
 #include "uhid-util.h"
 #include "util-mem.h"
 #include "util-strings.h"
+#include "vm-harness.h"
 
 #define VID              0x1209
 #define BIND_TIMEOUT_MS  20000
@@ -77,31 +78,10 @@ static const char *hidmapd, *tmpdir, *keyd, *self;
 static struct udev *udev;
 static struct udev_monitor *hid_monitor;
 
-static int fail(const char *fmt, ...) _printf_(1, 2);
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	fprintf(stdout, "FAIL: ");
-	vfprintf(stdout, fmt, ap);
-	fprintf(stdout, "\n");
-	va_end(ap);
-	fflush(stdout);
-	return -1;
-}
-
-static void note(const char *fmt, ...) _printf_(1, 2);
-static void note(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfprintf(stdout, fmt, ap);
-	fprintf(stdout, "\n");
-	va_end(ap);
-	fflush(stdout);
-}
+/* vm-harness.h's vm_fail() and vm_note() (without a prefix: vm_scenario is
+ * not set here), under the short names the call sites use */
+#define fail(...) vm_fail(__VA_ARGS__)
+#define note(...) vm_note(__VA_ARGS__)
 
 static void sleep_us(uint64_t us)
 {
@@ -208,30 +188,6 @@ static void *vdev_service(void *arg)
 	return NULL;
 }
 
-static int find_hidraw(const char *syspath, char *buf, size_t size)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-
-	snprintf(path, sizeof(path), "%s/hidraw", syspath);
-	d = opendir(path);
-	if (!d)
-		return -errno;
-	while ((de = readdir(d))) {
-		if (startswith(de->d_name, "hidraw")) {
-			int n = snprintf(buf, size, "%s", de->d_name);
-
-			closedir(d);
-			if (n >= (int)size)
-				return -ENAMETOOLONG;
-			return 0;
-		}
-	}
-	closedir(d);
-	return -ENOENT;
-}
-
 static void vdev_free(struct vdev *v)
 {
 	if (!v)
@@ -285,7 +241,7 @@ static int vdev_new(const char *name, const uint8_t *rdesc, size_t rdesc_size, u
 	                       NULL, &v->syspath);
 	if (r < 0)
 		return fail("%s: hid-generic did not bind: %s", name, strerror(-r));
-	r = find_hidraw(v->syspath, v->hidraw, sizeof(v->hidraw));
+	r = vm_find_hidraw(v->syspath, v->hidraw, sizeof(v->hidraw));
 	if (r < 0)
 		return fail("%s: no hidraw node: %s", name, strerror(-r));
 	if (vm_find_event_nodes(v->syspath, nodes, 4, &n) == 0 && n > 0)
@@ -324,18 +280,6 @@ static int mouse_report(struct vdev *v, uint8_t buttons, int8_t x, int8_t y)
 
 /* ---- the tools' output nodes ----------------------------------------------- */
 
-static void read_attr(const char *path, char *buf, size_t size)
-{
-	FILE *f = fopen(path, "re");
-
-	buf[0] = '\0';
-	if (!f)
-		return;
-	if (fgets(buf, (int)size, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
 /* /dev/input/eventN of a virtual (uinput) input device whose name is
  * name (NULL: any) and whose phys starts with phys (NULL: any). */
 static bool find_virtual(const char *name, const char *phys, char *buf, size_t size)
@@ -353,13 +297,13 @@ static bool find_virtual(const char *name, const char *phys, char *buf, size_t s
 		*slash = '\0';
 		if (name) {
 			snprintf(attr, sizeof(attr), "%s/name", path);
-			read_attr(attr, attr, sizeof(attr));
+			vm_read_attr(attr, attr, sizeof(attr));
 			if (!streq(attr, name))
 				continue;
 		}
 		if (phys) {
 			snprintf(attr, sizeof(attr), "%s/phys", path);
-			read_attr(attr, attr, sizeof(attr));
+			vm_read_attr(attr, attr, sizeof(attr));
 			if (!startswith(attr, phys))
 				continue;
 		}
@@ -1577,10 +1521,8 @@ int main(int argc, char **argv)
 	srand(1);
 	signal(SIGPIPE, SIG_IGN);
 	udev = udev_new();
-	hid_monitor = udev ? udev_monitor_new_from_netlink(udev, "kernel") : NULL;
-	if (!hid_monitor ||
-	    udev_monitor_filter_add_match_subsystem_devtype(hid_monitor, "hid", NULL) < 0 ||
-	    udev_monitor_enable_receiving(hid_monitor) < 0)
+	hid_monitor = udev ? vm_hid_monitor_new(udev) : NULL;
+	if (!hid_monitor)
 		return fail("cannot listen to kernel uevents") < 0;
 
 	if (streq(name, "overflow-release"))

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Robustness scenarios (issue 16), included by scenarios.c, whose helpers
- * (all static) they use:
+ * Robustness scenarios (issue 16), on the helpers of vm-harness.h:
  *
  *   config-watch  the default search path with ~/.config/hidmapd missing and
  *                 the configuration in the system directory: with KEY_A
@@ -27,12 +26,19 @@
  *                 ABS_X where it was, and its event stream is the release
  *                 frame of hid-multitouch's mt_release_contacts()
  */
+#include <dirent.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 
 #include <libevdev/libevdev-uinput.h>
 
+#include "build-config.h"
+#include "util-strings.h"
 #include "vdev.h"
+
+#include "scenario-list.h"
+#include "vm-harness.h"
 
 /* Whether dir is path or one of its ancestors. */
 static bool covers(const char *dir, const char *path)
@@ -68,7 +74,7 @@ static int make_dirs(const char *path)
 static int private_sysconfdir(char *parent, size_t size)
 {
 	static const char *const system_dirs[] = {"/", "/etc", "/usr", "/var", "/home", "/run"};
-	const char *used[] = {hidmapd, corpus_dir, tmpdir};
+	const char *used[] = {vm_hidmapd, vm_corpus_dir, vm_tmpdir};
 	char *slash;
 	int r;
 
@@ -76,7 +82,7 @@ static int private_sysconfdir(char *parent, size_t size)
 	do {
 		slash = strrchr(parent, '/');
 		if (!slash)
-			return fail("unexpected HIDMAPD_SYSCONFDIR %s", HIDMAPD_SYSCONFDIR);
+			return vm_fail("unexpected HIDMAPD_SYSCONFDIR %s", HIDMAPD_SYSCONFDIR);
 		slash[slash == parent] = '\0';
 	} while (access(parent, F_OK) < 0);
 	for (size_t i = 0; i < ARRAY_SIZE(system_dirs); i++)
@@ -92,14 +98,14 @@ static int private_sysconfdir(char *parent, size_t size)
 			return 77;
 		}
 	if (unshare(CLONE_NEWNS) < 0)
-		return fail("unshare(CLONE_NEWNS): %s", strerror(errno));
+		return vm_fail("unshare(CLONE_NEWNS): %s", strerror(errno));
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return fail("making / private: %s", strerror(errno));
+		return vm_fail("making / private: %s", strerror(errno));
 	if (mount("tmpfs", parent, "tmpfs", 0, "mode=0755") < 0)
-		return fail("tmpfs on %s: %s", parent, strerror(errno));
+		return vm_fail("tmpfs on %s: %s", parent, strerror(errno));
 	r = make_dirs(HIDMAPD_SYSCONFDIR);
 	if (r < 0)
-		return fail("%s: %s", HIDMAPD_SYSCONFDIR, strerror(-r));
+		return vm_fail("%s: %s", HIDMAPD_SYSCONFDIR, strerror(-r));
 	return 0;
 }
 
@@ -115,7 +121,7 @@ static int daemon_watches(const char *path)
 
 	if (stat(path, &st) < 0)
 		return 0;
-	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)daemon_pid);
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)vm_daemon_pid);
 	d = opendir(dir);
 	if (!d)
 		return -1;
@@ -130,7 +136,7 @@ static int daemon_watches(const char *path)
 		target[n] = '\0';
 		if (!streq(target, "anon_inode:inotify"))
 			continue;
-		snprintf(link, sizeof(link), "/proc/%d/fdinfo/%s", (int)daemon_pid, de->d_name);
+		snprintf(link, sizeof(link), "/proc/%d/fdinfo/%s", (int)vm_daemon_pid, de->d_name);
 		f = fopen(link, "re");
 		if (!f)
 			continue;
@@ -152,33 +158,33 @@ static int daemon_watches(const char *path)
 /* No reload within ms of off in the log. */
 static int expect_no_reload(long off, unsigned ms, const char *after)
 {
-	if (daemon_log_wait("a configuration file changed", off, ms) ||
-	    daemon_log_wait("configuration reloaded", off, 1))
-		return fail("hidmapd reloaded its configuration after %s", after);
+	if (vm_daemon_log_wait("a configuration file changed", off, ms) ||
+	    vm_daemon_log_wait("configuration reloaded", off, 1))
+		return vm_fail("hidmapd reloaded its configuration after %s", after);
 	return 0;
 }
 
-static int expect_a_down(const struct output *o, const char *when)
+static int expect_a_down(const struct vm_output *o, const char *when)
 {
-	int r = key_down(o, KEY_A);
+	int r = vm_key_down(o, KEY_A);
 
 	if (r < 0)
-		return fail("%s: EVIOCGKEY on %s: %s (the uinput device went?)", when, o->devnode,
-		            strerror(-r));
+		return vm_fail("%s: EVIOCGKEY on %s: %s (the uinput device went?)", when,
+		               o->devnode, strerror(-r));
 	if (r != 1)
-		return fail("%s: KEY_A is no longer down on %s", when, o->devnode);
-	note("%s: KEY_A still down on %s", when, o->devnode);
+		return vm_fail("%s: KEY_A is no longer down on %s", when, o->devnode);
+	vm_note("%s: KEY_A still down on %s", when, o->devnode);
 	return 0;
 }
 
-static int scenario_config_watch(void)
+int scenario_config_watch(void)
 {
 	static const char *body = "[device kbd]\n"
 	                          "match = 1209:0001\n"
 	                          "[remap kbd]\n"
 	                          "KEY_B = KEY_C\n";
-	_cleanup_(tdev_freep) struct tdev *kbd = NULL;
-	struct output o[MAX_OUTPUTS];
+	_cleanup_(vm_tdev_freep) struct vm_tdev *kbd = NULL;
+	struct vm_output o[MAX_OUTPUTS];
 	char parent[PATH_MAX], home[PATH_MAX], dotconfig[PATH_MAX + 16], userdir[PATH_MAX + 32],
 	    path[PATH_MAX + 64], tmp[PATH_MAX + 64], sysconf[PATH_MAX], buf[PATH_MAX], input1[64],
 	    input2[64];
@@ -194,63 +200,64 @@ static int scenario_config_watch(void)
 	snprintf(sysconf, sizeof(sysconf), "%s/kbd.ini", HIDMAPD_SYSCONFDIR);
 	/* on TMPDIR's tmpfs: the results share is 9p, where inotify hears
 	 * nothing reliably */
-	snprintf(home, sizeof(home), "%s/%s-home", sockdir(), scenario);
+	snprintf(home, sizeof(home), "%s/%s-home", vm_sockdir(), vm_scenario);
 	snprintf(dotconfig, sizeof(dotconfig), "%s/.config", home);
 	snprintf(userdir, sizeof(userdir), "%s/hidmapd", dotconfig);
-	if (write_file(sysconf, body) < 0 || (mkdir(home, 0700) < 0 && errno != EEXIST) ||
+	if (vm_write_file(sysconf, body) < 0 || (mkdir(home, 0700) < 0 && errno != EEXIST) ||
 	    (mkdir(dotconfig, 0700) < 0 && errno != EEXIST))
-		return fail("cannot prepare %s", home);
+		return vm_fail("cannot prepare %s", home);
 	setenv("HOME", home, 1);
 	unsetenv("XDG_CONFIG_HOME");
-	note("configuration in %s (tmpfs on %s); %s missing", sysconf, parent, userdir);
+	vm_note("configuration in %s (tmpfs on %s); %s missing", sysconf, parent, userdir);
 
-	if (tdev_new("keyboard", corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
-	             KEYBOARD_PID, NULL, &kbd) < 0 ||
-	    daemon_start(NULL, NULL) < 0)
+	if (vm_tdev_new("keyboard",
+	                vm_corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	                KEYBOARD_PID, NULL, &kbd) < 0 ||
+	    vm_daemon_start(NULL, NULL) < 0)
 		return -1;
-	n = wait_outputs(&kbd, 1, kbd, 1, o, 10000);
+	n = vm_wait_outputs(&kbd, 1, kbd, 1, o, 10000);
 	if (n < 1)
-		return fail("hidmapd did not drive /dev/%s within 10 s", kbd->hidraw);
+		return vm_fail("hidmapd did not drive /dev/%s within 10 s", kbd->hidraw);
 	/* sysfs shows the input device a moment before devtmpfs has its node */
 	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
 	     access(o[0].devnode, F_OK) < 0 && vm_now_us() < end;)
-		sleep_ms(2);
-	if (output_open(&o[0], O_RDWR | O_NONBLOCK) < 0)
+		vm_sleep_ms(2);
+	if (vm_output_open(&o[0], O_RDWR | O_NONBLOCK) < 0)
 		return -1;
-	input_of(o[0].devnode, input1, sizeof(input1));
+	vm_input_of(o[0].devnode, input1, sizeof(input1));
 	if (daemon_watches(dotconfig) != 1) {
-		r = fail("hidmapd does not watch %s for %s to appear", dotconfig, userdir);
+		r = vm_fail("hidmapd does not watch %s for %s to appear", dotconfig, userdir);
 		goto out;
 	}
 
 	/* A held */
-	if (tdev_report(kbd, kbd_press_a[0]) < 0) {
+	if (vm_tdev_report(kbd, vm_kbd_press_a[0]) < 0) {
 		r = -1;
 		goto out;
 	}
 	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
-	     key_down(&o[0], KEY_A) != 1 && vm_now_us() < end;)
-		sleep_ms(2);
+	     vm_key_down(&o[0], KEY_A) != 1 && vm_now_us() < end;)
+		vm_sleep_ms(2);
 	if (expect_a_down(&o[0], "pressed") < 0) {
 		r = -1;
 		goto out;
 	}
 
 	/* applications saving their files next to the missing directory */
-	off = file_size(daemon_log);
+	off = vm_file_size(vm_daemon_log);
 	snprintf(path, sizeof(path), "%s/someapp.ini", dotconfig);
-	if (write_file(path, "[someapp]\nx = 1\n") < 0) {
+	if (vm_write_file(path, "[someapp]\nx = 1\n") < 0) {
 		r = -1;
 		goto out;
 	}
 	snprintf(tmp, sizeof(tmp), "%s/pavucontrol.ini.tmp", dotconfig);
 	snprintf(path, sizeof(path), "%s/pavucontrol.ini", dotconfig);
-	if (write_file(tmp, "[window]\nwidth = 500\n") < 0 || rename(tmp, path) < 0) {
-		r = fail("cannot save %s", path);
+	if (vm_write_file(tmp, "[window]\nwidth = 500\n") < 0 || rename(tmp, path) < 0) {
+		r = vm_fail("cannot save %s", path);
 		goto out;
 	}
 	/* the debounce is 200 ms; 1.5 s leaves the emulated CPU room */
-	sleep_ms(1500);
+	vm_sleep_ms(1500);
 	if (expect_a_down(&o[0], "after ~/.config/someapp.ini, pavucontrol.ini") < 0 ||
 	    expect_no_reload(off, 1, "~/.config/someapp.ini and pavucontrol.ini were saved") < 0) {
 		r = -1;
@@ -258,49 +265,51 @@ static int scenario_config_watch(void)
 	}
 
 	/* the real configuration saved unchanged: reloaded, A stays down */
-	off = file_size(daemon_log);
-	if (write_file(sysconf, body) < 0 || wait_file_reload(off, "saved unchanged") < 0) {
+	off = vm_file_size(vm_daemon_log);
+	if (vm_write_file(sysconf, body) < 0 || vm_wait_file_reload(off, "saved unchanged") < 0) {
 		r = -1;
 		goto out;
 	}
-	if (daemon_log_wait("mapping changed", off, 1) || daemon_log_wait("letting go", off, 1)) {
-		r = fail("an unchanged configuration changed the device's mapping");
+	if (vm_daemon_log_wait("mapping changed", off, 1) ||
+	    vm_daemon_log_wait("letting go", off, 1)) {
+		r = vm_fail("an unchanged configuration changed the device's mapping");
 		goto out;
 	}
-	input_of(o[0].devnode, input2, sizeof(input2));
+	vm_input_of(o[0].devnode, input2, sizeof(input2));
 	if (expect_a_down(&o[0], "after the unchanged configuration was reloaded") < 0) {
 		r = -1;
 		goto out;
 	}
 	if (!streq(input1, input2)) {
-		r = fail("the uinput device was recreated (%s, was %s)", input2, input1);
+		r = vm_fail("the uinput device was recreated (%s, was %s)", input2, input1);
 		goto out;
 	}
 
 	/* ~/.config/hidmapd appears: a reload, the watch moves onto it */
-	off = file_size(daemon_log);
+	off = vm_file_size(vm_daemon_log);
 	if (mkdir(userdir, 0700) < 0) {
-		r = fail("%s: %s", userdir, strerror(errno));
+		r = vm_fail("%s: %s", userdir, strerror(errno));
 		goto out;
 	}
-	if (wait_file_reload(off, "directory created") < 0 ||
+	if (vm_wait_file_reload(off, "directory created") < 0 ||
 	    expect_a_down(&o[0], "after ~/.config/hidmapd appeared") < 0) {
 		r = -1;
 		goto out;
 	}
 	if (daemon_watches(userdir) != 1 || daemon_watches(dotconfig) != 0) {
-		r = fail("after %s appeared hidmapd watches it: %d, %s: %d (want 1, 0)", userdir,
-		         daemon_watches(userdir), dotconfig, daemon_watches(dotconfig));
+		r = vm_fail("after %s appeared hidmapd watches it: %d, %s: %d (want 1, 0)", userdir,
+		            daemon_watches(userdir), dotconfig, daemon_watches(dotconfig));
 		goto out;
 	}
-	note("%s appeared: the watch moved onto it, %s is no longer watched", userdir, dotconfig);
-	off = file_size(daemon_log);
+	vm_note("%s appeared: the watch moved onto it, %s is no longer watched", userdir,
+	        dotconfig);
+	off = vm_file_size(vm_daemon_log);
 	snprintf(path, sizeof(path), "%s/someapp.ini", dotconfig);
-	if (write_file(path, "[someapp]\nx = 2\n") < 0) {
+	if (vm_write_file(path, "[someapp]\nx = 2\n") < 0) {
 		r = -1;
 		goto out;
 	}
-	sleep_ms(1500);
+	vm_sleep_ms(1500);
 	if (expect_a_down(&o[0], "after ~/.config/someapp.ini again") < 0 ||
 	    expect_no_reload(off, 1, "~/.config/someapp.ini was saved again") < 0) {
 		r = -1;
@@ -308,32 +317,32 @@ static int scenario_config_watch(void)
 	}
 
 	/* a real change of the mapping still releases what is held */
-	off = file_size(daemon_log);
+	off = vm_file_size(vm_daemon_log);
 	snprintf(path, sizeof(path), "%s/kbd.ini", userdir);
-	if (write_file(path, "[remap kbd]\nKEY_B = KEY_D\n") < 0 ||
-	    wait_file_reload(off, "changed") < 0) {
+	if (vm_write_file(path, "[remap kbd]\nKEY_B = KEY_D\n") < 0 ||
+	    vm_wait_file_reload(off, "changed") < 0) {
 		r = -1;
 		goto out;
 	}
-	if (!daemon_log_wait("mapping changed", off, 1000)) {
-		r = fail("the changed mapping was not applied");
+	if (!vm_daemon_log_wait("mapping changed", off, 1000)) {
+		r = vm_fail("the changed mapping was not applied");
 		goto out;
 	}
-	if (key_down(&o[0], KEY_A) != 0) {
-		r = fail("KEY_A still down after the mapping changed");
+	if (vm_key_down(&o[0], KEY_A) != 0) {
+		r = vm_fail("KEY_A still down after the mapping changed");
 		goto out;
 	}
-	note("the mapping changed: KEY_A released");
-	r = tdev_report(kbd, kbd_press_a[1]);
+	vm_note("the mapping changed: KEY_A released");
+	r = vm_tdev_report(kbd, vm_kbd_press_a[1]);
 out:
-	outputs_close(o, n);
+	vm_outputs_close(o, n);
 	return r;
 }
 
 /* Zero 2 input report: buttons (15 bits), hat (low nibble, 8 = null), X, Y, Z, Rz */
 #define PAD_PID 0x0003
 
-static int scenario_release_axes(void)
+int scenario_release_axes(void)
 {
 	static const char *config_body = "[hidmapd]\n"
 	                                 "replug-grace = 10s\n"
@@ -341,76 +350,76 @@ static int scenario_release_axes(void)
 	                                 "match = 1209:0003\n";
 	/* BTN_SOUTH, hat 2 (right: ABS_HAT0X 1), stick at 0x30, 0x40 */
 	static const char *const pushed = "01 00 02 30 40 80 80 00 00";
-	_cleanup_(tdev_freep) struct tdev *pad = NULL;
-	struct output o[MAX_OUTPUTS];
+	_cleanup_(vm_tdev_freep) struct vm_tdev *pad = NULL;
+	struct vm_output o[MAX_OUTPUTS];
 	struct input_absinfo abs;
 	char config[PATH_MAX], buf[PATH_MAX];
-	struct reader rd;
+	struct vm_reader rd;
 	long press, hat, rel, centre;
 	size_t n;
 	int r = 0;
 
-	if (config_write("config", config_body, config, sizeof(config)) < 0 ||
-	    tdev_new("pad", corpus("gamepad/samblenny-zero2-if0.hid", buf, sizeof(buf)), PAD_PID,
-	             NULL, &pad) < 0 ||
-	    daemon_start(config, NULL) < 0)
+	if (vm_config_write("config", config_body, config, sizeof(config)) < 0 ||
+	    vm_tdev_new("pad", vm_corpus("gamepad/samblenny-zero2-if0.hid", buf, sizeof(buf)),
+	                PAD_PID, NULL, &pad) < 0 ||
+	    vm_daemon_start(config, NULL) < 0)
 		return -1;
-	n = wait_outputs(&pad, 1, pad, 1, o, 10000);
+	n = vm_wait_outputs(&pad, 1, pad, 1, o, 10000);
 	if (n < 1)
-		return fail("hidmapd did not drive /dev/%s within 10 s", pad->hidraw);
+		return vm_fail("hidmapd did not drive /dev/%s within 10 s", pad->hidraw);
 	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
 	     access(o[0].devnode, F_OK) < 0 && vm_now_us() < end;)
-		sleep_ms(2);
-	if (reader_start(&rd, o[0].devnode) < 0)
+		vm_sleep_ms(2);
+	if (vm_reader_start(&rd, o[0].devnode) < 0)
 		return -1;
-	if (tdev_report(pad, pushed) < 0) {
+	if (vm_tdev_report(pad, pushed) < 0) {
 		r = -1;
 		goto out;
 	}
-	press = reader_wait_event(&rd, EV_KEY, BTN_SOUTH, 1, EVENT_TIMEOUT_MS);
-	hat = reader_wait_event(&rd, EV_ABS, ABS_HAT0X, 1, EVENT_TIMEOUT_MS);
+	press = vm_reader_wait_event(&rd, EV_KEY, BTN_SOUTH, 1, EVENT_TIMEOUT_MS);
+	hat = vm_reader_wait_event(&rd, EV_ABS, ABS_HAT0X, 1, EVENT_TIMEOUT_MS);
 	if (press < 0 || hat < 0) {
-		reader_print(&rd);
-		r = fail("BTN_SOUTH 1 and ABS_HAT0X 1 did not arrive on %s", rd.devnode);
+		vm_reader_print(&rd);
+		r = vm_fail("BTN_SOUTH 1 and ABS_HAT0X 1 did not arrive on %s", rd.devnode);
 		goto out;
 	}
-	note("%s: BTN_SOUTH held, hat right, stick at 0x30/0x40", rd.devnode);
+	vm_note("%s: BTN_SOUTH held, hat right, stick at 0x30/0x40", rd.devnode);
 
 	/* unplugged: within the grace period the uinput device stays */
-	tdev_free(steal(&pad));
+	vm_tdev_free(steal(&pad));
 	rel = centre = -1;
 	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
-	     (rel < 0 || centre < 0) && vm_now_us() < end; sleep_ms(2)) {
-		rel = reader_find(&rd, (size_t)press + 1, EV_KEY, BTN_SOUTH, 0);
-		centre = reader_find(&rd, (size_t)hat + 1, EV_ABS, ABS_HAT0X, 0);
+	     (rel < 0 || centre < 0) && vm_now_us() < end; vm_sleep_ms(2)) {
+		rel = vm_reader_find(&rd, (size_t)press + 1, EV_KEY, BTN_SOUTH, 0);
+		centre = vm_reader_find(&rd, (size_t)hat + 1, EV_ABS, ABS_HAT0X, 0);
 	}
 	if (rel < 0 || centre < 0) {
-		reader_print(&rd);
-		r = fail("after the unplug: BTN_SOUTH %s, ABS_HAT0X %s on %s",
-		         rel < 0 ? "still held" : "released", centre < 0 ? "still 1" : "centred",
-		         rd.devnode);
+		vm_reader_print(&rd);
+		r = vm_fail("after the unplug: BTN_SOUTH %s, ABS_HAT0X %s on %s",
+		            rel < 0 ? "still held" : "released", centre < 0 ? "still 1" : "centred",
+		            rd.devnode);
 		goto out;
 	}
-	if (reader_done(&rd)) {
-		r = fail("%s went at the unplug: the grace period should keep it", rd.devnode);
+	if (vm_reader_done(&rd)) {
+		r = vm_fail("%s went at the unplug: the grace period should keep it", rd.devnode);
 		goto out;
 	}
 	/* the kernel's view of the device that stays: hat 0, stick where it was */
 	if (ioctl(rd.fd, EVIOCGABS(ABS_HAT0X), &abs) < 0 || abs.value != 0) {
-		r = fail("EVIOCGABS(ABS_HAT0X) says %d, not 0", abs.value);
+		r = vm_fail("EVIOCGABS(ABS_HAT0X) says %d, not 0", abs.value);
 		goto out;
 	}
 	if (ioctl(rd.fd, EVIOCGABS(ABS_X), &abs) < 0 || abs.value != 0x30) {
-		r = fail("EVIOCGABS(ABS_X) says %d: an axis without a rest value should keep "
-		         "0x30",
-		         abs.value);
+		r = vm_fail("EVIOCGABS(ABS_X) says %d: an axis without a rest value should keep "
+		            "0x30",
+		            abs.value);
 		goto out;
 	}
-	note("unplugged: BTN_SOUTH released and ABS_HAT0X centred on %s, which stays; ABS_X "
-	     "keeps 0x30",
-	     rd.devnode);
+	vm_note("unplugged: BTN_SOUTH released and ABS_HAT0X centred on %s, which stays; ABS_X "
+	        "keeps 0x30",
+	        rd.devnode);
 out:
-	reader_stop(&rd);
+	vm_reader_stop(&rd);
 	return r;
 }
 
@@ -444,13 +453,13 @@ static size_t read_queued(int fd, struct input_event *ev, size_t max)
 		} else if (len < 0 && errno != EAGAIN) {
 			break;
 		} else {
-			sleep_ms(2);
+			vm_sleep_ms(2);
 		}
 	}
 	return n;
 }
 
-static int scenario_release_contacts(void)
+int scenario_release_contacts(void)
 {
 	static const struct {
 		unsigned type, code;
@@ -476,7 +485,7 @@ static int scenario_release_contacts(void)
 	size_t n;
 
 	if (!sink || !caps)
-		return fail("out of memory");
+		return vm_fail("out of memory");
 	libevdev_set_name(caps, "hidmapd-vm multitouch");
 	libevdev_set_id_bustype(caps, BUS_VIRTUAL);
 	libevdev_enable_property(caps, INPUT_PROP_DIRECT);
@@ -495,21 +504,21 @@ static int scenario_release_contacts(void)
 	if (!v) {
 		libevdev_free(caps);
 		hm_sink_uinput_free(sink);
-		return fail("out of memory");
+		return vm_fail("out of memory");
 	}
 	r = hm_vdev_create(v, sink);
 	if (r < 0) {
-		r = fail("uinput device: %s", strerror(-r));
+		r = vm_fail("uinput device: %s", strerror(-r));
 		goto out;
 	}
 	/* the uinput sink's handle is its libevdev_uinput (sink-uinput.c) */
 	node = libevdev_uinput_get_devnode(v->handle);
 	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
 	     node && access(node, F_OK) < 0 && vm_now_us() < end;)
-		sleep_ms(2);
+		vm_sleep_ms(2);
 	fd = node ? open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
 	if (fd < 0) {
-		r = fail("the uinput device's node %s: %s", node ?: "?", strerror(errno));
+		r = vm_fail("the uinput device's node %s: %s", node ?: "?", strerror(errno));
 		goto out;
 	}
 
@@ -531,11 +540,11 @@ static int scenario_release_contacts(void)
 	hm_vdev_flush(v);
 	n = read_queued(fd, ev, ARRAY_SIZE(ev));
 	if (mt_ids(fd, ids, 5) < 0 || ids[0] != 1 || ids[1] != 2 || ids[2] != -1) {
-		r = fail("after two contacts the kernel's slots hold %d %d %d (%zu events read)",
-		         ids[0], ids[1], ids[2], n);
+		r = vm_fail("after two contacts the kernel's slots hold %d %d %d (%zu events read)",
+		            ids[0], ids[1], ids[2], n);
 		goto out;
 	}
-	note("two contacts down: the kernel's slots 0 and 1 hold tracking ids 1 and 2");
+	vm_note("two contacts down: the kernel's slots 0 and 1 hold tracking ids 1 and 2");
 
 	hm_vdev_release_all(v);
 	n = read_queued(fd, ev, ARRAY_SIZE(ev));
@@ -544,44 +553,45 @@ static int scenario_release_contacts(void)
 		hm_print_event(stdout, 0, ev[i].type, ev[i].code, ev[i].value);
 	}
 	if (n != ARRAY_SIZE(want)) {
-		r = fail("the kernel passed %zu events for the release, want %zu", n,
-		         ARRAY_SIZE(want));
+		r = vm_fail("the kernel passed %zu events for the release, want %zu", n,
+		            ARRAY_SIZE(want));
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (ev[i].type != want[i].type || ev[i].code != want[i].code ||
 		    ev[i].value != want[i].value) {
-			r = fail("release event %zu is not %s %d", i,
-			         libevdev_event_code_get_name(want[i].type, want[i].code),
-			         want[i].value);
+			r = vm_fail("release event %zu is not %s %d", i,
+			            libevdev_event_code_get_name(want[i].type, want[i].code),
+			            want[i].value);
 			goto out;
 		}
 	if (mt_ids(fd, ids, 5) < 0) {
-		r = fail("EVIOCGMTSLOTS: %s", strerror(errno));
+		r = vm_fail("EVIOCGMTSLOTS: %s", strerror(errno));
 		goto out;
 	}
 	for (unsigned i = 0; i < 5; i++)
 		if (ids[i] != -1) {
-			r = fail("slot %u still holds tracking id %d after the release", i, ids[i]);
+			r = vm_fail("slot %u still holds tracking id %d after the release", i,
+			            ids[i]);
 			goto out;
 		}
 	if (ioctl(fd, EVIOCGKEY(sizeof(keys)), keys) < 0) {
-		r = fail("EVIOCGKEY: %s", strerror(errno));
+		r = vm_fail("EVIOCGKEY: %s", strerror(errno));
 		goto out;
 	}
 	for (unsigned c = 0; c < KEY_CNT; c++)
 		if (keys[c / (8 * sizeof(long))] & (1UL << (c % (8 * sizeof(long))))) {
-			r = fail("%s still down after the release",
-			         libevdev_event_code_get_name(EV_KEY, c) ?: "?");
+			r = vm_fail("%s still down after the release",
+			            libevdev_event_code_get_name(EV_KEY, c) ?: "?");
 			goto out;
 		}
 	if (ioctl(fd, EVIOCGABS(ABS_PRESSURE), &abs) < 0 || abs.value != 0 ||
 	    ioctl(fd, EVIOCGABS(ABS_X), &abs) < 0 || abs.value != 100) {
-		r = fail("after the release ABS_PRESSURE should be 0 and ABS_X stay 100");
+		r = vm_fail("after the release ABS_PRESSURE should be 0 and ABS_X stay 100");
 		goto out;
 	}
-	note("released: every slot free, no key down, ABS_PRESSURE 0, ABS_X still 100 "
-	     "(the kernel's state)");
+	vm_note("released: every slot free, no key down, ABS_PRESSURE 0, ABS_X still 100 "
+	        "(the kernel's state)");
 out:
 	safe_close(fd);
 	hm_vdev_free(v);

@@ -28,6 +28,33 @@ uint64_t vm_now_us(void)
 	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
 }
 
+int vm_kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+struct udev_monitor *vm_hid_monitor_new(struct udev *udev)
+{
+	struct udev_monitor *mon = udev_monitor_new_from_netlink(udev, "kernel");
+	int r;
+
+	if (!mon)
+		return NULL;
+	r = udev_monitor_filter_add_match_subsystem_devtype(mon, "hid", NULL);
+	if (r >= 0)
+		r = udev_monitor_enable_receiving(mon);
+	if (r < 0) {
+		udev_monitor_unref(mon);
+		errno = -r;
+		return NULL;
+	}
+	return mon;
+}
+
 int vm_uhid_send(int fd, const struct uhid_event *ev)
 {
 	ssize_t n = write(fd, ev, sizeof(*ev));

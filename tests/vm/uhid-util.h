@@ -26,6 +26,15 @@ struct vm_uhid_stats {
 /* Called for every UHID_OUTPUT that vm_uhid_service() reads. */
 typedef void (*vm_uhid_output_fn)(void *userdata, const struct uhid_output_req *out);
 
+/* /dev/kmsg, non-blocking, at its end (only records from now on, for
+ * vm_kmsg_probe_failed()); -1 with errno if it cannot be opened. */
+int vm_kmsg_open(void);
+
+/* A monitor of the kernel's uevents of subsystem "hid", straight from
+ * netlink (udevd does not run in the VM), receiving; NULL with errno if
+ * that fails. */
+struct udev_monitor *vm_hid_monitor_new(struct udev *udev);
+
 /* One write(2) of a whole struct uhid_event: 0 or -errno (-EIO if short). */
 int vm_uhid_send(int fd, const struct uhid_event *ev);
 

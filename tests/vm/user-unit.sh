@@ -9,7 +9,7 @@
 # MODE is `hardened` (the unit as built) or `no-userns` (with the shipped
 # drop-in no-userns.conf).  UNIT_DIR is build/systemd (hidmapd.service and
 # no-userns.conf as configured).  The checks themselves are the scenarios
-# `user-unit` and `user-unit-no-userns` of SCENARIOS (tests/vm/scenarios.c);
+# `user-unit` and `user-unit-no-userns` of SCENARIOS (tests/vm/scenarios-service.c);
 # this script makes the world they need, what a login on a desktop makes:
 #
 # - a mount namespace of its own, so that all of this goes with the scenario:
@@ -23,7 +23,7 @@
 #   user@.service's Delegate=yes gives the user manager)
 # - /dev/uinput given to the user (the uaccess rule); the hidraw and evdev
 #   nodes of the test devices are given to it as they appear, by the udevd
-#   stand-in of the scenario (see scenarios.c)
+#   stand-in of the scenario (see scenarios-service.c)
 # - `systemd --user` started as the user (setpriv, no capabilities) in that
 #   cgroup; `systemctl --user` reaches it on $XDG_RUNTIME_DIR/systemd/private
 #   without D-Bus
