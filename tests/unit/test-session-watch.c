@@ -195,7 +195,8 @@ static struct fake *fake_new(bool *freed)
 static void fake_set(struct fake *f, size_t n, const struct hm_session_entry *s)
 {
 	f->n = n;
-	memcpy(f->s, s, n * sizeof(*s));
+	if (n)
+		memcpy(f->s, s, n * sizeof(*s));
 }
 
 /* Tells the watch that something changed and runs the loop once. */
