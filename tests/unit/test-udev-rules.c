@@ -26,9 +26,9 @@
 #include "udev-rules.h"
 
 static const struct hm_device_id fake_ids[] = {
-    {HM_BUS_ANY, 0x0b33, 0x0020},
-    {0x0003, 0x1234, 0x5678}, /* USB only */
-    {0x0005, 0xaaaa, 0xbbbb}, /* Bluetooth only */
+    {HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020)},
+    {HM_DEVICE(0x0003, 0x1234, 0x5678)}, /* USB only */
+    {HM_DEVICE(0x0005, 0xaaaa, 0xbbbb)}, /* Bluetooth only */
     {0},
 };
 static const struct hm_module fake_shuttle = {
