@@ -443,8 +443,12 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 	if (show_module) {
 		char name[256];
 
+		/* diagnostic: the module is chosen; the reports change nothing
+		 * about it, so they are not replayed */
 		fprintf(stderr, "hidmapd: %s: module %s\n", file,
 		        hm_module_display_name(dev->module, name, sizeof(name)));
+		r = 0;
+		goto out;
 	}
 
 	start = hm_now_usec();

@@ -8,6 +8,8 @@
 int hm_cmd_list(void);
 int hm_cmd_describe(const char *path_or_file, const char *forced_module);
 int hm_cmd_record(const char *path);
+/* show_module (diagnostic): says on stderr which module took the device,
+ * then stops before the reports. */
 int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module, bool uinput,
                   bool show_module);
 /* Diagnostic: for each recording, the module the daemon's selection policy

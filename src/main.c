@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 		case 'u':
 			uinput = true;
 			break;
-		case OPT_SHOW_MODULE: /* diagnostic: the module replay used, on stderr */
+		case OPT_SHOW_MODULE: /* diagnostic: the module replay uses, on stderr */
 			show_module = true;
 			break;
 		default:
