@@ -705,6 +705,7 @@ static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_
 
 static int drive(struct daemon *d, const struct hm_device_info *info)
 {
+	struct hm_device_info full;
 	struct hm_module_chain chain;
 	const struct hm_config_device *cfg = NULL;
 	struct hm_transport transport = {
@@ -724,6 +725,13 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	if (r < 0)
 		return log_warning_errno(r, "%s: cannot read the report descriptor: %m, ignoring",
 		                         info->path);
+	/* again with the top-level usage, as the device core and a reload see
+	 * the device: id predicates on the usage now decide */
+	full = *info;
+	hm_device_info_set_usage(&full, rdesc, rdesc_size);
+	if (!hm_module_select(d->config, &full, &chain, &cfg))
+		return 0;
+	info = &full;
 	/* one that does not parse still goes to the module, which says why */
 	(void)hid_descriptor_parse(rdesc, rdesc_size, &desc, NULL);
 	max_report = max_input_report(desc);
