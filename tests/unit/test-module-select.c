@@ -47,6 +47,9 @@ static void assert_chain(const struct hm_module_chain *chain, const char *expect
 	assert_string_equal(buf, expected);
 }
 
+/* Usage Page (Generic Desktop), Usage (Keypad), Collection (Application), End */
+static const uint8_t keypad_rdesc[] = {0x05, 0x01, 0x09, 0x07, 0xa1, 0x01, 0xc0};
+
 static const struct hm_device_info shuttle = {
     .bus = 3, .vendor = 0x0b33, .product = 0x0020, .interface = -1};
 static const struct hm_device_info pad = {
@@ -138,6 +141,39 @@ static void test_interface_predicate(void **state)
 	xk.interface = -1;
 	assert_true(hm_module_select(NULL, &xk, &chain, &cfg));
 	assert_ptr_equal(chain.modules[0], hm_layout_find_shipped("xkeys-xk24"));
+}
+
+/* End to end with real modules: the config's layout (interface 0 only) is
+ * asked first on the panel's interface 1, declines, and generic takes it. */
+static void test_wish_declines(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *c =
+	    load_text("[layout mine]\ninterface = 0\nreport = 0\nk = bit 1.0 -> KEY_A\n"
+	              "[device panel]\nmatch = 05f3:0405\nlayout = mine\n");
+	struct hm_device_info xk = {.bus = 3, .vendor = 0x05f3, .product = 0x0405};
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
+
+	for (int iface = 0; iface <= 1; iface++) {
+		struct capture_sink cs;
+		struct hm_device_setup setup = {.chain = &chain, .sink = &cs.base};
+		struct hm_device *dev = NULL;
+
+		xk.interface = iface;
+		assert_true(hm_module_select(c, &xk, &chain, &cfg));
+		/* mine first: the config's layout */
+		assert_non_null(hm_layout_of_module(chain.modules[0]));
+		assert_false(chain.by_id[0]);
+		assert_ptr_equal(chain.modules[chain.n - 1], &hm_module_generic);
+		capture_init(&cs);
+		assert_int_equal(
+		    hm_device_new(&xk, keypad_rdesc, sizeof(keypad_rdesc), &setup, &dev), 0);
+		if (iface == 0)
+			assert_ptr_equal(dev->module, chain.modules[0]);
+		else
+			assert_ptr_equal(dev->module, &hm_module_generic);
+		hm_device_free(dev);
+	}
 }
 
 /* ---- the probe chain in the device core --------------------------------- */
@@ -352,6 +388,7 @@ int main(void)
 	    cmocka_unit_test(test_config_wish),
 	    cmocka_unit_test(test_disabled),
 	    cmocka_unit_test(test_interface_predicate),
+	    cmocka_unit_test(test_wish_declines),
 	    cmocka_unit_test(test_probe_chain),
 	    cmocka_unit_test(test_usage_predicate_and_driver_data),
 	    cmocka_unit_test(test_interface_skip),
