@@ -27,14 +27,22 @@
 #define SHUTTLE_NBUTTONS     5
 #define SHUTTLE_BUTTON_SHIFT 4
 
+/* driver_data: where the buttons are in the 16-bit bitmap (first bit,
+ * count), as the kernel's hid_device_id.driver_data carries model facts */
+#define SHUTTLE_MODEL(shift, nbuttons) ((uintptr_t)(shift) << 8 | (uintptr_t)(nbuttons))
+#define SHUTTLE_MODEL_SHIFT(data)      ((unsigned)((data) >> 8) & 0xff)
+#define SHUTTLE_MODEL_NBUTTONS(data)   ((unsigned)(data)&0xff)
+
 static const struct hm_device_id shuttlexpress_ids[] = {
-    {HM_BUS_ANY, USB_VENDOR_ID_CONTOUR, USB_DEVICE_ID_CONTOUR_SHUTTLEXPRESS},
+    {HM_DEVICE(HM_BUS_ANY, USB_VENDOR_ID_CONTOUR, USB_DEVICE_ID_CONTOUR_SHUTTLEXPRESS),
+     .driver_data = SHUTTLE_MODEL(SHUTTLE_BUTTON_SHIFT, SHUTTLE_NBUTTONS)},
     {0},
 };
 
 struct shuttlexpress {
 	bool have_jog; /* the first report only sets the reference */
 	uint8_t jog;
+	uint8_t button_shift, nbuttons; /* from driver_data */
 };
 
 static int shuttlexpress_probe(struct hm_device *dev)
@@ -43,15 +51,24 @@ static int shuttlexpress_probe(struct hm_device *dev)
 	    .minimum = -SHUTTLE_RING_MAX,
 	    .maximum = SHUTTLE_RING_MAX,
 	};
+	/* a config's module = shuttlexpress on a device the table does not
+	 * list gets the ShuttleXpress's layout */
+	uintptr_t model =
+	    dev->id ? dev->id->driver_data : SHUTTLE_MODEL(SHUTTLE_BUTTON_SHIFT, SHUTTLE_NBUTTONS);
+	struct shuttlexpress *s = dev->priv;
 	struct libevdev *caps;
 	int out;
 
+	s->button_shift = (uint8_t)SHUTTLE_MODEL_SHIFT(model);
+	s->nbuttons = (uint8_t)SHUTTLE_MODEL_NBUTTONS(model);
+	if (s->nbuttons == 0 || s->button_shift + s->nbuttons > 16)
+		return -EINVAL; /* a broken id table entry */
 	out = hm_device_add_output(dev, dev->info.name, &caps);
 	if (out < 0)
 		return out;
 	libevdev_enable_event_code(caps, EV_REL, REL_DIAL, NULL);
 	libevdev_enable_event_code(caps, EV_ABS, ABS_WHEEL, &ring);
-	for (unsigned i = 0; i < SHUTTLE_NBUTTONS; i++)
+	for (unsigned i = 0; i < s->nbuttons; i++)
 		libevdev_enable_event_code(caps, EV_KEY, BTN_0 + i, NULL);
 	/* the ring springs back to 0 when let go */
 	return hm_device_set_abs_rest(dev, (unsigned)out, ABS_WHEEL, 0);
@@ -83,8 +100,8 @@ static int shuttlexpress_decode(struct hm_device *dev, const uint8_t *data, size
 	hm_emit(dev, 0, EV_ABS, ABS_WHEEL, ring);
 
 	buttons = (uint16_t)(data[3] | data[4] << 8);
-	for (unsigned i = 0; i < SHUTTLE_NBUTTONS; i++)
-		hm_emit(dev, 0, EV_KEY, BTN_0 + i, (buttons >> (SHUTTLE_BUTTON_SHIFT + i)) & 1);
+	for (unsigned i = 0; i < s->nbuttons; i++)
+		hm_emit(dev, 0, EV_KEY, BTN_0 + i, (buttons >> (s->button_shift + i)) & 1);
 
 	return 1;
 }

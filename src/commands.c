@@ -52,6 +52,7 @@ static void info_from_recording(const struct hm_recording *rec, struct hm_device
 	snprintf(info->name, sizeof(info->name), "%s", rec->name);
 	snprintf(info->path, sizeof(info->path), "%s", basename_of(rec->path));
 	info->kinds = hm_kinds_from_descriptor(rec->rdesc, rec->rdesc_size);
+	hm_device_info_set_usage(info, rec->rdesc, rec->rdesc_size);
 }
 
 static bool is_hidraw_path(const char *arg)
@@ -73,6 +74,7 @@ static int load_source(const char *arg, struct hm_device_info *info, uint8_t *rd
 		if (r < 0)
 			return log_error_errno(r, "%s: cannot read the report descriptor: %m", arg);
 		info->kinds = hm_kinds_from_descriptor(rdesc, *rdesc_size);
+		hm_device_info_set_usage(info, rdesc, *rdesc_size);
 		*ret_rec = NULL;
 		return 0;
 	}
@@ -86,14 +88,34 @@ static int load_source(const char *arg, struct hm_device_info *info, uint8_t *rd
 	return 0;
 }
 
-static const struct hm_module *module_for(const struct hm_device_info *info, const char *forced)
+/*
+ * The modules to probe for a device, as the daemon picks them
+ * (hm_module_select()), or the one the user forces with --module.  Returns
+ * whether the daemon would drive it, or -ENOENT for an unknown module.
+ */
+static int chain_for(const struct hm_config *config, const struct hm_device_info *info,
+                     const char *forced, struct hm_module_chain *ret_chain,
+                     const struct hm_config_device **ret_cfg)
 {
 	const struct hm_module *m;
 
-	if (forced)
-		return hm_module_find(forced);
-	m = hm_module_match(info);
-	return m ? m : &hm_module_generic;
+	if (!forced)
+		return hm_module_select(config, info, ret_chain, ret_cfg);
+	m = hm_module_find(forced);
+	if (!m)
+		return -ENOENT;
+	hm_module_chain_single(ret_chain, m);
+	*ret_cfg = hm_config_match(config, info, m->name);
+	return 1;
+}
+
+static void chain_print(FILE *f, const struct hm_module_chain *chain)
+{
+	char buf[256];
+
+	for (size_t i = 0; i < chain->n; i++)
+		fprintf(f, "%s%s", i ? " " : "",
+		        hm_module_display_name(chain->modules[i], buf, sizeof(buf)));
 }
 
 static int unknown_module(const char *name)
@@ -131,9 +153,12 @@ int hm_cmd_list(void)
 	       "SELECTED", "NAME");
 	for (size_t i = 0; i < n; i++) {
 		const struct hm_device_info *info = &entries[i].info;
-		const struct hm_module *m;
+		struct hm_module_chain chain;
 		const struct hm_config_device *cfg;
-		bool driven = hm_config_select(config, info, &m, &cfg);
+		bool driven = hm_module_select(config, info, &chain, &cfg);
+		/* listed without opening the device: the module its probe would
+		 * be asked first */
+		const struct hm_module *m = hm_module_chain_first(&chain);
 		const char *selected;
 		char kinds[128], name[STR_ESCAPED_SIZE(sizeof(info->name))];
 
@@ -152,6 +177,33 @@ int hm_cmd_list(void)
 	return 0;
 }
 
+/*
+ * Which module takes the device: probes along chain as hm_device_new()
+ * does for the daemon, on a sink that prints nowhere.  NULL: none does.
+ */
+static const struct hm_module *probed_module(const struct hm_device_info *info,
+                                             const uint8_t *rdesc, size_t rdesc_size,
+                                             const struct hm_module_chain *chain)
+{
+	struct hm_device_setup setup = {.chain = chain};
+	const struct hm_module *m = NULL;
+	struct hm_device *dev = NULL;
+	FILE *null = fopen("/dev/null", "we");
+
+	if (!null)
+		return NULL;
+	setup.sink = hm_sink_print_new(null);
+	if (setup.sink && hm_device_new(info, rdesc, rdesc_size, &setup, &dev) == 0)
+		m = dev->module;
+	if (setup.sink)
+		hm_sink_print_mute(setup.sink);
+	hm_device_free(dev);
+	if (setup.sink)
+		hm_sink_print_free(setup.sink);
+	fclose(null);
+	return m;
+}
+
 int hm_cmd_describe(const char *arg, const char *forced_module)
 {
 	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
@@ -161,6 +213,8 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 	struct hid_parse_error err = {0};
 	uint8_t rdesc[HID_RDESC_MAX_SIZE];
 	size_t rdesc_size = 0;
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
 	const struct hm_module *m;
 	struct hm_sink *sink;
 	struct hm_device_setup setup = {0};
@@ -169,9 +223,13 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 
 	if (load_source(arg, &info, rdesc, &rdesc_size, &rec) < 0)
 		return 1;
-	m = module_for(&info, forced_module);
-	if (!m)
+	/* without a configuration: what the modules' tables say */
+	if (chain_for(NULL, &info, forced_module, &chain, &cfg) == -ENOENT)
 		return unknown_module(forced_module);
+	/* the module that takes it, after any probe that declines */
+	m = probed_module(&info, rdesc, rdesc_size, &chain);
+	if (!m)
+		m = hm_module_chain_first(&chain);
 
 	/* the name comes from the device: printed with its control characters
 	 * escaped, here and in the generic module's description */
@@ -199,7 +257,7 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 	sink = hm_sink_print_new(stdout);
 	if (!sink)
 		return 1;
-	setup.module = m;
+	setup.chain = &chain;
 	setup.sink = sink;
 	r = hm_device_new(&info, rdesc, rdesc_size, &setup, &dev);
 	if (r < 0)
@@ -208,6 +266,43 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 	hm_device_free(steal(&dev));
 	hm_sink_print_free(sink);
 	return r < 0 ? 1 : 0;
+}
+
+int hm_cmd_select(char *const *files, size_t nfiles, const char *config_file)
+{
+	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
+	int ret = 0;
+
+	if (config_file) {
+		const char *paths[] = {config_file};
+
+		if (hm_config_load_given(paths, 1, diag_print, NULL, &config) < 0)
+			return 1;
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
+		struct hm_device_info info;
+		struct hm_module_chain chain;
+		const struct hm_config_device *cfg;
+		const struct hm_module *m;
+		char name[256];
+		bool driven;
+
+		if (hm_recording_load(files[i], &rec) < 0) {
+			ret = 1;
+			continue;
+		}
+		info_from_recording(rec, &info);
+		/* as the daemon's drive(): the policy's chain, probed in order */
+		driven = hm_module_select(config, &info, &chain, &cfg);
+		m = probed_module(&info, rec->rdesc, rec->rdesc_size, &chain);
+		printf("%s: module %s, %s, chain ", files[i],
+		       m ? hm_module_display_name(m, name, sizeof(name)) : "(none)",
+		       driven ? "driven" : "not driven");
+		chain_print(stdout, &chain);
+		printf("%s%s\n", cfg ? ", [device] " : "", cfg ? cfg->id : "");
+	}
+	return ret;
 }
 
 static volatile sig_atomic_t interrupted;
@@ -302,7 +397,8 @@ static void replay_timers(struct hm_device *dev, uint64_t *armed, uint64_t t, ui
 	}
 }
 
-int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module, bool uinput)
+int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module, bool uinput,
+                  bool show_module)
 {
 	uint64_t armed = 0, t0;
 	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
@@ -311,7 +407,7 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 	struct hm_device_info info;
 	struct hm_device_setup setup = {0};
 	const struct hm_config_device *cfg = NULL;
-	const struct hm_module *m;
+	struct hm_module_chain chain;
 	struct hm_sink *sink;
 	uint64_t start;
 	int r;
@@ -325,21 +421,14 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 			return 1;
 	}
 	info_from_recording(rec, &info);
-	if (config && !forced_module) {
-		/* as the daemon picks it: a [device] may name a module or a layout */
-		(void)hm_config_select(config, &info, &m, &cfg);
-	} else {
-		m = module_for(&info, forced_module);
-		if (!m)
-			return unknown_module(forced_module);
-		if (config)
-			cfg = hm_config_match(config, &info, m->name);
-	}
+	/* as the daemon picks it: a [device] may name a module or a layout */
+	if (chain_for(config, &info, forced_module, &chain, &cfg) == -ENOENT)
+		return unknown_module(forced_module);
 
 	sink = uinput ? hm_sink_uinput_new() : hm_sink_print_new(stdout);
 	if (!sink)
 		return 1;
-	setup.module = m;
+	setup.chain = &chain;
 	setup.sink = sink;
 	setup.profile = cfg ? hm_config_profile_for(config, cfg) : NULL;
 	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
@@ -347,7 +436,18 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 	setup.userdata = &armed;
 	r = hm_device_new(&info, rec->rdesc, rec->rdesc_size, &setup, &dev);
 	if (r < 0) {
-		log_error_errno(r, "%s: module %s cannot decode this device: %m", file, m->name);
+		log_error_errno(r, "%s: module %s cannot decode this device: %m", file,
+		                hm_module_chain_first(&chain)->name);
+		goto out;
+	}
+	if (show_module) {
+		char name[256];
+
+		/* diagnostic: the module is chosen; the reports change nothing
+		 * about it, so they are not replayed */
+		fprintf(stderr, "hidmapd: %s: module %s\n", file,
+		        hm_module_display_name(dev->module, name, sizeof(name)));
+		r = 0;
 		goto out;
 	}
 

@@ -8,8 +8,13 @@
 int hm_cmd_list(void);
 int hm_cmd_describe(const char *path_or_file, const char *forced_module);
 int hm_cmd_record(const char *path);
-int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module,
-                  bool uinput);
+/* show_module (diagnostic): says on stderr which module took the device,
+ * then stops before the reports. */
+int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module, bool uinput,
+                  bool show_module);
+/* Diagnostic: for each recording, the module the daemon's selection policy
+ * picks under config_file (NULL: none), after probing, and its chain. */
+int hm_cmd_select(char *const *files, size_t nfiles, const char *config_file);
 int hm_cmd_check(char *const *files, size_t nfiles);
 /* A starter [layout] for a recording or a hidraw node, on stdout (cmd-layout.c). */
 int hm_cmd_layout(const char *path);

@@ -412,7 +412,11 @@ static void set_setting(struct ctx *x, struct hm_layout *l, enum setting s, char
 				    tok[i]);
 				return;
 			}
-			l->ids[i] = (struct hm_device_id){HM_BUS_ANY, vid, pid};
+			l->ids[i] = (struct hm_device_id){HM_DEVICE(HM_BUS_ANY, vid, pid)};
+			if (l->interface >= 0) {
+				l->ids[i].match_flags = HM_MATCH_INTERFACE;
+				l->ids[i].interface = (uint8_t)l->interface;
+			}
 		}
 		l->nids = n;
 		break;
@@ -506,6 +510,12 @@ static void set_setting(struct ctx *x, struct hm_layout *l, enum setting s, char
 			return;
 		}
 		l->interface = (int)u;
+		/* a predicate of the match ids: selection passes the device's
+		 * other interfaces on to the next module */
+		for (size_t i = 0; i < l->nids; i++) {
+			l->ids[i].match_flags = HM_MATCH_INTERFACE;
+			l->ids[i].interface = (uint8_t)u;
+		}
 		break;
 	default:
 		break;

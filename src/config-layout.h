@@ -7,7 +7,7 @@
  * layout module (devices/layout.c) to decode with no allocation.
  *
  * A compiled layout embeds the struct hm_module that drives its devices:
- * hm_config_select() returns it for a [device] with layout = ID, and the
+ * hm_module_select() puts it first for a [device] with layout = ID, and the
  * registry returns it for a shipped layout's match ids, so the device core
  * and every command treat a layout like any module.
  */

@@ -1663,26 +1663,6 @@ const struct hm_config_device *hm_config_match(const struct hm_config *c,
 	return NULL;
 }
 
-bool hm_config_select(const struct hm_config *c, const struct hm_device_info *info,
-                      const struct hm_module **ret_module, const struct hm_config_device **ret_cfg)
-{
-	/* a layout of the config with match ids comes before the shipped ones */
-	const struct hm_module *in_config = hm_layout_match_config(c, info);
-	const struct hm_module *claimed = in_config ? in_config : hm_module_match(info);
-	const struct hm_config_device *cfg =
-	    hm_config_match(c, info, claimed ? claimed->name : NULL);
-	const struct hm_module *forced = cfg && cfg->layout_module ? cfg->layout_module
-	                                 : cfg && cfg->module      ? hm_module_find(cfg->module)
-	                                                           : NULL;
-
-	*ret_module = forced ? forced : claimed ? claimed : &hm_module_generic;
-	*ret_cfg = cfg;
-	if (cfg && !cfg->enabled)
-		return false;
-	/* the generic module only drives what the configuration selects */
-	return claimed || cfg;
-}
-
 const struct hm_config_profile *hm_config_find_profile(const struct hm_config *c, const char *id)
 {
 	for (size_t i = 0; c && i < c->nprofiles; i++)

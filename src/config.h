@@ -307,20 +307,12 @@ struct hm_config *hm_config_ref(struct hm_config *c);
 bool hm_config_profile_equal(const struct hm_config_profile *a, const struct hm_config_profile *b);
 
 /* The section that selects this device (last match wins), or NULL.
- * module_name is the module the registry would pick (NULL: none). */
+ * module_name is the module that claims the device by its ids (NULL: none),
+ * for match-module =.  Which module drives the device is decided by
+ * hm_module_select() (module-select.h), not here. */
 const struct hm_config_device *hm_config_match(const struct hm_config *c,
                                                const struct hm_device_info *info,
                                                const char *module_name);
-
-/*
- * Whether hidmapd drives a device: a section selects it (and does not say
- * enabled = no), or a module claims it; never a device nobody asked for.
- * *ret_module is the module that drives it (or would): the section's
- * module =, else the claiming module, else the generic one; *ret_cfg the
- * selecting section or NULL.
- */
-bool hm_config_select(const struct hm_config *c, const struct hm_device_info *info,
-                      const struct hm_module **ret_module, const struct hm_config_device **ret_cfg);
 
 /* The [remap] section for a device section, or NULL. */
 const struct hm_config_profile *hm_config_profile_for(const struct hm_config *c,

@@ -705,7 +705,8 @@ static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_
 
 static int drive(struct daemon *d, const struct hm_device_info *info)
 {
-	const struct hm_module *module;
+	struct hm_device_info full;
+	struct hm_module_chain chain;
 	const struct hm_config_device *cfg = NULL;
 	struct hm_transport transport = {
 	    .submit = driven_submit,
@@ -717,20 +718,28 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	struct driven *dr;
 	int r;
 
-	if (is_driven(d, info->path) || !hm_config_select(d->config, info, &module, &cfg))
+	if (is_driven(d, info->path) || !hm_module_select(d->config, info, &chain, &cfg))
 		return 0;
 
 	r = hm_hid_read_descriptor(info->path, rdesc, sizeof(rdesc), &rdesc_size);
 	if (r < 0)
 		return log_warning_errno(r, "%s: cannot read the report descriptor: %m, ignoring",
 		                         info->path);
+	/* again with the top-level usage, as the device core and a reload see
+	 * the device: id predicates on the usage now decide */
+	full = *info;
+	hm_device_info_set_usage(&full, rdesc, rdesc_size);
+	if (!hm_module_select(d->config, &full, &chain, &cfg))
+		return 0;
+	info = &full;
 	/* one that does not parse still goes to the module, which says why */
 	(void)hid_descriptor_parse(rdesc, rdesc_size, &desc, NULL);
 	max_report = max_input_report(desc);
 
 	dr = find_kept(d, info, rdesc, rdesc_size);
 	if (dr) {
-		if (dr->dev->module == module && dr->cfg == cfg)
+		if (hm_module_chain_equal(hm_device_module_chain(dr->dev), &chain) &&
+		    dr->cfg == cfg)
 			return reattach(d, dr, info, max_report);
 		daemon_drop(d, dr, "came back under another configuration, starting afresh");
 	}
@@ -761,7 +770,7 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	}
 	transport.userdata = dr;
 
-	setup.module = module;
+	setup.chain = &chain;
 	setup.profile = cfg ? hm_config_profile_for(d->config, cfg) : NULL;
 	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
 	setup.arm_timer = arm_remap_timer;
@@ -771,7 +780,7 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	if (r < 0) {
 		driven_free(dr);
 		return log_warning_errno(r, "%s: module %s cannot drive it: %m, ignoring",
-		                         info->path, module->name);
+		                         info->path, hm_module_chain_first(&chain)->name);
 	}
 	if (hm_control_monitoring(d->control))
 		hm_device_set_tap(dr->dev, monitor_tap, dr);
@@ -783,7 +792,7 @@ static int drive(struct daemon *d, const struct hm_device_info *info)
 	dr->next = d->driven;
 	d->driven = dr;
 	log_info("%s: %s (%04x:%04x) driven by module %s%s%s", info->path, info->name, info->vendor,
-	         info->product, module->name, cfg ? ", config " : "", cfg ? cfg->id : "");
+	         info->product, dr->dev->module->name, cfg ? ", config " : "", cfg ? cfg->id : "");
 	notify_status(d);
 	return 1;
 }
@@ -871,13 +880,14 @@ static int reload(struct daemon *d, char *err, size_t errsize)
 	 * nothing for them, a profile switched to by a key, stay). */
 	for (dr = d->driven; dr; dr = next) {
 		const struct hm_device_info *info = &dr->dev->info;
-		const struct hm_module *m_new;
+		struct hm_module_chain chain_new;
 		const struct hm_config_device *c_new = NULL;
 		const struct hm_config_profile *p_old, *p_new;
 		bool grab_old = !dr->cfg || dr->cfg->grab;
 
 		next = dr->next;
-		if (!hm_config_select(config, info, &m_new, &c_new) || m_new != dr->dev->module ||
+		if (!hm_module_select(config, info, &chain_new, &c_new) ||
+		    !hm_module_chain_equal(&chain_new, hm_device_module_chain(dr->dev)) ||
 		    grab_old != (!c_new || c_new->grab)) {
 			daemon_drop(d, dr, "configuration changed, letting go");
 			continue;

@@ -46,6 +46,7 @@ struct hm_device_core {
 	uint64_t now_us; /* of the report or timer being handled */
 	/* the owner's one timer serves the mapping and the module's interval */
 	uint64_t remap_deadline_us, module_deadline_us, module_period_us;
+	struct hm_module_chain chain; /* as selected, for hm_device_module_chain() */
 };
 
 static struct hm_device_core *core_of(struct hm_device *dev)
@@ -414,12 +415,14 @@ static void unprobe(struct hm_device_core *c)
 	c->nall = 0;
 }
 
-static int try_probe(struct hm_device_core *c, const struct hm_module *m)
+static int try_probe(struct hm_device_core *c, const struct hm_module *m,
+                     const struct hm_device_id *id)
 {
 	struct hm_device *dev = &c->pub;
 	int r = 0;
 
 	dev->module = m;
+	dev->id = id;
 	if (m->priv_size) {
 		dev->priv = zalloc(m->priv_size);
 		if (!dev->priv) {
@@ -437,6 +440,7 @@ static int try_probe(struct hm_device_core *c, const struct hm_module *m)
 		for (unsigned i = 0; i < MAX_CALLS; i++)
 			c->calls[i].fn = NULL;
 		dev->module = NULL;
+		dev->id = NULL;
 		if (m->priv_size)
 			free(dev->priv);
 		dev->priv = NULL;
@@ -450,23 +454,23 @@ static int try_probe(struct hm_device_core *c, const struct hm_module *m)
 	return r;
 }
 
-static int select_module(struct hm_device_core *c, const struct hm_module *forced)
+/* Probes along the chain: -ENODEV (or a table that does not list the
+ * device once its descriptor is known) passes it on to the next module. */
+static int select_module(struct hm_device_core *c, const struct hm_module_chain *chain)
 {
-	int r;
+	int r = -ENODEV;
 
-	if (forced)
-		return try_probe(c, forced);
+	for (size_t i = 0; i < chain->n; i++) {
+		const struct hm_module *m = chain->modules[i];
+		const struct hm_device_id *id = hm_module_match_id(m, &c->pub.info, true);
 
-	for (size_t i = 0; hm_modules[i]; i++) {
-		const struct hm_module *m = hm_modules[i];
-
-		if (!hm_module_claims(m, &c->pub.info))
+		if (chain->by_id[i] && !id)
 			continue;
-		r = try_probe(c, m);
+		r = try_probe(c, m, id);
 		if (r != -ENODEV)
 			return r;
 	}
-	return try_probe(c, &hm_module_generic);
+	return r;
 }
 
 /* The capabilities output n has under the current mapping. */
@@ -590,7 +594,18 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	c->owner = setup->userdata;
 	c->unmapped = setup->unmapped;
 
-	r = select_module(c, setup->module);
+	if (!info->usage_page)
+		hm_device_info_set_usage(&dev->info, rdesc, rdesc_size);
+	if (setup->chain) {
+		c->chain = *setup->chain;
+	} else if (setup->module) {
+		hm_module_chain_single(&c->chain, setup->module);
+	} else {
+		const struct hm_config_device *cfg;
+
+		(void)hm_module_select(NULL, &dev->info, &c->chain, &cfg);
+	}
+	r = select_module(c, &c->chain);
 	if (r < 0)
 		return r;
 
@@ -756,7 +771,10 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	/* on error the device is left consistent for hm_device_free(): no
 	 * module, no mapping, the old virtual devices still there */
 	dev->info = *info;
-	r = try_probe(c, m); /* a failed probe cleans up after itself */
+	if (!info->usage_page)
+		hm_device_info_set_usage(&dev->info, dev->rdesc, dev->rdesc_size);
+	/* a failed probe cleans up after itself */
+	r = try_probe(c, m, hm_module_match_id(m, &dev->info, true));
 	if (r < 0)
 		return r;
 	r = remap_build(c, c->profile, c->unmapped, &remap);
@@ -769,6 +787,11 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	if (r > 0 && c->outputs_changed)
 		c->outputs_changed(c->owner);
 	return r < 0 ? r : 0;
+}
+
+const struct hm_module_chain *hm_device_module_chain(const struct hm_device *dev)
+{
+	return &dev->core->chain;
 }
 
 int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned type, unsigned code,

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "module-select.h"
 #include "module.h"
 #include "remap.h"
 #include "sink.h"
@@ -36,7 +37,12 @@ struct hm_transport {
 };
 
 struct hm_device_setup {
-	const struct hm_module *module;          /* NULL: the registry decides, else generic */
+	/* The modules to probe, in order: hm_module_select()'s chain (a probe
+	 * returning -ENODEV passes the device on to the next).  NULL: module
+	 * alone when set (forced, as --module), else hm_module_select() with no
+	 * configuration. */
+	const struct hm_module_chain *chain;
+	const struct hm_module *module;
 	const struct hm_config_profile *profile; /* remap profile, may be NULL */
 	enum hm_unmapped_policy unmapped;
 	struct hm_sink *sink;                 /* where frames go */
@@ -69,7 +75,10 @@ struct hm_device_stats {
 };
 
 /*
- * Creates the device: picks the module, probes it, adjusts the outputs'
+ * Creates the device: probes the modules of setup's chain in order until
+ * one takes it (info's usage page and usage are filled from rdesc first,
+ * and a module that came by its ids is skipped unless its table lists the
+ * device strictly: dev->id is the entry that did), adjusts the outputs'
  * capabilities for the mapping and creates them on the sink.
  * Returns 0 and *ret, -ENODEV when no module takes the device, or -errno.
  */
@@ -125,6 +134,10 @@ unsigned hm_device_noutputs(const struct hm_device *dev);
 void *hm_device_output_handle(const struct hm_device *dev, unsigned n);
 const struct libevdev *hm_device_output_caps(const struct hm_device *dev, unsigned n);
 const struct hm_device_stats *hm_device_get_stats(const struct hm_device *dev);
+/* The chain the device was created with (the daemon compares it on a
+ * reload: a device whose chain changes is taken afresh). */
+const struct hm_module_chain *hm_device_module_chain(const struct hm_device *dev);
+
 /* Whether requests the module made while probing are still unanswered
  * (`status` shows the device as initializing). */
 bool hm_device_initializing(const struct hm_device *dev);

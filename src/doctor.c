@@ -12,6 +12,7 @@
 #include "build-config.h"
 #include "config.h"
 #include "doctor.h"
+#include "module-select.h"
 #include "module.h"
 #include "udev-rules.h"
 #include "util-strings.h"
@@ -405,13 +406,14 @@ void hm_doctor_devices(struct hm_doctor *d, const struct hm_config *config)
 		const struct hm_config_device *cfg;
 		struct hm_hid_evdev_nodes nodes = {0};
 		int open_r[HM_HID_MAX_EVDEV] = {0};
-		const struct hm_module *m;
+		struct hm_module_chain chain;
 		const char *module;
 		char driver[64] = "";
 
-		if (!hm_config_select(config, info, &m, &cfg))
+		if (!hm_module_select(config, info, &chain, &cfg))
 			continue;
-		module = m->name;
+		/* the module asked first (doctor does not probe) */
+		module = hm_module_chain_first(&chain)->name;
 		ndriven++;
 		if (cfg)
 			hm_doctor_line(

@@ -60,20 +60,26 @@ static int usage_error(const char *fmt, ...)
 
 enum {
 	OPT_VERSION = 256,
+	OPT_SHOW_MODULE,
 };
 
 int main(int argc, char **argv)
 {
 	static const struct option options[] = {
-	    {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, OPT_VERSION},
-	    {"verbose", no_argument, NULL, 'v'},      {"config", required_argument, NULL, 'c'},
-	    {"device", required_argument, NULL, 'd'}, {"module", required_argument, NULL, 'm'},
-	    {"uinput", no_argument, NULL, 'u'},       {},
+	    {"help", no_argument, NULL, 'h'},
+	    {"version", no_argument, NULL, OPT_VERSION},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"device", required_argument, NULL, 'd'},
+	    {"module", required_argument, NULL, 'm'},
+	    {"uinput", no_argument, NULL, 'u'},
+	    {"show-module", no_argument, NULL, OPT_SHOW_MODULE},
+	    {},
 	};
 	const char *configs[MAX_PATHS], *devices[MAX_PATHS];
 	size_t nconfigs = 0, ndevices = 0;
 	const char *module = NULL, *command = "run";
-	bool uinput = false;
+	bool uinput = false, show_module = false;
 	int c;
 
 	/* options may come before or after the command; "+" is not used so
@@ -107,6 +113,9 @@ int main(int argc, char **argv)
 		case 'u':
 			uinput = true;
 			break;
+		case OPT_SHOW_MODULE: /* diagnostic: the module replay uses, on stderr */
+			show_module = true;
+			break;
 		default:
 			fprintf(stderr, "Try 'hidmapd --help'.\n");
 			return 2;
@@ -118,6 +127,8 @@ int main(int argc, char **argv)
 	/* an option that the command does not take is an error, not a no-op */
 	if (uinput && !streq(command, "replay"))
 		return usage_error("--uinput only applies to replay");
+	if (show_module && !streq(command, "replay"))
+		return usage_error("--show-module only applies to replay");
 	if (module && !streq(command, "replay") && !streq(command, "describe"))
 		return usage_error("--module only applies to replay and describe");
 	if (ndevices && !streq(command, "run"))
@@ -155,7 +166,18 @@ int main(int argc, char **argv)
 			return usage_error("%s", "replay needs exactly one recording FILE");
 		if (nconfigs > 1)
 			return usage_error("%s", "replay takes at most one --config");
-		return hm_cmd_replay(argv[optind], nconfigs ? configs[0] : NULL, module, uinput);
+		return hm_cmd_replay(argv[optind], nconfigs ? configs[0] : NULL, module, uinput,
+		                     show_module);
+	}
+	/* diagnostic (the selection data test): the module the daemon's policy
+	 * picks for each recording under one config */
+	if (streq(command, "select")) {
+		if (optind >= argc)
+			return usage_error("%s", "select needs recording FILEs");
+		if (nconfigs > 1)
+			return usage_error("%s", "select takes at most one --config");
+		return hm_cmd_select(argv + optind, (size_t)(argc - optind),
+		                     nconfigs ? configs[0] : NULL);
 	}
 	if (streq(command, "layout")) {
 		if (argc - optind != 1)

@@ -34,9 +34,13 @@
  *                 NULL: the module asks for none.
  *
  * Matching is by table: id_table lists bus/vendor/product triples, ended by
- * an all-zero entry; the first module in the registry whose table matches
- * (and whose probe does not decline) drives the device.  A module with no
- * id_table only drives devices the user selects in the config.
+ * an all-zero entry; an entry may add predicates (match_flags: interface
+ * number, top-level usage page/usage) and carries driver_data for probe
+ * (dev->id).  Which modules are tried, in which order, is decided in one
+ * place (module-select.h): the module the config names, then the registry
+ * in order, generic last; a probe returning -ENODEV passes the device on
+ * to the next.  A module with no id_table only drives devices the user
+ * selects in the config.
  */
 #pragma once
 
@@ -53,11 +57,27 @@
 /* Bus types as in linux/input.h (BUS_USB 0x03, BUS_BLUETOOTH 0x05, ...). */
 #define HM_BUS_ANY 0
 
+/* What an id entry asks beyond bus/vendor/product (match_flags bits), as
+ * SDL's IsSupportedDevice looks at the interface and usage page. */
+#define HM_MATCH_INTERFACE  (1u << 0) /* info.interface == interface */
+#define HM_MATCH_USAGE_PAGE (1u << 1) /* usage page of the first top-level collection */
+#define HM_MATCH_USAGE      (1u << 2) /* its usage (within the page) */
+
 struct hm_device_id {
 	uint16_t bus; /* HM_BUS_ANY matches every bus */
 	uint16_t vendor;
 	uint16_t product;
+	uint8_t match_flags; /* HM_MATCH_* predicates, 0: vendor/product alone */
+	uint8_t interface;   /* with HM_MATCH_INTERFACE: USB bInterfaceNumber */
+	uint16_t usage_page; /* with HM_MATCH_USAGE_PAGE */
+	uint16_t usage;      /* with HM_MATCH_USAGE */
+	/* Model flags or data for the module, as the kernel's
+	 * hid_device_id.driver_data: probe reads it from dev->id. */
+	uintptr_t driver_data;
 };
+/* The start of an id entry, as the kernel's HID_DEVICE():
+ * {HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020), .driver_data = ...} */
+#define HM_DEVICE(b, v, p) .bus = (b), .vendor = (v), .product = (p)
 
 struct hm_device_info {
 	uint16_t bus;
@@ -69,6 +89,10 @@ struct hm_device_info {
 	char path[64];   /* "/dev/hidrawN", or a recording's file name */
 	int interface;   /* USB interface number, -1 if unknown */
 	unsigned kinds;  /* enum hm_kind bits from the report descriptor, 0 if unknown */
+	/* the first top-level collection's usage page and usage, 0 if unknown
+	 * (the device core fills them from the descriptor) */
+	uint16_t usage_page;
+	uint16_t usage;
 };
 
 struct hm_device;
@@ -95,6 +119,9 @@ struct hm_device {
 	const uint8_t *rdesc; /* report descriptor, may be NULL for vendor modules */
 	size_t rdesc_size;
 	const struct hm_module *module;
+	/* the module's id_table entry that matched (its driver_data), NULL when
+	 * the user's config chose the module for a device it does not list */
+	const struct hm_device_id *id;
 	void *priv;                  /* the module's state */
 	struct hm_device_core *core; /* private to the core */
 };
@@ -183,11 +210,18 @@ void hm_device_set_interval(struct hm_device *dev, uint64_t period_us);
 /* The registry (devices/registry.c): every module, generic last. NULL-terminated. */
 extern const struct hm_module *const hm_modules[];
 
-/* The first module whose id_table matches info, or NULL. */
-const struct hm_module *hm_module_match(const struct hm_device_info *info);
 /* By name, or NULL. */
 const struct hm_module *hm_module_find(const char *name);
-/* Whether module's id_table lists info's bus/vendor/product. */
+/*
+ * The entry of module's id_table that lists info, or NULL.  An interface
+ * predicate holds when info's interface is unknown (-1: a recording, a
+ * device off USB).  Usage predicates hold on an unknown usage (usage page
+ * 0) unless strict: selection runs before the descriptor is read; the
+ * device core matches again, strictly, with the usage from the descriptor.
+ */
+const struct hm_device_id *hm_module_match_id(const struct hm_module *module,
+                                              const struct hm_device_info *info, bool strict);
+/* Whether module's id_table lists info (hm_module_match_id(), not strict). */
 bool hm_module_claims(const struct hm_module *module, const struct hm_device_info *info);
 
 extern const struct hm_module hm_module_generic;

@@ -53,6 +53,52 @@ void hm_udev_rule_vendor(FILE *f, uint16_t vendor)
 	rule_kernels(f, kernels);
 }
 
+static bool same_device(const struct hm_device_id *a, const struct hm_device_id *b)
+{
+	return a->bus == b->bus && a->vendor == b->vendor && a->product == b->product;
+}
+
+static bool same_device_earlier(const struct hm_device_id *table, const struct hm_device_id *id)
+{
+	for (const struct hm_device_id *e = table; e < id; e++)
+		if (same_device(e, id))
+			return true;
+	return false;
+}
+
+/*
+ * An id's predicates (interface, usage page) cannot narrow the rule: udev
+ * matches every parent key (KERNELS, ATTRS) on one and the same ancestor,
+ * and the HID device whose name carries vendor:product is not the USB
+ * interface that carries bInterfaceNumber; the usage page is in no udev
+ * property.  The rule covers every interface of the device; hidmapd itself
+ * drives only the one the predicates name.  Said in the rules as a comment.
+ */
+static void write_predicates(FILE *f, const struct hm_device_id *table,
+                             const struct hm_device_id *first)
+{
+	bool any = false;
+
+	for (const struct hm_device_id *id = first; id->vendor || id->product; id++) {
+		if (!same_device(id, first) || !id->match_flags)
+			continue;
+		if (!any)
+			fprintf(f, "#   %04X:%04X: hidmapd drives only", first->vendor,
+			        first->product);
+		else
+			fprintf(f, " or");
+		if (id->match_flags & HM_MATCH_INTERFACE)
+			fprintf(f, " interface %u", id->interface);
+		if (id->match_flags & HM_MATCH_USAGE_PAGE)
+			fprintf(f, " usage page %04X", id->usage_page);
+		if (id->match_flags & HM_MATCH_USAGE)
+			fprintf(f, " usage %04X", id->usage);
+		any = true;
+	}
+	if (any)
+		fprintf(f, "; this rule matches vendor:product, every interface\n");
+}
+
 void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules)
 {
 	fprintf(f,
@@ -73,8 +119,12 @@ void hm_udev_rules_write_modules(FILE *f, const struct hm_module *const *modules
 		if (!m->id_table)
 			continue;
 		fprintf(f, "# %s: %s\n", m->name, m->description);
-		for (const struct hm_device_id *id = m->id_table; id->vendor || id->product; id++)
+		for (const struct hm_device_id *id = m->id_table; id->vendor || id->product; id++) {
+			if (same_device_earlier(m->id_table, id))
+				continue; /* entries that differ by predicates only */
+			write_predicates(f, m->id_table, id);
 			hm_udev_rule_device(f, id->bus, id->vendor, id->product);
+		}
 	}
 	fprintf(f, "\nLABEL=\"hidmapd_end\"\n");
 }

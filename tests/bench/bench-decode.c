@@ -37,6 +37,19 @@
 #define INSTRUCTION_REPORTS 100000u
 
 #include "alloc-count.h"
+#include "module-select.h"
+
+/* The module the selection policy asks first (module-select.h). */
+static bool select_first(const struct hm_config *c, const struct hm_device_info *info,
+                         const struct hm_module **ret_module,
+                         const struct hm_config_device **ret_cfg)
+{
+	struct hm_module_chain chain;
+	bool driven = hm_module_select(c, info, &chain, ret_cfg);
+
+	*ret_module = hm_module_chain_first(&chain);
+	return driven;
+}
 
 /* ---- the cases ------------------------------------------------------------- */
 
@@ -158,7 +171,7 @@ static const struct hm_module *shuttle_layout_module(void)
 		if (!config)
 			return NULL;
 	}
-	hm_config_select(config, &info, &m, &cfg);
+	select_first(config, &info, &m, &cfg);
 	return m;
 }
 

@@ -35,7 +35,8 @@
 #ifdef HM_TEST_FAKE_REGISTRY
 /* Standalone builds only (meson links devices/registry.c): the two
  * modules the tests name, as the registry defines them. */
-static const struct hm_device_id fake_shuttle_ids[] = {{HM_BUS_ANY, 0x0b33, 0x0020}, {0}};
+static const struct hm_device_id fake_shuttle_ids[] = {{HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020)},
+                                                       {0}};
 static const struct hm_module fake_shuttlexpress = {.name = "shuttlexpress",
                                                     .id_table = fake_shuttle_ids};
 static const struct hm_module fake_generic = {.name = "generic"};
@@ -993,44 +994,6 @@ static void test_match(void **state)
 	assert_false(find_device(c, "off")->enabled);
 }
 
-/* Which devices are driven, by which module: the daemon, `list` and
- * `doctor` all ask hm_config_select(). */
-static void test_select(void **state)
-{
-	struct hm_device_info pad = {.vendor = 0x1209, .product = 0x0001, .name = "Pad"};
-	struct hm_device_info shuttle = {.bus = 3, .vendor = 0x0b33, .product = 0x0020};
-	struct hm_device_info forced = {.bus = 3, .vendor = 0x0b33, .product = 0x0030};
-	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
-	_cleanup_(hm_config_freep) struct hm_config *empty = hm_config_new_empty();
-	struct diags diags = {0};
-	const char *path =
-	    write_file("select.ini", "[device pad]\nmatch = 1209:0001\n"
-	                             "[device off]\nmatch = 0b33:0020\nenabled = no\n"
-	                             "[device forced]\nmatch = 0b33:0030\n"
-	                             "module = shuttlexpress\n");
-	const struct hm_config_device *cfg;
-	const struct hm_module *m;
-
-	assert_int_equal(load1(path, &diags, &c), 0);
-	/* a module claims it, no section: that module, no section */
-	assert_true(hm_config_select(empty, &shuttle, &m, &cfg));
-	assert_string_equal(m->name, "shuttlexpress");
-	assert_null(cfg);
-	/* nobody asked for it: not driven (the generic module would take it) */
-	assert_false(hm_config_select(empty, &pad, &m, &cfg));
-	assert_string_equal(m->name, "generic");
-	/* only the config selects it: the generic module */
-	assert_true(hm_config_select(c, &pad, &m, &cfg));
-	assert_string_equal(m->name, "generic");
-	assert_string_equal(cfg->id, "pad");
-	/* the config disables what a module claims */
-	assert_false(hm_config_select(c, &shuttle, &m, &cfg));
-	assert_string_equal(cfg->id, "off");
-	/* module = forces one on a device it does not claim */
-	assert_true(hm_config_select(c, &forced, &m, &cfg));
-	assert_string_equal(m->name, "shuttlexpress");
-}
-
 static void test_profile_for(void **state)
 {
 	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
@@ -1321,7 +1284,6 @@ int main(void)
 	    cmocka_unit_test(test_override),
 	    cmocka_unit_test(test_file_order),
 	    cmocka_unit_test(test_match),
-	    cmocka_unit_test(test_select),
 	    cmocka_unit_test(test_profile_for),
 	    cmocka_unit_test(test_profile_equal),
 	    cmocka_unit_test(test_config_ref),

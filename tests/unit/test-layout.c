@@ -13,6 +13,19 @@
 #include "capture-sink.h"
 #include "config-layout.h"
 #include "device.h"
+#include "module-select.h"
+
+/* The module the selection policy asks first (module-select.h). */
+static bool select_first(const struct hm_config *c, const struct hm_device_info *info,
+                         const struct hm_module **ret_module,
+                         const struct hm_config_device **ret_cfg)
+{
+	struct hm_module_chain chain;
+	bool driven = hm_module_select(c, info, &chain, ret_cfg);
+
+	*ret_module = hm_module_chain_first(&chain);
+	return driven;
+}
 
 /* ---- loading ---------------------------------------------------------------------- */
 
@@ -126,7 +139,7 @@ static void rig_new(struct rig *g, const char *text)
 		fail_msg("does not load: %s", d.first);
 	snprintf(info.name, sizeof(info.name), "Test Pad");
 	snprintf(info.path, sizeof(info.path), "test.hid");
-	assert_true(hm_config_select(g->config, &info, &m, &cfg));
+	assert_true(select_first(g->config, &info, &m, &cfg));
 	assert_non_null(hm_layout_of_module(m));
 	capture_init(&g->sink);
 	setup.module = m;
@@ -279,7 +292,7 @@ static void test_shuttlexpress_parity(void **state)
 	unsigned seed = 1;
 
 	assert_int_equal(load_text(text, &d, &c), 0);
-	assert_true(hm_config_select(c, &info, &m, &cfg));
+	assert_true(select_first(c, &info, &m, &cfg));
 	capture_init(a);
 	capture_init(b);
 	assert_int_equal(
@@ -404,7 +417,7 @@ static void test_init_keepalive(void **state)
 	                               "k = bit 1.0 -> KEY_A\n",
 	                           &d, &c),
 	                 0);
-	assert_true(hm_config_select(c, &info, &m, &cfg));
+	assert_true(select_first(c, &info, &m, &cfg));
 	capture_init(&sink);
 	assert_int_equal(hm_device_new(&info, NULL, 0,
 	                               &(struct hm_device_setup){.module = m,

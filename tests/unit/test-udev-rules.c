@@ -26,9 +26,9 @@
 #include "udev-rules.h"
 
 static const struct hm_device_id fake_ids[] = {
-    {HM_BUS_ANY, 0x0b33, 0x0020},
-    {0x0003, 0x1234, 0x5678}, /* USB only */
-    {0x0005, 0xaaaa, 0xbbbb}, /* Bluetooth only */
+    {HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020)},
+    {HM_DEVICE(0x0003, 0x1234, 0x5678)}, /* USB only */
+    {HM_DEVICE(0x0005, 0xaaaa, 0xbbbb)}, /* Bluetooth only */
     {0},
 };
 static const struct hm_module fake_shuttle = {
@@ -100,6 +100,33 @@ static void test_shipped_fake(void **state)
 	assert_contains(text, "ACTION==\"remove\", GOTO=\"hidmapd_end\"\n");
 	assert_contains(text, "\nLABEL=\"hidmapd_end\"\n");
 	assert_no_bad_access(text);
+	free(text);
+}
+
+/* Entries that differ by predicates only give one rule, with a comment
+ * saying what the rule cannot express. */
+static void test_shipped_predicates(void **state)
+{
+	static const struct hm_device_id ids[] = {
+	    {HM_DEVICE(HM_BUS_ANY, 0x05f3, 0x0405), .match_flags = HM_MATCH_INTERFACE,
+	     .interface = 0},
+	    {HM_DEVICE(HM_BUS_ANY, 0x05f3, 0x0405),
+	     .match_flags = HM_MATCH_USAGE_PAGE | HM_MATCH_USAGE, .usage_page = 0x000c,
+	     .usage = 0x0001},
+	    {0},
+	};
+	static const struct hm_module pred = {.name = "pred", .description = "x", .id_table = ids};
+	static const struct hm_module *const modules[] = {&pred, NULL};
+	struct mem m;
+	char *text;
+
+	mem_open(&m);
+	hm_udev_rules_write_modules(m.f, modules);
+	text = mem_close(&m);
+	assert_int_equal(count(text, "SUBSYSTEM==\"hidraw\""), 1);
+	assert_contains(text, "#   05F3:0405: hidmapd drives only interface 0 or usage page 000C "
+	                      "usage 0001; this rule matches vendor:product, every interface\n"
+	                      "SUBSYSTEM==\"hidraw\", KERNELS==\"*:05F3:0405.*\"");
 	free(text);
 }
 
@@ -333,13 +360,10 @@ static void test_find_shipped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_shipped_fake),
-	    cmocka_unit_test(test_shipped_registry),
-	    cmocka_unit_test(test_covered),
-	    cmocka_unit_test(test_local_installed),
-	    cmocka_unit_test(test_local_not_installed),
-	    cmocka_unit_test(test_local_empty),
-	    cmocka_unit_test(test_local_any_product),
+	    cmocka_unit_test(test_shipped_fake),     cmocka_unit_test(test_shipped_predicates),
+	    cmocka_unit_test(test_shipped_registry), cmocka_unit_test(test_covered),
+	    cmocka_unit_test(test_local_installed),  cmocka_unit_test(test_local_not_installed),
+	    cmocka_unit_test(test_local_empty),      cmocka_unit_test(test_local_any_product),
 	    cmocka_unit_test(test_find_shipped),
 	};
 

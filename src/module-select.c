@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: MIT */
+/* Module selection: the config's wish, then the registry, generic last. */
+#include <stdio.h>
+#include <string.h>
+
+#include "config-layout.h"
+#include "hid-descriptor.h"
+#include "module-select.h"
+
+static void chain_add(struct hm_module_chain *chain, const struct hm_module *m, bool by_id)
+{
+	if (!m)
+		return;
+	for (size_t i = 0; i < chain->n; i++)
+		if (chain->modules[i] == m)
+			return;
+	/* generic is always last: keep its slot */
+	if (chain->n >= HM_MODULE_CHAIN_MAX - (m == &hm_module_generic ? 0 : 1))
+		return;
+	chain->modules[chain->n] = m;
+	chain->by_id[chain->n] = by_id;
+	chain->n++;
+}
+
+/* The modules that claim the device by their ids, in policy order. */
+static void claiming_modules(const struct hm_config *c, const struct hm_device_info *info,
+                             struct hm_module_chain *chain)
+{
+	/* a layout of the config with match ids comes before the registry */
+	chain_add(chain, hm_layout_match_config(c, info), true);
+	for (size_t i = 0; hm_modules[i]; i++)
+		if (hm_module_claims(hm_modules[i], info))
+			chain_add(chain, hm_modules[i], true);
+	chain_add(chain, hm_layout_match_shipped(info), true);
+}
+
+bool hm_module_select(const struct hm_config *c, const struct hm_device_info *info,
+                      struct hm_module_chain *ret_chain, const struct hm_config_device **ret_cfg)
+{
+	struct hm_module_chain claimed = {0}, chain = {0};
+	const struct hm_config_device *cfg;
+	const struct hm_module *wish = NULL;
+
+	claiming_modules(c, info, &claimed);
+	/* match-module = compares with the module that claims the device */
+	cfg = hm_config_match(c, info, claimed.n ? claimed.modules[0]->name : NULL);
+	if (cfg)
+		wish = cfg->layout_module ? cfg->layout_module
+		       : cfg->module      ? hm_module_find(cfg->module)
+		                          : NULL;
+
+	/* the user's wish goes first; a module the user names for a device its
+	 * table does not list is probed with no id entry */
+	if (wish)
+		chain_add(&chain, wish, hm_module_claims(wish, info));
+	/* generic never declines: what comes after it would never be asked */
+	if (wish != &hm_module_generic)
+		for (size_t i = 0; i < claimed.n; i++)
+			chain_add(&chain, claimed.modules[i], true);
+	chain_add(&chain, &hm_module_generic, false);
+
+	*ret_chain = chain;
+	*ret_cfg = cfg;
+	if (cfg && !cfg->enabled)
+		return false;
+	/* the generic module only drives what the configuration selects */
+	return claimed.n > 0 || cfg;
+}
+
+bool hm_module_chain_equal(const struct hm_module_chain *a, const struct hm_module_chain *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (a->modules[i] != b->modules[i] || a->by_id[i] != b->by_id[i])
+			return false;
+	return true;
+}
+
+void hm_module_chain_single(struct hm_module_chain *chain, const struct hm_module *m)
+{
+	*chain = (struct hm_module_chain){.n = 1};
+	chain->modules[0] = m;
+	chain->by_id[0] = false;
+}
+
+const char *hm_module_display_name(const struct hm_module *m, char *buf, size_t size)
+{
+	const struct hm_layout *l = hm_layout_of_module(m);
+
+	if (!l)
+		return m->name;
+	snprintf(buf, size, "%s:%s", m->name, l->id);
+	return buf;
+}
+
+void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc, size_t size)
+{
+	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
+
+	if (!rdesc || size == 0 || hid_descriptor_parse(rdesc, size, &desc, NULL) < 0)
+		return;
+	for (unsigned i = 0; i < desc->ncollections; i++) {
+		const struct hid_collection *col = &desc->collections[i];
+
+		if (col->level != 0)
+			continue;
+		info->usage_page = (uint16_t)(col->usage >> 16);
+		info->usage = (uint16_t)(col->usage & 0xffff);
+		return;
+	}
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Module selection: the one policy that says which modules may drive a
+ * device, used by the daemon (run), list, replay, describe, doctor and
+ * udev-rules alike.
+ *
+ * The configuration says what the user wants (a [device] section's
+ * module = or layout =, enabled = no); it never picks modules.  This file
+ * turns that wish and the device's identity into a chain of modules, in
+ * the order the device core probes them (hm_device_new()):
+ *
+ *   1. the module (or layout) the selecting [device] section names;
+ *   2. the layouts of the configuration whose match ids list the device;
+ *   3. the registry's modules whose id_table lists it, in registry order;
+ *   4. the shipped layouts whose match ids list it;
+ *   5. the generic module, last.
+ *
+ * A probe that returns -ENODEV passes the device on to the next module of
+ * the chain, as the kernel's hid-core does with a driver that declines.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "module.h"
+
+#define HM_MODULE_CHAIN_MAX 8
+
+struct hm_module_chain {
+	const struct hm_module *modules[HM_MODULE_CHAIN_MAX];
+	/* whether modules[i] came by its id table (the core then matches the
+	 * table again with the full device info, for predicates and driver_data)
+	 * rather than by the user's module = / layout = */
+	bool by_id[HM_MODULE_CHAIN_MAX];
+	size_t n;
+};
+
+/*
+ * Whether hidmapd drives the device: a [device] section selects it (and
+ * does not say enabled = no), or a module claims it by its ids; never a
+ * device nobody asked for.  *ret_chain is filled either way (for a device
+ * that is not driven: what would drive it), never empty: generic is last.
+ * *ret_cfg is the selecting section or NULL.  c may be NULL (no config).
+ */
+bool hm_module_select(const struct hm_config *c, const struct hm_device_info *info,
+                      struct hm_module_chain *ret_chain, const struct hm_config_device **ret_cfg);
+
+/* The first module of a chain: the one that drives the device unless its
+ * probe declines. */
+static inline const struct hm_module *hm_module_chain_first(const struct hm_module_chain *chain)
+{
+	return chain->modules[0];
+}
+
+/* Same modules, same order, same origin. */
+bool hm_module_chain_equal(const struct hm_module_chain *a, const struct hm_module_chain *b);
+
+/* A chain of one module, as the user forces it (--module). */
+void hm_module_chain_single(struct hm_module_chain *chain, const struct hm_module *m);
+
+/* m's name, and for a layout's module its layout: "layout:xkeys-xk24". */
+const char *hm_module_display_name(const struct hm_module *m, char *buf, size_t size);
+
+/* Sets info's usage_page and usage from the first top-level collection of
+ * the report descriptor (left 0 when it does not parse or has none). */
+void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc, size_t size);
