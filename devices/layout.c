@@ -69,12 +69,42 @@ static inline int64_t extract(const uint8_t *d, unsigned bit, unsigned width, bo
 	return (int64_t)v;
 }
 
-/* The field's value, with the common whole byte read directly. */
+/* The field's value through the extractor compiled at load (hm_layout_compile):
+ * the same as extract() of its bits, read straight. */
 static inline int64_t value_of(const struct hm_layout_field *f, const uint8_t *d)
 {
-	if (f->width == 8 && !(f->bit & 7))
-		return f->is_signed ? (int8_t)d[f->bit >> 3] : d[f->bit >> 3];
-	return extract(d, f->bit, f->width, f->is_signed, f->big_endian);
+	const uint8_t *p = d + f->byte;
+	uint64_t v;
+
+	switch (f->ext) {
+	case HM_LAYOUT_EXT_U8:
+		return p[0];
+	case HM_LAYOUT_EXT_S8:
+		return (int8_t)p[0];
+	case HM_LAYOUT_EXT_LE1:
+		v = p[0];
+		break;
+	case HM_LAYOUT_EXT_LE2:
+		v = p[0] | (uint32_t)p[1] << 8;
+		break;
+	case HM_LAYOUT_EXT_LE3:
+		v = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+		break;
+	case HM_LAYOUT_EXT_LE4:
+		v = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+		break;
+	case HM_LAYOUT_EXT_LE5:
+		v = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24 |
+		    (uint64_t)p[4] << 32;
+		break;
+	default: /* HM_LAYOUT_EXT_BE */
+		v = 0;
+		for (unsigned i = 0; i < f->nbytes; i++)
+			v = v << 8 | p[i];
+		break;
+	}
+	v = (v >> f->shift) & f->mask;
+	return (int64_t)(v ^ f->sign) - (int64_t)f->sign;
 }
 
 static inline int64_t scaled(const struct hm_layout_field *f, int64_t v)
@@ -93,99 +123,112 @@ static inline int clamp_int(int64_t v)
 static const int8_t hat_x[8] = {0, 1, 1, 1, 0, -1, -1, -1};
 static const int8_t hat_y[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
 
-static void decode_field(struct hm_device *dev, struct layout_state *s, size_t index,
-                         const struct hm_layout_field *f, const uint8_t *data)
+static inline __attribute__((always_inline)) void decode_counter(struct hm_device *dev,
+                                                                 unsigned out, struct counter *c,
+                                                                 const struct hm_layout_field *f,
+                                                                 const uint8_t *data)
+{
+	int64_t m = (int64_t)f->modulus, v = value_of(f, data), d;
+
+	if (_likely_(!(m & (m - 1)))) {
+		/* a power of two, as most counters: no division */
+		v &= m - 1;
+		d = (v - c->last) & (m - 1);
+	} else {
+		v %= m;
+		d = ((v - c->last) % m + m) % m;
+	}
+	if (c->have) {
+		/* the shortest way round: a wrap is one step */
+		if (d >= m / 2)
+			d -= m;
+		if (f->scale_num != 1 || f->scale_den != 1)
+			d = d * f->scale_num / f->scale_den;
+		/* |d| <= modulus / 2 <= 2^31 unless scaled */
+		hm_emit(dev, out, EV_REL, f->code,
+		        f->plain ? (int)(f->invert ? -d : d) : clamp_int(f->invert ? -d : d));
+	}
+	c->last = v;
+	c->have = true;
+}
+
+/* inlined in the loop over a part's fields: one dispatch per field */
+static inline __attribute__((always_inline)) void decode_field(struct hm_device *dev,
+                                                               struct layout_state *s,
+                                                               const struct hm_layout_field *f,
+                                                               const uint8_t *data)
 {
 	unsigned out = s->out[f->node];
 	int64_t v;
 
-	switch (f->kind) {
-	case HM_LAYOUT_BUTTON:
-		if (f->stride == 1 && f->width == 1 && f->count > 1 && f->count <= 25) {
-			/* a run of bits: one read of the bytes that hold it */
-			uint32_t bits = (uint32_t)extract(data, f->bit, f->count, false, false);
+	switch ((enum hm_layout_op)f->op) {
+	case HM_LAYOUT_OP_BITS: {
+		/* a run of bits: one read of the bytes that hold it, active-low
+		 * flipped at once; locals, as hm_emit() could change *f for all
+		 * the compiler knows */
+		uint32_t bits = (uint32_t)value_of(f, data) ^ (f->active_low ? f->mask : 0);
+		const uint16_t *code = f->codes, *last = code + f->count;
 
-			for (unsigned i = 0; i < f->count; i++)
-				hm_emit(dev, out, EV_KEY, f->codes[i],
-				        ((bits >> i) & 1) != f->active_low);
-			return;
-		}
+		for (; code < last; code++, bits >>= 1)
+			hm_emit(dev, out, EV_KEY, *code, (int)(bits & 1));
+		return;
+	}
+	case HM_LAYOUT_OP_BUTTON1:
+		hm_emit(dev, out, EV_KEY, f->code, (value_of(f, data) != 0) != f->active_low);
+		return;
+	case HM_LAYOUT_OP_BUTTONS:
 		for (unsigned i = 0; i < f->count; i++) {
 			bool down = extract(data, f->bit + i * f->stride, f->width, false,
 			                    f->big_endian) != 0;
 
-			hm_emit(dev, out, EV_KEY, f->count > 1 ? f->codes[i] : f->code,
-			        down != f->active_low);
+			hm_emit(dev, out, EV_KEY, f->codes[i], down != f->active_low);
 		}
 		return;
-	case HM_LAYOUT_ABS:
-		v = value_of(f, data);
-		if (_likely_(f->plain && !f->invert)) {
-			hm_emit(dev, out, EV_ABS, f->code, (int)v);
-			return;
-		}
-		v = scaled(f, v);
+	case HM_LAYOUT_OP_ABS_PLAIN:
+		hm_emit(dev, out, EV_ABS, f->code, (int)value_of(f, data));
+		return;
+	case HM_LAYOUT_OP_ABS:
+		v = scaled(f, value_of(f, data));
 		if (f->invert)
 			v = (int64_t)f->abs.minimum + f->abs.maximum - v;
 		hm_emit(dev, out, EV_ABS, f->code, clamp_int(v));
 		return;
-	case HM_LAYOUT_DELTA:
+	case HM_LAYOUT_OP_DELTA_PLAIN:
+		hm_emit(dev, out, EV_REL, f->code, (int)value_of(f, data));
+		return;
+	case HM_LAYOUT_OP_DELTA:
 		v = value_of(f, data);
-		if (_likely_(f->plain && !f->invert)) {
-			hm_emit(dev, out, EV_REL, f->code, (int)v);
-			return;
-		}
 		if (f->scale_num != 1 || f->scale_den != 1) /* no division otherwise */
 			v = v * f->scale_num / f->scale_den;
 		hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -v : v));
 		return;
-	case HM_LAYOUT_COUNTER: {
-		struct counter *c = &s->counters[index];
-
-		int64_t m = (int64_t)f->modulus, d;
-
-		v = f->is_signed ? extract(data, f->bit, f->width, false, f->big_endian)
-		                 : value_of(f, data);
-		if (_likely_(!(m & (m - 1)))) {
-			/* a power of two, as most counters: no division */
-			v &= m - 1;
-			d = (v - c->last) & (m - 1);
-		} else {
-			v %= m;
-			d = ((v - c->last) % m + m) % m;
-		}
-		if (c->have) {
-			/* the shortest way round: a wrap is one step */
-			if (d >= m / 2)
-				d -= m;
-			if (f->scale_num != 1 || f->scale_den != 1)
-				d = d * f->scale_num / f->scale_den;
-			/* |d| <= modulus / 2 <= 2^31 unless scaled */
-			hm_emit(dev, out, EV_REL, f->code,
-			        f->plain ? (int)(f->invert ? -d : d)
-			                 : clamp_int(f->invert ? -d : d));
-		}
-		c->last = v;
-		c->have = true;
+	case HM_LAYOUT_OP_COUNTER:
+		decode_counter(dev, out, &s->counters[f - s->layout->fields], f, data);
 		return;
-	}
-	case HM_LAYOUT_HAT:
-		v = extract(data, f->bit, f->width, f->is_signed, f->big_endian) - f->abs.minimum;
+	case HM_LAYOUT_OP_HAT:
+		v = value_of(f, data) - f->abs.minimum;
 		hm_emit(dev, out, EV_ABS, f->code, v >= 0 && v < 8 ? hat_x[v] : 0);
 		hm_emit(dev, out, EV_ABS, f->code + 1u, v >= 0 && v < 8 ? hat_y[v] : 0);
 		return;
-	case HM_LAYOUT_ENUM:
-		v = extract(data, f->bit, f->width, f->is_signed, f->big_endian);
+	case HM_LAYOUT_OP_ENUM:
+		v = value_of(f, data);
 		for (unsigned i = 0; i < f->count; i++)
 			hm_emit(dev, out, EV_KEY, f->codes[i], v == f->values[i]);
 		return;
 	}
 }
 
-static bool part_selects(const struct hm_layout_part *p, const uint8_t *data, size_t size)
+/* the fields of a report too short for some of them (rare): not inlined */
+static __attribute__((noinline)) void decode_field_slow(struct hm_device *dev,
+                                                        struct layout_state *s,
+                                                        const struct hm_layout_field *f,
+                                                        const uint8_t *data)
 {
-	if (p->report_id && (size == 0 || data[0] != p->report_id))
-		return false;
+	decode_field(dev, s, f, data);
+}
+
+static bool preds_hold(const struct hm_layout_part *p, const uint8_t *data, size_t size)
+{
 	for (unsigned i = 0; i < p->npreds; i++)
 		if (p->preds[i].byte >= size ||
 		    (data[p->preds[i].byte] & p->preds[i].mask) != p->preds[i].value)
@@ -197,11 +240,11 @@ static bool part_selects(const struct hm_layout_part *p, const uint8_t *data, si
 static bool part_valid(const struct hm_layout *l, const struct hm_layout_part *p,
                        const uint8_t *data, size_t size)
 {
-	for (size_t i = p->first; i < p->first + p->nfields; i++) {
-		const struct hm_layout_field *f = &l->fields[i];
+	for (unsigned i = p->strict_first; i; i = l->fields[i - 1].strict_next) {
+		const struct hm_layout_field *f = &l->fields[i - 1];
 		int64_t v;
 
-		if (!f->strict || f->end > size)
+		if (f->end > size)
 			continue;
 		v = scaled(f, value_of(f, data));
 		if (v < f->abs.minimum || v > f->abs.maximum)
@@ -214,27 +257,34 @@ int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, ui
 {
 	struct layout_state *s = dev->priv;
 	const struct hm_layout *l = s->layout;
+	/* the parts whose report id the report has (numbered or not), in order */
+	unsigned parts = size ? l->parts_by_id[data[0]] : l->parts_unnumbered;
 	bool matched = false, short_field = false, bad = false;
 
-	for (size_t pi = 0; pi < l->nparts; pi++) {
-		const struct hm_layout_part *p = &l->parts[pi];
+	while (parts) {
+		const struct hm_layout_part *p = &l->parts[__builtin_ctz(parts)];
+		const struct hm_layout_field *f = &l->fields[p->first], *end = f + p->nfields;
 
-		if (!part_selects(p, data, size))
+		parts &= parts - 1;
+		if (p->npreds && !preds_hold(p, data, size))
 			continue;
 		matched = true;
-		if (size < p->length || (p->has_strict && !part_valid(l, p, data, size))) {
+		if (size < p->length || (p->strict_first && !part_valid(l, p, data, size))) {
 			bad = true;
 			continue;
 		}
-		for (size_t i = p->first; i < p->first + p->nfields; i++) {
-			const struct hm_layout_field *f = &l->fields[i];
-
-			if (_unlikely_(f->end > size)) {
+		if (_likely_(size >= p->max_end)) {
+			for (; f < end; f++)
+				decode_field(dev, s, f, data);
+			continue;
+		}
+		for (; f < end; f++) {
+			if (f->end > size) {
 				s->short_fields++;
 				short_field = true;
 				continue;
 			}
-			decode_field(dev, s, i, f, data);
+			decode_field_slow(dev, s, f, data);
 		}
 	}
 	if (bad)
@@ -309,6 +359,8 @@ int hm_layout_probe(struct hm_device *dev)
 	/* a device with several interfaces (X-keys): the one the layout describes */
 	if (l->interface >= 0 && dev->info.interface >= 0 && dev->info.interface != l->interface)
 		return -ENODEV;
+	if (!l->compiled) /* hm_layout_check_config() compiles every layout it accepts */
+		return -EINVAL;
 	s = zalloc(hm_layout_priv_size(l));
 	if (!s)
 		return -ENOMEM;
