@@ -23,6 +23,8 @@
 #include "util-log.h"
 #include "util-strings.h"
 
+#define _always_inline_ inline __attribute__((always_inline))
+
 struct counter {
 	int64_t last;
 	bool have; /* the first report only sets the reference */
@@ -71,12 +73,13 @@ static inline int64_t extract(const uint8_t *d, unsigned bit, unsigned width, bo
 
 /* The field's value through the extractor compiled at load (hm_layout_compile):
  * the same as extract() of its bits, read straight. */
-static inline int64_t value_of(const struct hm_layout_field *f, const uint8_t *d)
+static _always_inline_ int64_t value_ext(const struct hm_layout_field *f, const uint8_t *d,
+                                         enum hm_layout_ext ext)
 {
 	const uint8_t *p = d + f->byte;
 	uint64_t v;
 
-	switch (f->ext) {
+	switch (ext) {
 	case HM_LAYOUT_EXT_U8:
 		return p[0];
 	case HM_LAYOUT_EXT_S8:
@@ -107,6 +110,11 @@ static inline int64_t value_of(const struct hm_layout_field *f, const uint8_t *d
 	return (int64_t)(v ^ f->sign) - (int64_t)f->sign;
 }
 
+static inline int64_t value_of(const struct hm_layout_field *f, const uint8_t *d)
+{
+	return value_ext(f, d, (enum hm_layout_ext)f->ext);
+}
+
 static inline int64_t scaled(const struct hm_layout_field *f, int64_t v)
 {
 	if (f->scale_num != 1 || f->scale_den != 1)
@@ -123,12 +131,10 @@ static inline int clamp_int(int64_t v)
 static const int8_t hat_x[8] = {0, 1, 1, 1, 0, -1, -1, -1};
 static const int8_t hat_y[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
 
-static inline __attribute__((always_inline)) void decode_counter(struct hm_device *dev,
-                                                                 unsigned out, struct counter *c,
-                                                                 const struct hm_layout_field *f,
-                                                                 const uint8_t *data)
+static _always_inline_ void decode_counter(struct hm_device *dev, unsigned out, struct counter *c,
+                                           const struct hm_layout_field *f, int64_t v)
 {
-	int64_t m = (int64_t)f->modulus, v = value_of(f, data), d;
+	int64_t m = (int64_t)f->modulus, d;
 
 	if (_likely_(!(m & (m - 1)))) {
 		/* a power of two, as most counters: no division */
@@ -152,21 +158,21 @@ static inline __attribute__((always_inline)) void decode_counter(struct hm_devic
 	c->have = true;
 }
 
-/* inlined in the loop over a part's fields: one dispatch per field */
-static inline __attribute__((always_inline)) void decode_field(struct hm_device *dev,
-                                                               struct layout_state *s,
-                                                               const struct hm_layout_field *f,
-                                                               const uint8_t *data)
+/* One field, op and ext constants: each (op, ext) pair of the dispatch in
+ * decode_field() becomes straight code. */
+static _always_inline_ void decode_op(struct hm_device *dev, struct layout_state *s,
+                                      const struct hm_layout_field *f, const uint8_t *data,
+                                      enum hm_layout_op op, enum hm_layout_ext ext)
 {
 	unsigned out = s->out[f->node];
 	int64_t v;
 
-	switch ((enum hm_layout_op)f->op) {
+	switch (op) {
 	case HM_LAYOUT_OP_BITS: {
 		/* a run of bits: one read of the bytes that hold it, active-low
 		 * flipped at once; locals, as hm_emit() could change *f for all
 		 * the compiler knows */
-		uint32_t bits = (uint32_t)value_of(f, data) ^ (f->active_low ? f->mask : 0);
+		uint32_t bits = (uint32_t)value_ext(f, data, ext) ^ (f->active_low ? f->mask : 0);
 		const uint16_t *code = f->codes, *last = code + f->count;
 
 		for (; code < last; code++, bits >>= 1)
@@ -174,7 +180,7 @@ static inline __attribute__((always_inline)) void decode_field(struct hm_device 
 		return;
 	}
 	case HM_LAYOUT_OP_BUTTON1:
-		hm_emit(dev, out, EV_KEY, f->code, (value_of(f, data) != 0) != f->active_low);
+		hm_emit(dev, out, EV_KEY, f->code, (value_ext(f, data, ext) != 0) != f->active_low);
 		return;
 	case HM_LAYOUT_OP_BUTTONS:
 		for (unsigned i = 0; i < f->count; i++) {
@@ -185,38 +191,76 @@ static inline __attribute__((always_inline)) void decode_field(struct hm_device 
 		}
 		return;
 	case HM_LAYOUT_OP_ABS_PLAIN:
-		hm_emit(dev, out, EV_ABS, f->code, (int)value_of(f, data));
+		hm_emit(dev, out, EV_ABS, f->code, (int)value_ext(f, data, ext));
 		return;
 	case HM_LAYOUT_OP_ABS:
-		v = scaled(f, value_of(f, data));
+		v = scaled(f, value_ext(f, data, ext));
 		if (f->invert)
 			v = (int64_t)f->abs.minimum + f->abs.maximum - v;
 		hm_emit(dev, out, EV_ABS, f->code, clamp_int(v));
 		return;
 	case HM_LAYOUT_OP_DELTA_PLAIN:
-		hm_emit(dev, out, EV_REL, f->code, (int)value_of(f, data));
+		hm_emit(dev, out, EV_REL, f->code, (int)value_ext(f, data, ext));
 		return;
 	case HM_LAYOUT_OP_DELTA:
-		v = value_of(f, data);
+		v = value_ext(f, data, ext);
 		if (f->scale_num != 1 || f->scale_den != 1) /* no division otherwise */
 			v = v * f->scale_num / f->scale_den;
 		hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -v : v));
 		return;
 	case HM_LAYOUT_OP_COUNTER:
-		decode_counter(dev, out, &s->counters[f - s->layout->fields], f, data);
+		decode_counter(dev, out, &s->counters[f - s->layout->fields], f,
+		               value_ext(f, data, ext));
 		return;
 	case HM_LAYOUT_OP_HAT:
-		v = value_of(f, data) - f->abs.minimum;
+		v = value_ext(f, data, ext) - f->abs.minimum;
 		hm_emit(dev, out, EV_ABS, f->code, v >= 0 && v < 8 ? hat_x[v] : 0);
 		hm_emit(dev, out, EV_ABS, f->code + 1u, v >= 0 && v < 8 ? hat_y[v] : 0);
 		return;
 	case HM_LAYOUT_OP_ENUM:
-		v = value_of(f, data);
+		v = value_ext(f, data, ext);
 		for (unsigned i = 0; i < f->count; i++)
 			hm_emit(dev, out, EV_KEY, f->codes[i], v == f->values[i]);
 		return;
 	}
 }
+
+#define OPEXT(op, ext)                                                                             \
+	case (op)*HM_LAYOUT_NEXT + (ext):                                                          \
+		decode_op(dev, s, f, data, op, ext);                                               \
+		return;
+#define OP(op)                                                                                     \
+	OPEXT(op, HM_LAYOUT_EXT_U8)                                                                \
+	OPEXT(op, HM_LAYOUT_EXT_S8)                                                                \
+	OPEXT(op, HM_LAYOUT_EXT_LE1)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_LE2)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_LE3)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_LE4)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_LE5)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_BE)
+
+/* inlined in the loop over a part's fields: one dispatch per field */
+static _always_inline_ void decode_field(struct hm_device *dev, struct layout_state *s,
+                                         const struct hm_layout_field *f, const uint8_t *data)
+{
+	_Static_assert(HM_LAYOUT_NEXT == 8, "OP() lists every ext");
+
+	switch (f->opext) {
+		OP(HM_LAYOUT_OP_BITS)
+		OP(HM_LAYOUT_OP_BUTTON1)
+		OP(HM_LAYOUT_OP_BUTTONS)
+		OP(HM_LAYOUT_OP_ABS_PLAIN)
+		OP(HM_LAYOUT_OP_ABS)
+		OP(HM_LAYOUT_OP_DELTA_PLAIN)
+		OP(HM_LAYOUT_OP_DELTA)
+		OP(HM_LAYOUT_OP_COUNTER)
+		OP(HM_LAYOUT_OP_HAT)
+		OP(HM_LAYOUT_OP_ENUM)
+	}
+}
+
+#undef OP
+#undef OPEXT
 
 /* the fields of a report too short for some of them (rare): not inlined */
 static __attribute__((noinline)) void decode_field_slow(struct hm_device *dev,

@@ -1176,7 +1176,7 @@ static void compile_ext(struct hm_layout_field *f, unsigned bit, unsigned width,
 		f->ext = (uint8_t)(HM_LAYOUT_EXT_LE1 + f->nbytes - 1);
 }
 
-static void compile_field(struct hm_layout_field *f)
+static void compile_op(struct hm_layout_field *f)
 {
 	bool is_signed = f->is_signed;
 
@@ -1208,6 +1208,12 @@ static void compile_field(struct hm_layout_field *f)
 		break;
 	}
 	compile_ext(f, f->bit, f->width, is_signed, f->big_endian);
+}
+
+static void compile_field(struct hm_layout_field *f)
+{
+	compile_op(f);
+	f->opext = (uint8_t)(f->op * HM_LAYOUT_NEXT + f->ext);
 }
 
 void hm_layout_compile(struct hm_layout *l)

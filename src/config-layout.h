@@ -68,6 +68,7 @@ struct hm_layout_field {
 	 * value (a fast run: its bits) and what to do with it */
 	uint8_t op;           /* enum hm_layout_op */
 	uint8_t ext;          /* enum hm_layout_ext */
+	uint8_t opext;        /* op * HM_LAYOUT_NEXT + ext: one dispatch per field */
 	uint8_t shift;        /* bits to drop from the bytes read (little-endian) */
 	uint8_t nbytes;       /* bytes read */
 	uint16_t byte;        /* first byte read */
@@ -100,6 +101,7 @@ enum hm_layout_ext {
 	HM_LAYOUT_EXT_LE4,
 	HM_LAYOUT_EXT_LE5,
 	HM_LAYOUT_EXT_BE, /* nbytes whole bytes, most significant first */
+	HM_LAYOUT_NEXT    /* how many; opext is op * HM_LAYOUT_NEXT + ext */
 };
 
 struct hm_layout_pred {
