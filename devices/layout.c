@@ -158,6 +158,32 @@ static _always_inline_ void decode_counter(struct hm_device *dev, unsigned out, 
 	c->have = true;
 }
 
+#define BITS_MAX 25 /* a run that one read of 4 bytes holds: HM_LAYOUT_OP_BITS */
+
+/* count buttons codes[i], down when bit i of bits is set, in order: unrolled,
+ * a jump to the first of the last count calls */
+static _always_inline_ void emit_bits(struct hm_device *dev, unsigned out, const uint16_t *codes,
+                                      unsigned count, uint32_t bits)
+{
+	const uint16_t *end = codes + count;
+
+	/* the run's last bit at BITS_MAX - 1: button K from the end is bit BITS_MAX - K */
+	bits <<= BITS_MAX - count;
+#define K(k)                                                                                       \
+	case k:                                                                                    \
+		hm_emit(dev, out, EV_KEY, end[-(k)], (int)((bits >> (BITS_MAX - (k))) & 1));       \
+		__attribute__((fallthrough))
+	/* clang-format off */
+	switch (count) {
+		K(25); K(24); K(23); K(22); K(21); K(20); K(19); K(18); K(17); K(16); K(15); K(14);
+		K(13); K(12); K(11); K(10); K(9); K(8); K(7); K(6); K(5); K(4); K(3); K(2); K(1);
+	default:
+		break;
+	}
+	/* clang-format on */
+#undef K
+}
+
 /* One field, op and ext constants: each (op, ext) pair of the dispatch in
  * decode_field() becomes straight code. */
 static _always_inline_ void decode_op(struct hm_device *dev, struct layout_state *s,
@@ -168,17 +194,12 @@ static _always_inline_ void decode_op(struct hm_device *dev, struct layout_state
 	int64_t v;
 
 	switch (op) {
-	case HM_LAYOUT_OP_BITS: {
+	case HM_LAYOUT_OP_BITS:
 		/* a run of bits: one read of the bytes that hold it, active-low
-		 * flipped at once; locals, as hm_emit() could change *f for all
-		 * the compiler knows */
-		uint32_t bits = (uint32_t)value_ext(f, data, ext) ^ (f->active_low ? f->mask : 0);
-		const uint16_t *code = f->codes, *last = code + f->count;
-
-		for (; code < last; code++, bits >>= 1)
-			hm_emit(dev, out, EV_KEY, *code, (int)(bits & 1));
+		 * flipped at once */
+		emit_bits(dev, out, f->codes, f->count,
+		          (uint32_t)value_ext(f, data, ext) ^ (f->active_low ? f->mask : 0));
 		return;
-	}
 	case HM_LAYOUT_OP_BUTTON1:
 		hm_emit(dev, out, EV_KEY, f->code, (value_ext(f, data, ext) != 0) != f->active_low);
 		return;
@@ -209,9 +230,25 @@ static _always_inline_ void decode_op(struct hm_device *dev, struct layout_state
 		hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -v : v));
 		return;
 	case HM_LAYOUT_OP_COUNTER:
-		decode_counter(dev, out, &s->counters[f - s->layout->fields], f,
-		               value_ext(f, data, ext));
+		decode_counter(dev, out, &s->counters[f->index], f, value_ext(f, data, ext));
 		return;
+	case HM_LAYOUT_OP_WRAP: {
+		/* the value is modulo already (the mask); the difference too, and
+		 * the shortest way round is the difference sign-extended from
+		 * the modulus' bits: a wrap is one step */
+		struct counter *c = &s->counters[f->index];
+
+		v = value_ext(f, data, ext);
+		if (c->have) {
+			int64_t half = (int64_t)(f->modulus >> 1), d = (v - c->last) & f->mask;
+
+			d = (d ^ half) - half;
+			hm_emit(dev, out, EV_REL, f->code, (int)(f->invert ? -d : d));
+		}
+		c->last = v;
+		c->have = true;
+		return;
+	}
 	case HM_LAYOUT_OP_HAT:
 		v = value_ext(f, data, ext) - f->abs.minimum;
 		hm_emit(dev, out, EV_ABS, f->code, v >= 0 && v < 8 ? hat_x[v] : 0);
@@ -254,6 +291,7 @@ static _always_inline_ void decode_field(struct hm_device *dev, struct layout_st
 		OP(HM_LAYOUT_OP_DELTA_PLAIN)
 		OP(HM_LAYOUT_OP_DELTA)
 		OP(HM_LAYOUT_OP_COUNTER)
+		OP(HM_LAYOUT_OP_WRAP)
 		OP(HM_LAYOUT_OP_HAT)
 		OP(HM_LAYOUT_OP_ENUM)
 	}
@@ -261,6 +299,24 @@ static _always_inline_ void decode_field(struct hm_device *dev, struct layout_st
 
 #undef OP
 #undef OPEXT
+
+/* a part's fields, the report long enough for all */
+static _always_inline_ void decode_fields_inline(struct hm_device *dev, struct layout_state *s,
+                                                 const struct hm_layout_field *f,
+                                                 const struct hm_layout_field *end,
+                                                 const uint8_t *data)
+{
+	for (; f < end; f++)
+		decode_field(dev, s, f, data);
+}
+
+static __attribute__((noinline)) void decode_fields(struct hm_device *dev, struct layout_state *s,
+                                                    const struct hm_layout_field *f,
+                                                    const struct hm_layout_field *end,
+                                                    const uint8_t *data)
+{
+	decode_fields_inline(dev, s, f, end, data);
+}
 
 /* the fields of a report too short for some of them (rare): not inlined */
 static __attribute__((noinline)) void decode_field_slow(struct hm_device *dev,
@@ -281,8 +337,8 @@ static bool preds_hold(const struct hm_layout_part *p, const uint8_t *data, size
 }
 
 /* strict axes: a value outside min..max makes the whole report malformed */
-static bool part_valid(const struct hm_layout *l, const struct hm_layout_part *p,
-                       const uint8_t *data, size_t size)
+static _always_inline_ bool part_valid(const struct hm_layout *l, const struct hm_layout_part *p,
+                                       const uint8_t *data, size_t size)
 {
 	for (unsigned i = p->strict_first; i; i = l->fields[i - 1].strict_next) {
 		const struct hm_layout_field *f = &l->fields[i - 1];
@@ -297,45 +353,70 @@ static bool part_valid(const struct hm_layout *l, const struct hm_layout_part *p
 	return true;
 }
 
+enum {
+	PART_MATCHED = 1 << 0, /* a part selected the report */
+	PART_SHORT = 1 << 1,   /* some field did not fit */
+	PART_BAD = 1 << 2, /* too short for the declared length, or a strict axis out of range */
+};
+
+/* A part that has predicates, or a report too short for its length or some
+ * field: the rare cases, out of the way of the common one.  Returns
+ * PART_* bits. */
+static __attribute__((noinline)) unsigned decode_part_slow(struct hm_device *dev,
+                                                           struct layout_state *s,
+                                                           const struct hm_layout_part *p,
+                                                           const uint8_t *data, size_t size)
+{
+	const struct hm_layout_field *f = p->fbegin;
+	unsigned r = PART_MATCHED;
+
+	if (p->npreds && !preds_hold(p, data, size))
+		return 0;
+	if (size < p->length || (p->strict_first && !part_valid(s->layout, p, data, size)))
+		return PART_MATCHED | PART_BAD;
+	if (size >= p->max_end) {
+		decode_fields(dev, s, f, p->fend, data);
+		return r;
+	}
+	for (; f < p->fend; f++) {
+		if (f->end > size) {
+			s->short_fields++;
+			r |= PART_SHORT;
+			continue;
+		}
+		decode_field_slow(dev, s, f, data);
+	}
+	return r;
+}
+
 int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
 {
 	struct layout_state *s = dev->priv;
 	const struct hm_layout *l = s->layout;
 	/* the parts whose report id the report has (numbered or not), in order */
-	unsigned parts = size ? l->parts_by_id[data[0]] : l->parts_unnumbered;
-	bool matched = false, short_field = false, bad = false;
+	unsigned parts = size ? l->parts_by_id[data[0]] : l->parts_unnumbered, r = 0;
 
 	while (parts) {
 		const struct hm_layout_part *p = &l->parts[__builtin_ctz(parts)];
-		const struct hm_layout_field *f = &l->fields[p->first], *end = f + p->nfields;
 
 		parts &= parts - 1;
-		if (p->npreds && !preds_hold(p, data, size))
-			continue;
-		matched = true;
-		if (size < p->length || (p->strict_first && !part_valid(l, p, data, size))) {
-			bad = true;
+		if (_unlikely_(p->npreds || size < p->need)) {
+			r |= decode_part_slow(dev, s, p, data, size);
 			continue;
 		}
-		if (_likely_(size >= p->max_end)) {
-			for (; f < end; f++)
-				decode_field(dev, s, f, data);
+		/* no predicate, and every field fits */
+		r |= PART_MATCHED;
+		if (p->strict_first && !part_valid(l, p, data, size)) {
+			r |= PART_BAD;
 			continue;
 		}
-		for (; f < end; f++) {
-			if (f->end > size) {
-				s->short_fields++;
-				short_field = true;
-				continue;
-			}
-			decode_field_slow(dev, s, f, data);
-		}
+		decode_fields_inline(dev, s, p->fbegin, p->fend, data);
 	}
-	if (bad)
+	if (r & PART_BAD)
 		return -EBADMSG;
-	if (short_field)
+	if (r & PART_SHORT)
 		return -EMSGSIZE; /* counted; the fields that fit are delivered */
-	return matched ? 1 : 0;
+	return r & PART_MATCHED ? 1 : 0;
 }
 
 /* ---- probe ----------------------------------------------------------------------------- */

@@ -1197,8 +1197,15 @@ static void compile_op(struct hm_layout_field *f)
 		f->op = f->plain && !f->invert ? HM_LAYOUT_OP_DELTA_PLAIN : HM_LAYOUT_OP_DELTA;
 		break;
 	case HM_LAYOUT_COUNTER:
-		f->op = HM_LAYOUT_OP_COUNTER;
 		is_signed = false; /* a counter's raw value wraps unsigned */
+		if (f->modulus >= 2 && !(f->modulus & (f->modulus - 1)) && f->plain &&
+		    f->scale_num == 1 && f->scale_den == 1) {
+			f->op = HM_LAYOUT_OP_WRAP;
+			compile_ext(f, f->bit, f->width, false, f->big_endian);
+			f->mask &= (uint32_t)(f->modulus - 1); /* the value modulo */
+			return;
+		}
+		f->op = HM_LAYOUT_OP_COUNTER;
 		break;
 	case HM_LAYOUT_HAT:
 		f->op = HM_LAYOUT_OP_HAT;
@@ -1228,6 +1235,7 @@ void hm_layout_compile(struct hm_layout *l)
 			struct hm_layout_field *f = &l->fields[i];
 
 			compile_field(f);
+			f->index = (uint16_t)i;
 			f->strict_next = 0;
 			if (f->end > p->max_end)
 				p->max_end = f->end;
@@ -1236,6 +1244,9 @@ void hm_layout_compile(struct hm_layout *l)
 				strict_link = &f->strict_next;
 			}
 		}
+		p->need = p->max_end > p->length ? p->max_end : p->length;
+		p->fbegin = l->fields + p->first;
+		p->fend = p->fbegin + p->nfields;
 	}
 	l->parts_unnumbered = 0;
 	for (size_t pi = 0; pi < l->nparts; pi++)

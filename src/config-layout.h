@@ -73,6 +73,7 @@ struct hm_layout_field {
 	uint8_t nbytes;       /* bytes read */
 	uint16_t byte;        /* first byte read */
 	uint16_t strict_next; /* next strict field of the part + 1; 0: none */
+	uint16_t index;       /* in hm_layout.fields (its counter) */
 	uint32_t mask;        /* the value's bits, once shifted */
 	uint32_t sign;        /* the sign bit when read signed, else 0 */
 };
@@ -87,6 +88,7 @@ enum hm_layout_op {
 	HM_LAYOUT_OP_DELTA_PLAIN, /* DELTA: the value as is */
 	HM_LAYOUT_OP_DELTA,       /* DELTA: scaled, inverted */
 	HM_LAYOUT_OP_COUNTER,
+	HM_LAYOUT_OP_WRAP, /* COUNTER: modulus a power of two (the mask), not scaled, plain */
 	HM_LAYOUT_OP_HAT,
 	HM_LAYOUT_OP_ENUM,
 };
@@ -121,8 +123,10 @@ struct hm_layout_part {
 	bool has_strict;
 	size_t first, nfields; /* in hm_layout.fields */
 	/* compiled */
-	uint16_t strict_first; /* first strict field + 1; 0: none */
-	uint16_t max_end;      /* bytes every field of the part fits in */
+	uint16_t strict_first;                       /* first strict field + 1; 0: none */
+	uint16_t max_end;                            /* bytes every field of the part fits in */
+	uint16_t need;                               /* max_end or length, the larger */
+	const struct hm_layout_field *fbegin, *fend; /* its fields in hm_layout.fields */
 };
 
 struct hm_layout_node {
