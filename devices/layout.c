@@ -294,6 +294,8 @@ static _always_inline_ void decode_field(struct hm_device *dev, struct layout_st
 		OP(HM_LAYOUT_OP_WRAP)
 		OP(HM_LAYOUT_OP_HAT)
 		OP(HM_LAYOUT_OP_ENUM)
+	default:
+		__builtin_unreachable(); /* hm_layout_compile() sets every field's */
 	}
 }
 
@@ -336,17 +338,26 @@ static bool preds_hold(const struct hm_layout_part *p, const uint8_t *data, size
 	return true;
 }
 
-/* strict axes: a value outside min..max makes the whole report malformed */
-static _always_inline_ bool part_valid(const struct hm_layout *l, const struct hm_layout_part *p,
-                                       const uint8_t *data, size_t size)
+/* strict axes: a value outside min..max makes the whole report malformed;
+ * fits: the report has every byte of the part (known in the common case) */
+static _always_inline_ bool part_valid(const struct hm_layout_part *p, const uint8_t *data,
+                                       size_t size, bool fits)
 {
-	for (unsigned i = p->strict_first; i; i = l->fields[i - 1].strict_next) {
-		const struct hm_layout_field *f = &l->fields[i - 1];
+	for (const struct hm_layout_field *f = p->strict; f; f = f->strict_next) {
 		int64_t v;
 
-		if (f->end > size)
+		if (!fits && f->end > size)
 			continue;
-		v = scaled(f, value_of(f, data));
+		/* most strict axes are a byte */
+		v = f->ext == HM_LAYOUT_EXT_S8   ? (int8_t)data[f->byte]
+		    : f->ext == HM_LAYOUT_EXT_U8 ? data[f->byte]
+		                                 : value_of(f, data);
+		if (_likely_(f->strict_raw)) {
+			if (v < f->strict_lo || v > f->strict_hi)
+				return false;
+			continue;
+		}
+		v = scaled(f, v);
 		if (v < f->abs.minimum || v > f->abs.maximum)
 			return false;
 	}
@@ -372,7 +383,7 @@ static __attribute__((noinline)) unsigned decode_part_slow(struct hm_device *dev
 
 	if (p->npreds && !preds_hold(p, data, size))
 		return 0;
-	if (size < p->length || (p->strict_first && !part_valid(s->layout, p, data, size)))
+	if (size < p->length || (p->strict && !part_valid(p, data, size, false)))
 		return PART_MATCHED | PART_BAD;
 	if (size >= p->max_end) {
 		decode_fields(dev, s, f, p->fend, data);
@@ -406,7 +417,7 @@ int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, ui
 		}
 		/* no predicate, and every field fits */
 		r |= PART_MATCHED;
-		if (p->strict_first && !part_valid(l, p, data, size)) {
+		if (p->strict && !part_valid(p, data, size, true)) {
 			r |= PART_BAD;
 			continue;
 		}

@@ -1227,20 +1227,24 @@ void hm_layout_compile(struct hm_layout *l)
 {
 	for (size_t pi = 0; pi < l->nparts; pi++) {
 		struct hm_layout_part *p = &l->parts[pi];
-		uint16_t *strict_link = &p->strict_first;
+		const struct hm_layout_field **strict_link = &p->strict;
 
 		p->max_end = 0;
-		*strict_link = 0;
+		*strict_link = NULL;
 		for (size_t i = p->first; i < p->first + p->nfields; i++) {
 			struct hm_layout_field *f = &l->fields[i];
 
 			compile_field(f);
 			f->index = (uint16_t)i;
-			f->strict_next = 0;
+			f->strict_next = NULL;
 			if (f->end > p->max_end)
 				p->max_end = f->end;
 			if (f->strict) {
-				*strict_link = (uint16_t)(i + 1);
+				/* value + offset within min..max, unscaled */
+				f->strict_raw = f->scale_num == 1 && f->scale_den == 1;
+				f->strict_lo = (int64_t)f->abs.minimum - f->offset;
+				f->strict_hi = (int64_t)f->abs.maximum - f->offset;
+				*strict_link = f;
 				strict_link = &f->strict_next;
 			}
 		}

@@ -66,16 +66,18 @@ struct hm_layout_field {
 	unsigned line;
 	/* compiled at load (hm_layout_compile) for the decoder: how to read the
 	 * value (a fast run: its bits) and what to do with it */
-	uint8_t op;           /* enum hm_layout_op */
-	uint8_t ext;          /* enum hm_layout_ext */
-	uint8_t opext;        /* op * HM_LAYOUT_NEXT + ext: one dispatch per field */
-	uint8_t shift;        /* bits to drop from the bytes read (little-endian) */
-	uint8_t nbytes;       /* bytes read */
-	uint16_t byte;        /* first byte read */
-	uint16_t strict_next; /* next strict field of the part + 1; 0: none */
-	uint16_t index;       /* in hm_layout.fields (its counter) */
-	uint32_t mask;        /* the value's bits, once shifted */
-	uint32_t sign;        /* the sign bit when read signed, else 0 */
+	uint8_t op;      /* enum hm_layout_op */
+	uint8_t ext;     /* enum hm_layout_ext */
+	uint8_t opext;   /* op * HM_LAYOUT_NEXT + ext: one dispatch per field */
+	uint8_t shift;   /* bits to drop from the bytes read (little-endian) */
+	uint8_t nbytes;  /* bytes read */
+	uint16_t byte;   /* first byte read */
+	uint16_t index;  /* in hm_layout.fields (its counter) */
+	uint32_t mask;   /* the value's bits, once shifted */
+	uint32_t sign;   /* the sign bit when read signed, else 0 */
+	bool strict_raw; /* strict, not scaled: strict_lo..strict_hi bound the value read */
+	int64_t strict_lo, strict_hi;
+	const struct hm_layout_field *strict_next; /* the part's next strict field, or NULL */
 };
 
 /* What the decoder does with a field (compiled from kind and options). */
@@ -123,7 +125,7 @@ struct hm_layout_part {
 	bool has_strict;
 	size_t first, nfields; /* in hm_layout.fields */
 	/* compiled */
-	uint16_t strict_first;                       /* first strict field + 1; 0: none */
+	const struct hm_layout_field *strict;        /* its first strict field, or NULL */
 	uint16_t max_end;                            /* bytes every field of the part fits in */
 	uint16_t need;                               /* max_end or length, the larger */
 	const struct hm_layout_field *fbegin, *fend; /* its fields in hm_layout.fields */
