@@ -73,8 +73,9 @@ static inline int64_t extract(const uint8_t *d, unsigned bit, unsigned width, bo
 
 /* The field's value through the extractor compiled at load (hm_layout_compile):
  * the same as extract() of its bits, read straight. */
+/* is_signed false: the field is known unsigned (sign 0, or not a sign) */
 static _always_inline_ int64_t value_ext(const struct hm_layout_field *f, const uint8_t *d,
-                                         enum hm_layout_ext ext)
+                                         enum hm_layout_ext ext, bool is_signed)
 {
 	const uint8_t *p = d + f->byte;
 	uint64_t v;
@@ -107,12 +108,14 @@ static _always_inline_ int64_t value_ext(const struct hm_layout_field *f, const 
 		break;
 	}
 	v = (v >> f->shift) & f->mask;
+	if (!is_signed)
+		return (int64_t)v;
 	return (int64_t)(v ^ f->sign) - (int64_t)f->sign;
 }
 
 static inline int64_t value_of(const struct hm_layout_field *f, const uint8_t *d)
 {
-	return value_ext(f, d, (enum hm_layout_ext)f->ext);
+	return value_ext(f, d, (enum hm_layout_ext)f->ext, true);
 }
 
 static inline int64_t scaled(const struct hm_layout_field *f, int64_t v)
@@ -174,10 +177,10 @@ static _always_inline_ void emit_bits(struct hm_device *dev, unsigned out, const
 		hm_emit(dev, out, EV_KEY, end[-(k)], (int)((bits >> (BITS_MAX - (k))) & 1));       \
 		__attribute__((fallthrough))
 	/* clang-format off */
-	switch (count) {
+	switch (count & 31) { /* all 32 cases: no bound check */
 		K(25); K(24); K(23); K(22); K(21); K(20); K(19); K(18); K(17); K(16); K(15); K(14);
 		K(13); K(12); K(11); K(10); K(9); K(8); K(7); K(6); K(5); K(4); K(3); K(2); K(1);
-	default:
+	case 0: case 26: case 27: case 28: case 29: case 30: case 31:
 		break;
 	}
 	/* clang-format on */
@@ -195,13 +198,14 @@ static _always_inline_ void decode_op(struct hm_device *dev, struct layout_state
 
 	switch (op) {
 	case HM_LAYOUT_OP_BITS:
-		/* a run of bits: one read of the bytes that hold it, active-low
-		 * flipped at once */
+		/* a run of bits: one read of the bytes that hold it, the
+		 * active-low ones flipped at once (sign) */
 		emit_bits(dev, out, f->codes, f->count,
-		          (uint32_t)value_ext(f, data, ext) ^ (f->active_low ? f->mask : 0));
+		          (uint32_t)value_ext(f, data, ext, false) ^ f->sign);
 		return;
 	case HM_LAYOUT_OP_BUTTON1:
-		hm_emit(dev, out, EV_KEY, f->code, (value_ext(f, data, ext) != 0) != f->active_low);
+		hm_emit(dev, out, EV_KEY, f->code,
+		        (value_ext(f, data, ext, true) != 0) != f->active_low);
 		return;
 	case HM_LAYOUT_OP_BUTTONS:
 		for (unsigned i = 0; i < f->count; i++) {
@@ -212,25 +216,25 @@ static _always_inline_ void decode_op(struct hm_device *dev, struct layout_state
 		}
 		return;
 	case HM_LAYOUT_OP_ABS_PLAIN:
-		hm_emit(dev, out, EV_ABS, f->code, (int)value_ext(f, data, ext));
+		hm_emit(dev, out, EV_ABS, f->code, (int)value_ext(f, data, ext, true));
 		return;
 	case HM_LAYOUT_OP_ABS:
-		v = scaled(f, value_ext(f, data, ext));
+		v = scaled(f, value_ext(f, data, ext, true));
 		if (f->invert)
 			v = (int64_t)f->abs.minimum + f->abs.maximum - v;
 		hm_emit(dev, out, EV_ABS, f->code, clamp_int(v));
 		return;
 	case HM_LAYOUT_OP_DELTA_PLAIN:
-		hm_emit(dev, out, EV_REL, f->code, (int)value_ext(f, data, ext));
+		hm_emit(dev, out, EV_REL, f->code, (int)value_ext(f, data, ext, true));
 		return;
 	case HM_LAYOUT_OP_DELTA:
-		v = value_ext(f, data, ext);
+		v = value_ext(f, data, ext, true);
 		if (f->scale_num != 1 || f->scale_den != 1) /* no division otherwise */
 			v = v * f->scale_num / f->scale_den;
 		hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -v : v));
 		return;
 	case HM_LAYOUT_OP_COUNTER:
-		decode_counter(dev, out, &s->counters[f->index], f, value_ext(f, data, ext));
+		decode_counter(dev, out, &s->counters[f->index], f, value_ext(f, data, ext, true));
 		return;
 	case HM_LAYOUT_OP_WRAP: {
 		/* the value is modulo already (the mask); the difference too, and
@@ -238,24 +242,23 @@ static _always_inline_ void decode_op(struct hm_device *dev, struct layout_state
 		 * the modulus' bits: a wrap is one step */
 		struct counter *c = &s->counters[f->index];
 
-		v = value_ext(f, data, ext);
+		v = value_ext(f, data, ext, false);
 		if (c->have) {
 			int64_t half = (int64_t)(f->modulus >> 1), d = (v - c->last) & f->mask;
 
-			d = (d ^ half) - half;
-			hm_emit(dev, out, EV_REL, f->code, (int)(f->invert ? -d : d));
+			hm_emit(dev, out, EV_REL, f->code, (int)((d ^ half) - half));
 		}
 		c->last = v;
 		c->have = true;
 		return;
 	}
 	case HM_LAYOUT_OP_HAT:
-		v = value_ext(f, data, ext) - f->abs.minimum;
+		v = value_ext(f, data, ext, true) - f->abs.minimum;
 		hm_emit(dev, out, EV_ABS, f->code, v >= 0 && v < 8 ? hat_x[v] : 0);
 		hm_emit(dev, out, EV_ABS, f->code + 1u, v >= 0 && v < 8 ? hat_y[v] : 0);
 		return;
 	case HM_LAYOUT_OP_ENUM:
-		v = value_ext(f, data, ext);
+		v = value_ext(f, data, ext, true);
 		for (unsigned i = 0; i < f->count; i++)
 			hm_emit(dev, out, EV_KEY, f->codes[i], v == f->values[i]);
 		return;
@@ -400,34 +403,64 @@ static __attribute__((noinline)) unsigned decode_part_slow(struct hm_device *dev
 	return r;
 }
 
-int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
+/* One part, no predicate, every byte there: the common case, inline */
+static _always_inline_ unsigned decode_part(struct hm_device *dev, struct layout_state *s,
+                                            const struct hm_layout_part *p, const uint8_t *data,
+                                            size_t size)
 {
-	struct layout_state *s = dev->priv;
-	const struct hm_layout *l = s->layout;
-	/* the parts whose report id the report has (numbered or not), in order */
-	unsigned parts = size ? l->parts_by_id[data[0]] : l->parts_unnumbered, r = 0;
+	if (_unlikely_(size < p->need)) /* or predicates */
+		return decode_part_slow(dev, s, p, data, size);
+	if (p->strict && !part_valid(p, data, size, true))
+		return PART_MATCHED | PART_BAD;
+	decode_fields_inline(dev, s, p->fbegin, p->fend, data);
+	return PART_MATCHED;
+}
+
+static int status(unsigned r)
+{
+	if (r & PART_BAD)
+		return -EBADMSG;
+	if (r & PART_SHORT)
+		return -EMSGSIZE; /* counted; the fields that fit are delivered */
+	return r ? 1 : 0;
+}
+
+/* several parts select the report: each in order */
+static __attribute__((noinline)) int decode_parts(struct hm_device *dev, struct layout_state *s,
+                                                  unsigned parts, const uint8_t *data, size_t size)
+{
+	unsigned r = 0;
 
 	while (parts) {
-		const struct hm_layout_part *p = &l->parts[__builtin_ctz(parts)];
+		const struct hm_layout_part *p = &s->layout->parts[__builtin_ctz(parts)];
 
 		parts &= parts - 1;
-		if (_unlikely_(p->npreds || size < p->need)) {
+		if (_unlikely_(size < p->need)) { /* or predicates */
 			r |= decode_part_slow(dev, s, p, data, size);
 			continue;
 		}
-		/* no predicate, and every field fits */
 		r |= PART_MATCHED;
 		if (p->strict && !part_valid(p, data, size, true)) {
 			r |= PART_BAD;
 			continue;
 		}
-		decode_fields_inline(dev, s, p->fbegin, p->fend, data);
+		decode_fields(dev, s, p->fbegin, p->fend, data);
 	}
-	if (r & PART_BAD)
-		return -EBADMSG;
-	if (r & PART_SHORT)
-		return -EMSGSIZE; /* counted; the fields that fit are delivered */
-	return r & PART_MATCHED ? 1 : 0;
+	return status(r);
+}
+
+int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
+{
+	struct layout_state *s = dev->priv;
+	const struct hm_layout *l = s->layout;
+	/* the parts whose report id the report has (numbered or not), in order */
+	unsigned parts = size ? l->parts_by_id[data[0]] : l->parts_unnumbered, r;
+
+	if (_unlikely_(!parts || parts & (parts - 1)))
+		return parts ? decode_parts(dev, s, parts, data, size) : 0;
+	/* one part, as most reports */
+	r = decode_part(dev, s, &l->parts[__builtin_ctz(parts)], data, size);
+	return _likely_(r == PART_MATCHED) ? 1 : status(r);
 }
 
 /* ---- probe ----------------------------------------------------------------------------- */

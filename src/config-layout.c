@@ -1185,6 +1185,7 @@ static void compile_op(struct hm_layout_field *f)
 		if (f->stride == 1 && f->width == 1 && f->count > 1 && f->count <= 25) {
 			f->op = HM_LAYOUT_OP_BITS;
 			compile_ext(f, f->bit, f->count, false, false);
+			f->sign = f->active_low ? f->mask : 0; /* flipped */
 			return;
 		}
 		f->op = f->count > 1 ? HM_LAYOUT_OP_BUTTONS : HM_LAYOUT_OP_BUTTON1;
@@ -1198,7 +1199,7 @@ static void compile_op(struct hm_layout_field *f)
 		break;
 	case HM_LAYOUT_COUNTER:
 		is_signed = false; /* a counter's raw value wraps unsigned */
-		if (f->modulus >= 2 && !(f->modulus & (f->modulus - 1)) && f->plain &&
+		if (f->modulus >= 2 && !(f->modulus & (f->modulus - 1)) && f->plain && !f->invert &&
 		    f->scale_num == 1 && f->scale_den == 1) {
 			f->op = HM_LAYOUT_OP_WRAP;
 			compile_ext(f, f->bit, f->width, false, f->big_endian);
@@ -1248,7 +1249,8 @@ void hm_layout_compile(struct hm_layout *l)
 				strict_link = &f->strict_next;
 			}
 		}
-		p->need = p->max_end > p->length ? p->max_end : p->length;
+		/* the common case needs no predicate and the report this long */
+		p->need = p->npreds ? UINT32_MAX : p->max_end > p->length ? p->max_end : p->length;
 		p->fbegin = l->fields + p->first;
 		p->fend = p->fbegin + p->nfields;
 	}

@@ -90,7 +90,8 @@ enum hm_layout_op {
 	HM_LAYOUT_OP_DELTA_PLAIN, /* DELTA: the value as is */
 	HM_LAYOUT_OP_DELTA,       /* DELTA: scaled, inverted */
 	HM_LAYOUT_OP_COUNTER,
-	HM_LAYOUT_OP_WRAP, /* COUNTER: modulus a power of two (the mask), not scaled, plain */
+	HM_LAYOUT_OP_WRAP, /* COUNTER: modulus a power of two (the mask), not scaled, plain, not
+	                      inverted */
 	HM_LAYOUT_OP_HAT,
 	HM_LAYOUT_OP_ENUM,
 };
@@ -125,9 +126,9 @@ struct hm_layout_part {
 	bool has_strict;
 	size_t first, nfields; /* in hm_layout.fields */
 	/* compiled */
-	const struct hm_layout_field *strict;        /* its first strict field, or NULL */
-	uint16_t max_end;                            /* bytes every field of the part fits in */
-	uint16_t need;                               /* max_end or length, the larger */
+	const struct hm_layout_field *strict; /* its first strict field, or NULL */
+	uint16_t max_end;                     /* bytes every field of the part fits in */
+	uint32_t need; /* max_end or length, the larger; UINT32_MAX with predicates */
 	const struct hm_layout_field *fbegin, *fend; /* its fields in hm_layout.fields */
 };
 
