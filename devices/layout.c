@@ -8,7 +8,15 @@
  * HIDMAPD_DATADIR/layouts) that matches the device.
  *
  * Decoding allocates nothing: probe sizes the state (one counter reference
- * per field), and every field is read straight from the report bytes.
+ * per field), and every field is read straight from the report bytes.  It
+ * runs on the form hm_layout_compile() resolved at load: the parts a report
+ * selects come from a table by its first byte, each field has one dispatch
+ * value (opext) for what it does and how its bits are read (byte, shift,
+ * mask, sign), a part's strict axes are a list, and a part whose report
+ * has every byte it needs and no predicate takes the inline path (one part,
+ * no loop); the rest (predicates, short reports, several parts) is out of
+ * line.  Every report goes through the same code as before: no field is
+ * skipped because its bytes did not change.
  */
 #include <errno.h>
 #include <inttypes.h>
