@@ -8,7 +8,15 @@
  * HIDMAPD_DATADIR/layouts) that matches the device.
  *
  * Decoding allocates nothing: probe sizes the state (one counter reference
- * per field), and every field is read straight from the report bytes.
+ * per field), and every field is read straight from the report bytes.  It
+ * runs on the form hm_layout_compile() resolved at load: the parts a report
+ * selects come from a table by its first byte, each field has one dispatch
+ * value (opext) for what it does and how its bits are read (byte, shift,
+ * mask, sign), a part's strict axes are a list, and a part whose report
+ * has every byte it needs and no predicate takes the inline path (one part,
+ * no loop); the rest (predicates, short reports, several parts) is out of
+ * line.  Every report goes through the same code as before: no field is
+ * skipped because its bytes did not change.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,6 +30,8 @@
 #include "config-layout.h"
 #include "util-log.h"
 #include "util-strings.h"
+
+#define _always_inline_ inline __attribute__((always_inline))
 
 struct counter {
 	int64_t last;
@@ -69,12 +79,51 @@ static inline int64_t extract(const uint8_t *d, unsigned bit, unsigned width, bo
 	return (int64_t)v;
 }
 
-/* The field's value, with the common whole byte read directly. */
+/* The field's value through the extractor compiled at load (hm_layout_compile):
+ * the same as extract() of its bits, read straight. */
+/* is_signed false: the field is known unsigned (sign 0, or not a sign) */
+static _always_inline_ int64_t value_ext(const struct hm_layout_field *f, const uint8_t *d,
+                                         enum hm_layout_ext ext, bool is_signed)
+{
+	const uint8_t *p = d + f->byte;
+	uint64_t v;
+
+	switch (ext) {
+	case HM_LAYOUT_EXT_U8:
+		return p[0];
+	case HM_LAYOUT_EXT_S8:
+		return (int8_t)p[0];
+	case HM_LAYOUT_EXT_LE1:
+		v = p[0];
+		break;
+	case HM_LAYOUT_EXT_LE2:
+		v = p[0] | (uint32_t)p[1] << 8;
+		break;
+	case HM_LAYOUT_EXT_LE3:
+		v = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+		break;
+	case HM_LAYOUT_EXT_LE4:
+		v = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+		break;
+	case HM_LAYOUT_EXT_LE5:
+		v = p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24 |
+		    (uint64_t)p[4] << 32;
+		break;
+	default: /* HM_LAYOUT_EXT_BE */
+		v = 0;
+		for (unsigned i = 0; i < f->nbytes; i++)
+			v = v << 8 | p[i];
+		break;
+	}
+	v = (v >> f->shift) & f->mask;
+	if (!is_signed)
+		return (int64_t)v;
+	return (int64_t)(v ^ f->sign) - (int64_t)f->sign;
+}
+
 static inline int64_t value_of(const struct hm_layout_field *f, const uint8_t *d)
 {
-	if (f->width == 8 && !(f->bit & 7))
-		return f->is_signed ? (int8_t)d[f->bit >> 3] : d[f->bit >> 3];
-	return extract(d, f->bit, f->width, f->is_signed, f->big_endian);
+	return value_ext(f, d, (enum hm_layout_ext)f->ext, true);
 }
 
 static inline int64_t scaled(const struct hm_layout_field *f, int64_t v)
@@ -93,99 +142,206 @@ static inline int clamp_int(int64_t v)
 static const int8_t hat_x[8] = {0, 1, 1, 1, 0, -1, -1, -1};
 static const int8_t hat_y[8] = {-1, -1, 0, 1, 1, 1, 0, -1};
 
-static void decode_field(struct hm_device *dev, struct layout_state *s, size_t index,
-                         const struct hm_layout_field *f, const uint8_t *data)
+static _always_inline_ void decode_counter(struct hm_device *dev, unsigned out, struct counter *c,
+                                           const struct hm_layout_field *f, int64_t v)
+{
+	int64_t m = (int64_t)f->modulus, d;
+
+	if (_likely_(!(m & (m - 1)))) {
+		/* a power of two, as most counters: no division */
+		v &= m - 1;
+		d = (v - c->last) & (m - 1);
+	} else {
+		v %= m;
+		d = ((v - c->last) % m + m) % m;
+	}
+	if (c->have) {
+		/* the shortest way round: a wrap is one step */
+		if (d >= m / 2)
+			d -= m;
+		if (f->scale_num != 1 || f->scale_den != 1)
+			d = d * f->scale_num / f->scale_den;
+		/* |d| <= modulus / 2 <= 2^31 unless scaled */
+		hm_emit(dev, out, EV_REL, f->code,
+		        f->plain ? (int)(f->invert ? -d : d) : clamp_int(f->invert ? -d : d));
+	}
+	c->last = v;
+	c->have = true;
+}
+
+#define BITS_MAX 25 /* a run that one read of 4 bytes holds: HM_LAYOUT_OP_BITS */
+
+/* count buttons codes[i], down when bit i of bits is set, in order: unrolled,
+ * a jump to the first of the last count calls */
+static _always_inline_ void emit_bits(struct hm_device *dev, unsigned out, const uint16_t *codes,
+                                      unsigned count, uint32_t bits)
+{
+	const uint16_t *end = codes + count;
+
+	/* the run's last bit at BITS_MAX - 1: button K from the end is bit BITS_MAX - K */
+	bits <<= BITS_MAX - count;
+#define K(k)                                                                                       \
+	case k:                                                                                    \
+		hm_emit(dev, out, EV_KEY, end[-(k)], (int)((bits >> (BITS_MAX - (k))) & 1));       \
+		__attribute__((fallthrough))
+	/* clang-format off */
+	switch (count & 31) { /* all 32 cases: no bound check */
+		K(25); K(24); K(23); K(22); K(21); K(20); K(19); K(18); K(17); K(16); K(15); K(14);
+		K(13); K(12); K(11); K(10); K(9); K(8); K(7); K(6); K(5); K(4); K(3); K(2); K(1);
+	case 0: case 26: case 27: case 28: case 29: case 30: case 31:
+		break;
+	}
+	/* clang-format on */
+#undef K
+}
+
+/* One field, op and ext constants: each (op, ext) pair of the dispatch in
+ * decode_field() becomes straight code. */
+static _always_inline_ void decode_op(struct hm_device *dev, struct layout_state *s,
+                                      const struct hm_layout_field *f, const uint8_t *data,
+                                      enum hm_layout_op op, enum hm_layout_ext ext)
 {
 	unsigned out = s->out[f->node];
 	int64_t v;
 
-	switch (f->kind) {
-	case HM_LAYOUT_BUTTON:
-		if (f->stride == 1 && f->width == 1 && f->count > 1 && f->count <= 25) {
-			/* a run of bits: one read of the bytes that hold it */
-			uint32_t bits = (uint32_t)extract(data, f->bit, f->count, false, false);
-
-			for (unsigned i = 0; i < f->count; i++)
-				hm_emit(dev, out, EV_KEY, f->codes[i],
-				        ((bits >> i) & 1) != f->active_low);
-			return;
-		}
+	switch (op) {
+	case HM_LAYOUT_OP_BITS:
+		/* a run of bits: one read of the bytes that hold it, the
+		 * active-low ones flipped at once (sign) */
+		emit_bits(dev, out, f->codes, f->count,
+		          (uint32_t)value_ext(f, data, ext, false) ^ f->sign);
+		return;
+	case HM_LAYOUT_OP_BUTTON1:
+		hm_emit(dev, out, EV_KEY, f->code,
+		        (value_ext(f, data, ext, true) != 0) != f->active_low);
+		return;
+	case HM_LAYOUT_OP_BUTTONS:
 		for (unsigned i = 0; i < f->count; i++) {
 			bool down = extract(data, f->bit + i * f->stride, f->width, false,
 			                    f->big_endian) != 0;
 
-			hm_emit(dev, out, EV_KEY, f->count > 1 ? f->codes[i] : f->code,
-			        down != f->active_low);
+			hm_emit(dev, out, EV_KEY, f->codes[i], down != f->active_low);
 		}
 		return;
-	case HM_LAYOUT_ABS:
-		v = value_of(f, data);
-		if (_likely_(f->plain && !f->invert)) {
-			hm_emit(dev, out, EV_ABS, f->code, (int)v);
-			return;
-		}
-		v = scaled(f, v);
+	case HM_LAYOUT_OP_ABS_PLAIN:
+		hm_emit(dev, out, EV_ABS, f->code, (int)value_ext(f, data, ext, true));
+		return;
+	case HM_LAYOUT_OP_ABS:
+		v = scaled(f, value_ext(f, data, ext, true));
 		if (f->invert)
 			v = (int64_t)f->abs.minimum + f->abs.maximum - v;
 		hm_emit(dev, out, EV_ABS, f->code, clamp_int(v));
 		return;
-	case HM_LAYOUT_DELTA:
-		v = value_of(f, data);
-		if (_likely_(f->plain && !f->invert)) {
-			hm_emit(dev, out, EV_REL, f->code, (int)v);
-			return;
-		}
+	case HM_LAYOUT_OP_DELTA_PLAIN:
+		hm_emit(dev, out, EV_REL, f->code, (int)value_ext(f, data, ext, true));
+		return;
+	case HM_LAYOUT_OP_DELTA:
+		v = value_ext(f, data, ext, true);
 		if (f->scale_num != 1 || f->scale_den != 1) /* no division otherwise */
 			v = v * f->scale_num / f->scale_den;
 		hm_emit(dev, out, EV_REL, f->code, clamp_int(f->invert ? -v : v));
 		return;
-	case HM_LAYOUT_COUNTER: {
-		struct counter *c = &s->counters[index];
+	case HM_LAYOUT_OP_COUNTER:
+		decode_counter(dev, out, &s->counters[f->index], f, value_ext(f, data, ext, true));
+		return;
+	case HM_LAYOUT_OP_WRAP: {
+		/* the value is modulo already (the mask); the difference too, and
+		 * the shortest way round is the difference sign-extended from
+		 * the modulus' bits: a wrap is one step */
+		struct counter *c = &s->counters[f->index];
 
-		int64_t m = (int64_t)f->modulus, d;
-
-		v = f->is_signed ? extract(data, f->bit, f->width, false, f->big_endian)
-		                 : value_of(f, data);
-		if (_likely_(!(m & (m - 1)))) {
-			/* a power of two, as most counters: no division */
-			v &= m - 1;
-			d = (v - c->last) & (m - 1);
-		} else {
-			v %= m;
-			d = ((v - c->last) % m + m) % m;
-		}
+		v = value_ext(f, data, ext, false);
 		if (c->have) {
-			/* the shortest way round: a wrap is one step */
-			if (d >= m / 2)
-				d -= m;
-			if (f->scale_num != 1 || f->scale_den != 1)
-				d = d * f->scale_num / f->scale_den;
-			/* |d| <= modulus / 2 <= 2^31 unless scaled */
-			hm_emit(dev, out, EV_REL, f->code,
-			        f->plain ? (int)(f->invert ? -d : d)
-			                 : clamp_int(f->invert ? -d : d));
+			int64_t half = (int64_t)(f->modulus >> 1), d = (v - c->last) & f->mask;
+
+			hm_emit(dev, out, EV_REL, f->code, (int)((d ^ half) - half));
 		}
 		c->last = v;
 		c->have = true;
 		return;
 	}
-	case HM_LAYOUT_HAT:
-		v = extract(data, f->bit, f->width, f->is_signed, f->big_endian) - f->abs.minimum;
+	case HM_LAYOUT_OP_HAT:
+		v = value_ext(f, data, ext, true) - f->abs.minimum;
 		hm_emit(dev, out, EV_ABS, f->code, v >= 0 && v < 8 ? hat_x[v] : 0);
 		hm_emit(dev, out, EV_ABS, f->code + 1u, v >= 0 && v < 8 ? hat_y[v] : 0);
 		return;
-	case HM_LAYOUT_ENUM:
-		v = extract(data, f->bit, f->width, f->is_signed, f->big_endian);
+	case HM_LAYOUT_OP_ENUM:
+		v = value_ext(f, data, ext, true);
 		for (unsigned i = 0; i < f->count; i++)
 			hm_emit(dev, out, EV_KEY, f->codes[i], v == f->values[i]);
 		return;
 	}
 }
 
-static bool part_selects(const struct hm_layout_part *p, const uint8_t *data, size_t size)
+#define OPEXT(op, ext)                                                                             \
+	case (op)*HM_LAYOUT_NEXT + (ext):                                                          \
+		decode_op(dev, s, f, data, op, ext);                                               \
+		return;
+#define OP(op)                                                                                     \
+	OPEXT(op, HM_LAYOUT_EXT_U8)                                                                \
+	OPEXT(op, HM_LAYOUT_EXT_S8)                                                                \
+	OPEXT(op, HM_LAYOUT_EXT_LE1)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_LE2)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_LE3)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_LE4)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_LE5)                                                               \
+	OPEXT(op, HM_LAYOUT_EXT_BE)
+
+/* inlined in the loop over a part's fields: one dispatch per field */
+static _always_inline_ void decode_field(struct hm_device *dev, struct layout_state *s,
+                                         const struct hm_layout_field *f, const uint8_t *data)
 {
-	if (p->report_id && (size == 0 || data[0] != p->report_id))
-		return false;
+	_Static_assert(HM_LAYOUT_NEXT == 8, "OP() lists every ext");
+
+	switch (f->opext) {
+		OP(HM_LAYOUT_OP_BITS)
+		OP(HM_LAYOUT_OP_BUTTON1)
+		OP(HM_LAYOUT_OP_BUTTONS)
+		OP(HM_LAYOUT_OP_ABS_PLAIN)
+		OP(HM_LAYOUT_OP_ABS)
+		OP(HM_LAYOUT_OP_DELTA_PLAIN)
+		OP(HM_LAYOUT_OP_DELTA)
+		OP(HM_LAYOUT_OP_COUNTER)
+		OP(HM_LAYOUT_OP_WRAP)
+		OP(HM_LAYOUT_OP_HAT)
+		OP(HM_LAYOUT_OP_ENUM)
+	default:
+		__builtin_unreachable(); /* hm_layout_compile() sets every field's */
+	}
+}
+
+#undef OP
+#undef OPEXT
+
+/* a part's fields, the report long enough for all */
+static _always_inline_ void decode_fields_inline(struct hm_device *dev, struct layout_state *s,
+                                                 const struct hm_layout_field *f,
+                                                 const struct hm_layout_field *end,
+                                                 const uint8_t *data)
+{
+	for (; f < end; f++)
+		decode_field(dev, s, f, data);
+}
+
+static __attribute__((noinline)) void decode_fields(struct hm_device *dev, struct layout_state *s,
+                                                    const struct hm_layout_field *f,
+                                                    const struct hm_layout_field *end,
+                                                    const uint8_t *data)
+{
+	decode_fields_inline(dev, s, f, end, data);
+}
+
+/* the fields of a report too short for some of them (rare): not inlined */
+static __attribute__((noinline)) void decode_field_slow(struct hm_device *dev,
+                                                        struct layout_state *s,
+                                                        const struct hm_layout_field *f,
+                                                        const uint8_t *data)
+{
+	decode_field(dev, s, f, data);
+}
+
+static bool preds_hold(const struct hm_layout_part *p, const uint8_t *data, size_t size)
+{
 	for (unsigned i = 0; i < p->npreds; i++)
 		if (p->preds[i].byte >= size ||
 		    (data[p->preds[i].byte] & p->preds[i].mask) != p->preds[i].value)
@@ -193,55 +349,126 @@ static bool part_selects(const struct hm_layout_part *p, const uint8_t *data, si
 	return true;
 }
 
-/* strict axes: a value outside min..max makes the whole report malformed */
-static bool part_valid(const struct hm_layout *l, const struct hm_layout_part *p,
-                       const uint8_t *data, size_t size)
+/* strict axes: a value outside min..max makes the whole report malformed;
+ * fits: the report has every byte of the part (known in the common case) */
+static _always_inline_ bool part_valid(const struct hm_layout_part *p, const uint8_t *data,
+                                       size_t size, bool fits)
 {
-	for (size_t i = p->first; i < p->first + p->nfields; i++) {
-		const struct hm_layout_field *f = &l->fields[i];
+	for (const struct hm_layout_field *f = p->strict; f; f = f->strict_next) {
 		int64_t v;
 
-		if (!f->strict || f->end > size)
+		if (!fits && f->end > size)
 			continue;
-		v = scaled(f, value_of(f, data));
+		/* most strict axes are a byte */
+		v = f->ext == HM_LAYOUT_EXT_S8   ? (int8_t)data[f->byte]
+		    : f->ext == HM_LAYOUT_EXT_U8 ? data[f->byte]
+		                                 : value_of(f, data);
+		if (_likely_(f->strict_raw)) {
+			if (v < f->strict_lo || v > f->strict_hi)
+				return false;
+			continue;
+		}
+		v = scaled(f, v);
 		if (v < f->abs.minimum || v > f->abs.maximum)
 			return false;
 	}
 	return true;
 }
 
+enum {
+	PART_MATCHED = 1 << 0, /* a part selected the report */
+	PART_SHORT = 1 << 1,   /* some field did not fit */
+	PART_BAD = 1 << 2, /* too short for the declared length, or a strict axis out of range */
+};
+
+/* A part that has predicates, or a report too short for its length or some
+ * field: the rare cases, out of the way of the common one.  Returns
+ * PART_* bits. */
+static __attribute__((noinline)) unsigned decode_part_slow(struct hm_device *dev,
+                                                           struct layout_state *s,
+                                                           const struct hm_layout_part *p,
+                                                           const uint8_t *data, size_t size)
+{
+	const struct hm_layout_field *f = p->fbegin;
+	unsigned r = PART_MATCHED;
+
+	if (p->npreds && !preds_hold(p, data, size))
+		return 0;
+	if (size < p->length || (p->strict && !part_valid(p, data, size, false)))
+		return PART_MATCHED | PART_BAD;
+	if (size >= p->max_end) {
+		decode_fields(dev, s, f, p->fend, data);
+		return r;
+	}
+	for (; f < p->fend; f++) {
+		if (f->end > size) {
+			s->short_fields++;
+			r |= PART_SHORT;
+			continue;
+		}
+		decode_field_slow(dev, s, f, data);
+	}
+	return r;
+}
+
+/* One part, no predicate, every byte there: the common case, inline */
+static _always_inline_ unsigned decode_part(struct hm_device *dev, struct layout_state *s,
+                                            const struct hm_layout_part *p, const uint8_t *data,
+                                            size_t size)
+{
+	if (_unlikely_(size < p->need)) /* or predicates */
+		return decode_part_slow(dev, s, p, data, size);
+	if (p->strict && !part_valid(p, data, size, true))
+		return PART_MATCHED | PART_BAD;
+	decode_fields_inline(dev, s, p->fbegin, p->fend, data);
+	return PART_MATCHED;
+}
+
+static int status(unsigned r)
+{
+	if (r & PART_BAD)
+		return -EBADMSG;
+	if (r & PART_SHORT)
+		return -EMSGSIZE; /* counted; the fields that fit are delivered */
+	return r ? 1 : 0;
+}
+
+/* several parts select the report: each in order */
+static __attribute__((noinline)) int decode_parts(struct hm_device *dev, struct layout_state *s,
+                                                  unsigned parts, const uint8_t *data, size_t size)
+{
+	unsigned r = 0;
+
+	while (parts) {
+		const struct hm_layout_part *p = &s->layout->parts[__builtin_ctz(parts)];
+
+		parts &= parts - 1;
+		if (_unlikely_(size < p->need)) { /* or predicates */
+			r |= decode_part_slow(dev, s, p, data, size);
+			continue;
+		}
+		r |= PART_MATCHED;
+		if (p->strict && !part_valid(p, data, size, true)) {
+			r |= PART_BAD;
+			continue;
+		}
+		decode_fields(dev, s, p->fbegin, p->fend, data);
+	}
+	return status(r);
+}
+
 int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
 {
 	struct layout_state *s = dev->priv;
 	const struct hm_layout *l = s->layout;
-	bool matched = false, short_field = false, bad = false;
+	/* the parts whose report id the report has (numbered or not), in order */
+	unsigned parts = size ? l->parts_by_id[data[0]] : l->parts_unnumbered, r;
 
-	for (size_t pi = 0; pi < l->nparts; pi++) {
-		const struct hm_layout_part *p = &l->parts[pi];
-
-		if (!part_selects(p, data, size))
-			continue;
-		matched = true;
-		if (size < p->length || (p->has_strict && !part_valid(l, p, data, size))) {
-			bad = true;
-			continue;
-		}
-		for (size_t i = p->first; i < p->first + p->nfields; i++) {
-			const struct hm_layout_field *f = &l->fields[i];
-
-			if (_unlikely_(f->end > size)) {
-				s->short_fields++;
-				short_field = true;
-				continue;
-			}
-			decode_field(dev, s, i, f, data);
-		}
-	}
-	if (bad)
-		return -EBADMSG;
-	if (short_field)
-		return -EMSGSIZE; /* counted; the fields that fit are delivered */
-	return matched ? 1 : 0;
+	if (_unlikely_(!parts || parts & (parts - 1)))
+		return parts ? decode_parts(dev, s, parts, data, size) : 0;
+	/* one part, as most reports */
+	r = decode_part(dev, s, &l->parts[__builtin_ctz(parts)], data, size);
+	return _likely_(r == PART_MATCHED) ? 1 : status(r);
 }
 
 /* ---- probe ----------------------------------------------------------------------------- */
@@ -309,6 +536,8 @@ int hm_layout_probe(struct hm_device *dev)
 	/* a device with several interfaces (X-keys): the one the layout describes */
 	if (l->interface >= 0 && dev->info.interface >= 0 && dev->info.interface != l->interface)
 		return -ENODEV;
+	if (!l->compiled) /* hm_layout_check_config() compiles every layout it accepts */
+		return -EINVAL;
 	s = zalloc(hm_layout_priv_size(l));
 	if (!s)
 		return -ENOMEM;

@@ -64,6 +64,49 @@ struct hm_layout_field {
 	struct input_absinfo abs;
 	char *name;
 	unsigned line;
+	/* compiled at load (hm_layout_compile) for the decoder: how to read the
+	 * value (a fast run: its bits) and what to do with it */
+	uint8_t op;      /* enum hm_layout_op */
+	uint8_t ext;     /* enum hm_layout_ext */
+	uint8_t opext;   /* op * HM_LAYOUT_NEXT + ext: one dispatch per field */
+	uint8_t shift;   /* bits to drop from the bytes read (little-endian) */
+	uint8_t nbytes;  /* bytes read */
+	uint16_t byte;   /* first byte read */
+	uint16_t index;  /* in hm_layout.fields (its counter) */
+	uint32_t mask;   /* the value's bits, once shifted */
+	uint32_t sign;   /* the sign bit when read signed, else 0 */
+	bool strict_raw; /* strict, not scaled: strict_lo..strict_hi bound the value read */
+	int64_t strict_lo, strict_hi;
+	const struct hm_layout_field *strict_next; /* the part's next strict field, or NULL */
+};
+
+/* What the decoder does with a field (compiled from kind and options). */
+enum hm_layout_op {
+	HM_LAYOUT_OP_BITS,        /* BUTTON: a run of adjacent bits, one read */
+	HM_LAYOUT_OP_BUTTON1,     /* BUTTON: one button */
+	HM_LAYOUT_OP_BUTTONS,     /* BUTTON: a run with a stride */
+	HM_LAYOUT_OP_ABS_PLAIN,   /* ABS: the value as is */
+	HM_LAYOUT_OP_ABS,         /* ABS: scaled, offset, inverted */
+	HM_LAYOUT_OP_DELTA_PLAIN, /* DELTA: the value as is */
+	HM_LAYOUT_OP_DELTA,       /* DELTA: scaled, inverted */
+	HM_LAYOUT_OP_COUNTER,
+	HM_LAYOUT_OP_WRAP, /* COUNTER: modulus a power of two (the mask), not scaled, plain, not
+	                      inverted */
+	HM_LAYOUT_OP_HAT,
+	HM_LAYOUT_OP_ENUM,
+};
+
+/* How a field's value is read: the bytes loaded, then shift, mask, sign. */
+enum hm_layout_ext {
+	HM_LAYOUT_EXT_U8, /* a whole unsigned byte */
+	HM_LAYOUT_EXT_S8, /* a whole signed byte */
+	HM_LAYOUT_EXT_LE1,
+	HM_LAYOUT_EXT_LE2,
+	HM_LAYOUT_EXT_LE3,
+	HM_LAYOUT_EXT_LE4,
+	HM_LAYOUT_EXT_LE5,
+	HM_LAYOUT_EXT_BE, /* nbytes whole bytes, most significant first */
+	HM_LAYOUT_NEXT    /* how many; opext is op * HM_LAYOUT_NEXT + ext */
 };
 
 struct hm_layout_pred {
@@ -82,6 +125,11 @@ struct hm_layout_part {
 	struct hm_layout_pred preds[HM_LAYOUT_MAX_PREDS];
 	bool has_strict;
 	size_t first, nfields; /* in hm_layout.fields */
+	/* compiled */
+	const struct hm_layout_field *strict; /* its first strict field, or NULL */
+	uint16_t max_end;                     /* bytes every field of the part fits in */
+	uint32_t need; /* max_end or length, the larger; UINT32_MAX with predicates */
+	const struct hm_layout_field *fbegin, *fend; /* its fields in hm_layout.fields */
 };
 
 struct hm_layout_node {
@@ -121,7 +169,17 @@ struct hm_layout {
 	uint64_t keepalive_us;      /* 0: none */
 	bool used;                  /* a [device] section names it */
 	struct layout_parse *parse; /* while its sections are read */
+	/* compiled: the parts a report selects by its first byte (bit i: parts[i]),
+	 * those of an empty report; set by hm_layout_compile() */
+	bool compiled;
+	uint16_t parts_by_id[256];
+	uint16_t parts_unnumbered;
 };
+
+/* Resolves what decoding needs at load time (fields' extractors and ops,
+ * strict lists, the parts by report id).  hm_layout_check_config() calls it
+ * for every layout of a config. */
+void hm_layout_compile(struct hm_layout *l);
 
 /* Reports one error at line of the file being parsed. */
 typedef void (*hm_layout_error_fn)(void *userdata, unsigned line, const char *message);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The layout language (src/config-layout.c) and the layout module (devices/layout.c). */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -274,6 +275,73 @@ static void test_predicates(void **state)
 	rig_free(&g);
 }
 
+/* Every extractor the compiled form picks (a byte, 1 to 5 little-endian
+ * bytes at any bit, big-endian bytes; signed or not) reads what the field's
+ * bits say, taken one bit at a time here (HID's little-endian bit order). */
+static int64_t bits_value(const uint8_t *rep, unsigned bit, unsigned width, bool is_signed,
+                          bool big_endian)
+{
+	uint64_t v = 0;
+
+	for (unsigned i = 0; i < width; i++) {
+		/* big-endian: the first byte is the most significant */
+		unsigned b = big_endian ? bit + (width / 8 - 1 - i / 8) * 8 + i % 8 : bit + i;
+
+		v |= (uint64_t)((rep[b / 8] >> (b % 8)) & 1) << i;
+	}
+	if (is_signed && (v >> (width - 1)) & 1)
+		return (int64_t)v - (int64_t)(1ULL << width);
+	return (int64_t)v;
+}
+
+static void check_extractor(unsigned width, unsigned shift, bool is_signed, bool big_endian,
+                            unsigned *seed)
+{
+	char text[256];
+	struct rig g;
+
+	snprintf(text, sizeof(text), DEV "[layout l]\nreport = 0\nv = %c%u%s 1.%u -> REL_X\n",
+	         is_signed ? 's' : 'u', width, big_endian ? "be" : "le", shift);
+	rig_new(&g, text);
+	for (unsigned i = 0; i < 40; i++) {
+		uint8_t rep[8];
+		int64_t v;
+		size_t n = 0;
+
+		for (size_t k = 0; k < sizeof(rep); k++)
+			rep[k] = (uint8_t)rand_r(seed);
+		if (i < 4) /* the extremes */
+			memset(rep, i & 1 ? 0xff : 0x00, sizeof(rep));
+		v = bits_value(rep, 8 + shift, width, is_signed, big_endian);
+		v = v > INT32_MAX ? INT32_MAX : v; /* an unsigned 32-bit value beyond an int */
+		assert_int_equal(rig_report(&g, rep, sizeof(rep)), 1);
+		for (size_t k = 0; k < g.sink.n; k++)
+			if (g.sink.ev[k].type != EV_SYN)
+				n++;
+		if (n != (v != 0) || (v && g.sink.ev[0].value != (int)v))
+			fail_msg("%c%u%s at 1.%u, report %u: expected %" PRId64
+			         ", got %zu events (%d)",
+			         is_signed ? 's' : 'u', width, big_endian ? "be" : "le", shift, i,
+			         v, n, n ? g.sink.ev[0].value : 0);
+		if (v)
+			assert_event(&g, 0, 0, EV_REL, REL_X, (int)v);
+	}
+	rig_free(&g);
+}
+
+static void test_extractors(void **state)
+{
+	unsigned seed = 7;
+
+	for (unsigned width = 2; width <= 32; width++)
+		for (unsigned shift = 0; shift < 8; shift++)
+			for (int s = 0; s < 2; s++)
+				check_extractor(width, shift, s, false, &seed);
+	for (unsigned width = 16; width <= 32; width += 8)
+		for (int s = 0; s < 2; s++)
+			check_extractor(width, 0, s, true, &seed);
+}
+
 /* The ShuttleXpress module and its layout agree on any report. */
 static void test_shuttlexpress_parity(void **state)
 {
@@ -443,13 +511,10 @@ static void test_init_keepalive(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_pico),
-	    cmocka_unit_test(test_kinds),
-	    cmocka_unit_test(test_predicates),
-	    cmocka_unit_test(test_shuttlexpress_parity),
-	    cmocka_unit_test(test_init_keepalive),
-	    cmocka_unit_test(test_files),
+	    cmocka_unit_test(test_errors),         cmocka_unit_test(test_pico),
+	    cmocka_unit_test(test_kinds),          cmocka_unit_test(test_predicates),
+	    cmocka_unit_test(test_extractors),     cmocka_unit_test(test_shuttlexpress_parity),
+	    cmocka_unit_test(test_init_keepalive), cmocka_unit_test(test_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
