@@ -227,7 +227,6 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 			set_bit64(v->key_down, code);
 		else
 			clear_bit64(v->key_down, code);
-		libevdev_set_event_value(v->caps, type, code, !!value);
 		break;
 	case EV_SW:
 	case EV_LED:
@@ -235,7 +234,6 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 		if ((v->state[type] >> code & 1) == !!value)
 			return;
 		v->state[type] ^= UINT64_C(1) << code;
-		libevdev_set_event_value(v->caps, type, code, !!value);
 		break;
 	case EV_REL:
 		if (value == 0)
@@ -312,11 +310,9 @@ void hm_vdev_release_all(struct hm_vdev *v)
 	bool lifted = release_contacts(v);
 
 	/* input_dev_release_keys(): BTN_TOUCH and BTN_TOOL_* are keys too */
-	if (libevdev_has_event_type(v->caps, EV_KEY)) {
-		for (unsigned code = 0; code <= KEY_MAX; code++) {
-			if (libevdev_get_event_value(v->caps, EV_KEY, code))
-				hm_vdev_event(v, EV_KEY, code, 0);
-		}
+	for (unsigned code = 0; code <= KEY_MAX; code++) {
+		if (test_bit64(v->key_down, code))
+			hm_vdev_event(v, EV_KEY, code, 0);
 	}
 	if (lifted && libevdev_has_event_code(v->caps, EV_ABS, ABS_MT_PRESSURE))
 		hm_vdev_event(v, EV_ABS, ABS_PRESSURE, 0);
@@ -327,9 +323,7 @@ unsigned hm_vdev_keys_down(const struct hm_vdev *v)
 {
 	unsigned n = 0;
 
-	if (!libevdev_has_event_type(v->caps, EV_KEY))
-		return 0;
-	for (unsigned code = 0; code <= KEY_MAX; code++)
-		n += !!libevdev_get_event_value(v->caps, EV_KEY, code);
+	for (size_t i = 0; i < ARRAY_SIZE(v->key_down); i++)
+		n += (unsigned)__builtin_popcountll(v->key_down[i]);
 	return n;
 }
