@@ -160,6 +160,10 @@ struct gen_entry {
 	unsigned index;
 	int32_t priority;
 	unsigned seq; /* insertion order, for the kernel's stable ordering */
+	/* hid_event() of this Variable usage does nothing while its value is
+	 * the last report's and within [lo, hi] (entry_quiet()) */
+	bool quiet;
+	int32_t lo, hi;
 };
 
 struct gen_report {
@@ -1882,6 +1886,47 @@ static int entry_cmp(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * Whether hid_event() of usage j of Variable field gf returns without
+ * emitting or changing state whenever the value is the one of the last
+ * report and lies within [*lo, *hi] (then the clamp leaves it as it is):
+ * absolute data whose value did not change, for a usage without the paths
+ * that act whatever the value (hat, digitizer tool, high-resolution scroll).
+ * The hot path then skips that call for a value that did not change.
+ */
+static bool entry_quiet(const struct gen_field *gf, unsigned j, int32_t *lo, int32_t *hi)
+{
+	const struct hid_field *f = gf->f;
+	const struct gen_usage *u;
+
+	*lo = INT32_MIN;
+	*hi = INT32_MAX;
+	if (!(gf->flags & HID_MAIN_ITEM_VARIABLE) ||
+	    (gf->flags & (HID_MAIN_ITEM_RELATIVE | HID_MAIN_ITEM_BUFFERED_BYTE)) ||
+	    j >= f->maxusage)
+		return false;
+	u = &gf->usage[j];
+	if (u->hat_min < u->hat_max || u->hat_dir)
+		return false;
+	switch (u->hid) {
+	case HID_DG_ERASER:
+	case HID_DG_INVERT:
+	case HID_DG_INRANGE:
+	case HID_DG_TIPSWITCH:
+	case HID_DG_TIPPRESSURE:
+		return false;
+	default:
+		break;
+	}
+	if (u->type == EV_REL && (u->code == REL_WHEEL_HI_RES || u->code == REL_HWHEEL_HI_RES))
+		return false;
+	if ((f->flags & HID_MAIN_ITEM_VARIABLE) && f->logical_minimum < f->logical_maximum) {
+		*lo = f->logical_minimum;
+		*hi = f->logical_maximum;
+	}
+	return true;
+}
+
 /* hid_report_process_ordering(): Variable fields are processed usage by
  * usage, Array fields as a whole, by priority. */
 static void order_report(struct generic *g, struct gen_report *gr, struct gen_entry *entries)
@@ -1893,10 +1938,17 @@ static void order_report(struct generic *g, struct gen_report *gr, struct gen_en
 		struct gen_field *gf = &g->fields[r->fields[i]];
 
 		if (gf->f->flags & HID_MAIN_ITEM_VARIABLE) {
-			for (unsigned u = 0; u < gf->f->report_count; u++, n++)
-				entries[n] = (struct gen_entry){gf, u, gf->usage[u].priority, n};
+			for (unsigned u = 0; u < gf->f->report_count; u++, n++) {
+				entries[n] = (struct gen_entry){.field = gf,
+				                                .index = u,
+				                                .priority = gf->usage[u].priority,
+				                                .seq = n};
+				entries[n].quiet =
+				    entry_quiet(gf, u, &entries[n].lo, &entries[n].hi);
+			}
 		} else {
-			entries[n] = (struct gen_entry){gf, 0, gf->usage[0].priority, n};
+			entries[n] = (struct gen_entry){
+			    .field = gf, .index = 0, .priority = gf->usage[0].priority, .seq = n};
 			n++;
 		}
 	}
@@ -2369,10 +2421,36 @@ static void fetch_field(struct gen_field *gf, const uint8_t *payload, size_t siz
 {
 	const struct hid_field *f = gf->f;
 
+	/* the common layouts read directly when the whole field is in the
+	 * payload: the same values as hid_field_get_value() */
+	bool inside = (uint64_t)f->bit_offset + (uint64_t)f->report_count * f->report_size <=
+	              (uint64_t)size * 8;
+	bool aligned = inside && f->bit_offset % 8 == 0;
+	bool sign = f->logical_minimum < 0;
+
 	memset(gf->new_value, 0, f->report_count * sizeof(*gf->new_value));
 	gf->ignored = false;
 	for (unsigned n = 0; n < f->report_count; n++) {
-		int32_t v = hid_field_get_value(f, payload, size, n);
+		int32_t v;
+
+		if (aligned && f->report_size == 8) {
+			uint8_t b = payload[f->bit_offset / 8 + n];
+
+			v = sign ? (int8_t)b : b;
+		} else if (inside && f->report_size == 1) {
+			uint32_t bit = f->bit_offset + n;
+
+			v = payload[bit / 8] >> (bit % 8) & 1;
+			if (sign)
+				v = -v;
+		} else if (aligned && f->report_size == 16) {
+			const uint8_t *p = payload + f->bit_offset / 8 + 2 * n;
+			uint16_t w = (uint16_t)(p[0] | p[1] << 8);
+
+			v = sign ? (int16_t)w : w;
+		} else {
+			v = hid_field_get_value(f, payload, size, n);
+		}
 
 		gf->new_value[n] = v;
 		if (!(f->flags & HID_MAIN_ITEM_VARIABLE) && array_value_is_valid(f, v) &&
@@ -2407,6 +2485,9 @@ static void input_array_field(struct hm_device *dev, struct generic *g, struct g
 	uint32_t lmin = (uint32_t)f->logical_minimum;
 
 	if (gf->ignored)
+		return;
+	/* the same slots as the last report: no usage is gone or new */
+	if (!memcmp(gf->value, gf->new_value, count * sizeof(*gf->value)))
 		return;
 	if (maps) {
 		for (unsigned n = 0; n < count; n++) {
@@ -2450,9 +2531,13 @@ static void process_report(struct hm_device *dev, struct generic *g, struct gen_
 		struct gen_entry *e = &gr->entries[i];
 		struct gen_field *gf = e->field;
 
-		if (gf->f->flags & HID_MAIN_ITEM_VARIABLE)
-			hid_event(dev, g, gr, gf, e->index, gf->new_value[e->index]);
-		else
+		if (gf->f->flags & HID_MAIN_ITEM_VARIABLE) {
+			int32_t v = gf->new_value[e->index];
+
+			if (e->quiet && v == gf->value[e->index] && v >= e->lo && v <= e->hi)
+				continue; /* hid_event() would do nothing */
+			hid_event(dev, g, gr, gf, e->index, v);
+		} else
 			input_array_field(dev, g, gr, gf);
 	}
 

@@ -473,6 +473,11 @@ static void feedback_dispatch(struct hm_source *s, uint32_t events, void *data)
 			(void)hm_device_handle_feedback(dr->dev, output, ev[i].type, ev[i].code,
 			                                ev[i].value);
 		}
+		/* uinput_read() gives all it has: a short read emptied it, and
+		 * the read that would find it empty is a syscall per frame (the
+		 * input core hands every MSC_SCAN written back to the device) */
+		if ((size_t)n < sizeof(ev))
+			break;
 	}
 	if (events & (EPOLLHUP | EPOLLERR)) {
 		/* a uinput fd does not hang up by itself: stop watching, keep the device */

@@ -44,6 +44,60 @@ static size_t estimate_max_vals(struct libevdev *caps)
 	return events + 2 > HM_VDEV_MAX_FRAME ? HM_VDEV_MAX_FRAME : events + 2;
 }
 
+static void set_bit64(uint64_t *map, unsigned bit)
+{
+	map[bit / 64] |= UINT64_C(1) << (bit % 64);
+}
+
+static bool test_bit64(const uint64_t *map, unsigned bit)
+{
+	return map[bit / 64] >> (bit % 64) & 1;
+}
+
+static void clear_bit64(uint64_t *map, unsigned bit)
+{
+	map[bit / 64] &= ~(UINT64_C(1) << (bit % 64));
+}
+
+/* The bitmaps of caps' codes and states (struct hm_vdev). */
+static void cache_caps(struct hm_vdev *v)
+{
+	for (unsigned type = 1; type < EV_CNT; type++) {
+		int max = libevdev_event_type_get_max(type);
+
+		if (!libevdev_has_event_type(v->caps, type) || max < 0)
+			continue;
+		if (type == EV_KEY) {
+			for (unsigned code = 0; code <= KEY_MAX; code++) {
+				if (libevdev_has_event_code(v->caps, type, code))
+					set_bit64(v->key_has, code);
+				if (libevdev_get_event_value(v->caps, type, code))
+					set_bit64(v->key_down, code);
+			}
+			continue;
+		}
+		if (max >= 64)
+			continue;
+		v->small_types |= UINT32_C(1) << type;
+		for (unsigned code = 0; code <= (unsigned)max; code++) {
+			if (libevdev_has_event_code(v->caps, type, code))
+				v->has[type] |= UINT64_C(1) << code;
+			if ((type == EV_SW || type == EV_LED) &&
+			    libevdev_get_event_value(v->caps, type, code))
+				v->state[type] |= UINT64_C(1) << code;
+		}
+	}
+}
+
+static bool has_code(const struct hm_vdev *v, unsigned type, unsigned code)
+{
+	if (type == EV_KEY)
+		return code <= KEY_MAX && test_bit64(v->key_has, code);
+	if (type < EV_CNT && (v->small_types >> type & 1))
+		return code < 64 && (v->has[type] >> code & 1);
+	return libevdev_has_event_code(v->caps, type, code);
+}
+
 struct hm_vdev *hm_vdev_new(struct libevdev *caps)
 {
 	struct hm_vdev *v = zalloc(sizeof(*v));
@@ -52,6 +106,7 @@ struct hm_vdev *hm_vdev_new(struct libevdev *caps)
 		return NULL;
 	v->caps = caps;
 	v->max_vals = estimate_max_vals(caps);
+	cache_caps(v);
 	return v;
 }
 
@@ -158,20 +213,27 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 {
 	int old, cooked;
 
-	if (type != EV_SYN && !libevdev_has_event_code(v->caps, type, code))
+	if (type != EV_SYN && !has_code(v, type, code))
 		return;
 
 	switch (type) {
 	case EV_KEY:
+		/* auto-repeat bypasses the state, as in the kernel */
+		if (value == 2)
+			break;
+		if (test_bit64(v->key_down, code) == !!value)
+			return;
+		if (value)
+			set_bit64(v->key_down, code);
+		else
+			clear_bit64(v->key_down, code);
+		break;
 	case EV_SW:
 	case EV_LED:
-		/* auto-repeat bypasses the state, as in the kernel */
-		if (type == EV_KEY && value == 2)
-			break;
-		old = libevdev_get_event_value(v->caps, type, code);
-		if (!!old == !!value)
+		/* has_code() passed: code < 64 */
+		if ((v->state[type] >> code & 1) == !!value)
 			return;
-		libevdev_set_event_value(v->caps, type, code, !!value);
+		v->state[type] ^= UINT64_C(1) << code;
 		break;
 	case EV_REL:
 		if (value == 0)
@@ -248,11 +310,9 @@ void hm_vdev_release_all(struct hm_vdev *v)
 	bool lifted = release_contacts(v);
 
 	/* input_dev_release_keys(): BTN_TOUCH and BTN_TOOL_* are keys too */
-	if (libevdev_has_event_type(v->caps, EV_KEY)) {
-		for (unsigned code = 0; code <= KEY_MAX; code++) {
-			if (libevdev_get_event_value(v->caps, EV_KEY, code))
-				hm_vdev_event(v, EV_KEY, code, 0);
-		}
+	for (unsigned code = 0; code <= KEY_MAX; code++) {
+		if (test_bit64(v->key_down, code))
+			hm_vdev_event(v, EV_KEY, code, 0);
 	}
 	if (lifted && libevdev_has_event_code(v->caps, EV_ABS, ABS_MT_PRESSURE))
 		hm_vdev_event(v, EV_ABS, ABS_PRESSURE, 0);
@@ -263,9 +323,7 @@ unsigned hm_vdev_keys_down(const struct hm_vdev *v)
 {
 	unsigned n = 0;
 
-	if (!libevdev_has_event_type(v->caps, EV_KEY))
-		return 0;
-	for (unsigned code = 0; code <= KEY_MAX; code++)
-		n += !!libevdev_get_event_value(v->caps, EV_KEY, code);
+	for (size_t i = 0; i < ARRAY_SIZE(v->key_down); i++)
+		n += (unsigned)__builtin_popcountll(v->key_down[i]);
 	return n;
 }

@@ -26,11 +26,20 @@
 #define HM_VDEV_MAX_FRAME 256
 
 struct hm_vdev {
-	struct libevdev *caps; /* capabilities and current state */
+	struct libevdev *caps; /* capabilities, ABS state */
 	struct hm_sink *sink;
 	void *handle;    /* the sink's device, NULL until created */
 	size_t max_vals; /* the kernel's dev->max_vals for these capabilities */
 	int mt_slot;     /* the slot ABS_MT_SLOT selected (the kernel's mt->slot) */
+	/* caps' codes as bitmaps, for the hot path (a libevdev call per
+	 * look-up costs as much as the rest of an event): the codes of EV_KEY
+	 * and of every type whose codes fit in 64 bits.  The key, switch and
+	 * LED states are kept here only (caps keeps the ABS state). */
+	uint32_t small_types; /* types whose codes are in has[type] */
+	uint64_t has[EV_CNT];
+	uint64_t state[EV_CNT]; /* EV_SW and EV_LED */
+	uint64_t key_has[(KEY_MAX + 64) / 64];
+	uint64_t key_down[(KEY_MAX + 64) / 64];
 	size_t npending;
 	struct input_event pending[HM_VDEV_MAX_FRAME];
 	int raw[HM_VDEV_MAX_FRAME]; /* ABS values before the fuzz filter */

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config-layout.h"
@@ -290,6 +291,81 @@ static int bench_case(const struct bench_case *bc, uint64_t n)
 	return 0;
 }
 
+/*
+ * --switch N: each report after two context switches (a pipe round trip
+ * with a child process; run it pinned to one CPU, `taskset -c 0`), as the
+ * daemon decodes a report right after being woken.  Under an emulated CPU
+ * (QEMU TCG) code that ran before is looked up again after a switch, so
+ * this shows the cost of the path when it is cold: the time per report
+ * with the decode minus the round trip alone.
+ */
+static uint64_t round_trips(int to, int from, struct hm_device *dev, const struct bench_case *bc,
+                            uint64_t n)
+{
+	uint64_t t0 = now_ns();
+	char c = 0;
+
+	for (uint64_t i = 0; i < n; i++) {
+		if (write(to, &c, 1) != 1 || read(from, &c, 1) != 1)
+			return 0;
+		if (dev)
+			hm_device_process_report(dev, bc->reports[i & 1], bc->report_size, i);
+	}
+	return now_ns() - t0;
+}
+
+static int switch_cases(uint64_t n)
+{
+	int down[2], up[2];
+	pid_t child;
+
+	if (pipe(down) < 0 || pipe(up) < 0)
+		return 1;
+	child = fork();
+	if (child == 0) {
+		char c;
+
+		close(down[1]);
+		close(up[0]);
+
+		while (read(down[0], &c, 1) == 1)
+			if (write(up[1], &c, 1) != 1)
+				break;
+		_exit(0);
+	}
+	close(down[0]);
+	close(up[1]);
+	printf("after two context switches per report (pipe round trip), best of %d rounds of "
+	       "%" PRIu64 " reports\n",
+	       ROUNDS, n);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct counting_sink sink;
+		struct hm_device *dev = NULL;
+		uint64_t with = UINT64_MAX, without = UINT64_MAX;
+
+		if (open_device(&cases[i], &sink, &dev) < 0)
+			return 1;
+		run_reports(dev, &cases[i], WARMUP_REPORTS);
+		for (int round = 0; round < ROUNDS; round++) {
+			uint64_t a = round_trips(down[1], up[0], NULL, &cases[i], n);
+			uint64_t b = round_trips(down[1], up[0], dev, &cases[i], n);
+
+			if (a && a < without)
+				without = a;
+			if (b && b < with)
+				with = b;
+		}
+		hm_device_free(dev);
+		printf("%-9s round trip %8.1f ns, with the report %8.1f ns: %8.1f ns/report\n",
+		       cases[i].name, (double)without / (double)n, (double)with / (double)n,
+		       ((double)with - (double)without) / (double)n);
+	}
+	close(down[1]);
+	close(up[0]);
+	waitpid(child, NULL, 0);
+	return 0;
+}
+
 /* The untimed run that an instruction counter measures. */
 static int count_only(const char *name, uint64_t n)
 {
@@ -363,10 +439,14 @@ int main(int argc, char **argv)
 		return count_only(argv[2], strtoull(argv[3], NULL, 10));
 	if (argc == 2 && !strcmp(argv[1], "--instructions"))
 		return instructions();
+	if (argc == 3 && !strcmp(argv[1], "--switch"))
+		return switch_cases(strtoull(argv[2], NULL, 10));
 	if (argc == 2)
 		n = strtoull(argv[1], NULL, 10);
 	if (argc > 2 || n == 0) {
-		fprintf(stderr, "usage: %s [REPORTS] | --case NAME REPORTS | --instructions\n",
+		fprintf(stderr,
+		        "usage: %s [REPORTS] | --case NAME REPORTS | --instructions | --switch "
+		        "REPORTS\n",
 		        argv[0]);
 		return 2;
 	}
