@@ -21,7 +21,7 @@
 #include <stdint.h>
 
 #include "hid-descriptor.h"
-#include "module.h"
+#include "device-info.h"
 
 struct hm_hid_entry {
 	struct hm_device_info info; /* kinds: every top-level collection's type */

@@ -50,12 +50,8 @@
 
 #include <libevdev/libevdev.h>
 
-#define HM_MAX_OUTPUTS 8
-/* ...plus the extra outputs a mapping may add (keyboard, pointer) */
-#define HM_MAX_ALL_OUTPUTS (HM_MAX_OUTPUTS + 2)
-
-/* Bus types as in linux/input.h (BUS_USB 0x03, BUS_BLUETOOTH 0x05, ...). */
-#define HM_BUS_ANY 0
+#include "device-info.h"
+#include "output-limits.h"
 
 /* What an id entry asks beyond bus/vendor/product (match_flags bits), as
  * SDL's IsSupportedDevice looks at the interface and usage page. */
@@ -78,22 +74,6 @@ struct hm_device_id {
 /* The start of an id entry, as the kernel's HID_DEVICE():
  * {HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020), .driver_data = ...} */
 #define HM_DEVICE(b, v, p) .bus = (b), .vendor = (v), .product = (p)
-
-struct hm_device_info {
-	uint16_t bus;
-	uint16_t vendor;
-	uint16_t product;
-	uint16_t version;
-	char name[128];  /* the kernel's HID name (uevent HID_NAME) */
-	char serial[64]; /* HID_UNIQ, may be empty */
-	char path[64];   /* "/dev/hidrawN", or a recording's file name */
-	int interface;   /* USB interface number, -1 if unknown */
-	unsigned kinds;  /* enum hm_kind bits from the report descriptor, 0 if unknown */
-	/* the first top-level collection's usage page and usage, 0 if unknown
-	 * (the device core fills them from the descriptor) */
-	uint16_t usage_page;
-	uint16_t usage;
-};
 
 struct hm_device;
 
