@@ -178,6 +178,10 @@ int hm_hid_wait_report(int fd, uint8_t *buf, size_t size, int timeout_ms)
 		return 0;
 	if (p.revents & POLLNVAL)
 		return -EBADF;
-	/* on POLLHUP too: read() then says whether the device is gone */
-	return hm_hid_read_report(fd, buf, size);
+	r = hm_hid_read_report(fd, buf, size);
+	/* hung up with nothing left to read: gone (hidraw's read() answers
+	 * EIO then, which hm_hid_read_report() already calls gone) */
+	if (r == 0 && (p.revents & (POLLHUP | POLLERR)))
+		return -ENODEV;
+	return r;
 }

@@ -77,7 +77,7 @@ int hm_hid_open_for_reading(const char *path);
 /*
  * Waits up to timeout_ms (-1: without end) for a report on fd, then reads
  * it with hm_hid_read_report().  Returns its size (>0), 0 when none came in
- * time, -EINTR when a signal came first, -ENODEV when the device is gone,
- * or another negative errno.
+ * time, -EINTR when a signal came first, -ENODEV when the device is gone
+ * (or fd hung up with nothing left to read), or another negative errno.
  */
 int hm_hid_wait_report(int fd, uint8_t *buf, size_t size, int timeout_ms);
