@@ -29,6 +29,7 @@
 #include "module.h"
 #include "util-log.h"
 #include "util-mem.h"
+#include "util-strings.h"
 
 /* ---- HID constants, named as in include/linux/hid.h ---------------------- */
 
@@ -2828,6 +2829,36 @@ out:
 	generic_free(&g);
 }
 
+/* The describe hook: the mapping of a descriptor that parses. */
+static void generic_describe_hook(const struct hm_device_info *info, const uint8_t *rdesc,
+                                  size_t rdesc_size, FILE *f)
+{
+	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
+	struct hid_parse_error err = {0};
+	/* the name comes from the device: written with its control
+	 * characters escaped */
+	char name[STR_ESCAPED_SIZE(sizeof(info->name))];
+
+	if (hid_descriptor_parse(rdesc, rdesc_size, &desc, &err) < 0)
+		return;
+	str_escape_control(info->name, name, sizeof(name));
+	fprintf(f, "\nMapping (generic module):\n");
+	hm_generic_describe(name, rdesc, rdesc_size, f);
+}
+
+static void generic_map_usage_hook(const struct hid_field *field, uint32_t usage,
+                                   const struct hid_collection *collection,
+                                   struct hm_usage_map *ret)
+{
+	struct hm_generic_map m;
+
+	hm_generic_map_usage(field, usage, collection, &m);
+	*ret = (struct hm_usage_map){.type = m.type,
+	                             .code = m.code,
+	                             .hat = m.flags & HM_GENERIC_MAP_HAT,
+	                             .reason = m.reason};
+}
+
 const struct hm_module hm_module_generic = {
     .name = "generic",
     .description = "any HID device, decoded from its report descriptor as the kernel does",
@@ -2836,4 +2867,6 @@ const struct hm_module hm_module_generic = {
     .decode = generic_decode,
     .output = generic_output,
     .remove = generic_remove,
+    .describe = generic_describe_hook,
+    .map_usage = generic_map_usage_hook,
 };

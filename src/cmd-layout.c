@@ -5,7 +5,7 @@
  *
  * Where the report descriptor has usages, each input field becomes a
  * field line with the code the generic module would give it
- * (hm_generic_map_usage(), the kernel's hid-input rules).  Vendor-defined
+ * (its map_usage() hook: the kernel's hid-input rules).  Vendor-defined
  * fields (and reports the descriptor does not explain) are guessed from
  * the recorded reports: bits that toggle are buttons, bytes that wrap
  * around are counters (encoders), bytes that sweep are axes, signed bytes
@@ -18,16 +18,16 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <hidapi/hidapi.h>
 #include <libevdev/libevdev.h>
 
 #include "commands.h"
 #include "config-layout.h"
 #include "event-loop.h"
-#include "generic.h"
 #include "hid-descriptor.h"
 #include "hid-devices.h"
+#include "hid-reader.h"
 #include "hid-recording.h"
+#include "module.h"
 #include "util-log.h"
 #include "util-strings.h"
 
@@ -38,6 +38,9 @@
 struct starter {
 	FILE *f;
 	const struct hid_descriptor *desc; /* NULL: none or unparsable */
+	/* the generic module's mapping of a usage */
+	void (*map_usage)(const struct hid_field *field, uint32_t usage,
+	                  const struct hid_collection *collection, struct hm_usage_map *ret);
 	const struct hm_recording_event *events;
 	size_t nevents;
 	size_t nfields; /* field lines written, for the limit */
@@ -217,7 +220,7 @@ static void guess_bytes(struct starter *s, bool numbered, uint8_t id, unsigned f
 /* ---- from the descriptor ------------------------------------------------------------ */
 
 static void field_line(struct starter *s, const struct hid_field *f, unsigned n, unsigned bit,
-                       const struct hm_generic_map *m)
+                       const struct hm_usage_map *m)
 {
 	const char *code = libevdev_event_code_get_name(m->type, m->code);
 	bool is_signed = f->logical_minimum < 0;
@@ -226,7 +229,7 @@ static void field_line(struct starter *s, const struct hid_field *f, unsigned n,
 
 	offset_text(bit, off, sizeof(off));
 	hid_usage_name(f->usage[n < f->maxusage ? n : f->maxusage - 1].hid, usage, sizeof(usage));
-	if ((m->flags & HM_GENERIC_MAP_HAT) && w < 3) {
+	if (m->hat && w < 3) {
 		fprintf(s->f, "# %s at %s: a hat of %u bits\n", usage, off, w);
 		return;
 	}
@@ -245,7 +248,7 @@ static void field_line(struct starter *s, const struct hid_field *f, unsigned n,
 	else if (m->type == EV_REL)
 		fprintf(s->f, "f%u_%u = %s%u %s delta -> %s\n", f->index, n, is_signed ? "s" : "u",
 		        w, off, code);
-	else if (m->flags & HM_GENERIC_MAP_HAT)
+	else if (m->hat)
 		fprintf(s->f, "f%u_%u = %s%u %s hat min=%d -> %s\n", f->index, n,
 		        is_signed ? "s" : "u", w, off, f->logical_minimum, code);
 	else if (f->logical_minimum < f->logical_maximum)
@@ -328,7 +331,7 @@ static void from_report(struct starter *s, const char *lid, const struct hid_rep
 		for (unsigned n = 0; n < f->report_count && room(s); n++) {
 			unsigned bit = base + f->bit_offset + n * f->report_size;
 			uint32_t usage = f->usage[n < f->maxusage ? n : f->maxusage - 1].hid;
-			struct hm_generic_map m;
+			struct hm_usage_map m;
 
 			if (is_vendor(usage) || is_vendor(f->application)) {
 				if (recorded) {
@@ -341,7 +344,7 @@ static void from_report(struct starter *s, const char *lid, const struct hid_rep
 				}
 				continue;
 			}
-			hm_generic_map_usage(f, usage, col, &m);
+			s->map_usage(f, usage, col, &m);
 			if (m.type != EV_KEY && m.type != EV_ABS && m.type != EV_REL) {
 				char name[64];
 
@@ -374,6 +377,7 @@ static int write_starter(FILE *f, const char *source, const struct hm_device_inf
 	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
 	struct hid_parse_error perr = {0};
 	struct starter *s = zalloc(sizeof(*s));
+	const struct hm_module *generic;
 	char lid[32];
 	bool numbered = false;
 
@@ -383,6 +387,12 @@ static int write_starter(FILE *f, const char *source, const struct hm_device_inf
 	s->events = events;
 	s->nevents = nevents;
 	snprintf(lid, sizeof(lid), "dev-%04x-%04x", info->vendor, info->product);
+	generic = hm_module_find("generic");
+	if (!generic || !generic->map_usage) {
+		free(s);
+		return log_error_errno(-ENOENT, "the generic module maps no usages");
+	}
+	s->map_usage = generic->map_usage;
 	if (rdesc_size && hid_descriptor_parse(rdesc, rdesc_size, &desc, &perr) == 0)
 		s->desc = desc;
 
@@ -449,16 +459,13 @@ static int capture(const char *path, struct hm_recording_event **ret, size_t *re
 	uint8_t buf[MAX_REPORT];
 	uint64_t start = hm_now_usec();
 	size_t n = 0;
-	hid_device *h = hid_open_path(path);
+	_cleanup_close_ int fd = hm_hid_open_for_reading(path);
 
-	if (!h)
-		return log_error_errno(errno ?: EIO, "%s: cannot open: %m (run 'hidmapd doctor')",
-		                       path);
+	if (fd < 0)
+		return log_error_errno(fd, "%s: cannot open: %m (run 'hidmapd doctor')", path);
 	ev = calloc(MAX_CAPTURE, sizeof(*ev));
-	if (!ev) {
-		hid_close(h);
+	if (!ev)
 		return -ENOMEM;
-	}
 	sigaction(SIGINT, &sa, NULL);
 	fprintf(stderr,
 	        "Press every key, turn every knob, move every axis of the device; Ctrl-C when "
@@ -466,12 +473,13 @@ static int capture(const char *path, struct hm_recording_event **ret, size_t *re
 	        CAPTURE_SECONDS);
 	while (!interrupted && n < MAX_CAPTURE &&
 	       hm_now_usec() - start < CAPTURE_SECONDS * 1000000ULL) {
-		int r = hid_read_timeout(h, buf, sizeof(buf), 200);
+		/* the daemon's reader: one report per read(2) */
+		int r = hm_hid_wait_report(fd, buf, sizeof(buf), 200);
 
+		if (r == -EINTR || r == 0)
+			continue;
 		if (r < 0)
 			break;
-		if (r == 0)
-			continue;
 		ev[n].data = malloc((size_t)r);
 		if (!ev[n].data)
 			break;
@@ -479,7 +487,6 @@ static int capture(const char *path, struct hm_recording_event **ret, size_t *re
 		ev[n].size = (size_t)r;
 		n++;
 	}
-	hid_close(h);
 	*ret = ev;
 	*ret_n = n;
 	return 0;

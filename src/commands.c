@@ -9,16 +9,14 @@
 #include <string.h>
 #include <time.h>
 
-#include <hidapi/hidapi.h>
-
 #include "commands.h"
 #include "device-kind.h"
 #include "config.h"
 #include "device.h"
 #include "event-loop.h"
-#include "generic.h"
 #include "hid-descriptor.h"
 #include "hid-devices.h"
+#include "hid-reader.h"
 #include "hid-recording.h"
 #include "util-log.h"
 #include "util-strings.h"
@@ -232,7 +230,7 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 		m = hm_module_chain_first(&chain);
 
 	/* the name comes from the device: printed with its control characters
-	 * escaped, here and in the generic module's description */
+	 * escaped */
 	str_escape_control(info.name, name, sizeof(name));
 	printf("Device: %s\n", name);
 	printf("Bus %04x, vendor %04x, product %04x, version %04x\n", info.bus, info.vendor,
@@ -247,10 +245,10 @@ int hm_cmd_describe(const char *arg, const char *forced_module)
 	else
 		hid_descriptor_dump(desc, stdout);
 
-	if (m == &hm_module_generic && r == 0) {
-		printf("\nMapping (generic module):\n");
-		hm_generic_describe(name, rdesc, rdesc_size, stdout);
-	}
+	/* what the module makes of it, if it says (the generic module: its
+	 * mapping, usage by usage) */
+	if (m->describe)
+		m->describe(&info, rdesc, rdesc_size, stdout);
 
 	printf("\nEvdev devices the module creates (replay format):\n");
 	fflush(stdout);
@@ -314,12 +312,12 @@ static void on_interrupt(int signo)
 
 int hm_cmd_record(const char *path)
 {
-	struct sigaction sa = {.sa_handler = on_interrupt}; /* no SA_RESTART: read(2) returns */
+	struct sigaction sa = {.sa_handler = on_interrupt}; /* no SA_RESTART: poll(2) returns */
 	struct hm_device_info info;
 	uint8_t rdesc[HID_RDESC_MAX_SIZE], buf[16384];
 	size_t rdesc_size;
 	uint64_t start = 0;
-	hid_device *h;
+	_cleanup_close_ int fd = -EBADF;
 	int r;
 
 	if (!is_hidraw_path(path)) {
@@ -338,9 +336,9 @@ int hm_cmd_record(const char *path)
 		log_error_errno(r, "%s: cannot read the report descriptor: %m", path);
 		return 1;
 	}
-	h = hid_open_path(path);
-	if (!h) {
-		log_error_errno(errno ?: EIO, "%s: cannot open: %m (run 'hidmapd doctor')", path);
+	fd = hm_hid_open_for_reading(path);
+	if (fd < 0) {
+		log_error_errno(fd, "%s: cannot open: %m (run 'hidmapd doctor')", path);
 		return 1;
 	}
 	sigaction(SIGINT, &sa, NULL);
@@ -350,9 +348,12 @@ int hm_cmd_record(const char *path)
 	                          rdesc_size);
 	fflush(stdout);
 	while (!interrupted) {
-		int n = hid_read_timeout(h, buf, sizeof(buf), -1);
+		/* the daemon's reader: one report per read(2) */
+		int n = hm_hid_wait_report(fd, buf, sizeof(buf), -1);
 		uint64_t now;
 
+		if (n == -EINTR || n == 0)
+			continue;
 		if (n < 0) {
 			if (!interrupted)
 				log_error("%s: read failed, device gone?", path);
@@ -363,7 +364,6 @@ int hm_cmd_record(const char *path)
 			start = now;
 		hm_recording_write_event(stdout, now - start, buf, (size_t)n);
 	}
-	hid_close(h);
 	return interrupted ? 0 : 1;
 }
 

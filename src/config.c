@@ -38,6 +38,7 @@
 #endif
 #include "config-layout.h"
 #include "config.h"
+#include "device-info.h"
 #include "device-kind.h"
 #include "keymap-text.h"
 #include "module.h"

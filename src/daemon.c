@@ -13,7 +13,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <hidapi/hidapi.h>
 #include <libevdev/libevdev.h>
 #include <libudev.h>
 #include <linux/input.h>
@@ -1354,7 +1353,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 	sigset_t mask;
 	int r;
 
-	if (hid_init() != 0)
+	if (hm_hid_init() < 0)
 		return log_error_errno(EIO, "hidapi initialisation failed");
 
 	r = load_config(&d, &d.config);
@@ -1424,6 +1423,6 @@ out:
 	udev_monitor_unref(d.monitor);
 	udev_unref(d.udev);
 	hm_config_free(d.config);
-	hid_exit();
+	hm_hid_exit();
 	return r;
 }

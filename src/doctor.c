@@ -11,9 +11,9 @@
 
 #include "build-config.h"
 #include "config.h"
+#include "device-info.h"
 #include "doctor.h"
 #include "module-select.h"
-#include "module.h"
 #include "udev-rules.h"
 #include "util-strings.h"
 

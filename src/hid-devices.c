@@ -23,6 +23,16 @@
 
 static char sysfs_root[PATH_MAX] = "/sys";
 
+int hm_hid_init(void)
+{
+	return hid_init() == 0 ? 0 : -EIO;
+}
+
+void hm_hid_exit(void)
+{
+	hid_exit();
+}
+
 void hm_hid_set_sysfs_root(const char *root)
 {
 	snprintf(sysfs_root, sizeof(sysfs_root), "%s", root ? root : "/sys");

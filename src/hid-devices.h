@@ -21,11 +21,16 @@
 #include <stdint.h>
 
 #include "hid-descriptor.h"
-#include "module.h"
+#include "device-info.h"
 
 struct hm_hid_entry {
 	struct hm_device_info info; /* kinds: every top-level collection's type */
 };
+
+/* Sets up hidapi (hid_init()) before the first enumeration or open, and
+ * frees what it holds (hid_exit()).  hm_hid_init() returns 0 or -EIO. */
+int hm_hid_init(void);
+void hm_hid_exit(void);
 
 /* Points the sysfs functions at another sysfs mount point (a fixture tree);
  * NULL restores "/sys".  Not thread-safe: set it before anything reads. */

@@ -159,3 +159,29 @@ int hm_hid_read_report(int fd, uint8_t *buf, size_t size)
 		return hm_hid_read_error_is_gone(errno, fd) ? -ENODEV : -errno;
 	}
 }
+
+int hm_hid_open_for_reading(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int hm_hid_wait_report(int fd, uint8_t *buf, size_t size, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r = poll(&p, 1, timeout_ms);
+
+	if (r < 0)
+		return -errno;
+	if (r == 0)
+		return 0;
+	if (p.revents & POLLNVAL)
+		return -EBADF;
+	r = hm_hid_read_report(fd, buf, size);
+	/* hung up with nothing left to read: gone (hidraw's read() answers
+	 * EIO then, which hm_hid_read_report() already calls gone) */
+	if (r == 0 && (p.revents & (POLLHUP | POLLERR)))
+		return -ENODEV;
+	return r;
+}

@@ -66,3 +66,18 @@ int hm_hid_read_report(int fd, uint8_t *buf, size_t size);
  * EAGAIN, an EIO of a device still there).
  */
 bool hm_hid_read_error_is_gone(int err, int fd);
+
+/*
+ * For the commands that read a node outside the loop (`record`, `layout`):
+ * opens path for reading as the reader does (O_RDONLY|O_NONBLOCK|O_CLOEXEC).
+ * Returns the fd or a negative errno.
+ */
+int hm_hid_open_for_reading(const char *path);
+
+/*
+ * Waits up to timeout_ms (-1: without end) for a report on fd, then reads
+ * it with hm_hid_read_report().  Returns its size (>0), 0 when none came in
+ * time, -EINTR when a signal came first, -ENODEV when the device is gone
+ * (or fd hung up with nothing left to read), or another negative errno.
+ */
+int hm_hid_wait_report(int fd, uint8_t *buf, size_t size, int timeout_ms);

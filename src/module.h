@@ -33,6 +33,22 @@
  *                 hm_device_set_interval() has passed (keep-alive reports).
  *                 NULL: the module asks for none.
  *
+ * Two hooks explain a module to the user and need no device (they run
+ * before any probe, and for a device the module may then decline):
+ *   describe(info, rdesc, rdesc_size, f)
+ *                 for `hidmapd describe`: writes to f what the module makes
+ *                 of a device with this identity and report descriptor (its
+ *                 mapping, field by field), as a section that starts with
+ *                 an empty line and a heading; writes nothing when it has
+ *                 nothing to say.  NULL: nothing to say.
+ *   map_usage(field, usage, collection, ret)
+ *                 the evdev event the module gives usage (page << 16 | id)
+ *                 of field, collection being the collection of the field's
+ *                 first usage or NULL; fills *ret (type 0: ignored, with
+ *                 the reason).  `hidmapd layout` writes a starter layout's
+ *                 fields with the generic module's answers.  NULL: the
+ *                 module does not map by usage.
+ *
  * Matching is by table: id_table lists bus/vendor/product triples, ended by
  * an all-zero entry; an entry may add predicates (match_flags: interface
  * number, top-level usage page/usage) and carries driver_data for probe
@@ -47,15 +63,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <libevdev/libevdev.h>
 
-#define HM_MAX_OUTPUTS 8
-/* ...plus the extra outputs a mapping may add (keyboard, pointer) */
-#define HM_MAX_ALL_OUTPUTS (HM_MAX_OUTPUTS + 2)
-
-/* Bus types as in linux/input.h (BUS_USB 0x03, BUS_BLUETOOTH 0x05, ...). */
-#define HM_BUS_ANY 0
+#include "device-info.h"
+#include "output-limits.h"
 
 /* What an id entry asks beyond bus/vendor/product (match_flags bits), as
  * SDL's IsSupportedDevice looks at the interface and usage page. */
@@ -79,23 +92,17 @@ struct hm_device_id {
  * {HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020), .driver_data = ...} */
 #define HM_DEVICE(b, v, p) .bus = (b), .vendor = (v), .product = (p)
 
-struct hm_device_info {
-	uint16_t bus;
-	uint16_t vendor;
-	uint16_t product;
-	uint16_t version;
-	char name[128];  /* the kernel's HID name (uevent HID_NAME) */
-	char serial[64]; /* HID_UNIQ, may be empty */
-	char path[64];   /* "/dev/hidrawN", or a recording's file name */
-	int interface;   /* USB interface number, -1 if unknown */
-	unsigned kinds;  /* enum hm_kind bits from the report descriptor, 0 if unknown */
-	/* the first top-level collection's usage page and usage, 0 if unknown
-	 * (the device core fills them from the descriptor) */
-	uint16_t usage_page;
-	uint16_t usage;
-};
-
 struct hm_device;
+struct hid_field;
+struct hid_collection;
+
+/* What map_usage() makes of a usage. */
+struct hm_usage_map {
+	uint16_t type; /* EV_KEY, EV_REL, EV_ABS, ...; 0: ignored */
+	uint16_t code;
+	bool hat;           /* a hat switch: its value goes through a direction table */
+	const char *reason; /* why (a static string), NULL if nothing to say */
+};
 
 struct hm_module {
 	const char *name; /* short, lowercase: used in configs and on the CLI */
@@ -109,6 +116,10 @@ struct hm_module {
 	              int value);
 	void (*remove)(struct hm_device *dev);
 	void (*timer)(struct hm_device *dev, uint64_t now_us);
+	void (*describe)(const struct hm_device_info *info, const uint8_t *rdesc, size_t rdesc_size,
+	                 FILE *f);
+	void (*map_usage)(const struct hid_field *field, uint32_t usage,
+	                  const struct hid_collection *collection, struct hm_usage_map *ret);
 };
 
 struct hm_device_core;

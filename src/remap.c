@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "module.h"
+#include "output-limits.h"
 #include "remap.h"
 #include "util-log.h"
 #include "util-strings.h"

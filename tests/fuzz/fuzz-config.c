@@ -5,8 +5,8 @@
  * Input: the INI file's text.
  */
 #include "config.h"
+#include "device-info.h"
 #include "fuzz-common.h"
-#include "module.h"
 #include "remap.h"
 
 static void ignore_event(void *userdata, unsigned output, unsigned type, unsigned code, int value)

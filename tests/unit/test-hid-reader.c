@@ -107,12 +107,44 @@ static void test_error_meaning(void **state)
 	close(fds[0]);
 }
 
+/* The commands' wait: a report when one comes, 0 when none comes in time,
+ * -EINTR for a signal, -ENODEV once the peer hangs up and nothing is left. */
+static void test_wait_report(void **state)
+{
+	struct sigaction sa = {.sa_handler = on_alarm}; /* no SA_RESTART */
+	struct late_writer w;
+	pthread_t thread;
+	uint8_t buf[16];
+	int fds[2];
+
+	assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds),
+	                 0);
+	assert_int_equal(hm_hid_wait_report(fds[0], buf, sizeof(buf), 10), 0);
+	assert_int_equal(send(fds[1], "\x04\x05", 2, 0), 2);
+	assert_int_equal(hm_hid_wait_report(fds[0], buf, sizeof(buf), -1), 2);
+	assert_memory_equal(buf, "\x04\x05", 2);
+	/* the signal comes first: -EINTR; the report after it is read next */
+	w.fd = fds[1];
+	w.reader = pthread_self();
+	assert_int_equal(pthread_create(&thread, NULL, write_late, &w), 0);
+	assert_int_equal(hm_hid_wait_report(fds[0], buf, sizeof(buf), -1), -EINTR);
+	pthread_join(thread, NULL);
+	assert_int_equal(hm_hid_wait_report(fds[0], buf, sizeof(buf), -1), 3);
+	assert_memory_equal(buf, "\x01\x02\x03", 3);
+	close(fds[1]);
+	assert_int_equal(hm_hid_wait_report(fds[0], buf, sizeof(buf), -1), -ENODEV);
+	close(fds[0]);
+	signal(SIGUSR1, SIG_DFL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_eintr_retried),
 	    cmocka_unit_test(test_reports_then_empty),
 	    cmocka_unit_test(test_error_meaning),
+	    cmocka_unit_test(test_wait_report),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -36,7 +36,7 @@
 #define RUNNING_ON_VALGRIND 0
 #endif
 
-#include "module.h"
+#include "output-limits.h"
 #include "remap-harness.h"
 
 #define SEQ_PER_PROFILE 50

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Who a HID device is: its ids, names and what its descriptor says it is.
+ * Filled by enumeration (hid-devices.h) or from a recording, matched by the
+ * config's [device] sections and the modules' id tables.  It depends on
+ * nothing else of hidmapd, so that enumeration, the config and the CLI can
+ * name a device without the module interface (module.h).
+ */
+#pragma once
+
+#include <stdint.h>
+
+/* Bus types as in linux/input.h (BUS_USB 0x03, BUS_BLUETOOTH 0x05, ...). */
+#define HM_BUS_ANY 0
+
+struct hm_device_info {
+	uint16_t bus;
+	uint16_t vendor;
+	uint16_t product;
+	uint16_t version;
+	char name[128];  /* the kernel's HID name (uevent HID_NAME) */
+	char serial[64]; /* HID_UNIQ, may be empty */
+	char path[64];   /* "/dev/hidrawN", or a recording's file name */
+	int interface;   /* USB interface number, -1 if unknown */
+	unsigned kinds;  /* enum hm_kind bits from the report descriptor, 0 if unknown */
+	/* the first top-level collection's usage page and usage, 0 if unknown
+	 * (the device core fills them from the descriptor) */
+	uint16_t usage_page;
+	uint16_t usage;
+};
