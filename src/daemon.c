@@ -1267,6 +1267,8 @@ static void control_status(void *userdata, struct hm_control_client *c)
 			if (h && uinput_node(d->sink->ops->get_fd(d->sink, h), nodes[s.noutputs],
 			                     sizeof(nodes[0])))
 				outs[s.noutputs].node = nodes[s.noutputs];
+			outs[s.noutputs].ff = hm_device_ff_stats(
+			    dr->dev, i, &outs[s.noutputs].ff_uploaded, &outs[s.noutputs].ff_played);
 			s.noutputs++;
 		}
 		hm_control_status_device(c, &s);
