@@ -5,9 +5,9 @@
  * for a device with `module = rumble-test`.  Its one output, "<name>
  * Rumble", has a button (BTN_SOUTH, never pressed: input reports are
  * ignored) and the rumble motors of hm_device_set_rumble() with 4 effect
- * slots, so any force-feedback client (fftest, SDL, a game) can upload and
- * play effects on it.  Each change of the motors goes to the device as one
- * output report, which shows what the core computed:
+ * slots (FF_CONSTANT too, played as rumble), so any force-feedback client (fftest, SDL, a game) can
+ * upload and play effects on it.  Each change of the motors goes to the device as one output
+ * report, which shows what the core computed:
  *
  *   byte 0    0x00 (report number: the report is sent unnumbered)
  *   byte 1-2  "FF"
@@ -41,7 +41,7 @@ static int rumble_test_probe(struct hm_device *dev)
 		return out;
 	if (libevdev_enable_event_code(caps, EV_KEY, BTN_SOUTH, NULL) < 0)
 		return -EINVAL;
-	return hm_device_set_rumble(dev, (unsigned)out, RUMBLE_TEST_EFFECTS);
+	return hm_device_set_rumble(dev, (unsigned)out, RUMBLE_TEST_EFFECTS, HM_FF_CONSTANT);
 }
 
 static void rumble_test_rumble(struct hm_device *dev, unsigned output, uint16_t strong,

@@ -241,7 +241,8 @@ void hm_device_set_interval(struct hm_device *dev, uint64_t period_us)
 	arm_combined(c);
 }
 
-int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_effects)
+int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_effects,
+                         unsigned flags)
 {
 	static const unsigned bits[] = {FF_RUMBLE,   FF_PERIODIC, FF_SQUARE,
 	                                FF_TRIANGLE, FF_SINE,     FF_GAIN};
@@ -249,7 +250,8 @@ int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_ef
 
 	if (!c->probing)
 		return -EPERM;
-	if (output >= c->noutputs || max_effects < 1 || max_effects > HM_FF_MAX_EFFECTS)
+	if (output >= c->noutputs || max_effects < 1 || max_effects > HM_FF_MAX_EFFECTS ||
+	    (flags & ~HM_FF_CONSTANT))
 		return -EINVAL;
 	if (!c->ff[output]) {
 		c->ff[output] = malloc(sizeof(*c->ff[output]));
@@ -260,6 +262,9 @@ int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_ef
 	for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
 		if (libevdev_enable_event_code(c->base_caps[output], EV_FF, bits[i], NULL) < 0)
 			return -EINVAL;
+	if ((flags & HM_FF_CONSTANT) &&
+	    libevdev_enable_event_code(c->base_caps[output], EV_FF, FF_CONSTANT, NULL) < 0)
+		return -EINVAL;
 	return 0;
 }
 

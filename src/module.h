@@ -166,17 +166,23 @@ int hm_device_add_output(struct hm_device *dev, const char *name, struct libevde
  */
 int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code, int value);
 
+/* What hm_device_set_rumble() offers beyond ff-memless's rumble set. */
+#define HM_FF_CONSTANT (1u << 0) /* FF_CONSTANT, played as rumble of |level| on both motors */
+
 /*
  * Declares that output drives two rumble motors (the module's rumble hook),
  * as a kernel driver calling input_ff_create_memless(): output's caps get
  * EV_FF with FF_RUMBLE, FF_PERIODIC (FF_SQUARE, FF_TRIANGLE, FF_SINE,
- * played as rumble, as ff-memless does) and FF_GAIN.  Clients may upload
- * up to max_effects effects (1..16, ff-memless offers 16); the uinput
- * device offers libevdev's 10 slots, so past 10 the kernel's bound holds.
- * Only valid from probe(), on an output of this module.  Returns 0,
- * -EPERM outside probe, -EINVAL for a bad output or count, -ENOMEM.
+ * played as rumble, as ff-memless does) and FF_GAIN, and what flags add
+ * (HM_FF_*; ff-memless itself plays no constant force on rumble motors).
+ * Clients may upload up to max_effects effects (1..16, ff-memless offers
+ * 16); the uinput device, created by libevdev, has 10 slots, so past 10
+ * the kernel's bound holds.  Only valid from probe(), on an output of this
+ * module.  Returns 0, -EPERM outside probe, -EINVAL for a bad output,
+ * count or flag, -ENOMEM.
  */
-int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_effects);
+int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_effects,
+                         unsigned flags);
 
 /*
  * Emits one event on output.  Events go through the user's mapping, then to

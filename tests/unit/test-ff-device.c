@@ -88,7 +88,7 @@ static int rumble_probe(struct hm_device *dev)
 	if (out < 0)
 		return out;
 	libevdev_enable_event_code(caps, EV_KEY, BTN_SOUTH, NULL);
-	return hm_device_set_rumble(dev, (unsigned)out, 4);
+	return hm_device_set_rumble(dev, (unsigned)out, 4, 0);
 }
 
 static void rumble_motors(struct hm_device *dev, unsigned output, uint16_t strong, uint16_t weak)
@@ -152,6 +152,8 @@ static void test_caps(void **state)
 	assert_true(libevdev_has_event_code(caps, EV_FF, FF_SQUARE));
 	assert_true(libevdev_has_event_code(caps, EV_FF, FF_TRIANGLE));
 	assert_true(libevdev_has_event_code(caps, EV_FF, FF_GAIN));
+	/* ff-memless plays no constant force on motors: only when asked */
+	assert_false(libevdev_has_event_code(caps, EV_FF, FF_CONSTANT));
 	hm_device_free(dev);
 }
 
