@@ -292,6 +292,45 @@ static void ff_run(struct hm_device_core *c, uint64_t now)
 	arm_combined(c);
 }
 
+/* Output n's virtual device is being replaced: the effects clients uploaded
+ * went with it.  Motors still running are stopped (the module hears it). */
+static void ff_output_lost(struct hm_device_core *c, unsigned n)
+{
+	struct hm_ff_rumble *r = n < c->noutputs ? c->ff[n] : NULL;
+	uint64_t uploaded, played;
+	uint16_t strong, weak;
+
+	if (!r)
+		return;
+	uploaded = r->uploaded, played = r->played;
+	strong = r->strong, weak = r->weak;
+	hm_ff_rumble_init(r, r->max_effects);
+	r->uploaded = uploaded, r->played = played;
+	r->strong = strong, r->weak = weak; /* so that update reports the stop */
+	ff_run(c, hm_now_usec());
+}
+
+/* After a restart's probe: what clients uploaded on the virtual devices that
+ * stay is still theirs, so the new helper of the same output takes it over
+ * (effects stopped, as the module starts afresh). */
+static void ff_take_over(struct hm_device_core *c, struct hm_ff_rumble *const *old)
+{
+	for (unsigned n = 0; n < HM_MAX_OUTPUTS; n++) {
+		struct hm_ff_rumble *r = n < c->noutputs ? c->ff[n] : NULL;
+
+		if (!r || !old[n])
+			continue;
+		r->gain = old[n]->gain;
+		r->uploaded = old[n]->uploaded;
+		r->played = old[n]->played;
+		for (unsigned i = 0; i < r->max_effects && i < old[n]->max_effects; i++)
+			if (old[n]->slot[i].uploaded) {
+				r->slot[i].effect = old[n]->slot[i].effect;
+				r->slot[i].uploaded = true;
+			}
+	}
+}
+
 static int ff_upload(void *userdata, unsigned output, const struct ff_effect *effect)
 {
 	struct hm_device_core *c = userdata;
@@ -676,6 +715,8 @@ static int sync_outputs(struct hm_device_core *c)
 			libevdev_free(caps);
 			return -ENOMEM;
 		}
+		if (c->outputs[i])
+			ff_output_lost(c, i);
 		hm_vdev_free(c->outputs[i]);
 		c->outputs[i] = v;
 		if (i >= c->nall)
@@ -890,12 +931,17 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	struct hm_remap *remap = NULL;
 	int r;
 
+	struct hm_ff_rumble *old_ff[HM_MAX_OUTPUTS];
+
 	/* nothing stays held across the gap, whatever the old state said */
 	hm_device_release_all(dev);
 	if (c->arm_timer)
 		c->arm_timer(c->owner, 0);
 	hm_remap_free(c->remap); /* it points into base_caps */
 	c->remap = NULL;
+	/* the effects uploaded on the outputs outlive the module */
+	memcpy(old_ff, c->ff, sizeof(old_ff));
+	memset(c->ff, 0, sizeof(c->ff));
 	unprobe_module(c);
 
 	/* on error the device is left consistent for hm_device_free(): no
@@ -905,6 +951,10 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 		hm_device_info_set_usage(&dev->info, dev->rdesc, dev->rdesc_size);
 	/* a failed probe cleans up after itself */
 	r = try_probe(c, m, hm_module_match_id(m, &dev->info, true));
+	if (r >= 0)
+		ff_take_over(c, old_ff);
+	for (unsigned n = 0; n < HM_MAX_OUTPUTS; n++)
+		free(old_ff[n]);
 	if (r < 0)
 		return r;
 	r = remap_build(c, c->profile, c->unmapped, &remap);

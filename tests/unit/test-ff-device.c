@@ -222,6 +222,30 @@ static void test_gain_erase_bound(void **state)
 	hm_device_free(dev);
 }
 
+/* A replug (hm_device_restart) keeps the virtual device, so the effects
+ * clients uploaded on it stay playable; what played is stopped (the module
+ * starts afresh). */
+static void test_restart_keeps_effects(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs);
+	uint64_t uploaded, played;
+
+	assert_int_equal(upload(dev, 1, 0x1234, 0x5678, 0), 0);
+	assert_int_equal(hm_device_handle_feedback(dev, 0, EV_FF, 1, 1), 0);
+	assert_int_equal(motors.strong, 0x1234);
+	assert_int_equal(hm_device_restart(dev, &info), 0);
+	memset(&motors, 0, sizeof(motors));
+	assert_int_equal(hm_device_handle_feedback(dev, 0, EV_FF, 1, 1), 0);
+	assert_int_equal(motors.calls, 1);
+	assert_int_equal(motors.strong, 0x1234);
+	assert_int_equal(motors.weak, 0x5678);
+	assert_true(hm_device_ff_stats(dev, 0, &uploaded, &played));
+	assert_int_equal(uploaded, 1);
+	assert_int_equal(played, 2);
+	hm_device_free(dev);
+}
+
 /* Sinks without force feedback (print, captures) refuse requests. */
 static void test_no_ff_sink(void **state)
 {
@@ -241,6 +265,7 @@ int main(void)
 	    cmocka_unit_test(test_caps),
 	    cmocka_unit_test(test_upload_play_stop),
 	    cmocka_unit_test(test_gain_erase_bound),
+	    cmocka_unit_test(test_restart_keeps_effects),
 	    cmocka_unit_test(test_no_ff_sink),
 	};
 
