@@ -121,16 +121,41 @@ static int apply_envelope(const struct hm_ff_slot *s, int value, uint64_t now)
 	return value < 0 ? -(difference + level) : difference + level;
 }
 
+/* ml_calculate_direction(): the directions weighted by their forces, only
+ * left/right (under/over 0x8000) meaning anything */
+static uint16_t combine_direction(uint16_t direction, uint16_t force, uint16_t new_direction,
+                                  uint16_t new_force)
+{
+	if (!force)
+		return new_direction;
+	if (!new_force)
+		return direction;
+	return (uint16_t)((((uint32_t)(direction >> 1) * force +
+	                    (uint32_t)(new_direction >> 1) * new_force) /
+	                   ((uint32_t)force + new_force))
+	                  << 1);
+}
+
 static void combine(const struct hm_ff_slot *s, unsigned gain, uint64_t now, unsigned *strong,
-                    unsigned *weak)
+                    unsigned *weak, uint16_t *direction)
 {
 	const struct ff_effect *e = &s->effect;
-	unsigned i;
+	unsigned i, st, wk;
 
 	switch (e->type) {
 	case FF_RUMBLE:
-		*strong += (unsigned)e->u.rumble.strong_magnitude * gain / 0xffff;
-		*weak += (unsigned)e->u.rumble.weak_magnitude * gain / 0xffff;
+		st = (unsigned)e->u.rumble.strong_magnitude * gain / 0xffff;
+		wk = (unsigned)e->u.rumble.weak_magnitude * gain / 0xffff;
+		if (*strong + st)
+			*direction = combine_direction(*direction, (uint16_t)*strong, e->direction,
+			                               (uint16_t)st);
+		else if (*weak + wk)
+			*direction = combine_direction(*direction, (uint16_t)*weak, e->direction,
+			                               (uint16_t)wk);
+		else
+			*direction = 0;
+		*strong += st;
+		*weak += wk;
 		break;
 	case FF_PERIODIC:
 	case FF_CONSTANT:
@@ -138,6 +163,11 @@ static void combine(const struct hm_ff_slot *s, unsigned gain, uint64_t now, uns
 		    s, abs(e->type == FF_PERIODIC ? e->u.periodic.magnitude : e->u.constant.level),
 		    now));
 		i = i * gain / 0x7fff;
+		if (*strong + i)
+			*direction = combine_direction(*direction, (uint16_t)*strong, e->direction,
+			                               (uint16_t)(i > 0xffff ? 0xffff : i));
+		else
+			*direction = 0;
 		*strong += i;
 		*weak += i;
 		break;
@@ -152,6 +182,7 @@ bool hm_ff_rumble_update(struct hm_ff_rumble *r, uint64_t now, uint16_t *ret_str
                          uint16_t *ret_weak)
 {
 	unsigned strong = 0, weak = 0;
+	uint16_t direction = 0;
 	bool changed;
 
 	/* ml_get_combo_effect() for a rumble device: every type combines
@@ -174,12 +205,13 @@ bool hm_ff_rumble_update(struct hm_ff_rumble *r, uint64_t now, uint16_t *ret_str
 		} else {
 			s->playing = true;
 			s->adj_at = now;
-			combine(s, r->gain, now, &strong, &weak);
+			combine(s, r->gain, now, &strong, &weak, &direction);
 		}
 	}
 	changed = strong != r->strong || weak != r->weak;
 	r->strong = (uint16_t)strong;
 	r->weak = (uint16_t)weak;
+	r->direction = direction;
 	if (ret_strong)
 		*ret_strong = r->strong;
 	if (ret_weak)

@@ -13,7 +13,10 @@
  *                combines constant forces only for FF_CONSTANT devices);
  * each sum capped at 0xffff.  Envelopes (attack/fade) are applied as
  * apply_envelope(), refreshed every 50 ms while attacking or fading.
- * Motors have no direction, so effect directions are ignored.
+ * The combined direction is the effects' directions weighted by their
+ * forces (ml_calculate_direction(): only left/right, under/over 0x8000,
+ * is meant to matter); two motors have none, so it is kept in `direction`
+ * for a module whose motors can turn both ways, not passed to rumble().
  *
  * No clock and no allocation inside: the caller passes `now` (µs), asks
  * hm_ff_rumble_next() when to call hm_ff_rumble_update() again, and sends
@@ -44,6 +47,7 @@ struct hm_ff_rumble {
 	unsigned gain; /* 0..0xffff, FF_GAIN */
 	struct hm_ff_slot slot[HM_FF_MAX_EFFECTS];
 	uint16_t strong, weak; /* as last returned by update */
+	uint16_t direction;    /* of the combination, as ff-memless's */
 	/* counters for `hidmapd status` */
 	uint64_t uploaded, played;
 };

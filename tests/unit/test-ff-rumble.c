@@ -121,6 +121,37 @@ static void test_combine(void **state)
 	       0x1000 + 0x1000u * 0xffff / 0x7fff);
 }
 
+/* ml_calculate_direction(): each effect's direction weighted by its force
+ * as the combination grows (strong motor first, the weak one when the
+ * strong is 0). */
+static void test_direction(void **state)
+{
+	struct hm_ff_rumble r;
+	struct ff_effect a = rumble(0, 0x1000, 0, 0, 0);
+	struct ff_effect b = rumble(1, 0x3000, 0, 0, 0);
+	struct ff_effect c = rumble(2, 0, 0x2000, 0, 0);
+
+	a.direction = 0x4000;
+	b.direction = 0xc000;
+	hm_ff_rumble_init(&r, 16);
+	assert_int_equal(hm_ff_rumble_upload(&r, &a, 0), 0);
+	assert_int_equal(hm_ff_rumble_upload(&r, &b, 0), 0);
+	assert_int_equal(hm_ff_rumble_play(&r, 0, 1, 0), 0);
+	assert_int_equal(hm_ff_rumble_play(&r, 1, 1, 0), 0);
+	expect(&r, 0, 0x4000, 0);
+	assert_int_equal(r.direction,
+	                 ((0x4000u >> 1) * 0x1000 + (0xc000u >> 1) * 0x3000) / (0x1000 + 0x3000)
+	                     << 1);
+	/* a weak-only effect alone: its own direction */
+	c.direction = 0x9000;
+	assert_int_equal(hm_ff_rumble_upload(&r, &c, 0), 0);
+	assert_int_equal(hm_ff_rumble_play(&r, 0, 0, 1), 0);
+	assert_int_equal(hm_ff_rumble_play(&r, 1, 0, 1), 0);
+	assert_int_equal(hm_ff_rumble_play(&r, 2, 1, 1), 0);
+	expect(&r, 1, 0, 0x2000);
+	assert_int_equal(r.direction, 0x9000);
+}
+
 /* Stop while playing: ABORTING, then the combination without it.
  * Erase while playing: ff-core stops it first (playback(id, 0)). */
 static void test_stop_erase(void **state)
@@ -198,7 +229,7 @@ int main(void)
 	    cmocka_unit_test(test_delay_length), cmocka_unit_test(test_replay_count),
 	    cmocka_unit_test(test_gain),         cmocka_unit_test(test_combine),
 	    cmocka_unit_test(test_stop_erase),   cmocka_unit_test(test_bounds),
-	    cmocka_unit_test(test_envelope),
+	    cmocka_unit_test(test_envelope),     cmocka_unit_test(test_direction),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
