@@ -486,6 +486,10 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 		else
 			hm_control_printf(c, "  output %zu phys %s \"%s\"", i,
 			                  o->phys && o->phys[0] ? o->phys : "?", name);
+		if (o->ff)
+			hm_control_printf(c,
+			                  "    force-feedback uploaded %" PRIu64 " played %" PRIu64,
+			                  o->ff_uploaded, o->ff_played);
 	}
 	hm_control_printf(c,
 	                  "  reports %" PRIu64 " decode-errors %" PRIu64 " ignored %" PRIu64

@@ -92,8 +92,10 @@ struct hm_status_daemon {
 
 struct hm_status_output {
 	const char *name;
-	const char *node; /* /dev/input/eventN, or NULL */
-	const char *phys; /* when node is unknown, may be NULL */
+	const char *node;                /* /dev/input/eventN, or NULL */
+	const char *phys;                /* when node is unknown, may be NULL */
+	bool ff;                         /* the output has force feedback (rumble motors) */
+	uint64_t ff_uploaded, ff_played; /* effects uploaded, plays asked */
 };
 
 struct hm_status_device {
@@ -119,6 +121,7 @@ struct hm_status_device {
  *   device /dev/hidraw3 1209:0001 "Name" module generic config kbd
  *     state driven                         (or: initializing; unplugged, kept 2.500s)
  *     output 0 /dev/input/event7 "Name"   (or: output 0 phys hidmapd/hidraw3/input0 "Name")
+ *       force-feedback uploaded 2 played 5  (outputs with rumble motors only)
  *     reports 10 decode-errors 0 ignored 1 dropped 0
  *     overflows 0 resyncs 0 timed-out 0
  *     latency p50 12us p99 40us samples 10    (or: latency none)

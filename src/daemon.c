@@ -467,6 +467,13 @@ static void feedback_dispatch(struct hm_source *s, uint32_t events, void *data)
 
 	while ((n = read(hm_source_get_fd(s), ev, sizeof(ev))) > 0) {
 		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
+			/* force feedback requests: a client waits in EVIOCSFF/EVIOCRMFF
+			 * until it is answered, so always answer (device.c, the sink) */
+			if (ev[i].type == EV_UINPUT) {
+				(void)hm_device_handle_ff_request(dr->dev, output, ev[i].code,
+				                                  (unsigned)ev[i].value);
+				continue;
+			}
 			if (ev[i].type != EV_LED && ev[i].type != EV_FF)
 				continue;
 			(void)hm_device_handle_feedback(dr->dev, output, ev[i].type, ev[i].code,
@@ -1264,6 +1271,8 @@ static void control_status(void *userdata, struct hm_control_client *c)
 			if (h && uinput_node(d->sink->ops->get_fd(d->sink, h), nodes[s.noutputs],
 			                     sizeof(nodes[0])))
 				outs[s.noutputs].node = nodes[s.noutputs];
+			outs[s.noutputs].ff = hm_device_ff_stats(
+			    dr->dev, i, &outs[s.noutputs].ff_uploaded, &outs[s.noutputs].ff_played);
 			s.noutputs++;
 		}
 		hm_control_status_device(c, &s);

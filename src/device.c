@@ -5,6 +5,7 @@
 
 #include "device.h"
 #include "event-loop.h"
+#include "ff-rumble.h"
 #include "util-log.h"
 #include "util-strings.h"
 #include "vdev.h"
@@ -47,6 +48,9 @@ struct hm_device_core {
 	/* the owner's one timer serves the mapping and the module's interval */
 	uint64_t remap_deadline_us, module_deadline_us, module_period_us;
 	struct hm_module_chain chain; /* as selected, for hm_device_module_chain() */
+	/* force feedback of the outputs with rumble motors (hm_device_set_rumble()) */
+	struct hm_ff_rumble *ff[HM_MAX_OUTPUTS];
+	uint64_t ff_deadline_us; /* when the effects change next, 0: never */
 };
 
 static struct hm_device_core *core_of(struct hm_device *dev)
@@ -214,6 +218,8 @@ static void arm_combined(struct hm_device_core *c)
 
 	if (c->module_deadline_us && (!d || c->module_deadline_us < d))
 		d = c->module_deadline_us;
+	if (c->ff_deadline_us && (!d || c->ff_deadline_us < d))
+		d = c->ff_deadline_us;
 	if (c->arm_timer)
 		c->arm_timer(c->owner, d);
 }
@@ -233,6 +239,152 @@ void hm_device_set_interval(struct hm_device *dev, uint64_t period_us)
 	c->module_period_us = period_us;
 	c->module_deadline_us = period_us ? hm_now_usec() + period_us : 0;
 	arm_combined(c);
+}
+
+int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_effects,
+                         unsigned flags)
+{
+	static const unsigned bits[] = {FF_RUMBLE,   FF_PERIODIC, FF_SQUARE,
+	                                FF_TRIANGLE, FF_SINE,     FF_GAIN};
+	struct hm_device_core *c = core_of(dev);
+
+	if (!c->probing)
+		return -EPERM;
+	if (output >= c->noutputs || max_effects < 1 || max_effects > HM_FF_MAX_EFFECTS ||
+	    (flags & ~HM_FF_CONSTANT))
+		return -EINVAL;
+	if (!c->ff[output]) {
+		c->ff[output] = malloc(sizeof(*c->ff[output]));
+		if (!c->ff[output])
+			return -ENOMEM;
+	}
+	hm_ff_rumble_init(c->ff[output], max_effects);
+	for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
+		if (libevdev_enable_event_code(c->base_caps[output], EV_FF, bits[i], NULL) < 0)
+			return -EINVAL;
+	if ((flags & HM_FF_CONSTANT) &&
+	    libevdev_enable_event_code(c->base_caps[output], EV_FF, FF_CONSTANT, NULL) < 0)
+		return -EINVAL;
+	return 0;
+}
+
+/* Brings every output's effects to now: tells the module when its motors
+ * change, and arms the owner's timer for the next change. */
+static void ff_run(struct hm_device_core *c, uint64_t now)
+{
+	struct hm_device *dev = &c->pub;
+	uint64_t next = 0;
+
+	for (unsigned n = 0; n < c->noutputs; n++) {
+		uint16_t strong, weak;
+		uint64_t at;
+
+		if (!c->ff[n])
+			continue;
+		if (hm_ff_rumble_update(c->ff[n], now, &strong, &weak) && dev->module &&
+		    dev->module->rumble)
+			dev->module->rumble(dev, n, strong, weak);
+		at = hm_ff_rumble_next(c->ff[n], now);
+		if (at && (!next || at < next))
+			next = at;
+	}
+	c->ff_deadline_us = next;
+	arm_combined(c);
+}
+
+/* Output n's virtual device is being replaced: the effects clients uploaded
+ * went with it.  Motors still running are stopped (the module hears it). */
+static void ff_output_lost(struct hm_device_core *c, unsigned n)
+{
+	struct hm_ff_rumble *r = n < c->noutputs ? c->ff[n] : NULL;
+	uint64_t uploaded, played;
+	uint16_t strong, weak;
+
+	if (!r)
+		return;
+	uploaded = r->uploaded, played = r->played;
+	strong = r->strong, weak = r->weak;
+	hm_ff_rumble_init(r, r->max_effects);
+	r->uploaded = uploaded, r->played = played;
+	r->strong = strong, r->weak = weak; /* so that update reports the stop */
+	ff_run(c, hm_now_usec());
+}
+
+/* After a restart's probe: what clients uploaded on the virtual devices that
+ * stay is still theirs, so the new helper of the same output takes it over
+ * (effects stopped, as the module starts afresh). */
+static void ff_take_over(struct hm_device_core *c, struct hm_ff_rumble *const *old)
+{
+	for (unsigned n = 0; n < HM_MAX_OUTPUTS; n++) {
+		struct hm_ff_rumble *r = n < c->noutputs ? c->ff[n] : NULL;
+
+		if (!r || !old[n])
+			continue;
+		r->gain = old[n]->gain;
+		r->uploaded = old[n]->uploaded;
+		r->played = old[n]->played;
+		for (unsigned i = 0; i < r->max_effects && i < old[n]->max_effects; i++)
+			if (old[n]->slot[i].uploaded) {
+				r->slot[i].effect = old[n]->slot[i].effect;
+				r->slot[i].uploaded = true;
+			}
+	}
+}
+
+static int ff_upload(void *userdata, unsigned output, const struct ff_effect *effect)
+{
+	struct hm_device_core *c = userdata;
+	uint64_t now = hm_now_usec();
+	int r;
+
+	if (output >= c->noutputs || !c->ff[output])
+		return -EOPNOTSUPP;
+	r = hm_ff_rumble_upload(c->ff[output], effect, now);
+	if (r >= 0)
+		ff_run(c, now); /* an effect playing restarts */
+	return r;
+}
+
+static int ff_erase(void *userdata, unsigned output, int effect_id)
+{
+	struct hm_device_core *c = userdata;
+	uint64_t now = hm_now_usec();
+	int r;
+
+	if (output >= c->noutputs || !c->ff[output])
+		return -EOPNOTSUPP;
+	r = hm_ff_rumble_erase(c->ff[output], effect_id, now);
+	if (r >= 0)
+		ff_run(c, now);
+	return r;
+}
+
+int hm_device_handle_ff_request(struct hm_device *dev, unsigned output, unsigned code,
+                                unsigned request_id)
+{
+	struct hm_device_core *c = core_of(dev);
+	const struct hm_ff_handler h = {
+	    .upload = ff_upload,
+	    .erase = ff_erase,
+	    .userdata = c,
+	    .output = output,
+	};
+
+	if (output >= c->nall || !c->outputs[output] || !c->sink->ops->ff_request)
+		return -EOPNOTSUPP;
+	return c->sink->ops->ff_request(c->sink, c->outputs[output]->handle, code, request_id, &h);
+}
+
+bool hm_device_ff_stats(const struct hm_device *dev, unsigned output, uint64_t *uploaded,
+                        uint64_t *played)
+{
+	const struct hm_device_core *c = dev->core;
+
+	if (output >= c->noutputs || !c->ff[output])
+		return false;
+	*uploaded = c->ff[output]->uploaded;
+	*played = c->ff[output]->played;
+	return true;
 }
 
 static const struct hm_remap_ops remap_ops = {
@@ -380,6 +532,15 @@ int hm_device_get_feature(struct hm_device *dev, uint8_t *data, size_t size)
 	return c->transport.get_feature(c->transport.userdata, data, size);
 }
 
+static void ff_free(struct hm_device_core *c)
+{
+	for (unsigned i = 0; i < HM_MAX_OUTPUTS; i++) {
+		free(c->ff[i]);
+		c->ff[i] = NULL;
+	}
+	c->ff_deadline_us = 0;
+}
+
 /* Undoes a probe on the module's side: its remove, its state, the outputs
  * it declared; the virtual devices themselves stay. */
 static void unprobe_module(struct hm_device_core *c)
@@ -399,6 +560,7 @@ static void unprobe_module(struct hm_device_core *c)
 		c->base_caps[i] = NULL;
 		c->has_rest[i] = 0;
 	}
+	ff_free(c);
 	c->noutputs = 0;
 	c->module_period_us = c->module_deadline_us = 0;
 	dev->module = NULL;
@@ -441,6 +603,7 @@ static int try_probe(struct hm_device_core *c, const struct hm_module *m,
 			c->calls[i].fn = NULL;
 		dev->module = NULL;
 		dev->id = NULL;
+		ff_free(c);
 		if (m->priv_size)
 			free(dev->priv);
 		dev->priv = NULL;
@@ -552,6 +715,8 @@ static int sync_outputs(struct hm_device_core *c)
 			libevdev_free(caps);
 			return -ENOMEM;
 		}
+		if (c->outputs[i])
+			ff_output_lost(c, i);
 		hm_vdev_free(c->outputs[i]);
 		c->outputs[i] = v;
 		if (i >= c->nall)
@@ -676,18 +841,24 @@ void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 {
 	struct hm_device_core *c = core_of(dev);
 
+	bool ff_due = c->ff_deadline_us && now_us >= c->ff_deadline_us;
+
 	c->now_us = now_us;
 	if (c->module_deadline_us && now_us >= c->module_deadline_us) {
 		c->module_deadline_us = now_us + c->module_period_us;
 		if (dev->module && dev->module->timer)
 			dev->module->timer(dev, now_us);
 	}
-	/* the mapping's timer only when it is due (the module's may come first) */
-	if (!c->module_period_us || (c->remap_deadline_us && now_us >= c->remap_deadline_us)) {
+	/* the mapping's timer only when it is due (the module's or the
+	 * effects' may come first) */
+	if ((!c->module_period_us && !ff_due) ||
+	    (c->remap_deadline_us && now_us >= c->remap_deadline_us)) {
 		c->remap_deadline_us = 0; /* spent: the mapping arms again if it needs */
 		hm_remap_timer(c->remap, now_us);
 	}
-	if (c->module_period_us)
+	if (ff_due)
+		ff_run(c, now_us); /* arms again */
+	else if (c->module_period_us)
 		arm_combined(c);
 	flush_all(c);
 	apply_switch(c);
@@ -760,12 +931,17 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	struct hm_remap *remap = NULL;
 	int r;
 
+	struct hm_ff_rumble *old_ff[HM_MAX_OUTPUTS];
+
 	/* nothing stays held across the gap, whatever the old state said */
 	hm_device_release_all(dev);
 	if (c->arm_timer)
 		c->arm_timer(c->owner, 0);
 	hm_remap_free(c->remap); /* it points into base_caps */
 	c->remap = NULL;
+	/* the effects uploaded on the outputs outlive the module */
+	memcpy(old_ff, c->ff, sizeof(old_ff));
+	memset(c->ff, 0, sizeof(c->ff));
 	unprobe_module(c);
 
 	/* on error the device is left consistent for hm_device_free(): no
@@ -775,6 +951,10 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 		hm_device_info_set_usage(&dev->info, dev->rdesc, dev->rdesc_size);
 	/* a failed probe cleans up after itself */
 	r = try_probe(c, m, hm_module_match_id(m, &dev->info, true));
+	if (r >= 0)
+		ff_take_over(c, old_ff);
+	for (unsigned n = 0; n < HM_MAX_OUTPUTS; n++)
+		free(old_ff[n]);
 	if (r < 0)
 		return r;
 	r = remap_build(c, c->profile, c->unmapped, &remap);
@@ -797,7 +977,23 @@ const struct hm_module_chain *hm_device_module_chain(const struct hm_device *dev
 int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
                               int value)
 {
-	if (!dev->module->output)
+	struct hm_device_core *c = core_of(dev);
+
+	if (type == EV_FF && output < c->noutputs && c->ff[output]) {
+		uint64_t now = hm_now_usec();
+		int r = 0;
+
+		/* as the kernel's input_ff_event(): FF_GAIN, else play/stop an effect */
+		if (code == FF_GAIN)
+			hm_ff_rumble_set_gain(c->ff[output], (unsigned)value & 0xffff, now);
+		else if (code == FF_AUTOCENTER)
+			return 0; /* no spring to centre */
+		else
+			r = hm_ff_rumble_play(c->ff[output], (int)code, value, now);
+		ff_run(c, now);
+		return r;
+	}
+	if (!dev->module || !dev->module->output)
 		return 0;
 	return dev->module->output(dev, output, type, code, value);
 }

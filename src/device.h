@@ -129,6 +129,20 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info);
 int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
                               int value);
 
+/*
+ * A force-feedback request read from output n's virtual device (EV_UINPUT,
+ * code UI_FF_UPLOAD or UI_FF_ERASE, value the request id): the sink fetches
+ * the effect, the output's rumble helper (hm_device_set_rumble()) takes or
+ * refuses it, and the sink answers the client.  Returns 0 or a negative
+ * errno (-EOPNOTSUPP: the sink has no force feedback).
+ */
+int hm_device_handle_ff_request(struct hm_device *dev, unsigned output, unsigned code,
+                                unsigned request_id);
+/* Effects uploaded and plays asked on output n since the module probed;
+ * false when the output has no force feedback. */
+bool hm_device_ff_stats(const struct hm_device *dev, unsigned output, uint64_t *uploaded,
+                        uint64_t *played);
+
 unsigned hm_device_noutputs(const struct hm_device *dev);
 /* The sink's handle of output n (to poll its feedback fd). */
 void *hm_device_output_handle(const struct hm_device *dev, unsigned n);

@@ -24,8 +24,19 @@
  *                 NULL: reports are ignored.
  *   output(dev, output, type, code, value)
  *                 an event coming back from a virtual output device: EV_LED
- *                 (keyboard LEDs) or EV_FF (force feedback). Typically sends
- *                 an output report. Returns 0 or a negative errno.
+ *                 (keyboard LEDs), or EV_FF on an output that did not
+ *                 declare rumble motors.  Typically sends an output report.
+ *                 Returns 0 or a negative errno.
+ *   rumble(dev, output, strong, weak)
+ *                 force feedback on an output declared with
+ *                 hm_device_set_rumble(): set the strong (low-frequency)
+ *                 and weak (high-frequency) motors to these magnitudes,
+ *                 0..0xffff, 0 being off.  The core plays the effects the
+ *                 client uploads (ff-rumble.h: delay, length, repeat count,
+ *                 gain, several effects at once, as the kernel's ff-memless)
+ *                 and calls rumble whenever the combination changes,
+ *                 including the stop when an effect ends, on its own
+ *                 timer.  Typically sends one output report.
  *   remove(dev)   the device is going away; free what probe allocated in
  *                 priv (the core frees priv itself when priv_size was set).
  *   timer(dev, now_us)
@@ -120,6 +131,7 @@ struct hm_module {
 	                 FILE *f);
 	void (*map_usage)(const struct hid_field *field, uint32_t usage,
 	                  const struct hid_collection *collection, struct hm_usage_map *ret);
+	void (*rumble)(struct hm_device *dev, unsigned output, uint16_t strong, uint16_t weak);
 };
 
 struct hm_device_core;
@@ -164,6 +176,24 @@ int hm_device_add_output(struct hm_device *dev, const char *name, struct libevde
  * declared, -ERANGE for a value outside the axis' minimum..maximum.
  */
 int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code, int value);
+
+/* What hm_device_set_rumble() offers beyond ff-memless's rumble set. */
+#define HM_FF_CONSTANT (1u << 0) /* FF_CONSTANT, played as rumble of |level| on both motors */
+
+/*
+ * Declares that output drives two rumble motors (the module's rumble hook),
+ * as a kernel driver calling input_ff_create_memless(): output's caps get
+ * EV_FF with FF_RUMBLE, FF_PERIODIC (FF_SQUARE, FF_TRIANGLE, FF_SINE,
+ * played as rumble, as ff-memless does) and FF_GAIN, and what flags add
+ * (HM_FF_*; ff-memless itself plays no constant force on rumble motors).
+ * Clients may upload up to max_effects effects (1..16, ff-memless offers
+ * 16); the uinput device, created by libevdev, has 10 slots, so past 10
+ * the kernel's bound holds.  Only valid from probe(), on an output of this
+ * module.  Returns 0, -EPERM outside probe, -EINVAL for a bad output,
+ * count or flag, -ENOMEM.
+ */
+int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_effects,
+                         unsigned flags);
 
 /*
  * Emits one event on output.  Events go through the user's mapping, then to

@@ -102,11 +102,67 @@ static int uinput_get_fd(struct hm_sink *sink, void *handle)
 	return libevdev_uinput_get_fd(handle);
 }
 
+/*
+ * Force feedback through uinput (Documentation/input/uinput.rst): a
+ * client's EVIOCSFF/EVIOCRMFF on the virtual device blocks in the kernel
+ * until we fetch the request (UI_BEGIN_*) and answer it (UI_END_* with
+ * retval), so every begun request is ended, whatever h says.
+ */
+static int uinput_ioctl(int fd, unsigned long request, void *arg)
+{
+	int r;
+
+	do
+		r = ioctl(fd, request, arg);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+int hm_uinput_ff_request(int fd, unsigned code, unsigned request_id, const struct hm_ff_handler *h,
+                         hm_ioctl_fn io)
+{
+	int r;
+
+	if (code == UI_FF_UPLOAD) {
+		struct uinput_ff_upload up = {.request_id = request_id};
+
+		r = io(fd, UI_BEGIN_FF_UPLOAD, &up);
+		if (r < 0)
+			return log_warning_errno(r, "uinput: cannot fetch an effect upload: %m");
+		up.retval = h->upload(h->userdata, h->output, &up.effect);
+		r = io(fd, UI_END_FF_UPLOAD, &up);
+		if (r < 0)
+			return log_warning_errno(r, "uinput: cannot answer an effect upload: %m");
+		return up.retval;
+	}
+	if (code == UI_FF_ERASE) {
+		struct uinput_ff_erase er = {.request_id = request_id};
+
+		r = io(fd, UI_BEGIN_FF_ERASE, &er);
+		if (r < 0)
+			return log_warning_errno(r, "uinput: cannot fetch an effect erase: %m");
+		er.retval = h->erase(h->userdata, h->output, (int)er.effect_id);
+		r = io(fd, UI_END_FF_ERASE, &er);
+		if (r < 0)
+			return log_warning_errno(r, "uinput: cannot answer an effect erase: %m");
+		return er.retval;
+	}
+	return -EINVAL;
+}
+
+static int uinput_ff_request(struct hm_sink *sink, void *handle, unsigned code, unsigned request_id,
+                             const struct hm_ff_handler *h)
+{
+	return hm_uinput_ff_request(libevdev_uinput_get_fd(handle), code, request_id, h,
+	                            uinput_ioctl);
+}
+
 static const struct hm_sink_ops uinput_ops = {
     .add_device = uinput_add_device,
     .frame = uinput_frame,
     .remove_device = uinput_remove_device,
     .get_fd = uinput_get_fd,
+    .ff_request = uinput_ff_request,
 };
 
 struct hm_sink *hm_sink_uinput_new(void)

@@ -25,6 +25,16 @@
 
 struct hm_sink;
 
+/* Who takes force-feedback effects for an output (device.c). */
+struct hm_ff_handler {
+	/* effect->id is the slot the kernel chose; 0 or a negative errno
+	 * (handed back to the client's EVIOCSFF) */
+	int (*upload)(void *userdata, unsigned output, const struct ff_effect *effect);
+	int (*erase)(void *userdata, unsigned output, int effect_id);
+	void *userdata;
+	unsigned output;
+};
+
 struct hm_sink_ops {
 	/* Creates a device with the capabilities of caps (name, ids, types,
 	 * codes, absinfo, properties).  Returns 0 and *ret_handle, or -errno. */
@@ -39,6 +49,12 @@ struct hm_sink_ops {
 	void (*remove_device)(struct hm_sink *sink, void *handle);
 	/* The fd on which the device sends events back (EV_LED, EV_FF), or -1. */
 	int (*get_fd)(struct hm_sink *sink, void *handle);
+	/* An EV_UINPUT event read from get_fd: code UI_FF_UPLOAD/UI_FF_ERASE,
+	 * request_id its value.  Fetches the request, lets h answer it and
+	 * completes it (the client's ioctl returns then).  NULL: the sink
+	 * has no force feedback (print, test captures). */
+	int (*ff_request)(struct hm_sink *sink, void *handle, unsigned code, unsigned request_id,
+	                  const struct hm_ff_handler *h);
 };
 
 struct hm_sink {
@@ -58,6 +74,13 @@ void hm_sink_print_free(struct hm_sink *sink);
 void hm_print_device(FILE *f, unsigned dev, const struct libevdev *caps);
 /* Writes one E: line. */
 void hm_print_event(FILE *f, unsigned dev, unsigned type, unsigned code, int value);
+
+/* The uinput FF handshake on fd (UI_BEGIN_FF_UPLOAD, h, UI_END_FF_UPLOAD,
+ * or the ERASE pair) with io as ioctl(2): the uinput sink's ff_request,
+ * exposed so that a test can drive it with a fake io. */
+typedef int (*hm_ioctl_fn)(int fd, unsigned long request, void *arg);
+int hm_uinput_ff_request(int fd, unsigned code, unsigned request_id, const struct hm_ff_handler *h,
+                         hm_ioctl_fn io);
 
 /* uinput through libevdev; phys names hidmapd and the source node. */
 struct hm_sink *hm_sink_uinput_new(void);

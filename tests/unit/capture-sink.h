@@ -52,7 +52,7 @@ static int capture_fd(struct hm_sink *s, void *h)
 }
 
 static const struct hm_sink_ops capture_ops = {capture_add, capture_frame, capture_remove,
-                                               capture_fd};
+                                               capture_fd, NULL};
 
 static inline void capture_init(struct capture_sink *c)
 {

@@ -90,7 +90,11 @@ static void fake_status(void *userdata, struct hm_control_client *c)
 	    .nconfig_files = 2,
 	};
 	const struct hm_status_output outs[] = {
-	    {.name = "Pad Keyboard", .node = "/dev/input/event7"},
+	    {.name = "Pad Keyboard",
+	     .node = "/dev/input/event7",
+	     .ff = true,
+	     .ff_uploaded = 2,
+	     .ff_played = 5},
 	    {.name = "Pad Mouse", .phys = "hidmapd/hidraw3/input1"},
 	};
 	const struct hm_status_device dev1 = {
@@ -264,6 +268,7 @@ static void test_status(void **state)
 	                    "device /dev/hidraw3 1209:0001 \"Pad\" module generic config pad\n"
 	                    "  state driven\n"
 	                    "  output 0 /dev/input/event7 \"Pad Keyboard\"\n"
+	                    "    force-feedback uploaded 2 played 5\n"
 	                    "  output 1 phys hidmapd/hidraw3/input1 \"Pad Mouse\"\n"
 	                    "  reports 10 decode-errors 1 ignored 2 dropped 3\n"
 	                    "  overflows 4 resyncs 5 timed-out 6\n"

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * rumble-test: a diagnostic module for force feedback, driving no real
+ * device.  It claims nothing by itself (no id table): a config selects it
+ * for a device with `module = rumble-test`.  Its one output, "<name>
+ * Rumble", has a button (BTN_SOUTH, never pressed: input reports are
+ * ignored) and the rumble motors of hm_device_set_rumble() with 4 effect
+ * slots (FF_CONSTANT too, played as rumble), so any force-feedback client (fftest, SDL, a game) can
+ * upload and play effects on it.  Each change of the motors goes to the device as one output
+ * report, which shows what the core computed:
+ *
+ *   byte 0    0x00 (report number: the report is sent unnumbered)
+ *   byte 1-2  "FF"
+ *   byte 3-4  strong motor, 0..0xffff, little-endian
+ *   byte 5-6  weak motor, likewise
+ *
+ * The VM scenario "ff" reads these reports on the uhid side.  Why a
+ * module of its own rather than rumble in the generic module: a HID
+ * descriptor does not say how a pad's motors are driven (every vendor's
+ * rumble report is its own, the kernel has a driver per vendor for it;
+ * the PID usage page describes full force-feedback devices, not rumble),
+ * so the generic module has nothing to map an effect to.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "module.h"
+
+#define RUMBLE_TEST_EFFECTS 4
+
+static int rumble_test_probe(struct hm_device *dev)
+{
+	char name[sizeof(dev->info.name) + 16];
+	struct libevdev *caps;
+	int out;
+
+	snprintf(name, sizeof(name), "%s Rumble", dev->info.name);
+	out = hm_device_add_output(dev, name, &caps);
+	if (out < 0)
+		return out;
+	if (libevdev_enable_event_code(caps, EV_KEY, BTN_SOUTH, NULL) < 0)
+		return -EINVAL;
+	return hm_device_set_rumble(dev, (unsigned)out, RUMBLE_TEST_EFFECTS, HM_FF_CONSTANT);
+}
+
+static void rumble_test_rumble(struct hm_device *dev, unsigned output, uint16_t strong,
+                               uint16_t weak)
+{
+	uint8_t report[7] = {
+	    0x00, 'F', 'F', strong & 0xff, strong >> 8, weak & 0xff, weak >> 8,
+	};
+
+	(void)hm_device_write(dev, report, sizeof(report));
+}
+
+const struct hm_module hm_module_rumble_test = {
+    .name = "rumble-test",
+    .description = "force-feedback diagnostics: motor levels as output reports",
+    .probe = rumble_test_probe,
+    .rumble = rumble_test_rumble,
+};
