@@ -20,6 +20,19 @@
  * does, with the same fuzz arithmetic (hm_input_defuzz()), and lifts the
  * contacts on release-all.
  *
+ * A report that carries several touch frames (a DualShock 4's) ends
+ * each but the last with hm_emit(dev, output, EV_SYN, SYN_REPORT, 0)
+ * after hm_mt_sync_frame(), as the driver calls input_sync().
+ *
+ * The helper's slots are the module's side of the kernel's struct
+ * input_mt; the output's input-core emulation keeps its own (what the
+ * user's mapping made of the events).  When the core releases everything
+ * (hm_device_release_all(): the device went, a reload), the output lifts
+ * its contacts but the helper does not learn of it: a contact the module
+ * still reports afterwards comes back with its old tracking ID, after
+ * the -1 (a new contact to evdev readers), where the kernel would assign
+ * a new ID.
+ *
  * struct hm_mt holds no pointers to allocated memory: keep it in the
  * module's priv.  Nothing here allocates.
  */

@@ -58,10 +58,25 @@ static int touch_probe(struct hm_device *dev)
 	return 0;
 }
 
+static void touch_frame(struct hm_mt *mt, const uint8_t *d);
+
+/* Several touch frames may follow each other in one report, as in a
+ * DualShock 4 report (dualshock4_parse_report(): input_mt_sync_frame()
+ * and input_sync() per touch report). */
 static int touch_decode(struct hm_device *dev, const uint8_t *d, size_t size, uint64_t t)
 {
-	struct hm_mt *mt = dev->priv;
+	size_t len = 2 + 6 * touch_cfg.nslots;
 
+	for (size_t off = 0; off + len <= size; off += len) {
+		if (off)
+			hm_emit(dev, 0, EV_SYN, SYN_REPORT, 0);
+		touch_frame(dev->priv, d + off);
+	}
+	return 1;
+}
+
+static void touch_frame(struct hm_mt *mt, const uint8_t *d)
+{
 	for (unsigned i = 0; i < touch_cfg.nslots; i++) {
 		const uint8_t *s = d + 2 + 6 * i;
 
@@ -76,7 +91,6 @@ static int touch_decode(struct hm_device *dev, const uint8_t *d, size_t size, ui
 		}
 	}
 	hm_mt_sync_frame(mt);
-	return 1;
 }
 
 static const struct hm_module touch_module = {
@@ -388,6 +402,22 @@ static void test_release_all(void **state)
 	hm_device_free(dev);
 }
 
+/* Two touch frames in one report: two evdev frames. */
+static void test_frames_in_one_report(void **state)
+{
+	struct hm_device *dev = make(2, HM_MT_POINTER, 0, false);
+	uint8_t r[2 * 14] = {3, 1, 10, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	                     3, 1, 12, 0, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+
+	cs.n = 0;
+	assert_int_equal(hm_device_process_report(dev, r, sizeof(r), 0), 1);
+	EXPECT({EV_ABS, ABS_MT_TRACKING_ID, 0}, {EV_ABS, ABS_MT_POSITION_X, 10},
+	       {EV_ABS, ABS_MT_POSITION_Y, 20}, {EV_KEY, BTN_TOUCH, 1},
+	       {EV_KEY, BTN_TOOL_FINGER, 1}, {EV_ABS, ABS_X, 10}, {EV_ABS, ABS_Y, 20}, SYN,
+	       {EV_ABS, ABS_MT_POSITION_X, 12}, {EV_ABS, ABS_X, 12}, SYN);
+	hm_device_free(dev);
+}
+
 static void test_init_errors(void **state)
 {
 	struct libevdev *caps = libevdev_new();
@@ -414,6 +444,7 @@ int main(void)
 	    cmocka_unit_test(test_trkid_wrap),
 	    cmocka_unit_test(test_direct_fuzz),
 	    cmocka_unit_test(test_release_all),
+	    cmocka_unit_test(test_frames_in_one_report),
 	    cmocka_unit_test(test_init_errors),
 	};
 
