@@ -68,6 +68,16 @@
  * in order, generic last; a probe returning -ENODEV passes the device on
  * to the next.  A module with no id_table only drives devices the user
  * selects in the config.
+ *
+ * Helpers for what gamepads and tablets emit, as the kernel's drivers get
+ * them from the input core (both emit through hm_emit(), keep their state
+ * in priv and allocate nothing): input-mt.h, multitouch slots as
+ * drivers/input/input-mt.c (slots declared on an output's caps, tracking
+ * IDs assigned, unused slots dropped, pointer emulation with the finger
+ * count); input-motion.h, a "<name> Motion Sensors" output as
+ * hid-playstation's (INPUT_PROP_ACCELEROMETER, accelerometer and gyro
+ * axes with the kernel's fuzz and resolutions, MSC_TIMESTAMP accumulated
+ * from the device's wrapping counter).
  */
 #pragma once
 

@@ -133,8 +133,7 @@ void hm_vdev_free(struct hm_vdev *v)
 	free(v);
 }
 
-/* drivers/input/input.c input_defuzz_abs_event(), same arithmetic. */
-static int defuzz(int value, int old, int fuzz)
+int hm_input_defuzz(int value, int old, int fuzz)
 {
 	if (fuzz) {
 		if (value > old - fuzz / 2 && value < old + fuzz / 2)
@@ -198,7 +197,7 @@ static void mt_event(struct hm_vdev *v, int nslots, unsigned code, int value)
 		return;
 	}
 	old = libevdev_get_slot_value(v->caps, (unsigned)v->mt_slot, code);
-	cooked = defuzz(value, old, abs->fuzz);
+	cooked = hm_input_defuzz(value, old, abs->fuzz);
 	if (cooked == old)
 		return;
 	if (libevdev_get_event_value(v->caps, EV_ABS, ABS_MT_SLOT) != v->mt_slot) {
@@ -249,7 +248,7 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 		}
 
 		old = abs->value;
-		cooked = defuzz(value, old, abs->fuzz);
+		cooked = hm_input_defuzz(value, old, abs->fuzz);
 		if (cooked == old)
 			return;
 		libevdev_set_event_value(v->caps, EV_ABS, code, cooked);

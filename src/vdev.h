@@ -45,6 +45,11 @@ struct hm_vdev {
 	int raw[HM_VDEV_MAX_FRAME]; /* ABS values before the fuzz filter */
 };
 
+/* drivers/input/input.c input_defuzz_abs_event(), same arithmetic: what
+ * the input core makes of value for an axis at old with this fuzz (shared
+ * with the multitouch helper, input-mt.c, which keeps per-slot values). */
+int hm_input_defuzz(int value, int old, int fuzz);
+
 /* Takes ownership of caps. Does not create the sink device yet. */
 struct hm_vdev *hm_vdev_new(struct libevdev *caps);
 /* Creates the device on the sink. */
