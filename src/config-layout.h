@@ -2,7 +2,7 @@
 /*
  * The layout language: [layout ID] sections that describe the input
  * reports of a device with vendor-defined reports, so that it needs no C
- * module (doc/hidmapd.ini.5.md, LAYOUTS).  config.c hands the lines of
+ * module (doc/hidmapd.ini.5.md, LAYOUTS).  config-parse.c hands the lines of
  * [layout] sections here; the result is a compiled layout, ready for the
  * layout module (devices/layout.c) to decode with no allocation.
  *

@@ -2,7 +2,7 @@
 /*
  * The right and left sides of a [remap] line, and the profile settings:
  * the remap language of doc/hidmapd.ini.5.md.  Pure functions from text to
- * struct hm_config_map, so that config.c keeps the file and line
+ * struct hm_config_map, so that config-parse.c keeps the file and line
  * bookkeeping and these can be tested and fuzzed alone.
  *
  *   TRIGGER = ACTION[, OPTION[=VALUE]]...

@@ -37,7 +37,7 @@
 #include "hid-reader.h"
 #include "util-strings.h"
 
-#define READ_BUDGET 16 /* as daemon.c */
+#define READ_BUDGET 16 /* as daemon-reports.c */
 
 /* HID 1.11 Appendix E.10: boot mouse, 3 buttons, X, Y, wheel */
 static const uint8_t mouse_rdesc[] = {
@@ -146,7 +146,7 @@ static void on_readable(struct hm_source *s, uint32_t events, void *data)
 		hm_device_process_report(b->dev, buf, (size_t)n, now_ns() / 1000);
 		b->lat_ns[b->received] = now_ns() - b->sent_ns[b->received];
 		b->received++;
-		/* as daemon.c: the read that finds it empty once per half buffer */
+		/* as daemon-reports.c: the read that finds it empty once per half buffer */
 		if (++b->run < HM_HIDRAW_BUFFER_REPORTS / 2)
 			break;
 	}

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Loading and reloading the configuration (SIGHUP, `hidmapd reload`, a
+ * changed file seen by config-watch.h): validated whole, then applied to
+ * each driven device.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include "daemon-private.h"
+#include "util-strings.h"
+
+static void config_diag(void *userdata, const char *file, unsigned line, const char *message)
+{
+	struct daemon *d = userdata;
+
+	/* a reload asked for on the control socket answers with the first error */
+	if (d->diag && !d->diag[0]) {
+		if (line)
+			snprintf(d->diag, d->diag_size, "%s:%u: %s", file, line, message);
+		else
+			snprintf(d->diag, d->diag_size, "%s: %s", file, message);
+	}
+	if (line)
+		log_error("%s:%u: %s", file, line, message);
+	else
+		log_error("%s: %s", file, message);
+}
+
+int daemon_load_config(struct daemon *d, struct hm_config **ret)
+{
+	return hm_config_load_given(d->opts->config_paths, d->opts->nconfig_paths, config_diag, d,
+	                            ret);
+}
+
+/*
+ * SIGHUP, a changed file, `hidmapd reload`: the new config is validated
+ * whole before anything changes.  With err, the first problem is written
+ * there for the client.  Returns 0, or -errno when the old config stays.
+ */
+int daemon_reload(struct daemon *d, char *err, size_t errsize)
+{
+	struct hm_config *config = NULL;
+	struct driven *dr, *next;
+	int r;
+
+	daemon_notify("RELOADING=1");
+	if (err && errsize)
+		err[0] = '\0';
+	d->diag = err;
+	d->diag_size = errsize;
+	r = daemon_load_config(d, &config);
+	d->diag = NULL;
+	if (r < 0) {
+		log_error("configuration not reloaded, the previous one stays in effect");
+		if (err && errsize && !err[0])
+			snprintf(err, errsize, "cannot load the configuration: %s", strerror(-r));
+		daemon_notify("READY=1");
+		return r;
+	}
+
+	/* Devices whose selection changed are let go (releasing what they
+	 * hold) and taken again under the new config; those whose mapping
+	 * changed switch in place, releasing everything first; the others
+	 * are left alone, holding what they hold (a saved file that changes
+	 * nothing for them, a profile switched to by a key, stay). */
+	for (dr = d->driven; dr; dr = next) {
+		const struct hm_device_info *info = &dr->dev->info;
+		struct hm_module_chain chain_new;
+		const struct hm_config_device *c_new = NULL;
+		const struct hm_config_profile *p_old, *p_new;
+		bool grab_old = !dr->cfg || dr->cfg->grab;
+
+		next = dr->next;
+		if (!hm_module_select(config, info, &chain_new, &c_new) ||
+		    !hm_module_chain_equal(&chain_new, hm_device_module_chain(dr->dev)) ||
+		    grab_old != (!c_new || c_new->grab)) {
+			daemon_drop(d, dr, "configuration changed, letting go");
+			continue;
+		}
+		p_old = dr->cfg ? hm_config_profile_for(d->config, dr->cfg) : NULL;
+		p_new = c_new ? hm_config_profile_for(config, c_new) : NULL;
+		if ((dr->cfg ? dr->cfg->unmapped : HM_UNMAPPED_PASS) ==
+		        (c_new ? c_new->unmapped : HM_UNMAPPED_PASS) &&
+		    hm_config_profile_equal(p_old, p_new)) {
+			if (!dr->mapping_config)
+				dr->mapping_config = hm_config_ref(d->config);
+			dr->cfg = c_new;
+			continue;
+		}
+		r = hm_device_set_profile(dr->dev, p_new,
+		                          c_new ? c_new->unmapped : HM_UNMAPPED_PASS);
+		if (r < 0) {
+			daemon_drop(d, dr, "cannot apply the new mapping, letting go");
+			continue;
+		}
+		log_info("%s: mapping changed, applied", dr->path);
+		hm_config_free(dr->mapping_config); /* the new one is d->config */
+		dr->mapping_config = NULL;
+		dr->cfg = c_new;
+	}
+	hm_config_free(d->config);
+	d->config = config;
+	log_info("configuration reloaded");
+	if (d->config_watch) /* a path may have appeared where it could not be watched */
+		(void)hm_config_watch_refresh(d->config_watch);
+	daemon_scan(d);
+	daemon_notify("READY=1");
+	daemon_notify_status(d);
+	return 0;
+}
+
+/* ---- reloading when a config file changes --------------------------------- */
+
+static void config_watch_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+	int r = hm_config_watch_process(d->config_watch);
+
+	if (r < 0)
+		log_warning_errno(r, "cannot read the configuration watch: %m, ignoring");
+	/* editors write a file in several steps: reload once they are done */
+	if (r > 0)
+		(void)hm_timer_arm(d->reload_timer, 200000);
+}
+
+static void reload_timer_fired(struct hm_timer *t, void *data)
+{
+	struct daemon *d = data;
+
+	log_info("a configuration file changed, reloading");
+	(void)daemon_reload(d, NULL, 0);
+}
+
+/* Watches exactly what the configuration reads (config-watch.h): a file
+ * some other program writes next to it reloads nothing. */
+void daemon_setup_config_watch(struct daemon *d)
+{
+	const char *const *paths = d->opts->config_paths;
+	size_t n = d->opts->nconfig_paths;
+	int r;
+
+	if (!paths)
+		paths = hm_config_default_paths(&n);
+	r = hm_config_watch_new(paths, n, &d->config_watch);
+	if (r < 0) {
+		log_warning_errno(r, "cannot watch the configuration: %m; reload with SIGHUP");
+		return;
+	}
+	d->reload_timer = hm_timer_new(d->loop, reload_timer_fired, d);
+	if (!d->reload_timer || !hm_loop_add_fd(d->loop, hm_config_watch_get_fd(d->config_watch),
+	                                        EPOLLIN, false, config_watch_dispatch, d)) {
+		log_warning_errno(errno, "cannot watch the configuration: %m; reload with SIGHUP");
+		hm_config_watch_free(d->config_watch);
+		d->config_watch = NULL;
+	}
+}

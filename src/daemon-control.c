@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The daemon's answers on the control socket (control.h): `hidmapd
+ * status`, `reload` and `monitor`.
+ */
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <linux/uinput.h>
+
+#include "daemon-private.h"
+#include "util-strings.h"
+
+/* ---- the control socket --------------------------------------------------- */
+
+static const char *node_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+/* `hidmapd monitor`: one line per event; only installed while a monitor
+ * client is connected.  libevdev's names, numbers for what it lacks. */
+void daemon_monitor_tap(void *userdata, const struct hm_device *dev, enum hm_tap_stage stage,
+                        unsigned output, unsigned type, unsigned code, int value)
+{
+	struct driven *dr = userdata;
+	const char *tname = libevdev_event_type_get_name(type);
+	const char *cname = libevdev_event_code_get_name(type, code);
+	char tbuf[16], cbuf[16], where[16], line[160];
+
+	if (!tname) {
+		snprintf(tbuf, sizeof(tbuf), "0x%02x", type);
+		tname = tbuf;
+	}
+	if (!cname) {
+		snprintf(cbuf, sizeof(cbuf), "0x%03x", code);
+		cname = cbuf;
+	}
+	if (stage == HM_TAP_DECODED)
+		snprintf(where, sizeof(where), output ? "in#%u" : "in ", output);
+	else
+		snprintf(where, sizeof(where), "out#%u", output);
+	snprintf(line, sizeof(line), "%s %s %s %s %d", node_name(dr->path), where, tname, cname,
+	         value);
+	hm_control_monitor_line(dr->daemon->control, line);
+}
+
+static void control_monitor(void *userdata, bool active)
+{
+	struct daemon *d = userdata;
+
+	for (struct driven *dr = d->driven; dr; dr = dr->next)
+		hm_device_set_tap(dr->dev, active ? daemon_monitor_tap : NULL, dr);
+}
+
+static int control_reload(void *userdata, char *err, size_t errsize)
+{
+	int r = daemon_reload(userdata, err, errsize);
+	size_t len = strlen(err);
+
+	if (r < 0 && len < errsize)
+		snprintf(err + len, errsize - len, " (the previous configuration stays in effect)");
+	return r;
+}
+
+/* /dev/input/eventN of a uinput device, from its fd (UI_GET_SYSNAME). */
+static bool uinput_node(int fd, char *buf, size_t size)
+{
+	char sysname[64], pattern[PATH_MAX];
+	bool found = false;
+	glob_t g;
+
+	if (fd < 0 || ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
+		return false;
+	sysname[sizeof(sysname) - 1] = '\0';
+	snprintf(pattern, sizeof(pattern), "/sys/devices/virtual/input/%s/event*", sysname);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return false;
+	if (g.gl_pathc) {
+		snprintf(buf, size, "/dev/input/%s", strrchr(g.gl_pathv[0], '/') + 1);
+		found = true;
+	}
+	globfree(&g);
+	return found;
+}
+
+static void control_status(void *userdata, struct hm_control_client *c)
+{
+	struct daemon *d = userdata;
+	struct hm_status_daemon sd = {
+	    .uptime_us = hm_now_usec() - d->start_us,
+	    .config_files = (const char *const *)d->config->files,
+	    .nconfig_files = d->config->nfiles,
+	};
+	uint64_t now = hm_now_usec();
+	char session[160];
+
+	daemon_session_describe(d, session, sizeof(session));
+	sd.session = session;
+	for (struct driven *dr = d->driven; dr; dr = dr->next)
+		sd.ndevices++;
+	hm_control_status_daemon(c, &sd);
+	for (struct driven *dr = d->driven; dr; dr = dr->next) {
+		const struct hm_device_stats *st = hm_device_get_stats(dr->dev);
+		struct hm_status_output outs[HM_MAX_ALL_OUTPUTS];
+		char nodes[HM_MAX_ALL_OUTPUTS][32];
+		unsigned n = hm_device_noutputs(dr->dev);
+		struct hm_status_device s = {
+		    .path = dr->path,
+		    .name = dr->dev->info.name,
+		    .vendor = dr->dev->info.vendor,
+		    .product = dr->dev->info.product,
+		    .module = dr->dev->module->name,
+		    .section = dr->cfg ? dr->cfg->id : NULL,
+		    .reports = st->reports,
+		    .decode_errors = st->decode_errors,
+		    .ignored = st->ignored,
+		    .dropped = dr->dropped,
+		    .overflows = dr->overflow.overflows,
+		    .resyncs = dr->overflow.resyncs,
+		    .timed_out = dr->timed_out,
+		    .initializing = dr->reader && hm_device_initializing(dr->dev),
+		    .latency_samples = dr->latency.count,
+		    .latency_p50_us = hm_latency_percentile(&dr->latency, 500),
+		    .latency_p99_us = hm_latency_percentile(&dr->latency, 990),
+		    .outputs = outs,
+		};
+
+		if (!dr->reader)
+			s.gone_us = dr->gone_at + d->config->replug_grace_us > now
+			                ? dr->gone_at + d->config->replug_grace_us - now
+			                : 1;
+		for (unsigned i = 0; i < n && i < HM_MAX_ALL_OUTPUTS; i++) {
+			struct libevdev *caps =
+			    (struct libevdev *)hm_device_output_caps(dr->dev, i);
+			void *h = hm_device_output_handle(dr->dev, i);
+
+			if (!caps)
+				continue;
+			outs[s.noutputs] = (struct hm_status_output){
+			    .name = libevdev_get_name(caps),
+			    .phys = libevdev_get_phys(caps),
+			};
+			if (h && uinput_node(d->sink->ops->get_fd(d->sink, h), nodes[s.noutputs],
+			                     sizeof(nodes[0])))
+				outs[s.noutputs].node = nodes[s.noutputs];
+			outs[s.noutputs].ff = hm_device_ff_stats(
+			    dr->dev, i, &outs[s.noutputs].ff_uploaded, &outs[s.noutputs].ff_played);
+			s.noutputs++;
+		}
+		hm_control_status_device(c, &s);
+	}
+}
+
+static const struct hm_control_ops control_ops = {
+    .status = control_status,
+    .reload = control_reload,
+    .monitor = control_monitor,
+};
+
+void daemon_setup_control(struct daemon *d)
+{
+	char path[108];
+	int r;
+
+	if (hm_control_socket_path(path, sizeof(path)) == -ENOENT) {
+		log_warning("XDG_RUNTIME_DIR is not set: running without the control socket "
+		            "(hidmapd status, reload and monitor will not work)");
+		return;
+	}
+	r = hm_control_new(d->loop, &control_ops, d, &d->control);
+	if (r == -EADDRINUSE)
+		log_warning("another hidmapd answers on %s: running without the control socket",
+		            path);
+	else if (r < 0)
+		log_warning_errno(r, "cannot create the control socket %s: %m; running without it",
+		                  path);
+}

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What the three parts of the remapper share: the compiled tables (built by
+ * remap-compile.c), the runtime state (driven by remap.c) and the routing of
+ * a produced event to an output (planned by remap-outputs.c).  Private to
+ * those files; everyone else uses remap.h.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "remap.h"
+
+#define NONE      UINT16_MAX       /* no mapping in this slot */
+#define HELD_PASS (UINT16_MAX - 1) /* a held key that passed through unmapped */
+#define MAX_MAPS  (HM_CONFIG_MAX_MAPS * (HM_CONFIG_MAX_LAYERS + 1))
+/* lettermod() adds four sub-actions; indices are 16 bits (a profile that
+ * needs more is refused with -E2BIG) */
+#define MAX_ACTS  (MAX_MAPS * 5 < HELD_PASS ? MAX_MAPS * 5 : HELD_PASS - 1)
+#define NLAYERS   (HM_CONFIG_MAX_LAYERS + 1)
+#define REL_CNT_  (REL_MAX + 1)
+#define ABS_CNT_  (ABS_MAX + 1)
+#define MAX_QUEUE 16 /* macros waiting for the running one */
+#define MAX_TAPS  64 /* key taps from one relative event */
+#define MAX_STICK 16 /* axes onto relative motion */
+#define MAX_INQ   64 /* key events waiting for a macro or a tap-hold decision */
+
+_Static_assert(MAX_ACTS < HELD_PASS, "action indices must not collide with the markers");
+
+enum out_class {
+	CLASS_OTHER,    /* stays on the output it came from */
+	CLASS_KEYBOARD, /* keys */
+	CLASS_POINTER,  /* mouse buttons and relative motion */
+};
+
+/* A compiled action. */
+struct ract {
+	const struct hm_config_action *cfg;
+	enum hm_action_kind kind;
+	uint8_t layer;          /* LAYER/TOGGLE/ONESHOT: 1..n */
+	uint16_t tap, hold;     /* TAPHOLD: indices of the sub-actions */
+	uint64_t timeout_us;    /* TAPHOLD */
+	uint32_t step0, nsteps; /* MACRO: flattened steps */
+	uint64_t interval_us;   /* REPEAT (timeout_us: the first delay; tap: the macro) */
+};
+
+/* One flattened macro step: a tap of up to 8 keys, or a wait. */
+struct rstep {
+	uint8_t ncodes;
+	uint16_t codes[HM_CONFIG_MAX_CHORD];
+	uint64_t delay_us; /* ncodes == 0: a wait */
+};
+
+/* A compiled map line. */
+struct rmap {
+	const struct hm_config_map *cfg;
+	uint16_t act;
+	uint8_t layer;
+	/* axes: the source's range as calibrated */
+	double lo, hi;
+	int tlo, thi; /* ABS target range */
+	/* state */
+	bool active; /* a zone that is pressed */
+	uint8_t src; /* ...from this output */
+	int64_t acc; /* REL onto REL: remainder, in 1/den units */
+	double defl; /* ABS onto REL: current deflection times speed (units/s) */
+	double rem;  /* ...and the motion not yet emitted */
+};
+
+struct layer_tables {
+	uint16_t key[KEY_MAX + 1];
+	uint16_t rel_step[REL_CNT_][2]; /* [code][0: +, 1: -] */
+	uint16_t rel_axis[REL_CNT_];
+	uint16_t abs_axis[ABS_CNT_];
+};
+
+struct macro_run {
+	uint16_t act;
+	uint8_t src;
+	uint8_t layer; /* the layer of its mapping: a modifier layer's modifiers go meanwhile */
+};
+
+/* A key event that waits (for a macro to end, a tap-hold to be decided). */
+struct qev {
+	uint16_t code;
+	uint8_t src;
+	bool nochord; /* replayed after a chord was decided: no chord detection */
+	int value;
+};
+
+#define MAX_CHORDQ        16 /* key events a pending chord holds */
+#define MAX_ACTIVE_CHORDS 8
+
+/* A chord of input keys that acts: its keys go up one by one. */
+struct active_chord {
+	uint16_t map; /* rmap */
+	uint8_t src;
+	uint8_t down; /* bit per key of the chord still down */
+};
+
+enum { CH_IDLE, CH_WAIT, CH_HOLD };
+
+/*
+ * inq takes at most MAX_INQ events pushed; the events a tap-hold-wait
+ * (thq, at most MAX_INQ) or a chord (chq) held back go back in front of
+ * them, and thq only fills from events that were not in inq (or left it),
+ * so inq never holds more than this.
+ */
+#define INQ_CAP (2 * MAX_INQ + MAX_CHORDQ)
+
+/* What a tap-hold key became. */
+enum { TH_UNDECIDED, TH_HOLD, TH_TAP };
+
+struct hm_remap {
+	enum hm_unmapped_policy unmapped;
+	const struct hm_config_profile *profile;
+	const struct hm_config_settings *set;
+	const struct hm_remap_ops *ops;
+	void *userdata;
+
+	/* outputs */
+	unsigned nbase, nall;
+	struct libevdev *const *base_caps;
+	unsigned cls_of_base[HM_MAX_OUTPUTS]; /* bit per out_class it already is */
+	int extra[3];                         /* output of each class, -1: none */
+	char extra_name[2][160];
+
+	/* compiled profile */
+	unsigned nlayers; /* base included */
+	struct layer_tables *layers;
+	struct rmap *maps;
+	size_t nmaps;
+	struct ract *acts;
+	size_t nacts;
+	struct rstep *steps;
+	size_t nsteps;
+	uint16_t *zones; /* zone maps (ABS+, ABS-, ABS[a..b]) sorted by code */
+	uint16_t zone_start[ABS_CNT_ + 1];
+	bool rel_consumed[REL_CNT_], abs_consumed[ABS_CNT_], key_consumed[KEY_MAX + 1];
+
+	/* key state */
+	/* what the press of a source key did, per module output: the same code
+	 * may be down on two of them */
+	uint16_t held[HM_MAX_OUTPUTS][KEY_MAX + 1];
+	uint8_t th_state[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* TH_*: what a tap-hold became */
+	uint32_t th_mark[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* tap-hold-now: npresses at its press */
+	uint64_t th_start[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* ...and the time */
+	uint16_t down[HM_MAX_ALL_OUTPUTS][KEY_MAX + 1]; /* holders per output key */
+	/* modifiers (mod_index) held by a layer or a passed modifier key, which
+	 * a binding never lets go; and those a binding let go (keyd) */
+	uint16_t mod_fixed[HM_MAX_ALL_OUTPUTS][8];
+	uint8_t mod_dropped[HM_MAX_ALL_OUTPUTS];
+	uint32_t npresses;   /* key presses so far (wraps) */
+	bool has_plain;      /* a plain key was typed... */
+	uint64_t last_plain; /* ...last at this time (idle()) */
+
+	/* key events waiting: inq for a running macro (or behind others), thq
+	 * for the decision of a tap-hold-wait/-balanced */
+	struct qev inq[INQ_CAP], thq[MAX_INQ];
+	unsigned ninq, nthq;
+	bool pumping;
+
+	/* layers */
+	unsigned layer_holds[NLAYERS];
+	bool layer_toggled[NLAYERS];
+	uint32_t layer_seq[NLAYERS];   /* activation order: the latest wins */
+	uint32_t layer_parts[NLAYERS]; /* a composite: bit per part layer, 0: none */
+	uint8_t layer_nparts[NLAYERS];
+	uint16_t layer_mods[NLAYERS][5]; /* a modifier layer's modifiers */
+	uint8_t layer_nmods[NLAYERS];
+	uint8_t layer_src[NLAYERS]; /* the output of the key that activated it */
+	unsigned suspend[NLAYERS];  /* keys bound in it that are down: no modifiers */
+	bool mods_held[NLAYERS];    /* its modifiers are down */
+	bool any_mods;              /* some layer has modifiers */
+	uint8_t held_layer[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* the layer a key suspends */
+	uint8_t map_layer[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* the layer of a key's mapping */
+	/* one-shot modifier layers the last key pressed used up: their
+	 * modifiers stay down until its release or the next key press, as
+	 * keyd's stay until its next update_mods() (bit per layer) */
+	uint32_t os_kept;
+	uint8_t os_src;
+	uint16_t os_code;
+	uint16_t last_down; /* the last output key pressed */
+	uint8_t cur_layer;  /* the layer of the mapping being pressed (swap()) */
+
+	/* chords of input keys (keyd's): the rmaps, which codes take part */
+	uint16_t *chords;
+	unsigned nchords;
+	bool chord_key[KEY_MAX + 1];
+	uint8_t ch_state; /* CH_* */
+	struct qev chq[MAX_CHORDQ];
+	unsigned nchq;
+	int ch_match; /* the rmap of the full match, -1: none */
+	uint64_t ch_last, ch_deadline;
+	struct active_chord active[MAX_ACTIVE_CHORDS];
+	unsigned nactive;
+
+	/* repeat(): the macro runs again while its key is held */
+	bool rep_on;
+	uint16_t rep_act;
+	uint8_t rep_src;
+	uint64_t rep_wait, rep_interval, rep_deadline;
+	uint8_t rep_layer;
+	bool guard_inhibit;
+	uint32_t seq;
+	uint32_t oneshot_mask;     /* layers armed for the next key (bit per layer) */
+	bool oneshot_latch;        /* a one-shot key is down and nothing used it yet */
+	uint64_t oneshot_deadline; /* oneshot-timeout: the armed layers lapse, 0: none */
+
+	/* tap-hold waiting to be decided */
+	bool th_pending;
+	enum hm_taphold_flavor th_flavor;
+	uint16_t th_code;
+	uint8_t th_src;
+	uint64_t th_deadline;
+
+	/* macros */
+	struct macro_run queue[MAX_QUEUE];
+	unsigned nqueue;
+	bool macro_running;
+	uint32_t macro_step; /* index into steps */
+	uint32_t macro_end;
+	uint8_t macro_src;
+	uint8_t macro_layer; /* its modifiers are suspended while the macro runs */
+	bool macro_released; /* the current step's keys went up */
+	uint64_t macro_deadline;
+
+	/* relative steps: motion not yet worth a tap (64 bits: a sum of two
+	 * 32-bit values must not overflow) */
+	int64_t rel_acc[REL_CNT_];
+
+	/* pointer motion: mouse keys and deflected sticks */
+	int16_t move_dir[REL_CNT_]; /* sum of held mouse-key directions */
+	uint8_t move_src[REL_CNT_];
+	unsigned nmove_keys;
+	uint64_t move_start;
+	double move_rem[REL_CNT_];
+	uint16_t sticks[MAX_STICK]; /* rmaps of ABS onto REL */
+	unsigned nsticks;
+	bool moving;
+	uint64_t motion_deadline, last_tick;
+
+	uint64_t armed; /* the deadline last given to ops->arm */
+	const struct hm_config_profile *switch_to;
+};
+/* ---- output routing ------------------------------------------------------- */
+
+static inline enum out_class class_of(unsigned type, unsigned code)
+{
+	if (type == EV_REL)
+		return CLASS_POINTER;
+	if (type != EV_KEY)
+		return CLASS_OTHER;
+	if (code >= BTN_MOUSE && code < BTN_JOYSTICK)
+		return CLASS_POINTER;
+	/* the button ranges of linux/input-event-codes.h are no keyboard keys */
+	if ((code >= BTN_MISC && code < KEY_OK) ||
+	    (code >= BTN_DPAD_UP && code <= BTN_DPAD_RIGHT) || code >= BTN_TRIGGER_HAPPY)
+		return CLASS_OTHER;
+	return CLASS_KEYBOARD;
+}
+
+/*
+ * Which output a produced event goes to: the source's own if it already
+ * has the code or is of the same kind (a keyboard, a pointer), otherwise
+ * the extra output for the kind.  So a gamepad's button mapped onto KEY_A
+ * becomes a keyboard key on its own device, as the kernel keeps keyboards,
+ * pointers and absolute devices apart.
+ */
+static inline unsigned route(const struct hm_remap *r, unsigned src, unsigned type, unsigned code)
+{
+	enum out_class cls;
+
+	if (src >= r->nbase)
+		return src;
+	cls = class_of(type, code);
+	if (cls == CLASS_OTHER || (r->cls_of_base[src] & (1u << cls)) ||
+	    libevdev_has_event_code(r->base_caps[src], type, code) || r->extra[cls] < 0)
+		return src;
+	return (unsigned)r->extra[cls];
+}
+
+/* remap-outputs.c: which extra outputs the mapping needs (sets nall, extra[]). */
+void remap_plan_outputs(struct hm_remap *r);
+/* remap-outputs.c: the out_class bits a module output already is. */
+unsigned remap_classes_of(struct libevdev *caps);
