@@ -396,6 +396,12 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 		                         info->path);
 	}
 	transport.userdata = dr;
+	/* Hide the kernel's own nodes before the virtual devices appear: an
+	 * application that opens those and gets a key press must not see it
+	 * from the kernel's node too.  Reports that come meanwhile wait in the
+	 * hidraw buffer for the loop. */
+	if (!cfg || cfg->grab)
+		grab_kernel_nodes(dr);
 
 	setup.chain = &chain;
 	setup.profile = cfg ? hm_config_profile_for(d->config, cfg) : NULL;
@@ -413,8 +419,6 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 		hm_device_set_tap(dr->dev, daemon_monitor_tap, dr);
 
 	watch_feedback(dr);
-	if (!cfg || cfg->grab)
-		grab_kernel_nodes(dr);
 
 	dr->next = d->driven;
 	d->driven = dr;
