@@ -210,7 +210,11 @@ struct generic {
 	uint8_t *outbuf; /* ID byte + payload of an output or feature report */
 	size_t outbuf_size;
 	unsigned rm_report; /* the feature report the multiplier set-up is at */
+	/* the module driving the device, whose quirk hooks run (NULL for
+	 * describe) */
+	const struct hm_module *quirk;
 };
+_Static_assert(sizeof(struct generic) <= HM_GENERIC_PRIV_SIZE, "HM_GENERIC_PRIV_SIZE too small");
 
 static bool test_bit(const uint8_t *map, unsigned bit)
 {
@@ -1339,6 +1343,35 @@ static int32_t usage_priority(uint32_t usage)
 }
 
 /* hidinput_configure_usage() for usage j of field gf, in input in. */
+/*
+ * The quirk module's input_mapping, then hid-input's rules
+ * (hidinput_configure_usage()): returns <0 when the quirk ignores the
+ * usage (*m then says so).
+ */
+static int map_usage(const struct generic *g, const struct hid_field *f, uint32_t usage,
+                     struct hm_generic_map *m)
+{
+	struct hm_usage_map qm = {0};
+	int r = 0;
+
+	if (g->quirk && g->quirk->input_mapping)
+		r = g->quirk->input_mapping(f, usage, &qm);
+	if (r < 0) {
+		*m = (struct hm_generic_map){.reason = "ignored by the device's quirk module"};
+		return r;
+	}
+	if (r > 0) {
+		*m = (struct hm_generic_map){
+		    .type = qm.type,
+		    .code = qm.code,
+		    .reason = qm.reason ? qm.reason : "mapped by the device's quirk module"};
+		return 0;
+	}
+	hm_generic_map_usage(
+	    f, usage, collection_at(g->desc, f->maxusage ? f->usage[0].collection_index : 0), m);
+	return 0;
+}
+
 static void configure_usage(struct generic *g, int input, struct gen_field *gf, unsigned j)
 {
 	struct gen_input *in = &g->inputs[input];
@@ -1359,9 +1392,8 @@ static void configure_usage(struct generic *g, int input, struct gen_field *gf, 
 	/* The field's flags as the kernel has them by now (RFKILL makes a
 	 * field relative). */
 	adjusted.flags = gf->flags;
-	hm_generic_map_usage(&adjusted, u->hid,
-	                     collection_at(g->desc, f->maxusage ? f->usage[0].collection_index : 0),
-	                     &m);
+	if (map_usage(g, &adjusted, u->hid, &m) < 0)
+		return;
 
 	if (m.flags & HM_GENERIC_MAP_REP)
 		set_bit(in->evbit, EV_REP);
@@ -2132,7 +2164,7 @@ static int generic_map(struct generic *g, const uint8_t *rdesc, size_t size, con
 	return 1;
 }
 
-static int generic_probe(struct hm_device *dev)
+int hm_generic_probe(struct hm_device *dev)
 {
 	struct generic *g = dev->priv;
 	const struct hid_descriptor *d;
@@ -2143,7 +2175,19 @@ static int generic_probe(struct hm_device *dev)
 	if (!dev->rdesc || dev->rdesc_size == 0)
 		return -ENODEV;
 
-	r = generic_map(g, dev->rdesc, dev->rdesc_size, dev->info.name);
+	g->quirk = dev->module;
+	if (dev->module && dev->module->report_fixup && dev->rdesc_size <= HID_RDESC_MAX_SIZE) {
+		/* hid_open_report(): the driver's report_fixup, then the parser */
+		_cleanup_free_ uint8_t *fixed = malloc(HID_RDESC_MAX_SIZE);
+		size_t size = dev->rdesc_size;
+
+		if (!fixed)
+			return -ENOMEM;
+		memcpy(fixed, dev->rdesc, size);
+		dev->module->report_fixup(&dev->info, fixed, &size);
+		r = generic_map(g, fixed, size > HID_RDESC_MAX_SIZE ? 0 : size, dev->info.name);
+	} else
+		r = generic_map(g, dev->rdesc, dev->rdesc_size, dev->info.name);
 	if (r < 0)
 		goto fail;
 	if (r == 0)
@@ -2197,7 +2241,7 @@ fail:
 	return r;
 }
 
-static void generic_remove(struct hm_device *dev)
+void hm_generic_remove(struct hm_device *dev)
 {
 	generic_free(dev->priv);
 }
@@ -2551,7 +2595,7 @@ static void process_report(struct hm_device *dev, struct generic *g, struct gen_
 	}
 }
 
-static int generic_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
+int hm_generic_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
 {
 	struct generic *g = dev->priv;
 	const struct hid_descriptor *d = g->desc;
@@ -2565,6 +2609,13 @@ static int generic_decode(struct hm_device *dev, const uint8_t *data, size_t siz
 		return -EBADMSG; /* the kernel refuses an empty report too */
 	if (g->noutputs == 0)
 		return 0;
+	if (g->quirk && g->quirk->raw_event) {
+		/* __hid_input_report(): the driver's raw_event first */
+		int q = g->quirk->raw_event(dev, data, size);
+
+		if (q != 0)
+			return q;
+	}
 
 	index = d->report_index[HID_INPUT_REPORT][numbered ? data[0] : 0];
 	if (index < 0)
@@ -2588,8 +2639,8 @@ static int generic_decode(struct hm_device *dev, const uint8_t *data, size_t siz
 
 /* ---- output: hidinput_input_event() and the LED worker ------------------- */
 
-static int generic_output(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
-                          int value)
+int hm_generic_output(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
+                      int value)
 {
 	struct generic *g = dev->priv;
 	const struct hid_descriptor *d = g->desc;
@@ -2679,9 +2730,7 @@ static void describe_usage(const struct generic *g, const struct gen_field *gf, 
 
 	/* the very call configure_usage() made */
 	adjusted.flags = gf->flags;
-	hm_generic_map_usage(&adjusted, u->hid,
-	                     collection_at(g->desc, f->maxusage ? f->usage[0].collection_index : 0),
-	                     &m);
+	(void)map_usage(g, &adjusted, u->hid, &m);
 
 	if (!u->type) {
 		if (!m.type || f->type == HID_FEATURE_REPORT)
@@ -2863,10 +2912,10 @@ const struct hm_module hm_module_generic = {
     .name = "generic",
     .description = "any HID device, decoded from its report descriptor as the kernel does",
     .priv_size = sizeof(struct generic),
-    .probe = generic_probe,
-    .decode = generic_decode,
-    .output = generic_output,
-    .remove = generic_remove,
+    .probe = hm_generic_probe,
+    .decode = hm_generic_decode,
+    .output = hm_generic_output,
+    .remove = hm_generic_remove,
     .describe = generic_describe_hook,
     .map_usage = generic_map_usage_hook,
 };
