@@ -27,6 +27,7 @@
 
 #include "generic.h"
 #include "hid-constants.h"
+#include "hid-report.h"
 #include "module.h"
 #include "util-log.h"
 #include "util-mem.h"
@@ -1558,42 +1559,11 @@ static bool input_populated(const struct gen_input *in)
 
 /* ---- reading and writing reports ----------------------------------------- */
 
-static size_t report_bytes(const struct hid_report *r)
-{
-	/* hid_compute_report_size() */
-	return r->size_bits ? ((r->size_bits - 1) >> 3) + 1 : 0;
-}
-
-/* s32ton(): a signed value into n bits, saturated. */
-static uint32_t s32ton(int32_t value, unsigned n)
-{
-	int32_t a;
-
-	if (n >= 32)
-		return (uint32_t)value;
-	if (n == 0)
-		return 0; /* a Report Size 0 field holds nothing */
-	a = value >> (n - 1);
-	if (a && a != -1)
-		return value < 0 ? 1u << (n - 1) : (1u << (n - 1)) - 1;
-	return (uint32_t)value & ((1u << n) - 1);
-}
-
-/* snto32(): n bits as a signed value */
-static int32_t snto32(uint32_t value, unsigned n)
-{
-	if (!value || !n)
-		return 0;
-	if (n >= 32)
-		return (int32_t)value;
-	return (int32_t)(value & (1u << (n - 1)) ? value | (~0u << n) : value);
-}
-
 /* hid_output_report(): the report with every field's current values, into
  * g->outbuf as ID byte + payload.  Returns the length. */
 static size_t build_report(struct generic *g, const struct hid_report *r)
 {
-	size_t n = report_bytes(r);
+	size_t n = hid_report_bytes(r);
 	uint8_t *payload = g->outbuf + 1;
 
 	g->outbuf[0] = r->id;
@@ -1603,8 +1573,9 @@ static size_t build_report(struct generic *g, const struct hid_report *r)
 		const struct hid_field *f = gf->f;
 
 		for (unsigned k = 0; k < f->report_count; k++) {
-			uint32_t v = f->logical_minimum < 0 ? s32ton(gf->value[k], f->report_size)
-			                                    : (uint32_t)gf->value[k];
+			uint32_t v = f->logical_minimum < 0
+			                 ? hid_s32ton(gf->value[k], f->report_size)
+			                 : (uint32_t)gf->value[k];
 			uint64_t offset = (uint64_t)f->bit_offset + (uint64_t)k * f->report_size;
 
 			/* implement() masks what does not fit */
@@ -1620,7 +1591,7 @@ static size_t build_report(struct generic *g, const struct hid_report *r)
 static void take_feature_report(struct generic *g, const struct hid_report *r, const uint8_t *data,
                                 int len)
 {
-	size_t n = report_bytes(r);
+	size_t n = hid_report_bytes(r);
 
 	if (len < 1 || !data)
 		return; /* the kernel goes on with what it had */
@@ -1816,10 +1787,10 @@ static void rm_next(struct hm_device *dev, struct generic *g)
 		if (r->type != HID_FEATURE_REPORT || !has_multiplier(g, r))
 			continue;
 		if (r->nfields > 1) {
-			memset(g->outbuf, 0, report_bytes(r) + 1);
+			memset(g->outbuf, 0, hid_report_bytes(r) + 1);
 			g->outbuf[0] = r->id;
 			ret = hm_device_request(dev, HM_REQUEST_GET_FEATURE, g->outbuf,
-			                        report_bytes(r) + 1, rm_got, NULL);
+			                        hid_report_bytes(r) + 1, rm_got, NULL);
 			if (ret < 0)
 				rm_got(dev, ret, NULL, 0, NULL);
 		} else {
@@ -1951,7 +1922,7 @@ static int allocate_state(struct generic *g)
 			nentries += (f->flags & HID_MAIN_ITEM_VARIABLE) ? f->report_count : 1;
 	}
 	for (unsigned i = 0; i < d->nreports; i++) {
-		size_t n = report_bytes(&d->reports[i]);
+		size_t n = hid_report_bytes(&d->reports[i]);
 
 		if (d->reports[i].type == HID_INPUT_REPORT && n > inmax)
 			inmax = n;
@@ -2375,122 +2346,30 @@ static void hid_event(struct hm_device *dev, struct generic *g, struct gen_repor
 	}
 }
 
-/* hid_array_value_is_valid(): value - min indexes the usages */
-static bool array_value_is_valid(const struct hid_field *f, int32_t value)
+/* hid_input_array_field(): the events of an Array field's changes */
+struct array_event_ctx {
+	struct hm_device *dev;
+	struct generic *g;
+	struct gen_report *gr;
+	struct gen_field *gf;
+};
+
+static void array_event(void *data, unsigned index, int32_t value)
 {
-	return value >= f->logical_minimum && value <= f->logical_maximum &&
-	       (uint32_t)value - (uint32_t)f->logical_minimum < f->maxusage;
+	struct array_event_ctx *c = data;
+
+	hid_event(c->dev, c->g, c->gr, c->gf, index, value);
 }
-
-static bool contains(const int32_t *array, unsigned n, int32_t value)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (array[i] == value)
-			return true;
-	return false;
-}
-
-/* hid_input_fetch_field(): a report with ErrorRollOver in an array leaves
- * that array as it was. */
-static void fetch_field(struct gen_field *gf, const uint8_t *payload, size_t size)
-{
-	const struct hid_field *f = gf->f;
-
-	/* the common layouts read directly when the whole field is in the
-	 * payload: the same values as hid_field_get_value() */
-	bool inside = (uint64_t)f->bit_offset + (uint64_t)f->report_count * f->report_size <=
-	              (uint64_t)size * 8;
-	bool aligned = inside && f->bit_offset % 8 == 0;
-	bool sign = f->logical_minimum < 0;
-
-	memset(gf->new_value, 0, f->report_count * sizeof(*gf->new_value));
-	gf->ignored = false;
-	for (unsigned n = 0; n < f->report_count; n++) {
-		int32_t v;
-
-		if (aligned && f->report_size == 8) {
-			uint8_t b = payload[f->bit_offset / 8 + n];
-
-			v = sign ? (int8_t)b : b;
-		} else if (inside && f->report_size == 1) {
-			uint32_t bit = f->bit_offset + n;
-
-			v = payload[bit / 8] >> (bit % 8) & 1;
-			if (sign)
-				v = -v;
-		} else if (aligned && f->report_size == 16) {
-			const uint8_t *p = payload + f->bit_offset / 8 + 2 * n;
-			uint16_t w = (uint16_t)(p[0] | p[1] << 8);
-
-			v = sign ? (int16_t)w : w;
-		} else {
-			v = hid_field_get_value(f, payload, size, n);
-		}
-
-		gf->new_value[n] = v;
-		if (!(f->flags & HID_MAIN_ITEM_VARIABLE) && array_value_is_valid(f, v) &&
-		    f->usage[(uint32_t)v - (uint32_t)f->logical_minimum].hid ==
-		        HID_KEYBOARD_ERRORROLLOVER) {
-			gf->ignored = true;
-			return;
-		}
-	}
-}
-
-/*
- * hid_input_array_field(): for each slot, the old usage is released if it
- * is gone, then the new one pressed if it is new.
- *
- * The kernel's search() makes this O(count^2): 12,288 one-bit slots cost
- * 73 ms a report.  Here "is usage u in the other array" is a bit in a
- * map indexed by usage (valid values index the usages, so the map is
- * exact); the bits set are cleared again on the way out, so the maps stay
- * zero between calls and each report costs O(count).  Small arrays (a
- * keyboard's 6 slots) keep the plain search, cheaper than the maps.
- */
-#define ARRAY_SEARCH_MAX 16
-static _Thread_local uint8_t in_old[HID_MAX_USAGES / 8], in_new[HID_MAX_USAGES / 8];
 
 static void input_array_field(struct hm_device *dev, struct generic *g, struct gen_report *gr,
                               struct gen_field *gf)
 {
-	const struct hid_field *f = gf->f;
-	unsigned count = f->report_count;
-	bool maps = count > ARRAY_SEARCH_MAX && f->maxusage <= HID_MAX_USAGES;
-	uint32_t lmin = (uint32_t)f->logical_minimum;
+	struct array_event_ctx c = {dev, g, gr, gf};
 
 	if (gf->ignored)
 		return;
-	/* the same slots as the last report: no usage is gone or new */
-	if (!memcmp(gf->value, gf->new_value, count * sizeof(*gf->value)))
-		return;
-	if (maps) {
-		for (unsigned n = 0; n < count; n++) {
-			if (array_value_is_valid(f, gf->value[n]))
-				set_bit(in_old, (uint32_t)gf->value[n] - lmin);
-			if (array_value_is_valid(f, gf->new_value[n]))
-				set_bit(in_new, (uint32_t)gf->new_value[n] - lmin);
-		}
-	}
-	for (unsigned n = 0; n < count; n++) {
-		int32_t old = gf->value[n], new = gf->new_value[n];
-
-		if (array_value_is_valid(f, old) && !(maps ? test_bit(in_new, (uint32_t)old - lmin)
-		                                           : contains(gf->new_value, count, old)))
-			hid_event(dev, g, gr, gf, (uint32_t)old - lmin, 0);
-		if (array_value_is_valid(f, new) && !(maps ? test_bit(in_old, (uint32_t) new - lmin)
-		                                           : contains(gf->value, count, new)))
-			hid_event(dev, g, gr, gf, (uint32_t) new - lmin, 1);
-	}
-	if (maps) {
-		for (unsigned n = 0; n < count; n++) {
-			if (array_value_is_valid(f, gf->value[n]))
-				in_old[((uint32_t)gf->value[n] - lmin) / 8] = 0;
-			if (array_value_is_valid(f, gf->new_value[n]))
-				in_new[((uint32_t)gf->new_value[n] - lmin) / 8] = 0;
-		}
-	}
-	memcpy(gf->value, gf->new_value, count * sizeof(*gf->value));
+	hid_array_diff(gf->f, gf->value, gf->new_value, array_event, &c);
+	memcpy(gf->value, gf->new_value, gf->f->report_count * sizeof(*gf->value));
 }
 
 /* hid_process_report() for an input report */
@@ -2499,8 +2378,11 @@ static void process_report(struct hm_device *dev, struct generic *g, struct gen_
 {
 	const struct hid_report *r = gr->r;
 
-	for (unsigned i = 0; i < r->nfields; i++)
-		fetch_field(&g->fields[r->fields[i]], payload, size);
+	for (unsigned i = 0; i < r->nfields; i++) {
+		struct gen_field *gf = &g->fields[r->fields[i]];
+
+		gf->ignored = !hid_field_fetch(gf->f, payload, size, gf->new_value);
+	}
 
 	for (unsigned i = 0; i < gr->nentries; i++) {
 		struct gen_entry *e = &gr->entries[i];
@@ -2547,7 +2429,7 @@ int hm_generic_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 			return q;
 	}
 
-	index = d->report_index[HID_INPUT_REPORT][numbered ? data[0] : 0];
+	index = hid_report_index(d, HID_INPUT_REPORT, numbered, data);
 	if (index < 0)
 		return 0; /* "undefined report_id" */
 	gr = &g->reports[index];
@@ -2556,7 +2438,7 @@ int hm_generic_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 		return 0;
 
 	/* hid_report_raw_event(): a short report is zero-padded */
-	rsize = report_bytes(r);
+	rsize = hid_report_bytes(r);
 	psize = size - numbered;
 	if (psize > rsize)
 		psize = rsize;
@@ -2613,7 +2495,7 @@ int hm_generic_output(struct hm_device *dev, unsigned output, unsigned type, uns
 	 * the value */
 	if (offset < found->f->report_count &&
 	    (found->f->logical_minimum >= 0 ||
-	     value == snto32(s32ton(value, found->f->report_size), found->f->report_size)))
+	     value == hid_snto32(hid_s32ton(value, found->f->report_size), found->f->report_size)))
 		found->value[offset] = value;
 
 	/* The kernel's LED worker sends the report of the first LED field,
