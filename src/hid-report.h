@@ -64,7 +64,7 @@ static inline bool hid_array_value_is_valid(const struct hid_field *f, int32_t v
  * bytes, without the ID byte) into values, sign-extended when the logical
  * minimum is negative.  Returns false when f is an Array field holding
  * ErrorRollOver (Keyboard page 0x01): the kernel then ignores the field in
- * this report, the values are not all read.
+ * this report, and values holds only those read up to it.
  */
 static inline bool hid_field_fetch(const struct hid_field *f, const uint8_t *payload, size_t size,
                                    int32_t *values)
@@ -76,7 +76,6 @@ static inline bool hid_field_fetch(const struct hid_field *f, const uint8_t *pay
 	bool aligned = inside && f->bit_offset % 8 == 0;
 	bool sign = f->logical_minimum < 0;
 
-	memset(values, 0, f->report_count * sizeof(*values));
 	for (unsigned n = 0; n < f->report_count; n++) {
 		int32_t v;
 
