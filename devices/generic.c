@@ -1570,17 +1570,8 @@ static size_t build_report(struct generic *g, const struct hid_report *r)
 	memset(payload, 0, n);
 	for (unsigned i = 0; i < r->nfields; i++) {
 		const struct gen_field *gf = &g->fields[r->fields[i]];
-		const struct hid_field *f = gf->f;
 
-		for (unsigned k = 0; k < f->report_count; k++) {
-			uint32_t v = f->logical_minimum < 0
-			                 ? hid_s32ton(gf->value[k], f->report_size)
-			                 : (uint32_t)gf->value[k];
-			uint64_t offset = (uint64_t)f->bit_offset + (uint64_t)k * f->report_size;
-
-			/* implement() masks what does not fit */
-			hid_put_bits(payload, n, (uint32_t)offset, f->report_size, v);
-		}
+		hid_field_put(gf->f, payload, n, gf->value);
 	}
 	return n + 1;
 }

@@ -26,3 +26,15 @@ int32_t hid_snto32(uint32_t value, unsigned n)
 		return (int32_t)value;
 	return (int32_t)(value & (1u << (n - 1)) ? value | (~0u << n) : value);
 }
+
+void hid_field_put(const struct hid_field *f, uint8_t *payload, size_t size, const int32_t *values)
+{
+	for (unsigned k = 0; k < f->report_count; k++) {
+		uint32_t v = f->logical_minimum < 0 ? hid_s32ton(values[k], f->report_size)
+		                                    : (uint32_t)values[k];
+		uint64_t offset = (uint64_t)f->bit_offset + (uint64_t)k * f->report_size;
+
+		/* implement() masks what does not fit */
+		hid_put_bits(payload, size, (uint32_t)offset, f->report_size, v);
+	}
+}

@@ -14,6 +14,8 @@
  *   hid_array_diff()        which usages of an Array field were released and
  *                           pressed between two reports
  *                           (hid_input_array_field()), O(count)
+ *   hid_field_put()         a field's values into an output or feature
+ *                           report's payload (hid_output_field())
  *   hid_s32ton()/hid_snto32()  values into and out of n bits (output reports)
  *
  * Nothing here allocates: it runs for every report.  The per-report
@@ -51,6 +53,14 @@ static inline int hid_report_index(const struct hid_descriptor *d, enum hid_repo
 uint32_t hid_s32ton(int32_t value, unsigned n);
 /* snto32(): n bits as a signed value. */
 int32_t hid_snto32(uint32_t value, unsigned n);
+
+/*
+ * hid_output_field(): f's report_count values into payload (size bytes,
+ * without the ID byte, zeroed by the caller for a whole report), saturated
+ * into the field's bits when the logical minimum is negative, masked to
+ * them otherwise (implement()).
+ */
+void hid_field_put(const struct hid_field *f, uint8_t *payload, size_t size, const int32_t *values);
 
 /* hid_array_value_is_valid(): value - logical minimum indexes f's usages. */
 static inline bool hid_array_value_is_valid(const struct hid_field *f, int32_t value)

@@ -219,6 +219,24 @@ static void test_array_diff_maps(void **state)
 	hid_descriptor_free(d);
 }
 
+static void test_field_put(void **state)
+{
+	struct hid_descriptor *d = parse_ok(numbered, sizeof(numbered));
+	const struct hid_report *r1 =
+	    &d->reports[hid_report_index(d, HID_INPUT_REPORT, true, (const uint8_t[]){1})];
+	uint8_t p[3] = {0};
+	int32_t v[2];
+
+	/* X = -1 -> 0xfff, Y = 5000 saturated to 2047 (0x7ff) */
+	hid_field_put(&d->fields[r1->fields[0]], p, sizeof(p), (const int32_t[]){-1, 5000});
+	assert_memory_equal(p, ((const uint8_t[]){0xff, 0xff, 0x7f}), 3);
+	/* and back */
+	assert_true(hid_field_fetch(&d->fields[r1->fields[0]], p, sizeof(p), v));
+	assert_int_equal(v[0], -1);
+	assert_int_equal(v[1], 2047);
+	hid_descriptor_free(d);
+}
+
 static void test_sign_conversion(void **state)
 {
 	assert_int_equal(hid_s32ton(-350, 16), 0xfea2);
@@ -233,9 +251,13 @@ static void test_sign_conversion(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_report_bytes_and_index), cmocka_unit_test(test_fetch_keyboard),
-	    cmocka_unit_test(test_fetch_signed),           cmocka_unit_test(test_array_diff),
-	    cmocka_unit_test(test_array_diff_maps),        cmocka_unit_test(test_sign_conversion),
+	    cmocka_unit_test(test_report_bytes_and_index),
+	    cmocka_unit_test(test_fetch_keyboard),
+	    cmocka_unit_test(test_fetch_signed),
+	    cmocka_unit_test(test_array_diff),
+	    cmocka_unit_test(test_array_diff_maps),
+	    cmocka_unit_test(test_sign_conversion),
+	    cmocka_unit_test(test_field_put),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
