@@ -26,6 +26,8 @@
 #include <string.h>
 
 #include "generic.h"
+#include "hid-constants.h"
+#include "hid-report.h"
 #include "module.h"
 #include "util-log.h"
 #include "util-mem.h"
@@ -33,79 +35,8 @@
 
 /* ---- HID constants, named as in include/linux/hid.h ---------------------- */
 
-#define USAGE_PAGE_MASK 0xffff0000u
-#define USAGE_ID_MASK   0x0000ffffu
-
-#define HID_UP_UNDEFINED   0x00000000u
-#define HID_UP_GENDESK     0x00010000u
-#define HID_UP_SIMULATION  0x00020000u
-#define HID_UP_GENDEVCTRLS 0x00060000u
-#define HID_UP_KEYBOARD    0x00070000u
-#define HID_UP_LED         0x00080000u
-#define HID_UP_BUTTON      0x00090000u
-#define HID_UP_TELEPHONY   0x000b0000u
-#define HID_UP_CONSUMER    0x000c0000u
-#define HID_UP_DIGITIZER   0x000d0000u
-#define HID_UP_PID         0x000f0000u
-#define HID_UP_BATTERY     0x00850000u
-#define HID_UP_CUSTOM      0x00ff0000u
-#define HID_UP_MSVENDOR    0xff000000u
-#define HID_UP_HPVENDOR2   0xff010000u
-#define HID_UP_LOGIVENDOR2 0xff090000u
-#define HID_UP_LOGIVENDOR3 0xff430000u
-#define HID_UP_HPVENDOR    0xff7f0000u
-#define HID_UP_LOGIVENDOR  0xffbc0000u
-
-#define HID_GD_POINTER               0x00010001u
-#define HID_GD_MOUSE                 0x00010002u
-#define HID_GD_JOYSTICK              0x00010004u
-#define HID_GD_GAMEPAD               0x00010005u
-#define HID_GD_KEYBOARD              0x00010006u
-#define HID_GD_KEYPAD                0x00010007u
-#define HID_GD_MULTIAXIS             0x00010008u
-#define HID_GD_WIRELESS_RADIO_CTLS   0x0001000cu
-#define HID_GD_SYSTEM_MULTIAXIS      0x0001000eu
-#define HID_GD_X                     0x00010030u
-#define HID_GD_Y                     0x00010031u
-#define HID_GD_Z                     0x00010032u
-#define HID_GD_RX                    0x00010033u
-#define HID_GD_RY                    0x00010034u
-#define HID_GD_RZ                    0x00010035u
-#define HID_GD_SLIDER                0x00010036u
-#define HID_GD_DIAL                  0x00010037u
-#define HID_GD_WHEEL                 0x00010038u
-#define HID_GD_HATSWITCH             0x00010039u
-#define HID_GD_START                 0x0001003du
-#define HID_GD_SELECT                0x0001003eu
-#define HID_GD_RESOLUTION_MULTIPLIER 0x00010048u
-#define HID_GD_SYSTEM_CONTROL        0x00010080u
-#define HID_GD_UP                    0x00010090u
-#define HID_GD_DOWN                  0x00010091u
-#define HID_GD_RIGHT                 0x00010092u
-#define HID_GD_LEFT                  0x00010093u
-#define HID_GD_RFKILL_BTN            0x000100c6u
-
-#define HID_DC_BATTERYSTRENGTH        0x00060020u
-#define HID_BAT_CHARGING              0x00850044u
-#define HID_BAT_ABSOLUTESTATEOFCHARGE 0x00850065u
-#define HID_KEYBOARD_ERRORROLLOVER    0x00070001u
-
-#define HID_CP_CONSUMER_CONTROL    0x000c0001u
-#define HID_CP_PROGRAMMABLEBUTTONS 0x000c0003u
-
-#define HID_DG_PEN         0x000d0002u
-#define HID_DG_TOUCHSCREEN 0x000d0004u
-#define HID_DG_TOUCHPAD    0x000d0005u
-#define HID_DG_WHITEBOARD  0x000d0006u
-#define HID_DG_STYLUS      0x000d0020u
-#define HID_DG_PUCK        0x000d0021u
-#define HID_DG_FINGER      0x000d0022u
-#define HID_DG_TIPPRESSURE 0x000d0030u
-#define HID_DG_INRANGE     0x000d0032u
-#define HID_DG_INVERT      0x000d003cu
-#define HID_DG_TIPSWITCH   0x000d0042u
-#define HID_DG_ERASER      0x000d0045u
-#define HID_DG_CONTACTID   0x000d0051u
+#define USAGE_PAGE_MASK HID_USAGE_PAGE_MASK
+#define USAGE_ID_MASK   HID_USAGE_ID_MASK
 
 /* input_register_device() turns on the input core's software autorepeat
  * with these when a device has EV_REP and sets no values of its own. */
@@ -210,7 +141,11 @@ struct generic {
 	uint8_t *outbuf; /* ID byte + payload of an output or feature report */
 	size_t outbuf_size;
 	unsigned rm_report; /* the feature report the multiplier set-up is at */
+	/* the module driving the device, whose quirk hooks run (NULL for
+	 * describe) */
+	const struct hm_module *quirk;
 };
+_Static_assert(sizeof(struct generic) <= HM_GENERIC_PRIV_SIZE, "HM_GENERIC_PRIV_SIZE too small");
 
 static bool test_bit(const uint8_t *map, unsigned bit)
 {
@@ -1339,6 +1274,35 @@ static int32_t usage_priority(uint32_t usage)
 }
 
 /* hidinput_configure_usage() for usage j of field gf, in input in. */
+/*
+ * The quirk module's input_mapping, then hid-input's rules
+ * (hidinput_configure_usage()): returns <0 when the quirk ignores the
+ * usage (*m then says so).
+ */
+static int map_usage(const struct generic *g, const struct hid_field *f, uint32_t usage,
+                     struct hm_generic_map *m)
+{
+	struct hm_usage_map qm = {0};
+	int r = 0;
+
+	if (g->quirk && g->quirk->input_mapping)
+		r = g->quirk->input_mapping(f, usage, &qm);
+	if (r < 0) {
+		*m = (struct hm_generic_map){.reason = "ignored by the device's quirk module"};
+		return r;
+	}
+	if (r > 0) {
+		*m = (struct hm_generic_map){
+		    .type = qm.type,
+		    .code = qm.code,
+		    .reason = qm.reason ? qm.reason : "mapped by the device's quirk module"};
+		return 0;
+	}
+	hm_generic_map_usage(
+	    f, usage, collection_at(g->desc, f->maxusage ? f->usage[0].collection_index : 0), m);
+	return 0;
+}
+
 static void configure_usage(struct generic *g, int input, struct gen_field *gf, unsigned j)
 {
 	struct gen_input *in = &g->inputs[input];
@@ -1359,9 +1323,8 @@ static void configure_usage(struct generic *g, int input, struct gen_field *gf, 
 	/* The field's flags as the kernel has them by now (RFKILL makes a
 	 * field relative). */
 	adjusted.flags = gf->flags;
-	hm_generic_map_usage(&adjusted, u->hid,
-	                     collection_at(g->desc, f->maxusage ? f->usage[0].collection_index : 0),
-	                     &m);
+	if (map_usage(g, &adjusted, u->hid, &m) < 0)
+		return;
 
 	if (m.flags & HM_GENERIC_MAP_REP)
 		set_bit(in->evbit, EV_REP);
@@ -1596,58 +1559,19 @@ static bool input_populated(const struct gen_input *in)
 
 /* ---- reading and writing reports ----------------------------------------- */
 
-static size_t report_bytes(const struct hid_report *r)
-{
-	/* hid_compute_report_size() */
-	return r->size_bits ? ((r->size_bits - 1) >> 3) + 1 : 0;
-}
-
-/* s32ton(): a signed value into n bits, saturated. */
-static uint32_t s32ton(int32_t value, unsigned n)
-{
-	int32_t a;
-
-	if (n >= 32)
-		return (uint32_t)value;
-	if (n == 0)
-		return 0; /* a Report Size 0 field holds nothing */
-	a = value >> (n - 1);
-	if (a && a != -1)
-		return value < 0 ? 1u << (n - 1) : (1u << (n - 1)) - 1;
-	return (uint32_t)value & ((1u << n) - 1);
-}
-
-/* snto32(): n bits as a signed value */
-static int32_t snto32(uint32_t value, unsigned n)
-{
-	if (!value || !n)
-		return 0;
-	if (n >= 32)
-		return (int32_t)value;
-	return (int32_t)(value & (1u << (n - 1)) ? value | (~0u << n) : value);
-}
-
 /* hid_output_report(): the report with every field's current values, into
  * g->outbuf as ID byte + payload.  Returns the length. */
 static size_t build_report(struct generic *g, const struct hid_report *r)
 {
-	size_t n = report_bytes(r);
+	size_t n = hid_report_bytes(r);
 	uint8_t *payload = g->outbuf + 1;
 
 	g->outbuf[0] = r->id;
 	memset(payload, 0, n);
 	for (unsigned i = 0; i < r->nfields; i++) {
 		const struct gen_field *gf = &g->fields[r->fields[i]];
-		const struct hid_field *f = gf->f;
 
-		for (unsigned k = 0; k < f->report_count; k++) {
-			uint32_t v = f->logical_minimum < 0 ? s32ton(gf->value[k], f->report_size)
-			                                    : (uint32_t)gf->value[k];
-			uint64_t offset = (uint64_t)f->bit_offset + (uint64_t)k * f->report_size;
-
-			/* implement() masks what does not fit */
-			hid_put_bits(payload, n, (uint32_t)offset, f->report_size, v);
-		}
+		hid_field_put(gf->f, payload, n, gf->value);
 	}
 	return n + 1;
 }
@@ -1658,7 +1582,7 @@ static size_t build_report(struct generic *g, const struct hid_report *r)
 static void take_feature_report(struct generic *g, const struct hid_report *r, const uint8_t *data,
                                 int len)
 {
-	size_t n = report_bytes(r);
+	size_t n = hid_report_bytes(r);
 
 	if (len < 1 || !data)
 		return; /* the kernel goes on with what it had */
@@ -1854,10 +1778,10 @@ static void rm_next(struct hm_device *dev, struct generic *g)
 		if (r->type != HID_FEATURE_REPORT || !has_multiplier(g, r))
 			continue;
 		if (r->nfields > 1) {
-			memset(g->outbuf, 0, report_bytes(r) + 1);
+			memset(g->outbuf, 0, hid_report_bytes(r) + 1);
 			g->outbuf[0] = r->id;
 			ret = hm_device_request(dev, HM_REQUEST_GET_FEATURE, g->outbuf,
-			                        report_bytes(r) + 1, rm_got, NULL);
+			                        hid_report_bytes(r) + 1, rm_got, NULL);
 			if (ret < 0)
 				rm_got(dev, ret, NULL, 0, NULL);
 		} else {
@@ -1989,7 +1913,7 @@ static int allocate_state(struct generic *g)
 			nentries += (f->flags & HID_MAIN_ITEM_VARIABLE) ? f->report_count : 1;
 	}
 	for (unsigned i = 0; i < d->nreports; i++) {
-		size_t n = report_bytes(&d->reports[i]);
+		size_t n = hid_report_bytes(&d->reports[i]);
 
 		if (d->reports[i].type == HID_INPUT_REPORT && n > inmax)
 			inmax = n;
@@ -2132,7 +2056,7 @@ static int generic_map(struct generic *g, const uint8_t *rdesc, size_t size, con
 	return 1;
 }
 
-static int generic_probe(struct hm_device *dev)
+int hm_generic_probe(struct hm_device *dev)
 {
 	struct generic *g = dev->priv;
 	const struct hid_descriptor *d;
@@ -2143,7 +2067,19 @@ static int generic_probe(struct hm_device *dev)
 	if (!dev->rdesc || dev->rdesc_size == 0)
 		return -ENODEV;
 
-	r = generic_map(g, dev->rdesc, dev->rdesc_size, dev->info.name);
+	g->quirk = dev->module;
+	if (dev->module && dev->module->report_fixup && dev->rdesc_size <= HID_RDESC_MAX_SIZE) {
+		/* hid_open_report(): the driver's report_fixup, then the parser */
+		_cleanup_free_ uint8_t *fixed = malloc(HID_RDESC_MAX_SIZE);
+		size_t size = dev->rdesc_size;
+
+		if (!fixed)
+			return -ENOMEM;
+		memcpy(fixed, dev->rdesc, size);
+		dev->module->report_fixup(&dev->info, fixed, &size);
+		r = generic_map(g, fixed, size > HID_RDESC_MAX_SIZE ? 0 : size, dev->info.name);
+	} else
+		r = generic_map(g, dev->rdesc, dev->rdesc_size, dev->info.name);
 	if (r < 0)
 		goto fail;
 	if (r == 0)
@@ -2197,7 +2133,7 @@ fail:
 	return r;
 }
 
-static void generic_remove(struct hm_device *dev)
+void hm_generic_remove(struct hm_device *dev)
 {
 	generic_free(dev->priv);
 }
@@ -2401,122 +2337,30 @@ static void hid_event(struct hm_device *dev, struct generic *g, struct gen_repor
 	}
 }
 
-/* hid_array_value_is_valid(): value - min indexes the usages */
-static bool array_value_is_valid(const struct hid_field *f, int32_t value)
+/* hid_input_array_field(): the events of an Array field's changes */
+struct array_event_ctx {
+	struct hm_device *dev;
+	struct generic *g;
+	struct gen_report *gr;
+	struct gen_field *gf;
+};
+
+static void array_event(void *data, unsigned index, int32_t value)
 {
-	return value >= f->logical_minimum && value <= f->logical_maximum &&
-	       (uint32_t)value - (uint32_t)f->logical_minimum < f->maxusage;
+	struct array_event_ctx *c = data;
+
+	hid_event(c->dev, c->g, c->gr, c->gf, index, value);
 }
-
-static bool contains(const int32_t *array, unsigned n, int32_t value)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (array[i] == value)
-			return true;
-	return false;
-}
-
-/* hid_input_fetch_field(): a report with ErrorRollOver in an array leaves
- * that array as it was. */
-static void fetch_field(struct gen_field *gf, const uint8_t *payload, size_t size)
-{
-	const struct hid_field *f = gf->f;
-
-	/* the common layouts read directly when the whole field is in the
-	 * payload: the same values as hid_field_get_value() */
-	bool inside = (uint64_t)f->bit_offset + (uint64_t)f->report_count * f->report_size <=
-	              (uint64_t)size * 8;
-	bool aligned = inside && f->bit_offset % 8 == 0;
-	bool sign = f->logical_minimum < 0;
-
-	memset(gf->new_value, 0, f->report_count * sizeof(*gf->new_value));
-	gf->ignored = false;
-	for (unsigned n = 0; n < f->report_count; n++) {
-		int32_t v;
-
-		if (aligned && f->report_size == 8) {
-			uint8_t b = payload[f->bit_offset / 8 + n];
-
-			v = sign ? (int8_t)b : b;
-		} else if (inside && f->report_size == 1) {
-			uint32_t bit = f->bit_offset + n;
-
-			v = payload[bit / 8] >> (bit % 8) & 1;
-			if (sign)
-				v = -v;
-		} else if (aligned && f->report_size == 16) {
-			const uint8_t *p = payload + f->bit_offset / 8 + 2 * n;
-			uint16_t w = (uint16_t)(p[0] | p[1] << 8);
-
-			v = sign ? (int16_t)w : w;
-		} else {
-			v = hid_field_get_value(f, payload, size, n);
-		}
-
-		gf->new_value[n] = v;
-		if (!(f->flags & HID_MAIN_ITEM_VARIABLE) && array_value_is_valid(f, v) &&
-		    f->usage[(uint32_t)v - (uint32_t)f->logical_minimum].hid ==
-		        HID_KEYBOARD_ERRORROLLOVER) {
-			gf->ignored = true;
-			return;
-		}
-	}
-}
-
-/*
- * hid_input_array_field(): for each slot, the old usage is released if it
- * is gone, then the new one pressed if it is new.
- *
- * The kernel's search() makes this O(count^2): 12,288 one-bit slots cost
- * 73 ms a report.  Here "is usage u in the other array" is a bit in a
- * map indexed by usage (valid values index the usages, so the map is
- * exact); the bits set are cleared again on the way out, so the maps stay
- * zero between calls and each report costs O(count).  Small arrays (a
- * keyboard's 6 slots) keep the plain search, cheaper than the maps.
- */
-#define ARRAY_SEARCH_MAX 16
-static _Thread_local uint8_t in_old[HID_MAX_USAGES / 8], in_new[HID_MAX_USAGES / 8];
 
 static void input_array_field(struct hm_device *dev, struct generic *g, struct gen_report *gr,
                               struct gen_field *gf)
 {
-	const struct hid_field *f = gf->f;
-	unsigned count = f->report_count;
-	bool maps = count > ARRAY_SEARCH_MAX && f->maxusage <= HID_MAX_USAGES;
-	uint32_t lmin = (uint32_t)f->logical_minimum;
+	struct array_event_ctx c = {dev, g, gr, gf};
 
 	if (gf->ignored)
 		return;
-	/* the same slots as the last report: no usage is gone or new */
-	if (!memcmp(gf->value, gf->new_value, count * sizeof(*gf->value)))
-		return;
-	if (maps) {
-		for (unsigned n = 0; n < count; n++) {
-			if (array_value_is_valid(f, gf->value[n]))
-				set_bit(in_old, (uint32_t)gf->value[n] - lmin);
-			if (array_value_is_valid(f, gf->new_value[n]))
-				set_bit(in_new, (uint32_t)gf->new_value[n] - lmin);
-		}
-	}
-	for (unsigned n = 0; n < count; n++) {
-		int32_t old = gf->value[n], new = gf->new_value[n];
-
-		if (array_value_is_valid(f, old) && !(maps ? test_bit(in_new, (uint32_t)old - lmin)
-		                                           : contains(gf->new_value, count, old)))
-			hid_event(dev, g, gr, gf, (uint32_t)old - lmin, 0);
-		if (array_value_is_valid(f, new) && !(maps ? test_bit(in_old, (uint32_t) new - lmin)
-		                                           : contains(gf->value, count, new)))
-			hid_event(dev, g, gr, gf, (uint32_t) new - lmin, 1);
-	}
-	if (maps) {
-		for (unsigned n = 0; n < count; n++) {
-			if (array_value_is_valid(f, gf->value[n]))
-				in_old[((uint32_t)gf->value[n] - lmin) / 8] = 0;
-			if (array_value_is_valid(f, gf->new_value[n]))
-				in_new[((uint32_t)gf->new_value[n] - lmin) / 8] = 0;
-		}
-	}
-	memcpy(gf->value, gf->new_value, count * sizeof(*gf->value));
+	hid_array_diff(gf->f, gf->value, gf->new_value, array_event, &c);
+	memcpy(gf->value, gf->new_value, gf->f->report_count * sizeof(*gf->value));
 }
 
 /* hid_process_report() for an input report */
@@ -2525,8 +2369,11 @@ static void process_report(struct hm_device *dev, struct generic *g, struct gen_
 {
 	const struct hid_report *r = gr->r;
 
-	for (unsigned i = 0; i < r->nfields; i++)
-		fetch_field(&g->fields[r->fields[i]], payload, size);
+	for (unsigned i = 0; i < r->nfields; i++) {
+		struct gen_field *gf = &g->fields[r->fields[i]];
+
+		gf->ignored = !hid_field_fetch(gf->f, payload, size, gf->new_value);
+	}
 
 	for (unsigned i = 0; i < gr->nentries; i++) {
 		struct gen_entry *e = &gr->entries[i];
@@ -2551,7 +2398,7 @@ static void process_report(struct hm_device *dev, struct generic *g, struct gen_
 	}
 }
 
-static int generic_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
+int hm_generic_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
 {
 	struct generic *g = dev->priv;
 	const struct hid_descriptor *d = g->desc;
@@ -2565,8 +2412,15 @@ static int generic_decode(struct hm_device *dev, const uint8_t *data, size_t siz
 		return -EBADMSG; /* the kernel refuses an empty report too */
 	if (g->noutputs == 0)
 		return 0;
+	if (g->quirk && g->quirk->raw_event) {
+		/* __hid_input_report(): the driver's raw_event first */
+		int q = g->quirk->raw_event(dev, data, size);
 
-	index = d->report_index[HID_INPUT_REPORT][numbered ? data[0] : 0];
+		if (q != 0)
+			return q;
+	}
+
+	index = hid_report_index(d, HID_INPUT_REPORT, numbered, data);
 	if (index < 0)
 		return 0; /* "undefined report_id" */
 	gr = &g->reports[index];
@@ -2575,7 +2429,7 @@ static int generic_decode(struct hm_device *dev, const uint8_t *data, size_t siz
 		return 0;
 
 	/* hid_report_raw_event(): a short report is zero-padded */
-	rsize = report_bytes(r);
+	rsize = hid_report_bytes(r);
 	psize = size - numbered;
 	if (psize > rsize)
 		psize = rsize;
@@ -2588,8 +2442,8 @@ static int generic_decode(struct hm_device *dev, const uint8_t *data, size_t siz
 
 /* ---- output: hidinput_input_event() and the LED worker ------------------- */
 
-static int generic_output(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
-                          int value)
+int hm_generic_output(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
+                      int value)
 {
 	struct generic *g = dev->priv;
 	const struct hid_descriptor *d = g->desc;
@@ -2632,7 +2486,7 @@ static int generic_output(struct hm_device *dev, unsigned output, unsigned type,
 	 * the value */
 	if (offset < found->f->report_count &&
 	    (found->f->logical_minimum >= 0 ||
-	     value == snto32(s32ton(value, found->f->report_size), found->f->report_size)))
+	     value == hid_snto32(hid_s32ton(value, found->f->report_size), found->f->report_size)))
 		found->value[offset] = value;
 
 	/* The kernel's LED worker sends the report of the first LED field,
@@ -2679,9 +2533,7 @@ static void describe_usage(const struct generic *g, const struct gen_field *gf, 
 
 	/* the very call configure_usage() made */
 	adjusted.flags = gf->flags;
-	hm_generic_map_usage(&adjusted, u->hid,
-	                     collection_at(g->desc, f->maxusage ? f->usage[0].collection_index : 0),
-	                     &m);
+	(void)map_usage(g, &adjusted, u->hid, &m);
 
 	if (!u->type) {
 		if (!m.type || f->type == HID_FEATURE_REPORT)
@@ -2863,10 +2715,10 @@ const struct hm_module hm_module_generic = {
     .name = "generic",
     .description = "any HID device, decoded from its report descriptor as the kernel does",
     .priv_size = sizeof(struct generic),
-    .probe = generic_probe,
-    .decode = generic_decode,
-    .output = generic_output,
-    .remove = generic_remove,
+    .probe = hm_generic_probe,
+    .decode = hm_generic_decode,
+    .output = hm_generic_output,
+    .remove = hm_generic_remove,
     .describe = generic_describe_hook,
     .map_usage = generic_map_usage_hook,
 };

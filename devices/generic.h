@@ -12,10 +12,13 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "hid-descriptor.h"
+
+struct hm_device;
 
 /* What hid-input's usage switch makes of one usage, before the per-device
  * state (duplicates, D-pad, touch emulation) is considered. */
@@ -93,3 +96,29 @@ void hm_generic_hat_to_axes(int32_t value, int32_t min, int32_t max, int *ret_x,
  * Runs probe's own mapping, without a device; writes to f.
  */
 void hm_generic_describe(const char *name, const uint8_t *rdesc, size_t size, FILE *f);
+
+/*
+ * Quirk modules: the generic module plus the hooks of struct hm_module
+ * (report_fixup, input_mapping, raw_event), as a kernel driver that
+ * leaves the rest to hid-generic/hid-input.  A quirk module is written as
+ *
+ *	const struct hm_module hm_module_foo = {
+ *	    HM_GENERIC_QUIRK("foo", "what it fixes"),
+ *	    .id_table = foo_ids,
+ *	    .report_fixup = foo_report_fixup,
+ *	};
+ *
+ * and reuses the generic probe, decode, output and remove; the generic
+ * code runs the hooks of the module that drives the device.
+ */
+int hm_generic_probe(struct hm_device *dev);
+int hm_generic_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us);
+int hm_generic_output(struct hm_device *dev, unsigned output, unsigned type, unsigned code,
+                      int value);
+void hm_generic_remove(struct hm_device *dev);
+/* The generic module's state fits in this (checked where it is defined). */
+#define HM_GENERIC_PRIV_SIZE 256u
+#define HM_GENERIC_QUIRK(n, d)                                                                     \
+	.name = (n), .description = (d), .priv_size = HM_GENERIC_PRIV_SIZE,                        \
+	.probe = hm_generic_probe, .decode = hm_generic_decode, .output = hm_generic_output,       \
+	.remove = hm_generic_remove

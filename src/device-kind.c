@@ -3,15 +3,9 @@
 #include <string.h>
 
 #include "device-kind.h"
+#include "hid-constants.h"
 #include "hid-descriptor.h"
 #include "util-strings.h"
-
-#define PAGE_GENERIC_DESKTOP 0x01
-#define PAGE_CONSUMER        0x0c
-#define PAGE_DIGITIZERS      0x0d
-#define PAGE_VENDOR_MIN      0xff00
-
-#define U(page, id) ((uint32_t)(page) << 16 | (id))
 
 /* The configuration vocabulary, in bit order (enum hm_kind), with the
  * application usages (HID Usage Tables) each name stands for. */
@@ -19,18 +13,18 @@ static const struct {
 	const char *name;
 	uint32_t usages[2]; /* 0: unused */
 } kind_table[] = {
-    {"pointer", {U(PAGE_GENERIC_DESKTOP, 0x01)}},
-    {"mouse", {U(PAGE_GENERIC_DESKTOP, 0x02)}},
-    {"joystick", {U(PAGE_GENERIC_DESKTOP, 0x04)}},
-    {"gamepad", {U(PAGE_GENERIC_DESKTOP, 0x05)}},
-    {"keyboard", {U(PAGE_GENERIC_DESKTOP, 0x06)}},
-    {"keypad", {U(PAGE_GENERIC_DESKTOP, 0x07)}},
-    {"multi-axis", {U(PAGE_GENERIC_DESKTOP, 0x08)}},
-    {"system", {U(PAGE_GENERIC_DESKTOP, 0x80)}},
-    {"consumer", {U(PAGE_CONSUMER, 0x01)}},
-    {"digitizer", {U(PAGE_DIGITIZERS, 0x01), U(PAGE_DIGITIZERS, 0x02)}},
-    {"touchscreen", {U(PAGE_DIGITIZERS, 0x04)}},
-    {"touchpad", {U(PAGE_DIGITIZERS, 0x05)}},
+    {"pointer", {HID_GD_POINTER}},
+    {"mouse", {HID_GD_MOUSE}},
+    {"joystick", {HID_GD_JOYSTICK}},
+    {"gamepad", {HID_GD_GAMEPAD}},
+    {"keyboard", {HID_GD_KEYBOARD}},
+    {"keypad", {HID_GD_KEYPAD}},
+    {"multi-axis", {HID_GD_MULTIAXIS}},
+    {"system", {HID_GD_SYSTEM_CONTROL}},
+    {"consumer", {HID_CP_CONSUMER_CONTROL}},
+    {"digitizer", {HID_DG_DIGITIZER, HID_DG_PEN}},
+    {"touchscreen", {HID_DG_TOUCHSCREEN}},
+    {"touchpad", {HID_DG_TOUCHPAD}},
     {"vendor", {0}}, /* by page, below */
     {"other", {0}},
 };
@@ -43,7 +37,7 @@ unsigned hm_kind_of_application(uint32_t usage)
 		for (size_t j = 0; j < ARRAY_SIZE(kind_table[i].usages); j++)
 			if (kind_table[i].usages[j] == usage)
 				return 1u << i;
-	if (HID_USAGE_PAGE(usage) >= PAGE_VENDOR_MIN)
+	if (HID_USAGE_PAGE(usage) >= HID_PAGE_VENDOR_FIRST)
 		return HM_KIND_VENDOR;
 	return HM_KIND_OTHER;
 }

@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 
+#include "hid-constants.h"
 #include "hid-descriptor.h"
 #include "util-mem.h"
 #include "util-strings.h"
@@ -22,19 +23,6 @@ struct page {
 	const struct usage_name *usages; /* sorted by id */
 	size_t nusages;
 };
-
-#define PAGE_GENERIC_DESKTOP 0x01
-#define PAGE_SIMULATION      0x02
-#define PAGE_GAME            0x05
-#define PAGE_GENERIC_DEVICE  0x06
-#define PAGE_KEYBOARD        0x07
-#define PAGE_LED             0x08
-#define PAGE_BUTTON          0x09
-#define PAGE_ORDINAL         0x0a
-#define PAGE_CONSUMER        0x0c
-#define PAGE_DIGITIZER       0x0d
-#define PAGE_UNICODE         0x10
-#define PAGE_VENDOR_FIRST    0xff00
 
 static const struct usage_name generic_desktop[] = {
     {0x01, "Pointer"},
@@ -271,22 +259,22 @@ static const struct usage_name digitizer[] = {
 	}
 
 static const struct page pages[] = {
-    PAGE(PAGE_GENERIC_DESKTOP, "Generic Desktop", generic_desktop),
-    PAGE(PAGE_SIMULATION, "Simulation Controls", simulation),
+    PAGE(HID_PAGE_GENERIC_DESKTOP, "Generic Desktop", generic_desktop),
+    PAGE(HID_PAGE_SIMULATION, "Simulation Controls", simulation),
     PAGE_NAMEONLY(0x03, "VR Controls"),
     PAGE_NAMEONLY(0x04, "Sport Controls"),
-    PAGE(PAGE_GAME, "Game Controls", game),
-    PAGE(PAGE_GENERIC_DEVICE, "Generic Device Controls", generic_device),
-    PAGE_NAMEONLY(PAGE_KEYBOARD, "Keyboard/Keypad"), /* names computed below */
-    PAGE(PAGE_LED, "LED", led),
-    PAGE_NAMEONLY(PAGE_BUTTON, "Button"),
-    PAGE_NAMEONLY(PAGE_ORDINAL, "Ordinal"),
-    PAGE_NAMEONLY(0x0b, "Telephony"),
-    PAGE(PAGE_CONSUMER, "Consumer", consumer),
-    PAGE(PAGE_DIGITIZER, "Digitizer", digitizer),
+    PAGE(HID_PAGE_GAME, "Game Controls", game),
+    PAGE(HID_PAGE_GENERIC_DEVICE, "Generic Device Controls", generic_device),
+    PAGE_NAMEONLY(HID_PAGE_KEYBOARD, "Keyboard/Keypad"), /* names computed below */
+    PAGE(HID_PAGE_LED, "LED", led),
+    PAGE_NAMEONLY(HID_PAGE_BUTTON, "Button"),
+    PAGE_NAMEONLY(HID_PAGE_ORDINAL, "Ordinal"),
+    PAGE_NAMEONLY(HID_PAGE_TELEPHONY, "Telephony"),
+    PAGE(HID_PAGE_CONSUMER, "Consumer", consumer),
+    PAGE(HID_PAGE_DIGITIZER, "Digitizer", digitizer),
     PAGE_NAMEONLY(0x0e, "Haptics"),
-    PAGE_NAMEONLY(0x0f, "Physical Input Device"),
-    PAGE_NAMEONLY(PAGE_UNICODE, "Unicode"),
+    PAGE_NAMEONLY(HID_PAGE_PID, "Physical Input Device"),
+    PAGE_NAMEONLY(HID_PAGE_UNICODE, "Unicode"),
     PAGE_NAMEONLY(0x12, "Eye and Head Trackers"),
     PAGE_NAMEONLY(0x14, "Auxiliary Display"),
     PAGE_NAMEONLY(0x20, "Sensors"),
@@ -297,7 +285,7 @@ static const struct page pages[] = {
     PAGE_NAMEONLY(0x81, "Monitor Enumerated"),
     PAGE_NAMEONLY(0x82, "VESA Virtual Controls"),
     PAGE_NAMEONLY(0x84, "Power"),
-    PAGE_NAMEONLY(0x85, "Battery System"),
+    PAGE_NAMEONLY(HID_PAGE_BATTERY, "Battery System"),
     PAGE_NAMEONLY(0x8c, "Barcode Scanner"),
     PAGE_NAMEONLY(0x8d, "Scales"),
     PAGE_NAMEONLY(0x8e, "Magnetic Stripe Reader"),
@@ -404,7 +392,7 @@ const char *hid_usage_page_name(uint16_t page)
 
 	if (p)
 		return p->name;
-	if (page >= PAGE_VENDOR_FIRST)
+	if (page >= HID_PAGE_VENDOR_FIRST)
 		return "Vendor Defined";
 	return NULL;
 }
@@ -448,26 +436,26 @@ const char *hid_usage_name(uint32_t usage, char *buf, size_t size)
 		return buf;
 
 	switch (page) {
-	case PAGE_KEYBOARD:
+	case HID_PAGE_KEYBOARD:
 		keyboard_name(id, buf, size);
 		return buf;
-	case PAGE_BUTTON:
+	case HID_PAGE_BUTTON:
 		if (id == 0)
 			snprintf(buf, size, "No Button");
 		else
 			snprintf(buf, size, "Button %u", id);
 		return buf;
-	case PAGE_ORDINAL:
+	case HID_PAGE_ORDINAL:
 		snprintf(buf, size, "Instance %u", id);
 		return buf;
-	case PAGE_UNICODE:
+	case HID_PAGE_UNICODE:
 		snprintf(buf, size, "U+%04X", id);
 		return buf;
 	default:
 		break;
 	}
 
-	if (page >= PAGE_VENDOR_FIRST) {
+	if (page >= HID_PAGE_VENDOR_FIRST) {
 		snprintf(buf, size, "Vendor 0x%04X:0x%04X", page, id);
 		return buf;
 	}

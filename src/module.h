@@ -60,6 +60,29 @@
  *                 fields with the generic module's answers.  NULL: the
  *                 module does not map by usage.
  *
+ * Three hooks let a quirk module fix what a device gets wrong while the
+ * generic module (devices/generic.h) does the rest, as a kernel driver
+ * built on hid-generic with its report_fixup/input_mapping/raw_event.
+ * Only the generic module's probe/decode run them, for the module that
+ * drives the device (a module made with HM_GENERIC_QUIRK()):
+ *   report_fixup(info, rdesc, size)
+ *                 fixes the report descriptor before it is parsed, in
+ *                 place: rdesc holds *size bytes of a buffer of
+ *                 HID_RDESC_MAX_SIZE; the hook may change bytes and *size
+ *                 (up to that).  As the kernel's report_fixup.
+ *   input_mapping(field, usage, map)
+ *                 runs before the generic (hid-input) rules for every usage
+ *                 (page << 16 | id) of every field: returns >0 when it
+ *                 filled *map (type and code) itself, 0 for the generic
+ *                 rules, <0 to ignore the usage.  As the kernel's
+ *                 input_mapping.
+ *   raw_event(dev, data, size)
+ *                 sees every input report first (data[0] the report ID on
+ *                 a numbered device): returns >0 when it consumed the
+ *                 report (the generic decoding does not run; it may emit
+ *                 events itself), 0 to let it through, a negative errno for
+ *                 a malformed report.  As the kernel's raw_event.
+ *
  * Matching is by table: id_table lists bus/vendor/product triples, ended by
  * an all-zero entry; an entry may add predicates (match_flags: interface
  * number, top-level usage page/usage) and carries driver_data for probe
@@ -142,6 +165,11 @@ struct hm_module {
 	void (*map_usage)(const struct hid_field *field, uint32_t usage,
 	                  const struct hid_collection *collection, struct hm_usage_map *ret);
 	void (*rumble)(struct hm_device *dev, unsigned output, uint16_t strong, uint16_t weak);
+	/* quirk hooks, run by the generic module (see above) */
+	void (*report_fixup)(const struct hm_device_info *info, uint8_t *rdesc, size_t *size);
+	int (*input_mapping)(const struct hid_field *field, uint32_t usage,
+	                     struct hm_usage_map *map);
+	int (*raw_event)(struct hm_device *dev, const uint8_t *data, size_t size);
 };
 
 struct hm_device_core;

@@ -714,8 +714,17 @@ static int fake_send_feature(void *userdata, const uint8_t *data, size_t size)
 	return fx->feature_result < 0 ? fx->feature_result : (int)size;
 }
 
+static int make_dev_module(struct fixture *fx, const struct hm_module *module, const char *name,
+                           const uint8_t *rdesc, size_t size, bool with_transport);
+
 static int make_dev(struct fixture *fx, const char *name, const uint8_t *rdesc, size_t size,
                     bool with_transport)
+{
+	return make_dev_module(fx, &hm_module_generic, name, rdesc, size, with_transport);
+}
+
+static int make_dev_module(struct fixture *fx, const struct hm_module *module, const char *name,
+                           const uint8_t *rdesc, size_t size, bool with_transport)
 {
 	struct hm_device_info info = {
 	    .bus = 3, .vendor = 0x1234, .product = 0x5678, .path = "/dev/hidraw9"};
@@ -725,7 +734,7 @@ static int make_dev(struct fixture *fx, const char *name, const uint8_t *rdesc, 
 	    .userdata = fx,
 	};
 	struct hm_device_setup setup = {
-	    .module = &hm_module_generic,
+	    .module = module,
 	    .sink = &fx->cs.base,
 	    .transport = with_transport ? &transport : NULL,
 	};
@@ -890,6 +899,88 @@ static void test_keyboard_array(void **state)
 	EXPECT(&fx, {0, EV_MSC, MSC_SCAN, 0x700e1}, {0, EV_KEY, KEY_LEFTSHIFT, 0},
 	       {0, EV_MSC, MSC_SCAN, 0x70004}, {0, EV_KEY, KEY_A, 0},
 	       {0, EV_MSC, MSC_SCAN, 0x70031}, {0, EV_KEY, KEY_BACKSLASH, 1}, SYN(0));
+	hm_device_free(fx.dev);
+}
+
+/* ---- quirk hooks (module.h): a module made with HM_GENERIC_QUIRK() ---- */
+
+static unsigned quirk_raw_events;
+
+/* Keyboard a -> KEY_F24 (past the boot keyboard's usages), b ignored,
+ * the rest to the generic rules. */
+static int quirk_input_mapping(const struct hid_field *field, uint32_t usage,
+                               struct hm_usage_map *map)
+{
+	if (usage == 0x00070004u) {
+		map->type = EV_KEY;
+		map->code = KEY_F24;
+		return 1;
+	}
+	return usage == 0x00070005u ? -1 : 0;
+}
+
+/* Reports with Right GUI down are consumed. */
+static int quirk_raw_event(struct hm_device *dev, const uint8_t *data, size_t size)
+{
+	quirk_raw_events++;
+	return data[0] & 0x80 ? 1 : 0;
+}
+
+/* The key array's Logical/Usage Maximum 0x65 -> 0x04: only a is left. */
+static void quirk_report_fixup(const struct hm_device_info *info, uint8_t *rdesc, size_t *size)
+{
+	for (size_t i = 0; i + 1 < *size; i++)
+		if ((rdesc[i] == 0x25 || rdesc[i] == 0x29) && rdesc[i + 1] == 0x65)
+			rdesc[i + 1] = 0x04;
+}
+
+static const struct hm_module quirk_module = {
+    HM_GENERIC_QUIRK("quirk-test", "generic plus hooks"),
+    .input_mapping = quirk_input_mapping,
+    .raw_event = quirk_raw_event,
+};
+
+static const struct hm_module quirk_fixup_module = {
+    HM_GENERIC_QUIRK("quirk-fixup-test", "generic plus report_fixup"),
+    .report_fixup = quirk_report_fixup,
+};
+
+static void test_quirk_hooks(void **state)
+{
+	struct fixture fx = {0};
+
+	assert_int_equal(
+	    make_dev_module(&fx, &quirk_module, "kbd", boot_keyboard, sizeof(boot_keyboard), false),
+	    0);
+	/* input_mapping: a is F24, b is not mapped, c keeps the generic rule */
+	assert_true(libevdev_has_event_code(caps(&fx, 0), EV_KEY, KEY_F24));
+	assert_false(libevdev_has_event_code(caps(&fx, 0), EV_KEY, KEY_A));
+	assert_false(libevdev_has_event_code(caps(&fx, 0), EV_KEY, KEY_B));
+	assert_true(libevdev_has_event_code(caps(&fx, 0), EV_KEY, KEY_C));
+
+	quirk_raw_events = 0;
+	SEND(&fx, 1, 0x00, 0x00, 0x04, 0, 0, 0, 0, 0);
+	EXPECT(&fx, {0, EV_MSC, MSC_SCAN, 0x70004}, {0, EV_KEY, KEY_F24, 1}, SYN(0));
+	/* a released, b pressed: b is ignored (no scancode either) */
+	SEND(&fx, 1, 0x00, 0x00, 0x05, 0, 0, 0, 0, 0);
+	EXPECT(&fx, {0, EV_MSC, MSC_SCAN, 0x70004}, {0, EV_KEY, KEY_F24, 0}, SYN(0));
+	/* raw_event consumes it: no events, and the state stays */
+	SEND(&fx, 1, 0x80, 0x00, 0x06, 0, 0, 0, 0, 0);
+	EXPECT_NONE(&fx);
+	SEND(&fx, 1, 0x00, 0x00, 0x06, 0, 0, 0, 0, 0);
+	EXPECT(&fx, {0, EV_MSC, MSC_SCAN, 0x70006}, {0, EV_KEY, KEY_C, 1}, SYN(0));
+	assert_int_equal(quirk_raw_events, 4);
+	hm_device_free(fx.dev);
+
+	/* report_fixup runs on the descriptor before the parser */
+	assert_int_equal(make_dev_module(&fx, &quirk_fixup_module, "kbd", boot_keyboard,
+	                                 sizeof(boot_keyboard), false),
+	                 0);
+	assert_true(libevdev_has_event_code(caps(&fx, 0), EV_KEY, KEY_A));
+	assert_false(libevdev_has_event_code(caps(&fx, 0), EV_KEY, KEY_B));
+	/* 0x05 is past the fixed logical maximum: no usage */
+	SEND(&fx, 1, 0x00, 0x00, 0x05, 0x04, 0, 0, 0, 0);
+	EXPECT(&fx, {0, EV_MSC, MSC_SCAN, 0x70004}, {0, EV_KEY, KEY_A, 1}, SYN(0));
 	hm_device_free(fx.dev);
 }
 
@@ -1702,6 +1793,7 @@ int main(void)
 	    cmocka_unit_test(test_duplicates),
 	    cmocka_unit_test(test_rfkill),
 	    cmocka_unit_test(test_describe),
+	    cmocka_unit_test(test_quirk_hooks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
