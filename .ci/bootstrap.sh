@@ -71,7 +71,7 @@ run_tests meson test -C "$asan" --print-errorlogs --num-processes 2 --suite unit
 run_tests meson test -C "$build" --print-errorlogs --num-processes 2 --suite unit --setup valgrind || status=1
 
 # Every suite once more from a fresh clone of this checkout in a new
-# directory under /tmp (nothing beside it: no ../shared), built in a new
+# directory under /tmp (nothing beside it, none of the shared folder), built in a new
 # directory under /var/tmp: the tests read nothing outside the tree and do
 # not depend on where the checkout and the build directory are.  The clone
 # has what is committed (HEAD), not the work tree's changes.

@@ -433,12 +433,12 @@ static int write_starter(FILE *f, const char *source, const struct hm_device_inf
 		guess_bytes(s, false, 0, 0, MAX_REPORT);
 	}
 	if (!s->nfields) {
-		/* a layout needs a field: a placeholder the user replaces */
+		/* a layout needs a field: one the user edits into a real one */
 		fprintf(f,
 		        "# nothing to guess from: no usable field and no changing report bytes.\n"
 		        "# Record the device while pressing everything (hidmapd record), then\n"
-		        "# run hidmapd layout on the recording. This line is a placeholder:\n");
-		fprintf(f, "placeholder = bit %u.0 -> BTN_TRIGGER_HAPPY1\n", numbered ? 1 : 0);
+		        "# run hidmapd layout on the recording. Edit or replace this example:\n");
+		fprintf(f, "example = bit %u.0 -> BTN_TRIGGER_HAPPY1\n", numbered ? 1 : 0);
 	}
 	free(s);
 	return 0;

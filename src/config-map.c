@@ -403,6 +403,22 @@ static int check_taphold_parts(struct ctx *c, const char *fn, const struct hm_co
 	return 0;
 }
 
+/* "fn(...): 'S' is not WHAT from 1ms to 10s" unless s is such a time. */
+static int time_arg(struct ctx *c, const char *fn, const char *what, const char *s, uint64_t *ret)
+{
+	if (parse_duration(s, 10 * 1000000ULL, ret) < 0 || !*ret)
+		return fail(c, "%s(...): '%s' is not %s from 1ms to 10s", fn, s, what);
+	return 0;
+}
+
+/* The two actions a tap-hold, idle() or timeout() chooses between. */
+static int new_parts(struct hm_config_action *a)
+{
+	a->tap = calloc(1, sizeof(*a->tap));
+	a->hold = calloc(1, sizeof(*a->hold));
+	return a->tap && a->hold ? 0 : -ENOMEM;
+}
+
 static int parse_taphold(struct ctx *c, const char *fn, enum hm_taphold_flavor flavor,
                          const char *args, int depth, struct hm_config_action *a)
 {
@@ -414,18 +430,15 @@ static int parse_taphold(struct ctx *c, const char *fn, enum hm_taphold_flavor f
 		return n;
 	a->kind = HM_ACT_TAPHOLD;
 	a->flavor = flavor;
-	a->tap = calloc(1, sizeof(*a->tap));
-	a->hold = calloc(1, sizeof(*a->hold));
-	if (!a->tap || !a->hold) {
+	if (new_parts(a) < 0) {
 		free_pieces(pieces, n);
 		return -ENOMEM;
 	}
 	r = parse_action(c, pieces[0], depth + 1, a->tap);
 	if (r == 0)
 		r = parse_action(c, pieces[1], depth + 1, a->hold);
-	if (r == 0 && n == 3 &&
-	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
-		r = fail(c, "%s(...): '%s' is not a timeout from 1ms to 10s", fn, pieces[2]);
+	if (r == 0 && n == 3)
+		r = time_arg(c, fn, "a timeout", pieces[2], &a->timeout_us);
 	if (r == 0)
 		r = check_taphold_parts(c, fn, a);
 	free_pieces(pieces, n);
@@ -442,9 +455,7 @@ static int parse_idle(struct ctx *c, const char *args, int depth, struct hm_conf
 	if (n < 0)
 		return n;
 	a->kind = HM_ACT_IDLE;
-	a->tap = calloc(1, sizeof(*a->tap));
-	a->hold = calloc(1, sizeof(*a->hold));
-	if (!a->tap || !a->hold) {
+	if (new_parts(a) < 0) {
 		free_pieces(pieces, n);
 		return -ENOMEM;
 	}
@@ -452,9 +463,8 @@ static int parse_idle(struct ctx *c, const char *args, int depth, struct hm_conf
 	r = parse_action(c, pieces[0], depth, a->tap);
 	if (r == 0)
 		r = parse_action(c, pieces[1], depth, a->hold);
-	if (r == 0 &&
-	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
-		r = fail(c, "idle(...): '%s' is not a time from 1ms to 10s", pieces[2]);
+	if (r == 0)
+		r = time_arg(c, "idle", "a time", pieces[2], &a->timeout_us);
 	if (r == 0 && (a->tap->kind == HM_ACT_IDLE || a->hold->kind == HM_ACT_IDLE))
 		r = fail(c, "idle(...) cannot be inside idle()");
 	free_pieces(pieces, n);
@@ -488,12 +498,10 @@ static int parse_lettermod(struct ctx *c, const char *args, int depth, struct hm
 		r = parse_action(c, pieces[1], depth + 1, th->tap);
 	if (r == 0)
 		r = parse_action(c, pieces[0], depth + 1, th->hold);
-	if (r == 0 &&
-	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
-		r = fail(c, "lettermod(...): '%s' is not a time from 1ms to 10s", pieces[2]);
-	if (r == 0 &&
-	    (parse_duration(pieces[3], 10 * 1000000ULL, &th->timeout_us) < 0 || !th->timeout_us))
-		r = fail(c, "lettermod(...): '%s' is not a timeout from 1ms to 10s", pieces[3]);
+	if (r == 0)
+		r = time_arg(c, "lettermod", "a time", pieces[2], &a->timeout_us);
+	if (r == 0)
+		r = time_arg(c, "lettermod", "a timeout", pieces[3], &th->timeout_us);
 	if (r == 0)
 		r = check_taphold_parts(c, "lettermod", th);
 	free_pieces(pieces, n);
@@ -514,18 +522,15 @@ static int parse_timeout(struct ctx *c, const char *args, int depth, struct hm_c
 		return n;
 	a->kind = HM_ACT_TAPHOLD;
 	a->flavor = HM_TH_TIMEOUT;
-	a->tap = calloc(1, sizeof(*a->tap));
-	a->hold = calloc(1, sizeof(*a->hold));
-	if (!a->tap || !a->hold) {
+	if (new_parts(a) < 0) {
 		free_pieces(pieces, n);
 		return -ENOMEM;
 	}
 	r = parse_action(c, pieces[0], depth + 1, a->tap);
 	if (r == 0)
 		r = parse_action(c, pieces[2], depth + 1, a->hold);
-	if (r == 0 &&
-	    (parse_duration(pieces[1], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
-		r = fail(c, "timeout(...): '%s' is not a time from 1ms to 10s", pieces[1]);
+	if (r == 0)
+		r = time_arg(c, "timeout", "a time", pieces[1], &a->timeout_us);
 	if (r == 0 && (!kind_in(a->tap->kind, ok, ARRAY_SIZE(ok)) ||
 	               !kind_in(a->hold->kind, ok, ARRAY_SIZE(ok))))
 		r = fail(c, "timeout(...): the actions must be keys, chords, macros, layer(), "
@@ -568,12 +573,10 @@ static int parse_repeat(struct ctx *c, const char *args, int depth, struct hm_co
 	} else if (r == 0 && a->tap->kind != HM_ACT_MACRO) {
 		r = fail(c, "repeat(...): the action must be a key, chord or macro()");
 	}
-	if (r == 0 &&
-	    (parse_duration(pieces[1], 10 * 1000000ULL, &a->timeout_us) < 0 || !a->timeout_us))
-		r = fail(c, "repeat(...): '%s' is not a delay from 1ms to 10s", pieces[1]);
-	if (r == 0 &&
-	    (parse_duration(pieces[2], 10 * 1000000ULL, &a->interval_us) < 0 || !a->interval_us))
-		r = fail(c, "repeat(...): '%s' is not an interval from 1ms to 10s", pieces[2]);
+	if (r == 0)
+		r = time_arg(c, "repeat", "a delay", pieces[1], &a->timeout_us);
+	if (r == 0)
+		r = time_arg(c, "repeat", "an interval", pieces[2], &a->interval_us);
 	free_pieces(pieces, n);
 	return r;
 }
