@@ -229,6 +229,18 @@ static void concatenate_last_usage_page(struct parser *p)
 	}
 }
 
+/* A global item whose value must lie in min..max (the kernel's limits):
+ * stored, or the parse fails with err naming the item. */
+static int set_global_bounded(struct parser *p, uint32_t *ret, uint32_t value, uint32_t min,
+                              uint32_t max, int err, const char *what)
+{
+	if (value < min || value > max)
+		return parse_error(p, err, "%s %" PRIu32 " (must be %" PRIu32 "..%" PRIu32 ")",
+		                   what, value, min, max);
+	*ret = value;
+	return 0;
+}
+
 static int parse_global(struct parser *p, const struct item *item)
 {
 	struct parser_global *g = &p->global;
@@ -294,26 +306,17 @@ static int parse_global(struct parser *p, const struct item *item)
 		 * kernel selftest, pads with one), and refusing the descriptor
 		 * would leave them undriven where the kernel drives them.
 		 */
-		if (item->udata > KERNEL_MAX_REPORT_SIZE)
-			return parse_error(p, -EINVAL, "report size %" PRIu32 " (must be 0..%u)",
-			                   item->udata, KERNEL_MAX_REPORT_SIZE);
-		g->report_size = item->udata;
-		return 0;
+		return set_global_bounded(p, &g->report_size, item->udata, 0,
+		                          KERNEL_MAX_REPORT_SIZE, -EINVAL, "report size");
 
 	case GLOBAL_TAG_REPORT_COUNT:
 		/* Kernel limit, and it keeps size x count far from overflow. */
-		if (item->udata > HID_MAX_USAGES)
-			return parse_error(p, -E2BIG, "report count %" PRIu32 " (limit %u)",
-			                   item->udata, HID_MAX_USAGES);
-		g->report_count = item->udata;
-		return 0;
+		return set_global_bounded(p, &g->report_count, item->udata, 0, HID_MAX_USAGES,
+		                          -E2BIG, "report count");
 
 	case GLOBAL_TAG_REPORT_ID:
-		if (item->udata == 0 || item->udata > 255)
-			return parse_error(p, -EINVAL, "report ID %" PRIu32 " (must be 1..255)",
-			                   item->udata);
-		g->report_id = item->udata;
-		return 0;
+		return set_global_bounded(p, &g->report_id, item->udata, 1, 255, -EINVAL,
+		                          "report ID");
 
 	default:
 		/* Kernel: unknown global tags fail the parse. */
