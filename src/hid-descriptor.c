@@ -229,6 +229,18 @@ static void concatenate_last_usage_page(struct parser *p)
 	}
 }
 
+/* A global item whose value must lie in min..max (the kernel's limits):
+ * stored, or the parse fails with err naming the item. */
+static int set_global_bounded(struct parser *p, uint32_t *ret, uint32_t value, uint32_t min,
+                              uint32_t max, int err, const char *what)
+{
+	if (value < min || value > max)
+		return parse_error(p, err, "%s %" PRIu32 " (must be %" PRIu32 "..%" PRIu32 ")",
+		                   what, value, min, max);
+	*ret = value;
+	return 0;
+}
+
 static int parse_global(struct parser *p, const struct item *item)
 {
 	struct parser_global *g = &p->global;
@@ -294,26 +306,17 @@ static int parse_global(struct parser *p, const struct item *item)
 		 * kernel selftest, pads with one), and refusing the descriptor
 		 * would leave them undriven where the kernel drives them.
 		 */
-		if (item->udata > KERNEL_MAX_REPORT_SIZE)
-			return parse_error(p, -EINVAL, "report size %" PRIu32 " (must be 0..%u)",
-			                   item->udata, KERNEL_MAX_REPORT_SIZE);
-		g->report_size = item->udata;
-		return 0;
+		return set_global_bounded(p, &g->report_size, item->udata, 0,
+		                          KERNEL_MAX_REPORT_SIZE, -EINVAL, "report size");
 
 	case GLOBAL_TAG_REPORT_COUNT:
 		/* Kernel limit, and it keeps size x count far from overflow. */
-		if (item->udata > HID_MAX_USAGES)
-			return parse_error(p, -E2BIG, "report count %" PRIu32 " (limit %u)",
-			                   item->udata, HID_MAX_USAGES);
-		g->report_count = item->udata;
-		return 0;
+		return set_global_bounded(p, &g->report_count, item->udata, 0, HID_MAX_USAGES,
+		                          -E2BIG, "report count");
 
 	case GLOBAL_TAG_REPORT_ID:
-		if (item->udata == 0 || item->udata > 255)
-			return parse_error(p, -EINVAL, "report ID %" PRIu32 " (must be 1..255)",
-			                   item->udata);
-		g->report_id = item->udata;
-		return 0;
+		return set_global_bounded(p, &g->report_id, item->udata, 1, 255, -EINVAL,
+		                          "report ID");
 
 	default:
 		/* Kernel: unknown global tags fail the parse. */
@@ -802,56 +805,55 @@ const struct hid_report *hid_descriptor_find_report(const struct hid_descriptor 
 	return &d->reports[index];
 }
 
+/*
+ * One step of walking a field's bits a byte at a time (a value spans at
+ * most 5 bytes at an odd offset): the byte holding bit bit_offset + done,
+ * the bit in it, and how many of the field's remaining bits it holds.
+ * False past the buffer, whose bytes read as 0 and are not written.
+ */
+static inline bool bits_step(size_t size, uint32_t bit_offset, unsigned nbits, unsigned done,
+                             uint64_t *ret_byte, unsigned *ret_shift, unsigned *ret_take)
+{
+	uint64_t bit = (uint64_t)bit_offset + done;
+
+	*ret_byte = bit / 8;
+	*ret_shift = bit % 8;
+	*ret_take = 8 - *ret_shift;
+	if (*ret_take > nbits - done)
+		*ret_take = nbits - done;
+	return *ret_byte < size;
+}
+
 uint32_t hid_get_bits(const uint8_t *buf, size_t size, uint32_t bit_offset, unsigned nbits)
 {
 	uint32_t value = 0;
-	unsigned done = 0;
+	uint64_t byte;
+	unsigned done, shift, take;
 
 	if (nbits > 32)
 		nbits = 32;
-
-	/* Byte at a time: a value spans at most 5 bytes at an odd offset. */
-	while (done < nbits) {
-		uint64_t bit = (uint64_t)bit_offset + done;
-		uint64_t byte = bit / 8;
-		unsigned shift = bit % 8;
-		unsigned take = 8 - shift;
-		uint32_t chunk;
-
-		if (take > nbits - done)
-			take = nbits - done;
-		if (byte >= size)
-			break; /* the rest reads as 0 */
-
-		chunk = ((uint32_t)buf[byte] >> shift) & ((1u << take) - 1);
-		value |= chunk << done;
-		done += take;
+	for (done = 0; done < nbits; done += take) {
+		if (!bits_step(size, bit_offset, nbits, done, &byte, &shift, &take))
+			break;
+		value |= (((uint32_t)buf[byte] >> shift) & ((1u << take) - 1)) << done;
 	}
 	return value;
 }
 
 void hid_put_bits(uint8_t *buf, size_t size, uint32_t bit_offset, unsigned nbits, uint32_t value)
 {
-	unsigned done = 0;
+	uint64_t byte;
+	unsigned done, shift, take;
 
 	if (nbits > 32)
 		nbits = 32;
-
-	while (done < nbits) {
-		uint64_t bit = (uint64_t)bit_offset + done;
-		uint64_t byte = bit / 8;
-		unsigned shift = bit % 8;
-		unsigned take = 8 - shift;
+	for (done = 0; done < nbits; done += take) {
 		uint8_t mask;
 
-		if (take > nbits - done)
-			take = nbits - done;
-		if (byte >= size)
+		if (!bits_step(size, bit_offset, nbits, done, &byte, &shift, &take))
 			break;
-
 		mask = (uint8_t)(((1u << take) - 1) << shift);
 		buf[byte] = (uint8_t)((buf[byte] & ~mask) | (((value >> done) << shift) & mask));
-		done += take;
 	}
 }
 
