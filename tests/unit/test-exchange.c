@@ -94,6 +94,19 @@ static const struct hm_device_info info = {
 
 static const struct hm_transport transport = {.write = fake_write};
 
+/* the daemon's way: queued for a worker, sent and forgotten */
+static enum hm_request_type submitted_type;
+static int fake_submit(void *userdata, enum hm_request_type type, const uint8_t *data, size_t size,
+                       hm_transport_done_fn fn, void *ctx)
+{
+	assert_null(fn);
+	(void)ctx;
+	submitted_type = type;
+	return fake_write(userdata, data, size);
+}
+
+static const struct hm_transport async_transport = {.submit = fake_submit};
+
 static struct hm_device *make(struct capture_sink *cs, const struct hm_transport *t)
 {
 	struct hm_device_setup setup = {.module = &module, .sink = &cs->base, .transport = t};
@@ -277,6 +290,57 @@ static void test_queue_limits(void **state)
 	assert_int_equal(ndone, 0);
 }
 
+static void test_async_feature(void **state)
+{
+	struct capture_sink cs;
+	_cleanup_(hm_device_freep) struct hm_device *dev = make(&cs, &async_transport);
+	struct hm_exchange x = subcommand(0x07, 1, NULL);
+	const uint8_t reply[] = {0x21, 0x07};
+
+	(void)state;
+	x.type = HM_REQUEST_SET_FEATURE;
+	assert_int_equal(hm_device_exchange(dev, &x), 0);
+	assert_int_equal(nsent, 1);
+	assert_int_equal(submitted_type, HM_REQUEST_SET_FEATURE);
+	/* one retry, then the reply to it */
+	hm_device_timer(dev, later());
+	assert_int_equal(nsent, 2);
+	hm_device_process_report(dev, reply, sizeof(reply), 1);
+	assert_int_equal(ndone, 1);
+	assert_int_equal(results[0], 2);
+	assert_int_equal(decoded, 0);
+}
+
+static bool odd_second_byte(const uint8_t *data, size_t size, void *userdata)
+{
+	(void)userdata;
+	return size > 1 && (data[1] & 1);
+}
+
+static void test_match_fn_and_restart(void **state)
+{
+	struct capture_sink cs;
+	_cleanup_(hm_device_freep) struct hm_device *dev = make(&cs, &transport);
+	struct hm_exchange x = subcommand(0x09, 0, NULL);
+	const uint8_t even[] = {0x21, 0x02}, odd[] = {0x30, 0x03};
+
+	(void)state;
+	x.match_fn = odd_second_byte;
+	assert_int_equal(hm_device_exchange(dev, &x), 0);
+	hm_device_process_report(dev, even, sizeof(even), 1);
+	assert_int_equal(decoded, 1);
+	hm_device_process_report(dev, odd, sizeof(odd), 2);
+	assert_int_equal(ndone, 1);
+	assert_int_equal(replies[0], 0x03);
+	/* a replug's restart drops what is queued without running it */
+	assert_int_equal(hm_device_exchange(dev, &x), 0);
+	assert_int_equal(hm_device_restart(dev, &info), 0);
+	hm_device_process_report(dev, odd, sizeof(odd), 3);
+	hm_device_timer(dev, later());
+	assert_int_equal(ndone, 1);
+	assert_int_equal(decoded, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -286,6 +350,8 @@ int main(void)
 	    cmocka_unit_test_setup(test_init_limit, reset),
 	    cmocka_unit_test_setup(test_no_transport, reset),
 	    cmocka_unit_test_setup(test_queue_limits, reset),
+	    cmocka_unit_test_setup(test_async_feature, reset),
+	    cmocka_unit_test_setup(test_match_fn_and_restart, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
