@@ -8,7 +8,13 @@
  *   probe(dev)    called once when the device is taken. Declares the virtual
  *                 output devices with hm_device_add_output() and may talk to
  *                 the device (hm_device_write(), feature reports) for
- *                 handshakes or mode switches.
+ *                 handshakes or mode switches.  It must not wait for the
+ *                 device: a handshake that needs the device's answer (a
+ *                 subcommand and its reply report) is queued with
+ *                 hm_device_exchange() and runs off the loop; with
+ *                 hm_device_hold_init() the device stays `initializing`
+ *                 until the module calls hm_device_ready(), and is dropped
+ *                 as failed to initialise when that does not come in time.
  *                 Returns 0 to take the device, -ENODEV to decline (the next
  *                 module in the registry is tried), another negative errno on
  *                 failure.  NULL: the device is taken with no outputs.
