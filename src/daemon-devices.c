@@ -211,6 +211,9 @@ static void remap_timer_fired(struct hm_timer *t, void *data)
 	struct driven *dr = data;
 
 	hm_device_timer(dr->dev, hm_now_usec());
+	/* the module held it initializing and was not ready in time (logged) */
+	if (hm_device_init_failed(dr->dev))
+		daemon_drop(dr->daemon, dr, "failed to initialise, dropping the device");
 }
 
 /* The mapping asks for a call at deadline (hm_now_usec() clock, 0: none). */

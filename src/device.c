@@ -20,9 +20,23 @@ struct call {
 	bool init; /* made by probe or by such a request's callback */
 };
 
+/* A queued handshake (hm_device_exchange()). */
+struct exchange {
+	struct hm_exchange x;
+	unsigned sends; /* so far */
+};
+
 struct hm_device_core {
 	struct hm_device pub;
 	struct call calls[MAX_CALLS];
+	/* the exchange queue, a ring: the head runs when ex_active */
+	struct exchange ex[HM_EXCHANGE_QUEUE];
+	unsigned ex_head, ex_count;
+	bool ex_active;
+	uint64_t ex_deadline_us; /* the running exchange's reply, 0: none */
+	/* hm_device_hold_init(): initializing until hm_device_ready() */
+	bool init_held, init_failed;
+	uint64_t init_deadline_us, init_limit_us;
 	unsigned init_pending; /* init requests outstanding */
 	bool in_init_done;     /* running an init request's callback */
 	bool probing;
@@ -220,6 +234,10 @@ static void arm_combined(struct hm_device_core *c)
 		d = c->module_deadline_us;
 	if (c->ff_deadline_us && (!d || c->ff_deadline_us < d))
 		d = c->ff_deadline_us;
+	if (c->ex_deadline_us && (!d || c->ex_deadline_us < d))
+		d = c->ex_deadline_us;
+	if (c->init_deadline_us && (!d || c->init_deadline_us < d))
+		d = c->init_deadline_us;
 	if (c->arm_timer)
 		c->arm_timer(c->owner, d);
 }
@@ -511,7 +529,166 @@ int hm_device_request(struct hm_device *dev, enum hm_request_type type, const ui
 
 bool hm_device_initializing(const struct hm_device *dev)
 {
-	return dev->core->init_pending > 0;
+	const struct hm_device_core *c = dev->core;
+
+	return c->init_pending > 0 || (c->init_held && !c->init_failed);
+}
+
+bool hm_device_init_failed(const struct hm_device *dev)
+{
+	return dev->core->init_failed;
+}
+
+void hm_device_hold_init(struct hm_device *dev, uint64_t limit_us)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	c->init_held = true;
+	c->init_failed = false;
+	c->init_limit_us = limit_us ? limit_us : 5000000;
+	c->init_deadline_us = hm_now_usec() + c->init_limit_us;
+	arm_combined(c);
+}
+
+void hm_device_ready(struct hm_device *dev)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	if (!c->init_held || c->init_failed)
+		return;
+	c->init_held = false;
+	c->init_deadline_us = 0;
+	arm_combined(c);
+}
+
+/* Sends the running exchange's report, through the worker when there is one. */
+static int exchange_send(struct hm_device_core *c, struct exchange *e)
+{
+	const struct hm_exchange *x = &e->x;
+
+	e->sends++;
+	if (c->transport.submit)
+		return c->transport.submit(c->transport.userdata, x->type, x->data, x->size, NULL,
+		                           NULL);
+	if (x->type == HM_REQUEST_OUTPUT && c->transport.write)
+		return c->transport.write(c->transport.userdata, x->data, x->size);
+	if (x->type == HM_REQUEST_SET_FEATURE && c->transport.send_feature)
+		return c->transport.send_feature(c->transport.userdata, x->data, x->size);
+	return -ENOTSUP;
+}
+
+/* Ends the running (head) exchange: off the queue first, so done may queue more. */
+static void exchange_finish(struct hm_device_core *c, int result, const uint8_t *data, size_t size)
+{
+	hm_request_done_fn done = c->ex[c->ex_head].x.done;
+	void *userdata = c->ex[c->ex_head].x.userdata;
+
+	c->ex_head = (c->ex_head + 1) % HM_EXCHANGE_QUEUE;
+	c->ex_count--;
+	c->ex_active = false;
+	c->ex_deadline_us = 0;
+	if (done)
+		done(&c->pub, result, data, size, userdata);
+}
+
+static uint64_t exchange_timeout(const struct exchange *e)
+{
+	return e->x.timeout_us ? e->x.timeout_us : 100000;
+}
+
+/* Starts the next exchanges until one is waiting for its reply. */
+static void exchange_pump(struct hm_device_core *c)
+{
+	while (c->ex_count && !c->ex_active) {
+		struct exchange *e = &c->ex[c->ex_head];
+		int r = exchange_send(c, e);
+
+		if (r < 0) {
+			exchange_finish(c, r, NULL, 0);
+			continue;
+		}
+		c->ex_active = true;
+		c->ex_deadline_us = hm_now_usec() + exchange_timeout(e);
+	}
+	arm_combined(c);
+}
+
+static bool exchange_matches(const struct hm_exchange *x, const uint8_t *data, size_t size)
+{
+	if (x->match_fn)
+		return x->match_fn(data, size, x->userdata);
+	if (size < x->match_size)
+		return false;
+	for (size_t i = 0; i < x->match_size; i++)
+		if ((data[i] & x->mask[i]) != x->match[i])
+			return false;
+	return true;
+}
+
+int hm_device_exchange(struct hm_device *dev, const struct hm_exchange *x)
+{
+	struct hm_device_core *c = core_of(dev);
+	struct exchange *e;
+
+	if (x->size == 0 || x->size > HM_EXCHANGE_DATA_MAX || x->match_size > HM_EXCHANGE_MATCH_MAX)
+		return -EINVAL;
+	if (x->type != HM_REQUEST_OUTPUT && x->type != HM_REQUEST_SET_FEATURE)
+		return -EINVAL;
+	if (c->ex_count == HM_EXCHANGE_QUEUE)
+		return -ENOBUFS;
+	e = &c->ex[(c->ex_head + c->ex_count) % HM_EXCHANGE_QUEUE];
+	*e = (struct exchange){.x = *x};
+	c->ex_count++;
+	exchange_pump(c);
+	return 0;
+}
+
+/* The queue goes with the module: nothing runs for it afterwards. */
+static void exchange_drop(struct hm_device_core *c)
+{
+	c->ex_head = c->ex_count = 0;
+	c->ex_active = false;
+	c->ex_deadline_us = 0;
+	c->init_held = c->init_failed = false;
+	c->init_deadline_us = 0;
+}
+
+/* A reply the running exchange waits for: consumed, returns true. */
+static bool exchange_offer(struct hm_device_core *c, const uint8_t *data, size_t size)
+{
+	if (!c->ex_active || !exchange_matches(&c->ex[c->ex_head].x, data, size))
+		return false;
+	exchange_finish(c, (int)size, data, size);
+	exchange_pump(c);
+	return true;
+}
+
+/* The running exchange's reply is late: again, or -ETIMEDOUT. */
+static void exchange_timer(struct hm_device_core *c)
+{
+	struct exchange *e = &c->ex[c->ex_head];
+	int r;
+
+	c->ex_deadline_us = 0;
+	if (e->sends > e->x.retries) {
+		exchange_finish(c, -ETIMEDOUT, NULL, 0);
+	} else {
+		r = exchange_send(c, e);
+		if (r < 0)
+			exchange_finish(c, r, NULL, 0);
+		else
+			c->ex_deadline_us = hm_now_usec() + exchange_timeout(e);
+	}
+	exchange_pump(c);
+}
+
+static void init_timer(struct hm_device_core *c)
+{
+	c->init_deadline_us = 0;
+	c->init_failed = true;
+	log_error("%s: failed to initialise: module %s not ready after %llu ms", c->pub.info.path,
+	          c->pub.module ? c->pub.module->name : "(none)",
+	          (unsigned long long)(c->init_limit_us / 1000));
 }
 
 int hm_device_send_feature(struct hm_device *dev, const uint8_t *data, size_t size)
@@ -550,6 +727,7 @@ static void unprobe_module(struct hm_device_core *c)
 	/* answers still on their way are for the module going away */
 	for (unsigned i = 0; i < MAX_CALLS; i++)
 		c->calls[i].fn = NULL;
+	exchange_drop(c);
 	if (dev->module && dev->module->remove)
 		dev->module->remove(dev);
 	if (dev->module && dev->module->priv_size)
@@ -601,6 +779,7 @@ static int try_probe(struct hm_device_core *c, const struct hm_module *m,
 		 * cleans up after itself. */
 		for (unsigned i = 0; i < MAX_CALLS; i++)
 			c->calls[i].fn = NULL;
+		exchange_drop(c);
 		dev->module = NULL;
 		dev->id = NULL;
 		ff_free(c);
@@ -825,6 +1004,9 @@ int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t 
 
 	c->stats.reports++;
 	c->now_us = time_us;
+	/* a handshake's reply is the exchange's, not decoded */
+	if (_unlikely_(c->ex_active) && exchange_offer(c, data, size))
+		return 0;
 	if (dev->module->decode)
 		r = dev->module->decode(dev, data, size, time_us);
 	if (r < 0)
@@ -842,8 +1024,14 @@ void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 	struct hm_device_core *c = core_of(dev);
 
 	bool ff_due = c->ff_deadline_us && now_us >= c->ff_deadline_us;
+	bool ex_due = c->ex_deadline_us && now_us >= c->ex_deadline_us;
+	bool init_due = c->init_deadline_us && now_us >= c->init_deadline_us;
 
 	c->now_us = now_us;
+	if (ex_due)
+		exchange_timer(c);
+	if (init_due)
+		init_timer(c);
 	if (c->module_deadline_us && now_us >= c->module_deadline_us) {
 		c->module_deadline_us = now_us + c->module_period_us;
 		if (dev->module && dev->module->timer)
@@ -851,14 +1039,14 @@ void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 	}
 	/* the mapping's timer only when it is due (the module's or the
 	 * effects' may come first) */
-	if ((!c->module_period_us && !ff_due) ||
+	if ((!c->module_period_us && !ff_due && !ex_due && !init_due) ||
 	    (c->remap_deadline_us && now_us >= c->remap_deadline_us)) {
 		c->remap_deadline_us = 0; /* spent: the mapping arms again if it needs */
 		hm_remap_timer(c->remap, now_us);
 	}
 	if (ff_due)
 		ff_run(c, now_us); /* arms again */
-	else if (c->module_period_us)
+	else if (c->module_period_us || ex_due || init_due)
 		arm_combined(c);
 	flush_all(c);
 	apply_switch(c);

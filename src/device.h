@@ -152,6 +152,10 @@ const struct hm_device_stats *hm_device_get_stats(const struct hm_device *dev);
  * reload: a device whose chain changes is taken afresh). */
 const struct hm_module_chain *hm_device_module_chain(const struct hm_device *dev);
 
-/* Whether requests the module made while probing are still unanswered
+/* Whether requests the module made while probing are still unanswered, or
+ * the module holds the device (hm_device_hold_init()) and is not ready yet
  * (`status` shows the device as initializing). */
 bool hm_device_initializing(const struct hm_device *dev);
+/* The module held the device initializing (hm_device_hold_init()) and was
+ * not ready in time: drop the device. */
+bool hm_device_init_failed(const struct hm_device *dev);

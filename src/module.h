@@ -8,7 +8,13 @@
  *   probe(dev)    called once when the device is taken. Declares the virtual
  *                 output devices with hm_device_add_output() and may talk to
  *                 the device (hm_device_write(), feature reports) for
- *                 handshakes or mode switches.
+ *                 handshakes or mode switches.  It must not wait for the
+ *                 device: a handshake that needs the device's answer (a
+ *                 subcommand and its reply report) is queued with
+ *                 hm_device_exchange() and runs off the loop; with
+ *                 hm_device_hold_init() the device stays `initializing`
+ *                 until the module calls hm_device_ready(), and is dropped
+ *                 as failed to initialise when that does not come in time.
  *                 Returns 0 to take the device, -ENODEV to decline (the next
  *                 module in the registry is tried), another negative errno on
  *                 failure.  NULL: the device is taken with no outputs.
@@ -274,6 +280,56 @@ typedef void (*hm_request_done_fn)(struct hm_device *dev, int result, const uint
  */
 int hm_device_request(struct hm_device *dev, enum hm_request_type type, const uint8_t *data,
                       size_t size, hm_request_done_fn done, void *userdata);
+/*
+ * Request/response handshakes (a subcommand and its reply, a probe
+ * sequence), without blocking the loop.  hm_device_exchange() copies x into
+ * the device's fixed queue (HM_EXCHANGE_QUEUE entries); exchanges run one
+ * at a time, in the order queued.  The one running has sent its report
+ * (type HM_REQUEST_OUTPUT or HM_REQUEST_SET_FEATURE) and waits for an input
+ * report that matches: match_fn(data, size, userdata) when set, else
+ * size >= match_size and (data[i] & mask[i]) == match[i] for every
+ * i < match_size (mask 0xff on byte 0: the report ID); no predicate: the
+ * next input report.  A matching report is consumed by the exchange: done
+ * gets it (result its size) and decode() never sees it; every other report
+ * is decoded as usual.  No reply within timeout_us: the report is sent
+ * again, up to retries more times, then done gets -ETIMEDOUT and the next
+ * exchange starts.  A send that fails ends the exchange with its errno;
+ * without a transport (a replay, `describe`) every exchange ends at once
+ * with -ENOTSUP, done running before hm_device_exchange() returns, so a
+ * module falls back to what it can do without the device's answer.  done
+ * may queue further exchanges.  The queue is dropped, done not run, when
+ * the module goes (remove, a replug's restart).  Timeouts fire only where
+ * the owner runs timers (the daemon, hm_device_timer()).  Returns 0 when
+ * done will run, -EINVAL (bad size/type), -ENOBUFS (queue full).
+ */
+#define HM_EXCHANGE_QUEUE     8
+#define HM_EXCHANGE_DATA_MAX  64
+#define HM_EXCHANGE_MATCH_MAX 16
+struct hm_exchange {
+	enum hm_request_type type; /* HM_REQUEST_OUTPUT or HM_REQUEST_SET_FEATURE */
+	uint8_t data[HM_EXCHANGE_DATA_MAX];
+	size_t size;
+	uint8_t match[HM_EXCHANGE_MATCH_MAX], mask[HM_EXCHANGE_MATCH_MAX];
+	size_t match_size;
+	bool (*match_fn)(const uint8_t *data, size_t size, void *userdata);
+	uint64_t timeout_us; /* per try; 0: 100 ms */
+	unsigned retries;    /* sends after the first */
+	hm_request_done_fn done;
+	void *userdata;
+};
+int hm_device_exchange(struct hm_device *dev, const struct hm_exchange *x);
+
+/*
+ * "Initializing until": called in probe(), the device stays `initializing`
+ * (status) until the module calls hm_device_ready(dev), typically from the
+ * done callback of its last handshake exchange.  Not ready limit_us after
+ * probe (0: 5 s), the device failed to initialise: the core logs
+ * "<path>: failed to initialise: module <name> not ready after N ms" and
+ * hm_device_init_failed() holds, for the owner to drop the device.  The
+ * loop never waits for it; reports go to decode() meanwhile.
+ */
+void hm_device_hold_init(struct hm_device *dev, uint64_t limit_us);
+void hm_device_ready(struct hm_device *dev);
 /* Feature reports, likewise; get fills data (data[0] set to the ID by the caller). */
 int hm_device_send_feature(struct hm_device *dev, const uint8_t *data, size_t size);
 int hm_device_get_feature(struct hm_device *dev, uint8_t *data, size_t size);
