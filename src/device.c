@@ -349,32 +349,33 @@ static void ff_take_over(struct hm_device_core *c, struct hm_ff_rumble *const *o
 	}
 }
 
+/* After an upload or erase: an effect playing restarts with its new
+ * parameters, an erased one stops. */
+static int ff_changed(struct hm_device_core *c, int r, uint64_t now)
+{
+	if (r >= 0)
+		ff_run(c, now);
+	return r;
+}
+
 static int ff_upload(void *userdata, unsigned output, const struct ff_effect *effect)
 {
 	struct hm_device_core *c = userdata;
 	uint64_t now = hm_now_usec();
-	int r;
 
 	if (output >= c->noutputs || !c->ff[output])
 		return -EOPNOTSUPP;
-	r = hm_ff_rumble_upload(c->ff[output], effect, now);
-	if (r >= 0)
-		ff_run(c, now); /* an effect playing restarts */
-	return r;
+	return ff_changed(c, hm_ff_rumble_upload(c->ff[output], effect, now), now);
 }
 
 static int ff_erase(void *userdata, unsigned output, int effect_id)
 {
 	struct hm_device_core *c = userdata;
 	uint64_t now = hm_now_usec();
-	int r;
 
 	if (output >= c->noutputs || !c->ff[output])
 		return -EOPNOTSUPP;
-	r = hm_ff_rumble_erase(c->ff[output], effect_id, now);
-	if (r >= 0)
-		ff_run(c, now);
-	return r;
+	return ff_changed(c, hm_ff_rumble_erase(c->ff[output], effect_id, now), now);
 }
 
 int hm_device_handle_ff_request(struct hm_device *dev, unsigned output, unsigned code,
@@ -718,18 +719,16 @@ static void ff_free(struct hm_device_core *c)
 	c->ff_deadline_us = 0;
 }
 
-/* Undoes a probe on the module's side: its remove, its state, the outputs
- * it declared; the virtual devices themselves stay. */
-static void unprobe_module(struct hm_device_core *c)
+/* Forgets the module's side of a probe without its remove(): answers
+ * and exchanges still on their way, its state, the outputs it declared
+ * (the virtual devices themselves stay), its rumble and its timer. */
+static void forget_module(struct hm_device_core *c)
 {
 	struct hm_device *dev = &c->pub;
 
-	/* answers still on their way are for the module going away */
 	for (unsigned i = 0; i < MAX_CALLS; i++)
 		c->calls[i].fn = NULL;
 	exchange_drop(c);
-	if (dev->module && dev->module->remove)
-		dev->module->remove(dev);
 	if (dev->module && dev->module->priv_size)
 		free(dev->priv);
 	dev->priv = NULL;
@@ -742,6 +741,17 @@ static void unprobe_module(struct hm_device_core *c)
 	c->noutputs = 0;
 	c->module_period_us = c->module_deadline_us = 0;
 	dev->module = NULL;
+	dev->id = NULL;
+}
+
+/* Undoes a probe on the module's side: its remove, then what it had. */
+static void unprobe_module(struct hm_device_core *c)
+{
+	struct hm_device *dev = &c->pub;
+
+	if (dev->module && dev->module->remove)
+		dev->module->remove(dev);
+	forget_module(c);
 }
 
 /* Undoes a probe: the module's remove, then every declared output. */
@@ -774,25 +784,10 @@ static int try_probe(struct hm_device_core *c, const struct hm_module *m,
 	if (m->probe)
 		r = m->probe(dev);
 	c->probing = false;
-	if (r < 0) {
-		/* remove() is for what a successful probe set up; a failed probe
-		 * cleans up after itself. */
-		for (unsigned i = 0; i < MAX_CALLS; i++)
-			c->calls[i].fn = NULL;
-		exchange_drop(c);
-		dev->module = NULL;
-		dev->id = NULL;
-		ff_free(c);
-		if (m->priv_size)
-			free(dev->priv);
-		dev->priv = NULL;
-		for (unsigned i = 0; i < c->noutputs; i++) {
-			libevdev_free(c->base_caps[i]);
-			c->base_caps[i] = NULL;
-			c->has_rest[i] = 0;
-		}
-		c->noutputs = 0;
-	}
+	/* remove() is for what a successful probe set up; a failed probe
+	 * cleans up after itself */
+	if (r < 0)
+		forget_module(c);
 	return r;
 }
 
