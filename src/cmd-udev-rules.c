@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "config-layout.h"
 #include "config.h"
+#include "module-select.h"
 #include "module.h"
 #include "udev-rules.h"
 
@@ -28,8 +29,8 @@ int hm_cmd_udev_rules(char *const *files, size_t nfiles)
 	size_t n = 0, nl = 0;
 	bool installed;
 
-	if (hm_config_load_given((const char *const *)files, nfiles, diag_print, NULL, &config) <
-	    0) {
+	if (hm_module_select_load_given((const char *const *)files, nfiles, diag_print, NULL,
+	                                &config) < 0) {
 		fprintf(stderr,
 		        "hidmapd: the configuration has errors (above); no rules written\n");
 		return 1;

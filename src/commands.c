@@ -18,6 +18,7 @@
 #include "hid-devices.h"
 #include "hid-reader.h"
 #include "hid-recording.h"
+#include "module-select.h"
 #include "util-log.h"
 #include "util-strings.h"
 
@@ -134,7 +135,7 @@ int hm_cmd_list(void)
 	int r;
 
 	paths = hm_config_default_paths(&npaths);
-	if (hm_config_load(paths, npaths, diag_print, NULL, &config) < 0) {
+	if (hm_module_select_load(paths, npaths, diag_print, NULL, &config) < 0) {
 		fprintf(stderr,
 		        "hidmapd: configuration has errors (see above); listing without it\n");
 		config = hm_config_new_empty();
@@ -274,7 +275,7 @@ int hm_cmd_select(char *const *files, size_t nfiles, const char *config_file)
 	if (config_file) {
 		const char *paths[] = {config_file};
 
-		if (hm_config_load_given(paths, 1, diag_print, NULL, &config) < 0)
+		if (hm_module_select_load_given(paths, 1, diag_print, NULL, &config) < 0)
 			return 1;
 	}
 	for (size_t i = 0; i < nfiles; i++) {
@@ -417,7 +418,7 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 	if (config_file) {
 		const char *paths[] = {config_file};
 
-		if (hm_config_load_given(paths, 1, diag_print, NULL, &config) < 0)
+		if (hm_module_select_load_given(paths, 1, diag_print, NULL, &config) < 0)
 			return 1;
 	}
 	info_from_recording(rec, &info);
@@ -495,8 +496,8 @@ int hm_cmd_check(char *const *files, size_t nfiles)
 	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
 	unsigned problems = 0;
 
-	if (hm_config_load_given((const char *const *)files, nfiles, diag_print, &problems,
-	                         &config) < 0) {
+	if (hm_module_select_load_given((const char *const *)files, nfiles, diag_print, &problems,
+	                                &config) < 0) {
 		fprintf(stderr, "hidmapd: %u problem%s found\n", problems,
 		        problems == 1 ? "" : "s");
 		return 1;

@@ -33,7 +33,6 @@
 #include "config-private.h"
 #include "config.h"
 #include "device-kind.h"
-#include "module.h"
 #include "util-strings.h"
 
 struct parser;
@@ -278,32 +277,17 @@ static int parse_match_serial(struct parser *p, struct hm_config_device *d, cons
 	return set_string(p, &d->match_serial, value);
 }
 
+/* Only the wish is recorded here: which modules exist is the registry's
+ * business, checked by hm_module_select_validate() (module-select.h). */
 static int parse_match_module(struct parser *p, struct hm_config_device *d, const char *value)
 {
-	const struct hm_module *m = hm_module_find(value);
-
-	if (!m) {
-		parser_error(p, p->line, "unknown module '%s'", value);
-		return -EINVAL;
-	}
-	/* A module without an id_table (generic) is never the one that
-	 * claims a device, so this criterion could never hold. */
-	if (!m->id_table && !streq(value, "layout")) { /* layouts claim by their match ids */
-		parser_error(p, p->line,
-		             "module '%s' claims no devices by itself, so match-module = %s never "
-		             "matches; use module = %s to force it",
-		             value, value, value);
-		return -EINVAL;
-	}
+	d->match_module_line = p->line;
 	return set_string(p, &d->match_module, value);
 }
 
 static int parse_module(struct parser *p, struct hm_config_device *d, const char *value)
 {
-	if (!hm_module_find(value)) {
-		parser_error(p, p->line, "unknown module '%s'", value);
-		return -EINVAL;
-	}
+	d->module_line = p->line;
 	return set_string(p, &d->module, value);
 }
 

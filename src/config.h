@@ -215,15 +215,19 @@ struct hm_config_device {
 	/* match: every given criterion must hold; a section with none is an error */
 	bool match_vidpid;
 	uint16_t vendor, product;
-	char *match_name;   /* fnmatch(3) glob on the HID name */
-	char *match_module; /* the module that claims the device */
+	char *match_name;           /* fnmatch(3) glob on the HID name */
+	char *match_module;         /* the module that claims the device; the registry is not asked
+	                               here: hm_module_select_validate() (module-select.h) checks it */
+	unsigned match_module_line; /* its line in file */
 	char *match_serial;
 	unsigned match_kinds;   /* enum hm_kind: any of them */
 	bool match_any_product; /* match = VID:* */
 	/* settings */
-	char *module; /* force this module (e.g. "generic"), NULL: the registry decides */
-	bool enabled; /* drive it (default true) */
-	bool grab;    /* hide the kernel's own evdev nodes (default true) */
+	char *module;         /* force this module (e.g. "generic"), NULL: the registry decides;
+	                         checked against the registry by hm_module_select_validate() */
+	unsigned module_line; /* its line in file */
+	bool enabled;         /* drive it (default true) */
+	bool grab;            /* hide the kernel's own evdev nodes (default true) */
 	enum hm_unmapped_policy unmapped;
 	char *profile; /* [remap PROFILE] to use; default: the device id */
 	char *layout;  /* [layout ID] that decodes it (module = layout), NULL: none */

@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include "daemon-private.h"
+#include "module-select.h"
 #include "util-strings.h"
 
 static void config_diag(void *userdata, const char *file, unsigned line, const char *message)
@@ -31,8 +32,8 @@ static void config_diag(void *userdata, const char *file, unsigned line, const c
 
 int daemon_load_config(struct daemon *d, struct hm_config **ret)
 {
-	return hm_config_load_given(d->opts->config_paths, d->opts->nconfig_paths, config_diag, d,
-	                            ret);
+	return hm_module_select_load_given(d->opts->config_paths, d->opts->nconfig_paths,
+	                                   config_diag, d, ret);
 }
 
 /*

@@ -4,12 +4,9 @@
  * status`, `reload` and `monitor`.
  */
 #include <errno.h>
-#include <glob.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <linux/uinput.h>
 
 #include "daemon-private.h"
 #include "util-strings.h"
@@ -66,27 +63,6 @@ static int control_reload(void *userdata, char *err, size_t errsize)
 	if (r < 0 && len < errsize)
 		snprintf(err + len, errsize - len, " (the previous configuration stays in effect)");
 	return r;
-}
-
-/* /dev/input/eventN of a uinput device, from its fd (UI_GET_SYSNAME). */
-static bool uinput_node(int fd, char *buf, size_t size)
-{
-	char sysname[64], pattern[PATH_MAX];
-	bool found = false;
-	glob_t g;
-
-	if (fd < 0 || ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
-		return false;
-	sysname[sizeof(sysname) - 1] = '\0';
-	snprintf(pattern, sizeof(pattern), "/sys/devices/virtual/input/%s/event*", sysname);
-	if (glob(pattern, 0, NULL, &g) != 0)
-		return false;
-	if (g.gl_pathc) {
-		snprintf(buf, size, "/dev/input/%s", strrchr(g.gl_pathv[0], '/') + 1);
-		found = true;
-	}
-	globfree(&g);
-	return found;
 }
 
 static void control_status(void *userdata, struct hm_control_client *c)
@@ -146,8 +122,9 @@ static void control_status(void *userdata, struct hm_control_client *c)
 			    .name = libevdev_get_name(caps),
 			    .phys = libevdev_get_phys(caps),
 			};
-			if (h && uinput_node(d->sink->ops->get_fd(d->sink, h), nodes[s.noutputs],
-			                     sizeof(nodes[0])))
+			if (h && d->sink->ops->node_name &&
+			    d->sink->ops->node_name(d->sink, h, nodes[s.noutputs],
+			                            sizeof(nodes[0])))
 				outs[s.noutputs].node = nodes[s.noutputs];
 			outs[s.noutputs].ff = hm_device_ff_stats(
 			    dr->dev, i, &outs[s.noutputs].ff_uploaded, &outs[s.noutputs].ff_played);

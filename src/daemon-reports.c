@@ -11,7 +11,6 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 #include <linux/input.h>
-#include <linux/uinput.h>
 
 /* Reports read from one device per loop iteration: a flooding device
  * leaves the rest in the kernel's buffer for the next iteration (epoll is
@@ -216,39 +215,46 @@ void daemon_hid_dispatch(struct hm_source *s, uint32_t events, void *data)
 	}
 }
 
+struct feedback_ctx {
+	struct driven *dr;
+	unsigned output;
+};
+
+static void feedback_event(void *userdata, unsigned type, unsigned code, int value)
+{
+	struct feedback_ctx *f = userdata;
+
+	(void)hm_device_handle_feedback(f->dr->dev, f->output, type, code, value);
+}
+
+/* a client waits in EVIOCSFF/EVIOCRMFF until it is answered, so always
+ * answer (device.c, the sink) */
+static void feedback_ff_request(void *userdata, unsigned code, unsigned request_id)
+{
+	struct feedback_ctx *f = userdata;
+
+	(void)hm_device_handle_ff_request(f->dr->dev, f->output, code, request_id);
+}
+
 void daemon_feedback_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
 	struct driven *dr = data;
-	struct input_event ev[16];
-	unsigned output = HM_MAX_ALL_OUTPUTS;
-	ssize_t n;
+	struct hm_sink *sink = dr->daemon->sink;
+	struct feedback_ctx ctx = {.dr = dr, .output = HM_MAX_ALL_OUTPUTS};
+	const struct hm_sink_feedback fb = {
+	    .event = feedback_event,
+	    .ff_request = feedback_ff_request,
+	    .userdata = &ctx,
+	};
 
 	for (unsigned i = 0; i < HM_MAX_ALL_OUTPUTS; i++)
 		if (dr->feedback[i] == s)
-			output = dr->feedback_output[i];
-	if (output == HM_MAX_ALL_OUTPUTS)
+			ctx.output = dr->feedback_output[i];
+	if (ctx.output == HM_MAX_ALL_OUTPUTS)
 		return;
 
-	while ((n = read(hm_source_get_fd(s), ev, sizeof(ev))) > 0) {
-		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
-			/* force feedback requests: a client waits in EVIOCSFF/EVIOCRMFF
-			 * until it is answered, so always answer (device.c, the sink) */
-			if (ev[i].type == EV_UINPUT) {
-				(void)hm_device_handle_ff_request(dr->dev, output, ev[i].code,
-				                                  (unsigned)ev[i].value);
-				continue;
-			}
-			if (ev[i].type != EV_LED && ev[i].type != EV_FF)
-				continue;
-			(void)hm_device_handle_feedback(dr->dev, output, ev[i].type, ev[i].code,
-			                                ev[i].value);
-		}
-		/* uinput_read() gives all it has: a short read emptied it, and
-		 * the read that would find it empty is a syscall per frame (the
-		 * input core hands every MSC_SCAN written back to the device) */
-		if ((size_t)n < sizeof(ev))
-			break;
-	}
+	if (sink->ops->read_feedback)
+		sink->ops->read_feedback(sink, hm_source_get_fd(s), &fb);
 	if (events & (EPOLLHUP | EPOLLERR)) {
 		/* a uinput fd does not hang up by itself: stop watching, keep the device */
 		for (unsigned i = 0; i < HM_MAX_ALL_OUTPUTS; i++)

@@ -159,7 +159,7 @@ void hm_doctor_config(struct hm_doctor *d, const char *const *paths, size_t npat
                       struct hm_config **ret)
 {
 	struct hm_config *config = NULL;
-	int r = hm_config_load_given(paths, npaths, diag_line, d, &config);
+	int r = hm_module_select_load_given(paths, npaths, diag_line, d, &config);
 
 	if (r < 0) {
 		if (r != -EINVAL)

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Module selection: the config's wish, then the registry, generic last. */
+#include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "config-layout.h"
 #include "hid-descriptor.h"
 #include "module-select.h"
+#include "util-strings.h"
 
 static void chain_add(struct hm_module_chain *chain, const struct hm_module *m, bool by_id)
 {
@@ -109,4 +112,92 @@ void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc,
 		info->usage = (uint16_t)(col->usage & 0xffff);
 		return;
 	}
+}
+
+static void validate_error(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
+                           const char *fmt, ...) _printf_(5, 6);
+
+static void validate_error(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
+                           const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!diag)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	diag(userdata, file, line, msg);
+}
+
+unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn diag,
+                                   void *userdata)
+{
+	unsigned nerrors = 0;
+
+	for (size_t i = 0; c && i < c->ndevices; i++) {
+		const struct hm_config_device *d = &c->devices[i];
+		const struct hm_module *m;
+
+		if (d->match_module) {
+			m = hm_module_find(d->match_module);
+			if (!m) {
+				validate_error(diag, userdata, d->file, d->match_module_line,
+				               "unknown module '%s'", d->match_module);
+				nerrors++;
+			} else if (!m->id_table && !streq(d->match_module, "layout")) {
+				/* A module without an id_table (generic) is never the one
+				 * that claims a device, so this criterion could never hold;
+				 * layouts claim by their match ids. */
+				validate_error(
+				    diag, userdata, d->file, d->match_module_line,
+				    "module '%s' claims no devices by itself, so match-module "
+				    "= %s never matches; use module = %s to force it",
+				    d->match_module, d->match_module, d->match_module);
+				nerrors++;
+			}
+		}
+		if (d->module && !hm_module_find(d->module)) {
+			validate_error(diag, userdata, d->file, d->module_line,
+			               "unknown module '%s'", d->module);
+			nerrors++;
+		}
+	}
+	return nerrors;
+}
+
+static int validated(int r, hm_config_diag_fn diag, void *userdata, struct hm_config **ret)
+{
+	if (r < 0)
+		return r;
+	if (hm_module_select_validate(*ret, diag, userdata)) {
+		hm_config_free(*ret);
+		*ret = NULL;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int hm_module_select_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag,
+                          void *userdata, struct hm_config **ret)
+{
+	struct hm_config *c = NULL;
+	int r = validated(hm_config_load(paths, npaths, diag, userdata, &c), diag, userdata, &c);
+
+	if (r == 0)
+		*ret = c;
+	return r;
+}
+
+int hm_module_select_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
+                                void *userdata, struct hm_config **ret)
+{
+	struct hm_config *c = NULL;
+	int r =
+	    validated(hm_config_load_given(given, ngiven, diag, userdata, &c), diag, userdata, &c);
+
+	if (r == 0)
+		*ret = c;
+	return r;
 }

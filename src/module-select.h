@@ -67,3 +67,17 @@ const char *hm_module_display_name(const struct hm_module *m, char *buf, size_t 
 /* Sets info's usage_page and usage from the first top-level collection of
  * the report descriptor (left 0 when it does not parse or has none). */
 void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc, size_t size);
+
+/* Checks the modules a configuration names (module =, match-module =)
+ * against the registry: the configuration only records the wish.  Every
+ * problem goes to diag as file:line; returns the number of errors. */
+unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn diag,
+                                   void *userdata);
+
+/* hm_config_load() / hm_config_load_given() followed by
+ * hm_module_select_validate(): -EINVAL (and *ret untouched) when a module
+ * is unknown, so a configuration that drives devices is rejected whole. */
+int hm_module_select_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag,
+                          void *userdata, struct hm_config **ret);
+int hm_module_select_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
+                                void *userdata, struct hm_config **ret);

@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -157,12 +160,61 @@ static int uinput_ff_request(struct hm_sink *sink, void *handle, unsigned code, 
 	                            uinput_ioctl);
 }
 
+static void uinput_read_feedback(struct hm_sink *sink, int fd, const struct hm_sink_feedback *fb)
+{
+	struct input_event ev[16];
+	ssize_t n;
+
+	while ((n = read(fd, ev, sizeof(ev))) > 0) {
+		for (size_t i = 0; i < (size_t)n / sizeof(ev[0]); i++) {
+			/* force feedback requests: a client waits in EVIOCSFF/EVIOCRMFF
+			 * until it is answered, so always hand them on */
+			if (ev[i].type == EV_UINPUT) {
+				fb->ff_request(fb->userdata, ev[i].code, (unsigned)ev[i].value);
+				continue;
+			}
+			if (ev[i].type != EV_LED && ev[i].type != EV_FF)
+				continue;
+			fb->event(fb->userdata, ev[i].type, ev[i].code, ev[i].value);
+		}
+		/* uinput_read() gives all it has: a short read emptied it, and
+		 * the read that would find it empty is a syscall per frame (the
+		 * input core hands every MSC_SCAN written back to the device) */
+		if ((size_t)n < sizeof(ev))
+			break;
+	}
+}
+
+/* /dev/input/eventN of a uinput device, from its fd (UI_GET_SYSNAME). */
+static bool uinput_node_name(struct hm_sink *sink, void *handle, char *buf, size_t size)
+{
+	char sysname[64], pattern[PATH_MAX];
+	int fd = libevdev_uinput_get_fd(handle);
+	bool found = false;
+	glob_t g;
+
+	if (fd < 0 || ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
+		return false;
+	sysname[sizeof(sysname) - 1] = '\0';
+	snprintf(pattern, sizeof(pattern), "/sys/devices/virtual/input/%s/event*", sysname);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return false;
+	if (g.gl_pathc) {
+		snprintf(buf, size, "/dev/input/%s", strrchr(g.gl_pathv[0], '/') + 1);
+		found = true;
+	}
+	globfree(&g);
+	return found;
+}
+
 static const struct hm_sink_ops uinput_ops = {
     .add_device = uinput_add_device,
     .frame = uinput_frame,
     .remove_device = uinput_remove_device,
     .get_fd = uinput_get_fd,
     .ff_request = uinput_ff_request,
+    .read_feedback = uinput_read_feedback,
+    .node_name = uinput_node_name,
 };
 
 struct hm_sink *hm_sink_uinput_new(void)

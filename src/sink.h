@@ -17,6 +17,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -33,6 +34,17 @@ struct hm_ff_handler {
 	int (*erase)(void *userdata, unsigned output, int effect_id);
 	void *userdata;
 	unsigned output;
+};
+
+/* What a client sent back to an output's device, as read_feedback()
+ * hands it on. */
+struct hm_sink_feedback {
+	/* an EV_LED or EV_FF event (LED state, effect play/stop, gain...) */
+	void (*event)(void *userdata, unsigned type, unsigned code, int value);
+	/* a force-feedback request: a client waits in EVIOCSFF/EVIOCRMFF until
+	 * it is answered, so this must always end in ff_request() below */
+	void (*ff_request)(void *userdata, unsigned code, unsigned request_id);
+	void *userdata;
 };
 
 struct hm_sink_ops {
@@ -55,6 +67,13 @@ struct hm_sink_ops {
 	 * has no force feedback (print, test captures). */
 	int (*ff_request)(struct hm_sink *sink, void *handle, unsigned code, unsigned request_id,
 	                  const struct hm_ff_handler *h);
+	/* Reads everything pending on fd (get_fd of one of its devices,
+	 * non-blocking) and hands each event to fb, without allocating.  NULL:
+	 * the sink has no fds. */
+	void (*read_feedback)(struct hm_sink *sink, int fd, const struct hm_sink_feedback *fb);
+	/* The device's node (/dev/input/eventN) into buf; false when it is not
+	 * known.  NULL: the sink makes no kernel devices. */
+	bool (*node_name)(struct hm_sink *sink, void *handle, char *buf, size_t size);
 };
 
 struct hm_sink {

@@ -207,7 +207,8 @@ static int count_fd(struct hm_sink *s, void *h)
 	return -1;
 }
 
-static const struct hm_sink_ops count_ops = {count_add, count_frame, count_remove, count_fd, NULL};
+static const struct hm_sink_ops count_ops = {count_add, count_frame, count_remove, count_fd,
+                                             NULL,      NULL,        NULL};
 
 /* ---- running --------------------------------------------------------------- */
 

@@ -96,7 +96,7 @@ static int cs_fd(struct hm_sink *s, void *h)
 	return -1;
 }
 
-static const struct hm_sink_ops cs_ops = {cs_add, cs_frame, cs_remove, cs_fd, NULL};
+static const struct hm_sink_ops cs_ops = {cs_add, cs_frame, cs_remove, cs_fd, NULL, NULL, NULL};
 
 static void *producer(void *arg)
 {

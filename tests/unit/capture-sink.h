@@ -51,8 +51,8 @@ static int capture_fd(struct hm_sink *s, void *h)
 	return -1;
 }
 
-static const struct hm_sink_ops capture_ops = {capture_add, capture_frame, capture_remove,
-                                               capture_fd, NULL};
+static const struct hm_sink_ops capture_ops = {
+    capture_add, capture_frame, capture_remove, capture_fd, NULL, NULL, NULL};
 
 static inline void capture_init(struct capture_sink *c)
 {

@@ -372,11 +372,6 @@ static const struct error_case {
     {"[device x]\nmatch = 1:2\ngrab = 2\n", 3, "'2': expected yes or no"},
     {"[device x]\nmatch = 1:2\nunmapped = ignore\n", 3, "'ignore': expected pass or drop"},
     {"[device x]\nmatch = 1:2\nunmapped = Drop\n", 3, "'Drop': expected pass or drop"},
-    {"[device x]\nmatch = 1:2\nmodule = nosuch\n", 3, "unknown module 'nosuch'"},
-    {"[device x]\nmatch-module = nosuch\n", 2, "unknown module 'nosuch'"},
-    {"[device x]\nmatch-module = generic\n", 2,
-     "module 'generic' claims no devices by itself, so match-module = generic never matches; "
-     "use module = generic to force it"},
     {"[device x]\nmatch = 1:2\nprofile = a b\n", 3,
      "'a b': invalid profile id (letters, digits, '-', '_', '.'; at most 64)"},
     {"[device x]\nmatch = 1:2\nprofile = nowhere\n", 1,

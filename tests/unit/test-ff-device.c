@@ -70,8 +70,8 @@ static int fake_ff_request(struct hm_sink *s, void *h, unsigned code, unsigned i
 	return hm_uinput_ff_request(-1, code, id, handler, fake_ioctl);
 }
 
-static const struct hm_sink_ops ff_sink_ops = {capture_add, capture_frame, capture_remove,
-                                               capture_fd, fake_ff_request};
+static const struct hm_sink_ops ff_sink_ops = {
+    capture_add, capture_frame, capture_remove, capture_fd, fake_ff_request, NULL, NULL};
 
 /* The module: one output with rumble motors, 4 effects. */
 static struct {

@@ -379,6 +379,75 @@ static void test_chain_equal(void **state)
 	assert_false(hm_module_chain_equal(&a, &b));
 }
 
+struct validate_diag {
+	unsigned n;
+	unsigned line;
+	char message[512];
+};
+
+static void validate_diag(void *userdata, const char *file, unsigned line, const char *message)
+{
+	struct validate_diag *v = userdata;
+
+	assert_non_null(file);
+	v->n++;
+	v->line = line;
+	snprintf(v->message, sizeof(v->message), "%s", message);
+}
+
+/* The configuration records module = / match-module = as written; the
+ * registry is asked here, with the key's own line, and a config naming an
+ * unknown module is rejected whole by the loader of a config that drives
+ * devices. */
+static void test_validate(void **state)
+{
+	static const struct {
+		const char *text;
+		unsigned line;
+		const char *message;
+	} bad[] = {
+	    {"[device x]\nmatch = 1:2\nmodule = nosuch\n", 3, "unknown module 'nosuch'"},
+	    {"[device x]\nmatch-module = nosuch\n", 2, "unknown module 'nosuch'"},
+	    {"[device x]\nmatch-module = generic\n", 2,
+	     "module 'generic' claims no devices by itself, so match-module = generic never "
+	     "matches; use module = generic to force it"},
+	};
+	(void)state;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		_cleanup_(hm_config_freep) struct hm_config *c = load_text(bad[i].text);
+		struct hm_config *loaded = NULL;
+		struct validate_diag v = {0};
+		char path[] = "/tmp/test-module-select-XXXXXX.ini";
+		const char *paths[] = {path};
+		int fd;
+
+		assert_int_equal(hm_module_select_validate(c, validate_diag, &v), 1);
+		assert_int_equal(v.line, bad[i].line);
+		assert_string_equal(v.message, bad[i].message);
+
+		fd = mkstemps(path, 4);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, bad[i].text, strlen(bad[i].text)),
+		                 (ssize_t)strlen(bad[i].text));
+		close(fd);
+		v = (struct validate_diag){0};
+		assert_int_equal(hm_module_select_load_given(paths, 1, validate_diag, &v, &loaded),
+		                 -EINVAL);
+		assert_null(loaded);
+		assert_int_equal(v.n, 1);
+		assert_int_equal(v.line, bad[i].line);
+		unlink(path);
+	}
+
+	{
+		_cleanup_(hm_config_freep) struct hm_config *c =
+		    load_text("[device x]\nmatch-module = shuttlexpress\nmodule = generic\n");
+
+		assert_int_equal(hm_module_select_validate(c, NULL, NULL), 0);
+	}
+}
+
 int main(void)
 {
 	const char *root = getenv("HIDMAPD_SOURCE_ROOT");
@@ -394,6 +463,7 @@ int main(void)
 	    cmocka_unit_test(test_interface_skip),
 	    cmocka_unit_test(test_shuttlexpress_driver_data),
 	    cmocka_unit_test(test_chain_equal),
+	    cmocka_unit_test(test_validate),
 	};
 
 	/* the shipped layouts of the tree, not an installed copy */

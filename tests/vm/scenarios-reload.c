@@ -80,6 +80,29 @@ int scenario_reload(void)
 	}
 	vm_note("A -> B still, after the rejected reload");
 
+	/* an unknown module = (checked by module selection, not the parser):
+	 * rejected whole the same way */
+	off = vm_file_size(vm_daemon_log);
+	if (vm_write_file(config, "[device kbd]\n"
+	                          "match = 1209:0001\n"
+	                          "module = nosuch\n"
+	                          "[remap kbd]\n"
+	                          "KEY_A = KEY_C\n") < 0) {
+		r = -1;
+		goto out;
+	}
+	vm_daemon_signal(SIGHUP);
+	if (wait_rejected(off, config, 3) < 0) {
+		r = -1;
+		goto out;
+	}
+	if (vm_expect_a_as(kbd, &outs[0][0], "KEY_B") < 0) {
+		r = vm_fail(
+		    "the old mapping stopped working after a reload naming an unknown module");
+		goto out;
+	}
+	vm_note("A -> B still, after the reload naming an unknown module");
+
 	/* hold A (B down under the old mapping), fix the config, reload, release */
 	if (vm_tdev_report(kbd, vm_kbd_press_a[0]) < 0) {
 		r = -1;
