@@ -28,11 +28,8 @@
 #include "keymap-text.h"
 #include "util-strings.h"
 
-static void diag_simple(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
-                        const char *fmt, ...) _printf_(5, 6);
-
-static void diag_simple(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
-                        const char *fmt, ...)
+void hm_config_diagf(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
+                     const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -171,7 +168,7 @@ struct load {
 
 static void load_io_error(struct load *l, const char *path, int r, const char *what)
 {
-	diag_simple(l->diag, l->userdata, path, 0, "%s: %s", what, strerror(-r));
+	hm_config_diagf(l->diag, l->userdata, path, 0, "%s: %s", what, strerror(-r));
 	if (!l->io_error)
 		l->io_error = r;
 }
@@ -187,13 +184,13 @@ static int parse_file(struct load *l, const char *path, struct hm_config **ret)
 	if (r == -ENOMEM)
 		return r;
 	if (r == -EFBIG) {
-		diag_simple(l->diag, l->userdata, path, 0, "file too large (more than %d bytes)",
-		            HM_CONFIG_MAX_FILE_SIZE);
+		hm_config_diagf(l->diag, l->userdata, path, 0,
+		                "file too large (more than %d bytes)", HM_CONFIG_MAX_FILE_SIZE);
 		l->nerrors++;
 		return 0;
 	}
 	if (r == -EBADF) {
-		diag_simple(l->diag, l->userdata, path, 0, "not a regular file");
+		hm_config_diagf(l->diag, l->userdata, path, 0, "not a regular file");
 		l->nerrors++;
 		return 0;
 	}
@@ -341,9 +338,9 @@ static int list_dir(struct load *l, const char *dir, char ***list, size_t *n)
 			continue;
 		}
 		if (*n >= HM_CONFIG_MAX_FILES) {
-			diag_simple(l->diag, l->userdata, dir, 0,
-			            "too many configuration files (at most %d)",
-			            HM_CONFIG_MAX_FILES);
+			hm_config_diagf(l->diag, l->userdata, dir, 0,
+			                "too many configuration files (at most %d)",
+			                HM_CONFIG_MAX_FILES);
 			l->nerrors++;
 			free(path);
 			break;
@@ -372,7 +369,7 @@ static int collect(struct load *l, const char *path, char ***list, size_t *n)
 
 	if (stat(path, &st) < 0) {
 		if ((errno == ENOENT || errno == ENOTDIR) && l->require) {
-			diag_simple(l->diag, l->userdata, path, 0, "%s", strerror(errno));
+			hm_config_diagf(l->diag, l->userdata, path, 0, "%s", strerror(errno));
 			l->nerrors++;
 			return 0;
 		}
@@ -384,8 +381,8 @@ static int collect(struct load *l, const char *path, char ***list, size_t *n)
 	if (S_ISDIR(st.st_mode))
 		return list_dir(l, path, list, n);
 	if (*n >= HM_CONFIG_MAX_FILES) {
-		diag_simple(l->diag, l->userdata, path, 0,
-		            "too many configuration files (at most %d)", HM_CONFIG_MAX_FILES);
+		hm_config_diagf(l->diag, l->userdata, path, 0,
+		                "too many configuration files (at most %d)", HM_CONFIG_MAX_FILES);
 		l->nerrors++;
 		return 0;
 	}
@@ -426,13 +423,13 @@ static void resolve_text(struct load *l, const struct hm_config_profile *pr,
 			return;
 		}
 		if (r < 0) {
-			diag_simple(l->diag, l->userdata, m->file, m->line,
-			            "macro text needs the XKB layout '%s%s%s%s' (is xkb-data "
-			            "installed? see text-layout in hidmapd.ini(5))",
-			            set->text_layout ? set->text_layout : "us",
-			            set->text_variant ? "(" : "",
-			            set->text_variant ? set->text_variant : "",
-			            set->text_variant ? ")" : "");
+			hm_config_diagf(l->diag, l->userdata, m->file, m->line,
+			                "macro text needs the XKB layout '%s%s%s%s' (is xkb-data "
+			                "installed? see text-layout in hidmapd.ini(5))",
+			                set->text_layout ? set->text_layout : "us",
+			                set->text_variant ? "(" : "",
+			                set->text_variant ? set->text_variant : "",
+			                set->text_variant ? ")" : "");
 			l->nerrors++;
 			tk->failed = true;
 		}
@@ -443,8 +440,8 @@ static void resolve_text(struct load *l, const struct hm_config_profile *pr,
 	if (r == -ENOMEM) {
 		l->io_error = r;
 	} else if (r == -EILSEQ) {
-		diag_simple(l->diag, l->userdata, m->file, m->line,
-		            "macro text \"%s\": invalid UTF-8 at byte %zu", st->text, bad);
+		hm_config_diagf(l->diag, l->userdata, m->file, m->line,
+		                "macro text \"%s\": invalid UTF-8 at byte %zu", st->text, bad);
 		l->nerrors++;
 	} else if (r < 0) {
 		int clen = 1; /* the character's UTF-8 bytes */
@@ -452,9 +449,10 @@ static void resolve_text(struct load *l, const struct hm_config_profile *pr,
 		while (st->text[bad + (size_t)clen] &&
 		       ((unsigned char)st->text[bad + (size_t)clen] & 0xc0) == 0x80)
 			clen++;
-		diag_simple(l->diag, l->userdata, m->file, m->line,
-		            "macro text \"%s\": '%.*s' cannot be typed on layout '%s'", st->text,
-		            clen, st->text + bad, set->text_layout ? set->text_layout : "us");
+		hm_config_diagf(l->diag, l->userdata, m->file, m->line,
+		                "macro text \"%s\": '%.*s' cannot be typed on layout '%s'",
+		                st->text, clen, st->text + bad,
+		                set->text_layout ? set->text_layout : "us");
 		l->nerrors++;
 	}
 }
@@ -480,17 +478,17 @@ static void resolve_action(struct load *l, const struct hm_config *c,
 		for (size_t i = 0; i < pr->nlayers; i++)
 			found = found || streq(pr->layers[i].name, a->name);
 		if (!found) {
-			diag_simple(l->diag, l->userdata, m->file, m->line,
-			            "layer '%s' has no section [remap %s:%s]", a->name, pr->id,
-			            a->name);
+			hm_config_diagf(l->diag, l->userdata, m->file, m->line,
+			                "layer '%s' has no section [remap %s:%s]", a->name, pr->id,
+			                a->name);
 			l->nerrors++;
 		}
 		break;
 	case HM_ACT_PROFILE:
 		a->profile = hm_config_find_profile(c, a->name);
 		if (!a->profile) {
-			diag_simple(l->diag, l->userdata, m->file, m->line,
-			            "profile(%s): there is no [remap %s]", a->name, a->name);
+			hm_config_diagf(l->diag, l->userdata, m->file, m->line,
+			                "profile(%s): there is no [remap %s]", a->name, a->name);
 			l->nerrors++;
 		}
 		break;
@@ -522,9 +520,9 @@ static void check_profiles(struct load *l, const struct hm_config *c)
 
 		if (!d->profile || hm_config_profile_for(c, d))
 			continue;
-		diag_simple(l->diag, l->userdata, d->file, d->line,
-		            "[device %s]: profile = %s, but there is no [remap %s]", d->id,
-		            d->profile, d->profile);
+		hm_config_diagf(l->diag, l->userdata, d->file, d->line,
+		                "[device %s]: profile = %s, but there is no [remap %s]", d->id,
+		                d->profile, d->profile);
 		l->nerrors++;
 	}
 }

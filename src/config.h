@@ -37,6 +37,10 @@ struct hm_layout;
 typedef void (*hm_config_diag_fn)(void *userdata, const char *file, unsigned line,
                                   const char *message);
 
+/* Formats a message and hands it to diag (NULL: dropped). */
+void hm_config_diagf(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
+                     const char *fmt, ...) _printf_(5, 6);
+
 enum hm_unmapped_policy {
 	HM_UNMAPPED_PASS = 0, /* events without a mapping pass through unchanged */
 	HM_UNMAPPED_DROP,     /* ...or are dropped */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Module selection: the config's wish, then the registry, generic last. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -114,23 +113,6 @@ void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc,
 	}
 }
 
-static void validate_error(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
-                           const char *fmt, ...) _printf_(5, 6);
-
-static void validate_error(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
-                           const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	if (!diag)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	diag(userdata, file, line, msg);
-}
-
 unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn diag,
                                    void *userdata)
 {
@@ -143,14 +125,14 @@ unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn 
 		if (d->match_module) {
 			m = hm_module_find(d->match_module);
 			if (!m) {
-				validate_error(diag, userdata, d->file, d->match_module_line,
-				               "unknown module '%s'", d->match_module);
+				hm_config_diagf(diag, userdata, d->file, d->match_module_line,
+				                "unknown module '%s'", d->match_module);
 				nerrors++;
 			} else if (!m->id_table && !streq(d->match_module, "layout")) {
 				/* A module without an id_table (generic) is never the one
 				 * that claims a device, so this criterion could never hold;
 				 * layouts claim by their match ids. */
-				validate_error(
+				hm_config_diagf(
 				    diag, userdata, d->file, d->match_module_line,
 				    "module '%s' claims no devices by itself, so match-module "
 				    "= %s never matches; use module = %s to force it",
@@ -159,8 +141,8 @@ unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn 
 			}
 		}
 		if (d->module && !hm_module_find(d->module)) {
-			validate_error(diag, userdata, d->file, d->module_line,
-			               "unknown module '%s'", d->module);
+			hm_config_diagf(diag, userdata, d->file, d->module_line,
+			                "unknown module '%s'", d->module);
 			nerrors++;
 		}
 	}
