@@ -64,7 +64,11 @@ struct hm_device_core {
 	struct hm_module_chain chain; /* as selected, for hm_device_module_chain() */
 	/* force feedback of the outputs with rumble motors (hm_device_set_rumble()) */
 	struct hm_ff_rumble *ff[HM_MAX_OUTPUTS];
-	uint64_t ff_deadline_us; /* when the effects change next, 0: never */
+	uint64_t ff_deadline_us;            /* when the effects change next, 0: never */
+	struct hm_device_settings settings; /* the user's, for the configure hook */
+	bool battery_known;
+	int battery_percent;
+	enum hm_battery_status battery_status;
 };
 
 static struct hm_device_core *core_of(struct hm_device *dev)
@@ -791,6 +795,16 @@ static int try_probe(struct hm_device_core *c, const struct hm_module *m,
 	return r;
 }
 
+/* The module's configure hook with the user's settings, once the outputs
+ * exist (the hook may send reports). */
+static void configure_module(struct hm_device_core *c)
+{
+	const struct hm_module *m = c->pub.module;
+
+	if (m && m->configure)
+		m->configure(&c->pub, &c->settings);
+}
+
 /* Probes along the chain: -ENODEV (or a table that does not list the
  * device once its descriptor is known) passes it on to the next module. */
 static int select_module(struct hm_device_core *c, const struct hm_module_chain *chain)
@@ -932,6 +946,10 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	c->outputs_changed = setup->outputs_changed;
 	c->owner = setup->userdata;
 	c->unmapped = setup->unmapped;
+	if (setup->settings)
+		c->settings = *setup->settings;
+	else
+		c->settings = (struct hm_device_settings)HM_DEVICE_SETTINGS_INIT;
 
 	if (!info->usage_page)
 		hm_device_info_set_usage(&dev->info, rdesc, rdesc_size);
@@ -956,6 +974,7 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	r = sync_outputs(c);
 	if (r < 0)
 		return r;
+	configure_module(c);
 
 	*ret = steal(&dev);
 	return 0;
@@ -1149,7 +1168,43 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	r = sync_outputs(c);
 	if (r > 0 && c->outputs_changed)
 		c->outputs_changed(c->owner);
+	if (r >= 0)
+		configure_module(c);
 	return r < 0 ? r : 0;
+}
+
+void hm_device_configure(struct hm_device *dev, const struct hm_device_settings *settings)
+{
+	struct hm_device_core *c = core_of(dev);
+	struct hm_device_settings s = HM_DEVICE_SETTINGS_INIT;
+
+	if (settings)
+		s = *settings;
+	if (!memcmp(&s, &c->settings, sizeof(s)))
+		return;
+	c->settings = s;
+	configure_module(c);
+}
+
+void hm_device_set_battery(struct hm_device *dev, int percent, enum hm_battery_status status)
+{
+	struct hm_device_core *c = core_of(dev);
+
+	c->battery_known = true;
+	c->battery_percent = percent < 0 ? -1 : percent > 100 ? 100 : percent;
+	c->battery_status = status;
+}
+
+bool hm_device_get_battery(const struct hm_device *dev, int *percent,
+                           enum hm_battery_status *status)
+{
+	const struct hm_device_core *c = dev->core;
+
+	if (percent)
+		*percent = c->battery_known ? c->battery_percent : -1;
+	if (status)
+		*status = c->battery_known ? c->battery_status : HM_BATTERY_UNKNOWN;
+	return c->battery_known;
 }
 
 const struct hm_module_chain *hm_device_module_chain(const struct hm_device *dev)

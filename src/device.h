@@ -47,6 +47,9 @@ struct hm_device_setup {
 	enum hm_unmapped_policy unmapped;
 	struct hm_sink *sink;                 /* where frames go */
 	const struct hm_transport *transport; /* may be NULL */
+	/* the user's settings for the hardware, for the module's configure
+	 * hook; NULL: none set */
+	const struct hm_device_settings *settings;
 	/* Asks the owner to call hm_device_timer() once at deadline_us
 	 * (hm_now_usec() clock); 0 cancels.  NULL: timed mappings (tap-hold
 	 * timeouts, macro delays, mouse keys) only advance with reports. */
@@ -142,6 +145,15 @@ int hm_device_handle_ff_request(struct hm_device *dev, unsigned output, unsigned
  * false when the output has no force feedback. */
 bool hm_device_ff_stats(const struct hm_device *dev, unsigned output, uint64_t *uploaded,
                         uint64_t *played);
+
+/* New settings for the hardware (a reload): kept for a restart, and the
+ * module's configure hook runs when they differ from the current ones.
+ * NULL: none set. */
+void hm_device_configure(struct hm_device *dev, const struct hm_device_settings *settings);
+/* The battery as the module last set it (hm_device_set_battery()):
+ * false when the module never did. */
+bool hm_device_get_battery(const struct hm_device *dev, int *percent,
+                           enum hm_battery_status *status);
 
 unsigned hm_device_noutputs(const struct hm_device *dev);
 /* The sink's handle of output n (to poll its feedback fd). */

@@ -154,6 +154,32 @@ struct hm_usage_map {
 	const char *reason; /* why (a static string), NULL if nothing to say */
 };
 
+/*
+ * What the user's `[device]` section sets on the hardware itself (not the
+ * mapping): indicator LEDs the kernel would expose as LED class devices,
+ * which a userspace driver cannot create.  The configure hook gets it.
+ */
+struct hm_device_settings {
+	bool lightbar_set;   /* lightbar = #rrggbb */
+	uint8_t lightbar[3]; /* red, green, blue */
+	int player_leds;     /* player-leds = 0..5 (0: off), -1: not set */
+	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
+};
+#define HM_DEVICE_SETTINGS_INIT                                                                    \
+	{                                                                                          \
+		.player_leds = -1, .mic_led = -1                                                   \
+	}
+
+/* What hm_device_set_battery() reports (as the kernel's power_supply
+ * POWER_SUPPLY_STATUS_*). */
+enum hm_battery_status {
+	HM_BATTERY_UNKNOWN = 0,
+	HM_BATTERY_DISCHARGING,
+	HM_BATTERY_CHARGING,
+	HM_BATTERY_FULL,
+	HM_BATTERY_NOT_CHARGING,
+};
+
 struct hm_module {
 	const char *name; /* short, lowercase: used in configs and on the CLI */
 	const char *description;
@@ -171,6 +197,12 @@ struct hm_module {
 	void (*map_usage)(const struct hid_field *field, uint32_t usage,
 	                  const struct hid_collection *collection, struct hm_usage_map *ret);
 	void (*rumble)(struct hm_device *dev, unsigned output, uint16_t strong, uint16_t weak);
+	/* The user's settings for the hardware (module.h struct
+	 * hm_device_settings): called after every successful probe (fields
+	 * the config does not set are unset) and again when a reload changes
+	 * them.  Typically sends an output report.  NULL: the module has no
+	 * such settings. */
+	void (*configure)(struct hm_device *dev, const struct hm_device_settings *settings);
 	/* quirk hooks, run by the generic module (see above) */
 	void (*report_fixup)(const struct hm_device_info *info, uint8_t *rdesc, size_t *size);
 	int (*input_mapping)(const struct hid_field *field, uint32_t usage,
@@ -249,6 +281,11 @@ int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_ef
  * are ignored).
  */
 void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned code, int value);
+
+/* The device's battery as it last reported it: percent 0..100 (-1:
+ * unknown) and whether it charges; `hidmapd status` shows it.  Cheap
+ * enough for every report (stores two values). */
+void hm_device_set_battery(struct hm_device *dev, int percent, enum hm_battery_status status);
 
 /* Sends an output report (data[0] is the report ID, 0 if unnumbered).
  * Under the daemon it is queued and sent off the loop (a queued report
