@@ -57,6 +57,28 @@ uint8_t ps_output_seq_next(uint8_t *seq)
 	return cur;
 }
 
+/* ---- player numbers ---- */
+
+/* the loop is single-threaded: one process drives every pad */
+static uint32_t player_ids;
+
+int ps_player_id_alloc(void)
+{
+	for (int i = 0; i < 32; i++) {
+		if (!(player_ids & UINT32_C(1) << i)) {
+			player_ids |= UINT32_C(1) << i;
+			return i;
+		}
+	}
+	return -ENOSPC;
+}
+
+void ps_player_id_free(int id)
+{
+	if (id >= 0 && id < 32)
+		player_ids &= ~(UINT32_C(1) << id);
+}
+
 /* ---- gamepad ---- */
 
 void ps_set_version_patch(struct hm_device *dev)
@@ -89,6 +111,11 @@ static const struct {
 
 int ps_gamepad_create(struct hm_device *dev, bool rumble)
 {
+	return ps_gamepad_create_with(dev, rumble, NULL, 0);
+}
+
+int ps_gamepad_create_with(struct hm_device *dev, bool rumble, const unsigned *extra, size_t n)
+{
 	static const unsigned sticks[] = {ABS_X, ABS_Y, ABS_RX, ABS_RY};
 	static const unsigned triggers[] = {ABS_Z, ABS_RZ};
 	struct input_absinfo stick = {.minimum = 0, .maximum = 255, .value = 128};
@@ -109,6 +136,8 @@ int ps_gamepad_create(struct hm_device *dev, bool rumble)
 	libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0Y, &hat);
 	for (size_t i = 0; i < 13; i++)
 		libevdev_enable_event_code(caps, EV_KEY, ps_gamepad_buttons[i], NULL);
+	for (size_t i = 0; i < n; i++)
+		libevdev_enable_event_code(caps, EV_KEY, extra[i], NULL);
 
 	/* let go: sticks centred, triggers released, hat at rest */
 	for (size_t i = 0; i < 4; i++) {

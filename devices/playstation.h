@@ -85,6 +85,15 @@ void ps_crc32_put(uint8_t seed, uint8_t *data, size_t size);
  * 0..15, and advances *seq modulo 16 (dualsense_init_output_report()). */
 uint8_t ps_output_seq_next(uint8_t *seq);
 
+/*
+ * Player numbers as the kernel's ps_player_id_allocator (an IDA shared by
+ * every PlayStation pad of the driver): the lowest free one from 0 on.
+ * Returns it, or -ENOSPC past 32 pads.  Free it in remove.
+ */
+int ps_player_id_alloc(void);
+/* Frees a number from ps_player_id_alloc(); a negative one is ignored. */
+void ps_player_id_free(int id);
+
 /* ---- the gamepad node ---- */
 
 /*
@@ -106,6 +115,10 @@ extern const unsigned ps_gamepad_buttons[13];
  * them).  Returns the output's index or a negative errno.
  */
 int ps_gamepad_create(struct hm_device *dev, bool rumble);
+
+/* ps_gamepad_create() with n more keys (extra, EV_KEY codes) on the node:
+ * what a pad has beyond the kernel's (the DualSense Edge's paddles). */
+int ps_gamepad_create_with(struct hm_device *dev, bool rumble, const unsigned *extra, size_t n);
 
 /*
  * The hat from the 4-bit direction (0 = N, clockwise, 8+ = released, as
