@@ -41,6 +41,7 @@ enum reply_mode {
 	REPLY_EIO,       /* every GET fails */
 	REPLY_BAD_CRC,   /* BT: the calibration's CRC is wrong */
 	REPLY_OLD_FW,    /* update version 2.20: no vibration v2 */
+	REPLY_BIASED,    /* gyro biases and an asymmetric accelerometer */
 };
 
 static struct {
@@ -121,6 +122,12 @@ static int fake_get_feature(void *userdata, uint8_t *b, size_t size)
 			canned_calibration(b);
 		if (fk.mode == REPLY_SHORT_CAL)
 			n = 40;
+		if (fk.mode == REPLY_BIASED) {
+			put16(b + 1, 10);     /* pitch bias */
+			put16(b + 3, -20);    /* yaw bias */
+			put16(b + 23, 8300);  /* accel x+ */
+			put16(b + 25, -8084); /* accel x- */
+		}
 		break;
 	default:
 		return -EIO;
@@ -683,6 +690,28 @@ static void test_calibration_math(void **state)
 	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_X), -8192);
 	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_Y), 100);
 	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_Z), -32768);
+}
+
+/* 6.1's dualsense_get_calibration_data(): the gyro keeps its bias,
+ * denominator plus - minus; the accelerometer's bias is plus - range / 2. */
+static void test_calibration_bias(void **state)
+{
+	struct capture_sink cs;
+	_cleanup_(hm_device_freep) struct hm_device *dev = NULL;
+	uint8_t p[63];
+
+	(void)state;
+	fk.mode = REPLY_BIASED;
+	dev = make(&cs, false);
+	neutral(p);
+	put16(p + 15, 160);  /* (160 - 10): 69 * 150 + 1920 * 150 / 16000 = 10350 + 18 */
+	put16(p + 17, -160); /* (-160 + 20): -9660 - 16 (268800 / 16000 = 16.8) */
+	put16(p + 21, 8300); /* range 16384, bias 8300 - 8192 = 108: (8300 - 108) */
+	cs.n = 0;
+	assert_int_equal(send(dev, p, false), 1);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RX), 10368);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RY), -9676);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_X), 8192);
 }
 
 /* The fallback's numbers: 160 * 2097152 / 32767 = 10240.3 -> 10240 (seen
@@ -1304,6 +1333,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_hat, reset),
 	    cmocka_unit_test_setup(test_sticks_triggers, reset),
 	    cmocka_unit_test_setup(test_calibration_math, reset),
+	    cmocka_unit_test_setup(test_calibration_bias, reset),
 	    cmocka_unit_test_setup(test_zero_calibration, reset),
 	    cmocka_unit_test_setup(test_garbage_calibration, reset),
 	    cmocka_unit_test_setup(test_no_transport, reset),
