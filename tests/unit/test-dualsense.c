@@ -1244,6 +1244,15 @@ static void test_async_features(void **state)
 	cs.n = 0;
 	assert_int_equal(send(dev, p, false), 0);
 	assert_int_equal(cs.n, 0);
+	/* settings before the probe's LED reports: they go with them */
+	{
+		struct hm_device_settings set = HM_DEVICE_SETTINGS_INIT;
+
+		set.lightbar_set = true;
+		set.lightbar[1] = 0x33;
+		hm_device_configure(dev, &set);
+		assert_int_equal(fk.nout, 0);
+	}
 	answer(0);
 	assert_int_equal(sub.n, 2);
 	assert_int_equal(sub.id[1], 0x20);
@@ -1257,6 +1266,11 @@ static void test_async_features(void **state)
 	/* then the two LED reports, not merged into each other (each goes
 	 * with a completion) */
 	assert_int_equal(fk.nout, 2);
+	assert_int_equal(fk.out[0][39], 0x02); /* the reset first */
+	assert_int_equal(fk.out[1][2], 0x14);  /* then lightbar and player LEDs */
+	assert_int_equal(fk.out[1][45], 0);
+	assert_int_equal(fk.out[1][46], 0x33);
+	assert_int_equal(fk.out[1][47], 0);
 	assert_int_equal(sub.type[3], HM_REQUEST_OUTPUT);
 	assert_non_null(sub.fn[3]);
 	assert_non_null(sub.fn[4]);
