@@ -59,6 +59,10 @@ static void for_each_target(const struct hm_remap *r, const struct ract *a,
 	case HM_ACT_ABS:
 		fn(ud, EV_ABS, a->cfg->code);
 		break;
+	case HM_ACT_GYRO_MOUSE:
+		fn(ud, EV_REL, REL_X);
+		fn(ud, EV_REL, REL_Y);
+		break;
 	default:
 		break;
 	}
@@ -67,6 +71,8 @@ static void for_each_target(const struct hm_remap *r, const struct ract *a,
 /* Whether base output n can produce the trigger of map m. */
 static bool output_has_trigger(const struct hm_remap *r, unsigned n, const struct hm_config_map *c)
 {
+	if (c->trigger == HM_TRIG_GYRO)
+		return (int)n == r->gyro.src;
 	return libevdev_has_event_code(r->base_caps[n], c->from_type, c->from_code);
 }
 
