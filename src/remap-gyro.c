@@ -104,8 +104,12 @@ void remap_gyro_key(struct hm_remap *r, unsigned code, int value)
 
 		if (c->hold == code)
 			m->active = value != 0;
-		if (c->toggle == code && value)
-			m->toggled = !m->toggled;
+		if (c->toggle == code) {
+			/* a press flips it; a module repeating the pressed state does not */
+			if (value && !m->toggle_down)
+				m->toggled = !m->toggled;
+			m->toggle_down = value != 0;
+		}
 	}
 }
 

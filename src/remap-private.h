@@ -62,12 +62,13 @@ struct rmap {
 	double lo, hi;
 	int tlo, thi; /* ABS target range */
 	/* state */
-	bool active;  /* a zone that is pressed */
-	uint8_t src;  /* ...from this output */
-	int64_t acc;  /* REL onto REL: remainder, in 1/den units */
-	double defl;  /* ABS onto REL: current deflection times speed (units/s) */
-	double rem;   /* ...and the motion not yet emitted */
-	bool toggled; /* GYRO: its toggle= key flipped it (active: its hold= key is down) */
+	bool active;      /* a zone that is pressed */
+	uint8_t src;      /* ...from this output */
+	int64_t acc;      /* REL onto REL: remainder, in 1/den units */
+	double defl;      /* ABS onto REL: current deflection times speed (units/s) */
+	double rem;       /* ...and the motion not yet emitted */
+	bool toggled;     /* GYRO: its toggle= key flipped it (active: its hold= key is down) */
+	bool toggle_down; /* ...that key is down: a repeated press does not flip it again */
 };
 
 struct layer_tables {
