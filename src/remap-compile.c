@@ -284,8 +284,10 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 		r->set = &defaults; /* a profile built by hand, without settings */
 	r->base_caps = base_caps;
 	r->nbase = nbase;
-	for (unsigned i = 0; i < nbase; i++)
+	for (unsigned i = 0; i < nbase; i++) {
 		r->cls_of_base[i] = remap_classes_of(base_caps[i]);
+		r->sensor_out[i] = libevdev_has_property(base_caps[i], INPUT_PROP_ACCELEROMETER);
+	}
 	r->nlayers = 1 + (profile ? (unsigned)profile->nlayers : 0);
 	if (r->nlayers > NLAYERS)
 		return -EINVAL;

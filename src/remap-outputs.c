@@ -73,6 +73,8 @@ static bool output_has_trigger(const struct hm_remap *r, unsigned n, const struc
 {
 	if (c->trigger == HM_TRIG_GYRO)
 		return (int)n == r->gyro.src;
+	if (c->from_type == EV_ABS && r->sensor_out[n])
+		return false; /* a sensor's axes are no sticks */
 	return libevdev_has_event_code(r->base_caps[n], c->from_type, c->from_code);
 }
 
@@ -199,7 +201,8 @@ void hm_remap_output_caps(const struct hm_remap *r, unsigned n, struct libevdev 
 				libevdev_disable_event_code(caps, EV_REL, c);
 		for (unsigned c = 0; c < ABS_CNT_; c++)
 			if (libevdev_has_event_code(caps, EV_ABS, c) && c < ABS_MT_SLOT &&
-			    (r->abs_consumed[c] || r->unmapped == HM_UNMAPPED_DROP))
+			    ((r->abs_consumed[c] && !r->sensor_out[n]) ||
+			     r->unmapped == HM_UNMAPPED_DROP))
 				libevdev_disable_event_code(caps, EV_ABS, c);
 		for (unsigned c = 0; c <= KEY_MAX; c++)
 			if (libevdev_has_event_code(caps, EV_KEY, c) && !keep_key[c])

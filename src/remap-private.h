@@ -154,7 +154,10 @@ struct hm_remap {
 	unsigned nbase, nall;
 	struct libevdev *const *base_caps;
 	unsigned cls_of_base[HM_MAX_OUTPUTS]; /* bit per out_class it already is */
-	int extra[3];                         /* output of each class, -1: none */
+	/* motion sensors (INPUT_PROP_ACCELEROMETER): their axes are readings,
+	 * which ABS_* triggers meant for sticks never take; they pass */
+	bool sensor_out[HM_MAX_OUTPUTS];
+	int extra[3]; /* output of each class, -1: none */
 	char extra_name[2][160];
 
 	/* compiled profile */

@@ -1534,8 +1534,15 @@ static void zone_event(struct hm_remap *r, struct rmap *m, unsigned src, int val
 
 static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
-	uint16_t slot = lookup_abs_axis(r, code);
+	uint16_t slot;
 	unsigned zl = 0;
+
+	if (r->sensor_out[src]) {
+		/* a motion sensor's reading: ABS_X = REL_X means the stick */
+		pass(r, src, EV_ABS, code, value);
+		return;
+	}
+	slot = lookup_abs_axis(r, code);
 
 	if (r->zone_start[code] != r->zone_start[code + 1]) {
 		uint32_t best = 0;

@@ -271,6 +271,48 @@ static void test_pointer_output(void **state)
 	rig_close(&g);
 }
 
+/* An event of the last report on an output, if any. */
+static bool event_on(unsigned dev, unsigned type, unsigned code, int *ret)
+{
+	for (size_t i = 0; i < cs.n; i++)
+		if (cs.ev[i].dev == dev && cs.ev[i].type == type && cs.ev[i].code == code) {
+			*ret = cs.ev[i].value;
+			return true;
+		}
+	return false;
+}
+
+/* ABS_* mappings mean the pad's sticks: the motion node's axes of the same
+ * codes are readings, which pass unchanged and stay in its capabilities. */
+static void test_sensor_axes_are_not_sticks(void **state)
+{
+	struct rig g;
+	const struct libevdev *m;
+	int x, y, v;
+
+	rig_open(&g, PROFILE("ABS_RX = ABS_RY\nABS_X = REL_X\nABS_RZ+ = KEY_A"));
+	m = hm_device_output_caps(g.dev, OUT_MOTION);
+	assert_true(libevdev_has_event_code(m, EV_ABS, ABS_RX));
+	assert_true(libevdev_has_event_code(m, EV_ABS, ABS_X));
+	assert_true(libevdev_has_event_code(m, EV_ABS, ABS_RZ));
+	/* the stick: 200 on ABS_RX comes out as ABS_RY on the pad */
+	g.stick = 200;
+	sample(&g, 10, 0, 2000, &x, &y); /* pitch 10 °/s, roll far past any zone */
+	assert_true(event_on(OUT_PAD, EV_ABS, ABS_RY, &v));
+	assert_int_equal(v, 200);
+	/* the sensor: as it came, and nothing made of it */
+	assert_true(event_on(OUT_MOTION, EV_ABS, ABS_RX, &v));
+	assert_int_equal(v, 10 * 1024);
+	assert_true(event_on(OUT_MOTION, EV_ABS, ABS_RZ, &v));
+	assert_int_equal(v, 2000 * 1024);
+	assert_true(event_on(OUT_MOTION, EV_ABS, ABS_Y, &v)); /* 1 g */
+	assert_int_equal(v, 8192);
+	assert_false(event_on(OUT_MOTION, EV_ABS, ABS_RY, &v));
+	for (size_t i = 0; i < cs.n; i++)
+		assert_true(cs.ev[i].type != EV_KEY && cs.ev[i].type != EV_REL);
+	rig_close(&g);
+}
+
 /* ---- the formula -------------------------------------------------------------- */
 
 /* The brief's figure: 90 °/s for 10 ms at sensitivity S is 0.9 S pixels. */
@@ -814,6 +856,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_pointer_output),
+	    cmocka_unit_test(test_sensor_axes_are_not_sticks),
 	    cmocka_unit_test(test_formula_10ms),
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_sensitivity_y),
