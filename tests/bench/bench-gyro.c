@@ -9,7 +9,9 @@
  * 0), for: no GYRO line (the node passes), gyro-mouse plain, and with deadzone and smoothing.  Not
  * a test.
  *
- *   bench-gyro [SAMPLES]      SAMPLES per round (default 1000000)
+ *   bench-gyro [SAMPLES [CASE]]  SAMPLES per round (default 1000000); CASE
+ *                                (0, 1, 2): that case alone, for instruction
+ *                                counts under valgrind --tool=callgrind
  */
 #include <inttypes.h>
 #include <math.h>
@@ -139,6 +141,7 @@ static int run(const char *line, unsigned samples, double *ret_ns, double *ret_o
 int main(int argc, char **argv)
 {
 	unsigned samples = argc > 1 ? (unsigned)strtoul(argv[1], NULL, 10) : DEFAULT_SAMPLES;
+	long only = argc > 2 ? strtol(argv[2], NULL, 10) : -1;
 
 	if (!samples)
 		samples = DEFAULT_SAMPLES;
@@ -148,6 +151,8 @@ int main(int argc, char **argv)
 		double ns, out;
 		unsigned long allocs;
 
+		if (only >= 0 && (size_t)only != i)
+			continue;
 		if (run(cases[i].line, samples, &ns, &out, &allocs) < 0) {
 			fprintf(stderr, "bench-gyro: %s: setup failed\n", cases[i].name);
 			return 1;
