@@ -6,8 +6,9 @@
  * bookkeeping and these can be tested and fuzzed alone.
  *
  *   TRIGGER = ACTION[, OPTION[=VALUE]]...
- *   TRIGGER := CODE | CODE+ | CODE- | ABS_CODE[MIN..MAX]
+ *   TRIGGER := CODE | CODE+ | CODE- | ABS_CODE[MIN..MAX] | GYRO
  *   ACTION  := disabled | CODE[+CODE]... | REL_CODE+ | REL_CODE- | ABS_CODE | REL_CODE
+ *            | gyro-mouse
  *            | macro(STEP, ...) | layer(ID) | toggle(ID) | oneshot(ID) | profile(ID)
  *            | tap-hold(ACTION, ACTION[, DURATION])
  *   STEP    := CODE[+CODE]... | DURATION | "text"
@@ -30,6 +31,7 @@
 struct ctx {
 	char *err;
 	size_t errlen;
+	bool gyro_sens_y; /* gyro-mouse: sensitivity-y= was given */
 };
 
 static int fail(struct ctx *c, const char *fmt, ...) _printf_(2, 3);
@@ -611,6 +613,10 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 		a->kind = HM_ACT_DISABLED;
 		return 0;
 	}
+	if (streq(s, "gyro-mouse")) {
+		a->kind = HM_ACT_GYRO_MOUSE;
+		return 0;
+	}
 	if (paren) {
 		char fn[32], args[1024];
 		size_t fl = (size_t)(paren - s);
@@ -721,6 +727,13 @@ static int parse_trigger(struct ctx *c, const char *name, struct hm_config_map *
 	unsigned type, code;
 	int r;
 
+	if (streq(name, "GYRO")) {
+		/* the gyroscope of the device's motion sensors, as a whole */
+		m->trigger = HM_TRIG_GYRO;
+		m->from_type = EV_ABS;
+		m->from_code = ABS_RX;
+		return 0;
+	}
 	if (strchr(name, '+') && name[l - 1] != '+') {
 		/* KEY_J+KEY_K: a chord of input keys */
 		r = parse_chord(c, name, m->chord, &m->nchord);
@@ -790,6 +803,7 @@ enum {
 	ON_ABS_ABS = 1 << 3,   /* ABS_X = ABS_Y */
 	ON_ABS_REL = 1 << 4,   /* ABS_X = REL_Y */
 	ON_REL_REL = 1 << 5,   /* REL_X = REL_Y */
+	ON_GYRO = 1 << 6,      /* GYRO = gyro-mouse */
 };
 
 static unsigned pair_of(const struct hm_config_map *m)
@@ -809,9 +823,96 @@ static unsigned pair_of(const struct hm_config_map *m)
 		                                      : 0;
 	case HM_TRIG_REL_AXIS:
 		return m->action.kind == HM_ACT_REL ? ON_REL_REL : 0;
+	case HM_TRIG_GYRO:
+		return m->action.kind == HM_ACT_GYRO_MOUSE ? ON_GYRO : 0;
 	default:
 		return 0;
 	}
+}
+
+/* A whole-string number within [lo, hi]. */
+static int parse_double_in(const char *s, double lo, double hi, double *ret)
+{
+	double v;
+
+	if (parse_double(s, &v) < 0)
+		return -EINVAL;
+	if (v < lo || v > hi)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+/* hold=KEY, toggle=KEY: one key or button. */
+static int parse_gyro_key(struct ctx *c, const char *key, const char *val, uint16_t *ret)
+{
+	unsigned type, code;
+
+	if (parse_code(c, val, &type, &code) < 0 || type != EV_KEY)
+		return fail(c, "%s=%s: expected a key or button (KEY_*, BTN_*), like %s=BTN_TL",
+		            key, val, key);
+	*ret = (uint16_t)code;
+	return 0;
+}
+
+/* The options of GYRO = gyro-mouse; *handled is false for the others. */
+static int parse_gyro_option(struct ctx *c, const char *key, const char *val,
+                             struct hm_config_gyro *g, bool *has_sens_y, bool *handled)
+{
+	int r = 0;
+
+	*handled = true;
+	if (streq(key, "sensitivity") || streq(key, "sensitivity-y")) {
+		double *field = streq(key, "sensitivity") ? &g->sens_x : &g->sens_y;
+
+		if (parse_double_in(val, 0.0, 1000.0, field) < 0 || *field <= 0.0)
+			return fail(c,
+			            "%s=%s: expected pixels per degree, above 0 and at most 1000",
+			            key, val);
+		if (streq(key, "sensitivity-y"))
+			*has_sens_y = true;
+	} else if (streq(key, "horizontal")) {
+		if (streq(val, "yaw"))
+			g->horizontal = HM_GYRO_YAW;
+		else if (streq(val, "roll"))
+			g->horizontal = HM_GYRO_ROLL;
+		else if (streq(val, "local"))
+			g->horizontal = HM_GYRO_LOCAL;
+		else
+			return fail(c, "horizontal=%s: expected yaw, roll or local", val);
+	} else if (streq(key, "invert-x") || streq(key, "invert-y") || streq(key, "invert")) {
+		if (val)
+			return fail(c, "'%s' takes no value", key);
+		if (!streq(key, "invert-y"))
+			g->invert_x = true;
+		if (!streq(key, "invert-x"))
+			g->invert_y = true;
+	} else if (streq(key, "deadzone")) {
+		if (parse_double_in(val, 0.0, 100.0, &g->deadzone_dps) < 0)
+			return fail(c,
+			            "deadzone=%s: expected a speed in degrees per second, 0 to 100 "
+			            "(like deadzone=1.5)",
+			            val);
+	} else if (streq(key, "smoothing")) {
+		if (parse_double_in(val, 0.0, 1000.0, &g->smooth_dps) < 0)
+			return fail(
+			    c,
+			    "smoothing=%s: expected a speed in degrees per second, 0 to 1000 "
+			    "(0: off)",
+			    val);
+	} else if (streq(key, "smoothing-time")) {
+		r = parse_duration(val, 500000ULL, &g->smooth_us);
+		if (r < 0 || g->smooth_us == 0)
+			return fail(c, "smoothing-time=%s: expected a duration from 1ms to 500ms",
+			            val);
+	} else if (streq(key, "hold")) {
+		return parse_gyro_key(c, key, val, &g->hold);
+	} else if (streq(key, "toggle")) {
+		return parse_gyro_key(c, key, val, &g->toggle);
+	} else {
+		*handled = false;
+	}
+	return 0;
 }
 
 /* "1/3", "2", "0.5" (a decimal becomes thousandths). */
@@ -879,6 +980,24 @@ static int parse_option(struct ctx *c, const char *opt, struct hm_config_map *m)
 	strstrip(key);
 	if (val)
 		val = strstrip((char *)val); /* opt is our own copy */
+	if (pair == ON_GYRO) {
+		bool handled;
+
+		if (val && !*val)
+			return fail(c, "'%s' needs a value: %s=...", key, key);
+		if (!val && !startswith(key, "invert"))
+			return fail(c, "'%s' needs a value: %s=...", key, key);
+		r = parse_gyro_option(c, key, val, &o->gyro, &c->gyro_sens_y, &handled);
+		if (r < 0 || handled)
+			return r;
+		return fail(c,
+		            "'%s': unknown option of gyro-mouse (sensitivity, sensitivity-y, "
+		            "horizontal, invert, invert-x, invert-y, deadzone, smoothing, "
+		            "smoothing-time, hold, toggle)",
+		            key);
+	}
+	if (m->trigger == HM_TRIG_GYRO)
+		return fail(c, "'%s': GYRO = disabled takes no options", key);
 	for (i = 0; i < ARRAY_SIZE(known); i++)
 		if (streq(known[i].name, key))
 			break;
@@ -967,7 +1086,14 @@ static int check_pair(struct ctx *c, const char *name, const char *value,
 {
 	enum hm_action_kind k = m->action.kind;
 
+	if (k == HM_ACT_GYRO_MOUSE && m->trigger != HM_TRIG_GYRO)
+		return fail(c, "%s = %s: gyro-mouse is the action of the GYRO trigger (GYRO = %s)",
+		            name, value, value);
 	switch (m->trigger) {
+	case HM_TRIG_GYRO:
+		if (k != HM_ACT_GYRO_MOUSE && k != HM_ACT_DISABLED)
+			return fail(c, "%s: map the gyroscope onto gyro-mouse or disabled", name);
+		return 0;
 	case HM_TRIG_CHORD:
 		if (k == HM_ACT_ABS || k == HM_ACT_REL || k == HM_ACT_TAPHOLD || k == HM_ACT_IDLE)
 			return fail(c,
@@ -1028,13 +1154,15 @@ void hm_config_map_done(struct hm_config_map *m)
 int hm_config_map_parse(const char *name, const char *value, struct hm_config_map *ret, char *err,
                         size_t errlen)
 {
-	struct ctx c = {err, errlen};
+	struct ctx c = {.err = err, .errlen = errlen};
 	struct hm_config_map m = {.opts = {.curve = 1.0,
 	                                   .scale = 1.0,
 	                                   .scale_num = 1,
 	                                   .scale_den = 1,
 	                                   .threshold = 0.5,
-	                                   .hysteresis = 0.1}};
+	                                   .hysteresis = 0.1,
+	                                   .gyro = {.sens_x = HM_GYRO_DEFAULT_SENSITIVITY,
+	                                            .smooth_us = HM_GYRO_DEFAULT_SMOOTH_US}}};
 	char *pieces[16];
 	int n, r;
 
@@ -1058,6 +1186,14 @@ int hm_config_map_parse(const char *name, const char *value, struct hm_config_ma
 	 * pointer would creep */
 	if (r == 0 && pair_of(&m) == ON_ABS_REL && !m.opts.has_deadzone)
 		m.opts.deadzone = 0.1;
+	if (r == 0 && pair_of(&m) == ON_GYRO) {
+		struct hm_config_gyro *g = &m.opts.gyro;
+
+		if (!c.gyro_sens_y)
+			g->sens_y = g->sens_x;
+		if (g->hold && g->hold == g->toggle)
+			r = fail(&c, "gyro-mouse: hold= and toggle= need two different keys");
+	}
 	free_pieces(pieces, n);
 	if (r < 0) {
 		action_done(&m.action);
@@ -1113,7 +1249,7 @@ static int set_speed(const char *value, double *field)
 int hm_config_setting_parse(struct hm_config_settings *s, const char *name, const char *value,
                             char *err, size_t errlen)
 {
-	struct ctx c = {err, errlen};
+	struct ctx c = {.err = err, .errlen = errlen};
 	uint64_t us;
 	int r = 0;
 

@@ -64,6 +64,7 @@ enum hm_trigger_kind {
 	HM_TRIG_ABS_RANGE, /* ABS_WHEEL[1..3]: inside the range */
 	HM_TRIG_ABS_AXIS,  /* ABS_X: the value itself */
 	HM_TRIG_CHORD,     /* KEY_J+KEY_K: keys pressed together (keyd's chords) */
+	HM_TRIG_GYRO,      /* GYRO: the gyroscope of a motion-sensor output (remap-gyro.c) */
 };
 
 enum hm_action_kind {
@@ -82,6 +83,7 @@ enum hm_action_kind {
 	HM_ACT_CLEAR,    /* clear(): toggled and armed one-shot layers off */
 	HM_ACT_SWAP,     /* swap(NAME): the layer the key is bound in becomes NAME */
 	HM_ACT_REPEAT,   /* repeat(ACTION, DELAY, INTERVAL): a macro repeating while held */
+	HM_ACT_GYRO_MOUSE, /* gyro-mouse: the gyroscope moves the pointer (GYRO only) */
 };
 
 /* How a tap-hold is decided (doc/hidmapd.ini.5.md, "tap-hold"). */
@@ -131,6 +133,27 @@ struct hm_config_action {
 	const struct hm_config_profile *profile; /* HM_ACT_PROFILE, resolved by the loader */
 };
 
+/* Which rotation moves the pointer sideways (gyro-mouse horizontal=). */
+enum hm_gyro_axis {
+	HM_GYRO_YAW,   /* turning, as a steering wheel lying flat */
+	HM_GYRO_ROLL,  /* leaning, as a steering wheel held up */
+	HM_GYRO_LOCAL, /* both added */
+};
+
+#define HM_GYRO_DEFAULT_SENSITIVITY 10.0   /* pixels per degree */
+#define HM_GYRO_DEFAULT_SMOOTH_US   125000 /* JoyShockMapper's GYRO_SMOOTH_TIME */
+
+/* The options of GYRO = gyro-mouse (doc/hidmapd.ini.5.md, GYRO MOUSE). */
+struct hm_config_gyro {
+	double sens_x, sens_y; /* pixels (REL units) per degree of rotation */
+	enum hm_gyro_axis horizontal;
+	bool invert_x, invert_y;
+	double deadzone_dps;   /* °/s: slower rotation moves nothing */
+	double smooth_dps;     /* °/s: smoothing fully below half of it, none above; 0: off */
+	uint64_t smooth_us;    /* ...over this window */
+	uint16_t hold, toggle; /* key codes, 0: none */
+};
+
 /* The options after the action: ", invert, deadzone=10%". */
 struct hm_config_opts {
 	bool invert;
@@ -150,12 +173,13 @@ struct hm_config_opts {
 	int hysteresis_units;     /* HM_TRIG_ABS_RANGE */
 	int per;                  /* HM_TRIG_REL_POS/NEG: units per press, 0: default */
 	double speed;             /* onto REL: units per second at full deflection, 0: profile's */
+	struct hm_config_gyro gyro; /* GYRO = gyro-mouse */
 };
 
 /* One "TRIGGER = ACTION[, OPTION...]" line of a [remap] section. */
 struct hm_config_map {
 	enum hm_trigger_kind trigger;
-	unsigned from_type, from_code;
+	unsigned from_type, from_code;       /* HM_TRIG_GYRO: EV_ABS, ABS_RX */
 	int range_min, range_max;            /* HM_TRIG_ABS_RANGE */
 	uint16_t chord[HM_CONFIG_MAX_CHORD]; /* HM_TRIG_CHORD: the keys (from_code: the first) */
 	unsigned nchord;

@@ -234,6 +234,13 @@ static int add_map(struct hm_remap *r, const struct hm_config_map *c, unsigned l
 	case HM_TRIG_ABS_RANGE:
 		r->abs_consumed[c->from_code] = true;
 		break; /* indexed after all maps are in */
+	case HM_TRIG_GYRO:
+		/* the motion node keeps its own events: the gyro mouse reads them */
+		if (r->gyro.nmaps == ARRAY_SIZE(r->gyro.maps))
+			return -EINVAL; /* one per layer, as the loader checks */
+		t->gyro = idx;
+		r->gyro.maps[r->gyro.nmaps++] = idx;
+		break;
 	}
 	return 0;
 }
@@ -277,8 +284,10 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 		r->set = &defaults; /* a profile built by hand, without settings */
 	r->base_caps = base_caps;
 	r->nbase = nbase;
-	for (unsigned i = 0; i < nbase; i++)
+	for (unsigned i = 0; i < nbase; i++) {
 		r->cls_of_base[i] = remap_classes_of(base_caps[i]);
+		r->sensor_out[i] = libevdev_has_property(base_caps[i], INPUT_PROP_ACCELEROMETER);
+	}
 	r->nlayers = 1 + (profile ? (unsigned)profile->nlayers : 0);
 	if (r->nlayers > NLAYERS)
 		return -EINVAL;
@@ -350,6 +359,7 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 		}
 	}
 	index_zones(r);
+	remap_gyro_plan(r);
 	remap_plan_outputs(r);
 	if (base_caps && nbase && libevdev_get_name(base_caps[0])) {
 		snprintf(r->extra_name[0], sizeof(r->extra_name[0]), "%s (hidmapd keyboard)",

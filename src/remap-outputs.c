@@ -59,6 +59,10 @@ static void for_each_target(const struct hm_remap *r, const struct ract *a,
 	case HM_ACT_ABS:
 		fn(ud, EV_ABS, a->cfg->code);
 		break;
+	case HM_ACT_GYRO_MOUSE:
+		fn(ud, EV_REL, REL_X);
+		fn(ud, EV_REL, REL_Y);
+		break;
 	default:
 		break;
 	}
@@ -67,6 +71,10 @@ static void for_each_target(const struct hm_remap *r, const struct ract *a,
 /* Whether base output n can produce the trigger of map m. */
 static bool output_has_trigger(const struct hm_remap *r, unsigned n, const struct hm_config_map *c)
 {
+	if (c->trigger == HM_TRIG_GYRO)
+		return (int)n == r->gyro.src;
+	if (c->from_type == EV_ABS && r->sensor_out[n])
+		return false; /* a sensor's axes are no sticks */
 	return libevdev_has_event_code(r->base_caps[n], c->from_type, c->from_code);
 }
 
@@ -193,7 +201,8 @@ void hm_remap_output_caps(const struct hm_remap *r, unsigned n, struct libevdev 
 				libevdev_disable_event_code(caps, EV_REL, c);
 		for (unsigned c = 0; c < ABS_CNT_; c++)
 			if (libevdev_has_event_code(caps, EV_ABS, c) && c < ABS_MT_SLOT &&
-			    (r->abs_consumed[c] || r->unmapped == HM_UNMAPPED_DROP))
+			    ((r->abs_consumed[c] && !r->sensor_out[n]) ||
+			     r->unmapped == HM_UNMAPPED_DROP))
 				libevdev_disable_event_code(caps, EV_ABS, c);
 		for (unsigned c = 0; c <= KEY_MAX; c++)
 			if (libevdev_has_event_code(caps, EV_KEY, c) && !keep_key[c])

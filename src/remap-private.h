@@ -62,11 +62,13 @@ struct rmap {
 	double lo, hi;
 	int tlo, thi; /* ABS target range */
 	/* state */
-	bool active; /* a zone that is pressed */
-	uint8_t src; /* ...from this output */
-	int64_t acc; /* REL onto REL: remainder, in 1/den units */
-	double defl; /* ABS onto REL: current deflection times speed (units/s) */
-	double rem;  /* ...and the motion not yet emitted */
+	bool active;      /* a zone that is pressed */
+	uint8_t src;      /* ...from this output */
+	int64_t acc;      /* REL onto REL: remainder, in 1/den units */
+	double defl;      /* ABS onto REL: current deflection times speed (units/s) */
+	double rem;       /* ...and the motion not yet emitted */
+	bool toggled;     /* GYRO: its toggle= key flipped it (active: its hold= key is down) */
+	bool toggle_down; /* ...that key is down: a repeated press does not flip it again */
 };
 
 struct layer_tables {
@@ -74,6 +76,34 @@ struct layer_tables {
 	uint16_t rel_step[REL_CNT_][2]; /* [code][0: +, 1: -] */
 	uint16_t rel_axis[REL_CNT_];
 	uint16_t abs_axis[ABS_CNT_];
+	uint16_t gyro; /* GYRO = gyro-mouse */
+};
+
+/* Samples the gyro mouse's smoothing window holds (500 ms at 1 kHz). */
+#define GYRO_RING 512
+
+/*
+ * The gyro mouse (remap-gyro.c): the latest sample of the motion output,
+ * the time of the one before, and what carries from sample to sample.
+ */
+struct gyro_state {
+	int src;                /* the motion output, -1: the device has none */
+	double dps_per_unit[3]; /* 1 / its declared resolution, ABS_RX/RY/RZ */
+	int raw[3];             /* the latest gyro values */
+	uint32_t ts;            /* ...MSC_TIMESTAMP of this frame */
+	bool fresh, ts_fresh;   /* a sample (a timestamp) came in this frame */
+	bool have_prev;         /* the previous sample's time is known */
+	bool prev_from_ts;      /* ...from MSC_TIMESTAMP (else report time) */
+	uint32_t prev_ts;
+	uint64_t prev_us;
+	bool on;             /* moved the pointer at the last sample */
+	double rem_x, rem_y; /* sub-pixel motion carried */
+	/* smoothing: a window of samples, each rate times its duration */
+	double ring_x[GYRO_RING], ring_y[GYRO_RING], ring_dt[GYRO_RING];
+	unsigned head, count;
+	double sum_x, sum_y, sum_dt;
+	uint16_t maps[HM_CONFIG_MAX_LAYERS + 1]; /* rmaps of GYRO lines, any layer */
+	unsigned nmaps;
 };
 
 struct macro_run {
@@ -124,7 +154,10 @@ struct hm_remap {
 	unsigned nbase, nall;
 	struct libevdev *const *base_caps;
 	unsigned cls_of_base[HM_MAX_OUTPUTS]; /* bit per out_class it already is */
-	int extra[3];                         /* output of each class, -1: none */
+	/* motion sensors (INPUT_PROP_ACCELEROMETER): their axes are readings,
+	 * which ABS_* triggers meant for sticks never take; they pass */
+	bool sensor_out[HM_MAX_OUTPUTS];
+	int extra[3]; /* output of each class, -1: none */
 	char extra_name[2][160];
 
 	/* compiled profile */
@@ -242,6 +275,8 @@ struct hm_remap {
 	bool moving;
 	uint64_t motion_deadline, last_tick;
 
+	struct gyro_state gyro;
+
 	uint64_t armed; /* the deadline last given to ops->arm */
 	const struct hm_config_profile *switch_to;
 };
@@ -286,3 +321,31 @@ static inline unsigned route(const struct hm_remap *r, unsigned src, unsigned ty
 void remap_plan_outputs(struct hm_remap *r);
 /* remap-outputs.c: the out_class bits a module output already is. */
 unsigned remap_classes_of(struct libevdev *caps);
+
+/* ---- the gyro mouse (remap-gyro.c) ------------------------------------------- */
+
+/* Whether a module output is a motion sensor with a gyroscope: the
+ * accelerometer property and ABS_RX/RY/RZ with a resolution. */
+bool remap_gyro_output(struct libevdev *caps);
+/* At compile time: finds the motion output and its resolutions. */
+void remap_gyro_plan(struct hm_remap *r);
+/* An event of the motion output (raw, before any mapping). */
+static inline void remap_gyro_input(struct hm_remap *r, unsigned type, unsigned code, int value)
+{
+	struct gyro_state *g = &r->gyro;
+
+	if (type == EV_ABS && code >= ABS_RX && code <= ABS_RZ) {
+		g->raw[code - ABS_RX] = value;
+		g->fresh = true;
+	} else if (type == EV_MSC && code == MSC_TIMESTAMP) {
+		g->ts = (uint32_t)value;
+		g->fresh = g->ts_fresh = true;
+	}
+}
+/* A key event from any module output: hold= and toggle= keys. */
+void remap_gyro_key(struct hm_remap *r, unsigned code, int value);
+/* The end of a report: the sample, if one came, moves the pointer
+ * through the GYRO map in effect (map: an rmap index, or NONE). */
+void remap_gyro_frame(struct hm_remap *r, uint16_t map, uint64_t now_us);
+/* Forgets the carried motion, the smoothing window, the time reference. */
+void remap_gyro_reset(struct hm_remap *r);

@@ -297,6 +297,24 @@ LOOKUP_TABLE(lookup_key, key)
 LOOKUP_TABLE(lookup_rel_axis, rel_axis)
 LOOKUP_TABLE(lookup_abs_axis, abs_axis)
 
+/* The GYRO line in effect: the latest active layer's, else the base's. */
+static uint16_t lookup_gyro(const struct hm_remap *r)
+{
+	uint32_t best_seq = 0;
+	uint16_t slot = r->layers[0].gyro;
+
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		uint16_t s = r->layers[l].gyro;
+		uint32_t p;
+
+		if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {
+			best_seq = p;
+			slot = s;
+		}
+	}
+	return slot;
+}
+
 static uint16_t lookup_rel_step(const struct hm_remap *r, unsigned code, int neg)
 {
 	uint32_t best_seq = 0;
@@ -707,6 +725,7 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 	case HM_ACT_IDLE:
 	case HM_ACT_ABS:
 	case HM_ACT_REL:
+	case HM_ACT_GYRO_MOUSE: /* GYRO only, per report (remap-gyro.c) */
 		break;
 	}
 }
@@ -1515,8 +1534,15 @@ static void zone_event(struct hm_remap *r, struct rmap *m, unsigned src, int val
 
 static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
-	uint16_t slot = lookup_abs_axis(r, code);
+	uint16_t slot;
 	unsigned zl = 0;
+
+	if (r->sensor_out[src]) {
+		/* a motion sensor's reading: ABS_X = REL_X means the stick */
+		pass(r, src, EV_ABS, code, value);
+		return;
+	}
+	slot = lookup_abs_axis(r, code);
 
 	if (r->zone_start[code] != r->zone_start[code + 1]) {
 		uint32_t best = 0;
@@ -1586,6 +1612,12 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 	 * event loop woke up in (keyd does the same) */
 	for (unsigned n = 0; r->armed && r->armed <= now_us && n < 64; n++)
 		hm_remap_timer(r, r->armed);
+	/* the gyro mouse reads the motion node as it comes, and watches its
+	 * hold= and toggle= keys whatever their own mapping does */
+	if ((int)output == r->gyro.src)
+		remap_gyro_input(r, type, code, value);
+	if (_unlikely_(r->gyro.nmaps) && type == EV_KEY)
+		remap_gyro_key(r, code, value);
 	switch (type) {
 	case EV_KEY:
 		if (code <= KEY_MAX) {
@@ -1617,6 +1649,8 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 
 void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
 {
+	if (r->gyro.src >= 0)
+		remap_gyro_frame(r, lookup_gyro(r), now_us);
 	rearm(r);
 }
 
@@ -1672,6 +1706,7 @@ void hm_remap_reset(struct hm_remap *r)
 		r->maps[i].defl = 0.0;
 		r->maps[i].acc = 0;
 	}
+	remap_gyro_reset(r);
 	update_motion(r, 0);
 	rearm(r);
 }
