@@ -1080,6 +1080,47 @@ static void test_click_with_next_frame(void **state)
 	hm_device_free(dev);
 }
 
+/*
+ * What does not change reaches no node, as the input core drops it: the
+ * frame counter in bits 2-7 of byte 7 changes every report and is not a
+ * button; a touch frame like the last one is nothing, but still carries
+ * the click queued before it.
+ */
+static void test_unchanged(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	struct pad p = neutral();
+	size_t from;
+
+	(void)state;
+	dev = make(&cs, false);
+	touch_point(p.touch[0], 0, true, 3, 500, 400);
+	send(dev, false, &p);
+	for (int k = 1; k < 4; k++) {
+		p.buttons[2] = (uint8_t)(k << 2); /* the counter */
+		p.timestamp = (uint16_t)(100 * k);
+		from = cs.n;
+		send(dev, false, &p);
+		for (size_t e = from; e < cs.n; e++)
+			assert_int_equal(cs.ev[e].dev, MOTION);
+	}
+	p.buttons[2] |= 0x02; /* click, same touch */
+	send(dev, false, &p);
+	from = cs.n;
+	p.buttons[2] = 0x02 | (5 << 2);
+	send(dev, false, &p);
+	assert_int_equal(count_events(&cs, from, TOUCHPAD, EV_KEY, BTN_LEFT), 1);
+	assert_int_equal(count_events(&cs, from, TOUCHPAD, EV_SYN, SYN_REPORT), 1);
+	assert_int_equal(count_events(&cs, from, TOUCHPAD, EV_ABS, ABS_MT_POSITION_X), 0);
+	/* PS alone in byte 7 */
+	from = cs.n;
+	p.buttons[2] = 0x02 | 0x01 | (6 << 2);
+	send(dev, false, &p);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_KEY, BTN_MODE), 1);
+	hm_device_free(dev);
+}
+
 /* BT CRC: a good one decodes; any flipped bit, in the data or in the CRC,
  * drops the report as a decode error, with no event. */
 static void test_bt_crc(void **state)
@@ -1632,6 +1673,7 @@ int main(void)
 	    cmocka_unit_test(test_two_fingers),
 	    cmocka_unit_test(test_touch_count_bounds),
 	    cmocka_unit_test(test_click_with_next_frame),
+	    cmocka_unit_test(test_unchanged),
 	    cmocka_unit_test(test_bt_crc),
 	    cmocka_unit_test(test_bt_minimal),
 	    cmocka_unit_test(test_bad_reports),
