@@ -41,6 +41,18 @@
  * one, 0xA3 has none: ps_get_report(..., check_crc)), three tries of the
  * USB calibration report, and the adapter's calibration read again after
  * probe when a pad appears.
+ *
+ * Where this module and today's kernel part ways, on purpose: a touch
+ * report count past 3 (USB) or 4 (BT) is capped (the kernel reads past the
+ * touch reports); a Bluetooth uniq that is not a MAC address does not fail
+ * the probe (uinput cannot carry uniq anyway); a failed pairing read
+ * (0x12) leaves the device initializing until the core's limit fails it,
+ * where the kernel's probe fails at once; invalid calibration gives one
+ * warning, not one per axis; without a transport (a replay) the features
+ * are not asked and the defaults hold.  Sticks, buttons and touch frames
+ * that did not change are not emitted again (the input core would drop
+ * them): after a reload or a replug's release, a button held throughout
+ * comes back when it changes.
  */
 #include <errno.h>
 #include <stdint.h>
