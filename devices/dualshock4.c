@@ -51,8 +51,8 @@
  * warning, not one per axis; without a transport (a replay) the features
  * are not asked and the defaults hold.  Sticks, buttons and touch frames
  * that did not change are not emitted again (the input core would drop
- * them): after a reload or a replug's release, a button held throughout
- * comes back when it changes.
+ * them): after the core releases everything (a reload), a button held
+ * throughout comes back when it changes (a replug probes afresh).
  */
 #include <errno.h>
 #include <stdint.h>
