@@ -48,8 +48,9 @@
  * the probe (uinput cannot carry uniq anyway); a failed pairing read
  * (0x12) leaves the device initializing until the core's limit fails it,
  * where the kernel's probe fails at once; invalid calibration gives one
- * warning, not one per axis; without a transport (a replay) the features
- * are not asked and the defaults hold.  Sticks, buttons and touch frames
+ * warning, not one per axis; without a transport (a replay without
+ * --features) every request fails with -ENOTSUP and the defaults hold,
+ * with that one warning.  Sticks, buttons and touch frames
  * that did not change are not emitted again (the input core would drop
  * them): after the core releases everything (a reload), a button held
  * throughout comes back when it changes (a replug probes afresh).
