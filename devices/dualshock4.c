@@ -327,6 +327,8 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 	size_t want;
 	uint8_t id;
 
+	if (result == -ECANCELED)
+		return; /* the device went: nothing of it may be touched */
 	switch (step) {
 	case STEP_PAIRING:
 		id = DS4_FEATURE_REPORT_PAIRING_INFO;
@@ -344,8 +346,6 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 	default:
 		return;
 	}
-	if (result == -ECANCELED)
-		return; /* the device went */
 	if (result == -ETIMEDOUT && !(ds4->dongle && ds4->ready)) {
 		/* the kernel's probe fails here too (5 s, then -EIO): the
 		 * device stays initializing until the core's limit */
