@@ -567,7 +567,10 @@ static void test_bt_probe(void **state)
 
 	(void)state;
 	put_le32(expect + 74, 0xf2d0e811);
+	/* 0xA3 carries no CRC even over Bluetooth: its versions are taken */
+	log_begin();
 	dev = make(&cs, true);
+	assert_int_equal(log_end("hw_version=0x00000100 fw_version=0x00000200"), 1);
 	check_common_caps(dev, BT_NAME);
 	assert_int_equal(fk.nasked, 2);
 	assert_int_equal(fk.asked[0], 0xa3);
@@ -1306,6 +1309,37 @@ static void test_dongle(void **state)
 	hm_device_free(dev);
 }
 
+/* The adapter's pad whose calibration cannot be read (three tries): the
+ * adapter is disabled, its reports ignored, until the pad goes and comes
+ * back (dualshock4_dongle_calibration_work(), "disabling device"). */
+static void test_dongle_disabled(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	struct pad p = neutral();
+
+	(void)state;
+	fake_reset(false);
+	dev = make_full(&cs, BUS_USB, 0x0ba0, NULL);
+	p.buttons[0] |= 0x20;
+	fk.calib_wrong_id = 3;
+	log_begin();
+	assert_int_equal(send(dev, false, &p), 0);
+	assert_int_equal(log_end("disabling"), 1);
+	assert_int_equal(fk.nasked, 6);
+	assert_int_equal(send(dev, false, &p), 0);
+	assert_int_equal(cs.n, 0);
+	p.status[1] = 0x04; /* gone */
+	assert_int_equal(send(dev, false, &p), 0);
+	p.status[1] = 0; /* back: calibrated afresh, then decoded */
+	log_begin();
+	assert_int_equal(send(dev, false, &p), 0);
+	assert_int_equal(log_end("completed"), 1);
+	assert_int_equal(send(dev, false, &p), 1);
+	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
+	hm_device_free(dev);
+}
+
 /* A pad that never answers: over USB the pairing request fails and the
  * device stays initializing (the core drops it at the time limit);
  * reports meanwhile are ignored.  Over BT the firmware and calibration
@@ -1783,6 +1817,7 @@ int main(void)
 	    cmocka_unit_test(test_bad_reports),
 	    cmocka_unit_test(test_battery),
 	    cmocka_unit_test(test_dongle),
+	    cmocka_unit_test(test_dongle_disabled),
 	    cmocka_unit_test(test_no_answer),
 	    cmocka_unit_test(test_rumble),
 	    cmocka_unit_test(test_force_feedback),
