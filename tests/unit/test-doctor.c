@@ -328,6 +328,20 @@ static void test_devices(void **state)
 	assert_contains(text, "FAIL /dev/hidraw4: sysfs lists it but the node is missing");
 	assert_int_equal(hm_doctor_exit_status(&r.d), 1);
 	free(text);
+
+	/* the pad gone, nothing selects the receiver: a warning that says how */
+	assert_int_equal(unlink(fx_path("sys/class/hidraw/hidraw4")), 0);
+	run_begin(&r);
+	hm_doctor_devices(&r.d, empty);
+	text = run_end(&r);
+	assert_contains(text, "WARN HID devices: none present that hidmapd would drive (1 HID "
+	                      "device in all)");
+	assert_contains(text, "fix: plug the device in; ");
+	free(text);
+	/* back for the next tests */
+	fx_link(fx_path("sys/devices/" FX_BT_PARENT "/" FX_BT_HID "/hidraw/hidraw4") +
+	            strlen(fx_root) + 1,
+	        "sys/class/hidraw/hidraw4");
 }
 
 /* The unit's sandbox needs unprivileged user namespaces: the sysctls that
