@@ -7,7 +7,8 @@
  *                    name; libevdev's helper cut them to 79), and an output
  *                    with rumble motors offers the module's 16 effects
  *                    (EVIOCGEFFECTS; the helper always said 10), as
- *                    ff-memless does for a kernel driver's pad
+ *                    ff-memless does for a kernel driver's pad; and it has
+ *                    no uniq (EVIOCGUNIQ: ENOENT), which uinput cannot set
  *   device-settings  lightbar/player-leds/mic-led of the [device] section
  *                    reach the module's configure hook at start and on a
  *                    SIGHUP reload that changes only them; that reload
@@ -98,6 +99,17 @@ int scenario_uinput_setup(void)
 	vm_note("%s: EVIOCGEFFECTS %d", outs[0][0].devnode, effects);
 	if (effects != 16)
 		r = vm_fail("the output offers %d effects, the module declared 16", effects);
+	/* uinput has no way to set uniq: the kernel answers EVIOCGUNIQ with
+	 * ENOENT for a device without one (evdev.c str_to_user()), which is
+	 * what SDL's evdev backend meets when it pairs a pad with its motion
+	 * sensors by uniq (README, "Virtual devices and uniq") */
+	errno = 0;
+	if (ioctl(outs[0][0].fd, EVIOCGUNIQ(sizeof(name) - 1), name) >= 0 || errno != ENOENT)
+		r = vm_fail("EVIOCGUNIQ on %s: \"%s\" (%s), expected ENOENT: README is wrong",
+		            outs[0][0].devnode, errno ? "" : name, strerror(errno));
+	else
+		vm_note("%s: EVIOCGUNIQ: %s (uinput sets no uniq)", outs[0][0].devnode,
+		        strerror(errno));
 	if (!startswith(outs[0][0].phys, "hidmapd/"))
 		r = vm_fail("the output's phys is \"%s\", not hidmapd/...", outs[0][0].phys);
 out:
