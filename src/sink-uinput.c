@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The uinput sink: one /dev/uinput device per output, set up from the
- * output's capabilities (libevdev) with UI_DEV_SETUP.  A frame is written with a single
- * write(2), so a report costs one syscall per output device that changed.
+ * The uinput sink: one /dev/uinput device per output, set up with
+ * UI_DEV_SETUP from the output's capabilities (read with libevdev).  A
+ * frame is written with a single write(2), so a report costs one syscall
+ * per output device that changed.
  */
 #include <errno.h>
 #include <fcntl.h>
