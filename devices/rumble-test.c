@@ -3,12 +3,11 @@
  * rumble-test: a diagnostic module for force feedback, driving no real
  * device.  It claims nothing by itself (no id table): a config selects it
  * for a device with `module = rumble-test`.  Its one output, "<name>
- * Rumble", has a button (BTN_SOUTH, never pressed: input reports are
- * ignored) and the rumble motors of hm_device_set_rumble() with 16 effect
- * slots, as ff-memless gives a kernel driver's pad (FF_CONSTANT too,
- * played as rumble), so any force-feedback client (fftest, SDL, a game)
- * can upload and play effects on it.  Each change of the motors goes to
- * the device as one output report, which shows what the core computed:
+ * Rumble", has a button (BTN_SOUTH, never pressed) and the rumble motors of hm_device_set_rumble()
+ * with 16 effect slots, as ff-memless gives a kernel driver's pad (FF_CONSTANT too, played as
+ * rumble), so any force-feedback client (fftest, SDL, a game) can upload and play effects on it.
+ * Each change of the motors goes to the device as one output report, which shows what the core
+ * computed:
  *
  *   byte 0    0x00 (report number: the report is sent unnumbered)
  *   byte 1-2  "FF"
@@ -27,7 +26,13 @@
  *   byte 8    mic-led 1 (on), 0 (off), 0xff: not set
  *
  * The VM scenarios "ff" and "device-settings" read these reports on the
- * uhid side.  Why a
+ * uhid side.  Input reports are ignored, but for one that reports a
+ * battery, for `hidmapd status` (hm_device_set_battery()):
+ *
+ *   byte 0    0xba
+ *   byte 1    percent 0..100, 0xff: not known
+ *   byte 2    enum hm_battery_status (1 discharging, 2 charging, 3 full,
+ *             4 not charging)  Why a
  * module of its own rather than rumble in the generic module: a HID
  * descriptor does not say how a pad's motors are driven (every vendor's
  * rumble report is its own, the kernel has a driver per vendor for it;
@@ -84,10 +89,20 @@ static void rumble_test_configure(struct hm_device *dev, const struct hm_device_
 	(void)hm_device_write(dev, report, sizeof(report));
 }
 
+static int rumble_test_decode(struct hm_device *dev, const uint8_t *data, size_t size,
+                              uint64_t time_us)
+{
+	if (size < 3 || data[0] != 0xba || data[2] > HM_BATTERY_NOT_CHARGING)
+		return 0;
+	hm_device_set_battery(dev, data[1] == 0xff ? -1 : data[1], (enum hm_battery_status)data[2]);
+	return 1;
+}
+
 const struct hm_module hm_module_rumble_test = {
     .name = "rumble-test",
     .description = "force-feedback diagnostics: motor levels as output reports",
     .probe = rumble_test_probe,
+    .decode = rumble_test_decode,
     .rumble = rumble_test_rumble,
     .configure = rumble_test_configure,
 };

@@ -14,7 +14,8 @@
  *                    SIGHUP reload that changes only them; that reload
  *                    releases nothing (a key held through it stays down, an
  *                    uploaded effect stays playable on the same node) and
- *                    recreates no output
+ *                    recreates no output; and the battery the module
+ *                    reports shows in `hidmapd status`, and nothing before
  *
  * The module is the diagnostic rumble-test (devices/rumble-test.c), which
  * turns its configure hook into an output report read here on the uhid
@@ -23,6 +24,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "util-strings.h"
 
@@ -174,6 +176,37 @@ static int reload_with(const char *config, const char *pad_settings, long *ret_o
 	return 0;
 }
 
+/* Sends the pad's input report hex (NULL: none), then asks `hidmapd
+ * status` until the rumble-test device's block has the line want ("": no
+ * battery line at all). */
+static int expect_battery(struct vm_tdev *pad, const char *hex, const char *want)
+{
+	uint64_t deadline = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
+	char out[PATH_MAX], err[PATH_MAX], line[64];
+	const char *text, *block;
+	int st;
+
+	snprintf(line, sizeof(line), "\n  %s\n", want);
+	if (hex && vm_tdev_report(pad, hex) < 0)
+		return -1;
+	for (;;) {
+		st = vm_run_client("status", out, err, sizeof(out));
+		text = vm_slurp(out);
+		if (st != 0)
+			return vm_fail("hidmapd status exited %d: %s", st, vm_slurp(err));
+		block = strstr(text, "module rumble-test");
+		if (block && (want[0] ? !!strstr(block, line) : !strstr(text, "  battery")))
+			break;
+		if (vm_now_us() >= deadline) {
+			printf("---- hidmapd status ----\n%s---- end ----\n", text);
+			return vm_fail("status: expected %s", want[0] ? want : "no battery line");
+		}
+		vm_sleep_ms(50);
+	}
+	vm_note("status: %s", want[0] ? want : "no battery line before the module reports one");
+	return 0;
+}
+
 int scenario_device_settings(void)
 {
 	static const uint8_t at_start[9] = {0, 'H', 'W', 1, 0xff, 0x80, 0x00, 2, 1};
@@ -183,7 +216,7 @@ int scenario_device_settings(void)
 	struct vm_tdev *devs[2];
 	struct vm_output outs[2][MAX_OUTPUTS];
 	size_t nouts[2] = {0}, want[2] = {1, 1};
-	char config[PATH_MAX], buf[PATH_MAX];
+	char config[PATH_MAX], buf[PATH_MAX], rt[PATH_MAX];
 	_cleanup_free_ char *seen = NULL;
 	struct ff_effect effect = {.type = FF_RUMBLE, .id = -1};
 	struct input_event play[2] = {
@@ -195,6 +228,10 @@ int scenario_device_settings(void)
 	long off;
 	int r = 0;
 
+	snprintf(rt, sizeof(rt), "%s/%s-runtime", vm_sockdir(), vm_scenario);
+	if (mkdir(rt, 0700) < 0 && errno != EEXIST)
+		return vm_fail("%s: %s", rt, strerror(errno));
+	setenv("XDG_RUNTIME_DIR", rt, 1);
 	if (vm_tdev_new("keyboard",
 	                vm_corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
 	                KEYBOARD_PID, NULL, &kbd) < 0 ||
@@ -224,6 +261,15 @@ int scenario_device_settings(void)
 		goto out;
 	}
 	vm_note("at start: lightbar #ff8000, player-leds 2, mic-led on reached the module");
+
+	/* the battery: no line until the module reports one (rumble-test:
+	 * ba PERCENT STATUS, 2 charging, 3 full), then its words */
+	if (expect_battery(pad, NULL, "") < 0 ||
+	    expect_battery(pad, "ba 2a 02 00 00 00 00 00", "battery 42% charging") < 0 ||
+	    expect_battery(pad, "ba ff 03 00 00 00 00 00", "battery full") < 0) {
+		r = -1;
+		goto out;
+	}
 
 	/* what a reload must leave alone: an effect uploaded on the pad's
 	 * node, B held on the keyboard's */
