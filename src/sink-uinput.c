@@ -39,6 +39,17 @@ struct uinput_device {
 	int fd;
 };
 
+/* ioctl(2) as hm_ioctl_fn: -errno, EINTR retried */
+static int uinput_ioctl(int fd, unsigned long request, void *arg)
+{
+	int r;
+
+	do
+		r = ioctl(fd, request, arg);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
 /* The UI_SET_*BIT request that enables codes of type, 0 for a type whose
  * codes uinput does not take (EV_SYN, EV_REP: the kernel's soft repeat
  * comes with the EV_REP type bit alone). */
@@ -66,16 +77,19 @@ static unsigned long uinput_code_request(unsigned type)
 	}
 }
 
+/* The arguments of a UI_SET_*BIT request: the number itself (the ioctl
+ * takes an int, not a pointer; io() passes it through as one) */
+#define UINPUT_ARG(n) ((void *)(uintptr_t)(n))
+
 /*
- * Declares caps on a /dev/uinput fd not created yet, as libevdev's
- * uinput_create_DEV_SETUP() does (libevdev-uinput.c), but with what the
- * helper cannot say: ff_effects_max as the module declared it (the helper
- * always says 10) and the whole name up to UINPUT_MAX_NAME_SIZE (uinput
- * copies 80 bytes without a NUL, kstrndup; the helper cuts to 79).  The
- * types and codes come from libevdev, each with its absinfo (resolution
- * included) through UI_ABS_SETUP.
+ * What libevdev's uinput_create_DEV_SETUP() does (libevdev-uinput.c), but
+ * with what the helper cannot say: ff_effects_max as the module declared
+ * it (the helper always says 10) and the whole name up to
+ * UINPUT_MAX_NAME_SIZE (uinput copies 80 bytes without a NUL, kstrndup;
+ * the helper cuts to 79).  The types and codes come from libevdev, each
+ * axis with its absinfo (resolution included) through UI_ABS_SETUP.
  */
-static int uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects_max)
+int hm_uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects_max, hm_ioctl_fn io)
 {
 	struct uinput_setup setup = {
 	    .id =
@@ -88,6 +102,7 @@ static int uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects
 	};
 	const char *name = libevdev_get_name(caps) ?: "";
 	const char *phys = libevdev_get_phys(caps);
+	int r;
 
 	for (unsigned type = 0; type < EV_CNT; type++) {
 		unsigned long request = uinput_code_request(type);
@@ -95,42 +110,51 @@ static int uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects
 
 		if (!libevdev_has_event_type(caps, type))
 			continue;
-		if (ioctl(fd, UI_SET_EVBIT, type) < 0)
-			return -errno;
+		r = io(fd, UI_SET_EVBIT, UINPUT_ARG(type));
+		if (r < 0)
+			return r;
 		if (!request || max < 0)
 			continue;
 		for (unsigned code = 0; code <= (unsigned)max; code++) {
 			if (!libevdev_has_event_code(caps, type, code))
 				continue;
-			if (ioctl(fd, request, code) < 0)
-				return -errno;
+			r = io(fd, request, UINPUT_ARG(code));
+			if (r < 0)
+				return r;
 			if (type == EV_ABS) {
 				struct uinput_abs_setup abs = {
 				    .code = (uint16_t)code,
 				    .absinfo = *libevdev_get_abs_info(caps, code),
 				};
 
-				if (ioctl(fd, UI_ABS_SETUP, &abs) < 0)
-					return -errno;
+				r = io(fd, UI_ABS_SETUP, &abs);
+				if (r < 0)
+					return r;
 			}
 		}
 	}
-	for (unsigned prop = 0; prop <= INPUT_PROP_MAX; prop++)
-		if (libevdev_has_property(caps, prop) && ioctl(fd, UI_SET_PROPBIT, prop) < 0)
-			return -errno;
+	for (unsigned prop = 0; prop <= INPUT_PROP_MAX; prop++) {
+		if (!libevdev_has_property(caps, prop))
+			continue;
+		r = io(fd, UI_SET_PROPBIT, UINPUT_ARG(prop));
+		if (r < 0)
+			return r;
+	}
 	/* libevdev 1.13 does not pass the phys to uinput either, and the phys
 	 * is how users and tests tell hidmapd's devices and their source
 	 * node apart */
-	if (phys && ioctl(fd, UI_SET_PHYS, phys) < 0)
-		return -errno;
+	if (phys) {
+		r = io(fd, UI_SET_PHYS, (void *)phys);
+		if (r < 0)
+			return r;
+	}
 
 	/* not a string: uinput takes all 80 bytes when the name fills them */
 	memcpy(setup.name, name, strnlen(name, sizeof(setup.name)));
 	if (libevdev_has_event_type(caps, EV_FF))
 		setup.ff_effects_max = ff_effects_max ? ff_effects_max : UINPUT_DEFAULT_FF_EFFECTS;
-	if (ioctl(fd, UI_DEV_SETUP, &setup) < 0)
-		return -errno;
-	return 0;
+	r = io(fd, UI_DEV_SETUP, &setup);
+	return r < 0 ? r : 0;
 }
 
 /* /dev/input/eventN of a created uinput device, from its fd
@@ -171,7 +195,7 @@ static int uinput_add_device(struct hm_sink *sink, const struct libevdev *caps,
 	fd = open("/dev/uinput", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return log_error_errno(errno, "cannot open /dev/uinput: %m (run 'hidmapd doctor')");
-	r = uinput_setup(fd, caps, ff_effects_max);
+	r = hm_uinput_setup(fd, caps, ff_effects_max, uinput_ioctl);
 	if (r < 0) {
 		close(fd);
 		return log_error_errno(r, "cannot set up uinput device \"%s\": %m", name);
@@ -252,15 +276,6 @@ static int uinput_get_fd(struct hm_sink *sink, void *handle)
  * until we fetch the request (UI_BEGIN_*) and answer it (UI_END_* with
  * retval), so every begun request is ended, whatever h says.
  */
-static int uinput_ioctl(int fd, unsigned long request, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, request, arg);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : r;
-}
 
 int hm_uinput_ff_request(int fd, unsigned code, unsigned request_id, const struct hm_ff_handler *h,
                          hm_ioctl_fn io)

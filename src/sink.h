@@ -105,6 +105,15 @@ typedef int (*hm_ioctl_fn)(int fd, unsigned long request, void *arg);
 int hm_uinput_ff_request(int fd, unsigned code, unsigned request_id, const struct hm_ff_handler *h,
                          hm_ioctl_fn io);
 
+/* Declares caps on a /dev/uinput fd before UI_DEV_CREATE, with io as
+ * ioctl(2): every type and code (UI_SET_*BIT), each axis' absinfo
+ * (UI_ABS_SETUP), the properties, the phys, then UI_DEV_SETUP with the ids,
+ * the name (its first UINPUT_MAX_NAME_SIZE bytes, all 80 used) and
+ * ff_effects_max when caps has EV_FF (0: 10, libevdev's number).  Returns
+ * 0 or the first failing request's -errno.  The uinput sink's, exposed so
+ * that a test can check the requests with a fake io. */
+int hm_uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects_max, hm_ioctl_fn io);
+
 /* uinput, set up with UI_DEV_SETUP from libevdev capabilities: names of
  * up to UINPUT_MAX_NAME_SIZE (80) characters, the module's number of FF
  * effects, the phys (which names hidmapd and the source node).  uniq
