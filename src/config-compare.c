@@ -2,7 +2,8 @@
 /*
  * hm_config_profile_equal(): whether two profiles map the same, the
  * profiles they switch to included, so a reload leaves a device whose
- * mapping did not change alone.
+ * mapping did not change alone; hm_config_hardware_equal(): whether a
+ * reload has new settings for the hardware itself.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -104,4 +105,13 @@ bool hm_config_profile_equal(const struct hm_config_profile *a, const struct hm_
 	free(pp.a);
 	free(pp.b);
 	return equal;
+}
+
+bool hm_config_hardware_equal(const struct hm_config_hardware *a,
+                              const struct hm_config_hardware *b)
+{
+	/* field by field: the struct has padding */
+	return a->lightbar_set == b->lightbar_set &&
+	       (!a->lightbar_set || !memcmp(a->lightbar, b->lightbar, sizeof(a->lightbar))) &&
+	       a->player_leds == b->player_leds && a->mic_led == b->mic_led;
 }

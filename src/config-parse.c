@@ -346,6 +346,52 @@ static int parse_layout(struct parser *p, struct hm_config_device *d, const char
 	return set_string(p, &d->layout, value);
 }
 
+/* lightbar = #rrggbb: the colour as in HTML/CSS, hex digits only */
+static int parse_lightbar(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	uint32_t rgb;
+
+	if (value[0] != '#' || strlen(value) != 7 ||
+	    strspn(value + 1, "0123456789abcdefABCDEF") != 6 ||
+	    safe_atou32_base(value + 1, 16, &rgb) < 0) {
+		parser_error(p, p->line, "'%s': expected a colour #rrggbb in hex, e.g. #0000ff",
+		             value);
+		return -EINVAL;
+	}
+	d->hardware.lightbar_set = true;
+	d->hardware.lightbar[0] = (uint8_t)(rgb >> 16);
+	d->hardware.lightbar[1] = (uint8_t)(rgb >> 8);
+	d->hardware.lightbar[2] = (uint8_t)rgb;
+	return 0;
+}
+
+/* player-leds = 0..5: the player number the LEDs show, 0 all off */
+static int parse_player_leds(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	uint32_t n;
+
+	if (safe_atou32_base(value, 10, &n) < 0 || n > HM_CONFIG_MAX_PLAYER_LEDS) {
+		parser_error(p, p->line, "'%s': expected a player number 1..%d, or 0 for off",
+		             value, HM_CONFIG_MAX_PLAYER_LEDS);
+		return -EINVAL;
+	}
+	d->hardware.player_leds = (int)n;
+	return 0;
+}
+
+static int parse_mic_led(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (streq(value, "on"))
+		d->hardware.mic_led = 1;
+	else if (streq(value, "off"))
+		d->hardware.mic_led = 0;
+	else {
+		parser_error(p, p->line, "'%s': expected on or off", value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct device_key device_keys[] = {
     {"match", parse_match, true},
     {"match-name", parse_match_name, true},
@@ -358,6 +404,9 @@ static const struct device_key device_keys[] = {
     {"unmapped", parse_unmapped, false},
     {"profile", parse_profile, false},
     {"layout", parse_layout, false},
+    {"lightbar", parse_lightbar, false},
+    {"player-leds", parse_player_leds, false},
+    {"mic-led", parse_mic_led, false},
 };
 _Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too small");
 
@@ -525,6 +574,7 @@ static int begin_device(struct parser *p, const char *id)
 	    .enabled = true,
 	    .grab = true,
 	    .unmapped = HM_UNMAPPED_PASS,
+	    .hardware = HM_CONFIG_HARDWARE_INIT,
 	};
 	out->ndevices++;
 	d->id = strdup(id);

@@ -236,6 +236,23 @@ int hm_config_setting_parse(struct hm_config_settings *s, const char *name, cons
 void hm_config_settings_init(struct hm_config_settings *s);
 void hm_config_settings_done(struct hm_config_settings *s);
 
+/*
+ * What a [device] section sets on the hardware itself rather than on the
+ * mapping (lightbar, player-leds, mic-led): the daemon hands it to the
+ * module as struct hm_device_settings (module.h) at start and on a reload.
+ */
+struct hm_config_hardware {
+	bool lightbar_set;   /* lightbar = #rrggbb */
+	uint8_t lightbar[3]; /* red, green, blue */
+	int player_leds;     /* player-leds = 0..5 (0: off), -1: not set */
+	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
+};
+#define HM_CONFIG_HARDWARE_INIT                                                                    \
+	{                                                                                          \
+		.player_leds = -1, .mic_led = -1                                                   \
+	}
+#define HM_CONFIG_MAX_PLAYER_LEDS 5
+
 struct hm_config_device {
 	char *id; /* the section name: [device ID] */
 	char *file;
@@ -260,6 +277,9 @@ struct hm_config_device {
 	char *profile; /* [remap PROFILE] to use; default: the device id */
 	char *layout;  /* [layout ID] that decodes it (module = layout), NULL: none */
 	const struct hm_module *layout_module; /* that layout's module, set by the loader */
+	/* settings of the hardware (not of the mapping: a reload that changes
+	 * only these keeps what the device holds) */
+	struct hm_config_hardware hardware;
 };
 
 #define HM_CONFIG_DEFAULT_REPLUG_GRACE_US (3 * 1000000ULL)
@@ -337,6 +357,12 @@ struct hm_config *hm_config_ref(struct hm_config *c);
  * mapping is the same as it is, holding what it holds.
  */
 bool hm_config_profile_equal(const struct hm_config_profile *a, const struct hm_config_profile *b);
+
+/* Whether two [device] sections set the hardware alike (lightbar,
+ * player-leds, mic-led).  These are no part of the mapping: a reload that
+ * changes only them keeps the device's mapping and what it holds. */
+bool hm_config_hardware_equal(const struct hm_config_hardware *a,
+                              const struct hm_config_hardware *b);
 
 /* The section that selects this device (last match wins), or NULL.
  * module_name is the module that claims the device by its ids (NULL: none),

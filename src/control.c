@@ -477,6 +477,10 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 	} else {
 		hm_control_printf(c, "  state %s", s->initializing ? "initializing" : "driven");
 	}
+	if (s->battery_status && s->battery_percent >= 0)
+		hm_control_printf(c, "  battery %d%% %s", s->battery_percent, s->battery_status);
+	else if (s->battery_status)
+		hm_control_printf(c, "  battery %s", s->battery_status);
 	for (size_t i = 0; i < s->noutputs; i++) {
 		const struct hm_status_output *o = &s->outputs[i];
 

@@ -109,6 +109,10 @@ struct hm_status_device {
 	uint64_t reports, decode_errors, ignored, dropped;
 	uint64_t overflows, resyncs, timed_out; /* the report path (overflow.h) */
 	uint64_t latency_samples, latency_p50_us, latency_p99_us;
+	/* the battery as the module reported it: NULL when it did not;
+	 * "discharging", "charging", "full", "not-charging" or "unknown" */
+	const char *battery_status;
+	int battery_percent; /* 0..100, -1: not known */
 	const struct hm_status_output *outputs;
 	size_t noutputs;
 };
@@ -120,6 +124,8 @@ struct hm_status_device {
  *   config /home/u/.config/hidmapd/keys.ini
  *   device /dev/hidraw3 1209:0001 "Name" module generic config kbd
  *     state driven                         (or: initializing; unplugged, kept 2.500s)
+ *     battery 80% discharging              (only when the module reports it;
+ *                                            or: battery charging, percent unknown)
  *     output 0 /dev/input/event7 "Name"   (or: output 0 phys hidmapd/hidraw3/input0 "Name")
  *       force-feedback uploaded 2 played 5  (outputs with rumble motors only)
  *     reports 10 decode-errors 0 ignored 1 dropped 0

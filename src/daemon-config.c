@@ -30,6 +30,33 @@ static void config_diag(void *userdata, const char *file, unsigned line, const c
 		log_error("%s: %s", file, message);
 }
 
+void daemon_device_settings(const struct hm_config_device *cfg, struct hm_device_settings *ret)
+{
+	const struct hm_config_hardware none = HM_CONFIG_HARDWARE_INIT;
+	const struct hm_config_hardware *hw = cfg ? &cfg->hardware : &none;
+
+	*ret = (struct hm_device_settings)HM_DEVICE_SETTINGS_INIT;
+	ret->lightbar_set = hw->lightbar_set;
+	memcpy(ret->lightbar, hw->lightbar, sizeof(ret->lightbar));
+	ret->player_leds = hw->player_leds;
+	ret->mic_led = hw->mic_led;
+}
+
+/* A reload changed the hardware settings of the device's section: the
+ * module hears of it (its configure hook), whatever the mapping does. */
+static void apply_settings(struct driven *dr, const struct hm_config_device *c_new)
+{
+	const struct hm_config_hardware none = HM_CONFIG_HARDWARE_INIT;
+	struct hm_device_settings settings;
+
+	if (hm_config_hardware_equal(dr->cfg ? &dr->cfg->hardware : &none,
+	                             c_new ? &c_new->hardware : &none))
+		return;
+	daemon_device_settings(c_new, &settings);
+	hm_device_configure(dr->dev, &settings);
+	log_info("%s: device settings changed, applied", dr->path);
+}
+
 int daemon_load_config(struct daemon *d, struct hm_config **ret)
 {
 	return hm_module_select_load_given(d->opts->config_paths, d->opts->nconfig_paths,
@@ -66,7 +93,10 @@ int daemon_reload(struct daemon *d, char *err, size_t errsize)
 	 * hold) and taken again under the new config; those whose mapping
 	 * changed switch in place, releasing everything first; the others
 	 * are left alone, holding what they hold (a saved file that changes
-	 * nothing for them, a profile switched to by a key, stay). */
+	 * nothing for them, a profile switched to by a key, stay).  The
+	 * hardware settings (lightbar = ...) are not part of the mapping:
+	 * a change of only those reaches the module's configure hook and
+	 * leaves the mapping, the outputs and what they hold alone. */
 	for (dr = d->driven; dr; dr = next) {
 		const struct hm_device_info *info = &dr->dev->info;
 		struct hm_module_chain chain_new;
@@ -88,6 +118,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errsize)
 		    hm_config_profile_equal(p_old, p_new)) {
 			if (!dr->mapping_config)
 				dr->mapping_config = hm_config_ref(d->config);
+			apply_settings(dr, c_new);
 			dr->cfg = c_new;
 			continue;
 		}
@@ -100,6 +131,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errsize)
 		log_info("%s: mapping changed, applied", dr->path);
 		hm_config_free(dr->mapping_config); /* the new one is d->config */
 		dr->mapping_config = NULL;
+		apply_settings(dr, c_new);
 		dr->cfg = c_new;
 	}
 	hm_config_free(d->config);

@@ -65,6 +65,24 @@ static int control_reload(void *userdata, char *err, size_t errsize)
 	return r;
 }
 
+/* hm_status_device.battery_status for the module's word (control.h) */
+static const char *battery_status_name(enum hm_battery_status status)
+{
+	switch (status) {
+	case HM_BATTERY_DISCHARGING:
+		return "discharging";
+	case HM_BATTERY_CHARGING:
+		return "charging";
+	case HM_BATTERY_FULL:
+		return "full";
+	case HM_BATTERY_NOT_CHARGING:
+		return "not-charging";
+	case HM_BATTERY_UNKNOWN:
+	default:
+		return "unknown";
+	}
+}
+
 static void control_status(void *userdata, struct hm_control_client *c)
 {
 	struct daemon *d = userdata;
@@ -86,6 +104,7 @@ static void control_status(void *userdata, struct hm_control_client *c)
 		struct hm_status_output outs[HM_MAX_ALL_OUTPUTS];
 		char nodes[HM_MAX_ALL_OUTPUTS][32];
 		unsigned n = hm_device_noutputs(dr->dev);
+		enum hm_battery_status battery;
 		struct hm_status_device s = {
 		    .path = dr->path,
 		    .name = dr->dev->info.name,
@@ -107,6 +126,9 @@ static void control_status(void *userdata, struct hm_control_client *c)
 		    .outputs = outs,
 		};
 
+		/* a device unplugged has no battery to speak of */
+		if (dr->reader && hm_device_get_battery(dr->dev, &s.battery_percent, &battery))
+			s.battery_status = battery_status_name(battery);
 		if (!dr->reader)
 			s.gone_us = dr->gone_at + d->config->replug_grace_us > now
 			                ? dr->gone_at + d->config->replug_grace_us - now

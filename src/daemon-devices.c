@@ -342,6 +342,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	    .submit = daemon_driven_submit,
 	};
 	struct hm_device_setup setup = {.sink = d->sink, .transport = &transport};
+	struct hm_device_settings settings;
 	uint8_t rdesc[HID_RDESC_MAX_SIZE];
 	size_t rdesc_size = 0, max_report;
 	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
@@ -409,6 +410,8 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	setup.chain = &chain;
 	setup.profile = cfg ? hm_config_profile_for(d->config, cfg) : NULL;
 	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
+	daemon_device_settings(cfg, &settings);
+	setup.settings = &settings;
 	setup.arm_timer = arm_remap_timer;
 	setup.outputs_changed = outputs_changed;
 	setup.userdata = dr;

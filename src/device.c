@@ -869,6 +869,13 @@ static int remap_build(struct hm_device_core *c, const struct hm_config_profile 
 	return 0;
 }
 
+/* The effects output n's device takes: the module's (hm_device_set_rumble()),
+ * 0 (the sink's default) when it declared none. */
+static unsigned ff_effects_max(const struct hm_device_core *c, unsigned n)
+{
+	return n < c->noutputs && c->ff[n] ? c->ff[n]->max_effects : 0;
+}
+
 /*
  * Brings the outputs in line with c->remap: keeps the virtual devices
  * whose capabilities do not change, so that applications keep their
@@ -894,7 +901,8 @@ static int sync_outputs(struct hm_device_core *c)
 
 		if (!caps)
 			return -ENOMEM;
-		if (c->outputs[i] && caps_equal(caps, c->outputs[i]->caps)) {
+		if (c->outputs[i] && caps_equal(caps, c->outputs[i]->caps) &&
+		    c->outputs[i]->ff_effects_max == ff_effects_max(c, i)) {
 			libevdev_free(caps);
 			continue;
 		}
@@ -910,6 +918,7 @@ static int sync_outputs(struct hm_device_core *c)
 		if (i >= c->nall)
 			c->nall = i + 1;
 		changed = 1;
+		v->ff_effects_max = ff_effects_max(c, i);
 		r = hm_vdev_create(v, c->sink);
 		if (r < 0)
 			return r;

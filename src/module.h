@@ -263,10 +263,10 @@ int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code
  * played as rumble, as ff-memless does) and FF_GAIN, and what flags add
  * (HM_FF_*; ff-memless itself plays no constant force on rumble motors).
  * Clients may upload up to max_effects effects (1..16, ff-memless offers
- * 16); the uinput device, created by libevdev, has 10 slots, so past 10
- * the kernel's bound holds.  Only valid from probe(), on an output of this
- * module.  Returns 0, -EPERM outside probe, -EINVAL for a bad output,
- * count or flag, -ENOMEM.
+ * 16): the uinput device declares max_effects (ff_effects_max), so the
+ * kernel gives out exactly that many slots (EVIOCGEFFECTS).  Only valid
+ * from probe(), on an output of this module.  Returns 0, -EPERM outside
+ * probe, -EINVAL for a bad output, count or flag, -ENOMEM.
  */
 int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_effects,
                          unsigned flags);

@@ -82,7 +82,8 @@ void hm_print_event(FILE *f, unsigned dev, unsigned type, unsigned code, int val
 	fprintf(f, " %d\n", value);
 }
 
-static int print_add_device(struct hm_sink *sink, const struct libevdev *caps, void **ret_handle)
+static int print_add_device(struct hm_sink *sink, const struct libevdev *caps,
+                            unsigned ff_effects_max, void **ret_handle)
 {
 	struct print_sink *s = (struct print_sink *)sink;
 	struct print_device *d = zalloc(sizeof(*d));

@@ -1,21 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The uinput sink: one /dev/uinput device per output, created by libevdev
- * from the output's capabilities.  A frame is written with a single
- * write(2), so a report costs one syscall per output device that changed.
+ * The uinput sink: one /dev/uinput device per output, set up with
+ * UI_DEV_SETUP from the output's capabilities (read with libevdev).  A
+ * frame is written with a single write(2), so a report costs one syscall
+ * per output device that changed.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <linux/uinput.h>
 
-#include <libevdev/libevdev-uinput.h>
+#include <libevdev/libevdev.h>
 
 #include "sink.h"
 #include "util-log.h"
@@ -24,44 +27,206 @@ struct uinput_sink {
 	struct hm_sink base;
 };
 
-static int uinput_add_device(struct hm_sink *sink, const struct libevdev *caps, void **ret_handle)
+/* What libevdev's helper declares and uinput devices had before a module
+ * could say (hm_device_set_rumble()). */
+#define UINPUT_DEFAULT_FF_EFFECTS 10
+
+/*
+ * What the uinput sink keeps per device: the /dev/uinput fd (ours: we
+ * create the device ourselves, see uinput_add_device()).
+ */
+struct uinput_device {
+	int fd;
+};
+
+/* ioctl(2) as hm_ioctl_fn: -errno, EINTR retried */
+static int uinput_ioctl(int fd, unsigned long request, void *arg)
 {
-	struct libevdev_uinput *uidev = NULL;
-	const char *phys = libevdev_get_phys((struct libevdev *)caps);
+	int r;
+
+	do
+		r = ioctl(fd, request, arg);
+	while (r < 0 && errno == EINTR);
+	return r < 0 ? -errno : r;
+}
+
+/* The UI_SET_*BIT request that enables codes of type, 0 for a type whose
+ * codes uinput does not take (EV_SYN, EV_REP: the kernel's soft repeat
+ * comes with the EV_REP type bit alone). */
+static unsigned long uinput_code_request(unsigned type)
+{
+	switch (type) {
+	case EV_KEY:
+		return UI_SET_KEYBIT;
+	case EV_REL:
+		return UI_SET_RELBIT;
+	case EV_ABS:
+		return UI_SET_ABSBIT;
+	case EV_MSC:
+		return UI_SET_MSCBIT;
+	case EV_LED:
+		return UI_SET_LEDBIT;
+	case EV_SND:
+		return UI_SET_SNDBIT;
+	case EV_FF:
+		return UI_SET_FFBIT;
+	case EV_SW:
+		return UI_SET_SWBIT;
+	default:
+		return 0;
+	}
+}
+
+/* The arguments of a UI_SET_*BIT request: the number itself (the ioctl
+ * takes an int, not a pointer; io() passes it through as one) */
+#define UINPUT_ARG(n) ((void *)(uintptr_t)(n))
+
+/*
+ * What libevdev's uinput_create_DEV_SETUP() does (libevdev-uinput.c), but
+ * with what the helper cannot say: ff_effects_max as the module declared
+ * it (the helper always says 10) and the whole name up to
+ * UINPUT_MAX_NAME_SIZE (uinput copies 80 bytes without a NUL, kstrndup;
+ * the helper cuts to 79).  The types and codes come from libevdev, each
+ * axis with its absinfo (resolution included) through UI_ABS_SETUP.
+ */
+int hm_uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects_max, hm_ioctl_fn io)
+{
+	struct uinput_setup setup = {
+	    .id =
+	        {
+	            .bustype = (uint16_t)libevdev_get_id_bustype(caps),
+	            .vendor = (uint16_t)libevdev_get_id_vendor(caps),
+	            .product = (uint16_t)libevdev_get_id_product(caps),
+	            .version = (uint16_t)libevdev_get_id_version(caps),
+	        },
+	};
+	const char *name = libevdev_get_name(caps) ?: "";
+	const char *phys = libevdev_get_phys(caps);
+	int r;
+
+	for (unsigned type = 0; type < EV_CNT; type++) {
+		unsigned long request = uinput_code_request(type);
+		int max = libevdev_event_type_get_max(type);
+
+		if (!libevdev_has_event_type(caps, type))
+			continue;
+		r = io(fd, UI_SET_EVBIT, UINPUT_ARG(type));
+		if (r < 0)
+			return r;
+		if (!request || max < 0)
+			continue;
+		for (unsigned code = 0; code <= (unsigned)max; code++) {
+			if (!libevdev_has_event_code(caps, type, code))
+				continue;
+			r = io(fd, request, UINPUT_ARG(code));
+			if (r < 0)
+				return r;
+			if (type == EV_ABS) {
+				struct uinput_abs_setup abs = {
+				    .code = (uint16_t)code,
+				    .absinfo = *libevdev_get_abs_info(caps, code),
+				};
+
+				r = io(fd, UI_ABS_SETUP, &abs);
+				if (r < 0)
+					return r;
+			}
+		}
+	}
+	for (unsigned prop = 0; prop <= INPUT_PROP_MAX; prop++) {
+		if (!libevdev_has_property(caps, prop))
+			continue;
+		r = io(fd, UI_SET_PROPBIT, UINPUT_ARG(prop));
+		if (r < 0)
+			return r;
+	}
+	/* libevdev 1.13 does not pass the phys to uinput either, and the phys
+	 * is how users and tests tell hidmapd's devices and their source
+	 * node apart */
+	if (phys) {
+		r = io(fd, UI_SET_PHYS, (void *)phys);
+		if (r < 0)
+			return r;
+	}
+
+	/* not a string: uinput takes all 80 bytes when the name fills them */
+	memcpy(setup.name, name, strnlen(name, sizeof(setup.name)));
+	if (libevdev_has_event_type(caps, EV_FF))
+		setup.ff_effects_max = ff_effects_max ? ff_effects_max : UINPUT_DEFAULT_FF_EFFECTS;
+	r = io(fd, UI_DEV_SETUP, &setup);
+	return r < 0 ? r : 0;
+}
+
+/* /dev/input/eventN of a created uinput device, from its fd
+ * (UI_GET_SYSNAME, as libevdev's fetch_syspath_and_devnode()). */
+static bool uinput_fd_node(int fd, char *buf, size_t size)
+{
+	char sysname[64], pattern[PATH_MAX];
+	bool found = false;
+	glob_t g;
+
+	if (fd < 0 || ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
+		return false;
+	sysname[sizeof(sysname) - 1] = '\0';
+	snprintf(pattern, sizeof(pattern), "/sys/devices/virtual/input/%s/event*", sysname);
+	if (glob(pattern, 0, NULL, &g) != 0)
+		return false;
+	if (g.gl_pathc) {
+		snprintf(buf, size, "/dev/input/%s", strrchr(g.gl_pathv[0], '/') + 1);
+		found = true;
+	}
+	globfree(&g);
+	return found;
+}
+
+static int uinput_add_device(struct hm_sink *sink, const struct libevdev *caps,
+                             unsigned ff_effects_max, void **ret_handle)
+{
+	const char *name = libevdev_get_name(caps) ?: "";
+	struct uinput_device *d;
+	char node[PATH_MAX];
 	int r, fd;
 
-	/*
-	 * We open /dev/uinput ourselves: libevdev 1.13 does not pass the phys
-	 * to uinput (no UI_SET_PHYS), and the phys is how users and tests
-	 * tell hidmapd's devices and their source node apart.  Non-blocking,
-	 * because feedback (EV_LED, EV_FF) is read from the loop.
-	 */
+	if (strlen(name) > UINPUT_MAX_NAME_SIZE)
+		log_warning("the name \"%s\" is longer than uinput takes, cut to %d characters",
+		            name, UINPUT_MAX_NAME_SIZE);
+	/* Non-blocking, because feedback (EV_LED, EV_FF) is read from the
+	 * loop. */
 	fd = open("/dev/uinput", O_RDWR | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0)
 		return log_error_errno(errno, "cannot open /dev/uinput: %m (run 'hidmapd doctor')");
-	if (phys && ioctl(fd, UI_SET_PHYS, phys) < 0) {
-		r = -errno;
-		close(fd);
-		return log_error_errno(r, "cannot set the phys of \"%s\": %m",
-		                       libevdev_get_name((struct libevdev *)caps));
-	}
-	r = libevdev_uinput_create_from_device(caps, fd, &uidev);
+	r = hm_uinput_setup(fd, caps, ff_effects_max, uinput_ioctl);
 	if (r < 0) {
 		close(fd);
-		return log_error_errno(r, "cannot create uinput device \"%s\": %m",
-		                       libevdev_get_name((struct libevdev *)caps));
+		return log_error_errno(r, "cannot set up uinput device \"%s\": %m", name);
 	}
-
-	log_debug("created %s (%s)", libevdev_uinput_get_devnode(uidev) ?: "?",
-	          libevdev_get_name((struct libevdev *)caps));
-	*ret_handle = uidev;
+	if (ioctl(fd, UI_DEV_CREATE) < 0) {
+		r = -errno;
+		close(fd);
+		return log_error_errno(r, "cannot create uinput device \"%s\": %m", name);
+	}
+	/* as the helper: a device without an event node is of no use */
+	if (!uinput_fd_node(fd, node, sizeof(node))) {
+		(void)ioctl(fd, UI_DEV_DESTROY);
+		close(fd);
+		return log_error_errno(ENODEV, "cannot find the event node of \"%s\"", name);
+	}
+	d = zalloc(sizeof(*d));
+	if (!d) {
+		(void)ioctl(fd, UI_DEV_DESTROY);
+		close(fd);
+		return -ENOMEM;
+	}
+	d->fd = fd;
+	log_debug("created %s (%s)", node, name);
+	*ret_handle = d;
 	return 0;
 }
 
 static void uinput_frame(struct hm_sink *sink, void *handle, const struct input_event *ev,
                          const int *raw, size_t n)
 {
-	struct libevdev_uinput *uidev = handle;
+	const struct uinput_device *d = handle;
 	struct input_event buf[256];
 
 	/* One write(2) for the whole frame; a frame larger than buf (a
@@ -80,7 +245,7 @@ static void uinput_frame(struct hm_sink *sink, void *handle, const struct input_
 			buf[i].input_event_usec = 0;
 		}
 		do {
-			w = write(libevdev_uinput_get_fd(uidev), buf, len);
+			w = write(d->fd, buf, len);
 		} while (w < 0 && errno == EINTR);
 		if (w != (ssize_t)len) {
 			log_warning_errno(w < 0 ? errno : EIO,
@@ -93,16 +258,16 @@ static void uinput_frame(struct hm_sink *sink, void *handle, const struct input_
 
 static void uinput_remove_device(struct hm_sink *sink, void *handle)
 {
-	/* the fd is ours, not libevdev's (see uinput_add_device) */
-	int fd = libevdev_uinput_get_fd(handle);
+	struct uinput_device *d = handle;
 
-	libevdev_uinput_destroy(handle);
-	close(fd);
+	(void)ioctl(d->fd, UI_DEV_DESTROY);
+	close(d->fd);
+	free(d);
 }
 
 static int uinput_get_fd(struct hm_sink *sink, void *handle)
 {
-	return libevdev_uinput_get_fd(handle);
+	return ((const struct uinput_device *)handle)->fd;
 }
 
 /*
@@ -111,15 +276,6 @@ static int uinput_get_fd(struct hm_sink *sink, void *handle)
  * until we fetch the request (UI_BEGIN_*) and answer it (UI_END_* with
  * retval), so every begun request is ended, whatever h says.
  */
-static int uinput_ioctl(int fd, unsigned long request, void *arg)
-{
-	int r;
-
-	do
-		r = ioctl(fd, request, arg);
-	while (r < 0 && errno == EINTR);
-	return r < 0 ? -errno : r;
-}
 
 int hm_uinput_ff_request(int fd, unsigned code, unsigned request_id, const struct hm_ff_handler *h,
                          hm_ioctl_fn io)
@@ -156,7 +312,7 @@ int hm_uinput_ff_request(int fd, unsigned code, unsigned request_id, const struc
 static int uinput_ff_request(struct hm_sink *sink, void *handle, unsigned code, unsigned request_id,
                              const struct hm_ff_handler *h)
 {
-	return hm_uinput_ff_request(libevdev_uinput_get_fd(handle), code, request_id, h,
+	return hm_uinput_ff_request(((const struct uinput_device *)handle)->fd, code, request_id, h,
 	                            uinput_ioctl);
 }
 
@@ -185,26 +341,9 @@ static void uinput_read_feedback(struct hm_sink *sink, int fd, const struct hm_s
 	}
 }
 
-/* /dev/input/eventN of a uinput device, from its fd (UI_GET_SYSNAME). */
 static bool uinput_node_name(struct hm_sink *sink, void *handle, char *buf, size_t size)
 {
-	char sysname[64], pattern[PATH_MAX];
-	int fd = libevdev_uinput_get_fd(handle);
-	bool found = false;
-	glob_t g;
-
-	if (fd < 0 || ioctl(fd, UI_GET_SYSNAME(sizeof(sysname)), sysname) < 0)
-		return false;
-	sysname[sizeof(sysname) - 1] = '\0';
-	snprintf(pattern, sizeof(pattern), "/sys/devices/virtual/input/%s/event*", sysname);
-	if (glob(pattern, 0, NULL, &g) != 0)
-		return false;
-	if (g.gl_pathc) {
-		snprintf(buf, size, "/dev/input/%s", strrchr(g.gl_pathv[0], '/') + 1);
-		found = true;
-	}
-	globfree(&g);
-	return found;
+	return uinput_fd_node(((const struct uinput_device *)handle)->fd, buf, size);
 }
 
 static const struct hm_sink_ops uinput_ops = {

@@ -48,9 +48,13 @@ struct hm_sink_feedback {
 };
 
 struct hm_sink_ops {
-	/* Creates a device with the capabilities of caps (name, ids, types,
-	 * codes, absinfo, properties).  Returns 0 and *ret_handle, or -errno. */
-	int (*add_device)(struct hm_sink *sink, const struct libevdev *caps, void **ret_handle);
+	/* Creates a device with the capabilities of caps (name, ids, phys,
+	 * types, codes, absinfo, properties).  ff_effects_max: how many
+	 * force-feedback effects clients may upload when caps has EV_FF
+	 * (hm_device_set_rumble()), 0 for the sink's default (uinput: 10, as
+	 * libevdev's helper).  Returns 0 and *ret_handle, or -errno. */
+	int (*add_device)(struct hm_sink *sink, const struct libevdev *caps,
+	                  unsigned ff_effects_max, void **ret_handle);
 	/* One frame: n events, the last one SYN_REPORT.  raw[i] is ev[i].value
 	 * before the input core's fuzz filter: a sink that feeds a real kernel
 	 * input device (uinput) writes raw values, so that the kernel's own
@@ -101,6 +105,18 @@ typedef int (*hm_ioctl_fn)(int fd, unsigned long request, void *arg);
 int hm_uinput_ff_request(int fd, unsigned code, unsigned request_id, const struct hm_ff_handler *h,
                          hm_ioctl_fn io);
 
-/* uinput through libevdev; phys names hidmapd and the source node. */
+/* Declares caps on a /dev/uinput fd before UI_DEV_CREATE, with io as
+ * ioctl(2): every type and code (UI_SET_*BIT), each axis' absinfo
+ * (UI_ABS_SETUP), the properties, the phys, then UI_DEV_SETUP with the ids,
+ * the name (its first UINPUT_MAX_NAME_SIZE bytes, all 80 used) and
+ * ff_effects_max when caps has EV_FF (0: 10, libevdev's number).  Returns
+ * 0 or the first failing request's -errno.  The uinput sink's, exposed so
+ * that a test can check the requests with a fake io. */
+int hm_uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects_max, hm_ioctl_fn io);
+
+/* uinput, set up with UI_DEV_SETUP from libevdev capabilities: names of
+ * up to UINPUT_MAX_NAME_SIZE (80) characters, the module's number of FF
+ * effects, the phys (which names hidmapd and the source node).  uniq
+ * cannot be set through uinput: the devices have none. */
 struct hm_sink *hm_sink_uinput_new(void);
 void hm_sink_uinput_free(struct hm_sink *sink);

@@ -114,7 +114,7 @@ int hm_vdev_create(struct hm_vdev *v, struct hm_sink *sink)
 {
 	int r;
 
-	r = sink->ops->add_device(sink, v->caps, &v->handle);
+	r = sink->ops->add_device(sink, v->caps, v->ff_effects_max, &v->handle);
 	if (r < 0)
 		return r;
 	v->sink = sink;

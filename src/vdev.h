@@ -28,7 +28,10 @@
 struct hm_vdev {
 	struct libevdev *caps; /* capabilities, ABS state */
 	struct hm_sink *sink;
-	void *handle;    /* the sink's device, NULL until created */
+	void *handle; /* the sink's device, NULL until created */
+	/* FF effects clients may upload (sink add_device), 0: the sink's
+	 * default; set before hm_vdev_create() */
+	unsigned ff_effects_max;
 	size_t max_vals; /* the kernel's dev->max_vals for these capabilities */
 	int mt_slot;     /* the slot ABS_MT_SLOT selected (the kernel's mt->slot) */
 	/* caps' codes as bitmaps, for the hot path (a libevdev call per

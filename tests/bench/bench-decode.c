@@ -183,7 +183,8 @@ struct counting_sink {
 	uint64_t frames, events;
 };
 
-static int count_add(struct hm_sink *s, const struct libevdev *caps, void **ret)
+static int count_add(struct hm_sink *s, const struct libevdev *caps, unsigned ff_effects_max,
+                     void **ret)
 {
 	*ret = s;
 	return 0;

@@ -75,7 +75,8 @@ struct count_sink {
 	struct bench *b;
 };
 
-static int cs_add(struct hm_sink *s, const struct libevdev *caps, void **ret)
+static int cs_add(struct hm_sink *s, const struct libevdev *caps, unsigned ff_effects_max,
+                  void **ret)
 {
 	*ret = s;
 	return 0;

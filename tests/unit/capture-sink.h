@@ -19,14 +19,17 @@ struct capture_sink {
 	struct hm_sink base;
 	unsigned ndevices;
 	unsigned removed;
+	unsigned ff_effects_max; /* as the last device created was given */
 	size_t n;
 	struct capture_event ev[CAPTURE_MAX];
 };
 
-static int capture_add(struct hm_sink *s, const struct libevdev *caps, void **ret)
+static int capture_add(struct hm_sink *s, const struct libevdev *caps, unsigned ff_effects_max,
+                       void **ret)
 {
 	struct capture_sink *c = (struct capture_sink *)s;
 
+	c->ff_effects_max = ff_effects_max;
 	*ret = (void *)(uintptr_t)(++c->ndevices); /* 1-based: NULL means "not created" */
 	return 0;
 }

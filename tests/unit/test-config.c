@@ -372,6 +372,32 @@ static const struct error_case {
     {"[device x]\nmatch = 1:2\ngrab = 2\n", 3, "'2': expected yes or no"},
     {"[device x]\nmatch = 1:2\nunmapped = ignore\n", 3, "'ignore': expected pass or drop"},
     {"[device x]\nmatch = 1:2\nunmapped = Drop\n", 3, "'Drop': expected pass or drop"},
+    /* the hardware settings */
+    {"[device x]\nmatch = 1:2\nlightbar = 0000ff\n", 3,
+     "'0000ff': expected a colour #rrggbb in hex, e.g. #0000ff"},
+    {"[device x]\nmatch = 1:2\n\nlightbar = #00f\n", 4,
+     "'#00f': expected a colour #rrggbb in hex, e.g. #0000ff"},
+    {"[device x]\nmatch = 1:2\nlightbar = #0000fg\n", 3,
+     "'#0000fg': expected a colour #rrggbb in hex, e.g. #0000ff"},
+    {"[device x]\nmatch = 1:2\nlightbar = #0000ff0\n", 3,
+     "'#0000ff0': expected a colour #rrggbb in hex, e.g. #0000ff"},
+    {"[device x]\nmatch = 1:2\nlightbar = #-00000\n", 3,
+     "'#-00000': expected a colour #rrggbb in hex, e.g. #0000ff"},
+    {"[device x]\nmatch = 1:2\nlightbar = blue\n", 3,
+     "'blue': expected a colour #rrggbb in hex, e.g. #0000ff"},
+    {"[device x]\nmatch = 1:2\nplayer-leds = 6\n", 3,
+     "'6': expected a player number 1..5, or 0 for off"},
+    {"[device x]\nmatch = 1:2\nplayer-leds = -1\n", 3,
+     "'-1': expected a player number 1..5, or 0 for off"},
+    {"[device x]\nmatch = 1:2\nplayer-leds = 1.5\n", 3,
+     "'1.5': expected a player number 1..5, or 0 for off"},
+    {"[device x]\nmatch = 1:2\nplayer-leds = 0x2\n", 3,
+     "'0x2': expected a player number 1..5, or 0 for off"},
+    {"[device x]\nmatch = 1:2\nmic-led = yes\n", 3, "'yes': expected on or off"},
+    {"[device x]\nmatch = 1:2\nmic-led = ON\n", 3, "'ON': expected on or off"},
+    {"[device x]\nmatch = 1:2\nmic-led = on\nmic-led = off\n", 4,
+     "duplicate key 'mic-led' (first set on line 3)"},
+    {"[device x]\nmatch = 1:2\nlightbar =\n", 3, "'lightbar' needs a value"},
     {"[device x]\nmatch = 1:2\nprofile = a b\n", 3,
      "'a b': invalid profile id (letters, digits, '-', '_', '.'; at most 64)"},
     {"[device x]\nmatch = 1:2\nprofile = nowhere\n", 1,
@@ -1146,6 +1172,67 @@ static void test_profile_equal(void **state)
 	}
 }
 
+/*
+ * lightbar, player-leds, mic-led: stored on the [device] section, unset
+ * when not given; a reload compares them apart from the mapping, so a
+ * change of only these leaves the mapping (and what the device holds).
+ */
+static void test_hardware_settings(void **state)
+{
+	static const char *base = "[device pad]\nmatch = 54c:ce6\n"
+	                          "[remap pad]\nBTN_SOUTH = BTN_EAST\n";
+	static const char *lit = "[device pad]\nmatch = 54c:ce6\n"
+	                         "lightbar = #FF8000\nplayer-leds = 2\nmic-led = on\n"
+	                         "[remap pad]\nBTN_SOUTH = BTN_EAST\n";
+	static const char *off = "[device pad]\nmatch = 54c:ce6\n"
+	                         "lightbar = #000000\nplayer-leds = 0\nmic-led = off\n"
+	                         "[remap pad]\nBTN_SOUTH = BTN_EAST\n";
+	static const char *remapped = "[device pad]\nmatch = 54c:ce6\n"
+	                              "lightbar = #FF8000\nplayer-leds = 2\nmic-led = on\n"
+	                              "[remap pad]\nBTN_SOUTH = BTN_NORTH\n";
+	_cleanup_(hm_config_freep) struct hm_config *a = load_text("hw-a.ini", base);
+	_cleanup_(hm_config_freep) struct hm_config *b = load_text("hw-b.ini", lit);
+	_cleanup_(hm_config_freep) struct hm_config *c = load_text("hw-c.ini", off);
+	_cleanup_(hm_config_freep) struct hm_config *d = load_text("hw-d.ini", remapped);
+	const struct hm_config_device *da = find_device(a, "pad"), *db = find_device(b, "pad");
+	const struct hm_config_device *dc = find_device(c, "pad"), *dd = find_device(d, "pad");
+	const struct hm_config_hardware none = HM_CONFIG_HARDWARE_INIT;
+
+	/* not given: unset */
+	assert_false(da->hardware.lightbar_set);
+	assert_int_equal(da->hardware.player_leds, -1);
+	assert_int_equal(da->hardware.mic_led, -1);
+	assert_true(hm_config_hardware_equal(&da->hardware, &none));
+
+	assert_true(db->hardware.lightbar_set);
+	assert_int_equal(db->hardware.lightbar[0], 0xff);
+	assert_int_equal(db->hardware.lightbar[1], 0x80);
+	assert_int_equal(db->hardware.lightbar[2], 0x00);
+	assert_int_equal(db->hardware.player_leds, 2);
+	assert_int_equal(db->hardware.mic_led, 1);
+
+	/* off is set, and differs from unset */
+	assert_true(dc->hardware.lightbar_set);
+	assert_memory_equal(dc->hardware.lightbar, "\0\0\0", 3);
+	assert_int_equal(dc->hardware.player_leds, 0);
+	assert_int_equal(dc->hardware.mic_led, 0);
+
+	/* a reload from a to b or b to c: the settings differ, the mapping
+	 * is the same (daemon_reload() keeps the device's remapper) */
+	assert_true(
+	    hm_config_profile_equal(hm_config_profile_for(a, da), hm_config_profile_for(b, db)));
+	assert_true(
+	    hm_config_profile_equal(hm_config_profile_for(b, db), hm_config_profile_for(c, dc)));
+	assert_false(hm_config_hardware_equal(&da->hardware, &db->hardware));
+	assert_false(hm_config_hardware_equal(&db->hardware, &dc->hardware));
+	assert_false(hm_config_hardware_equal(&da->hardware, &dc->hardware));
+	assert_true(hm_config_hardware_equal(&db->hardware, &db->hardware));
+	/* ...and a mapping change is one, with the same settings */
+	assert_false(
+	    hm_config_profile_equal(hm_config_profile_for(b, db), hm_config_profile_for(d, dd)));
+	assert_true(hm_config_hardware_equal(&db->hardware, &dd->hardware));
+}
+
 /* A configuration kept for a device outlives the daemon's own reference. */
 static void test_config_ref(void **state)
 {
@@ -1281,6 +1368,7 @@ int main(void)
 	    cmocka_unit_test(test_match),
 	    cmocka_unit_test(test_profile_for),
 	    cmocka_unit_test(test_profile_equal),
+	    cmocka_unit_test(test_hardware_settings),
 	    cmocka_unit_test(test_config_ref),
 	    cmocka_unit_test(test_default_paths),
 	    cmocka_unit_test(test_shipped_configs),

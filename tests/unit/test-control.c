@@ -114,6 +114,8 @@ static void fake_status(void *userdata, struct hm_control_client *c)
 	    .latency_samples = 10,
 	    .latency_p50_us = 12,
 	    .latency_p99_us = 40,
+	    .battery_status = "discharging",
+	    .battery_percent = 80,
 	    .outputs = outs,
 	    .noutputs = 2,
 	};
@@ -132,6 +134,8 @@ static void fake_status(void *userdata, struct hm_control_client *c)
 	    .product = 0x0002,
 	    .module = "generic",
 	    .initializing = true,
+	    .battery_status = "charging", /* a level it did not say */
+	    .battery_percent = -1,
 	};
 
 	hm_control_status_daemon(c, &d);
@@ -267,6 +271,7 @@ static void test_status(void **state)
 	                    "config /home/u/.config/hidmapd/b.ini\n"
 	                    "device /dev/hidraw3 1209:0001 \"Pad\" module generic config pad\n"
 	                    "  state driven\n"
+	                    "  battery 80% discharging\n"
 	                    "  output 0 /dev/input/event7 \"Pad Keyboard\"\n"
 	                    "    force-feedback uploaded 2 played 5\n"
 	                    "  output 1 phys hidmapd/hidraw3/input1 \"Pad Mouse\"\n"
@@ -282,6 +287,7 @@ static void test_status(void **state)
 	                    "device /dev/hidraw5 1209:0002 \"Slow\" module generic "
 	                    "config (none)\n"
 	                    "  state initializing\n"
+	                    "  battery charging\n"
 	                    "  reports 0 decode-errors 0 ignored 0 dropped 0\n"
 	                    "  overflows 0 resyncs 0 timed-out 0\n"
 	                    "  latency none\n"

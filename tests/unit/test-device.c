@@ -226,6 +226,125 @@ static void test_frames_per_output(void **state)
 	assert_int_equal(cs.removed, 2);
 }
 
+/* A module with settings for its hardware (a lightbar): what its
+ * configure hook was called with. */
+static struct {
+	unsigned calls;
+	struct hm_device_settings last;
+} configured;
+
+static void lit_configure(struct hm_device *dev, const struct hm_device_settings *settings)
+{
+	configured.calls++;
+	configured.last = *settings;
+}
+
+static const struct hm_module lit_module = {
+    .name = "lit",
+    .probe = two_probe,
+    .decode = two_decode,
+    .configure = lit_configure,
+};
+
+/*
+ * The settings reach the configure hook once the outputs exist; a new set
+ * (a reload that changed only them) calls it again without touching the
+ * mapping, the outputs or what they hold; the same set does not; a
+ * restart (replug) sends them again to the fresh module.
+ */
+static void test_configure(void **state)
+{
+	struct hm_device_settings s = HM_DEVICE_SETTINGS_INIT;
+	struct hm_device_setup setup = {.module = &lit_module, .settings = &s};
+	struct capture_sink cs;
+	struct hm_device *dev = NULL;
+
+	memset(&configured, 0, sizeof(configured));
+	capture_init(&cs);
+	setup.sink = &cs.base;
+	s.lightbar_set = true;
+	memcpy(s.lightbar, "\x10\x20\x30", 3);
+	s.player_leds = 2;
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	assert_int_equal(configured.calls, 1);
+	assert_true(configured.last.lightbar_set);
+	assert_memory_equal(configured.last.lightbar, "\x10\x20\x30", 3);
+	assert_int_equal(configured.last.player_leds, 2);
+	assert_int_equal(configured.last.mic_led, -1);
+
+	/* A held; new settings: the hook hears them, nothing is released,
+	 * no device recreated */
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 0);
+	cs.n = 0;
+	s.player_leds = 3;
+	s.mic_led = 1;
+	hm_device_configure(dev, &s);
+	assert_int_equal(configured.calls, 2);
+	assert_int_equal(configured.last.player_leds, 3);
+	assert_int_equal(configured.last.mic_led, 1);
+	assert_int_equal(cs.n, 0);
+	assert_int_equal(cs.ndevices, 2);
+	assert_int_equal(cs.removed, 0);
+	/* A was still down: its release is a release */
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.ev[0].code, KEY_A);
+	assert_int_equal(cs.ev[0].value, 0);
+
+	/* the same settings again: not called */
+	hm_device_configure(dev, &s);
+	assert_int_equal(configured.calls, 2);
+
+	/* a replug: the fresh module gets the kept settings */
+	assert_int_equal(hm_device_restart(dev, &info), 0);
+	assert_int_equal(configured.calls, 3);
+	assert_int_equal(configured.last.player_leds, 3);
+
+	/* none set any more: called with everything unset */
+	hm_device_configure(dev, NULL);
+	assert_int_equal(configured.calls, 4);
+	assert_false(configured.last.lightbar_set);
+	assert_int_equal(configured.last.player_leds, -1);
+	assert_int_equal(configured.last.mic_led, -1);
+	hm_device_free(dev);
+
+	/* no settings given: the hook still runs, with nothing set */
+	memset(&configured, 0, sizeof(configured));
+	setup.settings = NULL;
+	capture_init(&cs);
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	assert_int_equal(configured.calls, 1);
+	assert_false(configured.last.lightbar_set);
+	assert_int_equal(configured.last.player_leds, -1);
+	hm_device_free(dev);
+}
+
+/* The battery as the module set it; nothing before it did. */
+static void test_battery(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &two_module, NULL);
+	enum hm_battery_status status;
+	int percent;
+
+	assert_false(hm_device_get_battery(dev, &percent, &status));
+	assert_int_equal(percent, -1);
+	assert_int_equal(status, HM_BATTERY_UNKNOWN);
+	hm_device_set_battery(dev, 55, HM_BATTERY_CHARGING);
+	assert_true(hm_device_get_battery(dev, &percent, &status));
+	assert_int_equal(percent, 55);
+	assert_int_equal(status, HM_BATTERY_CHARGING);
+	/* out of range: clamped, or unknown */
+	hm_device_set_battery(dev, 150, HM_BATTERY_FULL);
+	assert_true(hm_device_get_battery(dev, &percent, &status));
+	assert_int_equal(percent, 100);
+	assert_int_equal(status, HM_BATTERY_FULL);
+	hm_device_set_battery(dev, -7, HM_BATTERY_DISCHARGING);
+	assert_true(hm_device_get_battery(dev, &percent, NULL));
+	assert_int_equal(percent, -1);
+	hm_device_free(dev);
+}
+
 static void test_decline(void **state)
 {
 	struct capture_sink cs;
@@ -504,6 +623,7 @@ int main(void)
 	    cmocka_unit_test(test_feedback),          cmocka_unit_test(test_restart),
 	    cmocka_unit_test(test_registry),          cmocka_unit_test(test_no_overlapping_ids),
 	    cmocka_unit_test(test_release_rest),      cmocka_unit_test(test_release_rest_mapped),
+	    cmocka_unit_test(test_configure),         cmocka_unit_test(test_battery),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

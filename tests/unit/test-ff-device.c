@@ -154,6 +154,9 @@ static void test_caps(void **state)
 	assert_true(libevdev_has_event_code(caps, EV_FF, FF_GAIN));
 	/* ff-memless plays no constant force on motors: only when asked */
 	assert_false(libevdev_has_event_code(caps, EV_FF, FF_CONSTANT));
+	/* the sink is told the module's number of effects (uinput's
+	 * ff_effects_max), not a default */
+	assert_int_equal(cs.ff_effects_max, 4);
 	hm_device_free(dev);
 }
 

@@ -23,6 +23,7 @@
 #include "vm-harness.h"
 
 #define FF_LENGTH_MS 300
+#define FF_SLOTS     16 /* rumble-test's, as ff-memless's */
 
 /* Waits for a rumble-test report with these motor levels after report
  * number `from`; its arrival time in *ret_us. */
@@ -63,7 +64,7 @@ int scenario_ff(void)
 	char config[PATH_MAX], buf[PATH_MAX], rt[PATH_MAX], out[PATH_MAX], err[PATH_MAX];
 	struct ff_effect effect = {.type = FF_RUMBLE, .id = -1};
 	struct ff_effect extra = {.type = FF_RUMBLE};
-	int fd = -1, r = 0, ids[4], st;
+	int fd = -1, r = 0, ids[FF_SLOTS], st;
 	uint64_t t_play, t_on, t_off;
 	unsigned first, idx;
 	const char *text;
@@ -165,35 +166,34 @@ int scenario_ff(void)
 		}
 		vm_note("FF_CONSTANT level -0x2000 as effect %d: motors %04x, then off", cf.id,
 		        level);
-		ids[3] = cf.id;
+		ids[FF_SLOTS - 1] = cf.id;
 	}
 
-	/* rumble-test declares 4 slots: the upload past them is refused */
-	for (int i = 0; i < 3; i++)
-		ids[i] = -1;
-	for (int i = 0; i < 2; i++) {
+	/* rumble-test declares 16 slots: the upload past them is refused */
+	for (int i = 0; i < FF_SLOTS - 2; i++) {
 		extra.id = -1;
 		if (ioctl(fd, EVIOCSFF, &extra) < 0) {
-			r = vm_fail("EVIOCSFF (slot %d of 4): %s", i + 3, strerror(errno));
+			r = vm_fail("EVIOCSFF (slot %d of %d): %s", i + 3, FF_SLOTS,
+			            strerror(errno));
 			goto out;
 		}
 		ids[i] = extra.id;
 	}
 	extra.id = -1;
-	if (ioctl(fd, EVIOCSFF, &extra) == 0 && extra.id >= 4) {
-		r = vm_fail("a 5th effect was taken (id %d) past the module's 4", extra.id);
+	if (ioctl(fd, EVIOCSFF, &extra) == 0) {
+		r = vm_fail("effect %d was taken past the module's %d", extra.id, FF_SLOTS);
 		goto out;
 	}
-	vm_note("effects %d %d %d %d taken, a 5th refused (%s)", effect.id, ids[3], ids[0], ids[1],
-	        strerror(errno));
+	vm_note("effects %d %d, %d .. %d taken, one more refused (%s)", effect.id,
+	        ids[FF_SLOTS - 1], ids[0], ids[FF_SLOTS - 3], strerror(errno));
 
 	st = vm_run_client("status", out, err, sizeof(out));
 	text = vm_slurp(out);
 	printf("---- hidmapd status ----\n%s---- end ----\n", text);
 	if (st != 0)
 		r = vm_fail("hidmapd status exited %d: %s", st, vm_slurp(err));
-	else if (!strstr(text, "    force-feedback uploaded 4 played 2\n"))
-		r = vm_fail("status does not count 4 uploads and 2 plays");
+	else if (!strstr(text, "    force-feedback uploaded 16 played 2\n"))
+		r = vm_fail("status does not count 16 uploads and 2 plays");
 out:
 	if (fd >= 0)
 		close(fd);

@@ -31,8 +31,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 
-#include <libevdev/libevdev-uinput.h>
-
 #include "build-config.h"
 #include "util-strings.h"
 #include "vdev.h"
@@ -481,6 +479,7 @@ int scenario_release_contacts(void)
 	unsigned long keys[KEY_CNT / (8 * sizeof(unsigned long)) + 1] = {0};
 	struct hm_vdev *v = NULL;
 	const char *node;
+	char nodebuf[64];
 	int ids[5], fd = -1, r = 0;
 	size_t n;
 
@@ -511,8 +510,8 @@ int scenario_release_contacts(void)
 		r = vm_fail("uinput device: %s", strerror(-r));
 		goto out;
 	}
-	/* the uinput sink's handle is its libevdev_uinput (sink-uinput.c) */
-	node = libevdev_uinput_get_devnode(v->handle);
+	/* the node as the daemon's status finds it (sink node_name) */
+	node = sink->ops->node_name(sink, v->handle, nodebuf, sizeof(nodebuf)) ? nodebuf : NULL;
 	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
 	     node && access(node, F_OK) < 0 && vm_now_us() < end;)
 		vm_sleep_ms(2);
