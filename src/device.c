@@ -1158,6 +1158,8 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	/* on error the device is left consistent for hm_device_free(): no
 	 * module, no mapping, the old virtual devices still there */
 	dev->info = *info;
+	/* what the module knew of the battery is from before the gap */
+	c->battery_known = false;
 	if (!info->usage_page)
 		hm_device_info_set_usage(&dev->info, dev->rdesc, dev->rdesc_size);
 	/* a failed probe cleans up after itself */

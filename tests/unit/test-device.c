@@ -342,6 +342,11 @@ static void test_battery(void **state)
 	hm_device_set_battery(dev, -7, HM_BATTERY_DISCHARGING);
 	assert_true(hm_device_get_battery(dev, &percent, NULL));
 	assert_int_equal(percent, -1);
+	/* a replug: unknown until the module says again */
+	hm_device_set_battery(dev, 30, HM_BATTERY_DISCHARGING);
+	assert_int_equal(hm_device_restart(dev, &dev->info), 0);
+	assert_false(hm_device_get_battery(dev, &percent, &status));
+	assert_int_equal(percent, -1);
 	hm_device_free(dev);
 }
 
