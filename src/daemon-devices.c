@@ -185,7 +185,10 @@ static size_t max_input_report(const struct hid_descriptor *desc)
 }
 
 /* Watches the uinput fds of the device's outputs for LED and force
- * feedback; called again whenever a mapping recreated outputs. */
+ * feedback; called again whenever a mapping recreated outputs.  An output
+ * with neither is not watched: all it would hand back is the MSC_SCAN of
+ * every frame (the input core gives uinput each event its device
+ * supports), a wake-up and a read() per report for nothing. */
 static void watch_feedback(struct driven *dr)
 {
 	struct daemon *d = dr->daemon;
@@ -196,9 +199,11 @@ static void watch_feedback(struct driven *dr)
 	}
 	for (unsigned i = 0; i < hm_device_noutputs(dr->dev) && i < HM_MAX_ALL_OUTPUTS; i++) {
 		void *h = hm_device_output_handle(dr->dev, i);
+		const struct libevdev *caps = hm_device_output_caps(dr->dev, i);
 		int fd = h ? d->sink->ops->get_fd(d->sink, h) : -1;
 
-		if (fd < 0)
+		if (fd < 0 || (caps && !libevdev_has_event_type(caps, EV_LED) &&
+		               !libevdev_has_event_type(caps, EV_FF)))
 			continue;
 		dr->feedback_output[i] = i;
 		dr->feedback[i] =

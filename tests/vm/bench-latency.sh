@@ -21,6 +21,15 @@
 # second with 4 idle devices, and the highest report rate sustained
 # without loss with 16 devices.
 #
+# HIDMAPD_BENCH_FLOOR=plain,echo,block (or all) adds, in the same run, a
+# hidraw reader with no decoding at all (report-path hidraw-floor): what any
+# reader of hidraw can reach.  plain: epoll, read, one write of KEY_B and
+# SYN_REPORT; echo: hidmapd's syscall shape (MSC_SCAN written, the uinput fd
+# in epoll); block: a blocking read, no epoll.  HIDMAPD_BENCH_B=PATH runs a
+# second hidmapd build beside BUILDDIR's (hidmapd-b), to compare a change
+# within one run.  HIDMAPD_BENCH_PRESSES=N, HIDMAPD_BENCH_NO_LOAD=1 and
+# HIDMAPD_BENCH_CPUS=0 (everything on one vCPU) shorten or pin it.
+#
 # QEMU emulates the CPU (TCG): absolute microseconds are inflated; compare
 # within one run.  The figures go to stdout and to
 # BUILDDIR/tests/vm/bench-latency/bench.log.

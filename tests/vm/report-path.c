@@ -30,8 +30,14 @@
  *                     of `a` mapped to `b`; then CPU per device at 1 kHz,
  *                     wake-ups per second with 4 idle devices and the
  *                     highest report rate without loss with 16 devices.
+ *                     HIDMAPD_BENCH_FLOOR=plain,echo,block (or all) adds
+ *                     hidraw floors, HIDMAPD_BENCH_B=PATH a second hidmapd
+ *                     build (hidmapd-b), each on a keyboard of its own.
  *   filter-a-b        (internal) interception-tools filter: KEY_A -> KEY_B
  *                     on stdin/stdout.
+ *   hidraw-floor HIDRAW EVNODE plain|echo|block
+ *                     (internal) the bench's hidraw floor: reads HIDRAW and
+ *                     writes KEY_B to uinput with no decoding at all.
  *
  * Exit 0 pass, 77 skip (no uhid/uinput), 1 fail.
  */
@@ -63,6 +69,8 @@
 #include <libudev.h>
 #include <linux/input.h>
 #include <linux/uhid.h>
+#include <linux/uinput.h>
+#include <sys/epoll.h>
 
 #include "hid-recording.h"
 #include "uhid-util.h"
@@ -374,7 +382,18 @@ static void drain(int fd)
 static char notify_path[PATH_MAX];
 static unsigned watchdog_usec;
 
+static pid_t spawn_hidmapd_binary(const char *binary, const char *runtime_dir, const char *label,
+                                  const char *config_body);
+
 static pid_t spawn_hidmapd(const char *label, const char *config_body)
+{
+	return spawn_hidmapd_binary(hidmapd, NULL, label, config_body);
+}
+
+/* binary instead of HIDMAPD (the bench's second build), with its own
+ * XDG_RUNTIME_DIR (runtime_dir, NULL: the caller's) for its control socket */
+static pid_t spawn_hidmapd_binary(const char *binary, const char *runtime_dir, const char *label,
+                                  const char *config_body)
 {
 	char config[PATH_MAX], log[PATH_MAX];
 	FILE *f;
@@ -394,6 +413,10 @@ static pid_t spawn_hidmapd(const char *label, const char *config_body)
 
 		dup2(fd, 1);
 		dup2(fd, 2);
+		if (runtime_dir) {
+			mkdir(runtime_dir, 0700);
+			setenv("XDG_RUNTIME_DIR", runtime_dir, 1);
+		}
 		if (notify_path[0]) {
 			char v[32];
 
@@ -407,10 +430,10 @@ static pid_t spawn_hidmapd(const char *label, const char *config_body)
 			char out[PATH_MAX];
 
 			snprintf(out, sizeof(out), "%s/%s.strace", tmpdir, label);
-			execl("/usr/bin/strace", "strace", "-f", "-tt", "-T", "-o", out, hidmapd,
+			execl("/usr/bin/strace", "strace", "-f", "-tt", "-T", "-o", out, binary,
 			      "run", "--config", config, (char *)NULL);
 		}
-		execl(hidmapd, "hidmapd", "run", "--config", config, (char *)NULL);
+		execl(binary, "hidmapd", "run", "--config", config, (char *)NULL);
 		_exit(127);
 	}
 	return pid;
@@ -955,9 +978,42 @@ static int scenario_flood_fairness(void)
 #define ROUNDS 3
 static unsigned presses = 1000; /* REPORT_PATH_presses overrides, for a quick look */
 
-enum tool { KERNEL, HIDMAPD, INTERCEPTION, KEYD, NTOOLS };
-static const char *const tool_name[NTOOLS] = {"kernel evdev node", "hidmapd", "interception-tools",
-                                              "keyd"};
+enum tool {
+	KERNEL,
+	FLOOR,
+	FLOOR_ECHO,
+	FLOOR_BLOCK,
+	HIDMAPD,
+	HIDMAPD_B,
+	INTERCEPTION,
+	KEYD,
+	NTOOLS
+};
+static const char *const tool_name[NTOOLS] = {[KERNEL] = "kernel evdev node",
+                                              [FLOOR] = "hidraw-floor",
+                                              [FLOOR_ECHO] = "hidraw-floor-echo",
+                                              [FLOOR_BLOCK] = "hidraw-floor-block",
+                                              [HIDMAPD] = "hidmapd",
+                                              [HIDMAPD_B] = "hidmapd-b",
+                                              [INTERCEPTION] = "interception-tools",
+                                              [KEYD] = "keyd"};
+/* the floor's variants (hidraw_floor()), as HIDMAPD_BENCH_FLOOR names them */
+static const char *const floor_variant[NTOOLS] = {
+    [FLOOR] = "plain", [FLOOR_ECHO] = "echo", [FLOOR_BLOCK] = "block"};
+
+static bool is_floor(enum tool t)
+{
+	return t == FLOOR || t == FLOOR_ECHO || t == FLOOR_BLOCK;
+}
+
+/* HIDMAPD_BENCH_FLOOR: the floor's variants to run, "plain,echo,block" or
+ * "all"; none by default */
+static bool floor_wanted(enum tool t)
+{
+	const char *v = getenv("HIDMAPD_BENCH_FLOOR");
+
+	return v && (streq(v, "all") || strstr(v, floor_variant[t]));
+}
 
 struct figures {
 	uint64_t p50[ROUNDS], p90[ROUNDS], p99[ROUNDS];
@@ -1036,6 +1092,23 @@ static pid_t spawn_interception(const struct vdev *kbd)
 	return pid;
 }
 
+static pid_t spawn_floor(const struct vdev *kbd, enum tool t)
+{
+	char hidraw[64];
+	pid_t pid;
+
+	snprintf(hidraw, sizeof(hidraw), "/dev/%s", kbd->hidraw);
+	fflush(NULL);
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		execl(self, self, "hidraw-floor", hidraw, kbd->kernel_ev, floor_variant[t],
+		      (char *)NULL);
+		_exit(127);
+	}
+	return pid;
+}
+
 /* One tool on its own keyboard: its process and the node it writes to. */
 struct bench_tool {
 	enum tool tool;
@@ -1068,6 +1141,28 @@ static int tool_start(struct bench_tool *bt)
 		if (bt->pid < 0 || wait_virtual(NULL, phys, node, sizeof(node)) < 0)
 			return -1;
 		break;
+	case HIDMAPD_B: {
+		char rundir[PATH_MAX];
+
+		/* a tmpfs: the control socket cannot be made on the results' 9p */
+		snprintf(rundir, sizeof(rundir), "%s/hidmapd-bench-b",
+		         getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+		bt->pid = spawn_hidmapd_binary(
+		    getenv("HIDMAPD_BENCH_B"), rundir, "bench-b",
+		    kbd_config(cfg, sizeof(cfg), (const struct vdev *[]){kbd}, 1, true));
+		snprintf(phys, sizeof(phys), "hidmapd/%s/", kbd->hidraw);
+		if (bt->pid < 0 || wait_virtual(NULL, phys, node, sizeof(node)) < 0)
+			return -1;
+		break;
+	}
+	case FLOOR:
+	case FLOOR_ECHO:
+	case FLOOR_BLOCK:
+		bt->pid = spawn_floor(kbd, bt->tool);
+		snprintf(phys, sizeof(phys), "report-path-floor/%s", kbd->hidraw);
+		if (bt->pid < 0 || wait_virtual(NULL, phys, node, sizeof(node)) < 0)
+			return -1;
+		break;
 	case INTERCEPTION:
 		bt->pid = spawn_interception(kbd);
 		/* uinput -d copies the name of the device it mirrors */
@@ -1083,6 +1178,9 @@ static int tool_start(struct bench_tool *bt)
 	default:
 		return -1;
 	}
+	/* sysfs shows the device a moment before devtmpfs has its node */
+	for (int i = 0; i < 100 && access(node, F_OK) < 0; i++)
+		sleep_us(20000);
 	bt->out = open_events(node);
 	return bt->out < 0 ? -1 : 0;
 }
@@ -1092,7 +1190,7 @@ static void tool_stop(struct bench_tool *bt)
 	if (bt->out >= 0)
 		close(bt->out);
 	bt->out = -1;
-	if (bt->tool == HIDMAPD)
+	if (bt->tool == HIDMAPD || bt->tool == HIDMAPD_B)
 		stop(bt->pid);
 	else if (bt->pid > 0)
 		kill_group(bt->pid);
@@ -1332,6 +1430,11 @@ static int scenario_bench(void)
 			note("keyd: not measured (give the path of a keyd binary)");
 			continue;
 		}
+		if (is_floor(t) && !floor_wanted(t))
+			continue;
+		/* HIDMAPD_BENCH_B: a second hidmapd binary, for an A/B in one run */
+		if (t == HIDMAPD_B && !getenv("HIDMAPD_BENCH_B"))
+			continue;
 		if (t == INTERCEPTION && access("/usr/bin/interception", X_OK) < 0) {
 			note("interception-tools: not installed, not measured");
 			continue;
@@ -1355,6 +1458,30 @@ static int scenario_bench(void)
 		}
 	}
 	sleep_us(1000000); /* let the tools settle (grabs, first reads) */
+	/* a press through each tool before measuring: on a loaded host keyd
+	 * may still be scanning its devices a second after its virtual
+	 * keyboard appeared */
+	for (unsigned i = 0; i < ntools; i++) {
+		for (int attempt = 0;; attempt++) {
+			uint64_t t0;
+
+			tools[i].n = 0;
+			if (kbd_key(tools[i].kbd, HID_KEY_A) < 0 || kbd_key(tools[i].kbd, 0) < 0) {
+				r = fail("uhid input failed");
+				goto out;
+			}
+			t0 = vm_now_us();
+			if (wait_event(tools[i].out, EV_KEY, tools[i].code, 0, EVENT_TIMEOUT_MS))
+				break;
+			if (attempt == 4) {
+				r = fail("%s: no key came through in %d tries",
+				         tool_name[tools[i].tool], attempt + 1);
+				goto out;
+			}
+			note("%s: not passing keys yet after %.1f s more", tool_name[tools[i].tool],
+			     (double)(vm_now_us() - t0) / 1e6);
+		}
+	}
 	note("latency of `a` mapped to `b`: %d rounds x %u presses (press and release each a "
 	     "sample), uhid write -> evdev timestamp; the tools take turns, press by press",
 	     ROUNDS, presses);
@@ -1421,6 +1548,18 @@ static int scenario_bench(void)
 		note("hidmapd's added latency / %s's: p50 %.2f, p99 %.2f", tool_name[t],
 		     a50 > 0 ? h50 / a50 : 0, a99 > 0 ? h99 / a99 : 0);
 	}
+	for (unsigned i = 0; i < ntools && keyd; i++) {
+		enum tool t = tools[i].tool;
+		double k50 = (double)med[KEYD][0] - (double)med[KERNEL][0];
+		double k99 = (double)med[KEYD][2] - (double)med[KERNEL][2];
+		double a50 = (double)med[t][0] - (double)med[KERNEL][0];
+		double a99 = (double)med[t][2] - (double)med[KERNEL][2];
+
+		if (!is_floor(t) && t != HIDMAPD_B)
+			continue;
+		note("%s's added latency / keyd's: p50 %.2f, p99 %.2f", tool_name[t],
+		     k50 > 0 ? a50 / k50 : 0, k99 > 0 ? a99 / k99 : 0);
+	}
 out:
 	for (unsigned i = 0; i < ntools; i++) {
 		tool_stop(&tools[i]);
@@ -1482,6 +1621,99 @@ static int uinput_cost(void)
 	return 0;
 }
 
+/*
+ * The floor of a hidraw reader (bench, HIDMAPD_BENCH_FLOOR): the kernel's
+ * node grabbed as hidmapd does, the hidraw node read non-blocking from
+ * epoll, one report per wake-up, and KEY_B written to uinput with no
+ * decoding at all (the report's first key slot down or not).  "plain"
+ * writes KEY_B and SYN_REPORT in one write(); "echo" has hidmapd's
+ * syscall shape: MSC_SCAN before the key, and the uinput fd in epoll
+ * too, read when it wakes the loop (the input core hands MSC_SCAN back).
+ * "block" has no epoll: a blocking read() of the hidraw node, then the
+ * write (two syscalls per report).
+ */
+static int hidraw_floor(const char *hidraw, const char *kernel_ev, const char *variant)
+{
+	bool echo = streq(variant, "echo"), block = streq(variant, "block");
+	struct uinput_setup us = {.id = {.bustype = BUS_VIRTUAL, .vendor = VID, .product = 0xf100}};
+	struct epoll_event ee = {.events = EPOLLIN};
+	int hfd = open(hidraw, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int kfd = open(kernel_ev, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	int ufd = open("/dev/uinput", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	int epfd = epoll_create1(EPOLL_CLOEXEC);
+	char phys[64];
+	int down = 0;
+
+	if (hfd < 0 || kfd < 0 || ufd < 0 || epfd < 0)
+		return fail("hidraw-floor: open: %s", strerror(errno));
+	(void)ioctl(kfd, EVIOCGRAB, (void *)1);
+	snprintf(phys, sizeof(phys), "report-path-floor/%s", strrchr(hidraw, '/') + 1);
+	snprintf(us.name, sizeof(us.name), "report-path hidraw-floor");
+	if (ioctl(ufd, UI_SET_EVBIT, EV_KEY) < 0 || ioctl(ufd, UI_SET_KEYBIT, KEY_B) < 0 ||
+	    (echo &&
+	     (ioctl(ufd, UI_SET_EVBIT, EV_MSC) < 0 || ioctl(ufd, UI_SET_MSCBIT, MSC_SCAN) < 0)) ||
+	    ioctl(ufd, UI_SET_PHYS, phys) < 0 || ioctl(ufd, UI_DEV_SETUP, &us) < 0 ||
+	    ioctl(ufd, UI_DEV_CREATE) < 0)
+		return fail("hidraw-floor: uinput: %s", strerror(errno));
+	if (block) {
+		(void)fcntl(hfd, F_SETFL, 0);
+		for (;;) {
+			uint8_t buf[64];
+			struct input_event out[2] = {
+			    {.type = EV_KEY, .code = KEY_B},
+			    {.type = EV_SYN, .code = SYN_REPORT},
+			};
+			ssize_t len = read(hfd, buf, sizeof(buf));
+
+			if (len < 0 && errno != EINTR)
+				return 0;
+			if (len < 4 || (buf[3] != 0) == down)
+				continue;
+			down = buf[3] != 0;
+			out[0].value = down;
+			(void)!write(ufd, out, sizeof(out));
+		}
+	}
+	ee.data.fd = hfd;
+	if (epoll_ctl(epfd, EPOLL_CTL_ADD, hfd, &ee) < 0)
+		return fail("hidraw-floor: epoll: %s", strerror(errno));
+	ee.data.fd = ufd;
+	if (echo && epoll_ctl(epfd, EPOLL_CTL_ADD, ufd, &ee) < 0)
+		return fail("hidraw-floor: epoll: %s", strerror(errno));
+	for (;;) {
+		struct epoll_event evs[4];
+		int n = epoll_wait(epfd, evs, 4, -1);
+
+		for (int i = 0; i < n; i++) {
+			uint8_t buf[64];
+			struct input_event out[3] = {
+			    {.type = EV_MSC, .code = MSC_SCAN, .value = 0x70004},
+			    {.type = EV_KEY, .code = KEY_B},
+			    {.type = EV_SYN, .code = SYN_REPORT},
+			};
+			ssize_t len;
+
+			if (evs[i].data.fd == ufd) {
+				struct input_event back[16];
+
+				(void)!read(ufd, back, sizeof(back));
+				continue;
+			}
+			len = read(hfd, buf, sizeof(buf));
+			if (len < 0 && errno != EAGAIN && errno != EINTR)
+				return 0;
+			if (len < 4 || (buf[3] != 0) == down)
+				continue;
+			down = buf[3] != 0;
+			out[1].value = down;
+			if (echo)
+				(void)!write(ufd, out, sizeof(out));
+			else
+				(void)!write(ufd, out + 1, 2 * sizeof(out[0]));
+		}
+	}
+}
+
 /* interception-tools filter: KEY_A becomes KEY_B, everything else passes */
 static int filter_a_b(void)
 {
@@ -1503,6 +1735,8 @@ int main(int argc, char **argv)
 
 	if (argc >= 2 && streq(argv[1], "filter-a-b"))
 		return filter_a_b();
+	if (argc >= 5 && streq(argv[1], "hidraw-floor"))
+		return hidraw_floor(argv[2], argv[3], argv[4]) < 0;
 	if (argc < 4) {
 		fprintf(stderr, "usage: report-path SCENARIO HIDMAPD TMPDIR [KEYD]\n");
 		return 2;
