@@ -28,6 +28,7 @@
 #define MAX_INQ   64 /* key events waiting for a macro or a tap-hold decision */
 
 _Static_assert(MAX_ACTS < HELD_PASS, "action indices must not collide with the markers");
+_Static_assert(ABS_CNT_ <= 64, "struct hm_remap abs_pass holds one bit per ABS code");
 
 enum out_class {
 	CLASS_OTHER,    /* stays on the output it came from */
@@ -172,6 +173,10 @@ struct hm_remap {
 	uint16_t *zones; /* zone maps (ABS+, ABS-, ABS[a..b]) sorted by code */
 	uint16_t zone_start[ABS_CNT_ + 1];
 	bool rel_consumed[REL_CNT_], abs_consumed[ABS_CNT_], key_consumed[KEY_MAX + 1];
+	/* the hot path's summary of the above: bit per ABS code that no layer
+	 * maps, no zone watches and nothing consumes, so its events pass as
+	 * they come (hm_remap_event()'s fast path) */
+	uint64_t abs_pass;
 
 	/* key state */
 	/* what the press of a source key did, per module output: the same code

@@ -1618,6 +1618,23 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 		remap_gyro_input(r, type, code, value);
 	if (_unlikely_(r->gyro.nmaps) && type == EV_KEY)
 		remap_gyro_key(r, code, value);
+	/* fast paths, for the events most reports carry, where the full path
+	 * would change no state and arm nothing (so rearm() is not needed) */
+	if (!r->macro_running) {
+		/* an axis nothing maps: it passes as it came */
+		if (type == EV_ABS && code < ABS_CNT_ &&
+		    (r->sensor_out[output] || (r->abs_pass >> code & 1))) {
+			pass(r, output, type, code, value);
+			return;
+		}
+		/* a key as it already is (released and not held, or pressed
+		 * again while held), with nothing waiting or watching: key_press()
+		 * and key_release() would return at once */
+		if (type == EV_KEY && code <= KEY_MAX && value != 2 && !r->ninq && !r->nactive &&
+		    !r->th_pending && !r->nchords &&
+		    (r->held[output][code] != NONE) == (value != 0))
+			return;
+	}
 	switch (type) {
 	case EV_KEY:
 		if (code <= KEY_MAX) {

@@ -76,6 +76,12 @@ static void cache_caps(struct hm_vdev *v)
 			}
 			continue;
 		}
+		if (type == EV_ABS)
+			for (unsigned code = 0; code <= ABS_MAX; code++)
+				if (libevdev_has_event_code(v->caps, type, code))
+					v->abs[code] =
+					    (struct input_absinfo *)libevdev_get_abs_info(v->caps,
+					                                                  code);
 		if (max >= 64)
 			continue;
 		v->small_types |= UINT32_C(1) << type;
@@ -106,6 +112,7 @@ struct hm_vdev *hm_vdev_new(struct libevdev *caps)
 		return NULL;
 	v->caps = caps;
 	v->max_vals = estimate_max_vals(caps);
+	v->nslots = libevdev_get_num_slots(caps);
 	cache_caps(v);
 	return v;
 }
@@ -239,19 +246,28 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 			return;
 		break;
 	case EV_ABS: {
-		const struct input_absinfo *abs = libevdev_get_abs_info(v->caps, code);
-		int nslots = libevdev_get_num_slots(v->caps);
+		struct input_absinfo *abs = v->abs[code];
 
-		if (nslots > 0 && is_mt_axis(code)) {
-			mt_event(v, nslots, code, value);
+		if (is_mt_axis(code)) {
+			if (v->nslots > 0) {
+				mt_event(v, v->nslots, code, value);
+				return;
+			}
+			/* libevdev keeps its own state of these */
+			old = abs->value;
+			cooked = hm_input_defuzz(value, old, abs->fuzz);
+			if (cooked == old)
+				return;
+			libevdev_set_event_value(v->caps, EV_ABS, code, cooked);
+			queue(v, type, code, cooked, value);
 			return;
 		}
-
+		/* what libevdev_set_event_value() does for any other axis */
 		old = abs->value;
 		cooked = hm_input_defuzz(value, old, abs->fuzz);
 		if (cooked == old)
 			return;
-		libevdev_set_event_value(v->caps, EV_ABS, code, cooked);
+		abs->value = cooked;
 		queue(v, type, code, cooked, value);
 		return;
 	}

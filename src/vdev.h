@@ -40,6 +40,11 @@ struct hm_vdev {
 	uint64_t state[EV_CNT]; /* EV_SW and EV_LED */
 	uint64_t key_has[(KEY_MAX + 64) / 64];
 	uint64_t key_down[(KEY_MAX + 64) / 64];
+	/* caps' absinfo of each ABS code it has (NULL: none), libevdev's own
+	 * (libevdev_get_abs_info() hands out its array), so that an axis
+	 * value is read and stored without a libevdev call; and its slots */
+	struct input_absinfo *abs[ABS_CNT];
+	int nslots;
 	size_t npending;
 	struct input_event pending[HM_VDEV_MAX_FRAME];
 	int raw[HM_VDEV_MAX_FRAME]; /* ABS values before the fuzz filter */
