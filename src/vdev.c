@@ -113,6 +113,18 @@ struct hm_vdev *hm_vdev_new(struct libevdev *caps)
 	v->caps = caps;
 	v->max_vals = estimate_max_vals(caps);
 	v->nslots = libevdev_get_num_slots(caps);
+	if (v->nslots > 0) {
+		v->mt_vals = calloc((size_t)v->nslots * HM_VDEV_MT_CODES, sizeof(int));
+		if (!v->mt_vals) {
+			free(v);
+			return NULL;
+		}
+		for (int slot = 0; slot < v->nslots; slot++)
+			for (unsigned i = 0; i < HM_VDEV_MT_CODES; i++)
+				v->mt_vals[slot * HM_VDEV_MT_CODES + i] = libevdev_get_slot_value(
+				    caps, (unsigned)slot, ABS_MT_TOUCH_MAJOR + i);
+		v->mt_sent = libevdev_get_event_value(caps, EV_ABS, ABS_MT_SLOT);
+	}
 	cache_caps(v);
 	return v;
 }
@@ -137,6 +149,7 @@ void hm_vdev_free(struct hm_vdev *v)
 		v->sink->ops->remove_device(v->sink, v->handle);
 	}
 	libevdev_free(v->caps);
+	free(v->mt_vals);
 	free(v);
 }
 
@@ -193,24 +206,25 @@ static void queue(struct hm_vdev *v, unsigned type, unsigned code, int value, in
  * compared with that slot's, and when it passes the slot goes first if it
  * is not the last one sent (INPUT_SLOT).
  */
-static void mt_event(struct hm_vdev *v, int nslots, unsigned code, int value)
+static void mt_event(struct hm_vdev *v, unsigned code, int value)
 {
-	const struct input_absinfo *abs = libevdev_get_abs_info(v->caps, code);
-	int old, cooked;
+	int *val, cooked;
 
 	if (code == ABS_MT_SLOT) {
-		if (value >= 0 && value < nslots)
+		if (value >= 0 && value < v->nslots)
 			v->mt_slot = value;
 		return;
 	}
-	old = libevdev_get_slot_value(v->caps, (unsigned)v->mt_slot, code);
-	cooked = hm_input_defuzz(value, old, abs->fuzz);
-	if (cooked == old)
+	val = &v->mt_vals[v->mt_slot * HM_VDEV_MT_CODES + (code - ABS_MT_TOUCH_MAJOR)];
+	cooked = hm_input_defuzz(value, *val, v->abs[code]->fuzz);
+	if (cooked == *val)
 		return;
-	if (libevdev_get_event_value(v->caps, EV_ABS, ABS_MT_SLOT) != v->mt_slot) {
+	if (v->mt_sent != v->mt_slot) {
+		v->mt_sent = v->mt_slot;
 		libevdev_set_event_value(v->caps, EV_ABS, ABS_MT_SLOT, v->mt_slot);
 		queue(v, EV_ABS, ABS_MT_SLOT, v->mt_slot, v->mt_slot);
 	}
+	*val = cooked;
 	libevdev_set_slot_value(v->caps, (unsigned)v->mt_slot, code, cooked);
 	queue(v, EV_ABS, code, cooked, value);
 }
@@ -250,7 +264,7 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 
 		if (is_mt_axis(code)) {
 			if (v->nslots > 0) {
-				mt_event(v, v->nslots, code, value);
+				mt_event(v, code, value);
 				return;
 			}
 			/* libevdev keeps its own state of these */
@@ -301,18 +315,23 @@ void hm_vdev_flush(struct hm_vdev *v)
  */
 static bool release_contacts(struct hm_vdev *v)
 {
-	int nslots = libevdev_get_num_slots(v->caps);
+	int nslots = v->nslots;
 	bool any = false;
 
 	if (nslots <= 0 || !libevdev_has_event_code(v->caps, EV_ABS, ABS_MT_TRACKING_ID))
 		return false;
 	for (int s = 0; s < nslots; s++) {
-		if (libevdev_get_slot_value(v->caps, (unsigned)s, ABS_MT_TRACKING_ID) < 0)
+		int *trkid =
+		    &v->mt_vals[s * HM_VDEV_MT_CODES + (ABS_MT_TRACKING_ID - ABS_MT_TOUCH_MAJOR)];
+
+		if (*trkid < 0)
 			continue;
-		if (libevdev_get_event_value(v->caps, EV_ABS, ABS_MT_SLOT) != s) {
+		if (v->mt_sent != s) {
+			v->mt_sent = s;
 			libevdev_set_event_value(v->caps, EV_ABS, ABS_MT_SLOT, s);
 			queue(v, EV_ABS, ABS_MT_SLOT, s, s);
 		}
+		*trkid = -1;
 		libevdev_set_slot_value(v->caps, (unsigned)s, ABS_MT_TRACKING_ID, -1);
 		queue(v, EV_ABS, ABS_MT_TRACKING_ID, -1, -1);
 		any = true;
