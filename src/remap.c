@@ -1603,38 +1603,19 @@ static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		pass(r, src, EV_ABS, code, value);
 }
 
-void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned code, int value,
-                    uint64_t now_us)
+/* Deadlines that passed act first, at their time, whatever order the
+ * event loop woke up in (keyd does the same). */
+static __attribute__((noinline)) void run_due(struct hm_remap *r, uint64_t now_us)
 {
-	if (_unlikely_(output >= r->nbase))
-		return; /* no such module output: the core drops it too */
-	/* deadlines that passed act first, at their time, whatever order the
-	 * event loop woke up in (keyd does the same) */
 	for (unsigned n = 0; r->armed && r->armed <= now_us && n < 64; n++)
 		hm_remap_timer(r, r->armed);
-	/* the gyro mouse reads the motion node as it comes, and watches its
-	 * hold= and toggle= keys whatever their own mapping does */
-	if ((int)output == r->gyro.src)
-		remap_gyro_input(r, type, code, value);
-	if (_unlikely_(r->gyro.nmaps) && type == EV_KEY)
-		remap_gyro_key(r, code, value);
-	/* fast paths, for the events most reports carry, where the full path
-	 * would change no state and arm nothing (so rearm() is not needed) */
-	if (!r->macro_running) {
-		/* an axis nothing maps: it passes as it came */
-		if (type == EV_ABS && code < ABS_CNT_ &&
-		    (r->sensor_out[output] || (r->abs_pass >> code & 1))) {
-			pass(r, output, type, code, value);
-			return;
-		}
-		/* a key as it already is (released and not held, or pressed
-		 * again while held), with nothing waiting or watching: key_press()
-		 * and key_release() would return at once */
-		if (type == EV_KEY && code <= KEY_MAX && value != 2 && !r->ninq && !r->nactive &&
-		    !r->th_pending && !r->nchords &&
-		    (r->held[output][code] != NONE) == (value != 0))
-			return;
-	}
+}
+
+/* hm_remap_event() past its fast paths (out of line, so that those stay
+ * small). */
+static __attribute__((noinline)) void event_full(struct hm_remap *r, unsigned output, unsigned type,
+                                                 unsigned code, int value, uint64_t now_us)
+{
 	switch (type) {
 	case EV_KEY:
 		if (code <= KEY_MAX) {
@@ -1662,6 +1643,39 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 	if (r->macro_running && !r->macro_deadline)
 		macro_advance(r, now_us);
 	rearm(r);
+}
+
+void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned code, int value,
+                    uint64_t now_us)
+{
+	if (_unlikely_(output >= r->nbase))
+		return; /* no such module output: the core drops it too */
+	if (_unlikely_(r->armed && r->armed <= now_us))
+		run_due(r, now_us);
+	/* the gyro mouse reads the motion node as it comes, and watches its
+	 * hold= and toggle= keys whatever their own mapping does */
+	if (_unlikely_((int)output == r->gyro.src))
+		remap_gyro_input(r, type, code, value);
+	if (_unlikely_(r->gyro.nmaps) && type == EV_KEY)
+		remap_gyro_key(r, code, value);
+	/* fast paths, for the events most reports carry, where the full path
+	 * would change no state and arm nothing (so rearm() is not needed) */
+	if (_likely_(!r->macro_running)) {
+		/* an axis nothing maps: it passes as it came */
+		if (type == EV_ABS && code < ABS_CNT_ &&
+		    (r->sensor_out[output] || (r->abs_pass >> code & 1))) {
+			pass(r, output, type, code, value);
+			return;
+		}
+		/* a key as it already is (released and not held, or pressed
+		 * again while held), with nothing waiting or watching: key_press()
+		 * and key_release() would return at once */
+		if (type == EV_KEY && code <= KEY_MAX && value != 2 && !r->ninq && !r->nactive &&
+		    !r->th_pending && !r->nchords &&
+		    (r->held[output][code] != NONE) == (value != 0))
+			return;
+	}
+	event_full(r, output, type, code, value, now_us);
 }
 
 void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
