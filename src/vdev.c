@@ -153,7 +153,8 @@ void hm_vdev_free(struct hm_vdev *v)
 	free(v);
 }
 
-int hm_input_defuzz(int value, int old, int fuzz)
+/* hm_input_defuzz(), inlined on the hot path here */
+static inline __attribute__((always_inline)) int defuzz(int value, int old, int fuzz)
 {
 	if (fuzz) {
 		if (value > old - fuzz / 2 && value < old + fuzz / 2)
@@ -166,7 +167,12 @@ int hm_input_defuzz(int value, int old, int fuzz)
 	return value;
 }
 
-static void append(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
+int hm_input_defuzz(int value, int old, int fuzz)
+{
+	return defuzz(value, old, fuzz);
+}
+
+static inline void append(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
 {
 	struct input_event *ev = &v->pending[v->npending];
 
@@ -184,7 +190,8 @@ static void send_frame(struct hm_vdev *v)
 	v->npending = 0;
 }
 
-static void queue(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
+static inline __attribute__((always_inline)) void queue(struct hm_vdev *v, unsigned type,
+                                                        unsigned code, int value, int raw)
 {
 	append(v, type, code, value, raw);
 	/*
@@ -216,7 +223,7 @@ static void mt_event(struct hm_vdev *v, unsigned code, int value)
 		return;
 	}
 	val = &v->mt_vals[v->mt_slot * HM_VDEV_MT_CODES + (code - ABS_MT_TOUCH_MAJOR)];
-	cooked = hm_input_defuzz(value, *val, v->abs[code]->fuzz);
+	cooked = defuzz(value, *val, v->abs[code]->fuzz);
 	if (cooked == *val)
 		return;
 	if (v->mt_sent != v->mt_slot) {
@@ -269,7 +276,7 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 			}
 			/* libevdev keeps its own state of these */
 			old = abs->value;
-			cooked = hm_input_defuzz(value, old, abs->fuzz);
+			cooked = defuzz(value, old, abs->fuzz);
 			if (cooked == old)
 				return;
 			libevdev_set_event_value(v->caps, EV_ABS, code, cooked);
@@ -278,7 +285,7 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 		}
 		/* what libevdev_set_event_value() does for any other axis */
 		old = abs->value;
-		cooked = hm_input_defuzz(value, old, abs->fuzz);
+		cooked = defuzz(value, old, abs->fuzz);
 		if (cooked == old)
 			return;
 		abs->value = cooked;
