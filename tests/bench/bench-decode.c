@@ -128,6 +128,12 @@ static const struct ps_fields ps_fields[2] = {
     {0x30, 0xd0, 0x60, 0xa0, 0x40, 0xc0, 0x20 | 0x00, 120, 8000, 1000, 500, 400},
     {0xc8, 0x28, 0xa8, 0x58, 0xb0, 0x10, 0x08, -90, 8300, 4000, 560, 430},
 };
+/* ...and the most common report: only the motion sensors and the
+ * timestamp change (the pad held still, Cross held, a finger resting) */
+static const struct ps_fields ps_imu_fields[2] = {
+    {0x30, 0xd0, 0x60, 0xa0, 0x40, 0xc0, 0x20 | 0x00, 120, 8000, 1000, 500, 400},
+    {0x30, 0xd0, 0x60, 0xa0, 0x40, 0xc0, 0x20 | 0x00, -90, 8300, 4000, 500, 400},
+};
 
 static void ps_put16(uint8_t *p, int v)
 {
@@ -145,14 +151,17 @@ static void ps_point(uint8_t *p, uint8_t id, int x, int y)
 }
 
 static uint8_t ds4_reports[2][64], ds5_reports[2][64];
+static uint8_t ds4_imu_reports[2][64], ds5_imu_reports[2][64];
 
 static void ps_build_reports(void)
 {
-	for (int i = 0; i < 2; i++) {
-		const struct ps_fields *f = &ps_fields[i];
-		uint8_t *c = ds4_reports[i] + 1, *p = ds5_reports[i] + 1;
+	for (int k = 0; k < 4; k++) {
+		int i = k & 1;
+		const struct ps_fields *f = k < 2 ? &ps_fields[i] : &ps_imu_fields[i];
+		uint8_t *c = (k < 2 ? ds4_reports[i] : ds4_imu_reports[i]) + 1;
+		uint8_t *p = (k < 2 ? ds5_reports[i] : ds5_imu_reports[i]) + 1;
 
-		ds4_reports[i][0] = 0x01; /* DS4_INPUT_REPORT_USB */
+		c[-1] = 0x01; /* DS4_INPUT_REPORT_USB */
 		c[0] = f->lx, c[1] = f->ly, c[2] = f->rx, c[3] = f->ry;
 		c[4] = f->buttons0; /* hat (low nibble) and Cross (0x20) */
 		c[7] = f->l2, c[8] = f->r2;
@@ -166,7 +175,7 @@ static void ps_build_reports(void)
 		ps_point(c + 34, 1, f->tx, f->ty);
 		c[38] = 0x80; /* the second point lifted */
 
-		ds5_reports[i][0] = 0x01; /* DS_INPUT_REPORT_USB */
+		p[-1] = 0x01; /* DS_INPUT_REPORT_USB */
 		p[0] = f->lx, p[1] = f->ly, p[2] = f->rx, p[3] = f->ry;
 		p[4] = f->l2, p[5] = f->r2;
 		p[7] = f->buttons0;
@@ -275,6 +284,8 @@ static const struct bench_case cases[] = {
     {"shuttle-layout", BENCH_SHUTTLE_LAYOUT, NULL, 0, {shuttle_reports[0], shuttle_reports[1]}, 5},
     {"ds4-usb-full", BENCH_DS4, NULL, 0, {ds4_reports[0], ds4_reports[1]}, 64},
     {"ds5-usb-full", BENCH_DS5, NULL, 0, {ds5_reports[0], ds5_reports[1]}, 64},
+    {"ds4-usb-imu", BENCH_DS4, NULL, 0, {ds4_imu_reports[0], ds4_imu_reports[1]}, 64},
+    {"ds5-usb-imu", BENCH_DS5, NULL, 0, {ds5_imu_reports[0], ds5_imu_reports[1]}, 64},
 };
 
 /* The layout's module, from the layout text loaded once. */
@@ -521,7 +532,7 @@ static int count_only(const char *name, uint64_t n)
 	}
 	fprintf(stderr,
 	        "unknown case '%s' (mouse, keyboard, gamepad, shuttle-module, shuttle-layout, "
-	        "ds4-usb-full, ds5-usb-full)\n",
+	        "ds4-usb-full, ds5-usb-full, ds4-usb-imu, ds5-usb-imu)\n",
 	        name);
 	return 2;
 }
