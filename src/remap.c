@@ -1603,14 +1603,6 @@ static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		pass(r, src, EV_ABS, code, value);
 }
 
-/* Deadlines that passed act first, at their time, whatever order the
- * event loop woke up in (keyd does the same). */
-static __attribute__((noinline)) void run_due(struct hm_remap *r, uint64_t now_us)
-{
-	for (unsigned n = 0; r->armed && r->armed <= now_us && n < 64; n++)
-		hm_remap_timer(r, r->armed);
-}
-
 /* hm_remap_event() past its fast paths (out of line, so that those stay
  * small). */
 static __attribute__((noinline)) void event_full(struct hm_remap *r, unsigned output, unsigned type,
@@ -1645,19 +1637,34 @@ static __attribute__((noinline)) void event_full(struct hm_remap *r, unsigned ou
 	rearm(r);
 }
 
+/* hm_remap_event() with deadlines or the gyro mouse to serve first. */
+static __attribute__((noinline)) void event_first(struct hm_remap *r, unsigned output,
+                                                  unsigned type, unsigned code, int value,
+                                                  uint64_t now_us)
+{
+	/* deadlines that passed act first, at their time, whatever order the
+	 * event loop woke up in (keyd does the same) */
+	for (unsigned n = 0; r->armed && r->armed <= now_us && n < 64; n++)
+		hm_remap_timer(r, r->armed);
+	/* the gyro mouse reads the motion node as it comes, and watches its
+	 * hold= and toggle= keys whatever their own mapping does */
+	if ((int)output == r->gyro.src)
+		remap_gyro_input(r, type, code, value);
+	if (r->gyro.nmaps && type == EV_KEY)
+		remap_gyro_key(r, code, value);
+	event_full(r, output, type, code, value, now_us);
+}
+
 void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned code, int value,
                     uint64_t now_us)
 {
 	if (_unlikely_(output >= r->nbase))
 		return; /* no such module output: the core drops it too */
-	if (_unlikely_(r->armed && r->armed <= now_us))
-		run_due(r, now_us);
-	/* the gyro mouse reads the motion node as it comes, and watches its
-	 * hold= and toggle= keys whatever their own mapping does */
-	if (_unlikely_((int)output == r->gyro.src))
-		remap_gyro_input(r, type, code, value);
-	if (_unlikely_(r->gyro.nmaps) && type == EV_KEY)
-		remap_gyro_key(r, code, value);
+	if (_unlikely_((r->armed && r->armed <= now_us) || (int)output == r->gyro.src ||
+	               (r->gyro.nmaps && type == EV_KEY))) {
+		event_first(r, output, type, code, value, now_us);
+		return;
+	}
 	/* fast paths, for the events most reports carry, where the full path
 	 * would change no state and arm nothing (so rearm() is not needed) */
 	if (_likely_(!r->macro_running)) {
