@@ -1660,8 +1660,8 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 {
 	if (_unlikely_(output >= r->nbase))
 		return; /* no such module output: the core drops it too */
-	if (_unlikely_((r->armed && r->armed <= now_us) || (int)output == r->gyro.src ||
-	               (r->gyro.nmaps && type == EV_KEY))) {
+	if (_unlikely_(r->armed && r->armed <= now_us) || _unlikely_((int)output == r->gyro.src) ||
+	    _unlikely_(r->gyro.nmaps && type == EV_KEY)) {
 		event_first(r, output, type, code, value, now_us);
 		return;
 	}
@@ -1677,9 +1677,9 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 		/* a key as it already is (released and not held, or pressed
 		 * again while held), with nothing waiting or watching: key_press()
 		 * and key_release() would return at once */
-		if (type == EV_KEY && code <= KEY_MAX && value != 2 && !r->ninq && !r->nactive &&
-		    !r->th_pending && !r->nchords &&
-		    (r->held[output][code] != NONE) == (value != 0))
+		if (type == EV_KEY && code <= KEY_MAX && value != 2 &&
+		    (r->held[output][code] != NONE) == (value != 0) &&
+		    !(r->ninq | r->nactive | r->nchords | r->th_pending))
 			return;
 	}
 	event_full(r, output, type, code, value, now_us);
