@@ -182,6 +182,12 @@ struct hm_remap {
 	/* what the press of a source key did, per module output: the same code
 	 * may be down on two of them */
 	uint16_t held[HM_MAX_OUTPUTS][KEY_MAX + 1];
+	/* the source keys as the module last reported them (the input core's
+	 * key bits, bit per code), for those reported since the start or the
+	 * last reset: a key event that repeats its key's known state is no
+	 * event, as an evdev reader (keyd) never sees one */
+	uint64_t src_down[HM_MAX_OUTPUTS][(KEY_MAX + 64) / 64];
+	uint64_t src_known[HM_MAX_OUTPUTS][(KEY_MAX + 64) / 64];
 	uint8_t th_state[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* TH_*: what a tap-hold became */
 	uint32_t th_mark[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* tap-hold-now: npresses at its press */
 	uint64_t th_start[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* ...and the time */

@@ -1660,12 +1660,24 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 {
 	if (_unlikely_(output >= r->nbase))
 		return; /* no such module output: the core drops it too */
+	if (type == EV_KEY && code <= KEY_MAX && value != 2) {
+		/* input_handle_event(): a key that is already as reported is
+		 * no event (modules report every key of every report, as the
+		 * kernel's drivers do); autorepeat (2) always is one */
+		uint64_t *down = &r->src_down[output][code / 64], bit = UINT64_C(1) << (code % 64);
+		uint64_t *known = &r->src_known[output][code / 64];
+
+		if ((*known & bit) && !(*down & bit) == !value)
+			return;
+		*known |= bit;
+		*down = value ? *down | bit : *down & ~bit;
+	}
 	if (_unlikely_(r->armed && r->armed <= now_us) || _unlikely_((int)output == r->gyro.src) ||
 	    _unlikely_(r->gyro.nmaps && type == EV_KEY)) {
 		event_first(r, output, type, code, value, now_us);
 		return;
 	}
-	/* fast paths, for the events most reports carry, where the full path
+	/* a fast path, for the events most reports carry, where the full path
 	 * would change no state and arm nothing (so rearm() is not needed) */
 	if (_likely_(!r->macro_running)) {
 		/* an axis nothing maps: it passes as it came */
@@ -1674,13 +1686,6 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 			pass(r, output, type, code, value);
 			return;
 		}
-		/* a key as it already is (released and not held, or pressed
-		 * again while held), with nothing waiting or watching: key_press()
-		 * and key_release() would return at once */
-		if (type == EV_KEY && code <= KEY_MAX && value != 2 &&
-		    (r->held[output][code] != NONE) == (value != 0) &&
-		    !(r->ninq | r->nactive | r->nchords | r->th_pending))
-			return;
 	}
 	event_full(r, output, type, code, value, now_us);
 }
@@ -1716,6 +1721,9 @@ void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 void hm_remap_reset(struct hm_remap *r)
 {
 	memset(r->held, 0xff, sizeof(r->held)); /* NONE */
+	/* after a reset each key's next event counts, whatever it says: a
+	 * key still down comes again, one let go meanwhile goes up */
+	memset(r->src_known, 0, sizeof(r->src_known));
 	memset(r->th_state, 0, sizeof(r->th_state));
 	memset(r->held_layer, 0, sizeof(r->held_layer));
 	r->os_kept = 0;
