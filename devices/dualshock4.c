@@ -50,10 +50,12 @@
  * where the kernel's probe fails at once; invalid calibration gives one
  * warning, not one per axis; without a transport (a replay without
  * --features) every request fails with -ENOTSUP and the defaults hold,
- * with that one warning.  Sticks, buttons and touch frames
- * that did not change are not emitted again (the input core would drop
- * them): after the core releases everything (a reload), a button held
- * throughout comes back when it changes (a replug probes afresh).
+ * with that one warning.  Like the kernel's driver, every report
+ * reports every field and the input core (the vdev) drops what did not
+ * change, so after the core releases everything (a reload) a button held
+ * throughout is pressed again by the next report; the touchpad click,
+ * which the kernel's input core keeps as a key bit, is reported again at
+ * the start of each report's first touch frame when no change waits.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -199,14 +201,6 @@ struct dualshock4 {
 	uint8_t lightbar[3]; /* the config's, else the player colour */
 	bool output_pending; /* configure came before the probe sequence ended */
 	bool poll_interval_sent;
-
-	/* The last report's sticks, buttons and triggers (common bytes 0-8,
-	 * the frame counter in byte 6 masked off) and touch points: what did
-	 * not change is not emitted again.  The input core would drop it; this
-	 * saves the mapping the work (most reports only move the IMU). */
-	bool have_last, have_last_touch;
-	uint8_t last_pad[9];
-	uint8_t last_touch[8];
 
 	/* click values queued for the next touch frame, oldest first */
 	bool click;          /* BTN_LEFT as last reported (the input core's key bit) */
@@ -514,11 +508,15 @@ static void dualshock4_remove(struct hm_device *dev)
 	ds4->player_id = -1;
 }
 
-/* Emits the queued click values (the kernel's pending BTN_LEFT events). */
+/* Emits the queued click values (the kernel's pending BTN_LEFT events),
+ * or with none queued the click as it is: the vdev drops it unless the
+ * core let it go meanwhile (a reload), which the kernel never does. */
 static void ds4_flush_clicks(struct hm_device *dev)
 {
 	struct dualshock4 *ds4 = dev->priv;
 
+	if (!ds4->click_n)
+		ps_touchpad_report_button(&ds4->touchpad, ds4->click);
 	for (unsigned i = 0; i < ds4->click_n; i++)
 		ps_touchpad_report_button(&ds4->touchpad, (ds4->click_bits >> i) & 1);
 	ds4->click_n = 0;
@@ -543,19 +541,8 @@ static void ds4_touch(struct hm_device *dev, const uint8_t *touch, unsigned coun
 
 		if (i == 0)
 			ds4_flush_clicks(dev);
-		/* a frame with the points of the last one changes nothing:
-		 * only its SYN_REPORT would be left, which the input core
-		 * does not pass on (it ends the clicks flushed above, if
-		 * any) */
-		if (ds4->have_last_touch &&
-		    !memcmp(points, ds4->last_touch, sizeof(ds4->last_touch))) {
-			hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
-			continue;
-		}
 		ps_touchpad_report_points(&ds4->touchpad, points, 2);
 		hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
-		memcpy(ds4->last_touch, points, sizeof(ds4->last_touch));
-		ds4->have_last_touch = true;
 	}
 	/* input_report_key(): only a change enters the buffer */
 	if (click != ds4->click) {
@@ -611,20 +598,13 @@ static void ds4_parse(struct hm_device *dev, const uint8_t *c, const uint8_t *to
 	    {DS4_C_X + 3, ABS_RY}, {DS4_C_Z, ABS_Z},     {DS4_C_RZ, ABS_RZ},
 	};
 	struct dualshock4 *ds4 = dev->priv;
-	uint8_t pad[9];
 	int16_t gyro[3], accel[3];
 
-	memcpy(pad, c, sizeof(pad));
-	pad[DS4_C_BUTTONS + 2] &= DS_BUTTONS2_PS | DS_BUTTONS2_TOUCHPAD; /* not the counter */
 	for (int i = 0; i < 6; i++)
-		if (!ds4->have_last || pad[axes[i].offset] != ds4->last_pad[axes[i].offset])
-			hm_emit(dev, ds4->gamepad, EV_ABS, axes[i].code, pad[axes[i].offset]);
-	if (!ds4->have_last || memcmp(pad + DS4_C_BUTTONS, ds4->last_pad + DS4_C_BUTTONS, 3) != 0)
-		ps_gamepad_report_buttons(dev, ds4->gamepad, pad[DS4_C_BUTTONS],
-		                          pad[DS4_C_BUTTONS + 1], pad[DS4_C_BUTTONS + 2]);
+		hm_emit(dev, ds4->gamepad, EV_ABS, axes[i].code, c[axes[i].offset]);
+	ps_gamepad_report_buttons(dev, ds4->gamepad, c[DS4_C_BUTTONS], c[DS4_C_BUTTONS + 1],
+	                          c[DS4_C_BUTTONS + 2]);
 	hm_emit(dev, ds4->gamepad, EV_SYN, SYN_REPORT, 0);
-	memcpy(ds4->last_pad, pad, sizeof(pad));
-	ds4->have_last = true;
 	if (minimal)
 		return;
 
@@ -671,8 +651,6 @@ static bool ds4_dongle_check(struct hm_device *dev, const uint8_t *c)
 			return ds4->dongle_state == DONGLE_CONNECTED;
 		log_info("%s: DualShock 4 USB dongle: controller disconnected", dev->info.path);
 		ds4->dongle_state = DONGLE_DISCONNECTED;
-		/* the next pad's first report: everything */
-		ds4->have_last = ds4->have_last_touch = false;
 		return false;
 	case DONGLE_CALIBRATING:
 	default:

@@ -208,14 +208,46 @@ int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code
 	return 0;
 }
 
+/* The tap, out of line: the emit path stays small without one. */
+static __attribute__((noinline, cold)) void tap(struct hm_device_core *c, enum hm_tap_stage point,
+                                                unsigned output, unsigned type, unsigned code,
+                                                int value)
+{
+	c->tap(c->tap_userdata, &c->pub, point, output, type, code, value);
+}
+
+/* hm_emit() with a tap: the tap, then the mapping. */
+static __attribute__((noinline, cold)) void emit_tapped(struct hm_device_core *c, unsigned output,
+                                                        unsigned type, unsigned code, int value)
+{
+	tap(c, HM_TAP_DECODED, output, type, code, value);
+	hm_remap_event(c->remap, output, type, code, value, c->now_us);
+}
+
+static void to_output(struct hm_device_core *c, unsigned output, unsigned type, unsigned code,
+                      int value)
+{
+	if (output < c->nall && c->outputs[output])
+		hm_vdev_event(c->outputs[output], type, code, value);
+}
+
+/* emit_to_output() with a tap: the tap, then the output. */
+static __attribute__((noinline, cold)) void
+to_output_tapped(struct hm_device_core *c, unsigned output, unsigned type, unsigned code, int value)
+{
+	tap(c, HM_TAP_OUTPUT, output, type, code, value);
+	to_output(c, output, type, code, value);
+}
+
 static void emit_to_output(void *userdata, unsigned output, unsigned type, unsigned code, int value)
 {
 	struct hm_device_core *c = userdata;
 
+	/* without a tap, nothing to do after the vdev's call (a tail call) */
 	if (_unlikely_(c->tap))
-		c->tap(c->tap_userdata, &c->pub, HM_TAP_OUTPUT, output, type, code, value);
-	if (output < c->nall && c->outputs[output])
-		hm_vdev_event(c->outputs[output], type, code, value);
+		to_output_tapped(c, output, type, code, value);
+	else
+		to_output(c, output, type, code, value);
 }
 
 static void flush_all(struct hm_device_core *c)
@@ -421,8 +453,9 @@ void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned cod
 	struct hm_device_core *c = core_of(dev);
 
 	if (_unlikely_(c->tap))
-		c->tap(c->tap_userdata, dev, HM_TAP_DECODED, output, type, code, value);
-	hm_remap_event(c->remap, output, type, code, value, c->now_us);
+		emit_tapped(c, output, type, code, value);
+	else
+		hm_remap_event(c->remap, output, type, code, value, c->now_us);
 }
 
 int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size)

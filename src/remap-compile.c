@@ -262,6 +262,21 @@ static void index_zones(struct hm_remap *r)
 	}
 	r->zone_start[ABS_CNT_] = (uint16_t)n;
 }
+
+/* struct hm_remap abs_pass, from the tables and zones once they are in. */
+static void index_abs_pass(struct hm_remap *r)
+{
+	r->abs_pass = 0;
+	for (unsigned code = 0; code < ABS_CNT_; code++) {
+		bool mapped =
+		    r->abs_consumed[code] || r->zone_start[code] != r->zone_start[code + 1];
+
+		for (unsigned l = 0; l < r->nlayers && !mapped; l++)
+			mapped = r->layers[l].abs_axis[code] != NONE;
+		if (!mapped)
+			r->abs_pass |= UINT64_C(1) << code;
+	}
+}
 int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_policy unmapped,
                  struct libevdev *const *base_caps, unsigned nbase, struct hm_remap **ret)
 {
@@ -359,6 +374,7 @@ int hm_remap_new(const struct hm_config_profile *profile, enum hm_unmapped_polic
 		}
 	}
 	index_zones(r);
+	index_abs_pass(r);
 	remap_gyro_plan(r);
 	remap_plan_outputs(r);
 	if (base_caps && nbase && libevdev_get_name(base_caps[0])) {

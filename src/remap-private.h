@@ -28,6 +28,7 @@
 #define MAX_INQ   64 /* key events waiting for a macro or a tap-hold decision */
 
 _Static_assert(MAX_ACTS < HELD_PASS, "action indices must not collide with the markers");
+_Static_assert(ABS_CNT_ <= 64, "struct hm_remap abs_pass holds one bit per ABS code");
 
 enum out_class {
 	CLASS_OTHER,    /* stays on the output it came from */
@@ -172,11 +173,21 @@ struct hm_remap {
 	uint16_t *zones; /* zone maps (ABS+, ABS-, ABS[a..b]) sorted by code */
 	uint16_t zone_start[ABS_CNT_ + 1];
 	bool rel_consumed[REL_CNT_], abs_consumed[ABS_CNT_], key_consumed[KEY_MAX + 1];
+	/* the hot path's summary of the above: bit per ABS code that no layer
+	 * maps, no zone watches and nothing consumes, so its events pass as
+	 * they come (hm_remap_event()'s fast path) */
+	uint64_t abs_pass;
 
 	/* key state */
 	/* what the press of a source key did, per module output: the same code
 	 * may be down on two of them */
 	uint16_t held[HM_MAX_OUTPUTS][KEY_MAX + 1];
+	/* the source keys as the module last reported them (the input core's
+	 * key bits, bit per code), for those reported since the start or the
+	 * last reset: a key event that repeats its key's known state is no
+	 * event, as an evdev reader (keyd) never sees one */
+	uint64_t src_down[HM_MAX_OUTPUTS][(KEY_MAX + 64) / 64];
+	uint64_t src_known[HM_MAX_OUTPUTS][(KEY_MAX + 64) / 64];
 	uint8_t th_state[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* TH_*: what a tap-hold became */
 	uint32_t th_mark[HM_MAX_OUTPUTS][KEY_MAX + 1];  /* tap-hold-now: npresses at its press */
 	uint64_t th_start[HM_MAX_OUTPUTS][KEY_MAX + 1]; /* ...and the time */

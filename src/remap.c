@@ -1603,21 +1603,11 @@ static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value
 		pass(r, src, EV_ABS, code, value);
 }
 
-void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned code, int value,
-                    uint64_t now_us)
+/* hm_remap_event() past its fast paths (out of line, so that those stay
+ * small). */
+static __attribute__((noinline)) void event_full(struct hm_remap *r, unsigned output, unsigned type,
+                                                 unsigned code, int value, uint64_t now_us)
 {
-	if (_unlikely_(output >= r->nbase))
-		return; /* no such module output: the core drops it too */
-	/* deadlines that passed act first, at their time, whatever order the
-	 * event loop woke up in (keyd does the same) */
-	for (unsigned n = 0; r->armed && r->armed <= now_us && n < 64; n++)
-		hm_remap_timer(r, r->armed);
-	/* the gyro mouse reads the motion node as it comes, and watches its
-	 * hold= and toggle= keys whatever their own mapping does */
-	if ((int)output == r->gyro.src)
-		remap_gyro_input(r, type, code, value);
-	if (_unlikely_(r->gyro.nmaps) && type == EV_KEY)
-		remap_gyro_key(r, code, value);
 	switch (type) {
 	case EV_KEY:
 		if (code <= KEY_MAX) {
@@ -1645,6 +1635,59 @@ void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned
 	if (r->macro_running && !r->macro_deadline)
 		macro_advance(r, now_us);
 	rearm(r);
+}
+
+/* hm_remap_event() with deadlines or the gyro mouse to serve first. */
+static __attribute__((noinline)) void event_first(struct hm_remap *r, unsigned output,
+                                                  unsigned type, unsigned code, int value,
+                                                  uint64_t now_us)
+{
+	/* deadlines that passed act first, at their time, whatever order the
+	 * event loop woke up in (keyd does the same) */
+	for (unsigned n = 0; r->armed && r->armed <= now_us && n < 64; n++)
+		hm_remap_timer(r, r->armed);
+	/* the gyro mouse reads the motion node as it comes, and watches its
+	 * hold= and toggle= keys whatever their own mapping does */
+	if ((int)output == r->gyro.src)
+		remap_gyro_input(r, type, code, value);
+	if (r->gyro.nmaps && type == EV_KEY)
+		remap_gyro_key(r, code, value);
+	event_full(r, output, type, code, value, now_us);
+}
+
+void hm_remap_event(struct hm_remap *r, unsigned output, unsigned type, unsigned code, int value,
+                    uint64_t now_us)
+{
+	if (_unlikely_(output >= r->nbase))
+		return; /* no such module output: the core drops it too */
+	if (type == EV_KEY && code <= KEY_MAX && value != 2) {
+		/* input_handle_event(): a key that is already as reported is
+		 * no event (modules report every key of every report, as the
+		 * kernel's drivers do); autorepeat (2) always is one */
+		uint64_t *down = &r->src_down[output][code / 64], bit = UINT64_C(1) << (code % 64);
+		uint64_t *known = &r->src_known[output][code / 64];
+
+		if ((*known & bit) && !(*down & bit) == !value)
+			return;
+		*known |= bit;
+		*down = value ? *down | bit : *down & ~bit;
+	}
+	if (_unlikely_(r->armed && r->armed <= now_us) || _unlikely_((int)output == r->gyro.src) ||
+	    _unlikely_(r->gyro.nmaps && type == EV_KEY)) {
+		event_first(r, output, type, code, value, now_us);
+		return;
+	}
+	/* a fast path, for the events most reports carry, where the full path
+	 * would change no state and arm nothing (so rearm() is not needed) */
+	if (_likely_(!r->macro_running)) {
+		/* an axis nothing maps: it passes as it came */
+		if (type == EV_ABS && code < ABS_CNT_ &&
+		    (r->sensor_out[output] || (r->abs_pass >> code & 1))) {
+			pass(r, output, type, code, value);
+			return;
+		}
+	}
+	event_full(r, output, type, code, value, now_us);
 }
 
 void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
@@ -1678,6 +1721,9 @@ void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 void hm_remap_reset(struct hm_remap *r)
 {
 	memset(r->held, 0xff, sizeof(r->held)); /* NONE */
+	/* after a reset each key's next event counts, whatever it says: a
+	 * key still down comes again, one let go meanwhile goes up */
+	memset(r->src_known, 0, sizeof(r->src_known));
 	memset(r->th_state, 0, sizeof(r->th_state));
 	memset(r->held_layer, 0, sizeof(r->held_layer));
 	r->os_kept = 0;

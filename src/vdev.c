@@ -76,6 +76,12 @@ static void cache_caps(struct hm_vdev *v)
 			}
 			continue;
 		}
+		if (type == EV_ABS)
+			for (unsigned code = 0; code <= ABS_MAX; code++)
+				if (libevdev_has_event_code(v->caps, type, code))
+					v->abs[code] =
+					    (struct input_absinfo *)libevdev_get_abs_info(v->caps,
+					                                                  code);
 		if (max >= 64)
 			continue;
 		v->small_types |= UINT32_C(1) << type;
@@ -106,6 +112,19 @@ struct hm_vdev *hm_vdev_new(struct libevdev *caps)
 		return NULL;
 	v->caps = caps;
 	v->max_vals = estimate_max_vals(caps);
+	v->nslots = libevdev_get_num_slots(caps);
+	if (v->nslots > 0) {
+		v->mt_vals = calloc((size_t)v->nslots * HM_VDEV_MT_CODES, sizeof(int));
+		if (!v->mt_vals) {
+			free(v);
+			return NULL;
+		}
+		for (int slot = 0; slot < v->nslots; slot++)
+			for (unsigned i = 0; i < HM_VDEV_MT_CODES; i++)
+				v->mt_vals[slot * HM_VDEV_MT_CODES + i] = libevdev_get_slot_value(
+				    caps, (unsigned)slot, ABS_MT_TOUCH_MAJOR + i);
+		v->mt_sent = libevdev_get_event_value(caps, EV_ABS, ABS_MT_SLOT);
+	}
 	cache_caps(v);
 	return v;
 }
@@ -130,10 +149,12 @@ void hm_vdev_free(struct hm_vdev *v)
 		v->sink->ops->remove_device(v->sink, v->handle);
 	}
 	libevdev_free(v->caps);
+	free(v->mt_vals);
 	free(v);
 }
 
-int hm_input_defuzz(int value, int old, int fuzz)
+/* hm_input_defuzz(), inlined on the hot path here */
+static inline __attribute__((always_inline)) int defuzz(int value, int old, int fuzz)
 {
 	if (fuzz) {
 		if (value > old - fuzz / 2 && value < old + fuzz / 2)
@@ -146,7 +167,12 @@ int hm_input_defuzz(int value, int old, int fuzz)
 	return value;
 }
 
-static void append(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
+int hm_input_defuzz(int value, int old, int fuzz)
+{
+	return defuzz(value, old, fuzz);
+}
+
+static inline void append(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
 {
 	struct input_event *ev = &v->pending[v->npending];
 
@@ -164,7 +190,8 @@ static void send_frame(struct hm_vdev *v)
 	v->npending = 0;
 }
 
-static void queue(struct hm_vdev *v, unsigned type, unsigned code, int value, int raw)
+static inline __attribute__((always_inline)) void queue(struct hm_vdev *v, unsigned type,
+                                                        unsigned code, int value, int raw)
 {
 	append(v, type, code, value, raw);
 	/*
@@ -186,24 +213,25 @@ static void queue(struct hm_vdev *v, unsigned type, unsigned code, int value, in
  * compared with that slot's, and when it passes the slot goes first if it
  * is not the last one sent (INPUT_SLOT).
  */
-static void mt_event(struct hm_vdev *v, int nslots, unsigned code, int value)
+static void mt_event(struct hm_vdev *v, unsigned code, int value)
 {
-	const struct input_absinfo *abs = libevdev_get_abs_info(v->caps, code);
-	int old, cooked;
+	int *val, cooked;
 
 	if (code == ABS_MT_SLOT) {
-		if (value >= 0 && value < nslots)
+		if (value >= 0 && value < v->nslots)
 			v->mt_slot = value;
 		return;
 	}
-	old = libevdev_get_slot_value(v->caps, (unsigned)v->mt_slot, code);
-	cooked = hm_input_defuzz(value, old, abs->fuzz);
-	if (cooked == old)
+	val = &v->mt_vals[v->mt_slot * HM_VDEV_MT_CODES + (code - ABS_MT_TOUCH_MAJOR)];
+	cooked = defuzz(value, *val, v->abs[code]->fuzz);
+	if (cooked == *val)
 		return;
-	if (libevdev_get_event_value(v->caps, EV_ABS, ABS_MT_SLOT) != v->mt_slot) {
+	if (v->mt_sent != v->mt_slot) {
+		v->mt_sent = v->mt_slot;
 		libevdev_set_event_value(v->caps, EV_ABS, ABS_MT_SLOT, v->mt_slot);
 		queue(v, EV_ABS, ABS_MT_SLOT, v->mt_slot, v->mt_slot);
 	}
+	*val = cooked;
 	libevdev_set_slot_value(v->caps, (unsigned)v->mt_slot, code, cooked);
 	queue(v, EV_ABS, code, cooked, value);
 }
@@ -239,19 +267,28 @@ void hm_vdev_event(struct hm_vdev *v, unsigned type, unsigned code, int value)
 			return;
 		break;
 	case EV_ABS: {
-		const struct input_absinfo *abs = libevdev_get_abs_info(v->caps, code);
-		int nslots = libevdev_get_num_slots(v->caps);
+		struct input_absinfo *abs = v->abs[code];
 
-		if (nslots > 0 && is_mt_axis(code)) {
-			mt_event(v, nslots, code, value);
+		if (is_mt_axis(code)) {
+			if (v->nslots > 0) {
+				mt_event(v, code, value);
+				return;
+			}
+			/* libevdev keeps its own state of these */
+			old = abs->value;
+			cooked = defuzz(value, old, abs->fuzz);
+			if (cooked == old)
+				return;
+			libevdev_set_event_value(v->caps, EV_ABS, code, cooked);
+			queue(v, type, code, cooked, value);
 			return;
 		}
-
+		/* what libevdev_set_event_value() does for any other axis */
 		old = abs->value;
-		cooked = hm_input_defuzz(value, old, abs->fuzz);
+		cooked = defuzz(value, old, abs->fuzz);
 		if (cooked == old)
 			return;
-		libevdev_set_event_value(v->caps, EV_ABS, code, cooked);
+		abs->value = cooked;
 		queue(v, type, code, cooked, value);
 		return;
 	}
@@ -285,18 +322,23 @@ void hm_vdev_flush(struct hm_vdev *v)
  */
 static bool release_contacts(struct hm_vdev *v)
 {
-	int nslots = libevdev_get_num_slots(v->caps);
+	int nslots = v->nslots;
 	bool any = false;
 
 	if (nslots <= 0 || !libevdev_has_event_code(v->caps, EV_ABS, ABS_MT_TRACKING_ID))
 		return false;
 	for (int s = 0; s < nslots; s++) {
-		if (libevdev_get_slot_value(v->caps, (unsigned)s, ABS_MT_TRACKING_ID) < 0)
+		int *trkid =
+		    &v->mt_vals[s * HM_VDEV_MT_CODES + (ABS_MT_TRACKING_ID - ABS_MT_TOUCH_MAJOR)];
+
+		if (*trkid < 0)
 			continue;
-		if (libevdev_get_event_value(v->caps, EV_ABS, ABS_MT_SLOT) != s) {
+		if (v->mt_sent != s) {
+			v->mt_sent = s;
 			libevdev_set_event_value(v->caps, EV_ABS, ABS_MT_SLOT, s);
 			queue(v, EV_ABS, ABS_MT_SLOT, s, s);
 		}
+		*trkid = -1;
 		libevdev_set_slot_value(v->caps, (unsigned)s, ABS_MT_TRACKING_ID, -1);
 		queue(v, EV_ABS, ABS_MT_TRACKING_ID, -1, -1);
 		any = true;

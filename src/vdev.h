@@ -24,6 +24,7 @@
 #include "sink.h"
 
 #define HM_VDEV_MAX_FRAME 256
+#define HM_VDEV_MT_CODES  (ABS_MT_TOOL_Y - ABS_MT_TOUCH_MAJOR + 1)
 
 struct hm_vdev {
 	struct libevdev *caps; /* capabilities, ABS state */
@@ -43,6 +44,16 @@ struct hm_vdev {
 	uint64_t state[EV_CNT]; /* EV_SW and EV_LED */
 	uint64_t key_has[(KEY_MAX + 64) / 64];
 	uint64_t key_down[(KEY_MAX + 64) / 64];
+	/* caps' absinfo of each ABS code it has (NULL: none), libevdev's own
+	 * (libevdev_get_abs_info() hands out its array), so that an axis
+	 * value is read and stored without a libevdev call; and its slots */
+	struct input_absinfo *abs[ABS_CNT];
+	int nslots;
+	/* with slots: a copy of caps' slot values (nslots x HM_VDEV_MT_CODES,
+	 * ABS_MT_TOUCH_MAJOR on), read without a libevdev call, and caps'
+	 * ABS_MT_SLOT value (the last slot sent) */
+	int *mt_vals;
+	int mt_sent;
 	size_t npending;
 	struct input_event pending[HM_VDEV_MAX_FRAME];
 	int raw[HM_VDEV_MAX_FRAME]; /* ABS values before the fuzz filter */

@@ -108,10 +108,148 @@ static const char shuttle_layout[] = "[device s]\n"
                                      "ring = s8 0 -> ABS_WHEEL min=-7 max=7 strict\n"
                                      "buttons = bits 3.4 count=5 -> BTN_0\n";
 
+/*
+ * The DualShock 4 v2 (054c:09cc) and the DualSense (054c:0ce6) over USB,
+ * every field changing in every report (issue 13's budget for a report
+ * that moves everything, not just the motion sensors): both sticks,
+ * both triggers, Cross and the d-pad, the gyro, the accelerometer, the
+ * timestamp and one finger moving on the touchpad.  The layouts are
+ * hid-playstation's struct dualshock4_input_report_common and
+ * struct dualsense_input_report (the offsets below are those structs').
+ */
+struct ps_fields {
+	uint8_t lx, ly, rx, ry, l2, r2, buttons0;
+	int16_t gyro, accel;
+	uint32_t timestamp;
+	int tx, ty;
+};
+
+static const struct ps_fields ps_fields[2] = {
+    {0x30, 0xd0, 0x60, 0xa0, 0x40, 0xc0, 0x20 | 0x00, 120, 8000, 1000, 500, 400},
+    {0xc8, 0x28, 0xa8, 0x58, 0xb0, 0x10, 0x08, -90, 8300, 4000, 560, 430},
+};
+/* ...and the most common report: only the motion sensors and the
+ * timestamp change (the pad held still, Cross held, a finger resting) */
+static const struct ps_fields ps_imu_fields[2] = {
+    {0x30, 0xd0, 0x60, 0xa0, 0x40, 0xc0, 0x20 | 0x00, 120, 8000, 1000, 500, 400},
+    {0x30, 0xd0, 0x60, 0xa0, 0x40, 0xc0, 0x20 | 0x00, -90, 8300, 4000, 500, 400},
+};
+
+static void ps_put16(uint8_t *p, int v)
+{
+	p[0] = (uint8_t)(v & 0xff);
+	p[1] = (uint8_t)((v >> 8) & 0xff);
+}
+
+/* a touch point: contact byte (bit 7: lifted), then x and y in 12 bits each */
+static void ps_point(uint8_t *p, uint8_t id, int x, int y)
+{
+	p[0] = id & 0x7f;
+	p[1] = (uint8_t)(x & 0xff);
+	p[2] = (uint8_t)(((x >> 8) & 0x0f) | ((y & 0x0f) << 4));
+	p[3] = (uint8_t)(y >> 4);
+}
+
+static uint8_t ds4_reports[2][64], ds5_reports[2][64];
+static uint8_t ds4_imu_reports[2][64], ds5_imu_reports[2][64];
+
+static void ps_build_reports(void)
+{
+	for (int k = 0; k < 4; k++) {
+		int i = k & 1;
+		const struct ps_fields *f = k < 2 ? &ps_fields[i] : &ps_imu_fields[i];
+		uint8_t *c = (k < 2 ? ds4_reports[i] : ds4_imu_reports[i]) + 1;
+		uint8_t *p = (k < 2 ? ds5_reports[i] : ds5_imu_reports[i]) + 1;
+
+		c[-1] = 0x01; /* DS4_INPUT_REPORT_USB */
+		c[0] = f->lx, c[1] = f->ly, c[2] = f->rx, c[3] = f->ry;
+		c[4] = f->buttons0; /* hat (low nibble) and Cross (0x20) */
+		c[7] = f->l2, c[8] = f->r2;
+		ps_put16(c + 9, (int)(f->timestamp & 0xffff));
+		for (int a = 0; a < 3; a++) {
+			ps_put16(c + 12 + 2 * a, f->gyro * (a + 1));
+			ps_put16(c + 18 + 2 * a, f->accel - 100 * a);
+		}
+		c[29] = 0x1b; /* cable, battery level 11 */
+		c[32] = 1;    /* one touch report */
+		ps_point(c + 34, 1, f->tx, f->ty);
+		c[38] = 0x80; /* the second point lifted */
+
+		p[-1] = 0x01; /* DS_INPUT_REPORT_USB */
+		p[0] = f->lx, p[1] = f->ly, p[2] = f->rx, p[3] = f->ry;
+		p[4] = f->l2, p[5] = f->r2;
+		p[7] = f->buttons0;
+		for (int a = 0; a < 3; a++) {
+			ps_put16(p + 15 + 2 * a, f->gyro * (a + 1));
+			ps_put16(p + 21 + 2 * a, f->accel - 100 * a);
+		}
+		for (int b = 0; b < 4; b++)
+			p[27 + b] = (uint8_t)(f->timestamp >> (8 * b));
+		ps_point(p + 32, 1, f->tx, f->ty);
+		p[36] = 0x80;
+		p[52] = 0x08; /* discharging, 85 % */
+	}
+}
+
+/* Feature replies with a sane calibration (gyro +-8000 at 540 + 540,
+ * accelerometer +-8192, no bias), the firmware and the pairing info. */
+static int ps_fake_get_feature(void *userdata, uint8_t *b, size_t size)
+{
+	uint8_t id = b[0];
+	size_t n;
+
+	(void)userdata;
+	memset(b, 0, size);
+	b[0] = id;
+	switch (id) {
+	case 0x02: /* DS4 calibration (USB order) */
+	case 0x05: /* DualSense calibration */
+		n = id == 0x02 ? 37 : 41;
+		for (int a = 0; a < 3; a++) {
+			ps_put16(b + 7 + 4 * a, 8000);
+			ps_put16(b + 9 + 4 * a, -8000);
+			ps_put16(b + 23 + 4 * a, 8192);
+			ps_put16(b + 25 + 4 * a, -8192);
+		}
+		ps_put16(b + 19, 540);
+		ps_put16(b + 21, 540);
+		break;
+	case 0x12: /* DS4 pairing info */
+	case 0x09: /* DualSense pairing info */
+		n = id == 0x12 ? 16 : 20;
+		memcpy(b + 1, "\x11\x22\x33\x44\x55\x66", 6);
+		break;
+	case 0xa3: /* DS4 firmware */
+		n = 49;
+		ps_put16(b + 35, 0x0100);
+		ps_put16(b + 41, 0x0200);
+		break;
+	case 0x20: /* DualSense firmware */
+		n = 64;
+		b[24] = 0x15, b[25] = 0x05, b[28] = 0x10, b[29] = 0x01;
+		ps_put16(b + 44, 0x0224);
+		break;
+	default:
+		return -EIO;
+	}
+	return n > size ? -EMSGSIZE : (int)n;
+}
+
+static int ps_fake_write(void *userdata, const uint8_t *data, size_t size)
+{
+	(void)userdata, (void)data;
+	return (int)size;
+}
+
+static const struct hm_transport ps_transport = {.write = ps_fake_write,
+                                                 .get_feature = ps_fake_get_feature};
+
 enum bench_module {
 	BENCH_GENERIC,
 	BENCH_SHUTTLE_MODULE,
 	BENCH_SHUTTLE_LAYOUT,
+	BENCH_DS4,
+	BENCH_DS5,
 };
 
 struct bench_case {
@@ -144,6 +282,10 @@ static const struct bench_case cases[] = {
      5},
     {"shuttle-module", BENCH_SHUTTLE_MODULE, NULL, 0, {shuttle_reports[0], shuttle_reports[1]}, 5},
     {"shuttle-layout", BENCH_SHUTTLE_LAYOUT, NULL, 0, {shuttle_reports[0], shuttle_reports[1]}, 5},
+    {"ds4-usb-full", BENCH_DS4, NULL, 0, {ds4_reports[0], ds4_reports[1]}, 64},
+    {"ds5-usb-full", BENCH_DS5, NULL, 0, {ds5_reports[0], ds5_reports[1]}, 64},
+    {"ds4-usb-imu", BENCH_DS4, NULL, 0, {ds4_imu_reports[0], ds4_imu_reports[1]}, 64},
+    {"ds5-usb-imu", BENCH_DS5, NULL, 0, {ds5_imu_reports[0], ds5_imu_reports[1]}, 64},
 };
 
 /* The layout's module, from the layout text loaded once. */
@@ -229,7 +371,13 @@ static int open_device(const struct bench_case *bc, struct counting_sink *sink,
 	struct hm_device_setup setup = {.module = &hm_module_generic, .sink = &sink->base};
 	int r;
 
-	if (bc->module != BENCH_GENERIC) {
+	if (bc->module == BENCH_DS4 || bc->module == BENCH_DS5) {
+		ps_build_reports();
+		info.vendor = 0x054c;
+		info.product = bc->module == BENCH_DS4 ? 0x09cc : 0x0ce6;
+		setup.module = NULL; /* the selection's, by id */
+		setup.transport = &ps_transport;
+	} else if (bc->module != BENCH_GENERIC) {
 		info.vendor = 0x0b33;
 		info.product = 0x0020;
 		setup.module = bc->module == BENCH_SHUTTLE_MODULE ? hm_module_find("shuttlexpress")
@@ -384,7 +532,8 @@ static int count_only(const char *name, uint64_t n)
 		return 0;
 	}
 	fprintf(stderr,
-	        "unknown case '%s' (mouse, keyboard, gamepad, shuttle-module, shuttle-layout)\n",
+	        "unknown case '%s' (mouse, keyboard, gamepad, shuttle-module, shuttle-layout, "
+	        "ds4-usb-full, ds5-usb-full, ds4-usb-imu, ds5-usb-imu)\n",
 	        name);
 	return 2;
 }

@@ -1339,6 +1339,70 @@ static void test_player_numbers(void **state)
 	hm_device_free(d3);
 }
 
+/* A button, a stick, a trigger, the d-pad, the touchpad click and a
+ * finger still held when the core lets everything go (a reload:
+ * hm_device_release_all()) come back with the next report, though its
+ * bytes did not change: the module reports every field of every report,
+ * as hid-playstation does, and the input core (the vdev) drops only what
+ * did not change. */
+static void test_held_across_release_all(void **state)
+{
+	struct capture_sink cs;
+	_cleanup_(hm_device_freep) struct hm_device *dev = make(&cs, false);
+	uint8_t p[63];
+
+	(void)state;
+	neutral(p);
+	p[0] = 0xff;  /* left stick right */
+	p[5] = 0xc0;  /* R2 */
+	p[7] = 0x22;  /* Cross, the hat right */
+	p[8] |= 0x02; /* R1 */
+	p[9] |= 0x02; /* the touchpad click */
+	put_point(p + 32, true, 5, 900, 500);
+	assert_int_equal(send(dev, p, false), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_TR), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 255);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RZ), 0xc0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), 1);
+	assert_int_equal(last(&cs, TOUCHPAD, EV_KEY, BTN_LEFT), 1);
+	assert_int_equal(last(&cs, TOUCHPAD, EV_KEY, BTN_TOUCH), 1);
+
+	cs.n = 0;
+	hm_device_release_all(dev);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_SOUTH), 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_TR), 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 128);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RZ), 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), 0);
+	assert_int_equal(last(&cs, TOUCHPAD, EV_KEY, BTN_LEFT), 0);
+	assert_int_equal(last(&cs, TOUCHPAD, EV_KEY, BTN_TOUCH), 0);
+	assert_int_equal(last(&cs, TOUCHPAD, EV_ABS, ABS_MT_TRACKING_ID), -1);
+
+	/* the pad still holds them: the same bytes again */
+	cs.n = 0;
+	assert_int_equal(send(dev, p, false), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_TR), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 255);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RZ), 0xc0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), 1);
+	assert_int_equal(last(&cs, TOUCHPAD, EV_KEY, BTN_LEFT), 1);
+	assert_int_equal(last(&cs, TOUCHPAD, EV_KEY, BTN_TOUCH), 1);
+	/* a new contact in the slot (its position the slot kept, as the input
+	 * core keeps it) */
+	assert_true(last(&cs, TOUCHPAD, EV_ABS, ABS_MT_TRACKING_ID) >= 0);
+	/* only what was let go comes again */
+	assert_int_equal(count_type(&cs, GAMEPAD, EV_KEY), 2);
+	assert_int_equal(count_type(&cs, GAMEPAD, EV_ABS), 3);
+
+	/* and once more: nothing of it, the input core drops what did not change */
+	cs.n = 0;
+	assert_int_equal(send(dev, p, false), 1);
+	assert_int_equal(count_type(&cs, GAMEPAD, EV_KEY) + count_type(&cs, GAMEPAD, EV_ABS), 0);
+	assert_int_equal(count_type(&cs, TOUCHPAD, EV_KEY) + count_type(&cs, TOUCHPAD, EV_ABS), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1369,6 +1433,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_async_features, reset),
 	    cmocka_unit_test_setup(test_never_answers, reset),
 	    cmocka_unit_test_setup(test_player_numbers, reset),
+	    cmocka_unit_test_setup(test_held_across_release_all, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

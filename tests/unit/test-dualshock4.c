@@ -1791,6 +1791,73 @@ static void test_ids(void **state)
 	}
 }
 
+/* A button, a stick, a trigger, the d-pad, the touchpad click and a
+ * finger still held when the core lets everything go (a reload:
+ * hm_device_release_all()) come back with the next report, though its
+ * bytes did not change: the module reports every field of every report,
+ * as the kernel's driver does, and the input core (the vdev) drops only
+ * what did not change. */
+static void test_held_across_release_all(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	struct pad p = neutral();
+	size_t from;
+
+	(void)state;
+	dev = make(&cs, false);
+	p.x = 0xff;          /* left stick right */
+	p.rz = 0xc0;         /* R2 */
+	p.buttons[0] = 0x22; /* Cross, the hat right */
+	p.buttons[1] = 0x02; /* R1 */
+	p.buttons[2] = 0x02; /* the touchpad click */
+	touch_point(p.touch[0], 0, true, 5, 900, 500);
+	send(dev, false, &p);
+	send(dev, false, &p); /* the click comes with the next touch frame */
+	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
+	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_KEY, BTN_TR), 1);
+	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_ABS, ABS_X), 255);
+	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_ABS, ABS_RZ), 0xc0);
+	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_ABS, ABS_HAT0X), 1);
+	assert_int_equal(value_of(&cs, 0, TOUCHPAD, EV_KEY, BTN_LEFT), 1);
+	assert_int_equal(value_of(&cs, 0, TOUCHPAD, EV_KEY, BTN_TOUCH), 1);
+
+	from = cs.n;
+	hm_device_release_all(dev);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_KEY, BTN_SOUTH), 0);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_KEY, BTN_TR), 0);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_ABS, ABS_X), 128);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_ABS, ABS_RZ), 0);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_ABS, ABS_HAT0X), 0);
+	assert_int_equal(value_of(&cs, from, TOUCHPAD, EV_KEY, BTN_LEFT), 0);
+	assert_int_equal(value_of(&cs, from, TOUCHPAD, EV_KEY, BTN_TOUCH), 0);
+	assert_int_equal(value_of(&cs, from, TOUCHPAD, EV_ABS, ABS_MT_TRACKING_ID), -1);
+
+	/* the pad still holds them: the same bytes again */
+	from = cs.n;
+	send(dev, false, &p);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_KEY, BTN_TR), 1);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_ABS, ABS_X), 255);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_ABS, ABS_RZ), 0xc0);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_ABS, ABS_HAT0X), 1);
+	assert_int_equal(value_of(&cs, from, TOUCHPAD, EV_KEY, BTN_LEFT), 1);
+	assert_int_equal(value_of(&cs, from, TOUCHPAD, EV_KEY, BTN_TOUCH), 1);
+	/* a new contact in the slot (its position the slot kept, as the input
+	 * core keeps it) */
+	assert_true(value_of(&cs, from, TOUCHPAD, EV_ABS, ABS_MT_TRACKING_ID) >= 0);
+	/* only what was let go comes again */
+	assert_int_equal(count_events(&cs, from, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
+	assert_int_equal(count_events(&cs, from, GAMEPAD, EV_ABS, ABS_Y), 0);
+
+	/* and once more: nothing of it, the input core drops what did not change */
+	from = cs.n;
+	send(dev, false, &p);
+	for (size_t e = from; e < cs.n; e++)
+		assert_int_equal(cs.ev[e].dev, MOTION);
+	hm_device_free(dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1827,6 +1894,7 @@ int main(void)
 	    cmocka_unit_test(test_async_timeout),
 	    cmocka_unit_test(test_version_and_initial_values),
 	    cmocka_unit_test(test_player_colors),
+	    cmocka_unit_test(test_held_across_release_all),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
