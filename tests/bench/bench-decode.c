@@ -49,7 +49,7 @@
 #define WARMUP_REPORTS      10000u
 #define INSTRUCTION_REPORTS 100000u
 #define BATCH               64u
-#define PS_RING             64u
+#define PSR_RING            64u
 
 #include "alloc-count.h"
 #include "module-select.h"
@@ -145,10 +145,10 @@ static const uint8_t *const keyboard_ring[] = {keyboard_reports[0], keyboard_rep
 static const uint8_t *const gamepad_ring[] = {gamepad_reports[0], gamepad_reports[1]};
 static const uint8_t *const shuttle_ring[] = {shuttle_reports[0], shuttle_reports[1]};
 
-/* The PlayStation rings, filled by ps_rings() before the cases run. */
-enum { PS_DS4_USB, PS_DS4_BT, PS_DS5_USB, PS_DS5_BT, PS_NCASES };
-static uint8_t ps_reports[PS_NCASES][PS_RING][PS_REPORT_MAX];
-static const uint8_t *ps_ring[PS_NCASES][PS_RING];
+/* The PlayStation rings, filled by psr_rings() before the cases run. */
+enum { PSR_DS4_USB, PSR_DS4_BT, PSR_DS5_USB, PSR_DS5_BT, PSR_NCASES };
+static uint8_t psr_reports[PSR_NCASES][PSR_RING][PSR_REPORT_MAX];
+static const uint8_t *psr_ring[PSR_NCASES][PSR_RING];
 
 static const struct bench_case cases[] = {
     {"mouse", BENCH_GENERIC, mouse_rdesc, sizeof(mouse_rdesc), mouse_ring, 2, 4, 0, 0},
@@ -156,14 +156,14 @@ static const struct bench_case cases[] = {
     {"gamepad", BENCH_GENERIC, gamepad_rdesc, sizeof(gamepad_rdesc), gamepad_ring, 2, 5, 0, 0},
     {"shuttle-module", BENCH_SHUTTLE_MODULE, NULL, 0, shuttle_ring, 2, 5, 0, 0},
     {"shuttle-layout", BENCH_SHUTTLE_LAYOUT, NULL, 0, shuttle_ring, 2, 5, 0, 0},
-    {"ds4-usb", BENCH_PLAYSTATION, NULL, 0, ps_ring[PS_DS4_USB], PS_RING, PS_USB_INPUT_SIZE,
-     PS_BUS_USB, PS_DS4_V2},
-    {"ds4-bt", BENCH_PLAYSTATION, NULL, 0, ps_ring[PS_DS4_BT], PS_RING, PS_BT_INPUT_SIZE,
-     PS_BUS_BLUETOOTH, PS_DS4_V2},
-    {"ds5-usb", BENCH_PLAYSTATION, NULL, 0, ps_ring[PS_DS5_USB], PS_RING, PS_USB_INPUT_SIZE,
-     PS_BUS_USB, PS_DS5},
-    {"ds5-bt", BENCH_PLAYSTATION, NULL, 0, ps_ring[PS_DS5_BT], PS_RING, PS_BT_INPUT_SIZE,
-     PS_BUS_BLUETOOTH, PS_DS5},
+    {"ds4-usb", BENCH_PLAYSTATION, NULL, 0, psr_ring[PSR_DS4_USB], PSR_RING, PSR_USB_INPUT_SIZE,
+     PSR_BUS_USB, PSR_DS4_V2},
+    {"ds4-bt", BENCH_PLAYSTATION, NULL, 0, psr_ring[PSR_DS4_BT], PSR_RING, PSR_BT_INPUT_SIZE,
+     PSR_BUS_BLUETOOTH, PSR_DS4_V2},
+    {"ds5-usb", BENCH_PLAYSTATION, NULL, 0, psr_ring[PSR_DS5_USB], PSR_RING, PSR_USB_INPUT_SIZE,
+     PSR_BUS_USB, PSR_DS5},
+    {"ds5-bt", BENCH_PLAYSTATION, NULL, 0, psr_ring[PSR_DS5_BT], PSR_RING, PSR_BT_INPUT_SIZE,
+     PSR_BUS_BLUETOOTH, PSR_DS5},
 };
 
 /* Report i of a pad in use: both sticks circling (a 64-step polygon),
@@ -171,11 +171,11 @@ static const struct bench_case cases[] = {
  * gyro and accelerometer swinging, the timestamp advancing by a 250 Hz
  * (DS4: 4 ms = 750 units of 16/3 us) or 1 kHz (DS5: 3000 units of 1/3 us)
  * period, one finger sliding and lifted every third report. */
-static struct ps_state ps_bench_state(unsigned i, bool ds5)
+static struct psr_state psr_bench_state(unsigned i, bool ds5)
 {
 	static const int8_t wave[16] = {0,  12, 24, 34, 42, 48, 52, 54,
 	                                54, 52, 48, 42, 34, 24, 12, 0};
-	struct ps_state s = ps_state_idle();
+	struct psr_state s = psr_state_idle();
 	int sx = (i & 16) ? -wave[i & 15] : wave[i & 15];
 	int sy = ((i + 8) & 16) ? -wave[(i + 8) & 15] : wave[(i + 8) & 15];
 
@@ -204,40 +204,41 @@ static struct ps_state ps_bench_state(unsigned i, bool ds5)
 	return s;
 }
 
-static void ps_rings(void)
+static void psr_rings(void)
 {
-	for (unsigned c = 0; c < PS_NCASES; c++) {
-		bool ds5 = c == PS_DS5_USB || c == PS_DS5_BT, bt = c == PS_DS4_BT || c == PS_DS5_BT;
+	for (unsigned c = 0; c < PSR_NCASES; c++) {
+		bool ds5 = c == PSR_DS5_USB || c == PSR_DS5_BT,
+		     bt = c == PSR_DS4_BT || c == PSR_DS5_BT;
 
-		for (unsigned i = 0; i < PS_RING; i++) {
-			struct ps_state s = ps_bench_state(i, ds5);
+		for (unsigned i = 0; i < PSR_RING; i++) {
+			struct psr_state s = psr_bench_state(i, ds5);
 
 			if (ds5)
-				ps_ds5_report(ps_reports[c][i], bt, &s);
+				psr_ds5_report(psr_reports[c][i], bt, &s);
 			else
-				ps_ds4_report(ps_reports[c][i], bt, &s, 1);
-			ps_ring[c][i] = ps_reports[c][i];
+				psr_ds4_report(psr_reports[c][i], bt, &s, 1);
+			psr_ring[c][i] = psr_reports[c][i];
 		}
 	}
 }
 
 /* A controller that answers its feature requests as documented (sane
  * calibration), and takes output reports. */
-struct ps_fake {
+struct psr_fake {
 	uint16_t product;
 	bool bt;
 };
 
-static int ps_fake_write(void *userdata, const uint8_t *data, size_t size)
+static int psr_fake_write(void *userdata, const uint8_t *data, size_t size)
 {
 	return (int)size;
 }
 
-static int ps_fake_get_feature(void *userdata, uint8_t *data, size_t size)
+static int psr_fake_get_feature(void *userdata, uint8_t *data, size_t size)
 {
-	struct ps_fake *f = userdata;
+	struct psr_fake *f = userdata;
 
-	return ps_feature_reply(f->product, f->bt, PS_REPLY_GOOD, data, size);
+	return psr_feature_reply(f->product, f->bt, PSR_REPLY_GOOD, data, size);
 }
 
 /* The layout's module, from the layout text loaded once. */
@@ -320,18 +321,18 @@ static int open_device(const struct bench_case *bc, struct counting_sink *sink,
 	struct hm_device_info info = {
 	    .bus = 0x03, .vendor = 0x1234, .product = 0x5678, .interface = -1};
 	struct hm_device_setup setup = {.module = &hm_module_generic, .sink = &sink->base};
-	static struct ps_fake fake;
+	static struct psr_fake fake;
 	static const struct hm_transport ps_transport = {
-	    .write = ps_fake_write, .get_feature = ps_fake_get_feature, .userdata = &fake};
+	    .write = psr_fake_write, .get_feature = psr_fake_get_feature, .userdata = &fake};
 	int r;
 
 	if (bc->module == BENCH_PLAYSTATION) {
 		info.bus = bc->bus;
-		info.vendor = PS_VENDOR_SONY;
+		info.vendor = PSR_VENDOR_SONY;
 		info.product = bc->product;
 		fake.product = bc->product;
-		fake.bt = bc->bus == PS_BUS_BLUETOOTH;
-		setup.module = hm_module_find(bc->product == PS_DS5 ? "dualsense" : "dualshock4");
+		fake.bt = bc->bus == PSR_BUS_BLUETOOTH;
+		setup.module = hm_module_find(bc->product == PSR_DS5 ? "dualsense" : "dualshock4");
 		setup.transport = &ps_transport;
 		if (!setup.module) {
 			fprintf(stderr, "%s: module not built\n", bc->name);
@@ -578,7 +579,7 @@ int main(int argc, char **argv)
 	uint64_t n = DEFAULT_REPORTS;
 	int r = 0;
 
-	ps_rings();
+	psr_rings();
 	if (argc == 4 && !strcmp(argv[1], "--case"))
 		return count_only(argv[2], strtoull(argv[3], NULL, 10));
 	if (argc == 2 && !strcmp(argv[1], "--instructions"))
