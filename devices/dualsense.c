@@ -162,6 +162,13 @@ struct dualsense {
 
 	/* the mic button toggles mute, in the kernel */
 	bool mic_muted, last_btn_mic_state;
+
+	/* The last report's sticks, triggers and buttons (payload 0-9) and
+	 * touch points (32-39): what did not change is not emitted again (the
+	 * input core would drop it; this saves the mapping the work). */
+	bool have_last;
+	uint8_t last_pad[10];
+	uint8_t last_touch[8];
 };
 
 /* ---- output reports ---- */
@@ -460,6 +467,9 @@ static void ds_report_battery(struct hm_device *dev, uint8_t status)
 	hm_device_set_battery(dev, capacity, st);
 }
 
+/* payload bytes 0-5 */
+static const unsigned ds_axes[6] = {ABS_X, ABS_Y, ABS_RX, ABS_RY, ABS_Z, ABS_RZ};
+
 static int dualsense_decode(struct hm_device *dev, const uint8_t *data, size_t size,
                             uint64_t time_us)
 {
@@ -494,21 +504,23 @@ static int dualsense_decode(struct hm_device *dev, const uint8_t *data, size_t s
 	if (!ps_features_done(&ds->features))
 		return 0;
 
-	hm_emit(dev, gp, EV_ABS, ABS_X, p[0]);
-	hm_emit(dev, gp, EV_ABS, ABS_Y, p[1]);
-	hm_emit(dev, gp, EV_ABS, ABS_RX, p[2]);
-	hm_emit(dev, gp, EV_ABS, ABS_RY, p[3]);
-	hm_emit(dev, gp, EV_ABS, ABS_Z, p[4]);
-	hm_emit(dev, gp, EV_ABS, ABS_RZ, p[5]);
-	ps_gamepad_report_buttons(dev, gp, p[DS_IN_BUTTONS], p[DS_IN_BUTTONS + 1],
-	                          p[DS_IN_BUTTONS + 2]);
-	if (ds->edge) {
-		uint8_t b = p[DS_IN_BUTTONS + 2];
+	/* dualsense_parse_report()'s order: sticks, triggers, hat, buttons */
+	for (int i = 0; i < 6; i++)
+		if (!ds->have_last || p[i] != ds->last_pad[i])
+			hm_emit(dev, gp, EV_ABS, ds_axes[i], p[i]);
+	if (!ds->have_last || memcmp(p + DS_IN_BUTTONS, ds->last_pad + DS_IN_BUTTONS, 3) != 0) {
+		ps_gamepad_report_buttons(dev, gp, p[DS_IN_BUTTONS], p[DS_IN_BUTTONS + 1],
+		                          p[DS_IN_BUTTONS + 2]);
+		if (ds->edge) {
+			uint8_t b = p[DS_IN_BUTTONS + 2];
 
-		hm_emit(dev, gp, EV_KEY, BTN_TRIGGER_HAPPY1, !!(b & 0x10)); /* Fn left */
-		hm_emit(dev, gp, EV_KEY, BTN_TRIGGER_HAPPY2, !!(b & 0x20)); /* Fn right */
-		hm_emit(dev, gp, EV_KEY, BTN_TRIGGER_HAPPY3, !!(b & 0x40)); /* left paddle */
-		hm_emit(dev, gp, EV_KEY, BTN_TRIGGER_HAPPY4, !!(b & 0x80)); /* right paddle */
+			hm_emit(dev, gp, EV_KEY, BTN_TRIGGER_HAPPY1, !!(b & 0x10)); /* Fn left */
+			hm_emit(dev, gp, EV_KEY, BTN_TRIGGER_HAPPY2, !!(b & 0x20)); /* Fn right */
+			hm_emit(dev, gp, EV_KEY, BTN_TRIGGER_HAPPY3,
+			        !!(b & 0x40)); /* left paddle */
+			hm_emit(dev, gp, EV_KEY, BTN_TRIGGER_HAPPY4,
+			        !!(b & 0x80)); /* right paddle */
+		}
 	}
 
 	/* "The driver is expected to read the button state and program the
@@ -524,8 +536,14 @@ static int dualsense_decode(struct hm_device *dev, const uint8_t *data, size_t s
 	}
 	ps_sensors_report(&ds->sensors, &ds->cal, gyro, accel, ps_get_le32(p + DS_IN_TIMESTAMP));
 
-	ps_touchpad_report_points(&ds->touchpad, p + DS_IN_POINTS, 2);
-	ps_touchpad_report_button(&ds->touchpad, p[DS_IN_BUTTONS + 2] & DS_BUTTONS2_PAD);
+	if (!ds->have_last || memcmp(p + DS_IN_POINTS, ds->last_touch, 8) != 0 ||
+	    ((p[DS_IN_BUTTONS + 2] ^ ds->last_pad[DS_IN_BUTTONS + 2]) & DS_BUTTONS2_PAD)) {
+		ps_touchpad_report_points(&ds->touchpad, p + DS_IN_POINTS, 2);
+		ps_touchpad_report_button(&ds->touchpad, p[DS_IN_BUTTONS + 2] & DS_BUTTONS2_PAD);
+	}
+	memcpy(ds->last_pad, p, sizeof(ds->last_pad));
+	memcpy(ds->last_touch, p + DS_IN_POINTS, sizeof(ds->last_touch));
+	ds->have_last = true;
 
 	ds_report_battery(dev, p[DS_IN_STATUS]);
 	return 1;
