@@ -4,10 +4,11 @@
  * and the Sony wireless adapter 054c:0ba0 (USB), as today's kernel drives
  * them (torvalds/linux drivers/hid/hid-playstation.c, dualshock4_create(),
  * dualshock4_parse_report(), dualshock4_dongle_parse_report(),
- * dualshock4_get_calibration_data(), dualshock4_output_worker()).  Debian
- * 12's 6.1 kernel drives the pad with hid-sony instead; where the two
- * differ this module follows hid-playstation (the differences are listed
- * at the top of tests/unit/test-dualshock4.c).
+ * dualshock4_get_calibration_data(), dualshock4_output_worker()), on the
+ * PlayStation core (playstation.h).  Debian 12's 6.1 kernel drives the
+ * pad with hid-sony instead; where the two differ this module follows
+ * hid-playstation (the differences are listed at the top of
+ * tests/unit/test-dualshock4.c).
  *
  * Input reports (offsets from byte 0, the report ID):
  *   USB 0x01, 64 bytes: the common block at 1, the number of touch
@@ -27,12 +28,19 @@
  * A touch report: a timestamp byte, then two points of 4 bytes (contact:
  * bit 7 set = not touching; x 12 bits, y 12 bits).
  *
- * Outputs: the gamepad (the HID name, as ps_gamepad_create()), "<name>
- * Motion Sensors" (input-motion.h) and "<name> Touchpad" (2 slots, as
- * ps_touchpad_create(): 1920 x 942, INPUT_PROP_BUTTONPAD, the click as
- * BTN_LEFT).  Rumble through the core's ff-memless (16 effects), sent as
- * output report 0x05 (USB, 32 bytes) or 0x11 (BT, 78 bytes, CRC seed
- * 0xA2); the lightbar from the config (configure hook).
+ * Outputs: the gamepad (the HID name), "<name> Motion Sensors" and
+ * "<name> Touchpad" (1920 x 942, 2 slots, the click as BTN_LEFT), with
+ * version |= 0x8000.  Rumble through the core's ff-memless (16 effects),
+ * sent as output report 0x05 (USB, 32 bytes) or 0x11 (BT, 78 bytes, CRC
+ * seed 0xA2); the lightbar from the config (configure hook), else the
+ * player colour.
+ *
+ * The probe's feature reads are a sequence of this module's rather than
+ * the core's ps_features_start(): the DualShock 4 needs what that does not
+ * offer, a CRC on one feature of the Bluetooth sequence only (0x05 has
+ * one, 0xA3 has none: ps_get_report(..., check_crc)), three tries of the
+ * USB calibration report, and the adapter's calibration read again after
+ * probe when a pad appears.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -42,9 +50,8 @@
 
 #include <linux/input.h>
 
-#include "input-motion.h"
-#include "input-mt.h"
 #include "module.h"
+#include "playstation.h"
 #include "util-log.h"
 
 #define USB_VENDOR_ID_SONY                       0x054c
@@ -78,19 +85,13 @@
 /* the kernel tries the USB calibration report three times */
 #define DS4_CALIBRATION_TRIES 3
 
-/* CRC32 seeds: the Bluetooth HIDP header byte of each report type */
-#define PS_INPUT_CRC32_SEED   0xa1
-#define PS_OUTPUT_CRC32_SEED  0xa2
-#define PS_FEATURE_CRC32_SEED 0xa3
-
 /* where the common block and the touch reports start */
-#define DS4_USB_COMMON     1
-#define DS4_BT_COMMON      3
-#define DS4_COMMON_SIZE    32
-#define DS4_TOUCH_REPORT   9
-#define DS4_USB_MAX_TOUCH  3
-#define DS4_BT_MAX_TOUCH   4
-#define DS4_TOUCH_INACTIVE 0x80
+#define DS4_USB_COMMON    1
+#define DS4_BT_COMMON     3
+#define DS4_COMMON_SIZE   32
+#define DS4_TOUCH_REPORT  9
+#define DS4_USB_MAX_TOUCH 3
+#define DS4_BT_MAX_TOUCH  4
 /* offsets in the common block */
 #define DS4_C_X         0
 #define DS4_C_BUTTONS   4
@@ -101,12 +102,11 @@
 #define DS4_C_ACCEL     18
 #define DS4_C_STATUS    29
 
-#define DS_BUTTONS0_HAT_SWITCH 0x0f
-#define DS_BUTTONS2_TOUCHPAD   0x02
-#define DS4_STATUS0_BATTERY    0x0f
-#define DS4_STATUS0_CABLE      0x10
-#define DS4_BATTERY_FULL       11
-#define DS4_STATUS1_NO_PAD     0x04 /* DS4_STATUS1_DONGLE_STATE: 1 = disconnected */
+#define DS_BUTTONS2_TOUCHPAD 0x02
+#define DS4_STATUS0_BATTERY  0x0f
+#define DS4_STATUS0_CABLE    0x10
+#define DS4_BATTERY_FULL     11
+#define DS4_STATUS1_NO_PAD   0x04 /* DS4_STATUS1_DONGLE_STATE: 1 = disconnected */
 
 #define DS4_OUTPUT_HWCTL_CRC32          0x40
 #define DS4_OUTPUT_HWCTL_HID            0x80
@@ -116,10 +116,15 @@
 
 #define DS4_TOUCHPAD_WIDTH  1920
 #define DS4_TOUCHPAD_HEIGHT 942
-#define DS4_FF_EFFECTS      16 /* ff-memless's FF_MEMLESS_EFFECTS */
 
-/* dualshock4_set_default_lightbar_colors(): player 1's blue */
-static const uint8_t ds4_default_lightbar[3] = {0x00, 0x00, 0x40};
+/* dualshock4_set_default_lightbar_colors(): "same player colors as
+ * PlayStation 4", by player number modulo 4 */
+static const uint8_t ds4_player_colors[4][3] = {
+    {0x00, 0x00, 0x40}, /* blue */
+    {0x40, 0x00, 0x00}, /* red */
+    {0x00, 0x40, 0x00}, /* green */
+    {0x20, 0x00, 0x20}, /* pink */
+};
 
 static const struct hm_device_id dualshock4_ids[] = {
     {HM_DEVICE(BUS_BLUETOOTH, USB_VENDOR_ID_SONY, USB_DEVICE_ID_SONY_PS4_CONTROLLER),
@@ -133,31 +138,6 @@ static const struct hm_device_id dualshock4_ids[] = {
     {HM_DEVICE(BUS_USB, USB_VENDOR_ID_SONY, USB_DEVICE_ID_SONY_PS4_CONTROLLER_DONGLE),
      .driver_data = DS4_MODEL_DONGLE},
     {0},
-};
-
-/* hid-playstation.c ps_gamepad_buttons[] and the bits they come from */
-static const struct {
-	uint16_t code;
-	uint8_t byte, mask;
-} ds4_buttons[] = {
-    {BTN_WEST, 0, 0x10},   {BTN_SOUTH, 0, 0x20}, {BTN_EAST, 0, 0x40},   {BTN_NORTH, 0, 0x80},
-    {BTN_TL, 1, 0x01},     {BTN_TR, 1, 0x02},    {BTN_TL2, 1, 0x04},    {BTN_TR2, 1, 0x08},
-    {BTN_SELECT, 1, 0x10}, {BTN_START, 1, 0x20}, {BTN_THUMBL, 1, 0x40}, {BTN_THUMBR, 1, 0x80},
-    {BTN_MODE, 2, 0x01},
-};
-
-/* ps_gamepad_hat_mapping[]: 0 = north, clockwise; 8 (and above) centred */
-static const struct {
-	int8_t x, y;
-} ds4_hat[9] = {
-    {0, -1}, {1, -1}, {1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, 0},
-};
-
-/* struct ps_calibration_data: value = numer * (raw - bias) / denom, with
- * the kernel's mult_frac() */
-struct ds4_calib {
-	int16_t bias;
-	int32_t numer, denom;
 };
 
 enum ds4_dongle_state {
@@ -187,139 +167,77 @@ enum ds4_step {
 
 struct dualshock4 {
 	bool bt, dongle;
-	unsigned gamepad, touchpad;
-	struct hm_motion motion;
-	struct hm_mt mt;
-	struct ds4_calib gyro[3], accel[3];
+	unsigned gamepad;
+	struct hm_motion sensors;
+	struct ps_touchpad touchpad;
+	struct ps_calibration cal;
+	int player_id;
 
 	enum ds4_step step;
 	unsigned calibration_tries;
-	bool ready;  /* the probe sequence is over */
-	bool warned; /* the calibration fallback was logged */
+	bool ready; /* the probe sequence is over: reports decode */
 	enum ds4_dongle_state dongle_state;
 	uint8_t mac[6];
 	uint16_t hw_version, fw_version;
 
 	/* output report state, as struct dualshock4's */
 	uint8_t motor_left, motor_right;
-	uint8_t lightbar[3];
+	uint8_t lightbar[3]; /* the config's, else the player colour */
 	bool output_pending; /* configure came before the probe sequence ended */
+	bool poll_interval_sent;
 
 	/* click values queued for the next touch frame, oldest first */
 	bool click;          /* BTN_LEFT as last reported (the input core's key bit) */
 	uint8_t click_n;     /* queued values */
 	uint32_t click_bits; /* bit i: the i-th queued value */
-	bool poll_interval_sent;
 };
 
-static uint16_t get_le16(const uint8_t *p)
+static const uint8_t *ds4_player_color(const struct dualshock4 *ds4)
 {
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-/* TEMP until the PlayStation core lands: CRC32 (IEEE, reflected) of seed
- * then data, as ps_check_crc32(). */
-static uint32_t ds4_crc32(uint8_t seed, const uint8_t *data, size_t size)
-{
-	uint32_t crc = 0xffffffffu;
-
-	for (size_t i = 0; i <= size; i++) {
-		crc ^= i == 0 ? seed : data[i - 1];
-		for (int k = 0; k < 8; k++)
-			crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1)));
-	}
-	return ~crc;
-}
-
-/*
- * mult_frac(numer, value, denom) as the kernel computes it in int:
- * q = numer / denom, r = numer % denom, q * value + r * value / denom,
- * every product and sum wrapping at 32 bits (the kernel builds with
- * -fno-strict-overflow; here the wrap is explicit so garbage calibration
- * is not undefined behaviour).
- */
-static int32_t ds4_mult_frac(int32_t numer, int32_t value, int32_t denom)
-{
-	int32_t q = numer / denom, r = numer % denom;
-	int32_t a = (int32_t)(uint32_t)((int64_t)q * value);
-	int32_t b = (int32_t)(uint32_t)((int64_t)r * value) / denom;
-
-	return (int32_t)(uint32_t)((int64_t)a + b);
+	return ds4_player_colors[(ds4->player_id < 0 ? 0 : ds4->player_id) % 4];
 }
 
 /*
  * dualshock4_get_calibration_data() from a reply (buf[0] the report ID):
  * the gyro limits in USB order (pitch+, pitch-, yaw+, yaw-, roll+, roll-)
- * on USB, including the wireless adapter, in Bluetooth order (pitch+,
- * yaw+, roll+, pitch-, yaw-, roll-) over Bluetooth.  buf NULL: the
- * request failed, every axis takes the fallback.  Axes whose denominator
- * is 0 fall back to the defaults of the kernel's sanity check (bias 0,
- * range / S16_MAX); one warning for all of them.
+ * on USB, the wireless adapter included (the kernel tests bus == USB),
+ * in Bluetooth order (pitch+, yaw+, roll+, pitch-, yaw-, roll-) over
+ * Bluetooth.  hid-playstation gives the DualShock 4's gyro no bias and
+ * the sum of both half ranges as denominator.  Axes whose denominator is
+ * 0 take the kernel's fallback, with one warning (the core's sanitize).
  */
-static void ds4_set_calibration(struct hm_device *dev, const uint8_t *buf, bool usb_order)
+static void ds4_parse_calibration(struct hm_device *dev, const uint8_t *buf, bool usb_order)
 {
 	struct dualshock4 *ds4 = dev->priv;
-	unsigned invalid = 0;
+	int16_t bias[3], plus[3], minus[3];
+	int speed_2x;
 
-	memset(ds4->gyro, 0, sizeof(ds4->gyro));
-	memset(ds4->accel, 0, sizeof(ds4->accel));
-	if (buf) {
-		int16_t bias[3], plus[3], minus[3];
-		int speed_2x;
-
-		for (int i = 0; i < 3; i++) {
-			bias[i] = (int16_t)get_le16(buf + 1 + 2 * i);
-			if (usb_order) {
-				plus[i] = (int16_t)get_le16(buf + 7 + 4 * i);
-				minus[i] = (int16_t)get_le16(buf + 9 + 4 * i);
-			} else {
-				plus[i] = (int16_t)get_le16(buf + 7 + 2 * i);
-				minus[i] = (int16_t)get_le16(buf + 13 + 2 * i);
-			}
-		}
-		speed_2x = (int16_t)get_le16(buf + 19) + (int16_t)get_le16(buf + 21);
-		for (int i = 0; i < 3; i++) {
-			int16_t acc_plus = (int16_t)get_le16(buf + 23 + 4 * i);
-			int16_t acc_minus = (int16_t)get_le16(buf + 25 + 4 * i);
-			int range_2g = acc_plus - acc_minus;
-
-			/* hid-playstation: no bias for the DualShock 4's gyro,
-			 * the denominator the sum of both half ranges */
-			ds4->gyro[i].numer = speed_2x * HM_MOTION_PS_GYRO_RES_PER_DEG_S;
-			ds4->gyro[i].denom = abs(plus[i] - bias[i]) + abs(minus[i] - bias[i]);
-			/* struct ps_calibration_data's bias is a short */
-			ds4->accel[i].bias = (int16_t)(acc_plus - range_2g / 2);
-			ds4->accel[i].numer = 2 * HM_MOTION_PS_ACC_RES_PER_G;
-			ds4->accel[i].denom = range_2g;
-		}
-	}
 	for (int i = 0; i < 3; i++) {
-		if (ds4->gyro[i].denom == 0) {
-			ds4->gyro[i] = (struct ds4_calib){0, HM_MOTION_PS_GYRO_RANGE, INT16_MAX};
-			invalid |= 1u << (3 + i);
-		}
-		if (ds4->accel[i].denom == 0) {
-			ds4->accel[i] = (struct ds4_calib){0, HM_MOTION_PS_ACC_RANGE, INT16_MAX};
-			invalid |= 1u << i;
+		bias[i] = ps_get_s16(buf + 1 + 2 * i);
+		if (usb_order) {
+			plus[i] = ps_get_s16(buf + 7 + 4 * i);
+			minus[i] = ps_get_s16(buf + 9 + 4 * i);
+		} else {
+			plus[i] = ps_get_s16(buf + 7 + 2 * i);
+			minus[i] = ps_get_s16(buf + 13 + 2 * i);
 		}
 	}
-	if (invalid && !ds4->warned) {
-		ds4->warned = true;
-		log_warning("%s: %s calibration of the motion sensors (axes 0x%02x), using "
-		            "defaults: gyroscope and accelerometer will be inaccurate",
-		            dev->info.path, buf ? "invalid" : "no", invalid);
+	speed_2x = ps_get_s16(buf + 19) + ps_get_s16(buf + 21);
+	for (int i = 0; i < 3; i++) {
+		struct ps_calibration_data *g = &ds4->cal.gyro[i], *a = &ds4->cal.accel[i];
+		int16_t acc_plus = ps_get_s16(buf + 23 + 4 * i);
+		int16_t acc_minus = ps_get_s16(buf + 25 + 4 * i);
+		int range_2g = acc_plus - acc_minus;
+
+		g->bias = 0;
+		g->sens_numer = speed_2x * PS_GYRO_RES_PER_DEG_S;
+		g->sens_denom = abs(plus[i] - bias[i]) + abs(minus[i] - bias[i]);
+		/* struct ps_calibration_data's bias is a short */
+		a->bias = (int16_t)(acc_plus - range_2g / 2);
+		a->sens_numer = 2 * PS_ACC_RES_PER_G;
+		a->sens_denom = range_2g;
 	}
+	ps_calibration_sanitize(&ds4->cal, dev->info.path);
 }
 
 /* dualshock4_output_worker(): the rumble and the lightbar always together
@@ -348,30 +266,32 @@ static void ds4_send_output(struct hm_device *dev)
 		common = buf + 1;
 		size = DS4_OUTPUT_REPORT_USB_SIZE;
 	}
+	/* struct dualshock4_output_report_common: valid_flag0, valid_flag1,
+	 * reserved, motor_right, motor_left, red, green, blue, blink on/off */
 	common[0] = DS4_OUTPUT_VALID_FLAG0_MOTOR | DS4_OUTPUT_VALID_FLAG0_LED;
 	common[3] = ds4->motor_right;
 	common[4] = ds4->motor_left;
 	memcpy(common + 5, ds4->lightbar, 3);
 	if (ds4->bt)
-		put_le32(buf + size - 4, ds4_crc32(PS_OUTPUT_CRC32_SEED, buf, size - 4));
+		ps_crc32_put(PS_OUTPUT_CRC32_SEED, buf, size);
 	(void)hm_device_write(dev, buf, size);
 }
 
 static void ds4_request_next(struct hm_device *dev);
 
-/* The probe sequence is over (or a dongle's pad is calibrated). */
+/* The probe sequence is over. */
 static void ds4_ready(struct hm_device *dev)
 {
 	struct dualshock4 *ds4 = dev->priv;
 
-	if (ds4->ready)
-		return;
 	ds4->ready = true;
-	log_debug("%s: DualShock 4 hw_version=0x%08x fw_version=0x%08x", dev->info.path,
-	          ds4->hw_version, ds4->fw_version);
+	log_info("%s: DualShock 4 hw_version=0x%08x fw_version=0x%08x, player %d", dev->info.path,
+	         ds4->hw_version, ds4->fw_version, ds4->player_id + 1);
 	hm_device_ready(dev);
 	/* dualshock4_create() ends with the lightbar colour: the configure
-	 * hook's (it always runs after probe) when it came already */
+	 * hook's (it always runs after probe, so once it came; under a
+	 * synchronous transport the sequence ends within probe and configure
+	 * sends it) */
 	if (ds4->output_pending)
 		ds4_send_output(dev);
 	ds4->output_pending = false;
@@ -382,9 +302,6 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 {
 	struct dualshock4 *ds4 = dev->priv;
 	enum ds4_step step = (enum ds4_step)(uintptr_t)userdata;
-	/* without a transport (a replay, describe) nothing answers: the
-	 * defaults, as after a failed request, without the noise */
-	bool absent = result == -ENOTSUP;
 	size_t want;
 	uint8_t id;
 
@@ -405,6 +322,14 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 	default:
 		return;
 	}
+	if (result == -ECANCELED)
+		return; /* the device went */
+	if (result == -ETIMEDOUT && !(ds4->dongle && ds4->ready)) {
+		/* the kernel's probe fails here too (5 s, then -EIO): the
+		 * device stays initializing until the core's limit */
+		log_warning("%s: no answer to feature report 0x%02x", dev->info.path, id);
+		return;
+	}
 	/* ps_get_report(): the exact size, the ID, and over Bluetooth the CRC
 	 * (not on 0xA3, which has none) */
 	if (result >= 0 && (!data || size != want))
@@ -412,14 +337,16 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 	else if (result >= 0 && data[0] != id)
 		result = -EINVAL;
 	else if (result >= 0 && ds4->bt && step == STEP_CALIBRATION &&
-	         get_le32(data + want - 4) != ds4_crc32(PS_FEATURE_CRC32_SEED, data, want - 4))
+	         !ps_crc32_check(PS_FEATURE_CRC32_SEED, data, want))
 		result = -EILSEQ;
 
 	switch (step) {
 	case STEP_PAIRING:
-		if (result < 0 && !absent) {
-			/* dualshock4_create() fails: the device stays
-			 * initializing until the core gives up on it */
+		/* without a transport (a replay) nothing answers: go on */
+		if (result < 0 && result != -ENOTSUP) {
+			/* "Failed to get MAC address from DualShock4": the
+			 * kernel's probe fails; the device stays initializing
+			 * until the core's limit */
 			log_error_errno(result, "%s: DualShock 4 pairing info (feature 0x%02x): %m",
 			                dev->info.path, id);
 			return;
@@ -430,31 +357,44 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 		break;
 	case STEP_FIRMWARE:
 		if (result >= 0) {
-			ds4->hw_version = get_le16(data + 35);
-			ds4->fw_version = get_le16(data + 41);
-		} else if (!absent) {
-			log_warning_errno(
-			    result, "%s: DualShock 4 firmware info (feature 0x%02x): %m, ignoring",
-			    dev->info.path, id);
+			ds4->hw_version = ps_get_le16(data + 35);
+			ds4->fw_version = ps_get_le16(data + 41);
+		} else if (result != -ENOTSUP) {
+			log_debug_errno(result,
+			                "%s: DualShock 4 firmware info (feature 0x%02x): %m",
+			                dev->info.path, id);
 		}
 		ds4->step = STEP_CALIBRATION;
 		ds4->calibration_tries = 0;
 		break;
 	case STEP_CALIBRATION:
-		if (result < 0 && !absent && !ds4->bt &&
+		/* "Steam and this function are competing resulting in often
+		 * receiving data for a different HID report, so retry" */
+		if (result < 0 && result != -ENOTSUP && !ds4->bt &&
 		    ++ds4->calibration_tries < DS4_CALIBRATION_TRIES)
-			break; /* ask again */
-		if (result < 0 && !absent)
-			log_warning_errno(result,
-			                  "%s: DualShock 4 calibration (feature 0x%02x): %m",
-			                  dev->info.path, id);
-		/* hid-playstation reads the adapter's report in USB order */
-		ds4_set_calibration(dev, result >= 0 ? data : NULL, !ds4->bt);
+			break;
+		if (result >= 0) {
+			ds4_parse_calibration(dev, data, !ds4->bt);
+		} else {
+			/* the kernel's zeroed data and its sanity check: the
+			 * fallback on every axis, with one warning */
+			log_warning_errno(
+			    result,
+			    "%s: DualShock 4 calibration (feature 0x%02x) not read: %m; "
+			    "using defaults, the motion sensors will be inaccurate",
+			    dev->info.path, id);
+			ps_calibration_default(&ds4->cal);
+		}
 		ds4->step = STEP_DONE;
 		if (ds4->dongle && ds4->ready) {
-			/* dualshock4_dongle_calibration_work() */
+			/* dualshock4_dongle_calibration_work(): a failure
+			 * disables the adapter until its pad goes and comes */
 			ds4->dongle_state =
-			    result >= 0 || absent ? DONGLE_CONNECTED : DONGLE_DISABLED;
+			    result >= 0 || result == -ENOTSUP ? DONGLE_CONNECTED : DONGLE_DISABLED;
+			log_info("%s: DualShock 4 USB dongle: calibration %s", dev->info.path,
+			         ds4->dongle_state == DONGLE_CONNECTED
+			             ? "completed"
+			             : "failed, disabling device");
 			return;
 		}
 		ds4_ready(dev);
@@ -497,65 +437,8 @@ static void ds4_request_next(struct hm_device *dev)
 		ds4_feature_done(dev, r, NULL, 0, (void *)(uintptr_t)ds4->step);
 }
 
-/* TEMP until the PlayStation core lands: ps_gamepad_create(). */
-static int ds4_add_gamepad(struct hm_device *dev)
-{
-	static const unsigned axes[] = {ABS_X, ABS_Y, ABS_Z, ABS_RX, ABS_RY, ABS_RZ};
-	struct input_absinfo a = {.minimum = 0, .maximum = 255};
-	struct input_absinfo hat = {.minimum = -1, .maximum = 1};
-	struct libevdev *caps;
-	int out, r;
-
-	out = hm_device_add_output(dev, dev->info.name, &caps);
-	if (out < 0)
-		return out;
-	for (size_t i = 0; i < 6; i++)
-		libevdev_enable_event_code(caps, EV_ABS, axes[i], &a);
-	libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0X, &hat);
-	libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0Y, &hat);
-	for (size_t i = 0; i < sizeof(ds4_buttons) / sizeof(ds4_buttons[0]); i++)
-		libevdev_enable_event_code(caps, EV_KEY, ds4_buttons[i].code, NULL);
-	r = hm_device_set_rumble(dev, (unsigned)out, DS4_FF_EFFECTS, 0);
-	if (r < 0)
-		return r;
-	return out;
-}
-
-/* TEMP until the PlayStation core lands: ps_touchpad_create(). */
-static int ds4_add_touchpad(struct hm_device *dev, struct hm_mt *mt)
-{
-	struct input_absinfo x = {.minimum = 0, .maximum = DS4_TOUCHPAD_WIDTH - 1};
-	struct input_absinfo y = {.minimum = 0, .maximum = DS4_TOUCHPAD_HEIGHT - 1};
-	char name[sizeof(dev->info.name) + 16];
-	struct libevdev *caps;
-	int out, r;
-
-	snprintf(name, sizeof(name), "%s Touchpad", dev->info.name);
-	out = hm_device_add_output(dev, name, &caps);
-	if (out < 0)
-		return out;
-	libevdev_enable_event_code(caps, EV_KEY, BTN_LEFT, NULL);
-	libevdev_enable_property(caps, INPUT_PROP_BUTTONPAD);
-	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_POSITION_X, &x);
-	libevdev_enable_event_code(caps, EV_ABS, ABS_MT_POSITION_Y, &y);
-	r = hm_mt_init_slots(mt, dev, (unsigned)out, caps, 2, HM_MT_POINTER);
-	if (r < 0)
-		return r;
-	return out;
-}
-
 static int dualshock4_probe(struct hm_device *dev)
 {
-	static const struct hm_motion_params motion = {
-	    .suffix = "Motion Sensors",
-	    .accel_range = HM_MOTION_PS_ACC_RANGE,
-	    .accel_res = HM_MOTION_PS_ACC_RES_PER_G,
-	    .gyro_range = HM_MOTION_PS_GYRO_RANGE,
-	    .gyro_res = HM_MOTION_PS_GYRO_RES_PER_DEG_S,
-	    .counter_bits = 16,
-	    .tick_num = 16,
-	    .tick_den = 3,
-	};
 	struct dualshock4 *ds4 = dev->priv;
 	int r;
 
@@ -563,43 +446,50 @@ static int dualshock4_probe(struct hm_device *dev)
 	ds4->dongle = dev->id ? dev->id->driver_data == DS4_MODEL_DONGLE
 	                      : dev->info.product == USB_DEVICE_ID_SONY_PS4_CONTROLLER_DONGLE;
 	ds4->dongle_state = DONGLE_DISCONNECTED;
-	memcpy(ds4->lightbar, ds4_default_lightbar, sizeof(ds4->lightbar));
-	/* the fallback until the calibration comes, so no report divides by 0 */
-	for (int i = 0; i < 3; i++) {
-		ds4->gyro[i] = (struct ds4_calib){0, HM_MOTION_PS_GYRO_RANGE, INT16_MAX};
-		ds4->accel[i] = (struct ds4_calib){0, HM_MOTION_PS_ACC_RANGE, INT16_MAX};
-	}
-	/* dualshock4_get_mac_address(): over Bluetooth HIDP's uniq */
+	ds4->player_id = -1;
+	/* the fallback until the calibration comes: no report divides by 0 */
+	ps_calibration_default(&ds4->cal);
+	/* dualshock4_get_mac_address(): over Bluetooth HIDP's uniq (the
+	 * kernel's probe fails without one; here it only names the pad) */
 	if (ds4->bt &&
 	    sscanf(dev->info.serial, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx", &ds4->mac[5],
 	           &ds4->mac[4], &ds4->mac[3], &ds4->mac[2], &ds4->mac[1], &ds4->mac[0]) != 6)
 		log_debug("%s: no MAC address in uniq \"%s\"", dev->info.path, dev->info.serial);
 
-	r = ds4_add_gamepad(dev);
+	/* "Patch version to allow userspace to distinguish between
+	 * hid-generic vs hid-playstation axis and button mapping." */
+	ps_set_version_patch(dev);
+	r = ps_gamepad_create(dev, true);
 	if (r < 0)
 		return r;
 	ds4->gamepad = (unsigned)r;
-	for (unsigned code = ABS_X; code <= ABS_RY; code++)
-		if (code != ABS_Z) {
-			r = hm_device_set_abs_rest(dev, ds4->gamepad, code, 128);
-			if (r < 0)
-				return r;
-		}
-	r = hm_motion_add_output(&ds4->motion, dev, &motion);
+	r = ps_sensors_create(&ds4->sensors, dev, 16, 16, 3);
 	if (r < 0)
 		return r;
-	r = ds4_add_touchpad(dev, &ds4->mt);
+	r = ps_touchpad_create(&ds4->touchpad, dev, DS4_TOUCHPAD_WIDTH, DS4_TOUCHPAD_HEIGHT, 2);
 	if (r < 0)
 		return r;
-	ds4->touchpad = (unsigned)r;
+
+	/* ps_device_set_player_id(), from the allocator the DualSense shares
+	 * as the kernel's IDA is shared; the lightbar shows it */
+	ds4->player_id = ps_player_id_alloc();
+	memcpy(ds4->lightbar, ds4_player_color(ds4), sizeof(ds4->lightbar));
 
 	/* dualshock4_create(): over USB the pairing info, then (both) the
 	 * firmware info and the calibration; over Bluetooth the MAC address
 	 * is HIDP's uniq */
-	hm_device_hold_init(dev, 0);
+	hm_device_hold_init(dev, PS_FEATURES_INIT_LIMIT_US);
 	ds4->step = ds4->bt ? STEP_FIRMWARE : STEP_PAIRING;
 	ds4_request_next(dev);
 	return 0;
+}
+
+static void dualshock4_remove(struct hm_device *dev)
+{
+	struct dualshock4 *ds4 = dev->priv;
+
+	ps_player_id_free(ds4->player_id);
+	ds4->player_id = -1;
 }
 
 /* Emits the queued click values (the kernel's pending BTN_LEFT events). */
@@ -608,7 +498,7 @@ static void ds4_flush_clicks(struct hm_device *dev)
 	struct dualshock4 *ds4 = dev->priv;
 
 	for (unsigned i = 0; i < ds4->click_n; i++)
-		hm_emit(dev, ds4->touchpad, EV_KEY, BTN_LEFT, (ds4->click_bits >> i) & 1);
+		ps_touchpad_report_button(&ds4->touchpad, (ds4->click_bits >> i) & 1);
 	ds4->click_n = 0;
 	ds4->click_bits = 0;
 }
@@ -623,27 +513,14 @@ static void ds4_flush_clicks(struct hm_device *dev)
 static void ds4_touch(struct hm_device *dev, const uint8_t *touch, unsigned count, bool click)
 {
 	struct dualshock4 *ds4 = dev->priv;
+	unsigned out = (unsigned)ds4->touchpad.output;
 
 	for (unsigned i = 0; i < count; i++) {
-		const uint8_t *t = touch + i * DS4_TOUCH_REPORT;
-
 		if (i == 0)
 			ds4_flush_clicks(dev);
-		for (int j = 0; j < 2; j++) {
-			const uint8_t *p = t + 1 + 4 * j;
-			bool active = !(p[0] & DS4_TOUCH_INACTIVE);
-
-			hm_mt_slot(&ds4->mt, j);
-			hm_mt_report_slot_state(&ds4->mt, MT_TOOL_FINGER, active);
-			if (active) {
-				hm_mt_report_abs(&ds4->mt, ABS_MT_POSITION_X,
-				                 p[1] | (p[2] & 0x0f) << 8);
-				hm_mt_report_abs(&ds4->mt, ABS_MT_POSITION_Y,
-				                 p[2] >> 4 | p[3] << 4);
-			}
-		}
-		hm_mt_sync_frame(&ds4->mt);
-		hm_emit(dev, ds4->touchpad, EV_SYN, SYN_REPORT, 0);
+		/* a timestamp byte, then the two points */
+		ps_touchpad_report_points(&ds4->touchpad, touch + i * DS4_TOUCH_REPORT + 1, 2);
+		hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
 	}
 	/* input_report_key(): only a change enters the buffer */
 	if (click != ds4->click) {
@@ -651,7 +528,7 @@ static void ds4_touch(struct hm_device *dev, const uint8_t *touch, unsigned coun
 		ds4->click_bits |= (uint32_t)click << ds4->click_n;
 		if (++ds4->click_n == DS4_CLICK_QUEUE) {
 			ds4_flush_clicks(dev);
-			hm_emit(dev, ds4->touchpad, EV_SYN, SYN_REPORT, 0);
+			hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
 		}
 	}
 }
@@ -691,8 +568,7 @@ static void ds4_parse(struct hm_device *dev, const uint8_t *c, const uint8_t *to
                       unsigned touch_count, bool minimal)
 {
 	struct dualshock4 *ds4 = dev->priv;
-	unsigned hat = c[DS4_C_BUTTONS] & DS_BUTTONS0_HAT_SWITCH;
-	int gyro[3], accel[3];
+	int16_t gyro[3], accel[3];
 
 	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_X, c[DS4_C_X]);
 	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_Y, c[DS4_C_X + 1]);
@@ -700,30 +576,18 @@ static void ds4_parse(struct hm_device *dev, const uint8_t *c, const uint8_t *to
 	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_RY, c[DS4_C_X + 3]);
 	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_Z, c[DS4_C_Z]);
 	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_RZ, c[DS4_C_RZ]);
-	if (hat > 8)
-		hat = 8;
-	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_HAT0X, ds4_hat[hat].x);
-	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_HAT0Y, ds4_hat[hat].y);
-	for (size_t i = 0; i < sizeof(ds4_buttons) / sizeof(ds4_buttons[0]); i++)
-		hm_emit(dev, ds4->gamepad, EV_KEY, ds4_buttons[i].code,
-		        !!(c[DS4_C_BUTTONS + ds4_buttons[i].byte] & ds4_buttons[i].mask));
+	ps_gamepad_report_buttons(dev, ds4->gamepad, c[DS4_C_BUTTONS], c[DS4_C_BUTTONS + 1],
+	                          c[DS4_C_BUTTONS + 2]);
 	hm_emit(dev, ds4->gamepad, EV_SYN, SYN_REPORT, 0);
 	if (minimal)
 		return;
 
 	for (int i = 0; i < 3; i++) {
-		int raw = (int16_t)get_le16(c + DS4_C_GYRO + 2 * i);
-
-		gyro[i] = ds4_mult_frac(ds4->gyro[i].numer, raw, ds4->gyro[i].denom);
+		gyro[i] = ps_get_s16(c + DS4_C_GYRO + 2 * i);
+		accel[i] = ps_get_s16(c + DS4_C_ACCEL + 2 * i);
 	}
-	for (int i = 0; i < 3; i++) {
-		int raw = (int16_t)get_le16(c + DS4_C_ACCEL + 2 * i);
-
-		accel[i] = ds4_mult_frac(ds4->accel[i].numer, raw - ds4->accel[i].bias,
-		                         ds4->accel[i].denom);
-	}
-	hm_motion_report(&ds4->motion, accel, gyro, get_le16(c + DS4_C_TIMESTAMP));
-	hm_emit(dev, (unsigned)ds4->motion.output, EV_SYN, SYN_REPORT, 0);
+	ps_sensors_report(&ds4->sensors, &ds4->cal, gyro, accel, ps_get_le16(c + DS4_C_TIMESTAMP));
+	hm_emit(dev, (unsigned)ds4->sensors.output, EV_SYN, SYN_REPORT, 0);
 
 	ds4_touch(dev, touch, touch_count, c[DS4_C_BUTTONS + 2] & DS_BUTTONS2_TOUCHPAD);
 	ds4_battery(dev, c[DS4_C_STATUS]);
@@ -745,13 +609,15 @@ static bool ds4_dongle_check(struct hm_device *dev, const uint8_t *c)
 		if (!connected)
 			return false;
 		log_info("%s: DualShock 4 USB dongle: controller connected", dev->info.path);
-		/* the kernel sets the pad's lightbar (to the player colour; here
-		 * the configured one), then calibrates */
+		/* dualshock4_set_default_lightbar_colors(): the pad's lightbar
+		 * (the player colour, or here the configured one) */
 		ds4_send_output(dev);
 		ds4->dongle_state = DONGLE_CALIBRATING;
 		ds4->step = STEP_CALIBRATION;
 		ds4->calibration_tries = 0;
 		ds4_request_next(dev);
+		/* "Don't process the report since we don't have calibration
+		 * data" */
 		return false;
 	case DONGLE_CONNECTED:
 	case DONGLE_DISABLED:
@@ -776,8 +642,8 @@ static int dualshock4_decode(struct hm_device *dev, const uint8_t *data, size_t 
 	(void)time_us;
 	if (size == 0)
 		return -EBADMSG;
-	/* the kernel's nodes exist only once dualshock4_create() has the
-	 * calibration: nothing before (the adapter has its own states) */
+	/* the kernel's nodes exist only once dualshock4_create() has read
+	 * the calibration: nothing before */
 	if (!ds4->ready)
 		return 0;
 	if (!ds4->bt && data[0] == DS4_INPUT_REPORT_USB && size == DS4_INPUT_REPORT_USB_SIZE) {
@@ -785,15 +651,16 @@ static int dualshock4_decode(struct hm_device *dev, const uint8_t *data, size_t 
 		if (ds4->dongle && !ds4_dongle_check(dev, c))
 			return 0;
 		count = data[DS4_USB_COMMON + DS4_COMMON_SIZE];
-		/* the kernel does not bound the count (it would read past
-		 * the touch reports); here it is capped at what fits */
+		/* the kernel does not bound the count (past 3 it would read
+		 * beyond the touch reports): capped at what the report holds */
 		if (count > DS4_USB_MAX_TOUCH)
 			count = DS4_USB_MAX_TOUCH;
 		ds4_parse(dev, c, c + DS4_COMMON_SIZE + 1, count, false);
 		return 1;
 	}
 	if (ds4->bt && data[0] == DS4_INPUT_REPORT_BT && size == DS4_INPUT_REPORT_BT_SIZE) {
-		if (get_le32(data + size - 4) != ds4_crc32(PS_INPUT_CRC32_SEED, data, size - 4))
+		/* "DualShock4 input CRC's check failed" */
+		if (!ps_crc32_check(PS_INPUT_CRC32_SEED, data, size))
 			return -EBADMSG;
 		c = data + DS4_BT_COMMON;
 		count = data[DS4_BT_COMMON + DS4_COMMON_SIZE];
@@ -804,6 +671,8 @@ static int dualshock4_decode(struct hm_device *dev, const uint8_t *data, size_t 
 	}
 	if (ds4->bt && data[0] == DS4_INPUT_REPORT_BT_MINIMAL &&
 	    size == DS4_INPUT_REPORT_BT_MINIMAL_SIZE) {
+		/* "Some third-party pads never switch to the full 0x11
+		 * report": the gamepad only */
 		ds4_parse(dev, data + 1, NULL, 0, true);
 		return 1;
 	}
@@ -832,10 +701,8 @@ static void dualshock4_configure(struct hm_device *dev, const struct hm_device_s
 	if (settings->player_leds >= 0 || settings->mic_led >= 0)
 		log_debug("%s: a DualShock 4 has no player or microphone LEDs, ignoring",
 		          dev->info.path);
-	if (settings->lightbar_set)
-		memcpy(ds4->lightbar, settings->lightbar, sizeof(ds4->lightbar));
-	else
-		memcpy(ds4->lightbar, ds4_default_lightbar, sizeof(ds4->lightbar));
+	memcpy(ds4->lightbar, settings->lightbar_set ? settings->lightbar : ds4_player_color(ds4),
+	       sizeof(ds4->lightbar));
 	/* before the probe sequence ends, the colour goes out with the
 	 * report that ends it, as the kernel's comes after the feature
 	 * requests */
@@ -847,11 +714,12 @@ static void dualshock4_configure(struct hm_device *dev, const struct hm_device_s
 
 const struct hm_module hm_module_dualshock4 = {
     .name = "dualshock4",
-    .description = "Sony DualShock 4 and its wireless adapter (USB, Bluetooth)",
+    .description = "Sony DualShock 4 and its wireless adapter (USB, Bluetooth), as hid-playstation",
     .id_table = dualshock4_ids,
     .priv_size = sizeof(struct dualshock4),
     .probe = dualshock4_probe,
     .decode = dualshock4_decode,
+    .remove = dualshock4_remove,
     .rumble = dualshock4_rumble,
     .configure = dualshock4_configure,
 };

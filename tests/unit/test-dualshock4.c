@@ -761,7 +761,7 @@ static void test_calibration_bt_bad_crc(void **state)
 	fk.bad_calib_crc = true;
 	log_begin();
 	dev = make_full(&cs, BUS_BLUETOOTH, 0x09cc, NULL);
-	assert_int_equal(log_end("inaccurate"), 1);
+	assert_int_equal(log_end("calibration"), 1);
 	p.gyro[0] = 160;
 	send(dev, true, &p);
 	/* 2097152 * 160 / 32767 */
@@ -807,7 +807,7 @@ static void test_zero_calibration(void **state)
 		fk.zero_calib = true;
 		log_begin();
 		dev = make_full(&cs, bt ? BUS_BLUETOOTH : BUS_USB, 0x05c4, NULL);
-		assert_int_equal(log_end("inaccurate"), 1);
+		assert_int_equal(log_end("calibration"), 1);
 		check_fallback(dev, &cs, bt);
 		hm_device_free(dev);
 	}
@@ -832,7 +832,7 @@ static void test_garbage_calibration(void **state)
 	fk.raw_calib = ff;
 	log_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	assert_int_equal(log_end("inaccurate"), 1);
+	assert_int_equal(log_end("calibration"), 1);
 	check_fallback(dev, &cs, false);
 	hm_device_free(dev);
 
@@ -851,7 +851,7 @@ static void test_garbage_calibration(void **state)
 	fk.raw_calib = extreme;
 	log_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	(void)log_end("inaccurate");
+	(void)log_end("calibration");
 	p.gyro[0] = 32767;
 	p.gyro[1] = -32768;
 	p.accel[0] = -32768;
@@ -1280,7 +1280,7 @@ static void test_no_answer(void **state)
 	fk.answer = false;
 	log_begin();
 	dev = make_full(&cs, BUS_BLUETOOTH, 0x09cc, NULL);
-	assert_int_equal(log_end("inaccurate"), 1);
+	assert_int_equal(log_end("calibration"), 1);
 	assert_false(hm_device_initializing(dev));
 	check_fallback(dev, &cs, true);
 	hm_device_free(dev);
@@ -1300,7 +1300,7 @@ static void test_calibration_retries(void **state)
 	fk.calib_wrong_id = 2;
 	log_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	assert_int_equal(log_end("inaccurate"), 0);
+	assert_int_equal(log_end("calibration"), 0);
 	assert_int_equal(fk.nasked, 5);
 	assert_memory_equal(fk.asked, want, 5);
 	check_calibrated(&cs, dev, false);
@@ -1310,7 +1310,7 @@ static void test_calibration_retries(void **state)
 	fk.calib_wrong_id = 3;
 	log_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	assert_int_equal(log_end("inaccurate"), 1);
+	assert_int_equal(log_end("calibration"), 1);
 	assert_int_equal(fk.nasked, 5);
 	check_fallback(dev, &cs, false);
 	hm_device_free(dev);
@@ -1397,6 +1397,187 @@ static void test_lightbar(void **state)
 	hm_device_free(dev);
 }
 
+/* The daemon's transport: requests queued, answered later on the loop. */
+static struct {
+	hm_transport_done_fn fn[8];
+	void *ctx[8];
+	uint8_t data[8][64];
+	size_t size[8];
+	unsigned n;
+} q;
+
+static int fake_submit(void *userdata, enum hm_request_type type, const uint8_t *data, size_t size,
+                       hm_transport_done_fn fn, void *ctx)
+{
+	(void)userdata;
+	if (type == HM_REQUEST_OUTPUT) {
+		assert_null(fn);
+		return fake_write(NULL, data, size);
+	}
+	assert_int_equal(type, HM_REQUEST_GET_FEATURE);
+	assert_true(q.n < 8 && size <= 64);
+	q.fn[q.n] = fn;
+	q.ctx[q.n] = ctx;
+	memcpy(q.data[q.n], data, size);
+	q.size[q.n] = size;
+	q.n++;
+	return 0;
+}
+
+/* Answers the oldest queued request (result < 0: fails it with that). */
+static void answer(int result)
+{
+	hm_transport_done_fn fn = q.fn[0];
+	void *ctx = q.ctx[0];
+	uint8_t buf[64];
+	size_t size = q.size[0];
+	int r = result;
+
+	assert_true(q.n > 0);
+	memcpy(buf, q.data[0], size);
+	memmove(q.fn, q.fn + 1, (q.n - 1) * sizeof(q.fn[0]));
+	memmove(q.ctx, q.ctx + 1, (q.n - 1) * sizeof(q.ctx[0]));
+	memmove(q.data, q.data + 1, (q.n - 1) * sizeof(q.data[0]));
+	memmove(q.size, q.size + 1, (q.n - 1) * sizeof(q.size[0]));
+	q.n--;
+	if (r >= 0)
+		r = fake_get_feature(NULL, buf, size);
+	fn(ctx, r, r > 0 ? buf : NULL, r > 0 ? (size_t)r : 0);
+}
+
+static const struct hm_transport async_transport = {.submit = fake_submit};
+
+static struct hm_device *make_async(struct capture_sink *cs,
+                                    const struct hm_device_settings *settings)
+{
+	struct hm_device_info info = {
+	    .bus = BUS_USB, .vendor = 0x054c, .product = 0x09cc, .name = USB_NAME};
+	struct hm_device_setup setup = {
+	    .sink = &cs->base, .transport = &async_transport, .settings = settings};
+	struct hm_device *dev = NULL;
+
+	fake_reset(false);
+	memset(&q, 0, sizeof(q));
+	capture_init(cs);
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	return dev;
+}
+
+/*
+ * Under the daemon the feature requests complete later: the device is
+ * `initializing` meanwhile, reports are ignored (the kernel has no nodes
+ * yet), one request at a time in the kernel's order; the output report
+ * (with the configured colour, which came before the answers) follows
+ * the last answer, once.
+ */
+static void test_async_probe(void **state)
+{
+	struct hm_device_settings s = HM_DEVICE_SETTINGS_INIT;
+	struct capture_sink cs;
+	struct hm_device *dev;
+	struct pad p = neutral();
+	static const uint8_t order[] = {0x12, 0xa3, 0x02};
+
+	(void)state;
+	s.lightbar_set = true;
+	s.lightbar[1] = 0x77;
+	dev = make_async(&cs, &s);
+	for (size_t i = 0; i < 3; i++) {
+		assert_true(hm_device_initializing(dev));
+		assert_int_equal(q.n, 1);
+		assert_int_equal(q.data[0][0], order[i]);
+		assert_int_equal(fk.nout, 0);
+		p.buttons[0] = 0x28;
+		assert_int_equal(send(dev, false, &p), 0);
+		answer(0);
+	}
+	assert_false(hm_device_initializing(dev));
+	assert_int_equal(q.n, 0);
+	assert_int_equal(fk.nout, 1);
+	assert_int_equal(fk.out[0][1], 0x03);
+	assert_int_equal(fk.out[0][7], 0x77);
+	assert_int_equal(cs.n, 0);
+	assert_int_equal(send(dev, false, &p), 1);
+	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
+	check_calibrated(&cs, dev, false);
+	hm_device_free(dev);
+}
+
+/* No answer in time (-ETIMEDOUT): the sequence stops, the device stays
+ * initializing for the core's limit to fail it, as the kernel's probe
+ * fails; nothing is sent. */
+static void test_async_timeout(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+
+	(void)state;
+	dev = make_async(&cs, NULL);
+	answer(0);
+	log_begin();
+	answer(-ETIMEDOUT);
+	assert_int_equal(log_end("no answer"), 1);
+	assert_int_equal(q.n, 0);
+	assert_true(hm_device_initializing(dev));
+	assert_int_equal(fk.nout, 0);
+	hm_device_free(dev);
+}
+
+/* version |= 0x8000 (HID_PLAYSTATION_VERSION_PATCH) on every node; the
+ * sticks start centred (128), triggers at 0. */
+static void test_version_and_initial_values(void **state)
+{
+	struct hm_device_info info = {.bus = BUS_USB,
+	                              .vendor = 0x054c,
+	                              .product = 0x09cc,
+	                              .version = 0x0100,
+	                              .name = USB_NAME};
+	struct hm_device_setup setup = {.transport = &transport};
+	struct capture_sink cs;
+	struct hm_device *dev = NULL;
+
+	(void)state;
+	fake_reset(false);
+	capture_init(&cs);
+	setup.sink = &cs.base;
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	for (unsigned n = 0; n < 3; n++)
+		assert_int_equal(libevdev_get_id_version(caps(dev, n)), 0x8100);
+	assert_int_equal(libevdev_get_event_value(caps(dev, GAMEPAD), EV_ABS, ABS_X), 128);
+	assert_int_equal(libevdev_get_event_value(caps(dev, GAMEPAD), EV_ABS, ABS_RY), 128);
+	assert_int_equal(libevdev_get_event_value(caps(dev, GAMEPAD), EV_ABS, ABS_Z), 0);
+	/* a centred stick sends nothing */
+	{
+		struct pad p = neutral();
+
+		send(dev, false, &p);
+		assert_int_equal(count_events(&cs, 0, GAMEPAD, EV_ABS, ABS_X), 0);
+	}
+	hm_device_free(dev);
+}
+
+/* Player colours (dualshock4_set_default_lightbar_colors()): the first pad
+ * blue 00 00 40, the second red 40 00 00; a number freed on remove is
+ * given again. */
+static void test_player_colors(void **state)
+{
+	struct capture_sink cs1, cs2, cs3;
+	struct hm_device *a, *b, *c;
+
+	(void)state;
+	a = make(&cs1, false);
+	assert_int_equal(fk.out[0][6], 0x00);
+	assert_int_equal(fk.out[0][8], 0x40);
+	b = make(&cs2, false);
+	assert_int_equal(fk.out[0][6], 0x40);
+	assert_int_equal(fk.out[0][8], 0x00);
+	hm_device_free(a);
+	c = make(&cs3, false);
+	assert_int_equal(fk.out[0][8], 0x40);
+	hm_device_free(b);
+	hm_device_free(c);
+}
+
 /* v1 (05c4) over USB and BT, the adapter over USB only. */
 static void test_ids(void **state)
 {
@@ -1450,6 +1631,10 @@ int main(void)
 	    cmocka_unit_test(test_rumble),
 	    cmocka_unit_test(test_lightbar),
 	    cmocka_unit_test(test_ids),
+	    cmocka_unit_test(test_async_probe),
+	    cmocka_unit_test(test_async_timeout),
+	    cmocka_unit_test(test_version_and_initial_values),
+	    cmocka_unit_test(test_player_colors),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
