@@ -36,6 +36,21 @@
  *   (b4 mute mic), 38 valid_flag2 (b1 lightbar setup, b2 vibration v2),
  *   41 lightbar setup (b1 light out), 43 player LEDs, 44-46 R, G, B
  * (struct dualsense_output_report_common.)
+ *
+ * Where this differs from the kernel's driver, and why:
+ *  - Feature reports that are bad or absent (a replay, a clone) give the
+ *    defaults with one warning where 6.1 fails the probe; a pad that does
+ *    not answer at all fails to initialise, as in 6.1.
+ *  - The kernel sets the nodes' uniq to the pad's MAC (from 0x09); uinput
+ *    cannot set uniq, so the three nodes carry none.  Programs that pair
+ *    a pad with its motion sensors by uniq (SDL's evdev joystick backend)
+ *    cannot tell two pads' sensor nodes apart; they still pair by name.
+ *  - The lightbar, player and mic LEDs are not LED class devices: the
+ *    config's lightbar, player-leds and mic-led set them (configure).
+ *  - Sticks, buttons and touch points are emitted only when their bytes
+ *    change (the input core would drop the rest): after the core releases
+ *    everything (a reload), a button still held comes back only when the
+ *    pad reports a change.
  */
 #include <errno.h>
 #include <stdint.h>

@@ -404,16 +404,23 @@ static void feature_done(struct hm_device *dev, int result, const uint8_t *data,
 		         (unsigned)ft->size);
 	else if (data[0] != ft->id)
 		snprintf(why, sizeof(why), "report ID 0x%02x", data[0]);
-	else if (f->crc && !ps_crc32_check(PS_FEATURE_CRC32_SEED, data, size))
+	else if (f->crc && !(f->flags[f->next] & PS_FEATURE_NO_CRC) &&
+	         !ps_crc32_check(PS_FEATURE_CRC32_SEED, data, size))
 		snprintf(why, sizeof(why), "CRC check failed");
 	else
 		ok = true;
 
+	if (!ok && f->tries < f->retries[f->next]) {
+		f->tries++;
+		features_next(f, dev); /* the same feature again */
+		return;
+	}
 	if (!ok)
 		features_note_failure(f, ft->id, why);
 	if (f->reply)
 		f->reply(dev, ft->id, ok ? data : NULL, ok ? size : 0, f->userdata);
 	f->next++;
+	f->tries = 0;
 	features_next(f, dev);
 }
 
@@ -429,24 +436,38 @@ static void features_next(struct ps_features *f, struct hm_device *dev)
 		if (r >= 0)
 			return; /* feature_done continues (or already did) */
 		f->running = false;
+		if (f->tries < f->retries[f->next]) {
+			f->tries++;
+			continue;
+		}
 		features_note_failure(f, ft->id, strerror(-r));
 		if (f->reply)
 			f->reply(dev, ft->id, NULL, 0, f->userdata);
 		f->next++;
+		f->tries = 0;
 	}
 	features_finish(f, dev);
 }
 
-int ps_features_start(struct ps_features *f, struct hm_device *dev, const struct ps_feature *list,
-                      unsigned n, bool crc, ps_feature_reply_fn reply, ps_features_done_fn done,
-                      void *userdata)
+int ps_features_start_rules(struct ps_features *f, struct hm_device *dev,
+                            const struct ps_feature *list, unsigned n, bool crc,
+                            const struct ps_feature_rule *rules, unsigned nrules,
+                            ps_feature_reply_fn reply, ps_features_done_fn done, void *userdata)
 {
-	if (n == 0 || n > PS_FEATURES_MAX)
+	if (n == 0 || n > PS_FEATURES_MAX || nrules > PS_FEATURES_MAX || (nrules && !rules))
 		return -EINVAL;
-	for (unsigned i = 0; i < n; i++)
-		if (list[i].size < 2 || (crc && list[i].size <= 4))
-			return -EINVAL;
 	memset(f, 0, sizeof(*f));
+	for (unsigned i = 0; i < n; i++) {
+		for (unsigned k = 0; k < nrules; k++) {
+			if (rules[k].id != list[i].id)
+				continue;
+			f->retries[i] = rules[k].retries;
+			f->flags[i] = rules[k].flags;
+		}
+		if (list[i].size < 2 ||
+		    (crc && !(f->flags[i] & PS_FEATURE_NO_CRC) && list[i].size <= 4))
+			return -EINVAL;
+	}
 	memcpy(f->list, list, n * sizeof(*list));
 	f->n = n;
 	f->crc = crc;
@@ -456,4 +477,11 @@ int ps_features_start(struct ps_features *f, struct hm_device *dev, const struct
 	hm_device_hold_init(dev, PS_FEATURES_INIT_LIMIT_US);
 	features_next(f, dev);
 	return 0;
+}
+
+int ps_features_start(struct ps_features *f, struct hm_device *dev, const struct ps_feature *list,
+                      unsigned n, bool crc, ps_feature_reply_fn reply, ps_features_done_fn done,
+                      void *userdata)
+{
+	return ps_features_start_rules(f, dev, list, n, crc, NULL, 0, reply, done, userdata);
 }

@@ -238,6 +238,17 @@ struct ps_feature {
 	uint8_t size; /* the exact size the reply must have, ID (and BT CRC) included */
 };
 
+/* What ps_features_start_rules() may add for a feature (by ID). */
+#define PS_FEATURE_NO_CRC 0x01 /* no CRC even over Bluetooth (the DualShock 4's 0xA3) */
+struct ps_feature_rule {
+	uint8_t id;
+	/* asked again this many more times when the reply is bad or an error
+	 * other than no answer (newer hid-playstation retries the DualShock
+	 * 4's 0x02 twice: another hidraw user's request may take its reply) */
+	uint8_t retries;
+	uint8_t flags; /* PS_FEATURE_* */
+};
+
 /*
  * reply(dev, id, data, size, userdata): feature report id arrived with the
  * right size, ID and (crc set) a good Bluetooth CRC: data, size as read.
@@ -252,6 +263,8 @@ typedef void (*ps_features_done_fn)(struct hm_device *dev, void *userdata);
 struct ps_features {
 	struct ps_feature list[PS_FEATURES_MAX];
 	unsigned n, next;
+	unsigned tries; /* of the current feature, after the first */
+	uint8_t retries[PS_FEATURES_MAX], flags[PS_FEATURES_MAX]; /* per feature, from the rules */
 	bool crc;      /* Bluetooth: replies carry CRC32(0xA3 ...) in their last 4 bytes */
 	bool running;  /* a request is on its way */
 	bool finished; /* done ran: the module decodes */
@@ -279,12 +292,19 @@ struct ps_features {
  * the whole sequence.  A device that does not answer at all (-ETIMEDOUT)
  * stops the sequence: done never runs, the core's init limit reports the
  * device as failed to initialise.  A device that goes (-ECANCELED) stops
- * it silently.  f lives in the module's priv.  Returns 0, -EINVAL (n 0 or
- * past PS_FEATURES_MAX).
+ * it silently.  f lives in the module's priv.  Returns 0,
+ * -EINVAL (n 0 or past PS_FEATURES_MAX).
  */
 int ps_features_start(struct ps_features *f, struct hm_device *dev, const struct ps_feature *list,
                       unsigned n, bool crc, ps_feature_reply_fn reply, ps_features_done_fn done,
                       void *userdata);
+/* ps_features_start() with rules for some of the features (retries,
+ * PS_FEATURE_* flags), matched by ID.  Returns 0, -EINVAL (also for more
+ * than PS_FEATURES_MAX rules). */
+int ps_features_start_rules(struct ps_features *f, struct hm_device *dev,
+                            const struct ps_feature *list, unsigned n, bool crc,
+                            const struct ps_feature_rule *rules, unsigned nrules,
+                            ps_feature_reply_fn reply, ps_features_done_fn done, void *userdata);
 
 /* Whether the sequence finished (done ran): reports decode from then on. */
 static inline bool ps_features_done(const struct ps_features *f)

@@ -41,6 +41,7 @@ enum reply_mode {
 	REPLY_EIO,       /* every GET fails */
 	REPLY_BAD_CRC,   /* BT: the calibration's CRC is wrong */
 	REPLY_OLD_FW,    /* update version 2.20: no vibration v2 */
+	REPLY_BIASED,    /* gyro biases and an asymmetric accelerometer */
 };
 
 static struct {
@@ -121,6 +122,12 @@ static int fake_get_feature(void *userdata, uint8_t *b, size_t size)
 			canned_calibration(b);
 		if (fk.mode == REPLY_SHORT_CAL)
 			n = 40;
+		if (fk.mode == REPLY_BIASED) {
+			put16(b + 1, 10);     /* pitch bias */
+			put16(b + 3, -20);    /* yaw bias */
+			put16(b + 23, 8300);  /* accel x+ */
+			put16(b + 25, -8084); /* accel x- */
+		}
 		break;
 	default:
 		return -EIO;
@@ -685,6 +692,31 @@ static void test_calibration_math(void **state)
 	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_Z), -32768);
 }
 
+/* 6.1's dualsense_get_calibration_data(): the gyro keeps its bias,
+ * denominator plus - minus; the accelerometer's bias is plus - range / 2.
+ * (Newer kernels drop the gyro bias: 160 would give 11059.)  Debian's
+ * 6.1.0-57 hid-playstation under uhid, fed these very replies and this
+ * report, emitted ABS_RX 10368, ABS_RY -9676, ABS_X 8192. */
+static void test_calibration_bias(void **state)
+{
+	struct capture_sink cs;
+	_cleanup_(hm_device_freep) struct hm_device *dev = NULL;
+	uint8_t p[63];
+
+	(void)state;
+	fk.mode = REPLY_BIASED;
+	dev = make(&cs, false);
+	neutral(p);
+	put16(p + 15, 160);  /* (160 - 10): 69 * 150 + 1920 * 150 / 16000 = 10350 + 18 */
+	put16(p + 17, -160); /* (-160 + 20): -9660 - 16 (268800 / 16000 = 16.8) */
+	put16(p + 21, 8300); /* range 16384, bias 8300 - 8192 = 108: (8300 - 108) */
+	cs.n = 0;
+	assert_int_equal(send(dev, p, false), 1);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RX), 10368);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RY), -9676);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_X), 8192);
+}
+
 /* The fallback's numbers: 160 * 2097152 / 32767 = 10240.3 -> 10240 (seen
  * in the VM's ds5usb-zerocal), 8192 * 32768 / 32767 = 8192.25 -> 8192. */
 static void check_fallback_values(struct hm_device *dev, struct capture_sink *cs, bool bt)
@@ -889,7 +921,10 @@ static void test_probe_outputs(void **state)
 /* dualsense_play_effect(): motor_left = strong / 256, motor_right = weak /
  * 256; the worker claims haptics select and, with vibration v2 (update
  * version >= 2.21, the canned 2.36), valid_flag2 bit 2, else valid_flag0
- * bit 0. */
+ * bit 0.  Debian's 6.1.0-57 hid-playstation under uhid sent, for
+ * FF_RUMBLE strong 0x8000 weak 0x40ff over USB, 02 at bytes 0 and 1, 40 at
+ * 3, 80 at 4, 04 at 39, the rest 0; and at the effect's end the same
+ * with the motors 0. */
 static void test_rumble(void **state)
 {
 	struct capture_sink cs;
@@ -1215,6 +1250,15 @@ static void test_async_features(void **state)
 	cs.n = 0;
 	assert_int_equal(send(dev, p, false), 0);
 	assert_int_equal(cs.n, 0);
+	/* settings before the probe's LED reports: they go with them */
+	{
+		struct hm_device_settings set = HM_DEVICE_SETTINGS_INIT;
+
+		set.lightbar_set = true;
+		set.lightbar[1] = 0x33;
+		hm_device_configure(dev, &set);
+		assert_int_equal(fk.nout, 0);
+	}
 	answer(0);
 	assert_int_equal(sub.n, 2);
 	assert_int_equal(sub.id[1], 0x20);
@@ -1228,6 +1272,11 @@ static void test_async_features(void **state)
 	/* then the two LED reports, not merged into each other (each goes
 	 * with a completion) */
 	assert_int_equal(fk.nout, 2);
+	assert_int_equal(fk.out[0][39], 0x02); /* the reset first */
+	assert_int_equal(fk.out[1][2], 0x14);  /* then lightbar and player LEDs */
+	assert_int_equal(fk.out[1][45], 0);
+	assert_int_equal(fk.out[1][46], 0x33);
+	assert_int_equal(fk.out[1][47], 0);
 	assert_int_equal(sub.type[3], HM_REQUEST_OUTPUT);
 	assert_non_null(sub.fn[3]);
 	assert_non_null(sub.fn[4]);
@@ -1304,6 +1353,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_hat, reset),
 	    cmocka_unit_test_setup(test_sticks_triggers, reset),
 	    cmocka_unit_test_setup(test_calibration_math, reset),
+	    cmocka_unit_test_setup(test_calibration_bias, reset),
 	    cmocka_unit_test_setup(test_zero_calibration, reset),
 	    cmocka_unit_test_setup(test_garbage_calibration, reset),
 	    cmocka_unit_test_setup(test_no_transport, reset),

@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "capture-sink.h"
+#include "device.h"
 #include "playstation.h"
 
 static void test_crc_known_answers(void **state)
@@ -233,13 +235,170 @@ static void test_player_ids(void **state)
 	ps_player_id_free(0);
 }
 
+/* ---- ps_features_start() through a module of its own ---- */
+
+static struct {
+	/* the device: per feature ID, how many bad replies before a good one
+	 * (-1: never a good one), and whether it adds a BT CRC */
+	int bad_first[256];
+	bool crc_on[256];
+	unsigned asked[256];
+	/* the module: what it asks, what it got */
+	struct ps_feature list[4];
+	unsigned n;
+	struct ps_feature_rule rules[4];
+	unsigned nrules;
+	bool bt;
+	unsigned replies, nulls, done;
+	struct ps_features f;
+} ft;
+
+static int ft_get_feature(void *userdata, uint8_t *b, size_t size)
+{
+	uint8_t id = b[0];
+	unsigned asked = ft.asked[id]++;
+
+	(void)userdata;
+	memset(b, 0, size);
+	if (ft.bad_first[id] < 0 || (int)asked < ft.bad_first[id]) {
+		b[0] = (uint8_t)(id + 1); /* another report's answer */
+		return (int)size;
+	}
+	b[0] = id;
+	b[1] = 0x42;
+	if (ft.crc_on[id])
+		ps_crc32_put(PS_FEATURE_CRC32_SEED, b, size);
+	return (int)size;
+}
+
+static void ft_reply(struct hm_device *dev, uint8_t id, const uint8_t *data, size_t size,
+                     void *userdata)
+{
+	(void)dev, (void)id, (void)size, (void)userdata;
+	if (data) {
+		assert_int_equal(data[1], 0x42);
+		ft.replies++;
+	} else {
+		ft.nulls++;
+	}
+}
+
+static void ft_done(struct hm_device *dev, void *userdata)
+{
+	(void)dev, (void)userdata;
+	ft.done++;
+}
+
+static int ft_probe(struct hm_device *dev)
+{
+	struct ps_features *f = &ft.f;
+
+	return ps_features_start_rules(f, dev, ft.list, ft.n, ft.bt, ft.rules, ft.nrules, ft_reply,
+	                               ft_done, NULL);
+}
+
+static const struct hm_module ft_module = {.name = "pstest", .probe = ft_probe};
+
+static const struct hm_transport ft_transport = {.get_feature = ft_get_feature};
+
+static struct hm_device *ft_make(struct capture_sink *cs)
+{
+	struct hm_device_info info = {.bus = 5,
+	                              .vendor = 1,
+	                              .product = 2,
+	                              .name = "pad",
+	                              .path = "/dev/hidraw5",
+	                              .interface = -1};
+	struct hm_device_setup setup = {
+	    .module = &ft_module, .sink = &cs->base, .transport = &ft_transport};
+	struct hm_device *dev = NULL;
+
+	capture_init(cs);
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	return dev;
+}
+
+static void test_features_retries(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+
+	(void)state;
+	memset(&ft, 0, sizeof(ft));
+	ft.bt = true;
+	/* 0x02: two bad answers, then good, 2 retries: read; 0xa3: no CRC,
+	 * exempt; 0x05: CRC expected and missing: bad, one warning */
+	ft.list[0] = (struct ps_feature){0x02, 37};
+	ft.list[1] = (struct ps_feature){0xa3, 49};
+	ft.list[2] = (struct ps_feature){0x05, 41};
+	ft.n = 3;
+	ft.rules[0] = (struct ps_feature_rule){.id = 0x02, .retries = 2};
+	ft.rules[1] = (struct ps_feature_rule){.id = 0xa3, .flags = PS_FEATURE_NO_CRC};
+	ft.nrules = 2;
+	ft.bad_first[0x02] = 2;
+	ft.crc_on[0x02] = true;
+	stderr_begin();
+	dev = ft_make(&cs);
+	assert_int_equal(stderr_end(), 1);
+	assert_int_equal(ft.asked[0x02], 3);
+	assert_int_equal(ft.asked[0xa3], 1);
+	assert_int_equal(ft.asked[0x05], 1);
+	assert_int_equal(ft.replies, 2);
+	assert_int_equal(ft.nulls, 1);
+	assert_int_equal(ft.done, 1);
+	assert_true(ps_features_done(&ft.f));
+	assert_false(hm_device_initializing(dev));
+	hm_device_free(dev);
+
+	/* never a good answer: the retries run out, the sequence goes on */
+	memset(&ft, 0, sizeof(ft));
+	ft.list[0] = (struct ps_feature){0x02, 37};
+	ft.list[1] = (struct ps_feature){0x12, 16};
+	ft.n = 2;
+	ft.rules[0] = (struct ps_feature_rule){.id = 0x02, .retries = 2};
+	ft.nrules = 1;
+	ft.bad_first[0x02] = -1;
+	stderr_begin();
+	dev = ft_make(&cs);
+	assert_int_equal(stderr_end(), 1);
+	assert_int_equal(ft.asked[0x02], 3);
+	assert_int_equal(ft.asked[0x12], 1);
+	assert_int_equal(ft.replies, 1);
+	assert_int_equal(ft.nulls, 1);
+	assert_int_equal(ft.done, 1);
+	hm_device_free(dev);
+}
+
+static void test_features_bad_list(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device_info info = {.bus = 3,
+	                              .vendor = 1,
+	                              .product = 2,
+	                              .name = "pad",
+	                              .path = "/dev/hidraw5",
+	                              .interface = -1};
+	struct hm_device_setup setup = {.module = &ft_module, .sink = &cs.base};
+	struct hm_device *dev = NULL;
+
+	(void)state;
+	memset(&ft, 0, sizeof(ft));
+	capture_init(&cs);
+	/* no features, or one of 1 byte: refused, the probe fails */
+	assert_true(hm_device_new(&info, NULL, 0, &setup, &dev) < 0);
+	ft.list[0] = (struct ps_feature){0x02, 1};
+	ft.n = 1;
+	assert_true(hm_device_new(&info, NULL, 0, &setup, &dev) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_crc_known_answers), cmocka_unit_test(test_output_seq),
 	    cmocka_unit_test(test_calibrate),         cmocka_unit_test(test_calibration_fallback),
 	    cmocka_unit_test(test_touch_point),       cmocka_unit_test(test_le_fields),
-	    cmocka_unit_test(test_player_ids),
+	    cmocka_unit_test(test_player_ids),        cmocka_unit_test(test_features_retries),
+	    cmocka_unit_test(test_features_bad_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
