@@ -102,6 +102,7 @@
 #define DS4_C_ACCEL     18
 #define DS4_C_STATUS    29
 
+#define DS_BUTTONS2_PS       0x01
 #define DS_BUTTONS2_TOUCHPAD 0x02
 #define DS4_STATUS0_BATTERY  0x0f
 #define DS4_STATUS0_CABLE    0x10
@@ -185,6 +186,14 @@ struct dualshock4 {
 	uint8_t lightbar[3]; /* the config's, else the player colour */
 	bool output_pending; /* configure came before the probe sequence ended */
 	bool poll_interval_sent;
+
+	/* The last report's sticks, buttons and triggers (common bytes 0-8,
+	 * the frame counter in byte 6 masked off) and touch points: what did
+	 * not change is not emitted again.  The input core would drop it; this
+	 * saves the mapping the work (most reports only move the IMU). */
+	bool have_last, have_last_touch;
+	uint8_t last_pad[9];
+	uint8_t last_touch[8];
 
 	/* click values queued for the next touch frame, oldest first */
 	bool click;          /* BTN_LEFT as last reported (the input core's key bit) */
@@ -516,11 +525,24 @@ static void ds4_touch(struct hm_device *dev, const uint8_t *touch, unsigned coun
 	unsigned out = (unsigned)ds4->touchpad.output;
 
 	for (unsigned i = 0; i < count; i++) {
+		/* a timestamp byte, then the two points */
+		const uint8_t *points = touch + i * DS4_TOUCH_REPORT + 1;
+
 		if (i == 0)
 			ds4_flush_clicks(dev);
-		/* a timestamp byte, then the two points */
-		ps_touchpad_report_points(&ds4->touchpad, touch + i * DS4_TOUCH_REPORT + 1, 2);
+		/* a frame with the points of the last one changes nothing:
+		 * only its SYN_REPORT would be left, which the input core
+		 * does not pass on (it ends the clicks flushed above, if
+		 * any) */
+		if (ds4->have_last_touch &&
+		    !memcmp(points, ds4->last_touch, sizeof(ds4->last_touch))) {
+			hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
+			continue;
+		}
+		ps_touchpad_report_points(&ds4->touchpad, points, 2);
 		hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
+		memcpy(ds4->last_touch, points, sizeof(ds4->last_touch));
+		ds4->have_last_touch = true;
 	}
 	/* input_report_key(): only a change enters the buffer */
 	if (click != ds4->click) {
@@ -567,18 +589,29 @@ static void ds4_battery(struct hm_device *dev, uint8_t status0)
 static void ds4_parse(struct hm_device *dev, const uint8_t *c, const uint8_t *touch,
                       unsigned touch_count, bool minimal)
 {
+	/* dualshock4_parse_report()'s order: x, y, rx, ry, z, rz */
+	static const struct {
+		uint8_t offset;
+		uint16_t code;
+	} axes[6] = {
+	    {DS4_C_X, ABS_X},      {DS4_C_X + 1, ABS_Y}, {DS4_C_X + 2, ABS_RX},
+	    {DS4_C_X + 3, ABS_RY}, {DS4_C_Z, ABS_Z},     {DS4_C_RZ, ABS_RZ},
+	};
 	struct dualshock4 *ds4 = dev->priv;
+	uint8_t pad[9];
 	int16_t gyro[3], accel[3];
 
-	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_X, c[DS4_C_X]);
-	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_Y, c[DS4_C_X + 1]);
-	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_RX, c[DS4_C_X + 2]);
-	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_RY, c[DS4_C_X + 3]);
-	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_Z, c[DS4_C_Z]);
-	hm_emit(dev, ds4->gamepad, EV_ABS, ABS_RZ, c[DS4_C_RZ]);
-	ps_gamepad_report_buttons(dev, ds4->gamepad, c[DS4_C_BUTTONS], c[DS4_C_BUTTONS + 1],
-	                          c[DS4_C_BUTTONS + 2]);
+	memcpy(pad, c, sizeof(pad));
+	pad[DS4_C_BUTTONS + 2] &= DS_BUTTONS2_PS | DS_BUTTONS2_TOUCHPAD; /* not the counter */
+	for (int i = 0; i < 6; i++)
+		if (!ds4->have_last || pad[axes[i].offset] != ds4->last_pad[axes[i].offset])
+			hm_emit(dev, ds4->gamepad, EV_ABS, axes[i].code, pad[axes[i].offset]);
+	if (!ds4->have_last || memcmp(pad + DS4_C_BUTTONS, ds4->last_pad + DS4_C_BUTTONS, 3) != 0)
+		ps_gamepad_report_buttons(dev, ds4->gamepad, pad[DS4_C_BUTTONS],
+		                          pad[DS4_C_BUTTONS + 1], pad[DS4_C_BUTTONS + 2]);
 	hm_emit(dev, ds4->gamepad, EV_SYN, SYN_REPORT, 0);
+	memcpy(ds4->last_pad, pad, sizeof(pad));
+	ds4->have_last = true;
 	if (minimal)
 		return;
 
@@ -625,6 +658,8 @@ static bool ds4_dongle_check(struct hm_device *dev, const uint8_t *c)
 			return ds4->dongle_state == DONGLE_CONNECTED;
 		log_info("%s: DualShock 4 USB dongle: controller disconnected", dev->info.path);
 		ds4->dongle_state = DONGLE_DISCONNECTED;
+		/* the next pad's first report: everything */
+		ds4->have_last = ds4->have_last_touch = false;
 		return false;
 	case DONGLE_CALIBRATING:
 	default:

@@ -49,7 +49,8 @@
  * 10. Touchpad click: 6.1 reports BTN_LEFT before the touch frames, so it
  *     goes out with the report's first frame; hid-playstation reports it
  *     after the last input_sync(), so it goes out with the next report's
- *     first frame (test_click_with_next_frame).
+ *     first frame (test_click_with_next_frame), and clicks of reports
+ *     without touch frames wait together for the next one.
  * 11. Battery: 6.1 gives (level + 1) * 10 on battery and level * 10 on the
  *     cable, charging while level <= 10; hid-playstation level * 10 + 5
  *     (10: 100), 11 on the cable full, 14/15 unknown (test_battery).
@@ -63,6 +64,15 @@
  * 13. The Bluetooth 0x01 report before the switch: 6.1 leaves it to
  *     hid-input (the descriptor's report 1); hid-playstation parses
  *     sticks, buttons and triggers from it (DS4_INPUT_REPORT_BT_MINIMAL).
+ * 14. Default lightbar: 6.1 by device id modulo 7 (blue, red, green, pink,
+ *     orange, teal, white); hid-playstation by player number modulo 4
+ *     (blue, red, green, pink).  The first pad is blue 00 00 40 in both.
+ * 15. Node order: 6.1 creates Touchpad, Motion Sensors, then the gamepad
+ *     (hid-input's, last); hid-playstation gamepad, Motion Sensors,
+ *     Touchpad.
+ * The VM comparison (tests/data/kernel/playstation, parity.py) shows
+ * 1-3, 15 and the sticks' first 128 (2) as normalised, 8 (timestamp order)
+ * and 10 (the click one report later) as the remaining differences.
  * Not visible to hidmapd: LED class names (6.1 "<hid device>:red", now
  * "<input device>:red"), the power_supply name
  * (sony_controller_battery_<mac>, now ps-controller-battery-<mac>).
@@ -1070,6 +1080,47 @@ static void test_click_with_next_frame(void **state)
 	hm_device_free(dev);
 }
 
+/*
+ * What does not change reaches no node, as the input core drops it: the
+ * frame counter in bits 2-7 of byte 7 changes every report and is not a
+ * button; a touch frame like the last one is nothing, but still carries
+ * the click queued before it.
+ */
+static void test_unchanged(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	struct pad p = neutral();
+	size_t from;
+
+	(void)state;
+	dev = make(&cs, false);
+	touch_point(p.touch[0], 0, true, 3, 500, 400);
+	send(dev, false, &p);
+	for (int k = 1; k < 4; k++) {
+		p.buttons[2] = (uint8_t)(k << 2); /* the counter */
+		p.timestamp = (uint16_t)(100 * k);
+		from = cs.n;
+		send(dev, false, &p);
+		for (size_t e = from; e < cs.n; e++)
+			assert_int_equal(cs.ev[e].dev, MOTION);
+	}
+	p.buttons[2] |= 0x02; /* click, same touch */
+	send(dev, false, &p);
+	from = cs.n;
+	p.buttons[2] = 0x02 | (5 << 2);
+	send(dev, false, &p);
+	assert_int_equal(count_events(&cs, from, TOUCHPAD, EV_KEY, BTN_LEFT), 1);
+	assert_int_equal(count_events(&cs, from, TOUCHPAD, EV_SYN, SYN_REPORT), 1);
+	assert_int_equal(count_events(&cs, from, TOUCHPAD, EV_ABS, ABS_MT_POSITION_X), 0);
+	/* PS alone in byte 7 */
+	from = cs.n;
+	p.buttons[2] = 0x02 | 0x01 | (6 << 2);
+	send(dev, false, &p);
+	assert_int_equal(value_of(&cs, from, GAMEPAD, EV_KEY, BTN_MODE), 1);
+	hm_device_free(dev);
+}
+
 /* BT CRC: a good one decodes; any flipped bit, in the data or in the CRC,
  * drops the report as a decode error, with no event. */
 static void test_bt_crc(void **state)
@@ -1622,6 +1673,7 @@ int main(void)
 	    cmocka_unit_test(test_two_fingers),
 	    cmocka_unit_test(test_touch_count_bounds),
 	    cmocka_unit_test(test_click_with_next_frame),
+	    cmocka_unit_test(test_unchanged),
 	    cmocka_unit_test(test_bt_crc),
 	    cmocka_unit_test(test_bt_minimal),
 	    cmocka_unit_test(test_bad_reports),
