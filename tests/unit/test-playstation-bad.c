@@ -707,6 +707,57 @@ static void test_never_answers_worker_timeout(void **state)
 	end_models();
 }
 
+/*
+ * The uinput devices cannot be made (no access to /dev/uinput, a full
+ * system) after the module's probe asked for its feature reports on the
+ * daemon's worker: hm_device_new() fails, and the daemon then closes the
+ * reader, which cancels the requests still out (daemon_drive(),
+ * daemon_driven_free()).  Those cancellations must find nothing freed:
+ * the core's contract (device.h, struct hm_transport) is that every
+ * request completes or is cancelled before the device is freed.  A use
+ * after free here shows under AddressSanitizer and valgrind (the CI runs
+ * both), not in a plain build.
+ */
+static int refuse_add(struct hm_sink *s, const struct libevdev *caps, void **ret)
+{
+	return -EACCES;
+}
+
+static void test_outputs_fail_with_requests_out(void **state)
+{
+	static const struct hm_sink_ops refusing = {
+	    refuse_add, capture_frame, capture_remove, capture_fd, NULL, NULL, NULL};
+
+	FOR_EACH_MODEL(m)
+	{
+		struct fake fake = {
+		    .m = m, .calibration = PSR_REPLY_GOOD, .others = PSR_REPLY_GOOD};
+		struct hm_transport transport = {
+		    .write = fake_write, .submit = fake_submit, .userdata = &fake};
+		struct hm_device_info info = {.bus = m->bt ? PSR_BUS_BLUETOOTH : PSR_BUS_USB,
+		                              .vendor = PSR_VENDOR_SONY,
+		                              .product = m->product,
+		                              .interface = -1};
+		struct capture_sink cs;
+		struct hm_device_setup setup = {.sink = &cs.base, .transport = &transport};
+		struct hm_device *dev = NULL;
+
+		models_run++;
+		capture_init(&cs);
+		cs.base.ops = &refusing;
+		snprintf(info.name, sizeof(info.name), "pad");
+		snprintf(info.path, sizeof(info.path), "/dev/hidraw-%s", m->name);
+		assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), -EACCES);
+		assert_null(dev);
+		print_message("  %s: %u request(s) still out after the failed new\n", m->name,
+		              fake.npending);
+		/* the daemon's reader, closing: every request cancelled */
+		while (fake.npending)
+			complete_one(&fake, -ECANCELED);
+	}
+	end_models();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -721,6 +772,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_no_feature_answers_sync, setup_each),
 	    cmocka_unit_test_setup(test_never_answers, setup_each),
 	    cmocka_unit_test_setup(test_never_answers_worker_timeout, setup_each),
+	    cmocka_unit_test_setup(test_outputs_fail_with_requests_out, setup_each),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
