@@ -41,6 +41,19 @@
  * one, 0xA3 has none: ps_get_report(..., check_crc)), three tries of the
  * USB calibration report, and the adapter's calibration read again after
  * probe when a pad appears.
+ *
+ * Where this module and today's kernel part ways, on purpose: a touch
+ * report count past 3 (USB) or 4 (BT) is capped (the kernel reads past the
+ * touch reports); a Bluetooth uniq that is not a MAC address does not fail
+ * the probe (uinput cannot carry uniq anyway); a failed pairing read
+ * (0x12) leaves the device initializing until the core's limit fails it,
+ * where the kernel's probe fails at once; invalid calibration gives one
+ * warning, not one per axis; without a transport (a replay without
+ * --features) every request fails with -ENOTSUP and the defaults hold,
+ * with that one warning.  Sticks, buttons and touch frames
+ * that did not change are not emitted again (the input core would drop
+ * them): after the core releases everything (a reload), a button held
+ * throughout comes back when it changes (a replug probes afresh).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -314,6 +327,8 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 	size_t want;
 	uint8_t id;
 
+	if (result == -ECANCELED)
+		return; /* the device went: nothing of it may be touched */
 	switch (step) {
 	case STEP_PAIRING:
 		id = DS4_FEATURE_REPORT_PAIRING_INFO;
@@ -331,8 +346,6 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 	default:
 		return;
 	}
-	if (result == -ECANCELED)
-		return; /* the device went */
 	if (result == -ETIMEDOUT && !(ds4->dongle && ds4->ready)) {
 		/* the kernel's probe fails here too (5 s, then -EIO): the
 		 * device stays initializing until the core's limit */

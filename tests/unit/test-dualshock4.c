@@ -87,9 +87,11 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <linux/uinput.h>
 
 #include "capture-sink.h"
 #include "device.h"
+#include "event-loop.h"
 
 #define USB_NAME "Sony Interactive Entertainment Wireless Controller"
 #define BT_NAME  "Wireless Controller"
@@ -565,7 +567,10 @@ static void test_bt_probe(void **state)
 
 	(void)state;
 	put_le32(expect + 74, 0xf2d0e811);
+	/* 0xA3 carries no CRC even over Bluetooth: its versions are taken */
+	log_begin();
 	dev = make(&cs, true);
+	assert_int_equal(log_end("hw_version=0x00000100 fw_version=0x00000200"), 1);
 	check_common_caps(dev, BT_NAME);
 	assert_int_equal(fk.nasked, 2);
 	assert_int_equal(fk.asked[0], 0xa3);
@@ -1304,6 +1309,37 @@ static void test_dongle(void **state)
 	hm_device_free(dev);
 }
 
+/* The adapter's pad whose calibration cannot be read (three tries): the
+ * adapter is disabled, its reports ignored, until the pad goes and comes
+ * back (dualshock4_dongle_calibration_work(), "disabling device"). */
+static void test_dongle_disabled(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	struct pad p = neutral();
+
+	(void)state;
+	fake_reset(false);
+	dev = make_full(&cs, BUS_USB, 0x0ba0, NULL);
+	p.buttons[0] |= 0x20;
+	fk.calib_wrong_id = 3;
+	log_begin();
+	assert_int_equal(send(dev, false, &p), 0);
+	assert_int_equal(log_end("disabling"), 1);
+	assert_int_equal(fk.nasked, 6);
+	assert_int_equal(send(dev, false, &p), 0);
+	assert_int_equal(cs.n, 0);
+	p.status[1] = 0x04; /* gone */
+	assert_int_equal(send(dev, false, &p), 0);
+	p.status[1] = 0; /* back: calibrated afresh, then decoded */
+	log_begin();
+	assert_int_equal(send(dev, false, &p), 0);
+	assert_int_equal(log_end("completed"), 1);
+	assert_int_equal(send(dev, false, &p), 1);
+	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
+	hm_device_free(dev);
+}
+
 /* A pad that never answers: over USB the pairing request fails and the
  * device stays initializing (the core drops it at the time limit);
  * reports meanwhile are ignored.  Over BT the firmware and calibration
@@ -1400,6 +1436,108 @@ static void test_rumble(void **state)
 	assert_int_equal(fk.out_size[1], 78);
 	assert_memory_equal(fk.out[1], bt, 78);
 	assert_int_equal(get_le32(fk.out[1] + 74), ref_crc32(0xa2, fk.out[1], 74));
+	hm_device_free(dev);
+}
+
+/* The uinput FF handshake (Documentation/input/uinput.rst) on a fake
+ * ioctl: UI_BEGIN_FF_UPLOAD hands over this effect. */
+static struct ff_effect ff_effect_up;
+static int ff_retval;
+
+static int ff_ioctl(int fd, unsigned long request, void *arg)
+{
+	(void)fd;
+	switch (request) {
+	case UI_BEGIN_FF_UPLOAD:
+		((struct uinput_ff_upload *)arg)->effect = ff_effect_up;
+		return 0;
+	case UI_END_FF_UPLOAD:
+		ff_retval = ((struct uinput_ff_upload *)arg)->retval;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int ff_request(struct hm_sink *s, void *h, unsigned code, unsigned id,
+                      const struct hm_ff_handler *handler)
+{
+	(void)s, (void)h;
+	return hm_uinput_ff_request(-1, code, id, handler, ff_ioctl);
+}
+
+static const struct hm_sink_ops ff_ops = {
+    capture_add, capture_frame, capture_remove, capture_fd, ff_request, NULL, NULL};
+
+static uint64_t ff_armed;
+
+static void ff_arm(void *userdata, uint64_t deadline_us)
+{
+	(void)userdata;
+	ff_armed = deadline_us;
+}
+
+/*
+ * Force feedback end to end: ff-memless's 16 effects on the gamepad; an
+ * FF_RUMBLE effect (strong 0x8000, weak 0x4000, 100 ms) uploaded through
+ * uinput and played becomes output report 0x05 with left 0x80 and right
+ * 0x40 (the 6.1 kernel's bytes for this effect too: "M: 8000 4000 play
+ * 128 64" in the VM); its end, on the device's timer, the motors off.  A
+ * periodic effect (FF_SINE, magnitude 0x7fff) is played as rumble by
+ * ff-memless: both motors at 0xffff -> 0xff.  Slot 16 is past the bound.
+ */
+static void test_force_feedback(void **state)
+{
+	struct hm_device_info info = {
+	    .bus = BUS_USB, .vendor = 0x054c, .product = 0x09cc, .name = USB_NAME};
+	struct hm_device_setup setup = {.transport = &transport, .arm_timer = ff_arm};
+	struct capture_sink cs;
+	struct hm_device *dev = NULL;
+
+	(void)state;
+	fake_reset(false);
+	capture_init(&cs);
+	cs.base.ops = &ff_ops;
+	setup.sink = &cs.base;
+	ff_armed = 0;
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	assert_int_equal(fk.nout, 1);
+
+	memset(&ff_effect_up, 0, sizeof(ff_effect_up));
+	ff_effect_up.type = FF_RUMBLE;
+	ff_effect_up.id = 0;
+	ff_effect_up.u.rumble.strong_magnitude = 0x8000;
+	ff_effect_up.u.rumble.weak_magnitude = 0x4000;
+	ff_effect_up.replay.length = 100;
+	assert_int_equal(hm_device_handle_ff_request(dev, GAMEPAD, UI_FF_UPLOAD, 1), 0);
+	assert_int_equal(ff_retval, 0);
+	assert_int_equal(hm_device_handle_feedback(dev, GAMEPAD, EV_FF, 0, 1), 0);
+	assert_int_equal(fk.nout, 2);
+	assert_int_equal(fk.out[1][0], 0x05);
+	assert_int_equal(fk.out[1][1], 0x03);
+	assert_int_equal(fk.out[1][4], 0x40);
+	assert_int_equal(fk.out[1][5], 0x80);
+	assert_true(ff_armed != 0);
+	hm_device_timer(dev, ff_armed);
+	assert_int_equal(fk.nout, 3);
+	assert_int_equal(fk.out[2][4], 0);
+	assert_int_equal(fk.out[2][5], 0);
+
+	memset(&ff_effect_up, 0, sizeof(ff_effect_up));
+	ff_effect_up.type = FF_PERIODIC;
+	ff_effect_up.id = 15;
+	ff_effect_up.u.periodic.waveform = FF_SINE;
+	ff_effect_up.u.periodic.magnitude = 0x7fff;
+	assert_int_equal(hm_device_handle_ff_request(dev, GAMEPAD, UI_FF_UPLOAD, 2), 0);
+	assert_int_equal(ff_retval, 0);
+	assert_int_equal(hm_device_handle_feedback(dev, GAMEPAD, EV_FF, 15, 1), 0);
+	assert_int_equal(fk.out[fk.nout - 1][4], 0xff);
+	assert_int_equal(fk.out[fk.nout - 1][5], 0xff);
+	assert_int_equal(hm_device_handle_feedback(dev, GAMEPAD, EV_FF, 15, 0), 0);
+	assert_int_equal(fk.out[fk.nout - 1][5], 0);
+
+	ff_effect_up.id = 16;
+	(void)hm_device_handle_ff_request(dev, GAMEPAD, UI_FF_UPLOAD, 3);
+	assert_int_equal(ff_retval, -EINVAL);
 	hm_device_free(dev);
 }
 
@@ -1679,8 +1817,10 @@ int main(void)
 	    cmocka_unit_test(test_bad_reports),
 	    cmocka_unit_test(test_battery),
 	    cmocka_unit_test(test_dongle),
+	    cmocka_unit_test(test_dongle_disabled),
 	    cmocka_unit_test(test_no_answer),
 	    cmocka_unit_test(test_rumble),
+	    cmocka_unit_test(test_force_feedback),
 	    cmocka_unit_test(test_lightbar),
 	    cmocka_unit_test(test_ids),
 	    cmocka_unit_test(test_async_probe),
