@@ -715,8 +715,8 @@ static void test_never_answers_worker_timeout(void **state)
  * daemon_driven_free()).  Those cancellations must find nothing freed:
  * the core's contract (device.h, struct hm_transport) is that every
  * request completes or is cancelled before the device is freed.  A use
- * after free here shows under AddressSanitizer and valgrind (the CI runs
- * both), not in a plain build.
+ * after free here crashes under `meson test` (its MALLOC_PERTURB_ fills
+ * freed memory) and shows under AddressSanitizer and valgrind.
  */
 static int refuse_add(struct hm_sink *s, const struct libevdev *caps, void **ret)
 {
