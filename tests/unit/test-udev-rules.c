@@ -333,6 +333,91 @@ static void test_local_any_product(void **state)
 	free(text);
 }
 
+/* Whether a rule of kind (the text before ", KERNELS==") in text matches
+ * the HID device name as udev matches KERNELS (fnmatch(3) without flags). */
+static bool rule_matches(const char *text, const char *kind, const char *name)
+{
+	for (const char *p = text; (p = strstr(p, kind));) {
+		char pattern[64];
+		size_t l;
+
+		p += strlen(kind);
+		if (strncmp(p, ", KERNELS==\"", strlen(", KERNELS==\"")))
+			continue;
+		p += strlen(", KERNELS==\"");
+		l = strcspn(p, "\"");
+		assert_true(l < sizeof(pattern));
+		memcpy(pattern, p, l);
+		pattern[l] = '\0';
+		if (fnmatch(pattern, name, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The shipped rules as built (70-hidmapd.rules, HIDMAPD_UDEV_RULES from
+ * meson), else as the registry writes them. */
+static char *shipped_rules(void)
+{
+	const char *path = getenv("HIDMAPD_UDEV_RULES");
+	struct mem m;
+	FILE *f;
+	char buf[4096];
+	size_t n;
+
+	mem_open(&m);
+	if (!path) {
+		hm_udev_rules_write(m.f);
+		return mem_close(&m);
+	}
+	f = fopen(path, "re");
+	assert_non_null(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, m.f), n);
+	fclose(f);
+	return mem_close(&m);
+}
+
+/*
+ * Issue 13: the PlayStation controllers' hidraw and evdev nodes get the
+ * uaccess tag on USB (bus 0003) and Bluetooth (bus 0005), as the kernel
+ * names their HID devices (BBBB:VVVV:PPPP.NNNN).  The wireless adapter
+ * 054c:0ba0 is a USB device (hid-sony lists it with HID_USB_DEVICE only):
+ * USB alone.
+ */
+static void test_shipped_playstation(void **state)
+{
+	static const struct {
+		uint16_t product;
+		bool bluetooth;
+	} pads[] = {
+	    {0x05c4, true},  /* DualShock 4 v1 */
+	    {0x09cc, true},  /* DualShock 4 v2 */
+	    {0x0ba0, false}, /* DualShock 4 USB wireless adapter */
+	    {0x0ce6, true},  /* DualSense */
+	    {0x0df2, true},  /* DualSense Edge */
+	};
+	char *text = shipped_rules();
+
+	for (size_t i = 0; i < ARRAY_SIZE(pads); i++) {
+		for (unsigned bus = 0x0003; bus <= 0x0005; bus += 2) {
+			char name[32];
+
+			if (bus == 0x0005 && !pads[i].bluetooth)
+				continue;
+			snprintf(name, sizeof(name), "%04X:054C:%04X.000%u", bus, pads[i].product,
+			         bus);
+			if (!rule_matches(text, "SUBSYSTEM==\"hidraw\"", name) ||
+			    !rule_matches(text, "SUBSYSTEM==\"input\", KERNEL==\"event*\"", name))
+				fail_msg("the shipped udev rules miss %s (hidraw or evdev)", name);
+		}
+	}
+	/* and nothing of Sony's beyond them (their ids only) */
+	assert_false(rule_matches(text, "SUBSYSTEM==\"hidraw\"", "0003:054C:0268.0001"));
+	assert_no_bad_access(text);
+	free(text);
+}
+
 static void test_find_shipped(void **state)
 {
 	char buf[PATH_MAX];
@@ -364,7 +449,7 @@ int main(void)
 	    cmocka_unit_test(test_shipped_registry), cmocka_unit_test(test_covered),
 	    cmocka_unit_test(test_local_installed),  cmocka_unit_test(test_local_not_installed),
 	    cmocka_unit_test(test_local_empty),      cmocka_unit_test(test_local_any_product),
-	    cmocka_unit_test(test_find_shipped),
+	    cmocka_unit_test(test_find_shipped),     cmocka_unit_test(test_shipped_playstation),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
