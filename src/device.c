@@ -13,11 +13,24 @@
 /* An asynchronous request on its way: whose callback to run. */
 #define MAX_CALLS 16
 struct call {
-	struct hm_device_core *core;
+	struct call_table *table;
 	hm_request_done_fn fn; /* NULL: orphaned by an unprobe, dropped */
 	void *userdata;
 	bool used;
 	bool init; /* made by probe or by such a request's callback */
+};
+
+/*
+ * The requests out on the transport.  Apart from the core: a device freed
+ * with requests still out (hm_device_new() failing after its probe asked
+ * the device, an owner that frees before its transport has cancelled)
+ * leaves the table behind, orphaned, until the transport completes or
+ * cancels the last of them.
+ */
+struct call_table {
+	struct hm_device_core *core; /* NULL: the device is gone */
+	unsigned nused;
+	struct call call[MAX_CALLS];
 };
 
 /* A queued handshake (hm_device_exchange()). */
@@ -28,7 +41,7 @@ struct exchange {
 
 struct hm_device_core {
 	struct hm_device pub;
-	struct call calls[MAX_CALLS];
+	struct call_table *calls;
 	/* the exchange queue, a ring: the head runs when ex_active */
 	struct exchange ex[HM_EXCHANGE_QUEUE];
 	unsigned ex_head, ex_count;
@@ -476,12 +489,21 @@ int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size)
 static void call_done(void *ctx, int result, const uint8_t *data, size_t size)
 {
 	struct call *call = ctx;
-	struct hm_device_core *c = call->core;
+	struct call_table *t = call->table;
+	struct hm_device_core *c = t->core;
 	hm_request_done_fn fn = call->fn;
 	void *userdata = call->userdata;
-	bool init = call->init, was = c->in_init_done;
+	bool init = call->init, was;
 
 	call->used = false;
+	t->nused--;
+	if (!c) {
+		/* the device went first: nothing to tell */
+		if (!t->nused)
+			free(t);
+		return;
+	}
+	was = c->in_init_done;
 	if (fn) {
 		/* a request made from here continues the initialisation */
 		c->in_init_done = init;
@@ -546,18 +568,24 @@ int hm_device_request(struct hm_device *dev, enum hm_request_type type, const ui
 		return request_now(c, type, data, size, done, userdata);
 	if (done) {
 		for (unsigned i = 0; i < MAX_CALLS && !call; i++)
-			if (!c->calls[i].used)
-				call = &c->calls[i];
+			if (!c->calls->call[i].used)
+				call = &c->calls->call[i];
 		if (!call)
 			return -EAGAIN;
-		*call = (struct call){
-		    .core = c, .fn = done, .userdata = userdata, .used = true, .init = init};
+		*call = (struct call){.table = c->calls,
+		                      .fn = done,
+		                      .userdata = userdata,
+		                      .used = true,
+		                      .init = init};
+		c->calls->nused++;
 	}
 	r = c->transport.submit(c->transport.userdata, type, data, size, done ? call_done : NULL,
 	                        call);
 	if (r < 0) {
-		if (call)
+		if (call) {
 			call->used = false;
+			c->calls->nused--;
+		}
 		return r;
 	}
 	if (call && init)
@@ -764,7 +792,7 @@ static void forget_module(struct hm_device_core *c)
 	struct hm_device *dev = &c->pub;
 
 	for (unsigned i = 0; i < MAX_CALLS; i++)
-		c->calls[i].fn = NULL;
+		c->calls->call[i].fn = NULL;
 	exchange_drop(c);
 	if (dev->module && dev->module->priv_size)
 		free(dev->priv);
@@ -970,6 +998,12 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	c = zalloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
+	c->calls = zalloc(sizeof(*c->calls));
+	if (!c->calls) {
+		free(c);
+		return -ENOMEM;
+	}
+	c->calls->core = c;
 	dev = &c->pub;
 	dev->core = c;
 	dev->info = *info;
@@ -1033,6 +1067,11 @@ void hm_device_free(struct hm_device *dev)
 	unprobe(c);
 	hm_remap_free(c->remap);
 	free(c->rdesc);
+	/* requests still out: their table waits for the transport's answers */
+	if (c->calls->nused)
+		c->calls->core = NULL;
+	else
+		free(c->calls);
 	free(c);
 }
 
