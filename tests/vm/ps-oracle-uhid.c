@@ -43,30 +43,40 @@ bool ps_output_crc_ok(const uint8_t *data, size_t size)
 	        (uint32_t)data[size - 1] << 24) == want;
 }
 
-bool ps_output_motors(const uint8_t *d, size_t size, unsigned *ret_strong, unsigned *ret_weak)
+bool ps_output_motors(const uint8_t *d, size_t size, unsigned *ret_strong, unsigned *ret_weak,
+                      const char **ret_mode)
 {
+	const uint8_t *c = NULL;
+
 	/* DS4 USB 0x05: [1] flags (bit 0 rumble), [4] weak, [5] strong */
 	if (d[0] == 0x05 && size == 32 && (d[1] & 0x01)) {
-		*ret_weak = d[4], *ret_strong = d[5];
+		*ret_weak = d[4], *ret_strong = d[5], *ret_mode = "-";
 		return true;
 	}
 	/* DS4 BT 0x11 (78 bytes): [3] flags, [6] weak, [7] strong */
 	if (d[0] == 0x11 && size == 78 && (d[3] & 0x01)) {
-		*ret_weak = d[6], *ret_strong = d[7];
+		*ret_weak = d[6], *ret_strong = d[7], *ret_mode = "-";
 		return true;
 	}
-	/* DualSense USB 0x02: common block from 1: [0] valid_flag0 (bit 0
-	 * compatible vibration), [2] right (weak), [3] left (strong) */
-	if (d[0] == 0x02 && size >= 5 && (d[1] & 0x01)) {
-		*ret_weak = d[3], *ret_strong = d[4];
-		return true;
-	}
-	/* DualSense BT 0x31 (78 bytes): [1] seq, [2] tag, common block from 3 */
-	if (d[0] == 0x31 && size == 78 && (d[3] & 0x01)) {
-		*ret_weak = d[5], *ret_strong = d[6];
-		return true;
-	}
-	return false;
+	/* DualSense: the common block from byte 1 (USB 0x02, 63 bytes) or 3
+	 * (BT 0x31, 78 bytes): [0] valid_flag0 (bit 0 compatible vibration,
+	 * bit 1 haptics select), [2] right (weak), [3] left (strong), [38]
+	 * valid_flag2 (bit 2 compatible vibration v2, which the Edge and
+	 * firmware from 2.21 on use) */
+	if (d[0] == 0x02 && size == 63)
+		c = d + 1;
+	else if (d[0] == 0x31 && size == 78)
+		c = d + 3;
+	if (!c)
+		return false;
+	if (c[0] & 0x01)
+		*ret_mode = "v1";
+	else if ((c[0] & 0x02) && (c[38] & 0x04))
+		*ret_mode = "v2";
+	else
+		return false;
+	*ret_weak = c[2], *ret_strong = c[3];
+	return true;
 }
 
 static int uhid_write(int fd, const struct uhid_event *ev)
@@ -347,7 +357,7 @@ static const uint16_t rumble_effects[][2] = {
 /* Motors of the last rumble report since output number from, with its
  * index in *ret_index; false when none came. */
 static bool last_motors(struct ps_uhid *u, unsigned from, unsigned *s, unsigned *w,
-                        unsigned *ret_index)
+                        const char **mode, unsigned *ret_index)
 {
 	unsigned n = ps_uhid_noutputs(u);
 	bool found = false;
@@ -356,7 +366,7 @@ static bool last_motors(struct ps_uhid *u, unsigned from, unsigned *s, unsigned 
 		uint8_t buf[PS_OUTPUT_MAX];
 		size_t size = ps_uhid_output(u, i, buf);
 
-		if (ps_output_motors(buf, size, s, w)) {
+		if (ps_output_motors(buf, size, s, w, mode)) {
 			*ret_index = i;
 			found = true;
 		}
@@ -364,12 +374,12 @@ static bool last_motors(struct ps_uhid *u, unsigned from, unsigned *s, unsigned 
 	return found;
 }
 
-static void print_motors(FILE *f, bool ok, unsigned s, unsigned w)
+static void print_motors(FILE *f, bool ok, unsigned s, unsigned w, const char *mode)
 {
 	if (ok)
-		fprintf(f, " %u %u", s, w);
+		fprintf(f, " %u %u %s", s, w, mode);
 	else
-		fprintf(f, " - -");
+		fprintf(f, " - - -");
 }
 
 int ps_rumble_check(struct ps_uhid *u, int fd, FILE *f)
@@ -386,6 +396,7 @@ int ps_rumble_check(struct ps_uhid *u, int fd, FILE *f)
 		struct input_event play = {.type = EV_FF, .value = 1};
 		struct input_event sync = {.type = EV_SYN, .code = SYN_REPORT};
 		unsigned from, mid, ps = 0, pw = 0, ss = 0, sw = 0, ip = 0, is = 0;
+		const char *pm = "-", *sm = "-";
 		bool okp, oks, crc_ok = true;
 		uint8_t buf[PS_OUTPUT_MAX];
 
@@ -397,21 +408,21 @@ int ps_rumble_check(struct ps_uhid *u, int fd, FILE *f)
 		    write(fd, &sync, sizeof(sync)) != sizeof(sync))
 			return log_error_errno(errno, "play: %m");
 		usleep(RUMBLE_WAIT_MS * 1000);
-		okp = last_motors(u, from, &ps, &pw, &ip);
+		okp = last_motors(u, from, &ps, &pw, &pm, &ip);
 		mid = ps_uhid_noutputs(u);
 		play.value = 0;
 		if (write(fd, &play, sizeof(play)) != sizeof(play) ||
 		    write(fd, &sync, sizeof(sync)) != sizeof(sync))
 			return log_error_errno(errno, "stop: %m");
 		usleep(RUMBLE_WAIT_MS * 1000);
-		oks = last_motors(u, mid, &ss, &sw, &is);
+		oks = last_motors(u, mid, &ss, &sw, &sm, &is);
 		if (ioctl(fd, EVIOCRMFF, (long)effect.id) < 0)
 			return log_error_errno(errno, "EVIOCRMFF: %m");
 
 		fprintf(f, "M: %04x %04x play", rumble_effects[e][0], rumble_effects[e][1]);
-		print_motors(f, okp, ps, pw);
+		print_motors(f, okp, ps, pw, pm);
 		fprintf(f, " stop");
-		print_motors(f, oks, ss, sw);
+		print_motors(f, oks, ss, sw, sm);
 		if (bt) {
 			if (okp && !ps_output_crc_ok(buf, ps_uhid_output(u, ip, buf)))
 				crc_ok = false;

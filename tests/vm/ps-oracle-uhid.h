@@ -79,11 +79,13 @@ bool ps_output_crc_ok(const uint8_t *data, size_t size);
 
 /*
  * The rumble motors of a PlayStation output report: true and strong/weak
- * (0..255) when it is a rumble-capable report that sets them (DS4 USB 0x05
- * / BT 0x11 with the rumble flag; DualSense USB 0x02 / BT 0x31 with the
- * compatible-vibration flag); false otherwise.
+ * (0..255) when it is a report that sets them (DS4 USB 0x05 / BT 0x11 with
+ * the rumble flag, mode "-"; DualSense USB 0x02 / BT 0x31 with the
+ * compatible vibration, mode "v1", or haptics select with the compatible
+ * vibration v2, mode "v2"); false otherwise.
  */
-bool ps_output_motors(const uint8_t *data, size_t size, unsigned *ret_strong, unsigned *ret_weak);
+bool ps_output_motors(const uint8_t *data, size_t size, unsigned *ret_strong, unsigned *ret_weak,
+                      const char **ret_mode);
 
 /*
  * The rumble check, the same on the kernel's gamepad node and on hidmapd's:
@@ -92,9 +94,10 @@ bool ps_output_motors(const uint8_t *data, size_t size, unsigned *ret_strong, un
  * motors of the last rumble output report u received since the play; then
  * stops it and takes them again; erases it.  Writes one line per effect to
  * f:
- *   M: <strong> <weak> play <s> <w> stop <s> <w> crc <ok|bad|->
- * (magnitudes in hex, motors 0..255 in decimal, "-" when no rumble report
- * came; crc: Bluetooth reports' CRC32), then the reports as "# O:" lines.
+ *   M: <strong> <weak> play <s> <w> <mode> stop <s> <w> <mode> crc <ok|bad|->
+ * (magnitudes in hex, motors 0..255 in decimal, the mode of
+ * ps_output_motors(), "- - -" when no rumble report came; crc: Bluetooth
+ * reports' CRC32), then the reports as "# O:" lines.
  * Returns 0 or -errno (an ioctl failed).
  */
 int ps_rumble_check(struct ps_uhid *u, int fd, FILE *f);

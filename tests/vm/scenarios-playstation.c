@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VM scenario "playstation" (issue 13): the real daemon on the five
- * PlayStation models against the kernel's own drivers.
+ * VM scenarios ps-ds4-usb, ps-ds4-bt, ps-ds5-usb, ps-ds5-bt and
+ * ps-ds5edge-usb (issue 13): the real daemon on the five PlayStation models
+ * against the kernel's own drivers, one model per scenario.
  *
  * The recordings of tests/data/playstation (DualShock 4 USB and Bluetooth,
  * DualSense USB and Bluetooth, DualSense Edge USB) become uhid devices with
@@ -11,8 +12,8 @@
  * (ps-oracle-uhid.h).  hid keeps ignore_special_drivers=1, so hid-generic
  * binds them, not the vendor drivers that run-vm.sh also loads: the daemon
  * (`hidmapd run`, no config: the modules claim the devices by their ids)
- * drives them as it would on a system without those drivers.  For each
- * model:
+ * drives them as it would on a system without those drivers.  Each
+ * scenario checks its model:
  *   1. its uinput devices (D:/C: lines) and, report by report, their events
  *      must be what `hidmapd replay --features FILE REC` prints;
  *   2. the same capture must match the kernel's answer
@@ -24,10 +25,11 @@
  *   3. the rumble check (ps_rumble_check(): the same FF_RUMBLE effects,
  *      played on hidmapd's gamepad node) must give the motor bytes the
  *      kernel's driver sent (<model>.rumble), Bluetooth CRCs valid.
- * Every model is checked; the scenario fails if any check of any model
- * failed.
+ * All three run; the scenario fails if any of them failed.
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/wait.h>
 
 #include "ps-oracle-uhid.h"
@@ -37,11 +39,7 @@
 #include "scenario-list.h"
 #include "vm-harness.h"
 
-#define NMODELS     5
 #define PS_NOUTPUTS 3 /* gamepad, Motion Sensors, Touchpad */
-
-static const char *const models[NMODELS] = {"ds4-usb", "ds4-bt", "ds5-usb", "ds5-bt",
-                                            "ds5edge-usb"};
 
 /* tests/data/<sub>/<model><ext>, from the kernel data dir
  * (tests/data/kernel) */
@@ -157,6 +155,30 @@ static int run_shell(const char *cmd)
 	return WEXITSTATUS(st);
 }
 
+/* Reads the outputs until each has delivered want[i] frames, or for
+ * EVENT_TIMEOUT_MS.  No settling time after: a frame more than replay's
+ * shows in the next report's block, which then differs just as well. */
+static void collect(struct vm_output *o, size_t n, const unsigned *want)
+{
+	uint64_t deadline = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
+
+	for (;;) {
+		struct pollfd p[MAX_OUTPUTS];
+		bool done = true;
+
+		for (size_t i = 0; i < n; i++) {
+			(void)vm_output_drain(&o[i], (unsigned)i);
+			if (o[i].nsyn < want[i])
+				done = false;
+		}
+		if (done || vm_now_us() >= deadline)
+			return;
+		for (size_t i = 0; i < n; i++)
+			p[i] = (struct pollfd){.fd = o[i].fd, .events = POLLIN};
+		(void)poll(p, n, 5);
+	}
+}
+
 /* The daemon's outputs for u, reports in, captured in the replay format
  * into *ret (malloc'ed). */
 static int capture_daemon(struct ps_uhid *u, struct vm_output *o, size_t n, const char *replay,
@@ -186,7 +208,7 @@ static int capture_daemon(struct ps_uhid *u, struct vm_output *o, size_t n, cons
 			return vm_fail("%s:%u: UHID_INPUT2: %s", u->rec->path, e->line,
 			               strerror(-r));
 		}
-		vm_outputs_collect(o, n, want, NULL, 0);
+		collect(o, n, want);
 		fprintf(f, "R: %zu\n", k);
 		for (size_t i = 0; i < n; i++) {
 			_cleanup_free_ char *s = vm_output_take(&o[i]);
@@ -277,72 +299,125 @@ static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o
 	return status;
 }
 
-int scenario_playstation(void)
+/* The daemon's uinput event nodes of hidraw, by their phys
+ * "hidmapd/<hidraw>/inputK" alone (vm_find_outputs() falls back to the
+ * ids, which the USB and Bluetooth pads share), sorted by K. */
+static size_t find_outputs(const char *hidraw, struct vm_output *o, size_t max)
 {
-	struct ps_uhid *u[NMODELS] = {NULL};
-	struct vm_tdev *t[NMODELS] = {NULL};
-	struct vm_output outs[NMODELS][MAX_OUTPUTS];
-	size_t nouts[NMODELS] = {0}, want[NMODELS];
-	char param[16];
-	int status = 0, r;
+	char prefix[64];
+	struct dirent *de;
+	DIR *d = opendir("/sys/class/input");
+	size_t n = 0;
 
-	memset(outs, 0, sizeof(outs));
+	if (!d)
+		return 0;
+	snprintf(prefix, sizeof(prefix), "hidmapd/%s/input", hidraw);
+	while ((de = readdir(d))) {
+		char path[PATH_MAX], phys[96];
+		const char *k;
+		uint32_t index;
+
+		if (!startswith(de->d_name, "event") || n == max)
+			continue;
+		snprintf(path, sizeof(path), "/sys/class/input/%s/device/phys", de->d_name);
+		vm_read_attr(path, phys, sizeof(phys));
+		k = startswith(phys, prefix);
+		if (!k || safe_atou32_base(k, 10, &index) < 0)
+			continue;
+		o[n] = (struct vm_output){.index = index, .fd = -1};
+		if (snprintf(o[n].devnode, sizeof(o[n].devnode), "/dev/input/%s", de->d_name) >=
+		    (int)sizeof(o[n].devnode))
+			continue;
+		snprintf(o[n].phys, sizeof(o[n].phys), "%s", phys);
+		n++;
+	}
+	closedir(d);
+	for (size_t i = 1; i < n; i++) /* insertion sort by K */
+		for (size_t j = i; j > 0 && o[j - 1].index > o[j].index; j--) {
+			struct vm_output x = o[j];
+
+			o[j] = o[j - 1];
+			o[j - 1] = x;
+		}
+	return n;
+}
+
+static int run_model(const char *model)
+{
+	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
+	struct vm_output o[MAX_OUTPUTS];
+	char rec[PATH_MAX], feat[PATH_MAX], param[16];
+	uint64_t t0, deadline;
+	size_t n = 0;
+	int r;
+
+	memset(o, 0, sizeof(o));
 	vm_read_attr("/sys/module/hid/parameters/ignore_special_drivers", param, sizeof(param));
 	if (!streq(param, "1") && !streq(param, "Y"))
 		return vm_fail("hid's ignore_special_drivers is \"%s\", run-vm.sh sets 1", param);
-	for (size_t m = 0; m < NMODELS; m++) {
-		char rec[PATH_MAX], feat[PATH_MAX];
+	data_path("playstation", model, ".hid", rec, sizeof(rec));
+	data_path("playstation", model, ".features", feat, sizeof(feat));
+	r = ps_uhid_new(rec, feat, &u);
+	if (r >= 0)
+		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
+	if (r < 0)
+		return vm_fail("%s: the uhid device was not bound: %s", model, strerror(-r));
+	if (!streq(u->driver, "hid-generic") || !u->hidraw[0])
+		return vm_fail("%s: bound by %s (hidraw \"%s\"), expected hid-generic", model,
+		               u->driver, u->hidraw);
+	vm_note("%s: %s %04x:%04x:%04x is /dev/%s (hid-generic)", model, u->rec->name, u->rec->bus,
+	        u->rec->vendor, u->rec->product, u->hidraw);
 
-		data_path("playstation", models[m], ".hid", rec, sizeof(rec));
-		data_path("playstation", models[m], ".features", feat, sizeof(feat));
-		r = ps_uhid_new(rec, feat, &u[m]);
-		if (r >= 0)
-			r = ps_uhid_wait_bound(u[m], PS_BIND_TIMEOUT);
-		if (r < 0) {
-			status = vm_fail("%s: the uhid device was not bound: %s", models[m],
-			                 strerror(-r));
-			goto out;
-		}
-		if (!streq(u[m]->driver, "hid-generic") || !u[m]->hidraw[0]) {
-			status = vm_fail("%s: bound by %s (hidraw \"%s\"), expected hid-generic",
-			                 models[m], u[m]->driver, u[m]->hidraw);
-			goto out;
-		}
-		t[m] = zalloc(sizeof(*t[m]));
-		if (!t[m]) {
-			status = vm_fail("out of memory");
-			goto out;
-		}
-		t[m]->label = models[m];
-		t[m]->uhid = -1; /* the responder thread has the fd */
-		t[m]->rec = u[m]->rec;
-		snprintf(t[m]->recpath, sizeof(t[m]->recpath), "%s", rec);
-		snprintf(t[m]->hidraw, sizeof(t[m]->hidraw), "%s", u[m]->hidraw);
-		want[m] = PS_NOUTPUTS;
-		vm_note("%s: %s %04x:%04x:%04x is /dev/%s (hid-generic)", models[m],
-		        u[m]->rec->name, u[m]->rec->bus, u[m]->rec->vendor, u[m]->rec->product,
-		        u[m]->hidraw);
-	}
 	vm_warm_up();
-	if (vm_start_and_wait(NULL, t, NMODELS, outs, nouts, want, 0) < 0) {
-		status = -1;
-		goto out;
+	if (vm_daemon_start(NULL, &t0) < 0)
+		return -1;
+	deadline = t0 + 10000000u;
+	while ((n = find_outputs(u->hidraw, o, MAX_OUTPUTS)) < PS_NOUTPUTS) {
+		if (vm_now_us() > deadline || !vm_daemon_alive())
+			return vm_fail("%s: hidmapd created %zu of %d uinput devices for /dev/%s "
+			               "within 10 s",
+			               model, n, PS_NOUTPUTS, u->hidraw);
+		vm_sleep_ms(10);
 	}
-	for (size_t m = 0; m < NMODELS; m++) {
-		unsigned before = ps_uhid_noutputs(u[m]);
-
-		vm_note("%s: %u GET_REPORT(s) answered, %u output report(s) so far", models[m],
-		        u[m]->get_reports, before);
-		if (check_model(models[m], u[m], outs[m], nouts[m]) < 0)
-			status = -1;
-	}
-out:
-	for (size_t m = 0; m < NMODELS; m++)
-		vm_outputs_close(outs[m], nouts[m]);
+	/* initialised: the module's feature requests are answered (the
+	 * outputs exist once probe is done, its requests may still run) */
+	vm_sleep_ms(300);
+	n = find_outputs(u->hidraw, o, MAX_OUTPUTS);
+	vm_note("%s: %zu uinput devices after %.0f ms; %u GET_REPORT(s) answered, %u output "
+	        "report(s)",
+	        model, n, (double)(vm_now_us() - t0) / 1000.0, u->get_reports, ps_uhid_noutputs(u));
+	for (size_t i = 0; i < n; i++)
+		if (vm_output_open(&o[i], O_RDWR | O_NONBLOCK) < 0) {
+			vm_outputs_close(o, n);
+			return -1;
+		}
+	r = check_model(model, u, o, n);
+	vm_outputs_close(o, n);
 	vm_daemon_kill();
-	for (size_t m = 0; m < NMODELS; m++) {
-		free(t[m]);
-		ps_uhid_free(u[m]);
-	}
-	return status;
+	return r;
+}
+
+int scenario_ps_ds4_usb(void)
+{
+	return run_model("ds4-usb");
+}
+
+int scenario_ps_ds4_bt(void)
+{
+	return run_model("ds4-bt");
+}
+
+int scenario_ps_ds5_usb(void)
+{
+	return run_model("ds5-usb");
+}
+
+int scenario_ps_ds5_bt(void)
+{
+	return run_model("ds5-bt");
+}
+
+int scenario_ps_ds5edge_usb(void)
+{
+	return run_model("ds5edge-usb");
 }
