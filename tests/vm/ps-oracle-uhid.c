@@ -352,7 +352,39 @@ static const uint16_t rumble_effects[][2] = {
     {0x1234, 0xfedc}, {0x00ff, 0x0100}, {0xffff, 0xffff},
 };
 
-#define RUMBLE_WAIT_MS 300
+/* After a play or a stop: until a rumble report has come and no output
+ * at all for RUMBLE_QUIET_MS, at most RUMBLE_WAIT_MS (a late report shows
+ * as "- - -", a failure, never as a pass). */
+#define RUMBLE_QUIET_MS 150
+#define RUMBLE_WAIT_MS  3000
+
+static void wait_rumble(struct ps_uhid *u, unsigned from)
+{
+	uint64_t start = vm_now_us(), last_change = start;
+	unsigned seen = from;
+	bool got = false;
+
+	for (;;) {
+		unsigned n = ps_uhid_noutputs(u);
+		uint64_t now = vm_now_us();
+
+		for (; seen < n; seen++) {
+			uint8_t buf[PS_OUTPUT_MAX];
+			size_t size = ps_uhid_output(u, seen, buf);
+			unsigned s, w;
+			const char *mode;
+
+			if (ps_output_motors(buf, size, &s, &w, &mode))
+				got = true;
+			last_change = now;
+		}
+		if (got && now - last_change >= RUMBLE_QUIET_MS * 1000u)
+			return;
+		if (now - start >= RUMBLE_WAIT_MS * 1000u)
+			return;
+		usleep(10000);
+	}
+}
 
 /* Motors of the last rumble report since output number from, with its
  * index in *ret_index; false when none came. */
@@ -407,14 +439,14 @@ int ps_rumble_check(struct ps_uhid *u, int fd, FILE *f)
 		if (write(fd, &play, sizeof(play)) != sizeof(play) ||
 		    write(fd, &sync, sizeof(sync)) != sizeof(sync))
 			return log_error_errno(errno, "play: %m");
-		usleep(RUMBLE_WAIT_MS * 1000);
+		wait_rumble(u, from);
 		okp = last_motors(u, from, &ps, &pw, &pm, &ip);
 		mid = ps_uhid_noutputs(u);
 		play.value = 0;
 		if (write(fd, &play, sizeof(play)) != sizeof(play) ||
 		    write(fd, &sync, sizeof(sync)) != sizeof(sync))
 			return log_error_errno(errno, "stop: %m");
-		usleep(RUMBLE_WAIT_MS * 1000);
+		wait_rumble(u, mid);
 		oks = last_motors(u, mid, &ss, &sw, &sm, &is);
 		if (ioctl(fd, EVIOCRMFF, (long)effect.id) < 0)
 			return log_error_errno(errno, "EVIOCRMFF: %m");
