@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: MIT
 # VM scenario: the kernel's PlayStation drivers still give the checked-in
 # answers (tests/data/kernel/playstation, made by gen-ps-expectations.sh)
-# for tests/data/playstation's recordings: the events exactly, the rumble
-# check's M: lines (the motor bytes) exactly.
+# for tests/data/playstation's recordings: the events and the nodes' ids
+# exactly, the rumble check's M: lines (the motor bytes) exactly.
 #
 #   check-ps-oracle.sh PS_ORACLE SRCDIR OUTDIR
 set -u -o pipefail
@@ -20,6 +20,9 @@ for m in $models; do
 	if ! diff -u "$k.txt" "$out/$m.txt" > "$out/$m.diff"; then
 		echo "FAIL: $m: the kernel's events differ from $k.txt:"
 		head -n 40 "$out/$m.diff"
+		bad=$((bad + 1))
+	elif ! diff -u "$k.ids" "$out/$m.ids"; then
+		echo "FAIL: $m: the kernel's node ids differ from $k.ids"
 		bad=$((bad + 1))
 	elif grep '^M:' "$k.rumble" > "$out/$m.want" && grep '^M:' "$out/$m.rumble" > "$out/$m.got" &&
 		! diff -u "$out/$m.want" "$out/$m.got"; then

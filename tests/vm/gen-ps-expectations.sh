@@ -13,6 +13,8 @@
 # built (ninja -C BUILDDIR tests/vm/ps-oracle).  OUTDIR defaults to
 # tests/data/kernel/playstation of this tree and gets, for each model:
 #   <model>.txt     the kernel's evdev nodes and events (`hidmapd replay` format)
+#   <model>.ids     the nodes' bus, vendor, product, version (the replay
+#                   format has no ids), one line a node
 #   <model>.rumble  the motor bytes of the kernel's output reports for a
 #                   list of FF_RUMBLE effects (ps-oracle-uhid.h, ps_rumble_check)
 
@@ -41,7 +43,8 @@ start=$(date +%s)
 	die "the VM run failed; results in $stage/results"
 end=$(date +%s)
 for m in $models; do
-	[ -s "$stage/results/kernel/$m.txt" ] && [ -s "$stage/results/kernel/$m.rumble" ] ||
+	[ -s "$stage/results/kernel/$m.txt" ] && [ -s "$stage/results/kernel/$m.ids" ] &&
+		[ -s "$stage/results/kernel/$m.rumble" ] ||
 		die "no answer for $m; results in $stage/results"
 done
 if grep -q 'SYN_DROPPED' "$stage/results/kernel/"*.txt; then
@@ -49,7 +52,7 @@ if grep -q 'SYN_DROPPED' "$stage/results/kernel/"*.txt; then
 fi
 mkdir -p "$outdir"
 for m in $models; do
-	cp "$stage/results/kernel/$m.txt" "$stage/results/kernel/$m.rumble" "$outdir/"
+	cp "$stage/results/kernel/$m.txt" "$stage/results/kernel/$m.ids" "$stage/results/kernel/$m.rumble" "$outdir/"
 done
 sed "s/^/$prog: /" "$stage/results/ps-oracle.log" >&2
 echo "$prog: $(echo $models | wc -w) models in $((end - start)) s (one boot); written to $outdir" >&2

@@ -20,6 +20,13 @@
 #include "util-log.h"
 #include "util-strings.h"
 
+void ps_print_ids(FILE *f, const struct libevdev *evdev)
+{
+	fprintf(f, "I: %04x %04x %04x %04x\n", libevdev_get_id_bustype(evdev),
+	        libevdev_get_id_vendor(evdev), libevdev_get_id_product(evdev),
+	        libevdev_get_id_version(evdev));
+}
+
 uint32_t ps_crc32(uint8_t seed, const uint8_t *data, size_t n)
 {
 	uint32_t crc = 0xffffffffu;

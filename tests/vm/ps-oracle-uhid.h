@@ -16,6 +16,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+
+#include <libevdev/libevdev.h>
 
 #include "hid-recording.h"
 #include "replay-features.h"
@@ -69,6 +72,10 @@ size_t ps_uhid_output(struct ps_uhid *u, unsigned i, uint8_t *buf);
 
 /* The event nodes of the bound device in input-number order (not opened). */
 int ps_uhid_nodes(struct ps_uhid *u, struct vm_evnode *nodes, size_t *ret_n);
+
+/* "I: <bus> <vendor> <product> <version>\n" (hex) of an evdev device, the
+ * line of the ids files: the replay format has no ids. */
+void ps_print_ids(FILE *f, const struct libevdev *evdev);
 
 /* The PlayStation Bluetooth CRC32: crc32(seed || data[0..n)). */
 uint32_t ps_crc32(uint8_t seed, const uint8_t *data, size_t n);

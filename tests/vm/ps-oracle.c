@@ -20,7 +20,8 @@
  * printed under "R: <n>" (uhid delivers synchronously: nothing to wait
  * for; key auto-repeat is dropped).  With --rumble, the rumble check of
  * ps-oracle-uhid.h runs on the node with EV_FF.  With --outdir the dump
- * goes to DIR/MODEL.txt and the rumble lines to DIR/MODEL.rumble, else to
+ * goes to DIR/MODEL.txt, the nodes' ids (ps_print_ids(), one line a node)
+ * to DIR/MODEL.ids and the rumble lines to DIR/MODEL.rumble, else all to
  * stdout.  A summary line per recording goes to stderr.  Exit status 0, 1
  * on any failure, 77 without /dev/uhid.
  */
@@ -78,8 +79,9 @@ static int dump_one(const char *path, const char *outdir, bool rumble)
 	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
 	struct vm_evnode nodes[PS_MAX_NODES];
 	struct vm_output o[PS_MAX_NODES];
-	char features[PATH_MAX], out_path[PATH_MAX], rumble_path[PATH_MAX], old[16], base[256];
-	FILE *out = stdout, *rout = stdout;
+	char features[PATH_MAX], out_path[PATH_MAX], rumble_path[PATH_MAX], ids_path[PATH_MAX];
+	char old[16], base[256];
+	FILE *out = stdout, *rout = stdout, *iout = stdout;
 	size_t n = 0, nevents = 0;
 	uint64_t t0 = vm_now_us();
 	int r, ff = -1;
@@ -107,9 +109,15 @@ static int dump_one(const char *path, const char *outdir, bool rumble)
 	if (outdir) {
 		snprintf(out_path, sizeof(out_path), "%s/%s.txt", outdir, base);
 		snprintf(rumble_path, sizeof(rumble_path), "%s/%s.rumble", outdir, base);
+		snprintf(ids_path, sizeof(ids_path), "%s/%s.ids", outdir, base);
 		out = fopen(out_path, "we");
 		if (!out)
 			return log_error_errno(errno, "%s: %m", out_path);
+		iout = fopen(ids_path, "we");
+		if (!iout) {
+			fclose(out);
+			return log_error_errno(errno, "%s: %m", ids_path);
+		}
 	}
 	memset(o, 0, sizeof(o));
 	for (size_t i = 0; i < n; i++) {
@@ -122,6 +130,7 @@ static int dump_one(const char *path, const char *outdir, bool rumble)
 		if (libevdev_has_event_type(o[i].evdev, EV_FF) && ff < 0)
 			ff = (int)i;
 		hm_print_device(out, (unsigned)i, o[i].evdev);
+		ps_print_ids(iout, o[i].evdev);
 	}
 	for (size_t k = 0; k < u->rec->nevents; k++) {
 		const struct hm_recording_event *e = &u->rec->events[k];
@@ -187,6 +196,8 @@ out:
 		r = log_error_errno(errno, "%s: %m", out_path);
 	if (rout != stdout && fclose(rout) != 0 && r >= 0)
 		r = log_error_errno(errno, "%s: %m", rumble_path);
+	if (iout != stdout && fclose(iout) != 0 && r >= 0)
+		r = log_error_errno(errno, "%s: %m", ids_path);
 	return r;
 }
 

@@ -22,6 +22,8 @@
  *      tests/data/playstation/parity.py, which normalises the listed
  *      differences of 6.1's hid-sony from today's hid-playstation for the
  *      DualShock 4, and the Edge's extra buttons;
+ *      and its nodes' ids (bus, vendor, product, version: <model>.ids) the
+ *      kernel's nodes';
  *   3. the rumble check (ps_rumble_check(): the same FF_RUMBLE effects,
  *      played on hidmapd's gamepad node) must give the motor bytes the
  *      kernel's driver sent (<model>.rumble), Bluetooth CRCs valid.
@@ -228,7 +230,7 @@ static int capture_daemon(struct ps_uhid *u, struct vm_output *o, size_t n, cons
 static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o, size_t n)
 {
 	char rec[PATH_MAX], feat[PATH_MAX], kfile[PATH_MAX], krumble[PATH_MAX], parity[PATH_MAX];
-	char replay_path[PATH_MAX], daemon_path[PATH_MAX], rumble_path[PATH_MAX], cmd[5 * PATH_MAX];
+	char replay_path[PATH_MAX], daemon_path[PATH_MAX], rumble_path[PATH_MAX], cmd[8 * PATH_MAX];
 	_cleanup_free_ char *live = NULL, *replay = NULL;
 	int ff = -1, status = 0;
 	FILE *f;
@@ -274,6 +276,29 @@ static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o
 	snprintf(cmd, sizeof(cmd), "python3 '%s' compare '%s' '%s'", parity, kfile, daemon_path);
 	if (run_shell(cmd) != 0)
 		status = vm_fail("%s: hidmapd's uinput devices differ from the kernel's", model);
+
+	/* 2b. the ids (bus, vendor, product, version) of every node, which
+	 * the replay format does not have: the same set as the kernel's */
+	{
+		char ids_path[PATH_MAX], kids[PATH_MAX];
+		FILE *fi;
+
+		snprintf(kids, sizeof(kids), "%s/playstation/%s.ids", vm_kdata_dir, model);
+		snprintf(ids_path, sizeof(ids_path), "%s/%s-%s.ids", vm_tmpdir, vm_scenario, model);
+		fi = fopen(ids_path, "we");
+		if (!fi)
+			return vm_fail("%s: %s", ids_path, strerror(errno));
+		for (size_t i = 0; i < n; i++)
+			ps_print_ids(fi, o[i].evdev);
+		fclose(fi);
+		snprintf(cmd, sizeof(cmd),
+		         "sort '%s' > '%s.kernel' && sort -o '%s' '%s' && diff -u '%s.kernel' '%s'",
+		         kids, ids_path, ids_path, ids_path, ids_path, ids_path);
+		if (run_shell(cmd) != 0)
+			status = vm_fail("%s: the ids of hidmapd's uinput devices differ from the "
+			                 "kernel's nodes' (- kernel, + hidmapd)",
+			                 model);
+	}
 
 	/* 3. rumble */
 	for (size_t i = 0; i < n && ff < 0; i++)
