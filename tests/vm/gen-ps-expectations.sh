@@ -13,8 +13,9 @@
 # built (ninja -C BUILDDIR tests/vm/ps-oracle).  OUTDIR defaults to
 # tests/data/kernel/playstation of this tree and gets, for each model:
 #   <model>.txt     the kernel's evdev nodes and events (`hidmapd replay` format)
-#   <model>.ids     the nodes' bus, vendor, product, version (the replay
-#                   format has no ids), one line a node
+#   <model>.ids     the nodes' bus, vendor, product, version and number of
+#                   force-feedback effects (the replay format has neither),
+#                   one line a node
 #   <model>.rumble  the motor bytes of the kernel's output reports for a
 #                   list of FF_RUMBLE effects (ps-oracle-uhid.h, ps_rumble_check)
 

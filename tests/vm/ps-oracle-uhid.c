@@ -22,9 +22,16 @@
 
 void ps_print_ids(FILE *f, const struct libevdev *evdev)
 {
-	fprintf(f, "I: %04x %04x %04x %04x\n", libevdev_get_id_bustype(evdev),
+	int effects = -1;
+
+	fprintf(f, "I: %04x %04x %04x %04x", libevdev_get_id_bustype(evdev),
 	        libevdev_get_id_vendor(evdev), libevdev_get_id_product(evdev),
 	        libevdev_get_id_version(evdev));
+	if (libevdev_has_event_type(evdev, EV_FF) &&
+	    ioctl(libevdev_get_fd(evdev), EVIOCGEFFECTS, &effects) == 0)
+		fprintf(f, " ff-effects %d\n", effects);
+	else
+		fprintf(f, " ff-effects -\n");
 }
 
 uint32_t ps_crc32(uint8_t seed, const uint8_t *data, size_t n)

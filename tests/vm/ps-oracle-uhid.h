@@ -73,8 +73,10 @@ size_t ps_uhid_output(struct ps_uhid *u, unsigned i, uint8_t *buf);
 /* The event nodes of the bound device in input-number order (not opened). */
 int ps_uhid_nodes(struct ps_uhid *u, struct vm_evnode *nodes, size_t *ret_n);
 
-/* "I: <bus> <vendor> <product> <version>\n" (hex) of an evdev device, the
- * line of the ids files: the replay format has no ids. */
+/* "I: <bus> <vendor> <product> <version> ff-effects <n>|-\n" (ids in hex;
+ * how many force-feedback effects the device takes at once, EVIOCGEFFECTS,
+ * "-" without EV_FF) of an open evdev device: the line of the ids files,
+ * what the replay format does not show. */
 void ps_print_ids(FILE *f, const struct libevdev *evdev);
 
 /* The PlayStation Bluetooth CRC32: crc32(seed || data[0..n)). */
