@@ -12,6 +12,11 @@
       devices, captured in the same format)
   parity.py rumble KERNEL.rumble HIDMAPD.rumble
       the M: lines (motor bytes per effect, Bluetooth CRC) must be equal
+  parity.py selftest KDIR
+      the comparison itself, on the kernel's answers: each model's answer,
+      normalised, matches itself and no longer matches with one event value
+      changed; each DS4 normalisation below applies to both DS4 answers
+      (so one that the kernel's answers stop needing is noticed)
 
 Both sides are in the `hidmapd replay` format (src/sink.h).  The kernel's
 answers are Debian 12's (6.1).  For the DualShock 4 the kernel's driver is
@@ -308,6 +313,42 @@ def cmd_replay(hidmapd, psdir, kdir, models):
     return 1 if bad else 0
 
 
+DS4_RULES = ('DS4-ORDER', 'DS4-SCAN', 'DS4-FLAT', 'DS4-TOUCH', 'DS4-REST', 'DS4-STAMP',
+             'DS4-CLICK')
+
+
+def cmd_selftest(kdir):
+    bad = 0
+    for m in MODELS:
+        text = open(os.path.join(kdir, m + '.txt')).read()
+        notes = {}
+        k = Dump(text)
+        normalise_kernel(k, m, notes)
+        norm = k.text()
+        missing = [r for r in DS4_RULES if r not in notes] if m.startswith('ds4') else []
+        extra = list(notes) if not m.startswith('ds4') else []
+        if missing or extra:
+            print('FAIL: %s: normalisations %s not applied, %s applied' % (m, missing, extra))
+            bad += 1
+        # the normalised answer as hidmapd's output matches; the raw one
+        # does only where nothing is normalised
+        if not compare_texts(m, text, norm, 'kernel', 'normalised kernel'):
+            bad += 1
+        # one value changed (the last event line's value + 1) must show
+        lines = norm.rstrip('\n').split('\n')
+        i = max(j for j, line in enumerate(lines)
+                if line.startswith('E: ') and 'SYN_REPORT' not in line)
+        w = lines[i].split()
+        w[-1] = str(int(w[-1]) + 1)
+        lines[i] = ' '.join(w)
+        print('%s: selftest: changing line %d to "%s" must differ:' % (m, i + 1, lines[i]))
+        if compare_texts(m, text, '\n'.join(lines) + '\n', 'kernel', 'changed'):
+            print('FAIL: %s: a changed value went unnoticed' % m)
+            bad += 1
+    print('playstation parity selftest: %s' % ('FAILED' if bad else 'ok'))
+    return 1 if bad else 0
+
+
 def main(argv):
     if len(argv) >= 4 and argv[0] == 'replay':
         return cmd_replay(argv[1], argv[2], argv[3], argv[4:])
@@ -315,6 +356,8 @@ def main(argv):
         return cmd_compare(argv[1], argv[2])
     if len(argv) == 3 and argv[0] == 'rumble':
         return cmd_rumble(argv[1], argv[2])
+    if len(argv) == 2 and argv[0] == 'selftest':
+        return cmd_selftest(argv[1])
     sys.stderr.write(__doc__)
     return 2
 
