@@ -141,6 +141,8 @@ class State:
         self.touch = [None, None]
         # DS4 only: extra touch frames carried by this report, each a pair
         self.frames = None
+        # Bluetooth: a report whose CRC is wrong (the drivers drop it)
+        self.bad_crc = False
 
 
 # button bits: (byte, bit) within the three button bytes, DS4 USB bytes
@@ -168,6 +170,7 @@ def script(model):
         import copy
         out.append((what, copy.deepcopy(s)))
         s.frames = None
+        s.bad_crc = False
 
     emit('rest')
     buttons = BUTTONS + (['mic'] if ds5 else []) + (['fn-l', 'fn-r', 'paddle-l', 'paddle-r'] if edge else [])
@@ -180,6 +183,14 @@ def script(model):
     emit('cross + circle + l1 down')
     s.buttons.clear()
     emit('all up')
+    if model.endswith('-bt'):
+        s.buttons |= {'triangle', 'r2'}
+        s.lx = 0
+        s.bad_crc = True
+        emit('triangle + r2 down, lx 0, with a wrong CRC: dropped')
+        s.buttons.clear()
+        s.lx = 128
+        emit('all up again')
     for d in range(8):
         s.hat = d
         emit('d-pad %s' % ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'][d])
@@ -304,6 +315,8 @@ def ds4_report(s, n, bt):
         put_point(buf, t + 5, f[1])
     if bt:
         buf[74:78] = crc_tail(0xa1, bytes(buf[:74]))
+        if s.bad_crc:
+            buf[77] ^= 0x01
     return bytes(buf)
 
 
@@ -331,6 +344,8 @@ def ds5_report(s, n, bt):
     buf[p + 53] = 0x08  # USB data
     if bt:
         buf[74:78] = crc_tail(0xa1, bytes(buf[:74]))
+        if s.bad_crc:
+            buf[77] ^= 0x01
     return bytes(buf)
 
 
