@@ -17,7 +17,7 @@
 #                   force-feedback effects (the replay format has neither),
 #                   one line a node
 #   <model>.rumble  the motor bytes of the kernel's output reports for a
-#                   list of FF_RUMBLE effects (ps-oracle-uhid.h, ps_rumble_check)
+#                   list of force-feedback effects (ps-oracle-uhid.h, ps_rumble_check)
 
 set -eu -o pipefail
 prog=${0##*/}

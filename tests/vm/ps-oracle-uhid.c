@@ -361,10 +361,36 @@ int ps_uhid_nodes(struct ps_uhid *u, struct vm_evnode *nodes, size_t *ret_n)
 }
 
 /* The effects of the rumble check: (strong, weak) magnitudes */
-static const uint16_t rumble_effects[][2] = {
-    {0xffff, 0x0000}, {0x0000, 0xffff}, {0x8000, 0x4000},
-    {0x1234, 0xfedc}, {0x00ff, 0x0100}, {0xffff, 0xffff},
+/* The effects of the rumble check: rumble (strong, weak magnitudes),
+ * periodic waveforms that ff-memless plays as rumble on both motors, and a
+ * rumble under FF_GAIN (restored to 0xffff after). */
+static const struct rumble_effect {
+	const char *label;
+	uint16_t type, waveform;
+	uint16_t strong, weak; /* rumble; periodic: strong is the magnitude */
+	uint16_t gain;
+} rumble_effects[] = {
+    {"rumble-ffff-0000", FF_RUMBLE, 0, 0xffff, 0x0000, 0xffff},
+    {"rumble-0000-ffff", FF_RUMBLE, 0, 0x0000, 0xffff, 0xffff},
+    {"rumble-8000-4000", FF_RUMBLE, 0, 0x8000, 0x4000, 0xffff},
+    {"rumble-1234-fedc", FF_RUMBLE, 0, 0x1234, 0xfedc, 0xffff},
+    {"rumble-00ff-0100", FF_RUMBLE, 0, 0x00ff, 0x0100, 0xffff},
+    {"rumble-ffff-ffff", FF_RUMBLE, 0, 0xffff, 0xffff, 0xffff},
+    {"sine-2000", FF_PERIODIC, FF_SINE, 0x2000, 0, 0xffff},
+    {"square-7fff", FF_PERIODIC, FF_SQUARE, 0x7fff, 0, 0xffff},
+    {"gain-8000-rumble-ffff-8000", FF_RUMBLE, 0, 0xffff, 0x8000, 0x8000},
 };
+
+/* EV_FF code, value and a SYN_REPORT on fd */
+static int ff_write(int fd, uint16_t code, int value)
+{
+	struct input_event ev[2] = {
+	    {.type = EV_FF, .code = code, .value = value},
+	    {.type = EV_SYN, .code = SYN_REPORT},
+	};
+
+	return write(fd, ev, sizeof(ev)) == (ssize_t)sizeof(ev) ? 0 : -errno;
+}
 
 /* After a play or a stop: until a rumble report has come and no output
  * at all for RUMBLE_QUIET_MS, at most RUMBLE_WAIT_MS (a late report shows
@@ -433,39 +459,44 @@ int ps_rumble_check(struct ps_uhid *u, int fd, FILE *f)
 	bool bt = u->rec->bus == BUS_BLUETOOTH;
 
 	for (size_t e = 0; e < ARRAY_SIZE(rumble_effects); e++) {
-		struct ff_effect effect = {
-		    .type = FF_RUMBLE,
-		    .id = -1,
-		    .u.rumble = {.strong_magnitude = rumble_effects[e][0],
-		                 .weak_magnitude = rumble_effects[e][1]},
-		};
-		struct input_event play = {.type = EV_FF, .value = 1};
-		struct input_event sync = {.type = EV_SYN, .code = SYN_REPORT};
+		const struct rumble_effect *x = &rumble_effects[e];
+		struct ff_effect effect = {.type = x->type, .id = -1};
 		unsigned from, mid, ps = 0, pw = 0, ss = 0, sw = 0, ip = 0, is = 0;
 		const char *pm = "-", *sm = "-";
 		bool okp, oks, crc_ok = true;
 		uint8_t buf[PS_OUTPUT_MAX];
+		int r;
 
+		if (x->type == FF_RUMBLE) {
+			effect.u.rumble.strong_magnitude = x->strong;
+			effect.u.rumble.weak_magnitude = x->weak;
+		} else {
+			effect.u.periodic.waveform = x->waveform;
+			effect.u.periodic.period = 100;
+			effect.u.periodic.magnitude = (int16_t)x->strong;
+		}
+		if (x->gain != 0xffff && (r = ff_write(fd, FF_GAIN, x->gain)) < 0)
+			return log_error_errno(r, "FF_GAIN: %m");
 		if (ioctl(fd, EVIOCSFF, &effect) < 0)
-			return log_error_errno(errno, "EVIOCSFF: %m");
+			return log_error_errno(errno, "EVIOCSFF %s: %m", x->label);
 		from = ps_uhid_noutputs(u);
-		play.code = (uint16_t)effect.id;
-		if (write(fd, &play, sizeof(play)) != sizeof(play) ||
-		    write(fd, &sync, sizeof(sync)) != sizeof(sync))
-			return log_error_errno(errno, "play: %m");
+		r = ff_write(fd, (uint16_t)effect.id, 1);
+		if (r < 0)
+			return log_error_errno(r, "play: %m");
 		wait_rumble(u, from);
 		okp = last_motors(u, from, &ps, &pw, &pm, &ip);
 		mid = ps_uhid_noutputs(u);
-		play.value = 0;
-		if (write(fd, &play, sizeof(play)) != sizeof(play) ||
-		    write(fd, &sync, sizeof(sync)) != sizeof(sync))
-			return log_error_errno(errno, "stop: %m");
+		r = ff_write(fd, (uint16_t)effect.id, 0);
+		if (r < 0)
+			return log_error_errno(r, "stop: %m");
 		wait_rumble(u, mid);
 		oks = last_motors(u, mid, &ss, &sw, &sm, &is);
 		if (ioctl(fd, EVIOCRMFF, (long)effect.id) < 0)
 			return log_error_errno(errno, "EVIOCRMFF: %m");
+		if (x->gain != 0xffff && (r = ff_write(fd, FF_GAIN, 0xffff)) < 0)
+			return log_error_errno(r, "FF_GAIN: %m");
 
-		fprintf(f, "M: %04x %04x play", rumble_effects[e][0], rumble_effects[e][1]);
+		fprintf(f, "M: %s play", x->label);
 		print_motors(f, okp, ps, pw, pm);
 		fprintf(f, " stop");
 		print_motors(f, oks, ss, sw, sm);

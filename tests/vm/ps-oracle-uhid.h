@@ -98,13 +98,15 @@ bool ps_output_motors(const uint8_t *data, size_t size, unsigned *ret_strong, un
 
 /*
  * The rumble check, the same on the kernel's gamepad node and on hidmapd's:
- * for each of a fixed list of FF_RUMBLE effects, uploads it on fd (an
- * evdev node with EV_FF, opened read-write), plays it, waits, and takes the
- * motors of the last rumble output report u received since the play; then
- * stops it and takes them again; erases it.  Writes one line per effect to
- * f:
- *   M: <strong> <weak> play <s> <w> <mode> stop <s> <w> <mode> crc <ok|bad|->
- * (magnitudes in hex, motors 0..255 in decimal, the mode of
+ * for each of a fixed list of effects (FF_RUMBLE with several magnitudes,
+ * FF_SINE and FF_SQUARE, which ff-memless plays as rumble, and a rumble
+ * under FF_GAIN), uploads it on fd (an evdev node with EV_FF, opened
+ * read-write), plays it, waits, and takes the motors of the last rumble
+ * output report u received since the play; then stops it and takes them
+ * again; erases it.  Writes one line per effect to f:
+ *   M: <effect> play <s> <w> <mode> stop <s> <w> <mode> crc <ok|bad|->
+ * (the effect as "rumble-<strong>-<weak>", "sine-<magnitude>"...,
+ * motors 0..255 in decimal, the mode of
  * ps_output_motors(), "- - -" when no rumble report came; crc: Bluetooth
  * reports' CRC32), then the reports as "# O:" lines.
  * Returns 0 or -errno (an ioctl failed).

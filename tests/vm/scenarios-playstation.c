@@ -24,7 +24,7 @@
  *      DualShock 4, and the Edge's extra buttons;
  *      and its nodes' ids (bus, vendor, product, version: <model>.ids) the
  *      kernel's nodes';
- *   3. the rumble check (ps_rumble_check(): the same FF_RUMBLE effects,
+ *   3. the rumble check (ps_rumble_check(): the same rumble, periodic and gain effects,
  *      played on hidmapd's gamepad node) must give the motor bytes the
  *      kernel's driver sent (<model>.rumble), Bluetooth CRCs valid.
  * All three run; the scenario fails if any of them failed.

@@ -286,7 +286,7 @@ def cmd_rumble(kpath, hpath):
     if a == b:
         print('%s: rumble: %d effects, the same motor bytes as the kernel' % (model, len(a)))
         return 0
-    print('%s: rumble DIFFERS from the kernel (M: <strong> <weak> play <s> <w> <mode> stop <s> <w> <mode> crc):'
+    print('%s: rumble DIFFERS from the kernel (M: <effect> play <s> <w> <mode> stop <s> <w> <mode> crc):'
           % model)
     for line in difflib.unified_diff(a, b, 'kernel', 'hidmapd', lineterm='', n=0):
         print('  ' + line)
