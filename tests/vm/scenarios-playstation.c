@@ -21,12 +21,13 @@
  *      VM from the same reports and replies), through
  *      tests/data/playstation/parity.py, which normalises the listed
  *      differences of 6.1's hid-sony from today's hid-playstation for the
- *      DualShock 4, and the Edge's extra buttons;
- *      and its nodes' ids (bus, vendor, product, version: <model>.ids) the
- *      kernel's nodes';
- *   3. the rumble check (ps_rumble_check(): the same rumble, periodic and gain effects,
- *      played on hidmapd's gamepad node) must give the motor bytes the
- *      kernel's driver sent (<model>.rumble), Bluetooth CRCs valid.
+ *      DualShock 4, and the Edge's extra buttons; and the nodes' ids (bus,
+ *      vendor, product, version, force-feedback effects: <model>.ids) must
+ *      be the kernel's nodes';
+ *   3. the rumble check (ps_rumble_check(): the same rumble, periodic and
+ *      gain effects, played on hidmapd's gamepad node) must give the motor
+ *      bytes the kernel's driver sent (<model>.rumble), Bluetooth CRCs
+ *      valid.
  * All three run; the scenario fails if any of them failed.
  */
 #include <dirent.h>
