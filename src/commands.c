@@ -19,6 +19,7 @@
 #include "hid-reader.h"
 #include "hid-recording.h"
 #include "module-select.h"
+#include "replay-features.h"
 #include "util-log.h"
 #include "util-strings.h"
 
@@ -398,9 +399,20 @@ static void replay_timers(struct hm_device *dev, uint64_t *armed, uint64_t t, ui
 	}
 }
 
-int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module, bool uinput,
-                  bool show_module)
+/* With --features: output reports and SET_REPORTs go nowhere, as to a
+ * device that takes them. */
+static int replay_accept(void *userdata, const uint8_t *data, size_t size)
 {
+	(void)userdata;
+	(void)data;
+	return (int)size;
+}
+
+int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module,
+                  const char *features_file, bool uinput, bool show_module)
+{
+	_cleanup_(hm_feature_replies_freep) struct hm_feature_replies *features = NULL;
+	struct hm_transport transport = {0};
 	uint64_t armed = 0, t0;
 	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
 	_cleanup_(hm_config_freep) struct hm_config *config = NULL;
@@ -415,6 +427,14 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 
 	if (hm_recording_load(file, &rec) < 0)
 		return 1;
+	if (features_file) {
+		if (hm_feature_replies_load(features_file, &features) < 0)
+			return 1;
+		transport = (struct hm_transport){.write = replay_accept,
+		                                  .send_feature = replay_accept,
+		                                  .get_feature = hm_feature_replies_get,
+		                                  .userdata = features};
+	}
 	if (config_file) {
 		const char *paths[] = {config_file};
 
@@ -431,6 +451,7 @@ int hm_cmd_replay(const char *file, const char *config_file, const char *forced_
 		return 1;
 	setup.chain = &chain;
 	setup.sink = sink;
+	setup.transport = features ? &transport : NULL;
 	setup.profile = cfg ? hm_config_profile_for(config, cfg) : NULL;
 	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
 	setup.arm_timer = replay_arm;

@@ -9,9 +9,11 @@ int hm_cmd_list(void);
 int hm_cmd_describe(const char *path_or_file, const char *forced_module);
 int hm_cmd_record(const char *path);
 /* show_module (diagnostic): says on stderr which module took the device,
- * then stops before the reports. */
-int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module, bool uinput,
-                  bool show_module);
+ * then stops before the reports.  features_file (NULL: none): the device's
+ * answers to GET_REPORT Feature (replay-features.h); output reports and
+ * SET_REPORTs are then accepted and dropped. */
+int hm_cmd_replay(const char *file, const char *config_file, const char *forced_module,
+                  const char *features_file, bool uinput, bool show_module);
 /* Diagnostic: for each recording, the module the daemon's selection policy
  * picks under config_file (NULL: none), after probing, and its chain. */
 int hm_cmd_select(char *const *files, size_t nfiles, const char *config_file);

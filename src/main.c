@@ -27,8 +27,10 @@ static void usage(FILE *f)
 	        "  describe PATH|FILE [--module NAME]\n"
 	        "                         the parsed report descriptor and the evdev devices\n"
 	        "  record PATH            hid-recorder format on stdout until Ctrl-C\n"
-	        "  replay [--config FILE] [--module NAME] [--uinput] FILE\n"
-	        "                         a recording through module and mapping\n"
+	        "  replay [--config FILE] [--module NAME] [--features FILE] [--uinput] FILE\n"
+	        "                         a recording through module and mapping; --features:\n"
+	        "                         the device's feature-report replies, one per line\n"
+	        "                         (hex bytes, byte 0 the report ID, # comments)\n"
 	        "  check [FILE]...        validate configuration files\n"
 	        "  layout PATH|FILE       a starter [layout] from the descriptor and the reports\n"
 	        "  status                 the running daemon: devices, outputs, counters\n"
@@ -61,6 +63,7 @@ static int usage_error(const char *fmt, ...)
 enum {
 	OPT_VERSION = 256,
 	OPT_SHOW_MODULE,
+	OPT_FEATURES,
 };
 
 int main(int argc, char **argv)
@@ -74,11 +77,12 @@ int main(int argc, char **argv)
 	    {"module", required_argument, NULL, 'm'},
 	    {"uinput", no_argument, NULL, 'u'},
 	    {"show-module", no_argument, NULL, OPT_SHOW_MODULE},
+	    {"features", required_argument, NULL, OPT_FEATURES},
 	    {},
 	};
 	const char *configs[MAX_PATHS], *devices[MAX_PATHS];
 	size_t nconfigs = 0, ndevices = 0;
-	const char *module = NULL, *command = "run";
+	const char *module = NULL, *command = "run", *features = NULL;
 	bool uinput = false, show_module = false;
 	int c;
 
@@ -116,6 +120,9 @@ int main(int argc, char **argv)
 		case OPT_SHOW_MODULE: /* diagnostic: the module replay uses, on stderr */
 			show_module = true;
 			break;
+		case OPT_FEATURES:
+			features = optarg;
+			break;
 		default:
 			fprintf(stderr, "Try 'hidmapd --help'.\n");
 			return 2;
@@ -127,6 +134,8 @@ int main(int argc, char **argv)
 	/* an option that the command does not take is an error, not a no-op */
 	if (uinput && !streq(command, "replay"))
 		return usage_error("--uinput only applies to replay");
+	if (features && !streq(command, "replay"))
+		return usage_error("--features only applies to replay");
 	if (show_module && !streq(command, "replay"))
 		return usage_error("--show-module only applies to replay");
 	if (module && !streq(command, "replay") && !streq(command, "describe"))
@@ -166,8 +175,8 @@ int main(int argc, char **argv)
 			return usage_error("%s", "replay needs exactly one recording FILE");
 		if (nconfigs > 1)
 			return usage_error("%s", "replay takes at most one --config");
-		return hm_cmd_replay(argv[optind], nconfigs ? configs[0] : NULL, module, uinput,
-		                     show_module);
+		return hm_cmd_replay(argv[optind], nconfigs ? configs[0] : NULL, module, features,
+		                     uinput, show_module);
 	}
 	/* diagnostic (the selection data test): the module the daemon's policy
 	 * picks for each recording under one config */

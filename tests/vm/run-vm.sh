@@ -181,11 +181,16 @@ rm -f "$results"/done "$results"/boot "$results"/*.rc "$results"/*.log "$results
 # --- initramfs -------------------------------------------------------------
 # Modules in load order; dependencies from modules.dep are added before the
 # modules that need them, built-in ones are skipped.  hid gets
-# ignore_special_drivers=1: only hid-generic is loaded, and without the
+# ignore_special_drivers=1: hid-generic binds every device, and without the
 # parameter devices that the kernel groups as multitouch or Wacom (half of
-# the corpus) would get no driver at all.
+# the corpus) would get no driver at all.  The PlayStation drivers
+# (hid-playstation, hid-sony with their dependencies: led-class-multicolor,
+# ff-memless, usbhid, usbcore, usb-common) are loaded for the PlayStation
+# oracle (ps-oracle), which writes 0 to the parameter (0600, root) while
+# it creates its devices; with 1 they bind nothing.
 want_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
-	netfs fscache 9pnet 9pnet_virtio 9p hid uhid hid_generic evdev uinput"
+	netfs fscache 9pnet 9pnet_virtio 9p hid uhid hid_generic evdev uinput
+	hid_playstation hid_sony"
 required_modules="virtio_pci 9pnet_virtio 9p hid uhid hid_generic evdev uinput"
 declare -A mod_params=([hid]="ignore_special_drivers=1")
 
