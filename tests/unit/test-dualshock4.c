@@ -15,8 +15,8 @@
  * today's hid-playstation differ, hidmapd follows hid-playstation.  The
  * differences, from the two sources (6.1 hid-sony dualshock4_parse_report(),
  * dualshock4_get_calibration_data(), sony_check_add(),
- * dualshock4_send_output_report(); the VM runs in
- * ../shared/research/vendor-oracle-poc):
+ * dualshock4_send_output_report(), and 6.1's driver run under uhid in
+ * the VM: tests/vm/ps-oracle.c):
  *
  *  1. Gamepad node: 6.1's is built by hid-input from the report
  *     descriptor (hid-sony only remaps usages): it has EV_MSC/MSC_SCAN and
