@@ -394,11 +394,13 @@ static void ds4_feature_done(struct hm_device *dev, int result, const uint8_t *d
 		} else {
 			/* the kernel's zeroed data and its sanity check: the
 			 * fallback on every axis, with one warning */
-			log_warning_errno(
-			    result,
-			    "%s: DualShock 4 calibration (feature 0x%02x) not read: %m; "
-			    "using defaults, the motion sensors will be inaccurate",
-			    dev->info.path, id);
+			/* the checks above say what was wrong: not strerror(EILSEQ) */
+			log_warning("%s: DualShock 4 calibration (feature 0x%02x) not read: %s; "
+			            "using defaults, the motion sensors will be inaccurate",
+			            dev->info.path, id,
+			            result == -EILSEQ   ? "CRC check failed"
+			            : result == -EINVAL ? "wrong size or report ID"
+			                                : strerror(-result));
 			ps_calibration_default(&ds4->cal);
 		}
 		ds4->step = STEP_DONE;
