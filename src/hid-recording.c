@@ -27,16 +27,6 @@ void hm_recording_free(struct hm_recording *rec)
 	free(rec);
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* Splits off the next whitespace-separated token; NULL at the end. */
 static char *next_token(char **p)
 {
@@ -61,7 +51,7 @@ static int parse_bytes(char *p, size_t max, uint8_t **ret, size_t *ret_size, con
 	_cleanup_free_ uint8_t *buf = NULL;
 	char *tok = next_token(&p);
 	uint32_t len;
-	size_t n = 0;
+	int r;
 
 	if (!tok || safe_atou32_base(tok, 10, &len) < 0) {
 		*why = "expected a decimal byte count";
@@ -74,22 +64,16 @@ static int parse_bytes(char *p, size_t max, uint8_t **ret, size_t *ret_size, con
 	buf = malloc(len);
 	if (!buf)
 		return -ENOMEM;
-	while ((tok = next_token(&p))) {
-		int hi, lo;
-
-		if (n == len) {
-			*why = "more bytes than the count says";
-			return -EINVAL;
-		}
-		hi = strlen(tok) == 2 ? hexval(tok[0]) : -1;
-		lo = strlen(tok) == 2 ? hexval(tok[1]) : -1;
-		if (hi < 0 || lo < 0) {
-			*why = "expected two hex digits per byte";
-			return -EINVAL;
-		}
-		buf[n++] = (uint8_t)(hi << 4 | lo);
+	r = parse_hex_bytes(p, buf, len);
+	if (r == -E2BIG) {
+		*why = "more bytes than the count says";
+		return -EINVAL;
 	}
-	if (n != len) {
+	if (r < 0) {
+		*why = "expected two hex digits per byte";
+		return -EINVAL;
+	}
+	if ((size_t)r != len) {
 		*why = "fewer bytes than the count says";
 		return -EINVAL;
 	}

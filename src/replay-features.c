@@ -30,43 +30,17 @@ void hm_feature_replies_free(struct hm_feature_replies *fr)
 	free(fr);
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One line, comments already cut: its bytes into buf.  Returns the count
  * (0: blank) or -EINVAL with *why set. */
 static int parse_bytes(const char *s, uint8_t *buf, const char **why)
 {
-	size_t n = 0;
+	int n = parse_hex_bytes(s, buf, HM_FEATURE_REPLY_MAX);
 
-	for (;;) {
-		int hi, lo;
-
-		while (*s == ' ' || *s == '\t' || *s == '\r')
-			s++;
-		if (!*s)
-			return (int)n;
-		hi = hex_digit(s[0]);
-		lo = hi < 0 ? -1 : hex_digit(s[1]);
-		if (hi < 0 || lo < 0 || (s[2] && s[2] != ' ' && s[2] != '\t' && s[2] != '\r')) {
-			*why = "expected hex bytes (two digits each, separated by blanks)";
-			return -EINVAL;
-		}
-		if (n == HM_FEATURE_REPLY_MAX) {
-			*why = "reply longer than 4096 bytes";
-			return -EINVAL;
-		}
-		buf[n++] = (uint8_t)(hi << 4 | lo);
-		s += 2;
-	}
+	if (n == -E2BIG)
+		*why = "reply longer than 4096 bytes";
+	else if (n < 0)
+		*why = "expected hex bytes (two digits each, separated by blanks)";
+	return n < 0 ? -EINVAL : n;
 }
 
 int hm_feature_replies_load(const char *path, struct hm_feature_replies **ret)

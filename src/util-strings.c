@@ -118,6 +118,38 @@ int parse_duration(const char *s, uint64_t max_usec, uint64_t *ret_usec)
 	return 0;
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+int parse_hex_bytes(const char *s, uint8_t *buf, size_t max)
+{
+	size_t n = 0;
+
+	for (;;) {
+		int hi, lo;
+
+		while (isspace((unsigned char)*s))
+			s++;
+		if (!*s)
+			return (int)n;
+		hi = hex_digit(s[0]);
+		lo = hi < 0 ? -1 : hex_digit(s[1]);
+		if (hi < 0 || lo < 0 || (s[2] && !isspace((unsigned char)s[2])))
+			return -EINVAL;
+		if (n == max)
+			return -E2BIG;
+		buf[n++] = (uint8_t)(hi << 4 | lo);
+		s += 2;
+	}
+}
+
 int parse_vid_pid(const char *s, uint16_t *ret_vid, uint16_t *ret_pid)
 {
 	char vid[5], *colon;

@@ -38,6 +38,12 @@ int safe_atou32_base(const char *s, unsigned base, uint32_t *ret);
 int safe_atous(const char *s, uint64_t *ret_usec);
 /* A duration: "250ms", "3s", "1.5s", or a bare number of milliseconds; at most max_usec. */
 int parse_duration(const char *s, uint64_t max_usec, uint64_t *ret_usec);
+/*
+ * Bytes of two hex digits each, separated by blanks, as hid-recorder writes
+ * them: into buf, at most max.  Returns the count (0: none), -EINVAL for a
+ * token that is not two hex digits, -E2BIG for more than max bytes.
+ */
+int parse_hex_bytes(const char *s, uint8_t *buf, size_t max);
 /* "vvvv:pppp" in hex. */
 int parse_vid_pid(const char *s, uint16_t *ret_vid, uint16_t *ret_pid);
 /* yes/no, true/false, on/off, 1/0 */

@@ -111,6 +111,22 @@ static void test_safe_atous(void **state)
 	}
 }
 
+static void test_parse_hex_bytes(void **state)
+{
+	uint8_t buf[4];
+
+	assert_int_equal(parse_hex_bytes("", buf, sizeof(buf)), 0);
+	assert_int_equal(parse_hex_bytes(" \t\r\n", buf, sizeof(buf)), 0);
+	assert_int_equal(parse_hex_bytes("01 aB\tFF 7e\n", buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "\x01\xab\xff\x7e", 4);
+	assert_int_equal(parse_hex_bytes("01 02 03 04 05", buf, sizeof(buf)), -E2BIG);
+	assert_int_equal(parse_hex_bytes("1 02", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(parse_hex_bytes("012", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(parse_hex_bytes("0102", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(parse_hex_bytes("0g", buf, sizeof(buf)), -EINVAL);
+	assert_int_equal(parse_hex_bytes("0x01", buf, sizeof(buf)), -EINVAL);
+}
+
 static void test_parse_vid_pid(void **state)
 {
 	uint16_t v = 0, p = 0;
@@ -225,7 +241,7 @@ int main(void)
 	    cmocka_unit_test(test_safe_atoi),          cmocka_unit_test(test_safe_atous),
 	    cmocka_unit_test(test_parse_duration),     cmocka_unit_test(test_parse_vid_pid),
 	    cmocka_unit_test(test_parse_boolean),      cmocka_unit_test(test_strstrip),
-	    cmocka_unit_test(test_str_escape_control),
+	    cmocka_unit_test(test_str_escape_control), cmocka_unit_test(test_parse_hex_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
