@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hid-usages.h"
 #include "generic.h"
 #include "generic-private.h"
 #include "hid-constants.h"

@@ -20,6 +20,7 @@
 
 #include <libevdev/libevdev.h>
 
+#include "hid-usages.h"
 #include "commands.h"
 #include "config-layout.h"
 #include "event-loop.h"

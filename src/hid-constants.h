@@ -12,6 +12,10 @@
 #define HID_USAGE_PAGE_MASK 0xffff0000u
 #define HID_USAGE_ID_MASK   0x0000ffffu
 
+/* The page and the id of a 32-bit usage */
+#define HID_USAGE_PAGE(u) ((uint16_t)((u) >> 16))
+#define HID_USAGE_ID(u)   ((uint16_t)((u)&0xffff))
+
 /* Usage pages (16-bit) */
 #define HID_PAGE_GENERIC_DESKTOP 0x01u
 #define HID_PAGE_SIMULATION      0x02u

@@ -27,6 +27,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "hid-constants.h"
 #include "util-mem.h"
 
 #define HID_RDESC_MAX_SIZE       4096u  /* bytes of descriptor accepted */
@@ -64,9 +65,6 @@ enum hid_collection_type {
 	HID_COLLECTION_USAGE_SWITCH = 5,
 	HID_COLLECTION_USAGE_MODIFIER = 6,
 };
-
-#define HID_USAGE_PAGE(u) ((uint16_t)((u) >> 16))
-#define HID_USAGE_ID(u)   ((uint16_t)((u)&0xffff))
 
 struct hid_collection {
 	uint32_t usage; /* first usage declared before the Collection item, 0 if none */
@@ -166,14 +164,8 @@ void hid_put_bits(uint8_t *buf, size_t size, uint32_t bit_offset, unsigned nbits
  * Value n (0-based, < report_count) of field f in payload (the report
  * without its ID byte), sign-extended when f->logical_minimum < 0.
  */
+/* "Input", "Output" or "Feature". */
+const char *hid_report_type_name(enum hid_report_type type);
+
 int32_t hid_field_get_value(const struct hid_field *f, const uint8_t *payload, size_t size,
                             unsigned n);
-
-/* Name of a usage page ("Generic Desktop"), NULL if unknown. */
-const char *hid_usage_page_name(uint16_t page);
-/* Name of a usage ("X", "Button 3", "Keyboard a and A"...), written into buf; always returns buf.
- */
-const char *hid_usage_name(uint32_t usage, char *buf, size_t size);
-
-/* Human-readable dump of collections, reports and fields (for `hidmapd describe`). */
-void hid_descriptor_dump(const struct hid_descriptor *d, FILE *f);

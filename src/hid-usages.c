@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 #include "hid-constants.h"
-#include "hid-descriptor.h"
+#include "hid-usages.h"
 #include "util-mem.h"
 #include "util-strings.h"
 

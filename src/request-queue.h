@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "module.h"
+#include "hid-request.h"
 #include "util-mem.h"
 
 struct hm_rq;

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "hid-descriptor-dump.h"
 #include "device.h"
 #include "fuzz-common.h"
 #include "generic.h"

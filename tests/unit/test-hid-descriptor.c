@@ -20,7 +20,9 @@
 
 #include <cmocka.h>
 
+#include "hid-descriptor-dump.h"
 #include "hid-descriptor.h"
+#include "hid-usages.h"
 #include "util-strings.h"
 
 #define BYTES(...) ((const uint8_t[]){__VA_ARGS__}), sizeof((const uint8_t[]){__VA_ARGS__})
