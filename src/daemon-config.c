@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include "daemon-private.h"
+#include "device-settings.h"
 #include "module-select.h"
 #include "util-strings.h"
 
@@ -30,18 +31,6 @@ static void config_diag(void *userdata, const char *file, unsigned line, const c
 		log_error("%s: %s", file, message);
 }
 
-void daemon_device_settings(const struct hm_config_device *cfg, struct hm_device_settings *ret)
-{
-	const struct hm_config_hardware none = HM_CONFIG_HARDWARE_INIT;
-	const struct hm_config_hardware *hw = cfg ? &cfg->hardware : &none;
-
-	*ret = (struct hm_device_settings)HM_DEVICE_SETTINGS_INIT;
-	ret->lightbar_set = hw->lightbar_set;
-	memcpy(ret->lightbar, hw->lightbar, sizeof(ret->lightbar));
-	ret->player_leds = hw->player_leds;
-	ret->mic_led = hw->mic_led;
-}
-
 /* A reload changed the hardware settings of the device's section: the
  * module hears of it (its configure hook), whatever the mapping does. */
 static void apply_settings(struct driven *dr, const struct hm_config_device *c_new)
@@ -52,7 +41,7 @@ static void apply_settings(struct driven *dr, const struct hm_config_device *c_n
 	if (hm_config_hardware_equal(dr->cfg ? &dr->cfg->hardware : &none,
 	                             c_new ? &c_new->hardware : &none))
 		return;
-	daemon_device_settings(c_new, &settings);
+	hm_device_settings_from_config(c_new, &settings);
 	hm_device_configure(dr->dev, &settings);
 	log_info("%s: device settings changed, applied", dr->path);
 }

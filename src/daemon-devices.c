@@ -20,6 +20,7 @@
 #define LOG_INTERVAL_US    (10 * 1000 * 1000)
 
 #include "daemon-private.h"
+#include "device-settings.h"
 #include "util-strings.h"
 
 /* Hides the kernel's own evdev nodes of the HID device (EVIOCGRAB), so the
@@ -415,7 +416,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	setup.chain = &chain;
 	setup.profile = cfg ? hm_config_profile_for(d->config, cfg) : NULL;
 	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
-	daemon_device_settings(cfg, &settings);
+	hm_device_settings_from_config(cfg, &settings);
 	setup.settings = &settings;
 	setup.arm_timer = arm_remap_timer;
 	setup.outputs_changed = outputs_changed;

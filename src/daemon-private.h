@@ -119,9 +119,6 @@ int daemon_setup_hotplug(struct daemon *d);
 /* daemon-config.c */
 int daemon_load_config(struct daemon *d, struct hm_config **ret);
 int daemon_reload(struct daemon *d, char *err, size_t errsize);
-/* The hardware settings of cfg's [device] section (NULL: none set), as
- * the module's configure hook takes them. */
-void daemon_device_settings(const struct hm_config_device *cfg, struct hm_device_settings *ret);
 void daemon_setup_config_watch(struct daemon *d);
 
 /* daemon-session.c */
