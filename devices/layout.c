@@ -2,10 +2,11 @@
 /*
  * The layout module: decodes a device's reports as a [layout] section
  * describes them (src/config-layout.c parses it; doc/hidmapd.ini.5.md,
- * LAYOUTS).  Each compiled layout embeds its own struct hm_module with
- * these hooks; the module called "layout" in the registry takes the
+ * LAYOUTS).  hm_layout_module_attach() compiles a parsed layout and gives it
+ * its own struct hm_module with these hooks.  The module called "layout" in
+ * the registry has no layout of its own: the selection layer puts the
  * shipped layout (*.ini in devices/layouts, installed in
- * HIDMAPD_DATADIR/layouts) that matches the device.
+ * HIDMAPD_DATADIR/layouts) that matches the device in its place.
  *
  * Decoding allocates nothing: probe sizes the state (one counter reference
  * per field), and every field is read straight from the report bytes.  It
@@ -24,10 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#ifndef HIDMAPD_DATADIR
-#include "build-config.h"
-#endif
-#include "config-layout.h"
+#include "layout.h"
 #include "util-log.h"
 #include "util-strings.h"
 
@@ -45,9 +43,125 @@ struct layout_state {
 	struct counter counters[];        /* one per field */
 };
 
-size_t hm_layout_priv_size(const struct hm_layout *l)
+static size_t layout_priv_size(const struct hm_layout *l)
 {
 	return sizeof(struct layout_state) + l->nfields * sizeof(struct counter);
+}
+
+/* ---- compiling: what decoding needs, resolved once ----------------------------------- */
+
+static void compile_ext(struct hm_layout_field *f, unsigned bit, unsigned width, bool is_signed,
+                        bool big_endian)
+{
+	/* a single bit reads 0 or 1, signed or not, as ever */
+	if (width == 1)
+		is_signed = false;
+	f->byte = (uint16_t)(bit / 8);
+	f->mask = width >= 32 ? UINT32_MAX : (1u << width) - 1;
+	f->sign = is_signed ? 1u << (width - 1) : 0;
+	if (big_endian && width > 8) {
+		f->ext = HM_LAYOUT_EXT_BE;
+		f->shift = 0;
+		f->nbytes = (uint8_t)(width / 8);
+		return;
+	}
+	f->shift = (uint8_t)(bit % 8);
+	f->nbytes = (uint8_t)((f->shift + width + 7) / 8);
+	if (width == 8 && !f->shift)
+		f->ext = is_signed ? HM_LAYOUT_EXT_S8 : HM_LAYOUT_EXT_U8;
+	else
+		f->ext = (uint8_t)(HM_LAYOUT_EXT_LE1 + f->nbytes - 1);
+}
+
+static void compile_op(struct hm_layout_field *f)
+{
+	bool is_signed = f->is_signed;
+
+	switch (f->kind) {
+	case HM_LAYOUT_BUTTON:
+		if (f->stride == 1 && f->width == 1 && f->count > 1 && f->count <= 25) {
+			f->op = HM_LAYOUT_OP_BITS;
+			compile_ext(f, f->bit, f->count, false, false);
+			f->sign = f->active_low ? f->mask : 0; /* flipped */
+			return;
+		}
+		f->op = f->count > 1 ? HM_LAYOUT_OP_BUTTONS : HM_LAYOUT_OP_BUTTON1;
+		is_signed = false;
+		break;
+	case HM_LAYOUT_ABS:
+		f->op = f->plain && !f->invert ? HM_LAYOUT_OP_ABS_PLAIN : HM_LAYOUT_OP_ABS;
+		break;
+	case HM_LAYOUT_DELTA:
+		f->op = f->plain && !f->invert ? HM_LAYOUT_OP_DELTA_PLAIN : HM_LAYOUT_OP_DELTA;
+		break;
+	case HM_LAYOUT_COUNTER:
+		is_signed = false; /* a counter's raw value wraps unsigned */
+		if (f->modulus >= 2 && !(f->modulus & (f->modulus - 1)) && f->plain && !f->invert &&
+		    f->scale_num == 1 && f->scale_den == 1) {
+			f->op = HM_LAYOUT_OP_WRAP;
+			compile_ext(f, f->bit, f->width, false, f->big_endian);
+			f->mask &= (uint32_t)(f->modulus - 1); /* the value modulo */
+			return;
+		}
+		f->op = HM_LAYOUT_OP_COUNTER;
+		break;
+	case HM_LAYOUT_HAT:
+		f->op = HM_LAYOUT_OP_HAT;
+		break;
+	case HM_LAYOUT_ENUM:
+		f->op = HM_LAYOUT_OP_ENUM;
+		break;
+	}
+	compile_ext(f, f->bit, f->width, is_signed, f->big_endian);
+}
+
+static void compile_field(struct hm_layout_field *f)
+{
+	compile_op(f);
+	f->opext = (uint8_t)(f->op * HM_LAYOUT_NEXT + f->ext);
+}
+
+void hm_layout_compile(struct hm_layout *l)
+{
+	for (size_t pi = 0; pi < l->nparts; pi++) {
+		struct hm_layout_part *p = &l->parts[pi];
+		const struct hm_layout_field **strict_link = &p->strict;
+
+		p->max_end = 0;
+		*strict_link = NULL;
+		for (size_t i = p->first; i < p->first + p->nfields; i++) {
+			struct hm_layout_field *f = &l->fields[i];
+
+			compile_field(f);
+			f->index = (uint16_t)i;
+			f->strict_next = NULL;
+			if (f->end > p->max_end)
+				p->max_end = f->end;
+			if (f->strict) {
+				/* value + offset within min..max, unscaled */
+				f->strict_raw = f->scale_num == 1 && f->scale_den == 1;
+				f->strict_lo = (int64_t)f->abs.minimum - f->offset;
+				f->strict_hi = (int64_t)f->abs.maximum - f->offset;
+				*strict_link = f;
+				strict_link = &f->strict_next;
+			}
+		}
+		/* the common case needs no predicate and the report this long */
+		p->need = p->npreds ? UINT32_MAX : p->max_end > p->length ? p->max_end : p->length;
+		p->fbegin = l->fields + p->first;
+		p->fend = p->fbegin + p->nfields;
+	}
+	l->parts_unnumbered = 0;
+	for (size_t pi = 0; pi < l->nparts; pi++)
+		if (!l->parts[pi].report_id)
+			l->parts_unnumbered |= (uint16_t)(1u << pi);
+	for (unsigned id = 0; id < 256; id++) {
+		l->parts_by_id[id] = l->parts_unnumbered;
+		for (size_t pi = 0; pi < l->nparts; pi++)
+			if (id && l->parts[pi].report_id == id)
+				l->parts_by_id[id] |= (uint16_t)(1u << pi);
+	}
+	l->compiled = true;
 }
 
 /* ---- the value of a field ----------------------------------------------------------- */
@@ -457,7 +571,7 @@ static __attribute__((noinline)) int decode_parts(struct hm_device *dev, struct 
 	return status(r);
 }
 
-int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
+static int layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us)
 {
 	struct layout_state *s = dev->priv;
 	const struct hm_layout *l = s->layout;
@@ -509,7 +623,7 @@ static void send_report(struct hm_device *dev, const struct hm_layout_report *re
 		                  rep->data[0]);
 }
 
-void hm_layout_remove(struct hm_device *dev)
+static void layout_remove(struct hm_device *dev)
 {
 	struct layout_state *s = dev->priv;
 
@@ -520,25 +634,19 @@ void hm_layout_remove(struct hm_device *dev)
 	dev->priv = NULL;
 }
 
-int hm_layout_probe(struct hm_device *dev)
+static int layout_probe(struct hm_device *dev)
 {
 	const struct hm_layout *l = hm_layout_of_module(dev->module);
 	struct layout_state *s;
 	bool used[HM_LAYOUT_MAX_NODES] = {false};
 
-	if (!l) {
-		const struct hm_module *m = hm_layout_match_shipped(&dev->info);
-
-		l = m ? hm_layout_of_module(m) : NULL;
-		if (!l)
-			return -ENODEV;
-	}
+	/* the registry's "layout", where the selection found no shipped layout */
+	if (!l)
+		return -ENODEV;
 	/* a device with several interfaces (X-keys): the one the layout describes */
 	if (l->interface >= 0 && dev->info.interface >= 0 && dev->info.interface != l->interface)
 		return -ENODEV;
-	if (!l->compiled) /* hm_layout_check_config() compiles every layout it accepts */
-		return -EINVAL;
-	s = zalloc(hm_layout_priv_size(l));
+	s = zalloc(layout_priv_size(l));
 	if (!s)
 		return -ENOMEM;
 	s->layout = l;
@@ -574,12 +682,7 @@ int hm_layout_probe(struct hm_device *dev)
 	return 0;
 }
 
-static int layout_probe_shipped(struct hm_device *dev)
-{
-	return hm_layout_probe(dev);
-}
-
-void hm_layout_timer(struct hm_device *dev, uint64_t now_us)
+static void layout_timer(struct hm_device *dev, uint64_t now_us)
 {
 	struct layout_state *s = dev->priv;
 
@@ -587,91 +690,76 @@ void hm_layout_timer(struct hm_device *dev, uint64_t now_us)
 		send_report(dev, &s->layout->keepalive, "keep-alive");
 }
 
-/* The registry's "layout": the shipped layout that matches the device
- * (module = layout in a [device] without layout =, --module layout). */
+/* The registry's "layout": module = layout in a [device] without
+ * layout =, --module layout.  hm_module_select() and hm_module_resolve()
+ * put the shipped layout that matches the device in its place; alone, its
+ * probe declines. */
 const struct hm_module hm_module_layout = {
     .name = "layout",
     .description = "a [layout] section: the shipped one for the device, or the config's",
-    .probe = layout_probe_shipped,
-    .decode = hm_layout_decode,
-    .remove = hm_layout_remove,
-    .timer = hm_layout_timer,
+    .probe = layout_probe,
+    .decode = layout_decode,
+    .remove = layout_remove,
+    .timer = layout_timer,
 };
 
-/* ---- shipped layouts ----------------------------------------------------------------- */
+/* ---- a layout's module ---------------------------------------------------------------- */
 
-static struct hm_config *shipped;
-static bool shipped_tried;
-static const struct hm_module **shipped_modules;
+struct layout_module {
+	struct hm_module module; /* first: hm_layout_of_module() casts back */
+	const struct hm_layout *layout;
+};
 
-static void shipped_diag(void *userdata, const char *file, unsigned line, const char *message)
+const struct hm_layout *hm_layout_of_module(const struct hm_module *m)
 {
-	if (line)
-		log_error("%s:%u: %s", file, line, message);
-	else
-		log_error("%s: %s", file, message);
+	/* every layout's module has this probe; the registry's has no id table */
+	if (!m || m->probe != layout_probe || !m->id_table)
+		return NULL;
+	return ((const struct layout_module *)m)->layout;
 }
 
-int hm_layout_load_shipped(const char *dir)
+static void layout_module_free(void *lm)
 {
-	struct hm_config *c = NULL;
-	const struct hm_module **mods;
-	int r;
+	free(lm);
+}
 
-	shipped_tried = true;
-	r = hm_config_load(&dir, 1, shipped_diag, NULL, &c);
-	if (r < 0) {
-		log_error("%s: shipped layouts not loaded", dir);
-		return r;
-	}
-	mods = calloc(c->nlayouts + 1, sizeof(*mods));
-	if (!mods) {
-		hm_config_free(c);
+const struct hm_module *hm_layout_module(const struct hm_layout *l)
+{
+	return l && l->driver_free == layout_module_free ? l->driver : NULL;
+}
+
+int hm_layout_module_attach(struct hm_layout *l)
+{
+	struct layout_module *lm;
+
+	if (hm_layout_module(l))
+		return 0;
+	lm = zalloc(sizeof(*lm));
+	if (!lm)
 		return -ENOMEM;
-	}
-	for (size_t i = 0; i < c->nlayouts; i++) {
-		struct hm_layout *l = c->layouts[i];
-
-		mods[i] = &l->module;
-	}
-	/* devices may still use the previous ones: they stay (tests only reload) */
-	shipped = c;
-	shipped_modules = mods;
+	hm_layout_compile(l);
+	lm->layout = l;
+	lm->module = (struct hm_module){
+	    .name = "layout",
+	    .description = l->description,
+	    .id_table = l->ids,
+	    .probe = layout_probe,
+	    .decode = layout_decode,
+	    .remove = layout_remove,
+	    .timer = layout_timer,
+	};
+	l->driver = lm;
+	l->driver_free = layout_module_free;
 	return 0;
 }
 
-static void ensure_shipped(void)
+int hm_layout_module_attach_all(struct hm_config *c)
 {
-	const char *dir;
+	for (size_t i = 0; c && i < c->nlayouts; i++) {
+		int r = hm_layout_module_attach(c->layouts[i]);
 
-	if (shipped_tried)
-		return;
-	dir = secure_getenv("HIDMAPD_LAYOUT_DIR");
-	(void)hm_layout_load_shipped(dir && *dir ? dir : HIDMAPD_DATADIR "/layouts");
-}
-
-const struct hm_module *hm_layout_match_shipped(const struct hm_device_info *info)
-{
-	ensure_shipped();
-	for (size_t i = 0; shipped_modules && shipped_modules[i]; i++)
-		if (hm_module_claims(shipped_modules[i], info))
-			return shipped_modules[i];
-	return NULL;
-}
-
-const struct hm_module *hm_layout_find_shipped(const char *id)
-{
-	const struct hm_layout *l;
-
-	ensure_shipped();
-	l = shipped ? hm_config_find_layout(shipped, id) : NULL;
-	return l ? &l->module : NULL;
-}
-
-const struct hm_module *const *hm_layout_shipped_modules(void)
-{
-	static const struct hm_module *none[] = {NULL};
-
-	ensure_shipped();
-	return shipped_modules ? shipped_modules : none;
+		if (r < 0)
+			return r;
+	}
+	return 0;
 }

@@ -6,11 +6,11 @@
  */
 #include <stddef.h>
 
+#include "layout.h"
 #include "module.h"
 #include "util-strings.h"
 
 extern const struct hm_module hm_module_shuttlexpress;
-extern const struct hm_module hm_module_layout;
 extern const struct hm_module hm_module_rumble_test;
 extern const struct hm_module hm_module_spacenavigator;
 extern const struct hm_module hm_module_dualsense;

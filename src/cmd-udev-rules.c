@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "commands.h"
-#include "config-layout.h"
+#include "shipped-layouts.h"
 #include "config.h"
 #include "module-select.h"
 #include "module.h"

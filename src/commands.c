@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "hid-descriptor-dump.h"
 #include "commands.h"
 #include "device-kind.h"
 #include "config.h"
@@ -104,7 +105,7 @@ static int chain_for(const struct hm_config *config, const struct hm_device_info
 	m = hm_module_find(forced);
 	if (!m)
 		return -ENOENT;
-	hm_module_chain_single(ret_chain, m);
+	hm_module_chain_single(ret_chain, hm_module_resolve(m, info));
 	*ret_cfg = hm_config_match(config, info, m->name);
 	return 1;
 }

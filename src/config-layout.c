@@ -113,6 +113,8 @@ void hm_layout_free(struct hm_layout *l)
 		free(l->nodes[i].key);
 		free(l->nodes[i].name);
 	}
+	if (l->driver_free)
+		l->driver_free(l->driver);
 	free(l->parse);
 	free(l->id);
 	free(l->file);
@@ -126,23 +128,6 @@ struct hm_layout *hm_config_find_layout(const struct hm_config *c, const char *i
 		if (streq(c->layouts[i]->id, id))
 			return c->layouts[i];
 	return NULL;
-}
-
-const struct hm_module *hm_layout_match_config(const struct hm_config *c,
-                                               const struct hm_device_info *info)
-{
-	for (size_t i = 0; c && i < c->nlayouts; i++)
-		if (c->layouts[i]->nids && hm_module_claims(&c->layouts[i]->module, info))
-			return &c->layouts[i]->module;
-	return NULL;
-}
-
-const struct hm_layout *hm_layout_of_module(const struct hm_module *m)
-{
-	/* every layout's module has this probe; the module is the first member */
-	if (!m || m->probe != hm_layout_probe || !m->id_table)
-		return NULL;
-	return (const struct hm_layout *)m;
 }
 
 /* ---- small parsers ------------------------------------------------------------ */
@@ -370,15 +355,6 @@ int hm_layout_section_begin(struct hm_config *c, const char *file, unsigned line
 	l->nnodes = 1; /* the main node */
 	l->interface = -1;
 	l->nodes[0].line = line;
-	l->module = (struct hm_module){
-	    .name = "layout",
-	    .description = l->description,
-	    .id_table = l->ids,
-	    .probe = hm_layout_probe,
-	    .decode = hm_layout_decode,
-	    .remove = hm_layout_remove,
-	    .timer = hm_layout_timer,
-	};
 	snprintf(l->description, sizeof(l->description), "layout %s (%s)", id,
 	         strrchr(file, '/') ? strrchr(file, '/') + 1 : file);
 	return open_part(l, NULL, line);
@@ -1163,121 +1139,8 @@ _Static_assert(HM_LAYOUT_MAX_PARTS <= 16, "parts_by_id holds a part per bit");
 
 /* the extractor for bits [bit, bit + width) (little-endian) or, big-endian,
  * width / 8 whole bytes from bit / 8 */
-static void compile_ext(struct hm_layout_field *f, unsigned bit, unsigned width, bool is_signed,
-                        bool big_endian)
-{
-	/* a single bit reads 0 or 1, signed or not, as ever */
-	if (width == 1)
-		is_signed = false;
-	f->byte = (uint16_t)(bit / 8);
-	f->mask = width >= 32 ? UINT32_MAX : (1u << width) - 1;
-	f->sign = is_signed ? 1u << (width - 1) : 0;
-	if (big_endian && width > 8) {
-		f->ext = HM_LAYOUT_EXT_BE;
-		f->shift = 0;
-		f->nbytes = (uint8_t)(width / 8);
-		return;
-	}
-	f->shift = (uint8_t)(bit % 8);
-	f->nbytes = (uint8_t)((f->shift + width + 7) / 8);
-	if (width == 8 && !f->shift)
-		f->ext = is_signed ? HM_LAYOUT_EXT_S8 : HM_LAYOUT_EXT_U8;
-	else
-		f->ext = (uint8_t)(HM_LAYOUT_EXT_LE1 + f->nbytes - 1);
-}
-
-static void compile_op(struct hm_layout_field *f)
-{
-	bool is_signed = f->is_signed;
-
-	switch (f->kind) {
-	case HM_LAYOUT_BUTTON:
-		if (f->stride == 1 && f->width == 1 && f->count > 1 && f->count <= 25) {
-			f->op = HM_LAYOUT_OP_BITS;
-			compile_ext(f, f->bit, f->count, false, false);
-			f->sign = f->active_low ? f->mask : 0; /* flipped */
-			return;
-		}
-		f->op = f->count > 1 ? HM_LAYOUT_OP_BUTTONS : HM_LAYOUT_OP_BUTTON1;
-		is_signed = false;
-		break;
-	case HM_LAYOUT_ABS:
-		f->op = f->plain && !f->invert ? HM_LAYOUT_OP_ABS_PLAIN : HM_LAYOUT_OP_ABS;
-		break;
-	case HM_LAYOUT_DELTA:
-		f->op = f->plain && !f->invert ? HM_LAYOUT_OP_DELTA_PLAIN : HM_LAYOUT_OP_DELTA;
-		break;
-	case HM_LAYOUT_COUNTER:
-		is_signed = false; /* a counter's raw value wraps unsigned */
-		if (f->modulus >= 2 && !(f->modulus & (f->modulus - 1)) && f->plain && !f->invert &&
-		    f->scale_num == 1 && f->scale_den == 1) {
-			f->op = HM_LAYOUT_OP_WRAP;
-			compile_ext(f, f->bit, f->width, false, f->big_endian);
-			f->mask &= (uint32_t)(f->modulus - 1); /* the value modulo */
-			return;
-		}
-		f->op = HM_LAYOUT_OP_COUNTER;
-		break;
-	case HM_LAYOUT_HAT:
-		f->op = HM_LAYOUT_OP_HAT;
-		break;
-	case HM_LAYOUT_ENUM:
-		f->op = HM_LAYOUT_OP_ENUM;
-		break;
-	}
-	compile_ext(f, f->bit, f->width, is_signed, f->big_endian);
-}
-
-static void compile_field(struct hm_layout_field *f)
-{
-	compile_op(f);
-	f->opext = (uint8_t)(f->op * HM_LAYOUT_NEXT + f->ext);
-}
-
-void hm_layout_compile(struct hm_layout *l)
-{
-	for (size_t pi = 0; pi < l->nparts; pi++) {
-		struct hm_layout_part *p = &l->parts[pi];
-		const struct hm_layout_field **strict_link = &p->strict;
-
-		p->max_end = 0;
-		*strict_link = NULL;
-		for (size_t i = p->first; i < p->first + p->nfields; i++) {
-			struct hm_layout_field *f = &l->fields[i];
-
-			compile_field(f);
-			f->index = (uint16_t)i;
-			f->strict_next = NULL;
-			if (f->end > p->max_end)
-				p->max_end = f->end;
-			if (f->strict) {
-				/* value + offset within min..max, unscaled */
-				f->strict_raw = f->scale_num == 1 && f->scale_den == 1;
-				f->strict_lo = (int64_t)f->abs.minimum - f->offset;
-				f->strict_hi = (int64_t)f->abs.maximum - f->offset;
-				*strict_link = f;
-				strict_link = &f->strict_next;
-			}
-		}
-		/* the common case needs no predicate and the report this long */
-		p->need = p->npreds ? UINT32_MAX : p->max_end > p->length ? p->max_end : p->length;
-		p->fbegin = l->fields + p->first;
-		p->fend = p->fbegin + p->nfields;
-	}
-	l->parts_unnumbered = 0;
-	for (size_t pi = 0; pi < l->nparts; pi++)
-		if (!l->parts[pi].report_id)
-			l->parts_unnumbered |= (uint16_t)(1u << pi);
-	for (unsigned id = 0; id < 256; id++) {
-		l->parts_by_id[id] = l->parts_unnumbered;
-		for (size_t pi = 0; pi < l->nparts; pi++)
-			if (id && l->parts[pi].report_id == id)
-				l->parts_by_id[id] |= (uint16_t)(1u << pi);
-	}
-	l->compiled = true;
-}
-
-unsigned hm_layout_check_config(struct hm_config *c, hm_config_diag_fn diag, void *userdata)
+unsigned hm_layout_check_config(struct hm_config *c, hm_layout_shipped_fn shipped,
+                                hm_config_diag_fn diag, void *userdata)
 {
 	unsigned nerrors = 0;
 	char msg[512];
@@ -1286,25 +1149,19 @@ unsigned hm_layout_check_config(struct hm_config *c, hm_config_diag_fn diag, voi
 		free(c->layouts[i]->parse);
 		c->layouts[i]->parse = NULL;
 		c->layouts[i]->used = false;
-		hm_layout_compile(c->layouts[i]);
 	}
 	for (size_t i = 0; i < c->ndevices; i++) {
 		struct hm_config_device *d = &c->devices[i];
 		struct hm_layout *l;
 
-		d->layout_module = NULL;
+		d->layout_own = NULL;
 		if (!d->layout)
 			continue;
 		l = hm_config_find_layout(c, d->layout);
-		if (!l && (!d->module || streq(d->module, "layout"))) {
-			/* a shipped layout, for a device with other ids (a clone) */
-			const struct hm_module *shipped = hm_layout_find_shipped(d->layout);
-
-			if (shipped) {
-				d->layout_module = shipped;
-				continue;
-			}
-		}
+		/* a shipped layout, for a device with other ids (a clone) */
+		if (!l && (!d->module || streq(d->module, "layout")) && shipped &&
+		    shipped(d->layout))
+			continue;
 		if (!l) {
 			snprintf(msg, sizeof(msg),
 			         "[device %s]: layout = %s, but there is no [layout %s] (here or "
@@ -1325,7 +1182,7 @@ unsigned hm_layout_check_config(struct hm_config *c, hm_config_diag_fn diag, voi
 			continue;
 		}
 		l->used = true;
-		d->layout_module = &l->module;
+		d->layout_own = l;
 	}
 	for (size_t i = 0; i < c->nlayouts; i++) {
 		struct hm_layout *l = c->layouts[i];

@@ -3,13 +3,11 @@
  * The layout language: [layout ID] sections that describe the input
  * reports of a device with vendor-defined reports, so that it needs no C
  * module (doc/hidmapd.ini.5.md, LAYOUTS).  config-parse.c hands the lines of
- * [layout] sections here; the result is a compiled layout, ready for the
- * layout module (devices/layout.c) to decode with no allocation.
- *
- * A compiled layout embeds the struct hm_module that drives its devices:
- * hm_module_select() puts it first for a [device] with layout = ID, and the
- * registry returns it for a shipped layout's match ids, so the device core
- * and every command treat a layout like any module.
+ * [layout] sections here; the result is a parsed, checked layout.  This
+ * file only parses: the layout module (devices/layout.c) compiles a parsed
+ * layout into the module that decodes its devices (hm_layout_module_attach(),
+ * which fills the fields marked "compiled" below and sets l->driver), and
+ * the selection layer (src/select) decides which devices it drives.
  */
 #pragma once
 
@@ -20,7 +18,8 @@
 #include <linux/input.h>
 
 #include "config.h"
-#include "module.h"
+#include "device-info.h"
+#include "output-limits.h"
 
 #define HM_LAYOUT_MAX_REPORT 1024 /* bytes of a report a field may reach */
 #define HM_LAYOUT_MAX_FIELDS 512  /* fields per layout */
@@ -64,7 +63,7 @@ struct hm_layout_field {
 	struct input_absinfo abs;
 	char *name;
 	unsigned line;
-	/* compiled at load (hm_layout_compile) for the decoder: how to read the
+	/* compiled by the layout module (hm_layout_compile()) for the decoder: how to read the
 	 * value (a fast run: its bits) and what to do with it */
 	uint8_t op;      /* enum hm_layout_op */
 	uint8_t ext;     /* enum hm_layout_ext */
@@ -148,7 +147,6 @@ struct hm_layout_report {
 struct layout_parse;
 
 struct hm_layout {
-	struct hm_module module; /* what the registry and the device core see */
 	char *id;
 	char *file;
 	unsigned line;
@@ -174,12 +172,11 @@ struct hm_layout {
 	bool compiled;
 	uint16_t parts_by_id[256];
 	uint16_t parts_unnumbered;
+	/* what the layout module made of it (devices/layout.h: its module),
+	 * freed with it by driver_free; NULL until hm_layout_module_attach() */
+	void *driver;
+	void (*driver_free)(void *driver);
 };
-
-/* Resolves what decoding needs at load time (fields' extractors and ops,
- * strict lists, the parts by report id).  hm_layout_check_config() calls it
- * for every layout of a config. */
-void hm_layout_compile(struct hm_layout *l);
 
 /* Reports one error at line of the file being parsed. */
 typedef void (*hm_layout_error_fn)(void *userdata, unsigned line, const char *message);
@@ -200,34 +197,16 @@ void hm_layout_free(struct hm_layout *l);
 /* A layout by id, or NULL. */
 struct hm_layout *hm_config_find_layout(const struct hm_config *c, const char *id);
 
+/* Whether a layout called id is shipped (the selection layer's store of
+ * shipped layouts answers), for a layout = that names no [layout] of the
+ * configuration.  NULL: none is. */
+typedef bool (*hm_layout_shipped_fn)(const char *id);
+
 /*
- * Once every file is in: each [device] layout = ID names a layout (and a
- * module = that is layout, or none), and each layout without match ids is
- * used by some [device].  Problems go to diag; returns how many.
+ * Once every file is in: each [device] layout = ID names a layout of the
+ * configuration or, with no module = or module = layout, a shipped one
+ * (shipped(ID)); each layout without match ids is used by some [device].
+ * Sets each [device]'s layout_own.  Problems go to diag; returns how many.
  */
-unsigned hm_layout_check_config(struct hm_config *c, hm_config_diag_fn diag, void *userdata);
-
-/* The first layout of c with match ids that list info (its module), or NULL. */
-const struct hm_module *hm_layout_match_config(const struct hm_config *c,
-                                               const struct hm_device_info *info);
-
-/* The layout whose module m is, or NULL when m is not a layout's. */
-const struct hm_layout *hm_layout_of_module(const struct hm_module *m);
-
-/* The layout module's hooks (devices/layout.c). */
-int hm_layout_probe(struct hm_device *dev);
-int hm_layout_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t time_us);
-void hm_layout_timer(struct hm_device *dev, uint64_t now_us);
-void hm_layout_remove(struct hm_device *dev);
-size_t hm_layout_priv_size(const struct hm_layout *l);
-
-/* Shipped layouts (HIDMAPD_DATADIR/layouts, or $HIDMAPD_LAYOUT_DIR): loaded
- * once, on first use.  The first whose match ids list info, or NULL. */
-const struct hm_module *hm_layout_match_shipped(const struct hm_device_info *info);
-/* The shipped layout called id (its module), or NULL. */
-const struct hm_module *hm_layout_find_shipped(const char *id);
-/* Every shipped layout's module, NULL-terminated (for the udev rules). */
-const struct hm_module *const *hm_layout_shipped_modules(void);
-/* Loads the shipped layouts from dir instead (tests, gen-udev-rules);
- * returns 0 or -EINVAL/-errno (problems reported to stderr). */
-int hm_layout_load_shipped(const char *dir);
+unsigned hm_layout_check_config(struct hm_config *c, hm_layout_shipped_fn shipped,
+                                hm_config_diag_fn diag, void *userdata);

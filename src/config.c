@@ -161,6 +161,7 @@ static int read_file(const char *path, char **ret_buf, size_t *ret_size)
 struct load {
 	hm_config_diag_fn diag;
 	void *userdata;
+	bool (*layout_shipped)(const char *id);
 	bool require; /* a missing path is an error, not skipped */
 	unsigned nerrors;
 	int io_error; /* the first -errno that was no config error */
@@ -527,11 +528,14 @@ static void check_profiles(struct load *l, const struct hm_config *c)
 	}
 }
 
-static int load(const char *const *paths, size_t npaths, bool require, hm_config_diag_fn diag,
-                void *userdata, struct hm_config **ret)
+static int load(const struct hm_config_loader *ld, const char *const *paths, size_t npaths,
+                bool require, struct hm_config **ret)
 {
 	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
-	struct load l = {.diag = diag, .userdata = userdata, .require = require};
+	struct load l = {.diag = ld->diag,
+	                 .userdata = ld->userdata,
+	                 .layout_shipped = ld->layout_shipped,
+	                 .require = require};
 	char **files = NULL;
 	size_t nfiles = 0;
 	int r = 0;
@@ -560,7 +564,7 @@ static int load(const char *const *paths, size_t npaths, bool require, hm_config
 
 	check_profiles(&l, c);
 	resolve_names(&l, c);
-	l.nerrors += hm_layout_check_config(c, diag, userdata);
+	l.nerrors += hm_layout_check_config(c, l.layout_shipped, l.diag, l.userdata);
 	if (l.io_error)
 		return l.io_error;
 	if (l.nerrors)
@@ -569,22 +573,38 @@ static int load(const char *const *paths, size_t npaths, bool require, hm_config
 	return 0;
 }
 
-int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag, void *userdata,
-                   struct hm_config **ret)
+int hm_config_load_with(const struct hm_config_loader *ld, const char *const *paths, size_t npaths,
+                        struct hm_config **ret)
 {
-	return load(paths, npaths, false, diag, userdata, ret);
+	return load(ld, paths, npaths, false, ret);
 }
 
-int hm_config_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
-                         void *userdata, struct hm_config **ret)
+int hm_config_load_given_with(const struct hm_config_loader *ld, const char *const *given,
+                              size_t ngiven, struct hm_config **ret)
 {
 	const char *const *paths;
 	size_t n;
 
 	if (ngiven)
-		return load(given, ngiven, true, diag, userdata, ret);
+		return load(ld, given, ngiven, true, ret);
 	paths = hm_config_default_paths(&n);
-	return load(paths, n, false, diag, userdata, ret);
+	return load(ld, paths, n, false, ret);
+}
+
+int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag, void *userdata,
+                   struct hm_config **ret)
+{
+	const struct hm_config_loader ld = {.diag = diag, .userdata = userdata};
+
+	return hm_config_load_with(&ld, paths, npaths, ret);
+}
+
+int hm_config_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
+                         void *userdata, struct hm_config **ret)
+{
+	const struct hm_config_loader ld = {.diag = diag, .userdata = userdata};
+
+	return hm_config_load_given_with(&ld, given, ngiven, ret);
 }
 
 const char *const *hm_config_default_paths(size_t *ret_n)

@@ -21,7 +21,6 @@
 #include "util-mem.h"
 
 struct hm_device_info;
-struct hm_module;
 struct hm_config_profile;
 struct hm_layout;
 
@@ -276,7 +275,9 @@ struct hm_config_device {
 	enum hm_unmapped_policy unmapped;
 	char *profile; /* [remap PROFILE] to use; default: the device id */
 	char *layout;  /* [layout ID] that decodes it (module = layout), NULL: none */
-	const struct hm_module *layout_module; /* that layout's module, set by the loader */
+	/* the configuration's [layout ID] it names, set by the loader; NULL with
+	 * layout set: a shipped layout of that id */
+	const struct hm_layout *layout_own;
 	/* settings of the hardware (not of the mapping: a reload that changes
 	 * only these keeps what the device holds) */
 	struct hm_config_hardware hardware;
@@ -295,7 +296,7 @@ struct hm_config {
 	struct hm_config_profile *profiles;
 	size_t nprofiles;
 	struct hm_layout **layouts; /* [layout ID] (config-layout.h), by pointer: their
-	                               modules' addresses must not move */
+	                               addresses must not move */
 	size_t nlayouts;
 	char **files; /* every file read, in order */
 	size_t nfiles;
@@ -334,6 +335,22 @@ int hm_config_load(const char *const *paths, size_t npaths, hm_config_diag_fn di
  * path when ngiven is 0. */
 int hm_config_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
                          void *userdata, struct hm_config **ret);
+
+/* What loading asks of the layers above the configuration. */
+struct hm_config_loader {
+	hm_config_diag_fn diag; /* every problem; may be NULL */
+	void *userdata;
+	/* Whether a layout called id is shipped, for a [device]'s layout = that
+	 * names none of the configuration's (the selection layer's store of
+	 * shipped layouts answers); NULL: none is. */
+	bool (*layout_shipped)(const char *id);
+};
+
+/* hm_config_load() and hm_config_load_given(), asking ld. */
+int hm_config_load_with(const struct hm_config_loader *ld, const char *const *paths, size_t npaths,
+                        struct hm_config **ret);
+int hm_config_load_given_with(const struct hm_config_loader *ld, const char *const *given,
+                              size_t ngiven, struct hm_config **ret);
 
 /* The default search path above (XDG resolved); *ret_n entries, strings static or heap-owned by a
  * static. The environment is read on every call; the result is valid until the next call. */

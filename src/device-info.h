@@ -4,7 +4,9 @@
  * Filled by enumeration (hid-devices.h) or from a recording, matched by the
  * config's [device] sections and the modules' id tables.  It depends on
  * nothing else of hidmapd, so that enumeration, the config and the CLI can
- * name a device without the module interface (module.h).
+ * name a device without the module interface (module.h).  The id tables
+ * that match devices are of this layer too: modules and layouts both list
+ * their devices in them.
  */
 #pragma once
 
@@ -28,3 +30,27 @@ struct hm_device_info {
 	uint16_t usage_page;
 	uint16_t usage;
 };
+
+/* What an id entry asks beyond bus/vendor/product (match_flags bits), as
+ * SDL's IsSupportedDevice looks at the interface and usage page. */
+#define HM_MATCH_INTERFACE  (1u << 0) /* info.interface == interface */
+#define HM_MATCH_USAGE_PAGE (1u << 1) /* usage page of the first top-level collection */
+#define HM_MATCH_USAGE      (1u << 2) /* its usage (within the page) */
+
+/* An entry of an id table (a module's, a layout's match ids), as the
+ * kernel's struct hid_device_id. */
+struct hm_device_id {
+	uint16_t bus; /* HM_BUS_ANY matches every bus */
+	uint16_t vendor;
+	uint16_t product;
+	uint8_t match_flags; /* HM_MATCH_* predicates, 0: vendor/product alone */
+	uint8_t interface;   /* with HM_MATCH_INTERFACE: USB bInterfaceNumber */
+	uint16_t usage_page; /* with HM_MATCH_USAGE_PAGE */
+	uint16_t usage;      /* with HM_MATCH_USAGE */
+	/* Model flags or data for the module, as the kernel's
+	 * hid_device_id.driver_data: probe reads it from dev->id. */
+	uintptr_t driver_data;
+};
+/* The start of an id entry, as the kernel's HID_DEVICE():
+ * {HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020), .driver_data = ...} */
+#define HM_DEVICE(b, v, p) .bus = (b), .vendor = (v), .product = (p)

@@ -6,7 +6,9 @@
 
 #include "config-layout.h"
 #include "hid-descriptor.h"
+#include "layout.h"
 #include "module-select.h"
+#include "shipped-layouts.h"
 #include "util-strings.h"
 
 static void chain_add(struct hm_module_chain *chain, const struct hm_module *m, bool by_id)
@@ -24,12 +26,46 @@ static void chain_add(struct hm_module_chain *chain, const struct hm_module *m, 
 	chain->n++;
 }
 
+/* The first layout of c with match ids that list info (its module), or NULL. */
+static const struct hm_module *config_layout_claiming(const struct hm_config *c,
+                                                      const struct hm_device_info *info)
+{
+	for (size_t i = 0; c && i < c->nlayouts; i++) {
+		const struct hm_module *m = hm_layout_module(c->layouts[i]);
+
+		if (c->layouts[i]->nids && m && hm_module_claims(m, info))
+			return m;
+	}
+	return NULL;
+}
+
+const struct hm_module *hm_module_resolve(const struct hm_module *m,
+                                          const struct hm_device_info *info)
+{
+	const struct hm_module *shipped;
+
+	if (m != &hm_module_layout)
+		return m;
+	shipped = hm_layout_match_shipped(info);
+	return shipped ? shipped : m;
+}
+
+/* The module a [device] section names: its layout's, or module =. */
+static const struct hm_module *wished_module(const struct hm_config_device *cfg,
+                                             const struct hm_device_info *info)
+{
+	if (cfg->layout)
+		return cfg->layout_own ? hm_layout_module(cfg->layout_own)
+		                       : hm_layout_find_shipped(cfg->layout);
+	return cfg->module ? hm_module_resolve(hm_module_find(cfg->module), info) : NULL;
+}
+
 /* The modules that claim the device by their ids, in policy order. */
 static void claiming_modules(const struct hm_config *c, const struct hm_device_info *info,
                              struct hm_module_chain *chain)
 {
 	/* a layout of the config with match ids comes before the registry */
-	chain_add(chain, hm_layout_match_config(c, info), true);
+	chain_add(chain, config_layout_claiming(c, info), true);
 	for (size_t i = 0; hm_modules[i]; i++)
 		if (hm_module_claims(hm_modules[i], info))
 			chain_add(chain, hm_modules[i], true);
@@ -47,9 +83,7 @@ bool hm_module_select(const struct hm_config *c, const struct hm_device_info *in
 	/* match-module = compares with the module that claims the device */
 	cfg = hm_config_match(c, info, claimed.n ? claimed.modules[0]->name : NULL);
 	if (cfg)
-		wish = cfg->layout_module ? cfg->layout_module
-		       : cfg->module      ? hm_module_find(cfg->module)
-		                          : NULL;
+		wish = wished_module(cfg, info);
 
 	/* the user's wish goes first; a module the user names for a device its
 	 * table does not list is probed with no id entry */
@@ -153,7 +187,8 @@ static int validated(int r, hm_config_diag_fn diag, void *userdata, struct hm_co
 {
 	if (r < 0)
 		return r;
-	if (hm_module_select_validate(*ret, diag, userdata)) {
+	r = hm_layout_module_attach_all(*ret);
+	if (r < 0 || hm_module_select_validate(*ret, diag, userdata)) {
 		hm_config_free(*ret);
 		*ret = NULL;
 		return -EINVAL;
@@ -164,8 +199,14 @@ static int validated(int r, hm_config_diag_fn diag, void *userdata, struct hm_co
 int hm_module_select_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag,
                           void *userdata, struct hm_config **ret)
 {
+	const struct hm_config_loader ld = {
+	    .diag = diag, .userdata = userdata, .layout_shipped = hm_layout_shipped_exists};
 	struct hm_config *c = NULL;
-	int r = validated(hm_config_load(paths, npaths, diag, userdata, &c), diag, userdata, &c);
+	int r;
+
+	/* the store loads first, so that loads never nest */
+	hm_layout_shipped_ensure();
+	r = validated(hm_config_load_with(&ld, paths, npaths, &c), diag, userdata, &c);
 
 	if (r == 0)
 		*ret = c;
@@ -175,9 +216,13 @@ int hm_module_select_load(const char *const *paths, size_t npaths, hm_config_dia
 int hm_module_select_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
                                 void *userdata, struct hm_config **ret)
 {
+	const struct hm_config_loader ld = {
+	    .diag = diag, .userdata = userdata, .layout_shipped = hm_layout_shipped_exists};
 	struct hm_config *c = NULL;
-	int r =
-	    validated(hm_config_load_given(given, ngiven, diag, userdata, &c), diag, userdata, &c);
+	int r;
+
+	hm_layout_shipped_ensure();
+	r = validated(hm_config_load_given_with(&ld, given, ngiven, &c), diag, userdata, &c);
 
 	if (r == 0)
 		*ret = c;

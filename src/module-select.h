@@ -58,6 +58,11 @@ static inline const struct hm_module *hm_module_chain_first(const struct hm_modu
 /* Same modules, same order, same origin. */
 bool hm_module_chain_equal(const struct hm_module_chain *a, const struct hm_module_chain *b);
 
+/* m, or for the registry's "layout" (module = layout, --module layout)
+ * the shipped layout that matches info when there is one. */
+const struct hm_module *hm_module_resolve(const struct hm_module *m,
+                                          const struct hm_device_info *info);
+
 /* A chain of one module, as the user forces it (--module). */
 void hm_module_chain_single(struct hm_module_chain *chain, const struct hm_module *m);
 
@@ -74,9 +79,12 @@ void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc,
 unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn diag,
                                    void *userdata);
 
-/* hm_config_load() / hm_config_load_given() followed by
- * hm_module_select_validate(): -EINVAL (and *ret untouched) when a module
- * is unknown, so a configuration that drives devices is rejected whole. */
+/* hm_config_load() / hm_config_load_given() with the shipped layouts
+ * known (layout = may name one), each layout of the configuration given its
+ * module (devices/layout.h), then hm_module_select_validate(): -EINVAL (and
+ * *ret untouched) when a module is unknown, so a configuration that drives
+ * devices is rejected whole.  Every configuration that drives devices is
+ * loaded through these. */
 int hm_module_select_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag,
                           void *userdata, struct hm_config **ret);
 int hm_module_select_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,

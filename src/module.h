@@ -118,29 +118,8 @@
 #include <libevdev/libevdev.h>
 
 #include "device-info.h"
+#include "hid-request.h"
 #include "output-limits.h"
-
-/* What an id entry asks beyond bus/vendor/product (match_flags bits), as
- * SDL's IsSupportedDevice looks at the interface and usage page. */
-#define HM_MATCH_INTERFACE  (1u << 0) /* info.interface == interface */
-#define HM_MATCH_USAGE_PAGE (1u << 1) /* usage page of the first top-level collection */
-#define HM_MATCH_USAGE      (1u << 2) /* its usage (within the page) */
-
-struct hm_device_id {
-	uint16_t bus; /* HM_BUS_ANY matches every bus */
-	uint16_t vendor;
-	uint16_t product;
-	uint8_t match_flags; /* HM_MATCH_* predicates, 0: vendor/product alone */
-	uint8_t interface;   /* with HM_MATCH_INTERFACE: USB bInterfaceNumber */
-	uint16_t usage_page; /* with HM_MATCH_USAGE_PAGE */
-	uint16_t usage;      /* with HM_MATCH_USAGE */
-	/* Model flags or data for the module, as the kernel's
-	 * hid_device_id.driver_data: probe reads it from dev->id. */
-	uintptr_t driver_data;
-};
-/* The start of an id entry, as the kernel's HID_DEVICE():
- * {HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020), .driver_data = ...} */
-#define HM_DEVICE(b, v, p) .bus = (b), .vendor = (v), .product = (p)
 
 struct hm_device;
 struct hid_field;
@@ -292,14 +271,6 @@ void hm_device_set_battery(struct hm_device *dev, int percent, enum hm_battery_s
  * with the same ID is replaced: the newest state wins); returns size then.
  * Returns the bytes written or queued, or a negative errno. */
 int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size);
-
-/* What hm_device_request() asks of the device. */
-enum hm_request_type {
-	HM_REQUEST_OUTPUT,      /* an output report */
-	HM_REQUEST_SET_FEATURE, /* SET_REPORT Feature */
-	HM_REQUEST_GET_FEATURE, /* GET_REPORT Feature */
-	HM_REQUEST_GET_INPUT,   /* GET_REPORT Input: the current input state */
-};
 
 typedef void (*hm_request_done_fn)(struct hm_device *dev, int result, const uint8_t *data,
                                    size_t size, void *userdata);

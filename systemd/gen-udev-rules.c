@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "config-layout.h"
+#include "shipped-layouts.h"
 #include "udev-rules.h"
 
 int main(int argc, char **argv)

@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 #include "../unit/playstation-reports.h"
-#include "config-layout.h"
+#include "layout.h"
 #include "device.h"
 
 #define DEFAULT_REPORTS     1000000u
@@ -261,8 +261,11 @@ static const struct hm_module *shuttle_layout_module(void)
 			return NULL;
 		}
 		close(fd);
-		if (hm_config_load(paths, 1, NULL, NULL, &config) < 0)
+		if (hm_config_load(paths, 1, NULL, NULL, &config) < 0 ||
+		    hm_layout_module_attach_all(config) < 0) {
+			hm_config_free(config);
 			config = NULL;
+		}
 		unlink(path);
 		if (!config)
 			return NULL;

@@ -7,7 +7,7 @@
  * and the print sink.
  * Input: length-prefixed chunks (fuzz-common.h).
  */
-#include "config-layout.h"
+#include "layout.h"
 #include "device.h"
 #include "fuzz-common.h"
 
@@ -27,11 +27,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	path = fuzz_data_to_path(text, text_size);
 	if (hm_config_load(&path, 1, NULL, NULL, &config) < 0)
 		return 0;
+	if (hm_layout_module_attach_all(config) < 0) {
+		hm_config_free(config);
+		return 0;
+	}
 	snprintf(info.name, sizeof(info.name), "fuzz");
 	snprintf(info.path, sizeof(info.path), "fuzz.hid");
 
 	for (size_t i = 0; i < config->nlayouts; i++) {
-		struct hm_device_setup setup = {.module = &config->layouts[i]->module};
+		struct hm_device_setup setup = {.module = hm_layout_module(config->layouts[i])};
 		struct fuzz_input reports = in;
 		struct hm_device *dev = NULL;
 		struct hm_sink *sink = hm_sink_print_new(devnull);

@@ -12,7 +12,7 @@
 #include <cmocka.h>
 
 #include "capture-sink.h"
-#include "config-layout.h"
+#include "layout.h"
 #include "device.h"
 #include "module-select.h"
 
@@ -43,7 +43,8 @@ static void capture_diag(void *userdata, const char *file, unsigned line, const 
 		snprintf(d->first, sizeof(d->first), "%u: %s", line, message);
 }
 
-/* Loads text as one file; returns hm_config_load's result. */
+/* Loads text as one file as the daemon does (its layouts given their
+ * modules); returns hm_module_select_load's result. */
 static int load_text(const char *text, struct diags *d, struct hm_config **ret)
 {
 	char path[] = "/tmp/test-layout-XXXXXX.ini";
@@ -55,7 +56,7 @@ static int load_text(const char *text, struct diags *d, struct hm_config **ret)
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
 	memset(d, 0, sizeof(*d));
-	r = hm_config_load(paths, 1, capture_diag, d, ret);
+	r = hm_module_select_load(paths, 1, capture_diag, d, ret);
 	unlink(path);
 	return r;
 }
@@ -427,7 +428,7 @@ static void test_files(void **state)
 	assert_int_equal(hm_config_load(paths, 1, capture_diag, &d, &c), 0);
 	assert_int_equal(c->nlayouts, 1);
 	assert_int_equal(c->layouts[0]->nfields, 2);
-	assert_ptr_equal(c->devices[0].layout_module, &c->layouts[0]->module);
+	assert_ptr_equal(c->devices[0].layout_own, c->layouts[0]);
 	hm_config_free(c);
 	for (int i = 0; i < 3; i++)
 		unlink(path[i]);

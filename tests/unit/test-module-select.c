@@ -15,7 +15,8 @@
 #include <cmocka.h>
 
 #include "capture-sink.h"
-#include "config-layout.h"
+#include "layout.h"
+#include "shipped-layouts.h"
 #include "config.h"
 #include "device.h"
 #include "module-select.h"
@@ -25,13 +26,16 @@ static struct hm_config *load_text(const char *text)
 {
 	char path[] = "/tmp/test-module-select-XXXXXX.ini";
 	const char *paths[] = {path};
+	const struct hm_config_loader ld = {.layout_shipped = hm_layout_shipped_exists};
 	struct hm_config *c = NULL;
 	int fd = mkstemps(path, 4);
 
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
 	close(fd);
-	assert_int_equal(hm_config_load_given(paths, 1, NULL, NULL, &c), 0);
+	/* as hm_module_select_load_given() loads, without its validation (test_validate) */
+	assert_int_equal(hm_config_load_given_with(&ld, paths, 1, &c), 0);
+	assert_int_equal(hm_layout_module_attach_all(c), 0);
 	unlink(path);
 	return c;
 }
