@@ -9,7 +9,7 @@
  * The PlayStation cases (issue 13: decode <= 1 us p50 per report, 0
  * allocations) run the dualshock4 and dualsense modules over USB and
  * Bluetooth on a ring of 64 reports built from the documented layouts
- * (tests/unit/playstation-reports.h): sticks and triggers sweeping,
+ * (tests/lib/playstation-reports.h): sticks and triggers sweeping,
  * buttons and the hat changing, the gyro and accelerometer moving, the
  * timestamp advancing, one finger moving on the touchpad and lifting every
  * third report, the Bluetooth ones with their CRC; calibration from
@@ -40,7 +40,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../unit/playstation-reports.h"
+#include "playstation-reports.h"
 #include "config-layout.h"
 #include "device.h"
 

@@ -9,7 +9,7 @@
  * leaves the device `initializing` without the caller waiting, then
  * failed to initialise after the core's limit.
  *
- * Reports and replies come from tests/unit/playstation-reports.h (the
+ * Reports and replies come from tests/lib/playstation-reports.h (the
  * documented layouts).  The expected motion values are worked out here:
  * the kernel's fallback for degenerate calibration (hid-playstation's
  * "disabling calibration": bias 0, numerator the axis range, 2048 °/s x
