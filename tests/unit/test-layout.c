@@ -14,19 +14,7 @@
 #include "capture-sink.h"
 #include "config-layout.h"
 #include "device.h"
-#include "module-select.h"
-
-/* The module the selection policy asks first (module-select.h). */
-static bool select_first(const struct hm_config *c, const struct hm_device_info *info,
-                         const struct hm_module **ret_module,
-                         const struct hm_config_device **ret_cfg)
-{
-	struct hm_module_chain chain;
-	bool driven = hm_module_select(c, info, &chain, ret_cfg);
-
-	*ret_module = hm_module_chain_first(&chain);
-	return driven;
-}
+#include "select-first.h"
 
 /* ---- loading ---------------------------------------------------------------------- */
 
