@@ -13,6 +13,7 @@
 
 #include "capture-sink.h"
 #include "config-layout.h"
+#include "config-text.h"
 #include "device.h"
 #include "select-first.h"
 
@@ -34,18 +35,8 @@ static void capture_diag(void *userdata, const char *file, unsigned line, const 
 /* Loads text as one file; returns hm_config_load's result. */
 static int load_text(const char *text, struct diags *d, struct hm_config **ret)
 {
-	char path[] = "/tmp/test-layout-XXXXXX.ini";
-	int fd = mkstemps(path, 4);
-	const char *paths[] = {path};
-	int r;
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
 	memset(d, 0, sizeof(*d));
-	r = hm_config_load(paths, 1, capture_diag, d, ret);
-	unlink(path);
-	return r;
+	return config_load_text(text, capture_diag, d, ret);
 }
 
 #define DEV "[device d]\nmatch = 1234:5678\nlayout = l\n"
