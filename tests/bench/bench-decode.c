@@ -9,7 +9,7 @@
  * The PlayStation cases (issue 13: decode <= 1 us p50 per report, 0
  * allocations) run the dualshock4 and dualsense modules over USB and
  * Bluetooth on a ring of 64 reports built from the documented layouts
- * (tests/unit/playstation-reports.h): sticks and triggers sweeping,
+ * (tests/lib/playstation-reports.h): sticks and triggers sweeping,
  * buttons and the hat changing, the gyro and accelerometer moving, the
  * timestamp advancing, one finger moving on the touchpad and lifting every
  * third report, the Bluetooth ones with their CRC; calibration from
@@ -40,7 +40,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../unit/playstation-reports.h"
+#include "descriptors.h"
+#include "playstation-reports.h"
 #include "layout.h"
 #include "device.h"
 
@@ -52,40 +53,16 @@
 #define PSR_RING            64u
 
 #include "alloc-count.h"
-#include "module-select.h"
-
-/* The module the selection policy asks first (module-select.h). */
-static bool select_first(const struct hm_config *c, const struct hm_device_info *info,
-                         const struct hm_module **ret_module,
-                         const struct hm_config_device **ret_cfg)
-{
-	struct hm_module_chain chain;
-	bool driven = hm_module_select(c, info, &chain, ret_cfg);
-
-	*ret_module = hm_module_chain_first(&chain);
-	return driven;
-}
+#include "select-first.h"
 
 /* ---- the cases ------------------------------------------------------------- */
 
-/* HID 1.11 Appendix E.10: boot mouse, 3 buttons, X, Y, wheel */
-static const uint8_t mouse_rdesc[] = {
-    0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x09, 0x01, 0xa1, 0x00, 0x05, 0x09, 0x19,
-    0x01, 0x29, 0x03, 0x15, 0x00, 0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02,
-    0x95, 0x01, 0x75, 0x05, 0x81, 0x01, 0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x09,
-    0x38, 0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x03, 0x81, 0x06, 0xc0, 0xc0,
-};
-/* left button and a motion, then release and the motion back */
+/* wheel_mouse (descriptors.h): left button and a motion, then release and
+ * the motion back */
 static const uint8_t mouse_reports[2][4] = {{0x01, 0x05, 0xfb, 0x01}, {0x00, 0xfb, 0x05, 0xff}};
 
-/* HID 1.11 Appendix B.1 / E.6: boot keyboard, modifiers, LEDs, 6-key array */
-static const uint8_t keyboard_rdesc[] = {
-    0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, 0x05, 0x07, 0x19, 0xe0, 0x29, 0xe7, 0x15, 0x00, 0x25, 0x01,
-    0x75, 0x01, 0x95, 0x08, 0x81, 0x02, 0x95, 0x01, 0x75, 0x08, 0x81, 0x01, 0x95, 0x05, 0x75, 0x01,
-    0x05, 0x08, 0x19, 0x01, 0x29, 0x05, 0x91, 0x02, 0x95, 0x01, 0x75, 0x03, 0x91, 0x01, 0x95, 0x06,
-    0x75, 0x08, 0x15, 0x00, 0x25, 0x65, 0x05, 0x07, 0x19, 0x00, 0x29, 0x65, 0x81, 0x00, 0xc0,
-};
-/* Left Shift + a + b pressed, then everything released */
+/* boot_keyboard (descriptors.h): Left Shift + a + b pressed, then
+ * everything released */
 static const uint8_t keyboard_reports[2][8] = {{0x02, 0x00, 0x04, 0x05, 0x00, 0x00, 0x00, 0x00},
                                                {0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00}};
 
@@ -151,8 +128,8 @@ static uint8_t psr_reports[PSR_NCASES][PSR_RING][PSR_REPORT_MAX];
 static const uint8_t *psr_ring[PSR_NCASES][PSR_RING];
 
 static const struct bench_case cases[] = {
-    {"mouse", BENCH_GENERIC, mouse_rdesc, sizeof(mouse_rdesc), mouse_ring, 2, 4, 0, 0},
-    {"keyboard", BENCH_GENERIC, keyboard_rdesc, sizeof(keyboard_rdesc), keyboard_ring, 2, 8, 0, 0},
+    {"mouse", BENCH_GENERIC, wheel_mouse, sizeof(wheel_mouse), mouse_ring, 2, 4, 0, 0},
+    {"keyboard", BENCH_GENERIC, boot_keyboard, sizeof(boot_keyboard), keyboard_ring, 2, 8, 0, 0},
     {"gamepad", BENCH_GENERIC, gamepad_rdesc, sizeof(gamepad_rdesc), gamepad_ring, 2, 5, 0, 0},
     {"shuttle-module", BENCH_SHUTTLE_MODULE, NULL, 0, shuttle_ring, 2, 5, 0, 0},
     {"shuttle-layout", BENCH_SHUTTLE_LAYOUT, NULL, 0, shuttle_ring, 2, 5, 0, 0},

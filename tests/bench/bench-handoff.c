@@ -32,20 +32,13 @@
 #include <unistd.h>
 
 #include "alloc-count.h"
+#include "descriptors.h"
 #include "device.h"
 #include "event-loop.h"
 #include "hid-reader.h"
 #include "util-strings.h"
 
 #define READ_BUDGET 16 /* as daemon-reports.c */
-
-/* HID 1.11 Appendix E.10: boot mouse, 3 buttons, X, Y, wheel */
-static const uint8_t mouse_rdesc[] = {
-    0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x09, 0x01, 0xa1, 0x00, 0x05, 0x09, 0x19,
-    0x01, 0x29, 0x03, 0x15, 0x00, 0x25, 0x01, 0x95, 0x03, 0x75, 0x01, 0x81, 0x02,
-    0x95, 0x01, 0x75, 0x05, 0x81, 0x01, 0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x09,
-    0x38, 0x15, 0x81, 0x25, 0x7f, 0x75, 0x08, 0x95, 0x03, 0x81, 0x06, 0xc0, 0xc0,
-};
 
 static uint64_t now_ns(void)
 {
@@ -213,7 +206,7 @@ static int run(const char *label, unsigned rate_hz, double seconds)
 	(void)fcntl_nonblock(b.fds[0]);
 	if ((r = hm_loop_new(&b.loop)) < 0)
 		return r;
-	r = hm_device_new(&info, mouse_rdesc, sizeof(mouse_rdesc), &setup, &b.dev);
+	r = hm_device_new(&info, wheel_mouse, sizeof(wheel_mouse), &setup, &b.dev);
 	if (r < 0) {
 		fprintf(stderr, "bench: generic module refused the mouse: %s\n", strerror(-r));
 		return r;

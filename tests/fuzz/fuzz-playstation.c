@@ -30,7 +30,7 @@
  */
 #include <errno.h>
 
-#include "../unit/playstation-reports.h"
+#include "playstation-reports.h"
 #include "device.h"
 #include "event-loop.h"
 #include "fuzz-common.h"

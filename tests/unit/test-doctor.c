@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The doctor's checks: probes on fixture trees (sysfs, /dev, /proc under a
- * temporary root, tests/unit/sysfs-fixture.h), and the decisions given
+ * temporary root, tests/lib/sysfs-fixture.h), and the decisions given
  * results a root-run test cannot produce (permission denied).  Each
  * problem must name what is wrong and the command that fixes it.
  */

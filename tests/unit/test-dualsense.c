@@ -8,7 +8,8 @@
  * ds5usb-zerocal scenarios): node names, ids, absinfo, the events of the
  * same report with the same feature replies, the probe's output reports.
  * Expected numbers come from the layout and the kernel's formulas,
- * worked out in the comments; CRCs are computed here with zlib directly.
+ * worked out in the comments; CRCs are computed with the bit-by-bit
+ * reference in tests/lib/playstation-reports.h, not the module's zlib.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -20,11 +21,12 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <zlib.h>
 
 #include "capture-sink.h"
 #include "device.h"
 #include "event-loop.h"
+#include "playstation-reports.h"
+#include "stderr-capture.h"
 
 #define NAME_USB  "Sony Interactive Entertainment DualSense Wireless Controller"
 #define NAME_BT   "DualSense Wireless Controller"
@@ -54,42 +56,18 @@ static struct {
 	unsigned nout;
 } fk;
 
-static uint32_t crc_with_seed(uint8_t seed, const uint8_t *d, size_t n)
-{
-	uLong c = crc32(0L, &seed, 1);
-
-	return (uint32_t)crc32(c, d, (uInt)n);
-}
-
-static void put16(uint8_t *p, int v)
-{
-	p[0] = (uint8_t)(v & 0xff);
-	p[1] = (uint8_t)((v >> 8) & 0xff);
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
 /* gyro bias 0, limits +-8000, speed 540 + 540, accelerometer +-8192 */
 static void canned_calibration(uint8_t *b)
 {
 	for (int i = 0; i < 3; i++) {
-		put16(b + 1 + 2 * i, 0);
-		put16(b + 7 + 4 * i, 8000);
-		put16(b + 9 + 4 * i, -8000);
-		put16(b + 23 + 4 * i, 8192);
-		put16(b + 25 + 4 * i, -8192);
+		psr_put_le16(b + 1 + 2 * i, 0);
+		psr_put_le16(b + 7 + 4 * i, 8000);
+		psr_put_le16(b + 9 + 4 * i, -8000);
+		psr_put_le16(b + 23 + 4 * i, 8192);
+		psr_put_le16(b + 25 + 4 * i, -8192);
 	}
-	put16(b + 19, 540);
-	put16(b + 21, 540);
+	psr_put_le16(b + 19, 540);
+	psr_put_le16(b + 21, 540);
 }
 
 static int fake_get_feature(void *userdata, uint8_t *b, size_t size)
@@ -112,9 +90,9 @@ static int fake_get_feature(void *userdata, uint8_t *b, size_t size)
 		break;
 	case 0x20:
 		n = 64;
-		put32(b + 24, 0x0515);
-		put32(b + 28, 0x0110);
-		put16(b + 44, fk.mode == REPLY_OLD_FW ? 0x0214 : 0x0224);
+		psr_put_le32(b + 24, 0x0515);
+		psr_put_le32(b + 28, 0x0110);
+		psr_put_le16(b + 44, fk.mode == REPLY_OLD_FW ? 0x0214 : 0x0224);
 		break;
 	case 0x05:
 		n = 41;
@@ -123,10 +101,10 @@ static int fake_get_feature(void *userdata, uint8_t *b, size_t size)
 		if (fk.mode == REPLY_SHORT_CAL)
 			n = 40;
 		if (fk.mode == REPLY_BIASED) {
-			put16(b + 1, 10);     /* pitch bias */
-			put16(b + 3, -20);    /* yaw bias */
-			put16(b + 23, 8300);  /* accel x+ */
-			put16(b + 25, -8084); /* accel x- */
+			psr_put_le16(b + 1, 10);     /* pitch bias */
+			psr_put_le16(b + 3, -20);    /* yaw bias */
+			psr_put_le16(b + 23, 8300);  /* accel x+ */
+			psr_put_le16(b + 25, -8084); /* accel x- */
 		}
 		break;
 	default:
@@ -135,7 +113,7 @@ static int fake_get_feature(void *userdata, uint8_t *b, size_t size)
 	if (n > size)
 		return -EMSGSIZE;
 	if (fk.bt)
-		put32(b + n - 4, crc_with_seed(0xA3, b, n - 4));
+		psr_seal(0xa3, b, n);
 	if (fk.bt && fk.mode == REPLY_BAD_CRC && id == 0x05)
 		b[n - 1] ^= 0xff;
 	return (int)n;
@@ -184,39 +162,6 @@ static struct hm_device *make(struct capture_sink *cs, bool bt)
 	                 &transport);
 }
 
-/* ---- stderr, for the "one warning" rule ---- */
-
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void stderr_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	assert_non_null(capture_file);
-	saved_stderr = dup(STDERR_FILENO);
-	dup2(fileno(capture_file), STDERR_FILENO);
-}
-
-/* The number of captured lines that contain needle. */
-static unsigned stderr_end(const char *needle)
-{
-	char line[512];
-	unsigned n = 0;
-
-	fflush(stderr);
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
-	rewind(capture_file);
-	while (fgets(line, sizeof(line), capture_file)) {
-		if (strstr(line, needle))
-			n++;
-		fputs(line, stderr);
-	}
-	fclose(capture_file);
-	return n;
-}
-
 /* ---- input reports ---- */
 
 /* the common report (payload) at rest: sticks centred, hat released,
@@ -240,7 +185,7 @@ static size_t wrap(uint8_t *r, const uint8_t *p, bool bt)
 	memset(r, 0, 78);
 	r[0] = 0x31;
 	memcpy(r + 2, p, 63);
-	put32(r + 74, crc_with_seed(0xA1, r, 74));
+	psr_seal(0xa1, r, 78);
 	return 78;
 }
 
@@ -435,9 +380,9 @@ static void poc_report(uint8_t *p, bool edge)
 	p[7] = 0x28;
 	if (edge)
 		p[9] = 0xf0;
-	put16(p + 15, 160);
-	put16(p + 23, 8192);
-	put32(p + 27, 3000);
+	psr_put_le16(p + 15, 160);
+	psr_put_le16(p + 23, 8192);
+	psr_put_le32(p + 27, 3000);
 	p[32] = 0x05;
 	p[33] = 100;
 	p[34] = (200 & 0xf) << 4;
@@ -676,12 +621,12 @@ static void test_calibration_math(void **state)
 	 * raw n gives n; -8192 -> -8192.
 	 */
 	neutral(p);
-	put16(p + 15, 160);
-	put16(p + 17, -160);
-	put16(p + 19, 32767);
-	put16(p + 21, -8192);
-	put16(p + 23, 100);
-	put16(p + 25, -32768);
+	psr_put_le16(p + 15, 160);
+	psr_put_le16(p + 17, -160);
+	psr_put_le16(p + 19, 32767);
+	psr_put_le16(p + 21, -8192);
+	psr_put_le16(p + 23, 100);
+	psr_put_le16(p + 25, -32768);
 	cs.n = 0;
 	assert_int_equal(send(dev, p, false), 1);
 	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RX), 11059);
@@ -707,9 +652,9 @@ static void test_calibration_bias(void **state)
 	fk.mode = REPLY_BIASED;
 	dev = make(&cs, false);
 	neutral(p);
-	put16(p + 15, 160);  /* (160 - 10): 69 * 150 + 1920 * 150 / 16000 = 10350 + 18 */
-	put16(p + 17, -160); /* (-160 + 20): -9660 - 16 (268800 / 16000 = 16.8) */
-	put16(p + 21, 8300); /* range 16384, bias 8300 - 8192 = 108: (8300 - 108) */
+	psr_put_le16(p + 15, 160);  /* (160 - 10): 69 * 150 + 1920 * 150 / 16000 = 10350 + 18 */
+	psr_put_le16(p + 17, -160); /* (-160 + 20): -9660 - 16 (268800 / 16000 = 16.8) */
+	psr_put_le16(p + 21, 8300); /* range 16384, bias 8300 - 8192 = 108: (8300 - 108) */
 	cs.n = 0;
 	assert_int_equal(send(dev, p, false), 1);
 	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RX), 10368);
@@ -737,10 +682,10 @@ static void test_zero_calibration(void **state)
 
 	(void)state;
 	fk.mode = REPLY_ZERO_CAL;
-	stderr_begin();
+	stderr_capture_begin();
 	dev = make(&cs, false);
 	/* one warning for the six axes */
-	assert_int_equal(stderr_end("invalid calibration"), 1);
+	assert_int_equal(stderr_capture_end("invalid calibration"), 1);
 	check_fallback_values(dev, &cs, false);
 	hm_device_free(dev);
 }
@@ -757,10 +702,10 @@ static void test_garbage_calibration(void **state)
 
 		reset(NULL);
 		fk.mode = modes[i];
-		stderr_begin();
+		stderr_capture_begin();
 		dev = make(&cs, bt);
 		/* one warning for the whole feature sequence, none other */
-		assert_int_equal(stderr_end("hidmapd: "), 2); /* + the info line */
+		assert_int_equal(stderr_capture_end("hidmapd: "), 2); /* + the info line */
 		assert_false(hm_device_initializing(dev));
 		check_fallback_values(dev, &cs, bt);
 		hm_device_free(dev);
@@ -774,9 +719,9 @@ static void test_no_transport(void **state)
 
 	(void)state;
 	/* a replay: every request ends with -ENOTSUP, the defaults serve */
-	stderr_begin();
+	stderr_capture_begin();
 	dev = make_with(&cs, 0x0ce6, BUS_USB, NAME_USB, NULL);
-	assert_int_equal(stderr_end("not read, using defaults"), 1);
+	assert_int_equal(stderr_capture_end("not read, using defaults"), 1);
 	assert_false(hm_device_initializing(dev));
 	check_nodes(dev, NAME_USB, BUS_USB, 0x0ce6, false);
 	check_fallback_values(dev, &cs, false);
@@ -851,7 +796,7 @@ static void test_bad_reports(void **state)
 
 static void check_bt_crc(const uint8_t *r)
 {
-	assert_int_equal(get32(r + 74), crc_with_seed(0xA2, r, 74));
+	assert_int_equal(psr_get_le32(r + 74), psr_crc32(0xA2, r, 74));
 }
 
 static void check_zero_except(const uint8_t *r, size_t len, const size_t *idx, size_t n)
@@ -1306,17 +1251,17 @@ static void test_never_answers(void **state)
 	dev = make_with(&cs, 0x0ce6, BUS_USB, NAME_USB, &async_transport);
 	assert_int_equal(sub.n, 1);
 	/* the request queue's own limit passes */
-	stderr_begin();
+	stderr_capture_begin();
 	sub.fn[0](sub.ctx[0], -ETIMEDOUT, NULL, 0);
-	assert_int_equal(stderr_end("no answer to feature report 0x09"), 1);
+	assert_int_equal(stderr_capture_end("no answer to feature report 0x09"), 1);
 	assert_int_equal(sub.n, 1); /* no more requests */
 	assert_true(hm_device_initializing(dev));
 	assert_false(hm_device_init_failed(dev));
 	assert_int_equal(fk.nout, 0);
 	/* the core's limit */
-	stderr_begin();
+	stderr_capture_begin();
 	hm_device_timer(dev, hm_now_usec() + 10 * 1000 * 1000);
-	assert_int_equal(stderr_end("failed to initialise"), 1);
+	assert_int_equal(stderr_capture_end("failed to initialise"), 1);
 	assert_true(hm_device_init_failed(dev));
 	hm_device_free(dev);
 }

@@ -92,44 +92,13 @@
 #include "capture-sink.h"
 #include "device.h"
 #include "event-loop.h"
+#include "playstation-reports.h"
+#include "stderr-capture.h"
 
 #define USB_NAME "Sony Interactive Entertainment Wireless Controller"
 #define BT_NAME  "Wireless Controller"
 
 enum { GAMEPAD, MOTION, TOUCHPAD };
-
-/* ------------------------------------------------------------------ */
-/* CRC32 (IEEE 802.3, reflected, as zlib's crc32()), bit by bit: the
- * reference the test builds Bluetooth reports with.  Checked against
- * known answers in test_crc_reference. */
-static uint32_t ref_crc32(uint8_t seed, const uint8_t *data, size_t size)
-{
-	uint32_t crc = 0xffffffffu;
-
-	for (size_t i = 0; i <= size; i++) {
-		crc ^= i == 0 ? seed : data[i - 1];
-		for (int k = 0; k < 8; k++)
-			crc = crc & 1 ? (crc >> 1) ^ 0xedb88320u : crc >> 1;
-	}
-	return ~crc;
-}
-
-static void put_le16(uint8_t *p, int v)
-{
-	p[0] = (uint8_t)(v & 0xff);
-	p[1] = (uint8_t)((v >> 8) & 0xff);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static uint32_t get_le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
 
 /* ------------------------------------------------------------------ */
 /* The fake pad: feature replies and recorded output reports. */
@@ -174,21 +143,21 @@ static struct fake {
 static void fill_calib(uint8_t *b, const struct calib *c, bool usb_order)
 {
 	for (int i = 0; i < 3; i++)
-		put_le16(b + 1 + 2 * i, c->bias[i]);
+		psr_put_le16(b + 1 + 2 * i, c->bias[i]);
 	for (int i = 0; i < 3; i++) {
 		if (usb_order) {
-			put_le16(b + 7 + 4 * i, c->plus[i]);
-			put_le16(b + 9 + 4 * i, c->minus[i]);
+			psr_put_le16(b + 7 + 4 * i, c->plus[i]);
+			psr_put_le16(b + 9 + 4 * i, c->minus[i]);
 		} else {
-			put_le16(b + 7 + 2 * i, c->plus[i]);
-			put_le16(b + 13 + 2 * i, c->minus[i]);
+			psr_put_le16(b + 7 + 2 * i, c->plus[i]);
+			psr_put_le16(b + 13 + 2 * i, c->minus[i]);
 		}
 	}
-	put_le16(b + 19, c->speed_plus);
-	put_le16(b + 21, c->speed_minus);
+	psr_put_le16(b + 19, c->speed_plus);
+	psr_put_le16(b + 21, c->speed_minus);
 	for (int i = 0; i < 3; i++) {
-		put_le16(b + 23 + 4 * i, c->acc_plus[i]);
-		put_le16(b + 25 + 4 * i, c->acc_minus[i]);
+		psr_put_le16(b + 23 + 4 * i, c->acc_plus[i]);
+		psr_put_le16(b + 25 + 4 * i, c->acc_minus[i]);
 	}
 }
 
@@ -213,8 +182,8 @@ static int fake_get_feature(void *userdata, uint8_t *data, size_t size)
 		break;
 	case 0xa3:
 		n = 49;
-		put_le16(data + 35, 0x0100);
-		put_le16(data + 41, 0x0200);
+		psr_put_le16(data + 35, 0x0100);
+		psr_put_le16(data + 41, 0x0200);
 		break;
 	case 0x02:
 		n = 37;
@@ -233,7 +202,7 @@ static int fake_get_feature(void *userdata, uint8_t *data, size_t size)
 			memcpy(data + 1, fk.raw_calib, 34);
 		else if (!fk.zero_calib)
 			fill_calib(data, &fk.calib, false);
-		put_le32(data + 37, ref_crc32(0xa3, data, 37) ^ (fk.bad_calib_crc ? 1 : 0));
+		psr_put_le32(data + 37, psr_crc32(0xa3, data, 37) ^ (fk.bad_calib_crc ? 1 : 0));
 		break;
 	default:
 		return -EIO;
@@ -262,38 +231,6 @@ static void fake_reset(bool bt)
 	fk.bt = bt;
 	fk.answer = fk.answer_12 = true;
 	fk.calib = cal_a;
-}
-
-/* ------------------------------------------------------------------ */
-/* stderr to a file while a device is made, to count the warnings. */
-
-static int saved_stderr = -1;
-static FILE *log_file;
-
-static void log_begin(void)
-{
-	fflush(stderr);
-	log_file = tmpfile();
-	assert_non_null(log_file);
-	saved_stderr = dup(2);
-	dup2(fileno(log_file), 2);
-}
-
-/* The number of lines of the log holding needle. */
-static int log_end(const char *needle)
-{
-	char line[512];
-	int n = 0;
-
-	fflush(stderr);
-	dup2(saved_stderr, 2);
-	close(saved_stderr);
-	rewind(log_file);
-	while (fgets(line, sizeof(line), log_file))
-		if (strstr(line, needle))
-			n++;
-	fclose(log_file);
-	return n;
 }
 
 /* ------------------------------------------------------------------ */
@@ -373,17 +310,17 @@ static size_t build(bool bt, const struct pad *p, uint8_t *r)
 	memcpy(c + 4, p->buttons, 3);
 	c[7] = p->z;
 	c[8] = p->rz;
-	put_le16(c + 9, p->timestamp);
+	psr_put_le16(c + 9, p->timestamp);
 	for (int i = 0; i < 3; i++) {
-		put_le16(c + 12 + 2 * i, p->gyro[i]);
-		put_le16(c + 18 + 2 * i, p->accel[i]);
+		psr_put_le16(c + 12 + 2 * i, p->gyro[i]);
+		psr_put_le16(c + 18 + 2 * i, p->accel[i]);
 	}
 	c[29] = p->status[0];
 	c[30] = p->status[1];
 	c[32] = p->num_touch;
 	memcpy(c + 33, p->touch, (bt ? 4 : 3) * 9);
 	if (bt)
-		put_le32(r + 74, ref_crc32(0xa1, r, 74));
+		psr_seal(0xa1, r, size);
 	return size;
 }
 
@@ -436,7 +373,9 @@ static const struct libevdev *caps(struct hm_device *dev, unsigned n)
 
 /* ------------------------------------------------------------------ */
 
-/* Known answers: zlib.crc32(b"123456789") = 0xcbf43926 (the CRC-32
+/* The reference the test seals Bluetooth reports with (psr_crc32,
+ * tests/lib/playstation-reports.h) against known answers:
+ * zlib.crc32(b"123456789") = 0xcbf43926 (the CRC-32
  * check value), and python3 -c 'import zlib; r = bytearray(74);
  * r[0] = 0x11; r[1] = 0xc0; r[3:7] = b"\x80" * 4; r[7] = 8;
  * print(hex(zlib.crc32(b"\xa1" + r)))' = 0x8b184dd3. */
@@ -445,8 +384,8 @@ static void test_crc_reference(void **state)
 	uint8_t r[74] = {0x11, 0xc0, 0, 0x80, 0x80, 0x80, 0x80, 0x08};
 
 	(void)state;
-	assert_int_equal(ref_crc32('1', (const uint8_t *)"23456789", 8), 0xcbf43926);
-	assert_int_equal(ref_crc32(0xa1, r, sizeof(r)), 0x8b184dd3);
+	assert_int_equal(psr_crc32('1', (const uint8_t *)"23456789", 8), 0xcbf43926);
+	assert_int_equal(psr_crc32(0xa1, r, sizeof(r)), 0x8b184dd3);
 }
 
 static void check_common_caps(struct hm_device *dev, const char *name)
@@ -566,11 +505,11 @@ static void test_bt_probe(void **state)
 	uint8_t expect[78] = {0x11, 0xc4, 0x00, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x40};
 
 	(void)state;
-	put_le32(expect + 74, 0xf2d0e811);
+	psr_put_le32(expect + 74, 0xf2d0e811);
 	/* 0xA3 carries no CRC even over Bluetooth: its versions are taken */
-	log_begin();
+	stderr_capture_begin();
 	dev = make(&cs, true);
-	assert_int_equal(log_end("hw_version=0x00000100 fw_version=0x00000200"), 1);
+	assert_int_equal(stderr_capture_end("hw_version=0x00000100 fw_version=0x00000200"), 1);
 	check_common_caps(dev, BT_NAME);
 	assert_int_equal(fk.nasked, 2);
 	assert_int_equal(fk.asked[0], 0xa3);
@@ -743,9 +682,9 @@ static void test_calibration_usb(void **state)
 	struct hm_device *dev;
 
 	(void)state;
-	log_begin();
+	stderr_capture_begin();
 	dev = make(&cs, false);
-	assert_int_equal(log_end("calibration"), 0);
+	assert_int_equal(stderr_capture_end("calibration"), 0);
 	check_calibrated(&cs, dev, false);
 	hm_device_free(dev);
 }
@@ -757,9 +696,9 @@ static void test_calibration_bt(void **state)
 	struct hm_device *dev;
 
 	(void)state;
-	log_begin();
+	stderr_capture_begin();
 	dev = make(&cs, true);
-	assert_int_equal(log_end("calibration"), 0);
+	assert_int_equal(stderr_capture_end("calibration"), 0);
 	check_calibrated(&cs, dev, true);
 	hm_device_free(dev);
 }
@@ -774,9 +713,9 @@ static void test_calibration_bt_bad_crc(void **state)
 	(void)state;
 	fake_reset(true);
 	fk.bad_calib_crc = true;
-	log_begin();
+	stderr_capture_begin();
 	dev = make_full(&cs, BUS_BLUETOOTH, 0x09cc, NULL);
-	assert_int_equal(log_end("calibration"), 1);
+	assert_int_equal(stderr_capture_end("calibration"), 1);
 	p.gyro[0] = 160;
 	send(dev, true, &p);
 	/* 2097152 * 160 / 32767 */
@@ -820,9 +759,9 @@ static void test_zero_calibration(void **state)
 
 		fake_reset(bt);
 		fk.zero_calib = true;
-		log_begin();
+		stderr_capture_begin();
 		dev = make_full(&cs, bt ? BUS_BLUETOOTH : BUS_USB, 0x05c4, NULL);
-		assert_int_equal(log_end("calibration"), 1);
+		assert_int_equal(stderr_capture_end("calibration"), 1);
 		check_fallback(dev, &cs, bt);
 		hm_device_free(dev);
 	}
@@ -845,28 +784,28 @@ static void test_garbage_calibration(void **state)
 	memset(ff, 0xff, sizeof(ff));
 	fake_reset(false);
 	fk.raw_calib = ff;
-	log_begin();
+	stderr_capture_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	assert_int_equal(log_end("calibration"), 1);
+	assert_int_equal(stderr_capture_end("calibration"), 1);
 	check_fallback(dev, &cs, false);
 	hm_device_free(dev);
 
 	/* bias 0, pitch+ 1 pitch- 0 (denominator 1), yaw+ -1 yaw- -32768,
 	 * speeds 32767 + 32767, accel x+ 0 x- -1 (range 1), y+ -32768 y- 32767 */
 	memset(extreme, 0, sizeof(extreme));
-	put_le16(extreme + 6, 1);
-	put_le16(extreme + 10, -1);
-	put_le16(extreme + 12, -32768);
-	put_le16(extreme + 18, 32767);
-	put_le16(extreme + 20, 32767);
-	put_le16(extreme + 24, -1);
-	put_le16(extreme + 26, -32768);
-	put_le16(extreme + 28, 32767);
+	psr_put_le16(extreme + 6, 1);
+	psr_put_le16(extreme + 10, -1);
+	psr_put_le16(extreme + 12, -32768);
+	psr_put_le16(extreme + 18, 32767);
+	psr_put_le16(extreme + 20, 32767);
+	psr_put_le16(extreme + 24, -1);
+	psr_put_le16(extreme + 26, -32768);
+	psr_put_le16(extreme + 28, 32767);
 	fake_reset(false);
 	fk.raw_calib = extreme;
-	log_begin();
+	stderr_capture_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	(void)log_end("calibration");
+	(void)stderr_capture_end("calibration");
 	p.gyro[0] = 32767;
 	p.gyro[1] = -32768;
 	p.accel[0] = -32768;
@@ -1143,7 +1082,7 @@ static void test_bt_crc(void **state)
 	r[1] = 0xc0;
 	memset(r + 3, 0x80, 4);
 	r[7] = 0x08;
-	put_le32(r + 74, 0x8b184dd3);
+	psr_put_le32(r + 74, 0x8b184dd3);
 	assert_int_equal(hm_device_process_report(dev, r, sizeof(r), 0), 1);
 
 	p.buttons[0] |= 0x20; /* Cross */
@@ -1323,18 +1262,18 @@ static void test_dongle_disabled(void **state)
 	dev = make_full(&cs, BUS_USB, 0x0ba0, NULL);
 	p.buttons[0] |= 0x20;
 	fk.calib_wrong_id = 3;
-	log_begin();
+	stderr_capture_begin();
 	assert_int_equal(send(dev, false, &p), 0);
-	assert_int_equal(log_end("disabling"), 1);
+	assert_int_equal(stderr_capture_end("disabling"), 1);
 	assert_int_equal(fk.nasked, 6);
 	assert_int_equal(send(dev, false, &p), 0);
 	assert_int_equal(cs.n, 0);
 	p.status[1] = 0x04; /* gone */
 	assert_int_equal(send(dev, false, &p), 0);
 	p.status[1] = 0; /* back: calibrated afresh, then decoded */
-	log_begin();
+	stderr_capture_begin();
 	assert_int_equal(send(dev, false, &p), 0);
-	assert_int_equal(log_end("completed"), 1);
+	assert_int_equal(stderr_capture_end("completed"), 1);
 	assert_int_equal(send(dev, false, &p), 1);
 	assert_int_equal(value_of(&cs, 0, GAMEPAD, EV_KEY, BTN_SOUTH), 1);
 	hm_device_free(dev);
@@ -1353,9 +1292,9 @@ static void test_no_answer(void **state)
 	(void)state;
 	fake_reset(false);
 	fk.answer = false;
-	log_begin();
+	stderr_capture_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	(void)log_end("");
+	(void)stderr_capture_end("");
 	assert_true(hm_device_initializing(dev));
 	assert_int_equal(fk.nasked, 1);
 	assert_int_equal(fk.nout, 0);
@@ -1365,9 +1304,9 @@ static void test_no_answer(void **state)
 
 	fake_reset(true);
 	fk.answer = false;
-	log_begin();
+	stderr_capture_begin();
 	dev = make_full(&cs, BUS_BLUETOOTH, 0x09cc, NULL);
-	assert_int_equal(log_end("calibration"), 1);
+	assert_int_equal(stderr_capture_end("calibration"), 1);
 	assert_false(hm_device_initializing(dev));
 	check_fallback(dev, &cs, true);
 	hm_device_free(dev);
@@ -1385,9 +1324,9 @@ static void test_calibration_retries(void **state)
 	(void)state;
 	fake_reset(false);
 	fk.calib_wrong_id = 2;
-	log_begin();
+	stderr_capture_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	assert_int_equal(log_end("calibration"), 0);
+	assert_int_equal(stderr_capture_end("calibration"), 0);
 	assert_int_equal(fk.nasked, 5);
 	assert_memory_equal(fk.asked, want, 5);
 	check_calibrated(&cs, dev, false);
@@ -1395,9 +1334,9 @@ static void test_calibration_retries(void **state)
 
 	fake_reset(false);
 	fk.calib_wrong_id = 3;
-	log_begin();
+	stderr_capture_begin();
 	dev = make_full(&cs, BUS_USB, 0x09cc, NULL);
-	assert_int_equal(log_end("calibration"), 1);
+	assert_int_equal(stderr_capture_end("calibration"), 1);
 	assert_int_equal(fk.nasked, 5);
 	check_fallback(dev, &cs, false);
 	hm_device_free(dev);
@@ -1429,13 +1368,13 @@ static void test_rumble(void **state)
 	assert_int_equal(fk.out[2][5], 0);
 	hm_device_free(dev);
 
-	put_le32(bt + 74, 0xf80111e5);
+	psr_put_le32(bt + 74, 0xf80111e5);
 	dev = make(&cs, true);
 	dev->module->rumble(dev, 0, 0xc000, 0x4000);
 	assert_int_equal(fk.nout, 2);
 	assert_int_equal(fk.out_size[1], 78);
 	assert_memory_equal(fk.out[1], bt, 78);
-	assert_int_equal(get_le32(fk.out[1] + 74), ref_crc32(0xa2, fk.out[1], 74));
+	assert_int_equal(psr_get_le32(fk.out[1] + 74), psr_crc32(0xa2, fk.out[1], 74));
 	hm_device_free(dev);
 }
 
@@ -1582,7 +1521,7 @@ static void test_lightbar(void **state)
 	dev = make_full(&cs, BUS_BLUETOOTH, 0x09cc, &s);
 	assert_int_equal(fk.nout, 1);
 	assert_memory_equal(fk.out[0] + 8, want + 6, 3);
-	assert_int_equal(get_le32(fk.out[0] + 74), ref_crc32(0xa2, fk.out[0], 74));
+	assert_int_equal(psr_get_le32(fk.out[0] + 74), psr_crc32(0xa2, fk.out[0], 74));
 	hm_device_free(dev);
 }
 
@@ -1703,9 +1642,9 @@ static void test_async_timeout(void **state)
 	(void)state;
 	dev = make_async(&cs, NULL);
 	answer(0);
-	log_begin();
+	stderr_capture_begin();
 	answer(-ETIMEDOUT);
-	assert_int_equal(log_end("no answer"), 1);
+	assert_int_equal(stderr_capture_end("no answer"), 1);
 	assert_int_equal(q.n, 0);
 	assert_true(hm_device_initializing(dev));
 	assert_int_equal(fk.nout, 0);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The sysfs walk of hid-devices.c on fixture trees laid out as the kernel
- * does (tests/unit/sysfs-fixture.h): a USB receiver with an interface
+ * does (tests/lib/sysfs-fixture.h): a USB receiver with an interface
  * number and two evdev nodes, a Bluetooth gamepad on a special driver,
  * and broken entries, which must give a clear error and never a crash.
  */

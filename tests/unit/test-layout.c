@@ -12,21 +12,11 @@
 #include <cmocka.h>
 
 #include "capture-sink.h"
+#include "config-text.h"
 #include "layout.h"
-#include "device.h"
 #include "module-select.h"
-
-/* The module the selection policy asks first (module-select.h). */
-static bool select_first(const struct hm_config *c, const struct hm_device_info *info,
-                         const struct hm_module **ret_module,
-                         const struct hm_config_device **ret_cfg)
-{
-	struct hm_module_chain chain;
-	bool driven = hm_module_select(c, info, &chain, ret_cfg);
-
-	*ret_module = hm_module_chain_first(&chain);
-	return driven;
-}
+#include "device.h"
+#include "select-first.h"
 
 /* ---- loading ---------------------------------------------------------------------- */
 
@@ -47,18 +37,8 @@ static void capture_diag(void *userdata, const char *file, unsigned line, const 
  * modules); returns hm_module_select_load's result. */
 static int load_text(const char *text, struct diags *d, struct hm_config **ret)
 {
-	char path[] = "/tmp/test-layout-XXXXXX.ini";
-	int fd = mkstemps(path, 4);
-	const char *paths[] = {path};
-	int r;
-
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
 	memset(d, 0, sizeof(*d));
-	r = hm_module_select_load(paths, 1, capture_diag, d, ret);
-	unlink(path);
-	return r;
+	return config_load_text_by(hm_module_select_load, text, capture_diag, d, ret);
 }
 
 #define DEV "[device d]\nmatch = 1234:5678\nlayout = l\n"

@@ -9,7 +9,7 @@
  * leaves the device `initializing` without the caller waiting, then
  * failed to initialise after the core's limit.
  *
- * Reports and replies come from tests/unit/playstation-reports.h (the
+ * Reports and replies come from tests/lib/playstation-reports.h (the
  * documented layouts).  The expected motion values are worked out here:
  * the kernel's fallback for degenerate calibration (hid-playstation's
  * "disabling calibration": bias 0, numerator the axis range, 2048 °/s x
@@ -32,6 +32,7 @@
 #include "device.h"
 #include "event-loop.h"
 #include "playstation-reports.h"
+#include "stderr-capture.h"
 #include "util-log.h"
 
 struct model {
@@ -127,47 +128,25 @@ static void complete_one(struct fake *f, int result)
 
 /* ---- the warnings it logs --------------------------------------------------- */
 
-static FILE *log_file;
-static int saved_stderr = -1;
 static unsigned log_count_errors; /* error lines (LOG_ERR) of the last log_end() */
 
 static void log_begin(void)
 {
-	log_file = tmpfile();
-	assert_non_null(log_file);
-	fflush(stderr);
-	saved_stderr = dup(STDERR_FILENO);
-	assert_true(saved_stderr >= 0);
-	assert_int_equal(dup2(fileno(log_file), STDERR_FILENO), STDERR_FILENO);
+	stderr_capture_begin();
 	/* "<N>" prefixes, so the level of each line shows */
 	log_set_target(LOG_TARGET_SYSTEMD);
 }
 
-/* Stops capturing; returns how many lines came at level (as "<level>"),
- * and copies the log to the real stderr for a failing test's reader. */
+/* Stops capturing; returns how many lines came at level (as "<level>"). */
 static unsigned log_end(int level)
 {
-	char line[1024], prefix[8];
-	unsigned n = 0;
+	char prefix[8];
 
-	fflush(stderr);
-	assert_int_equal(dup2(saved_stderr, STDERR_FILENO), STDERR_FILENO);
-	close(saved_stderr);
-	saved_stderr = -1;
+	stderr_capture_end(NULL);
 	log_set_target(LOG_TARGET_PLAIN);
 	snprintf(prefix, sizeof(prefix), "<%d>", level);
-	rewind(log_file);
-	log_count_errors = 0;
-	while (fgets(line, sizeof(line), log_file)) {
-		fprintf(stderr, "  log: %s", line);
-		if (!strncmp(line, prefix, strlen(prefix)))
-			n++;
-		if (!strncmp(line, "<3>", 3))
-			log_count_errors++;
-	}
-	fclose(log_file);
-	log_file = NULL;
-	return n;
+	log_count_errors = stderr_capture_count_prefix("<3>");
+	return stderr_capture_count_prefix(prefix);
 }
 
 /* ---- the device ------------------------------------------------------------- */

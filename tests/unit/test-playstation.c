@@ -21,6 +21,7 @@
 #include "capture-sink.h"
 #include "device.h"
 #include "playstation.h"
+#include "stderr-capture.h"
 
 static void test_crc_known_answers(void **state)
 {
@@ -96,35 +97,6 @@ static void test_calibrate(void **state)
 	}
 }
 
-static int saved_stderr = -1;
-static FILE *capture_file;
-
-static void stderr_begin(void)
-{
-	fflush(stderr);
-	capture_file = tmpfile();
-	assert_non_null(capture_file);
-	saved_stderr = dup(STDERR_FILENO);
-	dup2(fileno(capture_file), STDERR_FILENO);
-}
-
-static unsigned stderr_end(void)
-{
-	char line[512];
-	unsigned n = 0;
-
-	fflush(stderr);
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
-	rewind(capture_file);
-	while (fgets(line, sizeof(line), capture_file)) {
-		n++;
-		fputs(line, stderr);
-	}
-	fclose(capture_file);
-	return n;
-}
-
 static void test_calibration_fallback(void **state)
 {
 	struct ps_calibration cal;
@@ -143,9 +115,9 @@ static void test_calibration_fallback(void **state)
 		assert_int_equal(cal.accel[i].sens_denom, 32767);
 	}
 	/* nothing to replace: no warning */
-	stderr_begin();
+	stderr_capture_begin();
 	assert_int_equal(ps_calibration_sanitize(&cal, "/dev/hidraw3"), 0);
-	assert_int_equal(stderr_end(), 0);
+	assert_int_equal(stderr_capture_end(NULL), 0);
 
 	/* two degenerate axes: replaced, the others kept, one warning */
 	for (int i = 0; i < 3; i++) {
@@ -154,9 +126,9 @@ static void test_calibration_fallback(void **state)
 	}
 	cal.gyro[1].sens_denom = 0;
 	cal.accel[2].sens_denom = 0;
-	stderr_begin();
+	stderr_capture_begin();
 	assert_int_equal(ps_calibration_sanitize(&cal, "/dev/hidraw3"), 2);
-	assert_int_equal(stderr_end(), 1);
+	assert_int_equal(stderr_capture_end(NULL), 1);
 	assert_int_equal(cal.gyro[1].bias, 0);
 	assert_int_equal(cal.gyro[1].sens_numer, 2097152);
 	assert_int_equal(cal.gyro[1].sens_denom, 32767);
@@ -168,9 +140,9 @@ static void test_calibration_fallback(void **state)
 
 	/* all six zero (a clone's all-zero report): still one warning */
 	memset(&cal, 0, sizeof(cal));
-	stderr_begin();
+	stderr_capture_begin();
 	assert_int_equal(ps_calibration_sanitize(&cal, "/dev/hidraw3"), 6);
-	assert_int_equal(stderr_end(), 1);
+	assert_int_equal(stderr_capture_end(NULL), 1);
 	assert_int_equal(cal.gyro[2].abs_code, ABS_RZ);
 	assert_int_equal(cal.accel[0].abs_code, ABS_X);
 }
@@ -337,9 +309,9 @@ static void test_features_retries(void **state)
 	ft.nrules = 2;
 	ft.bad_first[0x02] = 2;
 	ft.crc_on[0x02] = true;
-	stderr_begin();
+	stderr_capture_begin();
 	dev = ft_make(&cs);
-	assert_int_equal(stderr_end(), 1);
+	assert_int_equal(stderr_capture_end(NULL), 1);
 	assert_int_equal(ft.asked[0x02], 3);
 	assert_int_equal(ft.asked[0xa3], 1);
 	assert_int_equal(ft.asked[0x05], 1);
@@ -358,9 +330,9 @@ static void test_features_retries(void **state)
 	ft.rules[0] = (struct ps_feature_rule){.id = 0x02, .retries = 2};
 	ft.nrules = 1;
 	ft.bad_first[0x02] = -1;
-	stderr_begin();
+	stderr_capture_begin();
 	dev = ft_make(&cs);
-	assert_int_equal(stderr_end(), 1);
+	assert_int_equal(stderr_capture_end(NULL), 1);
 	assert_int_equal(ft.asked[0x02], 3);
 	assert_int_equal(ft.asked[0x12], 1);
 	assert_int_equal(ft.replies, 1);

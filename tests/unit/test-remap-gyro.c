@@ -26,6 +26,7 @@
 #include <cmocka.h>
 
 #include "capture-sink.h"
+#include "config-text.h"
 #include "config.h"
 #include "device.h"
 #include "input-motion.h"
@@ -126,18 +127,10 @@ struct rig {
 
 static struct hm_config *load(const char *text)
 {
-	char path[] = "/tmp/hidmapd-gyro-XXXXXX";
-	const char *paths[1] = {path};
 	struct hm_config *config = NULL;
-	int fd = mkstemp(path);
-	size_t l = strlen(text);
 
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, l), (ssize_t)l);
-	close(fd);
-	if (hm_config_load(paths, 1, NULL, NULL, &config) < 0)
+	if (config_load_text(text, NULL, NULL, &config) < 0)
 		config = NULL;
-	unlink(path);
 	return config;
 }
 
@@ -816,18 +809,12 @@ static void test_bad_lines(void **state)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		char path[] = "/tmp/hidmapd-gyro-XXXXXX", text[256], want[256];
-		const char *paths[1] = {path};
+		char text[256], want[256];
 		struct hm_config *config = NULL;
 		struct diag d = {{0}};
-		int fd = mkstemp(path);
 
 		snprintf(text, sizeof(text), "[remap t]\nKEY_B = KEY_C\n%s\n", cases[i].line);
-		assert_true(fd >= 0);
-		assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-		close(fd);
-		assert_int_equal(hm_config_load(paths, 1, collect, &d, &config), -EINVAL);
-		unlink(path);
+		assert_int_equal(config_load_text(text, collect, &d, &config), -EINVAL);
 		snprintf(want, sizeof(want), "3: ");
 		if (!strstr(d.text, cases[i].error) || strncmp(d.text, want, strlen(want)) != 0)
 			fail_msg("%s: got '%s', want line 3 and '%s'", cases[i].line, d.text,
@@ -837,18 +824,11 @@ static void test_bad_lines(void **state)
 
 static void test_duplicate(void **state)
 {
-	char path[] = "/tmp/hidmapd-gyro-XXXXXX";
-	const char *paths[1] = {path};
 	const char *text = "[remap t]\nGYRO = gyro-mouse\nGYRO = disabled\n";
 	struct hm_config *config = NULL;
 	struct diag d = {{0}};
-	int fd = mkstemp(path);
 
-	assert_true(fd >= 0);
-	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
-	close(fd);
-	assert_int_equal(hm_config_load(paths, 1, collect, &d, &config), -EINVAL);
-	unlink(path);
+	assert_int_equal(config_load_text(text, collect, &d, &config), -EINVAL);
 	assert_non_null(strstr(d.text, "3: 'GYRO' is already mapped on line 2"));
 }
 

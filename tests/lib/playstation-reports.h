@@ -56,6 +56,11 @@ static inline void psr_put_le32(uint8_t *p, uint32_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
+static inline uint32_t psr_get_le32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 /* Writes the CRC of a Bluetooth report/reply of size bytes into its last 4. */
 static inline void psr_seal(uint8_t seed, uint8_t *report, size_t size)
 {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
+#include "config-text.h"
 #include "remap.h"
 
 #define HARNESS_MAX_EVENTS 8192
@@ -55,23 +55,10 @@ static const struct hm_remap_ops rec_ops = {.emit = rec_emit, .arm = rec_arm};
 /* Loads INI text; NULL when it does not load. */
 static inline struct hm_config *harness_config(const char *text)
 {
-	char path[] = "/tmp/hidmapd-harness-XXXXXX";
-	const char *paths[1] = {path};
 	struct hm_config *config = NULL;
-	int fd = mkstemp(path);
-	size_t l = strlen(text);
 
-	if (fd < 0)
-		return NULL;
-	if (write(fd, text, l) != (ssize_t)l) {
-		close(fd);
-		unlink(path);
-		return NULL;
-	}
-	close(fd);
-	if (hm_config_load(paths, 1, NULL, NULL, &config) < 0)
+	if (config_load_text(text, NULL, NULL, &config) < 0)
 		config = NULL;
-	unlink(path);
 	return config;
 }
 
