@@ -421,54 +421,115 @@ static int new_parts(struct hm_config_action *a)
 	return a->tap && a->hold ? 0 : -ENOMEM;
 }
 
-static int parse_taphold(struct ctx *c, const char *fn, enum hm_taphold_flavor flavor,
-                         const char *args, int depth, struct hm_config_action *a)
+/* timeout(): keyd's kinds of actions on either side. */
+static int check_timeout_parts(struct ctx *c, const char *fn, const struct hm_config_action *a)
 {
-	char *pieces[4];
-	int n, r;
+	static const enum hm_action_kind ok[] = {HM_ACT_KEYS, HM_ACT_MACRO, HM_ACT_LAYER,
+	                                         HM_ACT_TOGGLE, HM_ACT_ONESHOT};
 
-	n = split_args(c, fn, args, "TAP, HOLD[, TIMEOUT]", "two or three arguments", 2, 3, pieces);
-	if (n < 0)
-		return n;
-	a->kind = HM_ACT_TAPHOLD;
-	a->flavor = flavor;
-	if (new_parts(a) < 0) {
-		free_pieces(pieces, n);
-		return -ENOMEM;
-	}
-	r = parse_action(c, pieces[0], depth + 1, a->tap);
-	if (r == 0)
-		r = parse_action(c, pieces[1], depth + 1, a->hold);
-	if (r == 0 && n == 3)
-		r = time_arg(c, fn, "a timeout", pieces[2], &a->timeout_us);
-	if (r == 0)
-		r = check_taphold_parts(c, fn, a);
-	free_pieces(pieces, n);
-	return r;
+	if (!kind_in(a->tap->kind, ok, ARRAY_SIZE(ok)) ||
+	    !kind_in(a->hold->kind, ok, ARRAY_SIZE(ok)))
+		return fail(c,
+		            "%s(...): the actions must be keys, chords, macros, layer(), "
+		            "toggle() or oneshot()",
+		            fn);
+	return 0;
 }
 
-/* idle(TYPING, IDLE, TIME): each may be a tap-hold, nothing deeper. */
-static int parse_idle(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
+/* idle(): each part may be a tap-hold, nothing deeper. */
+static int check_idle_parts(struct ctx *c, const char *fn, const struct hm_config_action *a)
 {
-	char *pieces[4];
+	if (a->tap->kind == HM_ACT_IDLE || a->hold->kind == HM_ACT_IDLE)
+		return fail(c, "%s(...) cannot be inside %s()", fn, fn);
+	return 0;
+}
+
+/*
+ * A choice between two actions after a time: tap-hold(), timeout() and
+ * idle() differ only in where their arguments stand, which actions they
+ * allow and how deep their parts nest.
+ */
+struct choice_form {
+	const char *form, *what; /* "fn(FORM) takes WHAT" */
+	int min, max;            /* arguments */
+	int tap, hold, time;     /* their places; no time when time >= the count */
+	const char *time_what;   /* "a timeout", "a time" */
+	int nest;                /* added to the depth of the parts */
+	enum hm_action_kind kind;
+	int (*check)(struct ctx *c, const char *fn, const struct hm_config_action *a);
+};
+
+static const struct choice_form taphold_form = {
+    .form = "TAP, HOLD[, TIMEOUT]",
+    .what = "two or three arguments",
+    .min = 2,
+    .max = 3,
+    .tap = 0,
+    .hold = 1,
+    .time = 2,
+    .time_what = "a timeout",
+    .nest = 1,
+    .kind = HM_ACT_TAPHOLD,
+    .check = check_taphold_parts,
+};
+
+/* timeout(A1, TIME, A2), as keyd: A2 when held TIME with no other key
+ * pressed, A1 when another key is pressed or it is released before. */
+static const struct choice_form timeout_form = {
+    .form = "ACTION, TIME, ACTION",
+    .what = "three arguments",
+    .min = 3,
+    .max = 3,
+    .tap = 0,
+    .hold = 2,
+    .time = 1,
+    .time_what = "a time",
+    .nest = 1,
+    .kind = HM_ACT_TAPHOLD,
+    .check = check_timeout_parts,
+};
+
+/* idle(TYPING, IDLE, TIME): the parts at the same depth, as a tap-hold may
+ * be one of them. */
+static const struct choice_form idle_form = {
+    .form = "TYPING, IDLE, TIME",
+    .what = "three arguments",
+    .min = 3,
+    .max = 3,
+    .tap = 0,
+    .hold = 1,
+    .time = 2,
+    .time_what = "a time",
+    .nest = 0,
+    .kind = HM_ACT_IDLE,
+    .check = check_idle_parts,
+};
+
+/* flavor: of a tap-hold (form kind HM_ACT_TAPHOLD); idle() has none. */
+static int parse_choice(struct ctx *c, const struct choice_form *form, const char *fn,
+                        enum hm_taphold_flavor flavor, const char *args, int depth,
+                        struct hm_config_action *a)
+{
+	char *pieces[4]; /* max + 1 of any form, for split_args() */
 	int n, r;
 
-	n = split_args(c, "idle", args, "TYPING, IDLE, TIME", "three arguments", 3, 3, pieces);
+	n = split_args(c, fn, args, form->form, form->what, form->min, form->max, pieces);
 	if (n < 0)
 		return n;
-	a->kind = HM_ACT_IDLE;
+	a->kind = form->kind;
+	if (form->kind == HM_ACT_TAPHOLD)
+		a->flavor = flavor;
 	if (new_parts(a) < 0) {
 		free_pieces(pieces, n);
 		return -ENOMEM;
 	}
-	/* depth 0 for the parts: a tap-hold may be one of them */
-	r = parse_action(c, pieces[0], depth, a->tap);
+	r = parse_action(c, pieces[form->tap], depth + form->nest, a->tap);
 	if (r == 0)
-		r = parse_action(c, pieces[1], depth, a->hold);
+		r = parse_action(c, pieces[form->hold], depth + form->nest, a->hold);
+	if (r == 0 && form->time < n)
+		r = time_arg(c, fn, form->time_what, pieces[form->time], &a->timeout_us);
 	if (r == 0)
-		r = time_arg(c, "idle", "a time", pieces[2], &a->timeout_us);
-	if (r == 0 && (a->tap->kind == HM_ACT_IDLE || a->hold->kind == HM_ACT_IDLE))
-		r = fail(c, "idle(...) cannot be inside idle()");
+		r = form->check(c, fn, a);
 	free_pieces(pieces, n);
 	return r;
 }
@@ -506,37 +567,6 @@ static int parse_lettermod(struct ctx *c, const char *args, int depth, struct hm
 		r = time_arg(c, "lettermod", "a timeout", pieces[3], &th->timeout_us);
 	if (r == 0)
 		r = check_taphold_parts(c, "lettermod", th);
-	free_pieces(pieces, n);
-	return r;
-}
-
-/* timeout(A1, TIME, A2), as keyd: A2 when held TIME with no other key
- * pressed, A1 when another key is pressed or it is released before. */
-static int parse_timeout(struct ctx *c, const char *args, int depth, struct hm_config_action *a)
-{
-	static const enum hm_action_kind ok[] = {HM_ACT_KEYS, HM_ACT_MACRO, HM_ACT_LAYER,
-	                                         HM_ACT_TOGGLE, HM_ACT_ONESHOT};
-	char *pieces[4];
-	int n, r;
-
-	n = split_args(c, "timeout", args, "ACTION, TIME, ACTION", "three arguments", 3, 3, pieces);
-	if (n < 0)
-		return n;
-	a->kind = HM_ACT_TAPHOLD;
-	a->flavor = HM_TH_TIMEOUT;
-	if (new_parts(a) < 0) {
-		free_pieces(pieces, n);
-		return -ENOMEM;
-	}
-	r = parse_action(c, pieces[0], depth + 1, a->tap);
-	if (r == 0)
-		r = parse_action(c, pieces[2], depth + 1, a->hold);
-	if (r == 0)
-		r = time_arg(c, "timeout", "a time", pieces[1], &a->timeout_us);
-	if (r == 0 && (!kind_in(a->tap->kind, ok, ARRAY_SIZE(ok)) ||
-	               !kind_in(a->hold->kind, ok, ARRAY_SIZE(ok))))
-		r = fail(c, "timeout(...): the actions must be keys, chords, macros, layer(), "
-		            "toggle() or oneshot()");
 	free_pieces(pieces, n);
 	return r;
 }
@@ -641,8 +671,8 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 					            "%s() cannot be inside another action "
 					            "(but in idle())",
 					            fn);
-				return parse_taphold(c, fn, taphold_names[i].flavor, args, depth,
-				                     a);
+				return parse_choice(c, &taphold_form, fn, taphold_names[i].flavor,
+				                    args, depth, a);
 			}
 		if (streq(fn, "clear")) {
 			if (*strstrip(args))
@@ -653,14 +683,16 @@ static int parse_action(struct ctx *c, const char *s, int depth, struct hm_confi
 		if (streq(fn, "timeout") || streq(fn, "repeat")) {
 			if (depth > 0)
 				return fail(c, "%s() cannot be inside another action", fn);
-			return streq(fn, "timeout") ? parse_timeout(c, args, depth, a)
+			return streq(fn, "timeout") ? parse_choice(c, &timeout_form, fn,
+			                                           HM_TH_TIMEOUT, args, depth, a)
 			                            : parse_repeat(c, args, depth, a);
 		}
 		if (streq(fn, "idle") || streq(fn, "lettermod")) {
 			if (depth > 0)
 				return fail(c, "%s() cannot be inside another action", fn);
-			return streq(fn, "idle") ? parse_idle(c, args, depth, a)
-			                         : parse_lettermod(c, args, depth, a);
+			return streq(fn, "idle")
+			           ? parse_choice(c, &idle_form, fn, HM_TH_PRESS, args, depth, a)
+			           : parse_lettermod(c, args, depth, a);
 		}
 		for (size_t i = 0; i < ARRAY_SIZE(named_actions); i++) {
 			char *id;

@@ -202,12 +202,90 @@ static int parse_file(struct load *l, const char *path, struct hm_config **ret)
 	return config_parse_buffer(path, buf, size, l->diag, l->userdata, &l->nerrors, ret);
 }
 
+/* What merge_sections() needs to know of each kind of section. */
+struct section_kind {
+	size_t size;
+	const char *(*id)(const void *section);
+	void (*done)(void *section);
+};
+
+static const char *device_id(const void *p)
+{
+	return ((const struct hm_config_device *)p)->id;
+}
+
+static void device_done_p(void *p)
+{
+	device_done(p);
+}
+
+static const char *profile_id(const void *p)
+{
+	return ((const struct hm_config_profile *)p)->id;
+}
+
+static void profile_done_p(void *p)
+{
+	profile_done(p);
+}
+
+/* layouts are kept by pointer (config.h) */
+static const char *layout_id(const void *p)
+{
+	return (*(struct hm_layout *const *)p)->id;
+}
+
+static void layout_free_p(void *p)
+{
+	hm_layout_free(*(struct hm_layout **)p);
+}
+
+static const struct section_kind device_kind = {
+    .size = sizeof(struct hm_config_device),
+    .id = device_id,
+    .done = device_done_p,
+};
+static const struct section_kind profile_kind = {
+    .size = sizeof(struct hm_config_profile),
+    .id = profile_id,
+    .done = profile_done_p,
+};
+static const struct section_kind layout_kind = {
+    .size = sizeof(struct hm_layout *),
+    .id = layout_id,
+    .done = layout_free_p,
+};
+
+/* Moves the n sections of from to the end of to (*nto of them, with room
+ * for n more); each first replaces (frees) the one of to with its id. */
+static void merge_sections(const struct section_kind *k, void *to, size_t *nto, void *from,
+                           size_t n)
+{
+	char *t = to, *f = from;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *id = k->id(f + i * k->size);
+
+		for (size_t j = 0; j < *nto; j++) {
+			if (!streq(k->id(t + j * k->size), id))
+				continue;
+			k->done(t + j * k->size);
+			memmove(t + j * k->size, t + (j + 1) * k->size, (*nto - j - 1) * k->size);
+			(*nto)--;
+			break;
+		}
+		memcpy(t + *nto * k->size, f + i * k->size, k->size);
+		(*nto)++;
+	}
+}
+
 /* Moves the sections of f into c; a section of a later file replaces the
  * one with the same id, and the replacement goes to the end (it wins). */
 static int merge(struct hm_config *c, struct hm_config *f)
 {
 	struct hm_config_device *devices;
 	struct hm_config_profile *profiles;
+	struct hm_layout **layouts;
 
 	devices = reallocarray(c->devices, c->ndevices + f->ndevices + 1, sizeof(*devices));
 	if (!devices)
@@ -217,57 +295,20 @@ static int merge(struct hm_config *c, struct hm_config *f)
 	if (!profiles)
 		return -ENOMEM;
 	c->profiles = profiles;
-	for (size_t i = 0; i < f->nlayouts; i++) {
-		struct hm_layout **layouts;
+	layouts = reallocarray(c->layouts, c->nlayouts + f->nlayouts + 1, sizeof(*layouts));
+	if (!layouts)
+		return -ENOMEM;
+	c->layouts = layouts;
 
-		for (size_t j = 0; j < c->nlayouts; j++) {
-			if (!streq(c->layouts[j]->id, f->layouts[i]->id))
-				continue;
-			hm_layout_free(c->layouts[j]);
-			memmove(&c->layouts[j], &c->layouts[j + 1],
-			        (c->nlayouts - j - 1) * sizeof(*c->layouts));
-			c->nlayouts--;
-			break;
-		}
-		layouts = reallocarray(c->layouts, c->nlayouts + 1, sizeof(*layouts));
-		if (!layouts)
-			return -ENOMEM;
-		c->layouts = layouts;
-		c->layouts[c->nlayouts++] = f->layouts[i];
-		f->layouts[i] = NULL;
-	}
+	merge_sections(&layout_kind, c->layouts, &c->nlayouts, f->layouts, f->nlayouts);
 	f->nlayouts = 0;
 	if (f->replug_grace_set) {
 		c->replug_grace_us = f->replug_grace_us;
 		c->replug_grace_set = true;
 	}
-
-	for (size_t i = 0; i < f->ndevices; i++) {
-		for (size_t j = 0; j < c->ndevices; j++) {
-			if (!streq(c->devices[j].id, f->devices[i].id))
-				continue;
-			device_done(&c->devices[j]);
-			memmove(&c->devices[j], &c->devices[j + 1],
-			        (c->ndevices - j - 1) * sizeof(*devices));
-			c->ndevices--;
-			break;
-		}
-		c->devices[c->ndevices++] = f->devices[i];
-	}
+	merge_sections(&device_kind, c->devices, &c->ndevices, f->devices, f->ndevices);
 	f->ndevices = 0;
-
-	for (size_t i = 0; i < f->nprofiles; i++) {
-		for (size_t j = 0; j < c->nprofiles; j++) {
-			if (!streq(c->profiles[j].id, f->profiles[i].id))
-				continue;
-			profile_done(&c->profiles[j]);
-			memmove(&c->profiles[j], &c->profiles[j + 1],
-			        (c->nprofiles - j - 1) * sizeof(*profiles));
-			c->nprofiles--;
-			break;
-		}
-		c->profiles[c->nprofiles++] = f->profiles[i];
-	}
+	merge_sections(&profile_kind, c->profiles, &c->nprofiles, f->profiles, f->nprofiles);
 	f->nprofiles = 0;
 	return 0;
 }

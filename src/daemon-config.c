@@ -12,6 +12,7 @@
 #include "daemon-private.h"
 #include "device-settings.h"
 #include "module-select.h"
+#include "reload-decision.h"
 #include "util-strings.h"
 
 static void config_diag(void *userdata, const char *file, unsigned line, const char *message)
@@ -87,40 +88,49 @@ int daemon_reload(struct daemon *d, char *err, size_t errsize)
 	 * a change of only those reaches the module's configure hook and
 	 * leaves the mapping, the outputs and what they hold alone. */
 	for (dr = d->driven; dr; dr = next) {
-		const struct hm_device_info *info = &dr->dev->info;
 		struct hm_module_chain chain_new;
 		const struct hm_config_device *c_new = NULL;
-		const struct hm_config_profile *p_old, *p_new;
-		bool grab_old = !dr->cfg || dr->cfg->grab;
+		struct hm_reload_view old, new;
+		enum hm_reload_decision decision;
+		bool selected;
 
 		next = dr->next;
-		if (!hm_module_select(config, info, &chain_new, &c_new) ||
-		    !hm_module_chain_equal(&chain_new, hm_device_module_chain(dr->dev)) ||
-		    grab_old != (!c_new || c_new->grab)) {
+		selected = hm_module_select(config, &dr->dev->info, &chain_new, &c_new);
+		old = (struct hm_reload_view){
+		    .chain = hm_device_module_chain(dr->dev),
+		    .cfg = dr->cfg,
+		    .profile = dr->cfg ? hm_config_profile_for(d->config, dr->cfg) : NULL,
+		};
+		new = (struct hm_reload_view){
+		    .chain = selected ? &chain_new : NULL,
+		    .cfg = c_new,
+		    .profile = c_new ? hm_config_profile_for(config, c_new) : NULL,
+		};
+		decision = hm_reload_decide(&old, &new);
+		switch (decision) {
+		case HM_RELOAD_DROP:
 			daemon_drop(d, dr, "configuration changed, letting go");
 			continue;
-		}
-		p_old = dr->cfg ? hm_config_profile_for(d->config, dr->cfg) : NULL;
-		p_new = c_new ? hm_config_profile_for(config, c_new) : NULL;
-		if ((dr->cfg ? dr->cfg->unmapped : HM_UNMAPPED_PASS) ==
-		        (c_new ? c_new->unmapped : HM_UNMAPPED_PASS) &&
-		    hm_config_profile_equal(p_old, p_new)) {
+		case HM_RELOAD_SET_PROFILE:
+			r = hm_device_set_profile(dr->dev, new.profile,
+			                          c_new ? c_new->unmapped : HM_UNMAPPED_PASS);
+			if (r < 0) {
+				daemon_drop(d, dr, "cannot apply the new mapping, letting go");
+				continue;
+			}
+			log_info("%s: mapping changed, applied", dr->path);
+			hm_config_free(dr->mapping_config); /* the new one is d->config */
+			dr->mapping_config = NULL;
+			apply_settings(dr, c_new);
+			break;
+		case HM_RELOAD_CONFIGURE:
+		case HM_RELOAD_KEEP:
 			if (!dr->mapping_config)
 				dr->mapping_config = hm_config_ref(d->config);
-			apply_settings(dr, c_new);
-			dr->cfg = c_new;
-			continue;
+			if (decision == HM_RELOAD_CONFIGURE)
+				apply_settings(dr, c_new);
+			break;
 		}
-		r = hm_device_set_profile(dr->dev, p_new,
-		                          c_new ? c_new->unmapped : HM_UNMAPPED_PASS);
-		if (r < 0) {
-			daemon_drop(d, dr, "cannot apply the new mapping, letting go");
-			continue;
-		}
-		log_info("%s: mapping changed, applied", dr->path);
-		hm_config_free(dr->mapping_config); /* the new one is d->config */
-		dr->mapping_config = NULL;
-		apply_settings(dr, c_new);
 		dr->cfg = c_new;
 	}
 	hm_config_free(d->config);

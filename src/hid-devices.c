@@ -377,6 +377,19 @@ static int cmp_entry(const void *a, const void *b)
 	return strverscmp(x->info.path, y->info.path);
 }
 
+/* One more entry, zeroed, at the end of *entries (n of them); NULL when out
+ * of memory, *entries then unchanged.  Both enumerators grow their list so. */
+static struct hm_hid_entry *entry_append(struct hm_hid_entry **entries, size_t n)
+{
+	struct hm_hid_entry *tmp = reallocarray(*entries, n + 1, sizeof(*tmp));
+
+	if (!tmp)
+		return NULL;
+	*entries = tmp;
+	memset(&tmp[n], 0, sizeof(tmp[n]));
+	return &tmp[n];
+}
+
 int hm_hid_enumerate_sysfs(struct hm_hid_entry **ret, size_t *ret_n)
 {
 	char dir[PATH_MAX];
@@ -397,23 +410,21 @@ int hm_hid_enumerate_sysfs(struct hm_hid_entry **ret, size_t *ret_n)
 		return 0;
 	}
 	while ((de = readdir(d))) {
-		struct hm_hid_entry *tmp;
+		struct hm_hid_entry *e;
 		char path[64];
 		int r;
 
 		if (!is_hidraw_name(de->d_name))
 			continue;
-		tmp = realloc(entries, (n + 1) * sizeof(*entries));
-		if (!tmp) {
+		e = entry_append(&entries, n);
+		if (!e) {
 			free(entries);
 			closedir(d);
 			return -ENOMEM;
 		}
-		entries = tmp;
-		memset(&entries[n], 0, sizeof(entries[n]));
 		snprintf(path, sizeof(path), "/dev/%.16s",
 		         de->d_name); /* is_hidraw_name(): short */
-		r = hm_hid_info_from_path(path, &entries[n].info);
+		r = hm_hid_info_from_path(path, &e->info);
 		if (r < 0) {
 			log_warning_errno(r, "%s/%s: unreadable: %m, ignoring", dir, de->d_name);
 			continue;
@@ -436,7 +447,7 @@ int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n)
 
 	list = hid_enumerate(0, 0);
 	for (d = list; d; d = d->next) {
-		struct hm_hid_entry *e, *tmp;
+		struct hm_hid_entry *e;
 		bool seen = false;
 
 		/* hidapi lists a node once per top-level collection: keep the first */
@@ -445,15 +456,12 @@ int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n)
 				seen = true;
 		if (seen || !d->path)
 			continue;
-		tmp = realloc(entries, (n + 1) * sizeof(*entries));
-		if (!tmp) {
+		e = entry_append(&entries, n);
+		if (!e) {
 			free(entries);
 			hid_free_enumeration(list);
 			return -ENOMEM;
 		}
-		entries = tmp;
-		e = &entries[n];
-		memset(e, 0, sizeof(*e));
 		if (hm_hid_info_from_path(d->path, &e->info) < 0) {
 			/* sysfs gone between the two looks: fall back on hidapi's word */
 			snprintf(e->info.path, sizeof(e->info.path), "%s", d->path);
