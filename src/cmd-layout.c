@@ -20,12 +20,12 @@
 
 #include <libevdev/libevdev.h>
 
+#include "cmd-common.h"
 #include "hid-usages.h"
 #include "commands.h"
 #include "config-layout.h"
 #include "event-loop.h"
 #include "hid-descriptor.h"
-#include "hid-devices.h"
 #include "hid-reader.h"
 #include "hid-recording.h"
 #include "module.h"
@@ -496,25 +496,18 @@ static int capture(const char *path, struct hm_recording_event **ret, size_t *re
 int hm_cmd_layout(const char *arg)
 {
 	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
-	struct hm_device_info info = {0};
+	struct hm_device_info info;
 	uint8_t rdesc[HID_RDESC_MAX_SIZE];
 	size_t rdesc_size = 0;
 	int r;
 
-	if (startswith(arg, "/dev/")) {
+	if (cli_load_source(arg, &info, rdesc, &rdesc_size, &rec) < 0)
+		return 1;
+	if (!rec) {
+		/* a hidraw node: its reports, as the user makes them now */
 		struct hm_recording_event *ev = NULL;
 		size_t n = 0;
 
-		r = hm_hid_info_from_path(arg, &info);
-		if (r < 0) {
-			log_error_errno(r, "%s: not a hidraw device: %m", arg);
-			return 1;
-		}
-		r = hm_hid_read_descriptor(arg, rdesc, sizeof(rdesc), &rdesc_size);
-		if (r < 0) {
-			log_error_errno(r, "%s: cannot read the report descriptor: %m", arg);
-			return 1;
-		}
 		if (capture(arg, &ev, &n) < 0)
 			return 1;
 		r = write_starter(stdout, arg, &info, rdesc, rdesc_size, ev, n);
@@ -523,12 +516,6 @@ int hm_cmd_layout(const char *arg)
 		free(ev);
 		return r < 0 ? 1 : 0;
 	}
-	if (hm_recording_load(arg, &rec) < 0)
-		return 1;
-	info.vendor = rec->vendor;
-	info.product = rec->product;
-	snprintf(info.name, sizeof(info.name), "%s", rec->name ? rec->name : "");
-	r = write_starter(stdout, arg, &info, rec->rdesc, rec->rdesc_size, rec->events,
-	                  rec->nevents);
+	r = write_starter(stdout, arg, &info, rdesc, rdesc_size, rec->events, rec->nevents);
 	return r < 0 ? 1 : 0;
 }

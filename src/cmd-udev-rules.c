@@ -5,20 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd-common.h"
 #include "commands.h"
 #include "shipped-layouts.h"
 #include "config.h"
 #include "module-select.h"
 #include "module.h"
 #include "udev-rules.h"
-
-static void diag_print(void *userdata, const char *file, unsigned line, const char *message)
-{
-	if (line)
-		fprintf(stderr, "%s:%u: %s\n", file, line, message);
-	else
-		fprintf(stderr, "%s: %s\n", file, message);
-}
 
 int hm_cmd_udev_rules(char *const *files, size_t nfiles)
 {
@@ -29,7 +22,7 @@ int hm_cmd_udev_rules(char *const *files, size_t nfiles)
 	size_t n = 0, nl = 0;
 	bool installed;
 
-	if (hm_module_select_load_given((const char *const *)files, nfiles, diag_print, NULL,
+	if (hm_module_select_load_given((const char *const *)files, nfiles, cli_diag_print, NULL,
 	                                &config) < 0) {
 		fprintf(stderr,
 		        "hidmapd: the configuration has errors (above); no rules written\n");

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The CLI's one-shot subcommands; each returns an exit status (0, 1, 2 for usage). */
+/* The CLI's commands, one file each (cmd-*.c); each returns an exit status
+ * (0, 1, 2 for usage). */
 #pragma once
 
 #include <stdbool.h>
