@@ -4,10 +4,12 @@
  * Filled by enumeration (hid-devices.h) or from a recording, matched by the
  * config's [device] sections and the modules' id tables.  It depends on
  * nothing else of hidmapd, so that enumeration, the config and the CLI can
- * name a device without the module interface (module.h).
+ * name a device without the module interface (module.h); device-info.c
+ * reads the descriptor with hid-descriptor.h, of the same layer.
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Bus types as in linux/input.h (BUS_USB 0x03, BUS_BLUETOOTH 0x05, ...). */
@@ -28,3 +30,7 @@ struct hm_device_info {
 	uint16_t usage_page;
 	uint16_t usage;
 };
+
+/* Sets info's usage_page and usage from the first top-level collection of
+ * the report descriptor (left 0 when it does not parse or has none). */
+void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc, size_t size);
