@@ -20,6 +20,7 @@
 #define LOG_INTERVAL_US    (10 * 1000 * 1000)
 
 #include "daemon-private.h"
+#include "module-select.h"
 #include "util-strings.h"
 
 /* Hides the kernel's own evdev nodes of the HID device (EVIOCGRAB), so the

@@ -74,7 +74,7 @@ struct hm_device_core {
 	uint64_t now_us; /* of the report or timer being handled */
 	/* the owner's one timer serves the mapping and the module's interval */
 	uint64_t remap_deadline_us, module_deadline_us, module_period_us;
-	struct hm_module_chain chain; /* as selected, for hm_device_module_chain() */
+	struct hm_module_chain chain; /* as given, for hm_device_module_chain() */
 	/* force feedback of the outputs with rumble motors (hm_device_set_rumble()) */
 	struct hm_ff_rumble *ff[HM_MAX_OUTPUTS];
 	uint64_t ff_deadline_us;            /* when the effects change next, 0: never */
@@ -995,6 +995,9 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	struct hm_device_core *c;
 	int r;
 
+	/* which modules may drive the device is the caller's policy */
+	if (!setup->chain && !setup->module)
+		return -EINVAL;
 	c = zalloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
@@ -1029,15 +1032,10 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 
 	if (!info->usage_page)
 		hm_device_info_set_usage(&dev->info, rdesc, rdesc_size);
-	if (setup->chain) {
+	if (setup->chain)
 		c->chain = *setup->chain;
-	} else if (setup->module) {
+	else
 		hm_module_chain_single(&c->chain, setup->module);
-	} else {
-		const struct hm_config_device *cfg;
-
-		(void)hm_module_select(NULL, &dev->info, &c->chain, &cfg);
-	}
 	r = select_module(c, &c->chain);
 	if (r < 0)
 		return r;
