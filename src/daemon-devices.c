@@ -21,6 +21,7 @@
 
 #include "daemon-private.h"
 #include "device-settings.h"
+#include "module-select.h"
 #include "util-strings.h"
 
 /* Hides the kernel's own evdev nodes of the HID device (EVIOCGRAB), so the

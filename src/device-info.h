@@ -4,12 +4,14 @@
  * Filled by enumeration (hid-devices.h) or from a recording, matched by the
  * config's [device] sections and the modules' id tables.  It depends on
  * nothing else of hidmapd, so that enumeration, the config and the CLI can
- * name a device without the module interface (module.h).  The id tables
- * that match devices are of this layer too: modules and layouts both list
- * their devices in them.
+ * name a device without the module interface (module.h); device-info.c
+ * reads the descriptor with hid-descriptor.h, of the same layer.  The id
+ * tables that match devices are of this layer too: modules and layouts
+ * both list their devices in them.
  */
 #pragma once
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Bus types as in linux/input.h (BUS_USB 0x03, BUS_BLUETOOTH 0x05, ...). */
@@ -54,3 +56,7 @@ struct hm_device_id {
 /* The start of an id entry, as the kernel's HID_DEVICE():
  * {HM_DEVICE(HM_BUS_ANY, 0x0b33, 0x0020), .driver_data = ...} */
 #define HM_DEVICE(b, v, p) .bus = (b), .vendor = (v), .product = (p)
+
+/* Sets info's usage_page and usage from the first top-level collection of
+ * the report descriptor (left 0 when it does not parse or has none). */
+void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc, size_t size);

@@ -1,93 +1,20 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The device core: probes the modules of the chain it is given, creates
+ * the outputs the module declares (as the mapping adjusts them), carries
+ * every decoded event through the mapping to them, runs the owner's one
+ * timer for all its parts, and takes a replugged device afresh.  Requests
+ * to the device are in device-request.c, force feedback in device-ff.c.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "device.h"
+#include "device-private.h"
 #include "event-loop.h"
-#include "ff-rumble.h"
 #include "util-log.h"
 #include "util-strings.h"
 #include "vdev.h"
-
-/* An asynchronous request on its way: whose callback to run. */
-#define MAX_CALLS 16
-struct call {
-	struct call_table *table;
-	hm_request_done_fn fn; /* NULL: orphaned by an unprobe, dropped */
-	void *userdata;
-	bool used;
-	bool init; /* made by probe or by such a request's callback */
-};
-
-/*
- * The requests out on the transport.  Apart from the core: a device freed
- * with requests still out (hm_device_new() failing after its probe asked
- * the device, an owner that frees before its transport has cancelled)
- * leaves the table behind, orphaned, until the transport completes or
- * cancels the last of them.
- */
-struct call_table {
-	struct hm_device_core *core; /* NULL: the device is gone */
-	unsigned nused;
-	struct call call[MAX_CALLS];
-};
-
-/* A queued handshake (hm_device_exchange()). */
-struct exchange {
-	struct hm_exchange x;
-	unsigned sends; /* so far */
-};
-
-struct hm_device_core {
-	struct hm_device pub;
-	struct call_table *calls;
-	/* the exchange queue, a ring: the head runs when ex_active */
-	struct exchange ex[HM_EXCHANGE_QUEUE];
-	unsigned ex_head, ex_count;
-	bool ex_active;
-	uint64_t ex_deadline_us; /* the running exchange's reply, 0: none */
-	/* hm_device_hold_init(): initializing until hm_device_ready() */
-	bool init_held, init_failed;
-	uint64_t init_deadline_us, init_limit_us;
-	unsigned init_pending; /* init requests outstanding */
-	bool in_init_done;     /* running an init request's callback */
-	bool probing;
-	unsigned noutputs;                           /* the module's */
-	unsigned nall;                               /* ...and the mapping's extra ones */
-	struct libevdev *base_caps[HM_MAX_OUTPUTS];  /* as the module declared them */
-	uint64_t has_rest[HM_MAX_OUTPUTS];           /* ABS codes with a rest value (bits) */
-	int rest[HM_MAX_OUTPUTS][ABS_CNT];           /* hm_device_set_abs_rest() */
-	struct hm_vdev *outputs[HM_MAX_ALL_OUTPUTS]; /* as created: base + mapping */
-	struct hm_remap *remap;
-	const struct hm_config_profile *profile; /* the mapping's, NULL: none */
-	enum hm_unmapped_policy unmapped;
-	struct hm_sink *sink;
-	struct hm_transport transport;
-	struct hm_device_stats stats;
-	uint8_t *rdesc;
-	void (*arm_timer)(void *userdata, uint64_t deadline_us);
-	void (*outputs_changed)(void *userdata);
-	void *owner;
-	hm_device_tap_fn tap;
-	void *tap_userdata;
-	uint64_t now_us; /* of the report or timer being handled */
-	/* the owner's one timer serves the mapping and the module's interval */
-	uint64_t remap_deadline_us, module_deadline_us, module_period_us;
-	struct hm_module_chain chain; /* as selected, for hm_device_module_chain() */
-	/* force feedback of the outputs with rumble motors (hm_device_set_rumble()) */
-	struct hm_ff_rumble *ff[HM_MAX_OUTPUTS];
-	uint64_t ff_deadline_us;            /* when the effects change next, 0: never */
-	struct hm_device_settings settings; /* the user's, for the configure hook */
-	bool battery_known;
-	int battery_percent;
-	enum hm_battery_status battery_status;
-};
-
-static struct hm_device_core *core_of(struct hm_device *dev)
-{
-	return dev->core;
-}
 
 /* A fresh copy of a capability set (libevdev has no clone). */
 static struct libevdev *caps_clone(const struct libevdev *src_const)
@@ -275,7 +202,7 @@ static void remap_sync(void *userdata)
 }
 
 /* Arms the owner's timer for the earlier of the mapping's and the module's deadlines. */
-static void arm_combined(struct hm_device_core *c)
+void device_arm_combined(struct hm_device_core *c)
 {
 	uint64_t d = c->remap_deadline_us;
 
@@ -296,7 +223,7 @@ static void remap_arm(void *userdata, uint64_t deadline_us)
 	struct hm_device_core *c = userdata;
 
 	c->remap_deadline_us = deadline_us;
-	arm_combined(c);
+	device_arm_combined(c);
 }
 
 void hm_device_set_interval(struct hm_device *dev, uint64_t period_us)
@@ -305,154 +232,7 @@ void hm_device_set_interval(struct hm_device *dev, uint64_t period_us)
 
 	c->module_period_us = period_us;
 	c->module_deadline_us = period_us ? hm_now_usec() + period_us : 0;
-	arm_combined(c);
-}
-
-int hm_device_set_rumble(struct hm_device *dev, unsigned output, unsigned max_effects,
-                         unsigned flags)
-{
-	static const unsigned bits[] = {FF_RUMBLE,   FF_PERIODIC, FF_SQUARE,
-	                                FF_TRIANGLE, FF_SINE,     FF_GAIN};
-	struct hm_device_core *c = core_of(dev);
-
-	if (!c->probing)
-		return -EPERM;
-	if (output >= c->noutputs || max_effects < 1 || max_effects > HM_FF_MAX_EFFECTS ||
-	    (flags & ~HM_FF_CONSTANT))
-		return -EINVAL;
-	if (!c->ff[output]) {
-		c->ff[output] = malloc(sizeof(*c->ff[output]));
-		if (!c->ff[output])
-			return -ENOMEM;
-	}
-	hm_ff_rumble_init(c->ff[output], max_effects);
-	for (size_t i = 0; i < ARRAY_SIZE(bits); i++)
-		if (libevdev_enable_event_code(c->base_caps[output], EV_FF, bits[i], NULL) < 0)
-			return -EINVAL;
-	if ((flags & HM_FF_CONSTANT) &&
-	    libevdev_enable_event_code(c->base_caps[output], EV_FF, FF_CONSTANT, NULL) < 0)
-		return -EINVAL;
-	return 0;
-}
-
-/* Brings every output's effects to now: tells the module when its motors
- * change, and arms the owner's timer for the next change. */
-static void ff_run(struct hm_device_core *c, uint64_t now)
-{
-	struct hm_device *dev = &c->pub;
-	uint64_t next = 0;
-
-	for (unsigned n = 0; n < c->noutputs; n++) {
-		uint16_t strong, weak;
-		uint64_t at;
-
-		if (!c->ff[n])
-			continue;
-		if (hm_ff_rumble_update(c->ff[n], now, &strong, &weak) && dev->module &&
-		    dev->module->rumble)
-			dev->module->rumble(dev, n, strong, weak);
-		at = hm_ff_rumble_next(c->ff[n], now);
-		if (at && (!next || at < next))
-			next = at;
-	}
-	c->ff_deadline_us = next;
-	arm_combined(c);
-}
-
-/* Output n's virtual device is being replaced: the effects clients uploaded
- * went with it.  Motors still running are stopped (the module hears it). */
-static void ff_output_lost(struct hm_device_core *c, unsigned n)
-{
-	struct hm_ff_rumble *r = n < c->noutputs ? c->ff[n] : NULL;
-	uint64_t uploaded, played;
-	uint16_t strong, weak;
-
-	if (!r)
-		return;
-	uploaded = r->uploaded, played = r->played;
-	strong = r->strong, weak = r->weak;
-	hm_ff_rumble_init(r, r->max_effects);
-	r->uploaded = uploaded, r->played = played;
-	r->strong = strong, r->weak = weak; /* so that update reports the stop */
-	ff_run(c, hm_now_usec());
-}
-
-/* After a restart's probe: what clients uploaded on the virtual devices that
- * stay is still theirs, so the new helper of the same output takes it over
- * (effects stopped, as the module starts afresh). */
-static void ff_take_over(struct hm_device_core *c, struct hm_ff_rumble *const *old)
-{
-	for (unsigned n = 0; n < HM_MAX_OUTPUTS; n++) {
-		struct hm_ff_rumble *r = n < c->noutputs ? c->ff[n] : NULL;
-
-		if (!r || !old[n])
-			continue;
-		r->gain = old[n]->gain;
-		r->uploaded = old[n]->uploaded;
-		r->played = old[n]->played;
-		for (unsigned i = 0; i < r->max_effects && i < old[n]->max_effects; i++)
-			if (old[n]->slot[i].uploaded) {
-				r->slot[i].effect = old[n]->slot[i].effect;
-				r->slot[i].uploaded = true;
-			}
-	}
-}
-
-/* After an upload or erase: an effect playing restarts with its new
- * parameters, an erased one stops. */
-static int ff_changed(struct hm_device_core *c, int r, uint64_t now)
-{
-	if (r >= 0)
-		ff_run(c, now);
-	return r;
-}
-
-static int ff_upload(void *userdata, unsigned output, const struct ff_effect *effect)
-{
-	struct hm_device_core *c = userdata;
-	uint64_t now = hm_now_usec();
-
-	if (output >= c->noutputs || !c->ff[output])
-		return -EOPNOTSUPP;
-	return ff_changed(c, hm_ff_rumble_upload(c->ff[output], effect, now), now);
-}
-
-static int ff_erase(void *userdata, unsigned output, int effect_id)
-{
-	struct hm_device_core *c = userdata;
-	uint64_t now = hm_now_usec();
-
-	if (output >= c->noutputs || !c->ff[output])
-		return -EOPNOTSUPP;
-	return ff_changed(c, hm_ff_rumble_erase(c->ff[output], effect_id, now), now);
-}
-
-int hm_device_handle_ff_request(struct hm_device *dev, unsigned output, unsigned code,
-                                unsigned request_id)
-{
-	struct hm_device_core *c = core_of(dev);
-	const struct hm_ff_handler h = {
-	    .upload = ff_upload,
-	    .erase = ff_erase,
-	    .userdata = c,
-	    .output = output,
-	};
-
-	if (output >= c->nall || !c->outputs[output] || !c->sink->ops->ff_request)
-		return -EOPNOTSUPP;
-	return c->sink->ops->ff_request(c->sink, c->outputs[output]->handle, code, request_id, &h);
-}
-
-bool hm_device_ff_stats(const struct hm_device *dev, unsigned output, uint64_t *uploaded,
-                        uint64_t *played)
-{
-	const struct hm_device_core *c = dev->core;
-
-	if (output >= c->noutputs || !c->ff[output])
-		return false;
-	*uploaded = c->ff[output]->uploaded;
-	*played = c->ff[output]->played;
-	return true;
+	device_arm_combined(c);
 }
 
 static const struct hm_remap_ops remap_ops = {
@@ -471,319 +251,6 @@ void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned cod
 		hm_remap_event(c->remap, output, type, code, value, c->now_us);
 }
 
-int hm_device_write(struct hm_device *dev, const uint8_t *data, size_t size)
-{
-	struct hm_device_core *c = core_of(dev);
-	int r;
-
-	if (c->transport.submit) {
-		r = c->transport.submit(c->transport.userdata, HM_REQUEST_OUTPUT, data, size, NULL,
-		                        NULL);
-		return r < 0 ? r : (int)size;
-	}
-	if (!c->transport.write)
-		return -ENOTSUP;
-	return c->transport.write(c->transport.userdata, data, size);
-}
-
-static void call_done(void *ctx, int result, const uint8_t *data, size_t size)
-{
-	struct call *call = ctx;
-	struct call_table *t = call->table;
-	struct hm_device_core *c = t->core;
-	hm_request_done_fn fn = call->fn;
-	void *userdata = call->userdata;
-	bool init = call->init, was;
-
-	call->used = false;
-	t->nused--;
-	if (!c) {
-		/* the device went first: nothing to tell */
-		if (!t->nused)
-			free(t);
-		return;
-	}
-	was = c->in_init_done;
-	if (fn) {
-		/* a request made from here continues the initialisation */
-		c->in_init_done = init;
-		fn(&c->pub, result, data, size, userdata);
-		c->in_init_done = was;
-	}
-	/* after the callback, so a chained request keeps it initializing */
-	if (init && c->init_pending)
-		c->init_pending--;
-}
-
-/* Without an asynchronous transport: the request now, through the
- * synchronous hooks. */
-static int request_now(struct hm_device_core *c, enum hm_request_type type, const uint8_t *data,
-                       size_t size, hm_request_done_fn done, void *userdata)
-{
-	_cleanup_free_ uint8_t *buf = NULL;
-	bool was = c->in_init_done;
-	int r = -ENOTSUP;
-
-	switch (type) {
-	case HM_REQUEST_OUTPUT:
-		if (c->transport.write)
-			r = c->transport.write(c->transport.userdata, data, size);
-		break;
-	case HM_REQUEST_SET_FEATURE:
-		if (c->transport.send_feature)
-			r = c->transport.send_feature(c->transport.userdata, data, size);
-		break;
-	case HM_REQUEST_GET_FEATURE:
-		if (!c->transport.get_feature)
-			break;
-		/* not on the report path: probes and LED changes only */
-		buf = malloc(size);
-		if (!buf)
-			return -ENOMEM;
-		memcpy(buf, data, size);
-		r = c->transport.get_feature(c->transport.userdata, buf, size);
-		break;
-	case HM_REQUEST_GET_INPUT:
-		break;
-	}
-	if (done) {
-		c->in_init_done = c->probing || was;
-		done(&c->pub, r, r > 0 && buf ? buf : NULL, r > 0 && buf ? (size_t)r : 0, userdata);
-		c->in_init_done = was;
-	}
-	return 0;
-}
-
-int hm_device_request(struct hm_device *dev, enum hm_request_type type, const uint8_t *data,
-                      size_t size, hm_request_done_fn done, void *userdata)
-{
-	struct hm_device_core *c = core_of(dev);
-	bool init = c->probing || c->in_init_done;
-	struct call *call = NULL;
-	int r;
-
-	if (size == 0)
-		return -EINVAL;
-	if (!c->transport.submit)
-		return request_now(c, type, data, size, done, userdata);
-	if (done) {
-		for (unsigned i = 0; i < MAX_CALLS && !call; i++)
-			if (!c->calls->call[i].used)
-				call = &c->calls->call[i];
-		if (!call)
-			return -EAGAIN;
-		*call = (struct call){.table = c->calls,
-		                      .fn = done,
-		                      .userdata = userdata,
-		                      .used = true,
-		                      .init = init};
-		c->calls->nused++;
-	}
-	r = c->transport.submit(c->transport.userdata, type, data, size, done ? call_done : NULL,
-	                        call);
-	if (r < 0) {
-		if (call) {
-			call->used = false;
-			c->calls->nused--;
-		}
-		return r;
-	}
-	if (call && init)
-		c->init_pending++;
-	return 0;
-}
-
-bool hm_device_initializing(const struct hm_device *dev)
-{
-	const struct hm_device_core *c = dev->core;
-
-	return c->init_pending > 0 || (c->init_held && !c->init_failed);
-}
-
-bool hm_device_init_failed(const struct hm_device *dev)
-{
-	return dev->core->init_failed;
-}
-
-void hm_device_hold_init(struct hm_device *dev, uint64_t limit_us)
-{
-	struct hm_device_core *c = core_of(dev);
-
-	c->init_held = true;
-	c->init_failed = false;
-	c->init_limit_us = limit_us ? limit_us : 5000000;
-	c->init_deadline_us = hm_now_usec() + c->init_limit_us;
-	arm_combined(c);
-}
-
-void hm_device_ready(struct hm_device *dev)
-{
-	struct hm_device_core *c = core_of(dev);
-
-	if (!c->init_held || c->init_failed)
-		return;
-	c->init_held = false;
-	c->init_deadline_us = 0;
-	arm_combined(c);
-}
-
-/* Sends the running exchange's report, through the worker when there is one. */
-static int exchange_send(struct hm_device_core *c, struct exchange *e)
-{
-	const struct hm_exchange *x = &e->x;
-
-	e->sends++;
-	if (c->transport.submit)
-		return c->transport.submit(c->transport.userdata, x->type, x->data, x->size, NULL,
-		                           NULL);
-	if (x->type == HM_REQUEST_OUTPUT && c->transport.write)
-		return c->transport.write(c->transport.userdata, x->data, x->size);
-	if (x->type == HM_REQUEST_SET_FEATURE && c->transport.send_feature)
-		return c->transport.send_feature(c->transport.userdata, x->data, x->size);
-	return -ENOTSUP;
-}
-
-/* Ends the running (head) exchange: off the queue first, so done may queue more. */
-static void exchange_finish(struct hm_device_core *c, int result, const uint8_t *data, size_t size)
-{
-	hm_request_done_fn done = c->ex[c->ex_head].x.done;
-	void *userdata = c->ex[c->ex_head].x.userdata;
-
-	c->ex_head = (c->ex_head + 1) % HM_EXCHANGE_QUEUE;
-	c->ex_count--;
-	c->ex_active = false;
-	c->ex_deadline_us = 0;
-	if (done)
-		done(&c->pub, result, data, size, userdata);
-}
-
-static uint64_t exchange_timeout(const struct exchange *e)
-{
-	return e->x.timeout_us ? e->x.timeout_us : 100000;
-}
-
-/* Starts the next exchanges until one is waiting for its reply. */
-static void exchange_pump(struct hm_device_core *c)
-{
-	while (c->ex_count && !c->ex_active) {
-		struct exchange *e = &c->ex[c->ex_head];
-		int r = exchange_send(c, e);
-
-		if (r < 0) {
-			exchange_finish(c, r, NULL, 0);
-			continue;
-		}
-		c->ex_active = true;
-		c->ex_deadline_us = hm_now_usec() + exchange_timeout(e);
-	}
-	arm_combined(c);
-}
-
-static bool exchange_matches(const struct hm_exchange *x, const uint8_t *data, size_t size)
-{
-	if (x->match_fn)
-		return x->match_fn(data, size, x->userdata);
-	if (size < x->match_size)
-		return false;
-	for (size_t i = 0; i < x->match_size; i++)
-		if ((data[i] & x->mask[i]) != x->match[i])
-			return false;
-	return true;
-}
-
-int hm_device_exchange(struct hm_device *dev, const struct hm_exchange *x)
-{
-	struct hm_device_core *c = core_of(dev);
-	struct exchange *e;
-
-	if (x->size == 0 || x->size > HM_EXCHANGE_DATA_MAX || x->match_size > HM_EXCHANGE_MATCH_MAX)
-		return -EINVAL;
-	if (x->type != HM_REQUEST_OUTPUT && x->type != HM_REQUEST_SET_FEATURE)
-		return -EINVAL;
-	if (c->ex_count == HM_EXCHANGE_QUEUE)
-		return -ENOBUFS;
-	e = &c->ex[(c->ex_head + c->ex_count) % HM_EXCHANGE_QUEUE];
-	*e = (struct exchange){.x = *x};
-	c->ex_count++;
-	exchange_pump(c);
-	return 0;
-}
-
-/* The queue goes with the module: nothing runs for it afterwards. */
-static void exchange_drop(struct hm_device_core *c)
-{
-	c->ex_head = c->ex_count = 0;
-	c->ex_active = false;
-	c->ex_deadline_us = 0;
-	c->init_held = c->init_failed = false;
-	c->init_deadline_us = 0;
-}
-
-/* A reply the running exchange waits for: consumed, returns true. */
-static bool exchange_offer(struct hm_device_core *c, const uint8_t *data, size_t size)
-{
-	if (!c->ex_active || !exchange_matches(&c->ex[c->ex_head].x, data, size))
-		return false;
-	exchange_finish(c, (int)size, data, size);
-	exchange_pump(c);
-	return true;
-}
-
-/* The running exchange's reply is late: again, or -ETIMEDOUT. */
-static void exchange_timer(struct hm_device_core *c)
-{
-	struct exchange *e = &c->ex[c->ex_head];
-	int r;
-
-	c->ex_deadline_us = 0;
-	if (e->sends > e->x.retries) {
-		exchange_finish(c, -ETIMEDOUT, NULL, 0);
-	} else {
-		r = exchange_send(c, e);
-		if (r < 0)
-			exchange_finish(c, r, NULL, 0);
-		else
-			c->ex_deadline_us = hm_now_usec() + exchange_timeout(e);
-	}
-	exchange_pump(c);
-}
-
-static void init_timer(struct hm_device_core *c)
-{
-	c->init_deadline_us = 0;
-	c->init_failed = true;
-	log_error("%s: failed to initialise: module %s not ready after %llu ms", c->pub.info.path,
-	          c->pub.module ? c->pub.module->name : "(none)",
-	          (unsigned long long)(c->init_limit_us / 1000));
-}
-
-int hm_device_send_feature(struct hm_device *dev, const uint8_t *data, size_t size)
-{
-	struct hm_device_core *c = core_of(dev);
-
-	if (!c->transport.send_feature)
-		return -ENOTSUP;
-	return c->transport.send_feature(c->transport.userdata, data, size);
-}
-
-int hm_device_get_feature(struct hm_device *dev, uint8_t *data, size_t size)
-{
-	struct hm_device_core *c = core_of(dev);
-
-	if (!c->transport.get_feature)
-		return -ENOTSUP;
-	return c->transport.get_feature(c->transport.userdata, data, size);
-}
-
-static void ff_free(struct hm_device_core *c)
-{
-	for (unsigned i = 0; i < HM_MAX_OUTPUTS; i++) {
-		free(c->ff[i]);
-		c->ff[i] = NULL;
-	}
-	c->ff_deadline_us = 0;
-}
-
 /* Forgets the module's side of a probe without its remove(): answers
  * and exchanges still on their way, its state, the outputs it declared
  * (the virtual devices themselves stay), its rumble and its timer. */
@@ -791,9 +258,7 @@ static void forget_module(struct hm_device_core *c)
 {
 	struct hm_device *dev = &c->pub;
 
-	for (unsigned i = 0; i < MAX_CALLS; i++)
-		c->calls->call[i].fn = NULL;
-	exchange_drop(c);
+	device_requests_forget(c);
 	if (dev->module && dev->module->priv_size)
 		free(dev->priv);
 	dev->priv = NULL;
@@ -802,7 +267,7 @@ static void forget_module(struct hm_device_core *c)
 		c->base_caps[i] = NULL;
 		c->has_rest[i] = 0;
 	}
-	ff_free(c);
+	device_ff_free(c);
 	c->noutputs = 0;
 	c->module_period_us = c->module_deadline_us = 0;
 	dev->module = NULL;
@@ -930,13 +395,6 @@ static int remap_build(struct hm_device_core *c, const struct hm_config_profile 
 	return 0;
 }
 
-/* The effects output n's device takes: the module's (hm_device_set_rumble()),
- * 0 (the sink's default) when it declared none. */
-static unsigned ff_effects_max(const struct hm_device_core *c, unsigned n)
-{
-	return n < c->noutputs && c->ff[n] ? c->ff[n]->max_effects : 0;
-}
-
 /*
  * Brings the outputs in line with c->remap: keeps the virtual devices
  * whose capabilities do not change, so that applications keep their
@@ -963,7 +421,7 @@ static int sync_outputs(struct hm_device_core *c)
 		if (!caps)
 			return -ENOMEM;
 		if (c->outputs[i] && caps_equal(caps, c->outputs[i]->caps) &&
-		    c->outputs[i]->ff_effects_max == ff_effects_max(c, i)) {
+		    c->outputs[i]->ff_effects_max == device_ff_effects_max(c, i)) {
 			libevdev_free(caps);
 			continue;
 		}
@@ -973,13 +431,13 @@ static int sync_outputs(struct hm_device_core *c)
 			return -ENOMEM;
 		}
 		if (c->outputs[i])
-			ff_output_lost(c, i);
+			device_ff_output_lost(c, i);
 		hm_vdev_free(c->outputs[i]);
 		c->outputs[i] = v;
 		if (i >= c->nall)
 			c->nall = i + 1;
 		changed = 1;
-		v->ff_effects_max = ff_effects_max(c, i);
+		v->ff_effects_max = device_ff_effects_max(c, i);
 		r = hm_vdev_create(v, c->sink);
 		if (r < 0)
 			return r;
@@ -995,15 +453,17 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	struct hm_device_core *c;
 	int r;
 
+	/* which modules may drive the device is the caller's policy */
+	if (!setup->chain && !setup->module)
+		return -EINVAL;
 	c = zalloc(sizeof(*c));
 	if (!c)
 		return -ENOMEM;
-	c->calls = zalloc(sizeof(*c->calls));
-	if (!c->calls) {
+	r = device_requests_new(c);
+	if (r < 0) {
 		free(c);
-		return -ENOMEM;
+		return r;
 	}
-	c->calls->core = c;
 	dev = &c->pub;
 	dev->core = c;
 	dev->info = *info;
@@ -1029,15 +489,10 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 
 	if (!info->usage_page)
 		hm_device_info_set_usage(&dev->info, rdesc, rdesc_size);
-	if (setup->chain) {
+	if (setup->chain)
 		c->chain = *setup->chain;
-	} else if (setup->module) {
+	else
 		hm_module_chain_single(&c->chain, setup->module);
-	} else {
-		const struct hm_config_device *cfg;
-
-		(void)hm_module_select(NULL, &dev->info, &c->chain, &cfg);
-	}
 	r = select_module(c, &c->chain);
 	if (r < 0)
 		return r;
@@ -1067,11 +522,7 @@ void hm_device_free(struct hm_device *dev)
 	unprobe(c);
 	hm_remap_free(c->remap);
 	free(c->rdesc);
-	/* requests still out: their table waits for the transport's answers */
-	if (c->calls->nused)
-		c->calls->core = NULL;
-	else
-		free(c->calls);
+	device_requests_free(c);
 	free(c);
 }
 
@@ -1100,7 +551,7 @@ int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t 
 	c->stats.reports++;
 	c->now_us = time_us;
 	/* a handshake's reply is the exchange's, not decoded */
-	if (_unlikely_(c->ex_active) && exchange_offer(c, data, size))
+	if (_unlikely_(c->ex_active) && device_exchange_offer(c, data, size))
 		return 0;
 	if (dev->module->decode)
 		r = dev->module->decode(dev, data, size, time_us);
@@ -1124,9 +575,9 @@ void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 
 	c->now_us = now_us;
 	if (ex_due)
-		exchange_timer(c);
+		device_exchange_timer(c);
 	if (init_due)
-		init_timer(c);
+		device_init_timer(c);
 	if (c->module_deadline_us && now_us >= c->module_deadline_us) {
 		c->module_deadline_us = now_us + c->module_period_us;
 		if (dev->module && dev->module->timer)
@@ -1140,9 +591,9 @@ void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 		hm_remap_timer(c->remap, now_us);
 	}
 	if (ff_due)
-		ff_run(c, now_us); /* arms again */
+		device_ff_run(c, now_us); /* arms again */
 	else if (c->module_period_us || ex_due || init_due)
-		arm_combined(c);
+		device_arm_combined(c);
 	flush_all(c);
 	apply_switch(c);
 }
@@ -1199,7 +650,7 @@ int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile 
 	c->profile = profile;
 	c->unmapped = unmapped;
 	c->remap_deadline_us = 0;
-	arm_combined(c); /* the module's interval goes on */
+	device_arm_combined(c); /* the module's interval goes on */
 
 	r = sync_outputs(c);
 	if (r > 0 && c->outputs_changed)
@@ -1237,7 +688,7 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	/* a failed probe cleans up after itself */
 	r = try_probe(c, m, hm_module_match_id(m, &dev->info, true));
 	if (r >= 0)
-		ff_take_over(c, old_ff);
+		device_ff_take_over(c, old_ff);
 	for (unsigned n = 0; n < HM_MAX_OUTPUTS; n++)
 		free(old_ff[n]);
 	if (r < 0)
@@ -1300,20 +751,8 @@ int hm_device_handle_feedback(struct hm_device *dev, unsigned output, unsigned t
 {
 	struct hm_device_core *c = core_of(dev);
 
-	if (type == EV_FF && output < c->noutputs && c->ff[output]) {
-		uint64_t now = hm_now_usec();
-		int r = 0;
-
-		/* as the kernel's input_ff_event(): FF_GAIN, else play/stop an effect */
-		if (code == FF_GAIN)
-			hm_ff_rumble_set_gain(c->ff[output], (unsigned)value & 0xffff, now);
-		else if (code == FF_AUTOCENTER)
-			return 0; /* no spring to centre */
-		else
-			r = hm_ff_rumble_play(c->ff[output], (int)code, value, now);
-		ff_run(c, now);
-		return r;
-	}
+	if (type == EV_FF && output < c->noutputs && c->ff[output])
+		return device_ff_event(c, output, code, value);
 	if (!dev->module || !dev->module->output)
 		return 0;
 	return dev->module->output(dev, output, type, code, value);

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The core side of a driven device: module selection and probe, the
- * virtual outputs, the remapper in between, and the transport used for
- * output and feature reports.  The same code runs for a real hidraw device
- * (daemon.c) and for a recording (`hidmapd replay`, tests).
+ * The core side of a driven device: the probe along the chain of modules
+ * it is given (which modules go in it is the selection policy's decision,
+ * module-select.h, a layer above), the virtual outputs, the remapper in
+ * between, and the transport used for output and feature reports.  The
+ * same code runs for a real hidraw device (daemon.c) and for a recording
+ * (`hidmapd replay`, tests).
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "module-select.h"
+#include "module-chain.h"
 #include "module.h"
 #include "remap.h"
 #include "sink.h"
@@ -39,8 +41,8 @@ struct hm_transport {
 struct hm_device_setup {
 	/* The modules to probe, in order: hm_module_select()'s chain (a probe
 	 * returning -ENODEV passes the device on to the next).  NULL: module
-	 * alone when set (forced, as --module), else hm_module_select() with no
-	 * configuration. */
+	 * alone (forced, as --module).  One of the two must be set: the core
+	 * does not choose modules itself. */
 	const struct hm_module_chain *chain;
 	const struct hm_module *module;
 	const struct hm_config_profile *profile; /* remap profile, may be NULL */
@@ -83,7 +85,8 @@ struct hm_device_stats {
  * and a module that came by its ids is skipped unless its table lists the
  * device strictly: dev->id is the entry that did), adjusts the outputs'
  * capabilities for the mapping and creates them on the sink.
- * Returns 0 and *ret, -ENODEV when no module takes the device, or -errno.
+ * Returns 0 and *ret, -EINVAL when setup has neither chain nor module,
+ * -ENODEV when no module takes the device, or -errno.
  */
 int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_t rdesc_size,
                   const struct hm_device_setup *setup, struct hm_device **ret);

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "config-layout.h"
-#include "hid-descriptor.h"
 #include "layout.h"
 #include "module-select.h"
 #include "shipped-layouts.h"
@@ -103,23 +102,6 @@ bool hm_module_select(const struct hm_config *c, const struct hm_device_info *in
 	return claimed.n > 0 || cfg;
 }
 
-bool hm_module_chain_equal(const struct hm_module_chain *a, const struct hm_module_chain *b)
-{
-	if (a->n != b->n)
-		return false;
-	for (size_t i = 0; i < a->n; i++)
-		if (a->modules[i] != b->modules[i] || a->by_id[i] != b->by_id[i])
-			return false;
-	return true;
-}
-
-void hm_module_chain_single(struct hm_module_chain *chain, const struct hm_module *m)
-{
-	*chain = (struct hm_module_chain){.n = 1};
-	chain->modules[0] = m;
-	chain->by_id[0] = false;
-}
-
 const char *hm_module_display_name(const struct hm_module *m, char *buf, size_t size)
 {
 	const struct hm_layout *l = hm_layout_of_module(m);
@@ -128,23 +110,6 @@ const char *hm_module_display_name(const struct hm_module *m, char *buf, size_t 
 		return m->name;
 	snprintf(buf, size, "%s:%s", m->name, l->id);
 	return buf;
-}
-
-void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc, size_t size)
-{
-	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
-
-	if (!rdesc || size == 0 || hid_descriptor_parse(rdesc, size, &desc, NULL) < 0)
-		return;
-	for (unsigned i = 0; i < desc->ncollections; i++) {
-		const struct hid_collection *col = &desc->collections[i];
-
-		if (col->level != 0)
-			continue;
-		info->usage_page = (uint16_t)(col->usage >> 16);
-		info->usage = (uint16_t)(col->usage & 0xffff);
-		return;
-	}
 }
 
 unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn diag,

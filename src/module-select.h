@@ -25,18 +25,8 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "module-chain.h"
 #include "module.h"
-
-#define HM_MODULE_CHAIN_MAX 8
-
-struct hm_module_chain {
-	const struct hm_module *modules[HM_MODULE_CHAIN_MAX];
-	/* whether modules[i] came by its id table (the core then matches the
-	 * table again with the full device info, for predicates and driver_data)
-	 * rather than by the user's module = / layout = */
-	bool by_id[HM_MODULE_CHAIN_MAX];
-	size_t n;
-};
 
 /*
  * Whether hidmapd drives the device: a [device] section selects it (and
@@ -48,30 +38,13 @@ struct hm_module_chain {
 bool hm_module_select(const struct hm_config *c, const struct hm_device_info *info,
                       struct hm_module_chain *ret_chain, const struct hm_config_device **ret_cfg);
 
-/* The first module of a chain: the one that drives the device unless its
- * probe declines. */
-static inline const struct hm_module *hm_module_chain_first(const struct hm_module_chain *chain)
-{
-	return chain->modules[0];
-}
-
-/* Same modules, same order, same origin. */
-bool hm_module_chain_equal(const struct hm_module_chain *a, const struct hm_module_chain *b);
-
 /* m, or for the registry's "layout" (module = layout, --module layout)
  * the shipped layout that matches info when there is one. */
 const struct hm_module *hm_module_resolve(const struct hm_module *m,
                                           const struct hm_device_info *info);
 
-/* A chain of one module, as the user forces it (--module). */
-void hm_module_chain_single(struct hm_module_chain *chain, const struct hm_module *m);
-
 /* m's name, and for a layout's module its layout: "layout:xkeys-xk24". */
 const char *hm_module_display_name(const struct hm_module *m, char *buf, size_t size);
-
-/* Sets info's usage_page and usage from the first top-level collection of
- * the report descriptor (left 0 when it does not parse or has none). */
-void hm_device_info_set_usage(struct hm_device_info *info, const uint8_t *rdesc, size_t size);
 
 /* Checks the modules a configuration names (module =, match-module =)
  * against the registry: the configuration only records the wish.  Every

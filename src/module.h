@@ -355,12 +355,14 @@ extern const struct hm_module *const hm_modules[];
 
 /* By name, or NULL. */
 const struct hm_module *hm_module_find(const char *name);
+
 /*
- * The entry of module's id_table that lists info, or NULL.  An interface
- * predicate holds when info's interface is unknown (-1: a recording, a
- * device off USB).  Usage predicates hold on an unknown usage (usage page
- * 0) unless strict: selection runs before the descriptor is read; the
- * device core matches again, strictly, with the usage from the descriptor.
+ * Id matching (module.c): the entry of module's id_table that lists info,
+ * or NULL.  An interface predicate holds when info's interface is unknown
+ * (-1: a recording, a device off USB).  Usage predicates hold on an
+ * unknown usage (usage page 0) unless strict: selection runs before the
+ * descriptor is read; the device core matches again, strictly, with the
+ * usage from the descriptor.
  */
 const struct hm_device_id *hm_module_match_id(const struct hm_module *module,
                                               const struct hm_device_info *info, bool strict);

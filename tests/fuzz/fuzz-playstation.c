@@ -34,6 +34,7 @@
 #include "device.h"
 #include "event-loop.h"
 #include "fuzz-common.h"
+#include "module-select.h"
 
 static const uint16_t products[] = {PSR_DS4_V1, PSR_DS4_V2, PSR_DS4_DONGLE, PSR_DS5, PSR_DS5_EDGE};
 
@@ -217,7 +218,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hm_transport transport = {
 	    .write = fake_write, .get_feature = fake_get_feature, .userdata = &f};
 	struct hm_device_info info = {.vendor = PSR_VENDOR_SONY, .interface = -1};
-	struct hm_device_setup setup = {0};
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
+	struct hm_device_setup setup = {.chain = &chain};
 	struct hm_device *dev = NULL;
 	const uint8_t *chunk;
 	size_t n;
@@ -247,6 +250,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup.transport = &transport;
 	/* the registry picks the module by its ids; a module may decline
 	 * (the dongle over Bluetooth is no device) */
+	(void)hm_module_select(NULL, &info, &chain, &cfg);
 	if (hm_device_new(&info, NULL, 0, &setup, &dev) < 0) {
 		bool ds5 = f.product == PSR_DS5 || f.product == PSR_DS5_EDGE;
 

@@ -7,6 +7,7 @@
  */
 #include "device.h"
 #include "fuzz-common.h"
+#include "module-select.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,7 +16,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct hm_device *dev = NULL;
 	struct hm_device_info info = {
 	    .bus = 0x03, .vendor = 0x0b33, .product = 0x0020, .interface = -1};
-	struct hm_device_setup setup = {0};
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
+	struct hm_device_setup setup = {.chain = &chain};
 	const uint8_t *report;
 	size_t report_size;
 	struct hm_sink *sink;
@@ -27,6 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!sink)
 		return 0;
 	setup.sink = sink;
+	(void)hm_module_select(NULL, &info, &chain, &cfg);
 	if (hm_device_new(&info, NULL, 0, &setup, &dev) < 0)
 		abort(); /* the module must take its own device */
 	while (fuzz_next_chunk(&in, &report, &report_size)) {

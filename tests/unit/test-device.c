@@ -360,6 +360,12 @@ static void test_decline(void **state)
 	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), -ENODEV);
 	assert_null(dev);
 	assert_int_equal(cs.ndevices, 0);
+	/* no module at all: the core takes the modules it is given, choosing
+	 * them is the selection policy's (module-select.h), a layer above */
+	setup.module = NULL;
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), -EINVAL);
+	assert_null(dev);
+	assert_int_equal(cs.ndevices, 0);
 }
 
 static void test_output_limit(void **state)

@@ -25,6 +25,7 @@
 #include "capture-sink.h"
 #include "device.h"
 #include "event-loop.h"
+#include "module-select.h"
 #include "playstation-reports.h"
 #include "stderr-capture.h"
 
@@ -144,13 +145,17 @@ static struct hm_device *make_with(struct capture_sink *cs, uint16_t product, ui
 {
 	struct hm_device_info info = {
 	    .bus = bus, .vendor = 0x054c, .product = product, .version = 0x0100, .interface = -1};
-	struct hm_device_setup setup = {.sink = &cs->base, .transport = t};
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
+	struct hm_device_setup setup = {.chain = &chain, .sink = &cs->base, .transport = t};
 	struct hm_device *dev = NULL;
 
 	snprintf(info.name, sizeof(info.name), "%s", name);
 	snprintf(info.path, sizeof(info.path), "/dev/hidraw7");
 	fk.bt = bus == BUS_BLUETOOTH;
 	capture_init(cs);
+	/* chosen as the daemon chooses: by the registry's id tables */
+	(void)hm_module_select(NULL, &info, &chain, &cfg);
 	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
 	assert_string_equal(dev->module->name, "dualsense");
 	return dev;

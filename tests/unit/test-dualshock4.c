@@ -92,6 +92,7 @@
 #include "capture-sink.h"
 #include "device.h"
 #include "event-loop.h"
+#include "module-select.h"
 #include "playstation-reports.h"
 #include "stderr-capture.h"
 
@@ -235,12 +236,26 @@ static void fake_reset(bool bt)
 
 /* ------------------------------------------------------------------ */
 
+/* The modules the daemon would probe for info: the registry's, by their
+ * id tables. */
+static const struct hm_module_chain *registry_chain(const struct hm_device_info *info,
+                                                    struct hm_module_chain *chain)
+{
+	const struct hm_config_device *cfg;
+
+	(void)hm_module_select(NULL, info, chain, &cfg);
+	return chain;
+}
+
 static struct hm_device *make_full(struct capture_sink *cs, uint16_t bus, uint16_t product,
                                    const struct hm_device_settings *settings)
 {
 	struct hm_device_info info = {.bus = bus, .vendor = 0x054c, .product = product};
-	struct hm_device_setup setup = {
-	    .sink = &cs->base, .transport = &transport, .settings = settings};
+	struct hm_module_chain chain;
+	struct hm_device_setup setup = {.chain = registry_chain(&info, &chain),
+	                                .sink = &cs->base,
+	                                .transport = &transport,
+	                                .settings = settings};
 	struct hm_device *dev = NULL;
 
 	snprintf(info.name, sizeof(info.name), "%s", bus == BUS_BLUETOOTH ? BT_NAME : USB_NAME);
@@ -1428,7 +1443,9 @@ static void test_force_feedback(void **state)
 {
 	struct hm_device_info info = {
 	    .bus = BUS_USB, .vendor = 0x054c, .product = 0x09cc, .name = USB_NAME};
-	struct hm_device_setup setup = {.transport = &transport, .arm_timer = ff_arm};
+	struct hm_module_chain chain;
+	struct hm_device_setup setup = {
+	    .chain = registry_chain(&info, &chain), .transport = &transport, .arm_timer = ff_arm};
 	struct capture_sink cs;
 	struct hm_device *dev = NULL;
 
@@ -1580,8 +1597,11 @@ static struct hm_device *make_async(struct capture_sink *cs,
 {
 	struct hm_device_info info = {
 	    .bus = BUS_USB, .vendor = 0x054c, .product = 0x09cc, .name = USB_NAME};
-	struct hm_device_setup setup = {
-	    .sink = &cs->base, .transport = &async_transport, .settings = settings};
+	struct hm_module_chain chain;
+	struct hm_device_setup setup = {.chain = registry_chain(&info, &chain),
+	                                .sink = &cs->base,
+	                                .transport = &async_transport,
+	                                .settings = settings};
 	struct hm_device *dev = NULL;
 
 	fake_reset(false);
@@ -1660,7 +1680,9 @@ static void test_version_and_initial_values(void **state)
 	                              .product = 0x09cc,
 	                              .version = 0x0100,
 	                              .name = USB_NAME};
-	struct hm_device_setup setup = {.transport = &transport};
+	struct hm_module_chain chain;
+	struct hm_device_setup setup = {.chain = registry_chain(&info, &chain),
+	                                .transport = &transport};
 	struct capture_sink cs;
 	struct hm_device *dev = NULL;
 

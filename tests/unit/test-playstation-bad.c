@@ -31,6 +31,7 @@
 #include "capture-sink.h"
 #include "device.h"
 #include "event-loop.h"
+#include "module-select.h"
 #include "playstation-reports.h"
 #include "stderr-capture.h"
 #include "util-log.h"
@@ -173,7 +174,9 @@ static void pad_open(struct pad *p, const struct model *m, enum psr_reply_mode c
 	                              .vendor = PSR_VENDOR_SONY,
 	                              .product = m->product,
 	                              .interface = -1};
-	struct hm_device_setup setup = {0};
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
+	struct hm_device_setup setup = {.chain = &chain};
 
 	memset(p, 0, sizeof(*p));
 	p->fake.m = m;
@@ -195,6 +198,7 @@ static void pad_open(struct pad *p, const struct model *m, enum psr_reply_mode c
 	setup.sink = &p->cs.base;
 	setup.transport = &p->transport;
 	/* chosen as the daemon chooses: by the registry's id tables */
+	(void)hm_module_select(NULL, &info, &chain, &cfg);
 	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &p->dev), 0);
 	assert_string_equal(p->dev->module->name, m->module);
 	p->motion = -1;
@@ -719,7 +723,10 @@ static void test_outputs_fail_with_requests_out(void **state)
 		                              .product = m->product,
 		                              .interface = -1};
 		struct capture_sink cs;
-		struct hm_device_setup setup = {.sink = &cs.base, .transport = &transport};
+		struct hm_module_chain chain;
+		const struct hm_config_device *cfg;
+		struct hm_device_setup setup = {
+		    .chain = &chain, .sink = &cs.base, .transport = &transport};
 		struct hm_device *dev = NULL;
 
 		models_run++;
@@ -727,6 +734,7 @@ static void test_outputs_fail_with_requests_out(void **state)
 		cs.base.ops = &refusing;
 		snprintf(info.name, sizeof(info.name), "pad");
 		snprintf(info.path, sizeof(info.path), "/dev/hidraw-%s", m->name);
+		(void)hm_module_select(NULL, &info, &chain, &cfg);
 		assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), -EACCES);
 		assert_null(dev);
 		print_message("  %s: %u request(s) still out after the failed new\n", m->name,

@@ -14,6 +14,7 @@
 
 #include "capture-sink.h"
 #include "device.h"
+#include "module-select.h"
 
 static struct hm_device *make(struct capture_sink *cs)
 {
@@ -22,10 +23,14 @@ static struct hm_device *make(struct capture_sink *cs)
 	                              .product = 0x0020,
 	                              .name = "Contour Design ShuttleXpress",
 	                              .path = "/dev/hidraw0"};
-	struct hm_device_setup setup = {.sink = &cs->base}; /* the registry picks the module */
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
+	struct hm_device_setup setup = {.chain = &chain, .sink = &cs->base};
 	struct hm_device *dev = NULL;
 
 	capture_init(cs);
+	/* the registry picks the module */
+	(void)hm_module_select(NULL, &info, &chain, &cfg);
 	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
 	assert_string_equal(dev->module->name, "shuttlexpress");
 	return dev;
