@@ -701,26 +701,114 @@ static int parse_source(const char *t, unsigned *width, bool *is_signed, bool *b
 	return 0;
 }
 
-static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char *value)
-{
-	struct layout_parse *ps = l->parse;
-	struct hm_layout_part *part = ps->part;
-	char *tok[MAX_TOKENS + 1];
-	size_t n = tokenize(value, tok, MAX_TOKENS), arrow = 0, ncodes = 0;
-	struct field_opts o = {.scale_num = 1, .scale_den = 1};
-	enum hm_layout_kind kind = HM_LAYOUT_BUTTON;
-	bool kind_set = false, has_bit, run_bits, run_bytes;
-	unsigned width, codes_type = 0;
-	uint16_t codes[HM_LAYOUT_MAX_RUN];
-	int32_t values[HM_LAYOUT_MAX_RUN];
-	struct hm_layout_field f = {0}, *fields;
+/* What a field line says, before its kind makes a field of it. */
+struct field_spec {
+	const char *fname;
+	unsigned width;
 	uint32_t bit;
-	uint64_t last_bit;
-	unsigned nrun;
+	bool is_signed, big_endian, run_bits, run_bytes;
+	enum hm_layout_kind kind;
+	struct field_opts o;
+	unsigned codes_type; /* of every code */
+	size_t ncodes;
+	uint16_t codes[HM_LAYOUT_MAX_RUN];
+	int32_t values[HM_LAYOUT_MAX_RUN]; /* an enum's, by code */
+};
+
+static bool is_run(const struct field_spec *s)
+{
+	return s->run_bits || s->run_bytes;
+}
+
+/* SOURCE OFFSET, the words of the line that say where the field is. */
+static int parse_field_place(struct ctx *x, char **tok, struct field_spec *s)
+{
+	bool has_bit;
+
+	if (parse_source(tok[0], &s->width, &s->is_signed, &s->big_endian, &s->run_bits,
+	                 &s->run_bytes) < 0) {
+		err(x, "field '%s': unknown source '%s' (bit, bits, bytes, uN, sN, uNle, uNbe...)",
+		    s->fname, tok[0]);
+		return -EINVAL;
+	}
+	if (s->width < 1 || s->width > 32) {
+		err(x, "field '%s': width %u is out of range (1 to 32 bits)", s->fname, s->width);
+		return -EINVAL;
+	}
+	if (parse_offset(tok[1], &s->bit, &has_bit) < 0) {
+		err(x, "field '%s': '%s': expected BYTE or BYTE.BIT (byte below %d, bit 0..7)",
+		    s->fname, tok[1], HM_LAYOUT_MAX_REPORT);
+		return -EINVAL;
+	}
+	if (s->run_bytes && has_bit) {
+		err(x, "field '%s': bytes start at a whole byte", s->fname);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* One word after '->': an option, CODE, or an enum's VALUE:CODE. */
+static int parse_field_target(struct ctx *x, char *t, struct field_spec *s)
+{
+	unsigned type, code;
+	char *colon = strchr(t, ':');
+	const char *name = t;
+	int32_t val = 0;
+	int r;
+
+	if (strchr(t, '=') || streq(t, "invert") || streq(t, "active-low") || streq(t, "strict"))
+		return parse_option(x, s->fname, t, &s->o);
+	if (colon) {
+		*colon = '\0';
+		if (parse_int(t, &val) < 0) {
+			err(x, "field '%s': '%s': expected VALUE:CODE", s->fname, t);
+			return -EINVAL;
+		}
+		name = colon + 1;
+	}
+	r = parse_code(name, &type, &code);
+	if (r == -EOPNOTSUPP) {
+		err(x, "field '%s': '%s': a layout emits EV_KEY, EV_ABS or EV_REL codes", s->fname,
+		    name);
+		return -EINVAL;
+	}
+	if (r < 0) {
+		err(x, "field '%s': unknown code '%s' (libevdev names, like KEY_F13)", s->fname,
+		    name);
+		return -EINVAL;
+	}
+	if (s->ncodes == HM_LAYOUT_MAX_RUN) {
+		err(x, "field '%s': at most %d codes", s->fname, HM_LAYOUT_MAX_RUN);
+		return -EINVAL;
+	}
+	if (s->ncodes && type != s->codes_type) {
+		err(x, "field '%s': '%s' is not of the same event type as the first code", s->fname,
+		    name);
+		return -EINVAL;
+	}
+	/* the kind given so far: an enum is named before its pairs */
+	if ((colon != NULL) != (s->kind == HM_LAYOUT_ENUM)) {
+		err(x, "field '%s': %s", s->fname,
+		    s->kind == HM_LAYOUT_ENUM ? "an enum maps VALUE:CODE pairs"
+		                              : "VALUE:CODE pairs are for an enum");
+		return -EINVAL;
+	}
+	s->codes_type = type;
+	s->values[s->ncodes] = val;
+	s->codes[s->ncodes++] = (uint16_t)code;
+	return 0;
+}
+
+/* "SOURCE OFFSET [KIND] [OPTION]... -> TARGET... [OPTION]..." into s. */
+static int parse_field_line(struct ctx *x, char *value, struct field_spec *s)
+{
+	char *tok[MAX_TOKENS + 1];
+	size_t n = tokenize(value, tok, MAX_TOKENS), arrow = 0;
+	bool kind_set = false;
 
 	if (n > MAX_TOKENS) {
-		err(x, "field '%s': too many words", fname);
-		return 0;
+		err(x, "field '%s': too many words", s->fname);
+		return -EINVAL;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (streq(tok[i], "->")) {
@@ -731,327 +819,365 @@ static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char
 		err(x,
 		    "field '%s': expected 'SOURCE OFFSET [KIND] [OPTIONS] -> CODE', like "
 		    "'bit 1.0 -> KEY_F13'",
-		    fname);
-		return 0;
+		    s->fname);
+		return -EINVAL;
 	}
-	if (parse_source(tok[0], &width, &f.is_signed, &f.big_endian, &run_bits, &run_bytes) < 0) {
-		err(x, "field '%s': unknown source '%s' (bit, bits, bytes, uN, sN, uNle, uNbe...)",
-		    fname, tok[0]);
-		return 0;
-	}
-	if (width < 1 || width > 32) {
-		err(x, "field '%s': width %u is out of range (1 to 32 bits)", fname, width);
-		return 0;
-	}
-	if (parse_offset(tok[1], &bit, &has_bit) < 0) {
-		err(x, "field '%s': '%s': expected BYTE or BYTE.BIT (byte below %d, bit 0..7)",
-		    fname, tok[1], HM_LAYOUT_MAX_REPORT);
-		return 0;
-	}
-	if (run_bytes && has_bit) {
-		err(x, "field '%s': bytes start at a whole byte", fname);
-		return 0;
-	}
+	if (parse_field_place(x, tok, s) < 0)
+		return -EINVAL;
 	for (size_t i = 2; i < arrow; i++) {
-		if (is_kind_word(tok[i], &kind, &kind_set))
+		if (is_kind_word(tok[i], &s->kind, &kind_set))
 			continue;
-		if (parse_option(x, fname, tok[i], &o) < 0)
-			return 0;
+		if (parse_option(x, s->fname, tok[i], &s->o) < 0)
+			return -EINVAL;
 	}
-	for (size_t i = arrow + 1; i < n; i++) {
-		unsigned type, code;
-		char *colon = strchr(tok[i], ':');
-		const char *name = tok[i];
-		int32_t val = 0;
-		int r;
-
-		if (strchr(tok[i], '=') || streq(tok[i], "invert") || streq(tok[i], "active-low") ||
-		    streq(tok[i], "strict")) {
-			if (parse_option(x, fname, tok[i], &o) < 0)
-				return 0;
-			continue;
-		}
-		if (colon) {
-			*colon = '\0';
-			if (parse_int(tok[i], &val) < 0) {
-				err(x, "field '%s': '%s': expected VALUE:CODE", fname, tok[i]);
-				return 0;
-			}
-			name = colon + 1;
-		}
-		r = parse_code(name, &type, &code);
-		if (r == -EOPNOTSUPP) {
-			err(x, "field '%s': '%s': a layout emits EV_KEY, EV_ABS or EV_REL codes",
-			    fname, name);
-			return 0;
-		}
-		if (r < 0) {
-			err(x, "field '%s': unknown code '%s' (libevdev names, like KEY_F13)",
-			    fname, name);
-			return 0;
-		}
-		if (ncodes == HM_LAYOUT_MAX_RUN) {
-			err(x, "field '%s': at most %d codes", fname, HM_LAYOUT_MAX_RUN);
-			return 0;
-		}
-		if (ncodes && type != codes_type) {
-			err(x, "field '%s': '%s' is not of the same event type as the first code",
-			    fname, name);
-			return 0;
-		}
-		if ((colon != NULL) != (kind == HM_LAYOUT_ENUM)) {
-			err(x, "field '%s': %s", fname,
-			    kind == HM_LAYOUT_ENUM ? "an enum maps VALUE:CODE pairs"
-			                           : "VALUE:CODE pairs are for an enum");
-			return 0;
-		}
-		codes_type = type;
-		values[ncodes] = val;
-		codes[ncodes++] = (uint16_t)code;
-	}
-	if (!ncodes) {
-		err(x, "field '%s': no code after '->'", fname);
-		return 0;
+	for (size_t i = arrow + 1; i < n; i++)
+		if (parse_field_target(x, tok[i], s) < 0)
+			return -EINVAL;
+	if (!s->ncodes) {
+		err(x, "field '%s': no code after '->'", s->fname);
+		return -EINVAL;
 	}
 	if (!kind_set)
-		kind = codes_type == EV_ABS   ? HM_LAYOUT_ABS
-		       : codes_type == EV_REL ? HM_LAYOUT_DELTA
-		                              : HM_LAYOUT_BUTTON;
+		s->kind = s->codes_type == EV_ABS   ? HM_LAYOUT_ABS
+		          : s->codes_type == EV_REL ? HM_LAYOUT_DELTA
+		                                    : HM_LAYOUT_BUTTON;
+	return 0;
+}
 
-	/* the kind and the target must agree */
-	switch (kind) {
-	case HM_LAYOUT_BUTTON:
-	case HM_LAYOUT_ENUM:
-		if (codes_type != EV_KEY) {
-			err(x, "field '%s': a %s emits key or button codes (KEY_*, BTN_*)", fname,
-			    kind == HM_LAYOUT_ENUM ? "enum" : "button");
-			return 0;
-		}
-		break;
-	case HM_LAYOUT_ABS:
-		if (codes_type != EV_ABS) {
-			err(x, "field '%s': an absolute axis emits an ABS_* code", fname);
-			return 0;
-		}
-		break;
-	case HM_LAYOUT_DELTA:
-	case HM_LAYOUT_COUNTER:
-		if (codes_type != EV_REL) {
-			err(x, "field '%s': relative motion emits a REL_* code", fname);
-			return 0;
-		}
-		break;
-	case HM_LAYOUT_HAT:
-		if (codes_type != EV_ABS || codes[0] < ABS_HAT0X || codes[0] > ABS_HAT3Y ||
-		    (codes[0] - ABS_HAT0X) % 2) {
-			err(x, "field '%s': a hat emits ABS_HAT0X..ABS_HAT3X (and its Y)", fname);
-			return 0;
-		}
-		break;
-	}
-	if ((run_bits || run_bytes) && kind != HM_LAYOUT_BUTTON) {
-		err(x, "field '%s': bits and bytes are runs of buttons", fname);
+/* The codes of a run or an enum, f->count of them (and an enum's values). */
+static int copy_codes(const struct field_spec *s, struct hm_layout_field *f)
+{
+	f->codes = malloc(f->count * sizeof(*f->codes));
+	if (!f->codes)
+		return -ENOMEM;
+	memcpy(f->codes, s->codes, f->count * sizeof(*f->codes));
+	if (s->kind != HM_LAYOUT_ENUM)
 		return 0;
-	}
-	if (kind != HM_LAYOUT_ENUM && !run_bits && !run_bytes && ncodes > 1) {
-		err(x, "field '%s': one code expected (several are for bits, bytes or enum)",
-		    fname);
-		return 0;
-	}
+	f->values = malloc(f->count * sizeof(*f->values));
+	if (!f->values)
+		return -ENOMEM;
+	memcpy(f->values, s->values, f->count * sizeof(*f->values));
+	return 0;
+}
 
-	f.kind = kind;
-	f.width = (uint8_t)width;
-	f.bit = (uint16_t)bit;
-	f.type = (uint16_t)codes_type;
-	f.code = codes[0];
-	f.count = 1;
-	f.stride = (uint16_t)width;
-	f.scale_num = o.scale_num;
-	f.scale_den = o.scale_den;
-	f.offset = o.offset;
-	f.invert = o.invert;
-	f.active_low = o.active_low;
-	f.strict = o.strict;
-	f.plain = width < 32 && o.scale_num == 1 && o.scale_den == 1 && o.offset == 0;
-	f.line = x->line;
-	if (o.active_low && kind != HM_LAYOUT_BUTTON) {
-		err(x, "field '%s': active-low is for buttons", fname);
-		return 0;
-	}
-	if (o.invert && kind != HM_LAYOUT_ABS && kind != HM_LAYOUT_DELTA &&
-	    kind != HM_LAYOUT_COUNTER) {
-		err(x, "field '%s': invert is for axes (active-low for buttons)", fname);
-		return 0;
-	}
-	if (o.strict && kind != HM_LAYOUT_ABS) {
-		err(x, "field '%s': strict is for absolute axes", fname);
-		return 0;
-	}
-	if (o.modulus && kind != HM_LAYOUT_COUNTER) {
-		err(x, "field '%s': modulo is for counters", fname);
-		return 0;
-	}
-	if (o.count && !run_bits && !run_bytes) {
-		err(x, "field '%s': count is for runs (bits, bytes)", fname);
-		return 0;
-	}
-	if (f.big_endian && (bit % 8 || width % 8)) {
-		err(x, "field '%s': a big-endian field is whole bytes at a whole byte", fname);
-		return 0;
-	}
+/* min=, max=, fuzz=, flat=, res= on a field that is no absolute axis; a hat
+ * takes min= as its first direction (hat_min). */
+static int no_absinfo(struct ctx *x, const struct field_spec *s, struct hm_layout_field *f,
+                      bool hat_min)
+{
+	const struct field_opts *o = &s->o;
 
-	if (run_bits || run_bytes) {
-		unsigned count = o.count ? (unsigned)o.count : (unsigned)ncodes;
+	if (!o->has_min && !o->has_max && !o->fuzz && !o->flat && !o->res)
+		return 0;
+	if (!hat_min || o->has_max || o->fuzz || o->flat || o->res) {
+		err(x, "field '%s': min, max, fuzz, flat, res are for absolute axes", s->fname);
+		return -EINVAL;
+	}
+	f->abs.minimum = o->min;
+	return 0;
+}
 
-		if (ncodes > 1 && o.count && (unsigned)o.count != ncodes) {
-			err(x, "field '%s': count=%d but %zu codes", fname, o.count, ncodes);
-			return 0;
+/* ---- one function per kind of field: what is particular to it ---- */
+
+/* bit, uN: one button; bits, bytes: a run of them, given count= codes
+ * counted up from the first or listed one each */
+static int build_button(struct ctx *x, struct field_spec *s, struct hm_layout_field *f)
+{
+	unsigned count;
+	int r;
+
+	if (is_run(s)) {
+		count = s->o.count ? (unsigned)s->o.count : (unsigned)s->ncodes;
+		if (s->ncodes > 1 && s->o.count && (unsigned)s->o.count != s->ncodes) {
+			err(x, "field '%s': count=%d but %zu codes", s->fname, s->o.count,
+			    s->ncodes);
+			return -EINVAL;
 		}
-		if (ncodes == 1) {
+		if (s->ncodes == 1) {
 			/* consecutive codes from the first */
 			for (unsigned i = 1; i < count; i++) {
-				unsigned c = codes[0] + i;
+				unsigned c = s->codes[0] + i;
 
 				/* unnamed codes too: hid-generic gives BTN_0 + 10.. */
 				if (c > KEY_MAX) {
 					err(x,
 					    "field '%s': %s + %u is beyond KEY_MAX; list the codes",
-					    fname, libevdev_event_code_get_name(EV_KEY, codes[0]),
-					    i);
-					return 0;
+					    s->fname,
+					    libevdev_event_code_get_name(EV_KEY, s->codes[0]), i);
+					return -EINVAL;
 				}
-				codes[i] = (uint16_t)c;
+				s->codes[i] = (uint16_t)c;
 			}
 		}
-		f.count = (uint16_t)count;
-	} else if (kind == HM_LAYOUT_ENUM) {
-		f.count = (uint16_t)ncodes;
+		f->count = (uint16_t)count;
+		f->stride = s->run_bytes ? 8 : 1;
 	}
-	if (f.count > 1 || kind == HM_LAYOUT_ENUM) {
-		f.codes = malloc(f.count * sizeof(*f.codes));
-		if (!f.codes)
-			return -ENOMEM;
-		memcpy(f.codes, codes, f.count * sizeof(*f.codes));
+	if (f->count > 1) {
+		r = copy_codes(s, f);
+		if (r < 0)
+			return r;
 	}
-	if (kind == HM_LAYOUT_ENUM) {
-		f.values = malloc(f.count * sizeof(*f.values));
-		if (!f.values) {
-			field_done(&f);
-			return -ENOMEM;
-		}
-		memcpy(f.values, values, f.count * sizeof(*f.values));
-	}
+	return no_absinfo(x, s, f, false);
+}
 
-	if (kind == HM_LAYOUT_COUNTER)
-		f.modulus = o.modulus ? o.modulus : 1ULL << width;
-	if (kind == HM_LAYOUT_COUNTER && f.modulus > 1ULL << width) {
-		err(x, "field '%s': modulo=%" PRIu64 " is more than a %u-bit counter holds", fname,
-		    f.modulus, width);
-		field_done(&f);
-		return 0;
-	}
-	if (kind == HM_LAYOUT_ABS) {
-		/* the natural range of the field, then scaled */
-		int64_t lo = f.is_signed ? -(1LL << (width - 1)) : 0;
-		int64_t hi = f.is_signed ? (1LL << (width - 1)) - 1 : (1LL << width) - 1;
-		int64_t a = lo * f.scale_num / f.scale_den + f.offset;
-		int64_t b = hi * f.scale_num / f.scale_den + f.offset;
+/* the value scaled, within min..max: the field's natural range unless given */
+static int build_abs(struct ctx *x, struct field_spec *s, struct hm_layout_field *f)
+{
+	const struct field_opts *o = &s->o;
+	unsigned width = s->width;
+	int64_t lo = f->is_signed ? -(1LL << (width - 1)) : 0;
+	int64_t hi = f->is_signed ? (1LL << (width - 1)) - 1 : (1LL << width) - 1;
+	int64_t a = lo * f->scale_num / f->scale_den + f->offset;
+	int64_t b = hi * f->scale_num / f->scale_den + f->offset;
 
-		if (a > b) {
-			int64_t t = a;
-			a = b;
-			b = t;
-		}
-		f.abs.minimum = o.has_min ? o.min : (int32_t)(a < INT32_MIN ? INT32_MIN : a);
-		f.abs.maximum = o.has_max ? o.max : (int32_t)(b > INT32_MAX ? INT32_MAX : b);
-		f.abs.fuzz = o.fuzz;
-		f.abs.flat = o.flat;
-		f.abs.resolution = o.res;
-		if (f.abs.minimum >= f.abs.maximum) {
-			err(x, "field '%s': min must be below max", fname);
-			field_done(&f);
-			return 0;
-		}
-	} else if (o.has_min || o.has_max || o.fuzz || o.flat || o.res) {
-		if (kind != HM_LAYOUT_HAT || o.has_max || o.fuzz || o.flat || o.res) {
-			err(x, "field '%s': min, max, fuzz, flat, res are for absolute axes",
-			    fname);
-			field_done(&f);
-			return 0;
-		}
-		f.abs.minimum = o.min; /* a hat's first direction */
+	if (a > b) {
+		int64_t t = a;
+		a = b;
+		b = t;
 	}
-	if (kind == HM_LAYOUT_HAT && width < 3) {
-		err(x, "field '%s': a hat has at least 3 bits", fname);
-		field_done(&f);
-		return 0;
+	f->abs.minimum = o->has_min ? o->min : (int32_t)(a < INT32_MIN ? INT32_MIN : a);
+	f->abs.maximum = o->has_max ? o->max : (int32_t)(b > INT32_MAX ? INT32_MAX : b);
+	f->abs.fuzz = o->fuzz;
+	f->abs.flat = o->flat;
+	f->abs.resolution = o->res;
+	if (f->abs.minimum >= f->abs.maximum) {
+		err(x, "field '%s': min must be below max", s->fname);
+		return -EINVAL;
 	}
+	return 0;
+}
 
-	if (run_bytes)
-		f.stride = 8;
-	else if (run_bits)
-		f.stride = 1;
+static int build_delta(struct ctx *x, struct field_spec *s, struct hm_layout_field *f)
+{
+	return no_absinfo(x, s, f, false);
+}
+
+/* the difference to the last value, wrapping at modulo= (or the width) */
+static int build_counter(struct ctx *x, struct field_spec *s, struct hm_layout_field *f)
+{
+	f->modulus = s->o.modulus ? s->o.modulus : 1ULL << s->width;
+	if (f->modulus > 1ULL << s->width) {
+		err(x, "field '%s': modulo=%" PRIu64 " is more than a %u-bit counter holds",
+		    s->fname, f->modulus, s->width);
+		return -EINVAL;
+	}
+	return no_absinfo(x, s, f, false);
+}
+
+static int build_hat(struct ctx *x, struct field_spec *s, struct hm_layout_field *f)
+{
+	int r = no_absinfo(x, s, f, true);
+
+	if (r < 0)
+		return r;
+	if (s->width < 3) {
+		err(x, "field '%s': a hat has at least 3 bits", s->fname);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* VALUE:CODE pairs: a key down while the field holds its value */
+static int build_enum(struct ctx *x, struct field_spec *s, struct hm_layout_field *f)
+{
+	int r;
+
+	f->count = (uint16_t)s->ncodes;
+	r = copy_codes(s, f);
+	if (r < 0)
+		return r;
+	return no_absinfo(x, s, f, false);
+}
+
+static bool is_hat_code(uint16_t code)
+{
+	return code >= ABS_HAT0X && code <= ABS_HAT3Y && (code - ABS_HAT0X) % 2 == 0;
+}
+
+enum {
+	TAKES_RUN = 1 << 0, /* bits, bytes, count= */
+	TAKES_ACTIVE_LOW = 1 << 1,
+	TAKES_INVERT = 1 << 2,
+	TAKES_STRICT = 1 << 3,
+	TAKES_MODULO = 1 << 4,
+};
+
+static const struct field_kind {
+	unsigned type;     /* of its codes */
+	const char *emits; /* what it emits, said when the codes are of another type */
+	bool (*code_ok)(uint16_t first); /* NULL: any code of the type */
+	unsigned takes;                  /* TAKES_* */
+	int (*build)(struct ctx *x, struct field_spec *s, struct hm_layout_field *f);
+} field_kinds[] = {
+    /* the messages are as they were, "a enum" too */
+    [HM_LAYOUT_BUTTON] = {EV_KEY, "a button emits key or button codes (KEY_*, BTN_*)", NULL,
+                          TAKES_RUN | TAKES_ACTIVE_LOW, build_button},
+    [HM_LAYOUT_ENUM] = {EV_KEY, "a enum emits key or button codes (KEY_*, BTN_*)", NULL, 0,
+                        build_enum},
+    [HM_LAYOUT_ABS] = {EV_ABS, "an absolute axis emits an ABS_* code", NULL,
+                       TAKES_INVERT | TAKES_STRICT, build_abs},
+    [HM_LAYOUT_DELTA] = {EV_REL, "relative motion emits a REL_* code", NULL, TAKES_INVERT,
+                         build_delta},
+    [HM_LAYOUT_COUNTER] = {EV_REL, "relative motion emits a REL_* code", NULL,
+                           TAKES_INVERT | TAKES_MODULO, build_counter},
+    [HM_LAYOUT_HAT] = {EV_ABS, "a hat emits ABS_HAT0X..ABS_HAT3X (and its Y)", is_hat_code, 0,
+                       build_hat},
+};
+
+/* Whether the kind, the codes and the options agree, in the order the
+ * messages have always come in. */
+static int check_field_kind(struct ctx *x, const struct field_spec *s, const struct field_kind *k)
+{
+	/* the options of some kinds only, checked in this order */
+	static const struct {
+		unsigned option;
+		const char *says;
+	} only_for[] = {
+	    {TAKES_ACTIVE_LOW, "active-low is for buttons"},
+	    {TAKES_INVERT, "invert is for axes (active-low for buttons)"},
+	    {TAKES_STRICT, "strict is for absolute axes"},
+	    {TAKES_MODULO, "modulo is for counters"},
+	};
+	const struct field_opts *o = &s->o;
+	unsigned given = (o->active_low ? TAKES_ACTIVE_LOW : 0) | (o->invert ? TAKES_INVERT : 0) |
+	                 (o->strict ? TAKES_STRICT : 0) | (o->modulus ? TAKES_MODULO : 0);
+
+	if (s->codes_type != k->type || (k->code_ok && !k->code_ok(s->codes[0]))) {
+		err(x, "field '%s': %s", s->fname, k->emits);
+		return -EINVAL;
+	}
+	if (is_run(s) && !(k->takes & TAKES_RUN)) {
+		err(x, "field '%s': bits and bytes are runs of buttons", s->fname);
+		return -EINVAL;
+	}
+	if (s->kind != HM_LAYOUT_ENUM && !is_run(s) && s->ncodes > 1) {
+		err(x, "field '%s': one code expected (several are for bits, bytes or enum)",
+		    s->fname);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(only_for); i++)
+		if (given & only_for[i].option & ~k->takes) {
+			err(x, "field '%s': %s", s->fname, only_for[i].says);
+			return -EINVAL;
+		}
+	if (o->count && !is_run(s)) {
+		err(x, "field '%s': count is for runs (bits, bytes)", s->fname);
+		return -EINVAL;
+	}
+	if (s->big_endian && (s->bit % 8 || s->width % 8)) {
+		err(x, "field '%s': a big-endian field is whole bytes at a whole byte", s->fname);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Where f ends, its node, and that it overlaps no field before it: then
+ * it is the layout's.  On success f is handed over. */
+static int place_field(struct ctx *x, struct hm_layout *l, const struct field_spec *s,
+                       struct hm_layout_field *f)
+{
+	struct layout_parse *ps = l->parse;
+	struct hm_layout_field *fields;
 	/* the bits a field covers: count values of a run, one value otherwise
 	 * (an enum's count is its number of values) */
-	nrun = run_bits || run_bytes ? f.count : 1;
-	last_bit = (uint64_t)f.bit + (uint64_t)(nrun - 1) * f.stride + f.width;
-	if (last_bit > HM_LAYOUT_MAX_REPORT * 8) {
-		err(x, "field '%s' ends beyond byte %d", fname, HM_LAYOUT_MAX_REPORT);
-		field_done(&f);
-		return 0;
-	}
-	f.end = (uint16_t)((last_bit + 7) / 8);
+	unsigned nrun = is_run(s) ? f->count : 1;
+	uint64_t last_bit = (uint64_t)f->bit + (uint64_t)(nrun - 1) * f->stride + f->width;
 
-	/* node */
-	if (o.node) {
+	if (last_bit > HM_LAYOUT_MAX_REPORT * 8) {
+		err(x, "field '%s' ends beyond byte %d", s->fname, HM_LAYOUT_MAX_REPORT);
+		return -EINVAL;
+	}
+	f->end = (uint16_t)((last_bit + 7) / 8);
+
+	if (s->o.node) {
 		size_t i;
 
 		for (i = 1; i < l->nnodes; i++)
-			if (streq(l->nodes[i].key, o.node))
+			if (streq(l->nodes[i].key, s->o.node))
 				break;
 		if (i == l->nnodes) {
 			err(x, "field '%s': node=%s, but there is no node.%s = NAME in [layout %s]",
-			    fname, o.node, o.node, l->id);
-			field_done(&f);
-			return 0;
+			    s->fname, s->o.node, s->o.node, l->id);
+			return -EINVAL;
 		}
-		f.node = (uint8_t)i;
+		f->node = (uint8_t)i;
 	}
 
 	/* overlaps: every bit of the field against the fields before it */
 	for (unsigned i = 0; i < nrun; i++)
-		for (unsigned b = 0; b < f.width; b++) {
-			unsigned at = f.bit + i * f.stride + b;
+		for (unsigned b = 0; b < f->width; b++) {
+			unsigned at = f->bit + i * f->stride + b;
 
 			if (ps->owner[at]) {
 				const struct hm_layout_field *o2 = &l->fields[ps->owner[at] - 1];
 
 				err(x, "field '%s' overlaps field '%s' (line %u) at byte %u bit %u",
-				    fname, o2->name, o2->line, at / 8, at % 8);
-				field_done(&f);
-				return 0;
+				    s->fname, o2->name, o2->line, at / 8, at % 8);
+				return -EINVAL;
 			}
 		}
 	if (l->nfields >= HM_LAYOUT_MAX_FIELDS) {
 		err(x, "at most %d fields per layout", HM_LAYOUT_MAX_FIELDS);
-		field_done(&f);
-		return 0;
+		return -EINVAL;
 	}
-	f.name = strdup(fname);
-	fields = f.name ? reallocarray(l->fields, l->nfields + 1, sizeof(*fields)) : NULL;
-	if (!fields) {
-		field_done(&f);
+	f->name = strdup(s->fname);
+	fields = f->name ? reallocarray(l->fields, l->nfields + 1, sizeof(*fields)) : NULL;
+	if (!fields)
 		return -ENOMEM;
-	}
 	l->fields = fields;
 	for (unsigned i = 0; i < nrun; i++)
-		for (unsigned b = 0; b < f.width; b++)
-			ps->owner[f.bit + i * f.stride + b] = (uint16_t)(l->nfields + 1);
-	if (f.strict)
-		part->has_strict = true;
-	l->fields[l->nfields++] = f;
-	part->nfields++;
+		for (unsigned b = 0; b < f->width; b++)
+			ps->owner[f->bit + i * f->stride + b] = (uint16_t)(l->nfields + 1);
+	if (f->strict)
+		ps->part->has_strict = true;
+	l->fields[l->nfields++] = *f;
+	ps->part->nfields++;
 	return 0;
+}
+
+/* A field line: parsed, checked against its kind, built by its kind, placed.
+ * A problem is reported (the line is left out); only -ENOMEM is returned. */
+static int add_field(struct ctx *x, struct hm_layout *l, const char *fname, char *value)
+{
+	struct field_spec s = {
+	    .fname = fname,
+	    .kind = HM_LAYOUT_BUTTON,
+	    .o = {.scale_num = 1, .scale_den = 1},
+	};
+	const struct field_kind *k;
+	struct hm_layout_field f;
+	int r;
+
+	if (parse_field_line(x, value, &s) < 0)
+		return 0;
+	k = &field_kinds[s.kind];
+	if (check_field_kind(x, &s, k) < 0)
+		return 0;
+	f = (struct hm_layout_field){
+	    .kind = s.kind,
+	    .bit = (uint16_t)s.bit,
+	    .width = (uint8_t)s.width,
+	    .is_signed = s.is_signed,
+	    .big_endian = s.big_endian,
+	    .active_low = s.o.active_low,
+	    .invert = s.o.invert,
+	    .strict = s.o.strict,
+	    .plain = s.width < 32 && s.o.scale_num == 1 && s.o.scale_den == 1 && s.o.offset == 0,
+	    .count = 1,
+	    .stride = (uint16_t)s.width,
+	    .type = (uint16_t)s.codes_type,
+	    .code = s.codes[0],
+	    .scale_num = s.o.scale_num,
+	    .scale_den = s.o.scale_den,
+	    .offset = s.o.offset,
+	    .line = x->line,
+	};
+	r = k->build(x, &s, &f);
+	if (r == 0)
+		r = place_field(x, l, &s, &f);
+	if (r < 0)
+		field_done(&f);
+	return r == -ENOMEM ? r : 0;
 }
 
 int hm_layout_section_key(struct hm_config *c, unsigned line, const char *name, const char *value,

@@ -377,14 +377,18 @@ static int cmp_entry(const void *a, const void *b)
 	return strverscmp(x->info.path, y->info.path);
 }
 
-/* One more entry, zeroed, at the end of *entries (n of them); NULL when out
- * of memory, *entries then unchanged.  Both enumerators grow their list so. */
+/* One more entry, zeroed, at the end of *entries (n of them).  Out of
+ * memory the list is freed (*entries NULL) and NULL returned: an
+ * enumeration gives all or nothing.  Both enumerators grow their list so. */
 static struct hm_hid_entry *entry_append(struct hm_hid_entry **entries, size_t n)
 {
 	struct hm_hid_entry *tmp = reallocarray(*entries, n + 1, sizeof(*tmp));
 
-	if (!tmp)
+	if (!tmp) {
+		free(*entries);
+		*entries = NULL;
 		return NULL;
+	}
 	*entries = tmp;
 	memset(&tmp[n], 0, sizeof(tmp[n]));
 	return &tmp[n];
@@ -418,7 +422,6 @@ int hm_hid_enumerate_sysfs(struct hm_hid_entry **ret, size_t *ret_n)
 			continue;
 		e = entry_append(&entries, n);
 		if (!e) {
-			free(entries);
 			closedir(d);
 			return -ENOMEM;
 		}
@@ -458,7 +461,6 @@ int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n)
 			continue;
 		e = entry_append(&entries, n);
 		if (!e) {
-			free(entries);
 			hid_free_enumeration(list);
 			return -ENOMEM;
 		}
