@@ -8,6 +8,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
@@ -332,6 +333,88 @@ static inline unsigned route(const struct hm_remap *r, unsigned src, unsigned ty
 void remap_plan_outputs(struct hm_remap *r);
 /* remap-outputs.c: the out_class bits a module output already is. */
 unsigned remap_classes_of(struct libevdev *caps);
+
+/* ---- layers ---------------------------------------------------------------- */
+
+static inline bool simple_active(const struct hm_remap *r, unsigned l)
+{
+	return r->layer_holds[l] || r->layer_toggled[l] || (r->oneshot_mask & (1u << l));
+}
+
+/* A composite layer is active while all its parts are. */
+static inline bool layer_active(const struct hm_remap *r, unsigned l)
+{
+	uint32_t parts = r->layer_parts[l];
+
+	if (!parts)
+		return simple_active(r, l);
+	for (unsigned p = 1; p < r->nlayers; p++)
+		if ((parts & (1u << p)) && !simple_active(r, p))
+			return false;
+	return true;
+}
+
+/* Which active layer wins a code: a composite over all (more parts
+ * first, as keyd), else the latest activated; 0: inactive. */
+static inline uint32_t layer_prio(const struct hm_remap *r, unsigned l)
+{
+	if (!layer_active(r, l))
+		return 0;
+	return r->layer_parts[l] ? 0x80000000u + r->layer_nparts[l] : r->layer_seq[l];
+}
+
+/*
+ * The slot in effect for one slot of the layer tables, given by its byte
+ * offset in struct layer_tables: the latest active layer that maps it,
+ * else the base's.  One loop for every table (keys, axes, relative steps,
+ * the gyro line); inline, so that each caller's offset folds into its
+ * reads as a field access would.
+ */
+static inline uint16_t lookup_slot(const struct hm_remap *r, size_t offset)
+{
+	const char *base = (const char *)r->layers + offset;
+	uint32_t best_seq = 0;
+	uint16_t slot = *(const uint16_t *)base;
+
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		uint16_t s = *(const uint16_t *)(base + l * sizeof(struct layer_tables));
+		uint32_t p;
+
+		if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {
+			best_seq = p;
+			slot = s;
+		}
+	}
+	return slot;
+}
+
+static inline uint16_t lookup_key(const struct hm_remap *r, unsigned code)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, key) + code * sizeof(uint16_t));
+}
+
+static inline uint16_t lookup_rel_axis(const struct hm_remap *r, unsigned code)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, rel_axis) + code * sizeof(uint16_t));
+}
+
+static inline uint16_t lookup_abs_axis(const struct hm_remap *r, unsigned code)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, abs_axis) + code * sizeof(uint16_t));
+}
+
+/* neg: 0 for a step in the positive direction, 1 for the negative */
+static inline uint16_t lookup_rel_step(const struct hm_remap *r, unsigned code, int neg)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, rel_step) +
+	                          (code * 2 + (unsigned)neg) * sizeof(uint16_t));
+}
+
+/* The GYRO line in effect. */
+static inline uint16_t lookup_gyro(const struct hm_remap *r)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, gyro));
+}
 
 /* ---- the gyro mouse (remap-gyro.c) ------------------------------------------- */
 
