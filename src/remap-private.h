@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the three parts of the remapper share: the compiled tables (built by
- * remap-compile.c), the runtime state (driven by remap.c) and the routing of
- * a produced event to an output (planned by remap-outputs.c).  Private to
- * those files; everyone else uses remap.h.
+ * What the parts of the remapper share: the compiled tables (built by
+ * remap-compile.c), the runtime state (driven by remap.c, the key path,
+ * with remap-axes.c and remap-chord.c; the gyro mouse in remap-gyro.c)
+ * and the routing of a produced event to an output (planned by
+ * remap-outputs.c).  Private to those files; everyone else uses remap.h.
  */
 #pragma once
 
@@ -12,6 +13,7 @@
 #include <stdint.h>
 
 #include "config.h"
+#include "output-limits.h"
 #include "remap.h"
 
 #define NONE      UINT16_MAX       /* no mapping in this slot */
@@ -415,6 +417,71 @@ static inline uint16_t lookup_gyro(const struct hm_remap *r)
 {
 	return lookup_slot(r, offsetof(struct layer_tables, gyro));
 }
+
+/* ---- the runtime's parts: remap.c, remap-axes.c, remap-chord.c ---------- */
+
+static inline void emit(struct hm_remap *r, unsigned out, unsigned type, unsigned code, int value)
+{
+	r->ops->emit(r->userdata, out, type, code, value);
+}
+
+static inline void sync_all(struct hm_remap *r)
+{
+	if (r->ops->sync)
+		r->ops->sync(r->userdata);
+}
+
+/* An event no mapping takes: it goes on as it came, or nowhere. */
+static inline void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code, int value)
+{
+	if (r->unmapped == HM_UNMAPPED_PASS)
+		emit(r, src, type, code, value);
+}
+
+static inline bool has_press(const struct qev *q, unsigned n, unsigned src, unsigned code)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (q[i].value && q[i].src == src && q[i].code == code)
+			return true;
+	return false;
+}
+
+/* remap.c, the key path, for what axes and chords activate: */
+/* Any activation that is not a key's (an axis zone, a chord): a pending
+ * tap-hold is decided, one-shot layers used, then the action is pressed. */
+void remap_activate(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now);
+/* The same for a step of relative motion: a tap, press and release in
+ * frames of their own. */
+void remap_step_tap(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now);
+/* Undoes what a press of action ai did. */
+void remap_action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
+/* Runs the key events waiting in inq while nothing holds them back. */
+void remap_pump(struct hm_remap *r, uint64_t now);
+
+/* remap-axes.c: the events of relative and absolute axes (code < REL_CNT_,
+ * < ABS_CNT_) past hm_remap_event()'s fast paths. */
+void remap_rel_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now);
+void remap_abs_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now);
+/* remap-axes.c: mouse keys (HM_ACT_MOVE) pressed and released. */
+void remap_move_press(struct hm_remap *r, const struct ract *a, unsigned src, uint64_t now);
+void remap_move_release(struct hm_remap *r, const struct ract *a, uint64_t now);
+/* remap-axes.c: starts or stops the motion timer (r->moving,
+ * r->motion_deadline) as something moves or nothing does any more. */
+void remap_update_motion(struct hm_remap *r, uint64_t now);
+/* remap-axes.c: the motion timer's tick: moves what moves, one frame. */
+void remap_motion_tick(struct hm_remap *r, uint64_t now);
+
+/* remap-chord.c: whether a key is down as part of an acting chord (its
+ * press counted already). */
+bool remap_chord_holds(const struct hm_remap *r, unsigned src, unsigned code);
+/* remap-chord.c: a key of an acting chord goes up: true when swallowed;
+ * the last one releases the chord's action. */
+bool remap_chord_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now);
+/* remap-chord.c: a key event while chords may form; true when it was
+ * taken (it waits, or went back to inq with the others). */
+bool remap_chord_input(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now);
+/* remap-chord.c: the chord deadline (r->ch_deadline) has come. */
+void remap_chord_timer(struct hm_remap *r, uint64_t now);
 
 /* ---- the gyro mouse (remap-gyro.c) ------------------------------------------- */
 
