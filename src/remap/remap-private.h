@@ -1,16 +1,19 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the three parts of the remapper share: the compiled tables (built by
- * remap-compile.c), the runtime state (driven by remap.c) and the routing of
- * a produced event to an output (planned by remap-outputs.c).  Private to
- * those files; everyone else uses remap.h.
+ * What the parts of the remapper share: the compiled tables (built by
+ * remap-compile.c), the runtime state (driven by remap.c, the key path,
+ * with remap-axes.c and remap-chord.c; the gyro mouse in remap-gyro.c)
+ * and the routing of a produced event to an output (planned by
+ * remap-outputs.c).  Private to those files; everyone else uses remap.h.
  */
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "config.h"
+#include "output-limits.h"
 #include "remap.h"
 
 #define NONE      UINT16_MAX       /* no mapping in this slot */
@@ -332,6 +335,153 @@ static inline unsigned route(const struct hm_remap *r, unsigned src, unsigned ty
 void remap_plan_outputs(struct hm_remap *r);
 /* remap-outputs.c: the out_class bits a module output already is. */
 unsigned remap_classes_of(struct libevdev *caps);
+
+/* ---- layers ---------------------------------------------------------------- */
+
+static inline bool simple_active(const struct hm_remap *r, unsigned l)
+{
+	return r->layer_holds[l] || r->layer_toggled[l] || (r->oneshot_mask & (1u << l));
+}
+
+/* A composite layer is active while all its parts are. */
+static inline bool layer_active(const struct hm_remap *r, unsigned l)
+{
+	uint32_t parts = r->layer_parts[l];
+
+	if (!parts)
+		return simple_active(r, l);
+	for (unsigned p = 1; p < r->nlayers; p++)
+		if ((parts & (1u << p)) && !simple_active(r, p))
+			return false;
+	return true;
+}
+
+/* Which active layer wins a code: a composite over all (more parts
+ * first, as keyd), else the latest activated; 0: inactive. */
+static inline uint32_t layer_prio(const struct hm_remap *r, unsigned l)
+{
+	if (!layer_active(r, l))
+		return 0;
+	return r->layer_parts[l] ? 0x80000000u + r->layer_nparts[l] : r->layer_seq[l];
+}
+
+/*
+ * The slot in effect for one slot of the layer tables, given by its byte
+ * offset in struct layer_tables: the latest active layer that maps it,
+ * else the base's.  One loop for every table (keys, axes, relative steps,
+ * the gyro line); inline, so that each caller's offset folds into its
+ * reads as a field access would.
+ */
+static inline uint16_t lookup_slot(const struct hm_remap *r, size_t offset)
+{
+	const char *base = (const char *)r->layers + offset;
+	uint32_t best_seq = 0;
+	uint16_t slot = *(const uint16_t *)base;
+
+	for (unsigned l = 1; l < r->nlayers; l++) {
+		uint16_t s = *(const uint16_t *)(base + l * sizeof(struct layer_tables));
+		uint32_t p;
+
+		if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {
+			best_seq = p;
+			slot = s;
+		}
+	}
+	return slot;
+}
+
+static inline uint16_t lookup_key(const struct hm_remap *r, unsigned code)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, key) + code * sizeof(uint16_t));
+}
+
+static inline uint16_t lookup_rel_axis(const struct hm_remap *r, unsigned code)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, rel_axis) + code * sizeof(uint16_t));
+}
+
+static inline uint16_t lookup_abs_axis(const struct hm_remap *r, unsigned code)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, abs_axis) + code * sizeof(uint16_t));
+}
+
+/* neg: 0 for a step in the positive direction, 1 for the negative */
+static inline uint16_t lookup_rel_step(const struct hm_remap *r, unsigned code, int neg)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, rel_step) +
+	                          (code * 2 + (unsigned)neg) * sizeof(uint16_t));
+}
+
+/* The GYRO line in effect. */
+static inline uint16_t lookup_gyro(const struct hm_remap *r)
+{
+	return lookup_slot(r, offsetof(struct layer_tables, gyro));
+}
+
+/* ---- the runtime's parts: remap.c, remap-axes.c, remap-chord.c ---------- */
+
+static inline void emit(struct hm_remap *r, unsigned out, unsigned type, unsigned code, int value)
+{
+	r->ops->emit(r->userdata, out, type, code, value);
+}
+
+static inline void sync_all(struct hm_remap *r)
+{
+	if (r->ops->sync)
+		r->ops->sync(r->userdata);
+}
+
+/* An event no mapping takes: it goes on as it came, or nowhere. */
+static inline void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code, int value)
+{
+	if (r->unmapped == HM_UNMAPPED_PASS)
+		emit(r, src, type, code, value);
+}
+
+static inline bool has_press(const struct qev *q, unsigned n, unsigned src, unsigned code)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (q[i].value && q[i].src == src && q[i].code == code)
+			return true;
+	return false;
+}
+
+/* remap.c, the key path, for what axes and chords activate: */
+/* Any activation that is not a key's (an axis zone, a chord): a pending
+ * tap-hold is decided, one-shot layers used, then the action is pressed. */
+void remap_activate(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now);
+/* The same for a step of relative motion: a tap, press and release in
+ * frames of their own. */
+void remap_step_tap(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now);
+/* Undoes what a press of action ai did. */
+void remap_action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
+/* Runs the key events waiting in inq while nothing holds them back. */
+void remap_pump(struct hm_remap *r, uint64_t now);
+
+/* remap-axes.c: the events of relative and absolute axes (code < REL_CNT_,
+ * < ABS_CNT_) past hm_remap_event()'s fast paths. */
+void remap_rel_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now);
+void remap_abs_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now);
+/* remap-axes.c: mouse keys (HM_ACT_MOVE) pressed and released. */
+void remap_move_press(struct hm_remap *r, const struct ract *a, unsigned src, uint64_t now);
+void remap_move_release(struct hm_remap *r, const struct ract *a, uint64_t now);
+/* remap-axes.c: starts or stops the motion timer (r->moving,
+ * r->motion_deadline) as something moves or nothing does any more. */
+void remap_update_motion(struct hm_remap *r, uint64_t now);
+/* remap-axes.c: the motion timer's tick: moves what moves, one frame. */
+void remap_motion_tick(struct hm_remap *r, uint64_t now);
+
+/* remap-chord.c: whether a key is down as part of an acting chord (its
+ * press counted already). */
+bool remap_chord_holds(const struct hm_remap *r, unsigned src, unsigned code);
+/* remap-chord.c: a key of an acting chord goes up: true when swallowed;
+ * the last one releases the chord's action. */
+bool remap_chord_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now);
+/* remap-chord.c: a key event while chords may form; true when it was
+ * taken (it waits, or went back to inq with the others). */
+bool remap_chord_input(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now);
+/* remap-chord.c: the chord deadline (r->ch_deadline) has come. */
+void remap_chord_timer(struct hm_remap *r, uint64_t now);
 
 /* ---- the gyro mouse (remap-gyro.c) ------------------------------------------- */
 

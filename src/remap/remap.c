@@ -1,21 +1,22 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The remap engine's runtime: events, layers, tap-hold, chords, macros,
- * motion and timers.  hm_remap_new() (remap-compile.c) compiles a profile
- * into lookup tables (one slot per key code and layer, per axis and
- * layer; remap-private.h) and remap-outputs.c plans the outputs, so that
- * an event costs a few array reads and the per-event path never
- * allocates.  All state that spans events (held keys, layers, a pending
- * tap-hold, a running macro, moving pointers) lives in fixed arrays here.
+ * The remap engine's runtime: events in, the key path (layers, tap-hold,
+ * one-shot layers, macros, the key events that wait) and the timers.
+ * Axes and pointer motion are remap-axes.c's, the chords of input keys
+ * remap-chord.c's, the gyro mouse remap-gyro.c's.  hm_remap_new()
+ * (remap-compile.c) compiles a profile into lookup tables (one slot per
+ * key code and layer, per axis and layer; remap-private.h) and
+ * remap-outputs.c plans the outputs, so that an event costs a few array
+ * reads and the per-event path never allocates.  All state that spans
+ * events (held keys, layers, a pending tap-hold, a running macro, moving
+ * pointers) lives in fixed arrays of struct hm_remap.
  *
  * The semantics are documented for users in doc/hidmapd.ini.5.md; the
  * rules that decide them are repeated where they are implemented.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "output-limits.h"
@@ -23,17 +24,6 @@
 #include "remap.h"
 #include "util-log.h"
 #include "util-strings.h"
-
-static void emit(struct hm_remap *r, unsigned out, unsigned type, unsigned code, int value)
-{
-	r->ops->emit(r->userdata, out, type, code, value);
-}
-
-static void sync_all(struct hm_remap *r)
-{
-	if (r->ops->sync)
-		r->ops->sync(r->userdata);
-}
 
 static const uint16_t modifiers[8] = {KEY_LEFTCTRL, KEY_RIGHTCTRL, KEY_LEFTSHIFT, KEY_RIGHTSHIFT,
                                       KEY_LEFTALT,  KEY_RIGHTALT,  KEY_LEFTMETA,  KEY_RIGHTMETA};
@@ -247,91 +237,6 @@ static void rearm(struct hm_remap *r)
 
 /* ---- layers ---------------------------------------------------------------- */
 
-static bool simple_active(const struct hm_remap *r, unsigned l)
-{
-	return r->layer_holds[l] || r->layer_toggled[l] || (r->oneshot_mask & (1u << l));
-}
-
-/* A composite layer is active while all its parts are. */
-static bool layer_active(const struct hm_remap *r, unsigned l)
-{
-	uint32_t parts = r->layer_parts[l];
-
-	if (!parts)
-		return simple_active(r, l);
-	for (unsigned p = 1; p < r->nlayers; p++)
-		if ((parts & (1u << p)) && !simple_active(r, p))
-			return false;
-	return true;
-}
-
-/* Which active layer wins a code: a composite over all (more parts
- * first, as keyd), else the latest activated; 0: inactive. */
-static uint32_t layer_prio(const struct hm_remap *r, unsigned l)
-{
-	if (!layer_active(r, l))
-		return 0;
-	return r->layer_parts[l] ? 0x80000000u + r->layer_nparts[l] : r->layer_seq[l];
-}
-
-#define LOOKUP_TABLE(name, field)                                                                  \
-	static uint16_t name(const struct hm_remap *r, unsigned code)                              \
-	{                                                                                          \
-		uint32_t best_seq = 0;                                                             \
-		uint16_t slot = r->layers[0].field[code];                                          \
-                                                                                                   \
-		for (unsigned l = 1; l < r->nlayers; l++) {                                        \
-			uint16_t s = r->layers[l].field[code];                                     \
-                                                                                                   \
-			uint32_t p;                                                                \
-                                                                                                   \
-			if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {                \
-				best_seq = p;                                                      \
-				slot = s;                                                          \
-			}                                                                          \
-		}                                                                                  \
-		return slot;                                                                       \
-	}
-/* The slot for a code: the latest active layer that maps it, else the base. */
-LOOKUP_TABLE(lookup_key, key)
-LOOKUP_TABLE(lookup_rel_axis, rel_axis)
-LOOKUP_TABLE(lookup_abs_axis, abs_axis)
-
-/* The GYRO line in effect: the latest active layer's, else the base's. */
-static uint16_t lookup_gyro(const struct hm_remap *r)
-{
-	uint32_t best_seq = 0;
-	uint16_t slot = r->layers[0].gyro;
-
-	for (unsigned l = 1; l < r->nlayers; l++) {
-		uint16_t s = r->layers[l].gyro;
-		uint32_t p;
-
-		if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {
-			best_seq = p;
-			slot = s;
-		}
-	}
-	return slot;
-}
-
-static uint16_t lookup_rel_step(const struct hm_remap *r, unsigned code, int neg)
-{
-	uint32_t best_seq = 0;
-	uint16_t slot = r->layers[0].rel_step[code][neg];
-
-	for (unsigned l = 1; l < r->nlayers; l++) {
-		uint16_t s = r->layers[l].rel_step[code][neg];
-		uint32_t p;
-
-		if (s != NONE && (p = layer_prio(r, l)) && p >= best_seq) {
-			best_seq = p;
-			slot = s;
-		}
-	}
-	return slot;
-}
-
 static void layer_on(struct hm_remap *r, unsigned l, unsigned src)
 {
 	if (!layer_active(r, l)) {
@@ -405,96 +310,10 @@ static void suspend_mods(struct hm_remap *r, unsigned l, int d)
 	sync_layer_mods(r);
 }
 
-/* ---- motion ------------------------------------------------------------------ */
-
-static bool anything_moving(const struct hm_remap *r)
-{
-	if (r->nmove_keys)
-		return true;
-	for (unsigned i = 0; i < r->nsticks; i++)
-		if (r->maps[r->sticks[i]].defl != 0.0)
-			return true;
-	return false;
-}
-
-/* Starts or stops the motion timer: it only runs while something moves. */
-static void update_motion(struct hm_remap *r, uint64_t now)
-{
-	bool moving = anything_moving(r);
-
-	if (moving && !r->moving) {
-		r->last_tick = now;
-		r->motion_deadline = now + 1000000 / r->set->rate_hz;
-	}
-	if (!moving) {
-		for (unsigned c = 0; c < REL_CNT_; c++)
-			r->move_rem[c] = 0.0;
-		for (unsigned i = 0; i < r->nsticks; i++)
-			r->maps[r->sticks[i]].rem = 0.0;
-	}
-	r->moving = moving;
-}
-
-/* Emits v (with the fraction carried in *rem) as relative motion. */
-static void emit_motion(struct hm_remap *r, unsigned src, unsigned code, double v, double *rem)
-{
-	double total = v + *rem;
-	double whole = trunc(total);
-
-	*rem = total - whole;
-	if (whole != 0.0)
-		emit(r, route(r, src, EV_REL, code), EV_REL, code,
-		     whole > INT32_MAX   ? INT32_MAX
-		     : whole < INT32_MIN ? INT32_MIN
-		                         : (int)whole);
-}
-
-static void motion_tick(struct hm_remap *r, uint64_t now)
-{
-	uint64_t period = 1000000 / r->set->rate_hz;
-	/* a late wakeup moves for the time that passed, up to four periods */
-	double dt = (double)(now - r->last_tick);
-
-	if (dt > 4.0 * (double)period)
-		dt = 4.0 * (double)period;
-	dt /= 1e6;
-	r->last_tick = now;
-
-	if (r->nmove_keys) {
-		const struct hm_config_settings *s = r->set;
-		double f = s->mouse_accel_us
-		               ? (double)(now - r->move_start) / (double)s->mouse_accel_us
-		               : 1.0;
-		double speed =
-		    s->mouse_speed + (s->mouse_max_speed - s->mouse_speed) * (f > 1 ? 1 : f);
-
-		for (unsigned c = 0; c < REL_CNT_; c++) {
-			double sp = speed;
-
-			if (!r->move_dir[c])
-				continue;
-			/* wheels move in detents: the scroll speed, not the pointer's */
-			if (c == REL_WHEEL || c == REL_HWHEEL)
-				sp = s->scroll_speed;
-			emit_motion(r, r->move_src[c], c, r->move_dir[c] * sp * dt,
-			            &r->move_rem[c]);
-		}
-	}
-	for (unsigned i = 0; i < r->nsticks; i++) {
-		struct rmap *m = &r->maps[r->sticks[i]];
-
-		if (m->defl != 0.0)
-			emit_motion(r, m->src, r->acts[m->act].cfg->code, m->defl * dt, &m->rem);
-	}
-	sync_all(r);
-	r->motion_deadline = now + period;
-}
-
 /* ---- actions ------------------------------------------------------------------ */
 
 static void macro_start_next(struct hm_remap *r, uint64_t now);
 static void macro_advance(struct hm_remap *r, uint64_t now);
-static void pump(struct hm_remap *r, uint64_t now);
 
 static void macro_enqueue(struct hm_remap *r, uint16_t act, unsigned src, uint64_t now)
 {
@@ -524,7 +343,7 @@ static void macro_start_next(struct hm_remap *r, uint64_t now)
 			r->rep_deadline = now + r->rep_wait;
 			r->rep_wait = r->rep_interval;
 		}
-		pump(r, now); /* the keys typed meanwhile */
+		remap_pump(r, now); /* the keys typed meanwhile */
 		return;
 	}
 	a = &r->acts[r->queue[0].act];
@@ -588,31 +407,6 @@ static void macro_advance(struct hm_remap *r, uint64_t now)
 		if (delay)
 			r->macro_deadline = now + delay;
 	}
-}
-
-static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
-static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now);
-
-static void move_press(struct hm_remap *r, const struct ract *a, unsigned src, uint64_t now)
-{
-	unsigned c = a->cfg->code;
-
-	if (r->nmove_keys++ == 0)
-		r->move_start = now;
-	r->move_dir[c] = (int16_t)(r->move_dir[c] + a->cfg->dir);
-	r->move_src[c] = (uint8_t)src;
-	update_motion(r, now);
-}
-
-static void move_release(struct hm_remap *r, const struct ract *a, uint64_t now)
-{
-	unsigned c = a->cfg->code;
-
-	if (!r->nmove_keys)
-		return;
-	r->nmove_keys--;
-	r->move_dir[c] = (int16_t)(r->move_dir[c] - a->cfg->dir);
-	update_motion(r, now);
 }
 
 static void oneshot_clear(struct hm_remap *r)
@@ -719,7 +513,7 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 		r->switch_to = a->cfg->profile;
 		break;
 	case HM_ACT_MOVE:
-		move_press(r, a, src, now);
+		remap_move_press(r, a, src, now);
 		break;
 	case HM_ACT_TAPHOLD: /* handled by the key path */
 	case HM_ACT_IDLE:
@@ -730,7 +524,7 @@ static void action_press(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t
 	}
 }
 
-static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
+void remap_action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t now)
 {
 	const struct ract *a = &r->acts[ai];
 
@@ -754,7 +548,7 @@ static void action_release(struct hm_remap *r, uint16_t ai, unsigned src, uint64
 		sync_layer_mods(r);
 		break;
 	case HM_ACT_MOVE:
-		move_release(r, a, now);
+		remap_move_release(r, a, now);
 		break;
 	case HM_ACT_REPEAT:
 		r->rep_on = false;
@@ -769,7 +563,7 @@ static void action_tap(struct hm_remap *r, uint16_t ai, unsigned src, uint64_t n
 {
 	action_press(r, ai, src, now);
 	sync_all(r);
-	action_release(r, ai, src, now);
+	remap_action_release(r, ai, src, now);
 	sync_all(r);
 }
 
@@ -861,7 +655,7 @@ static void th_decide(struct hm_remap *r, bool hold, uint64_t now)
 		r->ninq += n;
 		r->nthq = 0;
 	}
-	pump(r, now);
+	remap_pump(r, now);
 }
 
 /* Before another key's press: a tap-hold (the plain flavor) still
@@ -907,7 +701,7 @@ static void taphold_release(struct hm_remap *r, const struct ract *a, unsigned s
 		action_tap(r, a->tap, src, now);
 		after_press(r, a->tap, now);
 	} else if (st == TH_HOLD) {
-		action_release(r, a->hold, src, now);
+		remap_action_release(r, a->hold, src, now);
 		if (a->cfg->flavor == HM_TH_NOW && r->th_mark[src][code] == r->npresses &&
 		    (!a->timeout_us || now - r->th_start[src][code] < a->timeout_us)) {
 			sync_all(r);
@@ -915,15 +709,15 @@ static void taphold_release(struct hm_remap *r, const struct ract *a, unsigned s
 			after_press(r, a->tap, now);
 		}
 	} else if (st == TH_TAP) {
-		action_release(r, a->tap, src, now);
+		remap_action_release(r, a->tap, src, now);
 	}
 }
 
 /* ---- the key path ---------------------------------------------------------------- */
 
-/* Any activation that is not a key's (an axis zone, a step of motion):
- * a pending tap-hold is decided, one-shot layers used. */
-static void activation(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now)
+/* Any activation that is not a key's (an axis zone, a chord): a pending
+ * tap-hold is decided, one-shot layers used. */
+void remap_activate(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now)
 {
 	interrupt_pending(r, now);
 	r->cur_layer = (uint8_t)layer;
@@ -932,10 +726,14 @@ static void activation(struct hm_remap *r, uint16_t ai, unsigned src, unsigned l
 	after_press(r, ai, now);
 }
 
-static void pass(struct hm_remap *r, unsigned src, unsigned type, unsigned code, int value)
+/* The same for a step of relative motion, as a tap. */
+void remap_step_tap(struct hm_remap *r, uint16_t ai, unsigned src, unsigned layer, uint64_t now)
 {
-	if (r->unmapped == HM_UNMAPPED_PASS)
-		emit(r, src, type, code, value);
+	interrupt_pending(r, now);
+	r->npresses++;
+	r->cur_layer = (uint8_t)layer;
+	action_tap(r, ai, src, now);
+	after_press(r, ai, now);
 }
 
 /* The key at (src, code) uses up the armed one-shot layers in mask: their
@@ -1076,7 +874,7 @@ static void key_release(struct hm_remap *r, unsigned src, unsigned code, uint64_
 		/* a layer key tapped alone: its modifiers go without the guard (keyd) */
 		r->guard_inhibit =
 		    r->acts[slot].kind == HM_ACT_LAYER && r->th_mark[src][code] == r->npresses;
-		action_release(r, slot, src, now);
+		remap_action_release(r, slot, src, now);
 		r->guard_inhibit = false;
 	}
 	oneshot_unkeep(r, src, code, true);
@@ -1102,19 +900,9 @@ static bool remove_press(struct qev *q, unsigned *n, unsigned src, unsigned code
 	return false;
 }
 
-static bool has_press(const struct qev *q, unsigned n, unsigned src, unsigned code)
-{
-	for (unsigned i = 0; i < n; i++)
-		if (q[i].value && q[i].src == src && q[i].code == code)
-			return true;
-	return false;
-}
-
 /* Puts an event at the end of inq.  Full: a press is dropped; a release
  * drops its waiting press with it, or (its press went through) is
  * done at once, so that no key sticks. */
-static bool chord_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now);
-
 static void inq_push(struct hm_remap *r, unsigned src, unsigned code, int value, bool nochord,
                      uint64_t now)
 {
@@ -1125,212 +913,9 @@ static void inq_push(struct hm_remap *r, unsigned src, unsigned code, int value,
 	log_debug("remap: too many keys waiting, dropping one");
 	if (value || remove_press(r->inq, &r->ninq, src, code) ||
 	    remove_press(r->thq, &r->nthq, src, code) ||
-	    remove_press(r->chq, &r->nchq, src, code) || chord_release(r, src, code, now))
+	    remove_press(r->chq, &r->nchq, src, code) || remap_chord_release(r, src, code, now))
 		return;
 	key_release(r, src, code, now);
-}
-
-/* ---- chords of input keys --------------------------------------------------------- */
-
-static int chord_index(const struct hm_config_map *c, unsigned code)
-{
-	for (unsigned i = 0; i < c->nchord; i++)
-		if (c->chord[i] == code)
-			return (int)i;
-	return -1;
-}
-
-/* Whether a key is down as part of an acting chord. */
-static bool chord_holds(const struct hm_remap *r, unsigned src, unsigned code)
-{
-	for (unsigned i = 0; i < r->nactive; i++) {
-		const struct active_chord *ac = &r->active[i];
-		int k = chord_index(r->maps[ac->map].cfg, code);
-
-		if (k >= 0 && ac->src == src && (ac->down & (1u << k)))
-			return true;
-	}
-	return false;
-}
-
-/* A key of an acting chord goes up: swallowed; the last one ends the chord. */
-static bool chord_release(struct hm_remap *r, unsigned src, unsigned code, uint64_t now)
-{
-	for (unsigned i = 0; i < r->nactive; i++) {
-		struct active_chord *ac = &r->active[i];
-		const struct rmap *m = &r->maps[ac->map];
-		int k = chord_index(m->cfg, code);
-
-		if (k < 0 || ac->src != src || !(ac->down & (1u << k)))
-			continue;
-		ac->down &= (uint8_t) ~(1u << k);
-		if (!ac->down) {
-			struct active_chord done = *ac;
-
-			memmove(ac, ac + 1, (--r->nactive - i) * sizeof(*ac));
-			action_release(r, r->maps[done.map].act, done.src, now);
-		}
-		return true;
-	}
-	return false;
-}
-
-/*
- * keyd's chord_event_match over the waiting presses, for every chord of an
- * active layer: 0 none, 1 some chord could still come (partial), 2 one
- * chord is complete and nothing longer could come, 3 complete and a longer
- * one could.  *ret_match: the complete one of the winning layer.
- */
-static int chord_check(struct hm_remap *r, int *ret_match)
-{
-	bool partial = false;
-	uint32_t best = 0;
-	int match = -1;
-
-	for (unsigned i = 0; i < r->nchords; i++) {
-		const struct rmap *m = &r->maps[r->chords[i]];
-		uint32_t prio = m->layer ? layer_prio(r, m->layer) : 1;
-		unsigned n = 0;
-		bool all = true;
-
-		if (!prio)
-			continue;
-		for (unsigned q = 0; q < r->nchq && all; q++) {
-			if (!r->chq[q].value)
-				continue;
-			all = chord_index(m->cfg, r->chq[q].code) >= 0 &&
-			      r->chq[q].src == r->chq[0].src;
-			n++;
-		}
-		if (!all || !n)
-			continue;
-		if (n == m->cfg->nchord) {
-			if (prio >= best) {
-				best = prio;
-				match = r->chords[i];
-			}
-		} else {
-			partial = true;
-		}
-	}
-	*ret_match = match;
-	return match >= 0 ? (partial ? 3 : 2) : partial ? 1 : 0;
-}
-
-static void chord_replay(struct hm_remap *r, unsigned from, uint64_t now)
-{
-	unsigned n = r->nchq - from;
-
-	/* before anything that came later; no chord detection for these (keyd) */
-	if (r->ninq + n > INQ_CAP) /* cannot happen, see INQ_CAP */
-		r->ninq = INQ_CAP - n;
-	memmove(&r->inq[n], &r->inq[0], r->ninq * sizeof(r->inq[0]));
-	for (unsigned i = 0; i < n; i++) {
-		r->inq[i] = r->chq[from + i];
-		r->inq[i].nochord = true;
-	}
-	r->ninq += n;
-	r->nchq = 0;
-	r->ch_state = CH_IDLE;
-	pump(r, now);
-}
-
-/* The complete chord acts: its action, then the events after its keys. */
-static void chord_resolve(struct hm_remap *r, uint64_t now)
-{
-	const struct rmap *m;
-	unsigned src = r->chq[0].src;
-
-	if (r->ch_match < 0 || r->nactive == MAX_ACTIVE_CHORDS) {
-		chord_replay(r, 0, now);
-		return;
-	}
-	m = &r->maps[r->ch_match];
-	r->active[r->nactive++] = (struct active_chord){(uint16_t)r->ch_match, (uint8_t)src,
-	                                                (uint8_t)((1u << m->cfg->nchord) - 1)};
-	r->ch_state = CH_IDLE;
-	activation(r, m->act, src, m->layer, now);
-	chord_replay(r, m->cfg->nchord, now);
-}
-
-static void chord_decided(struct hm_remap *r, int res, uint64_t now)
-{
-	const struct hm_config_settings *s = r->set;
-
-	if (res == 0) {
-		chord_replay(r, 0, now);
-	} else if (res == 1 || res == 3) {
-		r->ch_state = CH_WAIT;
-		r->ch_deadline = now + s->chord_timeout_us;
-	} else if (s->chord_hold_timeout_us) {
-		r->ch_state = CH_HOLD;
-		r->ch_deadline = now + s->chord_hold_timeout_us;
-	} else {
-		chord_resolve(r, now);
-	}
-}
-
-/* A key event while chords may form; true when it was taken. */
-static bool chord_input(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
-{
-	int res;
-
-	switch (r->ch_state) {
-	case CH_IDLE:
-		if (!value || !r->chord_key[code] || r->held[src][code] != NONE)
-			return false;
-		r->chq[0] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
-		r->nchq = 1;
-		r->ch_last = now;
-		res = chord_check(r, &r->ch_match);
-		if (res == 0) {
-			r->nchq = 0;
-			return false;
-		}
-		chord_decided(r, res, now);
-		return true;
-	case CH_WAIT:
-		/* a release, or a press of a key already down, ends the chord's chance */
-		if (!value || r->held[src][code] != NONE || has_press(r->chq, r->nchq, src, code) ||
-		    r->nchq + 1 == MAX_CHORDQ) {
-			r->chq[r->nchq++] =
-			    (struct qev){(uint16_t)code, (uint8_t)src, false, value};
-			chord_replay(r, 0, now);
-			return true;
-		}
-		r->chq[r->nchq++] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
-		r->ch_last = now;
-		res = chord_check(r, &r->ch_match);
-		chord_decided(r, res, now);
-		return true;
-	default: /* CH_HOLD: a complete chord held for chord-hold-timeout */
-		r->chq[r->nchq++] = (struct qev){(uint16_t)code, (uint8_t)src, false, value};
-		if ((!value && src == r->chq[0].src &&
-		     chord_index(r->maps[r->ch_match].cfg, code) >= 0) ||
-		    r->nchq == MAX_CHORDQ)
-			chord_replay(r, 0, now);
-		return true;
-	}
-}
-
-static void chord_timer(struct hm_remap *r, uint64_t now)
-{
-	if (r->ch_state == CH_WAIT && r->ch_match >= 0) {
-		uint64_t left = r->set->chord_hold_timeout_us > r->set->chord_timeout_us
-		                    ? r->set->chord_hold_timeout_us - r->set->chord_timeout_us
-		                    : 0;
-
-		if (left) {
-			r->ch_state = CH_HOLD;
-			r->ch_deadline = now + left;
-		} else {
-			chord_resolve(r, now);
-		}
-	} else if (r->ch_state == CH_WAIT) {
-		chord_replay(r, 0, now);
-	} else {
-		chord_resolve(r, now);
-	}
 }
 
 /*
@@ -1348,7 +933,8 @@ static void dispatch(struct hm_remap *r, unsigned src, unsigned code, int value,
 		inq_push(r, src, code, value, nochord, now);
 		return;
 	}
-	if (r->nactive && (value ? chord_holds(r, src, code) : chord_release(r, src, code, now)))
+	if (r->nactive &&
+	    (value ? remap_chord_holds(r, src, code) : remap_chord_release(r, src, code, now)))
 		return; /* a key of an acting chord: its press counted already */
 	if (r->th_pending && (r->th_flavor == HM_TH_WAIT || r->th_flavor == HM_TH_BALANCED)) {
 		bool own = code == r->th_code && src == r->th_src;
@@ -1364,13 +950,13 @@ static void dispatch(struct hm_remap *r, unsigned src, unsigned code, int value,
 			th_decide(r, true, now); /* a whole tap, or too many waiting */
 		return;
 	}
-	if (r->nchords && !nochord && chord_input(r, src, code, value, now))
+	if (r->nchords && !nochord && remap_chord_input(r, src, code, value, now))
 		return;
 	key_event(r, src, code, value, now);
 }
 
 /* Runs the waiting key events while nothing holds them back. */
-static void pump(struct hm_remap *r, uint64_t now)
+void remap_pump(struct hm_remap *r, uint64_t now)
 {
 	if (r->pumping)
 		return; /* the caller's loop goes on */
@@ -1396,213 +982,11 @@ static void key_input(struct hm_remap *r, unsigned src, unsigned code, int value
 	}
 	if (r->ninq) {
 		inq_push(r, src, code, value, false, now);
-		pump(r, now);
+		remap_pump(r, now);
 		return;
 	}
 	dispatch(r, src, code, value, false, now);
 }
-static void rel_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
-{
-	uint16_t slot = lookup_rel_axis(r, code);
-	uint16_t pos = lookup_rel_step(r, code, 0), neg = lookup_rel_step(r, code, 1);
-
-	if (slot != NONE) {
-		struct rmap *m = &r->maps[slot];
-		const struct hm_config_opts *o = &m->cfg->opts;
-		int64_t out;
-
-		if (r->acts[m->act].kind != HM_ACT_REL)
-			return; /* disabled */
-		/* scale by num/den, carrying what does not make a whole unit */
-		/* in 64 bits: -INT32_MIN does not fit an int */
-		m->acc += (o->invert ? -(int64_t)value : (int64_t)value) * o->scale_num;
-		out = m->acc / o->scale_den;
-		m->acc -= out * o->scale_den;
-		if (out)
-			emit(r, route(r, src, EV_REL, r->acts[m->act].cfg->code), EV_REL,
-			     r->acts[m->act].cfg->code,
-			     out > INT32_MAX   ? INT32_MAX
-			     : out < INT32_MIN ? INT32_MIN
-			                       : (int)out);
-		return;
-	}
-	if (pos != NONE || neg != NONE) {
-		uint16_t map = value > 0 ? pos : neg;
-		int64_t per, taps;
-
-		/* a change of direction starts counting afresh */
-		if ((value > 0) != (r->rel_acc[code] > 0))
-			r->rel_acc[code] = 0;
-		if (map == NONE)
-			return;
-		per = r->maps[map].cfg->opts.per;
-		if (!per)
-			per = (code == REL_WHEEL_HI_RES || code == REL_HWHEEL_HI_RES) ? 120 : 1;
-		r->rel_acc[code] += value;
-		/* |acc| < per + 2^31: no overflow, and never INT64_MIN */
-		taps = llabs(r->rel_acc[code]) / per;
-		r->rel_acc[code] %= per;
-		if (taps > MAX_TAPS)
-			taps = MAX_TAPS;
-		for (int64_t i = 0; i < taps; i++) {
-			interrupt_pending(r, now);
-			r->npresses++;
-			r->cur_layer = r->maps[map].layer;
-			action_tap(r, r->maps[map].act, src, now);
-			after_press(r, r->maps[map].act, now);
-		}
-		return;
-	}
-	if (!r->rel_consumed[code])
-		pass(r, src, EV_REL, code, value);
-}
-
-/* The value as a deflection: [-1, 1] around the center, or [0, 1] from the minimum. */
-static double normalize(const struct rmap *m, int value)
-{
-	const struct hm_config_opts *o = &m->cfg->opts;
-	double n;
-
-	if (m->hi <= m->lo)
-		return 0.0;
-	if (o->center_min)
-		n = ((double)value - m->lo) / (m->hi - m->lo);
-	else
-		n = ((double)value - (m->lo + m->hi) / 2.0) / ((m->hi - m->lo) / 2.0);
-	if (n > 1.0)
-		n = 1.0;
-	if (n < (o->center_min ? 0.0 : -1.0))
-		n = o->center_min ? 0.0 : -1.0;
-	return n;
-}
-
-/* invert, inner and outer deadzone, response curve */
-static double shape(const struct rmap *m, double n)
-{
-	const struct hm_config_opts *o = &m->cfg->opts;
-	double a, span = 1.0 - o->deadzone - o->outer_deadzone;
-
-	if (o->invert)
-		n = o->center_min ? 1.0 - n : -n;
-	a = fabs(n);
-	if (a <= o->deadzone)
-		return 0.0;
-	a = span > 0.0 ? (a - o->deadzone) / span : 1.0;
-	if (a > 1.0)
-		a = 1.0;
-	if (o->curve != 1.0)
-		a = pow(a, o->curve);
-	return n < 0 ? -a : a;
-}
-
-static void zone_event(struct hm_remap *r, struct rmap *m, unsigned src, int value, uint64_t now,
-                       bool effective)
-{
-	const struct hm_config_map *c = m->cfg;
-	bool on = m->active;
-
-	if (effective) {
-		if (c->trigger == HM_TRIG_ABS_RANGE) {
-			int h = c->opts.hysteresis_units;
-
-			if (!on)
-				on = value >= c->range_min && value <= c->range_max;
-			else
-				on = value >= (int64_t)c->range_min - h &&
-				     value <= (int64_t)c->range_max + h;
-		} else {
-			double n = normalize(m, value);
-			double t = c->opts.threshold, h = c->opts.hysteresis;
-
-			if (c->trigger == HM_TRIG_ABS_NEG)
-				n = -n;
-			on = on ? n > t - h : n >= t;
-		}
-	} else {
-		on = false; /* its layer is not the one in effect: let go */
-	}
-	if (on == m->active)
-		return;
-	m->active = on;
-	if (on) {
-		m->src = (uint8_t)src;
-		activation(r, m->act, src, m->layer, now);
-	} else {
-		action_release(r, m->act, m->src, now);
-	}
-}
-
-static void abs_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
-{
-	uint16_t slot;
-	unsigned zl = 0;
-
-	if (r->sensor_out[src]) {
-		/* a motion sensor's reading: ABS_X = REL_X means the stick */
-		pass(r, src, EV_ABS, code, value);
-		return;
-	}
-	slot = lookup_abs_axis(r, code);
-
-	if (r->zone_start[code] != r->zone_start[code + 1]) {
-		uint32_t best = 0;
-
-		/* the zones of the latest active layer that has zones on this axis */
-		for (unsigned i = r->zone_start[code]; i < r->zone_start[code + 1]; i++) {
-			unsigned l = r->maps[r->zones[i]].layer;
-
-			uint32_t p = l ? layer_prio(r, l) : 0;
-
-			if (p && p >= best) {
-				best = p;
-				zl = l;
-			}
-		}
-		for (unsigned i = r->zone_start[code]; i < r->zone_start[code + 1]; i++) {
-			struct rmap *m = &r->maps[r->zones[i]];
-
-			zone_event(r, m, src, value, now, m->layer == zl);
-		}
-	}
-	if (slot != NONE) {
-		struct rmap *m = &r->maps[slot];
-		const struct ract *a = &r->acts[m->act];
-		const struct hm_config_opts *o = &m->cfg->opts;
-		double n = shape(m, normalize(m, value)) * o->scale;
-
-		if (a->kind == HM_ACT_ABS) {
-			double out;
-			int v;
-
-			if (n > 1.0)
-				n = 1.0;
-			if (n < -1.0)
-				n = -1.0;
-			/* in double: thi - tlo overflows an int on a full 32-bit range */
-			if (o->center_min)
-				out = m->tlo + (n < 0 ? 0 : n) * ((double)m->thi - m->tlo);
-			else
-				out = ((double)m->tlo + m->thi) / 2.0 +
-				      n * ((double)m->thi - m->tlo) / 2.0;
-			out = round(out) + o->offset;
-			v = out < m->tlo ? m->tlo : out > m->thi ? m->thi : (int)out;
-			emit(r, src, EV_ABS, a->cfg->code, v);
-		} else if (a->kind == HM_ACT_REL) {
-			double speed = o->speed ? o->speed
-			               : (a->cfg->code == REL_WHEEL || a->cfg->code == REL_HWHEEL)
-			                   ? r->set->scroll_speed
-			                   : r->set->stick_speed;
-
-			m->defl = n * speed;
-			m->src = (uint8_t)src;
-			update_motion(r, now);
-		}
-		return;
-	}
-	if (r->zone_start[code] == r->zone_start[code + 1] && !r->abs_consumed[code])
-		pass(r, src, EV_ABS, code, value);
-}
-
 /* hm_remap_event() past its fast paths (out of line, so that those stay
  * small). */
 static __attribute__((noinline)) void event_full(struct hm_remap *r, unsigned output, unsigned type,
@@ -1618,11 +1002,11 @@ static __attribute__((noinline)) void event_full(struct hm_remap *r, unsigned ou
 		break;
 	case EV_REL:
 		if (code < REL_CNT_)
-			rel_event(r, output, code, value, now_us);
+			remap_rel_event(r, output, code, value, now_us);
 		break;
 	case EV_ABS:
 		if (code < ABS_CNT_)
-			abs_event(r, output, code, value, now_us);
+			remap_abs_event(r, output, code, value, now_us);
 		break;
 	case EV_SYN:
 		/* a module ending a frame early */
@@ -1700,7 +1084,7 @@ void hm_remap_frame(struct hm_remap *r, uint64_t now_us)
 void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 {
 	if (r->ch_state != CH_IDLE && now_us >= r->ch_deadline)
-		chord_timer(r, now_us);
+		remap_chord_timer(r, now_us);
 	if (r->oneshot_deadline && now_us >= r->oneshot_deadline)
 		oneshot_clear(r);
 	if (r->th_pending && now_us >= r->th_deadline)
@@ -1713,7 +1097,7 @@ void hm_remap_timer(struct hm_remap *r, uint64_t now_us)
 	if (r->macro_running)
 		macro_advance(r, now_us);
 	if (r->moving && now_us >= r->motion_deadline)
-		motion_tick(r, now_us);
+		remap_motion_tick(r, now_us);
 	r->armed = 0; /* the timer fired: whatever was armed is spent */
 	rearm(r);
 }
@@ -1753,7 +1137,7 @@ void hm_remap_reset(struct hm_remap *r)
 		r->maps[i].acc = 0;
 	}
 	remap_gyro_reset(r);
-	update_motion(r, 0);
+	remap_update_motion(r, 0);
 	rearm(r);
 }
 
