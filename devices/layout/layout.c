@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The layout module: decodes a device's reports as a [layout] section
- * describes them (src/config-layout.c parses it; doc/hidmapd.ini.5.md,
+ * describes them (src/config/config-layout.c parses it; doc/hidmapd.ini.5.md,
  * LAYOUTS).  hm_layout_module_attach() compiles a parsed layout and gives it
  * its own struct hm_module with these hooks.  The module called "layout" in
  * the registry has no layout of its own: the selection layer puts the

@@ -4,7 +4,7 @@
  * reports of a device with vendor-defined reports, so that it needs no C
  * module (doc/hidmapd.ini.5.md, LAYOUTS).  config-parse.c hands the lines of
  * [layout] sections here; the result is a parsed, checked layout.  This
- * file only parses: the layout module (devices/layout.c) compiles a parsed
+ * file only parses: the layout module (devices/layout/layout.c) compiles a parsed
  * layout into the module that decodes its devices (hm_layout_module_attach(),
  * which fills the fields marked "compiled" below and sets l->driver), and
  * the selection layer (src/select) decides which devices it drives.
@@ -172,7 +172,7 @@ struct hm_layout {
 	bool compiled;
 	uint16_t parts_by_id[256];
 	uint16_t parts_unnumbered;
-	/* what the layout module made of it (devices/layout.h: its module),
+	/* what the layout module made of it (devices/layout/layout.h: its module),
 	 * freed with it by driver_free; NULL until hm_layout_module_attach() */
 	void *driver;
 	void (*driver_free)(void *driver);

@@ -67,7 +67,7 @@
  *                 module does not map by usage.
  *
  * Three hooks let a quirk module fix what a device gets wrong while the
- * generic module (devices/generic.h) does the rest, as a kernel driver
+ * generic module (devices/generic/generic.h) does the rest, as a kernel driver
  * built on hid-generic with its report_fixup/input_mapping/raw_event.
  * Only the generic module's probe/decode run them, for the module that
  * drives the device (a module made with HM_GENERIC_QUIRK()):

@@ -11,7 +11,7 @@
 #include "daemon-private.h"
 #include "util-strings.h"
 
-/* ---- fast user switching (src/session-watch.h) ------------------------------ */
+/* ---- fast user switching (src/io/session-watch.h) ------------------------------ */
 
 /*
  * Another user has the seat: logind took our access to the nodes away but

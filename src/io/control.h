@@ -87,7 +87,7 @@ struct hm_status_daemon {
 	unsigned ndevices;
 	const char *const *config_files;
 	size_t nconfig_files;
-	const char *session; /* the login session (src/session-watch.h); NULL: no line */
+	const char *session; /* the login session (src/io/session-watch.h); NULL: no line */
 };
 
 struct hm_status_output {

@@ -9,7 +9,7 @@
  * user types, keep the kernel's nodes grabbed and inject into the other
  * user's session.  The daemon follows the session instead: it lets go of
  * every device while the session is inactive and takes them again when it
- * is active (src/daemon-session.c).
+ * is active (src/daemon/daemon-session.c).
  *
  * hidmapd runs as a systemd user service, outside any login session, so
  * "its" session is the user's: the rule (hm_session_decide()) is

@@ -54,7 +54,7 @@ unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn 
 
 /* hm_config_load() / hm_config_load_given() with the shipped layouts
  * known (layout = may name one), each layout of the configuration given its
- * module (devices/layout.h), then hm_module_select_validate(): -EINVAL (and
+ * module (devices/layout/layout.h), then hm_module_select_validate(): -EINVAL (and
  * *ret untouched) when a module is unknown, so a configuration that drives
  * devices is rejected whole.  Every configuration that drives devices is
  * loaded through these. */

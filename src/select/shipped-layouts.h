@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Shipped layouts (HIDMAPD_DATADIR/layouts, or $HIDMAPD_LAYOUT_DIR): loaded
- * once, on first use, each with its module (devices/layout.h).
+ * once, on first use, each with its module (devices/layout/layout.h).
  */
 #pragma once
 

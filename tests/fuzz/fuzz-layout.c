@@ -2,8 +2,8 @@
 /*
  * Fuzzes the layout language and the layout decoder: the first chunk is an
  * INI file loaded as a configuration (its [layout] sections parsed by
- * src/config-layout.c), the following chunks are reports decoded by every
- * layout it accepted (devices/layout.c), through the core, the remapper
+ * src/config/config-layout.c), the following chunks are reports decoded by every
+ * layout it accepted (devices/layout/layout.c), through the core, the remapper
  * and the print sink.
  * Input: length-prefixed chunks (fuzz-common.h).
  */

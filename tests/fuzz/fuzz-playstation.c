@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Fuzzes the PlayStation modules (dualshock4, dualsense and their core
- * devices/playstation.c) through the core, the remapper and the print
+ * devices/playstation/playstation.c) through the core, the remapper and the print
  * sink, with the feature replies at probe taken from the input too.
  *
  * Input: two header bytes, then length-prefixed chunks (fuzz-common.h).

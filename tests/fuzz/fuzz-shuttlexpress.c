@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Fuzzes the ShuttleXpress decoder (devices/shuttlexpress.c) through the
+ * Fuzzes the ShuttleXpress decoder (devices/contour/shuttlexpress.c) through the
  * core: the registry picks the module for 0b33:0020, then every report
  * goes through decode, the remapper and the print sink.
  * Input: reports, each with a 2-byte little-endian length (fuzz-common.h).

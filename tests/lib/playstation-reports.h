@@ -4,7 +4,7 @@
  * from their documented layouts (hid-playstation's struct
  * dualshock4_input_report_usb/bt and dualsense_input_report, hid-sony's
  * DS4_* offsets, SDL's PS4StatePacket_t/PS5StatePacket_t), written here
- * independently of devices/playstation.c: for the bad-input tests, the
+ * independently of devices/playstation/playstation.c: for the bad-input tests, the
  * PlayStation fuzz target's seeds and the decode benchmark.
  *
  * Offsets count from byte 0 = the report ID.  Bluetooth reports end in

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The control socket's protocol (src/control.h) against a fake daemon:
+ * The control socket's protocol (src/io/control.h) against a fake daemon:
  * the expected replies are written from the protocol description in
  * control.h, not captured from the program.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The DualShock 4 module (devices/dualshock4.c) against the documented
+ * The DualShock 4 module (devices/playstation/dualshock4.c) against the documented
  * report layout (torvalds/linux drivers/hid/hid-playstation.c: struct
  * dualshock4_input_report_common/usb/bt, struct
  * dualshock4_output_report_*) and the kernel's formulas

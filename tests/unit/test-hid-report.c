@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Unit tests for the report-field layer (src/hid-report.h).
+ * Unit tests for the report-field layer (src/hid/hid-report.h).
  *
  * Expected values are worked out by hand from the descriptor bytes (the
  * comments decode them), the HID 1.11 spec and the kernel's hid-core

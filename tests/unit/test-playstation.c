@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The PlayStation core (devices/playstation.h): CRC32 against values
+ * The PlayStation core (devices/playstation/playstation.h): CRC32 against values
  * computed independently (python3 -c "import zlib; ..."), hid-playstation's
  * mult_frac() calibration worked out by hand, the fallback for degenerate
  * calibration, touch point packing, sequence and player numbers.  The

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Feature-reply files (src/replay-features.h): the format, its errors with
+/* Feature-reply files (src/hid/replay-features.h): the format, its errors with
  * path:line, and the transport `hidmapd replay --features` installs, as a
  * module's probe sees it through hm_device_request(). */
 #include <errno.h>

@@ -7,7 +7,7 @@
  * and report descriptor, waits until a HID driver (hid-generic; the VM loads
  * hid with ignore_special_drivers=1) has bound, opens and grabs every
  * event node of the device, prints them in the `hidmapd replay` format
- * (src/sink.h), then feeds each recorded report through UHID_INPUT2 and
+ * (src/output/sink.h), then feeds each recorded report through UHID_INPUT2 and
  * prints the evdev events it produced under "R: <n>".
  *
  * uhid delivers an input report synchronously through hid-input into the

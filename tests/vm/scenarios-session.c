@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The `session` scenario: fast user switching (src/session-watch.h).
+ * The `session` scenario: fast user switching (src/io/session-watch.h).
  *
  * It uses the helpers of vm-harness.h (test devices, the daemon, its
  * outputs, readers).

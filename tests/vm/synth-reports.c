@@ -12,7 +12,7 @@
  *
  * The layout is read here with a deliberately small walker (globals with
  * push/pop, Input main items; usages are not needed), independent of
- * src/hid-descriptor.c, whose output the kernel's answers are there to
+ * src/hid/hid-descriptor.c, whose output the kernel's answers are there to
  * check.  Logical Maximum is read as unsigned when Logical Minimum is not
  * negative, as the kernel does.
  *
