@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The layout language (src/config/config-layout.c) and the layout module (devices/layout/layout.c). */
+/* The layout language (src/config/config-layout.c) and the layout module
+ * (devices/layout/layout.c). */
 #include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
