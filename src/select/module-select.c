@@ -148,48 +148,39 @@ unsigned hm_module_select_validate(const struct hm_config *c, hm_config_diag_fn 
 	return nerrors;
 }
 
-static int validated(int r, hm_config_diag_fn diag, void *userdata, struct hm_config **ret)
+/* Loads as the daemon does: the shipped layouts known, every layout given
+ * its module, the modules named checked. */
+static int select_load(bool given, const char *const *paths, size_t npaths, hm_config_diag_fn diag,
+                       void *userdata, struct hm_config **ret)
 {
+	const struct hm_config_loader ld = {
+	    .diag = diag, .userdata = userdata, .layout_shipped = hm_layout_shipped_exists};
+	_cleanup_(hm_config_freep) struct hm_config *c = NULL;
+	int r;
+
+	/* the store loads first, so that loads never nest */
+	hm_layout_shipped_ensure();
+	r = given ? hm_config_load_given_with(&ld, paths, npaths, &c)
+	          : hm_config_load_with(&ld, paths, npaths, &c);
 	if (r < 0)
 		return r;
-	r = hm_layout_module_attach_all(*ret);
-	if (r < 0 || hm_module_select_validate(*ret, diag, userdata)) {
-		hm_config_free(*ret);
-		*ret = NULL;
+	r = hm_layout_module_attach_all(c);
+	if (r < 0)
+		return r;
+	if (hm_module_select_validate(c, diag, userdata))
 		return -EINVAL;
-	}
+	*ret = steal(&c);
 	return 0;
 }
 
 int hm_module_select_load(const char *const *paths, size_t npaths, hm_config_diag_fn diag,
                           void *userdata, struct hm_config **ret)
 {
-	const struct hm_config_loader ld = {
-	    .diag = diag, .userdata = userdata, .layout_shipped = hm_layout_shipped_exists};
-	struct hm_config *c = NULL;
-	int r;
-
-	/* the store loads first, so that loads never nest */
-	hm_layout_shipped_ensure();
-	r = validated(hm_config_load_with(&ld, paths, npaths, &c), diag, userdata, &c);
-
-	if (r == 0)
-		*ret = c;
-	return r;
+	return select_load(false, paths, npaths, diag, userdata, ret);
 }
 
 int hm_module_select_load_given(const char *const *given, size_t ngiven, hm_config_diag_fn diag,
                                 void *userdata, struct hm_config **ret)
 {
-	const struct hm_config_loader ld = {
-	    .diag = diag, .userdata = userdata, .layout_shipped = hm_layout_shipped_exists};
-	struct hm_config *c = NULL;
-	int r;
-
-	hm_layout_shipped_ensure();
-	r = validated(hm_config_load_given_with(&ld, given, ngiven, &c), diag, userdata, &c);
-
-	if (r == 0)
-		*ret = c;
-	return r;
+	return select_load(true, given, ngiven, diag, userdata, ret);
 }
