@@ -33,6 +33,13 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends $missing
 fi
 
+if [ "$mode" = test ] && [ "$(id -u)" -eq 0 ]; then
+	# the second kernel of the VM bed (bookworm-backports' 6.12), for the
+	# oracles that need today's drivers; 6.1 stays the default
+	"$top/tests/vm/backports-kernel.sh" --install > /dev/null ||
+		echo "note: no 6.12 kernel: the tests that need it skip"
+fi
+
 if [ ! -f "$build/build.ninja" ]; then
 	meson setup "$build" "$top" -Dwerror=true
 fi

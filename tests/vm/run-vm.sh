@@ -193,10 +193,14 @@ rm -f "$results"/done "$results"/boot "$results"/*.rc "$results"/*.log "$results
 # (hid-playstation, hid-sony with their dependencies: led-class-multicolor,
 # ff-memless, usbhid, usbcore, usb-common) are loaded for the PlayStation
 # oracle (ps-oracle), which writes 0 to the parameter (0600, root) while
-# it creates its devices; with 1 they bind nothing.
+# it creates its devices; with 1 they bind nothing.  The other vendor
+# drivers that serve as oracles (hid-nintendo, hid-steam, hid-logitech for
+# the 3Dconnexion devices) are loaded the same way; HIDMAPD_VM_MODULES adds
+# more (space-separated names).
 want_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
 	netfs fscache 9pnet 9pnet_virtio 9p hid uhid hid_generic evdev uinput
-	hid_playstation hid_sony"
+	hid_playstation hid_sony hid_nintendo hid_steam hid_logitech
+	${HIDMAPD_VM_MODULES:-}"
 required_modules="virtio_pci 9pnet_virtio 9p hid uhid hid_generic evdev uinput"
 declare -A mod_params=([hid]="ignore_special_drivers=1")
 
