@@ -107,6 +107,7 @@ int hm_cmd_doctor(char *const *files, size_t nfiles)
 
 	hm_doctor_uinput(&d);
 
+	hm_doctor_layouts(&d);
 	hm_doctor_config(&d, (const char *const *)files, nfiles, &config);
 	if (!config) {
 		fprintf(stderr, "hidmapd: out of memory\n");

@@ -14,7 +14,9 @@
 #include "device-info.h"
 #include "doctor.h"
 #include "module-select.h"
+#include "shipped-layouts.h"
 #include "udev-rules.h"
+#include "util-datadir.h"
 #include "util-strings.h"
 
 #define MAX_HOLDERS 8
@@ -180,6 +182,43 @@ void hm_doctor_config(struct hm_doctor *d, const char *const *paths, size_t npat
 		               config->nfiles == 1 ? "" : "s", config->ndevices,
 		               config->ndevices == 1 ? "" : "s");
 	*ret = config;
+}
+
+void hm_doctor_layouts_result(struct hm_doctor *d, const char *dir, int r, size_t n,
+                              enum hm_doctor_layouts_from from)
+{
+	bool build_tree = from == HM_LAYOUTS_BUILD_TREE;
+	const char *fix = from == HM_LAYOUTS_ENV ? "unset HIDMAPD_LAYOUT_DIR, or name a folder of "
+	                                           "layouts (devices/layouts) there"
+	                  : build_tree
+	                      ? "git checkout -- devices/layouts (the source tree's layouts)"
+	                      : "reinstall hidmapd (sudo apt install --reinstall hidmapd, "
+	                        "or sudo meson install -C build)";
+
+	if (!dir)
+		dir = "(none)";
+	if (r == 0)
+		hm_doctor_line(d, HM_CHECK_OK, "layouts", NULL, "%zu shipped layout%s in %s%s", n,
+		               n == 1 ? "" : "s", dir, build_tree ? " (the build tree's)" : "");
+	else
+		hm_doctor_line(d, HM_CHECK_WARN, "layouts", fix,
+		               "%s: %s: the devices they describe get the generic module "
+		               "(KEY_UNKNOWN for their keys)",
+		               dir, r == -ENOENT ? "missing, or holds no layout" : strerror(-r));
+}
+
+void hm_doctor_layouts(struct hm_doctor *d)
+{
+	const char *dir = NULL;
+	size_t n = 0;
+	int r = hm_layout_shipped_state(&dir, &n);
+
+	const char *env = getenv("HIDMAPD_LAYOUT_DIR");
+
+	hm_doctor_layouts_result(d, dir, r, n,
+	                         env && *env                 ? HM_LAYOUTS_ENV
+	                         : hm_data_from_build_tree() ? HM_LAYOUTS_BUILD_TREE
+	                                                     : HM_LAYOUTS_INSTALLED);
 }
 
 void hm_doctor_hidraw_result(struct hm_doctor *d, const char *path, int r)

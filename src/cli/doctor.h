@@ -52,6 +52,17 @@ void hm_doctor_uinput(struct hm_doctor *d);
 void hm_doctor_config(struct hm_doctor *d, const char *const *paths, size_t npaths,
                       struct hm_config **ret);
 
+/* The shipped layouts (src/select/shipped-layouts.h): dir the folder read,
+ * r 0 or -errno, n the layouts loaded; from where the folder's name came. */
+enum hm_doctor_layouts_from {
+	HM_LAYOUTS_INSTALLED,  /* the install prefix's */
+	HM_LAYOUTS_BUILD_TREE, /* the build tree's hidmapd (src/util/util-datadir.h) */
+	HM_LAYOUTS_ENV,        /* $HIDMAPD_LAYOUT_DIR */
+};
+void hm_doctor_layouts_result(struct hm_doctor *d, const char *dir, int r, size_t n,
+                              enum hm_doctor_layouts_from from);
+void hm_doctor_layouts(struct hm_doctor *d);
+
 /* A hidraw node: r is 0 when it opened read-write, else -errno. */
 void hm_doctor_hidraw_result(struct hm_doctor *d, const char *path, int r);
 /* The bound driver: r from hm_hid_driver(). */

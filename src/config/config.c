@@ -26,6 +26,7 @@
 #include "config.h"
 #include "device-info.h"
 #include "keymap-text.h"
+#include "util-datadir.h"
 #include "util-strings.h"
 
 void hm_config_diagf(hm_config_diag_fn diag, void *userdata, const char *file, unsigned line,
@@ -667,7 +668,7 @@ const char *const *hm_config_default_paths(size_t *ret_n)
 	free(user_dir);
 	user_dir = dir;
 
-	paths[0] = HIDMAPD_DATADIR "/config.d";
+	paths[0] = hm_data_config_d_dir();
 	paths[1] = HIDMAPD_SYSCONFDIR;
 	paths[2] = user_dir;
 	*ret_n = user_dir ? 3 : 2;

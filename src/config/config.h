@@ -5,7 +5,8 @@
  *
  * Files are read in this order; for every device the LAST matching
  * [device] section wins, so user files override the shipped defaults:
- *   1. HIDMAPD_DATADIR/config.d/ (shipped defaults, *.ini, sorted by name)
+ *   1. HIDMAPD_DATADIR/config.d/ (shipped defaults, *.ini, sorted by name;
+ *      the build tree's hidmapd reads the source tree's config/, util-datadir.h)
  *   2. HIDMAPD_SYSCONFDIR/       (admin, *.ini)
  *   3. $XDG_CONFIG_HOME/hidmapd/ (or ~/.config/hidmapd/, *.ini)
  *

@@ -13,6 +13,7 @@
 #include "device-settings.h"
 #include "module-select.h"
 #include "reload-decision.h"
+#include "shipped-layouts.h"
 #include "util-strings.h"
 
 static void config_diag(void *userdata, const char *file, unsigned line, const char *message)
@@ -69,6 +70,9 @@ int daemon_reload(struct daemon *d, char *err, size_t errsize)
 		err[0] = '\0';
 	d->diag = err;
 	d->diag_size = errsize;
+	/* a package upgrade may have added or changed a shipped layout: read
+	 * them again if their folder changed (the previous ones stay if not) */
+	(void)hm_layout_shipped_reload();
 	r = daemon_load_config(d, &config);
 	d->diag = NULL;
 	if (r < 0) {

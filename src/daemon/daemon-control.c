@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "daemon-private.h"
+#include "shipped-layouts.h"
 #include "util-strings.h"
 
 /* ---- the control socket --------------------------------------------------- */
@@ -92,10 +93,22 @@ static void control_status(void *userdata, struct hm_control_client *c)
 	    .nconfig_files = d->config->nfiles,
 	};
 	uint64_t now = hm_now_usec();
-	char session[160];
+	char session[160], layouts[PATH_MAX + 64];
+	const char *layouts_dir = NULL;
+	size_t nlayouts = 0;
+	int r;
 
 	daemon_session_describe(d, session, sizeof(session));
 	sd.session = session;
+	/* "DIR N loaded", or why there are none (shipped-layouts.h) */
+	r = hm_layout_shipped_state(&layouts_dir, &nlayouts);
+	if (r == 0)
+		snprintf(layouts, sizeof(layouts), "%s %zu loaded", layouts_dir, nlayouts);
+	else
+		snprintf(layouts, sizeof(layouts), "%s unreadable: %s",
+		         layouts_dir ? layouts_dir : "(none)",
+		         r == -ENOENT ? "missing, or holds no layout" : strerror(-r));
+	sd.layouts = layouts;
 	for (struct driven *dr = d->driven; dr; dr = dr->next)
 		sd.ndevices++;
 	hm_control_status_daemon(c, &sd);

@@ -459,6 +459,8 @@ void hm_control_status_daemon(struct hm_control_client *c, const struct hm_statu
 	hm_control_printf(c, "daemon uptime %s devices %u", up, s->ndevices);
 	if (s->session)
 		hm_control_printf(c, "session %s", s->session);
+	if (s->layouts)
+		hm_control_printf(c, "layouts %s", s->layouts);
 	for (size_t i = 0; i < s->nconfig_files; i++)
 		hm_control_printf(c, "config %s", s->config_files[i]);
 }

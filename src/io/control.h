@@ -88,6 +88,7 @@ struct hm_status_daemon {
 	const char *const *config_files;
 	size_t nconfig_files;
 	const char *session; /* the login session (src/io/session-watch.h); NULL: no line */
+	const char *layouts; /* the shipped layouts' folder and state; NULL: no line */
 };
 
 struct hm_status_output {

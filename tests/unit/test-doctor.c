@@ -95,6 +95,46 @@ static void test_uinput(void **state)
 	free(text);
 }
 
+/* The shipped layouts: found, or a warning naming the folder with the fix
+ * that fits where its name came from. */
+static void test_layouts(void **state)
+{
+	struct run r;
+	char *text;
+
+	run_begin(&r);
+	hm_doctor_layouts_result(&r.d, "/usr/share/hidmapd/layouts", 0, 11, HM_LAYOUTS_INSTALLED);
+	text = run_end(&r);
+	assert_string_equal(text,
+	                    "OK   layouts: 11 shipped layouts in /usr/share/hidmapd/layouts\n");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0);
+	free(text);
+
+	run_begin(&r);
+	hm_doctor_layouts_result(&r.d, "/usr/share/hidmapd/layouts", -ENOENT, 0,
+	                         HM_LAYOUTS_INSTALLED);
+	text = run_end(&r);
+	assert_contains(text,
+	                "WARN layouts: /usr/share/hidmapd/layouts: missing, or holds no layout");
+	assert_contains(text, "generic module");
+	assert_contains(text, "fix: reinstall hidmapd");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0); /* a warning: the rest still works */
+	free(text);
+
+	run_begin(&r);
+	hm_doctor_layouts_result(&r.d, "/src/devices/layouts", -EACCES, 0, HM_LAYOUTS_BUILD_TREE);
+	text = run_end(&r);
+	assert_contains(text, "WARN layouts: /src/devices/layouts: Permission denied");
+	assert_contains(text, "fix: git checkout -- devices/layouts");
+	free(text);
+
+	run_begin(&r);
+	hm_doctor_layouts_result(&r.d, "/tmp/x", -ENOENT, 0, HM_LAYOUTS_ENV);
+	text = run_end(&r);
+	assert_contains(text, "fix: unset HIDMAPD_LAYOUT_DIR");
+	free(text);
+}
+
 static void test_hidraw(void **state)
 {
 	struct run r;
@@ -405,11 +445,17 @@ static void test_userns(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_line_escapes), cmocka_unit_test(test_uinput),
-	    cmocka_unit_test(test_hidraw),       cmocka_unit_test(test_driver),
-	    cmocka_unit_test(test_holders),      cmocka_unit_test(test_evdev),
-	    cmocka_unit_test(test_config),       cmocka_unit_test(test_unit_and_control),
-	    cmocka_unit_test(test_devices),      cmocka_unit_test(test_userns),
+	    cmocka_unit_test(test_line_escapes),
+	    cmocka_unit_test(test_uinput),
+	    cmocka_unit_test(test_layouts),
+	    cmocka_unit_test(test_hidraw),
+	    cmocka_unit_test(test_driver),
+	    cmocka_unit_test(test_holders),
+	    cmocka_unit_test(test_evdev),
+	    cmocka_unit_test(test_config),
+	    cmocka_unit_test(test_unit_and_control),
+	    cmocka_unit_test(test_devices),
+	    cmocka_unit_test(test_userns),
 	};
 
 	return cmocka_run_group_tests(tests, fx_setup_devices, fx_teardown_devices);
