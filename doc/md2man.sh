@@ -23,3 +23,7 @@ title=$(printf '%s\n' "$name" | tr '[:lower:]' '[:upper:]')
 	printf '# %s %s "" "hidmapd %s" "%s"\n' "$title" "$section" "$version" "$manual"
 	sed '1d' "$in"
 } | "$md2man" -out "$out"
+# whatis/apropos (lexgrog) read the NAME section as "name \- description":
+# the dash of the markdown becomes roff's, and the paragraph macro go-md2man
+# puts before it goes
+sed -i '/^\.SH NAME/,/^\.SH SYNOPSIS/{/^\.PP$/d;s/ — / \\- /}' "$out"

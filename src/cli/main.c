@@ -7,6 +7,7 @@
 #include "build-config.h"
 #include "commands.h"
 #include "daemon.h"
+#include "hidmapd-version.h"
 #include "util-log.h"
 #include "util-mem.h"
 #include "util-strings.h"
@@ -287,7 +288,7 @@ int main(int argc, char **argv)
 			usage(stdout);
 			return 0;
 		case OPT_VERSION:
-			printf("hidmapd %s\n", HIDMAPD_VERSION);
+			printf("hidmapd %s\n", HIDMAPD_VERSION_FULL);
 			return 0;
 		case 'v':
 			log_set_max_level(LOG_DEBUG);
