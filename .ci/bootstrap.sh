@@ -19,6 +19,8 @@ pkgs="gcc clang-format valgrind pkg-config meson ninja-build libevdev-dev libhid
 if [ "$mode" = test ]; then
 	# the vm suite boots Debian's own kernel (it has uinput and uhid) under QEMU
 	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static"
+	# the package suite: dpkg-buildpackage, debhelper, lintian (tests/package)
+	pkgs="$pkgs dpkg-dev debhelper lintian fakeroot"
 fi
 
 missing=""
@@ -64,7 +66,10 @@ run_tests() {
 }
 
 status=0
-run_tests meson test -C "$build" --print-errorlogs --num-processes 2 || status=1
+# The package suite first, once (a second full build, from the release
+# tarball): the vm suite installs the package it leaves in the build directory.
+run_tests meson test -C "$build" --print-errorlogs --suite package || status=1
+run_tests meson test -C "$build" --print-errorlogs --num-processes 2 --no-suite package || status=1
 
 # The same unit and data tests under AddressSanitizer/UBSan, and the unit
 # tests under valgrind.
@@ -108,7 +113,7 @@ elsewhere() {
 		return 1
 	fi
 	echo "clone at $(git -C "$dir/hidmapd" log -1 --format='%h %s')"
-	run_tests meson test -C "$vbuild" --print-errorlogs --num-processes 2 || rc=1
+	run_tests meson test -C "$vbuild" --print-errorlogs --num-processes 2 --no-suite package || rc=1
 	if [ $rc = 0 ]; then
 		rm -rf "$dir" "$vbuild"
 	else

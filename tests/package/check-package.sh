@@ -77,7 +77,7 @@ for l in "$src"/devices/layouts/*.ini; do
 done
 # nothing enabled for users behind their back
 dpkg-deb -e "$deb" "$tmp/control"
-! grep -qE 'systemctl .*enable' "$tmp/control/postinst" || fail "postinst runs systemctl enable"
+! grep -v '^[[:space:]]*#' "$tmp/control/postinst" | grep -qE 'systemctl .*enable' || fail "postinst runs systemctl enable"
 # debhelper's snippet re-enables only a unit an admin had enabled globally before
 if grep -q 'deb-systemd-helper --user enable' "$tmp/control/postinst" &&
 	! grep -B1 'deb-systemd-helper --user enable' "$tmp/control/postinst" | grep -q 'was-enabled'; then
