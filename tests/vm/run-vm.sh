@@ -196,10 +196,12 @@ rm -f "$results"/done "$results"/boot "$results"/*.rc "$results"/*.log "$results
 # it creates its devices; with 1 they bind nothing.  The other vendor
 # drivers that serve as oracles (hid-nintendo, hid-steam, hid-logitech for
 # the 3Dconnexion devices) are loaded the same way; HIDMAPD_VM_MODULES adds
-# more (space-separated names).
+# more (space-separated names).  overlay: the package scenario
+# (user-unit.sh package) installs the .deb into overlays over the read-only root.
 want_modules="virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci
 	netfs fscache 9pnet 9pnet_virtio 9p hid uhid hid_generic evdev uinput
 	hid_playstation hid_sony hid_nintendo hid_steam hid_logitech
+	overlay
 	${HIDMAPD_VM_MODULES:-}"
 required_modules="virtio_pci 9pnet_virtio 9p hid uhid hid_generic evdev uinput"
 declare -A mod_params=([hid]="ignore_special_drivers=1")

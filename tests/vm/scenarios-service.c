@@ -15,6 +15,9 @@
  *   user-unit, user-unit-no-userns  the shipped hidmapd.service under a real
  *             unprivileged `systemd --user`, prepared by user-unit.sh (see
  *             scenario_user_unit_run())
+ *   user-unit-package  the same with the Debian package installed by dpkg
+ *             (user-unit.sh package), and a Stream Deck XL decoded by the
+ *             installed layouts
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -791,7 +794,50 @@ static int user_status(struct vm_tdev *kbd)
  *             RuntimeDirectory= is removed
  * full: the hardened unit; otherwise (no-userns) start, hotplug, status, stop.
  */
-static int scenario_user_unit_run(bool full)
+/* The installed Stream Deck layout (user-unit-package): a Stream Deck XL
+ * with the test ids, which the config names with layout = streamdeck-xl,
+ * decoded by /usr/share/hidmapd/layouts (the unit sets no
+ * HIDMAPD_LAYOUT_DIR): its output declares the keys elgato-streamdeck.ini
+ * gives the XL (KEY_MACRO1..30, BTN_TRIGGER_HAPPY1, 2), and each report
+ * comes out as `hidmapd replay` of the installed binary prints it. */
+static int user_unit_deck(struct vm_tdev *kbd)
+{
+	_cleanup_(vm_tdev_freep) struct vm_tdev *deck = NULL;
+	struct vm_output o[MAX_OUTPUTS];
+	struct vm_tdev *devs[2];
+	char buf[PATH_MAX];
+	size_t n;
+	int r = 0;
+
+	if (vm_tdev_new("deck", vm_kdata("../layouts/streamdeck-xl.hid", buf, sizeof(buf)), 0x0003,
+	                NULL, &deck) < 0)
+		return -1;
+	devs[0] = kbd, devs[1] = deck;
+	n = vm_wait_outputs(devs, 2, deck, 1, o, 10000);
+	if (n < 1)
+		return vm_fail("the unit's hidmapd did not drive the Stream Deck /dev/%s",
+		               deck->hidraw);
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = vm_output_open(&o[i], O_RDWR | O_NONBLOCK);
+	if (r == 0) {
+		static const unsigned keys[] = {KEY_MACRO1, KEY_MACRO30, BTN_TRIGGER_HAPPY1,
+		                                BTN_TRIGGER_HAPPY2};
+
+		for (size_t k = 0; k < ARRAY_SIZE(keys) && r == 0; k++)
+			if (!libevdev_has_event_code(o[0].evdev, EV_KEY, keys[k]))
+				r = vm_fail(
+				    "the Stream Deck's output lacks %s: not the installed layout",
+				    libevdev_event_code_get_name(EV_KEY, keys[k]));
+	}
+	if (r == 0)
+		r = vm_check_against_replay(deck, uu_config, o, n, devs, 2);
+	if (r == 0)
+		vm_note("Stream Deck XL: decoded by the installed layout, as replay prints it");
+	vm_outputs_close(o, n);
+	return r;
+}
+
+static int scenario_user_unit_run(bool full, bool deck)
 {
 	_cleanup_(vm_tdev_freep) struct vm_tdev *kbd = NULL;
 	struct udevd_standin u;
@@ -894,6 +940,8 @@ static int scenario_user_unit_run(bool full)
 	vm_note("A came out as B on %s; the kernel's %s stayed silent (grabbed)", o[0].devnode,
 	        knodes[0].devnode);
 	if (user_status(kbd) < 0)
+		goto out;
+	if (deck && user_unit_deck(kbd) < 0)
 		goto out;
 
 	if (full) {
@@ -1025,10 +1073,15 @@ out_udevd:
 
 int scenario_user_unit(void)
 {
-	return scenario_user_unit_run(true);
+	return scenario_user_unit_run(true, false);
 }
 
 int scenario_user_unit_no_userns(void)
 {
-	return scenario_user_unit_run(false);
+	return scenario_user_unit_run(false, false);
+}
+
+int scenario_user_unit_package(void)
+{
+	return scenario_user_unit_run(true, true);
 }

@@ -6,8 +6,12 @@
 #
 #   user-unit.sh MODE SCENARIOS HIDMAPD UNIT_DIR CORPUS_DIR KERNEL_DATA_DIR TMPDIR
 #
-# MODE is `hardened` (the unit as built) or `no-userns` (with the shipped
-# drop-in no-userns.conf).  UNIT_DIR is build/systemd (hidmapd.service and
+# MODE is `hardened` (the unit as built), `no-userns` (with the shipped
+# drop-in no-userns.conf) or `package`: the Debian package that
+# `meson test --suite package` left in BUILD/package/hidmapd.deb (BUILD is
+# UNIT_DIR's parent), installed with dpkg into overlays over the read-only
+# /usr, /etc and /var, its unit, rules and layouts used as installed (see
+# package_install() and package_remove() below).  UNIT_DIR is build/systemd (hidmapd.service and
 # no-userns.conf as configured).  The checks themselves are the scenarios
 # `user-unit` and `user-unit-no-userns` of SCENARIOS (tests/vm/scenarios-service.c);
 # this script makes the world they need, what a login on a desktop makes:
@@ -50,6 +54,7 @@ mode=$1 scenarios=$2 hidmapd=$3 unitdir=$4 corpus=$5 kdata=$6 tmp=$7
 case $mode in
 hardened) scenario=user-unit ;;
 no-userns) scenario=user-unit-no-userns ;;
+package) scenario=user-unit-package ;;
 *) echo "$prog: unknown mode $mode" >&2; exit 2 ;;
 esac
 
@@ -64,6 +69,13 @@ for p in systemctl setpriv unshare; do
 	command -v $p > /dev/null || skip "no $p (apt-get install systemd util-linux)"
 done
 [ -r "$unitdir/hidmapd.service" ] || die "no $unitdir/hidmapd.service (not built?)"
+deb=$(dirname "$unitdir")/package/hidmapd.deb
+if [ $mode = package ]; then
+	[ -r "$deb" ] || skip "no $deb (meson test --suite package builds it)"
+	for p in dpkg dpkg-deb dpkg-query sha256sum; do
+		command -v $p > /dev/null || skip "no $p"
+	done
+fi
 
 # everything below in a mount namespace of our own
 if [ -z "${HM_UU_NS:-}" ]; then
@@ -87,8 +99,12 @@ cg=/sys/fs/cgroup/user.slice/user-$uid.slice/user@$uid.service
 # (only root reads them).  Moved to $work/stage once /run is fresh.
 stage=/dev/shm/hm-user-unit.$$
 mkdir -p $stage && mount -t tmpfs -o mode=755 tmpfs $stage || die "tmpfs $stage"
-mkdir -p $stage/bin $stage/unit $stage/corpus $stage/kernel
-install -m 755 "$hidmapd" $stage/bin/hidmapd || die "cannot copy $hidmapd"
+mkdir -p $stage/bin $stage/unit $stage/corpus $stage/kernel $stage/pkg
+if [ $mode = package ]; then
+	install -m 644 "$deb" $stage/pkg/hidmapd.deb || die "cannot copy $deb"
+else
+	install -m 755 "$hidmapd" $stage/bin/hidmapd || die "cannot copy $hidmapd"
+fi
 install -m 755 "$scenarios" $stage/bin/scenarios || die "cannot copy $scenarios"
 install -m 644 "$unitdir/hidmapd.service" $stage/unit/ || die "cannot copy $unitdir/hidmapd.service"
 if [ $mode = no-userns ]; then
@@ -97,6 +113,106 @@ fi
 mount --bind "$corpus" $stage/corpus && mount --bind "$kdata" $stage/kernel ||
 	die "cannot bind $corpus and $kdata"
 
+# ---- package mode ---------------------------------------------------------
+# package_install: overlays (tmpfs uppers) over the read-only /usr, /etc and
+# /var, then `dpkg -i` of "the previous version": this package relabeled
+# 0.0.0~prev and without one layout (xkeys.ini), so that the upgrade adds a
+# layout.  Not a package built from the parent commit: that would be a
+# third full build in CI for the same packaging.
+package_install() {
+	local d
+	pk=$work/stage/pkg
+	mkdir -p $work/ovl && mount -t tmpfs -o mode=755 tmpfs $work/ovl || die "tmpfs $work/ovl"
+	for d in usr etc var; do
+		mkdir -p $work/ovl/$d.up $work/ovl/$d.work
+		mount -t overlay overlay \
+			-o lowerdir=/$d,upperdir=$work/ovl/$d.up,workdir=$work/ovl/$d.work /$d ||
+			die "cannot mount an overlay over /$d (overlay module loaded?)"
+	done
+	dpkg-deb -R $pk/hidmapd.deb $pk/prev || die "dpkg-deb -R"
+	sed -i 's/^Version: .*/Version: 0.0.0~prev/' $pk/prev/DEBIAN/control
+	rm $pk/prev/usr/share/hidmapd/layouts/xkeys.ini
+	sed -i '\| usr/share/hidmapd/layouts/xkeys.ini$|d' $pk/prev/DEBIAN/md5sums
+	dpkg-deb -b $pk/prev $pk/prev.deb > /dev/null || die "dpkg-deb -b"
+	version=$(dpkg-deb -f $pk/hidmapd.deb Version)
+	dpkg-deb -c $pk/hidmapd.deb | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./|/|' > $pk/files
+	dpkg -i $pk/prev.deb > $pk/dpkg-prev.log 2>&1 || { cat $pk/dpkg-prev.log; die "dpkg -i $pk/prev.deb"; }
+	for f in /usr/bin/hidmapd /usr/lib/systemd/user/hidmapd.service \
+		/usr/lib/udev/rules.d/70-hidmapd.rules /usr/lib/modules-load.d/hidmapd.conf; do
+		[ -e $f ] || die "$f missing after dpkg -i"
+	done
+	echo "$prog: dpkg -i: hidmapd $(dpkg-query -W -f='${Version}' hidmapd) installed (the previous version), $(wc -l < $pk/files) files in the package to come"
+}
+
+# `hidmapd status` as the user, its "layouts" line
+layouts_line() {
+	local i l
+	for i in $(seq 50); do
+		l=$(as_user /usr/bin/hidmapd status 2> /dev/null | grep '^layouts ') && { echo "$l"; return 0; }
+		sleep 0.2
+	done
+	echo "(no status)"
+}
+
+unit_active() {
+	local i
+	for i in $(seq 100); do
+		[ "$(as_user systemctl --user is-active hidmapd.service)" = active ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# package_upgrade: what the README says a user runs, on the previous
+# version; then the upgrade, a reload that reads the layout it added, the
+# user's configuration untouched, and a restart on the new binary.
+package_upgrade() {
+	local l
+	as_user systemctl --user enable --now hidmapd.service > $work/enable.txt 2>&1 ||
+		{ cat $work/enable.txt; echo "FAIL: systemctl --user enable --now hidmapd"; return 1; }
+	[ -L $home/.config/systemd/user/default.target.wants/hidmapd.service ] ||
+		{ echo "FAIL: enable made no default.target.wants symlink"; return 1; }
+	unit_active || { echo "FAIL: hidmapd.service not active after enable --now"; return 1; }
+	l=$(layouts_line)
+	echo "$prog: enable --now (0.0.0~prev): status: $l"
+	[ "$l" = "layouts /usr/share/hidmapd/layouts 2 loaded" ] ||
+		{ echo "FAIL: want the installed layouts' folder with 2 layouts"; return 1; }
+	config_sum=$(sha256sum < $conf/hidmapd/test.ini)
+	dpkg -i $pk/hidmapd.deb > $pk/dpkg-upgrade.log 2>&1 ||
+		{ cat $pk/dpkg-upgrade.log; echo "FAIL: dpkg -i (upgrade)"; return 1; }
+	[ "$(dpkg-query -W -f='${Version}' hidmapd)" = "$version" ] ||
+		{ echo "FAIL: after the upgrade dpkg says $(dpkg-query -W -f='${Version}' hidmapd)"; return 1; }
+	as_user systemctl --user reload hidmapd.service || { echo "FAIL: reload"; return 1; }
+	sleep 0.5
+	l=$(layouts_line)
+	echo "$prog: upgraded to $version with dpkg -i, systemctl --user reload: status: $l"
+	[ "$l" = "layouts /usr/share/hidmapd/layouts 3 loaded" ] ||
+		{ echo "FAIL: the reload did not read the layout the upgrade added"; return 1; }
+	[ "$(sha256sum < $conf/hidmapd/test.ini)" = "$config_sum" ] ||
+		{ echo "FAIL: the upgrade changed ~/.config/hidmapd/test.ini"; return 1; }
+	as_user systemctl --user daemon-reload && as_user systemctl --user restart hidmapd.service &&
+		unit_active || { echo "FAIL: restart on the new binary"; return 1; }
+	echo "$prog: ~/.config/hidmapd kept; restarted on $(/usr/bin/hidmapd --version)"
+}
+
+# package_remove: after the scenario (the unit stopped): the user disables
+# it, then dpkg -r leaves none of the package's files, dpkg --purge leaves
+# nothing of it in /usr, /etc, /var, and the user's configuration stays.
+package_remove() {
+	local left
+	as_user systemctl --user disable hidmapd.service > /dev/null 2>&1
+	dpkg -r hidmapd > $pk/dpkg-r.log 2>&1 || { cat $pk/dpkg-r.log; echo "FAIL: dpkg -r"; return 1; }
+	left=$(while read -r f; do [ ! -e "$f" ] || echo "$f"; done < $pk/files)
+	[ -z "$left" ] || { echo "FAIL: dpkg -r left: $left"; return 1; }
+	echo "$prog: dpkg -r: none of the $(wc -l < $pk/files) files left ($(dpkg-query -W -f='${Status}' hidmapd 2>&1))"
+	dpkg --purge hidmapd > $pk/dpkg-purge.log 2>&1 || { cat $pk/dpkg-purge.log; echo "FAIL: dpkg --purge"; return 1; }
+	left=$(find $work/ovl/usr.up $work/ovl/etc.up $work/ovl/var.up -name '*hidmapd*' ! -type c)
+	[ -z "$left" ] || { echo "FAIL: dpkg --purge left: $left"; return 1; }
+	[ "$(sha256sum < $conf/hidmapd/test.ini)" = "$config_sum" ] ||
+		{ echo "FAIL: remove or purge changed ~/.config/hidmapd/test.ini"; return 1; }
+	echo "$prog: dpkg --purge: nothing named hidmapd left in /usr, /etc, /var; ~/.config/hidmapd kept"
+}
+
 # a fresh /run, with the results share, TMPDIR and the scratch in it
 mkdir -p /dev/shm/hm-results && mount --bind /run/vm-results /dev/shm/hm-results || die "bind results"
 mount -t tmpfs -o mode=755 tmpfs /run || die "tmpfs /run"
@@ -104,12 +220,14 @@ mkdir -p /run/vm-results "$TMPDIR" /run/systemd/system $work $work/stage
 mount --move $stage $work/stage || die "move $stage"
 rmdir $stage
 hidmapd=$work/stage/bin/hidmapd scenarios=$work/stage/bin/scenarios unitdir=$work/stage/unit
+[ $mode != package ] || hidmapd=/usr/bin/hidmapd
 corpus=$work/stage/corpus kdata=$work/stage/kernel
 # PID 1 and the system services it sandboxes leave /run/systemd/unit-root
 # (0700 root) behind; the user manager's exec child, root only in its own
 # user namespace, cannot create it (EACCES, 226/NAMESPACE) and mounts there
 mkdir -m 700 /run/systemd/unit-root
 mount --move /dev/shm/hm-results /run/vm-results || die "move results"
+[ $mode != package ] || package_install
 mkdir -p "$tmp"
 mount -t tmpfs -o mode=755 tmpfs /home
 # PrivateTmp= makes its directories in /tmp and /var/tmp (Result=resources
@@ -148,8 +266,10 @@ chmod 600 /dev/uinput
 conf=$home/.config
 u=$conf/systemd/user
 mkdir -p $u/hidmapd.service.d $conf/hidmapd
-sed "s|^ExecStart=.*/hidmapd |ExecStart=$hidmapd |" "$unitdir/hidmapd.service" > $u/hidmapd.service
-grep -q "^ExecStart=$hidmapd run\$" $u/hidmapd.service || die "cannot point ExecStart= at $hidmapd"
+if [ $mode != package ]; then
+	sed "s|^ExecStart=.*/hidmapd |ExecStart=$hidmapd |" "$unitdir/hidmapd.service" > $u/hidmapd.service
+	grep -q "^ExecStart=$hidmapd run\$" $u/hidmapd.service || die "cannot point ExecStart= at $hidmapd"
+fi
 # test only: no journald here
 cat > $u/hidmapd.service.d/test-log.conf <<EOF
 [Service]
@@ -160,6 +280,10 @@ if [ $mode = no-userns ]; then
 	cp "$unitdir/no-userns.conf" $u/hidmapd.service.d/ || die "cannot copy no-userns.conf"
 fi
 printf '[device kbd]\nmatch = 1209:0001\n\n[remap kbd]\nKEY_A = KEY_B\n' > $conf/hidmapd/test.ini
+if [ $mode = package ]; then
+	# a Stream Deck XL with the test ids: decoded by the installed layout
+	printf '\n[device deck]\nmatch = 1209:0003\nlayout = streamdeck-xl\n' >> $conf/hidmapd/test.ini
+fi
 : > $work/hidmapd.log
 chown -R $uid:$uid $home/.config $work/hidmapd.log
 
@@ -261,8 +385,15 @@ running|degraded) ;;
 *) echo "FAIL: systemd --user: $state"; finish 1 ;;
 esac
 [ $state = running ] || as_user systemctl --user --no-pager --failed
+if [ $mode = package ]; then
+	package_upgrade || finish 1
+fi
 as_user systemctl --user --no-pager cat hidmapd.service | grep -E '^(# /|ExecStart|PrivateUsers|ProtectSystem|Standard)'
 
 HM_UU_UID=$uid HM_UU_HOME=$home HM_UU_RUNTIME=$rt HM_UU_CONFIG=$conf/hidmapd/test.ini \
 	HM_UU_LOG=$work/hidmapd.log "$scenarios" $scenario "$hidmapd" "$corpus" "$kdata" "$tmp"
-finish $?
+rc=$?
+if [ $rc = 0 ] && [ $mode = package ]; then
+	package_remove || rc=1
+fi
+finish $rc
