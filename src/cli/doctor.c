@@ -7,7 +7,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
+#include <linux/input.h>
 
 #include "build-config.h"
 #include "config.h"
@@ -262,90 +264,29 @@ void hm_doctor_driver_result(struct hm_doctor *d, const char *path, int r, const
 		               driver);
 }
 
-static bool is_pid(const char *s)
-{
-	if (!*s)
-		return false;
-	for (; *s; s++)
-		if (!isdigit((unsigned char)*s))
-			return false;
-	return true;
-}
-
-static void read_comm(const struct hm_doctor *d, const char *pid, char *buf, size_t size)
-{
-	char file[PATH_MAX];
-	FILE *f;
-
-	snprintf(buf, size, "?");
-	snprintf(file, sizeof(file), "%s/%s/comm", d->proc_root, pid);
-	f = fopen(file, "re");
-	if (!f)
-		return;
-	if (fgets(buf, (int)size, f))
-		buf[strcspn(buf, "\n")] = '\0';
-	fclose(f);
-}
-
-/* Whether proc_root/pid has an fd on path; -EACCES when its fds are not ours to see. */
-static int holds(const struct hm_doctor *d, const char *pid, const char *path)
-{
-	char dir[PATH_MAX];
-	struct dirent *de;
-	DIR *fds;
-	int r = 0;
-
-	snprintf(dir, sizeof(dir), "%s/%s/fd", d->proc_root, pid);
-	fds = opendir(dir);
-	if (!fds)
-		return errno == EACCES || errno == EPERM ? -EACCES : 0;
-	while (!r && (de = readdir(fds))) {
-		char link[PATH_MAX + 256], target[PATH_MAX];
-		ssize_t n;
-
-		if (de->d_name[0] == '.')
-			continue;
-		snprintf(link, sizeof(link), "%s/%s", dir, de->d_name);
-		n = readlink(link, target, sizeof(target) - 1);
-		if (n < 0)
-			continue;
-		target[n] = '\0';
-		r = streq(target, path);
-	}
-	closedir(fds);
-	return r;
-}
-
 void hm_doctor_holders(struct hm_doctor *d, const char *path)
 {
 	char subject[96], pids[MAX_HOLDERS][16], comms[MAX_HOLDERS][32], list[512] = "";
-	char kill_cmd[160] = "kill";
+	char kill_cmd[320] = "SDL_JOYSTICK_HIDAPI=0 for an SDL game, Steam Input off for this "
+	                     "controller in Steam's settings, or enabled = no in the device's "
+	                     "[device] section to leave it to them; else kill";
 	unsigned nholders = 0, nhidden = 0, ndaemon = 0, nmore = 0;
-	struct dirent *de;
-	DIR *proc;
+	struct hm_proc_holder h[64];
+	size_t n;
 
 	snprintf(subject, sizeof(subject), "%s users", path);
-	proc = opendir(d->proc_root);
-	if (!proc) {
+	if (access(d->proc_root, R_OK) < 0) {
 		hm_doctor_line(d, HM_CHECK_WARN, subject, NULL, "cannot read %s: %s", d->proc_root,
 		               strerror(errno));
 		return;
 	}
-	while ((de = readdir(proc))) {
-		char comm[32];
-		int r;
-
-		if (!is_pid(de->d_name) || strtol(de->d_name, NULL, 10) == (long)d->self)
-			continue;
-		r = holds(d, de->d_name, path);
-		if (r < 0) {
-			nhidden++;
-			continue;
-		}
-		if (!r)
-			continue;
-		read_comm(d, de->d_name, comm, sizeof(comm));
-		if (streq(comm, "hidmapd")) {
+	n = hm_proc_holders(d->proc_root, path, d->self, h, ARRAY_SIZE(h), &nhidden);
+	if (n > ARRAY_SIZE(h)) {
+		nmore += (unsigned)(n - ARRAY_SIZE(h));
+		n = ARRAY_SIZE(h);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (streq(h[i].comm, "hidmapd")) {
 			ndaemon++;
 			continue;
 		}
@@ -353,11 +294,10 @@ void hm_doctor_holders(struct hm_doctor *d, const char *path)
 			nmore++;
 			continue;
 		}
-		snprintf(pids[nholders], sizeof(pids[0]), "%.15s", de->d_name);
-		snprintf(comms[nholders], sizeof(comms[0]), "%s", comm);
+		snprintf(pids[nholders], sizeof(pids[0]), "%ld", (long)h[i].pid);
+		snprintf(comms[nholders], sizeof(comms[0]), "%s", h[i].comm);
 		nholders++;
 	}
-	closedir(proc);
 
 	for (unsigned i = 0; i < nholders; i++) {
 		size_t l = strlen(list), k = strlen(kill_cmd);
@@ -369,7 +309,8 @@ void hm_doctor_holders(struct hm_doctor *d, const char *path)
 	if (nholders)
 		hm_doctor_line(d, HM_CHECK_WARN, subject, kill_cmd,
 		               "also open in %s%s: it reads the same reports and may act on them "
-		               "too (stop it if it does)%s%s",
+		               "too: Steam and SDL games read pads through hidraw and then see "
+		               "every input twice, from the pad and from hidmapd%s%s",
 		               list, nmore ? " and more" : "",
 		               nhidden ? "; other users' processes are not visible" : "",
 		               ndaemon ? "; hidmapd has it open too" : "");
@@ -429,6 +370,58 @@ void hm_doctor_evdev_result(struct hm_doctor *d, const struct hm_device_info *in
 	               nodes->truncated ? " and more" : "");
 }
 
+void hm_doctor_grab_result(struct hm_doctor *d, const char *node, int r,
+                           const struct hm_proc_holder *h, size_t n)
+{
+	char subject[96], list[256] = "";
+	size_t others = 0;
+
+	snprintf(subject, sizeof(subject), "%s grab", node);
+	if (r == 0 || r != -EBUSY)
+		return; /* grabbable, or said by the evdev line */
+	for (size_t i = 0; i < n; i++)
+		if (!streq(h[i].comm, "hidmapd"))
+			others++;
+	if (n > 0 && others == 0) {
+		hm_doctor_line(d, HM_CHECK_OK, subject, NULL, "grabbed by hidmapd (pid %ld)",
+		               (long)h[0].pid);
+		return;
+	}
+	hm_proc_holders_format(h, n, list, sizeof(list));
+	hm_doctor_line(d, HM_CHECK_WARN, subject,
+	               "stop that program, or set it to leave this device (keyd, kanata, "
+	               "input-remapper and interception-tools each have a device list)",
+	               "another program holds its EVIOCGRAB, likely %s: hidmapd cannot hide the "
+	               "kernel's events of the device, so that program gets them too",
+	               n ? list : "one whose files are not visible to you");
+}
+
+/* Whether a program holds the node's EVIOCGRAB: a grab taken and given
+ * back at once (the kernel tells nothing else), and who has the node open. */
+static void grab_probe(struct hm_doctor *d, const char *node)
+{
+	char path[PATH_MAX];
+	struct hm_proc_holder h[4];
+	size_t n = 0;
+	int fd, r = 0;
+
+	snprintf(path, sizeof(path), "%s%s", d->dev_root, node);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (ioctl(fd, EVIOCGRAB, (void *)1) < 0)
+		r = -errno;
+	else
+		(void)ioctl(fd, EVIOCGRAB, (void *)0);
+	close(fd);
+	if (r == -EBUSY) {
+		n = hm_proc_holders(d->proc_root, node, d->self, h, ARRAY_SIZE(h), NULL);
+		if (n > ARRAY_SIZE(h))
+			n = ARRAY_SIZE(h);
+	}
+	hm_doctor_grab_result(d, node, r, h, n);
+}
+
 void hm_doctor_devices(struct hm_doctor *d, const struct hm_config *config)
 {
 	_cleanup_free_ struct hm_hid_entry *entries = NULL;
@@ -473,6 +466,9 @@ void hm_doctor_devices(struct hm_doctor *d, const struct hm_config *config)
 		for (size_t j = 0; r >= 0 && j < nodes.n; j++)
 			open_r[j] = open_rooted(d, nodes.node[j], O_RDONLY);
 		hm_doctor_evdev_result(d, info, r, &nodes, open_r, !cfg || cfg->grab);
+		for (size_t j = 0; r >= 0 && j < nodes.n; j++)
+			if (open_r[j] == 0)
+				grab_probe(d, nodes.node[j]);
 	}
 	if (ndriven == 0)
 		hm_doctor_line(

@@ -19,6 +19,7 @@
 #include <sys/types.h>
 
 #include "hid-devices.h"
+#include "proc-holders.h"
 
 struct hm_config;
 struct hm_config_device;
@@ -69,6 +70,12 @@ void hm_doctor_hidraw_result(struct hm_doctor *d, const char *path, int r);
 void hm_doctor_driver_result(struct hm_doctor *d, const char *path, int r, const char *driver);
 /* Other processes with the node open (proc_root/PID/fd). */
 void hm_doctor_holders(struct hm_doctor *d, const char *path);
+/* Another program holding a kernel evdev node's EVIOCGRAB: r is the
+ * result of a grab tried there (0, or -errno: -EBUSY when held), h the n
+ * processes that have the node open (hidmapd among them: its own grab). */
+void hm_doctor_grab_result(struct hm_doctor *d, const char *node, int r,
+                           const struct hm_proc_holder *h, size_t n);
+
 /* The kernel's evdev nodes: r from hm_hid_evdev_nodes(); open_r[i] is 0
  * when nodes->node[i] opened read-only (as for EVIOCGRAB), else -errno. */
 void hm_doctor_evdev_result(struct hm_doctor *d, const struct hm_device_info *info, int r,

@@ -133,6 +133,7 @@ static void control_status(void *userdata, struct hm_control_client *c)
 		    .resyncs = dr->overflow.resyncs,
 		    .timed_out = dr->timed_out,
 		    .initializing = dr->reader && hm_device_initializing(dr->dev),
+		    .grab_busy = dr->grab_busy[0] ? dr->grab_busy : NULL,
 		    .latency_samples = dr->latency.count,
 		    .latency_p50_us = hm_latency_percentile(&dr->latency, 500),
 		    .latency_p99_us = hm_latency_percentile(&dr->latency, 990),

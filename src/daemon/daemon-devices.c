@@ -22,7 +22,30 @@
 #include "daemon-private.h"
 #include "device-settings.h"
 #include "module-select.h"
+#include "proc-holders.h"
 #include "util-strings.h"
+
+/* Another program holds the kernel node's EVIOCGRAB (keyd, input-remapper,
+ * kanata, interception-tools...): the kernel does not say which, so the
+ * processes that have the node open are named as the likely holders, once
+ * per device taken.  hidmapd drives the device anyway; the other program
+ * gets the kernel's events of it too, so the user may see input twice. */
+static void grab_busy(struct driven *dr, const char *dev)
+{
+	struct hm_proc_holder h[4];
+	char list[160] = "";
+	size_t n = hm_proc_holders("/proc", dev, getpid(), h, 4, NULL);
+
+	if (n > 4)
+		n = 4;
+	hm_proc_holders_format(h, n, list, sizeof(list));
+	snprintf(dr->grab_busy, sizeof(dr->grab_busy), "%s held by %s", dev,
+	         n ? list : "a process not visible here");
+	log_warning("%s: %s is grabbed by another program (EVIOCGRAB busy), likely %s: hidmapd "
+	            "drives the device anyway, and that program sees its input too; stop it, or "
+	            "leave this device to it",
+	            dr->path, dev, n ? list : "one whose files are not visible here");
+}
 
 /* Hides the kernel's own evdev nodes of the HID device (EVIOCGRAB), so the
  * user does not get every input twice.  Best effort: a node we may not open
@@ -46,7 +69,11 @@ static void grab_kernel_nodes(struct driven *dr)
 			continue;
 		}
 		if (ioctl(fd, EVIOCGRAB, (void *)1) < 0) {
-			log_warning_errno(errno, "%s: cannot grab %s: %m, ignoring", dr->path, dev);
+			if (errno == EBUSY)
+				grab_busy(dr, dev);
+			else
+				log_warning_errno(errno, "%s: cannot grab %s: %m, ignoring",
+				                  dr->path, dev);
 			close(fd);
 			continue;
 		}
@@ -62,6 +89,7 @@ static void ungrab_kernel_nodes(struct driven *dr)
 		safe_close(dr->grabs[i]);
 	}
 	dr->ngrabs = 0;
+	dr->grab_busy[0] = '\0';
 }
 
 void daemon_driven_free(struct driven *dr)

@@ -59,6 +59,9 @@ struct driven {
 	struct hm_timer *remap_timer; /* the mapping's timed work (tap-hold, macros, motion) */
 	int grabs[MAX_GRABS];
 	unsigned ngrabs;
+	/* a kernel node another program had grabbed: "NODE held by pid N (comm)"
+	 * for status ("": none) */
+	char grab_busy[192];
 	/* Replug grace: with reader NULL the device is gone but dev (its
 	 * virtual devices) is kept until grace_timer fires, for the same
 	 * device to come back to.  gone_at: when it went (0: driven). */

@@ -479,6 +479,8 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 	} else {
 		hm_control_printf(c, "  state %s", s->initializing ? "initializing" : "driven");
 	}
+	if (s->grab_busy)
+		hm_control_printf(c, "  grabbed by another program: %s", s->grab_busy);
 	if (s->battery_status && s->battery_percent >= 0)
 		hm_control_printf(c, "  battery %d%% %s", s->battery_percent, s->battery_status);
 	else if (s->battery_status)

@@ -104,9 +104,10 @@ struct hm_status_device {
 	const char *name;
 	uint16_t vendor, product;
 	const char *module;
-	const char *section; /* config section id, NULL: the module's defaults */
-	uint64_t gone_us;    /* 0: driven; else unplugged, kept this much longer */
-	bool initializing;   /* the module's probe requests are unanswered yet */
+	const char *section;   /* config section id, NULL: the module's defaults */
+	uint64_t gone_us;      /* 0: driven; else unplugged, kept this much longer */
+	bool initializing;     /* the module's probe requests are unanswered yet */
+	const char *grab_busy; /* a kernel node another program grabs, and who; NULL: none */
 	uint64_t reports, decode_errors, ignored, dropped;
 	uint64_t overflows, resyncs, timed_out; /* the report path (overflow.h) */
 	uint64_t latency_samples, latency_p50_us, latency_p99_us;

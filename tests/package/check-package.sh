@@ -80,7 +80,7 @@ dpkg-deb -e "$deb" "$tmp/control"
 ! grep -v '^[[:space:]]*#' "$tmp/control/postinst" | grep -qE 'systemctl .*enable' || fail "postinst runs systemctl enable"
 # debhelper's snippet re-enables only a unit an admin had enabled globally before
 if grep -q 'deb-systemd-helper --user enable' "$tmp/control/postinst" &&
-	! grep -B1 'deb-systemd-helper --user enable' "$tmp/control/postinst" | grep -q 'was-enabled'; then
+	! grep -B3 'deb-systemd-helper --user enable' "$tmp/control/postinst" | grep -q 'was-enabled'; then
 	fail "postinst enables the user unit"
 fi
 mkdir "$tmp/root"

@@ -135,6 +135,31 @@ static void test_layouts(void **state)
 	free(text);
 }
 
+/* Another program's EVIOCGRAB on a kernel node: named, with the fix. */
+static void test_grab(void **state)
+{
+	const struct hm_proc_holder keyd[] = {{.pid = 77, .comm = "keyd"}},
+	                            self[] = {{.pid = 12, .comm = "hidmapd"}};
+	struct run r;
+	char *text;
+
+	run_begin(&r);
+	hm_doctor_grab_result(&r.d, "/dev/input/event5", 0, NULL, 0); /* free: nothing said */
+	hm_doctor_grab_result(&r.d, "/dev/input/event5", -EBUSY, keyd, 1);
+	text = run_end(&r);
+	assert_contains(text, "WARN /dev/input/event5 grab: another program holds its EVIOCGRAB, "
+	                      "likely pid 77 (keyd): ");
+	assert_contains(text, "fix: stop that program");
+	assert_int_equal(hm_doctor_exit_status(&r.d), 0);
+	free(text);
+
+	run_begin(&r);
+	hm_doctor_grab_result(&r.d, "/dev/input/event5", -EBUSY, self, 1);
+	text = run_end(&r);
+	assert_string_equal(text, "OK   /dev/input/event5 grab: grabbed by hidmapd (pid 12)\n");
+	free(text);
+}
+
 static void test_hidraw(void **state)
 {
 	struct run r;
@@ -200,7 +225,11 @@ static void test_holders(void **state)
 	hm_doctor_holders(&r.d, "/dev/hidraw3");
 	text = run_end(&r);
 	assert_contains(text, "WARN /dev/hidraw3 users: also open in pid 4321 (steam): ");
-	assert_contains(text, "hidmapd has it open too; fix: kill 4321\n");
+	assert_contains(text, "see every input twice");
+	assert_contains(text, "hidmapd has it open too; fix: SDL_JOYSTICK_HIDAPI=0");
+	assert_contains(text, "Steam Input off");
+	assert_contains(text, "enabled = no");
+	assert_contains(text, "else kill 4321\n");
 	assert_null(strstr(text, "4322"));
 	assert_int_equal(hm_doctor_exit_status(&r.d), 0); /* a warning */
 	free(text);
@@ -445,17 +474,12 @@ static void test_userns(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_line_escapes),
-	    cmocka_unit_test(test_uinput),
-	    cmocka_unit_test(test_layouts),
-	    cmocka_unit_test(test_hidraw),
-	    cmocka_unit_test(test_driver),
-	    cmocka_unit_test(test_holders),
-	    cmocka_unit_test(test_evdev),
-	    cmocka_unit_test(test_config),
-	    cmocka_unit_test(test_unit_and_control),
-	    cmocka_unit_test(test_devices),
-	    cmocka_unit_test(test_userns),
+	    cmocka_unit_test(test_line_escapes), cmocka_unit_test(test_uinput),
+	    cmocka_unit_test(test_layouts),      cmocka_unit_test(test_grab),
+	    cmocka_unit_test(test_hidraw),       cmocka_unit_test(test_driver),
+	    cmocka_unit_test(test_holders),      cmocka_unit_test(test_evdev),
+	    cmocka_unit_test(test_config),       cmocka_unit_test(test_unit_and_control),
+	    cmocka_unit_test(test_devices),      cmocka_unit_test(test_userns),
 	};
 
 	return cmocka_run_group_tests(tests, fx_setup_devices, fx_teardown_devices);

@@ -10,6 +10,9 @@
  *             socket is gone and the client says the daemon is not running
  *   doctor    `hidmapd doctor` names the device, hid-generic, the kernel's
  *             evdev nodes (as sysfs lists them) and who holds the node
+ *   conflict-grab  another program (this one) holds EVIOCGRAB on the
+ *             kernel's evdev node: the daemon logs it naming the holder,
+ *             keeps driving the device, status and doctor name the holder
  *   watchdog  with NOTIFY_SOCKET, WATCHDOG_USEC=200000 and WATCHDOG_PID the
  *             daemon sends READY=1, then WATCHDOG=1 about every 100 ms
  *   user-unit, user-unit-no-userns  the shipped hidmapd.service under a real
@@ -24,6 +27,7 @@
 #include <grp.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -154,6 +158,94 @@ int scenario_doctor(void)
 	vm_note("with the daemon running: \"%s\"", want);
 	vm_outputs_close(o, 1);
 	return 0;
+}
+
+/*
+ * Another program holding EVIOCGRAB on the kernel's evdev node of a device
+ * hidmapd drives (keyd, input-remapper, kanata do): here this program.
+ * hidmapd's own grab fails with EBUSY; the daemon logs it once with the
+ * likely holder (pid and name), keeps driving the device (A comes out as B
+ * on its virtual device), `hidmapd status` shows it under the device, and
+ * `hidmapd doctor` names the holder.
+ */
+int scenario_conflict_grab(void)
+{
+	_cleanup_(vm_tdev_freep) struct vm_tdev *kbd = NULL;
+	struct vm_output o[MAX_OUTPUTS];
+	char config[PATH_MAX], buf[PATH_MAX], want[512], nodes[256], rt[PATH_MAX], out[PATH_MAX],
+	    err[PATH_MAX];
+	const char *text, *first;
+	_cleanup_close_ int gfd = -1;
+	size_t n;
+	int st, r = 0;
+
+	snprintf(rt, sizeof(rt), "%s/%s-runtime", vm_sockdir(), vm_scenario);
+	if (mkdir(rt, 0700) < 0 && errno != EEXIST)
+		return vm_fail("%s: %s", rt, strerror(errno));
+	setenv("XDG_RUNTIME_DIR", rt, 1);
+	if (vm_tdev_new("keyboard",
+	                vm_corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	                KEYBOARD_PID, NULL, &kbd) < 0)
+		return -1;
+	kernel_evdev_nodes(kbd->hidraw, nodes, sizeof(nodes));
+	nodes[strcspn(nodes, " ")] = '\0';
+	if (!nodes[0])
+		return vm_fail("sysfs lists no evdev node for %s", kbd->hidraw);
+	gfd = open(nodes, O_RDONLY | O_CLOEXEC);
+	if (gfd < 0 || ioctl(gfd, EVIOCGRAB, (void *)1) < 0)
+		return vm_fail("cannot grab %s: %s", nodes, strerror(errno));
+	vm_note("this program (pid %d) holds %s's EVIOCGRAB", (int)getpid(), nodes);
+
+	if (vm_config_write("config",
+	                    "[device kbd]\nmatch = 1209:0001\n\n[remap kbd]\nKEY_A = KEY_B\n",
+	                    config, sizeof(config)) < 0 ||
+	    vm_daemon_start(config, NULL) < 0)
+		return -1;
+	n = vm_wait_outputs(&kbd, 1, kbd, 1, o, 10000);
+	if (n < 1)
+		return vm_fail("hidmapd did not drive /dev/%s within 10 s", kbd->hidraw);
+	snprintf(want, sizeof(want),
+	         "%s is grabbed by another program (EVIOCGRAB busy), likely pid %d (scenarios)",
+	         nodes, (int)getpid());
+	if (!vm_daemon_log_wait(want, 0, 5000)) {
+		r = vm_fail("the daemon's log does not say: %s", want);
+		goto out;
+	}
+	text = vm_slurp(vm_daemon_log);
+	first = strstr(text, "is grabbed by another program");
+	if (first && strstr(first + 1, "is grabbed by another program")) {
+		r = vm_fail("the daemon logged the busy grab more than once");
+		goto out;
+	}
+	vm_note("the daemon's log: \"%s\"", want);
+	if (vm_output_open(&o[0], O_RDWR | O_NONBLOCK) < 0 || vm_expect_a_as(kbd, o, "KEY_B") < 0) {
+		r = -1;
+		goto out;
+	}
+	vm_note("the device is still driven: A comes out as B on %s", o[0].devnode);
+
+	st = vm_run_client("status", out, err, sizeof(out));
+	text = vm_slurp(out);
+	printf("---- hidmapd status ----\n%s---- end ----\n", text);
+	snprintf(want, sizeof(want),
+	         "  grabbed by another program: %s held by pid %d (scenarios)\n", nodes,
+	         (int)getpid());
+	if (st != 0 || !strstr(text, want)) {
+		r = vm_fail("status (exit %d) does not say: %s", st, want);
+		goto out;
+	}
+	text = run_doctor(config, "grab", &st);
+	snprintf(want, sizeof(want),
+	         "WARN %s grab: another program holds its EVIOCGRAB, likely pid %d (scenarios)",
+	         nodes, (int)getpid());
+	if (!strstr(text, want)) {
+		r = vm_fail("doctor does not say: %s", want);
+		goto out;
+	}
+	vm_note("status and doctor name the holder: \"%s\"", want);
+out:
+	vm_outputs_close(o, n);
+	return r;
 }
 
 int scenario_control(void)

@@ -129,14 +129,23 @@ package_install() {
 			-o lowerdir=/$d,upperdir=$work/ovl/$d.up,workdir=$work/ovl/$d.work /$d ||
 			die "cannot mount an overlay over /$d (overlay module loaded?)"
 	done
+	# man-db's trigger would index every manual page (minutes under TCG):
+	# its switch for that, in the overlay
+	rm -f /var/lib/man-db/auto-update
+	echo "$prog: overlays over /usr, /etc, /var; dpkg -i the previous version"
 	dpkg-deb -R $pk/hidmapd.deb $pk/prev || die "dpkg-deb -R"
 	sed -i 's/^Version: .*/Version: 0.0.0~prev/' $pk/prev/DEBIAN/control
 	rm $pk/prev/usr/share/hidmapd/layouts/xkeys.ini
 	sed -i '\| usr/share/hidmapd/layouts/xkeys.ini$|d' $pk/prev/DEBIAN/md5sums
 	dpkg-deb -b $pk/prev $pk/prev.deb > /dev/null || die "dpkg-deb -b"
+	# the [layout] sections each version ships, counted in its files
+	nlayouts_prev=$(cat $pk/prev/usr/share/hidmapd/layouts/*.ini | grep -c '^\[layout ')
+	mkdir $pk/cur && dpkg-deb -x $pk/hidmapd.deb $pk/cur || die "dpkg-deb -x"
+	nlayouts=$(cat $pk/cur/usr/share/hidmapd/layouts/*.ini | grep -c '^\[layout ')
 	version=$(dpkg-deb -f $pk/hidmapd.deb Version)
 	dpkg-deb -c $pk/hidmapd.deb | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./|/|' > $pk/files
-	dpkg -i $pk/prev.deb > $pk/dpkg-prev.log 2>&1 || { cat $pk/dpkg-prev.log; die "dpkg -i $pk/prev.deb"; }
+	timeout 120 dpkg -i $pk/prev.deb > $pk/dpkg-prev.log 2>&1 ||
+		{ cat $pk/dpkg-prev.log; die "dpkg -i $pk/prev.deb"; }
 	for f in /usr/bin/hidmapd /usr/lib/systemd/user/hidmapd.service \
 		/usr/lib/udev/rules.d/70-hidmapd.rules /usr/lib/modules-load.d/hidmapd.conf; do
 		[ -e $f ] || die "$f missing after dpkg -i"
@@ -175,10 +184,10 @@ package_upgrade() {
 	unit_active || { echo "FAIL: hidmapd.service not active after enable --now"; return 1; }
 	l=$(layouts_line)
 	echo "$prog: enable --now (0.0.0~prev): status: $l"
-	[ "$l" = "layouts /usr/share/hidmapd/layouts 2 loaded" ] ||
-		{ echo "FAIL: want the installed layouts' folder with 2 layouts"; return 1; }
+	[ "$l" = "layouts /usr/share/hidmapd/layouts $nlayouts_prev loaded" ] ||
+		{ echo "FAIL: want the installed layouts' folder with $nlayouts_prev layouts"; return 1; }
 	config_sum=$(sha256sum < $conf/hidmapd/test.ini)
-	dpkg -i $pk/hidmapd.deb > $pk/dpkg-upgrade.log 2>&1 ||
+	timeout 120 dpkg -i $pk/hidmapd.deb > $pk/dpkg-upgrade.log 2>&1 ||
 		{ cat $pk/dpkg-upgrade.log; echo "FAIL: dpkg -i (upgrade)"; return 1; }
 	[ "$(dpkg-query -W -f='${Version}' hidmapd)" = "$version" ] ||
 		{ echo "FAIL: after the upgrade dpkg says $(dpkg-query -W -f='${Version}' hidmapd)"; return 1; }
@@ -186,7 +195,7 @@ package_upgrade() {
 	sleep 0.5
 	l=$(layouts_line)
 	echo "$prog: upgraded to $version with dpkg -i, systemctl --user reload: status: $l"
-	[ "$l" = "layouts /usr/share/hidmapd/layouts 3 loaded" ] ||
+	[ "$l" = "layouts /usr/share/hidmapd/layouts $nlayouts loaded" ] ||
 		{ echo "FAIL: the reload did not read the layout the upgrade added"; return 1; }
 	[ "$(sha256sum < $conf/hidmapd/test.ini)" = "$config_sum" ] ||
 		{ echo "FAIL: the upgrade changed ~/.config/hidmapd/test.ini"; return 1; }
@@ -201,11 +210,11 @@ package_upgrade() {
 package_remove() {
 	local left
 	as_user systemctl --user disable hidmapd.service > /dev/null 2>&1
-	dpkg -r hidmapd > $pk/dpkg-r.log 2>&1 || { cat $pk/dpkg-r.log; echo "FAIL: dpkg -r"; return 1; }
+	timeout 120 dpkg -r hidmapd > $pk/dpkg-r.log 2>&1 || { cat $pk/dpkg-r.log; echo "FAIL: dpkg -r"; return 1; }
 	left=$(while read -r f; do [ ! -e "$f" ] || echo "$f"; done < $pk/files)
 	[ -z "$left" ] || { echo "FAIL: dpkg -r left: $left"; return 1; }
 	echo "$prog: dpkg -r: none of the $(wc -l < $pk/files) files left ($(dpkg-query -W -f='${Status}' hidmapd 2>&1))"
-	dpkg --purge hidmapd > $pk/dpkg-purge.log 2>&1 || { cat $pk/dpkg-purge.log; echo "FAIL: dpkg --purge"; return 1; }
+	timeout 120 dpkg --purge hidmapd > $pk/dpkg-purge.log 2>&1 || { cat $pk/dpkg-purge.log; echo "FAIL: dpkg --purge"; return 1; }
 	left=$(find $work/ovl/usr.up $work/ovl/etc.up $work/ovl/var.up -name '*hidmapd*' ! -type c)
 	[ -z "$left" ] || { echo "FAIL: dpkg --purge left: $left"; return 1; }
 	[ "$(sha256sum < $conf/hidmapd/test.ini)" = "$config_sum" ] ||
