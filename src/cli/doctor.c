@@ -272,6 +272,7 @@ void hm_doctor_holders(struct hm_doctor *d, const char *path)
 	                     "[device] section to leave it to them; else kill";
 	unsigned nholders = 0, nhidden = 0, ndaemon = 0, nmore = 0;
 	struct hm_proc_holder h[64];
+	char daemon_pid[32] = "";
 	size_t n;
 
 	snprintf(subject, sizeof(subject), "%s users", path);
@@ -287,7 +288,9 @@ void hm_doctor_holders(struct hm_doctor *d, const char *path)
 	}
 	for (size_t i = 0; i < n; i++) {
 		if (streq(h[i].comm, "hidmapd")) {
-			ndaemon++;
+			if (!ndaemon++)
+				snprintf(daemon_pid, sizeof(daemon_pid), " (pid %ld)",
+				         (long)h[i].pid);
 			continue;
 		}
 		if (nholders == MAX_HOLDERS) {
@@ -314,9 +317,16 @@ void hm_doctor_holders(struct hm_doctor *d, const char *path)
 		               list, nmore ? " and more" : "",
 		               nhidden ? "; other users' processes are not visible" : "",
 		               ndaemon ? "; hidmapd has it open too" : "");
+	else if (ndaemon > 1)
+		hm_doctor_line(
+		    d, HM_CHECK_WARN, subject, "stop one of them",
+		    "open in %u hidmapd processes: a hidmapd that finds the device taken "
+		    "by another leaves it, but `hidmapd record` or `layout` may be running",
+		    ndaemon);
 	else
-		hm_doctor_line(d, HM_CHECK_OK, subject, NULL, "%s%s",
+		hm_doctor_line(d, HM_CHECK_OK, subject, NULL, "%s%s%s",
 		               ndaemon ? "open in hidmapd only" : "no other process has it open",
+		               ndaemon == 1 ? daemon_pid : "",
 		               nhidden ? " (of those visible: only your own processes are; "
 		                         "sudo hidmapd doctor sees all)"
 		                       : "");

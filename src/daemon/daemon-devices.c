@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/file.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 #include <linux/input.h>
@@ -45,6 +46,43 @@ static void grab_busy(struct driven *dr, const char *dev)
 	            "drives the device anyway, and that program sees its input too; stop it, or "
 	            "leave this device to it",
 	            dr->path, dev, n ? list : "one whose files are not visible here");
+}
+
+/* One hidmapd per device: two (two users' units, a unit and a `hidmapd run`
+ * by hand) would both read its reports and both send them on.  The first
+ * holds an exclusive flock() on the hidraw node; a second finds it taken,
+ * says so with the holder's pid where it can see it, and leaves the device.
+ * Returns the locked fd, -EBUSY (said), or another -errno (the node cannot
+ * be opened: the reader's open will say why). */
+static int claim_node(const char *path)
+{
+	struct hm_proc_holder h[8];
+	char who[64] = "";
+	size_t n;
+	int err, fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	err = errno;
+	close(fd);
+	if (err != EWOULDBLOCK)
+		return -err;
+	n = hm_proc_holders("/proc", path, getpid(), h, ARRAY_SIZE(h), NULL);
+	for (size_t i = 0; i < n && i < ARRAY_SIZE(h) && !who[0]; i++)
+		if (streq(h[i].comm, "hidmapd"))
+			snprintf(who, sizeof(who), "pid %ld", (long)h[i].pid);
+	log_warning("%s: already driven by another hidmapd (%s), leaving it to that one", path,
+	            who[0] ? who : "another user's, or one not visible here");
+	return -EBUSY;
+}
+
+static void release_claim(struct driven *dr)
+{
+	if (dr->claim_fd >= 0)
+		close(dr->claim_fd);
+	dr->claim_fd = -1;
 }
 
 /* Hides the kernel's own evdev nodes of the HID device (EVIOCGRAB), so the
@@ -111,6 +149,7 @@ void daemon_driven_free(struct driven *dr)
 	hm_device_free(dr->dev);
 	hm_config_free(dr->mapping_config);
 	ungrab_kernel_nodes(dr);
+	release_claim(dr);
 	hid_descriptor_free(dr->desc);
 	free(dr->buf);
 	free(dr);
@@ -284,6 +323,7 @@ static void detach_reader(struct driven *dr)
 	daemon_rearm_requests(dr, 0);
 	hm_hid_reader_close(dr->reader);
 	dr->reader = NULL;
+	release_claim(dr);
 }
 
 /* The largest report of any type (with its ID byte), for requests. */
@@ -316,9 +356,15 @@ static int attach_reader(struct daemon *d, struct driven *dr, const char *path, 
 		if (!dr->rq_timer)
 			return -errno;
 	}
-	r = hm_hid_reader_open(path, max_any_report(dr->desc), &dr->reader);
-	if (r < 0)
+	r = claim_node(path);
+	if (r == -EBUSY)
 		return r;
+	dr->claim_fd = r; /* < 0: not claimed; the open below says why */
+	r = hm_hid_reader_open(path, max_any_report(dr->desc), &dr->reader);
+	if (r < 0) {
+		release_claim(dr);
+		return r;
+	}
 	dr->hid_source = hm_loop_add_fd(d->loop, hm_hid_reader_fd(dr->reader), EPOLLIN, false,
 	                                daemon_hid_dispatch, dr);
 	dr->rq_source =
@@ -345,6 +391,8 @@ static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_
 	int r;
 
 	r = attach_reader(d, dr, info->path, max_report);
+	if (r == -EBUSY)
+		return 0; /* another hidmapd drives it: said */
 	if (r < 0)
 		return log_warning_errno(r, "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
 		                         info->path);
@@ -414,6 +462,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	if (!dr)
 		return -ENOMEM;
 	dr->daemon = d;
+	dr->claim_fd = -1;
 	dr->cfg = cfg;
 	dr->desc = steal(&desc);
 	dr->overflow_log = (struct hm_ratelimit)HM_RATELIMIT_INIT(LOG_INTERVAL_US, 1);
@@ -429,6 +478,10 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	}
 
 	r = attach_reader(d, dr, info->path, max_report);
+	if (r == -EBUSY) {
+		daemon_driven_free(dr);
+		return 0; /* another hidmapd drives it: said */
+	}
 	if (r < 0) {
 		daemon_driven_free(dr);
 		return log_warning_errno(r, "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",

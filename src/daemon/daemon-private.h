@@ -62,6 +62,9 @@ struct driven {
 	/* a kernel node another program had grabbed: "NODE held by pid N (comm)"
 	 * for status ("": none) */
 	char grab_busy[192];
+	/* the hidraw node, open only for its flock(): one hidmapd per device
+	 * (claim_node()); -1: none */
+	int claim_fd;
 	/* Replug grace: with reader NULL the device is gone but dev (its
 	 * virtual devices) is kept until grace_timer fires, for the same
 	 * device to come back to.  gone_at: when it went (0: driven). */

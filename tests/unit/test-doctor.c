@@ -239,7 +239,7 @@ static void test_holders(void **state)
 	run_begin(&r);
 	hm_doctor_holders(&r.d, "/dev/hidraw3");
 	text = run_end(&r);
-	assert_string_equal(text, "OK   /dev/hidraw3 users: open in hidmapd only\n");
+	assert_string_equal(text, "OK   /dev/hidraw3 users: open in hidmapd only (pid 200)\n");
 	free(text);
 }
 

@@ -13,6 +13,9 @@
  *   conflict-grab  another program (this one) holds EVIOCGRAB on the
  *             kernel's evdev node: the daemon logs it naming the holder,
  *             keeps driving the device, status and doctor name the holder
+ *   conflict-two-daemons  a second hidmapd finds the device driven by the
+ *             first (its flock on the hidraw node), says so naming the
+ *             first's pid and leaves it; doctor names the one that drives it
  *   watchdog  with NOTIFY_SOCKET, WATCHDOG_USEC=200000 and WATCHDOG_PID the
  *             daemon sends READY=1, then WATCHDOG=1 about every 100 ms
  *   user-unit, user-unit-no-userns  the shipped hidmapd.service under a real
@@ -243,6 +246,99 @@ int scenario_conflict_grab(void)
 		goto out;
 	}
 	vm_note("status and doctor name the holder: \"%s\"", want);
+out:
+	vm_outputs_close(o, n);
+	return r;
+}
+
+/*
+ * Two hidmapd daemons for one device (two units, or a unit and a `hidmapd
+ * run` by hand): the second says the device is driven by the first, naming
+ * its pid, and leaves it: one virtual device, A comes out as B once.
+ */
+int scenario_conflict_two_daemons(void)
+{
+	_cleanup_(vm_tdev_freep) struct vm_tdev *kbd = NULL;
+	struct vm_output o[MAX_OUTPUTS];
+	char config[PATH_MAX], buf[PATH_MAX], want[256], rt[PATH_MAX], rt2[PATH_MAX], out[PATH_MAX],
+	    err[PATH_MAX], node[64];
+	const char *argv[] = {"hidmapd", "run", "--config", config, NULL};
+	const char *text = "";
+	uint64_t deadline;
+	size_t n;
+	pid_t second;
+	int st, r = 0;
+
+	snprintf(rt, sizeof(rt), "%s/%s-runtime", vm_sockdir(), vm_scenario);
+	snprintf(rt2, sizeof(rt2), "%s/%s-runtime2", vm_sockdir(), vm_scenario);
+	if ((mkdir(rt, 0700) < 0 && errno != EEXIST) || (mkdir(rt2, 0700) < 0 && errno != EEXIST))
+		return vm_fail("%s: %s", rt, strerror(errno));
+	setenv("XDG_RUNTIME_DIR", rt, 1);
+	if (vm_tdev_new("keyboard",
+	                vm_corpus("synthetic/hidtools-ledkeyboard.hid", buf, sizeof(buf)),
+	                KEYBOARD_PID, NULL, &kbd) < 0)
+		return -1;
+	snprintf(node, sizeof(node), "/dev/%s", kbd->hidraw);
+	if (vm_config_write("config",
+	                    "[device kbd]\nmatch = 1209:0001\n\n[remap kbd]\nKEY_A = KEY_B\n",
+	                    config, sizeof(config)) < 0 ||
+	    vm_daemon_start(config, NULL) < 0)
+		return -1;
+	n = vm_wait_outputs(&kbd, 1, kbd, 1, o, 10000);
+	if (n < 1)
+		return vm_fail("hidmapd did not drive %s within 10 s", node);
+
+	/* the second, with a control socket of its own */
+	setenv("XDG_RUNTIME_DIR", rt2, 1);
+	snprintf(out, sizeof(out), "%s/%s-second.out", vm_tmpdir, vm_scenario);
+	snprintf(err, sizeof(err), "%s/%s-second.err", vm_tmpdir, vm_scenario);
+	second = vm_spawn(argv, out, err);
+	setenv("XDG_RUNTIME_DIR", rt, 1);
+	if (second < 0) {
+		r = vm_fail("fork: %s", strerror(errno));
+		goto out;
+	}
+	snprintf(want, sizeof(want), "%s: already driven by another hidmapd (pid %d), leaving it",
+	         node, (int)vm_daemon_pid);
+	deadline = vm_now_us() + 10000000u;
+	while (vm_now_us() < deadline) {
+		text = vm_slurp(err);
+		if (text && strstr(text, want))
+			break;
+		vm_sleep_ms(50);
+	}
+	vm_sleep_ms(300);
+	kill(second, SIGTERM);
+	st = vm_wait_child(second, STOP_TIMEOUT_MS);
+	text = vm_slurp(err);
+	vm_print_indented("the second hidmapd's log", text);
+	if (!text || !strstr(text, want)) {
+		r = vm_fail("the second hidmapd did not say: %s", want);
+		goto out;
+	}
+	if (st != 0) {
+		r = vm_fail("the second hidmapd exited %d on SIGTERM", st);
+		goto out;
+	}
+	vm_note("the second hidmapd: \"%s\"", want);
+	vm_outputs_close(o, n);
+	n = 0;
+	if (vm_find_outputs(kbd, o, MAX_OUTPUTS, &n) < 0 || n != 1) {
+		r = vm_fail("%zu virtual devices for %s, want the first daemon's one", n, node);
+		goto out;
+	}
+	if (vm_output_open(&o[0], O_RDWR | O_NONBLOCK) < 0 || vm_expect_a_as(kbd, o, "KEY_B") < 0) {
+		r = -1;
+		goto out;
+	}
+	text = run_doctor(config, "two", &st);
+	snprintf(want, sizeof(want), "OK   %s users: open in hidmapd only (pid %d)", node,
+	         (int)vm_daemon_pid);
+	if (!strstr(text, want)) {
+		r = vm_fail("doctor does not say: %s", want);
+		goto out;
+	}
+	vm_note("one virtual device, A comes out as B; doctor: \"%s\"", want);
 out:
 	vm_outputs_close(o, n);
 	return r;

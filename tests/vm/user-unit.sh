@@ -138,10 +138,11 @@ package_install() {
 	rm $pk/prev/usr/share/hidmapd/layouts/xkeys.ini
 	sed -i '\| usr/share/hidmapd/layouts/xkeys.ini$|d' $pk/prev/DEBIAN/md5sums
 	dpkg-deb -b $pk/prev $pk/prev.deb > /dev/null || die "dpkg-deb -b"
-	# the [layout] sections each version ships, counted in its files
-	nlayouts_prev=$(cat $pk/prev/usr/share/hidmapd/layouts/*.ini | grep -c '^\[layout ')
+	# the layouts each version ships, counted in its files ([layout ID:PART]
+	# sections are parts of layout ID)
+	nlayouts_prev=$(cat $pk/prev/usr/share/hidmapd/layouts/*.ini | grep -c '^\[layout [^]:]*\]')
 	mkdir $pk/cur && dpkg-deb -x $pk/hidmapd.deb $pk/cur || die "dpkg-deb -x"
-	nlayouts=$(cat $pk/cur/usr/share/hidmapd/layouts/*.ini | grep -c '^\[layout ')
+	nlayouts=$(cat $pk/cur/usr/share/hidmapd/layouts/*.ini | grep -c '^\[layout [^]:]*\]')
 	version=$(dpkg-deb -f $pk/hidmapd.deb Version)
 	dpkg-deb -c $pk/hidmapd.deb | awk '$1 !~ /^d/ { print $6 }' | sed 's|^\./|/|' > $pk/files
 	timeout 120 dpkg -i $pk/prev.deb > $pk/dpkg-prev.log 2>&1 ||
