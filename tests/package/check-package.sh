@@ -37,7 +37,8 @@ tarball=$(ls "$build"/meson-dist/hidmapd-*.tar.xz)
 echo "tarball: $tarball ($(du -k "$tarball" | cut -f1) kB)"
 
 # 2. the package from the tarball alone, in a scratch directory
-# (dpkg-buildpackage writes its results to the parent directory)
+# (dpkg-buildpackage writes its results to the parent directory; -Jauto:
+# as many jobs as CPUs, for the build and the tests)
 mkdir "$tmp/b"
 tar -xJf "$tarball" -C "$tmp/b"
 tree=$(ls -d "$tmp"/b/hidmapd-*)
@@ -45,7 +46,7 @@ tree=$(ls -d "$tmp"/b/hidmapd-*)
 version=$(cat "$tree/.tarball-version")
 [ ! -d "$tree/.git" ] || fail "the tarball holds .git"
 echo "version: $version"
-if ! (cd "$tree" && dpkg-buildpackage -us -uc -b > "$tmp/build.log" 2>&1); then
+if ! (cd "$tree" && dpkg-buildpackage -us -uc -b -Jauto > "$tmp/build.log" 2>&1); then
 	tail -n 60 "$tmp/build.log"
 	fail "dpkg-buildpackage -us -uc -b in the unpacked tarball"
 fi
