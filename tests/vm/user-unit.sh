@@ -102,6 +102,10 @@ mkdir -p $stage && mount -t tmpfs -o mode=755 tmpfs $stage || die "tmpfs $stage"
 mkdir -p $stage/bin $stage/unit $stage/corpus $stage/kernel $stage/pkg
 if [ $mode = package ]; then
 	install -m 644 "$deb" $stage/pkg/hidmapd.deb || die "cannot copy $deb"
+	# the Stream Deck's recording, where KERNEL_DATA_DIR/../layouts points
+	mkdir -p $stage/layouts
+	install -m 644 "$kdata/../layouts/streamdeck-xl.hid" $stage/layouts/ ||
+		die "cannot copy $kdata/../layouts/streamdeck-xl.hid"
 else
 	install -m 755 "$hidmapd" $stage/bin/hidmapd || die "cannot copy $hidmapd"
 fi
