@@ -51,6 +51,23 @@ else
 	fail "no executable $exe"
 fi
 
+# An installed binary reads the prefix's layouts, never the source tree's
+# (src/util/util-datadir.h): what doctor says it read, with no HIDMAPD_*
+# variable set.  Only the build tree's own hidmapd reads devices/layouts.
+if [ -x "$exe" ]; then
+	line=$(env -u HIDMAPD_LAYOUT_DIR "$exe" doctor 2> /dev/null | grep '^[A-Z]* *layouts: ' || true)
+	case $line in
+	*"$src"*) fail "the installed binary reads the source tree's layouts: $line" ;;
+	*"$datadir/hidmapd/layouts"*) ;;
+	*) fail "the installed binary's doctor does not name $datadir/hidmapd/layouts: '$line'" ;;
+	esac
+	line=$(env -u HIDMAPD_LAYOUT_DIR "$build/hidmapd" doctor 2> /dev/null | grep '^[A-Z]* *layouts: ' || true)
+	case $line in
+	*"/devices/layouts (the build tree's)"*) ;;
+	*) fail "the build tree's hidmapd does not read its source tree's devices/layouts: '$line'" ;;
+	esac
+fi
+
 unit=$dest$unitdir/hidmapd.service
 if [ -f "$unit" ]; then
 	exec_start=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$unit")
