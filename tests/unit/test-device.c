@@ -428,6 +428,60 @@ static void test_mapping_and_reload(void **state)
 	hm_device_free(dev);
 }
 
+/* A focus change mid-press (hm_device_set_profile_focus()): the key held is
+ * released as the old profile mapped it, once; it does nothing under the new
+ * profile while still held, even though the module reports it in every
+ * report; let go and pressed again, it is the new profile's. */
+static void test_focus_switch_held(void **state)
+{
+	struct hm_config_map map_ab = {
+	    .from_type = EV_KEY,
+	    .from_code = KEY_A,
+	    .action = {.kind = HM_ACT_KEYS, .ncodes = 1, .codes = {KEY_B}}};
+	struct hm_config_map map_ad = {
+	    .from_type = EV_KEY,
+	    .from_code = KEY_A,
+	    .action = {.kind = HM_ACT_KEYS, .ncodes = 1, .codes = {KEY_D}}};
+	struct hm_config_profile p_ab = {.id = "ab", .maps = &map_ab, .nmaps = 1};
+	struct hm_config_profile p_ad = {.id = "ad", .maps = &map_ad, .nmaps = 1};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &two_module, &p_ab);
+
+	assert_ptr_equal(hm_device_profile(dev), &p_ab);
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.ev[0].code, KEY_B);
+	assert_int_equal(cs.ev[0].value, 1);
+
+	cs.n = 0;
+	assert_int_equal(hm_device_set_profile_focus(dev, &p_ad), 0);
+	assert_ptr_equal(hm_device_profile(dev), &p_ad);
+	assert_int_equal(cs.n, 2); /* B up, sync */
+	assert_int_equal(cs.ev[0].code, KEY_B);
+	assert_int_equal(cs.ev[0].value, 0);
+
+	/* A still down, C pressed beside it: only C */
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x01\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.ev[0].code, KEY_C);
+	assert_int_equal(cs.ev[0].value, 1);
+	/* A let go: nothing (B is up already, D was never down) */
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x01\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 0);
+	/* pressed again: the new profile's D */
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x01\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.ev[0].code, KEY_D);
+	assert_int_equal(cs.ev[0].value, 1);
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 3); /* D up, C up, sync */
+	assert_int_equal(cs.ev[0].code, KEY_D);
+	assert_int_equal(cs.ev[0].value, 0);
+	hm_device_free(dev);
+}
+
 /* A replug: held keys go up, the module starts from a fresh probe, the
  * virtual device stays. */
 static void test_restart(void **state)
@@ -631,6 +685,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_frames_per_output), cmocka_unit_test(test_decline),
 	    cmocka_unit_test(test_output_limit),      cmocka_unit_test(test_mapping_and_reload),
+	    cmocka_unit_test(test_focus_switch_held),
 	    cmocka_unit_test(test_feedback),          cmocka_unit_test(test_restart),
 	    cmocka_unit_test(test_registry),          cmocka_unit_test(test_no_overlapping_ids),
 	    cmocka_unit_test(test_release_rest),      cmocka_unit_test(test_release_rest_mapped),
