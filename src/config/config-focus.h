@@ -20,12 +20,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "focus-window.h"
+
 struct hm_config_device;
 struct hm_config_profile;
 
-#define HM_CONFIG_MAX_FOCUS_RULES 64  /* focus = lines per [device] section */
-#define HM_FOCUS_MAX_APP          255 /* bytes of an app id, instance or class kept */
-#define HM_FOCUS_MAX_TITLE        255 /* bytes of a title kept (longer ones are cut) */
+#define HM_CONFIG_MAX_FOCUS_RULES 64 /* focus = lines per [device] section */
 
 struct hm_config_focus_rule {
 	char *app;   /* glob; NULL: any application */
@@ -33,15 +33,6 @@ struct hm_config_focus_rule {
 	char *profile_id;
 	const struct hm_config_profile *profile; /* resolved by the loader */
 	unsigned line;
-};
-
-/* The focused window as a focus source reports it; any field may be NULL
- * or empty (not known, or no window has the focus). */
-struct hm_focus_window {
-	const char *app_id;   /* Wayland app_id, or what a script reports */
-	const char *instance; /* X11 WM_CLASS, first string */
-	const char *class_;   /* X11 WM_CLASS, second string */
-	const char *title;    /* UTF-8 */
 };
 
 /*

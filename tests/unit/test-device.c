@@ -685,11 +685,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_frames_per_output), cmocka_unit_test(test_decline),
 	    cmocka_unit_test(test_output_limit),      cmocka_unit_test(test_mapping_and_reload),
-	    cmocka_unit_test(test_focus_switch_held),
 	    cmocka_unit_test(test_feedback),          cmocka_unit_test(test_restart),
 	    cmocka_unit_test(test_registry),          cmocka_unit_test(test_no_overlapping_ids),
 	    cmocka_unit_test(test_release_rest),      cmocka_unit_test(test_release_rest_mapped),
 	    cmocka_unit_test(test_configure),         cmocka_unit_test(test_battery),
+	    cmocka_unit_test(test_focus_switch_held),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

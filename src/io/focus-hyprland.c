@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Hyprland event-socket focus source (focus-hyprland.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "focus-hyprland.h"
+#include "focus-socket.h"
+#include "util-log.h"
+#include "util-strings.h"
+
+int hm_focus_hyprland_line(char *line, size_t len, struct hm_focus_window *ret_w)
+{
+	char *sep, *data, *comma;
+
+	if (memchr(line, '\0', len))
+		return -EBADMSG;
+	line[len] = '\0';
+	sep = strstr(line, ">>");
+	if (!sep || sep == line)
+		return -EBADMSG;
+	*sep = '\0';
+	data = sep + 2;
+	if (!streq(line, "activewindow"))
+		return 0;
+	comma = strchr(data, ',');
+	if (!comma)
+		return -EBADMSG;
+	*comma = '\0';
+	*ret_w = (struct hm_focus_window){.app_id = data, .title = comma + 1};
+	return 1;
+}
+
+#define RETRY_US 1000000
+
+struct hm_focus_hyprland {
+	struct hm_loop *loop;
+	char sig[128];
+	char path[108]; /* connected to, "" */
+	hm_focus_fn fn;
+	void *userdata;
+	struct hm_source *source;
+	struct hm_timer *retry;
+	char line[HM_HYPR_MAX_LINE + 1];
+	size_t len;
+	bool skipping; /* the rest of a line too long */
+	int last_error;
+	bool reported_none;
+};
+
+static int connect_sig(struct hm_focus_hyprland *s, const char *sig, int *fd)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	int r = -ENOENT;
+
+	if (!sig[0] || strchr(sig, '/'))
+		return -EINVAL;
+	if (rt && rt[0] == '/') {
+		snprintf(s->path, sizeof(s->path), "%s/hypr/%s/.socket2.sock", rt, sig);
+		r = hm_focus_connect_unix(s->path, fd);
+	}
+	if (r < 0) {
+		snprintf(s->path, sizeof(s->path), "/tmp/hypr/%s/.socket2.sock", sig);
+		r = hm_focus_connect_unix(s->path, fd);
+	}
+	if (r < 0)
+		s->path[0] = '\0';
+	return r;
+}
+
+/* A restarted Hyprland has a new signature: any live one under hypr/. */
+static int connect_any(struct hm_focus_hyprland *s, int *fd)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	char dir[96];
+	struct dirent *de;
+	DIR *d;
+	int r = -ENOENT;
+
+	if (!rt || rt[0] != '/' || snprintf(dir, sizeof(dir), "%s/hypr", rt) >= (int)sizeof(dir))
+		return -ENOENT;
+	d = opendir(dir);
+	if (!d)
+		return -errno;
+	while (r < 0 && (de = readdir(d)))
+		if (de->d_name[0] != '.')
+			r = connect_sig(s, de->d_name, fd);
+	closedir(d);
+	return r;
+}
+
+static void report(struct hm_focus_hyprland *s, const struct hm_focus_window *w)
+{
+	s->reported_none = !w;
+	s->fn(s->userdata, "hyprland", w);
+}
+
+static void disconnect(struct hm_focus_hyprland *s, int why)
+{
+	hm_source_remove(s->source);
+	s->source = NULL;
+	s->path[0] = '\0';
+	s->len = 0;
+	s->skipping = false;
+	s->last_error = why;
+	if (!s->reported_none)
+		report(s, NULL);
+	(void)hm_timer_arm(s->retry, RETRY_US);
+}
+
+static void one_line(struct hm_focus_hyprland *s)
+{
+	struct hm_focus_window w;
+	int r = hm_focus_hyprland_line(s->line, s->len, &w);
+
+	if (r < 0)
+		log_debug("hyprland: an event line not understood, ignoring");
+	else if (r > 0)
+		report(s, w.app_id[0] || w.title[0] ? &w : NULL);
+}
+
+static void dispatch(struct hm_source *src, uint32_t events, void *data)
+{
+	struct hm_focus_hyprland *s = data;
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = recv(hm_source_get_fd(s->source), buf, sizeof(buf), MSG_DONTWAIT);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			log_info("hyprland: the event socket closed; trying again");
+			disconnect(s, n < 0 ? -errno : -ECONNRESET);
+			return;
+		}
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '\n') {
+				if (!s->skipping)
+					one_line(s);
+				s->len = 0;
+				s->skipping = false;
+			} else if (s->skipping) {
+				continue;
+			} else if (s->len == HM_HYPR_MAX_LINE) {
+				s->skipping = true; /* a line this long is dropped whole */
+			} else {
+				s->line[s->len++] = buf[i];
+			}
+		}
+	}
+}
+
+static int start(struct hm_focus_hyprland *s)
+{
+	int fd = -1, r = connect_sig(s, s->sig, &fd);
+
+	if (r < 0)
+		r = connect_any(s, &fd);
+	if (r < 0)
+		return r;
+	s->source = hm_loop_add_fd(s->loop, fd, EPOLLIN, true, dispatch, s);
+	if (!s->source) {
+		r = -errno;
+		close(fd);
+		s->path[0] = '\0';
+		return r;
+	}
+	log_info("hyprland: following the focus on %s", s->path);
+	return 0;
+}
+
+static void retry_fired(struct hm_timer *t, void *data)
+{
+	struct hm_focus_hyprland *s = data;
+	int r = start(s);
+
+	if (r < 0) {
+		s->last_error = r;
+		(void)hm_timer_arm(s->retry, RETRY_US);
+	}
+}
+
+int hm_focus_hyprland_new(struct hm_loop *loop, const char *sig, hm_focus_fn fn, void *userdata,
+                          struct hm_focus_hyprland **ret)
+{
+	struct hm_focus_hyprland *s = calloc(1, sizeof(*s));
+	int r;
+
+	if (!s)
+		return -ENOMEM;
+	s->loop = loop;
+	snprintf(s->sig, sizeof(s->sig), "%s", sig ? sig : "");
+	s->fn = fn;
+	s->userdata = userdata;
+	s->reported_none = true;
+	s->retry = hm_timer_new(loop, retry_fired, s);
+	if (!s->retry) {
+		r = -errno;
+		free(s);
+		return r;
+	}
+	r = start(s);
+	if (r < 0) {
+		s->last_error = r;
+		log_info("hyprland: cannot connect to its event socket (%s); trying every second",
+		         strerror(-r));
+		(void)hm_timer_arm(s->retry, RETRY_US);
+	}
+	*ret = s;
+	return 0;
+}
+
+void hm_focus_hyprland_free(struct hm_focus_hyprland *s)
+{
+	if (!s)
+		return;
+	hm_source_remove(s->source);
+	hm_timer_free(s->retry);
+	free(s);
+}
+
+void hm_focus_hyprland_describe(const struct hm_focus_hyprland *s, char *buf, size_t size)
+{
+	if (s->source)
+		snprintf(buf, size, "connected to %s", s->path);
+	else
+		snprintf(buf, size, "not connected to hypr/%s/.socket2.sock (%s), retrying", s->sig,
+		         strerror(-s->last_error));
+}
