@@ -140,6 +140,21 @@ int hm_focus_i3_parse(uint32_t type, const char *payload, size_t len,
 		else if (streq(change, "focus") ||
 		         (streq(change, "title") && get_bool(con, "focused")))
 			r = fill_window(con, ret);
+	} else if (type == HM_I3_EVENT_WORKSPACE) {
+		const char *change = get_string(root, "change");
+
+		/* to an empty workspace, no window event says the focus went */
+		if (!change || !json_object_object_get_ex(root, "current", &con) ||
+		    !json_object_is_type(con, json_type_object))
+			r = change ? 0 : -EBADMSG;
+		else if (streq(change, "focus")) {
+			struct json_object *f = find_focused(con, 0);
+
+			if (f && is_window(f))
+				r = fill_window(f, ret);
+			else if (f)
+				ret->relevant = 1;
+		}
 	} else if (type == HM_I3_GET_TREE) {
 		con = find_focused(root, 0);
 		if (con && is_window(con))
@@ -361,7 +376,7 @@ static int start(struct hm_focus_i3 *s)
 	}
 	/* the subscription first: a focus change between the two is then
 	 * seen as an event after the tree's answer */
-	r = send_msg(fd, HM_I3_SUBSCRIBE, "[\"window\"]");
+	r = send_msg(fd, HM_I3_SUBSCRIBE, "[\"window\", \"workspace\"]");
 	if (r == 0)
 		r = send_msg(fd, HM_I3_GET_TREE, "");
 	if (r == 0) {

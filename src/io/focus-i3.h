@@ -4,8 +4,10 @@
  * binary protocol of messages "i3-ipc" + u32 length + u32 type (native
  * byte order) + JSON payload, documented in sway-ipc(7) and i3's ipc.html.
  * hidmapd asks GET_TREE once for the window focused now and SUBSCRIBEs to
- * ["window"] events; "focus" and "title" events of the focused container
- * are reported.  When the compositor goes away (EOF), the focus is
+ * ["window", "workspace"] events; "focus" and "title" events of the
+ * focused container are reported, and a workspace "focus" event reports
+ * the workspace's focused window, or none when it is empty (no window
+ * event says so).  When the compositor goes away (EOF), the focus is
  * reported as none and the socket is tried again every second; a sway
  * restarted has a new socket path, which is found in $XDG_RUNTIME_DIR
  * (sway-ipc.UID.PID.sock) when $SWAYSOCK names a dead one.
@@ -18,12 +20,13 @@
 #include "event-loop.h"
 #include "focus-window.h"
 
-#define HM_I3_MAGIC        "i3-ipc"
-#define HM_I3_HEADER_SIZE  14
-#define HM_I3_MAX_PAYLOAD  (8u << 20) /* a bigger message ends the connection */
-#define HM_I3_GET_TREE     4u
-#define HM_I3_SUBSCRIBE    2u
-#define HM_I3_EVENT_WINDOW 0x80000003u
+#define HM_I3_MAGIC           "i3-ipc"
+#define HM_I3_HEADER_SIZE     14
+#define HM_I3_MAX_PAYLOAD     (8u << 20) /* a bigger message ends the connection */
+#define HM_I3_GET_TREE        4u
+#define HM_I3_SUBSCRIBE       2u
+#define HM_I3_EVENT_WORKSPACE 0x80000000u
+#define HM_I3_EVENT_WINDOW    0x80000003u
 
 struct hm_focus_i3;
 
