@@ -20,7 +20,7 @@ if [ "$mode" = test ]; then
 	# the vm suite boots Debian's own kernel (it has uinput and uhid) under QEMU
 	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static"
 	# the focus suite: a real X server and window manager, a real sway
-	pkgs="$pkgs xvfb openbox xdotool x11-utils sway foot"
+	pkgs="$pkgs xvfb openbox xdotool x11-utils sway foot dbus-daemon gjs nodejs"
 fi
 
 missing=""

@@ -22,6 +22,8 @@
 
 #include "config-focus.h"
 #include "daemon-private.h"
+#include "build-config.h"
+#include "focus-dbus.h"
 #include "focus-hyprland.h"
 #include "focus-i3.h"
 #include "focus-x11.h"
@@ -37,6 +39,8 @@ struct daemon_focus {
 	struct hm_focus_i3 *i3;
 	struct hm_focus_hyprland *hyprland;
 	struct hm_focus_x11 *x11;
+	struct hm_focus_dbus *dbus;
+	bool gnome;
 	char why[192]; /* which source follows the focus, or why none does */
 };
 
@@ -203,7 +207,8 @@ static const char *env(const char *name)
  * script and extension); X11 where DISPLAY is set and no Wayland
  * compositor is known (an X11 session, or Xwayland under a Wayland
  * compositor hidmapd has no source for: then X11 sees only X clients, so
- * it is not used).  HIDMAPD_FOCUS_SOURCE=x11|sway|i3|hyprland|none forces one.
+ * it is not used).  HIDMAPD_FOCUS_SOURCE=x11|sway|i3|hyprland|kwin|gnome|none
+ * forces one (HIDMAPD_KWIN_SCRIPT: another KWin script, for tests).
  */
 void daemon_setup_focus(struct daemon *d)
 {
@@ -230,13 +235,18 @@ void daemon_setup_focus(struct daemon *d)
 		r = hm_focus_i3_new(d->loop, is_sway ? "sway" : "i3", is_sway ? sway : i3,
 		                    focus_report, d, &f->i3);
 		snprintf(f->why, sizeof(f->why), "%s", is_sway ? "sway" : "i3");
-	} else if (!force && desktop && (strstr(desktop, "KDE") || strstr(desktop, "GNOME"))) {
-		snprintf(f->why, sizeof(f->why),
-		         "none: %s reports the focus through its %s over D-Bus, which this hidmapd "
-		         "does not serve yet; use 'hidmapd focus APP_ID [TITLE]'",
-		         strstr(desktop, "KDE") ? "KDE" : "GNOME",
-		         strstr(desktop, "KDE") ? "KWin script" : "Shell extension");
-		return;
+	} else if (force ? streq(force, "kwin") || streq(force, "gnome")
+	                 : desktop && (strstr(desktop, "KDE") || strstr(desktop, "GNOME"))) {
+		bool kde = force ? streq(force, "kwin") : strstr(desktop, "KDE") != NULL;
+		const char *script = env("HIDMAPD_KWIN_SCRIPT");
+
+		/* KWin is asked to load the shipped script; GNOME Shell runs the
+		 * extension the user enabled */
+		if (!script)
+			script = HIDMAPD_DATADIR "/kwin/hidmapd-focus.js";
+		f->gnome = !kde;
+		r = hm_focus_dbus_new(d->loop, kde ? script : NULL, focus_report, d, &f->dbus);
+		snprintf(f->why, sizeof(f->why), "%s", kde ? "kwin" : "gnome");
 	} else if (force ? streq(force, "x11") : x11 && !wayland) {
 		r = hm_focus_x11_new(d->loop, x11, focus_report, d, &f->x11);
 		snprintf(f->why, sizeof(f->why), "x11");
@@ -267,6 +277,7 @@ void daemon_focus_free(struct daemon *d)
 	hm_focus_i3_free(f->i3);
 	hm_focus_hyprland_free(f->hyprland);
 	hm_focus_x11_free(f->x11);
+	hm_focus_dbus_free(f->dbus);
 	free(f);
 	d->focus = NULL;
 }
@@ -287,8 +298,17 @@ void daemon_focus_status(struct daemon *d, struct hm_control_client *c)
 		hm_focus_hyprland_describe(f->hyprland, state, sizeof(state));
 	else if (f->x11)
 		hm_focus_x11_describe(f->x11, state, sizeof(state));
+	else if (f->dbus)
+		hm_focus_dbus_describe(f->dbus, state, sizeof(state));
 	hm_control_printf(c, "focus source %s%s%s%s", f->why, state[0] ? " (" : "", state,
 	                  state[0] ? ")" : "");
+	if (f->dbus && !hm_focus_dbus_heard(f->dbus))
+		hm_control_printf(c, "focus waiting for the first report: %s",
+		                  f->gnome ? "is the GNOME Shell extension enabled? "
+		                             "gnome-extensions enable hidmapd-focus@hidmapd"
+		                           : "did KWin load the script? qdbus org.kde.KWin "
+		                             "/Scripting org.kde.kwin.Scripting.isScriptLoaded "
+		                             "hidmapd-focus");
 	if (!f->has_window) {
 		hm_control_printf(
 		    c, "focus window none (last from %s) changes %" PRIu64 " switches %" PRIu64,
