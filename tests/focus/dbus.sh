@@ -61,7 +61,10 @@ kill "$hidmapd_pid"; wait "$hidmapd_pid" 2>/dev/null || true
 XDG_CURRENT_DESKTOP=GNOME start_hidmapd "$(dirname "$0")/config.ini"
 wait_status '^focus source gnome \(serving org.hidmapd.Focus on the session bus\)'
 wait_status '^focus waiting for the first report: is the GNOME Shell extension enabled\? gnome-extensions enable hidmapd-focus@hidmapd'
-ok "gnome: status says how to enable the extension before it reports"
+as_user "$hidmapd" doctor --config "$tmp/config.ini" > "$tmp/doctor.out" 2>&1 || true
+grep -q '^WARN focus: gnome (.*), no report yet; fix: is the GNOME Shell extension enabled? gnome-extensions enable hidmapd-focus@hidmapd$' "$tmp/doctor.out" ||
+	{ echo "FAIL: doctor does not say how to enable the extension"; cat "$tmp/doctor.out"; exit 1; }
+ok "gnome: status and doctor say how to enable the extension before it reports"
 cp -r "$src/desktop/gnome-shell-43/hidmapd-focus@hidmapd" "$tmp/ext"
 chmod -R a+rX "$tmp/ext"
 bg "$tmp/shell.log" gjs "$(dirname "$0")/fake-shell.js" gnome "$tmp/ext"
