@@ -191,34 +191,31 @@ static void disconnect(struct hm_focus_x11 *s, int why)
 	(void)hm_timer_arm(s->retry, RETRY_US);
 }
 
-static void dispatch(struct hm_source *src, uint32_t events, void *data)
+static void handle_event(struct hm_focus_x11 *s, xcb_generic_event_t *ev)
 {
-	struct hm_focus_x11 *s = data;
-	xcb_generic_event_t *ev;
+	if ((ev->response_type & 0x7f) == XCB_PROPERTY_NOTIFY) {
+		xcb_property_notify_event_t *pn = (xcb_property_notify_event_t *)ev;
+
+		if (pn->window == s->root && pn->atom == s->atoms[A_ACTIVE])
+			ask_active(s);
+		else if (pn->window == s->active && s->active &&
+		         (pn->atom == XCB_ATOM_WM_CLASS || pn->atom == s->atoms[A_NET_WM_NAME] ||
+		          pn->atom == XCB_ATOM_WM_NAME)) {
+			s->querying = s->active;
+			ask_props(s);
+		}
+	}
+	free(ev);
+}
+
+/* The replies that have come: true if any did; -1 in *dead when the
+ * connection died. */
+static bool take_replies(struct hm_focus_x11 *s, bool *dead)
+{
 	xcb_get_property_reply_t *reply;
+	bool any = false;
 	int r;
 
-	while ((ev = xcb_poll_for_event(s->conn))) {
-		if ((ev->response_type & 0x7f) == XCB_PROPERTY_NOTIFY) {
-			xcb_property_notify_event_t *pn = (xcb_property_notify_event_t *)ev;
-
-			if (pn->window == s->root && pn->atom == s->atoms[A_ACTIVE])
-				ask_active(s);
-			else if (pn->window == s->active && s->active &&
-			         (pn->atom == XCB_ATOM_WM_CLASS ||
-			          pn->atom == s->atoms[A_NET_WM_NAME] ||
-			          pn->atom == XCB_ATOM_WM_NAME)) {
-				s->querying = s->active;
-				ask_props(s);
-			}
-		}
-		free(ev);
-	}
-	if (xcb_connection_has_error(s->conn)) {
-		log_info("x11: the connection to the X server is lost; trying again");
-		disconnect(s, -ECONNRESET);
-		return;
-	}
 	r = poll_reply(s, &s->q_active, &reply);
 	if (r > 0) {
 		xcb_window_t w = 0;
@@ -228,29 +225,66 @@ static void dispatch(struct hm_source *src, uint32_t events, void *data)
 			memcpy(&w, xcb_get_property_value(reply), 4);
 		free(reply);
 		active_changed(s, w);
+		any = true;
 	}
-	if ((r = poll_reply(s, &s->q_class, &reply)) > 0) {
+	if (r >= 0 && (r = poll_reply(s, &s->q_class, &reply)) > 0) {
 		s->class_reply = prop_string(reply, &s->class_len);
 		s->have_class = true;
 		free(reply);
+		any = true;
 	}
 	if (r >= 0 && (r = poll_reply(s, &s->q_netname, &reply)) > 0) {
 		s->netname = prop_string(reply, NULL);
 		s->have_netname = true;
 		free(reply);
+		any = true;
 	}
 	if (r >= 0 && (r = poll_reply(s, &s->q_name, &reply)) > 0) {
 		s->name = prop_string(reply, NULL);
 		s->have_name = true;
 		free(reply);
+		any = true;
 	}
-	if (r < 0) {
-		disconnect(s, -ECONNRESET);
-		return;
-	}
+	*dead = r < 0;
 	if (s->have_class && s->have_netname && s->have_name)
 		props_done(s);
-	xcb_flush(s->conn);
+	return any;
+}
+
+/*
+ * Everything xcb has, until nothing is left: waiting for a reply reads the
+ * socket, and what it reads may hold events, which then wait in xcb's
+ * queue with nothing more for epoll to announce.  So the loop ends only
+ * when no event, queued or new, and no reply has come in a round.
+ */
+static void dispatch(struct hm_source *src, uint32_t events, void *data)
+{
+	struct hm_focus_x11 *s = data;
+	xcb_generic_event_t *ev;
+	bool progress, dead;
+
+	do {
+		progress = false;
+		while ((ev = xcb_poll_for_event(s->conn))) {
+			handle_event(s, ev);
+			progress = true;
+		}
+		if (xcb_connection_has_error(s->conn)) {
+			log_info("x11: the connection to the X server is lost; trying again");
+			disconnect(s, -ECONNRESET);
+			return;
+		}
+		progress |= take_replies(s, &dead);
+		if (dead) {
+			disconnect(s, -ECONNRESET);
+			return;
+		}
+		xcb_flush(s->conn);
+		while ((ev = xcb_poll_for_queued_event(s->conn))) {
+			handle_event(s, ev);
+			progress = true;
+		}
+	} while (progress);
 }
 
 static int start(struct hm_focus_x11 *s)

@@ -26,11 +26,15 @@ start_x() { # on a display of its own, far from a desktop's :0
 	echo "FAIL: Xvfb did not start"; cat "$tmp/xvfb.log"; exit 1
 }
 
-wm_check() { as_user xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep 'window id' || true; }
+wm_check() { # the window manager's check window, once it says it supports _NET_ACTIVE_WINDOW
+	as_user xprop -root _NET_SUPPORTED 2>/dev/null | grep -q _NET_ACTIVE_WINDOW &&
+		as_user xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep 'window id' || true
+}
 
 start_wm() { # until the new window manager has put up its check window
 	# (a new one may get the same window id as the last: remove it first)
 	as_user xprop -root -remove _NET_SUPPORTING_WM_CHECK 2>/dev/null || true
+	as_user xprop -root -remove _NET_SUPPORTED 2>/dev/null || true
 	bg "$tmp/openbox.log" openbox
 	wm_pid=$!
 	for ((i = 0; i < 200; i++)); do
