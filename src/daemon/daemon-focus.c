@@ -90,10 +90,12 @@ static void apply_device(struct daemon *d, struct driven *dr, bool app_changed)
 	if (!dr->cfg || !dr->cfg->nfocus || !dr->dev)
 		return;
 	want = pick(d, dr->cfg, &rule);
-	/* the same application under the same rule: a profile() key's choice stays */
-	if (!app_changed && rule == dr->focus_rule)
+	/* the same application under the same rule (picking the same profile,
+	 * after a reload too): a profile() key's choice stays */
+	if (!app_changed && rule == dr->focus_rule && streq(dr->focus_pick, want ? want->id : ""))
 		return;
 	dr->focus_rule = rule;
+	snprintf(dr->focus_pick, sizeof(dr->focus_pick), "%s", want ? want->id : "");
 	if (same_profile(hm_device_profile(dr->dev), want))
 		return;
 	r = hm_device_set_profile_focus(dr->dev, want);
@@ -179,10 +181,13 @@ const struct hm_config_profile *daemon_focus_initial(struct daemon *d, struct dr
 		return NULL;
 	if (!cfg->nfocus || !d->focus) {
 		dr->focus_rule = -1;
-		return hm_config_profile_for(d->config, cfg);
+		p = hm_config_profile_for(d->config, cfg);
+		snprintf(dr->focus_pick, sizeof(dr->focus_pick), "%s", p ? p->id : "");
+		return p;
 	}
 	p = pick(d, cfg, &rule);
 	dr->focus_rule = rule;
+	snprintf(dr->focus_pick, sizeof(dr->focus_pick), "%s", p ? p->id : "");
 	return p;
 }
 

@@ -68,6 +68,7 @@ struct driven {
 	uint64_t timed_out; /* requests the device did not answer in time */
 	struct hm_latency latency;
 	int focus_rule; /* the focus = rule that picked the profile, -1: none (daemon-focus.c) */
+	char focus_pick[HM_CONFIG_MAX_ID + 1]; /* ...and that profile's id ("": none) */
 };
 
 struct daemon {

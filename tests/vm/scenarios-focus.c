@@ -4,8 +4,10 @@
  * the focus changes (`hidmapd focus`, the control socket) is released as
  * the profile it was pressed in mapped it, once; it stays silent while
  * still held; pressed again it is the new profile's; nothing is left down
- * (EVIOCGKEY).  The two profiles map A to B and to C, so the virtual
- * device's capabilities do not change and it is kept across the switches.
+ * (EVIOCGKEY).  A profile() key overrides the rule until the focus moves
+ * to another application.  The profiles map A to B, C and D and F1 to a
+ * profile() each, so the virtual device's capabilities do not change and
+ * it is kept across the switches.
  */
 #include <errno.h>
 #include <limits.h>
@@ -59,8 +61,13 @@ int scenario_focus_switch(void)
 	                    "focus = app:editor -> edit\n"
 	                    "[remap kbd]\n"
 	                    "KEY_A = KEY_B\n"
+	                    "KEY_F1 = profile(alt)\n"
 	                    "[remap edit]\n"
-	                    "KEY_A = KEY_C\n",
+	                    "KEY_A = KEY_C\n"
+	                    "KEY_F1 = profile(alt)\n"
+	                    "[remap alt]\n"
+	                    "KEY_A = KEY_D\n"
+	                    "KEY_F1 = profile(kbd)\n",
 	                    config, sizeof(config)) < 0 ||
 	    vm_start_and_wait(config, &kbd, 1, outs, nouts, want, 0) < 0 ||
 	    vm_expect_a_as(kbd, &outs[0][0], "KEY_B") < 0) {
@@ -147,6 +154,29 @@ int scenario_focus_switch(void)
 		goto out;
 	}
 	vm_note("status: \"profile edit (focus rule at ...:3)\"");
+
+	/* a profile() key overrides the rule: a new title of the same
+	 * application keeps it, another application ends it */
+	off = vm_file_size(vm_daemon_log);
+	if (vm_tdev_report(kbd, "00 00 3a 00 00 00 00 00") < 0 ||
+	    vm_tdev_report(kbd, "00 00 00 00 00 00 00 00") < 0 ||
+	    !vm_daemon_log_wait("switched to profile alt", off, 5000)) {
+		r = vm_fail("F1 did not switch to profile alt");
+		goto out;
+	}
+	vm_sleep_ms(200);
+	(void)vm_output_drain(&outs[0][0], 0);
+	free(vm_output_take(&outs[0][0]));
+	if (focus("editor", "other.txt - Editor") < 0) {
+		r = -1;
+		goto out;
+	}
+	vm_sleep_ms(300);
+	if (vm_expect_a_as(kbd, &outs[0][0], "KEY_D") < 0) {
+		r = vm_fail("a new title of the same application undid the profile() key");
+		goto out;
+	}
+	vm_note("profile() key: A -> D, kept when only the title changes");
 
 	/* another application: the section's own profile again */
 	off = vm_file_size(vm_daemon_log);
