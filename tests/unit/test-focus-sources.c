@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "build-config.h"
 #include "event-loop.h"
 #include "focus-hyprland.h"
 #include "focus-i3.h"
@@ -87,6 +88,8 @@ static void i3(uint32_t type, const char *json, int want, int relevant, const ch
 
 static void test_i3_messages(void **state)
 {
+	if (!HAVE_JSONC)
+		skip(); /* built without json-c: no sway/i3 source */
 	/* sway, a Wayland window */
 	i3(HM_I3_EVENT_WINDOW,
 	   "{\"change\":\"focus\",\"container\":{\"id\":12,\"type\":\"con\",\"focused\":true,"
@@ -184,6 +187,8 @@ static void test_i3_socket(void **state)
 	size_t n = 0;
 	int lfd, cfd;
 
+	if (!HAVE_JSONC)
+		skip();
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/sway-ipc.sock", dir);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
