@@ -56,7 +56,13 @@ window() { # window LOG INSTANCE CLASS TITLE: its id in $win
 	echo "FAIL: window $2 did not map"; exit 1
 }
 
-activate() { as_user xdotool windowactivate --sync "$1" >/dev/null; }
+activate() { # openbox may ignore a request (focus stealing prevention): asked again
+	local i
+	for i in 1 2 3 4 5; do
+		as_user timeout 3 xdotool windowactivate --sync "$1" >/dev/null 2>&1 && return 0
+	done
+	echo "FAIL: window $1 not activated"; exit 1
+}
 
 rule() { # the line status shows for [device pad] with the focus on $1's app
 	echo "^focus rule \[device pad\] .* -> $1\$"
