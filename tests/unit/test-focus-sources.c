@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -244,12 +245,100 @@ static void test_i3_socket(void **state)
 	rmdir(dir);
 }
 
+/* Hyprland's event socket: a fake one where Hyprland 0.40+ puts it */
+struct hseen {
+	int n;
+	bool none;
+	char app[64], title[128];
+};
+
+static void on_hypr(void *userdata, const char *source, const struct hm_focus_window *w)
+{
+	struct hseen *s = userdata;
+
+	assert_string_equal(source, "hyprland");
+	s->n++;
+	s->none = !w;
+	snprintf(s->app, sizeof(s->app), "%s", w ? w->app_id : "");
+	snprintf(s->title, sizeof(s->title), "%s", w ? w->title : "");
+}
+
+static void test_hyprland_socket(void **state)
+{
+	char rt[] = "/tmp/test-focus-hypr-XXXXXX", dir[64], path[96];
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct hm_loop *loop;
+	struct hm_focus_hyprland *src;
+	struct hseen seen = {0};
+	const char *text = "workspace>>2\nactivewindow>>kitty,a, b\nactivewindowv2>>5a1\n"
+	                   "activewindow>>firefox,Cats - YouTube\n";
+	char *big = malloc(HM_HYPR_MAX_LINE + 64);
+	int lfd, cfd;
+
+	assert_non_null(big);
+	assert_non_null(mkdtemp(rt));
+	snprintf(dir, sizeof(dir), "%s/hypr", rt);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(dir, sizeof(dir), "%s/hypr/sig1", rt);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/.socket2.sock", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 4), 0);
+	setenv("XDG_RUNTIME_DIR", rt, 1);
+
+	assert_int_equal(hm_loop_new(&loop), 0);
+	/* a stale signature: the live one under hypr/ is found */
+	assert_int_equal(hm_focus_hyprland_new(loop, "old-signature", on_hypr, &seen, &src), 0);
+	cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(cfd >= 0);
+	for (size_t i = 0; text[i]; i++) {
+		assert_int_equal(send(cfd, text + i, 1, MSG_NOSIGNAL), 1);
+		(void)hm_loop_dispatch(loop, 0);
+	}
+	pump(loop);
+	assert_int_equal(seen.n, 2);
+	assert_string_equal(seen.app, "firefox");
+	assert_string_equal(seen.title, "Cats - YouTube");
+	/* a line longer than the limit is dropped whole; the next one counts */
+	memset(big, 'x', HM_HYPR_MAX_LINE + 10);
+	memcpy(big, "activewindow>>huge,", 19);
+	big[HM_HYPR_MAX_LINE + 10] = '\n';
+	assert_int_equal(send(cfd, big, HM_HYPR_MAX_LINE + 11, MSG_NOSIGNAL),
+	                 HM_HYPR_MAX_LINE + 11);
+	assert_int_equal(send(cfd, "activewindow>>,\n", 16, MSG_NOSIGNAL), 16);
+	pump(loop);
+	assert_int_equal(seen.n, 3);
+	assert_true(seen.none); /* "activewindow>>,": no window */
+	assert_int_equal(send(cfd, "activewindow>>foot,t\n", 21, MSG_NOSIGNAL), 21);
+	pump(loop);
+	assert_int_equal(seen.n, 4);
+	/* Hyprland gone: no focus */
+	close(cfd);
+	pump(loop);
+	assert_int_equal(seen.n, 5);
+	assert_true(seen.none);
+
+	hm_focus_hyprland_free(src);
+	hm_loop_free(loop);
+	close(lfd);
+	unlink(path);
+	rmdir(dir);
+	snprintf(dir, sizeof(dir), "%s/hypr", rt);
+	rmdir(dir);
+	rmdir(rt);
+	free(big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_hyprland_lines),
 	    cmocka_unit_test(test_i3_messages),
 	    cmocka_unit_test(test_i3_socket),
+	    cmocka_unit_test(test_hyprland_socket),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
