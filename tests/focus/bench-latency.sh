@@ -40,7 +40,7 @@ if command -v Xvfb >/dev/null && command -v openbox >/dev/null && command -v xdo
 	for ((d = 100 + $$ % 300; d < 500; d++)); do
 		[ -e /tmp/.X$d-lock ] || [ -e /tmp/.X11-unix/X$d ] || break
 	done
-	bg "$tmp/xvfb.log" Xvfb ":$d" -nolisten tcp
+	bg "$tmp/xvfb.log" Xvfb ":$d" -nolisten tcp -noreset
 	export DISPLAY=:$d
 	for ((i = 0; i < 200; i++)); do as_user xprop -root >/dev/null 2>&1 && break; sleep 0.05; done
 	bg "$tmp/openbox.log" openbox

@@ -11,12 +11,14 @@ focus_setup "$1"
 x11_window=$2
 cp "$x11_window" "$tmp/x11-window"
 
-start_x() { # on a display of its own, far from a desktop's :0
+start_x() { # on a display of its own, far from a desktop's :0; -noreset: the
+	# server would reset (refusing connections a moment) whenever its last
+	# client, say an xprop of ours, hangs up
 	local n
 	for ((n = 100 + $$ % 300; n < 500; n++)); do
 		[ -e /tmp/.X$n-lock ] || [ -e /tmp/.X11-unix/X$n ] || break
 	done
-	bg "$tmp/xvfb.log" Xvfb ":$n" -nolisten tcp -screen 0 640x480x24
+	bg "$tmp/xvfb.log" Xvfb ":$n" -nolisten tcp -noreset -screen 0 640x480x24
 	xvfb_pid=$!
 	export DISPLAY=:$n
 	for ((i = 0; i < 200; i++)); do
@@ -53,7 +55,10 @@ window() { # window LOG INSTANCE CLASS TITLE: its id in $win
 			grep -qiE "(# |, )$win(,|\$)" && return 0
 		sleep 0.05
 	done
-	echo "FAIL: window $2 did not map"; exit 1
+	echo "FAIL: window $2 ($win) not managed by the window manager"
+	as_user xprop -root _NET_CLIENT_LIST _NET_SUPPORTING_WM_CHECK
+	cat "$tmp/$1" "$tmp/openbox.log"
+	exit 1
 }
 
 activate() { # openbox may ignore a request (focus stealing prevention): asked again
