@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "build-config.h"
 #include "focus-hyprland.h"
 #include "focus-socket.h"
 #include "util-log.h"
@@ -38,7 +39,47 @@ int hm_focus_hyprland_line(char *line, size_t len, struct hm_focus_window *ret_w
 	return 1;
 }
 
-#define RETRY_US 1000000
+#if HAVE_JSONC
+#include <json-c/json.h>
+
+int hm_focus_hyprland_reply(const char *json, size_t len, char **ret_class, char **ret_title)
+{
+	struct json_tokener *tok = json_tokener_new_ex(16);
+	struct json_object *root, *cls, *title;
+	int r = -EBADMSG;
+
+	if (!tok)
+		return -ENOMEM;
+	root = json_tokener_parse_ex(tok, json, (int)len);
+	if (root && json_tokener_get_error(tok) == json_tokener_success &&
+	    json_object_is_type(root, json_type_object)) {
+		if (!json_object_object_get_ex(root, "class", &cls)) {
+			r = 0; /* {}: no window */
+		} else if (json_object_is_type(cls, json_type_string) &&
+		           json_object_object_get_ex(root, "title", &title) &&
+		           json_object_is_type(title, json_type_string)) {
+			*ret_class = strndup(json_object_get_string(cls), 4096);
+			*ret_title = strndup(json_object_get_string(title), 4096);
+			r = *ret_class && *ret_title ? 1 : -ENOMEM;
+			if (r < 0) {
+				free(*ret_class);
+				free(*ret_title);
+			}
+		}
+	}
+	json_object_put(root);
+	json_tokener_free(tok);
+	return r;
+}
+#else
+int hm_focus_hyprland_reply(const char *json, size_t len, char **ret_class, char **ret_title)
+{
+	return -EOPNOTSUPP;
+}
+#endif
+
+#define RETRY_US  1000000
+#define MAX_REPLY 65536
 
 struct hm_focus_hyprland {
 	struct hm_loop *loop;
@@ -50,7 +91,11 @@ struct hm_focus_hyprland {
 	struct hm_timer *retry;
 	char line[HM_HYPR_MAX_LINE + 1];
 	size_t len;
-	bool skipping; /* the rest of a line too long */
+	bool skipping;           /* the rest of a line too long */
+	bool heard;              /* an activewindow event since connecting */
+	struct hm_source *query; /* j/activewindow on the request socket */
+	char *reply;
+	size_t reply_len;
 	int last_error;
 	bool reported_none;
 };
@@ -102,8 +147,80 @@ static void report(struct hm_focus_hyprland *s, const struct hm_focus_window *w)
 	s->fn(s->userdata, "hyprland", w);
 }
 
+static void query_done(struct hm_focus_hyprland *s)
+{
+	hm_source_remove(s->query);
+	s->query = NULL;
+	free(s->reply);
+	s->reply = NULL;
+	s->reply_len = 0;
+}
+
+static void query_dispatch(struct hm_source *src, uint32_t events, void *data)
+{
+	struct hm_focus_hyprland *s = data;
+
+	for (;;) {
+		ssize_t n;
+
+		if (!s->reply && !(s->reply = malloc(MAX_REPLY + 1))) {
+			query_done(s);
+			return;
+		}
+		n = recv(hm_source_get_fd(src), s->reply + s->reply_len, MAX_REPLY - s->reply_len,
+		         MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n > 0 && s->reply_len + (size_t)n < MAX_REPLY) {
+			s->reply_len += (size_t)n;
+			continue;
+		}
+		break; /* the answer is whole (EOF), or too long, or an error */
+	}
+	if (!s->heard) {
+		char *cls = NULL, *title = NULL;
+		int r = hm_focus_hyprland_reply(s->reply, s->reply_len, &cls, &title);
+
+		if (r > 0)
+			report(s, &(struct hm_focus_window){.app_id = cls, .title = title});
+		else if (r == 0)
+			report(s, NULL);
+		else
+			log_debug("hyprland: j/activewindow not understood, ignoring");
+		free(cls);
+		free(title);
+	}
+	query_done(s);
+}
+
+/* The focus now, from the request socket beside the event socket. */
+static void query_active(struct hm_focus_hyprland *s)
+{
+	char path[sizeof(s->path)];
+	char *slash;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s", s->path);
+	slash = strrchr(path, '/');
+	if (!slash || (size_t)(slash - path) + sizeof("/.socket.sock") > sizeof(path))
+		return;
+	strcpy(slash, "/.socket.sock");
+	if (hm_focus_connect_unix(path, &fd) < 0)
+		return;
+	if (send(fd, "j/activewindow", 14, MSG_NOSIGNAL) != 14) {
+		close(fd);
+		return;
+	}
+	s->query = hm_loop_add_fd(s->loop, fd, EPOLLIN, true, query_dispatch, s);
+	if (!s->query)
+		close(fd);
+}
+
 static void disconnect(struct hm_focus_hyprland *s, int why)
 {
+	query_done(s);
 	hm_source_remove(s->source);
 	s->source = NULL;
 	s->path[0] = '\0';
@@ -122,8 +239,10 @@ static void one_line(struct hm_focus_hyprland *s)
 
 	if (r < 0)
 		log_debug("hyprland: an event line not understood, ignoring");
-	else if (r > 0)
+	else if (r > 0) {
+		s->heard = true;
 		report(s, w.app_id[0] || w.title[0] ? &w : NULL);
+	}
 }
 
 static void dispatch(struct hm_source *src, uint32_t events, void *data)
@@ -176,6 +295,8 @@ static int start(struct hm_focus_hyprland *s)
 		return r;
 	}
 	log_info("hyprland: following the focus on %s", s->path);
+	s->heard = false;
+	query_active(s);
 	return 0;
 }
 
@@ -224,6 +345,7 @@ void hm_focus_hyprland_free(struct hm_focus_hyprland *s)
 {
 	if (!s)
 		return;
+	query_done(s);
 	hm_source_remove(s->source);
 	hm_timer_free(s->retry);
 	free(s);

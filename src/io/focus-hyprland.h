@@ -6,7 +6,10 @@
  * (Hyprland wiki, "IPC").  hidmapd reads `activewindow>>CLASS,TITLE` (the
  * class has no comma; the title may: the first comma splits them; an empty
  * class and title: no window has the focus); `activewindowv2>>ADDRESS`
- * comes with each and adds nothing to a rule.  When Hyprland goes away
+ * comes with each and adds nothing to a rule.  The focus at connect comes
+ * from the request socket (.socket.sock beside it): `j/activewindow`,
+ * answered with the window as JSON ({} for none), unless an event came
+ * first.  When Hyprland goes away
  * the focus is reported as none and the socket is tried again every
  * second, with a signature found anew under hypr/ if the old one is dead.
  */
@@ -29,6 +32,13 @@ struct hm_focus_hyprland;
  * event, -EBADMSG for a line that is no event.
  */
 int hm_focus_hyprland_line(char *line, size_t len, struct hm_focus_window *ret_w);
+
+/*
+ * The answer to `j/activewindow`: 1 with *ret_class and *ret_title (heap)
+ * for a window, 0 for none ({}), -EBADMSG for anything else, -ENOMEM;
+ * -EOPNOTSUPP when built without json-c.
+ */
+int hm_focus_hyprland_reply(const char *json, size_t len, char **ret_class, char **ret_title);
 
 /* Connects (or keeps trying) for the instance signature sig. */
 int hm_focus_hyprland_new(struct hm_loop *loop, const char *sig, hm_focus_fn fn, void *userdata,

@@ -3,8 +3,8 @@
  * Fuzzes the focus sources' readers of what a compositor sends: the
  * sway/i3 IPC payloads (focus-i3.h) and Hyprland's event lines
  * (focus-hyprland.h).  Input: one byte choosing the reader (0: an i3
- * window event, 1: a GET_TREE reply, 2: a workspace event, else Hyprland
- * lines), then the payload.
+ * window event, 1: a GET_TREE reply, 2: a workspace event, 4: Hyprland's
+ * j/activewindow answer, else Hyprland event lines), then the payload.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +25,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (hm_focus_i3_parse(types[data[0]], (const char *)data + 1, size - 1, &p) == 0)
 			hm_focus_i3_parsed_done(&p);
+		return 0;
+	}
+	if (data[0] == 4) {
+		char *cls = NULL, *title = NULL;
+
+		if (hm_focus_hyprland_reply((const char *)data + 1, size - 1, &cls, &title) > 0) {
+			free(cls);
+			free(title);
+		}
 		return 0;
 	}
 	line = malloc(HM_HYPR_MAX_LINE + 1);

@@ -61,6 +61,25 @@ static void test_hyprland_lines(void **state)
 	}
 }
 
+static void test_hyprland_reply(void **state)
+{
+	char *cls = NULL, *title = NULL;
+
+	if (!HAVE_JSONC)
+		skip();
+	assert_int_equal(
+	    hm_focus_hyprland_reply("{\"class\":\"firefox\",\"title\":\"a, b\",\"pid\":5}", 42,
+	                            &cls, &title),
+	    1);
+	assert_string_equal(cls, "firefox");
+	assert_string_equal(title, "a, b");
+	free(cls);
+	free(title);
+	assert_int_equal(hm_focus_hyprland_reply("{}", 2, &cls, &title), 0);
+	assert_int_equal(hm_focus_hyprland_reply("unknown request", 15, &cls, &title), -EBADMSG);
+	assert_int_equal(hm_focus_hyprland_reply("{\"class\":5}", 11, &cls, &title), -EBADMSG);
+}
+
 static void i3(uint32_t type, const char *json, int want, int relevant, const char *app,
                const char *instance, const char *class_, const char *title)
 {
@@ -265,7 +284,10 @@ static void on_hypr(void *userdata, const char *source, const struct hm_focus_wi
 
 static void test_hyprland_socket(void **state)
 {
-	char rt[] = "/tmp/test-focus-hypr-XXXXXX", dir[64], path[96];
+	char rt[] = "/tmp/test-focus-hypr-XXXXXX", dir[64], path[96], qpath[96], req[64];
+	const char *answer =
+	    "{\"address\": \"0x5a1\", \"class\": \"kitty\", \"title\": \"at start\"}";
+	int qfd, afd;
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	struct hm_loop *loop;
 	struct hm_focus_hyprland *src;
@@ -287,6 +309,13 @@ static void test_hyprland_socket(void **state)
 	assert_true(lfd >= 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	assert_int_equal(listen(lfd, 4), 0);
+	/* the request socket: j/activewindow, answered and closed */
+	snprintf(qpath, sizeof(qpath), "%s/.socket.sock", dir);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", qpath);
+	qfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(qfd >= 0);
+	assert_int_equal(bind(qfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(qfd, 4), 0);
 	setenv("XDG_RUNTIME_DIR", rt, 1);
 
 	assert_int_equal(hm_loop_new(&loop), 0);
@@ -294,12 +323,22 @@ static void test_hyprland_socket(void **state)
 	assert_int_equal(hm_focus_hyprland_new(loop, "old-signature", on_hypr, &seen, &src), 0);
 	cfd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 	assert_true(cfd >= 0);
+	afd = accept4(qfd, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(afd >= 0);
+	assert_int_equal(recv(afd, req, sizeof(req) - 1, 0), 14);
+	assert_memory_equal(req, "j/activewindow", 14);
+	assert_int_equal(send(afd, answer, strlen(answer), MSG_NOSIGNAL), (ssize_t)strlen(answer));
+	close(afd);
+	pump(loop);
+	assert_int_equal(seen.n, 1);
+	assert_string_equal(seen.app, "kitty");
+	assert_string_equal(seen.title, "at start");
 	for (size_t i = 0; text[i]; i++) {
 		assert_int_equal(send(cfd, text + i, 1, MSG_NOSIGNAL), 1);
 		(void)hm_loop_dispatch(loop, 0);
 	}
 	pump(loop);
-	assert_int_equal(seen.n, 2);
+	assert_int_equal(seen.n, 3);
 	assert_string_equal(seen.app, "firefox");
 	assert_string_equal(seen.title, "Cats - YouTube");
 	/* a line longer than the limit is dropped whole; the next one counts */
@@ -310,21 +349,23 @@ static void test_hyprland_socket(void **state)
 	                 HM_HYPR_MAX_LINE + 11);
 	assert_int_equal(send(cfd, "activewindow>>,\n", 16, MSG_NOSIGNAL), 16);
 	pump(loop);
-	assert_int_equal(seen.n, 3);
+	assert_int_equal(seen.n, 4);
 	assert_true(seen.none); /* "activewindow>>,": no window */
 	assert_int_equal(send(cfd, "activewindow>>foot,t\n", 21, MSG_NOSIGNAL), 21);
 	pump(loop);
-	assert_int_equal(seen.n, 4);
+	assert_int_equal(seen.n, 5);
 	/* Hyprland gone: no focus */
 	close(cfd);
 	pump(loop);
-	assert_int_equal(seen.n, 5);
+	assert_int_equal(seen.n, 6);
 	assert_true(seen.none);
 
 	hm_focus_hyprland_free(src);
 	hm_loop_free(loop);
 	close(lfd);
+	close(qfd);
 	unlink(path);
+	unlink(qpath);
 	rmdir(dir);
 	snprintf(dir, sizeof(dir), "%s/hypr", rt);
 	rmdir(dir);
@@ -335,10 +376,9 @@ static void test_hyprland_socket(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_hyprland_lines),
-	    cmocka_unit_test(test_i3_messages),
-	    cmocka_unit_test(test_i3_socket),
-	    cmocka_unit_test(test_hyprland_socket),
+	    cmocka_unit_test(test_hyprland_lines), cmocka_unit_test(test_i3_messages),
+	    cmocka_unit_test(test_i3_socket),      cmocka_unit_test(test_hyprland_socket),
+	    cmocka_unit_test(test_hyprland_reply),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
