@@ -11,6 +11,7 @@
 need dbus-daemon gjs busctl setpriv
 focus_setup "$1"
 src=$HIDMAPD_SOURCE_ROOT
+install -m 644 "$(dirname "$0")/fake-shell.js" "$tmp/fake-shell.js"
 
 export DBUS_SESSION_BUS_ADDRESS=unix:path=$rt/bus
 bg "$tmp/dbus.log" dbus-daemon --session --nofork --address="$DBUS_SESSION_BUS_ADDRESS"
@@ -28,7 +29,7 @@ rule() { echo "^focus rule \[device pad\] .* -> $1\$"; }
 
 # ---- KDE: hidmapd loads the script into "KWin" ----
 cp "$src/desktop/kwin/hidmapd-focus.js" "$tmp/kwin-script.js"
-bg "$tmp/shell.log" gjs "$(dirname "$0")/fake-shell.js" kwin
+bg "$tmp/shell.log" gjs "$tmp/fake-shell.js" kwin
 shell_pid=$!
 shell_up kwin
 HIDMAPD_FOCUS_SOURCE=kwin HIDMAPD_KWIN_SCRIPT=$tmp/kwin-script.js \
@@ -48,7 +49,7 @@ ok "kwin: activations and a caption change reported"
 
 # KWin restarted: the script is loaded into the new one
 kill "$shell_pid"; wait "$shell_pid" 2>/dev/null || true
-bg "$tmp/shell.log" gjs "$(dirname "$0")/fake-shell.js" kwin
+bg "$tmp/shell.log" gjs "$tmp/fake-shell.js" kwin
 shell_pid=$!
 shell_up kwin
 activate alpha-one "back"
@@ -67,7 +68,7 @@ grep -q '^WARN focus: gnome (.*), no report yet; fix: is the GNOME Shell extensi
 ok "gnome: status and doctor say how to enable the extension before it reports"
 cp -r "$src/desktop/gnome-shell-43/hidmapd-focus@hidmapd" "$tmp/ext"
 chmod -R a+rX "$tmp/ext"
-bg "$tmp/shell.log" gjs "$(dirname "$0")/fake-shell.js" gnome "$tmp/ext"
+bg "$tmp/shell.log" gjs "$tmp/fake-shell.js" gnome "$tmp/ext"
 shell_pid=$!
 shell_up gnome
 activate BETA-Class "x"

@@ -28,6 +28,9 @@ focus_setup() {
 		uid=$(id -u)
 	fi
 	trap focus_cleanup EXIT
+	# the test user may not reach the build tree (a clone under /root)
+	install -m 755 "$hidmapd" "$tmp/hidmapd"
+	hidmapd=$tmp/hidmapd
 }
 
 as_user() {
