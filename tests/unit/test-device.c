@@ -6,10 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "capture-sink.h"
+#include "config.h"
 #include "device.h"
 
 static struct hm_device *probing_dev;
@@ -482,6 +485,92 @@ static void test_focus_switch_held(void **state)
 	hm_device_free(dev);
 }
 
+/* Whether the captured events hold code (any value). */
+static bool captured(const struct capture_sink *cs, unsigned code)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->ev[i].type == EV_KEY && cs->ev[i].code == code)
+			return true;
+	return false;
+}
+
+/* A focus switch ends what profile() ends: a pending tap-hold (never
+ * decided, its key silent until pressed again), a macro in flight (its
+ * remaining steps never come), a toggled layer (off in the next mapping). */
+static void test_focus_switch_ends_state(void **state)
+{
+	char path[] = "/tmp/test-device-focus-XXXXXX";
+	const char *paths[1] = {path};
+	struct hm_config *config = NULL;
+	const struct hm_config_profile *p1, *p2;
+	struct capture_sink cs;
+	struct hm_device *dev;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("[remap p1]\n"
+	      "KEY_A = tap-hold(KEY_X, KEY_Y)\n"
+	      "KEY_C = macro(KEY_1, 100ms, KEY_2, 100ms, KEY_3)\n"
+	      "BTN_LEFT = toggle(nav)\n"
+	      "[remap p1:nav]\n"
+	      "KEY_A = KEY_Q\n"
+	      "[remap p2]\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(hm_config_load(paths, 1, NULL, NULL, &config), 0);
+	unlink(path);
+	p1 = hm_config_find_profile(config, "p1");
+	p2 = hm_config_find_profile(config, "p2");
+	dev = make(&cs, &two_module, p1);
+
+	/* a tap-hold pending: nothing out yet; the switch ends it unseen */
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 0);
+	assert_int_equal(hm_device_set_profile_focus(dev, p2), 0);
+	hm_device_timer(dev, 500000); /* past the tap-hold timeout */
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 10000);
+	assert_false(captured(&cs, KEY_X) || captured(&cs, KEY_Y) || captured(&cs, KEY_A));
+	/* pressed again: p2's (A unmapped, passed) */
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 600000);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 610000);
+	assert_true(captured(&cs, KEY_A));
+
+	/* a macro in flight: its first step out, the rest never */
+	assert_int_equal(hm_device_set_profile_focus(dev, p1), 0);
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x01\x00\x00", 4, 1000000);
+	hm_device_timer(dev, 1000000);
+	assert_true(captured(&cs, KEY_1));
+	assert_int_equal(hm_device_set_profile_focus(dev, p2), 0);
+	for (uint64_t t = 1000000; t <= 1500000; t += 50000)
+		hm_device_timer(dev, t);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 1500000);
+	assert_false(captured(&cs, KEY_2) || captured(&cs, KEY_3) || captured(&cs, KEY_C));
+
+	/* a toggled layer: on under p1 (A -> Q); after p2 and back, off */
+	assert_int_equal(hm_device_set_profile_focus(dev, p1), 0);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x01\x00", 4, 2000000);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 2010000);
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 2020000);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 2030000);
+	assert_true(captured(&cs, KEY_Q));
+	assert_int_equal(hm_device_set_profile_focus(dev, p2), 0);
+	assert_int_equal(hm_device_set_profile_focus(dev, p1), 0);
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 3000000);
+	assert_int_equal(cs.n, 0); /* a tap-hold again, pending: the layer is off */
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 3010000);
+	assert_true(captured(&cs, KEY_X)); /* tapped */
+	assert_false(captured(&cs, KEY_Q));
+	hm_device_free(dev);
+	hm_config_free(config);
+}
+
 /* A replug: held keys go up, the module starts from a fresh probe, the
  * virtual device stays. */
 static void test_restart(void **state)
@@ -689,8 +778,13 @@ int main(void)
 	    cmocka_unit_test(test_registry),          cmocka_unit_test(test_no_overlapping_ids),
 	    cmocka_unit_test(test_release_rest),      cmocka_unit_test(test_release_rest_mapped),
 	    cmocka_unit_test(test_configure),         cmocka_unit_test(test_battery),
+	};
+	/* per-application profiles (issue 21) */
+	const struct CMUnitTest focus_tests[] = {
 	    cmocka_unit_test(test_focus_switch_held),
+	    cmocka_unit_test(test_focus_switch_ends_state),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL) |
+	       cmocka_run_group_tests(focus_tests, NULL, NULL);
 }
