@@ -189,6 +189,30 @@ int scenario_focus_switch(void)
 		goto out;
 	}
 	vm_note("another application: A -> B again");
+	/* nothing held, another application without a rule: the same profile
+	 * is picked, so the device is not touched (no switch logged, nothing
+	 * on uinput, the virtual device kept) */
+	(void)vm_output_drain(&outs[0][0], 0);
+	free(vm_output_take(&outs[0][0]));
+	off = vm_file_size(vm_daemon_log);
+	if (focus("terminal", "~") < 0) {
+		r = -1;
+		goto out;
+	}
+	vm_sleep_ms(300);
+	(void)vm_output_drain(&outs[0][0], 0);
+	free(seen);
+	seen = vm_output_take(&outs[0][0]);
+	if (vm_daemon_log_wait("focus: profile", off, 300) || (seen && *seen) || outs[0][0].gone) {
+		r = vm_fail("a focus change picking the same profile touched the device");
+		vm_print_indented("uinput", seen);
+		goto out;
+	}
+	if (vm_expect_a_as(kbd, &outs[0][0], "KEY_B") < 0) {
+		r = -1;
+		goto out;
+	}
+	vm_note("same profile picked: no switch, no event, A -> B");
 out:
 	vm_outputs_close(outs[0], nouts[0]);
 	return r;
