@@ -251,6 +251,8 @@ void daemon_setup_focus(struct daemon *d)
 			script = HIDMAPD_DATADIR "/kwin/hidmapd-focus.js";
 		f->gnome = !kde;
 		r = hm_focus_dbus_new(d->loop, kde ? script : NULL, focus_report, d, &f->dbus);
+		if (r >= 0 && !kde)
+			hm_focus_dbus_watch_gnome(f->dbus, "hidmapd-focus@hidmapd");
 		snprintf(f->why, sizeof(f->why), "%s", kde ? "kwin" : "gnome");
 	} else if (force ? streq(force, "x11") : x11 && !wayland) {
 		r = hm_focus_x11_new(d->loop, x11, focus_report, d, &f->x11);
@@ -293,7 +295,7 @@ void daemon_focus_status(struct daemon *d, struct hm_control_client *c)
 {
 	struct daemon_focus *f = d->focus;
 	char state[160] = "", a[STR_ESCAPED_SIZE(sizeof(f->app_id))], i[sizeof(a)], k[sizeof(a)];
-	char t[STR_ESCAPED_SIZE(sizeof(f->title))];
+	char t[STR_ESCAPED_SIZE(sizeof(f->title))], hint[384] = "";
 
 	if (!f)
 		return;
@@ -307,13 +309,16 @@ void daemon_focus_status(struct daemon *d, struct hm_control_client *c)
 		hm_focus_dbus_describe(f->dbus, state, sizeof(state));
 	hm_control_printf(c, "focus source %s%s%s%s", f->why, state[0] ? " (" : "", state,
 	                  state[0] ? ")" : "");
+	if (f->dbus && !hm_focus_dbus_heard(f->dbus) && f->gnome)
+		hm_focus_dbus_gnome_hint(f->dbus, hint, sizeof(hint));
 	if (f->dbus && !hm_focus_dbus_heard(f->dbus))
 		hm_control_printf(c, "focus waiting for the first report: %s",
-		                  f->gnome ? "is the GNOME Shell extension enabled? "
-		                             "gnome-extensions enable hidmapd-focus@hidmapd"
-		                           : "did KWin load the script? qdbus org.kde.KWin "
-		                             "/Scripting org.kde.kwin.Scripting.isScriptLoaded "
-		                             "hidmapd-focus");
+		                  hint[0]    ? hint
+		                  : f->gnome ? "is the GNOME Shell extension enabled? "
+		                               "gnome-extensions enable hidmapd-focus@hidmapd"
+		                             : "did KWin load the script? qdbus org.kde.KWin "
+		                               "/Scripting org.kde.kwin.Scripting.isScriptLoaded "
+		                               "hidmapd-focus");
 	if (!f->has_window) {
 		hm_control_printf(
 		    c, "focus window none (last from %s) changes %" PRIu64 " switches %" PRIu64,

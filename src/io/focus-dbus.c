@@ -32,6 +32,9 @@ struct hm_focus_dbus {
 	bool heard;
 	char kwin_state[96];
 	int last_error;
+	char *gnome_uuid;
+	int gnome_state; /* GNOME's ExtensionState; 0: no answer, -1: no such extension */
+	bool gnome_asking;
 };
 
 static void schedule(struct hm_focus_dbus *s);
@@ -71,6 +74,7 @@ static void disconnect(struct hm_focus_dbus *s, int why)
 	s->source = NULL;
 	s->vtable_slot = sd_bus_slot_unref(s->vtable_slot);
 	s->bus = sd_bus_flush_close_unref(s->bus);
+	s->gnome_asking = false;
 	s->last_error = why;
 	(void)hm_timer_arm(s->timer, RETRY_US);
 }
@@ -161,6 +165,145 @@ static void load_kwin_script(struct hm_focus_dbus *s)
 	snprintf(s->kwin_state, sizeof(s->kwin_state), "asked KWin to load the script");
 }
 
+/* ---- GNOME Shell: is the extension enabled? ----------------------------- */
+
+/* GetExtensionInfo(s uuid) -> a{sv}: {} for an extension GNOME Shell does
+ * not know; else "state", a number (GNOME's ExtensionState: 1 enabled
+ * (ACTIVE from 45), 2 disabled, 3 error, 4 out of date, 5 downloading,
+ * 6 initialized, 7 disabling, 8 enabling, 99 uninstalled). */
+static int on_gnome_info(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+	struct hm_focus_dbus *s = userdata;
+	const sd_bus_error *e = sd_bus_message_get_error(m);
+	bool any = false;
+	int state = 0, r;
+
+	s->gnome_asking = false;
+	if (e) {
+		s->gnome_state = 0; /* GNOME Shell not there, or too old */
+		return 0;
+	}
+	r = sd_bus_message_enter_container(m, 'a', "{sv}");
+	while (r > 0 && (r = sd_bus_message_enter_container(m, 'e', "sv")) > 0) {
+		const char *key, *contents = NULL;
+		char type;
+
+		any = true;
+		r = sd_bus_message_read(m, "s", &key);
+		if (r >= 0 && streq(key, "state") &&
+		    sd_bus_message_peek_type(m, &type, &contents) > 0 && contents) {
+			double d;
+			int32_t i;
+			uint32_t u;
+
+			if (streq(contents, "d") && sd_bus_message_read(m, "v", "d", &d) > 0)
+				state = d >= 0 && d < 1000 ? (int)d : 0;
+			else if (streq(contents, "i") && sd_bus_message_read(m, "v", "i", &i) > 0)
+				state = i;
+			else if (streq(contents, "u") && sd_bus_message_read(m, "v", "u", &u) > 0)
+				state = u < 1000 ? (int)u : 0;
+			else
+				r = sd_bus_message_skip(m, "v");
+		} else if (r >= 0) {
+			r = sd_bus_message_skip(m, "v");
+		}
+		if (r >= 0)
+			r = sd_bus_message_exit_container(m);
+	}
+	if (r < 0) {
+		s->gnome_state = 0;
+		return 0;
+	}
+	s->gnome_state = !any || state == 99 ? -1 : state;
+	return 0;
+}
+
+static void ask_gnome(struct hm_focus_dbus *s)
+{
+	if (!s->gnome_uuid || !s->bus || s->gnome_asking || s->heard)
+		return;
+	if (sd_bus_call_method_async(s->bus, NULL, "org.gnome.Shell", "/org/gnome/Shell",
+	                             "org.gnome.Shell.Extensions", "GetExtensionInfo",
+	                             on_gnome_info, s, "s", s->gnome_uuid) >= 0) {
+		s->gnome_asking = true;
+		schedule(s);
+	}
+}
+
+/* GNOME Shell (re)started: ask again */
+static int on_gnome_owner(sd_bus_message *m, void *userdata, sd_bus_error *ret_error)
+{
+	struct hm_focus_dbus *s = userdata;
+
+	s->gnome_state = 0;
+	ask_gnome(s);
+	return 0;
+}
+
+static void watch_gnome(struct hm_focus_dbus *s)
+{
+	int r = sd_bus_add_match(s->bus, NULL,
+	                         "type='signal',sender='org.freedesktop.DBus',"
+	                         "member='NameOwnerChanged',arg0='org.gnome.Shell'",
+	                         on_gnome_owner, s);
+
+	if (r < 0)
+		log_warning_errno(r, "gnome: cannot watch for GNOME Shell restarts: %m, ignoring");
+	ask_gnome(s);
+}
+
+void hm_focus_dbus_watch_gnome(struct hm_focus_dbus *s, const char *uuid)
+{
+	free(s->gnome_uuid);
+	s->gnome_uuid = strdup(uuid);
+	if (s->gnome_uuid && s->bus)
+		watch_gnome(s);
+}
+
+void hm_focus_dbus_gnome_hint(struct hm_focus_dbus *s, char *buf, size_t size)
+{
+	const char *u = s->gnome_uuid ? s->gnome_uuid : "";
+
+	switch (s->gnome_state) {
+	case 0:
+		buf[0] = '\0';
+		break;
+	case -1:
+		snprintf(buf, size,
+		         "GNOME Shell has no extension %s: install it (see hidmapd.ini(5)), log in "
+		         "again, then gnome-extensions enable %s",
+		         u, u);
+		break;
+	case 1:
+		snprintf(buf, size,
+		         "the GNOME Shell extension %s is enabled but has not reported; "
+		         "gnome-extensions info %s",
+		         u, u);
+		break;
+	case 2:
+	case 7:
+		snprintf(buf, size,
+		         "the GNOME Shell extension %s is not enabled: gnome-extensions "
+		         "enable %s",
+		         u, u);
+		break;
+	case 3:
+	case 4:
+		snprintf(buf, size,
+		         "the GNOME Shell extension %s %s: gnome-extensions info %s; "
+		         "journalctl --user -b /usr/bin/gnome-shell",
+		         u, s->gnome_state == 3 ? "failed" : "is out of date for this GNOME Shell",
+		         u);
+		break;
+	default:
+		snprintf(buf, size, "the GNOME Shell extension %s is starting (state %d)", u,
+		         s->gnome_state);
+		break;
+	}
+	/* the next status sees a fresher answer (it may have been enabled since) */
+	ask_gnome(s);
+}
+
 static int start(struct hm_focus_dbus *s)
 {
 	int r, fd;
@@ -196,6 +339,8 @@ static int start(struct hm_focus_dbus *s)
 			log_warning_errno(r, "kwin: cannot watch for KWin restarts: %m, ignoring");
 	}
 	load_kwin_script(s);
+	if (s->gnome_uuid)
+		watch_gnome(s);
 	process(s);
 	return 0;
 fail:
@@ -262,6 +407,7 @@ void hm_focus_dbus_free(struct hm_focus_dbus *s)
 	sd_bus_flush_close_unref(s->bus);
 	hm_timer_free(s->timer);
 	free(s->kwin_script);
+	free(s->gnome_uuid);
 	free(s);
 }
 
@@ -298,5 +444,14 @@ bool hm_focus_dbus_heard(const struct hm_focus_dbus *s)
 void hm_focus_dbus_describe(const struct hm_focus_dbus *s, char *buf, size_t size)
 {
 	snprintf(buf, size, "built without libsystemd");
+}
+
+void hm_focus_dbus_watch_gnome(struct hm_focus_dbus *s, const char *uuid)
+{
+}
+
+void hm_focus_dbus_gnome_hint(struct hm_focus_dbus *s, char *buf, size_t size)
+{
+	buf[0] = '\0';
 }
 #endif

@@ -38,3 +38,12 @@ void hm_focus_dbus_free(struct hm_focus_dbus *s);
 /* Whether a call has come yet (else the script or extension is not running). */
 bool hm_focus_dbus_heard(const struct hm_focus_dbus *s);
 void hm_focus_dbus_describe(const struct hm_focus_dbus *s, char *buf, size_t size);
+
+/* GNOME Shell: ask it (org.gnome.Shell, /org/gnome/Shell,
+ * org.gnome.Shell.Extensions.GetExtensionInfo) for the state of the
+ * extension uuid, now, each time GNOME Shell comes on the bus and at each
+ * hm_focus_dbus_gnome_hint() until the first report. */
+void hm_focus_dbus_watch_gnome(struct hm_focus_dbus *s, const char *uuid);
+/* What to do while no report has come, from GNOME Shell's last answer
+ * (not installed, not enabled, failed, enabled); "" when there is none yet. */
+void hm_focus_dbus_gnome_hint(struct hm_focus_dbus *s, char *buf, size_t size);

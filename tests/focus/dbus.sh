@@ -66,6 +66,26 @@ as_user "$hidmapd" doctor --config "$tmp/config.ini" > "$tmp/doctor.out" 2>&1 ||
 grep -q '^WARN focus: gnome (.*), no report yet; fix: is the GNOME Shell extension enabled? gnome-extensions enable hidmapd-focus@hidmapd$' "$tmp/doctor.out" ||
 	{ echo "FAIL: doctor does not say how to enable the extension"; cat "$tmp/doctor.out"; exit 1; }
 ok "gnome: status and doctor say how to enable the extension before it reports"
+# GNOME Shell on the bus says the extension is disabled, then unknown,
+# then failed: status and doctor say which, with the command
+gnome_shell() {
+	bg "$tmp/shell.log" gjs "$tmp/fake-shell.js" gnome-shell "$1"
+	shell_pid=$!
+	shell_up gnome-shell "$1"
+}
+gnome_shell 2
+wait_status '^focus waiting for the first report: the GNOME Shell extension hidmapd-focus@hidmapd is not enabled: gnome-extensions enable hidmapd-focus@hidmapd$'
+as_user "$hidmapd" doctor --config "$tmp/config.ini" > "$tmp/doctor.out" 2>&1 || true
+grep -q '^WARN focus: gnome (.*), no report yet; fix: the GNOME Shell extension hidmapd-focus@hidmapd is not enabled: gnome-extensions enable hidmapd-focus@hidmapd$' "$tmp/doctor.out" ||
+	{ echo "FAIL: doctor does not say the extension is not enabled"; cat "$tmp/doctor.out"; exit 1; }
+kill "$shell_pid"; wait "$shell_pid" 2>/dev/null || true
+gnome_shell none
+wait_status '^focus waiting for the first report: GNOME Shell has no extension hidmapd-focus@hidmapd: install it .*, then gnome-extensions enable hidmapd-focus@hidmapd$'
+kill "$shell_pid"; wait "$shell_pid" 2>/dev/null || true
+gnome_shell 3
+wait_status '^focus waiting for the first report: the GNOME Shell extension hidmapd-focus@hidmapd failed: gnome-extensions info hidmapd-focus@hidmapd'
+kill "$shell_pid"; wait "$shell_pid" 2>/dev/null || true
+ok "gnome: GNOME Shell asked (GetExtensionInfo): not enabled, not installed, failed, each with its command"
 cp -r "$src/desktop/gnome-shell-43/hidmapd-focus@hidmapd" "$tmp/ext"
 chmod -R a+rX "$tmp/ext"
 bg "$tmp/shell.log" gjs "$tmp/fake-shell.js" gnome "$tmp/ext"

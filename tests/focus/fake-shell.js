@@ -14,6 +14,12 @@
 //     focus_window and notify::focus-window, a window's
 //     get_gtk_application_id(), get_sandboxed_app_id(), get_wm_class(),
 //     get_title() and notify::title.
+//   gjs fake-shell.js gnome-shell STATE
+//     GNOME Shell without the extension running: owns org.gnome.Shell and
+//     serves org.gnome.Shell.Extensions.GetExtensionInfo(s uuid) -> a{sv}
+//     on /org/gnome/Shell, as GNOME's D-Bus interface has it: {} for an
+//     extension it does not know (STATE "none"), else uuid and "state" a
+//     number (GNOME's ExtensionState: 1 enabled, 2 disabled, 3 error, ...).
 // The test moves the focus through /Test (org.hidmapd.Test), owned as
 // org.hidmapd.Test: Activate(s app, s title), SetTitle(s title),
 // Loaded() -> s (the script path KWin was asked to load).
@@ -113,6 +119,21 @@ if (mode === 'kwin') {
     });
     scripting.export(Gio.DBus.session, '/Scripting');
     Gio.DBus.session.own_name('org.kde.KWin', Gio.BusNameOwnerFlags.NONE, null, null);
+} else if (mode === 'gnome-shell') {
+    const extensionsXml = `<node><interface name="org.gnome.Shell.Extensions">
+      <method name="GetExtensionInfo"><arg type="s" direction="in"/>
+        <arg type="a{sv}" direction="out"/></method>
+    </interface></node>`;
+    const extensions = Gio.DBusExportedObject.wrapJSObject(extensionsXml, {
+        GetExtensionInfo(uuid) {
+            if (ARGV[1] === 'none')
+                return {};
+            return {uuid: new GLib.Variant('s', uuid),
+                state: new GLib.Variant('d', Number(ARGV[1]))};
+        },
+    });
+    extensions.export(Gio.DBus.session, '/org/gnome/Shell');
+    Gio.DBus.session.own_name('org.gnome.Shell', Gio.BusNameOwnerFlags.NONE, null, null);
 } else {
     globalThis.global = {display};
     imports.searchPath.unshift(ARGV[1]);
