@@ -58,8 +58,8 @@ void hm_doctor_focus(struct hm_doctor *d, const struct hm_config *config)
 		hm_doctor_line(
 		    d, HM_CHECK_WARN, "focus",
 		    "import the session's environment into the service "
-		    "(systemctl --user import-environment), then systemctl --user restart "
-		    "hidmapd; or call hidmapd focus APP_ID [TITLE] from a hook",
+		    "(systemctl --user import-environment), then hidmapd reload; or call "
+		    "hidmapd focus APP_ID [TITLE] from a hook",
 		    "%zu focus rule(s), no focus source: %s", rules, source);
 	else if (waiting[0])
 		hm_doctor_line(d, HM_CHECK_WARN, "focus", waiting, "%s, no report yet", source);

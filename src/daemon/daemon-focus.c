@@ -24,6 +24,7 @@
 #include "daemon-private.h"
 #include "build-config.h"
 #include "focus-dbus.h"
+#include "session-env.h"
 #include "focus-hyprland.h"
 #include "focus-i3.h"
 #include "focus-x11.h"
@@ -191,10 +192,27 @@ const struct hm_config_profile *daemon_focus_initial(struct daemon *d, struct dr
 	return p;
 }
 
+/* What the source is chosen by (daemon_setup_focus()). */
+static const char *const session_vars[] = {
+    "WAYLAND_DISPLAY",     "SWAYSOCK", "I3SOCK", "HYPRLAND_INSTANCE_SIGNATURE",
+    "XDG_CURRENT_DESKTOP", "DISPLAY",
+};
+
 void daemon_focus_reloaded(struct daemon *d)
 {
+	bool changed = false;
+
+	/* a session started (or changed) since: its environment reached the
+	 * systemd user manager, not this process; the source is chosen again */
+	if (hm_session_env_import(session_vars, ARRAY_SIZE(session_vars), &changed) >= 0 &&
+	    changed) {
+		log_info("focus: the session's environment changed; choosing the focus source "
+		         "again");
+		daemon_focus_free(d);
+		daemon_setup_focus(d);
+	}
 	if (d->focus)
-		apply_all(d, false); /* a rule that changed takes effect */
+		apply_all(d, changed); /* a rule that changed takes effect */
 }
 
 /* ---- sources --------------------------------------------------------------- */

@@ -108,6 +108,24 @@ call org.hidmapd.Focus /org/hidmapd/Focus org.hidmapd.Focus1 SetFocus sss niri "
 wait_status '^focus window none \(last from dbus\)'
 ok "SetFocus from a script; empty: no window"
 
+# ---- the session's environment changes after hidmapd started ----
+# (no session variable in hidmapd's environment: focus_setup unset them)
+kill "$shell_pid" "$hidmapd_pid"; wait "$shell_pid" "$hidmapd_pid" 2>/dev/null || true
+start_hidmapd "$(dirname "$0")/config.ini"
+wait_status '^focus source none'
+as_user "$hidmapd" reload >/dev/null
+wait_status '^focus source none' # no systemd manager on this bus: nothing changes
+bg "$tmp/shell.log" gjs "$tmp/fake-shell.js" systemd LANG=C XDG_CURRENT_DESKTOP=GNOME
+shell_pid=$!
+for ((i = 0; i < 200; i++)); do owned org.freedesktop.systemd1 && break; sleep 0.05; done
+shell_up systemd
+as_user "$hidmapd" reload >/dev/null
+wait_status '^focus source gnome \(serving org.hidmapd.Focus on the session bus\)'
+call org.hidmapd.Focus /org/hidmapd/Focus org.hidmapd.Focus1 SetFocus sss gnome beta-class t
+wait_status "$(rule beta)"
+kill "$shell_pid"; wait "$shell_pid" 2>/dev/null || true
+ok "reload: the source chosen again from the systemd user manager's environment"
+
 # ---- the scripts parse ----
 if command -v node >/dev/null 2>&1; then
 	node --check "$src/desktop/kwin/hidmapd-focus.js"

@@ -20,6 +20,10 @@
 //     on /org/gnome/Shell, as GNOME's D-Bus interface has it: {} for an
 //     extension it does not know (STATE "none"), else uuid and "state" a
 //     number (GNOME's ExtensionState: 1 enabled, 2 disabled, 3 error, ...).
+//   gjs fake-shell.js systemd NAME=VALUE...
+//     the systemd user manager's environment: owns org.freedesktop.systemd1
+//     and serves the Environment property (as) of
+//     org.freedesktop.systemd1.Manager on /org/freedesktop/systemd1.
 // The test moves the focus through /Test (org.hidmapd.Test), owned as
 // org.hidmapd.Test: Activate(s app, s title), SetTitle(s title),
 // Loaded() -> s (the script path KWin was asked to load).
@@ -119,6 +123,14 @@ if (mode === 'kwin') {
     });
     scripting.export(Gio.DBus.session, '/Scripting');
     Gio.DBus.session.own_name('org.kde.KWin', Gio.BusNameOwnerFlags.NONE, null, null);
+} else if (mode === 'systemd') {
+    const managerXml = `<node><interface name="org.freedesktop.systemd1.Manager">
+      <property name="Environment" type="as" access="read"/>
+    </interface></node>`;
+    const manager = Gio.DBusExportedObject.wrapJSObject(managerXml,
+        {Environment: ARGV.slice(1)});
+    manager.export(Gio.DBus.session, '/org/freedesktop/systemd1');
+    Gio.DBus.session.own_name('org.freedesktop.systemd1', Gio.BusNameOwnerFlags.NONE, null, null);
 } else if (mode === 'gnome-shell') {
     const extensionsXml = `<node><interface name="org.gnome.Shell.Extensions">
       <method name="GetExtensionInfo"><arg type="s" direction="in"/>
