@@ -15,12 +15,14 @@ esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD_DIR:-$top/build}
 
-pkgs="gcc clang-format valgrind pkg-config meson ninja-build libevdev-dev libhidapi-dev libinih-dev libxkbcommon-dev xkb-data libudev-dev libsystemd-dev libcmocka-dev zlib1g-dev systemd udev go-md2man"
+pkgs="gcc clang-format valgrind pkg-config meson ninja-build libevdev-dev libhidapi-dev libinih-dev libxkbcommon-dev xkb-data libudev-dev libsystemd-dev libcmocka-dev zlib1g-dev systemd udev go-md2man libxcb1-dev libjson-c-dev"
 if [ "$mode" = test ]; then
 	# the vm suite boots Debian's own kernel (it has uinput and uhid) under QEMU
 	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static"
 	# the package suite: dpkg-buildpackage, debhelper, lintian (tests/package)
 	pkgs="$pkgs dpkg-dev debhelper lintian fakeroot"
+	# the focus suite: a real X server and window manager, a real sway
+	pkgs="$pkgs xvfb openbox xdotool x11-utils sway foot dbus-daemon gjs nodejs"
 fi
 
 missing=""

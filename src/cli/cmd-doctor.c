@@ -126,6 +126,7 @@ int hm_cmd_doctor(char *const *files, size_t nfiles)
 
 	r = hm_control_probe(CONTROL_TIMEOUT_S, first, sizeof(first), why, sizeof(why));
 	hm_doctor_control_result(&d, r, first, why, streq(active, "active"));
+	hm_doctor_focus(&d, config);
 
 	printf("%u OK, %u WARN, %u FAIL\n", d.counts[HM_CHECK_OK], d.counts[HM_CHECK_WARN],
 	       d.counts[HM_CHECK_FAIL]);

@@ -23,6 +23,8 @@ int hm_cmd_check(char *const *files, size_t nfiles);
 int hm_cmd_layout(const char *path);
 /* status, reload or monitor, over the running daemon's control socket (cmd-control.c). */
 int hm_cmd_control(const char *request);
+/* focus APP_ID [TITLE] to the running daemon (cmd-focus.c). */
+int hm_cmd_focus(const char *const *args, size_t nargs);
 /* The client side of the control socket (cmd-control.c): connects, or
  * returns -errno with a one-line reason in why ("hidmapd is not running ..."). */
 int hm_control_connect(int *ret_fd, char *why, size_t size);

@@ -103,3 +103,7 @@ void hm_doctor_userns(struct hm_doctor *d, const char *dropin_path);
 
 /* 0 when no check failed, else 1. */
 int hm_doctor_exit_status(const struct hm_doctor *d);
+
+/* Per-application profiles: which focus source the daemon follows, when
+ * the configuration has focus = rules (doctor-focus.c). */
+void hm_doctor_focus(struct hm_doctor *d, const struct hm_config *config);

@@ -136,6 +136,13 @@ static int run_control(const struct cli *cli)
 	return hm_cmd_control(cli->command);
 }
 
+static int run_focus(const struct cli *cli)
+{
+	if (cli->nargs < 1 || cli->nargs > 2 || cli->nconfigs)
+		return usage_error("%s", "focus needs APP_ID and at most a TITLE");
+	return hm_cmd_focus((const char *const *)cli->args, cli->nargs);
+}
+
 static int run_udev_rules(const struct cli *cli)
 {
 	if (cli->nargs)
@@ -202,6 +209,10 @@ static const struct command commands[] = {
      .run = run_control,
      .synopsis = "monitor",
      .help = "the running daemon's events, live, until Ctrl-C"},
+    {.name = "focus",
+     .run = run_focus,
+     .synopsis = "focus APP_ID [TITLE]",
+     .help = "tell the running daemon which window has the focus"},
     {.name = "udev-rules",
      .run = run_udev_rules,
      .synopsis = "udev-rules [--config FILE]...",

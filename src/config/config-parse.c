@@ -29,6 +29,7 @@
 #include <ini.h>
 #include <libevdev/libevdev.h>
 
+#include "config-focus.h"
 #include "config-layout.h"
 #include "config-private.h"
 #include "config.h"
@@ -584,10 +585,59 @@ static int begin_device(struct parser *p, const char *id)
 	return 0;
 }
 
+/* focus = [app:]GLOB [title:GLOB] -> PROFILE (config-focus.h): the one
+ * key that may repeat, as its lines are tried in the order written. */
+static void key_focus(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	struct hm_config_focus_rule rule, *rules;
+	char err[256];
+	int r;
+
+	if (d->nfocus >= HM_CONFIG_MAX_FOCUS_RULES) {
+		parser_error(p, p->line, "more than %d focus rules in [device %s]",
+		             HM_CONFIG_MAX_FOCUS_RULES, d->id);
+		return;
+	}
+	r = hm_config_focus_parse(value, &rule, err, sizeof(err));
+	if (r == -ENOMEM) {
+		p->oom = -ENOMEM;
+		return;
+	}
+	if (r < 0) {
+		parser_error(p, p->line, "focus = %s: %s", value, err);
+		return;
+	}
+	if (!valid_id(rule.profile_id)) {
+		parser_error(
+		    p, p->line,
+		    "'%s': invalid profile id (letters, digits, '-', '_', '.'; at most %d)",
+		    rule.profile_id, HM_CONFIG_MAX_ID);
+		hm_config_focus_rule_done(&rule);
+		return;
+	}
+	rules = append(d->focus, d->nfocus, sizeof(*rules));
+	if (!rules) {
+		hm_config_focus_rule_done(&rule);
+		p->oom = -ENOMEM;
+		return;
+	}
+	rule.line = p->line;
+	d->focus = rules;
+	d->focus[d->nfocus++] = rule;
+}
+
 static void key_device(struct parser *p, const char *name, const char *value)
 {
 	const struct device_key *k = NULL;
 	size_t i;
+
+	if (streq(name, "focus")) {
+		if (!*value)
+			parser_error(p, p->line, "'%s' needs a value", name);
+		else
+			key_focus(p, cur_device(p), value);
+		return;
+	}
 
 	for (i = 0; i < ARRAY_SIZE(device_keys); i++) {
 		if (streq(device_keys[i].name, name)) {

@@ -21,6 +21,7 @@
 #ifndef HIDMAPD_DATADIR
 #include "build-config.h"
 #endif
+#include "config-focus.h"
 #include "config-layout.h"
 #include "config-private.h"
 #include "config.h"
@@ -55,6 +56,9 @@ static void device_done(struct hm_config_device *d)
 	free(d->module);
 	free(d->profile);
 	free(d->layout);
+	for (size_t i = 0; i < d->nfocus; i++)
+		hm_config_focus_rule_done(&d->focus[i]);
+	free(d->focus);
 }
 
 static void maps_free(struct hm_config_map *maps, size_t n)
@@ -561,6 +565,18 @@ static void check_profiles(struct load *l, const struct hm_config *c)
 	for (size_t i = 0; i < c->ndevices; i++) {
 		const struct hm_config_device *d = &c->devices[i];
 
+		for (size_t j = 0; j < d->nfocus; j++) {
+			struct hm_config_focus_rule *fr = &d->focus[j];
+
+			fr->profile = hm_config_find_profile(c, fr->profile_id);
+			if (fr->profile)
+				continue;
+			hm_config_diagf(l->diag, l->userdata, d->file, fr->line,
+			                "[device %s]: focus rule picks profile %s, but there is no "
+			                "[remap %s]",
+			                d->id, fr->profile_id, fr->profile_id);
+			l->nerrors++;
+		}
 		if (!d->profile || hm_config_profile_for(c, d))
 			continue;
 		hm_config_diagf(l->diag, l->userdata, d->file, d->line,

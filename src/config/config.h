@@ -23,6 +23,7 @@
 
 struct hm_device_info;
 struct hm_config_profile;
+struct hm_config_focus_rule;
 struct hm_layout;
 
 /* Limits on what a configuration may hold (doc/hidmapd.ini.5.md). */
@@ -282,6 +283,9 @@ struct hm_config_device {
 	/* settings of the hardware (not of the mapping: a reload that changes
 	 * only these keeps what the device holds) */
 	struct hm_config_hardware hardware;
+	/* focus = APP -> PROFILE rules, in order (config-focus.h) */
+	struct hm_config_focus_rule *focus;
+	size_t nfocus;
 };
 
 #define HM_CONFIG_DEFAULT_REPLUG_GRACE_US (3 * 1000000ULL)

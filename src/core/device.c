@@ -630,8 +630,8 @@ void hm_device_release_all(struct hm_device *dev)
 		hm_vdev_release_all(c->outputs[i]);
 }
 
-int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
-                          enum hm_unmapped_policy unmapped)
+static int set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
+                       enum hm_unmapped_policy unmapped, bool keep_keys)
 {
 	struct hm_device_core *c = core_of(dev);
 	struct hm_remap *remap = NULL;
@@ -640,6 +640,8 @@ int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile 
 	r = remap_build(c, profile, unmapped, &remap);
 	if (r < 0)
 		return r;
+	if (keep_keys && c->remap)
+		hm_remap_inherit_keys(remap, c->remap);
 
 	/* Everything held under the old mapping is released before the new one applies. */
 	hm_device_release_all(dev);
@@ -656,6 +658,22 @@ int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile 
 	if (r > 0 && c->outputs_changed)
 		c->outputs_changed(c->owner);
 	return r < 0 ? r : 0;
+}
+
+int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
+                          enum hm_unmapped_policy unmapped)
+{
+	return set_profile(dev, profile, unmapped, false);
+}
+
+int hm_device_set_profile_focus(struct hm_device *dev, const struct hm_config_profile *profile)
+{
+	return set_profile(dev, profile, core_of(dev)->unmapped, true);
+}
+
+const struct hm_config_profile *hm_device_profile(const struct hm_device *dev)
+{
+	return core_of((struct hm_device *)dev)->profile;
 }
 
 int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)

@@ -120,6 +120,16 @@ void hm_device_set_tap(struct hm_device *dev, hm_device_tap_fn fn, void *userdat
  * recreated (so their sink handles change: refresh what watches them). */
 int hm_device_set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
                           enum hm_unmapped_policy unmapped);
+/*
+ * The same switch for a focus change (per-application profiles): what the
+ * old mapping holds is released first, as above, but a key still held
+ * then does nothing under the new profile until it is let go and pressed
+ * again (hm_remap_inherit_keys()): the release is never sent twice, and
+ * a held key never turns into the new profile's key by itself.
+ */
+int hm_device_set_profile_focus(struct hm_device *dev, const struct hm_config_profile *profile);
+/* The profile the mapping runs now (after any switch), NULL: none. */
+const struct hm_config_profile *hm_device_profile(const struct hm_device *dev);
 
 /*
  * The physical device went away and came back (a replug within the grace

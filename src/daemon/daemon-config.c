@@ -142,6 +142,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errsize)
 	log_info("configuration reloaded");
 	if (d->config_watch) /* a path may have appeared where it could not be watched */
 		(void)hm_config_watch_refresh(d->config_watch);
+	daemon_focus_reloaded(d);
 	daemon_scan(d);
 	daemon_notify("READY=1");
 	daemon_notify_status(d);

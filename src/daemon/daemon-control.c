@@ -112,6 +112,7 @@ static void control_status(void *userdata, struct hm_control_client *c)
 	for (struct driven *dr = d->driven; dr; dr = dr->next)
 		sd.ndevices++;
 	hm_control_status_daemon(c, &sd);
+	daemon_focus_status(d, c);
 	for (struct driven *dr = d->driven; dr; dr = dr->next) {
 		const struct hm_device_stats *st = hm_device_get_stats(dr->dev);
 		struct hm_status_output outs[HM_MAX_ALL_OUTPUTS];
@@ -140,6 +141,11 @@ static void control_status(void *userdata, struct hm_control_client *c)
 		    .outputs = outs,
 		};
 
+		char why[PATH_MAX + 32];
+
+		if (dr->cfg)
+			daemon_focus_device_status(d, dr, &s.profile, &s.profile_why, why,
+			                           sizeof(why));
 		/* a device unplugged has no battery to speak of */
 		if (dr->reader && hm_device_get_battery(dr->dev, &s.battery_percent, &battery))
 			s.battery_status = battery_status_name(battery);
@@ -170,10 +176,17 @@ static void control_status(void *userdata, struct hm_control_client *c)
 	}
 }
 
+static int control_focus(void *userdata, const char *app_id, const char *title, char *err,
+                         size_t errsize)
+{
+	return daemon_focus_control(userdata, app_id, title, err, errsize);
+}
+
 static const struct hm_control_ops control_ops = {
     .status = control_status,
     .reload = control_reload,
     .monitor = control_monitor,
+    .focus = control_focus,
 };
 
 void daemon_setup_control(struct daemon *d)

@@ -496,7 +496,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 		grab_kernel_nodes(dr);
 
 	setup.chain = &chain;
-	setup.profile = cfg ? hm_config_profile_for(d->config, cfg) : NULL;
+	setup.profile = daemon_focus_initial(d, dr, cfg);
 	setup.unmapped = cfg ? cfg->unmapped : HM_UNMAPPED_PASS;
 	hm_device_settings_from_config(cfg, &settings);
 	setup.settings = &settings;

@@ -73,6 +73,8 @@ struct driven {
 	uint64_t dropped;   /* requests refused: queue full */
 	uint64_t timed_out; /* requests the device did not answer in time */
 	struct hm_latency latency;
+	int focus_rule; /* the focus = rule that picked the profile, -1: none (daemon-focus.c) */
+	char focus_pick[HM_CONFIG_MAX_ID + 1]; /* ...and that profile's id ("": none) */
 };
 
 struct daemon {
@@ -96,6 +98,7 @@ struct daemon {
 	struct hm_session_watch *session;
 	const char *session_why;
 	bool session_released;
+	struct daemon_focus *focus; /* per-application profiles (daemon-focus.c) */
 };
 
 /* daemon-notify.c */
@@ -130,6 +133,19 @@ void daemon_setup_config_watch(struct daemon *d);
 /* daemon-session.c */
 void daemon_setup_session_watch(struct daemon *d);
 void daemon_session_describe(struct daemon *d, char *buf, size_t size);
+
+/* daemon-focus.c */
+void daemon_setup_focus(struct daemon *d);
+void daemon_focus_free(struct daemon *d);
+/* The profile a device taken now starts with (its rules asked), or NULL. */
+const struct hm_config_profile *daemon_focus_initial(struct daemon *d, struct driven *dr,
+                                                     const struct hm_config_device *cfg);
+void daemon_focus_reloaded(struct daemon *d);
+int daemon_focus_control(struct daemon *d, const char *app_id, const char *title, char *err,
+                         size_t errsize);
+void daemon_focus_status(struct daemon *d, struct hm_control_client *c);
+void daemon_focus_device_status(struct daemon *d, struct driven *dr, const char **ret_profile,
+                                const char **ret_why, char *buf, size_t size);
 
 /* daemon-control.c */
 void daemon_monitor_tap(void *userdata, const struct hm_device *dev, enum hm_tap_stage stage,

@@ -195,6 +195,20 @@ static void handle_request(struct client *c, char *line)
 		c->monitor = true;
 		if (ctl->nmonitors++ == 0 && ctl->ops->monitor)
 			ctl->ops->monitor(ctl->userdata, true);
+	} else if (startswith(cmd, "focus ")) {
+		char err[256] = "";
+		char *app = cmd + 6, *title = strchr(app, ' ');
+		int r;
+
+		if (title)
+			*title++ = '\0';
+		r = ctl->ops->focus
+		        ? ctl->ops->focus(ctl->userdata, app, title ? title : "", err, sizeof(err))
+		        : -EOPNOTSUPP;
+		if (r < 0)
+			reply(c, "error: %s", err[0] ? err : strerror(-r));
+		else
+			reply(c, "ok");
 	} else {
 		sanitize(cmd);
 		reply(c, "error: unknown command '%s' (status, reload or monitor)", cmd);
@@ -481,6 +495,9 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 	}
 	if (s->grab_busy)
 		hm_control_printf(c, "  grabbed by another program: %s", s->grab_busy);
+	if (s->profile)
+		hm_control_printf(c, "  profile %s (%s)", s->profile,
+		                  s->profile_why ? s->profile_why : "default");
 	if (s->battery_status && s->battery_percent >= 0)
 		hm_control_printf(c, "  battery %d%% %s", s->battery_percent, s->battery_status);
 	else if (s->battery_status)

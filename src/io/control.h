@@ -4,12 +4,14 @@
  * $XDG_RUNTIME_DIR/hidmapd/control, spoken by `hidmapd status|reload|monitor`.
  *
  * A request is one line of at most HM_CONTROL_MAX_REQUEST bytes, newline
- * included: a command word, no arguments.  The reply is zero or more text
+ * included: a command word, and for focus its arguments.  The reply is zero or more text
  * lines ended by a line "ok" or "error: MESSAGE".  Requests on one
  * connection are answered in order.
  *
  *   status   the daemon and every device, see hm_control_status_*()
  *   reload   reloads the configuration; "error: FILE:LINE: ..." keeps the old one
+ *   focus APP_ID [TITLE]   the focused window, for compositors hidmapd has no
+ *            source for (the rest of the line after one blank is the title)
  *   monitor  "ok", then one line per event until the client hangs up:
  *              hidraw3 in  EV_KEY BTN_0 1        as the module decoded it
  *              hidraw3 out#1 EV_KEY KEY_SPACE 1  as the mapping sent it to output 1
@@ -51,6 +53,10 @@ struct hm_control_ops {
 	int (*reload)(void *userdata, char *err, size_t errsize);
 	/* The first monitor client arrived (true) or the last one left (false). */
 	void (*monitor)(void *userdata, bool active);
+	/* `focus APP_ID [TITLE]`: the focused window (title "" when not
+	 * given); returns 0 or -errno with a message in err.  May be NULL. */
+	int (*focus)(void *userdata, const char *app_id, const char *title, char *err,
+	             size_t errsize);
 };
 
 /*
@@ -117,6 +123,9 @@ struct hm_status_device {
 	int battery_percent; /* 0..100, -1: not known */
 	const struct hm_status_output *outputs;
 	size_t noutputs;
+	/* the profile the mapping runs and why (NULL: no line), e.g.
+	 * "focus rule at FILE:LINE" */
+	const char *profile, *profile_why;
 };
 
 /*
@@ -126,6 +135,7 @@ struct hm_status_device {
  *   config /home/u/.config/hidmapd/keys.ini
  *   device /dev/hidraw3 1209:0001 "Name" module generic config kbd
  *     state driven                         (or: initializing; unplugged, kept 2.500s)
+ *     profile ID (WHY)                     (with a config section: the profile it runs)
  *     battery 80% discharging              (only when the module reports it;
  *                                            or: battery charging, percent unknown)
  *     output 0 /dev/input/event7 "Name"   (or: output 0 phys hidmapd/hidraw3/input0 "Name")

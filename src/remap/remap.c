@@ -1159,3 +1159,14 @@ unsigned hm_remap_noutputs(const struct hm_remap *r)
 {
 	return r->nall;
 }
+
+void hm_remap_inherit_keys(struct hm_remap *r, const struct hm_remap *old)
+{
+	unsigned n = r->nbase < old->nbase ? r->nbase : old->nbase;
+
+	/* held[] stays NONE: the release of such a key finds nothing to undo */
+	for (unsigned o = 0; o < n; o++) {
+		memcpy(r->src_down[o], old->src_down[o], sizeof(r->src_down[o]));
+		memcpy(r->src_known[o], old->src_known[o], sizeof(r->src_known[o]));
+	}
+}

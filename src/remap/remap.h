@@ -75,3 +75,11 @@ void hm_remap_reset(struct hm_remap *r);
 /* The profile a profile switch moved to, NULL when none happened since the
  * last call; the caller rebuilds the remapper for it (atomic switch). */
 const struct hm_config_profile *hm_remap_take_switch(struct hm_remap *r);
+/*
+ * A switch that keeps the fingers where they are (a focus change): the
+ * keys of the module's outputs that old has seen down count as down for r
+ * too, so that r acts on none of them until it is let go and pressed
+ * again (its release does nothing, and a report that still has it down is
+ * no new press).  Call before releasing what old holds.
+ */
+void hm_remap_inherit_keys(struct hm_remap *r, const struct hm_remap *old);

@@ -6,10 +6,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "capture-sink.h"
+#include "config-text.h"
+#include "config.h"
 #include "device.h"
 
 static struct hm_device *probing_dev;
@@ -428,6 +432,290 @@ static void test_mapping_and_reload(void **state)
 	hm_device_free(dev);
 }
 
+/* A focus change mid-press (hm_device_set_profile_focus()): the key held is
+ * released as the old profile mapped it, once; it does nothing under the new
+ * profile while still held, even though the module reports it in every
+ * report; let go and pressed again, it is the new profile's. */
+static void test_focus_switch_held(void **state)
+{
+	struct hm_config_map map_ab = {
+	    .from_type = EV_KEY,
+	    .from_code = KEY_A,
+	    .action = {.kind = HM_ACT_KEYS, .ncodes = 1, .codes = {KEY_B}}};
+	struct hm_config_map map_ad = {
+	    .from_type = EV_KEY,
+	    .from_code = KEY_A,
+	    .action = {.kind = HM_ACT_KEYS, .ncodes = 1, .codes = {KEY_D}}};
+	struct hm_config_profile p_ab = {.id = "ab", .maps = &map_ab, .nmaps = 1};
+	struct hm_config_profile p_ad = {.id = "ad", .maps = &map_ad, .nmaps = 1};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, &two_module, &p_ab);
+
+	assert_ptr_equal(hm_device_profile(dev), &p_ab);
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.ev[0].code, KEY_B);
+	assert_int_equal(cs.ev[0].value, 1);
+
+	cs.n = 0;
+	assert_int_equal(hm_device_set_profile_focus(dev, &p_ad), 0);
+	assert_ptr_equal(hm_device_profile(dev), &p_ad);
+	assert_int_equal(cs.n, 2); /* B up, sync */
+	assert_int_equal(cs.ev[0].code, KEY_B);
+	assert_int_equal(cs.ev[0].value, 0);
+
+	/* A still down, C pressed beside it: only C */
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x01\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.ev[0].code, KEY_C);
+	assert_int_equal(cs.ev[0].value, 1);
+	/* A let go: nothing (B is up already, D was never down) */
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x01\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 0);
+	/* pressed again: the new profile's D */
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x01\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 2);
+	assert_int_equal(cs.ev[0].code, KEY_D);
+	assert_int_equal(cs.ev[0].value, 1);
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 3); /* D up, C up, sync */
+	assert_int_equal(cs.ev[0].code, KEY_D);
+	assert_int_equal(cs.ev[0].value, 0);
+	hm_device_free(dev);
+}
+
+/* Whether the captured events hold code (any value). */
+static bool captured(const struct capture_sink *cs, unsigned code)
+{
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->ev[i].type == EV_KEY && cs->ev[i].code == code)
+			return true;
+	return false;
+}
+
+/* A focus switch ends what profile() ends: a pending tap-hold (never
+ * decided, its key silent until pressed again), a macro in flight (its
+ * remaining steps never come), a toggled layer (off in the next mapping). */
+static void test_focus_switch_ends_state(void **state)
+{
+	char path[] = "/tmp/test-device-focus-XXXXXX";
+	const char *paths[1] = {path};
+	struct hm_config *config = NULL;
+	const struct hm_config_profile *p1, *p2;
+	struct capture_sink cs;
+	struct hm_device *dev;
+	FILE *f;
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	fputs("[remap p1]\n"
+	      "KEY_A = tap-hold(KEY_X, KEY_Y)\n"
+	      "KEY_C = macro(KEY_1, 100ms, KEY_2, 100ms, KEY_3)\n"
+	      "BTN_LEFT = toggle(nav)\n"
+	      "[remap p1:nav]\n"
+	      "KEY_A = KEY_Q\n"
+	      "[remap p2]\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(hm_config_load(paths, 1, NULL, NULL, &config), 0);
+	unlink(path);
+	p1 = hm_config_find_profile(config, "p1");
+	p2 = hm_config_find_profile(config, "p2");
+	dev = make(&cs, &two_module, p1);
+
+	/* a tap-hold pending: nothing out yet; the switch ends it unseen */
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 0);
+	assert_int_equal(cs.n, 0);
+	assert_int_equal(hm_device_set_profile_focus(dev, p2), 0);
+	hm_device_timer(dev, 500000); /* past the tap-hold timeout */
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 10000);
+	assert_false(captured(&cs, KEY_X) || captured(&cs, KEY_Y) || captured(&cs, KEY_A));
+	/* pressed again: p2's (A unmapped, passed) */
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 600000);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 610000);
+	assert_true(captured(&cs, KEY_A));
+
+	/* a macro in flight: its first step out, the rest never */
+	assert_int_equal(hm_device_set_profile_focus(dev, p1), 0);
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x01\x00\x00", 4, 1000000);
+	hm_device_timer(dev, 1000000);
+	assert_true(captured(&cs, KEY_1));
+	assert_int_equal(hm_device_set_profile_focus(dev, p2), 0);
+	for (uint64_t t = 1000000; t <= 1500000; t += 50000)
+		hm_device_timer(dev, t);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 1500000);
+	assert_false(captured(&cs, KEY_2) || captured(&cs, KEY_3) || captured(&cs, KEY_C));
+
+	/* a toggled layer: on under p1 (A -> Q); after p2 and back, off */
+	assert_int_equal(hm_device_set_profile_focus(dev, p1), 0);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x01\x00", 4, 2000000);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 2010000);
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 2020000);
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 2030000);
+	assert_true(captured(&cs, KEY_Q));
+	assert_int_equal(hm_device_set_profile_focus(dev, p2), 0);
+	assert_int_equal(hm_device_set_profile_focus(dev, p1), 0);
+	cs.n = 0;
+	hm_device_process_report(dev, (const uint8_t *)"\x01\x00\x00\x00", 4, 3000000);
+	assert_int_equal(cs.n, 0); /* a tap-hold again, pending: the layer is off */
+	hm_device_process_report(dev, (const uint8_t *)"\x00\x00\x00\x00", 4, 3010000);
+	assert_true(captured(&cs, KEY_X)); /* tapped */
+	assert_false(captured(&cs, KEY_Q));
+	hm_device_free(dev);
+	hm_config_free(config);
+}
+
+/* A module with keys and a stick with a known rest value.
+ * report: [keyA, keyC, x (0..255, rest 128)] */
+static int mix_probe(struct hm_device *dev)
+{
+	struct input_absinfo stick = {.minimum = 0, .maximum = 255, .value = 128};
+	struct libevdev *caps;
+
+	assert_int_equal(hm_device_add_output(dev, "mix", &caps), 0);
+	libevdev_enable_event_code(caps, EV_KEY, KEY_A, NULL);
+	libevdev_enable_event_code(caps, EV_KEY, KEY_C, NULL);
+	libevdev_enable_event_code(caps, EV_ABS, ABS_X, &stick);
+	assert_int_equal(hm_device_set_abs_rest(dev, 0, ABS_X, 128), 0);
+	return 0;
+}
+
+static int mix_decode(struct hm_device *dev, const uint8_t *data, size_t size, uint64_t t)
+{
+	if (size != 3)
+		return -EBADMSG;
+	hm_emit(dev, 0, EV_KEY, KEY_A, data[0]);
+	hm_emit(dev, 0, EV_KEY, KEY_C, data[1]);
+	hm_emit(dev, 0, EV_ABS, ABS_X, data[2]);
+	return 1;
+}
+
+static const struct hm_module mix_module = {
+    .name = "mix",
+    .probe = mix_probe,
+    .decode = mix_decode,
+};
+
+/* The key events captured since cs->n was last reset, as "CODE:VALUE ". */
+static void key_trace(const struct capture_sink *cs, char *buf, size_t size)
+{
+	size_t l = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < cs->n && l < size; i++)
+		if (cs->ev[i].type == EV_KEY)
+			l += (size_t)snprintf(buf + l, size - l, "%u:%d ", cs->ev[i].code,
+			                      cs->ev[i].value);
+}
+
+static void mix_report(struct hm_device *dev, int a, int c, int x, uint64_t t)
+{
+	uint8_t r[3] = {(uint8_t)a, (uint8_t)c, (uint8_t)x};
+
+	assert_int_equal(hm_device_process_report(dev, r, sizeof(r), t), 1);
+}
+
+/* One run of the scenario below, switching with a focus change (focus) or
+ * as profile() does; each step's key events are checked against what
+ * hidmapd.ini(5) says (oneshot(), ABS_X+, Switching), and copied to trace
+ * for the comparison of the two. */
+static void oneshot_stick_run(bool focus, char *trace, size_t size)
+{
+	struct hm_config *config = NULL;
+	const struct hm_config_profile *p1, *p2;
+	struct capture_sink cs;
+	struct hm_device *dev;
+	char t[256];
+	size_t l = 0;
+
+	assert_int_equal(config_load_text("[remap p1]\n"
+	                                  "KEY_C = oneshot(nav)\n"
+	                                  "ABS_X+ = KEY_Q\n"
+	                                  "[remap p1:nav]\n"
+	                                  "KEY_A = KEY_Z\n"
+	                                  "[remap p2]\n"
+	                                  "KEY_C = oneshot(nav)\n"
+	                                  "ABS_X+ = KEY_W\n"
+	                                  "[remap p2:nav]\n"
+	                                  "KEY_A = KEY_Z\n",
+	                                  NULL, NULL, &config),
+	                 0);
+	p1 = hm_config_find_profile(config, "p1");
+	p2 = hm_config_find_profile(config, "p2");
+	assert_non_null(p1);
+	assert_non_null(p2);
+	dev = make(&cs, &mix_module, p1);
+#define STEP(expect)                                                                               \
+	do {                                                                                       \
+		key_trace(&cs, t, sizeof(t));                                                      \
+		assert_string_equal(t, expect);                                                    \
+		l += (size_t)snprintf(trace + l, size - l, "%s| ", t);                             \
+		cs.n = 0;                                                                          \
+	} while (0)
+#define SWITCH(p)                                                                                  \
+	assert_int_equal(focus ? hm_device_set_profile_focus(dev, p)                               \
+	                       : hm_device_set_profile(dev, p, HM_UNMAPPED_PASS),                  \
+	                 0)
+
+	mix_report(dev, 0, 0, 128, 1000);
+	cs.n = 0;
+	/* the one-shot armed by a tap applies to the next key: A is Z */
+	mix_report(dev, 0, 1, 128, 2000);
+	mix_report(dev, 0, 0, 128, 3000);
+	STEP("");
+	mix_report(dev, 1, 0, 128, 4000);
+	mix_report(dev, 0, 0, 128, 5000);
+	STEP("44:1 44:0 "); /* KEY_Z */
+
+	/* the stick pushed right is Q; the one-shot armed again; then the switch */
+	mix_report(dev, 0, 0, 255, 6000);
+	STEP("16:1 "); /* KEY_Q */
+	mix_report(dev, 0, 1, 255, 7000);
+	mix_report(dev, 0, 0, 255, 8000);
+	STEP("");
+	SWITCH(p2);
+	STEP("16:0 "); /* Q released as p1 mapped it, at the switch, once */
+	assert_ptr_equal(hm_device_profile(dev), p2);
+	/* the stick still pushed: a position, not a press, so p2's W */
+	mix_report(dev, 0, 0, 255, 9000);
+	STEP("17:1 "); /* KEY_W */
+	/* the one-shot armed under p1 ended at the switch: A is A */
+	mix_report(dev, 1, 0, 255, 10000);
+	mix_report(dev, 0, 0, 255, 11000);
+	STEP("30:1 30:0 ");
+	mix_report(dev, 0, 0, 128, 12000);
+	STEP("17:0 ");
+
+	/* nothing held: a switch emits nothing at all, and neither does the
+	 * next report that has nothing new */
+	SWITCH(p1);
+	assert_int_equal(cs.n, 0);
+	mix_report(dev, 0, 0, 128, 13000);
+	assert_int_equal(cs.n, 0);
+#undef SWITCH
+#undef STEP
+	hm_device_free(dev);
+	hm_config_free(config);
+}
+
+/* Armed one-shots and a held axis mapping end at a focus switch exactly as
+ * at a profile() switch; a switch with nothing held emits nothing. */
+static void test_focus_switch_oneshot_stick(void **state)
+{
+	char by_focus[512], by_profile[512];
+
+	oneshot_stick_run(true, by_focus, sizeof(by_focus));
+	oneshot_stick_run(false, by_profile, sizeof(by_profile));
+	assert_string_equal(by_focus, by_profile);
+}
+
 /* A replug: held keys go up, the module starts from a fresh probe, the
  * virtual device stays. */
 static void test_restart(void **state)
@@ -636,6 +924,13 @@ int main(void)
 	    cmocka_unit_test(test_release_rest),      cmocka_unit_test(test_release_rest_mapped),
 	    cmocka_unit_test(test_configure),         cmocka_unit_test(test_battery),
 	};
+	/* per-application profiles (issue 21) */
+	const struct CMUnitTest focus_tests[] = {
+	    cmocka_unit_test(test_focus_switch_held),
+	    cmocka_unit_test(test_focus_switch_ends_state),
+	    cmocka_unit_test(test_focus_switch_oneshot_stick),
+	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, NULL) |
+	       cmocka_run_group_tests(focus_tests, NULL, NULL);
 }

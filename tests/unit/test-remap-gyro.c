@@ -763,6 +763,80 @@ static void test_release_all(void **state)
 	rig_close(&g);
 }
 
+/* A profile switch, by a focus change (focus) or as profile() does, ends
+ * the gyro mouse's state as release-all does (GYRO MOUSE: "When everything
+ * is released (... a profile switch)"): the carried fraction and the
+ * sensor's clock are forgotten, a hold key counts as up until pressed
+ * again.  Both profiles have the same GYRO line, so what changes is the
+ * switch alone. */
+static void switch_run(bool focus)
+{
+	static const char text[] = "[remap t]\n"
+	                           "GYRO = gyro-mouse, sensitivity=1\n"
+	                           "[remap u]\n"
+	                           "GYRO = gyro-mouse, sensitivity=1\n"
+	                           "[remap th]\n"
+	                           "GYRO = gyro-mouse, sensitivity=1, hold=BTN_TL\n"
+	                           "[remap uh]\n"
+	                           "GYRO = gyro-mouse, sensitivity=1, hold=BTN_TL\n";
+	const struct hm_config_profile *u, *th, *uh;
+	struct rig g;
+	int x, y;
+
+	rig_open(&g, text);
+	u = hm_config_find_profile(g.config, "u");
+	th = hm_config_find_profile(g.config, "th");
+	uh = hm_config_find_profile(g.config, "uh");
+#define SWITCH(p)                                                                                  \
+	do {                                                                                       \
+		cs.n = 0;                                                                          \
+		assert_int_equal(focus ? hm_device_set_profile_focus(g.dev, p)                     \
+		                       : hm_device_set_profile(g.dev, p, HM_UNMAPPED_PASS),        \
+		                 0);                                                               \
+		for (size_t i = 0; i < cs.n; i++)                                                  \
+			assert_int_not_equal(cs.ev[i].type, EV_REL);                               \
+	} while (0)
+
+	/* 8 °/s yaw for 1/64 s at sensitivity 1: 1/8 px, -x; four: 1/2 carried */
+	sample(&g, 0, 0, 0, &x, &y); /* the reference */
+	samples(&g, 4, 0, 8, 0, &x, &y);
+	assert_int_equal(x, 0);
+	SWITCH(u);
+	/* the clock forgotten: the first sample sets it, 640 °/s moves nothing */
+	sample(&g, 0, 640, 0, &x, &y);
+	assert_int_equal(x, 0);
+	/* the half pixel forgotten: four more make half a pixel, not one */
+	samples(&g, 4, 0, 8, 0, &x, &y);
+	assert_int_equal(x, 0);
+	samples(&g, 4, 0, 8, 0, &x, &y);
+	assert_int_equal(x, -1);
+
+	/* a hold key held across the switch counts as up until pressed again */
+	SWITCH(th);
+	g.buttons = 1; /* BTN_TL */
+	sample(&g, 0, 640, 0, &x, &y);
+	sample(&g, 0, 640, 0, &x, &y);
+	assert_int_equal(x, -10); /* 640/64: on while held */
+	SWITCH(uh);
+	samples(&g, 3, 0, 640, 0, &x, &y);
+	assert_int_equal(x, 0);
+	g.buttons = 0;
+	samples(&g, 2, 0, 640, 0, &x, &y);
+	assert_int_equal(x, 0);
+	g.buttons = 1; /* pressed again: on */
+	sample(&g, 0, 640, 0, &x, &y);
+	sample(&g, 0, 640, 0, &x, &y);
+	assert_int_equal(x, -10);
+#undef SWITCH
+	rig_close(&g);
+}
+
+static void test_focus_switch(void **state)
+{
+	switch_run(true);
+	switch_run(false);
+}
+
 /* ---- configuration errors ---------------------------------------------------------- */
 
 struct diag {
@@ -855,6 +929,7 @@ int main(void)
 	    cmocka_unit_test(test_smoothing_fast),
 	    cmocka_unit_test(test_smoothing_long),
 	    cmocka_unit_test(test_release_all),
+	    cmocka_unit_test(test_focus_switch),
 	    cmocka_unit_test(test_bad_lines),
 	    cmocka_unit_test(test_duplicate),
 	};
