@@ -1,0 +1,591 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Steam module (devices/valve/steam.c): the nodes, events and commands
+ * expected from the kernel's drivers/hid/hid-steam.c (6.12) as its source
+ * documents them: the node tables of steam_input_register() and
+ * steam_sensors_register(), the report tables above steam_do_input_event()
+ * and steam_do_deck_input_event(), the commands of steam_set_lizard_mode()
+ * and steam_haptic_rumble().  The kernel's own answers for scripted
+ * recordings are compared in the data test steam-parity
+ * (tests/data/kernel/steam, made in the VM).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "capture-sink.h"
+#include "device.h"
+#include "module-select.h"
+
+enum { GAMEPAD, SENSORS };
+
+/* ---- the fake device: commands recorded ---- */
+
+static struct {
+	uint8_t cmd[32][65];
+	size_t len[32];
+	unsigned n;
+} fk;
+
+static int fake_send_feature(void *userdata, const uint8_t *data, size_t size)
+{
+	(void)userdata;
+	if (fk.n < 32 && size <= 65) {
+		memcpy(fk.cmd[fk.n], data, size);
+		fk.len[fk.n] = size;
+	}
+	fk.n++;
+	return (int)size;
+}
+
+static const struct hm_transport transport = {.send_feature = fake_send_feature};
+
+static int reset(void **state)
+{
+	(void)state;
+	memset(&fk, 0, sizeof(fk));
+	return 0;
+}
+
+/* the pad's interface: vendor page, 64-byte input and feature reports */
+static const uint8_t rdesc_pad[] = {0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x15, 0x00,
+                                    0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x40, 0x09, 0x01,
+                                    0x81, 0x02, 0x09, 0x01, 0xb1, 0x02, 0xc0};
+/* the firmware's mouse interface (a boot mouse: no feature report) */
+static const uint8_t rdesc_mouse[] = {0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x09, 0x01, 0xa1, 0x00,
+                                      0x05, 0x09, 0x19, 0x01, 0x29, 0x03, 0x15, 0x00, 0x25, 0x01,
+                                      0x95, 0x03, 0x75, 0x01, 0x81, 0x02, 0x95, 0x01, 0x75, 0x05,
+                                      0x81, 0x01, 0x05, 0x01, 0x09, 0x30, 0x09, 0x31, 0x15, 0x81,
+                                      0x25, 0x7f, 0x75, 0x08, 0x95, 0x02, 0x81, 0x06, 0xc0, 0xc0};
+
+static int make_rdesc(struct capture_sink *cs, uint16_t product, const uint8_t *rdesc,
+                      size_t rdesc_size, struct hm_device **ret)
+{
+	struct hm_device_info info = {.bus = BUS_USB,
+	                              .vendor = 0x28de,
+	                              .product = product,
+	                              .version = 0x0100,
+	                              .interface = -1};
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
+	struct hm_device_setup setup = {
+	    .chain = &chain, .sink = &cs->base, .transport = &transport};
+
+	snprintf(info.name, sizeof(info.name), "Valve Software Steam Controller");
+	snprintf(info.path, sizeof(info.path), "/dev/hidraw5");
+	capture_init(cs);
+	(void)hm_module_select(NULL, &info, &chain, &cfg);
+	return hm_device_new(&info, rdesc, rdesc_size, &setup, ret);
+}
+
+static struct hm_device *make(struct capture_sink *cs, uint16_t product)
+{
+	struct hm_device *dev = NULL;
+
+	assert_int_equal(make_rdesc(cs, product, rdesc_pad, sizeof(rdesc_pad), &dev), 0);
+	assert_string_equal(dev->module->name, "steam");
+	return dev;
+}
+
+static void put16(uint8_t *p, int v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)((unsigned)v >> 8);
+}
+
+static void report(uint8_t *r, uint8_t type)
+{
+	memset(r, 0, 64);
+	r[0] = 0x01;
+	r[2] = type;
+	r[3] = 0x3c;
+}
+
+static int last(const struct capture_sink *cs, unsigned out, unsigned type, unsigned code)
+{
+	int v = -99999;
+
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->ev[i].dev == out && cs->ev[i].type == type && cs->ev[i].code == code)
+			v = cs->ev[i].value;
+	return v;
+}
+
+static void check_abs(const struct libevdev *c, unsigned code, int min, int max, int fuzz, int res)
+{
+	const struct input_absinfo *a = libevdev_get_abs_info(c, code);
+
+	assert_non_null(a);
+	assert_int_equal(a->minimum, min);
+	assert_int_equal(a->maximum, max);
+	assert_int_equal(a->fuzz, fuzz);
+	assert_int_equal(a->flat, 0);
+	assert_int_equal(a->resolution, res);
+}
+
+static unsigned count_codes(const struct libevdev *c, unsigned type, unsigned max)
+{
+	unsigned n = 0;
+
+	for (unsigned code = 0; code <= max; code++)
+		n += libevdev_has_event_code(c, type, code);
+	return n;
+}
+
+/* command i as sent: report ID 0, then the bytes given, then zeros to 65 */
+static void check_cmd(unsigned i, const uint8_t *bytes, size_t n)
+{
+	assert_true(i < fk.n);
+	assert_int_equal(fk.len[i], 65);
+	assert_int_equal(fk.cmd[i][0], 0);
+	assert_memory_equal(fk.cmd[i] + 1, bytes, n);
+	for (size_t k = 1 + n; k < 65; k++)
+		assert_int_equal(fk.cmd[i][k], 0);
+}
+
+/* ---- nodes ---- */
+
+static void test_controller_node(void **state)
+{
+	static const unsigned keys[] = {
+	    BTN_TR2,    BTN_TL2,   BTN_TR,      BTN_TL,         BTN_Y,         BTN_B,
+	    BTN_X,      BTN_A,     BTN_DPAD_UP, BTN_DPAD_RIGHT, BTN_DPAD_LEFT, BTN_DPAD_DOWN,
+	    BTN_SELECT, BTN_MODE,  BTN_START,   BTN_GEAR_DOWN,  BTN_GEAR_UP,   BTN_THUMBR,
+	    BTN_THUMBL, BTN_THUMB, BTN_THUMB2};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1102);
+	const struct libevdev *c = hm_device_output_caps(dev, GAMEPAD);
+
+	(void)state;
+	assert_int_equal(hm_device_noutputs(dev), 1);
+	assert_string_equal(libevdev_get_name(c), "Steam Controller");
+	assert_int_equal(libevdev_get_id_vendor(c), 0x28de);
+	assert_int_equal(libevdev_get_id_product(c), 0x1102);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		assert_true(libevdev_has_event_code(c, EV_KEY, keys[i]));
+	assert_int_equal(count_codes(c, EV_KEY, KEY_MAX), 21);
+	assert_int_equal(count_codes(c, EV_ABS, ABS_MAX), 8);
+	check_abs(c, ABS_X, -32767, 32767, 0, 51);
+	check_abs(c, ABS_Y, -32767, 32767, 0, 51);
+	check_abs(c, ABS_RX, -32767, 32767, 256, 1638);
+	check_abs(c, ABS_RY, -32767, 32767, 256, 1638);
+	check_abs(c, ABS_HAT0X, -32767, 32767, 256, 1638);
+	check_abs(c, ABS_HAT0Y, -32767, 32767, 256, 1638);
+	check_abs(c, ABS_HAT2X, 0, 255, 0, 51);
+	check_abs(c, ABS_HAT2Y, 0, 255, 0, 51);
+	assert_false(libevdev_has_event_type(c, EV_FF));
+	hm_device_free(dev);
+
+	dev = make(&cs, 0x1142);
+	assert_string_equal(libevdev_get_name(hm_device_output_caps(dev, GAMEPAD)),
+	                    "Wireless Steam Controller");
+	hm_device_free(dev);
+}
+
+static void test_deck_nodes(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1205);
+	const struct libevdev *c = hm_device_output_caps(dev, GAMEPAD);
+	const struct libevdev *m = hm_device_output_caps(dev, SENSORS);
+
+	(void)state;
+	assert_int_equal(hm_device_noutputs(dev), 2);
+	assert_string_equal(libevdev_get_name(c), "Steam Deck");
+	assert_int_equal(count_codes(c, EV_KEY, KEY_MAX), 24);
+	assert_true(libevdev_has_event_code(c, EV_KEY, BTN_BASE));
+	assert_true(libevdev_has_event_code(c, EV_KEY, BTN_TRIGGER_HAPPY4));
+	assert_false(libevdev_has_event_code(c, EV_KEY, BTN_GEAR_UP));
+	assert_int_equal(count_codes(c, EV_ABS, ABS_MAX), 10);
+	check_abs(c, ABS_X, -32767, 32767, 0, 6553);
+	check_abs(c, ABS_RY, -32767, 32767, 0, 6553);
+	check_abs(c, ABS_HAT0X, -32767, 32767, 256, 1638);
+	check_abs(c, ABS_HAT1Y, -32767, 32767, 256, 1638);
+	check_abs(c, ABS_HAT2X, 0, 32767, 0, 5461);
+	check_abs(c, ABS_HAT2Y, 0, 32767, 0, 5461);
+	assert_true(libevdev_has_event_code(c, EV_FF, FF_RUMBLE));
+
+	assert_string_equal(libevdev_get_name(m), "Steam Deck Motion Sensors");
+	assert_true(libevdev_has_property(m, INPUT_PROP_ACCELEROMETER));
+	assert_true(libevdev_has_event_code(m, EV_MSC, MSC_TIMESTAMP));
+	check_abs(m, ABS_X, -32768, 32768, 32, 16384);
+	check_abs(m, ABS_Z, -32768, 32768, 32, 16384);
+	check_abs(m, ABS_RX, -32768, 32768, 1, 16);
+	check_abs(m, ABS_RZ, -32768, 32768, 1, 16);
+	assert_int_equal(count_codes(m, EV_KEY, KEY_MAX), 0);
+	hm_device_free(dev);
+}
+
+/* the firmware's mouse and keyboard interfaces (no feature report) are not
+ * the pad: the module declines them (steam_is_valve_interface()) */
+static void test_other_interfaces_declined(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = NULL;
+	int r;
+
+	(void)state;
+	r = make_rdesc(&cs, 0x1102, rdesc_mouse, sizeof(rdesc_mouse), &dev);
+	if (r == 0) {
+		assert_string_not_equal(dev->module->name, "steam");
+		hm_device_free(dev);
+	}
+	assert_int_equal(fk.n, 0);
+}
+
+/* ---- lizard mode ---- */
+
+static void test_lizard_mode(void **state)
+{
+	static const uint8_t clear[] = {0x81};
+	static const uint8_t sc_off[] = {0x87, 0x06, 0x07, 0x07, 0x00, 0x08, 0x07, 0x00};
+	static const uint8_t deck_off[] = {0x87, 0x0f, 0x07, 0x07, 0x00, 0x08, 0x07, 0x00, 0x34,
+	                                   0xff, 0xff, 0x35, 0xff, 0xff, 0x47, 0x00, 0x00};
+	static const uint8_t on1[] = {0x85}, on2[] = {0x8e};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1102);
+
+	(void)state;
+	/* off while driven: clear the mappings, both pads to "none" */
+	assert_int_equal(fk.n, 2);
+	check_cmd(0, clear, 1);
+	check_cmd(1, sc_off, sizeof(sc_off));
+	/* on again when let go */
+	hm_device_free(dev);
+	assert_int_equal(fk.n, 4);
+	check_cmd(2, on1, 1);
+	check_cmd(3, on2, 1);
+
+	reset(NULL);
+	dev = make(&cs, 0x1205);
+	assert_int_equal(fk.n, 2);
+	check_cmd(0, clear, 1);
+	check_cmd(1, deck_off, sizeof(deck_off));
+	/* the watchdog: the same commands again on the module's timer */
+	dev->module->timer(dev, 5000000);
+	assert_int_equal(fk.n, 4);
+	check_cmd(3, deck_off, sizeof(deck_off));
+	hm_device_free(dev);
+	assert_int_equal(fk.n, 6);
+}
+
+/* ---- the Controller's reports ---- */
+
+static void test_controller_buttons(void **state)
+{
+	/* hid-steam's table: byte.bit -> code */
+	static const struct {
+		unsigned byte, bit, code;
+	} map[] = {
+	    {8, 0, BTN_TR2},        {8, 1, BTN_TL2},       {8, 2, BTN_TR},
+	    {8, 3, BTN_TL},         {8, 4, BTN_Y},         {8, 5, BTN_B},
+	    {8, 6, BTN_X},          {8, 7, BTN_A},         {9, 0, BTN_DPAD_UP},
+	    {9, 1, BTN_DPAD_RIGHT}, {9, 2, BTN_DPAD_LEFT}, {9, 3, BTN_DPAD_DOWN},
+	    {9, 4, BTN_SELECT},     {9, 5, BTN_MODE},      {9, 6, BTN_START},
+	    {9, 7, BTN_GEAR_DOWN},  {10, 0, BTN_GEAR_UP},  {10, 2, BTN_THUMBR},
+	    {10, 4, BTN_THUMB2},    {10, 6, BTN_THUMBL},
+	};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1102);
+	uint8_t r[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		report(r, 1);
+		r[map[i].byte] = (uint8_t)(1u << map[i].bit);
+		cs.n = 0;
+		assert_true(hm_device_process_report(dev, r, 64, 0) >= 0);
+		assert_int_equal(last(&cs, GAMEPAD, EV_KEY, map[i].code), 1);
+		report(r, 1);
+		assert_true(hm_device_process_report(dev, r, 64, 0) >= 0);
+		assert_int_equal(last(&cs, GAMEPAD, EV_KEY, map[i].code), 0);
+	}
+	/* 10.1 (left pad click) and 10.5 are not mapped */
+	report(r, 1);
+	r[10] = 0x22;
+	cs.n = 0;
+	assert_true(hm_device_process_report(dev, r, 64, 0) >= 0);
+	assert_int_equal(cs.n, 0);
+	hm_device_free(dev);
+}
+
+static void test_controller_axes(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1102);
+	uint8_t r[64];
+
+	(void)state;
+	/* stick: Y negated; triggers 11 -> HAT2Y, 12 -> HAT2X */
+	report(r, 1);
+	put16(r + 16, 10000);
+	put16(r + 18, -5000);
+	r[11] = 64;
+	r[12] = 200;
+	put16(r + 20, 3000);
+	put16(r + 22, -4000);
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 10000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_Y), 5000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT2Y), 64);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT2X), 200);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RX), 3000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RY), 4000);
+	/* -32768 is clamped to -32767 before the negation */
+	report(r, 1);
+	put16(r + 16, -32768);
+	put16(r + 18, -32768);
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), -32767);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_Y), 32767);
+	/* left pad touched (10.3): X/Y are the pad's, the stick reads 0 */
+	report(r, 1);
+	r[10] = 0x08;
+	put16(r + 16, 1234);
+	put16(r + 18, -2000);
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), 1234);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0Y), 2000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_Y), 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_THUMB), 1);
+	/* pad and stick (10.7) without 10.3: X/Y are the stick's, the pad
+	 * keeps its place, still touched */
+	report(r, 1);
+	r[10] = 0x80;
+	put16(r + 16, 7000);
+	put16(r + 18, -7000);
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 7000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_Y), 7000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), 1234);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_THUMB), 1);
+	/* let go: the pad reads 0 */
+	report(r, 1);
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0Y), 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_THUMB), 0);
+	hm_device_free(dev);
+}
+
+/* ---- the receiver ---- */
+
+static void test_wireless_slot(void **state)
+{
+	static const uint8_t conn_status[] = {0xb4};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1142);
+	uint8_t r[64];
+	int pct = 0;
+	enum hm_battery_status st;
+
+	(void)state;
+	/* asks the receiver whether a pad is there; lizard mode not touched */
+	assert_int_equal(fk.n, 1);
+	check_cmd(0, conn_status, 1);
+	/* no pad yet: its state reports (stale) are not decoded */
+	report(r, 1);
+	r[8] = 0x80;
+	assert_int_equal(hm_device_process_report(dev, r, 64, 0), 0);
+	assert_int_equal(cs.n, 0);
+	/* connected: lizard mode off, reports decoded */
+	report(r, 3);
+	r[4] = 0x02;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(fk.n, 3);
+	report(r, 1);
+	r[8] = 0x80;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_A), 1);
+	/* battery: percent at 14 */
+	report(r, 4);
+	put16(r + 12, 3900);
+	r[14] = 77;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_true(hm_device_get_battery(dev, &pct, &st));
+	assert_int_equal(pct, 77);
+	/* disconnected: everything let go */
+	report(r, 3);
+	r[4] = 0x01;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_A), 0);
+	report(r, 1);
+	r[8] = 0x80;
+	assert_int_equal(hm_device_process_report(dev, r, 64, 0), 0);
+	/* no lizard-on for a pad that is not there */
+	fk.n = 0;
+	hm_device_free(dev);
+	assert_int_equal(fk.n, 0);
+}
+
+/* ---- the Deck ---- */
+
+static void test_deck_report(void **state)
+{
+	static const struct {
+		unsigned bit, code;
+	} map[] = {
+	    {0, BTN_TR2},
+	    {1, BTN_TL2},
+	    {2, BTN_TR},
+	    {3, BTN_TL},
+	    {4, BTN_Y},
+	    {5, BTN_B},
+	    {6, BTN_X},
+	    {7, BTN_A},
+	    {8, BTN_DPAD_UP},
+	    {9, BTN_DPAD_RIGHT},
+	    {10, BTN_DPAD_LEFT},
+	    {11, BTN_DPAD_DOWN},
+	    {12, BTN_SELECT},
+	    {13, BTN_MODE},
+	    {14, BTN_START},
+	    {15, BTN_TRIGGER_HAPPY3},
+	    {16, BTN_TRIGGER_HAPPY4},
+	    {17, BTN_THUMB},
+	    {18, BTN_THUMB2},
+	    {22, BTN_THUMBL},
+	    {26, BTN_THUMBR},
+	    {41, BTN_TRIGGER_HAPPY1},
+	    {42, BTN_TRIGGER_HAPPY2},
+	    {50, BTN_BASE},
+	};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1205);
+	uint8_t r[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		report(r, 9);
+		r[8 + map[i].bit / 8] = (uint8_t)(1u << (map[i].bit % 8));
+		cs.n = 0;
+		assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+		assert_int_equal(last(&cs, GAMEPAD, EV_KEY, map[i].code), 1);
+		report(r, 9);
+		assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+		assert_int_equal(last(&cs, GAMEPAD, EV_KEY, map[i].code), 0);
+	}
+	report(r, 9);
+	r[10] = 0x18; /* both pads touched (values past the pads' fuzz) */
+	put16(r + 16, 1000);
+	put16(r + 18, -2000);
+	put16(r + 20, 3000);
+	put16(r + 22, -4000);
+	put16(r + 24, 1000); /* accel x */
+	put16(r + 26, 2000); /* accel y -> -Z */
+	put16(r + 28, 3000); /* accel z -> Y */
+	put16(r + 30, 4);    /* gyro x */
+	put16(r + 32, 5);    /* gyro y -> -RZ */
+	put16(r + 34, 6);    /* gyro z -> RY */
+	put16(r + 44, 1000);
+	put16(r + 46, 32767);
+	put16(r + 48, 10000);
+	put16(r + 50, -5000);
+	put16(r + 52, -32768);
+	put16(r + 54, 32767);
+	cs.n = 0;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), 1000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0Y), -2000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT1X), 3000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT1Y), -4000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT2Y), 1000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT2X), 32767);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 10000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_Y), 5000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RX), -32767);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RY), -32767);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_X), 1000);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_Z), -2000);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_Y), 3000);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RX), 4);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RZ), -5);
+	assert_int_equal(last(&cs, SENSORS, EV_ABS, ABS_RY), 6);
+	/* 4000 µs a report: 2 * 24 + 1 reports so far */
+	assert_int_equal(last(&cs, SENSORS, EV_MSC, MSC_TIMESTAMP), 4000 * 49);
+	/* pads not touched: 0 whatever the coordinates say */
+	r[10] = 0;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT1Y), 0);
+	/* the Controller's state report is not the Deck's */
+	report(r, 1);
+	assert_int_equal(hm_device_process_report(dev, r, 64, 0), 0);
+	hm_device_free(dev);
+}
+
+static void test_deck_rumble(void **state)
+{
+	/* steam_haptic_rumble(steam, 0, left = strong, right = weak, 2, 0) */
+	static const uint8_t want[] = {0xeb, 0x09, 0x00, 0x00, 0x00, 0x00,
+	                               0x80, 0xff, 0x40, 0x02, 0x00};
+	static const uint8_t stop[] = {0xeb, 0x09, 0x00, 0x00, 0x00, 0x00,
+	                               0x00, 0x00, 0x00, 0x02, 0x00};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1205);
+
+	(void)state;
+	fk.n = 0;
+	dev->module->rumble(dev, GAMEPAD, 0x8000, 0x40ff);
+	assert_int_equal(fk.n, 1);
+	check_cmd(0, want, sizeof(want));
+	dev->module->rumble(dev, GAMEPAD, 0, 0);
+	check_cmd(1, stop, sizeof(stop));
+	hm_device_free(dev);
+}
+
+/* ---- bad input ---- */
+
+static void test_bad_reports(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1102);
+	uint8_t r[80];
+
+	(void)state;
+	/* short, long: malformed (the kernel ignores every size but 64) */
+	report(r, 1);
+	assert_true(hm_device_process_report(dev, r, 63, 0) < 0);
+	assert_true(hm_device_process_report(dev, r, 1, 0) < 0);
+	assert_true(hm_device_process_report(dev, r, 65, 0) < 0);
+	/* not 01 00, unknown types, a Deck report on the Controller: ignored */
+	r[0] = 0x02;
+	assert_int_equal(hm_device_process_report(dev, r, 64, 0), 0);
+	for (unsigned t = 0; t < 256; t++) {
+		if (t == 1 || t == 3)
+			continue;
+		report(r, (uint8_t)t);
+		assert_int_equal(hm_device_process_report(dev, r, 64, 0), 0);
+	}
+	/* a connect report of the wired pad with an unknown payload */
+	report(r, 3);
+	r[4] = 0x07;
+	assert_int_equal(hm_device_process_report(dev, r, 64, 0), 0);
+	assert_int_equal(cs.n, 0);
+	hm_device_free(dev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_controller_node, reset),
+	    cmocka_unit_test_setup(test_deck_nodes, reset),
+	    cmocka_unit_test_setup(test_other_interfaces_declined, reset),
+	    cmocka_unit_test_setup(test_lizard_mode, reset),
+	    cmocka_unit_test_setup(test_controller_buttons, reset),
+	    cmocka_unit_test_setup(test_controller_axes, reset),
+	    cmocka_unit_test_setup(test_wireless_slot, reset),
+	    cmocka_unit_test_setup(test_deck_report, reset),
+	    cmocka_unit_test_setup(test_deck_rumble, reset),
+	    cmocka_unit_test_setup(test_bad_reports, reset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
