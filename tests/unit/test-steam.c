@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -572,6 +573,86 @@ static void test_bad_reports(void **state)
 	hm_device_free(dev);
 }
 
+/* ---- the commands against the kernel's (tests/data/kernel/steam/6.12) ---- */
+
+/* command i of the fake as the oracle prints one: "S: <hex>", the report
+ * ID and trailing zeros left out */
+static void cmd_text(unsigned i, char *buf, size_t size)
+{
+	size_t n = fk.len[i], len;
+
+	while (n > 1 && fk.cmd[i][n - 1] == 0)
+		n--;
+	len = (size_t)snprintf(buf, size, "S:");
+	for (size_t k = 1; k < n && len + 4 < size; k++)
+		len += (size_t)snprintf(buf + len, size - len, " %02x", fk.cmd[i][k]);
+}
+
+/* The first max "S:" lines of section heading ("# open") of the kernel's
+ * commands for model; returns how many. */
+static unsigned kernel_cmds(const char *model, const char *heading, char lines[][200], unsigned max)
+{
+	const char *root = getenv("HIDMAPD_SOURCE_ROOT");
+	char path[512], line[256];
+	bool in = false;
+	unsigned n = 0;
+	FILE *f;
+
+	assert_non_null(root);
+	snprintf(path, sizeof(path), "%s/tests/data/kernel/steam/6.12/%s.cmds", root, model);
+	f = fopen(path, "re");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) && n < max) {
+		line[strcspn(line, "\n")] = '\0';
+		if (line[0] == '#')
+			in = strcmp(line, heading) == 0;
+		else if (in && strncmp(line, "S:", 2) == 0)
+			snprintf(lines[n++], 200, "%.199s", line);
+	}
+	fclose(f);
+	return n;
+}
+
+/* lizard mode off, as 6.12 sends it when its node is opened (the
+ * Controller) or gamepad mode comes on (the Deck); on again, as it sends
+ * it when the Controller's node is closed */
+static void test_commands_as_kernel(void **state)
+{
+	char want[4][200], got[200];
+	struct capture_sink cs;
+	struct hm_device *dev;
+	unsigned n;
+
+	(void)state;
+	dev = make(&cs, 0x1102);
+	n = kernel_cmds("steam-wired", "# open", want, 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(fk.n, 2);
+	for (unsigned i = 0; i < n; i++) {
+		cmd_text(i, got, sizeof(got));
+		assert_string_equal(got, want[i]);
+	}
+	hm_device_free(dev);
+	n = kernel_cmds("steam-wired", "# close", want, 4);
+	assert_int_equal(n, 2);
+	assert_int_equal(fk.n, 4);
+	for (unsigned i = 0; i < n; i++) {
+		cmd_text(2 + i, got, sizeof(got));
+		assert_string_equal(got, want[i]);
+	}
+
+	reset(NULL);
+	dev = make(&cs, 0x1205);
+	/* then two haptic pulses, the kernel's feedback for the mode switch */
+	n = kernel_cmds("steam-deck", "# reports", want, 2);
+	assert_int_equal(n, 2);
+	for (unsigned i = 0; i < n; i++) {
+		cmd_text(i, got, sizeof(got));
+		assert_string_equal(got, want[i]);
+	}
+	hm_device_free(dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +666,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_deck_report, reset),
 	    cmocka_unit_test_setup(test_deck_rumble, reset),
 	    cmocka_unit_test_setup(test_bad_reports, reset),
+	    cmocka_unit_test_setup(test_commands_as_kernel, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
