@@ -511,6 +511,12 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	return 0;
 }
 
+void hm_device_let_go(struct hm_device *dev)
+{
+	if (dev)
+		unprobe_module(core_of(dev));
+}
+
 void hm_device_free(struct hm_device *dev)
 {
 	struct hm_device_core *c;

@@ -94,6 +94,12 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 /* Releases every held key/button on every output (with a SYN_REPORT each), calls
  * the module's remove, destroys the outputs.  NULL-safe. */
 void hm_device_free(struct hm_device *dev);
+/* Lets the module go while the device is still there (the owner is about
+ * to close it: a stop, a session switch, a reload that drops it): runs its
+ * remove, whose requests (a pad's own mouse emulation given back) the owner
+ * then sends before closing.  The outputs stay for hm_device_free(), which
+ * no longer runs remove.  NULL-safe. */
+void hm_device_let_go(struct hm_device *dev);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_device *, hm_device_free);
 
 /* Decodes one input report and ends the frame on every output. Returns the
