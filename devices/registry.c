@@ -22,7 +22,7 @@ extern const struct hm_module hm_module_steam;
 const struct hm_module *const hm_modules[] = {
     &hm_module_shuttlexpress,  &hm_module_layout,
     &hm_module_dualsense,      &hm_module_dualshock4,
-    &hm_module_steam,
+    &hm_module_steam,                                  /* Valve: 28de:1102, 1142, 1205 */
     &hm_module_spacenavigator, &hm_module_rumble_test, /* claims nothing: only by config */
     &hm_module_generic,        NULL,
 };
