@@ -172,6 +172,9 @@ struct hm_config_opts {
 	int hysteresis_units;     /* HM_TRIG_ABS_RANGE */
 	int per;                  /* HM_TRIG_REL_POS/NEG: units per press, 0: default */
 	double speed;             /* onto REL: units per second at full deflection, 0: profile's */
+	bool trackpad; /* ABS onto REL: a touch pad's position, motion from its changes */
+	double
+	    inertia_s; /* ...gliding on after the finger lifts, decaying (time constant), 0: off */
 	struct hm_config_gyro gyro; /* GYRO = gyro-mouse */
 };
 
