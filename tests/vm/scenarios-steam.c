@@ -18,6 +18,7 @@
  *   - the right trigger clicks: BTN_LEFT down, then up;
  *   - lizard mode on after: the default mappings (0x85) and settings
  *     (0x8e) reach the pad when the daemon stops (SIGTERM).
+ * steam-unanswered: the same pad answering no command (below).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -35,6 +36,8 @@
 static struct {
 	int fd;
 	volatile bool stop;
+	bool silent; /* SET_REPORT never answered (the kernel gives up after 5 s) */
+	bool thread_started;
 	pthread_mutex_t lock;
 	uint8_t cmd[MAX_CMDS]; /* the first byte of each SET_REPORT (the command) */
 	unsigned ncmds;
@@ -54,6 +57,8 @@ static void *responder(void *arg)
 			if (pad.ncmds < MAX_CMDS && ev.u.set_report.size > 1)
 				pad.cmd[pad.ncmds++] = ev.u.set_report.data[1];
 			pthread_mutex_unlock(&pad.lock);
+			if (pad.silent)
+				continue;
 			r.type = UHID_SET_REPORT_REPLY;
 			r.u.set_report_reply.id = ev.u.set_report.id;
 			(void)vm_uhid_send(pad.fd, &r);
@@ -279,65 +284,106 @@ static int check_desktop(struct libevdev *ptr)
 	return status;
 }
 
-int scenario_steam_desktop(void)
+/* The uhid Steam Deck made from tests/data/steam/steam-deck.hid, its
+ * requests answered by a thread (not SET_REPORT when silent), the daemon
+ * started with config and its "(hidmapd pointer)" (want_pointer) or
+ * gamepad node opened into *ret.  0, or vm_fail(). */
+static int start(bool silent, const char *config, bool want_pointer, pthread_t *thread,
+                 char *hidraw, size_t hidraw_size, struct vm_output *o, size_t *ret_n,
+                 struct libevdev **ret)
 {
 	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
-	char path[PATH_MAX], config[PATH_MAX], prefix[32], hidraw[32] = "";
-	struct vm_output o[MAX_OUTPUTS];
-	struct libevdev *ptr = NULL;
-	pthread_t thread;
+	char path[PATH_MAX], prefix[32];
 	uint64_t t0, deadline;
-	unsigned before_stop;
 	size_t n = 0;
-	int status = 0, r;
+	int r;
 
+	*ret = NULL;
+	*ret_n = 0;
+	pad.silent = silent;
 	snprintf(path, sizeof(path), "%s/../steam/steam-deck.hid", vm_kdata_dir);
-	snprintf(config, sizeof(config), "%s/../../../config/examples/steam-desktop.ini",
-	         vm_kdata_dir);
 	if (hm_recording_load(path, &rec) < 0)
 		return vm_fail("%s: does not load", path);
 	pad.fd = open("/dev/uhid", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (pad.fd < 0)
 		return vm_fail("/dev/uhid: %s", strerror(errno));
-	if (pthread_create(&thread, NULL, responder, NULL) != 0)
+	if (pthread_create(thread, NULL, responder, NULL) != 0)
 		return vm_fail("pthread_create failed");
+	pad.thread_started = true;
 	r = vm_uhid_create(pad.fd, rec, "steam-desktop/input0");
 	vm_hid_name_prefix(rec, prefix, sizeof(prefix));
 	deadline = vm_now_us() + 10000000u;
-	while (r >= 0 && find_hidraw(prefix, hidraw, sizeof(hidraw)) < 0) {
+	while (r >= 0 && find_hidraw(prefix, hidraw, hidraw_size) < 0) {
 		if (vm_now_us() > deadline) {
 			r = -ETIMEDOUT;
 			break;
 		}
 		vm_sleep_ms(20);
 	}
-	if (r < 0) {
-		status = vm_fail("the uhid Steam Deck has no hidraw node: %s", strerror(-r));
-		goto out;
-	}
+	if (r < 0)
+		return vm_fail("the uhid Steam Deck has no hidraw node: %s", strerror(-r));
 	vm_warm_up();
-	if (vm_daemon_start(config, &t0) < 0) {
-		status = -1;
-		goto out;
-	}
+	if (vm_daemon_start(config, &t0) < 0)
+		return -1;
 	deadline = t0 + 10000000u;
 	for (;;) {
 		n = find_outputs(hidraw, o, MAX_OUTPUTS);
-		ptr = NULL;
-		for (size_t i = 0; i < n; i++)
-			if (vm_output_open(&o[i], O_RDONLY | O_NONBLOCK) == 0 &&
-			    vm_contains(libevdev_get_name(o[i].evdev), "(hidmapd pointer)"))
-				ptr = o[i].evdev;
-		if (ptr || vm_now_us() > deadline || !vm_daemon_alive())
+		for (size_t i = 0; i < n && !*ret; i++) {
+			const char *name;
+
+			if (vm_output_open(&o[i], O_RDONLY | O_NONBLOCK) < 0)
+				continue;
+			name = libevdev_get_name(o[i].evdev);
+			if (want_pointer ? vm_contains(name, "(hidmapd pointer)")
+			                 : streq(name, "Steam Deck"))
+				*ret = o[i].evdev;
+		}
+		*ret_n = n;
+		if (*ret || vm_now_us() > deadline || !vm_daemon_alive())
 			break;
 		vm_outputs_close(o, n);
 		vm_sleep_ms(50);
 	}
-	if (!ptr) {
+	if (!*ret) {
 		vm_dump_daemon_log();
-		status =
-		    vm_fail("hidmapd made no \"Steam Deck (hidmapd pointer)\" for /dev/%s", hidraw);
-		goto out_daemon;
+		return vm_fail("hidmapd made no %s node for /dev/%s within 10 s",
+		               want_pointer ? "\"Steam Deck (hidmapd pointer)\"" : "\"Steam Deck\"",
+		               hidraw);
+	}
+	vm_note("hidmapd drives /dev/%s after %.0f ms", hidraw,
+	        (double)(vm_now_us() - t0) / 1000.0);
+	return 0;
+}
+
+static void stop_pad(pthread_t thread)
+{
+	pad.stop = true;
+	if (pad.thread_started)
+		pthread_join(thread, NULL);
+	pad.thread_started = false;
+	if (pad.fd >= 0) {
+		(void)vm_uhid_destroy(pad.fd);
+		close(pad.fd);
+		pad.fd = -1;
+	}
+}
+
+int scenario_steam_desktop(void)
+{
+	char config[PATH_MAX], hidraw[32] = "";
+	struct vm_output o[MAX_OUTPUTS];
+	struct libevdev *ptr = NULL;
+	pthread_t thread = 0;
+	unsigned before_stop;
+	size_t n = 0;
+	int status = 0;
+
+	snprintf(config, sizeof(config), "%s/../../../config/examples/steam-desktop.ini",
+	         vm_kdata_dir);
+	memset(o, 0, sizeof(o));
+	if (start(false, config, true, &thread, hidraw, sizeof(hidraw), o, &n, &ptr) < 0) {
+		status = -1;
+		goto out;
 	}
 	vm_sleep_ms(300);
 	if (!got_cmd(0, 0x81) || !got_cmd(0, 0x87))
@@ -356,13 +402,65 @@ int scenario_steam_desktop(void)
 		    vm_fail("lizard mode was not turned back on at the stop (no 0x85 and 0x8e)");
 	else
 		vm_note("lizard mode on again after the stop: 0x85 and 0x8e sent");
-out_daemon:
+out:
 	vm_outputs_close(o, n);
 	vm_daemon_kill();
+	stop_pad(thread);
+	return status;
+}
+
+/*
+ * A Deck that never answers a command (each SET_REPORT waits 5 s in the
+ * kernel, then fails): the loop does not wait for them.  The daemon takes
+ * the pad and its nodes appear at once, a button reaches the gamepad node
+ * within 500 ms while the commands hang, the watchdog's commands (every
+ * 5 s) pile up without harm, and a SIGTERM stops the daemon within its
+ * limit.
+ */
+int scenario_steam_unanswered(void)
+{
+	char hidraw[32] = "";
+	struct vm_output o[MAX_OUTPUTS];
+	struct libevdev *gp = NULL;
+	pthread_t thread = 0;
+	size_t n = 0;
+	int status = 0;
+
+	memset(o, 0, sizeof(o));
+	if (start(true, NULL, false, &thread, hidraw, sizeof(hidraw), o, &n, &gp) < 0) {
+		status = -1;
+		goto out;
+	}
+	for (int round = 0; round < 3; round++) {
+		uint64_t t = vm_now_us(), got = 0;
+
+		deck(1u << 7, 0, 0, 0, 0, 0); /* A */
+		while (!got && vm_now_us() - t < 2000000u) {
+			struct input_event e;
+
+			if (libevdev_next_event(gp, LIBEVDEV_READ_FLAG_NORMAL, &e) ==
+			        LIBEVDEV_READ_STATUS_SUCCESS &&
+			    e.type == EV_KEY && e.code == BTN_SOUTH && e.value == 1)
+				got = vm_now_us();
+			else
+				vm_sleep_ms(1);
+		}
+		deck(0, 0, 0, 0, 0, 0);
+		if (!got || got - t > 500000u)
+			status = vm_fail("round %d: A reached the gamepad node after %s", round,
+			                 got ? "more than 500 ms" : "never (2 s)");
+		else
+			vm_note("round %d: A after %.1f ms, %u command(s) unanswered so far", round,
+			        (double)(got - t) / 1000.0, ncmds());
+		vm_sleep_ms(3000);
+	}
+	vm_daemon_signal(SIGTERM);
+	if (vm_daemon_wait_exit(STOP_TIMEOUT_MS) != 0)
+		status =
+		    vm_fail("the daemon did not stop within %d ms on SIGTERM", STOP_TIMEOUT_MS);
 out:
-	pad.stop = true;
-	pthread_join(thread, NULL);
-	(void)vm_uhid_destroy(pad.fd);
-	close(pad.fd);
+	vm_outputs_close(o, n);
+	vm_daemon_kill();
+	stop_pad(thread);
 	return status;
 }
