@@ -44,6 +44,9 @@
  *     pad, with lizard mode off from the start.
  *   - the serial number (the kernel's uniq) is not read: a uinput device
  *     cannot carry it.
+ * With `haptic-click = on` in the config's [device] section, a press of a
+ * pad gets a tick of its actuator (the firmware's own click feedback is
+ * off while lizard mode is).
  * Every command is sent without waiting (hm_device_request() with no
  * callback): a pad that never answers costs the loop nothing.
  */
@@ -89,6 +92,7 @@
 #define ID_SET_DEFAULT_DIGITAL_MAPPINGS 0x85
 #define ID_SET_SETTINGS_VALUES          0x87
 #define ID_LOAD_DEFAULT_SETTINGS        0x8e
+#define ID_TRIGGER_HAPTIC_PULSE         0x8f
 #define ID_DONGLE_GET_WIRELESS_STATE    0xb4
 #define ID_TRIGGER_RUMBLE_CMD           0xeb
 
@@ -113,6 +117,8 @@ struct steam {
 	int gamepad, sensors; /* outputs; sensors -1 but on the Deck */
 	bool connected;       /* a wired pad always; a receiver slot after its connect report */
 	uint32_t sensor_timestamp_us;
+	bool haptic_click; /* haptic-click = on (configure) */
+	uint8_t clicks;    /* the pads' click bits (byte 10, bits 1 and 2) last seen */
 };
 
 /* HID_USB_DEVICE() entries, as the kernel's steam_controllers[] */
@@ -365,6 +371,41 @@ static void steam_timer(struct hm_device *dev, uint64_t now_us)
 		steam_set_lizard_mode(dev, st->quirks, false);
 }
 
+/* haptic-click: one pulse of the pad's actuator, as 6.12's
+ * steam_haptic_pulse(steam, pad, 0x190, 0, 1, 0) on a mode switch:
+ * duration 400 µs, no interval, one pulse, gain 0 dB; the report names the
+ * pads the other way round ("Left and right are swapped on this report for
+ * legacy reasons"). */
+static void steam_haptic_click(struct hm_device *dev, bool right)
+{
+	const uint8_t cmd[10] = {
+	    ID_TRIGGER_HAPTIC_PULSE, 8, right ? 0 : 1, 0x90, 0x01, 0, 0, 1, 0, 0};
+
+	steam_send(dev, cmd, sizeof(cmd));
+}
+
+/* The pads' clicks, byte 10 bit 1 (left) and bit 2 (right) on both the
+ * Controller and the Deck: a tick on each press when asked for. */
+static void steam_clicks(struct hm_device *dev, struct steam *st, uint8_t b10)
+{
+	uint8_t now = b10 & 0x06, pressed = now & (uint8_t)~st->clicks;
+
+	st->clicks = now;
+	if (!st->haptic_click)
+		return;
+	if (pressed & 0x02)
+		steam_haptic_click(dev, false);
+	if (pressed & 0x04)
+		steam_haptic_click(dev, true);
+}
+
+static void steam_configure(struct hm_device *dev, const struct hm_device_settings *settings)
+{
+	struct steam *st = dev->priv;
+
+	st->haptic_click = settings->haptic_click == 1;
+}
+
 /* ---- input ---- */
 
 static void emit_key(struct hm_device *dev, unsigned out, unsigned code, unsigned bit)
@@ -520,12 +561,14 @@ static int steam_decode(struct hm_device *dev, const uint8_t *data, size_t size,
 		if (!st->connected || (st->quirks & STEAM_QUIRK_DECK))
 			return 0;
 		steam_controller_input(dev, st, data);
+		steam_clicks(dev, st, data[10]);
 		return 1;
 	case ID_CONTROLLER_DECK_STATE:
 		if (!(st->quirks & STEAM_QUIRK_DECK))
 			return 0;
 		steam_deck_input(dev, st, data);
 		steam_deck_sensors(dev, st, data);
+		steam_clicks(dev, st, data[10]);
 		return 1;
 	case ID_CONTROLLER_WIRELESS:
 		/* payload: 01 disconnected, 02 connected */
@@ -575,4 +618,5 @@ const struct hm_module hm_module_steam = {
     .remove = steam_remove,
     .timer = steam_timer,
     .rumble = steam_rumble,
+    .configure = steam_configure,
 };

@@ -653,6 +653,46 @@ static void test_commands_as_kernel(void **state)
 	hm_device_free(dev);
 }
 
+/* haptic-click = on: a tick under the pad pressed, the pulse the kernel
+ * itself sends to the right pad on a mode switch (6.12's steam-deck.cmds);
+ * off (the default): nothing */
+static void test_haptic_click(void **state)
+{
+	static const uint8_t left[] = {0x8f, 0x08, 0x01, 0x90, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00};
+	struct hm_device_settings set = HM_DEVICE_SETTINGS_INIT;
+	char want[4][200], got[200];
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1102);
+	uint8_t r[64];
+
+	(void)state;
+	report(r, 1);
+	r[10] = 0x04; /* right pad click */
+	fk.n = 0;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(fk.n, 0);
+	report(r, 1);
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+
+	set.haptic_click = 1;
+	dev->module->configure(dev, &set);
+	report(r, 1);
+	r[10] = 0x04;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(fk.n, 1);
+	/* the kernel's pulse for the right pad: the fourth command it sent
+	 * for the Deck's mode switch */
+	assert_int_equal(kernel_cmds("steam-deck", "# reports", want, 4), 4);
+	cmd_text(0, got, sizeof(got));
+	assert_string_equal(got, want[2]);
+	/* held: no more; the left pad too: its own */
+	r[10] = 0x06;
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(fk.n, 2);
+	check_cmd(1, left, sizeof(left));
+	hm_device_free(dev);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +707,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_deck_rumble, reset),
 	    cmocka_unit_test_setup(test_bad_reports, reset),
 	    cmocka_unit_test_setup(test_commands_as_kernel, reset),
+	    cmocka_unit_test_setup(test_haptic_click, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
