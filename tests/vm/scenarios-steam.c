@@ -452,7 +452,7 @@ int scenario_steam_unanswered(void)
 		else
 			vm_note("round %d: A after %.1f ms, %u command(s) unanswered so far", round,
 			        (double)(got - t) / 1000.0, ncmds());
-		vm_sleep_ms(3000);
+		vm_sleep_ms(2500);
 	}
 	vm_daemon_signal(SIGTERM);
 	if (vm_daemon_wait_exit(STOP_TIMEOUT_MS) != 0)
