@@ -18,7 +18,8 @@
  *   - the right trigger clicks: BTN_LEFT down, then up;
  *   - lizard mode on after: the default mappings (0x85) and settings
  *     (0x8e) reach the pad when the daemon stops (SIGTERM).
- * steam-unanswered: the same pad answering no command (below).
+ * steam-unanswered: the same pad answering no command; steam-no-pad: a
+ * receiver slot whose pad never connects (below).
  */
 #include <dirent.h>
 #include <fcntl.h>
@@ -288,9 +289,9 @@ static int check_desktop(struct libevdev *ptr)
  * requests answered by a thread (not SET_REPORT when silent), the daemon
  * started with config and its "(hidmapd pointer)" (want_pointer) or
  * gamepad node opened into *ret.  0, or vm_fail(). */
-static int start(bool silent, const char *config, bool want_pointer, pthread_t *thread,
-                 char *hidraw, size_t hidraw_size, struct vm_output *o, size_t *ret_n,
-                 struct libevdev **ret)
+static int start_model(const char *model, const char *node, bool silent, const char *config,
+                       bool want_pointer, pthread_t *thread, char *hidraw, size_t hidraw_size,
+                       struct vm_output *o, size_t *ret_n, struct libevdev **ret)
 {
 	_cleanup_(hm_recording_freep) struct hm_recording *rec = NULL;
 	char path[PATH_MAX], prefix[32];
@@ -301,7 +302,7 @@ static int start(bool silent, const char *config, bool want_pointer, pthread_t *
 	*ret = NULL;
 	*ret_n = 0;
 	pad.silent = silent;
-	snprintf(path, sizeof(path), "%s/../steam/steam-deck.hid", vm_kdata_dir);
+	snprintf(path, sizeof(path), "%s/../steam/%s.hid", vm_kdata_dir, model);
 	if (hm_recording_load(path, &rec) < 0)
 		return vm_fail("%s: does not load", path);
 	pad.fd = open("/dev/uhid", O_RDWR | O_NONBLOCK | O_CLOEXEC);
@@ -335,7 +336,7 @@ static int start(bool silent, const char *config, bool want_pointer, pthread_t *
 				continue;
 			name = libevdev_get_name(o[i].evdev);
 			if (want_pointer ? vm_contains(name, "(hidmapd pointer)")
-			                 : streq(name, "Steam Deck"))
+			                 : streq(name, node))
 				*ret = o[i].evdev;
 		}
 		*ret_n = n;
@@ -347,12 +348,19 @@ static int start(bool silent, const char *config, bool want_pointer, pthread_t *
 	if (!*ret) {
 		vm_dump_daemon_log();
 		return vm_fail("hidmapd made no %s node for /dev/%s within 10 s",
-		               want_pointer ? "\"Steam Deck (hidmapd pointer)\"" : "\"Steam Deck\"",
-		               hidraw);
+		               want_pointer ? "\"(hidmapd pointer)\"" : node, hidraw);
 	}
 	vm_note("hidmapd drives /dev/%s after %.0f ms", hidraw,
 	        (double)(vm_now_us() - t0) / 1000.0);
 	return 0;
+}
+
+static int start(bool silent, const char *config, bool want_pointer, pthread_t *thread,
+                 char *hidraw, size_t hidraw_size, struct vm_output *o, size_t *ret_n,
+                 struct libevdev **ret)
+{
+	return start_model("steam-deck", "Steam Deck", silent, config, want_pointer, thread, hidraw,
+	                   hidraw_size, o, ret_n, ret);
 }
 
 static void stop_pad(pthread_t thread)
@@ -458,6 +466,60 @@ int scenario_steam_unanswered(void)
 	if (vm_daemon_wait_exit(STOP_TIMEOUT_MS) != 0)
 		status =
 		    vm_fail("the daemon did not stop within %d ms on SIGTERM", STOP_TIMEOUT_MS);
+out:
+	vm_outputs_close(o, n);
+	vm_daemon_kill();
+	stop_pad(thread);
+	return status;
+}
+
+/*
+ * A receiver slot whose pad never connects (28de:1142, no connect report):
+ * the daemon asks once for the slot's state (0xb4) and nothing else, sends
+ * no lizard-mode command to a pad that is not there, and a stale state
+ * report the slot sends anyway moves nothing on the node.
+ */
+int scenario_steam_no_pad(void)
+{
+	char hidraw[32] = "";
+	struct vm_output o[MAX_OUTPUTS];
+	struct libevdev *gp = NULL;
+	pthread_t thread = 0;
+	uint8_t r[64] = {0x01, 0x00, 0x01, 0x3c};
+	unsigned events = 0;
+	size_t n = 0;
+	int status = 0;
+
+	memset(o, 0, sizeof(o));
+	if (start_model("steam-wireless", "Wireless Steam Controller", false, NULL, false, &thread,
+	                hidraw, sizeof(hidraw), o, &n, &gp) < 0) {
+		status = -1;
+		goto out;
+	}
+	r[8] = 0x80; /* A, with the stick off centre */
+	r[16] = 0x10;
+	r[17] = 0x27;
+	for (int i = 0; i < 5; i++) {
+		(void)vm_uhid_input(pad.fd, r, sizeof(r));
+		vm_sleep_ms(50);
+	}
+	vm_sleep_ms(500);
+	for (;;) {
+		struct input_event e;
+		int rc = libevdev_next_event(gp, LIBEVDEV_READ_FLAG_NORMAL, &e);
+
+		if (rc == -EAGAIN)
+			break;
+		if (rc == LIBEVDEV_READ_STATUS_SUCCESS && e.type != EV_SYN)
+			events++;
+	}
+	if (events)
+		status = vm_fail("a slot without a pad moved the node: %u event(s)", events);
+	if (ncmds() != 1 || !got_cmd(0, 0xb4))
+		status = vm_fail("%u command(s) to a slot without a pad, want one 0xb4", ncmds());
+	else
+		vm_note("one 0xb4 (connection status) to the empty slot, no lizard command, no "
+		        "events");
 out:
 	vm_outputs_close(o, n);
 	vm_daemon_kill();
