@@ -16,6 +16,7 @@
  *     for half) gives about 600 high-resolution units up, and a classic
  *     wheel step for each 120 of them;
  *   - the right trigger clicks: BTN_LEFT down, then up;
+ *   - the gyro moves the pointer while R4 is held, and only then;
  *   - lizard mode on after: the default mappings (0x85) and settings
  *     (0x8e) reach the pad when the daemon stops (SIGTERM).
  * steam-unanswered: the same pad answering no command; steam-no-pad: a
@@ -166,6 +167,20 @@ static int deck(uint64_t buttons, int lpx, int lpy, int rpx, int rpy, int rt)
 	return vm_uhid_input(pad.fd, r, sizeof(r));
 }
 
+/* A Deck report with the gyro's three axes (offsets 30, 32, 34) at g. */
+static int deck_gyro(uint64_t buttons, int g)
+{
+	uint8_t r[64] = {0x01, 0x00, 0x09, 0x40};
+
+	for (int i = 0; i < 8; i++)
+		r[8 + i] = (uint8_t)(buttons >> (8 * i));
+	for (int i = 0; i < 3; i++) {
+		r[30 + 2 * i] = (uint8_t)g;
+		r[31 + 2 * i] = (uint8_t)((unsigned)g >> 8);
+	}
+	return vm_uhid_input(pad.fd, r, sizeof(r));
+}
+
 struct motion {
 	long sum;
 	int steps[512];
@@ -174,6 +189,7 @@ struct motion {
 	int btn_left[8];
 	unsigned nbtn;
 	long wheel, hires;
+	long moved; /* |REL_X| + |REL_Y| */
 };
 
 /* Reads the pointer for ms, adding up what it moved. */
@@ -191,6 +207,8 @@ static void read_pointer(struct libevdev *ev, unsigned ms, struct motion *m)
 		}
 		if (rc != LIBEVDEV_READ_STATUS_SUCCESS)
 			continue;
+		if (e.type == EV_REL && (e.code == REL_X || e.code == REL_Y))
+			m->moved += labs((long)e.value);
 		if (e.type == EV_REL && e.code == REL_X) {
 			m->sum += e.value;
 			if (m->n < 512) {
@@ -282,6 +300,33 @@ static int check_desktop(struct libevdev *ptr)
 	if (click.nbtn != 2 || click.btn_left[0] != 1 || click.btn_left[1] != 0)
 		status = vm_fail("the right trigger gave %u BTN_LEFT event(s), want down and up",
 		                 click.nbtn);
+
+	/* the gyro ("Steam Deck Motion Sensors") turning at 90 deg/s (16 a
+	 * deg/s): the pointer moves while R4 is held, not otherwise */
+	{
+		struct motion free_turn = {0}, held = {0};
+		const uint64_t r4 = (uint64_t)1 << 42;
+
+		for (int i = 0; i < 25; i++) {
+			deck_gyro(0, 1440);
+			vm_sleep_ms(4);
+		}
+		deck_gyro(0, 0);
+		read_pointer(ptr, 200, &free_turn);
+		for (int i = 0; i < 25; i++) {
+			deck_gyro(r4, 1440);
+			vm_sleep_ms(4);
+		}
+		deck_gyro(r4, 0);
+		deck_gyro(0, 0);
+		read_pointer(ptr, 200, &held);
+		if (free_turn.moved != 0)
+			status = vm_fail("the gyro moved the pointer by %ld without R4",
+			                 free_turn.moved);
+		if (held.moved == 0)
+			status = vm_fail("the gyro did not move the pointer while R4 was held");
+		vm_note("gyro: %ld without R4, %ld while R4 is held", free_turn.moved, held.moved);
+	}
 	return status;
 }
 
