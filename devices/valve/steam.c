@@ -340,12 +340,19 @@ static int steam_probe(struct hm_device *dev)
 	}
 	if (st->quirks & STEAM_QUIRK_WIRELESS) {
 		/* "ask for connection status": the receiver answers with a
-		 * type-3 report when a pad is in this slot */
+		 * type-3 report when a pad is in this slot; until then the
+		 * slot has no virtual device, as the kernel registers its node
+		 * on the connect (steam_register() from steam_work_connect_cb()) */
 		st->connected = false;
+		hm_device_set_present(dev, false);
+		hm_device_set_link(dev, "no pad connected");
 		steam_send_byte(dev, ID_DONGLE_GET_WIRELESS_STATE);
 		return 0;
 	}
 	st->connected = true;
+	hm_device_set_link(dev, (st->quirks & STEAM_QUIRK_DECK)
+	                            ? "built in, lizard mode off (sent again every 5 s)"
+	                            : "wired, lizard mode off");
 	steam_set_lizard_mode(dev, st->quirks, false);
 	if (st->quirks & STEAM_QUIRK_DECK)
 		hm_device_set_interval(dev, STEAM_WATCHDOG_PERIOD_US);
@@ -539,9 +546,17 @@ static void steam_connect(struct hm_device *dev, struct steam *st, bool connecte
 	         (st->quirks & STEAM_QUIRK_WIRELESS) ? "wireless" : "wired",
 	         connected ? "connected" : "disconnected");
 	if (connected) {
+		/* the slot's virtual devices (again, or the same ones within
+		 * the replug grace) */
+		hm_device_set_present(dev, true);
+		hm_device_set_link(dev, "pad connected, lizard mode off");
 		steam_set_lizard_mode(dev, st->quirks, false);
 	} else {
+		/* everything let go; the virtual devices stay for the replug
+		 * grace, then go, as an unplugged device's */
 		steam_let_go(dev, st);
+		hm_device_set_present(dev, false);
+		hm_device_set_link(dev, "pad disconnected");
 		hm_device_set_battery(dev, -1, HM_BATTERY_UNKNOWN);
 	}
 }

@@ -441,6 +441,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	setup.arm_timer = arm_remap_timer;
 	setup.outputs_changed = outputs_changed;
 	setup.userdata = dr;
+	setup.absent_grace_us = d->config->replug_grace_us; /* a receiver's pad */
 	r = hm_device_new(info, rdesc, rdesc_size, &setup, &dr->dev);
 	if (r < 0) {
 		daemon_driven_free(dr);

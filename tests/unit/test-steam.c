@@ -22,6 +22,7 @@
 
 #include "capture-sink.h"
 #include "device.h"
+#include "event-loop.h"
 #include "module-select.h"
 
 enum { GAMEPAD, SENSORS };
@@ -46,11 +47,13 @@ static int fake_send_feature(void *userdata, const uint8_t *data, size_t size)
 }
 
 static const struct hm_transport transport = {.send_feature = fake_send_feature};
+static uint64_t grace_us; /* the replug grace the devices are made with */
 
 static int reset(void **state)
 {
 	(void)state;
 	memset(&fk, 0, sizeof(fk));
+	grace_us = 0;
 	return 0;
 }
 
@@ -75,8 +78,10 @@ static int make_rdesc(struct capture_sink *cs, uint16_t product, const uint8_t *
 	                              .interface = -1};
 	struct hm_module_chain chain;
 	const struct hm_config_device *cfg;
-	struct hm_device_setup setup = {
-	    .chain = &chain, .sink = &cs->base, .transport = &transport};
+	struct hm_device_setup setup = {.chain = &chain,
+	                                .sink = &cs->base,
+	                                .transport = &transport,
+	                                .absent_grace_us = grace_us};
 
 	snprintf(info.name, sizeof(info.name), "Valve Software Steam Controller");
 	snprintf(info.path, sizeof(info.path), "/dev/hidraw5");
@@ -183,7 +188,17 @@ static void test_controller_node(void **state)
 	assert_false(libevdev_has_event_type(c, EV_FF));
 	hm_device_free(dev);
 
+	/* a receiver slot: its node once a pad connects (hid-steam registers
+	 * it in steam_work_connect_cb()) */
 	dev = make(&cs, 0x1142);
+	assert_int_equal(hm_device_noutputs(dev), 0);
+	assert_int_equal(cs.ndevices, 0);
+	{
+		uint8_t r[64] = {0x01, 0x00, 0x03, 0x01, 0x02};
+
+		assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	}
+	assert_int_equal(hm_device_noutputs(dev), 1);
 	assert_string_equal(libevdev_get_name(hm_device_output_caps(dev, GAMEPAD)),
 	                    "Wireless Steam Controller");
 	hm_device_free(dev);
@@ -424,6 +439,90 @@ static void test_wireless_slot(void **state)
 	fk.n = 0;
 	hm_device_free(dev);
 	assert_int_equal(fk.n, 0);
+}
+
+/* A receiver slot as a hotplugged device (the issue's rules): no virtual
+ * device while the slot is empty; one when its pad connects; at a
+ * disconnect everything is let go and the device is kept for the replug
+ * grace; a reconnect within it keeps the same device; after it the device
+ * is removed, and a later connect makes a new one. */
+static void test_slot_hotplug(void **state)
+{
+	static const uint8_t on[64] = {0x01, 0x00, 0x03, 0x01, 0x02};
+	static const uint8_t off[64] = {0x01, 0x00, 0x03, 0x01, 0x01};
+	struct capture_sink cs;
+	struct hm_device *dev;
+	uint8_t r[64];
+
+	(void)state;
+	grace_us = 3000000; /* the daemon's default replug-grace */
+	dev = make(&cs, 0x1142);
+	assert_int_equal(cs.ndevices, 0);
+	assert_false(hm_device_present(dev));
+	assert_string_equal(hm_device_get_link(dev), "no pad connected");
+
+	assert_true(hm_device_process_report(dev, on, 64, 0) > 0);
+	assert_true(hm_device_present(dev));
+	assert_int_equal(cs.ndevices, 1);
+	assert_int_equal(hm_device_noutputs(dev), 1);
+	assert_string_equal(hm_device_get_link(dev), "pad connected, lizard mode off");
+	report(r, 1);
+	r[8] = 0x80; /* A held */
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, 0, EV_KEY, BTN_A), 1);
+
+	/* gone: A let go, the device kept */
+	assert_true(hm_device_process_report(dev, off, 64, 0) > 0);
+	assert_int_equal(last(&cs, 0, EV_KEY, BTN_A), 0);
+	assert_false(hm_device_present(dev));
+	assert_string_equal(hm_device_get_link(dev), "pad disconnected");
+	assert_int_equal(hm_device_noutputs(dev), 1);
+	assert_int_equal(cs.removed, 0);
+	/* half the grace: still there; back: the same device */
+	hm_device_timer(dev, hm_now_usec() + 1500000);
+	assert_int_equal(hm_device_noutputs(dev), 1);
+	assert_true(hm_device_process_report(dev, on, 64, 0) > 0);
+	assert_int_equal(cs.ndevices, 1);
+	assert_int_equal(cs.removed, 0);
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, 0, EV_KEY, BTN_A), 1);
+	/* the grace of the reconnect's disconnect was cancelled */
+	hm_device_timer(dev, hm_now_usec() + 10000000);
+	assert_int_equal(hm_device_noutputs(dev), 1);
+
+	/* gone for longer than the grace: removed */
+	assert_true(hm_device_process_report(dev, off, 64, 0) > 0);
+	hm_device_timer(dev, hm_now_usec() + 2000000);
+	assert_int_equal(hm_device_noutputs(dev), 1);
+	hm_device_timer(dev, hm_now_usec() + 3100000);
+	assert_int_equal(hm_device_noutputs(dev), 0);
+	assert_int_equal(cs.removed, 1);
+	/* its stale reports go nowhere */
+	assert_int_equal(hm_device_process_report(dev, r, 64, 0), 0);
+	/* a new connect: a new device */
+	assert_true(hm_device_process_report(dev, on, 64, 0) > 0);
+	assert_int_equal(cs.ndevices, 2);
+	assert_int_equal(hm_device_noutputs(dev), 1);
+	assert_true(hm_device_process_report(dev, r, 64, 0) > 0);
+	assert_int_equal(last(&cs, 1, EV_KEY, BTN_A), 1);
+	hm_device_free(dev);
+	assert_int_equal(cs.removed, 2);
+
+	/* no grace (replug-grace = 0): removed at the disconnect */
+	grace_us = 0;
+	dev = make(&cs, 0x1142);
+	assert_true(hm_device_process_report(dev, on, 64, 0) > 0);
+	assert_int_equal(cs.ndevices, 1);
+	assert_true(hm_device_process_report(dev, off, 64, 0) > 0);
+	assert_int_equal(hm_device_noutputs(dev), 0);
+	assert_int_equal(cs.removed, 1);
+	hm_device_free(dev);
+
+	/* a wired pad is always there */
+	dev = make(&cs, 0x1102);
+	assert_true(hm_device_present(dev));
+	assert_string_equal(hm_device_get_link(dev), "wired, lizard mode off");
+	hm_device_free(dev);
 }
 
 /* ---- the Deck ---- */
@@ -703,6 +802,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_controller_buttons, reset),
 	    cmocka_unit_test_setup(test_controller_axes, reset),
 	    cmocka_unit_test_setup(test_wireless_slot, reset),
+	    cmocka_unit_test_setup(test_slot_hotplug, reset),
 	    cmocka_unit_test_setup(test_deck_report, reset),
 	    cmocka_unit_test_setup(test_deck_rumble, reset),
 	    cmocka_unit_test_setup(test_bad_reports, reset),

@@ -13,11 +13,16 @@ Both sides are in the `hidmapd replay` format.  What differs on purpose,
 and nothing else, is normalised (each is printed with the lines it
 touched):
 
+  SLOT-COMES a receiver slot has no node until its pad's connect report,
+             on both sides; the oracle waits for the kernel's node and
+             prints it first, `hidmapd replay` prints its device when it is
+             created, after the connect's R: line: hidmapd's D:/C: lines
+             are moved to the top.
   SLOT-GONE  a receiver slot's disconnect report: the kernel unregisters
-             the node (a reader sees it go, nothing more); hidmapd keeps its
-             virtual device, as for an unplugged device within the replug
-             grace, and lets everything go: hidmapd's events for that
-             report are dropped.
+             the node (a reader sees it go, nothing more); hidmapd lets
+             everything go first (under the daemon its virtual device stays
+             for the replug grace; replay has none): hidmapd's events for
+             that report are dropped.
   DECK-MODE  6.12 reports nothing on the Deck's nodes until Options has been
              held 0.45 s; the Deck recording's reports 0 and 1 do that (the
              oracle holds report 0): both sides' events for them are dropped.
@@ -80,6 +85,15 @@ def compare(hidmapd, steamdir, kdir, model):
     kh, kf = split(open(os.path.join(kdir, model + '.txt')).read())
     hh, hf = split(p.stdout)
     notes = []
+    moved = 0
+    for i, (r, ev) in enumerate(hf):
+        node = [l for l in ev if l.startswith(('D: ', 'C: '))]
+        if node:
+            hh += node
+            hf[i] = (r, [l for l in ev if not l.startswith(('D: ', 'C: '))])
+            moved += len(node)
+    if moved:
+        notes.append('SLOT-COMES %d' % moved)
     gone = disconnects(hid)
     if gone:
         n = 0
