@@ -333,7 +333,9 @@ static int check_desktop(struct libevdev *ptr)
 /* The uhid Steam Deck made from tests/data/steam/steam-deck.hid, its
  * requests answered by a thread (not SET_REPORT when silent), the daemon
  * started with config and its "(hidmapd pointer)" (want_pointer) or
- * gamepad node opened into *ret.  0, or vm_fail(). */
+ * gamepad node opened into *ret; node NULL (a receiver slot without its
+ * pad): until the daemon asks the slot for its state (0xb4), *ret NULL.
+ * 0, or vm_fail(). */
 static int start_model(const char *model, const char *node, bool silent, const char *config,
                        bool want_pointer, pthread_t *thread, char *hidraw, size_t hidraw_size,
                        struct vm_output *o, size_t *ret_n, struct libevdev **ret)
@@ -372,6 +374,18 @@ static int start_model(const char *model, const char *node, bool silent, const c
 	if (vm_daemon_start(config, &t0) < 0)
 		return -1;
 	deadline = t0 + 10000000u;
+	if (!node) {
+		while (!got_cmd(0, 0xb4) && vm_now_us() < deadline && vm_daemon_alive())
+			vm_sleep_ms(20);
+		if (!got_cmd(0, 0xb4)) {
+			vm_dump_daemon_log();
+			return vm_fail("hidmapd did not take /dev/%s within 10 s (no 0xb4)",
+			               hidraw);
+		}
+		vm_note("hidmapd drives /dev/%s after %.0f ms", hidraw,
+		        (double)(vm_now_us() - t0) / 1000.0);
+		return 0;
+	}
 	for (;;) {
 		n = find_outputs(hidraw, o, MAX_OUTPUTS);
 		for (size_t i = 0; i < n && !*ret; i++) {
@@ -521,8 +535,9 @@ out:
 /*
  * A receiver slot whose pad never connects (28de:1142, no connect report):
  * the daemon asks once for the slot's state (0xb4) and nothing else, sends
- * no lizard-mode command to a pad that is not there, and a stale state
- * report the slot sends anyway moves nothing on the node.
+ * no lizard-mode command to a pad that is not there, and the slot has no
+ * virtual device, not even after stale state reports the slot sends anyway
+ * (the kernel registers a slot's node at its pad's connect).
  */
 int scenario_steam_no_pad(void)
 {
@@ -531,13 +546,12 @@ int scenario_steam_no_pad(void)
 	struct libevdev *gp = NULL;
 	pthread_t thread = 0;
 	uint8_t r[64] = {0x01, 0x00, 0x01, 0x3c};
-	unsigned events = 0;
-	size_t n = 0;
+	size_t n = 0, nodes;
 	int status = 0;
 
 	memset(o, 0, sizeof(o));
-	if (start_model("steam-wireless", "Wireless Steam Controller", false, NULL, false, &thread,
-	                hidraw, sizeof(hidraw), o, &n, &gp) < 0) {
+	if (start_model("steam-wireless", NULL, false, NULL, false, &thread, hidraw, sizeof(hidraw),
+	                o, &n, &gp) < 0) {
 		status = -1;
 		goto out;
 	}
@@ -549,24 +563,193 @@ int scenario_steam_no_pad(void)
 		vm_sleep_ms(50);
 	}
 	vm_sleep_ms(500);
-	for (;;) {
-		struct input_event e;
-		int rc = libevdev_next_event(gp, LIBEVDEV_READ_FLAG_NORMAL, &e);
-
-		if (rc == -EAGAIN)
-			break;
-		if (rc == LIBEVDEV_READ_STATUS_SUCCESS && e.type != EV_SYN)
-			events++;
-	}
-	if (events)
-		status = vm_fail("a slot without a pad moved the node: %u event(s)", events);
+	nodes = find_outputs(hidraw, o, MAX_OUTPUTS);
+	if (nodes)
+		status =
+		    vm_fail("a slot without a pad has %zu virtual device(s), want none", nodes);
 	if (ncmds() != 1 || !got_cmd(0, 0xb4))
 		status = vm_fail("%u command(s) to a slot without a pad, want one 0xb4", ncmds());
 	else
 		vm_note("one 0xb4 (connection status) to the empty slot, no lizard command, no "
-		        "events");
+		        "virtual device");
 out:
-	vm_outputs_close(o, n);
+	vm_daemon_kill();
+	stop_pad(thread);
+	return status;
+}
+
+/* The slot's node (named "Wireless Steam Controller") once it exists,
+ * within ms: its devnode in devnode, the node opened into *o; 0, or
+ * -ETIMEDOUT. */
+static int wait_slot_node(const char *hidraw, unsigned ms, struct vm_output *o)
+{
+	uint64_t deadline = vm_now_us() + (uint64_t)ms * 1000u;
+	struct vm_output all[MAX_OUTPUTS];
+
+	do {
+		size_t n = find_outputs(hidraw, all, MAX_OUTPUTS);
+
+		for (size_t i = 0; i < n; i++) {
+			if (vm_output_open(&all[i], O_RDONLY | O_NONBLOCK) < 0)
+				continue;
+			if (streq(libevdev_get_name(all[i].evdev), "Wireless Steam Controller")) {
+				*o = all[i];
+				vm_outputs_close(all, i);
+				vm_outputs_close(all + i + 1, n - i - 1);
+				return 0;
+			}
+		}
+		vm_outputs_close(all, n);
+		vm_sleep_ms(50);
+	} while (vm_now_us() < deadline);
+	return -ETIMEDOUT;
+}
+
+/* Reads o's node for ms: whether key went to value (1/0). */
+static bool saw_key(struct vm_output *o, unsigned code, int value, unsigned ms)
+{
+	uint64_t deadline = vm_now_us() + (uint64_t)ms * 1000u;
+
+	do {
+		struct input_event e;
+		int rc = libevdev_next_event(o->evdev, LIBEVDEV_READ_FLAG_NORMAL, &e);
+
+		if (rc == LIBEVDEV_READ_STATUS_SUCCESS && e.type == EV_KEY && e.code == code &&
+		    e.value == value)
+			return true;
+		if (rc == -EAGAIN)
+			vm_sleep_ms(5);
+		else if (rc < 0 && rc != -EAGAIN)
+			return false;
+	} while (vm_now_us() < deadline);
+	return false;
+}
+
+/* `hidmapd status` mentions want (a "  link ..." line); 0 or vm_fail(). */
+static int status_has(const char *want)
+{
+	char out[PATH_MAX], err[PATH_MAX];
+	int st = vm_run_client("status", out, err, sizeof(out));
+	const char *text = vm_slurp(out);
+
+	if (st != 0)
+		return vm_fail("hidmapd status exited %d: %s", st, vm_slurp(err));
+	if (!strstr(text, want)) {
+		printf("---- hidmapd status ----\n%s---- end ----\n", text);
+		return vm_fail("hidmapd status has no line '%s'", want);
+	}
+	vm_note("status: '%.*s'", (int)strcspn(want, "\n"), want);
+	return 0;
+}
+
+/*
+ * A receiver slot's pad as a hotplugged device (the issue's rules, with
+ * replug-grace = 1s): the empty slot has no node; the pad's connect
+ * report makes one (lizard mode off); its disconnect lets A go and keeps
+ * the node for the grace; a reconnect within it keeps the same node, which
+ * is still there after more than the grace (the reconnect cancelled the
+ * removal), and A reaches it; a disconnect longer than the grace removes
+ * it (its reader sees ENODEV); a later connect makes a new node.
+ * `hidmapd status` says the link each time.
+ */
+int scenario_steam_slot_hotplug(void)
+{
+	static const uint8_t connect_r[64] = {0x01, 0x00, 0x03, 0x01, 0x02};
+	static const uint8_t disconnect_r[64] = {0x01, 0x00, 0x03, 0x01, 0x01};
+	uint8_t a[64] = {0x01, 0x00, 0x01, 0x3c};
+	char config[PATH_MAX], hidraw[32] = "", first[64];
+	struct vm_output o[MAX_OUTPUTS], node = {.fd = -1}, again = {.fd = -1};
+	struct libevdev *gp = NULL;
+	pthread_t thread = 0;
+	size_t n = 0;
+	unsigned before;
+	int status = 0;
+
+	memset(o, 0, sizeof(o));
+	if (vm_config_write("slot", "[hidmapd]\nreplug-grace = 1s\n", config, sizeof(config)) < 0)
+		return -1;
+	if (start_model("steam-wireless", NULL, false, config, false, &thread, hidraw,
+	                sizeof(hidraw), o, &n, &gp) < 0) {
+		status = -1;
+		goto out;
+	}
+	vm_sleep_ms(300);
+	if (find_outputs(hidraw, o, MAX_OUTPUTS))
+		status = vm_fail("the empty slot has a virtual device");
+	if (status_has("  link no pad connected\n") < 0)
+		status = -1;
+
+	/* connect: a node, lizard mode off */
+	before = ncmds();
+	(void)vm_uhid_input(pad.fd, connect_r, sizeof(connect_r));
+	if (wait_slot_node(hidraw, 5000, &node) < 0) {
+		vm_dump_daemon_log();
+		status = vm_fail("no node within 5 s of the pad's connect");
+		goto out;
+	}
+	snprintf(first, sizeof(first), "%s", node.devnode);
+	vm_note("connect: %s", first);
+	vm_sleep_ms(200);
+	if (!got_cmd(before, 0x81) || !got_cmd(before, 0x87))
+		status = vm_fail("lizard mode not turned off at the connect (0x81, 0x87)");
+	if (status_has("  link pad connected, lizard mode off\n") < 0)
+		status = -1;
+	a[8] = 0x80;
+	(void)vm_uhid_input(pad.fd, a, sizeof(a));
+	if (!saw_key(&node, BTN_SOUTH, 1, 2000))
+		status = vm_fail("A did not reach %s", first);
+
+	/* disconnect: A let go, the node kept */
+	(void)vm_uhid_input(pad.fd, disconnect_r, sizeof(disconnect_r));
+	if (!saw_key(&node, BTN_SOUTH, 0, 2000))
+		status = vm_fail("A not let go at the disconnect");
+	if (status_has("  link pad disconnected\n") < 0)
+		status = -1;
+	if (find_outputs(hidraw, o, MAX_OUTPUTS) != 1 || !streq(o[0].devnode, first))
+		status = vm_fail("the node did not stay within the grace");
+	/* back within the grace: the same node, still there after the grace */
+	(void)vm_uhid_input(pad.fd, connect_r, sizeof(connect_r));
+	vm_sleep_ms(1800);
+	if (find_outputs(hidraw, o, MAX_OUTPUTS) != 1 || !streq(o[0].devnode, first))
+		status = vm_fail("a reconnect within the grace did not keep %s", first);
+	else
+		vm_note("reconnect within the grace: %s kept (1.8 s later)", first);
+	(void)vm_uhid_input(pad.fd, a, sizeof(a));
+	if (!saw_key(&node, BTN_SOUTH, 1, 2000))
+		status = vm_fail("A did not reach %s after the reconnect", first);
+
+	/* gone for longer than the grace: removed */
+	(void)vm_uhid_input(pad.fd, disconnect_r, sizeof(disconnect_r));
+	vm_sleep_ms(2500);
+	if (find_outputs(hidraw, o, MAX_OUTPUTS) != 0)
+		status = vm_fail("the node is still there 2.5 s after a disconnect (grace 1 s)");
+	else
+		vm_note("after the grace: no node");
+	{
+		struct input_event e;
+		int rc;
+
+		do
+			rc = libevdev_next_event(node.evdev, LIBEVDEV_READ_FLAG_NORMAL, &e);
+		while (rc == LIBEVDEV_READ_STATUS_SUCCESS || rc == LIBEVDEV_READ_STATUS_SYNC);
+		if (rc != -ENODEV)
+			status =
+			    vm_fail("%s's reader did not see it go (%s)", first, strerror(-rc));
+	}
+
+	/* a new connect: a new node */
+	(void)vm_uhid_input(pad.fd, connect_r, sizeof(connect_r));
+	if (wait_slot_node(hidraw, 5000, &again) < 0)
+		status = vm_fail("no node within 5 s of a connect after the removal");
+	else
+		vm_note("connect after the removal: %s", again.devnode);
+
+	vm_daemon_signal(SIGTERM);
+	if (vm_daemon_wait_exit(STOP_TIMEOUT_MS) != 0)
+		status = vm_fail("the daemon did not exit cleanly on SIGTERM");
+out:
+	vm_outputs_close(&node, node.fd >= 0 ? 1 : 0);
+	vm_outputs_close(&again, again.fd >= 0 ? 1 : 0);
 	vm_daemon_kill();
 	stop_pad(thread);
 	return status;
