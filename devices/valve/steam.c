@@ -21,7 +21,9 @@
  *   Controller: "Steam Controller" / "Wireless Steam Controller": stick
  *       ABS_X/Y, right pad ABS_RX/RY, left pad ABS_HAT0X/Y (the stick's
  *       X/Y fields carry the left pad while it is touched), triggers
- *       ABS_HAT2Y/X 0..255, 21 buttons, grips BTN_GEAR_DOWN/UP.
+ *       ABS_HAT2Y/X 0..255, 21 buttons, grips BTN_GEAR_DOWN/UP; and,
+ *       beyond the kernel (no hid-steam has it), FF_RUMBLE (ff-memless)
+ *       played as trains of haptic pulses (0x8F) on the two pads.
  *   Deck: "Steam Deck": sticks ABS_X/Y, ABS_RX/RY, pads ABS_HAT0X/Y,
  *       ABS_HAT1X/Y, triggers ABS_HAT2Y/X 0..32767, L4/R4/L5/R5 as
  *       BTN_TRIGGER_HAPPY1..4, the "..." button as BTN_BASE; FF_RUMBLE
@@ -42,6 +44,8 @@
  *     Options button for 0.45 s ("gamepad mode", steam_mode_switch_cb());
  *     hidmapd drives the Deck as soon as it takes it, as it does every
  *     pad, with lizard mode off from the start.
+ *   - the Controller has FF_RUMBLE (above); its nodes in 6.1 and 6.12
+ *     have no EV_FF.
  *   - the serial number (the kernel's uniq) is not read: a uinput device
  *     cannot carry it.
  * With `haptic-click = on` in the config's [device] section, a press of a
@@ -112,13 +116,23 @@
 
 #define STEAM_WATCHDOG_PERIOD_US (5 * 1000 * 1000)
 
+/* The Controller's rumble as trains of pad haptic pulses (hidmapd's own
+ * rendering: neither hid-steam nor SDL has one): a 100 Hz carrier whose
+ * on-time grows with the motor's magnitude (at most half the period), a
+ * train of 12 periods (120 ms) sent again every 100 ms while the motor
+ * runs, so it ends by itself within 120 ms of the last one. */
+#define STEAM_RUMBLE_PERIOD_US  10000
+#define STEAM_RUMBLE_PULSES     12
+#define STEAM_RUMBLE_REFRESH_US 100000
+
 struct steam {
 	unsigned quirks;
 	int gamepad, sensors; /* outputs; sensors -1 but on the Deck */
 	bool connected;       /* a wired pad always; a receiver slot after its connect report */
 	uint32_t sensor_timestamp_us;
-	bool haptic_click; /* haptic-click = on (configure) */
-	uint8_t clicks;    /* the pads' click bits (byte 10, bits 1 and 2) last seen */
+	bool haptic_click;     /* haptic-click = on (configure) */
+	uint8_t clicks;        /* the pads' click bits (byte 10, bits 1 and 2) last seen */
+	uint16_t strong, weak; /* the Controller's motors as the effects last set them */
 };
 
 /* HID_USB_DEVICE() entries, as the kernel's steam_controllers[] */
@@ -277,12 +291,12 @@ static int steam_gamepad_create(struct hm_device *dev, unsigned quirks)
 		if (r < 0)
 			return r;
 	}
-	if (deck) {
-		/* input_ff_create_memless() (16 effects) with FF_RUMBLE */
-		r = hm_device_set_rumble(dev, (unsigned)out, 16, 0);
-		if (r < 0)
-			return r;
-	}
+	/* input_ff_create_memless() (16 effects) with FF_RUMBLE: the Deck as
+	 * hid-steam with CONFIG_STEAM_FF; the Controller beyond the kernel,
+	 * through its pads' actuators (steam_rumble()) */
+	r = hm_device_set_rumble(dev, (unsigned)out, 16, 0);
+	if (r < 0)
+		return r;
 	return out;
 }
 
@@ -369,13 +383,19 @@ static void steam_remove(struct hm_device *dev)
 		steam_set_lizard_mode(dev, st->quirks, true);
 }
 
+static void steam_pulse_trains(struct hm_device *dev, struct steam *st);
+
 static void steam_timer(struct hm_device *dev, uint64_t now_us)
 {
 	struct steam *st = dev->priv;
 
 	(void)now_us;
-	if (st->connected)
+	if (!st->connected)
+		return;
+	if (st->quirks & STEAM_QUIRK_DECK)
 		steam_set_lizard_mode(dev, st->quirks, false);
+	else
+		steam_pulse_trains(dev, st); /* the interval runs only while rumbling */
 }
 
 /* haptic-click: one pulse of the pad's actuator, as 6.12's
@@ -555,6 +575,8 @@ static void steam_connect(struct hm_device *dev, struct steam *st, bool connecte
 		/* everything let go; the virtual devices stay for the replug
 		 * grace, then go, as an unplugged device's */
 		steam_let_go(dev, st);
+		st->strong = st->weak = 0;
+		hm_device_set_interval(dev, 0);
 		hm_device_set_present(dev, false);
 		hm_device_set_link(dev, "pad disconnected");
 		hm_device_set_battery(dev, -1, HM_BATTERY_UNKNOWN);
@@ -607,12 +629,56 @@ static int steam_decode(struct hm_device *dev, const uint8_t *data, size_t size,
 	}
 }
 
-/* steam_haptic_rumble(steam, 0, strong, weak, 2, 0) of steam_play_effect() */
+/* A train of haptic pulses on one pad: command 0x8F as 6.12's
+ * steam_haptic_pulse() lays it out (pad, on-time µs, off-time µs, count,
+ * all le16 but the pad; then the gain in dB, 0), the pad numbered the
+ * report's way (0 the right one, 1 the left one). */
+static void steam_pulse_train(struct hm_device *dev, bool right, uint16_t magnitude)
+{
+	uint32_t on = (uint32_t)magnitude * (STEAM_RUMBLE_PERIOD_US / 2) / 0xffff;
+	uint32_t off = STEAM_RUMBLE_PERIOD_US - on;
+	const uint8_t cmd[10] = {ID_TRIGGER_HAPTIC_PULSE,
+	                         8,
+	                         right ? 0 : 1,
+	                         (uint8_t)on,
+	                         (uint8_t)(on >> 8),
+	                         (uint8_t)off,
+	                         (uint8_t)(off >> 8),
+	                         STEAM_RUMBLE_PULSES,
+	                         0,
+	                         0};
+
+	steam_send(dev, cmd, sizeof(cmd));
+}
+
+/* The Controller's two motors on its two pads, as a gamepad's: the strong
+ * (low-frequency) one on the left, the weak one on the right; a motor at
+ * 0 gets no train (the last one ends within 120 ms). */
+static void steam_pulse_trains(struct hm_device *dev, struct steam *st)
+{
+	if (st->strong)
+		steam_pulse_train(dev, false, st->strong);
+	if (st->weak)
+		steam_pulse_train(dev, true, st->weak);
+}
+
+/* steam_haptic_rumble(steam, 0, strong, weak, 2, 0) of steam_play_effect()
+ * on the Deck; pulse trains on the Controller (above) */
 static void steam_rumble(struct hm_device *dev, unsigned output, uint16_t strong, uint16_t weak)
 {
+	struct steam *st = dev->priv;
 	uint8_t cmd[11] = {ID_TRIGGER_RUMBLE_CMD, 9};
 
 	(void)output;
+	if (!(st->quirks & STEAM_QUIRK_DECK)) {
+		st->strong = strong;
+		st->weak = weak;
+		if (!st->connected)
+			return;
+		steam_pulse_trains(dev, st);
+		hm_device_set_interval(dev, strong || weak ? STEAM_RUMBLE_REFRESH_US : 0);
+		return;
+	}
 	/* intensity 0 at 3-4, left (strong) at 5-6, right (weak) at 7-8, gains */
 	cmd[5] = (uint8_t)strong;
 	cmd[6] = (uint8_t)(strong >> 8);

@@ -185,7 +185,8 @@ static void test_controller_node(void **state)
 	check_abs(c, ABS_HAT0Y, -32767, 32767, 256, 1638);
 	check_abs(c, ABS_HAT2X, 0, 255, 0, 51);
 	check_abs(c, ABS_HAT2Y, 0, 255, 0, 51);
-	assert_false(libevdev_has_event_type(c, EV_FF));
+	/* beyond the kernel: rumble on the pads' actuators (test_sc_rumble) */
+	assert_true(libevdev_has_event_code(c, EV_FF, FF_RUMBLE));
 	hm_device_free(dev);
 
 	/* a receiver slot: its node once a pad connects (hid-steam registers
@@ -641,6 +642,57 @@ static void test_deck_rumble(void **state)
 	hm_device_free(dev);
 }
 
+/* The Controller's rumble: trains of command 0x8F, laid out as 6.12's
+ * steam_haptic_pulse() sends it ([0x8f, 8, pad (0 right, 1 left), on-time
+ * le16 µs, off-time le16 µs, count le16, gain]), no kernel to compare
+ * with.  Strong motor on the left pad, weak on the right; a 10 ms carrier,
+ * on-time magnitude * 5000 / 65535 µs, 12 pulses; again every 100 ms while
+ * a motor runs, nothing once both stop. */
+static void test_sc_rumble(void **state)
+{
+	/* strong 0xffff: on 5000 µs (0x1388), off 5000; weak 0x4000: on
+	 * 0x4000 * 5000 / 0xffff = 1250 µs (0x04e2), off 8750 (0x222e) */
+	static const uint8_t left[] = {0x8f, 0x08, 0x01, 0x88, 0x13, 0x88, 0x13, 0x0c, 0x00, 0x00};
+	static const uint8_t right[] = {0x8f, 0x08, 0x00, 0xe2, 0x04, 0x2e, 0x22, 0x0c, 0x00, 0x00};
+	static const uint8_t on[64] = {0x01, 0x00, 0x03, 0x01, 0x02};
+	struct capture_sink cs;
+	struct hm_device *dev = make(&cs, 0x1102);
+
+	(void)state;
+	fk.n = 0;
+	dev->module->rumble(dev, GAMEPAD, 0xffff, 0x4000);
+	assert_int_equal(fk.n, 2);
+	check_cmd(0, left, sizeof(left));
+	check_cmd(1, right, sizeof(right));
+	/* sent again within 100 ms while the motors run */
+	hm_device_timer(dev, hm_now_usec() + 100000);
+	assert_int_equal(fk.n, 4);
+	check_cmd(2, left, sizeof(left));
+	check_cmd(3, right, sizeof(right));
+	/* the weak motor alone */
+	dev->module->rumble(dev, GAMEPAD, 0, 0x4000);
+	assert_int_equal(fk.n, 5);
+	check_cmd(4, right, sizeof(right));
+	/* stopped: nothing more, not even on the timer */
+	dev->module->rumble(dev, GAMEPAD, 0, 0);
+	assert_int_equal(fk.n, 5);
+	hm_device_timer(dev, hm_now_usec() + 1000000);
+	assert_int_equal(fk.n, 5);
+	hm_device_free(dev);
+
+	/* a receiver slot: nothing to a pad that is not there */
+	dev = make(&cs, 0x1142);
+	fk.n = 0;
+	dev->module->rumble(dev, GAMEPAD, 0xffff, 0);
+	assert_int_equal(fk.n, 0);
+	assert_true(hm_device_process_report(dev, on, 64, 0) > 0);
+	fk.n = 0;
+	dev->module->rumble(dev, GAMEPAD, 0xffff, 0);
+	assert_int_equal(fk.n, 1);
+	check_cmd(0, left, sizeof(left));
+	hm_device_free(dev);
+}
+
 /* ---- bad input ---- */
 
 static void test_bad_reports(void **state)
@@ -805,6 +857,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_slot_hotplug, reset),
 	    cmocka_unit_test_setup(test_deck_report, reset),
 	    cmocka_unit_test_setup(test_deck_rumble, reset),
+	    cmocka_unit_test_setup(test_sc_rumble, reset),
 	    cmocka_unit_test_setup(test_bad_reports, reset),
 	    cmocka_unit_test_setup(test_commands_as_kernel, reset),
 	    cmocka_unit_test_setup(test_haptic_click, reset),

@@ -30,6 +30,10 @@ touched):
              has no EV_FF; hidmapd's has the ff-memless set of a
              CONFIG_STEAM_FF kernel: hidmapd's EV_FF C: lines are dropped
              when the kernel's node has none.
+  SC-FF      no hid-steam gives the Controller force feedback; hidmapd's
+             Controller node has the ff-memless set, played on the pads'
+             actuators: hidmapd's EV_FF C: lines are dropped (the kernel's
+             node has none).
 Exit status 0 when every comparison matched, 1 otherwise.
 """
 import difflib
@@ -114,6 +118,10 @@ def compare(hidmapd, steamdir, kdir, model):
             before = len(hh)
             hh = [l for l in hh if ' EV_FF ' not in l]
             notes.append('DECK-FF %d' % (before - len(hh)))
+    elif not any(' EV_FF ' in l for l in kh):
+        before = len(hh)
+        hh = [l for l in hh if ' EV_FF ' not in l]
+        notes.append('SC-FF %d' % (before - len(hh)))
     want, got = join(kh, kf), join(hh, hf)
     if want != got:
         print('FAIL: %s: hidmapd differs from the kernel (%s):' % (model, ', '.join(notes)))
