@@ -20,13 +20,17 @@
  *   - lizard mode on after: the default mappings (0x85) and settings
  *     (0x8e) reach the pad when the daemon stops (SIGTERM).
  * steam-unanswered: the same pad answering no command; steam-no-pad: a
- * receiver slot whose pad never connects (below).
+ * receiver slot whose pad never connects; steam-slot-hotplug: a slot's pad
+ * coming and going under the replug grace; steam-sc-rumble: the
+ * Controller's rumble as pad pulses; steam-lizard-resend: lizard mode
+ * turned back on by the firmware (below).
  */
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 
 #include "util-strings.h"
 
@@ -43,6 +47,10 @@ static struct {
 	pthread_mutex_t lock;
 	uint8_t cmd[MAX_CMDS]; /* the first byte of each SET_REPORT (the command) */
 	unsigned ncmds;
+	/* haptic pulses (0x8F) on each pad (0 right, 1 left), the last one's
+	 * bytes (from the command on) */
+	unsigned pulses[2];
+	uint8_t last_pulse[10];
 } pad = {.fd = -1, .lock = PTHREAD_MUTEX_INITIALIZER};
 
 static void *responder(void *arg)
@@ -58,6 +66,11 @@ static void *responder(void *arg)
 			pthread_mutex_lock(&pad.lock);
 			if (pad.ncmds < MAX_CMDS && ev.u.set_report.size > 1)
 				pad.cmd[pad.ncmds++] = ev.u.set_report.data[1];
+			if (ev.u.set_report.size > 10 && ev.u.set_report.data[1] == 0x8f &&
+			    ev.u.set_report.data[3] < 2) {
+				pad.pulses[ev.u.set_report.data[3]]++;
+				memcpy(pad.last_pulse, ev.u.set_report.data + 1, 10);
+			}
 			pthread_mutex_unlock(&pad.lock);
 			if (pad.silent)
 				continue;
@@ -750,6 +763,155 @@ int scenario_steam_slot_hotplug(void)
 out:
 	vm_outputs_close(&node, node.fd >= 0 ? 1 : 0);
 	vm_outputs_close(&again, again.fd >= 0 ? 1 : 0);
+	vm_daemon_kill();
+	stop_pad(thread);
+	return status;
+}
+
+static void pulses(unsigned *right, unsigned *left, uint8_t *last)
+{
+	pthread_mutex_lock(&pad.lock);
+	*right = pad.pulses[0];
+	*left = pad.pulses[1];
+	if (last)
+		memcpy(last, pad.last_pulse, sizeof(pad.last_pulse));
+	pthread_mutex_unlock(&pad.lock);
+}
+
+/*
+ * The Steam Controller's rumble (beyond the kernel: no hid-steam has it):
+ * a client uploads FF_RUMBLE (strong 0xffff, weak 0, 400 ms) on hidmapd's
+ * "Steam Controller" node and plays it; through the FF machinery the pad
+ * gets haptic pulse commands (0x8F, laid out as 6.12's
+ * steam_haptic_pulse()) on the left pad only (the strong motor), a train
+ * at once and again while the effect runs, none on the right pad, and none
+ * after the effect has ended.
+ */
+int scenario_steam_sc_rumble(void)
+{
+	/* pad 1 (left), on 5000 µs, off 5000 µs, 12 pulses, gain 0 */
+	static const uint8_t want[10] = {0x8f, 0x08, 0x01, 0x88, 0x13,
+	                                 0x88, 0x13, 0x0c, 0x00, 0x00};
+	struct input_event play[2] = {
+	    {.type = EV_FF, .value = 1},
+	    {.type = EV_SYN, .code = SYN_REPORT},
+	};
+	struct ff_effect effect = {.type = FF_RUMBLE, .id = -1};
+	char hidraw[32] = "";
+	struct vm_output o[MAX_OUTPUTS];
+	struct libevdev *gp = NULL;
+	pthread_t thread = 0;
+	unsigned right, left, right2, left2;
+	uint8_t last[10];
+	size_t n = 0;
+	int status = 0, fd = -1;
+
+	memset(o, 0, sizeof(o));
+	if (start_model("steam-wired", "Steam Controller", false, NULL, false, &thread, hidraw,
+	                sizeof(hidraw), o, &n, &gp) < 0) {
+		status = -1;
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (o[i].evdev == gp)
+			fd = open(o[i].devnode, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		status = vm_fail("cannot open the Steam Controller node read-write");
+		goto out;
+	}
+	effect.u.rumble.strong_magnitude = 0xffff;
+	effect.replay.length = 400;
+	if (ioctl(fd, EVIOCSFF, &effect) < 0) {
+		status = vm_fail("EVIOCSFF: %s", strerror(errno));
+		goto out;
+	}
+	play[0].code = (uint16_t)effect.id;
+	if (write(fd, play, sizeof(play)) != (ssize_t)sizeof(play)) {
+		status = vm_fail("writing EV_FF: %s", strerror(errno));
+		goto out;
+	}
+	vm_sleep_ms(1000);
+	pulses(&right, &left, last);
+	vm_sleep_ms(500);
+	pulses(&right2, &left2, NULL);
+	vm_note("haptic pulse trains: left %u, right %u; last %02x %02x %02x %02x %02x %02x %02x "
+	        "%02x %02x %02x",
+	        left, right, last[0], last[1], last[2], last[3], last[4], last[5], last[6], last[7],
+	        last[8], last[9]);
+	/* 400 ms at one train per 100 ms: 4 or 5 (6 if a refresh runs late) */
+	if (left < 2 || left > 6)
+		status = vm_fail("%u trains on the left pad for a 400 ms effect, want 2..6", left);
+	if (right)
+		status = vm_fail("%u trains on the right pad for the strong motor alone", right);
+	if (memcmp(last, want, sizeof(want)) != 0)
+		status = vm_fail("the train's bytes are not 8f 08 01 88 13 88 13 0c 00 00");
+	if (left2 != left || right2 != right)
+		status = vm_fail("trains went on after the effect ended (%u more)",
+		                 left2 + right2 - left - right);
+out:
+	if (fd >= 0)
+		close(fd);
+	vm_outputs_close(o, n);
+	vm_daemon_kill();
+	stop_pad(thread);
+	return status;
+}
+
+/*
+ * A Deck whose firmware turns lizard mode back on by itself (its watchdog,
+ * or a firmware that forgets): hidmapd cannot see it happen (the firmware's
+ * mouse and keyboard are other interfaces, left to the kernel), so it
+ * sends lizard mode off again every 5 s while it drives the Deck.  At a
+ * moment unrelated to the daemon's start (1.3 s in) the firmware's lizard
+ * mode is on again; the clear-mappings (0x81) and settings (0x87) commands
+ * must come within 5 s of it (5.5 s allowed for the loop under TCG).
+ */
+int scenario_steam_lizard_resend(void)
+{
+	char hidraw[32] = "";
+	struct vm_output o[MAX_OUTPUTS];
+	struct libevdev *gp = NULL;
+	pthread_t thread = 0;
+	uint64_t t, got = 0;
+	unsigned mark;
+	size_t n = 0;
+	int status = 0;
+
+	memset(o, 0, sizeof(o));
+	if (start(false, NULL, false, &thread, hidraw, sizeof(hidraw), o, &n, &gp) < 0) {
+		status = -1;
+		goto out;
+	}
+	if (!got_cmd(0, 0x81) || !got_cmd(0, 0x87))
+		vm_sleep_ms(300);
+	if (!got_cmd(0, 0x81) || !got_cmd(0, 0x87)) {
+		status = vm_fail("lizard mode not turned off when the daemon took the Deck");
+		goto out;
+	}
+	vm_sleep_ms(1300);
+	/* the firmware's lizard mode is on from here */
+	mark = ncmds();
+	t = vm_now_us();
+	while (vm_now_us() - t < 7000000u) {
+		if (got_cmd(mark, 0x81) && got_cmd(mark, 0x87)) {
+			got = vm_now_us();
+			break;
+		}
+		vm_sleep_ms(10);
+	}
+	if (!got)
+		status = vm_fail("lizard mode not turned off again within 7 s");
+	else if (got - t > 5500000u)
+		status = vm_fail("lizard mode turned off again after %.2f s, want 5 s at most",
+		                 (double)(got - t) / 1e6);
+	else
+		vm_note("lizard mode off again %.2f s after the firmware turned it on",
+		        (double)(got - t) / 1e6);
+	vm_daemon_signal(SIGTERM);
+	if (vm_daemon_wait_exit(STOP_TIMEOUT_MS) != 0)
+		status = vm_fail("the daemon did not exit cleanly on SIGTERM");
+out:
+	vm_outputs_close(o, n);
 	vm_daemon_kill();
 	stop_pad(thread);
 	return status;
