@@ -509,6 +509,27 @@ static void test_slot_hotplug(void **state)
 	hm_device_free(dev);
 	assert_int_equal(cs.removed, 2);
 
+	/* the receiver itself replugged (within the daemon's grace) with a pad
+	 * connected: the module starts afresh, the slot is empty until the
+	 * connect report comes again; the node stays for the grace, then goes */
+	{
+		struct hm_device_info info;
+
+		grace_us = 3000000;
+		dev = make(&cs, 0x1142);
+		info = dev->info;
+		assert_true(hm_device_process_report(dev, on, 64, 0) > 0);
+		assert_int_equal(hm_device_restart(dev, &info), 0);
+		assert_false(hm_device_present(dev));
+		assert_string_equal(hm_device_get_link(dev), "no pad connected");
+		assert_int_equal(hm_device_noutputs(dev), 1);
+		assert_int_equal(cs.removed, 0);
+		hm_device_timer(dev, hm_now_usec() + 3100000);
+		assert_int_equal(hm_device_noutputs(dev), 0);
+		assert_int_equal(cs.removed, 1);
+		hm_device_free(dev);
+	}
+
 	/* no grace (replug-grace = 0): removed at the disconnect */
 	grace_us = 0;
 	dev = make(&cs, 0x1142);
