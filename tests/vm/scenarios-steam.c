@@ -260,8 +260,8 @@ static int check_desktop(struct libevdev *ptr)
 	if (glide.n < 3 || glide.sum <= 0)
 		status =
 		    vm_fail("no glide after the lift (%u steps, %ld in all)", glide.n, glide.sum);
-	/* it slows down: what it moves in each 150 ms after the lift is no more
-	 * than in the 150 ms before (a late timer under TCG moves a step for
+	/* it slows down: what it moves in each 300 ms after the lift is no more
+	 * than in the 300 ms before (a late timer under TCG moves a step for
 	 * the time that passed, hence windows and some slack), never back */
 	{
 		long w[16] = {0};
@@ -274,12 +274,15 @@ static int check_desktop(struct libevdev *ptr)
 				                 glide.steps[i]);
 			w[k < 16 ? k : 15] += glide.steps[i];
 		}
-		for (unsigned k = 1; k < 16; k++)
-			if (w[k] > w[k - 1] + w[k - 1] / 4 + 2)
+		/* compared over 300 ms (two windows): one late timer or read
+		 * under a loaded TCG moves motion into the next 150 ms window
+		 * (seen: 438 141 205 90), not across two */
+		for (unsigned k = 3; k < 16; k += 2)
+			if (w[k] + w[k - 1] > w[k - 2] + w[k - 3] + (w[k - 2] + w[k - 3]) / 4 + 2)
 				status =
-				    vm_fail("the glide sped up: %ld in the %u. 150 ms after the "
+				    vm_fail("the glide sped up: %ld in the %u. 300 ms after the "
 				            "lift, %ld in the one before",
-				            w[k], k + 1, w[k - 1]);
+				            w[k] + w[k - 1], (k + 1) / 2, w[k - 2] + w[k - 3]);
 		if (w[0] <= w[2])
 			status = vm_fail("the glide did not slow down: %ld, then %ld", w[0], w[2]);
 		vm_note("glide per 150 ms: %ld %ld %ld %ld %ld %ld", w[0], w[1], w[2], w[3], w[4],
@@ -603,7 +606,9 @@ static int wait_slot_node(const char *hidraw, unsigned ms, struct vm_output *o)
 		size_t n = find_outputs(hidraw, all, MAX_OUTPUTS);
 
 		for (size_t i = 0; i < n; i++) {
-			if (vm_output_open(&all[i], O_RDONLY | O_NONBLOCK) < 0)
+			/* sysfs can show a node before its /dev entry, or after */
+			if (access(all[i].devnode, F_OK) < 0 ||
+			    vm_output_open(&all[i], O_RDONLY | O_NONBLOCK) < 0)
 				continue;
 			if (streq(libevdev_get_name(all[i].evdev), "Wireless Steam Controller")) {
 				*o = all[i];
@@ -655,31 +660,45 @@ static int status_has(const char *want)
 	return 0;
 }
 
+/* The input device ("inputN", numbered once per boot) behind the slot's
+ * only node, "" when it has none or more than one. */
+static void slot_input(const char *hidraw, char *buf, size_t size)
+{
+	struct vm_output o[MAX_OUTPUTS];
+
+	buf[0] = '\0';
+	if (find_outputs(hidraw, o, MAX_OUTPUTS) == 1)
+		vm_input_of(o[0].devnode, buf, size);
+}
+
 /*
  * A receiver slot's pad as a hotplugged device (the issue's rules, with
- * replug-grace = 1s): the empty slot has no node; the pad's connect
- * report makes one (lizard mode off); its disconnect lets A go and keeps
- * the node for the grace; a reconnect within it keeps the same node, which
- * is still there after more than the grace (the reconnect cancelled the
- * removal), and A reaches it; a disconnect longer than the grace removes
- * it (its reader sees ENODEV); a later connect makes a new node.
- * `hidmapd status` says the link each time.
+ * replug-grace = 3s, the default): the empty slot has no node; the pad's
+ * connect report makes one (lizard mode off); its disconnect lets A go and
+ * keeps the node for the grace; a reconnect within it keeps the same node
+ * (the same input device), which is still there after more than the grace
+ * (the reconnect cancelled the removal), and A reaches it; a disconnect
+ * longer than the grace removes it (its reader sees ENODEV); a later
+ * connect makes a new node (a new input device).  `hidmapd status` says
+ * the link each time.  The status client, slow under a loaded TCG, is
+ * never asked between a disconnect and the check of what the grace keeps.
  */
 int scenario_steam_slot_hotplug(void)
 {
 	static const uint8_t connect_r[64] = {0x01, 0x00, 0x03, 0x01, 0x02};
 	static const uint8_t disconnect_r[64] = {0x01, 0x00, 0x03, 0x01, 0x01};
 	uint8_t a[64] = {0x01, 0x00, 0x01, 0x3c};
-	char config[PATH_MAX], hidraw[32] = "", first[64];
+	char config[PATH_MAX], hidraw[32] = "", first[64], input[64], now[64];
 	struct vm_output o[MAX_OUTPUTS], node = {.fd = -1}, again = {.fd = -1};
 	struct libevdev *gp = NULL;
 	pthread_t thread = 0;
+	uint64_t t;
 	size_t n = 0;
 	unsigned before;
 	int status = 0;
 
 	memset(o, 0, sizeof(o));
-	if (vm_config_write("slot", "[hidmapd]\nreplug-grace = 1s\n", config, sizeof(config)) < 0)
+	if (vm_config_write("slot", "[hidmapd]\nreplug-grace = 3s\n", config, sizeof(config)) < 0)
 		return -1;
 	if (start_model("steam-wireless", NULL, false, config, false, &thread, hidraw,
 	                sizeof(hidraw), o, &n, &gp) < 0) {
@@ -701,7 +720,8 @@ int scenario_steam_slot_hotplug(void)
 		goto out;
 	}
 	snprintf(first, sizeof(first), "%s", node.devnode);
-	vm_note("connect: %s", first);
+	vm_input_of(first, input, sizeof(input));
+	vm_note("connect: %s (%s)", first, input);
 	vm_sleep_ms(200);
 	if (!got_cmd(before, 0x81) || !got_cmd(before, 0x87))
 		status = vm_fail("lizard mode not turned off at the connect (0x81, 0x87)");
@@ -712,30 +732,40 @@ int scenario_steam_slot_hotplug(void)
 	if (!saw_key(&node, BTN_SOUTH, 1, 2000))
 		status = vm_fail("A did not reach %s", first);
 
-	/* disconnect: A let go, the node kept */
+	/* disconnect: A let go, the node kept; back within the grace */
+	t = vm_now_us();
 	(void)vm_uhid_input(pad.fd, disconnect_r, sizeof(disconnect_r));
 	if (!saw_key(&node, BTN_SOUTH, 0, 2000))
 		status = vm_fail("A not let go at the disconnect");
-	if (status_has("  link pad disconnected\n") < 0)
-		status = -1;
-	if (find_outputs(hidraw, o, MAX_OUTPUTS) != 1 || !streq(o[0].devnode, first))
-		status = vm_fail("the node did not stay within the grace");
-	/* back within the grace: the same node, still there after the grace */
+	slot_input(hidraw, now, sizeof(now));
+	if (!streq(now, input))
+		status = vm_fail("the node did not stay after the disconnect ('%s', was %s)", now,
+		                 input);
 	(void)vm_uhid_input(pad.fd, connect_r, sizeof(connect_r));
-	vm_sleep_ms(1800);
-	if (find_outputs(hidraw, o, MAX_OUTPUTS) != 1 || !streq(o[0].devnode, first))
-		status = vm_fail("a reconnect within the grace did not keep %s", first);
+	if (vm_now_us() - t > 2500000u)
+		status = vm_fail("the reconnect came %.1f s after the disconnect: too slow to "
+		                 "check the grace (3 s)",
+		                 (double)(vm_now_us() - t) / 1e6);
+	/* the same node, still there after the grace */
+	vm_sleep_ms(3500);
+	slot_input(hidraw, now, sizeof(now));
+	if (!streq(now, input))
+		status = vm_fail("a reconnect within the grace did not keep %s ('%s')", input, now);
 	else
-		vm_note("reconnect within the grace: %s kept (1.8 s later)", first);
+		vm_note("reconnect within the grace: %s kept (3.5 s later)", input);
 	(void)vm_uhid_input(pad.fd, a, sizeof(a));
 	if (!saw_key(&node, BTN_SOUTH, 1, 2000))
 		status = vm_fail("A did not reach %s after the reconnect", first);
 
 	/* gone for longer than the grace: removed */
 	(void)vm_uhid_input(pad.fd, disconnect_r, sizeof(disconnect_r));
-	vm_sleep_ms(2500);
+	vm_sleep_ms(100);
+	if (status_has("  link pad disconnected\n") < 0)
+		status = -1;
+	for (t = vm_now_us(); find_outputs(hidraw, o, MAX_OUTPUTS) && vm_now_us() - t < 6000000u;)
+		vm_sleep_ms(50);
 	if (find_outputs(hidraw, o, MAX_OUTPUTS) != 0)
-		status = vm_fail("the node is still there 2.5 s after a disconnect (grace 1 s)");
+		status = vm_fail("the node is still there 6 s after a disconnect (grace 3 s)");
 	else
 		vm_note("after the grace: no node");
 	{
@@ -752,10 +782,16 @@ int scenario_steam_slot_hotplug(void)
 
 	/* a new connect: a new node */
 	(void)vm_uhid_input(pad.fd, connect_r, sizeof(connect_r));
-	if (wait_slot_node(hidraw, 5000, &again) < 0)
+	if (wait_slot_node(hidraw, 5000, &again) < 0) {
 		status = vm_fail("no node within 5 s of a connect after the removal");
-	else
-		vm_note("connect after the removal: %s", again.devnode);
+	} else {
+		vm_input_of(again.devnode, now, sizeof(now));
+		if (streq(now, input))
+			status =
+			    vm_fail("the connect after the removal has the old node %s", input);
+		else
+			vm_note("connect after the removal: %s (%s)", again.devnode, now);
+	}
 
 	vm_daemon_signal(SIGTERM);
 	if (vm_daemon_wait_exit(STOP_TIMEOUT_MS) != 0)
