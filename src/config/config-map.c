@@ -1001,6 +1001,8 @@ static int parse_option(struct ctx *c, const char *opt, struct hm_config_map *m)
 	    {"hysteresis", ON_ABS_ZONE | ON_ABS_RANGE, true},
 	    {"per", ON_REL_STEP, true},
 	    {"speed", ON_ABS_REL, true},
+	    {"trackpad", ON_ABS_REL, false},
+	    {"inertia", ON_ABS_REL, true},
 	};
 	size_t i;
 	int r = 0;
@@ -1036,7 +1038,8 @@ static int parse_option(struct ctx *c, const char *opt, struct hm_config_map *m)
 	if (i == ARRAY_SIZE(known))
 		return fail(c,
 		            "'%s': unknown option (invert, deadzone, outer-deadzone, curve, scale, "
-		            "offset, calibrate, range, center, threshold, hysteresis, per, speed)",
+		            "offset, calibrate, range, center, threshold, hysteresis, per, speed, "
+		            "trackpad, inertia)",
 		            key);
 	if (!(known[i].on & pair))
 		return fail(c, "'%s' does not apply to this kind of mapping (see hidmapd.ini(5))",
@@ -1106,6 +1109,17 @@ static int parse_option(struct ctx *c, const char *opt, struct hm_config_map *m)
 		r = parse_double(val, &o->speed);
 		if (r == 0 && (o->speed <= 0.0 || o->speed > 100000.0))
 			r = -ERANGE;
+	} else if (streq(key, "trackpad")) {
+		o->trackpad = true;
+	} else if (streq(key, "inertia")) {
+		/* milliseconds: the glide's time constant */
+		double ms;
+
+		r = parse_double(val, &ms);
+		if (r == 0 && (ms < 0.0 || ms > 10000.0))
+			r = -ERANGE;
+		if (r == 0)
+			o->inertia_s = ms / 1000.0;
 	}
 	if (r < 0)
 		return fail(c, "%s=%s: bad value (see hidmapd.ini(5))", key, val ? val : "");

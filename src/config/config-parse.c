@@ -393,6 +393,19 @@ static int parse_mic_led(struct parser *p, struct hm_config_device *d, const cha
 	return 0;
 }
 
+static int parse_haptic_click(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (streq(value, "on"))
+		d->hardware.haptic_click = 1;
+	else if (streq(value, "off"))
+		d->hardware.haptic_click = 0;
+	else {
+		parser_error(p, p->line, "'%s': expected on or off", value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct device_key device_keys[] = {
     {"match", parse_match, true},
     {"match-name", parse_match_name, true},
@@ -408,6 +421,7 @@ static const struct device_key device_keys[] = {
     {"lightbar", parse_lightbar, false},
     {"player-leds", parse_player_leds, false},
     {"mic-led", parse_mic_led, false},
+    {"haptic-click", parse_haptic_click, false},
 };
 _Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too small");
 

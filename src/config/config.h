@@ -174,6 +174,9 @@ struct hm_config_opts {
 	int hysteresis_units;     /* HM_TRIG_ABS_RANGE */
 	int per;                  /* HM_TRIG_REL_POS/NEG: units per press, 0: default */
 	double speed;             /* onto REL: units per second at full deflection, 0: profile's */
+	bool trackpad; /* ABS onto REL: a touch pad's position, motion from its changes */
+	double
+	    inertia_s; /* ...gliding on after the finger lifts, decaying (time constant), 0: off */
 	struct hm_config_gyro gyro; /* GYRO = gyro-mouse */
 };
 
@@ -247,10 +250,11 @@ struct hm_config_hardware {
 	uint8_t lightbar[3]; /* red, green, blue */
 	int player_leds;     /* player-leds = 0..5 (0: off), -1: not set */
 	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
+	int haptic_click;    /* haptic-click = on|off: 1, 0; -1: not set */
 };
 #define HM_CONFIG_HARDWARE_INIT                                                                    \
 	{                                                                                          \
-		.player_leds = -1, .mic_led = -1                                                   \
+		.player_leds = -1, .mic_led = -1, .haptic_click = -1                               \
 	}
 #define HM_CONFIG_MAX_PLAYER_LEDS 5
 

@@ -62,6 +62,11 @@ struct hm_device_core {
 	struct hm_ff_rumble *ff[HM_MAX_OUTPUTS];
 	uint64_t ff_deadline_us;            /* when the effects change next, 0: never */
 	struct hm_device_settings settings; /* the user's, for the configure hook */
+	/* hm_device_set_present(): the controls are gone; their virtual
+	 * devices are removed at absent_deadline_us (0: not armed) */
+	bool absent;
+	uint64_t absent_grace_us, absent_deadline_us;
+	const char *link; /* hm_device_set_link() */
 	bool battery_known;
 	int battery_percent;
 	enum hm_battery_status battery_status;

@@ -214,6 +214,8 @@ void device_arm_combined(struct hm_device_core *c)
 		d = c->ex_deadline_us;
 	if (c->init_deadline_us && (!d || c->init_deadline_us < d))
 		d = c->init_deadline_us;
+	if (c->absent_deadline_us && (!d || c->absent_deadline_us < d))
+		d = c->absent_deadline_us;
 	if (c->arm_timer)
 		c->arm_timer(c->owner, d);
 }
@@ -482,6 +484,7 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 	c->outputs_changed = setup->outputs_changed;
 	c->owner = setup->userdata;
 	c->unmapped = setup->unmapped;
+	c->absent_grace_us = setup->absent_grace_us;
 	if (setup->settings)
 		c->settings = *setup->settings;
 	else
@@ -502,13 +505,20 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 		return r;
 	c->profile = setup->profile;
 
-	r = sync_outputs(c);
+	/* controls the module says are absent get their outputs when they come */
+	r = c->absent ? 0 : sync_outputs(c);
 	if (r < 0)
 		return r;
 	configure_module(c);
 
 	*ret = steal(&dev);
 	return 0;
+}
+
+void hm_device_let_go(struct hm_device *dev)
+{
+	if (dev)
+		unprobe_module(core_of(dev));
 }
 
 void hm_device_free(struct hm_device *dev)
@@ -565,6 +575,75 @@ int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t 
 	return r;
 }
 
+/* Absent controls' grace is over: their virtual devices go (the mapping
+ * stays, for when they come back). */
+static void remove_outputs(struct hm_device_core *c)
+{
+	c->absent_deadline_us = 0;
+	if (!c->nall)
+		return;
+	for (unsigned i = 0; i < c->nall; i++) {
+		if (c->outputs[i])
+			device_ff_output_lost(c, i);
+		hm_vdev_free(c->outputs[i]);
+		c->outputs[i] = NULL;
+	}
+	c->nall = 0;
+	log_info("%s: its controls did not come back, removing their virtual devices",
+	         c->pub.info.path);
+	if (c->outputs_changed)
+		c->outputs_changed(c->owner);
+}
+
+void hm_device_set_present(struct hm_device *dev, bool present)
+{
+	struct hm_device_core *c = core_of(dev);
+	int r;
+
+	if (c->absent == !present)
+		return;
+	c->absent = !present;
+	if (c->probing)
+		return; /* hm_device_new() or the restart take it from here */
+	if (!present) {
+		/* nothing stays held while the controls are gone */
+		hm_device_release_all(dev);
+		flush_all(c);
+		if (!c->absent_grace_us) {
+			remove_outputs(c);
+			return;
+		}
+		c->absent_deadline_us = hm_now_usec() + c->absent_grace_us;
+		device_arm_combined(c);
+		return;
+	}
+	/* back: within the grace the same virtual devices, else new ones */
+	c->absent_deadline_us = 0;
+	device_arm_combined(c);
+	if (c->nall)
+		return;
+	r = sync_outputs(c);
+	if (r < 0)
+		log_warning_errno(r, "%s: cannot create its virtual devices: %m", dev->info.path);
+	if (r != 0 && c->outputs_changed)
+		c->outputs_changed(c->owner);
+}
+
+bool hm_device_present(const struct hm_device *dev)
+{
+	return !dev->core->absent;
+}
+
+void hm_device_set_link(struct hm_device *dev, const char *link)
+{
+	core_of(dev)->link = link;
+}
+
+const char *hm_device_get_link(const struct hm_device *dev)
+{
+	return dev->core->link;
+}
+
 void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 {
 	struct hm_device_core *c = core_of(dev);
@@ -572,12 +651,15 @@ void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 	bool ff_due = c->ff_deadline_us && now_us >= c->ff_deadline_us;
 	bool ex_due = c->ex_deadline_us && now_us >= c->ex_deadline_us;
 	bool init_due = c->init_deadline_us && now_us >= c->init_deadline_us;
+	bool absent_due = c->absent_deadline_us && now_us >= c->absent_deadline_us;
 
 	c->now_us = now_us;
 	if (ex_due)
 		device_exchange_timer(c);
 	if (init_due)
 		device_init_timer(c);
+	if (absent_due)
+		remove_outputs(c);
 	if (c->module_deadline_us && now_us >= c->module_deadline_us) {
 		c->module_deadline_us = now_us + c->module_period_us;
 		if (dev->module && dev->module->timer)
@@ -585,14 +667,14 @@ void hm_device_timer(struct hm_device *dev, uint64_t now_us)
 	}
 	/* the mapping's timer only when it is due (the module's or the
 	 * effects' may come first) */
-	if ((!c->module_period_us && !ff_due && !ex_due && !init_due) ||
+	if ((!c->module_period_us && !ff_due && !ex_due && !init_due && !absent_due) ||
 	    (c->remap_deadline_us && now_us >= c->remap_deadline_us)) {
 		c->remap_deadline_us = 0; /* spent: the mapping arms again if it needs */
 		hm_remap_timer(c->remap, now_us);
 	}
 	if (ff_due)
 		device_ff_run(c, now_us); /* arms again */
-	else if (c->module_period_us || ex_due || init_due)
+	else if (c->module_period_us || ex_due || init_due || absent_due)
 		device_arm_combined(c);
 	flush_all(c);
 	apply_switch(c);
@@ -654,6 +736,9 @@ static int set_profile(struct hm_device *dev, const struct hm_config_profile *pr
 	c->remap_deadline_us = 0;
 	device_arm_combined(c); /* the module's interval goes on */
 
+	/* absent controls whose outputs are gone get them when they come */
+	if (c->absent && !c->nall)
+		return 0;
 	r = sync_outputs(c);
 	if (r > 0 && c->outputs_changed)
 		c->outputs_changed(c->owner);
@@ -701,6 +786,10 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	dev->info = *info;
 	/* what the module knew of the battery is from before the gap */
 	c->battery_known = false;
+	/* present unless the new probe says otherwise */
+	c->absent = false;
+	c->absent_deadline_us = 0;
+	c->link = NULL;
 	if (!info->usage_page)
 		hm_device_info_set_usage(&dev->info, dev->rdesc, dev->rdesc_size);
 	/* a failed probe cleans up after itself */
@@ -717,9 +806,15 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 		return r;
 	}
 	c->remap = remap;
-	r = sync_outputs(c);
+	/* absent controls: outputs kept from before stay for the grace,
+	 * none are created */
+	r = c->absent && !c->nall ? 0 : sync_outputs(c);
 	if (r > 0 && c->outputs_changed)
 		c->outputs_changed(c->owner);
+	if (r >= 0 && c->absent) {
+		c->absent_deadline_us = hm_now_usec() + c->absent_grace_us;
+		device_arm_combined(c);
+	}
 	if (r >= 0)
 		configure_module(c);
 	return r < 0 ? r : 0;

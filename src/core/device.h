@@ -60,6 +60,10 @@ struct hm_device_setup {
 	 * handles changed (may be NULL). */
 	void (*outputs_changed)(void *userdata);
 	void *userdata; /* for the two hooks above */
+	/* How long the virtual devices of a module's absent controls
+	 * (hm_device_set_present()) stay before they are removed: the
+	 * daemon's replug grace.  0: removed at once. */
+	uint64_t absent_grace_us;
 };
 
 /* Where a tapped event was seen: as the module decoded it, or as the
@@ -94,6 +98,12 @@ int hm_device_new(const struct hm_device_info *info, const uint8_t *rdesc, size_
 /* Releases every held key/button on every output (with a SYN_REPORT each), calls
  * the module's remove, destroys the outputs.  NULL-safe. */
 void hm_device_free(struct hm_device *dev);
+/* Lets the module go while the device is still there (the owner is about
+ * to close it: a stop, a session switch, a reload that drops it): runs its
+ * remove, whose requests (a pad's own mouse emulation given back) the owner
+ * then sends before closing.  The outputs stay for hm_device_free(), which
+ * no longer runs remove.  NULL-safe. */
+void hm_device_let_go(struct hm_device *dev);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_device *, hm_device_free);
 
 /* Decodes one input report and ends the frame on every output. Returns the
@@ -167,6 +177,11 @@ void hm_device_configure(struct hm_device *dev, const struct hm_device_settings 
  * false when the module never did. */
 bool hm_device_get_battery(const struct hm_device *dev, int *percent,
                            enum hm_battery_status *status);
+
+/* Whether the module says its controls are there (hm_device_set_present()). */
+bool hm_device_present(const struct hm_device *dev);
+/* The module's words on its link (hm_device_set_link()), NULL: none. */
+const char *hm_device_get_link(const struct hm_device *dev);
 
 unsigned hm_device_noutputs(const struct hm_device *dev);
 /* The sink's handle of output n (to poll its feedback fd). */

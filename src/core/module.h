@@ -143,10 +143,11 @@ struct hm_device_settings {
 	uint8_t lightbar[3]; /* red, green, blue */
 	int player_leds;     /* player-leds = 0..5 (0: off), -1: not set */
 	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
+	int haptic_click;    /* haptic-click = on|off: 1, 0; -1: not set */
 };
 #define HM_DEVICE_SETTINGS_INIT                                                                    \
 	{                                                                                          \
-		.player_leds = -1, .mic_led = -1                                                   \
+		.player_leds = -1, .mic_led = -1, .haptic_click = -1                               \
 	}
 
 /* What hm_device_set_battery() reports (as the kernel's power_supply
@@ -265,6 +266,22 @@ void hm_emit(struct hm_device *dev, unsigned output, unsigned type, unsigned cod
  * unknown) and whether it charges; `hidmapd status` shows it.  Cheap
  * enough for every report (stores two values). */
 void hm_device_set_battery(struct hm_device *dev, int percent, enum hm_battery_status status);
+
+/*
+ * Whether the device's controls are there, for a device whose hidraw node
+ * stays while they come and go (a wireless receiver's pad slot): absent,
+ * everything held is let go at once and the virtual devices are kept for
+ * the replug grace period (the daemon's replug-grace), then removed; present
+ * again, they come back (the same ones within the grace, new ones after).
+ * Called from probe() with false, the virtual devices are not created
+ * until the module says present.  A device is present unless its module
+ * says otherwise; a restart (replug) starts it present again.
+ */
+void hm_device_set_present(struct hm_device *dev, bool present);
+/* A few words on the device's link for `hidmapd status` ("pad connected,
+ * lizard mode off"); link must outlive the device (a string constant),
+ * NULL: nothing to say.  Cleared by a restart. */
+void hm_device_set_link(struct hm_device *dev, const char *link);
 
 /* Sends an output report (data[0] is the report ID, 0 if unnumbered).
  * Under the daemon it is queued and sent off the loop (a queued report

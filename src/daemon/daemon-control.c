@@ -149,6 +149,8 @@ static void control_status(void *userdata, struct hm_control_client *c)
 		/* a device unplugged has no battery to speak of */
 		if (dr->reader && hm_device_get_battery(dr->dev, &s.battery_percent, &battery))
 			s.battery_status = battery_status_name(battery);
+		if (dr->reader)
+			s.link = hm_device_get_link(dr->dev);
 		if (!dr->reader)
 			s.gone_us = dr->gone_at + d->config->replug_grace_us > now
 			                ? dr->gone_at + d->config->replug_grace_us - now

@@ -130,10 +130,29 @@ static void ungrab_kernel_nodes(struct driven *dr)
 	dr->grab_busy[0] = '\0';
 }
 
+/* The module's goodbye (remove) while the device is still open, and its
+ * requests sent: a Steam pad gets its own mouse and keyboard back.  At most
+ * LET_GO_WAIT_US: a device that does not take them costs the stop no more. */
+#define LET_GO_WAIT_US (300 * 1000)
+static void let_go(struct driven *dr)
+{
+	struct hm_rq *rq;
+	uint64_t until = hm_now_usec() + LET_GO_WAIT_US;
+
+	hm_device_let_go(dr->dev);
+	rq = hm_hid_reader_requests(dr->reader);
+	while (hm_rq_pending(rq) > 0 && hm_now_usec() < until) {
+		(void)hm_rq_dispatch(rq, hm_now_usec());
+		usleep(2000);
+	}
+}
+
 void daemon_driven_free(struct driven *dr)
 {
 	if (!dr)
 		return;
+	if (dr->reader && dr->dev)
+		let_go(dr);
 	for (unsigned i = 0; i < HM_MAX_ALL_OUTPUTS; i++)
 		hm_source_remove(dr->feedback[i]);
 	hm_source_remove(dr->hid_source);
@@ -503,6 +522,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	setup.arm_timer = arm_remap_timer;
 	setup.outputs_changed = outputs_changed;
 	setup.userdata = dr;
+	setup.absent_grace_us = d->config->replug_grace_us; /* a receiver's pad */
 	r = hm_device_new(info, rdesc, rdesc_size, &setup, &dr->dev);
 	if (r < 0) {
 		daemon_driven_free(dr);

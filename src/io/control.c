@@ -502,6 +502,8 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 		hm_control_printf(c, "  battery %d%% %s", s->battery_percent, s->battery_status);
 	else if (s->battery_status)
 		hm_control_printf(c, "  battery %s", s->battery_status);
+	if (s->link)
+		hm_control_printf(c, "  link %s", s->link);
 	for (size_t i = 0; i < s->noutputs; i++) {
 		const struct hm_status_output *o = &s->outputs[i];
 

@@ -121,6 +121,7 @@ struct hm_status_device {
 	 * "discharging", "charging", "full", "not-charging" or "unknown" */
 	const char *battery_status;
 	int battery_percent; /* 0..100, -1: not known */
+	const char *link;    /* the module's words on its link, NULL: none */
 	const struct hm_status_output *outputs;
 	size_t noutputs;
 	/* the profile the mapping runs and why (NULL: no line), e.g.
@@ -138,6 +139,7 @@ struct hm_status_device {
  *     profile ID (WHY)                     (with a config section: the profile it runs)
  *     battery 80% discharging              (only when the module reports it;
  *                                            or: battery charging, percent unknown)
+ *     link pad connected, lizard mode off  (only when the module says)
  *     output 0 /dev/input/event7 "Name"   (or: output 0 phys hidmapd/hidraw3/input0 "Name")
  *       force-feedback uploaded 2 played 5  (outputs with rumble motors only)
  *     reports 10 decode-errors 0 ignored 1 dropped 0

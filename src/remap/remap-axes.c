@@ -59,9 +59,52 @@ static void emit_motion(struct hm_remap *r, unsigned src, unsigned code, double 
 		                         : (int)whole);
 }
 
+/* A trackpad's glide after the finger lifted: the speed decays
+ * exponentially with the inertia's time constant and stops below 1% of
+ * the pad's speed (so it ends, at zero, in a few time constants). */
+static void glide_decay(struct rmap *m, double dt, bool *stopped)
+{
+	const struct hm_config_opts *o = &m->cfg->opts;
+
+	if (m->touching)
+		return;
+	m->defl *= o->inertia_s > 0.0 ? exp(-dt / o->inertia_s) : 0.0;
+	if (fabs(m->defl) < m->vel) {
+		m->defl = 0.0;
+		*stopped = true;
+	}
+}
+
+/* A trackpad's motion: as emit_motion(), and on a high-resolution wheel
+ * the classic wheel too, one step per 120 units (what the kernel's
+ * high-resolution mice send, so that clients reading only REL_WHEEL
+ * scroll as well); m->acc keeps the units towards the next step. */
+static void emit_pad_motion(struct hm_remap *r, struct rmap *m, unsigned code, double v,
+                            double *rem)
+{
+	double before = *rem;
+	unsigned low = code == REL_WHEEL_HI_RES    ? REL_WHEEL
+	               : code == REL_HWHEEL_HI_RES ? REL_HWHEEL
+	                                           : REL_CNT_;
+	int64_t whole;
+
+	emit_motion(r, m->src, code, v, rem);
+	if (low == REL_CNT_)
+		return;
+	whole = (int64_t)trunc(v + before);
+	if ((m->acc > 0 && whole < 0) || (m->acc < 0 && whole > 0))
+		m->acc = 0; /* a change of direction starts counting afresh */
+	m->acc += whole;
+	if (m->acc >= 120 || m->acc <= -120) {
+		emit(r, route(r, m->src, EV_REL, low), EV_REL, low, (int)(m->acc / 120));
+		m->acc %= 120;
+	}
+}
+
 void remap_motion_tick(struct hm_remap *r, uint64_t now)
 {
 	uint64_t period = 1000000 / r->set->rate_hz;
+	bool stopped = false;
 	/* a late wakeup moves for the time that passed, up to four periods */
 	double dt = (double)(now - r->last_tick);
 
@@ -93,11 +136,17 @@ void remap_motion_tick(struct hm_remap *r, uint64_t now)
 	for (unsigned i = 0; i < r->nsticks; i++) {
 		struct rmap *m = &r->maps[r->sticks[i]];
 
-		if (m->defl != 0.0)
+		if (m->defl != 0.0 && m->cfg->opts.trackpad) {
+			emit_pad_motion(r, m, r->acts[m->act].cfg->code, m->defl * dt, &m->rem);
+			glide_decay(m, dt, &stopped);
+		} else if (m->defl != 0.0) {
 			emit_motion(r, m->src, r->acts[m->act].cfg->code, m->defl * dt, &m->rem);
+		}
 	}
 	sync_all(r);
 	r->motion_deadline = now + period;
+	if (stopped)
+		remap_update_motion(r, now);
 }
 
 void remap_move_press(struct hm_remap *r, const struct ract *a, unsigned src, uint64_t now)
@@ -250,6 +299,76 @@ static void zone_event(struct hm_remap *r, struct rmap *m, unsigned src, int val
 	}
 }
 
+/* Output units for a slide across half the pad (`speed=`, else a default
+ * by target: half the stick speed for the pointer, the scroll speed in
+ * detents for a wheel, 120 to a detent for a high-resolution wheel). */
+static double trackpad_speed(const struct hm_remap *r, unsigned code,
+                             const struct hm_config_opts *o)
+{
+	if (o->speed)
+		return o->speed;
+	switch (code) {
+	case REL_WHEEL:
+	case REL_HWHEEL:
+		return r->set->scroll_speed;
+	case REL_WHEEL_HI_RES:
+	case REL_HWHEEL_HI_RES:
+		return r->set->scroll_speed * 120.0;
+	default:
+		return r->set->stick_speed / 2.0;
+	}
+}
+
+/*
+ * `trackpad`: the axis is a touch pad's position.  A finger that lands
+ * starts a touch where it is; each change of position while it stays moves
+ * by the change (speed units for half the pad); the pad reading 0, which
+ * is what hid-steam reports for an untouched pad, ends the touch.  With
+ * `inertia=MS` a finger that lifts while moving lets the motion glide on
+ * at its last speed, decaying with that time constant (the motion timer
+ * carries it, glide_decay() ends it); a new touch stops it.
+ */
+static void trackpad_event(struct hm_remap *r, struct rmap *m, const struct ract *a, unsigned src,
+                           int value, uint64_t now)
+{
+	const struct hm_config_opts *o = &m->cfg->opts;
+	double speed = trackpad_speed(r, a->cfg->code, o) * o->scale, n, d, dt;
+
+	m->src = (uint8_t)src;
+	if (value == 0) {
+		/* lifted: glide on only if it moved within the last 50 ms */
+		bool recent = now - m->last_t <= 50000;
+
+		m->touching = false;
+		m->defl = o->inertia_s > 0.0 && recent ? m->vel : 0.0;
+		m->vel = fabs(speed) * 0.01; /* where the glide stops */
+		remap_update_motion(r, now);
+		return;
+	}
+	n = normalize(m, value);
+	if (o->invert)
+		n = -n;
+	if (!m->touching) {
+		m->touching = true;
+		m->last_n = n;
+		m->last_t = now;
+		m->vel = 0.0;
+		m->tp_rem = 0.0;
+		if (m->defl != 0.0) {
+			m->defl = 0.0; /* a touch stops the glide */
+			remap_update_motion(r, now);
+		}
+		return;
+	}
+	d = (n - m->last_n) * speed;
+	emit_pad_motion(r, m, a->cfg->code, d, &m->tp_rem);
+	dt = (double)(now - m->last_t) / 1e6;
+	if (dt > 0.0)
+		m->vel = dt >= 0.1 ? d / dt : 0.5 * m->vel + 0.5 * (d / dt);
+	m->last_n = n;
+	m->last_t = now;
+}
+
 void remap_abs_event(struct hm_remap *r, unsigned src, unsigned code, int value, uint64_t now)
 {
 	uint16_t slot;
@@ -305,6 +424,8 @@ void remap_abs_event(struct hm_remap *r, unsigned src, unsigned code, int value,
 			out = round(out) + o->offset;
 			v = out < m->tlo ? m->tlo : out > m->thi ? m->thi : (int)out;
 			emit(r, src, EV_ABS, a->cfg->code, v);
+		} else if (a->kind == HM_ACT_REL && o->trackpad) {
+			trackpad_event(r, m, a, src, value, now);
 		} else if (a->kind == HM_ACT_REL) {
 			double speed = o->speed ? o->speed
 			               : (a->cfg->code == REL_WHEEL || a->cfg->code == REL_HWHEEL)

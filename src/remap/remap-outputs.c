@@ -39,6 +39,11 @@ static void for_each_target(const struct hm_remap *r, const struct ract *a,
 	case HM_ACT_MOVE:
 	case HM_ACT_REL:
 		fn(ud, EV_REL, a->cfg->code);
+		/* a trackpad onto a high-resolution wheel sends the classic one too */
+		if (a->kind == HM_ACT_REL && a->cfg->code == REL_WHEEL_HI_RES)
+			fn(ud, EV_REL, REL_WHEEL);
+		if (a->kind == HM_ACT_REL && a->cfg->code == REL_HWHEEL_HI_RES)
+			fn(ud, EV_REL, REL_HWHEEL);
 		break;
 	case HM_ACT_LAYER:
 	case HM_ACT_TOGGLE:

@@ -73,6 +73,12 @@ struct rmap {
 	double rem;       /* ...and the motion not yet emitted */
 	bool toggled;     /* GYRO: its toggle= key flipped it (active: its hold= key is down) */
 	bool toggle_down; /* ...that key is down: a repeated press does not flip it again */
+	/* ABS onto REL with `trackpad`: the touch (remap-axes.c) */
+	bool touching;   /* a finger is on the pad */
+	double last_n;   /* ...its last position, normalized */
+	uint64_t last_t; /* ...and when */
+	double vel;      /* ...its speed (output units/s); lifted: where the glide stops */
+	double tp_rem;   /* ...motion not yet emitted */
 };
 
 struct layer_tables {

@@ -104,6 +104,7 @@ enum bench_module {
 	BENCH_SHUTTLE_MODULE,
 	BENCH_SHUTTLE_LAYOUT,
 	BENCH_PLAYSTATION, /* the module named by the case's ids */
+	BENCH_STEAM,       /* the steam module, 28de:<product> */
 };
 
 struct bench_case {
@@ -127,6 +128,12 @@ enum { PSR_DS4_USB, PSR_DS4_BT, PSR_DS5_USB, PSR_DS5_BT, PSR_NCASES };
 static uint8_t psr_reports[PSR_NCASES][PSR_RING][PSR_REPORT_MAX];
 static const uint8_t *psr_ring[PSR_NCASES][PSR_RING];
 
+/* The Steam rings (Controller type 1, Deck type 9), filled by steam_rings(). */
+#define STEAM_RING 16
+enum { STEAM_SC, STEAM_DECK, STEAM_NCASES };
+static uint8_t steam_reports[STEAM_NCASES][STEAM_RING][64];
+static const uint8_t *steam_ring[STEAM_NCASES][STEAM_RING];
+
 static const struct bench_case cases[] = {
     {"mouse", BENCH_GENERIC, wheel_mouse, sizeof(wheel_mouse), mouse_ring, 2, 4, 0, 0},
     {"keyboard", BENCH_GENERIC, boot_keyboard, sizeof(boot_keyboard), keyboard_ring, 2, 8, 0, 0},
@@ -141,7 +148,60 @@ static const struct bench_case cases[] = {
      PSR_BUS_USB, PSR_DS5},
     {"ds5-bt", BENCH_PLAYSTATION, NULL, 0, psr_ring[PSR_DS5_BT], PSR_RING, PSR_BT_INPUT_SIZE,
      PSR_BUS_BLUETOOTH, PSR_DS5},
+    {"steam-sc", BENCH_STEAM, NULL, 0, steam_ring[STEAM_SC], STEAM_RING, 64, 0x03, 0x1102},
+    {"steam-deck", BENCH_STEAM, NULL, 0, steam_ring[STEAM_DECK], STEAM_RING, 64, 0x03, 0x1205},
 };
+
+/* Report i of a Steam pad in use (hid-steam's layouts): the stick (Deck:
+ * both sticks) circling, the right pad touched and sliding, triggers
+ * ramping, a face button every 4th report, the Deck's IMU swinging. */
+static void steam_put16(uint8_t *p, int v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)((unsigned)v >> 8);
+}
+
+static void steam_rings(void)
+{
+	for (unsigned i = 0; i < STEAM_RING; i++) {
+		uint8_t *r = steam_reports[STEAM_SC][i], *d = steam_reports[STEAM_DECK][i];
+		int a = (int)(i * 4000) - 30000, b = 30000 - (int)(i * 3000);
+
+		memset(r, 0, 64);
+		r[0] = 0x01;
+		r[2] = 0x01;
+		r[3] = 0x3c;
+		r[4] = (uint8_t)i;
+		r[8] = (i % 4 == 0) ? 0x80 : 0x00;
+		r[10] = 0x10; /* right pad touched */
+		r[11] = (uint8_t)(i * 16);
+		r[12] = (uint8_t)(255 - i * 16);
+		steam_put16(r + 16, a);
+		steam_put16(r + 18, b);
+		steam_put16(r + 20, b);
+		steam_put16(r + 22, a);
+		steam_ring[STEAM_SC][i] = r;
+
+		memset(d, 0, 64);
+		d[0] = 0x01;
+		d[2] = 0x09;
+		d[3] = 0x40;
+		d[4] = (uint8_t)i;
+		d[8] = (i % 4 == 0) ? 0x80 : 0x00;
+		d[10] = 0x10;
+		steam_put16(d + 20, a);
+		steam_put16(d + 22, b);
+		for (unsigned k = 0; k < 6; k++)
+			steam_put16(d + 24 + 2 * k, (int)(k * 500 + i * 300));
+		steam_put16(d + 44, (int)(i * 2000));
+		steam_put16(d + 46, (int)(32767 - i * 2000));
+		steam_put16(d + 48, a);
+		steam_put16(d + 50, b);
+		steam_put16(d + 52, b);
+		steam_put16(d + 54, a);
+		steam_ring[STEAM_DECK][i] = d;
+	}
+}
 
 /* Report i of a pad in use: both sticks circling (a 64-step polygon),
  * triggers ramping, a face button every 4th report, the hat turning, the
@@ -315,6 +375,16 @@ static int open_device(const struct bench_case *bc, struct counting_sink *sink,
 		fake.bt = bc->bus == PSR_BUS_BLUETOOTH;
 		setup.module = hm_module_find(bc->product == PSR_DS5 ? "dualsense" : "dualshock4");
 		setup.transport = &ps_transport;
+		if (!setup.module) {
+			fprintf(stderr, "%s: module not built\n", bc->name);
+			return -ENOENT;
+		}
+	} else if (bc->module == BENCH_STEAM) {
+		/* commands go nowhere: no transport, as a replay */
+		info.bus = bc->bus;
+		info.vendor = 0x28de;
+		info.product = bc->product;
+		setup.module = hm_module_find("steam");
 		if (!setup.module) {
 			fprintf(stderr, "%s: module not built\n", bc->name);
 			return -ENOENT;
@@ -507,7 +577,7 @@ static int count_only(const char *name, uint64_t n)
 	}
 	fprintf(stderr,
 	        "unknown case '%s' (mouse, keyboard, gamepad, shuttle-module, shuttle-layout, "
-	        "ds4-usb, ds4-bt, ds5-usb, ds5-bt)\n",
+	        "ds4-usb, ds4-bt, ds5-usb, ds5-bt, steam-sc, steam-deck)\n",
 	        name);
 	return 2;
 }
@@ -561,6 +631,7 @@ int main(int argc, char **argv)
 	int r = 0;
 
 	psr_rings();
+	steam_rings();
 	if (argc == 4 && !strcmp(argv[1], "--case"))
 		return count_only(argv[2], strtoull(argv[3], NULL, 10));
 	if (argc == 2 && !strcmp(argv[1], "--instructions"))
@@ -578,7 +649,7 @@ int main(int argc, char **argv)
 	}
 
 	printf(
-	    "module (generic, shuttlexpress or its layout, dualshock4, dualsense) + core + counting "
+	    "module (generic, shuttlexpress or its layout, dualshock4, dualsense, steam) + core + counting "
 	    "sink, best of %d rounds of %" PRIu64 " reports; p50/p99: ns per report over batches "
 	    "of %u\n",
 	    ROUNDS, n, BATCH);

@@ -509,7 +509,8 @@ static const struct error_case {
      "'SW_LID': only KEY_*, BTN_*, REL_* and ABS_* codes can be mapped"},
     {"[remap x]\nABS_X = ABS_Y, wobble\n", 2,
      "'wobble': unknown option (invert, deadzone, outer-deadzone, curve, scale, offset, "
-     "calibrate, range, center, threshold, hysteresis, per, speed)"},
+     "calibrate, range, center, threshold, hysteresis, per, speed, "
+     "trackpad, inertia)"},
     {"[remap x]\nABS_X = ABS_Y, per=2\n", 2,
      "'per' does not apply to this kind of mapping (see hidmapd.ini(5))"},
     {"[remap x]\nABS_X = ABS_Y, deadzone\n", 2, "'deadzone' needs a value: deadzone=..."},

@@ -116,6 +116,7 @@ static void fake_status(void *userdata, struct hm_control_client *c)
 	    .latency_p99_us = 40,
 	    .battery_status = "discharging",
 	    .battery_percent = 80,
+	    .link = "pad connected, lizard mode off",
 	    .outputs = outs,
 	    .noutputs = 2,
 	};
@@ -272,6 +273,7 @@ static void test_status(void **state)
 	                    "device /dev/hidraw3 1209:0001 \"Pad\" module generic config pad\n"
 	                    "  state driven\n"
 	                    "  battery 80% discharging\n"
+	                    "  link pad connected, lizard mode off\n"
 	                    "  output 0 /dev/input/event7 \"Pad Keyboard\"\n"
 	                    "    force-feedback uploaded 2 played 5\n"
 	                    "  output 1 phys hidmapd/hidraw3/input1 \"Pad Mouse\"\n"

@@ -287,12 +287,111 @@ static void test_rel_extremes(void **state)
 	done(r, config, caps);
 }
 
+/* ---- trackpad ---- */
+
+/* Sum of (type, code) values emitted since the recorder was cleared. */
+static long sum_of(unsigned type, unsigned code)
+{
+	long sum = 0;
+
+	for (unsigned i = 0; i < rec.n; i++)
+		if (rec.ev[i].type == type && rec.ev[i].code == code)
+			sum += rec.ev[i].value;
+	return sum;
+}
+
+static void pad(struct hm_remap *r, int value, uint64_t t)
+{
+	rec.now = t;
+	hm_remap_event(r, 0, EV_ABS, ABS_X, value, t);
+	hm_remap_event(r, 0, EV_SYN, SYN_REPORT, 0, t);
+}
+
+/* The rules the issue gives desktop mode: a touch moves by the change of
+ * the finger's position (no jump where it lands), a lift with inertia glides
+ * on and the glide decays to zero, a touch stops it. */
+static void test_trackpad(void **state)
+{
+	struct hm_config *config;
+	struct libevdev *caps;
+	struct hm_remap *r;
+	long moved;
+	uint64_t t = 1000000;
+	int last = 0, first = 0;
+
+	(void)state;
+	/* speed=1000: half the pad (32767 units) moves 1000 */
+	r = make("ABS_X = REL_X, trackpad, speed=1000", -32767, 32767, &config, &caps);
+	pad(r, 16000, t); /* lands: nothing moves */
+	assert_int_equal(sum_of(EV_REL, REL_X), 0);
+	for (int i = 1; i <= 10; i++)
+		pad(r, 16000 + i * 1638, t += 10000);
+	moved = sum_of(EV_REL, REL_X);
+	/* 16380 units = half of half the pad: 500, within the carried fraction */
+	assert_true(moved >= 499 && moved <= 500);
+	rec.n = 0;
+	pad(r, 0, t += 10000); /* lifts (hid-steam's 0): no inertia, no glide */
+	harness_timers(r, &rec, t + 2000000);
+	assert_int_equal(sum_of(EV_REL, REL_X), 0);
+	assert_int_equal(rec.armed, 0);
+	pad(r, -20000, t += 1000000); /* lands elsewhere: no jump */
+	assert_int_equal(sum_of(EV_REL, REL_X), 0);
+	done(r, config, caps);
+
+	/* inertia: the glide goes on after the lift, slower each tick, to 0 */
+	r = make("ABS_X = REL_X, trackpad, speed=1000, inertia=200", -32767, 32767, &config, &caps);
+	t = 1000000;
+	pad(r, -20000, t);
+	for (int i = 1; i <= 10; i++)
+		pad(r, -20000 + i * 3000, t += 8000);
+	rec.n = 0;
+	pad(r, 0, t += 8000);
+	assert_true(rec.armed != 0); /* the motion timer runs the glide */
+	harness_timers(r, &rec, t + 5000000);
+	moved = sum_of(EV_REL, REL_X);
+	assert_true(moved > 0);
+	for (unsigned i = 0; i < rec.n; i++) {
+		if (rec.ev[i].type != EV_REL)
+			continue;
+		assert_true(rec.ev[i].value > 0);
+		if (last) /* it decays (by whole units: the fraction carried may add one) */
+			assert_true(rec.ev[i].value <= last + 1);
+		if (!last)
+			first = rec.ev[i].value;
+		last = rec.ev[i].value;
+	}
+	assert_true(last <= 2 && first >= 10 * last); /* down to nearly nothing */
+	assert_int_equal(rec.armed, 0);               /* and ends: no timer left */
+	/* a new touch stops a glide at once */
+	pad(r, -20000, t += 5000000);
+	for (int i = 1; i <= 10; i++)
+		pad(r, -20000 + i * 3000, t += 8000);
+	pad(r, 0, t += 8000);
+	assert_true(rec.armed != 0);
+	pad(r, 5000, t += 1000);
+	rec.n = 0;
+	harness_timers(r, &rec, t + 1000000);
+	assert_int_equal(sum_of(EV_REL, REL_X), 0);
+	done(r, config, caps);
+
+	/* onto a high-resolution wheel: 120 units a detent, REL_WHEEL with it */
+	r = make("ABS_X = REL_WHEEL_HI_RES, trackpad, speed=1200", -32767, 32767, &config, &caps);
+	t = 1000000;
+	pad(r, 1, t);
+	rec.n = 0;
+	for (int i = 1; i <= 10; i++)
+		pad(r, 1 + i * 3277, t += 10000); /* half the pad: 1200 = 10 detents */
+	moved = sum_of(EV_REL, REL_WHEEL_HI_RES);
+	assert_true(moved >= 1199 && moved <= 1200);
+	assert_int_equal(sum_of(EV_REL, REL_WHEEL), moved / 120);
+	done(r, config, caps);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_abs_identity),
-	    cmocka_unit_test(test_abs_zones),
-	    cmocka_unit_test(test_abs_range_extremes),
+	    cmocka_unit_test(test_abs_identity), cmocka_unit_test(test_trackpad),
+	    cmocka_unit_test(test_abs_zones),    cmocka_unit_test(test_abs_range_extremes),
 	    cmocka_unit_test(test_rel_extremes),
 	};
 
