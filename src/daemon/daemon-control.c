@@ -154,6 +154,20 @@ static void control_status(void *userdata, struct hm_control_client *c)
 		}
 		hm_control_status_device(c, &s);
 	}
+	/* nodes opened or closed off the loop (daemon-devices.c) */
+	for (struct opening *o = d->opening; o; o = o->next) {
+		/* a probe reading sysfs writes info: not known yet */
+		bool known = o->have_info || o->stage_open;
+
+		if (!o->work.cancelled)
+			hm_control_status_transition(c, "opening", o->path,
+			                             known ? o->info.vendor : 0,
+			                             known ? o->info.product : 0,
+			                             known ? o->info.name : NULL);
+	}
+	for (struct closing *cl = d->closing; cl; cl = cl->next)
+		hm_control_status_transition(c, "closing", cl->path, cl->info.vendor,
+		                             cl->info.product, cl->info.name);
 }
 
 static const struct hm_control_ops control_ops = {

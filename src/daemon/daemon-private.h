@@ -26,6 +26,7 @@
 #include "request-queue.h"
 #include "session-watch.h"
 #include "util-log.h"
+#include "work-pool.h"
 
 #define MAX_GRABS HM_HID_MAX_EVDEV
 
@@ -69,6 +70,40 @@ struct driven {
 	struct hm_latency latency;
 };
 
+/* A device being probed and opened on the work pool (daemon-devices.c):
+ * `status` shows it as "opening". */
+struct opening {
+	struct hm_work work;
+	struct daemon *daemon;
+	struct opening *next;
+	bool stage_open; /* the job is the open; else the probe before it */
+	bool have_info;  /* info came with it; else the probe reads sysfs */
+	bool grab;       /* the selected configuration hides the kernel's nodes */
+	int err;         /* of the job that ran */
+	char path[64];
+	struct hm_device_info info;
+	uint8_t rdesc[HID_RDESC_MAX_SIZE];
+	size_t rdesc_size;
+	struct hid_descriptor *desc;
+	size_t request_size;
+	struct hm_hid_reader *reader;
+	int grabs[MAX_GRABS];
+	unsigned ngrabs;
+};
+
+/* What a device let go of still holds, closed on the work pool: `status`
+ * shows it as "closing" until done. */
+struct closing {
+	struct hm_work work;
+	struct daemon *daemon;
+	struct closing *next;
+	char path[64];
+	struct hm_device_info info;
+	struct hm_hid_reader *reader;
+	int grabs[MAX_GRABS];
+	unsigned ngrabs;
+};
+
 struct daemon {
 	const struct hm_daemon_options *opts;
 	struct hm_loop *loop;
@@ -90,6 +125,11 @@ struct daemon {
 	struct hm_session_watch *session;
 	const char *session_why;
 	bool session_released;
+	/* opening and closing hidraw nodes, off the loop (work-pool.h) */
+	struct hm_work_pool *pool;
+	struct hm_source *pool_source;
+	struct opening *opening;
+	struct closing *closing;
 };
 
 /* daemon-notify.c */
@@ -98,10 +138,16 @@ void daemon_notify_status(struct daemon *d);
 void daemon_setup_watchdog(struct daemon *d);
 
 /* daemon-devices.c */
+/* Starts driving a device (its probe and open run on the work pool, the
+ * rest when they are done): with what enumeration said of it, or only its
+ * node (the probe reads sysfs). */
 int daemon_drive(struct daemon *d, const struct hm_device_info *info);
+int daemon_drive_path(struct daemon *d, const char *path);
 void daemon_gone(struct daemon *d, struct driven *dr, const char *why);
 void daemon_drop(struct daemon *d, struct driven *dr, const char *why);
 void daemon_driven_free(struct driven *dr);
+int daemon_setup_pool(struct daemon *d);
+void daemon_cancel_opening(struct daemon *d, const char *path);
 
 /* daemon-reports.c */
 void daemon_hid_dispatch(struct hm_source *s, uint32_t events, void *data);

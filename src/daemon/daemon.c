@@ -73,6 +73,12 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 		log_warning_errno(
 		    r, "cannot watch for new devices: %m; only devices present now are driven");
 
+	r = daemon_setup_pool(&d);
+	if (r < 0) {
+		r = log_error_errno(r, "cannot start the threads that open devices: %m");
+		goto out;
+	}
+
 	daemon_setup_config_watch(&d);
 	daemon_setup_control(&d);
 	daemon_setup_session_watch(&d);
@@ -95,6 +101,10 @@ out:
 		d.driven = dr->next;
 		daemon_driven_free(dr);
 	}
+	/* devices still opening are let go; every node is closed before the end */
+	daemon_cancel_opening(&d, NULL);
+	hm_source_remove(d.pool_source);
+	hm_work_pool_free(d.pool);
 	hm_session_watch_free(d.session);
 	if (d.sink)
 		hm_sink_uinput_free(d.sink);

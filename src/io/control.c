@@ -509,6 +509,16 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 		hm_control_printf(c, "  latency none");
 }
 
+void hm_control_status_transition(struct hm_control_client *c, const char *state,
+                                  const char *path, uint16_t vendor, uint16_t product,
+                                  const char *name)
+{
+	char esc[STR_ESCAPED_SIZE(256)];
+
+	hm_control_printf(c, "%s %s %04x:%04x \"%s\"", state, path, vendor, product,
+	                  str_escape_control(name ? name : "", esc, sizeof(esc)));
+}
+
 /* ---- monitor --------------------------------------------------------------- */
 
 bool hm_control_monitoring(const struct hm_control *ctl)

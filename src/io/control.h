@@ -134,6 +134,15 @@ struct hm_status_device {
  */
 void hm_control_status_daemon(struct hm_control_client *c, const struct hm_status_daemon *s);
 void hm_control_status_device(struct hm_control_client *c, const struct hm_status_device *s);
+/*
+ * A hidraw node being opened or closed off the loop (its name escaped;
+ * vendor and product 0 and name NULL while not known yet):
+ *   opening /dev/hidraw5 1209:0001 "Name"
+ *   closing /dev/hidraw4 1209:0001 "Name"
+ */
+void hm_control_status_transition(struct hm_control_client *c, const char *state,
+                                  const char *path, uint16_t vendor, uint16_t product,
+                                  const char *name);
 
 /* Whether any monitor client is connected. */
 bool hm_control_monitoring(const struct hm_control *ctl);

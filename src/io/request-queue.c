@@ -298,13 +298,8 @@ const struct hm_rq_stats *hm_rq_get_stats(const struct hm_rq *rq)
 	return &rq->stats;
 }
 
-void hm_rq_free(struct hm_rq *rq)
+void hm_rq_cancel(struct hm_rq *rq)
 {
-	bool busy = false, started;
-	pthread_t thread;
-
-	if (!rq)
-		return;
 	pthread_mutex_lock(&rq->lock);
 	rq->closing = true;
 	pthread_mutex_unlock(&rq->lock);
@@ -333,6 +328,33 @@ void hm_rq_free(struct hm_rq *rq)
 		pthread_mutex_unlock(&rq->lock);
 		done(userdata, result, NULL, 0);
 	}
+}
+
+void hm_rq_free_wait(struct hm_rq *rq)
+{
+	bool started;
+
+	if (!rq)
+		return;
+	pthread_mutex_lock(&rq->lock);
+	rq->closing = true;
+	rq->stop = true;
+	started = rq->thread_started;
+	pthread_cond_signal(&rq->wake);
+	pthread_mutex_unlock(&rq->lock);
+	if (started)
+		pthread_join(rq->thread, NULL);
+	destroy(rq);
+}
+
+void hm_rq_free(struct hm_rq *rq)
+{
+	bool busy = false, started;
+	pthread_t thread;
+
+	if (!rq)
+		return;
+	hm_rq_cancel(rq);
 
 	pthread_mutex_lock(&rq->lock);
 	for (unsigned i = 0; i < rq->nslots; i++) {

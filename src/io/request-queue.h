@@ -63,6 +63,15 @@ int hm_rq_new(unsigned nslots, size_t slot_size, uint64_t timeout_us, hm_rq_exec
 void hm_rq_free(struct hm_rq *rq);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_rq *, hm_rq_free);
 
+/* hm_rq_free() in two halves, for a caller that must not wait on the
+ * device.  hm_rq_cancel(), on the loop thread: submissions fail from now
+ * on and every callback not run yet gets -ECANCELED.  Then
+ * hm_rq_free_wait(), on any thread (a work pool's): stops the worker,
+ * waits for it (however long the kernel keeps it) and frees everything,
+ * ctx_free(ctx) included, so that once it returns the device is closed. */
+void hm_rq_cancel(struct hm_rq *rq);
+void hm_rq_free_wait(struct hm_rq *rq);
+
 /* The eventfd (EFD_CLOEXEC|EFD_NONBLOCK) that becomes readable when a
  * request completed: then call hm_rq_dispatch(). */
 int hm_rq_get_fd(const struct hm_rq *rq);
