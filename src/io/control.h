@@ -16,8 +16,22 @@
  *              dropped N                         N events lost: the client was slow
  *            input after "monitor" is ignored
  *
+ * Every line gets an answer: an empty or unknown one "error: ...".
+ *
+ * No client can hold the loop: each connection is served at most
+ * HM_CONTROL_LINE_BUDGET requests per loop iteration (the rest wait in its
+ * socket for the next one, after the devices and timers); `reload` runs on
+ * the next iteration, once for every request that came meanwhile (from any
+ * connection, or several in a row from one), and each gets the answer.  A
+ * connection quiet for HM_CONTROL_IDLE_TIMEOUT_US is closed ("error: idle
+ * for too long, closing"), except a monitor.
+ *
  * Only peers with the daemon's uid (SO_PEERCRED) are served; others are
- * hung up on.  At most HM_CONTROL_MAX_CLIENTS connections at once.  Every
+ * hung up on.  At most HM_CONTROL_MAX_CLIENTS connections at once: when one
+ * more comes, the connection quiet the longest is closed to make room (a
+ * monitor only when all are monitors; "error: too many connections,
+ * closing the one quiet the longest"), so a uid's own connections cannot
+ * shut out its `status`.  Every
  * connection has a bounded output buffer written without blocking: a
  * monitor that does not keep up loses events (counted, then reported with
  * a "dropped N" line), and a request whose reply does not fit ends the
@@ -39,6 +53,11 @@
 #define HM_CONTROL_MAX_REQUEST 256
 #define HM_CONTROL_MAX_CLIENTS 16
 #define HM_CONTROL_OUTBUF      (64 * 1024)
+/* requests served per connection per loop iteration */
+#define HM_CONTROL_LINE_BUDGET 8
+/* reload requests merged per connection per loop iteration */
+#define HM_CONTROL_MAX_MERGED 4096
+#define HM_CONTROL_IDLE_TIMEOUT_US (10 * 1000 * 1000)
 
 struct hm_control;
 struct hm_control_client;
@@ -153,3 +172,18 @@ void hm_control_monitor_line(struct hm_control *ctl, const char *line);
 uint64_t hm_control_monitor_dropped(const struct hm_control *ctl);
 /* Connections open now. */
 unsigned hm_control_nclients(const struct hm_control *ctl);
+
+struct hm_control_limits {
+	unsigned lines;   /* requests per connection per loop iteration (>= 1) */
+	uint64_t idle_us; /* a quiet connection is closed after this; 0: never */
+};
+/* For tests: other limits than the defaults above. */
+void hm_control_set_limits(struct hm_control *ctl, const struct hm_control_limits *limits);
+
+struct hm_control_stats {
+	uint64_t reloads_run;    /* reloads made */
+	uint64_t reloads_merged; /* reload requests answered by another's reload */
+	uint64_t idle_closed;    /* connections closed for being quiet */
+	uint64_t evicted;        /* connections closed to make room */
+};
+const struct hm_control_stats *hm_control_get_stats(const struct hm_control *ctl);
