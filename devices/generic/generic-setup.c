@@ -819,7 +819,7 @@ int generic_map(struct generic *g, const uint8_t *rdesc, size_t size, const char
 	r = hid_descriptor_parse(rdesc, size, &g->desc, &error);
 	if (r < 0) {
 		/* the caller reports the failure; `hidmapd describe` shows the details */
-		log_debug("%s: report descriptor offset %zu: %s", name, error.offset,
+		log_debug("%s: report descriptor offset %zu: %s", log_escape(name), error.offset,
 		          error.message);
 		return r;
 	}
@@ -898,7 +898,7 @@ int hm_generic_probe(struct hm_device *dev)
 			continue;
 		if (noutputs >= HM_MAX_OUTPUTS) {
 			log_warning("%s: more than %u input devices, ignoring \"%s\"",
-			            dev->info.name, HM_MAX_OUTPUTS, in->name);
+			            log_escape(dev->info.name), HM_MAX_OUTPUTS, log_escape(in->name));
 			continue;
 		}
 		r = hm_device_add_output(dev, in->name, &caps);

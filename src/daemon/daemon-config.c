@@ -26,10 +26,11 @@ static void config_diag(void *userdata, const char *file, unsigned line, const c
 		else
 			snprintf(d->diag, d->diag_size, "%s: %s", file, message);
 	}
+	/* the message may quote the file: escaped, as `status` does */
 	if (line)
-		log_error("%s:%u: %s", file, line, message);
+		log_error("%s:%u: %s", log_escape(file), line, log_escape(message));
 	else
-		log_error("%s: %s", file, message);
+		log_error("%s: %s", log_escape(file), log_escape(message));
 }
 
 /* A reload changed the hardware settings of the device's section: the

@@ -14,6 +14,7 @@
 #include "layout.h"
 #include "shipped-layouts.h"
 #include "util-log.h"
+#include "util-strings.h"
 
 static struct hm_config *shipped;
 static bool shipped_tried;
@@ -22,9 +23,9 @@ static const struct hm_module **shipped_modules;
 static void shipped_diag(void *userdata, const char *file, unsigned line, const char *message)
 {
 	if (line)
-		log_error("%s:%u: %s", file, line, message);
+		log_error("%s:%u: %s", log_escape(file), line, log_escape(message));
 	else
-		log_error("%s: %s", file, message);
+		log_error("%s: %s", log_escape(file), log_escape(message));
 }
 
 int hm_layout_load_shipped(const char *dir)

@@ -73,6 +73,10 @@ const char *str_escape_control(const char *s, char *buf, size_t size);
  * it: the journal and a terminal get no ESC, CR, BEL or DEL.
  */
 #define LOG_ESCAPE_MAX 256
+static inline const char *str_or_null(const char *s)
+{
+	return s ? s : "(null)";
+}
 #define log_escape(s)                                                                              \
-	str_escape_control((s) ? (s) : "(null)", (char[STR_ESCAPED_SIZE(LOG_ESCAPE_MAX)]){0},      \
+	str_escape_control(str_or_null(s), (char[STR_ESCAPED_SIZE(LOG_ESCAPE_MAX)]){0},            \
 	                   STR_ESCAPED_SIZE(LOG_ESCAPE_MAX))
