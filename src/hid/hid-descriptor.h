@@ -32,6 +32,20 @@
 
 #define HID_RDESC_MAX_SIZE       4096u  /* bytes of descriptor accepted */
 #define HID_MAX_USAGES           12288u /* usages per field, as the kernel */
+/*
+ * Usage slots over all fields of one descriptor.  The kernel has no such
+ * cap: it takes the 12288 slots of every field (hid_register_field()
+ * allocates them all, with a value and a new value each), so a 242-byte
+ * descriptor of 32 array fields with the range 0..0x2fff costs it about
+ * 11 MB, and hidmapd, which keeps the same per-slot state to decode as
+ * hid-input does, cost 14 MB and 133 ms of setup (in the VM) for it.  No
+ * real device comes near: a keyboard array has 256 slots, a Consumer
+ * Control array about 1024, the biggest shipped descriptors a few thousand
+ * in all.  Past this limit a descriptor is refused ("more than 65536
+ * usages in all fields" at the main item that passes it), which bounds
+ * what any descriptor costs here to about 2.5 MB.
+ */
+#define HID_MAX_TOTAL_USAGES 65536u
 #define HID_MAX_COLLECTION_DEPTH 32u    /* nesting depth */
 #define HID_MAX_COLLECTIONS      1024u  /* collections per descriptor */
 #define HID_MAX_FIELDS           1024u  /* fields per descriptor */
