@@ -818,9 +818,14 @@ int generic_map(struct generic *g, const uint8_t *rdesc, size_t size, const char
 
 	r = hid_descriptor_parse(rdesc, size, &g->desc, &error);
 	if (r < 0) {
-		/* the caller reports the failure; `hidmapd describe` shows the details */
-		log_debug("%s: report descriptor offset %zu: %s", log_escape(name), error.offset,
-		          error.message);
+		/* the caller reports the failure; `hidmapd describe` shows the
+		 * details, except for a limit passed, which says which here */
+		if (r == -E2BIG)
+			log_warning("%s: report descriptor offset %zu: %s, refused",
+			            log_escape(name), error.offset, error.message);
+		else
+			log_debug("%s: report descriptor offset %zu: %s", log_escape(name),
+			          error.offset, error.message);
 		return r;
 	}
 	d = g->desc;
