@@ -903,7 +903,8 @@ int hm_generic_probe(struct hm_device *dev)
 			continue;
 		if (noutputs >= HM_MAX_OUTPUTS) {
 			log_warning("%s: more than %u input devices, ignoring \"%s\"",
-			            log_escape(dev->info.name), HM_MAX_OUTPUTS, log_escape(in->name));
+			            log_escape(dev->info.name), HM_MAX_OUTPUTS,
+			            log_escape(in->name));
 			continue;
 		}
 		r = hm_device_add_output(dev, in->name, &caps);

@@ -298,8 +298,8 @@ static long find_section(const struct section_kind *k, const struct hm_index *ix
  * for n more); each first replaces (frees) the one of to with its id.  ix
  * indexes to across the files of a load: each section is found in
  * constant time, not among all the sections before it. */
-static void merge_sections(const struct section_kind *k, struct hm_index *ix, void *to,
-                           size_t *nto, void *from, size_t n)
+static void merge_sections(const struct section_kind *k, struct hm_index *ix, void *to, size_t *nto,
+                           void *from, size_t n)
 {
 	char *t = to, *f = from;
 

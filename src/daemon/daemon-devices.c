@@ -552,7 +552,8 @@ static void opening_done(struct hm_work *w)
 	}
 	if (o->stage_open) {
 		if (o->err < 0)
-			log_warning_errno(o->err, "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
+			log_warning_errno(o->err,
+			                  "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
 			                  o->path);
 		else
 			(void)drive_opened(d, o);
@@ -563,9 +564,8 @@ static void opening_done(struct hm_work *w)
 		if (!o->have_info)
 			log_warning_errno(o->err, "%s: not a hidraw device: %m, ignoring", o->path);
 		else
-			log_warning_errno(o->err,
-			                  "%s: cannot read the report descriptor: %m, ignoring",
-			                  o->path);
+			log_warning_errno(
+			    o->err, "%s: cannot read the report descriptor: %m, ignoring", o->path);
 		opening_free(d, o);
 		return;
 	}

@@ -130,6 +130,9 @@ struct daemon {
 	struct hm_source *pool_source;
 	struct opening *opening;
 	struct closing *closing;
+	/* a reload reading the files on the pool (daemon-config.c) */
+	bool reloading, reload_again, reload_again_for_control;
+	bool stopping; /* tearing down: what the pool finishes is only freed */
 };
 
 /* daemon-notify.c */
@@ -164,7 +167,10 @@ int daemon_setup_hotplug(struct daemon *d);
 
 /* daemon-config.c */
 int daemon_load_config(struct daemon *d, struct hm_config **ret);
-int daemon_reload(struct daemon *d, char *err, size_t errsize);
+/* Starts a reload off the loop (SIGHUP, a changed file, `reload` on the
+ * control socket: for_control, whose clients get the answer through
+ * hm_control_reload_done()). */
+void daemon_reload_start(struct daemon *d, bool for_control);
 void daemon_setup_config_watch(struct daemon *d);
 
 /* daemon-session.c */

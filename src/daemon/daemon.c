@@ -17,7 +17,7 @@ static void on_signal(int signo, void *data)
 
 	switch (signo) {
 	case SIGHUP:
-		(void)daemon_reload(d, NULL, 0);
+		daemon_reload_start(d, false);
 		break;
 	case SIGINT:
 	case SIGTERM:
@@ -92,6 +92,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 
 	daemon_notify("STOPPING=1");
 out:
+	d.stopping = true;
 	hm_control_free(d.control); /* removes the socket file */
 	d.control = NULL;           /* the monitor taps still point here */
 	/* release every held key and destroy the virtual devices */

@@ -16,7 +16,6 @@
 #include "hid-descriptor.h"
 #include "util-log.h"
 
-
 /* The kernel rejects a Report Size above this (hid_parser_global). */
 #define KERNEL_MAX_REPORT_SIZE 256u
 

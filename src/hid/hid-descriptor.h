@@ -32,6 +32,12 @@
 
 #define HID_RDESC_MAX_SIZE       4096u  /* bytes of descriptor accepted */
 #define HID_MAX_USAGES           12288u /* usages per field, as the kernel */
+#define HID_MAX_COLLECTION_DEPTH 32u    /* nesting depth */
+#define HID_MAX_COLLECTIONS      1024u  /* collections per descriptor */
+#define HID_MAX_FIELDS           1024u  /* fields per descriptor */
+#define HID_MAX_PUSH_DEPTH       16u    /* Push without Pop */
+#define HID_MAX_REPORT_BYTES     8192u  /* payload of one report, without the ID byte */
+
 /*
  * Usage slots over all fields of one descriptor.  The kernel has no such
  * cap: it takes the 12288 slots of every field (hid_register_field()
@@ -46,11 +52,6 @@
  * what any descriptor costs here to about 2.5 MB.
  */
 #define HID_MAX_TOTAL_USAGES 65536u
-#define HID_MAX_COLLECTION_DEPTH 32u    /* nesting depth */
-#define HID_MAX_COLLECTIONS      1024u  /* collections per descriptor */
-#define HID_MAX_FIELDS           1024u  /* fields per descriptor */
-#define HID_MAX_PUSH_DEPTH       16u    /* Push without Pop */
-#define HID_MAX_REPORT_BYTES     8192u  /* payload of one report, without the ID byte */
 
 enum hid_report_type {
 	HID_INPUT_REPORT = 0,

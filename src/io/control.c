@@ -22,12 +22,13 @@ struct client {
 	struct hm_source *source; /* owns fd */
 	int fd;
 	bool monitor;
-	bool blocked;     /* the last send() hit EAGAIN: wait for EPOLLOUT */
-	uint32_t events;  /* what the source watches now */
-	uint64_t active_us; /* connected, or the last request read */
-	unsigned reloads; /* reload requests waiting for the pending reload */
-	bool overflow;    /* a reply did not fit: hang up after this request */
-	uint64_t dropped; /* monitor events lost and not yet reported */
+	bool blocked;             /* the last send() hit EAGAIN: wait for EPOLLOUT */
+	uint32_t events;          /* what the source watches now */
+	uint64_t active_us;       /* connected, or the last request read */
+	unsigned reloads;         /* reload requests waiting for the next reload */
+	unsigned reloads_running; /* ...answered when the running one ends */
+	bool overflow;            /* a reply did not fit: hang up after this request */
+	uint64_t dropped;         /* monitor events lost and not yet reported */
 	size_t inlen;
 	char in[HM_CONTROL_MAX_REQUEST];
 	size_t outstart, outlen;
@@ -46,6 +47,7 @@ struct hm_control {
 	uint64_t dropped_total;
 	struct hm_control_limits limits;
 	struct hm_timer *reload_timer; /* the pending reload runs when it fires */
+	bool reload_running;           /* ops->reload_start() called, not done yet */
 	struct hm_timer *idle_timer;   /* the next idle connection to end */
 	struct hm_control_stats stats;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* to unlink, or "" */
@@ -88,7 +90,9 @@ static bool client_append(struct client *c, const char *s, size_t len)
  */
 static void client_update_events(struct client *c)
 {
-	uint32_t want = c->blocked ? EPOLLOUT : c->reloads ? 0 : EPOLLIN | EPOLLRDHUP;
+	uint32_t want = c->blocked                         ? EPOLLOUT
+	                : c->reloads || c->reloads_running ? 0
+	                                                   : EPOLLIN | EPOLLRDHUP;
 
 	if (want != c->events && hm_source_set_events(c->source, want) == 0)
 		c->events = want;
@@ -209,6 +213,14 @@ static bool handle_request(struct client *c, char *line)
 	struct hm_control *ctl = c->ctl;
 	char *cmd = strstrip(line);
 
+	if (c->reloads_running && !c->reloads) {
+		/* its reload runs: the next line waits for the answer, a
+		 * reload joins the next run */
+		if (!streq(cmd, "reload"))
+			return false;
+		reload_requested(c);
+		return true;
+	}
 	if (c->reloads) {
 		if (!streq(cmd, "reload"))
 			return false;
@@ -251,8 +263,18 @@ static void reload_timer_fired(struct hm_timer *t, void *data)
 
 	for (struct client *c = ctl->clients; c; c = c->next)
 		asked |= c->reloads > 0;
-	if (!asked)
+	if (!asked || ctl->reload_running)
+		return; /* a running one re-arms this when done */
+	if (ctl->ops->reload_start) {
+		for (struct client *c = ctl->clients; c; c = c->next) {
+			c->reloads_running += c->reloads;
+			c->reloads = 0;
+		}
+		ctl->reload_running = true;
+		ctl->stats.reloads_run++;
+		ctl->ops->reload_start(ctl->userdata);
 		return;
+	}
 	r = ctl->ops->reload ? ctl->ops->reload(ctl->userdata, err, sizeof(err)) : -EOPNOTSUPP;
 	ctl->stats.reloads_run++;
 	for (struct client *c = ctl->clients; c; c = next) {
@@ -267,6 +289,31 @@ static void reload_timer_fired(struct hm_timer *t, void *data)
 		if (!client_flush(c) || c->overflow)
 			client_close(c);
 	}
+}
+
+void hm_control_reload_done(struct hm_control *ctl, int r, const char *err)
+{
+	struct client *next;
+	bool again = false;
+
+	if (!ctl)
+		return;
+	ctl->reload_running = false;
+	for (struct client *c = ctl->clients; c; c = next) {
+		next = c->next;
+		for (; c->reloads_running; c->reloads_running--) {
+			if (r < 0)
+				reply(c, "error: %s", err && err[0] ? err : strerror(-r));
+			else
+				reply(c, "ok");
+		}
+		again |= c->reloads > 0;
+		client_update_events(c);
+		if (!client_flush(c) || c->overflow)
+			client_close(c);
+	}
+	if (again)
+		(void)hm_timer_arm(ctl->reload_timer, 1);
 }
 
 /*
@@ -327,7 +374,8 @@ static bool client_read(struct client *c)
 					(void)!recv(c->fd, buf, used, MSG_DONTWAIT);
 					return false;
 				}
-				stop = lines >= ctl->limits.lines || merged >= HM_CONTROL_MAX_MERGED;
+				stop =
+				    lines >= ctl->limits.lines || merged >= HM_CONTROL_MAX_MERGED;
 				continue;
 			}
 			/* keep one byte for the terminating NUL: the limit counts the newline */
@@ -382,7 +430,7 @@ static void idle_timer_fired(struct hm_timer *t, void *data)
 		uint64_t end = c->active_us + ctl->limits.idle_us;
 
 		cn = c->next;
-		if (c->monitor || c->reloads)
+		if (c->monitor || c->reloads || c->reloads_running)
 			continue;
 		if (end <= now) {
 			ctl->stats.idle_closed++;
@@ -414,7 +462,7 @@ static bool evict_one(struct hm_control *ctl)
 	struct client *victim = NULL;
 
 	for (struct client *c = ctl->clients; c; c = c->next) {
-		if (c->reloads)
+		if (c->reloads || c->reloads_running)
 			continue;
 		if (!victim || (victim->monitor && !c->monitor) ||
 		    (victim->monitor == c->monitor && c->active_us < victim->active_us))
@@ -699,9 +747,8 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 		hm_control_printf(c, "  latency none");
 }
 
-void hm_control_status_transition(struct hm_control_client *c, const char *state,
-                                  const char *path, uint16_t vendor, uint16_t product,
-                                  const char *name)
+void hm_control_status_transition(struct hm_control_client *c, const char *state, const char *path,
+                                  uint16_t vendor, uint16_t product, const char *name)
 {
 	char esc[STR_ESCAPED_SIZE(256)];
 

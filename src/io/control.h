@@ -56,7 +56,7 @@
 /* requests served per connection per loop iteration */
 #define HM_CONTROL_LINE_BUDGET 8
 /* reload requests merged per connection per loop iteration */
-#define HM_CONTROL_MAX_MERGED 4096
+#define HM_CONTROL_MAX_MERGED      4096
 #define HM_CONTROL_IDLE_TIMEOUT_US (10 * 1000 * 1000)
 
 struct hm_control;
@@ -68,6 +68,11 @@ struct hm_control_ops {
 	void (*status)(void *userdata, struct hm_control_client *c);
 	/* Reloads; returns 0 or -errno with a message in err.  May be NULL. */
 	int (*reload)(void *userdata, char *err, size_t errsize);
+	/* Or starts a reload that ends with hm_control_reload_done(), which
+	 * answers every reload request that came before this call; those that
+	 * come meanwhile wait for the next one.  Used instead of reload when
+	 * set. */
+	void (*reload_start)(void *userdata);
 	/* The first monitor client arrived (true) or the last one left (false). */
 	void (*monitor)(void *userdata, bool active);
 };
@@ -159,9 +164,8 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
  *   opening /dev/hidraw5 1209:0001 "Name"
  *   closing /dev/hidraw4 1209:0001 "Name"
  */
-void hm_control_status_transition(struct hm_control_client *c, const char *state,
-                                  const char *path, uint16_t vendor, uint16_t product,
-                                  const char *name);
+void hm_control_status_transition(struct hm_control_client *c, const char *state, const char *path,
+                                  uint16_t vendor, uint16_t product, const char *name);
 
 /* Whether any monitor client is connected. */
 bool hm_control_monitoring(const struct hm_control *ctl);
@@ -170,6 +174,10 @@ bool hm_control_monitoring(const struct hm_control *ctl);
 void hm_control_monitor_line(struct hm_control *ctl, const char *line);
 /* Events lost to full buffers so far, over all monitor clients. */
 uint64_t hm_control_monitor_dropped(const struct hm_control *ctl);
+/* The reload started by ops->reload_start ended: r 0 or -errno, err the
+ * message for an error.  NULL-safe. */
+void hm_control_reload_done(struct hm_control *ctl, int r, const char *err);
+
 /* Connections open now. */
 unsigned hm_control_nclients(const struct hm_control *ctl);
 

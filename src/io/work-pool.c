@@ -14,7 +14,7 @@ struct hm_work_pool {
 	unsigned max_threads, nthreads, idle;
 	bool stop;
 	int efd;
-	unsigned pending;                   /* submitted, done() not run */
+	unsigned pending;                    /* submitted, done() not run */
 	struct hm_work *queue, **queue_tail; /* not started */
 	struct hm_work *done, **done_tail;   /* run, done() not called */
 };

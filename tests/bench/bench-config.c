@@ -92,8 +92,10 @@ static int write_profiles(const char *dir, unsigned files, unsigned profiles)
 			return -errno;
 		fprintf(fp, "[device d%u]\nmatch = 1209:%04x\nprofile = f%u-p0\n\n", f, f, f);
 		for (unsigned p = 0; p < profiles; p++)
-			fprintf(fp, "[remap f%u-p%u]\nKEY_A = KEY_B\nKEY_C = KEY_D\nBTN_LEFT = KEY_E\n\n",
-			        f, p);
+			fprintf(
+			    fp,
+			    "[remap f%u-p%u]\nKEY_A = KEY_B\nKEY_C = KEY_D\nBTN_LEFT = KEY_E\n\n",
+			    f, p);
 		fclose(fp);
 	}
 	return 0;
@@ -103,12 +105,12 @@ static int write_mapping(const char *dir)
 {
 	/* triggers: pairs of distinct keys (a chord), unique in their section */
 	static const char *const keys[] = {
-	    "KEY_A", "KEY_B", "KEY_C", "KEY_D", "KEY_E", "KEY_F", "KEY_G", "KEY_H", "KEY_I",
-	    "KEY_J", "KEY_K", "KEY_L", "KEY_M", "KEY_N", "KEY_O", "KEY_P", "KEY_Q", "KEY_R",
-	    "KEY_S", "KEY_T", "KEY_U", "KEY_V", "KEY_W", "KEY_X", "KEY_Y", "KEY_Z", "KEY_1",
-	    "KEY_2", "KEY_3", "KEY_4", "KEY_5", "KEY_6", "KEY_7", "KEY_8", "KEY_9", "KEY_0",
-	    "KEY_F1", "KEY_F2", "KEY_F3", "KEY_F4", "KEY_F5", "KEY_F6", "KEY_F7", "KEY_F8",
-	    "KEY_F9", "KEY_F10", "KEY_F11", "KEY_F12"};
+	    "KEY_A",  "KEY_B",  "KEY_C",  "KEY_D",  "KEY_E",  "KEY_F",   "KEY_G",   "KEY_H",
+	    "KEY_I",  "KEY_J",  "KEY_K",  "KEY_L",  "KEY_M",  "KEY_N",   "KEY_O",   "KEY_P",
+	    "KEY_Q",  "KEY_R",  "KEY_S",  "KEY_T",  "KEY_U",  "KEY_V",   "KEY_W",   "KEY_X",
+	    "KEY_Y",  "KEY_Z",  "KEY_1",  "KEY_2",  "KEY_3",  "KEY_4",   "KEY_5",   "KEY_6",
+	    "KEY_7",  "KEY_8",  "KEY_9",  "KEY_0",  "KEY_F1", "KEY_F2",  "KEY_F3",  "KEY_F4",
+	    "KEY_F5", "KEY_F6", "KEY_F7", "KEY_F8", "KEY_F9", "KEY_F10", "KEY_F11", "KEY_F12"};
 	const unsigned nkeys = sizeof(keys) / sizeof(keys[0]);
 	char path[512];
 	long size = 0;

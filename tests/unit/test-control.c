@@ -406,7 +406,8 @@ static void test_max_clients(void **state)
 	extra = client_connect(&f);
 	client_read(&f, fds[0], buf, sizeof(buf), true, &eof);
 	assert_true(eof);
-	assert_string_equal(buf, "error: too many connections, closing the one quiet the longest\n");
+	assert_string_equal(buf,
+	                    "error: too many connections, closing the one quiet the longest\n");
 	assert_int_equal(hm_control_nclients(f.ctl), HM_CONTROL_MAX_CLIENTS);
 	client_send(extra, "status\n");
 	client_read(&f, extra, buf, sizeof(buf), false, &eof);
@@ -524,6 +525,58 @@ static void test_reloads_merge(void **state)
 	assert_true(hm_control_get_stats(f.ctl)->reloads_merged >= 1001 - 2 * reloads_called);
 	close(fd);
 	close(other);
+	fake_stop(&f);
+}
+
+static unsigned reload_starts;
+
+static void counting_reload_start(void *userdata)
+{
+	reload_starts++;
+}
+
+/* A reload that runs elsewhere (the daemon's work pool): answered when it
+ * is done; a request that comes while it runs waits for the next one, and
+ * the requests behind a reload wait for its answer. */
+static void test_reload_async(void **state)
+{
+	static const struct hm_control_ops ops = {.reload_start = counting_reload_start};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct fake f;
+	char buf[1024];
+	int a, b, lfd;
+
+	fake_start(&f, getuid());
+	hm_control_free(f.ctl);
+	unlink(f.path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f.path);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 32), 0);
+	assert_int_equal(hm_control_new_fd(f.loop, lfd, getuid(), &ops, &f, &f.ctl), 0);
+	reload_starts = 0;
+	a = client_connect(&f);
+	b = client_connect(&f);
+	client_send(a, "reload\nbogus\n");
+	for (int i = 0; i < 5; i++)
+		(void)hm_loop_dispatch(f.loop, 5);
+	assert_int_equal(reload_starts, 1);
+	assert_int_equal(drain_lines(a, "\n"), 0); /* no answer yet, nor to "bogus" */
+	client_send(b, "reload\n");
+	for (int i = 0; i < 5; i++)
+		(void)hm_loop_dispatch(f.loop, 5);
+	assert_int_equal(reload_starts, 1); /* b waits for the next */
+	hm_control_reload_done(f.ctl, 0, NULL);
+	client_read(&f, a, buf, sizeof(buf), true, NULL);
+	assert_string_equal(buf,
+	                    "ok\nerror: unknown command 'bogus' (status, reload or monitor)\n");
+	assert_int_equal(reload_starts, 2);
+	assert_int_equal(drain_lines(b, "\n"), 0);
+	hm_control_reload_done(f.ctl, -EINVAL, "a.ini:3: unknown key 'x'");
+	client_read(&f, b, buf, sizeof(buf), false, NULL);
+	assert_string_equal(buf, "error: a.ini:3: unknown key 'x'\n");
+	close(a);
+	close(b);
 	fake_stop(&f);
 }
 
@@ -720,6 +773,7 @@ int main(void)
 	    cmocka_unit_test(test_line_budget),
 	    cmocka_unit_test(test_reloads_merge),
 	    cmocka_unit_test(test_idle_timeout),
+	    cmocka_unit_test(test_reload_async),
 	    cmocka_unit_test(test_monitor),
 	    cmocka_unit_test(test_monitor_slow_client_drops),
 	    cmocka_unit_test(test_socket_setup),

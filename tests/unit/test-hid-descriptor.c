@@ -847,7 +847,7 @@ static void test_limits_accepted(void **state)
 static size_t huge_array_descriptor(uint8_t *buf, unsigned nfields)
 {
 	static const uint8_t head[] = {
-	    0x05, 0x01, 0x09, 0x06, 0xa1, 0x01, /* Generic Desktop, Keyboard, Application */
+	    0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,       /* Generic Desktop, Keyboard, Application */
 	    0x05, 0x07, 0x15, 0x00, 0x26, 0xff, 0x2f, /* Keyboard page, Logical 0..0x2fff */
 	    0x75, 0x10, 0x95, 0x01,                   /* 16 bits x 1 */
 	};
@@ -1115,8 +1115,8 @@ static const struct malformed_case malformed_cases[] = {
     /* 4 header bytes, 5 Report IDs, 1024 fields, then the Usage of the 1025th */
     GEN("too many fields", gen_too_many_fields, -E2BIG, 4 + 2 * 5 + 3 * HID_MAX_FIELDS + 2,
         "more than 1024 fields"),
-    GEN("too many usages in all fields", gen_too_many_total_usages, -E2BIG,
-        4 + 4 * FULL_FIELDS + 3, "more than 65536 usages in all fields"),
+    GEN("too many usages in all fields", gen_too_many_total_usages, -E2BIG, 4 + 4 * FULL_FIELDS + 3,
+        "more than 65536 usages in all fields"),
     /* delimiters */
     CASE("nested delimiters", -EINVAL, 2, "nested delimiters", 0xa9, 0x01, 0xa9, 0x01),
     CASE("close delimiter without open", -EINVAL, 0, "without open", 0xa9, 0x00),

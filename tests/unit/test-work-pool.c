@@ -83,9 +83,8 @@ static void test_stuck_job_does_not_hold_others(void **state)
 	assert_int_equal(hm_work_pool_new(4, &p), 0);
 	hm_work_submit(p, &stuck.work);
 	for (unsigned i = 0; i < 3; i++) {
-		others[i] = (struct job){.work = {.run = job_run, .done = job_done},
-		                         .gate = -1,
-		                         .order = &order};
+		others[i] = (struct job){
+		    .work = {.run = job_run, .done = job_done}, .gate = -1, .order = &order};
 		hm_work_submit(p, &others[i].work);
 	}
 	while (order < 3) {
