@@ -94,9 +94,10 @@ struct parser {
 	uint32_t gen;
 	uint32_t trig_gen[2 * HM_CONFIG_MAX_MAPS];
 	uint16_t trig_pos[2 * HM_CONFIG_MAX_MAPS];
-	/* the length of the canonical text of profile canon_profile - 1
-	 * (0: none known), so that adding a line does not measure it all */
-	size_t canon_profile, canon_len;
+	/* the length and allocation of the canonical text of profile
+	 * canon_profile - 1 (0: none known), so that adding a line neither
+	 * measures it all nor reallocates it */
+	size_t canon_profile, canon_len, canon_cap;
 };
 
 static void parser_error(struct parser *p, unsigned line, const char *fmt, ...) _printf_(3, 4);
@@ -507,6 +508,21 @@ static size_t canon_room(size_t need)
 	return room;
 }
 
+/* The canonical text being added to takes no more than it holds. */
+static void canon_trim(struct parser *p)
+{
+	struct hm_config_profile *pr;
+	char *n;
+
+	if (!p->canon_profile)
+		return;
+	pr = &p->out->profiles[p->canon_profile - 1];
+	n = pr->canon ? realloc(pr->canon, p->canon_len + 1) : NULL;
+	if (n)
+		pr->canon = n;
+	p->canon_profile = 0;
+}
+
 static void canon_add(struct parser *p, struct hm_config_profile *pr, const char *a, const char *b,
                       const char *c)
 {
@@ -517,16 +533,19 @@ static void canon_add(struct parser *p, struct hm_config_profile *pr, const char
 	if (p->canon_profile != index) {
 		p->canon_profile = index;
 		p->canon_len = pr->canon ? strlen(pr->canon) : 0;
+		p->canon_cap = pr->canon ? p->canon_len + 1 : 0;
 	}
 	len = p->canon_len;
-	/* grown by doubling (canon_room()), not by every line */
+	/* grown by doubling (canon_room()), not by every line; trimmed when
+	 * the section ends (canon_trim()) */
 	n = pr->canon;
-	if (!n || canon_room(len + add + 1) != canon_room(len + 1)) {
+	if (len + add + 1 > p->canon_cap) {
 		n = realloc(pr->canon, canon_room(len + add + 1));
 		if (!n) {
 			p->oom = -ENOMEM;
 			return;
 		}
+		p->canon_cap = canon_room(len + add + 1);
 	}
 	snprintf(n + len, add + 1, "%s%s%s\n", a, b, c);
 	pr->canon = n;
@@ -855,6 +874,7 @@ static void section_header(struct parser *p, char *text)
 	int r;
 
 	end_section(p);
+	canon_trim(p);
 	p->bad_section = true; /* until the header is known to be good */
 	p->section_line = p->line;
 	p->has_match = false;
@@ -1040,6 +1060,7 @@ int config_parse_buffer(const char *path, const char *buf, size_t size, hm_confi
 	 * it ran out of memory. */
 	r = ini_parse_stream(line_reader, &p, key_handler, &p);
 	end_section(&p);
+	canon_trim(&p);
 	if (p.oom || r == -2)
 		return -ENOMEM;
 	if (r > 0 && (unsigned)r != p.first_rejected_line)

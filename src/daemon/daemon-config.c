@@ -83,7 +83,7 @@ static void free_config_off_loop(struct daemon *d, struct hm_config *config)
 	job->config = config;
 	job->work.run = config_free_run;
 	job->work.done = config_free_done;
-	hm_work_submit(d->pool, &job->work);
+	hm_work_submit(d->config_pool, &job->work);
 }
 
 /* The new configuration, validated whole, applied to the driven devices
@@ -262,7 +262,7 @@ void daemon_reload_start(struct daemon *d, bool for_control)
 	job->work.done = reload_done;
 	d->reloading = true;
 	daemon_notify("RELOADING=1");
-	hm_work_submit(d->pool, &job->work);
+	hm_work_submit(d->config_pool, &job->work);
 }
 
 /* ---- reloading when a config file changes --------------------------------- */

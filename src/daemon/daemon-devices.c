@@ -636,13 +636,27 @@ static void pool_dispatch(struct hm_source *s, uint32_t events, void *data)
 	hm_work_pool_dispatch(d->pool);
 }
 
+static void config_pool_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+
+	hm_work_pool_dispatch(d->config_pool);
+}
+
 int daemon_setup_pool(struct daemon *d)
 {
-	int r = hm_work_pool_new(HM_WORK_MAX_THREADS, &d->pool);
+	int r = hm_work_pool_new(HM_WORK_MAX_THREADS, 0, &d->pool);
 
 	if (r < 0)
 		return r;
 	d->pool_source =
 	    hm_loop_add_fd(d->loop, hm_work_pool_fd(d->pool), EPOLLIN, false, pool_dispatch, d);
-	return d->pool_source ? 0 : -errno;
+	if (!d->pool_source)
+		return -errno;
+	r = hm_work_pool_new(1, 19, &d->config_pool);
+	if (r < 0)
+		return r;
+	d->config_pool_source = hm_loop_add_fd(d->loop, hm_work_pool_fd(d->config_pool), EPOLLIN,
+	                                       false, config_pool_dispatch, d);
+	return d->config_pool_source ? 0 : -errno;
 }

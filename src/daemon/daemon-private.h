@@ -130,7 +130,11 @@ struct daemon {
 	struct hm_source *pool_source;
 	struct opening *opening;
 	struct closing *closing;
-	/* a reload reading the files on the pool (daemon-config.c) */
+	/* a reload reading the files on a pool of its own, one thread at
+	 * nice 19: parsing 100 MB of configuration must not take the CPU
+	 * from the loop (daemon-config.c) */
+	struct hm_work_pool *config_pool;
+	struct hm_source *config_pool_source;
 	bool reloading, reload_again, reload_again_for_control;
 	bool stopping; /* tearing down: what the pool finishes is only freed */
 };

@@ -104,6 +104,8 @@ out:
 	}
 	/* devices still opening are let go; every node is closed before the end */
 	daemon_cancel_opening(&d, NULL);
+	hm_source_remove(d.config_pool_source);
+	hm_work_pool_free(d.config_pool);
 	hm_source_remove(d.pool_source);
 	hm_work_pool_free(d.pool);
 	hm_session_watch_free(d.session);

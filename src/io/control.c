@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -452,21 +453,42 @@ static void arm_idle_timer(struct hm_control *ctl)
 		(void)hm_timer_arm(ctl->idle_timer, ctl->limits.idle_us);
 }
 
+/* Whether c has sent something not read yet: it is not quiet. */
+static bool has_input(const struct client *c)
+{
+	int n = 0;
+
+	return ioctl(c->fd, FIONREAD, &n) == 0 && n > 0;
+}
+
+/* The rank of a connection to close to make room: lower goes first. */
+static unsigned evict_rank(const struct client *c)
+{
+	return (c->monitor ? 1u : 0u) + (has_input(c) || c->inlen ? 2u : 0u);
+}
+
 /*
- * The connections are full: the one quiet the longest goes (a monitor
- * only when every connection is one), so that many connections of the
- * same uid never shut out a `status` for long.
+ * The connections are full: the one quiet the longest goes (one with a
+ * request waiting to be read only when all have one, a monitor only when
+ * every connection is one), so that many connections of the same uid
+ * never shut out a `status` for long.
  */
 static bool evict_one(struct hm_control *ctl)
 {
 	struct client *victim = NULL;
+	unsigned victim_rank = 0;
 
 	for (struct client *c = ctl->clients; c; c = c->next) {
+		unsigned rank;
+
 		if (c->reloads || c->reloads_running)
 			continue;
-		if (!victim || (victim->monitor && !c->monitor) ||
-		    (victim->monitor == c->monitor && c->active_us < victim->active_us))
+		rank = evict_rank(c);
+		if (!victim || rank < victim_rank ||
+		    (rank == victim_rank && c->active_us < victim->active_us)) {
 			victim = c;
+			victim_rank = rank;
+		}
 	}
 	if (!victim)
 		return false;

@@ -3,6 +3,8 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "work-pool.h"
@@ -12,6 +14,7 @@ struct hm_work_pool {
 	pthread_cond_t wake;
 	pthread_t threads[HM_WORK_MAX_THREADS];
 	unsigned max_threads, nthreads, idle;
+	int nice;
 	bool stop;
 	int efd;
 	unsigned pending;                    /* submitted, done() not run */
@@ -51,6 +54,10 @@ static void *worker_main(void *arg)
 {
 	struct hm_work_pool *p = arg;
 
+	/* Linux: PRIO_PROCESS of a thread id sets that thread's alone */
+	if (p->nice > 0)
+		(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), p->nice);
+
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
 		struct hm_work *w = pop(&p->queue, &p->queue_tail);
@@ -72,7 +79,7 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
-int hm_work_pool_new(unsigned max_threads, struct hm_work_pool **ret)
+int hm_work_pool_new(unsigned max_threads, int nice, struct hm_work_pool **ret)
 {
 	struct hm_work_pool *p;
 
@@ -91,6 +98,7 @@ int hm_work_pool_new(unsigned max_threads, struct hm_work_pool **ret)
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->wake, NULL);
 	p->max_threads = max_threads;
+	p->nice = nice;
 	p->queue_tail = &p->queue;
 	p->done_tail = &p->done;
 	*ret = p;

@@ -42,8 +42,9 @@ struct hm_work_pool;
 #define HM_WORK_MAX_THREADS 16
 
 /* Returns 0 and *ret, or a negative errno.  No thread runs until a job
- * comes. */
-int hm_work_pool_new(unsigned max_threads, struct hm_work_pool **ret);
+ * comes.  nice > 0: the threads run at that nice value (setpriority() of
+ * the thread), for work that must never take the CPU from the loop. */
+int hm_work_pool_new(unsigned max_threads, int nice, struct hm_work_pool **ret);
 /* Runs every job still queued or running to its end (a job stuck in the
  * kernel is waited for: this is for shutting down), calls their done(),
  * then frees the pool.  NULL-safe. */

@@ -54,7 +54,7 @@ static void test_off_thread_and_done_on_dispatch(void **state)
 	unsigned order = 0;
 	struct job j = {.work = {.run = job_run, .done = job_done}, .gate = -1, .order = &order};
 
-	assert_int_equal(hm_work_pool_new(4, &p), 0);
+	assert_int_equal(hm_work_pool_new(4, 0, &p), 0);
 	assert_int_equal(hm_work_pool_threads(p), 0);
 	hm_work_submit(p, &j.work);
 	assert_int_equal(hm_work_pool_pending(p), 1);
@@ -80,7 +80,7 @@ static void test_stuck_job_does_not_hold_others(void **state)
 
 	assert_int_equal(pipe(gate), 0);
 	stuck.gate = gate[0];
-	assert_int_equal(hm_work_pool_new(4, &p), 0);
+	assert_int_equal(hm_work_pool_new(4, 0, &p), 0);
 	hm_work_submit(p, &stuck.work);
 	for (unsigned i = 0; i < 3; i++) {
 		others[i] = (struct job){
@@ -112,7 +112,7 @@ static void test_fifo(void **state)
 	unsigned order = 0;
 	struct job j[5];
 
-	assert_int_equal(hm_work_pool_new(1, &p), 0);
+	assert_int_equal(hm_work_pool_new(1, 10, &p), 0);
 	for (unsigned i = 0; i < 5; i++) {
 		j[i] = (struct job){
 		    .work = {.run = job_run, .done = job_done}, .gate = -1, .order = &order};
@@ -121,7 +121,7 @@ static void test_fifo(void **state)
 	hm_work_pool_free(p);
 	for (unsigned i = 0; i < 5; i++)
 		assert_int_equal(j[i].seq, i);
-	assert_int_equal(hm_work_pool_new(0, &p), -EINVAL);
+	assert_int_equal(hm_work_pool_new(0, 0, &p), -EINVAL);
 }
 
 int main(void)

@@ -94,7 +94,7 @@
 #include "vm-harness.h"
 
 #define VID              0x1209
-#define BIND_TIMEOUT_MS  20000
+#define BIND_TIMEOUT_MS  60000
 #define EVENT_TIMEOUT_MS 2000
 
 static const char *hidmapd, *tmpdir, *keyd, *self;
@@ -1127,14 +1127,14 @@ static int scenario_silent_plug(void)
 		set.p[i].pid = 0x0113 + i;
 		pthread_create(&pl[i], NULL, plug_silent, &set.p[i]);
 	}
-	if (keyboard_window(kbd, out, 30000000, all_silent_driven, &set, &worst_plug, &n_plug) < 0)
+	if (keyboard_window(kbd, out, 60000000, all_silent_driven, &set, &worst_plug, &n_plug) < 0)
 		r = -1;
 	for (unsigned i = 0; i < 2; i++)
 		pthread_join(pl[i], NULL);
 	if (r < 0)
 		goto out;
 	if (!all_silent_driven(&set)) {
-		r = fail("the daemon did not drive the two silent mice within 30 s");
+		r = fail("the daemon did not drive the two silent mice within 60 s");
 		goto out;
 	}
 	if (keyboard_window(kbd, out, 3000000, NULL, NULL, &worst_after, &n_after) < 0) {
