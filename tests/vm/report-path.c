@@ -950,11 +950,16 @@ struct silent_plug {
 
 static void *plug_silent(void *arg)
 {
+	/* one at a time: vdev_new() waits for the bind on the one uevent
+	 * monitor, and would take the other's event */
+	static pthread_mutex_t plugging = PTHREAD_MUTEX_INITIALIZER;
 	struct silent_plug *p = arg;
 	char name[64];
 
 	snprintf(name, sizeof(name), "report-path silent %04x", p->pid);
+	pthread_mutex_lock(&plugging);
 	p->r = vdev_new(name, multiplier_rdesc, sizeof(multiplier_rdesc), p->pid, true, &p->v);
+	pthread_mutex_unlock(&plugging);
 	atomic_store(&p->done, true);
 	return NULL;
 }
