@@ -4,6 +4,13 @@
  * hidraw node, build the hm_device and its outputs, grab the kernel's own
  * evdev nodes), gone (an unplug: keep the virtual devices for the replug
  * grace period), reattach (the same device came back), drop.
+ *
+ * The loop never makes a call that can wait on a device or on a kernel
+ * lock a device holds (hid-reader.h: hidraw's open and release wait on
+ * every device's pending requests since 6.1): the first sysfs and
+ * descriptor reads, the opening of the hidraw and evdev nodes and their
+ * closing run on the work pool (work-pool.h), a device's states in
+ * between are `opening` and `closing` in `status`.
  */
 #include <errno.h>
 #include <fcntl.h>
