@@ -766,6 +766,11 @@ static void *plug_mute_mouse(void *arg)
 
 /* Presses and releases `a` on kbd every 20 ms for us, or with until
  * set, until until() says so; the worst latency. */
+/* Reports of keyboard_window() over kw_bound us (when set), counted in
+ * kw_over: the issue-26 scenarios judge how many, not the single worst. */
+static uint64_t kw_bound;
+static unsigned kw_over;
+
 static int keyboard_window(struct vdev *kbd, int out, uint64_t us, bool (*until)(void *),
                            void *data, uint64_t *ret_worst, unsigned *ret_n)
 {
@@ -783,6 +788,8 @@ static int keyboard_window(struct vdev *kbd, int out, uint64_t us, bool (*until)
 				return fail("a KEY_A report did not arrive within 10 s");
 			if (t - t0 > *ret_worst)
 				*ret_worst = t - t0;
+			if (kw_bound && t - t0 > kw_bound)
+				kw_over++;
 			(*ret_n)++;
 		}
 		sleep_us(20000);
@@ -911,6 +918,38 @@ out:
 }
 
 /* ---- the loop never waits on a device or a client (issue 26) ---------------- */
+
+/*
+ * The judgement of a keyboard's latency while something happens, after a
+ * window before it (worst0): a loop that blocks (the faults these
+ * scenarios catch held it 1-13 s) delays every report for that long, while
+ * the emulated CPU on a loaded host has lone pauses of 80-170 ms of its own.
+ * So: no report later than 1 s, and at most 1 in 50 (and at least 1)
+ * later than worst0 + 50 ms.
+ */
+static void kw_judge_begin(uint64_t worst0)
+{
+	kw_bound = worst0 + 50000;
+	kw_over = 0;
+}
+
+static int kw_judge_end(const char *what, uint64_t worst, unsigned n)
+{
+	unsigned allowed = n / 50 > 1 ? n / 50 : 1, over = kw_over;
+
+	kw_bound = 0;
+	kw_over = 0;
+	note("%s: %u of %u reports over the worst before + 50 ms (allowed %u), worst %" PRIu64
+	     " us",
+	     what, over, n, allowed, worst);
+	if (worst > 1000000)
+		return fail("%s: a report was delayed by %" PRIu64 " us", what, worst);
+	if (over > allowed)
+		return fail(
+		    "%s: %u of %u reports were delayed more than 50 ms past the worst before", what,
+		    over, n);
+	return 0;
+}
 
 /*
  * The daemon's log and config on tmpfs while a scenario runs, its log
@@ -1173,7 +1212,10 @@ static int scenario_silent_plug(void)
 		set.p[i].pid = 0x0113 + i;
 		pthread_create(&pl[i], NULL, plug_silent, &set.p[i]);
 	}
+	kw_judge_begin(worst0);
 	if (keyboard_window(kbd, out, 60000000, all_silent_driven, &set, &worst_plug, &n_plug) < 0)
+		r = -1;
+	if (r == 0 && kw_judge_end("two silent mice plugged", worst_plug, n_plug) < 0)
 		r = -1;
 	for (unsigned i = 0; i < 2; i++)
 		pthread_join(pl[i], NULL);
@@ -1183,7 +1225,9 @@ static int scenario_silent_plug(void)
 		r = fail("the daemon did not drive the two silent mice within 60 s");
 		goto out;
 	}
-	if (keyboard_window(kbd, out, 3000000, NULL, NULL, &worst_after, &n_after) < 0) {
+	kw_judge_begin(worst0);
+	if (keyboard_window(kbd, out, 3000000, NULL, NULL, &worst_after, &n_after) < 0 ||
+	    kw_judge_end("the 3 s after", worst_after, n_after) < 0) {
 		r = -1;
 		goto out;
 	}
@@ -1191,18 +1235,6 @@ static int scenario_silent_plug(void)
 	     " us over %u while two silent mice were plugged (\"opening\" seen %u times); %" PRIu64
 	     " us over %u in the 3 s after",
 	     worst0, n0, worst_plug, n_plug, set.opening_seen, worst_after, n_after);
-	/* judged while the mice are plugged and opened (what used to block
-	 * the loop for 5 s); the seconds after, with their requests timing
-	 * out, showed unexplained 100-170 ms spikes on a loaded host: bounded
-	 * there by 1 s only, which still catches a loop blocked in the kernel */
-	if (worst_plug > worst0 + 50000)
-		r = fail("the keyboard's reports were delayed by %" PRIu64
-		         " us while the mice were plugged (baseline worst %" PRIu64 " us)",
-		         worst_plug, worst0);
-	if (worst_after > 1000000)
-		r = fail("the keyboard's reports were delayed by %" PRIu64
-		         " us after the mice were plugged",
-		         worst_after);
 
 	/* 3: an open that waits in the kernel shows as "opening" */
 	snprintf(held.node, sizeof(held.node), "/dev/%s", start[0]->hidraw);
@@ -1219,6 +1251,7 @@ static int scenario_silent_plug(void)
 	kill(pid, SIGHUP);
 	snprintf(want, sizeof(want), "opening /dev/%s", late->hidraw);
 	set = (struct silent_set){.want = want};
+	kw_judge_begin(worst0);
 	if (keyboard_window(kbd, out, 4000000, opening_seen, &set, &worst_open, &n_open) < 0)
 		r = -1;
 	/* and while the open still waits (the request holds the lock ~5 s) */
@@ -1239,10 +1272,8 @@ static int scenario_silent_plug(void)
 		goto out;
 	if (!set.opening_seen)
 		r = fail("`status` never showed \"%s\"", want);
-	if (worst_open > worst0 + 50000)
-		r = fail("the keyboard's reports were delayed by %" PRIu64
-		         " us while an open waited",
-		         worst_open);
+	if (kw_judge_end("while an open waited in the kernel", worst_open, n_open) < 0)
+		r = -1;
 	snprintf(phys, sizeof(phys), "hidmapd/%s/", late->hidraw);
 	if (wait_virtual(NULL, phys, node, sizeof(node)) < 0)
 		r = fail("the late mouse was not driven once the request ended");
@@ -1310,6 +1341,7 @@ static int scenario_unplug_pending(void)
 	}
 	vdev_free(m.v);
 	m.v = NULL;
+	kw_judge_begin(worst0);
 	if (keyboard_window(kbd, out, 1000000, NULL, NULL, &worst, &n) < 0) {
 		r = -1;
 		goto out;
@@ -1327,8 +1359,8 @@ static int scenario_unplug_pending(void)
 	if (fds != 0)
 		r = fail("the daemon still holds %d fds of %s 8 s after the unplug", fds,
 		         hidraw_node);
-	if (worst > worst0 + 50000)
-		r = fail("the keyboard's reports were delayed by %" PRIu64 " us", worst);
+	if (kw_judge_end("after the unplug", worst, n) < 0)
+		r = -1;
 out:
 	if (out >= 0)
 		close(out);
@@ -1461,8 +1493,8 @@ static int scenario_control_flood(void)
 	struct control_flood cf = {.blank_fd = -1, .reload_fd = -1};
 	int idle[64], out = -1, r = 0;
 	char cfg[512], node[64], phys[64], *reloads = NULL;
-	uint64_t worst0, worst, st0 = 0, st_worst = 0;
-	unsigned n0, n, st_ok = 0, nidle = 0;
+	uint64_t worst0, worst, st0 = 0, st_worst = 0, worst_st = 0;
+	unsigned n0, n, st_ok = 0, nidle = 0, n_st = 0, st_over = 0;
 	pthread_t tb, tr;
 	bool threads = false;
 	pid_t pid;
@@ -1507,6 +1539,7 @@ static int scenario_control_flood(void)
 	pthread_create(&tb, NULL, flood_blank, &cf);
 	pthread_create(&tr, NULL, read_reloads, &cf);
 	threads = true;
+	kw_judge_begin(worst0);
 	for (unsigned i = 0; i < 64; i++)
 		if ((idle[i] = control_connect()) >= 0)
 			nidle++;
@@ -1517,16 +1550,21 @@ static int scenario_control_flood(void)
 		if (t) {
 			st_ok++;
 			st_worst = t > st_worst ? t : st_worst;
+			st_over += t > st0 + 50000;
 		}
 		if (keyboard_window(kbd, out, 100000, NULL, NULL, &wk, &nk) < 0) {
 			r = -1;
 			goto out;
 		}
+		worst_st = wk > worst_st ? wk : worst_st;
+		n_st += nk;
 	}
 	if (keyboard_window(kbd, out, 2000000, NULL, NULL, &worst, &n) < 0) {
 		r = -1;
 		goto out;
 	}
+	worst = worst_st > worst ? worst_st : worst;
+	n += n_st;
 	for (unsigned i = 0; i < 50 && cf.reload_answers < 1000; i++)
 		sleep_us(100000);
 	note("status: worst %" PRIu64 " us of 5 before; %u of 20 answered during the flood (64 "
@@ -1537,11 +1575,13 @@ static int scenario_control_flood(void)
 	     worst0, n0, worst, n, cf.reload_answers);
 	if (st_ok < 20)
 		r = fail("`status` failed %u times of 20 during the flood", 20 - st_ok);
-	if (st_worst > st0 + 50000)
-		r = fail("`status` took %" PRIu64 " us during the flood (%" PRIu64 " us before)",
-		         st_worst, st0);
-	if (worst > worst0 + 50000)
-		r = fail("the keyboard's reports were delayed by %" PRIu64 " us", worst);
+	/* one lone pause of the emulated CPU is allowed, as for the keyboard */
+	if (st_over > 1 || st_worst > 1000000)
+		r = fail("`status` took up to %" PRIu64 " us during the flood (%" PRIu64
+		         " us before), %u of 20 over that + 50 ms",
+		         st_worst, st0, st_over);
+	if (kw_judge_end("during the flood", worst, n) < 0)
+		r = -1;
 	if (cf.reload_answers != 1000)
 		r = fail("1000 reloads got %u answers", cf.reload_answers);
 	if (kill(pid, 0) < 0)
@@ -1633,6 +1673,7 @@ static int scenario_reload_limits(void)
 	}
 	log_off = vm_file_size(log);
 	t0 = vm_now_us();
+	kw_judge_begin(worst0);
 	kill(pid, SIGHUP);
 	/* type until the daemon says it is done (2 minutes at most) */
 	while (!t_loaded && vm_now_us() - t0 < 120000000u) {
@@ -1662,9 +1703,8 @@ static int scenario_reload_limits(void)
 		if (!text || !strstr(text + (log_off > 0 ? log_off : 0), "configuration reloaded"))
 			r = fail("the configuration at the limits was rejected (see %s)", log);
 	}
-	if (worst > worst0 + 50000)
-		r = fail("the keyboard's reports were delayed by %" PRIu64 " us during the reload",
-		         worst);
+	if (kw_judge_end("during the reload", worst, n) < 0)
+		r = -1;
 out:
 	if (out >= 0)
 		close(out);
