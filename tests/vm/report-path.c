@@ -31,6 +31,8 @@
  *   control-flood     issue 26: blank lines, 1000 reloads in one write, 64
  *                     idle connections: `status` within 50 ms of its worst
  *                     before, the keyboard unaffected, 1000 answers.
+ *   mute-overflow     issue 26: a keyboard that answers no GET_REPORT, its
+ *                     release lost to the kernel's full buffer: released.
  *   reload-limits     issue 26: a reload of 256 files x 256 sections while a
  *                     keyboard types: no report more than 50 ms later than
  *                     the worst before.
@@ -1718,6 +1720,57 @@ out:
 	return r < 0;
 }
 
+/*
+ * mute-overflow: the rule for a device that does not answer GET_REPORT
+ * Input (overflow.h): a keyboard that answers nothing sends 200 reports
+ * while the daemon is stopped, the last one a release the kernel's buffer
+ * of 63 drops (it keeps the first 63, ending pressed).  The daemon cannot
+ * ask it for its state: once it has drained the buffer it releases what
+ * the keyboard holds, so no key is left down.
+ */
+static int scenario_mute_overflow(void)
+{
+	_cleanup_(vdev_freep) struct vdev *kbd = NULL;
+	char cfg[512], node[64], phys[64], st[4096];
+	pid_t pid;
+	int out, r = 0, down;
+
+	if (vdev_new("report-path mute keyboard", keyboard_rdesc, sizeof(keyboard_rdesc), 0x0119,
+	             true, &kbd) < 0)
+		return 1;
+	snprintf(cfg, sizeof(cfg), "[device k]\nmatch = %04x:%04x\n", VID, kbd->pid);
+	local_tmpdir_begin();
+	pid = spawn_hidmapd("mute-overflow", cfg);
+	snprintf(phys, sizeof(phys), "hidmapd/%s/", kbd->hidraw);
+	if (pid < 0 || wait_virtual(NULL, phys, node, sizeof(node)) < 0 ||
+	    (out = open_events(node)) < 0) {
+		stop(pid);
+		local_tmpdir_end("mute-overflow");
+		return 1;
+	}
+	kill(pid, SIGSTOP);
+	for (int i = 0; i < 100; i++) {
+		kbd_key(kbd, HID_KEY_A);
+		kbd_key(kbd, 0);
+	}
+	kill(pid, SIGCONT);
+	sleep_us(3000000);
+	down = keys_down(out);
+	hidmapd_status(st, sizeof(st));
+	note("after the overflow: %d key(s) down; GET_REPORT asked %u times (unanswered); "
+	     "overflows %ld",
+	     down, atomic_load(&kbd->get_reports), status_counter(st, kbd->hidraw, "overflows"));
+	if (status_counter(st, kbd->hidraw, "overflows") < 1)
+		r = fail("no overflow counted: the scenario tests nothing");
+	else if (down != 0)
+		r = fail("%d key(s) left down after the overflow of a device that cannot be asked",
+		         down);
+	close(out);
+	stop(pid);
+	local_tmpdir_end("mute-overflow");
+	return r < 0;
+}
+
 struct flooder {
 	struct vdev *v;
 	atomic_bool stop;
@@ -2598,6 +2651,8 @@ int main(int argc, char **argv)
 		r = scenario_control_flood();
 	else if (streq(name, "reload-limits"))
 		r = scenario_reload_limits();
+	else if (streq(name, "mute-overflow"))
+		r = scenario_mute_overflow();
 	else if (streq(name, "bench"))
 		r = scenario_bench();
 	else if (streq(name, "uinput-cost"))
