@@ -18,6 +18,7 @@
 #include "generic.h"
 #include "module.h"
 #include "util-log.h"
+#include "util-strings.h"
 
 /* The offsets of the two Input items' main item byte (0x81). */
 static const size_t rel_abs_at[][2] = {
@@ -39,7 +40,7 @@ static void spacenavigator_report_fixup(const struct hm_device_info *info, uint8
 		if (!is_relative_input(rdesc, *size, a) || !is_relative_input(rdesc, *size, b))
 			continue;
 		log_debug("%s: fixing up rel/abs in the report descriptor (offsets %zu, %zu)",
-		          info->name, a, b);
+		          log_escape(info->name), a, b);
 		rdesc[a + 1] = rdesc[b + 1] = 0x02;
 		return;
 	}

@@ -818,9 +818,14 @@ int generic_map(struct generic *g, const uint8_t *rdesc, size_t size, const char
 
 	r = hid_descriptor_parse(rdesc, size, &g->desc, &error);
 	if (r < 0) {
-		/* the caller reports the failure; `hidmapd describe` shows the details */
-		log_debug("%s: report descriptor offset %zu: %s", name, error.offset,
-		          error.message);
+		/* the caller reports the failure; `hidmapd describe` shows the
+		 * details, except for a limit passed, which says which here */
+		if (r == -E2BIG)
+			log_warning("%s: report descriptor offset %zu: %s, refused",
+			            log_escape(name), error.offset, error.message);
+		else
+			log_debug("%s: report descriptor offset %zu: %s", log_escape(name),
+			          error.offset, error.message);
 		return r;
 	}
 	d = g->desc;
@@ -898,7 +903,8 @@ int hm_generic_probe(struct hm_device *dev)
 			continue;
 		if (noutputs >= HM_MAX_OUTPUTS) {
 			log_warning("%s: more than %u input devices, ignoring \"%s\"",
-			            dev->info.name, HM_MAX_OUTPUTS, in->name);
+			            log_escape(dev->info.name), HM_MAX_OUTPUTS,
+			            log_escape(in->name));
 			continue;
 		}
 		r = hm_device_add_output(dev, in->name, &caps);

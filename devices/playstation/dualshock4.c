@@ -68,6 +68,7 @@
 #include "module.h"
 #include "playstation.h"
 #include "util-log.h"
+#include "util-strings.h"
 
 #define USB_VENDOR_ID_SONY                       0x054c
 #define USB_DEVICE_ID_SONY_PS4_CONTROLLER        0x05c4
@@ -472,7 +473,8 @@ static int dualshock4_probe(struct hm_device *dev)
 	if (ds4->bt &&
 	    sscanf(dev->info.serial, "%2hhx:%2hhx:%2hhx:%2hhx:%2hhx:%2hhx", &ds4->mac[5],
 	           &ds4->mac[4], &ds4->mac[3], &ds4->mac[2], &ds4->mac[1], &ds4->mac[0]) != 6)
-		log_debug("%s: no MAC address in uniq \"%s\"", dev->info.path, dev->info.serial);
+		log_debug("%s: no MAC address in uniq \"%s\"", dev->info.path,
+		          log_escape(dev->info.serial));
 
 	/* "Patch version to allow userspace to distinguish between
 	 * hid-generic vs hid-playstation axis and button mapping." */

@@ -87,6 +87,18 @@ struct parser {
 	bool limit_reported;             /* "too many mappings" said once per section */
 	bool in_layer;                   /* the open [remap] section is a layer */
 	unsigned last_profile_file_line; /* the last [remap ID] of this file, 0: none */
+
+	/* The triggers of the open [remap] section by hash (its mappings'
+	 * positions + 1, valid while trig_gen[] is the section's generation):
+	 * a duplicate is found in constant time, not among all the lines
+	 * before it. */
+	uint32_t gen;
+	uint32_t trig_gen[2 * HM_CONFIG_MAX_MAPS];
+	uint16_t trig_pos[2 * HM_CONFIG_MAX_MAPS];
+	/* the length and allocation of the canonical text of profile
+	 * canon_profile - 1 (0: none known), so that adding a line neither
+	 * measures it all nor reallocates it */
+	size_t canon_profile, canon_len, canon_cap;
 };
 
 static void parser_error(struct parser *p, unsigned line, const char *fmt, ...) _printf_(3, 4);
@@ -459,20 +471,100 @@ static bool same_trigger(const struct hm_config_map *a, const struct hm_config_m
 	        (a->range_min == b->range_min && a->range_max == b->range_max));
 }
 
+/* An order-independent hash of what same_trigger() compares. */
+static uint32_t trigger_hash(const struct hm_config_map *m)
+{
+	uint64_t h = (uint64_t)m->trigger * UINT64_C(0x9e3779b97f4a7c15);
+
+	if (m->trigger == HM_TRIG_CHORD) {
+		uint64_t sum = 0, x = 0;
+
+		for (unsigned i = 0; i < m->nchord; i++) {
+			sum += (uint64_t)m->chord[i] * UINT64_C(0xff51afd7ed558ccd);
+			x ^= (uint64_t)m->chord[i] << (m->chord[i] % 41);
+		}
+		h ^= sum ^ (x * 31) ^ m->nchord;
+	} else {
+		h ^= ((uint64_t)m->from_type << 32 | m->from_code) * UINT64_C(0xc4ceb9fe1a85ec53);
+		if (m->trigger == HM_TRIG_ABS_RANGE)
+			h ^= ((uint64_t)(uint32_t)m->range_min << 32 | (uint32_t)m->range_max) *
+			     UINT64_C(0x9e3779b97f4a7c15);
+	}
+	h ^= h >> 29;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+/* The mapping of the open section with m's trigger, or the free slot for
+ * it (*ret_slot); maps are its n mappings. */
+static const struct hm_config_map *find_trigger(struct parser *p, const struct hm_config_map *maps,
+                                                const struct hm_config_map *m, size_t *ret_slot)
+{
+	const size_t mask = 2 * HM_CONFIG_MAX_MAPS - 1;
+	size_t at = trigger_hash(m) & mask;
+
+	for (;; at = (at + 1) & mask) {
+		if (p->trig_gen[at] != p->gen) {
+			*ret_slot = at;
+			return NULL;
+		}
+		if (same_trigger(&maps[p->trig_pos[at]], m))
+			return &maps[p->trig_pos[at]];
+	}
+}
+
 /* Adds "a b c\n" to the profile's canonical text (hm_config_profile_equal). */
+/* The allocation of a canonical text of need bytes: a power of two. */
+static size_t canon_room(size_t need)
+{
+	size_t room = 64;
+
+	while (room < need)
+		room *= 2;
+	return room;
+}
+
+/* The canonical text being added to takes no more than it holds. */
+static void canon_trim(struct parser *p)
+{
+	struct hm_config_profile *pr;
+	char *n;
+
+	if (!p->canon_profile)
+		return;
+	pr = &p->out->profiles[p->canon_profile - 1];
+	n = pr->canon ? realloc(pr->canon, p->canon_len + 1) : NULL;
+	if (n)
+		pr->canon = n;
+	p->canon_profile = 0;
+}
+
 static void canon_add(struct parser *p, struct hm_config_profile *pr, const char *a, const char *b,
                       const char *c)
 {
-	size_t len = pr->canon ? strlen(pr->canon) : 0;
-	size_t add = strlen(a) + strlen(b) + strlen(c) + 1;
-	char *n = realloc(pr->canon, len + add + 1);
+	size_t index = (size_t)(pr - p->out->profiles) + 1;
+	size_t len, add = strlen(a) + strlen(b) + strlen(c) + 1;
+	char *n;
 
-	if (!n) {
-		p->oom = -ENOMEM;
-		return;
+	if (p->canon_profile != index) {
+		p->canon_profile = index;
+		p->canon_len = pr->canon ? strlen(pr->canon) : 0;
+		p->canon_cap = pr->canon ? p->canon_len + 1 : 0;
+	}
+	len = p->canon_len;
+	/* grown by doubling (canon_room()), not by every line; trimmed when
+	 * the section ends (canon_trim()) */
+	n = pr->canon;
+	if (len + add + 1 > p->canon_cap) {
+		n = realloc(pr->canon, canon_room(len + add + 1));
+		if (!n) {
+			p->oom = -ENOMEM;
+			return;
+		}
+		p->canon_cap = canon_room(len + add + 1);
 	}
 	snprintf(n + len, add + 1, "%s%s%s\n", a, b, c);
 	pr->canon = n;
+	p->canon_len = len + add;
 }
 
 static void key_remap(struct parser *p, const char *name, const char *value)
@@ -480,7 +572,8 @@ static void key_remap(struct parser *p, const char *name, const char *value)
 	struct hm_config_profile *pr = cur_profile(p);
 	struct hm_config_layer *layer = p->in_layer ? &pr->layers[pr->nlayers - 1] : NULL;
 	struct hm_config_map m, **maps_p = layer ? &layer->maps : &pr->maps, *maps;
-	size_t *n_p = layer ? &layer->nmaps : &pr->nmaps;
+	const struct hm_config_map *dup;
+	size_t *n_p = layer ? &layer->nmaps : &pr->nmaps, slot;
 	char err[256];
 	int r;
 
@@ -509,13 +602,11 @@ static void key_remap(struct parser *p, const char *name, const char *value)
 		parser_error(p, p->line, "%s", err);
 		return;
 	}
-	for (size_t i = 0; i < *n_p; i++) {
-		if (same_trigger(&(*maps_p)[i], &m)) {
-			parser_error(p, p->line, "'%s' is already mapped on line %u", name,
-			             (*maps_p)[i].line);
-			hm_config_map_done(&m);
-			return;
-		}
+	dup = find_trigger(p, *maps_p, &m, &slot);
+	if (dup) {
+		parser_error(p, p->line, "'%s' is already mapped on line %u", name, dup->line);
+		hm_config_map_done(&m);
+		return;
 	}
 	if (*n_p >= HM_CONFIG_MAX_MAPS) {
 		if (!p->limit_reported)
@@ -534,6 +625,8 @@ static void key_remap(struct parser *p, const char *name, const char *value)
 		return;
 	}
 	*maps_p = maps;
+	p->trig_gen[slot] = p->gen;
+	p->trig_pos[slot] = (uint16_t)*n_p;
 	maps[(*n_p)++] = m;
 }
 
@@ -845,10 +938,12 @@ static void section_header(struct parser *p, char *text)
 	int r;
 
 	end_section(p);
+	canon_trim(p);
 	p->bad_section = true; /* until the header is known to be good */
 	p->section_line = p->line;
 	p->has_match = false;
 	p->limit_reported = false;
+	p->gen++; /* a new section: no triggers yet */
 	memset(p->key_line, 0, sizeof(p->key_line));
 
 	close = strchr(text, ']');
@@ -1029,6 +1124,7 @@ int config_parse_buffer(const char *path, const char *buf, size_t size, hm_confi
 	 * it ran out of memory. */
 	r = ini_parse_stream(line_reader, &p, key_handler, &p);
 	end_section(&p);
+	canon_trim(&p);
 	if (p.oom || r == -2)
 		return -ENOMEM;
 	if (r > 0 && (unsigned)r != p.first_rejected_line)

@@ -23,6 +23,7 @@
 #endif
 #include "config-focus.h"
 #include "config-layout.h"
+#include "config-index.h"
 #include "config-private.h"
 #include "config.h"
 #include "device-info.h"
@@ -109,6 +110,8 @@ void hm_config_free(struct hm_config *c)
 	for (size_t i = 0; i < c->nfiles; i++)
 		free(c->files[i]);
 	free(c->files);
+	hm_index_free(c->profile_index);
+	free(c->profile_index);
 	free(c);
 }
 
@@ -170,6 +173,9 @@ struct load {
 	bool require; /* a missing path is an error, not skipped */
 	unsigned nerrors;
 	int io_error; /* the first -errno that was no config error */
+	/* the sections merged so far, by id */
+	struct hm_index ix_devices, ix_profiles, ix_layouts;
+	size_t cap_devices, cap_profiles, cap_layouts; /* allocated in the config */
 };
 
 static void load_io_error(struct load *l, const char *path, int r, const char *what)
@@ -212,11 +218,17 @@ struct section_kind {
 	size_t size;
 	const char *(*id)(const void *section);
 	void (*done)(void *section);
+	hm_index_id_fn id_at; /* id of element i of an array of them */
 };
 
 static const char *device_id(const void *p)
 {
 	return ((const struct hm_config_device *)p)->id;
+}
+
+static const char *device_id_at(const void *base, size_t i)
+{
+	return ((const struct hm_config_device *)base)[i].id;
 }
 
 static void device_done_p(void *p)
@@ -227,6 +239,11 @@ static void device_done_p(void *p)
 static const char *profile_id(const void *p)
 {
 	return ((const struct hm_config_profile *)p)->id;
+}
+
+static const char *profile_id_at(const void *base, size_t i)
+{
+	return ((const struct hm_config_profile *)base)[i].id;
 }
 
 static void profile_done_p(void *p)
@@ -240,6 +257,11 @@ static const char *layout_id(const void *p)
 	return (*(struct hm_layout *const *)p)->id;
 }
 
+static const char *layout_id_at(const void *base, size_t i)
+{
+	return ((struct hm_layout *const *)base)[i]->id;
+}
+
 static void layout_free_p(void *p)
 {
 	hm_layout_free(*(struct hm_layout **)p);
@@ -249,71 +271,106 @@ static const struct section_kind device_kind = {
     .size = sizeof(struct hm_config_device),
     .id = device_id,
     .done = device_done_p,
+    .id_at = device_id_at,
 };
 static const struct section_kind profile_kind = {
     .size = sizeof(struct hm_config_profile),
     .id = profile_id,
     .done = profile_done_p,
+    .id_at = profile_id_at,
 };
 static const struct section_kind layout_kind = {
     .size = sizeof(struct hm_layout *),
     .id = layout_id,
     .done = layout_free_p,
+    .id_at = layout_id_at,
 };
 
+/* The position of the section id among the nto of to, or -1: by hash
+ * (ix), or, if the index could not be built, by a scan. */
+static long find_section(const struct section_kind *k, const struct hm_index *ix, const void *to,
+                         size_t nto, const char *id)
+{
+	if (ix->slot)
+		return hm_index_find(ix, to, id, k->id_at);
+	for (size_t j = 0; j < nto; j++)
+		if (streq(k->id_at(to, j), id))
+			return (long)j;
+	return -1;
+}
+
 /* Moves the n sections of from to the end of to (*nto of them, with room
- * for n more); each first replaces (frees) the one of to with its id. */
-static void merge_sections(const struct section_kind *k, void *to, size_t *nto, void *from,
-                           size_t n)
+ * for n more); each first replaces (frees) the one of to with its id.  ix
+ * indexes to across the files of a load: each section is found in
+ * constant time, not among all the sections before it. */
+static void merge_sections(const struct section_kind *k, struct hm_index *ix, void *to, size_t *nto,
+                           void *from, size_t n)
 {
 	char *t = to, *f = from;
 
+	if (!hm_index_has_room(ix, n))
+		(void)hm_index_build(ix, to, *nto, 2 * (*nto + n), k->id_at); /* else: scans */
 	for (size_t i = 0; i < n; i++) {
-		const char *id = k->id(f + i * k->size);
+		long j = find_section(k, ix, to, *nto, k->id(f + i * k->size));
 
-		for (size_t j = 0; j < *nto; j++) {
-			if (!streq(k->id(t + j * k->size), id))
-				continue;
-			k->done(t + j * k->size);
-			memmove(t + j * k->size, t + (j + 1) * k->size, (*nto - j - 1) * k->size);
+		if (j >= 0) {
+			k->done(t + (size_t)j * k->size);
+			memmove(t + (size_t)j * k->size, t + ((size_t)j + 1) * k->size,
+			        (*nto - (size_t)j - 1) * k->size);
 			(*nto)--;
-			break;
 		}
 		memcpy(t + *nto * k->size, f + i * k->size, k->size);
 		(*nto)++;
+		/* a section replaced moves the ones after it: rare, reindexed */
+		if (j >= 0)
+			(void)hm_index_build(ix, to, *nto, 2 * (*nto + n - i), k->id_at);
+		else if (ix->slot)
+			hm_index_add(ix, to, *nto - 1, k->id_at);
 	}
 }
 
 /* Moves the sections of f into c; a section of a later file replaces the
  * one with the same id, and the replacement goes to the end (it wins). */
-static int merge(struct hm_config *c, struct hm_config *f)
+static int reserve(void **array, size_t *cap, size_t need, size_t elsize)
 {
-	struct hm_config_device *devices;
-	struct hm_config_profile *profiles;
-	struct hm_layout **layouts;
+	size_t room = *cap ? *cap : 16;
+	void *a;
 
-	devices = reallocarray(c->devices, c->ndevices + f->ndevices + 1, sizeof(*devices));
-	if (!devices)
+	if (need <= *cap)
+		return 0;
+	while (room < need)
+		room *= 2;
+	a = reallocarray(*array, room, elsize);
+	if (!a)
 		return -ENOMEM;
-	c->devices = devices;
-	profiles = reallocarray(c->profiles, c->nprofiles + f->nprofiles + 1, sizeof(*profiles));
-	if (!profiles)
-		return -ENOMEM;
-	c->profiles = profiles;
-	layouts = reallocarray(c->layouts, c->nlayouts + f->nlayouts + 1, sizeof(*layouts));
-	if (!layouts)
-		return -ENOMEM;
-	c->layouts = layouts;
+	*array = a;
+	*cap = room;
+	return 0;
+}
 
-	merge_sections(&layout_kind, c->layouts, &c->nlayouts, f->layouts, f->nlayouts);
+static int merge(struct load *l, struct hm_config *c, struct hm_config *f)
+{
+	/* grown by doubling: every file's sections are added to them */
+	if (reserve((void **)&c->devices, &l->cap_devices, c->ndevices + f->ndevices + 1,
+	            sizeof(*c->devices)) < 0 ||
+	    reserve((void **)&c->profiles, &l->cap_profiles, c->nprofiles + f->nprofiles + 1,
+	            sizeof(*c->profiles)) < 0 ||
+	    reserve((void **)&c->layouts, &l->cap_layouts, c->nlayouts + f->nlayouts + 1,
+	            sizeof(*c->layouts)) < 0)
+		return -ENOMEM;
+
+	merge_sections(&layout_kind, &l->ix_layouts, c->layouts, &c->nlayouts, f->layouts,
+	               f->nlayouts);
 	f->nlayouts = 0;
 	if (f->replug_grace_set) {
 		c->replug_grace_us = f->replug_grace_us;
 		c->replug_grace_set = true;
 	}
-	merge_sections(&device_kind, c->devices, &c->ndevices, f->devices, f->ndevices);
+	merge_sections(&device_kind, &l->ix_devices, c->devices, &c->ndevices, f->devices,
+	               f->ndevices);
 	f->ndevices = 0;
-	merge_sections(&profile_kind, c->profiles, &c->nprofiles, f->profiles, f->nprofiles);
+	merge_sections(&profile_kind, &l->ix_profiles, c->profiles, &c->nprofiles, f->profiles,
+	               f->nprofiles);
 	f->nprofiles = 0;
 	return 0;
 }
@@ -612,11 +669,25 @@ static int load(const struct hm_config_loader *ld, const char *const *paths, siz
 		if (r == 0 && f)
 			r = add_file_name(c, files[i]);
 		if (r == 0 && f)
-			r = merge(c, f);
+			r = merge(&l, c, f);
 	}
 	for (size_t i = 0; i < nfiles; i++)
 		free(files[i]);
 	free(files);
+	hm_index_free(&l.ix_devices);
+	hm_index_free(&l.ix_layouts);
+	/* the profiles' stays with the configuration: hm_config_find_profile() */
+	if (r == 0 && l.ix_profiles.slot &&
+	    hm_index_build(&l.ix_profiles, c->profiles, c->nprofiles, c->nprofiles,
+	                   profile_id_at) == 0) {
+		c->profile_index = malloc(sizeof(l.ix_profiles));
+		if (c->profile_index)
+			memcpy(c->profile_index, &l.ix_profiles, sizeof(l.ix_profiles));
+		else
+			hm_index_free(&l.ix_profiles);
+	} else {
+		hm_index_free(&l.ix_profiles);
+	}
 	if (r < 0)
 		return r;
 
@@ -726,6 +797,12 @@ const struct hm_config_device *hm_config_match(const struct hm_config *c,
 
 const struct hm_config_profile *hm_config_find_profile(const struct hm_config *c, const char *id)
 {
+	long at;
+
+	if (c && c->profile_index) {
+		at = hm_index_find(c->profile_index, c->profiles, id, profile_id_at);
+		return at >= 0 ? &c->profiles[at] : NULL;
+	}
 	for (size_t i = 0; c && i < c->nprofiles; i++)
 		if (streq(c->profiles[i].id, id))
 			return &c->profiles[i];
@@ -740,8 +817,5 @@ const struct hm_config_profile *hm_config_profile_for(const struct hm_config *c,
 	if (!c || !dev)
 		return NULL;
 	id = dev->profile ? dev->profile : dev->id;
-	for (size_t i = 0; i < c->nprofiles; i++)
-		if (streq(c->profiles[i].id, id))
-			return &c->profiles[i];
-	return NULL;
+	return hm_config_find_profile(c, id);
 }

@@ -295,6 +295,8 @@ struct hm_config_device {
 #define HM_CONFIG_DEFAULT_REPLUG_GRACE_US (3 * 1000000ULL)
 #define HM_CONFIG_MAX_REPLUG_GRACE_US     (600 * 1000000ULL)
 
+struct hm_index;
+
 struct hm_config {
 	/* [hidmapd] replug-grace: how long the virtual devices of a device
 	 * that disappeared are kept for it to come back (0: not kept) */
@@ -310,6 +312,7 @@ struct hm_config {
 	char **files; /* every file read, in order */
 	size_t nfiles;
 	unsigned extra_refs; /* hm_config_ref() calls not matched by hm_config_free() yet */
+	struct hm_index *profile_index; /* profiles by id (src/config/config-index.h), or NULL */
 };
 
 struct hm_config_profile {

@@ -547,9 +547,9 @@ static void apply_switch(struct hm_device_core *c)
 	r = hm_device_set_profile(&c->pub, next, c->unmapped);
 	if (r < 0)
 		log_warning_errno(r, "%s: cannot switch to profile %s: %m, ignoring",
-		                  c->pub.info.path, next->id);
+		                  c->pub.info.path, log_escape(next->id));
 	else
-		log_info("%s: switched to profile %s", c->pub.info.path, next->id);
+		log_info("%s: switched to profile %s", c->pub.info.path, log_escape(next->id));
 }
 
 int hm_device_process_report(struct hm_device *dev, const uint8_t *data, size_t size,

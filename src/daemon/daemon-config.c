@@ -13,6 +13,7 @@
 #include "device-settings.h"
 #include "module-select.h"
 #include "reload-decision.h"
+#include "session-env.h"
 #include "shipped-layouts.h"
 #include "util-strings.h"
 
@@ -27,10 +28,11 @@ static void config_diag(void *userdata, const char *file, unsigned line, const c
 		else
 			snprintf(d->diag, d->diag_size, "%s: %s", file, message);
 	}
+	/* the message may quote the file: escaped, as `status` does */
 	if (line)
-		log_error("%s:%u: %s", file, line, message);
+		log_error("%s:%u: %s", log_escape(file), line, log_escape(message));
 	else
-		log_error("%s: %s", file, message);
+		log_error("%s: %s", log_escape(file), log_escape(message));
 }
 
 /* A reload changed the hardware settings of the device's section: the
@@ -54,34 +56,45 @@ int daemon_load_config(struct daemon *d, struct hm_config **ret)
 	                                   config_diag, d, ret);
 }
 
-/*
- * SIGHUP, a changed file, `hidmapd reload`: the new config is validated
- * whole before anything changes.  With err, the first problem is written
- * there for the client.  Returns 0, or -errno when the old config stays.
- */
-int daemon_reload(struct daemon *d, char *err, size_t errsize)
+struct config_free_job {
+	struct hm_work work;
+	struct hm_config *config;
+};
+
+static void config_free_run(struct hm_work *w)
 {
-	struct hm_config *config = NULL;
+	hm_config_free(((struct config_free_job *)w)->config);
+}
+
+static void config_free_done(struct hm_work *w)
+{
+	free(w);
+}
+
+/* A configuration at the limits is 100 MB of small allocations: the old
+ * one is freed on the work pool, unless a device still holds a reference
+ * to it (then this only drops ours, on the loop that counts them). */
+static void free_config_off_loop(struct daemon *d, struct hm_config *config)
+{
+	struct config_free_job *job = config && !config->extra_refs ? zalloc(sizeof(*job)) : NULL;
+
+	if (!job) {
+		hm_config_free(config);
+		return;
+	}
+	job->config = config;
+	job->work.run = config_free_run;
+	job->work.done = config_free_done;
+	hm_work_submit(d->config_pool, &job->work);
+}
+
+/* The new configuration, validated whole, applied to the driven devices
+ * (on the loop: a quick walk of the devices; the slow part, reading and
+ * compiling the files, was done on the work pool). */
+static void apply_config(struct daemon *d, struct hm_config *config, char **session_env)
+{
 	struct driven *dr, *next;
 	int r;
-
-	daemon_notify("RELOADING=1");
-	if (err && errsize)
-		err[0] = '\0';
-	d->diag = err;
-	d->diag_size = errsize;
-	/* a package upgrade may have added or changed a shipped layout: read
-	 * them again if their folder changed (the previous ones stay if not) */
-	(void)hm_layout_shipped_reload();
-	r = daemon_load_config(d, &config);
-	d->diag = NULL;
-	if (r < 0) {
-		log_error("configuration not reloaded, the previous one stays in effect");
-		if (err && errsize && !err[0])
-			snprintf(err, errsize, "cannot load the configuration: %s", strerror(-r));
-		daemon_notify("READY=1");
-		return r;
-	}
 
 	/* Devices whose selection changed are let go (releasing what they
 	 * hold) and taken again under the new config; those whose mapping
@@ -137,16 +150,134 @@ int daemon_reload(struct daemon *d, char *err, size_t errsize)
 		}
 		dr->cfg = c_new;
 	}
-	hm_config_free(d->config);
+	free_config_off_loop(d, d->config);
 	d->config = config;
 	log_info("configuration reloaded");
 	if (d->config_watch) /* a path may have appeared where it could not be watched */
 		(void)hm_config_watch_refresh(d->config_watch);
-	daemon_focus_reloaded(d);
+	daemon_focus_reloaded(d, session_env);
 	daemon_scan(d);
 	daemon_notify("READY=1");
 	daemon_notify_status(d);
-	return 0;
+}
+
+/*
+ * A reload reads and compiles the files on the work pool (work-pool.h)
+ * and swaps the result in on the loop when it is done: a slow reload
+ * (256 files, 1 MiB each) delays the change, never a key.  One runs at a
+ * time; reloads asked for meanwhile become one more, after it.
+ */
+struct reload_job {
+	struct hm_work work;
+	struct daemon *daemon;
+	bool for_control;         /* answer the control socket's reload requests */
+	struct hm_config *config; /* the result, NULL: rejected */
+	char **session_env;       /* the systemd user manager's, for the focus source */
+	int r;
+	char err[512]; /* the first problem, for the control socket */
+};
+
+static void job_diag(void *userdata, const char *file, unsigned line, const char *message)
+{
+	struct reload_job *job = userdata;
+
+	/* a reload asked for on the control socket answers with the first error */
+	if (!job->err[0]) {
+		if (line)
+			snprintf(job->err, sizeof(job->err), "%s:%u: %s", file, line, message);
+		else
+			snprintf(job->err, sizeof(job->err), "%s: %s", file, message);
+	}
+	/* the message may quote the file: escaped, as `status` does */
+	if (line)
+		log_error("%s:%u: %s", log_escape(file), line, log_escape(message));
+	else
+		log_error("%s: %s", log_escape(file), log_escape(message));
+}
+
+static void reload_run(struct hm_work *w)
+{
+	struct reload_job *job = (struct reload_job *)w;
+	const struct hm_daemon_options *opts = job->daemon->opts;
+
+	job->r = hm_module_select_load_given(opts->config_paths, opts->nconfig_paths, job_diag, job,
+	                                     &job->config);
+	/* a desktop session started since hidmapd did: its environment is in
+	 * the user manager (one bus call, off the loop like the files) */
+	(void)hm_session_env_fetch(&job->session_env);
+}
+
+static void reload_done(struct hm_work *w)
+{
+	struct reload_job *job = (struct reload_job *)w;
+	struct daemon *d = job->daemon;
+	bool for_control = job->for_control;
+	int r = job->r;
+
+	d->reloading = false;
+	if (d->stopping) {
+		hm_config_free(job->config);
+		hm_session_env_free(job->session_env);
+		free(job);
+		return;
+	}
+	if (r < 0) {
+		log_error("configuration not reloaded, the previous one stays in effect");
+		if (!job->err[0])
+			snprintf(job->err, sizeof(job->err), "cannot load the configuration: %s",
+			         strerror(-r));
+		daemon_notify("READY=1");
+	} else {
+		apply_config(d, steal(&job->config), job->session_env);
+	}
+	if (for_control) {
+		size_t len = strlen(job->err);
+
+		if (r < 0 && len < sizeof(job->err))
+			snprintf(job->err + len, sizeof(job->err) - len,
+			         " (the previous configuration stays in effect)");
+		hm_control_reload_done(d->control, r, job->err);
+	}
+	hm_session_env_free(job->session_env);
+	free(job);
+	if (d->reload_again) {
+		bool again_for_control = d->reload_again_for_control;
+
+		d->reload_again = d->reload_again_for_control = false;
+		daemon_reload_start(d, again_for_control);
+	}
+}
+
+void daemon_reload_start(struct daemon *d, bool for_control)
+{
+	struct reload_job *job;
+
+	if (d->reloading) {
+		/* it may have read the files before they changed: one more after it */
+		d->reload_again = true;
+		d->reload_again_for_control |= for_control;
+		return;
+	}
+	job = zalloc(sizeof(*job));
+	if (!job) {
+		log_error("configuration not reloaded: out of memory");
+		if (for_control)
+			hm_control_reload_done(d->control, -ENOMEM, "out of memory");
+		return;
+	}
+	job->daemon = d;
+	job->for_control = for_control;
+	job->work.run = reload_run;
+	job->work.done = reload_done;
+	d->reloading = true;
+	daemon_notify("RELOADING=1");
+	/* a package upgrade may have added or changed a shipped layout: read
+	 * them again if their folder changed (the previous ones stay if not).
+	 * On the loop, before the job: the job's selection reads them, and
+	 * nothing else changes them while it runs (a stat of each file of one
+	 * small folder; reading it only when it changed) */
+	(void)hm_layout_shipped_reload();
+	hm_work_submit(d->config_pool, &job->work);
 }
 
 /* ---- reloading when a config file changes --------------------------------- */
@@ -168,7 +299,7 @@ static void reload_timer_fired(struct hm_timer *t, void *data)
 	struct daemon *d = data;
 
 	log_info("a configuration file changed, reloading");
-	(void)daemon_reload(d, NULL, 0);
+	daemon_reload_start(d, false);
 }
 
 /* Watches exactly what the configuration reads (config-watch.h): a file

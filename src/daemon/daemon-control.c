@@ -56,14 +56,10 @@ static void control_monitor(void *userdata, bool active)
 		hm_device_set_tap(dr->dev, active ? daemon_monitor_tap : NULL, dr);
 }
 
-static int control_reload(void *userdata, char *err, size_t errsize)
+/* answered with hm_control_reload_done() (daemon-config.c) */
+static void control_reload_start(void *userdata)
 {
-	int r = daemon_reload(userdata, err, errsize);
-	size_t len = strlen(err);
-
-	if (r < 0 && len < errsize)
-		snprintf(err + len, errsize - len, " (the previous configuration stays in effect)");
-	return r;
+	daemon_reload_start(userdata, true);
 }
 
 /* hm_status_device.battery_status for the module's word (control.h) */
@@ -176,6 +172,19 @@ static void control_status(void *userdata, struct hm_control_client *c)
 		}
 		hm_control_status_device(c, &s);
 	}
+	/* nodes opened or closed off the loop (daemon-devices.c) */
+	for (struct opening *o = d->opening; o; o = o->next) {
+		/* a probe reading sysfs writes info: not known yet */
+		bool known = o->have_info || o->stage_open;
+
+		if (!o->work.cancelled)
+			hm_control_status_transition(
+			    c, "opening", o->path, known ? o->info.vendor : 0,
+			    known ? o->info.product : 0, known ? o->info.name : NULL);
+	}
+	for (struct closing *cl = d->closing; cl; cl = cl->next)
+		hm_control_status_transition(c, "closing", cl->path, cl->info.vendor,
+		                             cl->info.product, cl->info.name);
 }
 
 static int control_focus(void *userdata, const char *app_id, const char *title, char *err,
@@ -186,7 +195,7 @@ static int control_focus(void *userdata, const char *app_id, const char *title, 
 
 static const struct hm_control_ops control_ops = {
     .status = control_status,
-    .reload = control_reload,
+    .reload_start = control_reload_start,
     .monitor = control_monitor,
     .focus = control_focus,
 };

@@ -4,6 +4,13 @@
  * hidraw node, build the hm_device and its outputs, grab the kernel's own
  * evdev nodes), gone (an unplug: keep the virtual devices for the replug
  * grace period), reattach (the same device came back), drop.
+ *
+ * The loop never makes a call that can wait on a device or on a kernel
+ * lock a device holds (hid-reader.h: hidraw's open and release wait on
+ * every device's pending requests since 6.1): the first sysfs and
+ * descriptor reads, the opening of the hidraw and evdev nodes and their
+ * closing run on the work pool (work-pool.h), a device's states in
+ * between are `opening` and `closing` in `status`.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +38,7 @@
  * processes that have the node open are named as the likely holders, once
  * per device taken.  hidmapd drives the device anyway; the other program
  * gets the kernel's events of it too, so the user may see input twice. */
-static void grab_busy(struct driven *dr, const char *dev)
+static void grab_busy(const char *path, const char *dev, char *busy, size_t busysize)
 {
 	struct hm_proc_holder h[4];
 	char list[160] = "";
@@ -40,12 +47,12 @@ static void grab_busy(struct driven *dr, const char *dev)
 	if (n > 4)
 		n = 4;
 	hm_proc_holders_format(h, n, list, sizeof(list));
-	snprintf(dr->grab_busy, sizeof(dr->grab_busy), "%s held by %s", dev,
-	         n ? list : "a process not visible here");
+	if (!busy[0])
+		snprintf(busy, busysize, "%s held by %s", dev, n ? list : "a process not visible here");
 	log_warning("%s: %s is grabbed by another program (EVIOCGRAB busy), likely %s: hidmapd "
 	            "drives the device anyway, and that program sees its input too; stop it, or "
 	            "leave this device to it",
-	            dr->path, dev, n ? list : "one whose files are not visible here");
+	            log_escape(path), dev, n ? list : "one whose files are not visible here");
 }
 
 /* One hidmapd per device: two (two users' units, a unit and a `hidmapd run`
@@ -78,73 +85,135 @@ static int claim_node(const char *path)
 	return -EBUSY;
 }
 
-static void release_claim(struct driven *dr)
-{
-	if (dr->claim_fd >= 0)
-		close(dr->claim_fd);
-	dr->claim_fd = -1;
-}
-
 /* Hides the kernel's own evdev nodes of the HID device (EVIOCGRAB), so the
  * user does not get every input twice.  Best effort: a node we may not open
- * is reported once and left alone. */
-static void grab_kernel_nodes(struct driven *dr)
+ * is reported once and left alone.  Runs on the work pool (opening an
+ * evdev node opens the HID device below it). */
+static void grab_kernel_nodes(const char *path, int *grabs, unsigned *ngrabs, char *busy,
+                              size_t busysize)
 {
 	struct hm_hid_evdev_nodes nodes;
-	int r = hm_hid_evdev_nodes(dr->path, &nodes);
+	int r = hm_hid_evdev_nodes(path, &nodes);
 
 	if (r < 0) {
-		log_warning_errno(r, "%s: cannot find its evdev nodes: %m, ignoring", dr->path);
+		log_warning_errno(r, "%s: cannot find its evdev nodes: %m, ignoring", path);
 		return;
 	}
-	for (size_t i = 0; i < nodes.n && dr->ngrabs < MAX_GRABS; i++) {
+	for (size_t i = 0; i < nodes.n && *ngrabs < MAX_GRABS; i++) {
 		const char *dev = nodes.node[i];
 		int fd = open(dev, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 
 		if (fd < 0) {
 			log_warning_errno(errno, "%s: cannot open %s to hide it: %m, ignoring",
-			                  dr->path, dev);
+			                  path, dev);
 			continue;
 		}
 		if (ioctl(fd, EVIOCGRAB, (void *)1) < 0) {
 			if (errno == EBUSY)
-				grab_busy(dr, dev);
+				grab_busy(path, dev, busy, busysize);
 			else
-				log_warning_errno(errno, "%s: cannot grab %s: %m, ignoring",
-				                  dr->path, dev);
+				log_warning_errno(errno, "%s: cannot grab %s: %m, ignoring", path,
+				                  dev);
 			close(fd);
 			continue;
 		}
-		log_debug("%s: grabbed %s", dr->path, dev);
-		dr->grabs[dr->ngrabs++] = fd;
+		log_debug("%s: grabbed %s", path, dev);
+		grabs[(*ngrabs)++] = fd;
 	}
 }
 
-static void ungrab_kernel_nodes(struct driven *dr)
+/* On the work pool too: releasing an evdev node closes the HID device. */
+static void ungrab_fds(int *grabs, unsigned *ngrabs)
 {
-	for (unsigned i = 0; i < dr->ngrabs; i++) {
-		(void)ioctl(dr->grabs[i], EVIOCGRAB, (void *)0);
-		safe_close(dr->grabs[i]);
+	for (unsigned i = 0; i < *ngrabs; i++) {
+		(void)ioctl(grabs[i], EVIOCGRAB, (void *)0);
+		safe_close(grabs[i]);
 	}
-	dr->ngrabs = 0;
-	dr->grab_busy[0] = '\0';
+	*ngrabs = 0;
 }
 
-/* The module's goodbye (remove) while the device is still open, and its
- * requests sent: a Steam pad gets its own mouse and keyboard back.  At most
- * LET_GO_WAIT_US: a device that does not take them costs the stop no more. */
+/* The module's goodbye (remove) while the device is still open: a Steam pad
+ * gets its own mouse and keyboard back.  Its requests are queued now and
+ * sent by the request worker before the node is closed, on the work pool
+ * (closing_run()), LET_GO_WAIT_US at most: the loop never waits for them. */
 #define LET_GO_WAIT_US (300 * 1000)
 static void let_go(struct driven *dr)
 {
-	struct hm_rq *rq;
-	uint64_t until = hm_now_usec() + LET_GO_WAIT_US;
-
 	hm_device_let_go(dr->dev);
-	rq = hm_hid_reader_requests(dr->reader);
-	while (hm_rq_pending(rq) > 0 && hm_now_usec() < until) {
-		(void)hm_rq_dispatch(rq, hm_now_usec());
-		usleep(2000);
+}
+
+/* ---- closing, off the loop ------------------------------------------------- */
+
+static void closing_run(struct hm_work *w)
+{
+	struct closing *c = (struct closing *)w;
+
+	/* what the module said at its goodbye (let_go()) goes out first */
+	if (c->reader)
+		hm_rq_wait_sent(hm_hid_reader_requests(c->reader), LET_GO_WAIT_US);
+	hm_hid_reader_close_wait(c->reader);
+	c->reader = NULL;
+	ungrab_fds(c->grabs, &c->ngrabs);
+	safe_close(c->claim_fd); /* the one-hidmapd-per-device lock, last */
+	c->claim_fd = -1;
+}
+
+static void closing_done(struct hm_work *w)
+{
+	struct closing *c = (struct closing *)w;
+	struct daemon *d = c->daemon;
+
+	for (struct closing **p = &d->closing; *p; p = &(*p)->next) {
+		if (*p == c) {
+			*p = c->next;
+			break;
+		}
 	}
+	log_debug("%s: closed", c->path);
+	free(c);
+}
+
+/*
+ * Lets go of a hidraw reader and grabbed evdev nodes: the requests'
+ * callbacks run now (-ECANCELED), the closing itself on the work pool,
+ * since hidraw's release may wait seconds on another device (hid-reader.h).
+ * The fds are never polled again.  Without a pool (it could not be made)
+ * they are closed here.
+ */
+static void close_off_loop(struct daemon *d, const char *path, const struct hm_device_info *info,
+                           struct hm_hid_reader *reader, int *grabs, unsigned *ngrabs,
+                           int *claim_fd)
+{
+	struct closing *c;
+
+	if (!reader && !*ngrabs && *claim_fd < 0)
+		return;
+	hm_hid_reader_cancel(reader);
+	c = d->pool ? zalloc(sizeof(*c)) : NULL;
+	if (!c) {
+		if (reader)
+			hm_rq_wait_sent(hm_hid_reader_requests(reader), LET_GO_WAIT_US);
+		hm_hid_reader_close_wait(reader);
+		ungrab_fds(grabs, ngrabs);
+		safe_close(*claim_fd);
+		*claim_fd = -1;
+		return;
+	}
+	c->daemon = d;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	if (info)
+		c->info = *info;
+	c->reader = reader;
+	memcpy(c->grabs, grabs, *ngrabs * sizeof(*grabs));
+	c->ngrabs = *ngrabs;
+	*ngrabs = 0;
+	c->claim_fd = *claim_fd;
+	*claim_fd = -1;
+	c->work.run = closing_run;
+	c->work.done = closing_done;
+	c->next = d->closing;
+	d->closing = c;
+	hm_work_submit(d->pool, &c->work);
 }
 
 void daemon_driven_free(struct driven *dr)
@@ -158,8 +227,10 @@ void daemon_driven_free(struct driven *dr)
 	hm_source_remove(dr->hid_source);
 	hm_source_remove(dr->rq_source);
 	/* close the reader first: outstanding requests are cancelled while
-	 * the device and its timers are whole (their callbacks run now) */
-	hm_hid_reader_close(dr->reader);
+	 * the device and its timers are whole (their callbacks run now); the
+	 * node itself is closed off the loop, with the grabs */
+	close_off_loop(dr->daemon, dr->path, dr->dev ? &dr->dev->info : NULL, dr->reader, dr->grabs,
+	               &dr->ngrabs, &dr->claim_fd);
 	dr->reader = NULL;
 	hm_timer_free(dr->remap_timer);
 	hm_timer_free(dr->grace_timer);
@@ -167,8 +238,6 @@ void daemon_driven_free(struct driven *dr)
 	/* releases every held key on the outputs before destroying them */
 	hm_device_free(dr->dev);
 	hm_config_free(dr->mapping_config);
-	ungrab_kernel_nodes(dr);
-	release_claim(dr);
 	hid_descriptor_free(dr->desc);
 	free(dr->buf);
 	free(dr);
@@ -212,8 +281,7 @@ void daemon_gone(struct daemon *d, struct driven *dr, const char *why)
 	}
 	hm_device_release_all(dr->dev);
 	(void)hm_timer_arm(dr->remap_timer, 0);
-	detach_reader(dr);
-	ungrab_kernel_nodes(dr);
+	detach_reader(dr); /* and the grabs */
 	dr->gone_at = hm_now_usec();
 	(void)hm_timer_arm(dr->grace_timer, grace);
 	print_seconds(secs, sizeof(secs), grace);
@@ -340,9 +408,10 @@ static void detach_reader(struct driven *dr)
 	hm_source_remove(dr->rq_source);
 	dr->rq_source = NULL;
 	daemon_rearm_requests(dr, 0);
-	hm_hid_reader_close(dr->reader);
+	close_off_loop(dr->daemon, dr->path, dr->dev ? &dr->dev->info : NULL, dr->reader, dr->grabs,
+	               &dr->ngrabs, &dr->claim_fd);
 	dr->reader = NULL;
-	release_claim(dr);
+	dr->grab_busy[0] = '\0';
 }
 
 /* The largest report of any type (with its ID byte), for requests. */
@@ -359,8 +428,9 @@ static size_t max_any_report(const struct hid_descriptor *desc)
 	return max > MAX_REPORT ? MAX_REPORT : max;
 }
 
-/* Starts reading path into dr (new, or kept from before a replug). */
-static int attach_reader(struct daemon *d, struct driven *dr, const char *path, size_t max_report)
+/* Starts reading into dr (new, or kept from before a replug) with the
+ * reader and grabs o opened off the loop (taken from o). */
+static int attach_reader(struct daemon *d, struct driven *dr, struct opening *o, size_t max_report)
 {
 	int r;
 
@@ -375,15 +445,13 @@ static int attach_reader(struct daemon *d, struct driven *dr, const char *path, 
 		if (!dr->rq_timer)
 			return -errno;
 	}
-	r = claim_node(path);
-	if (r == -EBUSY)
-		return r;
-	dr->claim_fd = r; /* < 0: not claimed; the open below says why */
-	r = hm_hid_reader_open(path, max_any_report(dr->desc), &dr->reader);
-	if (r < 0) {
-		release_claim(dr);
-		return r;
-	}
+	dr->reader = steal(&o->reader);
+	memcpy(dr->grabs, o->grabs, o->ngrabs * sizeof(o->grabs[0]));
+	dr->ngrabs = o->ngrabs;
+	o->ngrabs = 0;
+	dr->claim_fd = o->claim_fd;
+	o->claim_fd = -1;
+	memcpy(dr->grab_busy, o->grab_busy, sizeof(dr->grab_busy));
 	dr->hid_source = hm_loop_add_fd(d->loop, hm_hid_reader_fd(dr->reader), EPOLLIN, false,
 	                                daemon_hid_dispatch, dr);
 	dr->rq_source =
@@ -398,20 +466,18 @@ static int attach_reader(struct daemon *d, struct driven *dr, const char *path, 
 	}
 	hm_overflow_init(&dr->overflow, HM_HIDRAW_BUFFER_REPORTS);
 	dr->read_errors = 0;
-	snprintf(dr->path, sizeof(dr->path), "%s", path);
+	snprintf(dr->path, sizeof(dr->path), "%s", o->path);
 	return 0;
 }
 
 /* The device came back within the grace period: same virtual devices. */
-static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_info *info,
-                    size_t max_report)
+static int reattach(struct daemon *d, struct driven *dr, struct opening *o, size_t max_report)
 {
+	const struct hm_device_info *info = &o->info;
 	char secs[32];
 	int r;
 
-	r = attach_reader(d, dr, info->path, max_report);
-	if (r == -EBUSY)
-		return 0; /* another hidmapd drives it: said */
+	r = attach_reader(d, dr, o, max_report);
 	if (r < 0)
 		return log_warning_errno(r, "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
 		                         info->path);
@@ -427,17 +493,15 @@ static int reattach(struct daemon *d, struct driven *dr, const struct hm_device_
 		daemon_drop(d, dr, "dropped");
 		return 0;
 	}
-	if (!dr->cfg || dr->cfg->grab)
-		grab_kernel_nodes(dr);
 	log_info("%s: %s (%04x:%04x) came back after %s, same virtual devices", info->path,
-	         info->name, info->vendor, info->product, secs);
+	         log_escape(info->name), info->vendor, info->product, secs);
 	daemon_notify_status(d);
 	return 1;
 }
 
-int daemon_drive(struct daemon *d, const struct hm_device_info *info)
+/* The rest of driving a device, once it is open (o). */
+static int drive_opened(struct daemon *d, struct opening *o)
 {
-	struct hm_device_info full;
 	struct hm_module_chain chain;
 	const struct hm_config_device *cfg = NULL;
 	struct hm_transport transport = {
@@ -445,35 +509,21 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	};
 	struct hm_device_setup setup = {.sink = d->sink, .transport = &transport};
 	struct hm_device_settings settings;
-	uint8_t rdesc[HID_RDESC_MAX_SIZE];
-	size_t rdesc_size = 0, max_report;
-	_cleanup_(hid_descriptor_freep) struct hid_descriptor *desc = NULL;
+	const struct hm_device_info *info = &o->info;
+	size_t max_report;
 	struct driven *dr;
 	int r;
 
+	/* the configuration may have changed while it opened: ask again */
 	if (is_driven(d, info->path) || !hm_module_select(d->config, info, &chain, &cfg))
 		return 0;
+	max_report = max_input_report(o->desc);
 
-	r = hm_hid_read_descriptor(info->path, rdesc, sizeof(rdesc), &rdesc_size);
-	if (r < 0)
-		return log_warning_errno(r, "%s: cannot read the report descriptor: %m, ignoring",
-		                         info->path);
-	/* again with the top-level usage, as the device core and a reload see
-	 * the device: id predicates on the usage now decide */
-	full = *info;
-	hm_device_info_set_usage(&full, rdesc, rdesc_size);
-	if (!hm_module_select(d->config, &full, &chain, &cfg))
-		return 0;
-	info = &full;
-	/* one that does not parse still goes to the module, which says why */
-	(void)hid_descriptor_parse(rdesc, rdesc_size, &desc, NULL);
-	max_report = max_input_report(desc);
-
-	dr = find_kept(d, info, rdesc, rdesc_size);
+	dr = find_kept(d, info, o->rdesc, o->rdesc_size);
 	if (dr) {
 		if (hm_module_chain_equal(hm_device_module_chain(dr->dev), &chain) &&
 		    dr->cfg == cfg)
-			return reattach(d, dr, info, max_report);
+			return reattach(d, dr, o, max_report);
 		daemon_drop(d, dr, "came back under another configuration, starting afresh");
 	}
 
@@ -483,7 +533,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	dr->daemon = d;
 	dr->claim_fd = -1;
 	dr->cfg = cfg;
-	dr->desc = steal(&desc);
+	dr->desc = steal(&o->desc);
 	dr->overflow_log = (struct hm_ratelimit)HM_RATELIMIT_INIT(LOG_INTERVAL_US, 1);
 	dr->error_log = (struct hm_ratelimit)HM_RATELIMIT_INIT(LOG_INTERVAL_US, 3);
 	dr->request_log = (struct hm_ratelimit)HM_RATELIMIT_INIT(LOG_INTERVAL_US, 3);
@@ -496,23 +546,17 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 		return log_error_errno(r, "%s: cannot create a timer: %m", info->path);
 	}
 
-	r = attach_reader(d, dr, info->path, max_report);
-	if (r == -EBUSY) {
-		daemon_driven_free(dr);
-		return 0; /* another hidmapd drives it: said */
-	}
+	/* The kernel's own nodes were hidden (off the loop, with the open)
+	 * before the virtual devices appear: an application that opens those
+	 * and gets a key press must not see it from the kernel's node too.
+	 * Reports that come meanwhile wait in the hidraw buffer for the loop. */
+	r = attach_reader(d, dr, o, max_report);
 	if (r < 0) {
 		daemon_driven_free(dr);
 		return log_warning_errno(r, "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
 		                         info->path);
 	}
 	transport.userdata = dr;
-	/* Hide the kernel's own nodes before the virtual devices appear: an
-	 * application that opens those and gets a key press must not see it
-	 * from the kernel's node too.  Reports that come meanwhile wait in the
-	 * hidraw buffer for the loop. */
-	if (!cfg || cfg->grab)
-		grab_kernel_nodes(dr);
 
 	setup.chain = &chain;
 	setup.profile = daemon_focus_initial(d, dr, cfg);
@@ -523,7 +567,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	setup.outputs_changed = outputs_changed;
 	setup.userdata = dr;
 	setup.absent_grace_us = d->config->replug_grace_us; /* a receiver's pad */
-	r = hm_device_new(info, rdesc, rdesc_size, &setup, &dr->dev);
+	r = hm_device_new(info, o->rdesc, o->rdesc_size, &setup, &dr->dev);
 	if (r < 0) {
 		daemon_driven_free(dr);
 		return log_warning_errno(r, "%s: module %s cannot drive it: %m, ignoring",
@@ -536,8 +580,193 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 
 	dr->next = d->driven;
 	d->driven = dr;
-	log_info("%s: %s (%04x:%04x) driven by module %s%s%s", info->path, info->name, info->vendor,
-	         info->product, dr->dev->module->name, cfg ? ", config " : "", cfg ? cfg->id : "");
+	log_info("%s: %s (%04x:%04x) driven by module %s%s%s", info->path, log_escape(info->name),
+	         info->vendor, info->product, dr->dev->module->name, cfg ? ", config " : "",
+	         cfg ? log_escape(cfg->id) : "");
 	daemon_notify_status(d);
 	return 1;
+}
+
+/* ---- opening, off the loop ------------------------------------------------- */
+
+static bool is_opening(struct daemon *d, const char *path)
+{
+	for (struct opening *o = d->opening; o; o = o->next)
+		if (!o->work.cancelled && streq(o->path, path))
+			return true;
+	return false;
+}
+
+/* On the work pool: sysfs and the descriptor (the probe), or the hidraw
+ * node and the kernel's evdev nodes (the open). */
+static void opening_run(struct hm_work *w)
+{
+	struct opening *o = (struct opening *)w;
+
+	if (o->stage_open) {
+		/* one hidmapd per device: the claim before the open (it opens
+		 * the node too, so it is off the loop as well) */
+		o->claim_fd = claim_node(o->path);
+		if (o->claim_fd == -EBUSY) {
+			o->err = -EBUSY; /* said */
+			o->claim_fd = -1;
+			return;
+		}
+		if (o->claim_fd < 0)
+			o->claim_fd = -1; /* not claimed: the open below says why */
+		o->err = hm_hid_reader_open(o->path, o->request_size, &o->reader);
+		if (o->err >= 0 && o->grab)
+			grab_kernel_nodes(o->path, o->grabs, &o->ngrabs, o->grab_busy,
+			                  sizeof(o->grab_busy));
+		return;
+	}
+	if (!o->have_info) {
+		o->err = hm_hid_info_from_path(o->path, &o->info);
+		if (o->err < 0)
+			return;
+	}
+	o->err = hm_hid_read_descriptor(o->path, o->rdesc, sizeof(o->rdesc), &o->rdesc_size);
+	if (o->err < 0)
+		return;
+	/* one that does not parse still goes to the module, which says why */
+	(void)hid_descriptor_parse(o->rdesc, o->rdesc_size, &o->desc, NULL);
+}
+
+static void opening_free(struct daemon *d, struct opening *o)
+{
+	for (struct opening **p = &d->opening; *p; p = &(*p)->next) {
+		if (*p == o) {
+			*p = o->next;
+			break;
+		}
+	}
+	close_off_loop(d, o->path, &o->info, o->reader, o->grabs, &o->ngrabs, &o->claim_fd);
+	hid_descriptor_free(o->desc);
+	free(o);
+}
+
+static void opening_done(struct hm_work *w)
+{
+	struct opening *o = (struct opening *)w;
+	struct daemon *d = o->daemon;
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg = NULL;
+
+	if (o->work.cancelled || d->session_released) {
+		opening_free(d, o);
+		daemon_notify_status(d);
+		return;
+	}
+	if (o->stage_open) {
+		if (o->err == -EBUSY)
+			; /* another hidmapd drives it: said by claim_node() */
+		else if (o->err < 0)
+			log_warning_errno(o->err,
+			                  "%s: cannot open: %m (run 'hidmapd doctor'), ignoring",
+			                  o->path);
+		else
+			(void)drive_opened(d, o);
+		opening_free(d, o); /* closes what drive_opened() did not take */
+		return;
+	}
+	if (o->err < 0) {
+		if (!o->have_info)
+			log_warning_errno(o->err, "%s: not a hidraw device: %m, ignoring", o->path);
+		else
+			log_warning_errno(
+			    o->err, "%s: cannot read the report descriptor: %m, ignoring", o->path);
+		opening_free(d, o);
+		return;
+	}
+	/* with the top-level usage, as the device core and a reload see the
+	 * device: id predicates on the usage now decide */
+	hm_device_info_set_usage(&o->info, o->rdesc, o->rdesc_size);
+	if (is_driven(d, o->path) || !hm_module_select(d->config, &o->info, &chain, &cfg)) {
+		opening_free(d, o);
+		return;
+	}
+	o->grab = !cfg || cfg->grab;
+	o->request_size = max_any_report(o->desc);
+	o->stage_open = true;
+	hm_work_submit(d->pool, &o->work);
+}
+
+static int start_opening(struct daemon *d, const char *path, const struct hm_device_info *info)
+{
+	struct opening *o = zalloc(sizeof(*o));
+
+	if (!o)
+		return log_error_errno(ENOMEM, "%s: out of memory", path);
+	o->daemon = d;
+	o->claim_fd = -1;
+	snprintf(o->path, sizeof(o->path), "%s", path);
+	if (info) {
+		o->info = *info;
+		o->have_info = true;
+	}
+	o->work.run = opening_run;
+	o->work.done = opening_done;
+	o->next = d->opening;
+	d->opening = o;
+	hm_work_submit(d->pool, &o->work);
+	return 0;
+}
+
+int daemon_drive(struct daemon *d, const struct hm_device_info *info)
+{
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg = NULL;
+
+	if (is_driven(d, info->path) || is_opening(d, info->path) ||
+	    !hm_module_select(d->config, info, &chain, &cfg))
+		return 0;
+	return start_opening(d, info->path, info);
+}
+
+int daemon_drive_path(struct daemon *d, const char *path)
+{
+	if (is_driven(d, path) || is_opening(d, path))
+		return 0;
+	return start_opening(d, path, NULL);
+}
+
+/* The node went away (or the session) while it was being opened: what the
+ * jobs opened is closed when they are done. */
+void daemon_cancel_opening(struct daemon *d, const char *path)
+{
+	for (struct opening *o = d->opening; o; o = o->next)
+		if (!path || streq(o->path, path))
+			o->work.cancelled = true;
+}
+
+static void pool_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+
+	hm_work_pool_dispatch(d->pool);
+}
+
+static void config_pool_dispatch(struct hm_source *s, uint32_t events, void *data)
+{
+	struct daemon *d = data;
+
+	hm_work_pool_dispatch(d->config_pool);
+}
+
+int daemon_setup_pool(struct daemon *d)
+{
+	int r = hm_work_pool_new(HM_WORK_MAX_THREADS, 0, &d->pool);
+
+	if (r < 0)
+		return r;
+	d->pool_source =
+	    hm_loop_add_fd(d->loop, hm_work_pool_fd(d->pool), EPOLLIN, false, pool_dispatch, d);
+	if (!d->pool_source)
+		return -errno;
+	r = hm_work_pool_new(1, 19, &d->config_pool);
+	if (r < 0)
+		return r;
+	d->config_pool_source = hm_loop_add_fd(d->loop, hm_work_pool_fd(d->config_pool), EPOLLIN,
+	                                       false, config_pool_dispatch, d);
+	return d->config_pool_source ? 0 : -errno;
 }

@@ -198,13 +198,16 @@ static const char *const session_vars[] = {
     "XDG_CURRENT_DESKTOP", "DISPLAY",
 };
 
-void daemon_focus_reloaded(struct daemon *d)
+void daemon_focus_reloaded(struct daemon *d, char **session_env)
 {
 	bool changed = false;
 
 	/* a session started (or changed) since: its environment reached the
-	 * systemd user manager, not this process; the source is chosen again */
-	if (hm_session_env_import(session_vars, ARRAY_SIZE(session_vars), &changed) >= 0 &&
+	 * systemd user manager, not this process; the source is chosen again.
+	 * session_env was read with the configuration, off the loop (NULL: not
+	 * read) */
+	if (session_env &&
+	    hm_session_env_apply(session_env, session_vars, ARRAY_SIZE(session_vars), &changed) >= 0 &&
 	    changed) {
 		log_info("focus: the session's environment changed; choosing the focus source "
 		         "again");

@@ -18,17 +18,9 @@ void daemon_scan(struct daemon *d)
 	if (d->session_released)
 		return; /* another user has the seat */
 	if (d->opts->ndevices) {
-		for (size_t i = 0; i < d->opts->ndevices; i++) {
-			struct hm_device_info info;
-			int r = hm_hid_info_from_path(d->opts->devices[i], &info);
-
-			if (r < 0) {
-				log_warning_errno(r, "%s: not a hidraw device: %m, ignoring",
-				                  d->opts->devices[i]);
-				continue;
-			}
-			(void)daemon_drive(d, &info);
-		}
+		/* sysfs is read on the work pool, with the descriptor */
+		for (size_t i = 0; i < d->opts->ndevices; i++)
+			(void)daemon_drive_path(d, d->opts->devices[i]);
 		return;
 	}
 	if (hm_hid_enumerate(&entries, &n) < 0)
@@ -61,11 +53,9 @@ static void monitor_dispatch(struct hm_source *s, uint32_t events, void *data)
 
 		if (action && node && wanted_node(d, node) && !d->session_released) {
 			if (streq(action, "add")) {
-				struct hm_device_info info;
-
-				if (hm_hid_info_from_path(node, &info) == 0)
-					(void)daemon_drive(d, &info);
+				(void)daemon_drive_path(d, node);
 			} else if (streq(action, "remove")) {
+				daemon_cancel_opening(d, node);
 				for (struct driven *dr = d->driven; dr; dr = dr->next) {
 					if (dr->reader && streq(dr->path, node)) {
 						daemon_gone(d, dr, "device removed");

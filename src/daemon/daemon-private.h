@@ -26,6 +26,7 @@
 #include "request-queue.h"
 #include "session-watch.h"
 #include "util-log.h"
+#include "work-pool.h"
 
 #define MAX_GRABS HM_HID_MAX_EVDEV
 
@@ -77,6 +78,43 @@ struct driven {
 	char focus_pick[HM_CONFIG_MAX_ID + 1]; /* ...and that profile's id ("": none) */
 };
 
+/* A device being probed and opened on the work pool (daemon-devices.c):
+ * `status` shows it as "opening". */
+struct opening {
+	struct hm_work work;
+	struct daemon *daemon;
+	struct opening *next;
+	bool stage_open; /* the job is the open; else the probe before it */
+	bool have_info;  /* info came with it; else the probe reads sysfs */
+	bool grab;       /* the selected configuration hides the kernel's nodes */
+	int err;         /* of the job that ran */
+	char path[64];
+	struct hm_device_info info;
+	uint8_t rdesc[HID_RDESC_MAX_SIZE];
+	size_t rdesc_size;
+	struct hid_descriptor *desc;
+	size_t request_size;
+	struct hm_hid_reader *reader;
+	int grabs[MAX_GRABS];
+	unsigned ngrabs;
+	int claim_fd;        /* the one-hidmapd-per-device lock (flock), -1: none */
+	char grab_busy[192]; /* a kernel node another program grabs, and by whom */
+};
+
+/* What a device let go of still holds, closed on the work pool: `status`
+ * shows it as "closing" until done. */
+struct closing {
+	struct hm_work work;
+	struct daemon *daemon;
+	struct closing *next;
+	char path[64];
+	struct hm_device_info info;
+	struct hm_hid_reader *reader;
+	int grabs[MAX_GRABS];
+	unsigned ngrabs;
+	int claim_fd;
+};
+
 struct daemon {
 	const struct hm_daemon_options *opts;
 	struct hm_loop *loop;
@@ -99,6 +137,18 @@ struct daemon {
 	const char *session_why;
 	bool session_released;
 	struct daemon_focus *focus; /* per-application profiles (daemon-focus.c) */
+	/* opening and closing hidraw nodes, off the loop (work-pool.h) */
+	struct hm_work_pool *pool;
+	struct hm_source *pool_source;
+	struct opening *opening;
+	struct closing *closing;
+	/* a reload reading the files on a pool of its own, one thread at
+	 * nice 19: parsing 100 MB of configuration must not take the CPU
+	 * from the loop (daemon-config.c) */
+	struct hm_work_pool *config_pool;
+	struct hm_source *config_pool_source;
+	bool reloading, reload_again, reload_again_for_control;
+	bool stopping; /* tearing down: what the pool finishes is only freed */
 };
 
 /* daemon-notify.c */
@@ -107,10 +157,16 @@ void daemon_notify_status(struct daemon *d);
 void daemon_setup_watchdog(struct daemon *d);
 
 /* daemon-devices.c */
+/* Starts driving a device (its probe and open run on the work pool, the
+ * rest when they are done): with what enumeration said of it, or only its
+ * node (the probe reads sysfs). */
 int daemon_drive(struct daemon *d, const struct hm_device_info *info);
+int daemon_drive_path(struct daemon *d, const char *path);
 void daemon_gone(struct daemon *d, struct driven *dr, const char *why);
 void daemon_drop(struct daemon *d, struct driven *dr, const char *why);
 void daemon_driven_free(struct driven *dr);
+int daemon_setup_pool(struct daemon *d);
+void daemon_cancel_opening(struct daemon *d, const char *path);
 
 /* daemon-reports.c */
 void daemon_hid_dispatch(struct hm_source *s, uint32_t events, void *data);
@@ -127,7 +183,10 @@ int daemon_setup_hotplug(struct daemon *d);
 
 /* daemon-config.c */
 int daemon_load_config(struct daemon *d, struct hm_config **ret);
-int daemon_reload(struct daemon *d, char *err, size_t errsize);
+/* Starts a reload off the loop (SIGHUP, a changed file, `reload` on the
+ * control socket: for_control, whose clients get the answer through
+ * hm_control_reload_done()). */
+void daemon_reload_start(struct daemon *d, bool for_control);
 void daemon_setup_config_watch(struct daemon *d);
 
 /* daemon-session.c */
@@ -140,7 +199,7 @@ void daemon_focus_free(struct daemon *d);
 /* The profile a device taken now starts with (its rules asked), or NULL. */
 const struct hm_config_profile *daemon_focus_initial(struct daemon *d, struct driven *dr,
                                                      const struct hm_config_device *cfg);
-void daemon_focus_reloaded(struct daemon *d);
+void daemon_focus_reloaded(struct daemon *d, char **session_env);
 int daemon_focus_control(struct daemon *d, const char *app_id, const char *title, char *err,
                          size_t errsize);
 void daemon_focus_status(struct daemon *d, struct hm_control_client *c);

@@ -82,6 +82,13 @@ void daemon_rq_timer_fired(struct hm_timer *t, void *data)
 	requests_run(data);
 }
 
+/* A mute device's buffer may have overflowed: the last release may be
+ * lost, so every key and button held on its outputs is let go (overflow.h). */
+static void release_after_overflow(struct driven *dr)
+{
+	hm_device_release_all(dr->dev);
+}
+
 /* The answer to one question of a resync (GET_REPORT Input). */
 static void resync_answer(void *userdata, int result, const uint8_t *data, size_t size)
 {
@@ -111,11 +118,14 @@ static void resync_answer(void *userdata, int result, const uint8_t *data, size_
 	if (dr->resync_outstanding)
 		return;
 	hm_overflow_resync_done(&dr->overflow, dr->resync_answered);
-	if (!dr->resync_answered)
-		log_info("%s: the device does not answer GET_REPORT Input, not resynchronised "
-		         "after overflows",
+	if (!dr->resync_answered) {
+		/* the rule for devices that cannot be asked (overflow.h) */
+		log_info("%s: the device does not answer GET_REPORT Input: after an overflow "
+		         "of the kernel's buffer, what it holds is released",
 		         dr->path);
-	else if (hm_overflow_resync_due(&dr->overflow))
+		dr->overflow.releases++;
+		release_after_overflow(dr);
+	} else if (hm_overflow_resync_due(&dr->overflow))
 		start_resync(dr);
 }
 
@@ -147,6 +157,8 @@ static void start_resync(struct driven *dr)
 	}
 	if (!dr->resync_outstanding) {
 		hm_overflow_resync_done(&dr->overflow, false);
+		dr->overflow.releases++;
+		release_after_overflow(dr);
 		return;
 	}
 	daemon_rearm_requests(dr, dr->rq_deadline &&
@@ -174,6 +186,8 @@ void daemon_hid_dispatch(struct hm_source *s, uint32_t events, void *data)
 			dr->read_errors = 0;
 			if (hm_overflow_drained(&dr->overflow))
 				start_resync(dr);
+			else if (hm_overflow_release_due(&dr->overflow))
+				release_after_overflow(dr);
 			if (i == 0 && (events & (EPOLLHUP | EPOLLERR)))
 				daemon_gone(dr->daemon, dr, "device gone (hang-up)");
 			return;

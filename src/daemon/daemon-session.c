@@ -26,6 +26,7 @@ static void session_release(struct daemon *d)
 	unsigned n = 0;
 
 	d->session_released = true;
+	daemon_cancel_opening(d, NULL);
 	while (d->driven) {
 		daemon_drop(d, d->driven, "session inactive, letting go");
 		n++;

@@ -17,7 +17,7 @@ static void on_signal(int signo, void *data)
 
 	switch (signo) {
 	case SIGHUP:
-		(void)daemon_reload(d, NULL, 0);
+		daemon_reload_start(d, false);
 		break;
 	case SIGINT:
 	case SIGTERM:
@@ -73,6 +73,12 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 		log_warning_errno(
 		    r, "cannot watch for new devices: %m; only devices present now are driven");
 
+	r = daemon_setup_pool(&d);
+	if (r < 0) {
+		r = log_error_errno(r, "cannot start the threads that open devices: %m");
+		goto out;
+	}
+
 	daemon_setup_config_watch(&d);
 	daemon_setup_control(&d);
 	daemon_setup_session_watch(&d);
@@ -87,6 +93,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 
 	daemon_notify("STOPPING=1");
 out:
+	d.stopping = true;
 	hm_control_free(d.control); /* removes the socket file */
 	d.control = NULL;           /* the monitor taps still point here */
 	/* release every held key and destroy the virtual devices */
@@ -97,6 +104,12 @@ out:
 		daemon_driven_free(dr);
 	}
 	daemon_focus_free(&d);
+	/* devices still opening are let go; every node is closed before the end */
+	daemon_cancel_opening(&d, NULL);
+	hm_source_remove(d.config_pool_source);
+	hm_work_pool_free(d.config_pool);
+	hm_source_remove(d.pool_source);
+	hm_work_pool_free(d.pool);
 	hm_session_watch_free(d.session);
 	if (d.sink)
 		hm_sink_uinput_free(d.sink);

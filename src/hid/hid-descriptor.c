@@ -16,14 +16,6 @@
 #include "hid-descriptor.h"
 #include "util-log.h"
 
-/*
- * Usage slots over all fields of one descriptor.  The kernel has no such
- * cap, but without it a 4 KiB descriptor could ask for ~1000 fields of
- * 12288 usages each (~100 MB).  32 full-size fields is far beyond any real
- * device.
- */
-#define HID_MAX_TOTAL_USAGES (32u * HID_MAX_USAGES)
-
 /* The kernel rejects a Report Size above this (hid_parser_global). */
 #define KERNEL_MAX_REPORT_SIZE 256u
 

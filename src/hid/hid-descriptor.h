@@ -38,6 +38,21 @@
 #define HID_MAX_PUSH_DEPTH       16u    /* Push without Pop */
 #define HID_MAX_REPORT_BYTES     8192u  /* payload of one report, without the ID byte */
 
+/*
+ * Usage slots over all fields of one descriptor.  The kernel has no such
+ * cap: it takes the 12288 slots of every field (hid_register_field()
+ * allocates them all, with a value and a new value each), so a 242-byte
+ * descriptor of 32 array fields with the range 0..0x2fff costs it about
+ * 11 MB, and hidmapd, which keeps the same per-slot state to decode as
+ * hid-input does, cost 14 MB and 133 ms of setup (in the VM) for it.  No
+ * real device comes near: a keyboard array has 256 slots, a Consumer
+ * Control array about 1024, the biggest shipped descriptors a few thousand
+ * in all.  Past this limit a descriptor is refused ("more than 65536
+ * usages in all fields" at the main item that passes it), which bounds
+ * what any descriptor costs here to about 2.5 MB.
+ */
+#define HID_MAX_TOTAL_USAGES 65536u
+
 enum hid_report_type {
 	HID_INPUT_REPORT = 0,
 	HID_OUTPUT_REPORT = 1,

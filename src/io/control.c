@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -22,9 +23,13 @@ struct client {
 	struct hm_source *source; /* owns fd */
 	int fd;
 	bool monitor;
-	bool blocked;     /* the last send() hit EAGAIN: wait for EPOLLOUT */
-	bool overflow;    /* a reply did not fit: hang up after this request */
-	uint64_t dropped; /* monitor events lost and not yet reported */
+	bool blocked;             /* the last send() hit EAGAIN: wait for EPOLLOUT */
+	uint32_t events;          /* what the source watches now */
+	uint64_t active_us;       /* connected, or the last request read */
+	unsigned reloads;         /* reload requests waiting for the next reload */
+	unsigned reloads_running; /* ...answered when the running one ends */
+	bool overflow;            /* a reply did not fit: hang up after this request */
+	uint64_t dropped;         /* monitor events lost and not yet reported */
 	size_t inlen;
 	char in[HM_CONTROL_MAX_REQUEST];
 	size_t outstart, outlen;
@@ -41,6 +46,11 @@ struct hm_control {
 	unsigned nclients;
 	unsigned nmonitors;
 	uint64_t dropped_total;
+	struct hm_control_limits limits;
+	struct hm_timer *reload_timer; /* the pending reload runs when it fires */
+	bool reload_running;           /* ops->reload_start() called, not done yet */
+	struct hm_timer *idle_timer;   /* the next idle connection to end */
+	struct hm_control_stats stats;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)]; /* to unlink, or "" */
 };
 
@@ -73,6 +83,22 @@ static bool client_append(struct client *c, const char *s, size_t len)
 	return true;
 }
 
+/*
+ * Level-triggered, so what is not read now comes back on the next loop
+ * iteration: a client is read while it may send (not while its replies
+ * wait for room, nor while its reload is pending), and written when
+ * blocked.
+ */
+static void client_update_events(struct client *c)
+{
+	uint32_t want = c->blocked                         ? EPOLLOUT
+	                : c->reloads || c->reloads_running ? 0
+	                                                   : EPOLLIN | EPOLLRDHUP;
+
+	if (want != c->events && hm_source_set_events(c->source, want) == 0)
+		c->events = want;
+}
+
 /* Returns false when the connection is broken. */
 static bool client_flush(struct client *c)
 {
@@ -84,7 +110,8 @@ static bool client_flush(struct client *c)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				c->blocked = true; /* EPOLLOUT (edge) says when to go on */
+				c->blocked = true; /* EPOLLOUT says when to go on */
+				client_update_events(c);
 				return true;
 			}
 			return false;
@@ -170,26 +197,49 @@ static void sanitize(char *s)
 			*s = '?';
 }
 
-static void handle_request(struct client *c, char *line)
+static void reload_requested(struct client *c)
+{
+	struct hm_control *ctl = c->ctl;
+
+	if (!c->reloads++)
+		client_update_events(c); /* nothing more from it until answered */
+	if (ctl->reload_timer)
+		(void)hm_timer_arm(ctl->reload_timer, 1); /* the next loop iteration */
+}
+
+/* Returns true when line was handled, false when it must wait (the client
+ * has a reload pending and line is not another reload). */
+static bool handle_request(struct client *c, char *line)
 {
 	struct hm_control *ctl = c->ctl;
 	char *cmd = strstrip(line);
 
-	if (!*cmd)
-		return; /* an empty line asks nothing */
-	if (streq(cmd, "status")) {
+	if (c->reloads_running && !c->reloads) {
+		/* its reload runs: the next line waits for the answer, a
+		 * reload joins the next run */
+		if (!streq(cmd, "reload"))
+			return false;
+		reload_requested(c);
+		return true;
+	}
+	if (c->reloads) {
+		if (!streq(cmd, "reload"))
+			return false;
+		c->reloads++; /* merged into the pending one */
+		ctl->stats.reloads_merged++;
+		return true;
+	}
+	if (!*cmd) {
+		reply(c, "error: empty request (status, reload or monitor)");
+	} else if (streq(cmd, "status")) {
 		if (ctl->ops->status)
 			ctl->ops->status(ctl->userdata, (struct hm_control_client *)c);
 		reply(c, "ok");
 	} else if (streq(cmd, "reload")) {
-		char err[512] = "";
-		int r = ctl->ops->reload ? ctl->ops->reload(ctl->userdata, err, sizeof(err))
-		                         : -EOPNOTSUPP;
-
-		if (r < 0)
-			reply(c, "error: %s", err[0] ? err : strerror(-r));
+		if (ctl->reload_timer)
+			reload_requested(c);
 		else
-			reply(c, "ok");
+			reply(c, "error: %s", strerror(ENOMEM));
 	} else if (streq(cmd, "monitor")) {
 		reply(c, "ok");
 		c->monitor = true;
@@ -213,16 +263,92 @@ static void handle_request(struct client *c, char *line)
 		sanitize(cmd);
 		reply(c, "error: unknown command '%s' (status, reload or monitor)", cmd);
 	}
+	return true;
 }
 
-/* Returns false when the client must go: it hung up, broke the
- * protocol, or its reply did not fit. */
+/* The pending reload runs once for every client that asked since the last
+ * one; each request gets its answer. */
+static void reload_timer_fired(struct hm_timer *t, void *data)
+{
+	struct hm_control *ctl = data;
+	char err[512] = "";
+	struct client *next;
+	bool asked = false;
+	int r;
+
+	for (struct client *c = ctl->clients; c; c = c->next)
+		asked |= c->reloads > 0;
+	if (!asked || ctl->reload_running)
+		return; /* a running one re-arms this when done */
+	if (ctl->ops->reload_start) {
+		for (struct client *c = ctl->clients; c; c = c->next) {
+			c->reloads_running += c->reloads;
+			c->reloads = 0;
+		}
+		ctl->reload_running = true;
+		ctl->stats.reloads_run++;
+		ctl->ops->reload_start(ctl->userdata);
+		return;
+	}
+	r = ctl->ops->reload ? ctl->ops->reload(ctl->userdata, err, sizeof(err)) : -EOPNOTSUPP;
+	ctl->stats.reloads_run++;
+	for (struct client *c = ctl->clients; c; c = next) {
+		next = c->next;
+		for (; c->reloads; c->reloads--) {
+			if (r < 0)
+				reply(c, "error: %s", err[0] ? err : strerror(-r));
+			else
+				reply(c, "ok");
+		}
+		client_update_events(c);
+		if (!client_flush(c) || c->overflow)
+			client_close(c);
+	}
+}
+
+void hm_control_reload_done(struct hm_control *ctl, int r, const char *err)
+{
+	struct client *next;
+	bool again = false;
+
+	if (!ctl)
+		return;
+	ctl->reload_running = false;
+	for (struct client *c = ctl->clients; c; c = next) {
+		next = c->next;
+		for (; c->reloads_running; c->reloads_running--) {
+			if (r < 0)
+				reply(c, "error: %s", err && err[0] ? err : strerror(-r));
+			else
+				reply(c, "ok");
+		}
+		again |= c->reloads > 0;
+		client_update_events(c);
+		if (!client_flush(c) || c->overflow)
+			client_close(c);
+	}
+	if (again)
+		(void)hm_timer_arm(ctl->reload_timer, 1);
+}
+
+/*
+ * Serves at most limits.lines requests of c per loop iteration (reloads
+ * merged into a pending one do not count, up to HM_CONTROL_MAX_MERGED):
+ * the input is peeked and only what was served is taken from the socket,
+ * so the rest waits there for the next iteration while the devices, the
+ * timers and the other clients go first.  Returns false when the client
+ * must go: it hung up, broke the protocol, or its reply did not fit.
+ */
 static bool client_read(struct client *c)
 {
+	struct hm_control *ctl = c->ctl;
+	unsigned lines = 0, merged = 0;
 	char buf[1024];
 
-	for (;;) {
-		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT);
+	while (lines < ctl->limits.lines && merged < HM_CONTROL_MAX_MERGED && !c->blocked) {
+		ssize_t n = recv(c->fd, buf, sizeof(buf), MSG_DONTWAIT | MSG_PEEK);
+		size_t used = 0, line_used = 0, line_inlen = c->inlen;
+		bool stop = false;
 
 		if (n < 0) {
 			if (errno == EINTR)
@@ -231,15 +357,40 @@ static bool client_read(struct client *c)
 		}
 		if (n == 0)
 			return false;
-		if (c->monitor)
-			continue; /* a monitor only listens */
-		for (ssize_t i = 0; i < n && !c->monitor; i++) {
+		if (c->monitor) {
+			/* a monitor only listens: its input is thrown away */
+			used = (size_t)n;
+			lines++;
+		}
+		for (ssize_t i = 0; i < n && !c->monitor && !stop; i++) {
 			if (buf[i] == '\n') {
+				unsigned before = c->reloads;
+				char line[sizeof(c->in)];
+
+				/* a copy: the line is edited, and may be kept */
 				c->in[c->inlen] = '\0';
+				memcpy(line, c->in, c->inlen + 1);
+				if (!handle_request(c, line)) {
+					/* not served: it stays in the socket */
+					c->inlen = line_inlen;
+					used = line_used;
+					stop = true;
+					break;
+				}
 				c->inlen = 0;
-				handle_request(c, c->in);
-				if (c->overflow)
+				used = line_used = (size_t)i + 1;
+				line_inlen = 0;
+				c->active_us = hm_now_usec();
+				if (before && c->reloads > before)
+					merged++;
+				else
+					lines++;
+				if (c->overflow) {
+					(void)!recv(c->fd, buf, used, MSG_DONTWAIT);
 					return false;
+				}
+				stop =
+				    lines >= ctl->limits.lines || merged >= HM_CONTROL_MAX_MERGED;
 				continue;
 			}
 			/* keep one byte for the terminating NUL: the limit counts the newline */
@@ -250,8 +401,14 @@ static bool client_read(struct client *c)
 				return false;
 			}
 			c->in[c->inlen++] = buf[i];
+			used = (size_t)i + 1;
 		}
+		if (used && recv(c->fd, buf, used, MSG_DONTWAIT) < 0 && errno != EINTR)
+			return false;
+		if (stop || (c->reloads && !c->monitor && used < (size_t)n))
+			break;
 	}
+	return true;
 }
 
 static void client_dispatch(struct hm_source *s, uint32_t events, void *data)
@@ -259,15 +416,102 @@ static void client_dispatch(struct hm_source *s, uint32_t events, void *data)
 	struct client *c = data;
 	bool ok = true;
 
-	if (events & EPOLLOUT)
+	if (events & EPOLLOUT) {
 		c->blocked = false;
-	if (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR))
+		if (!client_flush(c)) {
+			client_close(c);
+			return;
+		}
+		client_update_events(c);
+	}
+	if (!c->blocked && (events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)))
 		ok = client_read(c);
 	if (ok && c->monitor)
 		report_dropped(c);
 	/* a request that failed still gets its error line, best effort */
 	if (!client_flush(c) || !ok || c->overflow)
 		client_close(c);
+}
+
+/* Ends the connections quiet for limits.idle_us (not monitors, nor one
+ * waiting for its reload), and arms itself for the next. */
+static void idle_timer_fired(struct hm_timer *t, void *data)
+{
+	struct hm_control *ctl = data;
+	uint64_t now = hm_now_usec(), next = 0;
+	struct client *cn;
+
+	for (struct client *c = ctl->clients; c; c = cn) {
+		uint64_t end = c->active_us + ctl->limits.idle_us;
+
+		cn = c->next;
+		if (c->monitor || c->reloads || c->reloads_running)
+			continue;
+		if (end <= now) {
+			ctl->stats.idle_closed++;
+			reply(c, "error: idle for too long, closing");
+			(void)client_flush(c);
+			client_close(c);
+			continue;
+		}
+		if (!next || end < next)
+			next = end;
+	}
+	if (next)
+		(void)hm_timer_arm(ctl->idle_timer, next - now);
+}
+
+static void arm_idle_timer(struct hm_control *ctl)
+{
+	if (ctl->idle_timer && ctl->limits.idle_us)
+		(void)hm_timer_arm(ctl->idle_timer, ctl->limits.idle_us);
+}
+
+/* Whether c has sent something not read yet: it is not quiet. */
+static bool has_input(const struct client *c)
+{
+	int n = 0;
+
+	return ioctl(c->fd, FIONREAD, &n) == 0 && n > 0;
+}
+
+/* The rank of a connection to close to make room: lower goes first. */
+static unsigned evict_rank(const struct client *c)
+{
+	return (c->monitor ? 1u : 0u) + (has_input(c) || c->inlen ? 2u : 0u);
+}
+
+/*
+ * The connections are full: the one quiet the longest goes (one with a
+ * request waiting to be read only when all have one, a monitor only when
+ * every connection is one), so that many connections of the same uid
+ * never shut out a `status` for long.
+ */
+static bool evict_one(struct hm_control *ctl)
+{
+	struct client *victim = NULL;
+	unsigned victim_rank = 0;
+
+	for (struct client *c = ctl->clients; c; c = c->next) {
+		unsigned rank;
+
+		if (c->reloads || c->reloads_running)
+			continue;
+		rank = evict_rank(c);
+		if (!victim || rank < victim_rank ||
+		    (rank == victim_rank && c->active_us < victim->active_us)) {
+			victim = c;
+			victim_rank = rank;
+		}
+	}
+	if (!victim)
+		return false;
+	ctl->stats.evicted++;
+	log_debug("control: %u connections, closing the one quiet the longest", ctl->nclients);
+	reply(victim, "error: too many connections, closing the one quiet the longest");
+	(void)client_flush(victim);
+	client_close(victim);
+	return true;
 }
 
 /* ---- connections ----------------------------------------------------------- */
@@ -298,7 +542,7 @@ static void accept_one(struct hm_control *ctl, int fd)
 		close(fd);
 		return;
 	}
-	if (ctl->nclients >= HM_CONTROL_MAX_CLIENTS) {
+	if (ctl->nclients >= HM_CONTROL_MAX_CLIENTS && !evict_one(ctl)) {
 		log_debug("control: %u connections already, refusing pid %d", ctl->nclients,
 		          (int)cred.pid);
 		refuse(fd, "too many connections");
@@ -311,10 +555,9 @@ static void accept_one(struct hm_control *ctl, int fd)
 	}
 	c->ctl = ctl;
 	c->fd = fd;
-	/* edge-triggered: every read and write goes on until EAGAIN anyway, and
-	 * EPOLLOUT then only wakes the loop when a blocked client can take more */
-	c->source = hm_loop_add_fd(ctl->loop, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, true,
-	                           client_dispatch, c);
+	c->active_us = hm_now_usec();
+	c->events = EPOLLIN | EPOLLRDHUP; /* level-triggered: see client_update_events() */
+	c->source = hm_loop_add_fd(ctl->loop, fd, c->events, true, client_dispatch, c);
 	if (!c->source) {
 		log_warning_errno(errno, "control: cannot watch a connection: %m, hanging up");
 		close(fd);
@@ -323,7 +566,8 @@ static void accept_one(struct hm_control *ctl, int fd)
 	}
 	c->next = ctl->clients;
 	ctl->clients = c;
-	ctl->nclients++;
+	if (!ctl->nclients++)
+		arm_idle_timer(ctl);
 	log_debug("control: pid %d connected", (int)cred.pid);
 }
 
@@ -356,10 +600,24 @@ int hm_control_new_fd(struct hm_loop *loop, int listen_fd, uid_t uid,
 	ctl->uid = uid;
 	ctl->ops = ops;
 	ctl->userdata = userdata;
+	ctl->limits = (struct hm_control_limits){
+	    .lines = HM_CONTROL_LINE_BUDGET,
+	    .idle_us = HM_CONTROL_IDLE_TIMEOUT_US,
+	};
+	ctl->reload_timer = hm_timer_new(loop, reload_timer_fired, ctl);
+	ctl->idle_timer = hm_timer_new(loop, idle_timer_fired, ctl);
+	if (!ctl->reload_timer || !ctl->idle_timer) {
+		hm_timer_free(ctl->reload_timer);
+		hm_timer_free(ctl->idle_timer);
+		free(ctl);
+		return -ENOMEM;
+	}
 	ctl->listen_source = hm_loop_add_fd(loop, listen_fd, EPOLLIN, true, listen_dispatch, ctl);
 	if (!ctl->listen_source) {
 		int r = -errno;
 
+		hm_timer_free(ctl->reload_timer);
+		hm_timer_free(ctl->idle_timer);
 		free(ctl);
 		return r;
 	}
@@ -452,6 +710,8 @@ void hm_control_free(struct hm_control *ctl)
 	ctl->ops = &(const struct hm_control_ops){0};
 	while (ctl->clients)
 		client_close(ctl->clients);
+	hm_timer_free(ctl->reload_timer);
+	hm_timer_free(ctl->idle_timer);
 	hm_source_remove(ctl->listen_source);
 	if (ctl->path[0])
 		(void)unlink(ctl->path);
@@ -532,6 +792,15 @@ void hm_control_status_device(struct hm_control_client *c, const struct hm_statu
 		hm_control_printf(c, "  latency none");
 }
 
+void hm_control_status_transition(struct hm_control_client *c, const char *state, const char *path,
+                                  uint16_t vendor, uint16_t product, const char *name)
+{
+	char esc[STR_ESCAPED_SIZE(256)];
+
+	hm_control_printf(c, "%s %s %04x:%04x \"%s\"", state, path, vendor, product,
+	                  str_escape_control(name ? name : "", esc, sizeof(esc)));
+}
+
 /* ---- monitor --------------------------------------------------------------- */
 
 bool hm_control_monitoring(const struct hm_control *ctl)
@@ -574,4 +843,18 @@ uint64_t hm_control_monitor_dropped(const struct hm_control *ctl)
 unsigned hm_control_nclients(const struct hm_control *ctl)
 {
 	return ctl->nclients;
+}
+
+void hm_control_set_limits(struct hm_control *ctl, const struct hm_control_limits *limits)
+{
+	ctl->limits = *limits;
+	if (!ctl->limits.lines)
+		ctl->limits.lines = 1;
+	if (ctl->nclients)
+		arm_idle_timer(ctl);
+}
+
+const struct hm_control_stats *hm_control_get_stats(const struct hm_control *ctl)
+{
+	return &ctl->stats;
 }

@@ -18,8 +18,22 @@
  *              dropped N                         N events lost: the client was slow
  *            input after "monitor" is ignored
  *
+ * Every line gets an answer: an empty or unknown one "error: ...".
+ *
+ * No client can hold the loop: each connection is served at most
+ * HM_CONTROL_LINE_BUDGET requests per loop iteration (the rest wait in its
+ * socket for the next one, after the devices and timers); `reload` runs on
+ * the next iteration, once for every request that came meanwhile (from any
+ * connection, or several in a row from one), and each gets the answer.  A
+ * connection quiet for HM_CONTROL_IDLE_TIMEOUT_US is closed ("error: idle
+ * for too long, closing"), except a monitor.
+ *
  * Only peers with the daemon's uid (SO_PEERCRED) are served; others are
- * hung up on.  At most HM_CONTROL_MAX_CLIENTS connections at once.  Every
+ * hung up on.  At most HM_CONTROL_MAX_CLIENTS connections at once: when one
+ * more comes, the connection quiet the longest is closed to make room (a
+ * monitor only when all are monitors; "error: too many connections,
+ * closing the one quiet the longest"), so a uid's own connections cannot
+ * shut out its `status`.  Every
  * connection has a bounded output buffer written without blocking: a
  * monitor that does not keep up loses events (counted, then reported with
  * a "dropped N" line), and a request whose reply does not fit ends the
@@ -41,6 +55,11 @@
 #define HM_CONTROL_MAX_REQUEST 256
 #define HM_CONTROL_MAX_CLIENTS 16
 #define HM_CONTROL_OUTBUF      (64 * 1024)
+/* requests served per connection per loop iteration */
+#define HM_CONTROL_LINE_BUDGET 8
+/* reload requests merged per connection per loop iteration */
+#define HM_CONTROL_MAX_MERGED      4096
+#define HM_CONTROL_IDLE_TIMEOUT_US (10 * 1000 * 1000)
 
 struct hm_control;
 struct hm_control_client;
@@ -51,6 +70,11 @@ struct hm_control_ops {
 	void (*status)(void *userdata, struct hm_control_client *c);
 	/* Reloads; returns 0 or -errno with a message in err.  May be NULL. */
 	int (*reload)(void *userdata, char *err, size_t errsize);
+	/* Or starts a reload that ends with hm_control_reload_done(), which
+	 * answers every reload request that came before this call; those that
+	 * come meanwhile wait for the next one.  Used instead of reload when
+	 * set. */
+	void (*reload_start)(void *userdata);
 	/* The first monitor client arrived (true) or the last one left (false). */
 	void (*monitor)(void *userdata, bool active);
 	/* `focus APP_ID [TITLE]`: the focused window (title "" when not
@@ -148,6 +172,14 @@ struct hm_status_device {
  */
 void hm_control_status_daemon(struct hm_control_client *c, const struct hm_status_daemon *s);
 void hm_control_status_device(struct hm_control_client *c, const struct hm_status_device *s);
+/*
+ * A hidraw node being opened or closed off the loop (its name escaped;
+ * vendor and product 0 and name NULL while not known yet):
+ *   opening /dev/hidraw5 1209:0001 "Name"
+ *   closing /dev/hidraw4 1209:0001 "Name"
+ */
+void hm_control_status_transition(struct hm_control_client *c, const char *state, const char *path,
+                                  uint16_t vendor, uint16_t product, const char *name);
 
 /* Whether any monitor client is connected. */
 bool hm_control_monitoring(const struct hm_control *ctl);
@@ -156,5 +188,24 @@ bool hm_control_monitoring(const struct hm_control *ctl);
 void hm_control_monitor_line(struct hm_control *ctl, const char *line);
 /* Events lost to full buffers so far, over all monitor clients. */
 uint64_t hm_control_monitor_dropped(const struct hm_control *ctl);
+/* The reload started by ops->reload_start ended: r 0 or -errno, err the
+ * message for an error.  NULL-safe. */
+void hm_control_reload_done(struct hm_control *ctl, int r, const char *err);
+
 /* Connections open now. */
 unsigned hm_control_nclients(const struct hm_control *ctl);
+
+struct hm_control_limits {
+	unsigned lines;   /* requests per connection per loop iteration (>= 1) */
+	uint64_t idle_us; /* a quiet connection is closed after this; 0: never */
+};
+/* For tests: other limits than the defaults above. */
+void hm_control_set_limits(struct hm_control *ctl, const struct hm_control_limits *limits);
+
+struct hm_control_stats {
+	uint64_t reloads_run;    /* reloads made */
+	uint64_t reloads_merged; /* reload requests answered by another's reload */
+	uint64_t idle_closed;    /* connections closed for being quiet */
+	uint64_t evicted;        /* connections closed to make room */
+};
+const struct hm_control_stats *hm_control_get_stats(const struct hm_control *ctl);

@@ -119,6 +119,15 @@ struct hm_source *hm_loop_add_fd(struct hm_loop *loop, int fd, uint32_t events, 
 	return s;
 }
 
+int hm_source_set_events(struct hm_source *s, uint32_t events)
+{
+	struct epoll_event ev = {.events = events, .data.ptr = s};
+
+	if (s->removed)
+		return -EBADF;
+	return epoll_ctl(s->loop->epfd, EPOLL_CTL_MOD, s->fd, &ev) < 0 ? -errno : 0;
+}
+
 void hm_source_remove(struct hm_source *s)
 {
 	struct hm_loop *loop;

@@ -37,6 +37,9 @@ struct hm_source *hm_loop_add_fd(struct hm_loop *loop, int fd, uint32_t events, 
 /* Stops watching at once; frees at the end of the current batch. NULL-safe. */
 void hm_source_remove(struct hm_source *source);
 int hm_source_get_fd(const struct hm_source *source);
+/* Watches for other events from now on (EPOLL_CTL_MOD).  Returns 0 or
+ * -errno. */
+int hm_source_set_events(struct hm_source *source, uint32_t events);
 
 /* Waits for one batch of events (timeout_ms -1: forever) and dispatches it. */
 int hm_loop_dispatch(struct hm_loop *loop, int timeout_ms);

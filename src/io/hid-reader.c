@@ -117,6 +117,21 @@ void hm_hid_reader_close(struct hm_hid_reader *r)
 	free(r);
 }
 
+void hm_hid_reader_cancel(struct hm_hid_reader *r)
+{
+	if (r)
+		hm_rq_cancel(r->rq);
+}
+
+void hm_hid_reader_close_wait(struct hm_hid_reader *r)
+{
+	if (!r)
+		return;
+	hm_rq_free_wait(r->rq); /* the hid_device is closed once its worker left it */
+	safe_close(r->fd);
+	free(r);
+}
+
 int hm_hid_reader_fd(const struct hm_hid_reader *r)
 {
 	return r->fd;

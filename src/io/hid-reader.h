@@ -45,6 +45,20 @@ int hm_hid_reader_open(const char *path, size_t request_size, struct hm_hid_read
 void hm_hid_reader_close(struct hm_hid_reader *r);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_hid_reader *, hm_hid_reader_close);
 
+/*
+ * hm_hid_reader_open() and hm_hid_reader_close() wait on the kernel:
+ * since Linux 6.1 hidraw's open and release take the global minors_rwsem
+ * for writing, which any device's pending GET_REPORT or feature request
+ * holds for reading for up to 5 s.  The daemon makes them on a work pool
+ * (work-pool.h), never on the loop, and closes in two halves:
+ * hm_hid_reader_cancel() on the loop (the requests' callbacks run there,
+ * with -ECANCELED; the fd is no longer to be polled), then
+ * hm_hid_reader_close_wait() on the pool: waits for the request worker to
+ * leave the device, then closes the hid_device and the fd.
+ */
+void hm_hid_reader_cancel(struct hm_hid_reader *r);
+void hm_hid_reader_close_wait(struct hm_hid_reader *r);
+
 /* The non-blocking hidraw fd to poll for EPOLLIN. */
 int hm_hid_reader_fd(const struct hm_hid_reader *r);
 /* The device's request queue (poll its fd, hm_rq_dispatch() it). */

@@ -49,6 +49,15 @@ bool hm_overflow_resync_due(const struct hm_overflow *o)
 	return o->suspect && !o->resyncing && !o->mute;
 }
 
+bool hm_overflow_release_due(struct hm_overflow *o)
+{
+	if (!o->mute || !o->suspect)
+		return false;
+	o->suspect = false;
+	o->releases++;
+	return true;
+}
+
 void hm_overflow_resync_started(struct hm_overflow *o)
 {
 	o->suspect = false;

@@ -18,6 +18,16 @@
  * answer are cleared before it is decoded: an answer is a state, not a
  * movement, and the motion lost with the dropped reports cannot be
  * recovered; the overflows that may have lost it are counted.
+ *
+ * A device that does not answer GET_REPORT Input (most keyboards and mice
+ * on usbhid do not, uhid devices often never do) cannot be asked for its
+ * state.  For it the rule is: once the buffer that may have overflowed is
+ * drained, everything held on its outputs is released
+ * (hm_overflow_release_due()).  A lost release would leave a key down and
+ * autorepeating, or a button dragging, for as long as the user does not
+ * press it again; a release of a key still held costs at most that key
+ * until its next report.  The first suspected overflow of a device whose
+ * answers are not known yet asks first, and releases when no answer came.
  */
 #pragma once
 
@@ -55,6 +65,7 @@ struct hm_overflow {
 	uint64_t overflows; /* times the buffer may have been full */
 	uint64_t resyncs;   /* answers decoded */
 	uint64_t stale;     /* answers dropped: a newer report came first */
+	uint64_t releases;  /* held input released instead (a mute device) */
 };
 
 void hm_overflow_init(struct hm_overflow *o, unsigned buffer);
@@ -67,6 +78,10 @@ bool hm_overflow_read(struct hm_overflow *o, uint8_t id);
  * ask now, then call hm_overflow_resync_started(). */
 bool hm_overflow_drained(struct hm_overflow *o);
 void hm_overflow_resync_started(struct hm_overflow *o);
+/* Call when the buffer was found empty, after hm_overflow_drained():
+ * true when the device is mute and the buffer may have overflowed since
+ * the last check, so everything it holds should be released now. */
+bool hm_overflow_release_due(struct hm_overflow *o);
 /* Whether a resync is due and may start now (after one that ended). */
 bool hm_overflow_resync_due(const struct hm_overflow *o);
 

@@ -293,18 +293,30 @@ unsigned hm_rq_pending(const struct hm_rq *rq)
 	return n;
 }
 
+unsigned hm_rq_wait_sent(struct hm_rq *rq, uint64_t timeout_us)
+{
+	uint64_t until = hm_now_usec() + timeout_us;
+	unsigned n;
+
+	for (;;) {
+		n = 0;
+		pthread_mutex_lock(&rq->lock);
+		for (unsigned i = 0; i < rq->nslots; i++)
+			n += rq->slots[i].state == SLOT_QUEUED || rq->slots[i].state == SLOT_RUNNING;
+		pthread_mutex_unlock(&rq->lock);
+		if (n == 0 || hm_now_usec() >= until)
+			return n;
+		usleep(2000);
+	}
+}
+
 const struct hm_rq_stats *hm_rq_get_stats(const struct hm_rq *rq)
 {
 	return &rq->stats;
 }
 
-void hm_rq_free(struct hm_rq *rq)
+void hm_rq_cancel(struct hm_rq *rq)
 {
-	bool busy = false, started;
-	pthread_t thread;
-
-	if (!rq)
-		return;
 	pthread_mutex_lock(&rq->lock);
 	rq->closing = true;
 	pthread_mutex_unlock(&rq->lock);
@@ -333,6 +345,33 @@ void hm_rq_free(struct hm_rq *rq)
 		pthread_mutex_unlock(&rq->lock);
 		done(userdata, result, NULL, 0);
 	}
+}
+
+void hm_rq_free_wait(struct hm_rq *rq)
+{
+	bool started;
+
+	if (!rq)
+		return;
+	pthread_mutex_lock(&rq->lock);
+	rq->closing = true;
+	rq->stop = true;
+	started = rq->thread_started;
+	pthread_cond_signal(&rq->wake);
+	pthread_mutex_unlock(&rq->lock);
+	if (started)
+		pthread_join(rq->thread, NULL);
+	destroy(rq);
+}
+
+void hm_rq_free(struct hm_rq *rq)
+{
+	bool busy = false, started;
+	pthread_t thread;
+
+	if (!rq)
+		return;
+	hm_rq_cancel(rq);
 
 	pthread_mutex_lock(&rq->lock);
 	for (unsigned i = 0; i < rq->nslots; i++) {

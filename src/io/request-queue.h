@@ -63,6 +63,15 @@ int hm_rq_new(unsigned nslots, size_t slot_size, uint64_t timeout_us, hm_rq_exec
 void hm_rq_free(struct hm_rq *rq);
 DEFINE_TRIVIAL_CLEANUP_FUNC(struct hm_rq *, hm_rq_free);
 
+/* hm_rq_free() in two halves, for a caller that must not wait on the
+ * device.  hm_rq_cancel(), on the loop thread: submissions fail from now
+ * on and every callback not run yet gets -ECANCELED.  Then
+ * hm_rq_free_wait(), on any thread (a work pool's): stops the worker,
+ * waits for it (however long the kernel keeps it) and frees everything,
+ * ctx_free(ctx) included, so that once it returns the device is closed. */
+void hm_rq_cancel(struct hm_rq *rq);
+void hm_rq_free_wait(struct hm_rq *rq);
+
 /* The eventfd (EFD_CLOEXEC|EFD_NONBLOCK) that becomes readable when a
  * request completed: then call hm_rq_dispatch(). */
 int hm_rq_get_fd(const struct hm_rq *rq);
@@ -84,4 +93,12 @@ uint64_t hm_rq_dispatch(struct hm_rq *rq, uint64_t now_us);
 
 /* Requests queued or running, their callbacks not run yet. */
 unsigned hm_rq_pending(const struct hm_rq *rq);
+
+/*
+ * Waits, on a thread other than the loop's (the work pool closing the
+ * device), until the worker has run every queued request, at most
+ * timeout_us: a module's goodbye (hm_device_let_go()) goes out before the
+ * device is closed.  Returns the number still queued or running.
+ */
+unsigned hm_rq_wait_sent(struct hm_rq *rq, uint64_t timeout_us);
 const struct hm_rq_stats *hm_rq_get_stats(const struct hm_rq *rq);

@@ -22,6 +22,7 @@
 
 #include "sink.h"
 #include "util-log.h"
+#include "util-strings.h"
 
 struct uinput_sink {
 	struct hm_sink base;
@@ -189,7 +190,7 @@ static int uinput_add_device(struct hm_sink *sink, const struct libevdev *caps,
 
 	if (strlen(name) > UINPUT_MAX_NAME_SIZE)
 		log_warning("the name \"%s\" is longer than uinput takes, cut to %d characters",
-		            name, UINPUT_MAX_NAME_SIZE);
+		            log_escape(name), UINPUT_MAX_NAME_SIZE);
 	/* Non-blocking, because feedback (EV_LED, EV_FF) is read from the
 	 * loop. */
 	fd = open("/dev/uinput", O_RDWR | O_CLOEXEC | O_NONBLOCK);
@@ -198,18 +199,21 @@ static int uinput_add_device(struct hm_sink *sink, const struct libevdev *caps,
 	r = hm_uinput_setup(fd, caps, ff_effects_max, uinput_ioctl);
 	if (r < 0) {
 		close(fd);
-		return log_error_errno(r, "cannot set up uinput device \"%s\": %m", name);
+		return log_error_errno(r, "cannot set up uinput device \"%s\": %m",
+		                       log_escape(name));
 	}
 	if (ioctl(fd, UI_DEV_CREATE) < 0) {
 		r = -errno;
 		close(fd);
-		return log_error_errno(r, "cannot create uinput device \"%s\": %m", name);
+		return log_error_errno(r, "cannot create uinput device \"%s\": %m",
+		                       log_escape(name));
 	}
 	/* as the helper: a device without an event node is of no use */
 	if (!uinput_fd_node(fd, node, sizeof(node))) {
 		(void)ioctl(fd, UI_DEV_DESTROY);
 		close(fd);
-		return log_error_errno(ENODEV, "cannot find the event node of \"%s\"", name);
+		return log_error_errno(ENODEV, "cannot find the event node of \"%s\"",
+		                       log_escape(name));
 	}
 	d = zalloc(sizeof(*d));
 	if (!d) {
@@ -218,7 +222,7 @@ static int uinput_add_device(struct hm_sink *sink, const struct libevdev *caps,
 		return -ENOMEM;
 	}
 	d->fd = fd;
-	log_debug("created %s (%s)", node, name);
+	log_debug("created %s (%s)", node, log_escape(name));
 	*ret_handle = d;
 	return 0;
 }

@@ -40,9 +40,9 @@ static uint64_t shipped_signature; /* what the folder held then (folder_signatur
 static void shipped_diag(void *userdata, const char *file, unsigned line, const char *message)
 {
 	if (line)
-		log_error("%s:%u: %s", file, line, message);
+		log_error("%s:%u: %s", log_escape(file), line, log_escape(message));
 	else
-		log_error("%s: %s", file, message);
+		log_error("%s: %s", log_escape(file), log_escape(message));
 }
 
 /* FNV-1a over bytes, continuing from h. */

@@ -63,3 +63,20 @@ char *strstrip(char *s);
  */
 const char *str_escape_control(const char *s, char *buf, size_t size);
 #define STR_ESCAPED_SIZE(len) (4 * (len) + 1)
+/*
+ * The same for one argument of a log line: str_escape_control() of s into
+ * a buffer that lives until the end of the enclosing block (a compound
+ * literal), so several may be used in one call.  Keeps the first
+ * LOG_ESCAPE_MAX bytes' worth.  Every string that comes from a device (a
+ * name, a serial) or from a config file (a section id, a word the parser
+ * did not know) goes through it on its way to the log, as `status` escapes
+ * it: the journal and a terminal get no ESC, CR, BEL or DEL.
+ */
+#define LOG_ESCAPE_MAX 256
+static inline const char *str_or_null(const char *s)
+{
+	return s ? s : "(null)";
+}
+#define log_escape(s)                                                                              \
+	str_escape_control(str_or_null(s), (char[STR_ESCAPED_SIZE(LOG_ESCAPE_MAX)]){0},            \
+	                   STR_ESCAPED_SIZE(LOG_ESCAPE_MAX))

@@ -294,10 +294,12 @@ static void test_status(void **state)
 	                    "  overflows 0 resyncs 0 timed-out 0\n"
 	                    "  latency none\n"
 	                    "ok\n");
-	/* requests on one connection are answered in order; blank lines and CRLF are fine */
+	/* requests on one connection are answered in order, every line (a
+	 * blank one with an error); CRLF is fine */
 	client_send(fd, "\r\nbogus\r\nreload\n");
 	client_read(&f, fd, buf, sizeof(buf), true, NULL);
-	assert_string_equal(buf, "error: unknown command 'bogus' (status, reload or monitor)\n"
+	assert_string_equal(buf, "error: empty request (status, reload or monitor)\n"
+	                         "error: unknown command 'bogus' (status, reload or monitor)\n"
 	                         "ok\n");
 	close(fd);
 	fake_stop(&f);
@@ -395,17 +397,25 @@ static void test_max_clients(void **state)
 {
 	struct fake f;
 	int fds[HM_CONTROL_MAX_CLIENTS], extra;
-	char buf[256];
+	char buf[4096];
 	bool eof;
 
 	fake_start(&f, getuid());
 	for (int i = 0; i < HM_CONTROL_MAX_CLIENTS; i++)
 		fds[i] = client_connect(&f);
 	assert_int_equal(hm_control_nclients(f.ctl), HM_CONTROL_MAX_CLIENTS);
+	/* one more: the one quiet the longest (the first) makes room */
 	extra = client_connect(&f);
-	client_read(&f, extra, buf, sizeof(buf), true, &eof);
+	client_read(&f, fds[0], buf, sizeof(buf), true, &eof);
 	assert_true(eof);
-	assert_string_equal(buf, "error: too many connections\n");
+	assert_string_equal(buf,
+	                    "error: too many connections, closing the one quiet the longest\n");
+	assert_int_equal(hm_control_nclients(f.ctl), HM_CONTROL_MAX_CLIENTS);
+	client_send(extra, "status\n");
+	client_read(&f, extra, buf, sizeof(buf), false, &eof);
+	assert_false(eof);
+	assert_non_null(strstr(buf, "\nok\n"));
+	assert_int_equal(hm_control_get_stats(f.ctl)->evicted, 1);
 	close(extra);
 	/* one goes, another may come */
 	close(fds[0]);
@@ -416,6 +426,185 @@ static void test_max_clients(void **state)
 	assert_int_equal(hm_control_nclients(f.ctl), HM_CONTROL_MAX_CLIENTS);
 	for (int i = 0; i < HM_CONTROL_MAX_CLIENTS; i++)
 		close(fds[i]);
+	fake_stop(&f);
+}
+
+/* Counts the lines of what fd has now, without the loop running. */
+static unsigned drain_lines(int fd, const char *prefix)
+{
+	char buf[65536];
+	unsigned n = 0;
+	ssize_t r;
+
+	while ((r = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT)) > 0) {
+		buf[r] = '\0';
+		for (char *p = buf; (p = strstr(p, prefix)); p += strlen(prefix))
+			n++;
+	}
+	return n;
+}
+
+static unsigned reloads_called;
+
+static int counting_reload(void *userdata, char *err, size_t errsize)
+{
+	reloads_called++;
+	return 0;
+}
+
+/* A flood of lines is served a budget at a time: one loop iteration
+ * answers HM_CONTROL_LINE_BUDGET of them, and another client's status is
+ * answered in the same iteration. */
+static void test_line_budget(void **state)
+{
+	struct fake f;
+	char flood[4000], buf[4096];
+	unsigned answered = 0, rounds = 0;
+	int fd, other;
+
+	fake_start(&f, getuid());
+	fd = client_connect(&f);
+	other = client_connect(&f);
+	memset(flood, '\n', sizeof(flood)); /* 4000 blank lines */
+	assert_int_equal(send(fd, flood, sizeof(flood), MSG_NOSIGNAL), (ssize_t)sizeof(flood));
+	client_send(other, "status\n");
+	(void)hm_loop_dispatch(f.loop, 100);
+	answered = drain_lines(fd, "error: empty request");
+	assert_int_equal(answered, HM_CONTROL_LINE_BUDGET);
+	/* the other client was not held up behind the flood */
+	client_read(&f, other, buf, sizeof(buf), false, NULL);
+	assert_non_null(strstr(buf, "\nok\n"));
+	/* the rest come over the next iterations, every one answered */
+	while (answered < sizeof(flood) && rounds++ < 2000) {
+		(void)hm_loop_dispatch(f.loop, 100);
+		answered += drain_lines(fd, "error: empty request");
+	}
+	assert_int_equal(answered, sizeof(flood));
+	assert_true(rounds >= sizeof(flood) / HM_CONTROL_LINE_BUDGET - 2);
+	close(fd);
+	close(other);
+	fake_stop(&f);
+}
+
+/* 1000 reloads in one write, and one from another client: a reload or
+ * two, 1001 answers. */
+static void test_reloads_merge(void **state)
+{
+	static const struct hm_control_ops ops = {.reload = counting_reload};
+	struct fake f;
+	char flood[7 * 1000 + 1];
+	unsigned oks = 0, rounds = 0;
+	int fd, other;
+
+	fake_start(&f, getuid());
+	hm_control_free(f.ctl);
+	/* the listening socket went with it: a new one on the same path */
+	unlink(f.path);
+	{
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+		int lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f.path);
+		assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		assert_int_equal(listen(lfd, 32), 0);
+		assert_int_equal(hm_control_new_fd(f.loop, lfd, getuid(), &ops, &f, &f.ctl), 0);
+	}
+	reloads_called = 0;
+	fd = client_connect(&f);
+	other = client_connect(&f);
+	for (unsigned i = 0; i < 1000; i++)
+		memcpy(flood + 7 * i, "reload\n", 7);
+	assert_int_equal(send(fd, flood, 7000, MSG_NOSIGNAL), 7000);
+	client_send(other, "reload\n");
+	while (oks < 1001 && rounds++ < 200) {
+		(void)hm_loop_dispatch(f.loop, 20);
+		oks += drain_lines(fd, "ok\n") + drain_lines(other, "ok\n");
+	}
+	assert_int_equal(oks, 1001);
+	assert_true(reloads_called >= 1 && reloads_called <= 2);
+	assert_int_equal(hm_control_get_stats(f.ctl)->reloads_run, reloads_called);
+	/* each run is started by one request per client at most */
+	assert_true(hm_control_get_stats(f.ctl)->reloads_merged >= 1001 - 2 * reloads_called);
+	close(fd);
+	close(other);
+	fake_stop(&f);
+}
+
+static unsigned reload_starts;
+
+static void counting_reload_start(void *userdata)
+{
+	reload_starts++;
+}
+
+/* A reload that runs elsewhere (the daemon's work pool): answered when it
+ * is done; a request that comes while it runs waits for the next one, and
+ * the requests behind a reload wait for its answer. */
+static void test_reload_async(void **state)
+{
+	static const struct hm_control_ops ops = {.reload_start = counting_reload_start};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct fake f;
+	char buf[1024];
+	int a, b, lfd;
+
+	fake_start(&f, getuid());
+	hm_control_free(f.ctl);
+	unlink(f.path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", f.path);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(lfd, 32), 0);
+	assert_int_equal(hm_control_new_fd(f.loop, lfd, getuid(), &ops, &f, &f.ctl), 0);
+	reload_starts = 0;
+	a = client_connect(&f);
+	b = client_connect(&f);
+	client_send(a, "reload\nbogus\n");
+	for (int i = 0; i < 5; i++)
+		(void)hm_loop_dispatch(f.loop, 5);
+	assert_int_equal(reload_starts, 1);
+	assert_int_equal(drain_lines(a, "\n"), 0); /* no answer yet, nor to "bogus" */
+	client_send(b, "reload\n");
+	for (int i = 0; i < 5; i++)
+		(void)hm_loop_dispatch(f.loop, 5);
+	assert_int_equal(reload_starts, 1); /* b waits for the next */
+	hm_control_reload_done(f.ctl, 0, NULL);
+	client_read(&f, a, buf, sizeof(buf), true, NULL);
+	assert_string_equal(buf,
+	                    "ok\nerror: unknown command 'bogus' (status, reload or monitor)\n");
+	assert_int_equal(reload_starts, 2);
+	assert_int_equal(drain_lines(b, "\n"), 0);
+	hm_control_reload_done(f.ctl, -EINVAL, "a.ini:3: unknown key 'x'");
+	client_read(&f, b, buf, sizeof(buf), false, NULL);
+	assert_string_equal(buf, "error: a.ini:3: unknown key 'x'\n");
+	close(a);
+	close(b);
+	fake_stop(&f);
+}
+
+/* A connection that says nothing is closed after the idle limit; a
+ * monitor is not. */
+static void test_idle_timeout(void **state)
+{
+	struct fake f;
+	char buf[256];
+	bool eof;
+	int idle, mon;
+
+	fake_start(&f, getuid());
+	hm_control_set_limits(f.ctl, &(struct hm_control_limits){.lines = 8, .idle_us = 50000});
+	idle = client_connect(&f);
+	mon = client_connect(&f);
+	client_send(mon, "monitor\n");
+	client_read(&f, mon, buf, sizeof(buf), false, NULL);
+	assert_string_equal(buf, "ok\n");
+	client_read(&f, idle, buf, sizeof(buf), true, &eof);
+	assert_true(eof);
+	assert_string_equal(buf, "error: idle for too long, closing\n");
+	assert_int_equal(hm_control_nclients(f.ctl), 1);
+	assert_int_equal(hm_control_get_stats(f.ctl)->idle_closed, 1);
+	close(idle);
+	close(mon);
 	fake_stop(&f);
 }
 
@@ -583,6 +772,10 @@ int main(void)
 	    cmocka_unit_test(test_request_too_long),
 	    cmocka_unit_test(test_peer_uid_rejected),
 	    cmocka_unit_test(test_max_clients),
+	    cmocka_unit_test(test_line_budget),
+	    cmocka_unit_test(test_reloads_merge),
+	    cmocka_unit_test(test_idle_timeout),
+	    cmocka_unit_test(test_reload_async),
 	    cmocka_unit_test(test_monitor),
 	    cmocka_unit_test(test_monitor_slow_client_drops),
 	    cmocka_unit_test(test_socket_setup),

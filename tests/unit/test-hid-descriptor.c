@@ -833,6 +833,58 @@ static void test_limits_accepted(void **state)
 	assert_int_equal(d3->fields[0].maxusage, HID_MAX_USAGES);
 }
 
+/* full fields of 12288 usages that fit HID_MAX_TOTAL_USAGES */
+#define FULL_FIELDS (HID_MAX_TOTAL_USAGES / HID_MAX_USAGES)
+
+/*
+ * The audit's 242-byte descriptor (issue 26): a keyboard application with
+ * 32 array fields of Usage Minimum 0, Usage Maximum 0x2fff (12288 usages
+ * each, the kernel's per-field limit), Report Size 16, Report Count 1.  The
+ * kernel takes it (393,216 usage slots); hidmapd refuses it at the sixth
+ * Input item, the one that passes HID_MAX_TOTAL_USAGES, and so costs only
+ * the five fields parsed so far.  Five such fields are accepted.
+ */
+static size_t huge_array_descriptor(uint8_t *buf, unsigned nfields)
+{
+	static const uint8_t head[] = {
+	    0x05, 0x01, 0x09, 0x06, 0xa1, 0x01,       /* Generic Desktop, Keyboard, Application */
+	    0x05, 0x07, 0x15, 0x00, 0x26, 0xff, 0x2f, /* Keyboard page, Logical 0..0x2fff */
+	    0x75, 0x10, 0x95, 0x01,                   /* 16 bits x 1 */
+	};
+	size_t n = sizeof(head);
+
+	memcpy(buf, head, sizeof(head));
+	for (unsigned i = 0; i < nfields; i++) {
+		/* Usage Minimum (0), Usage Maximum (0x2fff), Input (Data,Array,Abs) */
+		memcpy(buf + n, (const uint8_t[]){0x19, 0x00, 0x2a, 0xff, 0x2f, 0x81, 0x00}, 7);
+		n += 7;
+	}
+	buf[n++] = 0xc0;
+	return n;
+}
+
+static void test_huge_array_fields(void **state)
+{
+	uint8_t buf[256];
+	struct hid_descriptor *d = NULL;
+	struct hid_parse_error error = {0};
+	size_t n = huge_array_descriptor(buf, 32);
+
+	assert_int_equal(n, 242);
+	assert_int_equal(hid_descriptor_parse(buf, n, &d, &error), -E2BIG);
+	assert_null(d);
+	/* at the Input item of the sixth field */
+	assert_int_equal(error.offset, 17 + 7 * FULL_FIELDS + 5);
+	assert_non_null(strstr(error.message, "more than 65536 usages in all fields"));
+
+	n = huge_array_descriptor(buf, FULL_FIELDS);
+	assert_int_equal(hid_descriptor_parse(buf, n, &d, &error), 0);
+	assert_int_equal(d->nfields, FULL_FIELDS);
+	for (unsigned i = 0; i < d->nfields; i++)
+		assert_int_equal(d->fields[i].maxusage, HID_MAX_USAGES);
+	hid_descriptor_free(d);
+}
+
 /*
  * hidtools' BadReportDescriptorMouse (a syzbot find).  Decoded:
  *   96 01 00        Report Count (1)
@@ -976,11 +1028,11 @@ static size_t gen_too_many_fields(uint8_t *buf)
 
 static size_t gen_too_many_total_usages(uint8_t *buf)
 {
-	/* 33 fields of 12288 usages each: Usage Maximum (0x2fff), Input () */
+	/* one field of 12288 usages more than fit: Usage Maximum (0x2fff), Input () */
 	memcpy(buf, (const uint8_t[]){0x75, 0x01, 0x95, 0x01}, 4);
-	for (unsigned i = 0; i < 33; i++)
+	for (unsigned i = 0; i < FULL_FIELDS + 1; i++)
 		memcpy(buf + 4 + 4 * i, (const uint8_t[]){0x2a, 0xff, 0x2f, 0x80}, 4);
-	return 4 + 4 * 33;
+	return 4 + 4 * (FULL_FIELDS + 1);
 }
 
 static size_t gen_too_big(uint8_t *buf)
@@ -1063,8 +1115,8 @@ static const struct malformed_case malformed_cases[] = {
     /* 4 header bytes, 5 Report IDs, 1024 fields, then the Usage of the 1025th */
     GEN("too many fields", gen_too_many_fields, -E2BIG, 4 + 2 * 5 + 3 * HID_MAX_FIELDS + 2,
         "more than 1024 fields"),
-    GEN("too many usages in all fields", gen_too_many_total_usages, -E2BIG, 4 + 4 * 32 + 3,
-        "usages in all fields"),
+    GEN("too many usages in all fields", gen_too_many_total_usages, -E2BIG, 4 + 4 * FULL_FIELDS + 3,
+        "more than 65536 usages in all fields"),
     /* delimiters */
     CASE("nested delimiters", -EINVAL, 2, "nested delimiters", 0xa9, 0x01, 0xa9, 0x01),
     CASE("close delimiter without open", -EINVAL, 0, "without open", 0xa9, 0x00),
@@ -1538,6 +1590,7 @@ int main(void)
 	    cmocka_unit_test(test_wide_padding),
 	    cmocka_unit_test(test_reserved_items),
 	    cmocka_unit_test(test_limits_accepted),
+	    cmocka_unit_test(test_huge_array_fields),
 	    cmocka_unit_test(test_bad_report_descriptor_mouse),
 	    cmocka_unit_test(test_report_size_zero),
 	    cmocka_unit_test(test_malformed),

@@ -90,6 +90,34 @@ static void test_mute_device(void **state)
 	hm_overflow_read(&o, 0);
 	assert_false(hm_overflow_drained(&o));
 	assert_int_equal(o.overflows, 2);
+	/* the rule for a device that cannot be asked: release, once per
+	 * suspected overflow */
+	assert_true(hm_overflow_release_due(&o));
+	assert_false(hm_overflow_release_due(&o));
+	hm_overflow_read(&o, 0);
+	assert_false(hm_overflow_drained(&o));
+	assert_false(hm_overflow_release_due(&o)); /* one report: no overflow */
+	hm_overflow_read(&o, 0);
+	hm_overflow_read(&o, 0);
+	assert_false(hm_overflow_drained(&o));
+	assert_true(hm_overflow_release_due(&o));
+	assert_int_equal(o.releases, 2);
+}
+
+/* A device that answers is never released: it is asked. */
+static void test_answering_device_not_released(void **state)
+{
+	struct hm_overflow o;
+
+	hm_overflow_init(&o, 2);
+	hm_overflow_read(&o, 0);
+	hm_overflow_read(&o, 0);
+	assert_true(hm_overflow_drained(&o));
+	assert_false(hm_overflow_release_due(&o));
+	hm_overflow_resync_started(&o);
+	hm_overflow_resync_done(&o, true);
+	assert_false(hm_overflow_release_due(&o));
+	assert_int_equal(o.releases, 0);
 }
 
 /* HID 1.11 Appendix E.10 boot mouse with a report ID 2 (buttons, X, Y,
@@ -145,6 +173,7 @@ int main(void)
 	    cmocka_unit_test(test_overflow_resync),
 	    cmocka_unit_test(test_overflow_during_resync),
 	    cmocka_unit_test(test_mute_device),
+	    cmocka_unit_test(test_answering_device_not_released),
 	    cmocka_unit_test(test_clear_relative),
 	    cmocka_unit_test(test_ratelimit),
 	};

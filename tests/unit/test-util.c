@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -235,13 +236,38 @@ static void test_str_escape_control(void **state)
 	assert_string_equal(str_escape_control("abc", buf, 1), "");
 }
 
+/* The log's escaping is status's: ESC, CR, BEL and DEL of a device name
+ * or a config word never reach the journal raw; several in one call. */
+static void test_log_escape(void **state)
+{
+	char line[512], longname[600];
+
+	snprintf(line, sizeof(line), "%s|%s|%s", log_escape("Evil\x1b]0;title\x07Pad\r\x7f"),
+	         log_escape("plain"), log_escape(NULL));
+	assert_string_equal(line, "Evil\\x1b]0;title\\x07Pad\\x0d\\x7f|plain|(null)");
+	/* the same as status's helper, for any input */
+	{
+		char buf[STR_ESCAPED_SIZE(64)];
+		const char *in = "\xc2\x9b"
+		                 "31m \xff x\n";
+
+		assert_string_equal(log_escape(in), str_escape_control(in, buf, sizeof(buf)));
+	}
+	/* a long one is cut, still escaped */
+	memset(longname, '\x1b', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	assert_int_equal(strlen(log_escape(longname)), 4 * LOG_ESCAPE_MAX);
+	assert_null(strchr(log_escape(longname), '\x1b'));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_safe_atoi),          cmocka_unit_test(test_safe_atous),
 	    cmocka_unit_test(test_parse_duration),     cmocka_unit_test(test_parse_vid_pid),
 	    cmocka_unit_test(test_parse_boolean),      cmocka_unit_test(test_strstrip),
-	    cmocka_unit_test(test_str_escape_control), cmocka_unit_test(test_parse_hex_bytes),
+	    cmocka_unit_test(test_str_escape_control), cmocka_unit_test(test_log_escape),
+	    cmocka_unit_test(test_parse_hex_bytes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
