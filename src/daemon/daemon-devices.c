@@ -48,7 +48,8 @@ static void grab_busy(const char *path, const char *dev, char *busy, size_t busy
 		n = 4;
 	hm_proc_holders_format(h, n, list, sizeof(list));
 	if (!busy[0])
-		snprintf(busy, busysize, "%s held by %s", dev, n ? list : "a process not visible here");
+		snprintf(busy, busysize, "%s held by %s", dev,
+		         n ? list : "a process not visible here");
 	log_warning("%s: %s is grabbed by another program (EVIOCGRAB busy), likely %s: hidmapd "
 	            "drives the device anyway, and that program sees its input too; stop it, or "
 	            "leave this device to it",

@@ -207,7 +207,8 @@ void daemon_focus_reloaded(struct daemon *d, char **session_env)
 	 * session_env was read with the configuration, off the loop (NULL: not
 	 * read) */
 	if (session_env &&
-	    hm_session_env_apply(session_env, session_vars, ARRAY_SIZE(session_vars), &changed) >= 0 &&
+	    hm_session_env_apply(session_env, session_vars, ARRAY_SIZE(session_vars), &changed) >=
+	        0 &&
 	    changed) {
 		log_info("focus: the session's environment changed; choosing the focus source "
 		         "again");

@@ -302,7 +302,8 @@ unsigned hm_rq_wait_sent(struct hm_rq *rq, uint64_t timeout_us)
 		n = 0;
 		pthread_mutex_lock(&rq->lock);
 		for (unsigned i = 0; i < rq->nslots; i++)
-			n += rq->slots[i].state == SLOT_QUEUED || rq->slots[i].state == SLOT_RUNNING;
+			n +=
+			    rq->slots[i].state == SLOT_QUEUED || rq->slots[i].state == SLOT_RUNNING;
 		pthread_mutex_unlock(&rq->lock);
 		if (n == 0 || hm_now_usec() >= until)
 			return n;
