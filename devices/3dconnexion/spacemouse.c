@@ -79,10 +79,8 @@ const struct hm_spacemouse_model hm_spacemouse_models[] = {
     {V_LOGI, 0xc640, DEV_NULOOQ, "NuLOOQ", false, HM_SPACEMOUSE_FOLD_NONE},
     {V_3DCON, 0xc62e, DEV_SMW, "SpaceMouse Wireless (cable)", true, HM_SPACEMOUSE_FOLD_NONE},
     {V_3DCON, 0xc62f, DEV_SMW, "SpaceMouse Wireless receiver", true, HM_SPACEMOUSE_FOLD_GUESS},
-    {V_3DCON, 0xc631, DEV_SMPROW, "SpaceMouse Pro Wireless (cable)", true,
-     HM_SPACEMOUSE_FOLD_PRO},
-    {V_3DCON, 0xc632, DEV_SMPROW, "SpaceMouse Pro Wireless receiver", true,
-     HM_SPACEMOUSE_FOLD_PRO},
+    {V_3DCON, 0xc631, DEV_SMPROW, "SpaceMouse Pro Wireless (cable)", true, HM_SPACEMOUSE_FOLD_PRO},
+    {V_3DCON, 0xc632, DEV_SMPROW, "SpaceMouse Pro Wireless receiver", true, HM_SPACEMOUSE_FOLD_PRO},
     {V_3DCON, 0xc633, DEV_SMENT, "SpaceMouse Enterprise", true, HM_SPACEMOUSE_FOLD_ENTERPRISE},
     {V_3DCON, 0xc635, DEV_SMCOMP, "SpaceMouse Compact", true, HM_SPACEMOUSE_FOLD_NONE},
     {V_3DCON, 0xc636, DEV_SMMOD, "SpaceMouse Module", true, HM_SPACEMOUSE_FOLD_NONE},
@@ -339,8 +337,7 @@ static bool is_relative_input(const uint8_t *rdesc, size_t size, size_t at)
 	return at + 1 < size && rdesc[at] == 0x81 && rdesc[at + 1] == 0x06;
 }
 
-static void spacemouse_report_fixup(const struct hm_device_info *info, uint8_t *rdesc,
-                                    size_t *size)
+static void spacemouse_report_fixup(const struct hm_device_info *info, uint8_t *rdesc, size_t *size)
 {
 	for (size_t i = 0; i < sizeof(rel_abs_at) / sizeof(rel_abs_at[0]); i++) {
 		size_t a = rel_abs_at[i][0], b = rel_abs_at[i][1];
@@ -402,8 +399,8 @@ static int spacemouse_probe(struct hm_device *dev)
 	 * ("problematic devices appear to report 256 buttons", dev_usb_linux.c),
 	 * and guesses the receiver's device by it */
 	if (s->fold == HM_SPACEMOUSE_FOLD_GUESS)
-		s->fold = s->layout.evdev_keys >= 255 ? HM_SPACEMOUSE_FOLD_PRO
-		                                      : HM_SPACEMOUSE_FOLD_NONE;
+		s->fold =
+		    s->layout.evdev_keys >= 255 ? HM_SPACEMOUSE_FOLD_PRO : HM_SPACEMOUSE_FOLD_NONE;
 	else if (s->layout.evdev_keys < 255)
 		s->fold = HM_SPACEMOUSE_FOLD_NONE;
 
@@ -453,13 +450,21 @@ static int spacemouse_raw_event(struct hm_device *dev, const uint8_t *data, size
 	return 0; /* and the generic decoding makes the evdev events */
 }
 
-#define ID(v, p) {HM_DEVICE(HM_BUS_ANY, (v), (p))}
+#define ID(v, p)                                                                                   \
+	{                                                                                          \
+		HM_DEVICE(HM_BUS_ANY, (v), (p))                                                    \
+	}
 static const struct hm_device_id spacemouse_ids[] = {
-    ID(V_LOGI, 0xc603),  ID(V_LOGI, 0xc605),  ID(V_LOGI, 0xc606),  ID(V_LOGI, 0xc621),
-    ID(V_LOGI, 0xc623),  ID(V_LOGI, 0xc625),  ID(V_LOGI, 0xc626),  ID(V_LOGI, 0xc627),
-    ID(V_LOGI, 0xc628),  ID(V_LOGI, 0xc629),  ID(V_LOGI, 0xc62b),  ID(V_LOGI, 0xc640),
-    ID(V_3DCON, 0xc62e), ID(V_3DCON, 0xc62f), ID(V_3DCON, 0xc631), ID(V_3DCON, 0xc632),
-    ID(V_3DCON, 0xc633), ID(V_3DCON, 0xc635), ID(V_3DCON, 0xc636), ID(V_3DCON, 0xc638),
+    ID(V_LOGI, 0xc603),  ID(V_LOGI, 0xc605),
+    ID(V_LOGI, 0xc606),  ID(V_LOGI, 0xc621),
+    ID(V_LOGI, 0xc623),  ID(V_LOGI, 0xc625),
+    ID(V_LOGI, 0xc626),  ID(V_LOGI, 0xc627),
+    ID(V_LOGI, 0xc628),  ID(V_LOGI, 0xc629),
+    ID(V_LOGI, 0xc62b),  ID(V_LOGI, 0xc640),
+    ID(V_3DCON, 0xc62e), ID(V_3DCON, 0xc62f),
+    ID(V_3DCON, 0xc631), ID(V_3DCON, 0xc632),
+    ID(V_3DCON, 0xc633), ID(V_3DCON, 0xc635),
+    ID(V_3DCON, 0xc636), ID(V_3DCON, 0xc638),
     ID(V_3DCON, 0xc63a), {0},
 };
 

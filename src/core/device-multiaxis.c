@@ -41,8 +41,7 @@ const struct hm_multiaxis_info *hm_device_get_multiaxis(const struct hm_device *
 	return c->is_multiaxis ? &c->multiaxis : NULL;
 }
 
-void hm_device_set_multiaxis_listener(struct hm_device *dev,
-                                      const struct hm_multiaxis_listener *l)
+void hm_device_set_multiaxis_listener(struct hm_device *dev, const struct hm_multiaxis_listener *l)
 {
 	struct hm_device_core *c = core_of(dev);
 

@@ -54,5 +54,4 @@ void hm_device_multiaxis_button(struct hm_device *dev, unsigned bnum, bool press
 /* For owners: what the module declared, NULL when dev is no six-axis controller. */
 const struct hm_multiaxis_info *hm_device_get_multiaxis(const struct hm_device *dev);
 /* For owners: l is copied; NULL removes the listener. */
-void hm_device_set_multiaxis_listener(struct hm_device *dev,
-                                      const struct hm_multiaxis_listener *l);
+void hm_device_set_multiaxis_listener(struct hm_device *dev, const struct hm_multiaxis_listener *l);
