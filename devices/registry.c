@@ -19,10 +19,10 @@ extern const struct hm_module hm_module_dualshock4;
 /* The shipped layouts (devices/layouts/, *.ini) come after these modules,
  * before generic (module-select.c puts them there). */
 const struct hm_module *const hm_modules[] = {
-    &hm_module_shuttlexpress, &hm_module_layout,
-    &hm_module_dualsense,     &hm_module_dualshock4,
-    &hm_module_spacemouse,    &hm_module_rumble_test, /* claims nothing: only by config */
-    &hm_module_generic,       NULL,
+    &hm_module_shuttlexpress,  &hm_module_layout,
+    &hm_module_dualsense,      &hm_module_dualshock4,
+    &hm_module_spacemouse, &hm_module_rumble_test, /* claims nothing: only by config */
+    &hm_module_generic,        NULL,
 };
 
 const struct hm_module *hm_module_find(const char *name)

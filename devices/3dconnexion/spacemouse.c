@@ -468,8 +468,8 @@ static const struct hm_device_id spacemouse_ids[] = {
     ID(V_3DCON, 0xc63a), {0},
 };
 
-const struct hm_module hm_module_spacemouse = {
-    .name = "spacemouse",
+const struct hm_module hm_module_3dconnexion_6d = {
+    .name = "3dconnexion",
     .description = "3Dconnexion SpaceMouse family: the kernel's node (axes made absolute) "
                    "and the spnav server's six axes and buttons",
     .id_table = spacemouse_ids,
