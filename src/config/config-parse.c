@@ -595,6 +595,13 @@ static void key_device(struct parser *p, const char *name, const char *value)
 			break;
 		}
 	}
+	if (!k && startswith(name, "spnav-")) {
+		char err[256];
+
+		if (hm_config_spnav_parse(&cur_device(p)->spnav, name, value, err, sizeof(err)) < 0)
+			parser_error(p, p->line, "%s", err);
+		return;
+	}
 	if (!k) {
 		parser_error(p, p->line, "unknown key '%s' in [device %s]", name,
 		             cur_device(p)->id);

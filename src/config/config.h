@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config-spnav.h"
 #include "util-mem.h"
 
 struct hm_device_info;
@@ -281,6 +282,8 @@ struct hm_config_device {
 	/* settings of the hardware (not of the mapping: a reload that changes
 	 * only these keeps what the device holds) */
 	struct hm_config_hardware hardware;
+	/* the spnav-* keys (config-spnav.h) */
+	struct hm_config_spnav spnav;
 };
 
 #define HM_CONFIG_DEFAULT_REPLUG_GRACE_US (3 * 1000000ULL)

@@ -132,6 +132,7 @@ int daemon_reload(struct daemon *d, char *err, size_t errsize)
 			break;
 		}
 		dr->cfg = c_new;
+		daemon_spnav_configure(dr);
 	}
 	hm_config_free(d->config);
 	d->config = config;

@@ -79,6 +79,7 @@ void daemon_driven_free(struct driven *dr)
 	hm_timer_free(dr->remap_timer);
 	hm_timer_free(dr->grace_timer);
 	hm_timer_free(dr->rq_timer);
+	daemon_spnav_detach(dr);
 	/* releases every held key on the outputs before destroying them */
 	hm_device_free(dr->dev);
 	hm_config_free(dr->mapping_config);
@@ -370,6 +371,8 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	if (!hm_module_select(d->config, &full, &chain, &cfg))
 		return 0;
 	info = &full;
+	if (daemon_spnav_yield(d, info, &chain, cfg))
+		return 0;
 	/* one that does not parse still goes to the module, which says why */
 	(void)hid_descriptor_parse(rdesc, rdesc_size, &desc, NULL);
 	max_report = max_input_report(desc);
@@ -430,6 +433,7 @@ int daemon_drive(struct daemon *d, const struct hm_device_info *info)
 	}
 	if (hm_control_monitoring(d->control))
 		hm_device_set_tap(dr->dev, daemon_monitor_tap, dr);
+	daemon_spnav_attach(d, dr);
 
 	watch_feedback(dr);
 

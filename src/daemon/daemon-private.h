@@ -25,6 +25,7 @@
 #include "overflow.h"
 #include "request-queue.h"
 #include "session-watch.h"
+#include "spnav-server.h"
 #include "util-log.h"
 
 #define MAX_GRABS HM_HID_MAX_EVDEV
@@ -67,6 +68,7 @@ struct driven {
 	uint64_t dropped;   /* requests refused: queue full */
 	uint64_t timed_out; /* requests the device did not answer in time */
 	struct hm_latency latency;
+	struct hm_spnav_device *spnav; /* served to spnav clients, NULL: not */
 };
 
 struct daemon {
@@ -90,6 +92,7 @@ struct daemon {
 	struct hm_session_watch *session;
 	const char *session_why;
 	bool session_released;
+	struct hm_spnav_server *spnav; /* NULL: not serving libspnav clients */
 };
 
 /* daemon-notify.c */
@@ -124,6 +127,14 @@ void daemon_setup_config_watch(struct daemon *d);
 /* daemon-session.c */
 void daemon_setup_session_watch(struct daemon *d);
 void daemon_session_describe(struct daemon *d, char *buf, size_t size);
+
+/* daemon-spnav.c */
+void daemon_setup_spnav(struct daemon *d);
+void daemon_spnav_attach(struct daemon *d, struct driven *dr);
+void daemon_spnav_detach(struct driven *dr);
+void daemon_spnav_configure(struct driven *dr);
+bool daemon_spnav_yield(struct daemon *d, const struct hm_device_info *info,
+                        const struct hm_module_chain *chain, const struct hm_config_device *cfg);
 
 /* daemon-control.c */
 void daemon_monitor_tap(void *userdata, const struct hm_device *dev, enum hm_tap_stage stage,

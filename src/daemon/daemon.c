@@ -75,6 +75,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 
 	daemon_setup_config_watch(&d);
 	daemon_setup_control(&d);
+	daemon_setup_spnav(&d);
 	daemon_setup_session_watch(&d);
 	daemon_scan(&d);
 	daemon_setup_watchdog(&d);
@@ -95,6 +96,7 @@ out:
 		d.driven = dr->next;
 		daemon_driven_free(dr);
 	}
+	hm_spnav_server_free(d.spnav); /* after the devices: they leave it first */
 	hm_session_watch_free(d.session);
 	if (d.sink)
 		hm_sink_uinput_free(d.sink);
