@@ -1,0 +1,176 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# VM scenario (issue 22): hidmapd's spnav server against Debian's spacenavd
+# 1.1, both heard by an unmodified client linked against Debian's libspnav
+# 1.0 (spnav-client).  For each model of tests/data/3dconnexion/oracle one
+# uhid device (spnav-feed) is held for the whole run; its reports are
+# played once to spacenavd (as root, reading the kernel's evdev node, as
+# it runs on a desktop; its config by -c, its socket the fixed
+# /var/run/spnav.sock) and once to `hidmapd run` (its config by --config,
+# its socket $XDG_RUNTIME_DIR/spnav.sock), the client connecting through
+# SPNAV_SOCKET each time.  The events the client prints must be equal:
+# values, order, button numbers.  Twice: default settings, and
+# sensitivity, dead zone, swap-yz and inversion set the same way in
+# spnavrc and in the [device] section.
+#
+# Timing: reports are GAP_MS (30 ms) apart, far longer than either daemon
+# takes, so neither coalesces two reports into one motion event (spacenavd
+# sends one per evdev frame, hidmapd one per report); the motion event's
+# period field is timing and the client does not print it.
+#
+#   check-spnav-oracle.sh FEED CLIENT HIDMAPD SRCDIR OUTDIR [bench ROUNDS]
+# With "bench ROUNDS" it plays bench.hid instead, ROUNDS times to each
+# daemon in turn, and prints the latency from the uhid report to the
+# client's event (bench-spnav-latency.sh).
+set -u -o pipefail
+feed=$1 client=$2 hidmapd=$3 src=$4 out=$5
+mode=${6:-oracle} rounds=${7:-3}
+gap_ms=30
+
+command -v spacenavd > /dev/null || { echo "SKIP: spacenavd not installed (apt-get install spacenavd)"; exit 77; }
+[ -x "$client" ] || { echo "SKIP: spnav-client not built (apt-get install libspnav-dev)"; exit 77; }
+mkdir -p "$out" || exit 1
+
+wait_for() { # FILE PATTERN TENTHS
+	local i
+	for ((i = 0; i < $3; i++)); do
+		grep -q "$2" "$1" 2> /dev/null && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for '$2' in $1"
+	return 1
+}
+wait_socket() { # PATH TENTHS
+	local i
+	for ((i = 0; i < $2; i++)); do
+		[ -S "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for the socket $1"
+	return 1
+}
+stop() { # PID
+	kill "$1" 2> /dev/null
+	wait "$1" 2> /dev/null
+	return 0
+}
+
+# one run: DAEMON (spacenavd|hidmapd) SETTINGS (default|tuned) OUTPREFIX; the
+# feeder's stdin is fd 5, its stdout $fout
+run_one() {
+	local daemon=$1 settings=$2 pfx=$3 dpid cpid sock n0
+	local tmp=$out/tmp-$daemon
+	rm -rf "$tmp" && mkdir -p "$tmp/rt" && chmod 700 "$tmp/rt"
+	if [ "$daemon" = spacenavd ]; then
+		: > "$tmp/spnavrc"
+		if [ "$settings" = tuned ]; then
+			printf 'sensitivity = 1.5\ndead-zone = 20\nswap-yz = true\n' > "$tmp/spnavrc"
+			printf 'invert-trans = x\ninvert-rot = yz\nsensitivity-rotation-y = 0.5\n' >> "$tmp/spnavrc"
+		fi
+		rm -f /var/run/spnav.sock /var/run/spnavd.pid
+		spacenavd -d -v -c "$tmp/spnavrc" -l "$tmp/spnavd.log" > "$tmp/spnavd.out" 2>&1 &
+		dpid=$!
+		sock=/var/run/spnav.sock
+	else
+		{
+			echo "[device oracle]"
+			echo "match = $vidpid"
+			if [ "$settings" = tuned ]; then
+				echo "spnav-sensitivity = 1.5"
+				echo "spnav-deadzone = 20"
+				echo "spnav-swap-yz = true"
+				echo "spnav-invert = tx ry rz"
+				echo "spnav-sensitivity-axes = 1 1 1 1 0.5 1"
+			fi
+		} > "$tmp/hidmapd.ini"
+		XDG_RUNTIME_DIR=$tmp/rt "$hidmapd" -v run --config "$tmp/hidmapd.ini" > "$tmp/hidmapd.log" 2>&1 &
+		dpid=$!
+		sock=$tmp/rt/spnav.sock
+	fi
+	if ! wait_socket "$sock" 100; then
+		stop "$dpid"
+		cat "$tmp"/*.log "$tmp"/*.out 2> /dev/null | tail -20
+		return 1
+	fi
+	if [ "$daemon" = hidmapd ]; then
+		# the socket comes before the devices: wait for the device to be driven
+		wait_for "$tmp/hidmapd.log" "driven by module 3dconnexion" 100 || { stop "$dpid"; tail -20 "$tmp/hidmapd.log"; return 1; }
+	else
+		wait_for "$tmp/spnavd.log" "using device" 100 || { stop "$dpid"; tail -20 "$tmp/spnavd.log"; return 1; }
+	fi
+	SPNAV_SOCKET=$sock "$client" $([ "$mode" = bench ] && echo -t) 20 > "$pfx.events" 2> "$pfx.client-err" &
+	cpid=$!
+	if ! wait_for "$pfx.events" '^connected' 100; then
+		stop "$cpid"
+		stop "$dpid"
+		return 1
+	fi
+	sleep 0.5 # the client's protocol change and name are answered
+	n0=$(grep -c '^done' "$fout")
+	echo play >&5
+	local i
+	for ((i = 0; i < 600; i++)); do
+		[ "$(grep -c '^done' "$fout")" -gt "$n0" ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	# the feeder's "sent" lines of this play, for the latency figures
+	awk -v n="$n0" '/^done/ { d++ } /^sent/ && d == n' "$fout" > "$pfx.sent"
+	stop "$cpid"
+	stop "$dpid"
+	return 0
+}
+
+bad=0 ran=0
+if [ "$mode" = bench ]; then
+	recs=("$src/tests/data/3dconnexion/bench.hid")
+else
+	recs=("$src"/tests/data/3dconnexion/oracle/*.hid)
+fi
+for rec in "${recs[@]}"; do
+	m=$(basename "$rec" .hid)
+	vidpid=$(awk '/^I:/ { print $3 ":" $4; exit }' "$rec")
+	fout=$out/$m.feed
+	rm -f "$out/$m.fifo" && mkfifo "$out/$m.fifo" || exit 1
+	"$feed" "$rec" "$gap_ms" < "$out/$m.fifo" > "$fout" 2> "$out/$m.feed-err" &
+	fpid=$!
+	exec 5> "$out/$m.fifo"
+	if ! wait_for "$fout" '^ready' 150; then
+		cat "$out/$m.feed-err"
+		exec 5>&-
+		stop "$fpid"
+		bad=$((bad + 1))
+		continue
+	fi
+	if [ "$mode" = bench ]; then
+		for ((r = 1; r <= rounds; r++)); do
+			for daemon in spacenavd hidmapd; do
+				run_one "$daemon" default "$out/$m.$daemon.$r" || bad=$((bad + 1))
+			done
+		done
+	else
+		for settings in default tuned; do
+			run_one spacenavd "$settings" "$out/$m.$settings.spacenavd" || { bad=$((bad + 1)); continue; }
+			run_one hidmapd "$settings" "$out/$m.$settings.hidmapd" || { bad=$((bad + 1)); continue; }
+			ran=$((ran + 1))
+			a=$out/$m.$settings.spacenavd.events b=$out/$m.$settings.hidmapd.events
+			if ! diff -u "$a" "$b" > "$out/$m.$settings.diff"; then
+				echo "FAIL: $m ($settings settings): the libspnav client heard other events from hidmapd than from spacenavd:"
+				head -n 30 "$out/$m.$settings.diff"
+				bad=$((bad + 1))
+			elif [ "$(grep -c '^motion' "$a")" -lt 3 ] || [ "$(grep -c '^press' "$a")" -lt 1 ]; then
+				echo "FAIL: $m ($settings): too few events to compare ($(wc -l < "$a") lines)"
+				bad=$((bad + 1))
+			else
+				echo "ok: $m ($settings): $(grep -c '^motion' "$a") motion, $(grep -c '^press' "$a") press, $(grep -c '^release' "$a") release events equal"
+			fi
+		done
+	fi
+	echo quit >&5
+	exec 5>&-
+	stop "$fpid"
+done
+[ "$mode" = bench ] && exit $bad
+[ $ran -gt 0 ] || { echo "FAIL: nothing compared"; exit 1; }
+[ $bad -eq 0 ] || exit 1
+echo "PASS: $ran model/settings runs equal"
