@@ -52,6 +52,7 @@ struct hm_spnav_server {
 	unsigned nclients, serial;
 	struct hm_spnav_device *devices;
 	int next_id;
+	int led; /* as a client last set it: 0 off, 1 on (the start), 2 auto */
 	uint64_t dropped;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 };
@@ -430,9 +431,14 @@ static int handle_request(struct client *c, int32_t type, int32_t data[7])
 	case HM_SPNAV_REQ_SCFG_LED:
 		if (data[0] < 0 || data[0] > 2)
 			goto refused;
+		s->led = data[0];
 		FOR_DEVICES(s, d)
 		if (d->desc.set_led)
 			d->desc.set_led(d->desc.userdata, data[0]);
+		respond(c, type, data, 0);
+		return 0;
+	case HM_SPNAV_REQ_GCFG_LED:
+		data[0] = s->led;
 		respond(c, type, data, 0);
 		return 0;
 	default:
@@ -614,6 +620,7 @@ int hm_spnav_server_new(struct hm_loop *loop, const char *path, struct hm_spnav_
 		return -ENOMEM;
 	}
 	s->loop = loop;
+	s->led = 1;
 	s->listen_source = hm_loop_add_fd(loop, fd, EPOLLIN, true, listen_dispatch, s);
 	if (!s->listen_source) {
 		r = -errno;

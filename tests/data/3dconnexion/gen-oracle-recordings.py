@@ -129,3 +129,17 @@ for fname, name, vid, pid, rd, six, buttons in MODELS:
         for i, r in enumerate(reports):
             f.write('E: %d.%06d %d %s\n' % (i // 50, (i % 50) * 20000, len(r),
                                             ' '.join('%02x' % b for b in r)))
+
+# bench.hid: the latency benchmark's recording (tests/vm/bench-spnav-latency.sh):
+# 200 six-axis reports of the SpaceMouse Wireless, each moving X to a new
+# value outside the dead zone, so that each gives exactly one motion event.
+with open('bench.hid', 'w') as f:
+    f.write('# synthesised by tests/data/3dconnexion/gen-oracle-recordings.py: 200 motion '
+            'reports, each one event\n')
+    f.write('N: 3Dconnexion SpaceMouse Wireless\n')
+    f.write('I: 3 256f c62e\n')
+    f.write('R: %d %s\n' % (len(wireless), ' '.join('%02x' % b for b in wireless)))
+    for i in range(200):
+        r = [0x01] + s16(50 + (i % 100) * 3 * (1 if i % 2 else -1), 0, 0, 0, 0, 0)
+        f.write('E: %d.%06d %d %s\n' % (i // 50, (i % 50) * 20000, len(r),
+                                        ' '.join('%02x' % b for b in r)))
