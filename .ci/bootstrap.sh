@@ -19,6 +19,8 @@ pkgs="gcc clang-format valgrind pkg-config meson ninja-build libevdev-dev libhid
 if [ "$mode" = test ]; then
 	# the vm suite boots Debian's own kernel (it has uinput and uhid) under QEMU
 	pkgs="$pkgs qemu-system-x86 linux-image-amd64 busybox-static"
+	# issue 22's oracle: Debian's spacenavd, and libspnav for its client
+	pkgs="$pkgs spacenavd libspnav-dev"
 fi
 
 missing=""
