@@ -189,7 +189,10 @@ void hm_spnav_device_motion(struct hm_spnav_device *dev, unsigned changed, const
 				client_send(c, msg, false);
 		pending |= hm_spnav_apply(&dev->desc.settings, axis, v, dev->state);
 	}
-	if (!pending)
+	/* spacenavd sends a client without a device of its own (libspnav 1.0
+	 * cannot choose one) the events of its first device only: the one
+	 * added last (event.c dispatch_event(), client.c get_client_device()) */
+	if (!pending || dev != first_device(s))
 		return;
 
 	now = hm_now_usec();
@@ -217,7 +220,8 @@ void hm_spnav_device_button(struct hm_spnav_device *dev, unsigned bnum, bool pre
 	for (struct client *c = s->clients; c; c = c->next) {
 		if (c->evmask & HM_SPNAV_EVMASK_RAWBUTTON)
 			client_send(c, raw, false);
-		if (c->evmask & HM_SPNAV_EVMASK_BUTTON)
+		/* as motion: the first device's only */
+		if ((c->evmask & HM_SPNAV_EVMASK_BUTTON) && dev == first_device(s))
 			client_send(c, msg, false);
 	}
 }

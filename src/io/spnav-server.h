@@ -6,10 +6,12 @@
  * daemon adds each device it drives with hm_spnav_server_add_device() and
  * feeds its frames in.
  *
- * As spacenavd does, every client gets every device's motion and button
- * events (spacenavd 1.1 has no focus for its UNIX socket clients), after
+ * As spacenavd 1.1 does, every client gets the motion and button events
+ * of the device added last (spacenavd's "first" device: its clients cannot
+ * choose another, and it has no focus for its UNIX socket clients), after
  * the device's settings (spnav-motion.h) and the client's own
- * sensitivity, filtered by the client's event mask.  Requests that change
+ * sensitivity, filtered by the client's event mask; raw axis and button
+ * events (RAWAXIS, RAWBUTTON) and device events come from every device.  Requests that change
  * the configuration (SCFG_*) change the settings of every device served,
  * in memory, until the daemon restarts or reloads its configuration; they
  * are never written to a file (CFG_SAVE is refused).

@@ -299,6 +299,60 @@ static void test_server_bad_clients(void **state)
 	assert_int_equal(hm_spnav_server_nclients(f->server), 0);
 }
 
+/* As spacenavd 1.1: clients get the newest device's motion and buttons
+ * only; raw axis events come from every device. */
+static void test_server_newest_device(void **state)
+{
+	struct fixture *f = *state;
+	struct hm_spnav_device_desc desc = {.type = 0x20c,
+	                                    .nbuttons = 2,
+	                                    .vendor = 0x256f,
+	                                    .product = 0xc62e,
+	                                    .name = "3Dconnexion SpaceMouse Wireless",
+	                                    .axes = {-350, 350, true}};
+	struct hm_spnav_device *newer;
+	int fd = connect_client(f);
+	int32_t msg[8],
+	    evmask[8] = {HM_SPNAV_REQ_SET_EVMASK, HM_SPNAV_EVMASK_MOTION | HM_SPNAV_EVMASK_RAWAXIS};
+	int32_t change = HM_SPNAV_REQ_TAG | HM_SPNAV_REQ_CHANGE_PROTO | 1, answer;
+	int axes[6] = {100, 0, 0, 0, 0, 0};
+
+	hm_spnav_settings_default(&desc.settings);
+	newer = hm_spnav_server_add_device(f->server, &desc);
+	pump(f);
+	assert_int_equal(send(fd, &change, 4, 0), 4);
+	pump(f);
+	assert_int_equal(recv(fd, &answer, 4, 0), 4);
+	assert_int_equal(send(fd, evmask, 32, 0), 32);
+	pump(f);
+	assert_true(read_msg(fd, msg)); /* the answer */
+	assert_int_equal(msg[0], HM_SPNAV_REQ_SET_EVMASK);
+
+	hm_spnav_device_motion(f->dev, 0x01, axes); /* the older device */
+	assert_true(read_msg(fd, msg));
+	assert_int_equal(msg[0], HM_SPNAV_EV_RAWAXIS);
+	assert_false(read_msg(fd, msg));
+	hm_spnav_device_button(f->dev, 0, true);
+	assert_false(read_msg(fd, msg));
+
+	hm_spnav_device_motion(newer, 0x01, axes);
+	assert_true(read_msg(fd, msg));
+	assert_int_equal(msg[0], HM_SPNAV_EV_RAWAXIS);
+	assert_true(read_msg(fd, msg));
+	assert_int_equal(msg[0], HM_SPNAV_EV_MOTION);
+	assert_int_equal(msg[1], 142);
+	/* the newest gone, the older one is served again */
+	hm_spnav_server_remove_device(f->server, newer);
+	axes[0] = -100;
+	hm_spnav_device_motion(f->dev, 0x01, axes);
+	assert_true(read_msg(fd, msg));
+	assert_true(read_msg(fd, msg));
+	assert_int_equal(msg[0], HM_SPNAV_EV_MOTION);
+	assert_int_equal(msg[1], -143);
+	close(fd);
+	pump(f);
+}
+
 static void test_server_max_clients(void **state)
 {
 	struct fixture *f = *state;
@@ -323,6 +377,7 @@ int main(void)
 	    cmocka_unit_test(test_motion),
 	    cmocka_unit_test_setup_teardown(test_server_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_server_bad_clients, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_server_newest_device, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_server_max_clients, setup, teardown),
 	};
 

@@ -2,17 +2,21 @@
 # SPDX-License-Identifier: MIT
 # VM scenario (issue 22): hidmapd's spnav server against Debian's spacenavd
 # 1.1, both heard by an unmodified client linked against Debian's libspnav
-# 1.0 (spnav-client).  One uhid device per model of
-# tests/data/3dconnexion/oracle (spnav-feed) is held for the whole run;
-# the models' reports are played, one model after the other, once to
-# spacenavd (as root, reading the kernel's evdev nodes, as it runs on a
-# desktop; its config by -c, its socket the fixed /run/spnav.sock) and
-# once to `hidmapd run` (its config by --config, its socket
+# 1.0 (spnav-client).  For each model of tests/data/3dconnexion/oracle one
+# uhid device (spnav-feed) is held while its reports are played once to
+# spacenavd (as root, reading the kernel's evdev node, as it runs on a
+# desktop; its config by -c, its socket /run/spnav.sock) and once to
+# `hidmapd run` (its config by --config, its socket
 # $XDG_RUNTIME_DIR/spnav.sock), the client connecting through SPNAV_SOCKET
 # each time.  The events the client prints must be equal: values, order,
-# button numbers.  Twice: default settings, and sensitivity, dead zone,
-# swap-yz and inversion set the same way in spnavrc and in the [device]
-# sections.
+# button numbers.  Every model with default settings; with sensitivity,
+# dead zone, swap-yz, inversion and a per-axis sensitivity set the same way
+# in spnavrc and in the [device] section ("tuned") the SpaceNavigator
+# (reports 1 + 2) and the Enterprise (six-axis report 1, folded buttons),
+# or every model with SPNAV_ORACLE_ALL=1 (CI time: about 17 s a pair under
+# TCG; the data test spnav-replay-vs-spacenavd checks all 14 pairs against
+# spacenavd's answers captured here).  One model at a time: spacenavd 1.1
+# sends a client only its newest device's events, and so does hidmapd.
 #
 # Timing: reports are GAP_MS (30 ms) apart, far longer than either daemon
 # takes, so neither coalesces two reports into one motion event (spacenavd
@@ -21,12 +25,14 @@
 #
 #   check-spnav-oracle.sh FEED CLIENT HIDMAPD SRCDIR OUTDIR [bench ROUNDS]
 # With "bench ROUNDS" it plays bench.hid instead, ROUNDS times to each
-# daemon in turn, and prints the latency from the uhid report to the
-# client's event (bench-spnav-latency.sh).
+# daemon in turn, for the latency from the uhid report to the client's
+# event (bench-spnav-latency.sh computes it from the files left in OUTDIR).
 set -u -o pipefail
 feed=$1 client=$2 hidmapd=$3 src=$4 out=$5
 mode=${6:-oracle} rounds=${7:-3}
 gap_ms=30
+tuned_models=${SPNAV_ORACLE_ALL:+all}
+tuned_models=${tuned_models:-spacenavigator-046d-c626 spacemouse-enterprise-256f-c633}
 
 command -v spacenavd > /dev/null || { echo "SKIP: spacenavd not installed (apt-get install spacenavd)"; exit 77; }
 [ -x "$client" ] || { echo "SKIP: spnav-client not built (apt-get install libspnav-dev)"; exit 77; }
@@ -58,11 +64,11 @@ stop() { # PID
 	return 0
 }
 
-# One run: DAEMON (spacenavd|hidmapd) SETTINGS (default|tuned) OUTPREFIX.
-# Every feeder holds its device meanwhile; the models are played one after
-# the other to one daemon and one client.
+# One run: DAEMON (spacenavd|hidmapd) SETTINGS (default|tuned) OUTPREFIX;
+# the feeder of model $m holds its device, its commands on fd 5, its
+# output in $fout.
 run_one() {
-	local daemon=$1 settings=$2 pfx=$3 dpid cpid sock i m k
+	local daemon=$1 settings=$2 pfx=$3 dpid cpid sock n0 i
 	local tmp=$work/$daemon
 	rm -rf "$tmp" && mkdir -p "$tmp/rt" && chmod 700 "$tmp/rt"
 	if [ "$daemon" = spacenavd ]; then
@@ -71,27 +77,25 @@ run_one() {
 			printf 'sensitivity = 1.5\ndead-zone = 20\nswap-yz = true\n' > "$tmp/spnavrc"
 			printf 'invert-trans = x\ninvert-rot = yz\nsensitivity-rotation-y = 0.5\n' >> "$tmp/spnavrc"
 		fi
-		rm -f /var/run/spnav.sock /var/run/spnavd.pid
+		rm -f /run/spnav.sock /run/spnavd.pid
 		# Debian's 1.1 binds "run/spnav.sock", relative: from / (where it
-		# runs when it daemonises) that is /run/spnav.sock
+		# runs when it daemonises) that is /run/spnav.sock, libspnav's
+		# /var/run/spnav.sock
 		(cd / && exec spacenavd -d -v -c "$tmp/spnavrc" -l "$tmp/spnavd.log" > "$tmp/spnavd.out" 2>&1) &
 		dpid=$!
-		sock=/var/run/spnav.sock
+		sock=/run/spnav.sock
 	else
-		: > "$tmp/hidmapd.ini"
-		for ((k = 0; k < ${#models[@]}; k++)); do
-			{
-				echo "[device oracle$k]"
-				echo "match = ${vidpids[$k]}"
-				if [ "$settings" = tuned ]; then
-					echo "spnav-sensitivity = 1.5"
-					echo "spnav-deadzone = 20"
-					echo "spnav-swap-yz = true"
-					echo "spnav-invert = tx ry rz"
-					echo "spnav-sensitivity-axes = 1 1 1 1 0.5 1"
-				fi
-			} >> "$tmp/hidmapd.ini"
-		done
+		{
+			echo "[device oracle]"
+			echo "match = $vidpid"
+			if [ "$settings" = tuned ]; then
+				echo "spnav-sensitivity = 1.5"
+				echo "spnav-deadzone = 20"
+				echo "spnav-swap-yz = true"
+				echo "spnav-invert = tx ry rz"
+				echo "spnav-sensitivity-axes = 1 1 1 1 0.5 1"
+			fi
+		} > "$tmp/hidmapd.ini"
 		XDG_RUNTIME_DIR=$tmp/rt "$hidmapd" -v run --config "$tmp/hidmapd.ini" > "$tmp/hidmapd.log" 2>&1 &
 		dpid=$!
 		sock=$tmp/rt/spnav.sock
@@ -101,22 +105,11 @@ run_one() {
 		cat "$tmp"/*.log "$tmp"/*.out 2> /dev/null | tail -20
 		return 1
 	fi
-	# every device taken (the socket comes before the devices)
-	local want=${#models[@]} got=0
-	for ((i = 0; i < 300; i++)); do
-		if [ "$daemon" = hidmapd ]; then
-			got=$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")
-		else
-			got=$(grep -c "^using device" "$tmp/spnavd.log")
-		fi
-		[ "$got" -ge "$want" ] && break
-		sleep 0.1
-	done
-	if [ "$got" -lt "$want" ]; then
-		echo "$daemon took $got of $want devices"
-		stop "$dpid"
-		cat "$tmp"/*.log | tail -20
-		return 1
+	# the device taken (hidmapd's socket comes before its devices)
+	if [ "$daemon" = hidmapd ]; then
+		wait_for "$tmp/hidmapd.log" "driven by module 3dconnexion" 150 || { stop "$dpid"; tail -20 "$tmp/hidmapd.log"; return 1; }
+	else
+		wait_for "$tmp/spnavd.log" "^using device" 150 || { stop "$dpid"; tail -20 "$tmp/spnavd.log"; return 1; }
 	fi
 	SPNAV_SOCKET=$sock "$client" $([ "$mode" = bench ] && echo -t) 30 > "$pfx.events" 2> "$pfx.client-err" &
 	cpid=$!
@@ -125,21 +118,16 @@ run_one() {
 		stop "$dpid"
 		return 1
 	fi
-	sleep 0.5 # the client's protocol change and name are answered
-	for ((k = 0; k < ${#models[@]}; k++)); do
-		m=${models[$k]}
-		local fout=$out/$m.feed n0
-		n0=$(grep -c '^done' "$fout")
-		echo "model $m" >> "$pfx.models"
-		echo play > "$work/$m.ctl"
-		for ((i = 0; i < 600; i++)); do
-			[ "$(grep -c '^done' "$fout")" -gt "$n0" ] && break
-			sleep 0.1
-		done
-		# the feeder's "sent" lines of this play, for the latency figures
-		awk -v n="$n0" '/^done/ { d++ } /^sent/ && d == n' "$fout" >> "$pfx.sent"
+	sleep 0.5 # the client's protocol change is answered
+	n0=$(grep -c '^done' "$fout")
+	echo play >&5
+	for ((i = 0; i < 900; i++)); do
+		[ "$(grep -c '^done' "$fout")" -gt "$n0" ] && break
+		sleep 0.1
 	done
 	sleep 0.5
+	# the feeder's "sent" lines of this play, for the latency figures
+	awk -v n="$n0" '/^done/ { d++ } /^sent/ && d == n' "$fout" > "$pfx.sent"
 	stop "$cpid"
 	stop "$dpid"
 	cat "$tmp"/*.log "$tmp"/*.out > "$pfx.daemon-log" 2> /dev/null
@@ -152,59 +140,53 @@ if [ "$mode" = bench ]; then
 else
 	recs=("$src"/tests/data/3dconnexion/oracle/*.hid)
 fi
-# one feeder per model, each holding its uhid device for the whole run; a
-# FIFO each for its commands (kept open by a sleeping writer)
-models=() vidpids=() fpids=() holders=()
 for rec in "${recs[@]}"; do
 	m=$(basename "$rec" .hid)
-	models+=("$m")
-	vidpids+=("$(awk '/^I:/ { print $3 ":" $4; exit }' "$rec")")
-	mkfifo "$work/$m.ctl" || exit 1
-	"$feed" "$rec" "$gap_ms" < "$work/$m.ctl" > "$out/$m.feed" 2> "$out/$m.feed-err" &
-	fpids+=($!)
-	sleep 100000 > "$work/$m.ctl" &
-	holders+=($!)
-	if ! wait_for "$out/$m.feed" '^ready' 150; then
+	vidpid=$(awk '/^I:/ { print $3 ":" $4; exit }' "$rec")
+	fout=$out/$m.feed
+	rm -f "$work/$m.fifo" && mkfifo "$work/$m.fifo" || exit 1
+	"$feed" "$rec" "$gap_ms" < "$work/$m.fifo" > "$fout" 2> "$out/$m.feed-err" &
+	fpid=$!
+	exec 5> "$work/$m.fifo"
+	if ! wait_for "$fout" '^ready' 150; then
 		cat "$out/$m.feed-err"
+		exec 5>&-
+		stop "$fpid"
 		bad=$((bad + 1))
+		continue
 	fi
-done
-cleanup() {
-	for p in "${holders[@]}"; do kill "$p" 2> /dev/null; done
-	for p in "${fpids[@]}"; do stop "$p"; done
-}
-if [ $bad -gt 0 ]; then
-	cleanup
-	exit 1
-fi
-
-if [ "$mode" = bench ]; then
-	for ((r = 1; r <= rounds; r++)); do
-		for daemon in spacenavd hidmapd; do
-			run_one "$daemon" default "$out/bench.$daemon.$r" || bad=$((bad + 1))
+	if [ "$mode" = bench ]; then
+		for ((r = 1; r <= rounds; r++)); do
+			for daemon in spacenavd hidmapd; do
+				run_one "$daemon" default "$out/$m.$daemon.$r" || bad=$((bad + 1))
+			done
 		done
-	done
-	cleanup
-	exit $bad
-fi
-for settings in default tuned; do
-	run_one spacenavd "$settings" "$out/$settings.spacenavd" || { bad=$((bad + 1)); continue; }
-	run_one hidmapd "$settings" "$out/$settings.hidmapd" || { bad=$((bad + 1)); continue; }
-	ran=$((ran + 1))
-	a=$out/$settings.spacenavd.events b=$out/$settings.hidmapd.events
-	if ! diff -u "$a" "$b" > "$out/$settings.diff"; then
-		echo "FAIL: $settings settings: the libspnav client heard other events from hidmapd than from spacenavd:"
-		head -n 40 "$out/$settings.diff"
-		bad=$((bad + 1))
-	elif [ "$(grep -c '^motion' "$a")" -lt $((3 * ${#models[@]})) ] ||
-		[ "$(grep -c '^press' "$a")" -lt ${#models[@]} ]; then
-		echo "FAIL: $settings: too few events to compare ($(wc -l < "$a") lines)"
-		bad=$((bad + 1))
 	else
-		echo "ok: $settings settings, ${#models[@]} models (${models[*]}): $(grep -c '^motion' "$a") motion, $(grep -c '^press' "$a") press, $(grep -c '^release' "$a") release events equal"
+		sets=default
+		case " $tuned_models " in *" $m "* | " all ") sets="default tuned" ;; esac
+		for settings in $sets; do
+			run_one spacenavd "$settings" "$out/$m.$settings.spacenavd" || { bad=$((bad + 1)); continue; }
+			run_one hidmapd "$settings" "$out/$m.$settings.hidmapd" || { bad=$((bad + 1)); continue; }
+			ran=$((ran + 1))
+			a=$out/$m.$settings.spacenavd.events b=$out/$m.$settings.hidmapd.events
+			if ! diff -u "$a" "$b" > "$out/$m.$settings.diff"; then
+				echo "FAIL: $m ($settings settings): the libspnav client heard other events from hidmapd than from spacenavd:"
+				head -n 30 "$out/$m.$settings.diff"
+				bad=$((bad + 1))
+			elif [ "$(grep -c '^motion' "$a")" -lt 3 ] || [ "$(grep -c '^press' "$a")" -lt 1 ]; then
+				echo "FAIL: $m ($settings): too few events to compare ($(wc -l < "$a") lines)"
+				bad=$((bad + 1))
+			else
+				echo "ok: $m ($settings): $(grep -c '^motion' "$a") motion, $(grep -c '^press' "$a") press, $(grep -c '^release' "$a") release events equal"
+			fi
+		done
 	fi
+	echo quit >&5
+	exec 5>&-
+	stop "$fpid"
 done
-cleanup
-[ $ran -eq 2 ] || { echo "FAIL: not every run compared"; exit 1; }
+rm -rf "$work"
+[ "$mode" = bench ] && exit $bad
+[ $ran -gt 0 ] || { echo "FAIL: nothing compared"; exit 1; }
 [ $bad -eq 0 ] || exit 1
-echo "PASS: the libspnav client heard the same events from hidmapd as from spacenavd"
+echo "PASS: $ran model/settings runs equal"

@@ -16,7 +16,7 @@ def pct(v, p):
 summary = {}
 for daemon in ('spacenavd', 'hidmapd'):
     for r in range(1, rounds + 1):
-        pfx = '%s/bench.%s.%d' % (d, daemon, r)
+        pfx = '%s/bench.%s.%d' % (d, daemon, r)  # check-spnav-oracle.sh's names
         sent = [int(l.split()[2]) for l in open(pfx + '.sent') if l.startswith('sent')]
         lat = []
         for l in open(pfx + '.events'):
