@@ -61,7 +61,7 @@ void hm_doctor_spnav(struct hm_doctor *d, const struct hm_config *config)
 		else if (!env || !streq(env, sock))
 			hm_doctor_line(
 			    d, HM_CHECK_WARN, info->path,
-			    "put SPNAV_SOCKET=${XDG_RUNTIME_DIR}/spnav.sock in "
+			    "put SPNAV_SOCKET=${XDG_RUNTIME_DIR}/hidmapd/spnav.sock in "
 			    "~/.config/environment.d/spnav.conf and log in again",
 			    "%04x:%04x \"%s\": hidmapd serves it on %s, but SPNAV_SOCKET "
 			    "is %s%s%s: libspnav applications look for spacenavd at "

@@ -2,7 +2,7 @@
 /*
  * The spnav server in the daemon: every driven device whose module says it
  * is a six-axis controller (multiaxis.h) is served to libspnav clients on
- * $XDG_RUNTIME_DIR/spnav.sock (spnav-server.h), with the spnav-* settings
+ * $XDG_RUNTIME_DIR/hidmapd/spnav.sock (spnav-server.h), with the spnav-* settings
  * of its [device] section (config-spnav.h).  And coexistence with
  * spacenavd: while spacenavd runs, such devices are left to it unless
  * their section says spnav-spacenavd = take.

@@ -65,7 +65,7 @@ int hm_spnav_socket_path(char *buf, size_t size)
 
 	if (!rt || rt[0] != '/')
 		return -ENOENT;
-	n = snprintf(buf, size, "%s/spnav.sock", rt);
+	n = snprintf(buf, size, "%s/hidmapd/spnav.sock", rt);
 	if (n < 0 || (size_t)n >= size || (size_t)n >= max)
 		return -ENAMETOOLONG;
 	return 0;
@@ -583,6 +583,30 @@ static void listen_dispatch(struct hm_source *src, uint32_t events, void *data)
 
 /* ---- the server ----------------------------------------------------------- */
 
+/* The socket's directory, 0700 and ours (the control socket's too, when
+ * that came first). */
+static int make_parent_dir(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+	struct stat st;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	if (lstat(dir, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode))
+		return -ENOTDIR;
+	if (st.st_uid != getuid())
+		return -EPERM;
+	return 0;
+}
+
 static bool socket_alive(const struct sockaddr_un *sa)
 {
 	_cleanup_close_ int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -600,6 +624,9 @@ int hm_spnav_server_new(struct hm_loop *loop, const char *path, struct hm_spnav_
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
+	r = make_parent_dir(path);
+	if (r < 0)
+		return r;
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)

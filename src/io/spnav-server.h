@@ -51,7 +51,9 @@ struct hm_spnav_device_desc {
 	void *userdata;
 };
 
-/* The socket's path: $XDG_RUNTIME_DIR/spnav.sock.
+/* The socket's path: $XDG_RUNTIME_DIR/hidmapd/spnav.sock, beside the
+ * control socket: the shipped unit (ProtectSystem=strict, ProtectHome=
+ * read-only) may write only its RuntimeDirectory, not $XDG_RUNTIME_DIR.
  * -ENOENT without XDG_RUNTIME_DIR, -ENAMETOOLONG. */
 int hm_spnav_socket_path(char *buf, size_t size);
 

@@ -4,7 +4,7 @@
  * would pick and the real spnav server (spnav-server.c, on a socket in a
  * scratch directory), heard by a protocol-1 client as libspnav 1.0 talks
  * (protocol change, default event mask), printed in spnav-client's format
- * (tests/vm/spnav-client.c): "connected", then "motion X Y Z RX RY RZ",
+ * (tests/vm/spnav-client.c): "connected protocol 1", then "motion X Y Z RX RY RZ",
  * "press N", "release N".  The expectations beside it are what Debian's
  * spacenavd sent a client linked against Debian's libspnav for the same
  * reports in the VM (tests/vm/check-spnav-oracle.sh).
@@ -130,7 +130,7 @@ int main(int argc, char **argv)
 	(void)hm_loop_dispatch(loop, 100);
 	if (read(fd, &answer, sizeof(answer)) != sizeof(answer) || answer != change)
 		goto out;
-	printf("connected\n");
+	printf("connected protocol 1\n"); /* the answer said so */
 	for (size_t i = 0; i < rec->nevents; i++) {
 		hm_device_process_report(dev, rec->events[i].data, rec->events[i].size,
 		                         rec->events[i].time_us);

@@ -7,7 +7,7 @@
 # spacenavd (as root, reading the kernel's evdev node, as it runs on a
 # desktop; its config by -c, its socket /run/spnav.sock) and once to
 # `hidmapd run` (its config by --config, its socket
-# $XDG_RUNTIME_DIR/spnav.sock), the client connecting through SPNAV_SOCKET
+# $XDG_RUNTIME_DIR/hidmapd/spnav.sock), the client connecting through SPNAV_SOCKET
 # each time.  The events the client prints must be equal: values, order,
 # button numbers.  Every model with default settings; with sensitivity,
 # dead zone, swap-yz, inversion and a per-axis sensitivity set the same way
@@ -98,7 +98,7 @@ run_one() {
 		} > "$tmp/hidmapd.ini"
 		XDG_RUNTIME_DIR=$tmp/rt "$hidmapd" -v run --config "$tmp/hidmapd.ini" > "$tmp/hidmapd.log" 2>&1 &
 		dpid=$!
-		sock=$tmp/rt/spnav.sock
+		sock=$tmp/rt/hidmapd/spnav.sock
 	fi
 	if ! wait_socket "$sock" 150; then
 		stop "$dpid"

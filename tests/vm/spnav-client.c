@@ -6,7 +6,7 @@
  *   motion X Y Z RX RY RZ        (the period is timing, not printed)
  *   press N / release N
  * with "T <µs>" (CLOCK_MONOTONIC at receipt) before each event when -t is
- * given.  Prints "connected" once spnav_open() succeeded; exits on SIGTERM
+ * given.  Prints "connected protocol N" once spnav_open() succeeded; exits on SIGTERM
  * or after IDLE_S seconds without an event following the first one.
  *
  *   spnav-client [-t] IDLE_S
@@ -47,7 +47,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, "spnav-client: spnav_open failed\n");
 		return 1;
 	}
-	printf("connected\n");
+	/* protocol 1 when the daemon answered the protocol change (spacenavd
+	 * 1.x, hidmapd); the oracle compares these lines too */
+	printf("connected protocol %d\n", spnav_protocol());
 	fflush(stdout);
 	p.fd = spnav_fd();
 	p.events = POLLIN;
