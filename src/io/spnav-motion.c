@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* spacenavd's processing of six-axis values (spnav-motion.h). */
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "spnav-motion.h"
@@ -14,6 +15,19 @@ void hm_spnav_settings_default(struct hm_spnav_settings *s)
 		s->invert[i] = false;
 		s->axis_map[i] = (int)i;
 	}
+}
+
+/* (int32_t)v as C truncates, but defined for any v: a client may set a
+ * sensitivity of 1e30 (spacenavd's own conversion is undefined there) */
+static int32_t to_i32(float v)
+{
+	if (!(v == v))
+		return 0;
+	if (v >= 2147483520.0f)
+		return INT32_MAX;
+	if (v <= -2147483648.0f)
+		return INT32_MIN;
+	return (int32_t)v;
 }
 
 /* Y and Z of translation and of rotation trade places. */
@@ -53,13 +67,11 @@ bool hm_spnav_apply(const struct hm_spnav_settings *s, unsigned axis, int value,
 		out = (int)swap_yz_axis[out];
 	/* in float, as spacenavd computes it */
 	v = (float)value * s->sensitivity * s->axis_sens[out];
-	state[out] = (s->invert[out] ? -1 : 1) * (int32_t)v;
+	state[out] = to_i32(s->invert[out] ? -v : v);
 	return true;
 }
 
 int32_t hm_spnav_client_scale(int32_t v, float client_sens)
 {
-	float f = (float)v * client_sens;
-
-	return (int32_t)f;
+	return to_i32((float)v * client_sens);
 }

@@ -140,6 +140,9 @@ int main(int argc, char **argv)
 	ret = 0;
 out:
 	hm_device_free(dev);
+	hm_sink_print_free(setup.sink);
+	if (devnull)
+		fclose(devnull);
 	hm_spnav_server_free(server);
 	hm_loop_free(loop);
 	rmdir(dir);

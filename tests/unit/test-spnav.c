@@ -145,6 +145,12 @@ static void test_motion(void **state)
 	s.axis_map[3] = -1;
 	assert_false(hm_spnav_apply(&s, 3, 100, st));
 	assert_int_equal(hm_spnav_client_scale(-75, 0.5f), -37);
+	/* a client's absurd sensitivity saturates, never undefined */
+	assert_int_equal(hm_spnav_client_scale(500, 1e30f), INT32_MAX);
+	assert_int_equal(hm_spnav_client_scale(-500, 1e30f), INT32_MIN);
+	s.sensitivity = 1e30f;
+	assert_true(hm_spnav_apply(&s, 0, 100, st));
+	assert_int_equal(st[0], INT32_MAX);
 }
 
 /* ---- the server over a socket --------------------------------------------- */
@@ -282,15 +288,15 @@ static void test_server_bad_clients(void **state)
 	pump(f);
 	assert_int_equal(hm_spnav_server_nclients(f->server), 2);
 
-	/* 20000 frames: far more than the lazy client's socket and queue hold */
-	for (int i = 0; i < 20000; i++) {
+	/* 3000 frames: far more than the lazy client's socket and queue hold */
+	for (int i = 0; i < 3000; i++) {
 		axes[0] = i % 2 ? 300 : -300;
 		hm_spnav_device_motion(f->dev, 0x01, axes);
 		hm_spnav_device_button(f->dev, 0, i % 2);
 		while (read_msg(good, msg))
 			received++;
 	}
-	assert_int_equal(received, 40000);
+	assert_int_equal(received, 6000);
 	assert_true(hm_spnav_server_dropped(f->server) > 0);
 	close(good);
 	close(bad);
