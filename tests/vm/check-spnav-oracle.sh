@@ -9,7 +9,8 @@
 # `hidmapd run` (its config by --config, its socket
 # $XDG_RUNTIME_DIR/hidmapd/spnav.sock), the client connecting through SPNAV_SOCKET
 # each time.  The events the client prints must be equal: values, order,
-# button numbers.  Six models with default settings (the SpaceTraveler,
+# button numbers (and, once, while spacenavd runs: hidmapd leaves the
+# device to it and `hidmapd doctor` says so).  Six models with default settings (the SpaceTraveler,
 # the SpaceNavigator's layout under another id, is left out), and with
 # sensitivity, dead zone, swap-yz, inversion and a per-axis sensitivity set
 # the same way in spnavrc and in the [device] section ("tuned") the
@@ -67,6 +68,34 @@ stop() { # PID
 	return 0
 }
 
+# Coexistence, once, while spacenavd has the device: hidmapd leaves it
+# alone (its log says so), and `hidmapd doctor` says spacenavd has it.
+coexist_checked= coexist_bad=0
+check_coexistence() {
+	local co=$work/coexist hpid rc=0
+	rm -rf "$co" && mkdir -p "$co/rt" && chmod 700 "$co/rt" && : > "$co/empty.ini"
+	XDG_RUNTIME_DIR=$co/rt "$hidmapd" -v run --config "$co/empty.ini" > "$co/hidmapd.log" 2>&1 &
+	hpid=$!
+	if wait_for "$co/hidmapd.log" "left to spacenavd" 150; then
+		echo "ok: coexistence: hidmapd left $m to spacenavd"
+	else
+		echo "FAIL: coexistence: hidmapd did not leave $m to spacenavd"
+		rc=1
+	fi
+	stop "$hpid"
+	XDG_RUNTIME_DIR=$co/rt "$hidmapd" doctor --config "$co/empty.ini" > "$co/doctor.txt" 2>&1
+	if grep -q "spacenavd (pid [0-9]*) has it" "$co/doctor.txt"; then
+		echo "ok: coexistence: $(grep "spacenavd (pid" "$co/doctor.txt" | head -n 1)"
+	else
+		echo "FAIL: coexistence: hidmapd doctor does not say spacenavd has the device:"
+		cat "$co/doctor.txt"
+		rc=1
+	fi
+	cp "$co/hidmapd.log" "$out/coexistence.hidmapd.log" 2> /dev/null
+	cp "$co/doctor.txt" "$out/coexistence.doctor.txt" 2> /dev/null
+	return $rc
+}
+
 # One run: DAEMON (spacenavd|hidmapd) SETTINGS (default|tuned) OUTPREFIX;
 # the feeder of model $m holds its device, its commands on fd 5, its
 # output in $fout.
@@ -113,6 +142,10 @@ run_one() {
 		wait_for "$tmp/hidmapd.log" "driven by module 3dconnexion" 150 || { stop "$dpid"; tail -20 "$tmp/hidmapd.log"; return 1; }
 	else
 		wait_for "$tmp/spnavd.log" "^using device" 150 || { stop "$dpid"; tail -20 "$tmp/spnavd.log"; return 1; }
+	fi
+	if [ "$daemon" = spacenavd ] && [ "$mode" = oracle ] && [ -z "$coexist_checked" ]; then
+		coexist_checked=1
+		check_coexistence || coexist_bad=1
 	fi
 	SPNAV_SOCKET=$sock "$client" $([ "$mode" = bench ] && echo -t) 30 > "$pfx.events" 2> "$pfx.client-err" &
 	cpid=$!
@@ -192,5 +225,6 @@ done
 rm -rf "$work"
 [ "$mode" = bench ] && exit $bad
 [ $ran -gt 0 ] || { echo "FAIL: nothing compared"; exit 1; }
+[ "$coexist_checked" = 1 ] && [ $coexist_bad = 0 ] || { echo "FAIL: coexistence"; exit 1; }
 [ $bad -eq 0 ] || exit 1
 echo "PASS: $ran model/settings runs equal"
