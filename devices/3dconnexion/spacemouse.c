@@ -423,9 +423,14 @@ static int spacemouse_probe(struct hm_device *dev)
 	if (m && m->fold == HM_SPACEMOUSE_FOLD_GUESS && s->fold == HM_SPACEMOUSE_FOLD_PRO)
 		info.type = DEV_SMPROW;
 	hm_device_set_multiaxis(dev, &info);
-
-	set_led(dev, true);
+	/* the LED: spacemouse_configure(), which runs after every probe */
 	return 0;
+}
+
+/* spnav-led = on|off; unset: on, as spacenavd switches it on at start */
+static void spacemouse_configure(struct hm_device *dev, const struct hm_device_settings *settings)
+{
+	set_led(dev, !settings || settings->spnav_led != 0);
 }
 
 static void spacemouse_remove(struct hm_device *dev)
@@ -478,6 +483,7 @@ const struct hm_module hm_module_3dconnexion_6d = {
     .decode = hm_generic_decode,
     .output = hm_generic_output,
     .remove = spacemouse_remove,
+    .configure = spacemouse_configure,
     .report_fixup = spacemouse_report_fixup,
     .raw_event = spacemouse_raw_event,
 };

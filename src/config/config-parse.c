@@ -392,6 +392,20 @@ static int parse_mic_led(struct parser *p, struct hm_config_device *d, const cha
 	return 0;
 }
 
+/* spnav-led = on|off: the 3D mouse's LED (the 3dconnexion module) */
+static int parse_spnav_led(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (streq(value, "on"))
+		d->hardware.spnav_led = 1;
+	else if (streq(value, "off"))
+		d->hardware.spnav_led = 0;
+	else {
+		parser_error(p, p->line, "'%s': expected on or off", value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct device_key device_keys[] = {
     {"match", parse_match, true},
     {"match-name", parse_match_name, true},
@@ -407,6 +421,7 @@ static const struct device_key device_keys[] = {
     {"lightbar", parse_lightbar, false},
     {"player-leds", parse_player_leds, false},
     {"mic-led", parse_mic_led, false},
+    {"spnav-led", parse_spnav_led, false},
 };
 _Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too small");
 

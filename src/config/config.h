@@ -246,10 +246,11 @@ struct hm_config_hardware {
 	uint8_t lightbar[3]; /* red, green, blue */
 	int player_leds;     /* player-leds = 0..5 (0: off), -1: not set */
 	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
+	int spnav_led;       /* spnav-led = on|off: 1, 0; -1: not set */
 };
 #define HM_CONFIG_HARDWARE_INIT                                                                    \
 	{                                                                                          \
-		.player_leds = -1, .mic_led = -1                                                   \
+		.player_leds = -1, .mic_led = -1, .spnav_led = -1                                  \
 	}
 #define HM_CONFIG_MAX_PLAYER_LEDS 5
 
