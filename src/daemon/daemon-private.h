@@ -25,6 +25,7 @@
 #include "overflow.h"
 #include "request-queue.h"
 #include "session-watch.h"
+#include "spnav-detect.h"
 #include "spnav-server.h"
 #include "util-log.h"
 
@@ -93,6 +94,9 @@ struct daemon {
 	const char *session_why;
 	bool session_released;
 	struct hm_spnav_server *spnav; /* NULL: not serving libspnav clients */
+	/* spacenavd starting or stopping (inotify), and one rescan after */
+	struct hm_spacenavd_watch *spacenavd_watch;
+	struct hm_timer *spacenavd_timer;
 };
 
 /* daemon-notify.c */
@@ -133,6 +137,7 @@ void daemon_setup_spnav(struct daemon *d);
 void daemon_spnav_attach(struct daemon *d, struct driven *dr);
 void daemon_spnav_detach(struct driven *dr);
 void daemon_spnav_configure(struct driven *dr);
+void daemon_spnav_cleanup(struct daemon *d);
 bool daemon_spnav_yield(struct daemon *d, const struct hm_device_info *info,
                         const struct hm_module_chain *chain, const struct hm_config_device *cfg);
 

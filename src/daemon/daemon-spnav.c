@@ -17,10 +17,83 @@
 #include "spnav-detect.h"
 #include "spnav-server.h"
 
+static bool is_ours_to_yield(const struct driven *dr)
+{
+	const struct hm_config_device *cfg = dr->cfg;
+
+	if (!dr->dev || !dr->dev->module || !dr->dev->module->name ||
+	    strcmp(dr->dev->module->name, "3dconnexion") != 0)
+		return false;
+	return !(cfg && (cfg->spnav.set & HM_CONFIG_SPNAV_SPACENAVD) &&
+	         cfg->spnav.take_from_spacenavd);
+}
+
+static void rescan_fired(struct hm_timer *t, void *data)
+{
+	(void)t;
+	daemon_scan(data);
+}
+
+/* spacenavd's pid file or socket appeared or went (inotify on /run): a
+ * spacenavd started after hidmapd gets the devices it would have had at
+ * hidmapd's start; one that stopped leaves them to hidmapd again. */
+static void spacenavd_changed(void *userdata, bool started)
+{
+	struct daemon *d = userdata;
+	struct driven *dr, *next;
+	char why[256];
+	int pid = hm_spacenavd_pid();
+
+	if (!started || pid <= 0) {
+		/* it may still be exiting when its files go: scan now and once
+		 * more a second later (daemon_drive() skips what is driven) */
+		log_debug("spnav: spacenavd's files went (pid now %d), taking its devices back",
+		          pid);
+		daemon_scan(d);
+		if (d->spacenavd_timer)
+			(void)hm_timer_arm(d->spacenavd_timer, 1000000);
+		return;
+	}
+	snprintf(why, sizeof(why),
+	         "left to spacenavd (pid %d), which started after hidmapd; to drive it, stop "
+	         "spacenavd or set spnav-spacenavd = take in its [device] section",
+	         pid);
+	for (dr = d->driven; dr; dr = next) {
+		next = dr->next;
+		if (is_ours_to_yield(dr))
+			daemon_drop(d, dr, why);
+	}
+}
+
+void daemon_spnav_cleanup(struct daemon *d)
+{
+	hm_spacenavd_watch_free(d->spacenavd_watch);
+	d->spacenavd_watch = NULL;
+	hm_timer_free(d->spacenavd_timer);
+	d->spacenavd_timer = NULL;
+}
+
+static void setup_spacenavd_watch(struct daemon *d)
+{
+	int r = hm_spacenavd_watch_new(d->loop, HM_SPACENAVD_RUN_DIR, spacenavd_changed, d,
+	                               &d->spacenavd_watch);
+
+	if (r < 0) {
+		log_warning_errno(r,
+		                  "spnav: cannot watch %s for spacenavd: %m; a spacenavd "
+		                  "started later will not get the 3D mice hidmapd drives",
+		                  HM_SPACENAVD_RUN_DIR);
+		return;
+	}
+	d->spacenavd_timer = hm_timer_new(d->loop, rescan_fired, d);
+}
+
 void daemon_setup_spnav(struct daemon *d)
 {
 	char path[108];
 	int r;
+
+	setup_spacenavd_watch(d);
 
 	r = hm_spnav_socket_path(path, sizeof(path));
 	if (r < 0) {

@@ -97,6 +97,7 @@ out:
 		daemon_driven_free(dr);
 	}
 	hm_spnav_server_free(d.spnav); /* after the devices: they leave it first */
+	daemon_spnav_cleanup(&d);
 	hm_session_watch_free(d.session);
 	if (d.sink)
 		hm_sink_uinput_free(d.sink);

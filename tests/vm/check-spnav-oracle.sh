@@ -10,7 +10,8 @@
 # $XDG_RUNTIME_DIR/hidmapd/spnav.sock), the client connecting through SPNAV_SOCKET
 # each time.  The events the client prints must be equal: values, order,
 # button numbers (and, once, while spacenavd runs: hidmapd leaves the
-# device to it and `hidmapd doctor` says so).  Six models with default settings (the SpaceTraveler,
+# device to it and `hidmapd doctor` says so; and a spacenavd started after
+# hidmapd gets the device, which hidmapd takes back when it stops).  Six models with default settings (the SpaceTraveler,
 # the SpaceNavigator's layout under another id, is left out), and with
 # sensitivity, dead zone, swap-yz, inversion and a per-axis sensitivity set
 # the same way in spnavrc and in the [device] section ("tuned") the
@@ -96,6 +97,56 @@ check_coexistence() {
 	return $rc
 }
 
+# spacenavd started after hidmapd, once, at the end of a hidmapd run (its
+# events already captured): hidmapd lets the device go (inotify on /run,
+# its log says so), doctor says spacenavd has it; spacenavd stopped,
+# hidmapd takes the device again.
+late_checked= late_bad=0
+check_late_spacenavd() { # TMP: the hidmapd run's directory
+	local tmp=$1 spid rc=0 i
+	rm -f /run/spnav.sock /run/spnavd.pid
+	: > "$tmp/late-spnavrc"
+	(cd / && exec spacenavd -d -v -c "$tmp/late-spnavrc" -l "$tmp/late-spnavd.log" > "$tmp/late-spnavd.out" 2>&1) &
+	spid=$!
+	if wait_for "$tmp/hidmapd.log" "which started after hidmapd" 150; then
+		echo "ok: late spacenavd: $(grep "which started after hidmapd" "$tmp/hidmapd.log" | head -n 1 | cut -c 1-120)"
+	else
+		echo "FAIL: late spacenavd: hidmapd did not let $m go"
+		rc=1
+	fi
+	XDG_RUNTIME_DIR=$tmp/rt "$hidmapd" doctor --config "$tmp/hidmapd.ini" > "$tmp/late-doctor.txt" 2>&1
+	if grep -q "spacenavd (pid [0-9]*) has it" "$tmp/late-doctor.txt"; then
+		echo "ok: late spacenavd: doctor: $(grep "spacenavd (pid" "$tmp/late-doctor.txt" | head -n 1)"
+	else
+		echo "FAIL: late spacenavd: doctor does not say spacenavd has the device:"
+		cat "$tmp/late-doctor.txt"
+		rc=1
+	fi
+	stop "$spid"
+	for ((i = 0; i < 30; i++)); do
+		[ -e /run/spnavd.pid ] || [ -e /run/spnav.sock ] || break
+		sleep 0.1
+	done
+	if [ -e /run/spnavd.pid ] || [ -e /run/spnav.sock ]; then
+		echo "note: spacenavd left $(ls /run/spnavd.pid /run/spnav.sock 2> /dev/null) behind; removing"
+		rm -f /run/spnav.sock /run/spnavd.pid
+	fi
+	for ((i = 0; i < 150; i++)); do
+		[ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 2 ] && break
+		sleep 0.1
+	done
+	if [ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 2 ]; then
+		echo "ok: late spacenavd stopped: hidmapd drives $m again"
+	else
+		echo "FAIL: late spacenavd stopped: hidmapd did not take $m back"
+		tail -n 5 "$tmp/hidmapd.log"
+		rc=1
+	fi
+	cp "$tmp/hidmapd.log" "$out/late-spacenavd.hidmapd.log" 2> /dev/null
+	cp "$tmp/late-doctor.txt" "$out/late-spacenavd.doctor.txt" 2> /dev/null
+	return $rc
+}
+
 # One run: DAEMON (spacenavd|hidmapd) SETTINGS (default|tuned) OUTPREFIX;
 # the feeder of model $m holds its device, its commands on fd 5, its
 # output in $fout.
@@ -165,6 +216,10 @@ run_one() {
 	# the feeder's "sent" lines of this play, for the latency figures
 	awk -v n="$n0" '/^done/ { d++ } /^sent/ && d == n' "$fout" > "$pfx.sent"
 	stop "$cpid"
+	if [ "$daemon" = hidmapd ] && [ "$mode" = oracle ] && [ -z "$late_checked" ]; then
+		late_checked=1
+		check_late_spacenavd "$tmp" || late_bad=1
+	fi
 	stop "$dpid"
 	cat "$tmp"/*.log "$tmp"/*.out > "$pfx.daemon-log" 2> /dev/null
 	return 0
@@ -226,5 +281,6 @@ rm -rf "$work"
 [ "$mode" = bench ] && exit $bad
 [ $ran -gt 0 ] || { echo "FAIL: nothing compared"; exit 1; }
 [ "$coexist_checked" = 1 ] && [ $coexist_bad = 0 ] || { echo "FAIL: coexistence"; exit 1; }
+[ "$late_checked" = 1 ] && [ $late_bad = 0 ] || { echo "FAIL: spacenavd started after hidmapd"; exit 1; }
 [ $bad -eq 0 ] || exit 1
 echo "PASS: $ran model/settings runs equal"
