@@ -11,7 +11,8 @@
 # each time.  The events the client prints must be equal: values, order,
 # button numbers (and, once, while spacenavd runs: hidmapd leaves the
 # device to it and `hidmapd doctor` says so; and a spacenavd started after
-# hidmapd gets the device, which hidmapd takes back when it stops).  Six models with default settings (the SpaceTraveler,
+# hidmapd gets the device, which hidmapd takes back when it stops).
+# Six models with default settings (the SpaceTraveler,
 # the SpaceNavigator's layout under another id, is left out), and with
 # sensitivity, dead zone, swap-yz, inversion and a per-axis sensitivity set
 # the same way in spnavrc and in the [device] section ("tuned") the
