@@ -23,6 +23,8 @@ if [ "$mode" = test ]; then
 	pkgs="$pkgs dpkg-dev debhelper lintian fakeroot"
 	# the focus suite: a real X server and window manager, a real sway
 	pkgs="$pkgs xvfb openbox xdotool x11-utils sway foot dbus-daemon gjs nodejs"
+	# issue 22's oracle: Debian's spacenavd, and libspnav for its client
+	pkgs="$pkgs spacenavd libspnav-dev"
 fi
 
 missing=""

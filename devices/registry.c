@@ -12,7 +12,7 @@
 
 extern const struct hm_module hm_module_shuttlexpress;
 extern const struct hm_module hm_module_rumble_test;
-extern const struct hm_module hm_module_spacenavigator;
+extern const struct hm_module hm_module_3dconnexion_6d;
 extern const struct hm_module hm_module_dualsense;
 extern const struct hm_module hm_module_dualshock4;
 extern const struct hm_module hm_module_steam;
@@ -23,7 +23,7 @@ const struct hm_module *const hm_modules[] = {
     &hm_module_shuttlexpress,  &hm_module_layout,
     &hm_module_dualsense,      &hm_module_dualshock4,
     &hm_module_steam,                                  /* Valve: 28de:1102, 1142, 1205 */
-    &hm_module_spacenavigator, &hm_module_rumble_test, /* claims nothing: only by config */
+    &hm_module_3dconnexion_6d, &hm_module_rumble_test, /* claims nothing: only by config */
     &hm_module_generic,        NULL,
 };
 

@@ -114,6 +114,7 @@ int hm_cmd_doctor(char *const *files, size_t nfiles)
 		return 1;
 	}
 	hm_doctor_devices(&d, config);
+	hm_doctor_spnav(&d, config);
 
 	manager = have_user_manager();
 	if (manager) {

@@ -46,6 +46,8 @@ void hm_doctor_line(struct hm_doctor *d, enum hm_check_level level, const char *
 /* /dev/uinput: r is 0 when it opened read-write, else -errno. */
 void hm_doctor_uinput_result(struct hm_doctor *d, int r);
 void hm_doctor_uinput(struct hm_doctor *d);
+/* 3D mice: spacenavd or hidmapd, and SPNAV_SOCKET (doctor-spnav.c). */
+void hm_doctor_spnav(struct hm_doctor *d, const struct hm_config *config);
 
 /* The configuration (the given paths, or the search path when npaths is
  * 0), as `hidmapd check` validates it; *ret the loaded

@@ -418,6 +418,20 @@ static int parse_haptic_click(struct parser *p, struct hm_config_device *d, cons
 	return 0;
 }
 
+/* spnav-led = on|off: the 3D mouse's LED (the 3dconnexion module) */
+static int parse_spnav_led(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (streq(value, "on"))
+		d->hardware.spnav_led = 1;
+	else if (streq(value, "off"))
+		d->hardware.spnav_led = 0;
+	else {
+		parser_error(p, p->line, "'%s': expected on or off", value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct device_key device_keys[] = {
     {"match", parse_match, true},
     {"match-name", parse_match_name, true},
@@ -434,6 +448,7 @@ static const struct device_key device_keys[] = {
     {"player-leds", parse_player_leds, false},
     {"mic-led", parse_mic_led, false},
     {"haptic-click", parse_haptic_click, false},
+    {"spnav-led", parse_spnav_led, false},
 };
 _Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too small");
 
@@ -751,6 +766,13 @@ static void key_device(struct parser *p, const char *name, const char *value)
 			k = &device_keys[i];
 			break;
 		}
+	}
+	if (!k && startswith(name, "spnav-")) {
+		char err[256];
+
+		if (hm_config_spnav_parse(&cur_device(p)->spnav, name, value, err, sizeof(err)) < 0)
+			parser_error(p, p->line, "%s", err);
+		return;
 	}
 	if (!k) {
 		parser_error(p, p->line, "unknown key '%s' in [device %s]", name,

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config-spnav.h"
 #include "util-mem.h"
 
 struct hm_device_info;
@@ -251,10 +252,11 @@ struct hm_config_hardware {
 	int player_leds;     /* player-leds = 0..5 (0: off), -1: not set */
 	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
 	int haptic_click;    /* haptic-click = on|off: 1, 0; -1: not set */
+	int spnav_led;       /* spnav-led = on|off: 1, 0; -1: not set */
 };
 #define HM_CONFIG_HARDWARE_INIT                                                                    \
 	{                                                                                          \
-		.player_leds = -1, .mic_led = -1, .haptic_click = -1                               \
+		.player_leds = -1, .mic_led = -1, .haptic_click = -1, .spnav_led = -1              \
 	}
 #define HM_CONFIG_MAX_PLAYER_LEDS 5
 
@@ -290,6 +292,8 @@ struct hm_config_device {
 	/* focus = APP -> PROFILE rules, in order (config-focus.h) */
 	struct hm_config_focus_rule *focus;
 	size_t nfocus;
+	/* the spnav-* keys (config-spnav.h) */
+	struct hm_config_spnav spnav;
 };
 
 #define HM_CONFIG_DEFAULT_REPLUG_GRACE_US (3 * 1000000ULL)

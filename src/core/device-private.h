@@ -13,6 +13,7 @@
 
 #include "device.h"
 #include "ff-rumble.h"
+#include "multiaxis.h"
 
 struct call_table;
 
@@ -70,6 +71,10 @@ struct hm_device_core {
 	bool battery_known;
 	int battery_percent;
 	enum hm_battery_status battery_status;
+	/* a six-axis controller (multiaxis.h) */
+	bool is_multiaxis;
+	struct hm_multiaxis_info multiaxis;
+	struct hm_multiaxis_listener multiaxis_listener;
 };
 
 static inline struct hm_device_core *core_of(struct hm_device *dev)

@@ -144,10 +144,11 @@ struct hm_device_settings {
 	int player_leds;     /* player-leds = 0..5 (0: off), -1: not set */
 	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
 	int haptic_click;    /* haptic-click = on|off: 1, 0; -1: not set */
+	int spnav_led;       /* spnav-led = on|off: 1, 0; -1: not set */
 };
 #define HM_DEVICE_SETTINGS_INIT                                                                    \
 	{                                                                                          \
-		.player_leds = -1, .mic_led = -1, .haptic_click = -1                               \
+		.player_leds = -1, .mic_led = -1, .haptic_click = -1, .spnav_led = -1              \
 	}
 
 /* What hm_device_set_battery() reports (as the kernel's power_supply

@@ -149,6 +149,7 @@ static void apply_config(struct daemon *d, struct hm_config *config, char **sess
 			break;
 		}
 		dr->cfg = c_new;
+		daemon_spnav_configure(dr);
 	}
 	free_config_off_loop(d, d->config);
 	d->config = config;

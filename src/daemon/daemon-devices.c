@@ -236,6 +236,7 @@ void daemon_driven_free(struct driven *dr)
 	hm_timer_free(dr->remap_timer);
 	hm_timer_free(dr->grace_timer);
 	hm_timer_free(dr->rq_timer);
+	daemon_spnav_detach(dr);
 	/* releases every held key on the outputs before destroying them */
 	hm_device_free(dr->dev);
 	hm_config_free(dr->mapping_config);
@@ -520,6 +521,8 @@ static int drive_opened(struct daemon *d, struct opening *o)
 		return 0;
 	max_report = max_input_report(o->desc);
 
+	if (daemon_spnav_yield(d, info, &chain, cfg))
+		return 0;
 	dr = find_kept(d, info, o->rdesc, o->rdesc_size);
 	if (dr) {
 		if (hm_module_chain_equal(hm_device_module_chain(dr->dev), &chain) &&
@@ -576,6 +579,7 @@ static int drive_opened(struct daemon *d, struct opening *o)
 	}
 	if (hm_control_monitoring(d->control))
 		hm_device_set_tap(dr->dev, daemon_monitor_tap, dr);
+	daemon_spnav_attach(d, dr);
 
 	watch_feedback(dr);
 

@@ -25,6 +25,8 @@
 #include "overflow.h"
 #include "request-queue.h"
 #include "session-watch.h"
+#include "spnav-detect.h"
+#include "spnav-server.h"
 #include "util-log.h"
 #include "work-pool.h"
 
@@ -76,6 +78,7 @@ struct driven {
 	struct hm_latency latency;
 	int focus_rule; /* the focus = rule that picked the profile, -1: none (daemon-focus.c) */
 	char focus_pick[HM_CONFIG_MAX_ID + 1]; /* ...and that profile's id ("": none) */
+	struct hm_spnav_device *spnav;         /* served to spnav clients, NULL: not */
 };
 
 /* A device being probed and opened on the work pool (daemon-devices.c):
@@ -148,7 +151,11 @@ struct daemon {
 	struct hm_work_pool *config_pool;
 	struct hm_source *config_pool_source;
 	bool reloading, reload_again, reload_again_for_control;
-	bool stopping; /* tearing down: what the pool finishes is only freed */
+	bool stopping;                 /* tearing down: what the pool finishes is only freed */
+	struct hm_spnav_server *spnav; /* NULL: not serving libspnav clients */
+	/* spacenavd starting or stopping (inotify), and one rescan after */
+	struct hm_spacenavd_watch *spacenavd_watch;
+	struct hm_timer *spacenavd_timer;
 };
 
 /* daemon-notify.c */
@@ -205,6 +212,14 @@ int daemon_focus_control(struct daemon *d, const char *app_id, const char *title
 void daemon_focus_status(struct daemon *d, struct hm_control_client *c);
 void daemon_focus_device_status(struct daemon *d, struct driven *dr, const char **ret_profile,
                                 const char **ret_why, char *buf, size_t size);
+/* daemon-spnav.c */
+void daemon_setup_spnav(struct daemon *d);
+void daemon_spnav_attach(struct daemon *d, struct driven *dr);
+void daemon_spnav_detach(struct driven *dr);
+void daemon_spnav_configure(struct driven *dr);
+void daemon_spnav_cleanup(struct daemon *d);
+bool daemon_spnav_yield(struct daemon *d, const struct hm_device_info *info,
+                        const struct hm_module_chain *chain, const struct hm_config_device *cfg);
 
 /* daemon-control.c */
 void daemon_monitor_tap(void *userdata, const struct hm_device *dev, enum hm_tap_stage stage,

@@ -81,6 +81,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 
 	daemon_setup_config_watch(&d);
 	daemon_setup_control(&d);
+	daemon_setup_spnav(&d);
 	daemon_setup_session_watch(&d);
 	daemon_setup_focus(&d);
 	daemon_scan(&d);
@@ -103,6 +104,8 @@ out:
 		d.driven = dr->next;
 		daemon_driven_free(dr);
 	}
+	hm_spnav_server_free(d.spnav); /* after the devices: they leave it first */
+	daemon_spnav_cleanup(&d);
 	daemon_focus_free(&d);
 	/* devices still opening are let go; every node is closed before the end */
 	daemon_cancel_opening(&d, NULL);

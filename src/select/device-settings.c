@@ -16,4 +16,5 @@ void hm_device_settings_from_config(const struct hm_config_device *cfg,
 	ret->player_leds = hw->player_leds;
 	ret->mic_led = hw->mic_led;
 	ret->haptic_click = hw->haptic_click;
+	ret->spnav_led = hw->spnav_led;
 }

@@ -397,6 +397,9 @@ static const struct error_case {
     {"[device x]\nmatch = 1:2\nmic-led = ON\n", 3, "'ON': expected on or off"},
     {"[device x]\nmatch = 1:2\nmic-led = on\nmic-led = off\n", 4,
      "duplicate key 'mic-led' (first set on line 3)"},
+    {"[device x]\nmatch = 1:2\nspnav-led = auto\n", 3, "'auto': expected on or off"},
+    {"[device x]\nmatch = 1:2\nspnav-led = on\nspnav-led = off\n", 4,
+     "duplicate key 'spnav-led' (first set on line 3)"},
     {"[device x]\nmatch = 1:2\nlightbar =\n", 3, "'lightbar' needs a value"},
     {"[device x]\nmatch = 1:2\nprofile = a b\n", 3,
      "'a b': invalid profile id (letters, digits, '-', '_', '.'; at most 64)"},
@@ -1234,6 +1237,28 @@ static void test_hardware_settings(void **state)
 	assert_true(hm_config_hardware_equal(&db->hardware, &dd->hardware));
 }
 
+/* spnav-led = on|off: a hardware setting like mic-led (a reload that
+ * changes only it reconfigures the module, keeps the mapping) */
+static void test_spnav_led(void **state)
+{
+	_cleanup_(hm_config_freep) struct hm_config *a =
+	    load_text("led-a.ini", "[device m]\nmatch = 46d:c626\n");
+	_cleanup_(hm_config_freep) struct hm_config *b =
+	    load_text("led-b.ini", "[device m]\nmatch = 46d:c626\nspnav-led = off\n");
+	_cleanup_(hm_config_freep) struct hm_config *c =
+	    load_text("led-c.ini", "[device m]\nmatch = 46d:c626\nspnav-led = on\n");
+	const struct hm_config_device *da = find_device(a, "m"), *db = find_device(b, "m");
+	const struct hm_config_device *dc = find_device(c, "m");
+
+	(void)state;
+	assert_int_equal(da->hardware.spnav_led, -1);
+	assert_int_equal(db->hardware.spnav_led, 0);
+	assert_int_equal(dc->hardware.spnav_led, 1);
+	assert_false(hm_config_hardware_equal(&da->hardware, &db->hardware));
+	assert_false(hm_config_hardware_equal(&db->hardware, &dc->hardware));
+	assert_false(hm_config_hardware_equal(&da->hardware, &dc->hardware));
+}
+
 /* A configuration kept for a device outlives the daemon's own reference. */
 static void test_config_ref(void **state)
 {
@@ -1370,6 +1395,7 @@ int main(void)
 	    cmocka_unit_test(test_profile_for),
 	    cmocka_unit_test(test_profile_equal),
 	    cmocka_unit_test(test_hardware_settings),
+	    cmocka_unit_test(test_spnav_led),
 	    cmocka_unit_test(test_config_ref),
 	    cmocka_unit_test(test_default_paths),
 	    cmocka_unit_test(test_shipped_configs),

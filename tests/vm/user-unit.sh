@@ -110,6 +110,10 @@ else
 	install -m 755 "$hidmapd" $stage/bin/hidmapd || die "cannot copy $hidmapd"
 fi
 install -m 755 "$scenarios" $stage/bin/scenarios || die "cannot copy $scenarios"
+# issue 22: a client of Debian's libspnav, when it was built (libspnav-dev)
+if [ -x "$(dirname "$scenarios")/spnav-client" ]; then
+	install -m 755 "$(dirname "$scenarios")/spnav-client" $stage/bin/spnav-client || die "cannot copy spnav-client"
+fi
 install -m 644 "$unitdir/hidmapd.service" $stage/unit/ || die "cannot copy $unitdir/hidmapd.service"
 if [ $mode = no-userns ]; then
 	install -m 644 "$unitdir/no-userns.conf" $stage/unit/ || die "no $unitdir/no-userns.conf"
@@ -414,5 +418,20 @@ HM_UU_UID=$uid HM_UU_HOME=$home HM_UU_RUNTIME=$rt HM_UU_CONFIG=$conf/hidmapd/tes
 rc=$?
 if [ $rc = 0 ] && [ $mode = package ]; then
 	package_remove || rc=1
+fi
+# issue 22: spnav_open() of an unmodified libspnav client reaches the
+# unit's spnav server through SPNAV_SOCKET (the hardened unit writes only
+# its RuntimeDirectory: the socket is $XDG_RUNTIME_DIR/hidmapd/spnav.sock)
+if [ $rc = 0 ] && [ $mode != package ] && [ -x $work/stage/bin/spnav-client ]; then
+	as_user systemctl --user start hidmapd.service
+	for _ in $(seq 100); do [ -S $rt/hidmapd/spnav.sock ] && break; sleep 0.1; done
+	got=$(as_user env SPNAV_SOCKET=$rt/hidmapd/spnav.sock timeout 10 $work/stage/bin/spnav-client 1 2>&1)
+	if [ "$got" = "connected protocol 1" ]; then
+		echo "ok: a libspnav client connected to the unit's spnav server (protocol 1)"
+	else
+		echo "FAIL: a libspnav client through SPNAV_SOCKET=$rt/hidmapd/spnav.sock: '$got'"
+		ls -la $rt/hidmapd
+		rc=1
+	fi
 fi
 finish $rc

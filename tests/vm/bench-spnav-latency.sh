@@ -1,0 +1,18 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The spnav latency benchmark (issue 22): from the uhid report to the event
+# an unmodified libspnav client (Debian's libspnav 1.0) receives, hidmapd's
+# spnav server against Debian's spacenavd 1.1, in one boot of the VM bed,
+# ROUNDS rounds alternating the daemons (check-spnav-oracle.sh ... bench),
+# 200 motion reports 30 ms apart each (tests/data/3dconnexion/bench.hid).
+# Prints p50 and p99 per daemon and round, and the median of the rounds.
+#
+#   bench-spnav-latency.sh BUILDDIR [ROUNDS]
+set -u -o pipefail
+build=$(cd "$1" && pwd) rounds=${2:-3}
+src=$(cd "$(dirname "$0")/../.." && pwd)
+res=$(mktemp -d /tmp/spnav-bench.XXXXXX) || exit 1
+"$src/tests/vm/run-vm.sh" -o "$res" --timeout 1200 --scenario-timeout 1100 -s spnav-bench \
+	"$src/tests/vm/check-spnav-oracle.sh $build/tests/vm/spnav-feed $build/tests/vm/spnav-client $build/hidmapd $src \$VM_RESULTS/spnav-bench bench $rounds" ||
+	exit $?
+python3 "$src/tests/vm/spnav-latency.py" "$res/spnav-bench" "$rounds"

@@ -1,0 +1,287 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# VM scenario (issue 22): hidmapd's spnav server against Debian's spacenavd
+# 1.1, both heard by an unmodified client linked against Debian's libspnav
+# 1.0 (spnav-client).  For each model of tests/data/3dconnexion/oracle one
+# uhid device (spnav-feed) is held while its reports are played once to
+# spacenavd (as root, reading the kernel's evdev node, as it runs on a
+# desktop; its config by -c, its socket /run/spnav.sock) and once to
+# `hidmapd run` (its config by --config, its socket
+# $XDG_RUNTIME_DIR/hidmapd/spnav.sock), the client connecting through SPNAV_SOCKET
+# each time.  The events the client prints must be equal: values, order,
+# button numbers (and, once, while spacenavd runs: hidmapd leaves the
+# device to it and `hidmapd doctor` says so; and a spacenavd started after
+# hidmapd gets the device, which hidmapd takes back when it stops).
+# Six models with default settings (the SpaceTraveler,
+# the SpaceNavigator's layout under another id, is left out), and with
+# sensitivity, dead zone, swap-yz, inversion and a per-axis sensitivity set
+# the same way in spnavrc and in the [device] section ("tuned") the
+# Enterprise (six-axis report 1, folded buttons); SPNAV_ORACLE_ALL=1: every
+# model both ways.  CI time: about 13 s a pair under TCG; the data test
+# spnav-replay-vs-spacenavd checks all 14 pairs against spacenavd's answers
+# captured here.  One model at a time: spacenavd 1.1
+# sends a client only its newest device's events, and so does hidmapd.
+#
+# Timing: reports are GAP_MS (20 ms) apart, far longer than either daemon
+# takes, so neither coalesces two reports into one motion event (spacenavd
+# sends one per evdev frame, hidmapd one per report); the motion event's
+# period field is timing and the client does not print it.
+#
+#   check-spnav-oracle.sh FEED CLIENT HIDMAPD SRCDIR OUTDIR [bench ROUNDS]
+# With "bench ROUNDS" it plays bench.hid instead, ROUNDS times to each
+# daemon in turn, for the latency from the uhid report to the client's
+# event (bench-spnav-latency.sh computes it from the files left in OUTDIR).
+set -u -o pipefail
+feed=$1 client=$2 hidmapd=$3 src=$4 out=$5
+mode=${6:-oracle} rounds=${7:-3}
+gap_ms=20
+tuned_models=${SPNAV_ORACLE_ALL:+all}
+tuned_models=${tuned_models:-spacemouse-enterprise-256f-c633}
+skip_models=${SPNAV_ORACLE_ALL:+none}
+skip_models=${skip_models:-spacetraveler-046d-c623}
+
+command -v spacenavd > /dev/null || { echo "SKIP: spacenavd not installed (apt-get install spacenavd)"; exit 77; }
+[ -x "$client" ] || { echo "SKIP: spnav-client not built (apt-get install libspnav-dev)"; exit 77; }
+mkdir -p "$out" || exit 1
+# sockets and FIFOs cannot live on the results share (9p): a scratch in /tmp
+work=$(mktemp -d /tmp/spnav-oracle.XXXXXX) || exit 1
+
+wait_for() { # FILE PATTERN TENTHS
+	local i
+	for ((i = 0; i < $3; i++)); do
+		grep -q "$2" "$1" 2> /dev/null && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for '$2' in $1"
+	return 1
+}
+wait_socket() { # PATH TENTHS
+	local i
+	for ((i = 0; i < $2; i++)); do
+		[ -S "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "timed out waiting for the socket $1"
+	return 1
+}
+stop() { # PID
+	kill "$1" 2> /dev/null
+	wait "$1" 2> /dev/null
+	return 0
+}
+
+# Coexistence, once, while spacenavd has the device: hidmapd leaves it
+# alone (its log says so), and `hidmapd doctor` says spacenavd has it.
+coexist_checked= coexist_bad=0
+check_coexistence() {
+	local co=$work/coexist hpid rc=0
+	rm -rf "$co" && mkdir -p "$co/rt" && chmod 700 "$co/rt" && : > "$co/empty.ini"
+	XDG_RUNTIME_DIR=$co/rt "$hidmapd" -v run --config "$co/empty.ini" > "$co/hidmapd.log" 2>&1 &
+	hpid=$!
+	if wait_for "$co/hidmapd.log" "left to spacenavd" 150; then
+		echo "ok: coexistence: hidmapd left $m to spacenavd"
+	else
+		echo "FAIL: coexistence: hidmapd did not leave $m to spacenavd"
+		rc=1
+	fi
+	stop "$hpid"
+	XDG_RUNTIME_DIR=$co/rt "$hidmapd" doctor --config "$co/empty.ini" > "$co/doctor.txt" 2>&1
+	if grep -q "spacenavd (pid [0-9]*) has it" "$co/doctor.txt"; then
+		echo "ok: coexistence: $(grep "spacenavd (pid" "$co/doctor.txt" | head -n 1)"
+	else
+		echo "FAIL: coexistence: hidmapd doctor does not say spacenavd has the device:"
+		cat "$co/doctor.txt"
+		rc=1
+	fi
+	cp "$co/hidmapd.log" "$out/coexistence.hidmapd.log" 2> /dev/null
+	cp "$co/doctor.txt" "$out/coexistence.doctor.txt" 2> /dev/null
+	return $rc
+}
+
+# spacenavd started after hidmapd, once, at the end of a hidmapd run (its
+# events already captured): hidmapd lets the device go (inotify on /run,
+# its log says so), doctor says spacenavd has it; spacenavd stopped,
+# hidmapd takes the device again.
+late_checked= late_bad=0
+check_late_spacenavd() { # TMP: the hidmapd run's directory
+	local tmp=$1 spid rc=0 i
+	rm -f /run/spnav.sock /run/spnavd.pid
+	: > "$tmp/late-spnavrc"
+	(cd / && exec spacenavd -d -v -c "$tmp/late-spnavrc" -l "$tmp/late-spnavd.log" > "$tmp/late-spnavd.out" 2>&1) &
+	spid=$!
+	if wait_for "$tmp/hidmapd.log" "which started after hidmapd" 150; then
+		echo "ok: late spacenavd: $(grep "which started after hidmapd" "$tmp/hidmapd.log" | head -n 1 | cut -c 1-120)"
+	else
+		echo "FAIL: late spacenavd: hidmapd did not let $m go"
+		rc=1
+	fi
+	XDG_RUNTIME_DIR=$tmp/rt "$hidmapd" doctor --config "$tmp/hidmapd.ini" > "$tmp/late-doctor.txt" 2>&1
+	if grep -q "spacenavd (pid [0-9]*) has it" "$tmp/late-doctor.txt"; then
+		echo "ok: late spacenavd: doctor: $(grep "spacenavd (pid" "$tmp/late-doctor.txt" | head -n 1)"
+	else
+		echo "FAIL: late spacenavd: doctor does not say spacenavd has the device:"
+		cat "$tmp/late-doctor.txt"
+		rc=1
+	fi
+	stop "$spid"
+	for ((i = 0; i < 30; i++)); do
+		[ -e /run/spnavd.pid ] || [ -e /run/spnav.sock ] || break
+		sleep 0.1
+	done
+	if [ -e /run/spnavd.pid ] || [ -e /run/spnav.sock ]; then
+		echo "note: spacenavd left $(ls /run/spnavd.pid /run/spnav.sock 2> /dev/null) behind; removing"
+		rm -f /run/spnav.sock /run/spnavd.pid
+	fi
+	for ((i = 0; i < 150; i++)); do
+		[ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 2 ] && break
+		sleep 0.1
+	done
+	if [ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 2 ]; then
+		echo "ok: late spacenavd stopped: hidmapd drives $m again"
+	else
+		echo "FAIL: late spacenavd stopped: hidmapd did not take $m back"
+		tail -n 5 "$tmp/hidmapd.log"
+		rc=1
+	fi
+	cp "$tmp/hidmapd.log" "$out/late-spacenavd.hidmapd.log" 2> /dev/null
+	cp "$tmp/late-doctor.txt" "$out/late-spacenavd.doctor.txt" 2> /dev/null
+	return $rc
+}
+
+# One run: DAEMON (spacenavd|hidmapd) SETTINGS (default|tuned) OUTPREFIX;
+# the feeder of model $m holds its device, its commands on fd 5, its
+# output in $fout.
+run_one() {
+	local daemon=$1 settings=$2 pfx=$3 dpid cpid sock n0 i
+	local tmp=$work/$daemon
+	rm -rf "$tmp" && mkdir -p "$tmp/rt" && chmod 700 "$tmp/rt"
+	if [ "$daemon" = spacenavd ]; then
+		: > "$tmp/spnavrc"
+		if [ "$settings" = tuned ]; then
+			printf 'sensitivity = 1.5\ndead-zone = 20\nswap-yz = true\n' > "$tmp/spnavrc"
+			printf 'invert-trans = x\ninvert-rot = yz\nsensitivity-rotation-y = 0.5\n' >> "$tmp/spnavrc"
+		fi
+		rm -f /run/spnav.sock /run/spnavd.pid
+		# Debian's 1.1 binds "run/spnav.sock", relative: from / (where it
+		# runs when it daemonises) that is /run/spnav.sock, libspnav's
+		# /var/run/spnav.sock
+		(cd / && exec spacenavd -d -v -c "$tmp/spnavrc" -l "$tmp/spnavd.log" > "$tmp/spnavd.out" 2>&1) &
+		dpid=$!
+		sock=/run/spnav.sock
+	else
+		{
+			echo "[device oracle]"
+			echo "match = $vidpid"
+			if [ "$settings" = tuned ]; then
+				echo "spnav-sensitivity = 1.5"
+				echo "spnav-deadzone = 20"
+				echo "spnav-swap-yz = true"
+				echo "spnav-invert = tx ry rz"
+				echo "spnav-sensitivity-axes = 1 1 1 1 0.5 1"
+			fi
+		} > "$tmp/hidmapd.ini"
+		XDG_RUNTIME_DIR=$tmp/rt "$hidmapd" -v run --config "$tmp/hidmapd.ini" > "$tmp/hidmapd.log" 2>&1 &
+		dpid=$!
+		sock=$tmp/rt/hidmapd/spnav.sock
+	fi
+	if ! wait_socket "$sock" 150; then
+		stop "$dpid"
+		cat "$tmp"/*.log "$tmp"/*.out 2> /dev/null | tail -20
+		return 1
+	fi
+	# the device taken (hidmapd's socket comes before its devices)
+	if [ "$daemon" = hidmapd ]; then
+		wait_for "$tmp/hidmapd.log" "driven by module 3dconnexion" 150 || { stop "$dpid"; tail -20 "$tmp/hidmapd.log"; return 1; }
+	else
+		wait_for "$tmp/spnavd.log" "^using device" 150 || { stop "$dpid"; tail -20 "$tmp/spnavd.log"; return 1; }
+	fi
+	if [ "$daemon" = spacenavd ] && [ "$mode" = oracle ] && [ -z "$coexist_checked" ]; then
+		coexist_checked=1
+		check_coexistence || coexist_bad=1
+	fi
+	SPNAV_SOCKET=$sock "$client" $([ "$mode" = bench ] && echo -t) 30 > "$pfx.events" 2> "$pfx.client-err" &
+	cpid=$!
+	if ! wait_for "$pfx.events" '^connected' 100; then
+		stop "$cpid"
+		stop "$dpid"
+		return 1
+	fi
+	sleep 0.3 # the client's protocol change is answered
+	n0=$(grep -c '^done' "$fout")
+	echo play >&5
+	for ((i = 0; i < 900; i++)); do
+		[ "$(grep -c '^done' "$fout")" -gt "$n0" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	# the feeder's "sent" lines of this play, for the latency figures
+	awk -v n="$n0" '/^done/ { d++ } /^sent/ && d == n' "$fout" > "$pfx.sent"
+	stop "$cpid"
+	if [ "$daemon" = hidmapd ] && [ "$mode" = oracle ] && [ -z "$late_checked" ]; then
+		late_checked=1
+		check_late_spacenavd "$tmp" || late_bad=1
+	fi
+	stop "$dpid"
+	cat "$tmp"/*.log "$tmp"/*.out > "$pfx.daemon-log" 2> /dev/null
+	return 0
+}
+
+bad=0 ran=0
+if [ "$mode" = bench ]; then
+	recs=("$src/tests/data/3dconnexion/bench.hid")
+else
+	recs=("$src"/tests/data/3dconnexion/oracle/*.hid)
+fi
+for rec in "${recs[@]}"; do
+	m=$(basename "$rec" .hid)
+	[ "$mode" = bench ] || case " $skip_models " in *" $m "*) continue ;; esac
+	vidpid=$(awk '/^I:/ { print $3 ":" $4; exit }' "$rec")
+	fout=$out/$m.feed
+	rm -f "$work/$m.fifo" && mkfifo "$work/$m.fifo" || exit 1
+	"$feed" "$rec" "$gap_ms" < "$work/$m.fifo" > "$fout" 2> "$out/$m.feed-err" &
+	fpid=$!
+	exec 5> "$work/$m.fifo"
+	if ! wait_for "$fout" '^ready' 150; then
+		cat "$out/$m.feed-err"
+		exec 5>&-
+		stop "$fpid"
+		bad=$((bad + 1))
+		continue
+	fi
+	if [ "$mode" = bench ]; then
+		for ((r = 1; r <= rounds; r++)); do
+			for daemon in spacenavd hidmapd; do
+				run_one "$daemon" default "$out/$m.$daemon.$r" || bad=$((bad + 1))
+			done
+		done
+	else
+		sets=default
+		case " $tuned_models " in *" $m "* | " all ") sets="default tuned" ;; esac
+		for settings in $sets; do
+			run_one spacenavd "$settings" "$out/$m.$settings.spacenavd" || { bad=$((bad + 1)); continue; }
+			run_one hidmapd "$settings" "$out/$m.$settings.hidmapd" || { bad=$((bad + 1)); continue; }
+			ran=$((ran + 1))
+			a=$out/$m.$settings.spacenavd.events b=$out/$m.$settings.hidmapd.events
+			if ! diff -u "$a" "$b" > "$out/$m.$settings.diff"; then
+				echo "FAIL: $m ($settings settings): the libspnav client heard other events from hidmapd than from spacenavd:"
+				head -n 30 "$out/$m.$settings.diff"
+				bad=$((bad + 1))
+			elif [ "$(grep -c '^motion' "$a")" -lt 3 ] || [ "$(grep -c '^press' "$a")" -lt 1 ]; then
+				echo "FAIL: $m ($settings): too few events to compare ($(wc -l < "$a") lines)"
+				bad=$((bad + 1))
+			else
+				echo "ok: $m ($settings): $(grep -c '^motion' "$a") motion, $(grep -c '^press' "$a") press, $(grep -c '^release' "$a") release events equal"
+			fi
+		done
+	fi
+	echo quit >&5
+	exec 5>&-
+	stop "$fpid"
+done
+rm -rf "$work"
+[ "$mode" = bench ] && exit $bad
+[ $ran -gt 0 ] || { echo "FAIL: nothing compared"; exit 1; }
+[ "$coexist_checked" = 1 ] && [ $coexist_bad = 0 ] || { echo "FAIL: coexistence"; exit 1; }
+[ "$late_checked" = 1 ] && [ $late_bad = 0 ] || { echo "FAIL: spacenavd started after hidmapd"; exit 1; }
+[ $bad -eq 0 ] || exit 1
+echo "PASS: $ran model/settings runs equal"
