@@ -15,12 +15,14 @@ extern const struct hm_module hm_module_rumble_test;
 extern const struct hm_module hm_module_spacenavigator;
 extern const struct hm_module hm_module_dualsense;
 extern const struct hm_module hm_module_dualshock4;
+extern const struct hm_module hm_module_switch;
 
 /* The shipped layouts (devices/layouts/, *.ini) come after these modules,
  * before generic (module-select.c puts them there). */
 const struct hm_module *const hm_modules[] = {
     &hm_module_shuttlexpress,  &hm_module_layout,
     &hm_module_dualsense,      &hm_module_dualshock4,
+    &hm_module_switch,                                 /* devices/nintendo/ */
     &hm_module_spacenavigator, &hm_module_rumble_test, /* claims nothing: only by config */
     &hm_module_generic,        NULL,
 };

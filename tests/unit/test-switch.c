@@ -1,0 +1,694 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The switch module (devices/nintendo/) against hid-nintendo's protocol
+ * and arithmetic (drivers/hid/hid-nintendo.c of 6.1 and 6.12, summarised
+ * in the project's vendor research note §3): a fake pad answers the USB
+ * commands and subcommands with constructed replies (user calibration for
+ * the left stick, factory for the right and the IMU, all non-default),
+ * and the expected numbers are worked out by hand from the kernel's
+ * formulas in the comments.  The rumble bytes come from the rows of the
+ * kernel's tables (joycon_rumble_frequencies/amplitudes), quoted.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "capture-sink.h"
+#include "device.h"
+#include "event-loop.h"
+#include "module-select.h"
+#include "switch-proto.h"
+
+enum { GAMEPAD, IMU };
+
+/* ---- the fake pad ---- */
+
+enum pad_mode {
+	PAD_ANSWERS,    /* answers everything but 80 04, as a real pad */
+	PAD_SILENT,     /* answers nothing */
+	PAD_NO_USB,     /* a Bluetooth pad behind USB: no 0x81 replies */
+	PAD_BAD_MAGIC,  /* user magics wrong, factory stick data implausible */
+	PAD_NO_SPI,     /* SPI reads never answered */
+	PAD_SHORT_INFO, /* the device-info reply shorter than a report */
+};
+
+static struct {
+	enum pad_mode mode;
+	uint8_t type;
+	uint8_t out[64][64];
+	size_t outlen[64];
+	unsigned nout;
+	uint8_t reply[64][64];
+	size_t replylen[64];
+	unsigned nreply, nreplied;
+} pad;
+
+/* two 12-bit values in three bytes, as the SPI calibration stores them */
+static void put12(uint8_t *p, unsigned a, unsigned b)
+{
+	p[0] = (uint8_t)a;
+	p[1] = (uint8_t)((a >> 8) | (b & 0x0f) << 4);
+	p[2] = (uint8_t)(b >> 4);
+}
+
+static void put16(uint8_t *p, int v)
+{
+	p[0] = (uint8_t)v;
+	p[1] = (uint8_t)((unsigned)v >> 8);
+}
+
+/* The pad's SPI flash at addr, size bytes into p; false: unknown. */
+static bool spi(uint32_t addr, uint8_t size, uint8_t *p)
+{
+	memset(p, 0xff, size);
+	switch (addr) {
+	case NSW_SPI_USER_MAGIC_LEFT:
+		if (pad.mode != PAD_BAD_MAGIC)
+			p[0] = 0xb2, p[1] = 0xa1;
+		return true;
+	case NSW_SPI_USER_MAGIC_RIGHT:
+	case NSW_SPI_IMU_USER_MAGIC:
+		return true; /* ff ff: no user calibration */
+	case NSW_SPI_USER_LEFT:
+		/* left order: above, centre, below (x, y) */
+		put12(p + 0, 1500, 1600);
+		put12(p + 3, 2048, 2000);
+		put12(p + 6, 1400, 1300);
+		return true;
+	case NSW_SPI_FACTORY_LEFT:
+		/* read only when the user magic is bad: implausible (all 0) */
+		memset(p, 0, size);
+		return true;
+	case NSW_SPI_FACTORY_RIGHT:
+		/* right order: centre, below, above */
+		put12(p + 0, 1900, 2100);
+		put12(p + 3, 1200, 1250);
+		put12(p + 6, 1700, 1650);
+		if (pad.mode == PAD_BAD_MAGIC)
+			memset(p, 0, size);
+		return true;
+	case NSW_SPI_IMU_FACTORY:
+		for (int i = 0; i < 3; i++) {
+			put16(p + 2 * i, 100);        /* accel offset */
+			put16(p + 6 + 2 * i, 16384);  /* accel scale */
+			put16(p + 12 + 2 * i, 10);    /* gyro offset */
+			put16(p + 18 + 2 * i, 13371); /* gyro scale */
+		}
+		return true;
+	}
+	return false;
+}
+
+static void queue_reply(const uint8_t *r, size_t n)
+{
+	if (pad.nreply < 64) {
+		memcpy(pad.reply[pad.nreply], r, n);
+		pad.replylen[pad.nreply] = n;
+	}
+	pad.nreply++;
+}
+
+static void answer(const uint8_t *d, size_t n)
+{
+	uint8_t r[64] = {0};
+	size_t len = NSW_REPORT_SIZE;
+
+	if (pad.mode == PAD_SILENT)
+		return;
+	if (d[0] == NSW_OUT_USB_CMD && n >= 2) {
+		if (pad.mode == PAD_NO_USB || d[1] == NSW_USB_NO_TIMEOUT)
+			return;
+		r[0] = NSW_IN_USB_REPLY;
+		r[1] = d[1];
+		queue_reply(r, 2);
+		return;
+	}
+	if (d[0] != NSW_OUT_RUMBLE_SUBCMD || n < 11)
+		return;
+	r[0] = NSW_IN_SUBCMD_REPLY;
+	r[2] = 0x8e; /* battery full, charging, not host powered */
+	put12(r + 6, 2048, 2000);
+	put12(r + 9, 1900, 2100);
+	r[NSW_OFF_REPLY_ACK] = 0x80;
+	r[NSW_OFF_REPLY_ID] = d[10];
+	if (d[10] == NSW_SUBCMD_DEV_INFO) {
+		r[NSW_OFF_REPLY_DATA + 2] = pad.type;
+		memcpy(r + NSW_OFF_REPLY_DATA + 4, "\x11\x22\x33\x44\x55\x66", 6);
+		if (pad.mode == PAD_SHORT_INFO)
+			len = 20;
+	} else if (d[10] == NSW_SUBCMD_SPI_READ && n >= 16) {
+		uint32_t addr = d[11] | d[12] << 8 | (uint32_t)d[13] << 16 | (uint32_t)d[14] << 24;
+
+		if (pad.mode == PAD_NO_SPI)
+			return;
+
+		r[NSW_OFF_REPLY_ACK] = 0x90;
+		memcpy(r + NSW_OFF_REPLY_DATA, d + 11, 5);
+		if (!spi(addr, d[15], r + NSW_OFF_SPI_DATA))
+			return;
+		len = NSW_OFF_SPI_DATA + d[15];
+		if (len < NSW_REPORT_SIZE)
+			len = NSW_REPORT_SIZE;
+	}
+	queue_reply(r, len);
+}
+
+static int fake_write(void *userdata, const uint8_t *data, size_t size)
+{
+	(void)userdata;
+	if (pad.nout < 64 && size <= 64) {
+		memcpy(pad.out[pad.nout], data, size);
+		pad.outlen[pad.nout] = size;
+	}
+	pad.nout++;
+	answer(data, size);
+	return (int)size;
+}
+
+static const struct hm_transport transport = {.write = fake_write};
+
+/* Delivers the pad's queued replies, and those they cause. */
+static void pump(struct hm_device *dev)
+{
+	while (pad.nreplied < pad.nreply && pad.nreplied < 64) {
+		unsigned i = pad.nreplied++;
+
+		hm_device_process_report(dev, pad.reply[i], pad.replylen[i], 0);
+	}
+}
+
+/* Far enough ahead for any exchange timeout, not the init limit. */
+static void timeout(struct hm_device *dev)
+{
+	hm_device_timer(dev, hm_now_usec() + 5 * 1000 * 1000);
+	pump(dev);
+}
+
+static int reset(void **state)
+{
+	(void)state;
+	memset(&pad, 0, sizeof(pad));
+	return 0;
+}
+
+static struct hm_device *make_with(struct capture_sink *cs, uint16_t product, uint16_t bus,
+                                   const char *name, const struct hm_transport *t)
+{
+	struct hm_device_info info = {.bus = bus,
+	                              .vendor = NSW_VENDOR,
+	                              .product = product,
+	                              .version = 0x0200,
+	                              .interface = -1};
+	struct hm_module_chain chain;
+	const struct hm_config_device *cfg;
+	struct hm_device_setup setup = {.chain = &chain, .sink = &cs->base, .transport = t};
+	struct hm_device *dev = NULL;
+
+	snprintf(info.name, sizeof(info.name), "%s", name);
+	snprintf(info.path, sizeof(info.path), "/dev/hidraw5");
+	pad.type = product == NSW_PRODUCT_JOYCONL ? 1 : product == NSW_PRODUCT_JOYCONR ? 2 : 3;
+	capture_init(cs);
+	(void)hm_module_select(NULL, &info, &chain, &cfg);
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	assert_string_equal(dev->module->name, "switch");
+	return dev;
+}
+
+static struct hm_device *make_ready(struct capture_sink *cs, uint16_t product, uint16_t bus,
+                                    const char *name)
+{
+	struct hm_device *dev = make_with(cs, product, bus, name, &transport);
+
+	pump(dev);
+	if (bus == BUS_USB) {
+		/* 80 04 is never answered: its two tries time out */
+		timeout(dev);
+		timeout(dev);
+	}
+	assert_false(hm_device_initializing(dev));
+	return dev;
+}
+
+/* a full report 0x30 with the sticks' raw values, buttons and one IMU
+ * sample repeated three times */
+static void full_report(uint8_t *r, uint32_t btns, unsigned lx, unsigned ly, unsigned rx,
+                        unsigned ry, const int imu[6])
+{
+	memset(r, 0, NSW_REPORT_SIZE);
+	r[0] = NSW_IN_FULL;
+	r[2] = 0x60; /* battery high, not charging */
+	r[3] = (uint8_t)btns;
+	r[4] = (uint8_t)(btns >> 8);
+	r[5] = (uint8_t)(btns >> 16);
+	put12(r + 6, lx, ly);
+	put12(r + 9, rx, ry);
+	for (int s = 0; s < 3; s++)
+		for (int i = 0; i < 6; i++)
+			put16(r + 13 + 12 * s + 2 * i, imu ? imu[i] : 0);
+}
+
+static int last(const struct capture_sink *cs, unsigned out, unsigned type, unsigned code)
+{
+	int v = -9999;
+
+	for (size_t i = 0; i < cs->n; i++)
+		if (cs->ev[i].dev == out && cs->ev[i].type == type && cs->ev[i].code == code)
+			v = cs->ev[i].value;
+	return v;
+}
+
+static void check_abs(const struct libevdev *c, unsigned code, int min, int max, int fuzz, int flat,
+                      int res)
+{
+	const struct input_absinfo *a = libevdev_get_abs_info(c, code);
+
+	assert_non_null(a);
+	assert_int_equal(a->minimum, min);
+	assert_int_equal(a->maximum, max);
+	assert_int_equal(a->fuzz, fuzz);
+	assert_int_equal(a->flat, flat);
+	assert_int_equal(a->resolution, res);
+}
+
+/* ---- initialisation ---- */
+
+static void check_subcmd(unsigned i, uint8_t id, const uint8_t *args, size_t n)
+{
+	assert_true(i < pad.nout);
+	assert_int_equal(pad.out[i][0], 0x01);
+	assert_int_equal(pad.out[i][10], id);
+	assert_int_equal(pad.outlen[i], 11 + n);
+	if (n)
+		assert_memory_equal(pad.out[i] + 11, args, n);
+}
+
+static void test_usb_init_sequence(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	static const uint8_t magic_l[5] = {0x10, 0x80, 0, 0, 2}, magic_r[5] = {0x1b, 0x80, 0, 0, 2},
+	                     user_l[5] = {0x12, 0x80, 0, 0, 9}, fact_r[5] = {0x46, 0x60, 0, 0, 9},
+	                     imu_magic[5] = {0x26, 0x80, 0, 0, 2},
+	                     imu_fact[5] = {0x20, 0x60, 0, 0, 24}, on[1] = {1}, full[1] = {0x30},
+	                     player1[1] = {0x01}, home[5] = {0x01, 0, 0, 0x11, 0x11};
+
+	(void)state;
+	dev = make_with(&cs, NSW_PRODUCT_PROCON, BUS_USB, "Nintendo Co., Ltd. Pro Controller",
+	                &transport);
+	assert_true(hm_device_initializing(dev));
+	pump(dev);
+	/* 80 02, 80 03, 80 02, 80 04: the last waits for its timeouts */
+	assert_int_equal(pad.nout, 4);
+	assert_true(hm_device_initializing(dev));
+	timeout(dev);
+	assert_int_equal(pad.nout, 5); /* 80 04 again (one retry) */
+	timeout(dev);
+	assert_false(hm_device_initializing(dev));
+	assert_false(hm_device_init_failed(dev));
+
+	static const uint8_t usb[5] = {0x02, 0x03, 0x02, 0x04, 0x04};
+	for (unsigned i = 0; i < 5; i++) {
+		assert_int_equal(pad.outlen[i], 2);
+		assert_int_equal(pad.out[i][0], 0x80);
+		assert_int_equal(pad.out[i][1], usb[i]);
+	}
+	/* 6.12's order: device info, stick calibration, IMU calibration and
+	 * on, report mode, vibration, player LEDs (player 1: LED 1), home LED */
+	check_subcmd(5, 0x02, NULL, 0);
+	check_subcmd(6, 0x10, magic_l, 5);
+	check_subcmd(7, 0x10, magic_r, 5);
+	check_subcmd(8, 0x10, user_l, 5);
+	check_subcmd(9, 0x10, fact_r, 5);
+	check_subcmd(10, 0x10, imu_magic, 5);
+	check_subcmd(11, 0x10, imu_fact, 5);
+	check_subcmd(12, 0x40, on, 1);
+	check_subcmd(13, 0x03, full, 1);
+	check_subcmd(14, 0x48, on, 1);
+	check_subcmd(15, 0x30, player1, 1);
+	check_subcmd(16, 0x38, home, 5);
+	assert_int_equal(pad.nout, 17);
+	/* packet numbers count 0..15 over the subcommands; the rumble bytes
+	 * of the probe's subcommands are zero (the FF state is made later) */
+	for (unsigned i = 5; i < 17; i++) {
+		static const uint8_t zero[8];
+
+		assert_int_equal(pad.out[i][1], (i - 5) & 0x0f);
+		assert_memory_equal(pad.out[i] + 2, zero, 8);
+	}
+	hm_device_free(dev);
+}
+
+static void test_nodes(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	const struct libevdev *gp, *imu;
+
+	(void)state;
+	dev = make_ready(&cs, NSW_PRODUCT_PROCON, BUS_USB, "Nintendo Co., Ltd. Pro Controller");
+	gp = hm_device_output_caps(dev, GAMEPAD);
+	imu = hm_device_output_caps(dev, IMU);
+	/* 6.12: the HID device's name, and "<name> (IMU)" */
+	assert_string_equal(libevdev_get_name(gp), "Nintendo Co., Ltd. Pro Controller");
+	assert_string_equal(libevdev_get_name(imu), "Nintendo Co., Ltd. Pro Controller (IMU)");
+	/* version | 0x8000 */
+	assert_int_equal(libevdev_get_id_version(gp), 0x8200);
+	assert_int_equal(libevdev_get_id_version(imu), 0x8200);
+	assert_int_equal(libevdev_get_id_vendor(gp), 0x057e);
+	assert_int_equal(libevdev_get_id_product(gp), 0x2009);
+	check_abs(gp, ABS_X, -32767, 32767, 250, 500, 0);
+	check_abs(gp, ABS_RY, -32767, 32767, 250, 500, 0);
+	check_abs(gp, ABS_HAT0X, -1, 1, 0, 0, 0);
+	assert_false(libevdev_has_event_code(gp, EV_ABS, ABS_Z));
+	assert_true(libevdev_has_event_code(gp, EV_KEY, BTN_Z));
+	assert_false(libevdev_has_event_code(gp, EV_KEY, BTN_DPAD_UP));
+	assert_true(libevdev_has_event_code(gp, EV_FF, FF_RUMBLE));
+	check_abs(imu, ABS_X, -32767, 32767, 10, 0, 4096);
+	check_abs(imu, ABS_RZ, -32767000, 32767000, 10, 0, 14247);
+	assert_true(libevdev_has_property(imu, INPUT_PROP_ACCELEROMETER));
+	assert_true(libevdev_has_event_code(imu, EV_MSC, MSC_TIMESTAMP));
+	hm_device_free(dev);
+
+	/* a left Joy-Con: BTN_DPAD_*, SL/SR as BTN_TR/TR2, no right side */
+	reset(NULL);
+	dev = make_ready(&cs, NSW_PRODUCT_JOYCONL, BUS_BLUETOOTH, "Joy-Con (L)");
+	gp = hm_device_output_caps(dev, GAMEPAD);
+	assert_string_equal(libevdev_get_name(hm_device_output_caps(dev, IMU)),
+	                    "Joy-Con (L) (IMU)");
+	assert_true(libevdev_has_event_code(gp, EV_KEY, BTN_DPAD_LEFT));
+	assert_true(libevdev_has_event_code(gp, EV_KEY, BTN_TR2));
+	assert_false(libevdev_has_event_code(gp, EV_KEY, BTN_SOUTH));
+	assert_false(libevdev_has_event_code(gp, EV_ABS, ABS_RX));
+	assert_false(libevdev_has_event_code(gp, EV_ABS, ABS_HAT0X));
+	/* no home LED subcommand for a pad without a right side */
+	assert_int_equal(pad.out[pad.nout - 1][10], 0x30);
+	hm_device_free(dev);
+}
+
+static void test_bt_and_usb_silence(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+
+	(void)state;
+	/* Bluetooth: no USB commands at all */
+	dev = make_with(&cs, NSW_PRODUCT_PROCON, BUS_BLUETOOTH, "Pro Controller", &transport);
+	assert_int_equal(pad.out[0][0], 0x01);
+	assert_int_equal(pad.out[0][10], 0x02);
+	pump(dev);
+	assert_false(hm_device_initializing(dev));
+	hm_device_free(dev);
+
+	/* USB bus, no 0x81 answer: after 80 02 and its retry, on as Bluetooth */
+	reset(NULL);
+	pad.mode = PAD_NO_USB;
+	dev = make_with(&cs, NSW_PRODUCT_PROCON, BUS_USB, "Nintendo Co., Ltd. Pro Controller",
+	                &transport);
+	assert_int_equal(pad.nout, 1);
+	timeout(dev);
+	assert_int_equal(pad.nout, 2);
+	timeout(dev);
+	assert_int_equal(pad.out[2][0], 0x01);
+	assert_int_equal(pad.out[2][10], 0x02);
+	pump(dev);
+	assert_false(hm_device_initializing(dev));
+	hm_device_free(dev);
+}
+
+static void test_never_answers(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	uint8_t r[64];
+
+	(void)state;
+	pad.mode = PAD_SILENT;
+	dev = make_with(&cs, NSW_PRODUCT_JOYCONR, BUS_BLUETOOTH, "Joy-Con (R)", &transport);
+	assert_true(hm_device_initializing(dev));
+	/* the device info, sent twice, then the init has failed: no more sends */
+	timeout(dev);
+	timeout(dev);
+	assert_int_equal(pad.nout, 2);
+	timeout(dev);
+	assert_int_equal(pad.nout, 2);
+	/* reports meanwhile emit nothing */
+	full_report(r, NSW_BTN_A, 2048, 2048, 2048, 2048, NULL);
+	assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0), 0);
+	assert_int_equal(cs.n, 0);
+	/* the core's limit drops it */
+	hm_device_timer(dev, hm_now_usec() + 60ull * 1000 * 1000);
+	assert_true(hm_device_init_failed(dev));
+	hm_device_free(dev);
+
+	/* a device-info reply too short to be a report is not one */
+	reset(NULL);
+	pad.mode = PAD_SHORT_INFO;
+	dev = make_with(&cs, NSW_PRODUCT_JOYCONR, BUS_BLUETOOTH, "Joy-Con (R)", &transport);
+	pump(dev);
+	timeout(dev);
+	timeout(dev);
+	assert_true(hm_device_initializing(dev));
+	assert_int_equal(pad.nout, 2);
+	hm_device_free(dev);
+}
+
+/* ---- input ---- */
+
+static void test_sticks_and_buttons(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	uint8_t r[64];
+
+	(void)state;
+	dev = make_ready(&cs, NSW_PRODUCT_PROCON, BUS_USB, "Nintendo Co., Ltd. Pro Controller");
+	/*
+	 * Left (user calibration): x centre 2048, max 2048 + 1500, min
+	 * 2048 - 1400; y centre 2000, max 3600, min 700.
+	 *   x 2798: (750 * 32767) / 1500 = 16383 (16383.5 truncated)
+	 *   y 1300: map = (700 * -32767) / 1300 = -17643 (-17643.8), y = 17643
+	 * Right (factory): x centre 1900, min 700, max 3600; y centre 2100,
+	 * min 850, max 3750.
+	 *   x 100 (below min): (1800 * -32767) / 1200 = -49150 -> -32767
+	 *   y 3750: (1650 * 32767) / 1650 = 32767, y = -32767
+	 */
+	full_report(
+	    r, NSW_BTN_A | NSW_BTN_ZL | NSW_BTN_CAP | NSW_BTN_LEFT | NSW_BTN_RIGHT | NSW_BTN_DOWN,
+	    2798, 1300, 100, 3750, NULL);
+	assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 16383);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_Y), 17643);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RX), -32767);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RY), -32767);
+	/* A is BTN_EAST, ZL BTN_TL2, Capture BTN_Z; left wins over right */
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_EAST), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_TL2), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_Z), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0X), -1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0Y), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_SOUTH), -9999);
+
+	/* short full reports are malformed; 0x3f and 0x81 carry nothing */
+	assert_int_equal(hm_device_process_report(dev, r, 12, 0), -EBADMSG);
+	r[0] = 0x3f;
+	assert_int_equal(hm_device_process_report(dev, r, 12, 0), 0);
+	hm_device_free(dev);
+}
+
+static void test_bad_calibration_defaults(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	uint8_t r[64];
+
+	(void)state;
+	/* bad magic: the factory data, implausible: the defaults 500/2000/3500 */
+	pad.mode = PAD_BAD_MAGIC;
+	dev = make_ready(&cs, NSW_PRODUCT_PROCON, BUS_BLUETOOTH, "Pro Controller");
+	assert_int_equal(pad.out[3][11], 0x3d); /* the factory left stick, 0x603d */
+	/* x 3500: 32767; y 1250: (750 * -32767) / 1500 = -16383, y = 16383;
+	 * right x 1250 likewise -16383 */
+	full_report(r, 0, 3500, 1250, 1250, 2000, NULL);
+	hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 32767);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_Y), 16383);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_RX), -16383);
+	hm_device_free(dev);
+
+	/* SPI reads never answered: each tried twice, then the defaults for
+	 * all (IMU too: raw gyro 1000 -> 1000 * 1000 * 13371 / 13371) */
+	reset(NULL);
+	pad.mode = PAD_NO_SPI;
+	dev = make_with(&cs, NSW_PRODUCT_PROCON, BUS_BLUETOOTH, "Pro Controller", &transport);
+	pump(dev);
+	for (int i = 0; i < 20 && hm_device_initializing(dev); i++)
+		timeout(dev);
+	assert_false(hm_device_initializing(dev));
+	assert_int_equal(pad.nout, 1 + 6 * 2 + 5);
+	{
+		const int imu[6] = {0, 0, 0, 1000, 0, 0};
+
+		full_report(r, 0, 3500, 2000, 2000, 2000, imu);
+	}
+	hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 32767);
+	assert_int_equal(last(&cs, IMU, EV_ABS, ABS_RX), 1000000);
+	hm_device_free(dev);
+}
+
+static void test_imu(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	uint8_t r[64];
+	/* accel x, y, z, gyro x, y, z */
+	const int raw[6] = {4096, -4096, 8192, 1000, -500, 20};
+	int ts[9], n = 0;
+
+	(void)state;
+	dev = make_ready(&cs, NSW_PRODUCT_JOYCONR, BUS_BLUETOOTH, "Joy-Con (R)");
+	full_report(r, 0, 0, 0, 2048, 2000, raw);
+	for (int i = 0; i < 3; i++)
+		hm_device_process_report(dev, r, NSW_REPORT_SIZE, (uint64_t)i * 15000);
+	/*
+	 * Factory IMU calibration: accel offset 100, scale 16384 (divisor
+	 * 16284); gyro offset 10, scale 13371 (divisor 13361).
+	 *   accel 4096: 4096 * 16384 / 16284 = 4121 (4121.15)
+	 *   gyro 1000: mult_frac(1000 * 990, 13371, 13361):
+	 *     990000 / 13361 = 74 r 1286; 74 * 13371 + 1286 * 13371 / 13361
+	 *     = 989454 + 1286 = 990740
+	 *   gyro -500: mult_frac(-510000, ...): -38 r -2282;
+	 *     -38 * 13371 + (-2282 * 13371) / 13361 = -508098 - 2283 = -510381
+	 *   accel 8192: 134217728 / 16284 = 8242 (8242.3)
+	 *   gyro 20: mult_frac(10000, ...): 0 r 10000; 10000 * 13371 / 13361
+	 *     = 10007 (10007.5)
+	 * A right Joy-Con negates Y and Z (accel and gyro).
+	 */
+	assert_int_equal(last(&cs, IMU, EV_ABS, ABS_X), 4121);
+	assert_int_equal(last(&cs, IMU, EV_ABS, ABS_Y), 4121);
+	assert_int_equal(last(&cs, IMU, EV_ABS, ABS_Z), -8242);
+	assert_int_equal(last(&cs, IMU, EV_ABS, ABS_RX), 990740);
+	assert_int_equal(last(&cs, IMU, EV_ABS, ABS_RY), 510381);
+	assert_int_equal(last(&cs, IMU, EV_ABS, ABS_RZ), -10007);
+	/* timestamps: 0, 5000, 10000 for the first report; then each report
+	 * adds the average interval (15 ms) before its samples */
+	for (size_t i = 0; i < cs.n; i++)
+		if (cs.ev[i].dev == IMU && cs.ev[i].type == EV_MSC && n < 9)
+			ts[n++] = cs.ev[i].value;
+	assert_int_equal(n, 9);
+	assert_int_equal(ts[0], 0);
+	assert_int_equal(ts[1], 5000);
+	assert_int_equal(ts[2], 10000);
+	assert_int_equal(ts[3], 30000);
+	assert_int_equal(ts[5], 40000);
+	assert_int_equal(ts[6], 60000);
+	/* buttons of a right Joy-Con: SL, SR as BTN_TL, BTN_TL2 */
+	full_report(r, NSW_BTN_SL_R | NSW_BTN_HOME, 0, 0, 2048, 2000, raw);
+	hm_device_process_report(dev, r, NSW_REPORT_SIZE, 45000);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_TL), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_MODE), 1);
+	hm_device_free(dev);
+}
+
+/* ---- output ---- */
+
+static void test_rumble_encoding(void **state)
+{
+	uint8_t d[8];
+	static const uint8_t neutral[8] = {0x00, 0x01, 0x40, 0x40, 0x00, 0x01, 0x40, 0x40};
+
+	(void)state;
+	/* amplitude 0: row {0x00, 0x0040, 0}; 320 Hz: {0x0001, 0x60, 320};
+	 * 160 Hz: {0x8000, 0x40, 160}: 00, 01 + 00, 40 + 00, 40 */
+	nsw_rumble_data(d, 0, 0);
+	assert_memory_equal(d, neutral, 8);
+	/* 0xffff: amplitude 1003, row {0xc8, 0x0072, 1003}: 00 c9 40 72;
+	 * 0x8000: 32768 * 1003 / 65535 = 501, row {0x88, 0x0062, 501} */
+	nsw_rumble_data(d, 0xffff, 0x8000);
+	assert_memory_equal(d, "\x00\xc9\x40\x72\x00\x89\x40\x62", 8);
+	/* amplitude 11 lies between rows 10 and 12: the row of 12,
+	 * {0x04, 0x0041}; 41 Hz low {0x0000, 0x01}; 82 Hz high {0x0400, 0x21} */
+	nsw_rumble_encode(d, 41, 82, 11);
+	assert_memory_equal(d, "\x04\x04\x01\x41", 4);
+	/* odd rows carry bit 15 of the low word: amplitude 10, {0x02, 0x8040};
+	 * 1253 Hz high {0xfc01, 0x00}: fc, 01 + 02, 00 + 80, 40 */
+	nsw_rumble_encode(d, 40, 2000, 10);
+	assert_memory_equal(d, "\xfc\x03\x81\x40", 4);
+}
+
+static void test_rumble_and_leds(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	struct hm_device_settings s = HM_DEVICE_SETTINGS_INIT;
+	unsigned before;
+
+	(void)state;
+	dev = make_ready(&cs, NSW_PRODUCT_PROCON, BUS_USB, "Nintendo Co., Ltd. Pro Controller");
+	before = pad.nout;
+	/* within 25 ms of the home LED subcommand: waits for the timer */
+	dev->module->rumble(dev, GAMEPAD, 0x8000, 0);
+	usleep(30 * 1000);
+	hm_device_timer(dev, hm_now_usec());
+	assert_int_equal(pad.nout, before + 1);
+	assert_int_equal(pad.outlen[before], 10);
+	assert_int_equal(pad.out[before][0], 0x10);
+	assert_int_equal(pad.out[before][1], 12 & 0x0f); /* after 12 subcommands */
+	assert_memory_equal(pad.out[before] + 2, "\x00\x89\x40\x62\x00\x01\x40\x40", 8);
+
+	/* player-leds = 3: pattern {1, 1, 1, 0} -> 0x07, after the spacing */
+	s.player_leds = 3;
+	hm_device_configure(dev, &s);
+	usleep(30 * 1000);
+	hm_device_timer(dev, hm_now_usec());
+	pump(dev);
+	assert_int_equal(pad.nout, before + 2);
+	check_subcmd(before + 1, 0x30, (const uint8_t *)"\x07", 1);
+	/* the subcommand carries the rumble state */
+	assert_memory_equal(pad.out[before + 1] + 2, "\x00\x89\x40\x62\x00\x01\x40\x40", 8);
+	hm_device_free(dev);
+}
+
+static void test_replay_defaults(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	uint8_t r[64];
+
+	(void)state;
+	/* no transport: nothing can answer; defaults, nodes, events */
+	dev = make_with(&cs, NSW_PRODUCT_JOYCONL, BUS_BLUETOOTH, "Joy-Con (L)", NULL);
+	assert_false(hm_device_initializing(dev));
+	full_report(r, NSW_BTN_SR_L | NSW_BTN_UP, 500, 3500, 0, 0, NULL);
+	assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), -32767);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_Y), -32767);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_TR2), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_DPAD_UP), 1);
+	hm_device_free(dev);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(test_usb_init_sequence, reset),
+	    cmocka_unit_test_setup(test_nodes, reset),
+	    cmocka_unit_test_setup(test_bt_and_usb_silence, reset),
+	    cmocka_unit_test_setup(test_never_answers, reset),
+	    cmocka_unit_test_setup(test_sticks_and_buttons, reset),
+	    cmocka_unit_test_setup(test_bad_calibration_defaults, reset),
+	    cmocka_unit_test_setup(test_imu, reset),
+	    cmocka_unit_test_setup(test_rumble_encoding, reset),
+	    cmocka_unit_test_setup(test_rumble_and_leds, reset),
+	    cmocka_unit_test_setup(test_replay_defaults, reset),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
