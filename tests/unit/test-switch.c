@@ -24,23 +24,15 @@
 #include "device.h"
 #include "event-loop.h"
 #include "module-select.h"
+#include "switch-pad.h"
 #include "switch-proto.h"
 
 enum { GAMEPAD, IMU };
 
-/* ---- the fake pad ---- */
-
-enum pad_mode {
-	PAD_ANSWERS,    /* answers everything but 80 04, as a real pad */
-	PAD_SILENT,     /* answers nothing */
-	PAD_NO_USB,     /* a Bluetooth pad behind USB: no 0x81 replies */
-	PAD_BAD_MAGIC,  /* user magics wrong, factory stick data implausible */
-	PAD_NO_SPI,     /* SPI reads never answered */
-	PAD_SHORT_INFO, /* the device-info reply shorter than a report */
-};
+/* ---- the fake pad (switch-pad.h), its outputs and replies kept ---- */
 
 static struct {
-	enum pad_mode mode;
+	enum swp_mode mode;
 	uint8_t type;
 	uint8_t out[64][64];
 	size_t outlen[64];
@@ -49,62 +41,6 @@ static struct {
 	size_t replylen[64];
 	unsigned nreply, nreplied;
 } pad;
-
-/* two 12-bit values in three bytes, as the SPI calibration stores them */
-static void put12(uint8_t *p, unsigned a, unsigned b)
-{
-	p[0] = (uint8_t)a;
-	p[1] = (uint8_t)((a >> 8) | (b & 0x0f) << 4);
-	p[2] = (uint8_t)(b >> 4);
-}
-
-static void put16(uint8_t *p, int v)
-{
-	p[0] = (uint8_t)v;
-	p[1] = (uint8_t)((unsigned)v >> 8);
-}
-
-/* The pad's SPI flash at addr, size bytes into p; false: unknown. */
-static bool spi(uint32_t addr, uint8_t size, uint8_t *p)
-{
-	memset(p, 0xff, size);
-	switch (addr) {
-	case NSW_SPI_USER_MAGIC_LEFT:
-		if (pad.mode != PAD_BAD_MAGIC)
-			p[0] = 0xb2, p[1] = 0xa1;
-		return true;
-	case NSW_SPI_USER_MAGIC_RIGHT:
-	case NSW_SPI_IMU_USER_MAGIC:
-		return true; /* ff ff: no user calibration */
-	case NSW_SPI_USER_LEFT:
-		/* left order: above, centre, below (x, y) */
-		put12(p + 0, 1500, 1600);
-		put12(p + 3, 2048, 2000);
-		put12(p + 6, 1400, 1300);
-		return true;
-	case NSW_SPI_FACTORY_LEFT:
-		/* read only when the user magic is bad: implausible (all 0) */
-		memset(p, 0, size);
-		return true;
-	case NSW_SPI_FACTORY_RIGHT:
-		/* right order: centre, below, above */
-		put12(p + 0, 1900, 2100);
-		put12(p + 3, 1200, 1250);
-		put12(p + 6, 1700, 1650);
-		if (pad.mode == PAD_BAD_MAGIC)
-			memset(p, 0, size);
-		return true;
-	case NSW_SPI_IMU_FACTORY:
-		for (int i = 0; i < 3; i++) {
-			put16(p + 2 * i, 100);        /* accel offset */
-			put16(p + 6 + 2 * i, 16384);  /* accel scale */
-			put16(p + 12 + 2 * i, 10);    /* gyro offset */
-			put16(p + 18 + 2 * i, 13371); /* gyro scale */
-		}
-		return true;
-	}
-	return false;
-}
 
 static void queue_reply(const uint8_t *r, size_t n)
 {
@@ -115,51 +51,6 @@ static void queue_reply(const uint8_t *r, size_t n)
 	pad.nreply++;
 }
 
-static void answer(const uint8_t *d, size_t n)
-{
-	uint8_t r[64] = {0};
-	size_t len = NSW_REPORT_SIZE;
-
-	if (pad.mode == PAD_SILENT)
-		return;
-	if (d[0] == NSW_OUT_USB_CMD && n >= 2) {
-		if (pad.mode == PAD_NO_USB || d[1] == NSW_USB_NO_TIMEOUT)
-			return;
-		r[0] = NSW_IN_USB_REPLY;
-		r[1] = d[1];
-		queue_reply(r, 2);
-		return;
-	}
-	if (d[0] != NSW_OUT_RUMBLE_SUBCMD || n < 11)
-		return;
-	r[0] = NSW_IN_SUBCMD_REPLY;
-	r[2] = 0x8e; /* battery full, charging, not host powered */
-	put12(r + 6, 2048, 2000);
-	put12(r + 9, 1900, 2100);
-	r[NSW_OFF_REPLY_ACK] = 0x80;
-	r[NSW_OFF_REPLY_ID] = d[10];
-	if (d[10] == NSW_SUBCMD_DEV_INFO) {
-		r[NSW_OFF_REPLY_DATA + 2] = pad.type;
-		memcpy(r + NSW_OFF_REPLY_DATA + 4, "\x11\x22\x33\x44\x55\x66", 6);
-		if (pad.mode == PAD_SHORT_INFO)
-			len = 20;
-	} else if (d[10] == NSW_SUBCMD_SPI_READ && n >= 16) {
-		uint32_t addr = d[11] | d[12] << 8 | (uint32_t)d[13] << 16 | (uint32_t)d[14] << 24;
-
-		if (pad.mode == PAD_NO_SPI)
-			return;
-
-		r[NSW_OFF_REPLY_ACK] = 0x90;
-		memcpy(r + NSW_OFF_REPLY_DATA, d + 11, 5);
-		if (!spi(addr, d[15], r + NSW_OFF_SPI_DATA))
-			return;
-		len = NSW_OFF_SPI_DATA + d[15];
-		if (len < NSW_REPORT_SIZE)
-			len = NSW_REPORT_SIZE;
-	}
-	queue_reply(r, len);
-}
-
 static int fake_write(void *userdata, const uint8_t *data, size_t size)
 {
 	(void)userdata;
@@ -168,7 +59,13 @@ static int fake_write(void *userdata, const uint8_t *data, size_t size)
 		pad.outlen[pad.nout] = size;
 	}
 	pad.nout++;
-	answer(data, size);
+	{
+		uint8_t r[SWP_REPORT_SIZE];
+		size_t n;
+
+		if (swp_answer(pad.mode, pad.type, data, size, r, &n))
+			queue_reply(r, n);
+	}
 	return (int)size;
 }
 
@@ -247,11 +144,11 @@ static void full_report(uint8_t *r, uint32_t btns, unsigned lx, unsigned ly, uns
 	r[3] = (uint8_t)btns;
 	r[4] = (uint8_t)(btns >> 8);
 	r[5] = (uint8_t)(btns >> 16);
-	put12(r + 6, lx, ly);
-	put12(r + 9, rx, ry);
+	swp_put12(r + 6, lx, ly);
+	swp_put12(r + 9, rx, ry);
 	for (int s = 0; s < 3; s++)
 		for (int i = 0; i < 6; i++)
-			put16(r + 13 + 12 * s + 2 * i, imu ? imu[i] : 0);
+			swp_put16(r + 13 + 12 * s + 2 * i, imu ? imu[i] : 0);
 }
 
 static int last(const struct capture_sink *cs, unsigned out, unsigned type, unsigned code)
@@ -408,7 +305,7 @@ static void test_bt_and_usb_silence(void **state)
 
 	/* USB bus, no 0x81 answer: after 80 02 and its retry, on as Bluetooth */
 	reset(NULL);
-	pad.mode = PAD_NO_USB;
+	pad.mode = SWP_NO_USB;
 	dev = make_with(&cs, NSW_PRODUCT_PROCON, BUS_USB, "Nintendo Co., Ltd. Pro Controller",
 	                &transport);
 	assert_int_equal(pad.nout, 1);
@@ -429,7 +326,7 @@ static void test_never_answers(void **state)
 	uint8_t r[64];
 
 	(void)state;
-	pad.mode = PAD_SILENT;
+	pad.mode = SWP_SILENT;
 	dev = make_with(&cs, NSW_PRODUCT_JOYCONR, BUS_BLUETOOTH, "Joy-Con (R)", &transport);
 	assert_true(hm_device_initializing(dev));
 	/* the device info, sent twice, then the init has failed: no more sends */
@@ -449,7 +346,7 @@ static void test_never_answers(void **state)
 
 	/* a device-info reply too short to be a report is not one */
 	reset(NULL);
-	pad.mode = PAD_SHORT_INFO;
+	pad.mode = SWP_SHORT_INFO;
 	dev = make_with(&cs, NSW_PRODUCT_JOYCONR, BUS_BLUETOOTH, "Joy-Con (R)", &transport);
 	pump(dev);
 	timeout(dev);
@@ -510,7 +407,7 @@ static void test_bad_calibration_defaults(void **state)
 
 	(void)state;
 	/* bad magic: the factory data, implausible: the defaults 500/2000/3500 */
-	pad.mode = PAD_BAD_MAGIC;
+	pad.mode = SWP_BAD_MAGIC;
 	dev = make_ready(&cs, NSW_PRODUCT_PROCON, BUS_BLUETOOTH, "Pro Controller");
 	assert_int_equal(pad.out[3][11], 0x3d); /* the factory left stick, 0x603d */
 	/* x 3500: 32767; y 1250: (750 * -32767) / 1500 = -16383, y = 16383;
@@ -525,7 +422,7 @@ static void test_bad_calibration_defaults(void **state)
 	/* SPI reads never answered: each tried twice, then the defaults for
 	 * all (IMU too: raw gyro 1000 -> 1000 * 1000 * 13371 / 13371) */
 	reset(NULL);
-	pad.mode = PAD_NO_SPI;
+	pad.mode = SWP_NO_SPI;
 	dev = make_with(&cs, NSW_PRODUCT_PROCON, BUS_BLUETOOTH, "Pro Controller", &transport);
 	pump(dev);
 	for (int i = 0; i < 20 && hm_device_initializing(dev); i++)
