@@ -208,9 +208,9 @@ static void *responder(void *arg)
 			pthread_mutex_unlock(&u->lock);
 			if (in.u.input2.size)
 				(void)uhid_write(u->fd, &in);
-			next = vm_now_us() + 15000;
+			next = vm_now_us() + 12000; /* deltas of 12-17 ms: 6.12's "valid" 8..17 */
 		}
-		if (poll(&p, 1, u->stream ? 5 : 50) <= 0)
+		if (poll(&p, 1, u->stream ? 2 : 50) <= 0)
 			continue;
 		n = read(u->fd, &ev, sizeof(ev));
 		if (n > 0)
@@ -473,7 +473,9 @@ static void wait_rumble(struct ps_uhid *u, unsigned from)
 				got = true;
 			last_change = now;
 		}
-		if (got && now - last_change >= RUMBLE_QUIET_MS * 1000u)
+		/* a Switch pad's driver spaces its reports (6.12 over
+		 * Bluetooth: 60 ms, each after an input report) */
+		if (got && now - last_change >= (u->switch_pad ? 4 : 1) * RUMBLE_QUIET_MS * 1000u)
 			return;
 		if (now - start >= RUMBLE_WAIT_MS * 1000u)
 			return;

@@ -93,7 +93,8 @@ static int dump_one(const char *path, const char *outdir, bool rumble)
 	r = write_param("0");
 	if (r < 0)
 		return r;
-	r = ps_uhid_new(path, features, &u);
+	/* a Switch pad has no feature replies: its outputs are answered */
+	r = ps_uhid_new(path, access(features, R_OK) == 0 ? features : NULL, &u);
 	if (r >= 0)
 		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
 	(void)write_param(old); /* only read when a device is added */

@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * VM scenarios nsw-pro-usb, nsw-pro-bt, nsw-jcl-bt and nsw-jcr-bt (issue
+ * 23): the real daemon on the Nintendo Switch Pro Controller (USB and
+ * Bluetooth) and the single Joy-Cons against the kernel's own hid-nintendo
+ * (today's, 6.12), one model per scenario.
+ *
+ * The recordings of tests/data/switch become uhid devices with their real
+ * ids; a thread per device answers the pad's USB commands and subcommands
+ * as tests/lib/switch-pad.h's pad (user calibration for the left stick,
+ * factory for the right stick and the IMU, none of it the kernel's
+ * defaults) and keeps the output reports (ps-oracle-uhid.h).  hid keeps
+ * ignore_special_drivers=1, so hid-generic binds them and the daemon
+ * (`hidmapd run`, no config: the switch module claims them by their ids)
+ * initialises them over hidraw.  Each scenario checks its model against
+ * tests/data/kernel/switch/<model>.*, which ps-oracle made in the 6.12 VM
+ * from the same reports and the same pad (gen-switch-expectations.sh):
+ *   1. the uinput devices and, report by report, their events: the
+ *      kernel's text exactly (names, capabilities, absinfo, values, the
+ *      IMU's MSC_TIMESTAMPs);
+ *   2. the nodes' ids and force-feedback effect counts: the kernel's;
+ *   3. the rumble check (ps_rumble_check() on the gamepad node): the bytes
+ *      of the 0x10 reports the kernel sent for the same effects.
+ */
+#include <fcntl.h>
+#include <poll.h>
+
+#include "ps-oracle-uhid.h"
+#include "scenarios-playstation.h"
+#include "sink.h"
+#include "util-strings.h"
+
+#include "scenario-list.h"
+#include "vm-harness.h"
+
+#define NSW_NOUTPUTS 2 /* gamepad, IMU */
+
+/* The whole file, malloc'ed, or NULL after vm_fail(). */
+static char *slurp_or_fail(const char *path)
+{
+	char *s = vm_slurp(path);
+
+	if (!s)
+		vm_fail("%s: cannot read", path);
+	return s;
+}
+
+/* The daemon's outputs for u, reports in, in the replay format, reading as
+ * many frames per report as the kernel's text has. */
+static int capture(struct ps_uhid *u, struct vm_output *o, size_t n, const char *kernel, char **ret)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return vm_fail("out of memory");
+	for (size_t i = 0; i < n; i++)
+		hm_print_device(f, (unsigned)i, o[i].evdev);
+	for (size_t k = 0; k < u->rec->nevents; k++) {
+		const struct hm_recording_event *e = &u->rec->events[k];
+		unsigned want[MAX_OUTPUTS];
+		size_t blen;
+		const char *block = block_of(kernel, k, &blen);
+		int r;
+
+		for (size_t i = 0; i < n; i++)
+			want[i] = count_frames(block, blen, (unsigned)i);
+		r = ps_uhid_input(u, e->data, e->size);
+		if (r < 0) {
+			fclose(f);
+			free(text);
+			return vm_fail("%s:%u: UHID_INPUT2: %s", u->rec->path, e->line,
+			               strerror(-r));
+		}
+		collect(o, n, want);
+		fprintf(f, "R: %zu\n", k);
+		for (size_t i = 0; i < n; i++) {
+			_cleanup_free_ char *s = vm_output_take(&o[i]);
+
+			if (s)
+				fputs(s, f);
+		}
+	}
+	if (fclose(f) != 0) {
+		free(text);
+		return vm_fail("out of memory");
+	}
+	*ret = text;
+	return 0;
+}
+
+static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o, size_t n)
+{
+	char kfile[PATH_MAX], kids[PATH_MAX], krumble[PATH_MAX], daemon_path[PATH_MAX];
+	char ids_path[PATH_MAX], rumble_path[PATH_MAX], cmd[8 * PATH_MAX];
+	_cleanup_free_ char *kernel = NULL, *live = NULL;
+	int ff = -1, status = 0;
+	FILE *f;
+
+	snprintf(kfile, sizeof(kfile), "%s/switch/%s.txt", vm_kdata_dir, model);
+	snprintf(kids, sizeof(kids), "%s/switch/%s.ids", vm_kdata_dir, model);
+	snprintf(krumble, sizeof(krumble), "%s/switch/%s.rumble", vm_kdata_dir, model);
+	snprintf(daemon_path, sizeof(daemon_path), "%s/%s.daemon", vm_tmpdir, vm_scenario);
+	snprintf(ids_path, sizeof(ids_path), "%s/%s.ids", vm_tmpdir, vm_scenario);
+	snprintf(rumble_path, sizeof(rumble_path), "%s/%s.rumble", vm_tmpdir, vm_scenario);
+
+	/* 1. nodes and events */
+	kernel = slurp_or_fail(kfile);
+	if (!kernel)
+		return -1;
+	if (capture(u, o, n, kernel, &live) < 0 || write_text(daemon_path, live) < 0)
+		return -1;
+	if (!streq(live, kernel)) {
+		status = vm_fail("%s: hidmapd's uinput devices differ from the kernel's "
+		                 "(- kernel, + hidmapd):",
+		                 model);
+		snprintf(cmd, sizeof(cmd), "diff -u '%s' '%s' | head -n 80", kfile, daemon_path);
+		(void)run_shell(cmd);
+	} else {
+		vm_note("%s: hidmapd's %zu uinput devices and %zu reports are the kernel's", model,
+		        n, u->rec->nevents);
+	}
+
+	/* 2. ids */
+	f = fopen(ids_path, "we");
+	if (!f)
+		return vm_fail("%s: %s", ids_path, strerror(errno));
+	for (size_t i = 0; i < n; i++)
+		ps_print_ids(f, o[i].evdev);
+	fclose(f);
+	snprintf(cmd, sizeof(cmd), "diff -u '%s' '%s'", kids, ids_path);
+	if (run_shell(cmd) != 0)
+		status = vm_fail("%s: the ids of hidmapd's uinput devices differ from the kernel's "
+		                 "nodes' (- kernel, + hidmapd)",
+		                 model);
+
+	/* 3. rumble: the M: lines (the 0x10 reports' bytes) */
+	for (size_t i = 0; i < n && ff < 0; i++)
+		if (libevdev_has_event_type(o[i].evdev, EV_FF))
+			ff = (int)i;
+	if (ff < 0)
+		return vm_fail("%s: no uinput device of hidmapd's has EV_FF", model);
+	f = fopen(rumble_path, "we");
+	if (!f)
+		return vm_fail("%s: %s", rumble_path, strerror(errno));
+	fprintf(f, "# %s: hidmapd's rumble output for each effect\n", model);
+	if (ps_rumble_check(u, o[ff].fd, f) < 0) {
+		fclose(f);
+		return vm_fail("%s: the rumble check failed on %s", model, o[ff].devnode);
+	}
+	fclose(f);
+	snprintf(cmd, sizeof(cmd),
+	         "grep '^M:' '%s' > '%s.want'; grep '^M:' '%s' > '%s.got'; "
+	         "diff -u '%s.want' '%s.got'",
+	         krumble, rumble_path, rumble_path, rumble_path, rumble_path, rumble_path);
+	if (run_shell(cmd) != 0) {
+		vm_print_indented("hidmapd's rumble", vm_slurp(rumble_path));
+		status = vm_fail("%s: hidmapd's rumble output differs from the kernel's", model);
+	}
+	return status;
+}
+
+/* model, and how many outputs the pad answers before the daemon has it
+ * initialised (USB commands but 80 04; subcommands: device info, six SPI
+ * reads, IMU, report mode, vibration, player LEDs, home LED but on a left
+ * Joy-Con) */
+static int run_model(const char *model, unsigned answers)
+{
+	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
+	struct vm_output o[MAX_OUTPUTS];
+	char rec[PATH_MAX], param[16];
+	uint64_t t0, deadline;
+	size_t n = 0;
+	int r;
+
+	memset(o, 0, sizeof(o));
+	vm_read_attr("/sys/module/hid/parameters/ignore_special_drivers", param, sizeof(param));
+	if (!streq(param, "1") && !streq(param, "Y"))
+		return vm_fail("hid's ignore_special_drivers is \"%s\", run-vm.sh sets 1", param);
+	snprintf(rec, sizeof(rec), "%s/../switch/%s.hid", vm_kdata_dir, model);
+	r = ps_uhid_new(rec, NULL, &u);
+	if (r >= 0)
+		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
+	if (r < 0)
+		return vm_fail("%s: the uhid device was not bound: %s", model, strerror(-r));
+	if (!streq(u->driver, "hid-generic") || !u->hidraw[0])
+		return vm_fail("%s: bound by %s (hidraw \"%s\"), expected hid-generic", model,
+		               u->driver, u->hidraw);
+	vm_note("%s: %s %04x:%04x:%04x is /dev/%s (hid-generic)", model, u->rec->name, u->rec->bus,
+	        u->rec->vendor, u->rec->product, u->hidraw);
+
+	vm_warm_up();
+	if (vm_daemon_start(NULL, &t0) < 0)
+		return -1;
+	deadline = t0 + 20000000u;
+	while ((n = find_outputs(u->hidraw, o, MAX_OUTPUTS)) < NSW_NOUTPUTS ||
+	       u->answered < answers) {
+		if (vm_now_us() > deadline || !vm_daemon_alive())
+			return vm_fail(
+			    "%s: within 20 s hidmapd created %zu of %d uinput devices for "
+			    "/dev/%s and the pad answered %u of %u outputs",
+			    model, n, NSW_NOUTPUTS, u->hidraw, u->answered, answers);
+		vm_sleep_ms(10);
+	}
+	vm_sleep_ms(300); /* the last reply's way through the daemon */
+	vm_note("%s: %zu uinput devices, %u outputs answered, after %.0f ms", model, n, u->answered,
+	        (double)(vm_now_us() - t0) / 1000.0);
+	for (size_t i = 0; i < n; i++)
+		if (vm_output_open(&o[i], O_RDWR | O_NONBLOCK) < 0) {
+			vm_outputs_close(o, n);
+			return -1;
+		}
+	r = check_model(model, u, o, n);
+	vm_outputs_close(o, n);
+	vm_daemon_kill();
+	return r;
+}
+
+int scenario_nsw_pro_usb(void)
+{
+	return run_model("pro-usb", 3 + 12);
+}
+
+int scenario_nsw_pro_bt(void)
+{
+	return run_model("pro-bt", 12);
+}
+
+int scenario_nsw_jcl_bt(void)
+{
+	return run_model("jcl-bt", 11);
+}
+
+int scenario_nsw_jcr_bt(void)
+{
+	return run_model("jcr-bt", 12);
+}
