@@ -15,12 +15,15 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "capture-sink.h"
+#include "config-text.h"
+#include "config.h"
 #include "device.h"
 #include "event-loop.h"
 #include "module-select.h"
@@ -572,6 +575,54 @@ static void test_replay_defaults(void **state)
 	hm_device_free(dev);
 }
 
+/* The gyro-mouse action on the IMU node (its declared resolution, 14247
+ * per °/s): a pointer output, still while the pad rests, moving when it
+ * turns. */
+static void test_gyro_mouse(void **state)
+{
+	struct capture_sink cs;
+	struct hm_config *config = NULL;
+	struct hm_device_info info = {.bus = BUS_BLUETOOTH,
+	                              .vendor = NSW_VENDOR,
+	                              .product = NSW_PRODUCT_PROCON,
+	                              .version = 0x0200,
+	                              .interface = -1};
+	struct hm_device_setup setup = {.module = hm_module_find("switch"), .sink = &cs.base};
+	struct hm_device *dev = NULL;
+	const int still[6] = {0, 0, 4096, 0, 0, 0}, turning[6] = {0, 0, 4096, 0, 1500, 0};
+	uint8_t r[64];
+	int rel = 0, rel_still = 0;
+
+	(void)state;
+	assert_int_equal(config_load_text("[remap t]\nGYRO = gyro-mouse\n", NULL, NULL, &config),
+	                 0);
+	setup.profile = hm_config_find_profile(config, "t");
+	assert_non_null(setup.profile);
+	snprintf(info.name, sizeof(info.name), "Pro Controller");
+	snprintf(info.path, sizeof(info.path), "/dev/hidraw5");
+	capture_init(&cs);
+	/* no transport: the defaults, ready at once */
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
+	assert_int_equal(hm_device_noutputs(dev), 3);
+	assert_true(libevdev_has_event_code(hm_device_output_caps(dev, 2), EV_REL, REL_X));
+	for (int i = 0; i < 20; i++) {
+		full_report(r, 0, 2000, 2000, 2000, 2000, i < 10 ? still : turning);
+		cs.n = 0;
+		hm_device_process_report(dev, r, NSW_REPORT_SIZE, 1000000 + (uint64_t)i * 15000);
+		for (size_t k = 0; k < cs.n; k++)
+			if (cs.ev[k].dev == 2 && cs.ev[k].type == EV_REL) {
+				if (i < 10)
+					rel_still += abs(cs.ev[k].value);
+				else
+					rel += abs(cs.ev[k].value);
+			}
+	}
+	assert_int_equal(rel_still, 0);
+	assert_true(rel > 0);
+	hm_device_free(dev);
+	hm_config_free(config);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +636,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_rumble_encoding, reset),
 	    cmocka_unit_test_setup(test_rumble_and_leds, reset),
 	    cmocka_unit_test_setup(test_replay_defaults, reset),
+	    cmocka_unit_test_setup(test_gyro_mouse, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,14 +35,16 @@
 
 #define NSW_NOUTPUTS 2 /* gamepad, IMU */
 
-/* The whole file, malloc'ed, or NULL after vm_fail(). */
+/* The whole file (up to vm_slurp()'s 64 KiB), malloc'ed, or NULL after
+ * vm_fail(). */
 static char *slurp_or_fail(const char *path)
 {
-	char *s = vm_slurp(path);
+	const char *s = vm_slurp(path);
+	char *copy = s && *s ? strdup(s) : NULL;
 
-	if (!s)
+	if (!copy)
 		vm_fail("%s: cannot read", path);
-	return s;
+	return copy;
 }
 
 /* The daemon's outputs for u, reports in, in the replay format, reading as
@@ -193,12 +195,12 @@ static int run_model(const char *model, unsigned answers)
 	vm_warm_up();
 	if (vm_daemon_start(NULL, &t0) < 0)
 		return -1;
-	deadline = t0 + 20000000u;
+	deadline = t0 + 60000000u;
 	while ((n = find_outputs(u->hidraw, o, MAX_OUTPUTS)) < NSW_NOUTPUTS ||
 	       u->answered < answers) {
 		if (vm_now_us() > deadline || !vm_daemon_alive())
 			return vm_fail(
-			    "%s: within 20 s hidmapd created %zu of %d uinput devices for "
+			    "%s: within 60 s hidmapd created %zu of %d uinput devices for "
 			    "/dev/%s and the pad answered %u of %u outputs",
 			    model, n, NSW_NOUTPUTS, u->hidraw, u->answered, answers);
 		vm_sleep_ms(10);
