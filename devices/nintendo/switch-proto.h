@@ -23,6 +23,9 @@
 #define NSW_PRODUCT_JOYCONR 0x2007
 #define NSW_PRODUCT_PROCON  0x2009
 #define NSW_PRODUCT_GRIP    0x200e
+#define NSW_PRODUCT_SNES    0x2017 /* NSO SNES; the Genesis pad over Bluetooth too */
+#define NSW_PRODUCT_N64     0x2019
+#define NSW_PRODUCT_GENESIS 0x201e
 
 /* output reports */
 #define NSW_OUT_RUMBLE_SUBCMD 0x01
@@ -125,6 +128,10 @@ enum nsw_type {
 	NSW_TYPE_JCL = 0x01,
 	NSW_TYPE_JCR = 0x02,
 	NSW_TYPE_PRO = 0x03,
+	/* the Nintendo Switch Online pads (6.12's JOYCON_CTLR_TYPE_*) */
+	NSW_TYPE_SNES = 0x0b,
+	NSW_TYPE_N64 = 0x0c,
+	NSW_TYPE_GEN = 0x0d,
 };
 
 struct nsw_stick_cal {

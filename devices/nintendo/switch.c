@@ -118,6 +118,41 @@ static const struct nsw_button right_buttons[] = {
     {BTN_TL, NSW_BTN_SL_R},    {BTN_TL2, NSW_BTN_SR_R},      {0, 0},
 };
 
+/* 6.12's snescon_, gencon_ and n64con_button_mappings (BTN_A is
+ * BTN_SOUTH, BTN_B BTN_EAST, BTN_X BTN_NORTH, BTN_Y BTN_WEST) */
+static const struct nsw_button snes_buttons[] = {
+    {BTN_EAST, NSW_BTN_A},
+    {BTN_SOUTH, NSW_BTN_B},
+    {BTN_NORTH, NSW_BTN_X},
+    {BTN_WEST, NSW_BTN_Y},
+    {BTN_TL, NSW_BTN_L},
+    {BTN_TR, NSW_BTN_R},
+    {BTN_TL2, NSW_BTN_ZL},
+    {BTN_TR2, NSW_BTN_ZR},
+    {BTN_SELECT, NSW_BTN_MINUS},
+    {BTN_START, NSW_BTN_PLUS},
+    {0, 0},
+};
+static const struct nsw_button gen_buttons[] = {
+    {BTN_WEST, NSW_BTN_A},    /* A */
+    {BTN_SOUTH, NSW_BTN_B},   /* B */
+    {BTN_EAST, NSW_BTN_R},    /* C */
+    {BTN_TL, NSW_BTN_X},      /* X, 6-button pad */
+    {BTN_NORTH, NSW_BTN_Y},   /* Y, 6-button pad */
+    {BTN_TR, NSW_BTN_L},      /* Z, 6-button pad */
+    {BTN_SELECT, NSW_BTN_ZR}, /* Mode */
+    {BTN_START, NSW_BTN_PLUS}, {BTN_MODE, NSW_BTN_HOME}, {BTN_Z, NSW_BTN_CAP}, {0, 0},
+};
+static const struct nsw_button n64_buttons[] = {
+    {BTN_A, NSW_BTN_A},        {BTN_B, NSW_BTN_B},      {BTN_TL2, NSW_BTN_ZL},     /* Z */
+    {BTN_TL, NSW_BTN_L},       {BTN_TR, NSW_BTN_R},     {BTN_TR2, NSW_BTN_LSTICK}, /* ZR */
+    {BTN_START, NSW_BTN_PLUS}, {BTN_SELECT, NSW_BTN_Y},                            /* C up */
+    {BTN_X, NSW_BTN_ZR},                                                           /* C down */
+    {BTN_Y, NSW_BTN_X},                                                            /* C left */
+    {BTN_C, NSW_BTN_MINUS},                                                        /* C right */
+    {BTN_MODE, NSW_BTN_HOME},  {BTN_Z, NSW_BTN_CAP},    {0, 0},
+};
+
 /* joycon_player_led_patterns (6.12): bit i = LED i + 1 */
 static const uint8_t nsw_player_patterns[8] = {0x1, 0x3, 0x7, 0xf, 0x9, 0x5, 0xd, 0x6};
 
@@ -126,6 +161,12 @@ static const struct hm_device_id nsw_ids[] = {
     {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_PROCON), .driver_data = NSW_TYPE_PRO},
     {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_JOYCONL), .driver_data = NSW_TYPE_JCL},
     {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_JOYCONR), .driver_data = NSW_TYPE_JCR},
+    {HM_DEVICE(BUS_USB, NSW_VENDOR, NSW_PRODUCT_SNES), .driver_data = NSW_TYPE_SNES},
+    {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_SNES), .driver_data = NSW_TYPE_SNES},
+    {HM_DEVICE(BUS_USB, NSW_VENDOR, NSW_PRODUCT_N64), .driver_data = NSW_TYPE_N64},
+    {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_N64), .driver_data = NSW_TYPE_N64},
+    {HM_DEVICE(BUS_USB, NSW_VENDOR, NSW_PRODUCT_GENESIS), .driver_data = NSW_TYPE_GEN},
+    {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_GENESIS), .driver_data = NSW_TYPE_GEN},
     {0},
 };
 
@@ -185,12 +226,35 @@ static void player_id_free(int id)
 
 static bool has_left(const struct nsw *jc)
 {
-	return jc->type == NSW_TYPE_JCL || jc->type == NSW_TYPE_PRO;
+	return jc->type == NSW_TYPE_JCL || jc->type == NSW_TYPE_PRO || jc->type == NSW_TYPE_N64;
 }
 
 static bool has_right(const struct nsw *jc)
 {
 	return jc->type == NSW_TYPE_JCR || jc->type == NSW_TYPE_PRO;
+}
+
+/* 6.12's joycon_has_imu(), joycon_has_joysticks() (the stick
+ * calibration is read), joycon_has_rumble() */
+static bool has_imu(const struct nsw *jc)
+{
+	return jc->type == NSW_TYPE_JCL || jc->type == NSW_TYPE_JCR || jc->type == NSW_TYPE_PRO;
+}
+
+static bool has_sticks(const struct nsw *jc)
+{
+	return has_imu(jc) || jc->type == NSW_TYPE_N64;
+}
+
+static bool has_rumble(const struct nsw *jc)
+{
+	return has_sticks(jc);
+}
+
+/* the d-pad as a hat (joycon_config_dpad()): all but the Joy-Cons */
+static bool has_hat(const struct nsw *jc)
+{
+	return jc->type != NSW_TYPE_JCL && jc->type != NSW_TYPE_JCR;
 }
 
 static uint8_t next_counter(struct nsw *jc)
@@ -319,6 +383,10 @@ static void run_step(struct hm_device *dev, struct nsw *jc, enum nsw_step s)
 		r = send_subcmd(dev, jc, NSW_SUBCMD_DEV_INFO, NULL, 0, NSW_HZ);
 		break;
 	case STEP_MAGIC_LEFT:
+		if (!has_sticks(jc)) {
+			run_step(dev, jc, STEP_IMU_MAGIC);
+			return;
+		}
 		r = spi_read(dev, jc, NSW_SPI_USER_MAGIC_LEFT, NSW_SPI_MAGIC_SIZE);
 		break;
 	case STEP_MAGIC_RIGHT:
@@ -331,6 +399,10 @@ static void run_step(struct hm_device *dev, struct nsw *jc, enum nsw_step s)
 		r = spi_read(dev, jc, jc->right_addr, NSW_SPI_STICK_SIZE);
 		break;
 	case STEP_IMU_MAGIC:
+		if (!has_imu(jc)) {
+			run_step(dev, jc, STEP_REPORT_MODE);
+			return;
+		}
 		r = spi_read(dev, jc, NSW_SPI_IMU_USER_MAGIC, NSW_SPI_MAGIC_SIZE);
 		break;
 	case STEP_IMU_CAL:
@@ -343,6 +415,10 @@ static void run_step(struct hm_device *dev, struct nsw *jc, enum nsw_step s)
 		r = send_subcmd(dev, jc, NSW_SUBCMD_REPORT_MODE, full, 1, NSW_HZ);
 		break;
 	case STEP_RUMBLE_ON:
+		if (!has_rumble(jc)) {
+			run_step(dev, jc, STEP_PLAYER_LEDS);
+			return;
+		}
 		r = send_subcmd(dev, jc, NSW_SUBCMD_ENABLE_RUMBL, on, 1, NSW_HZ / 4);
 		break;
 	case STEP_PLAYER_LEDS:
@@ -647,6 +723,12 @@ static int nsw_probe(struct hm_device *dev)
 		jc->type = NSW_TYPE_JCR;
 	else if (dev->info.product == NSW_PRODUCT_PROCON)
 		jc->type = NSW_TYPE_PRO;
+	else if (dev->info.product == NSW_PRODUCT_SNES)
+		jc->type = NSW_TYPE_SNES;
+	else if (dev->info.product == NSW_PRODUCT_N64)
+		jc->type = NSW_TYPE_N64;
+	else if (dev->info.product == NSW_PRODUCT_GENESIS)
+		jc->type = NSW_TYPE_GEN;
 	else
 		return -ENODEV;
 	jc->usb = dev->info.bus == BUS_USB;
@@ -678,30 +760,51 @@ static int nsw_probe(struct hm_device *dev)
 		stick_axis(caps, ABS_RX);
 		stick_axis(caps, ABS_RY);
 	}
-	if (jc->type == NSW_TYPE_PRO) {
+	if (has_hat(jc)) {
 		const struct input_absinfo hat = {.minimum = -1, .maximum = 1};
 
 		libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0X, &hat);
 		libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0Y, &hat);
+	}
+	switch (jc->type) {
+	case NSW_TYPE_JCL:
+		jc->buttons = left_buttons;
+		break;
+	case NSW_TYPE_JCR:
+		jc->buttons = right_buttons;
+		break;
+	case NSW_TYPE_SNES:
+		jc->buttons = snes_buttons;
+		break;
+	case NSW_TYPE_GEN:
+		jc->buttons = gen_buttons;
+		break;
+	case NSW_TYPE_N64:
+		jc->buttons = n64_buttons;
+		break;
+	default:
 		jc->buttons = pro_buttons;
-	} else {
-		jc->buttons = jc->type == NSW_TYPE_JCL ? left_buttons : right_buttons;
+		break;
 	}
 	for (const struct nsw_button *b = jc->buttons; b->code; b++)
 		libevdev_enable_event_code(caps, EV_KEY, b->code, NULL);
-	r = hm_device_set_rumble(dev, (unsigned)jc->gamepad, 16, 0);
-	if (r < 0)
-		return r;
+	if (has_rumble(jc)) {
+		r = hm_device_set_rumble(dev, (unsigned)jc->gamepad, 16, 0);
+		if (r < 0)
+			return r;
+	}
 	for (unsigned c = ABS_X; c <= ABS_RY; c++)
 		if (libevdev_has_event_code(caps, EV_ABS, c) && c != ABS_Z)
 			(void)hm_device_set_abs_rest(dev, (unsigned)jc->gamepad, c, 0);
-	if (jc->type == NSW_TYPE_PRO) {
+	if (has_hat(jc)) {
 		(void)hm_device_set_abs_rest(dev, (unsigned)jc->gamepad, ABS_HAT0X, 0);
 		(void)hm_device_set_abs_rest(dev, (unsigned)jc->gamepad, ABS_HAT0Y, 0);
 	}
-	r = create_imu(dev, jc);
-	if (r < 0)
-		return r;
+	if (has_imu(jc)) {
+		r = create_imu(dev, jc);
+		if (r < 0)
+			return r;
+	}
 
 	jc->player_id = player_id_alloc();
 	hm_device_hold_init(dev, NSW_INIT_LIMIT_US);
@@ -795,7 +898,8 @@ static int nsw_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 		return 0;
 
 	/* joycon_handle_rumble_report(): refresh while the vibrator runs */
-	if (data[NSW_OFF_VIBRATOR] && (jc->rumble_pending || jc->rumble_zero > 0)) {
+	if (data[NSW_OFF_VIBRATOR] && has_rumble(jc) &&
+	    (jc->rumble_pending || jc->rumble_zero > 0)) {
 		uint64_t now = hm_now_usec();
 
 		if (now - jc->rumble_last_us >= NSW_RUMBLE_PERIOD_US) {
@@ -819,7 +923,7 @@ static int nsw_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 		hm_emit(dev, gp, EV_ABS, ABS_RX, nsw_stick_map(&jc->rx, x));
 		hm_emit(dev, gp, EV_ABS, ABS_RY, -nsw_stick_map(&jc->ry, y));
 	}
-	if (jc->type == NSW_TYPE_PRO) {
+	if (has_hat(jc)) {
 		/* joycon_report_dpad(): left wins over right, up over down */
 		hm_emit(dev, gp, EV_ABS, ABS_HAT0X,
 		        btns & NSW_BTN_LEFT    ? -1

@@ -5,8 +5,8 @@
  * reports, with the init's exchanges, retries and timeouts.
  *
  * Input: two header bytes, then length-prefixed chunks (fuzz-common.h).
- *   byte 0  the device: bits 0-1 the product (Pro, Joy-Con L, Joy-Con R,
- *           modulo 3), bit 2 Bluetooth instead of USB
+ *   byte 0  the device: bits 0-2 the product (Pro, Joy-Con L, Joy-Con R,
+ *           SNES, N64, Genesis, modulo 6), bit 3 Bluetooth instead of USB
  *   byte 1  the pad (tests/lib/switch-pad.h's modes, modulo 6): answers
  *           as a real pad, silent, no USB, bad calibration, no SPI,
  *           short device info
@@ -30,7 +30,8 @@
 #include "sink.h"
 #include "switch-pad.h"
 
-static const uint16_t products[] = {0x2009, 0x2006, 0x2007};
+static const uint16_t products[] = {0x2009, 0x2006, 0x2007, 0x2017, 0x2019, 0x201e};
+static const uint8_t types[] = {0x03, 0x01, 0x02, 0x0b, 0x0c, 0x0d};
 
 #define QUEUE 8
 
@@ -91,9 +92,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	info.product = products[(data[0] & 3) % 3];
-	info.bus = data[0] & 4 ? 0x05 : 0x03;
-	pad.type = info.product == 0x2006 ? 1 : info.product == 0x2007 ? 2 : 3;
+	info.product = products[(data[0] & 7) % 6];
+	info.bus = data[0] & 8 ? 0x05 : 0x03;
+	pad.type = types[(data[0] & 7) % 6];
 	pad.mode = (enum swp_mode)(data[1] % 6);
 	in.data += 2;
 	in.size -= 2;
@@ -108,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * come over Bluetooth only; on USB the generic module declines a
 	 * device without a descriptor) */
 	if (hm_device_new(&info, NULL, 0, &setup, &dev) < 0) {
-		if (info.product == 0x2009 || info.bus == 0x05)
+		if ((info.product != 0x2006 && info.product != 0x2007) || info.bus == 0x05)
 			abort();
 		hm_sink_print_free(sink);
 		return 0;

@@ -24,8 +24,8 @@ def report(buttons, lx, ly):
 
 
 os.makedirs(OUT, exist_ok=True)
-for model in range(3):
-    for bt in (0, 4):
+for model in range(6):
+    for bt in (0, 8):
         for mode in range(6):
             s = bytes([model | bt, mode])
             for _ in range(20):

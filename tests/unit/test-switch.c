@@ -113,7 +113,27 @@ static struct hm_device *make_with(struct capture_sink *cs, uint16_t product, ui
 
 	snprintf(info.name, sizeof(info.name), "%s", name);
 	snprintf(info.path, sizeof(info.path), "/dev/hidraw5");
-	pad.type = product == NSW_PRODUCT_JOYCONL ? 1 : product == NSW_PRODUCT_JOYCONR ? 2 : 3;
+	/* the device info's controller type (6.12's JOYCON_CTLR_TYPE_*) */
+	switch (product) {
+	case NSW_PRODUCT_JOYCONL:
+		pad.type = 0x01;
+		break;
+	case NSW_PRODUCT_JOYCONR:
+		pad.type = 0x02;
+		break;
+	case NSW_PRODUCT_SNES:
+		pad.type = 0x0b;
+		break;
+	case NSW_PRODUCT_N64:
+		pad.type = 0x0c;
+		break;
+	case NSW_PRODUCT_GENESIS:
+		pad.type = 0x0d;
+		break;
+	default:
+		pad.type = 0x03;
+		break;
+	}
 	capture_init(cs);
 	(void)hm_module_select(NULL, &info, &chain, &cfg);
 	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
@@ -575,6 +595,53 @@ static void test_replay_defaults(void **state)
 	hm_device_free(dev);
 }
 
+/* The NSO pads (6.12): no IMU node; a hat; the SNES pad without sticks
+ * or rumble, the N64 pad with the left stick, its C buttons and rumble. */
+static void test_nso(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	const struct libevdev *gp;
+	uint8_t r[64];
+
+	(void)state;
+	dev = make_ready(&cs, NSW_PRODUCT_SNES, BUS_BLUETOOTH, "SNES Controller");
+	assert_int_equal(hm_device_noutputs(dev), 1);
+	gp = hm_device_output_caps(dev, GAMEPAD);
+	assert_true(libevdev_has_event_code(gp, EV_ABS, ABS_HAT0Y));
+	assert_false(libevdev_has_event_code(gp, EV_ABS, ABS_X));
+	assert_false(libevdev_has_event_type(gp, EV_FF));
+	assert_true(libevdev_has_event_code(gp, EV_KEY, BTN_TR2));
+	/* device info, report mode, player LEDs: no SPI, IMU, vibration, home */
+	assert_int_equal(pad.nout, 3);
+	check_subcmd(0, 0x02, NULL, 0);
+	check_subcmd(1, 0x03, (const uint8_t *)"\x30", 1);
+	check_subcmd(2, 0x30, (const uint8_t *)"\x01", 1);
+	full_report(r, NSW_BTN_A | NSW_BTN_UP, 0, 0, 0, 0, NULL);
+	assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_EAST), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0Y), -1);
+	hm_device_free(dev);
+
+	reset(NULL);
+	dev = make_ready(&cs, NSW_PRODUCT_N64, BUS_BLUETOOTH, "N64 Controller");
+	assert_int_equal(hm_device_noutputs(dev), 1);
+	gp = hm_device_output_caps(dev, GAMEPAD);
+	assert_true(libevdev_has_event_code(gp, EV_ABS, ABS_X));
+	assert_false(libevdev_has_event_code(gp, EV_ABS, ABS_RX));
+	assert_true(libevdev_has_event_code(gp, EV_KEY, BTN_C));
+	assert_true(libevdev_has_event_code(gp, EV_FF, FF_RUMBLE));
+	/* device info, the stick calibration (4 reads), mode, vibration, LEDs */
+	assert_int_equal(pad.nout, 8);
+	check_subcmd(6, 0x48, (const uint8_t *)"\x01", 1);
+	/* C right is the minus bit; the left stick has its user calibration */
+	full_report(r, NSW_BTN_MINUS, 2798, 2000, 0, 0, NULL);
+	hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0);
+	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_C), 1);
+	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_X), 16383);
+	hm_device_free(dev);
+}
+
 /* The gyro-mouse action on the IMU node (its declared resolution, 14247
  * per °/s): a pointer output, still while the pad rests, moving when it
  * turns. */
@@ -637,6 +704,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_rumble_and_leds, reset),
 	    cmocka_unit_test_setup(test_replay_defaults, reset),
 	    cmocka_unit_test_setup(test_gyro_mouse, reset),
+	    cmocka_unit_test_setup(test_nso, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,7 +9,7 @@
 #   check-switch-oracle.sh PS_ORACLE SRCDIR OUTDIR
 set -u -o pipefail
 oracle=$1 src=$2 out=$3
-models="pro-usb pro-bt jcl-bt jcr-bt"
+models="pro-usb pro-bt jcl-bt jcr-bt snes-bt n64-bt gen-usb"
 recs=()
 for m in $models; do recs+=("$src/tests/data/switch/$m.hid"); done
 case $(uname -r) in

@@ -27,16 +27,17 @@ build=$(cd "$1" && pwd)
 outdir=${2:-$srcdir/tests/data/kernel/switch}
 oracle=$build/tests/vm/ps-oracle
 [ -x "$oracle" ] || die "build $oracle first"
-models="pro-usb pro-bt jcl-bt jcr-bt"
-recs=""
-for m in $models; do
-	recs+=" $srcdir/tests/data/switch/$m.hid"
-done
+models612="pro-usb pro-bt jcl-bt jcr-bt snes-bt n64-bt gen-usb"
+# 6.1 has no NSO pads
+models61="pro-usb pro-bt jcl-bt jcr-bt"
 k612=$("$srcdir/tests/vm/backports-kernel.sh") || die "no 6.12 kernel (backports-kernel.sh --install)"
 
-run() { # KERNEL-ARGS... -- DEST
-	local stage=$1 dest=$2
-	shift 2
+run() { # STAGE DEST MODELS [RUN-VM-ARGS...]
+	local stage=$1 dest=$2 models=$3 recs="" m
+	shift 3
+	for m in $models; do
+		recs+=" $srcdir/tests/data/switch/$m.hid"
+	done
 	rm -rf "$stage"
 	mkdir -p "$stage"
 	"$srcdir/tests/vm/run-vm.sh" "$@" --timeout 900 --scenario-timeout 800 -o "$stage/results" \
@@ -58,6 +59,6 @@ run() { # KERNEL-ARGS... -- DEST
 	sed "s/^/$prog: /" "$stage/results/switch-oracle.log" >&2
 }
 
-run "$build/vm-switch-612" "$outdir" -k "$k612"
-run "$build/vm-switch-61" "$outdir/6.1"
+run "$build/vm-switch-612" "$outdir" "$models612" -k "$k612"
+run "$build/vm-switch-61" "$outdir/6.1" "$models61"
 echo "$prog: written to $outdir (6.12) and $outdir/6.1" >&2

@@ -248,7 +248,27 @@ int ps_uhid_new(const char *rec_path, const char *features_path, struct ps_uhid 
 	c->bus = u->rec->bus;
 	if (u->rec->vendor == 0x057e) {
 		u->switch_pad = true;
-		u->switch_type = u->rec->product == 0x2006 ? 1 : u->rec->product == 0x2007 ? 2 : 3;
+		/* the device info's controller type (6.12's JOYCON_CTLR_TYPE_*) */
+		switch (u->rec->product) {
+		case 0x2006:
+			u->switch_type = 0x01;
+			break;
+		case 0x2007:
+			u->switch_type = 0x02;
+			break;
+		case 0x2017:
+			u->switch_type = 0x0b;
+			break; /* SNES */
+		case 0x2019:
+			u->switch_type = 0x0c;
+			break; /* N64 */
+		case 0x201e:
+			u->switch_type = 0x0d;
+			break; /* Genesis */
+		default:
+			u->switch_type = 0x03;
+			break;
+		}
 	}
 	c->vendor = u->rec->vendor;
 	c->product = u->rec->product;

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * VM scenarios nsw-pro-usb, nsw-pro-bt, nsw-jcl-bt and nsw-jcr-bt (issue
- * 23): the real daemon on the Nintendo Switch Pro Controller (USB and
- * Bluetooth) and the single Joy-Cons against the kernel's own hid-nintendo
+ * VM scenarios nsw-pro-usb, nsw-pro-bt, nsw-jcl-bt, nsw-jcr-bt, nsw-snes-bt,
+ * nsw-n64-bt and nsw-gen-usb (issue 23): the real daemon on the Nintendo
+ * Switch Pro Controller (USB and Bluetooth), the single Joy-Cons and the
+ * NSO SNES, N64 and Genesis pads against the kernel's own hid-nintendo
  * (today's, 6.12), one model per scenario.
  *
  * The recordings of tests/data/switch become uhid devices with their real
@@ -237,4 +238,20 @@ int scenario_nsw_jcl_bt(void)
 int scenario_nsw_jcr_bt(void)
 {
 	return run_model("jcr-bt", 12);
+}
+
+/* the NSO pads: no IMU; sticks and rumble on the N64 pad only */
+int scenario_nsw_snes_bt(void)
+{
+	return run_model("snes-bt", 3);
+}
+
+int scenario_nsw_n64_bt(void)
+{
+	return run_model("n64-bt", 8);
+}
+
+int scenario_nsw_gen_usb(void)
+{
+	return run_model("gen-usb", 3 + 3);
 }

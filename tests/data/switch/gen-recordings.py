@@ -11,6 +11,7 @@ two 12-bit stick pairs, vibrator byte, three IMU samples of six s16
 reports are built here from that layout, not by hidmapd.
 
     gen-recordings.py            writes pro-usb.hid pro-bt.hid jcl-bt.hid jcr-bt.hid
+                                 snes-bt.hid n64-bt.hid gen-usb.hid
 """
 import os
 import struct
@@ -31,6 +32,10 @@ MODELS = {
     'pro-bt': ('Pro Controller', 5, 0x2009),
     'jcl-bt': ('Joy-Con (L)', 5, 0x2006),
     'jcr-bt': ('Joy-Con (R)', 5, 0x2007),
+    # the Nintendo Switch Online pads (6.12's hid-nintendo only)
+    'snes-bt': ('SNES Controller', 5, 0x2017),
+    'n64-bt': ('N64 Controller', 5, 0x2019),
+    'gen-usb': ('Nintendo Co., Ltd. MD/Gen Control Pad', 3, 0x201e),
 }
 
 
