@@ -415,6 +415,27 @@ static void test_sticks_and_buttons(void **state)
 	assert_int_equal(last(&cs, GAMEPAD, EV_ABS, ABS_HAT0Y), 1);
 	assert_int_equal(last(&cs, GAMEPAD, EV_KEY, BTN_SOUTH), -9999);
 
+	/* battery: level 3 of 0..4 (high), not charging (byte 2 = 0x60) */
+	{
+		enum hm_battery_status st;
+		int percent;
+
+		assert_true(hm_device_get_battery(dev, &percent, &st));
+		assert_int_equal(percent, 75);
+		assert_int_equal(st, HM_BATTERY_DISCHARGING);
+		/* full (4), charging bit: charging */
+		r[2] = 0x90;
+		hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0);
+		assert_true(hm_device_get_battery(dev, &percent, &st));
+		assert_int_equal(percent, 100);
+		assert_int_equal(st, HM_BATTERY_CHARGING);
+		/* full, not charging, host powered (bit 0): full */
+		r[2] = 0x81;
+		hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0);
+		assert_true(hm_device_get_battery(dev, &percent, &st));
+		assert_int_equal(st, HM_BATTERY_FULL);
+	}
+
 	/* short full reports are malformed; 0x3f and 0x81 carry nothing */
 	assert_int_equal(hm_device_process_report(dev, r, 12, 0), -EBADMSG);
 	r[0] = 0x3f;
