@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Nintendo Switch Pro Controller (057e:2009, USB and Bluetooth) and single
- * Joy-Cons (2006 left, 2007 right, Bluetooth): the devices and events of
+ * Nintendo Switch Pro Controller (057e:2009, USB and Bluetooth), single
+ * Joy-Cons (2006 left, 2007 right, Bluetooth) and the Nintendo Switch
+ * Online SNES, N64 and Genesis pads (2017, 2019, 201e): the devices and events of
  * today's hid-nintendo (Linux 6.12, bookworm-backports), driven without
  * blocking the loop.
  *
@@ -47,8 +48,12 @@
  *    config sets the player pattern (configure).
  *  - The battery goes to `hidmapd status` as a percentage (the middle of
  *    the kernel's capacity level) and charging state.
- *  - The charging grip (200e) and the NSO pads are not driven here (their
- *    node set is known only from the device-info reply, after probe).
+ *  - The node set follows the product ID, declared at probe; the kernel
+ *    takes it from the device-info reply.  They differ for the NSO Genesis
+ *    pad over Bluetooth, which says 2017 (the SNES pad's ID): it gets the
+ *    SNES pad's nodes (a warning names the type the pad reports).  The
+ *    charging grip (200e), whose half is known only from that reply, is
+ *    not driven (the generic module takes it).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -133,13 +138,12 @@ static const struct nsw_button snes_buttons[] = {
     {BTN_START, NSW_BTN_PLUS},
     {0, 0},
 };
+/* 6.12 has no X, Y, Z (the 6-button pad's) yet: later kernels map them
+ * to BTN_TL, BTN_NORTH, BTN_TR */
 static const struct nsw_button gen_buttons[] = {
     {BTN_WEST, NSW_BTN_A},    /* A */
     {BTN_SOUTH, NSW_BTN_B},   /* B */
     {BTN_EAST, NSW_BTN_R},    /* C */
-    {BTN_TL, NSW_BTN_X},      /* X, 6-button pad */
-    {BTN_NORTH, NSW_BTN_Y},   /* Y, 6-button pad */
-    {BTN_TR, NSW_BTN_L},      /* Z, 6-button pad */
     {BTN_SELECT, NSW_BTN_ZR}, /* Mode */
     {BTN_START, NSW_BTN_PLUS}, {BTN_MODE, NSW_BTN_HOME}, {BTN_Z, NSW_BTN_CAP}, {0, 0},
 };
