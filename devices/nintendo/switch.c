@@ -21,6 +21,10 @@
  *   40 01    IMU on, 03 30 full report mode, 48 01 vibration on: must answer
  *   30 xx    player LEDs (the pattern of the pad's player number), 38 ...
  *            home LED off (pads with a right side): failures only warn
+ * The NSO pads skip what they lack (6.12's joycon_has_joysticks/imu/
+ * rumble()): the SNES and Genesis pads go from the device info to the
+ * report mode and the LEDs; the N64 pad reads the stick calibration and
+ * turns vibration on.
  * Timeouts and retries are the kernel's (one retry; 1 s for most, 250 ms
  * for vibration and the LEDs, 100 ms for 80 04).  A step that must answer
  * and does not fails the initialisation: the device stays `initializing`
@@ -36,8 +40,9 @@
  *
  * Output: subcommands 0x01 [counter, 8 rumble bytes, id, args] and rumble
  * 0x10 [counter, 8 rumble bytes]; the counter (0..15) is shared.  After
- * initialisation no two go out within NSW_SPACING_US (25 ms over USB,
- * 60 ms over Bluetooth as 6.12's joycon_enforce_subcmd_rate(); the later
+ * initialisation no two go out within 25 ms over USB (NSW_SPACING_USB_US;
+ * 6.12 keeps 20) or 60 ms over Bluetooth (as 6.12's
+ * joycon_enforce_subcmd_rate()); the later
  * one waits on the module's timer).  Rumble is refreshed every 50 ms while
  * the pad says its vibrator runs, up to five times after the last
  * non-zero level, as joycon_parse_report() queues the rumble worker.

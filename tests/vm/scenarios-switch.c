@@ -34,8 +34,6 @@
 #include "scenario-list.h"
 #include "vm-harness.h"
 
-#define NSW_NOUTPUTS 2 /* gamepad, IMU */
-
 /* The whole file (up to vm_slurp()'s 64 KiB), malloc'ed, or NULL after
  * vm_fail(). */
 static char *slurp_or_fail(const char *path)
@@ -164,11 +162,12 @@ static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o
 	return status;
 }
 
-/* model, and how many outputs the pad answers before the daemon has it
+/* model, its number of nodes (gamepad and IMU; the NSO pads have no
+ * IMU), and how many outputs the pad answers before the daemon has it
  * initialised (USB commands but 80 04; subcommands: device info, six SPI
  * reads, IMU, report mode, vibration, player LEDs, home LED but on a left
  * Joy-Con) */
-static int run_model(const char *model, unsigned answers)
+static int run_model(const char *model, size_t noutputs, unsigned answers)
 {
 	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
 	struct vm_output o[MAX_OUTPUTS];
@@ -197,13 +196,12 @@ static int run_model(const char *model, unsigned answers)
 	if (vm_daemon_start(NULL, &t0) < 0)
 		return -1;
 	deadline = t0 + 60000000u;
-	while ((n = find_outputs(u->hidraw, o, MAX_OUTPUTS)) < NSW_NOUTPUTS ||
-	       u->answered < answers) {
+	while ((n = find_outputs(u->hidraw, o, MAX_OUTPUTS)) < noutputs || u->answered < answers) {
 		if (vm_now_us() > deadline || !vm_daemon_alive())
 			return vm_fail(
-			    "%s: within 60 s hidmapd created %zu of %d uinput devices for "
+			    "%s: within 60 s hidmapd created %zu of %zu uinput devices for "
 			    "/dev/%s and the pad answered %u of %u outputs",
-			    model, n, NSW_NOUTPUTS, u->hidraw, u->answered, answers);
+			    model, n, noutputs, u->hidraw, u->answered, answers);
 		vm_sleep_ms(10);
 	}
 	vm_sleep_ms(300); /* the last reply's way through the daemon */
@@ -222,36 +220,36 @@ static int run_model(const char *model, unsigned answers)
 
 int scenario_nsw_pro_usb(void)
 {
-	return run_model("pro-usb", 3 + 12);
+	return run_model("pro-usb", 2, 3 + 12);
 }
 
 int scenario_nsw_pro_bt(void)
 {
-	return run_model("pro-bt", 12);
+	return run_model("pro-bt", 2, 12);
 }
 
 int scenario_nsw_jcl_bt(void)
 {
-	return run_model("jcl-bt", 11);
+	return run_model("jcl-bt", 2, 11);
 }
 
 int scenario_nsw_jcr_bt(void)
 {
-	return run_model("jcr-bt", 12);
+	return run_model("jcr-bt", 2, 12);
 }
 
 /* the NSO pads: no IMU; sticks and rumble on the N64 pad only */
 int scenario_nsw_snes_bt(void)
 {
-	return run_model("snes-bt", 3);
+	return run_model("snes-bt", 1, 3);
 }
 
 int scenario_nsw_n64_bt(void)
 {
-	return run_model("n64-bt", 8);
+	return run_model("n64-bt", 1, 8);
 }
 
 int scenario_nsw_gen_usb(void)
 {
-	return run_model("gen-usb", 3 + 3);
+	return run_model("gen-usb", 1, 3 + 3);
 }
