@@ -143,12 +143,14 @@ static const struct nsw_button snes_buttons[] = {
     {BTN_START, NSW_BTN_PLUS},
     {0, 0},
 };
-/* 6.12 has no X, Y, Z (the 6-button pad's) yet: later kernels map them
- * to BTN_TL, BTN_NORTH, BTN_TR */
+/* 6.12's Genesis map, as its hid-nintendo was seen to emit it in the VM
+ * (tests/data/kernel/switch/gen-usb.txt): A, B, C as BTN_SOUTH, BTN_EAST,
+ * BTN_WEST; no X, Y, Z of the 6-button pad yet (later kernels add them
+ * and move A, B, C) */
 static const struct nsw_button gen_buttons[] = {
-    {BTN_WEST, NSW_BTN_A},    /* A */
-    {BTN_SOUTH, NSW_BTN_B},   /* B */
-    {BTN_EAST, NSW_BTN_R},    /* C */
+    {BTN_SOUTH, NSW_BTN_A},   /* A */
+    {BTN_EAST, NSW_BTN_B},    /* B */
+    {BTN_WEST, NSW_BTN_R},    /* C */
     {BTN_SELECT, NSW_BTN_ZR}, /* Mode */
     {BTN_START, NSW_BTN_PLUS}, {BTN_MODE, NSW_BTN_HOME}, {BTN_Z, NSW_BTN_CAP}, {0, 0},
 };
