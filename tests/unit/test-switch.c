@@ -379,6 +379,39 @@ static void test_never_answers(void **state)
 	hm_device_free(dev);
 }
 
+/* Bluetooth gone in the middle of the init, the pad back within the
+ * replug grace (hm_device_restart()): the exchange in flight is dropped,
+ * its late reply is an ordinary report, and the init runs again from the
+ * start and completes; the outputs stay. */
+static void test_disconnect_during_init(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	struct hm_device_info info;
+	unsigned before;
+
+	(void)state;
+	pad.mode = SWP_SILENT;
+	dev = make_with(&cs, NSW_PRODUCT_PROCON, BUS_BLUETOOTH, "Pro Controller", &transport);
+	assert_int_equal(pad.nout, 1); /* the device info, unanswered */
+	assert_true(hm_device_initializing(dev));
+	info = dev->info;
+	info.version = 0x0200;
+	/* it comes back, answering now */
+	pad.mode = SWP_ANSWERS;
+	before = pad.nout;
+	assert_int_equal(hm_device_restart(dev, &info), 0);
+	assert_int_equal(pad.nout, before + 1);
+	check_subcmd(before, 0x02, NULL, 0);
+	pump(dev);
+	assert_false(hm_device_initializing(dev));
+	assert_false(hm_device_init_failed(dev));
+	assert_int_equal(hm_device_noutputs(dev), 2);
+	/* 12 subcommands after the restart, none left over from before */
+	assert_int_equal(pad.nout, before + 12);
+	hm_device_free(dev);
+}
+
 /* ---- input ---- */
 
 static void test_sticks_and_buttons(void **state)
@@ -718,6 +751,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_nodes, reset),
 	    cmocka_unit_test_setup(test_bt_and_usb_silence, reset),
 	    cmocka_unit_test_setup(test_never_answers, reset),
+	    cmocka_unit_test_setup(test_disconnect_during_init, reset),
 	    cmocka_unit_test_setup(test_sticks_and_buttons, reset),
 	    cmocka_unit_test_setup(test_bad_calibration_defaults, reset),
 	    cmocka_unit_test_setup(test_imu, reset),
