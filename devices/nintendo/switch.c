@@ -66,6 +66,7 @@
 
 #include <linux/input.h>
 
+#include "config.h"
 #include "event-loop.h"
 #include "module.h"
 #include "switch-proto.h"
@@ -154,6 +155,30 @@ static const struct nsw_button gen_buttons[] = {
     {BTN_SELECT, NSW_BTN_ZR}, /* Mode */
     {BTN_START, NSW_BTN_PLUS}, {BTN_MODE, NSW_BTN_HOME}, {BTN_Z, NSW_BTN_CAP}, {0, 0},
 };
+/*
+ * A Joy-Con held sideways alone (SL+SR held on it), rail up, its stick on
+ * the left: the buttons by where they now are, named as the Pro
+ * Controller's (A east, B south, X north, Y west), SL and SR as the
+ * shoulders, its - or + as Start.  The left one turns a quarter
+ * anticlockwise (its d-pad on the right: down east, left south, right
+ * north, up west), the right one a quarter clockwise (X east, A south, Y
+ * north, B west).
+ */
+static const struct nsw_button left_side_buttons[] = {
+    {BTN_EAST, NSW_BTN_DOWN},   {BTN_SOUTH, NSW_BTN_LEFT},
+    {BTN_NORTH, NSW_BTN_RIGHT}, {BTN_WEST, NSW_BTN_UP},
+    {BTN_TL, NSW_BTN_SL_L},     {BTN_TR, NSW_BTN_SR_L},
+    {BTN_START, NSW_BTN_MINUS}, {BTN_THUMBL, NSW_BTN_LSTICK},
+    {BTN_Z, NSW_BTN_CAP},       {0, 0},
+};
+static const struct nsw_button right_side_buttons[] = {
+    {BTN_EAST, NSW_BTN_X},     {BTN_SOUTH, NSW_BTN_A},
+    {BTN_NORTH, NSW_BTN_Y},    {BTN_WEST, NSW_BTN_B},
+    {BTN_TL, NSW_BTN_SL_R},    {BTN_TR, NSW_BTN_SR_R},
+    {BTN_START, NSW_BTN_PLUS}, {BTN_THUMBL, NSW_BTN_RSTICK},
+    {BTN_MODE, NSW_BTN_HOME},  {0, 0},
+};
+
 static const struct nsw_button n64_buttons[] = {
     {BTN_A, NSW_BTN_A},        {BTN_B, NSW_BTN_B},      {BTN_TL2, NSW_BTN_ZL},     /* Z */
     {BTN_TL, NSW_BTN_L},       {BTN_TR, NSW_BTN_R},     {BTN_TR2, NSW_BTN_LSTICK}, /* ZR */
@@ -180,6 +205,16 @@ static const struct hm_device_id nsw_ids[] = {
     {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_GENESIS), .driver_data = NSW_TYPE_GEN},
     {0},
 };
+
+enum nsw_mode {
+	MODE_SINGLE,   /* as the kernel: the half's own nodes */
+	MODE_PAIRED,   /* one half of a pair: the right one's combined nodes */
+	MODE_SIDEWAYS, /* alone, held sideways: the half's sideways node */
+};
+
+#define NSW_PAIR_PRODUCT 0x2008 /* what the Switch calls a Joy-Con pair (joycond uses it too) */
+#define NSW_PAIR_NAME    "Nintendo Switch Combined Joy-Cons"
+#define NSW_MAX_HALVES   16
 
 struct nsw {
 	enum nsw_type type;
@@ -210,6 +245,15 @@ struct nsw {
 	int leds_sent; /* -1: never */
 	bool leds_pending;
 
+	/* Joy-Con pair and sideways use (the right half owns the pair's
+	 * nodes: comb and comb_imu, hidden until paired) */
+	enum nsw_mode mode;
+	struct hm_device *partner; /* the other half of the pair */
+	int side, comb, comb_imu;  /* outputs, -1: none */
+	uint32_t btns;             /* the last report's buttons */
+	int stick_x, stick_y;      /* and the stick, as the half's own node has it */
+	bool side_held;            /* SL+SR held at the last report (edge detection) */
+
 	/* IMU timestamps (joycon_parse_imu_report()) */
 	bool imu_first_seen;
 	uint32_t imu_ts_us;
@@ -218,6 +262,12 @@ struct nsw {
 };
 
 static uint32_t player_ids;
+
+extern const struct hm_module hm_module_switch;
+
+/* Every Joy-Con half driven, for pairing: a half stays listed across a
+ * restart (replug within the grace period), so its pair survives it. */
+static struct hm_device *halves[NSW_MAX_HALVES];
 
 static int player_id_alloc(void)
 {
@@ -260,6 +310,11 @@ static bool has_sticks(const struct nsw *jc)
 static bool has_rumble(const struct nsw *jc)
 {
 	return has_sticks(jc);
+}
+
+static bool is_joycon(const struct nsw *jc)
+{
+	return jc->type == NSW_TYPE_JCL || jc->type == NSW_TYPE_JCR;
 }
 
 /* the d-pad as a hat (joycon_config_dpad()): all but the Joy-Cons */
@@ -654,17 +709,27 @@ static void nsw_timer(struct hm_device *dev, uint64_t now_us)
 	service_output(dev, dev->priv);
 }
 
-static void nsw_rumble(struct hm_device *dev, unsigned output, uint16_t strong, uint16_t weak)
+static void half_rumble(struct hm_device *dev, struct nsw *jc, uint16_t strong, uint16_t weak)
 {
-	struct nsw *jc = dev->priv;
-
-	(void)output;
 	nsw_rumble_data(jc->rumble, strong, weak);
 	/* "limit number of silent rumble packets to reduce traffic" */
 	if (strong || weak)
 		jc->rumble_zero = NSW_RUMBLE_ZERO_PKTS;
 	jc->rumble_pending = true;
 	service_output(dev, jc);
+}
+
+static void nsw_rumble(struct hm_device *dev, unsigned output, uint16_t strong, uint16_t weak)
+{
+	struct nsw *jc = dev->priv;
+
+	/* the pair's node: the same report to both halves, so the left grip
+	 * plays the strong (low) motor and the right the weak (high), as the
+	 * two actuators of a Pro Controller */
+	if (jc->mode == MODE_PAIRED && jc->comb >= 0 && output == (unsigned)jc->comb &&
+	    jc->partner && jc->partner->priv)
+		half_rumble(jc->partner, jc->partner->priv, strong, weak);
+	half_rumble(dev, jc, strong, weak);
 }
 
 static void nsw_configure(struct hm_device *dev, const struct hm_device_settings *settings)
@@ -691,7 +756,7 @@ static void stick_axis(struct libevdev *caps, unsigned code)
 	libevdev_enable_event_code(caps, EV_ABS, code, &a);
 }
 
-static int create_imu(struct hm_device *dev, struct nsw *jc)
+static int create_imu(struct hm_device *dev, struct nsw *jc, const char *base, int *ret)
 {
 	const struct input_absinfo accel = {.minimum = -NSW_ACCEL_MAX,
 	                                    .maximum = NSW_ACCEL_MAX,
@@ -701,12 +766,12 @@ static int create_imu(struct hm_device *dev, struct nsw *jc)
 	                                   .maximum = NSW_GYRO_MAX,
 	                                   .fuzz = NSW_GYRO_FUZZ,
 	                                   .resolution = NSW_GYRO_RES};
-	char name[sizeof(dev->info.name) + 8];
+	char name[sizeof(dev->info.name) + 40];
 	struct libevdev *caps;
 	int out;
 
 	/* 6.12: "%s (IMU)" of the gamepad's name (6.1: "... IMU") */
-	snprintf(name, sizeof(name), "%s (IMU)", dev->info.name);
+	snprintf(name, sizeof(name), "%s (IMU)", base);
 	out = hm_device_add_output(dev, name, &caps);
 	if (out < 0)
 		return out;
@@ -716,8 +781,283 @@ static int create_imu(struct hm_device *dev, struct nsw *jc)
 		libevdev_enable_event_code(caps, EV_ABS, c, &gyro);
 	libevdev_enable_event_code(caps, EV_MSC, MSC_TIMESTAMP, NULL);
 	libevdev_enable_property(caps, INPUT_PROP_ACCELEROMETER);
-	jc->imu = out;
+	if (base != dev->info.name)
+		libevdev_set_id_product(caps, NSW_PAIR_PRODUCT);
+	*ret = out;
+	(void)jc;
 	return 0;
+}
+
+/* ---- Joy-Con pairs and sideways use (beyond the kernel) ---- */
+
+/*
+ * Two Joy-Cons become one pad with the Pro Controller's layout and codes
+ * (NSW_PAIR_NAME, 057e:2008, and its "(IMU)" node): as on the console when
+ * L+R or ZL+ZR are held on the two halves at once, or as soon as both are
+ * there when both say `joycon-pair = always`; `off` keeps a half alone.
+ * The right half owns the pair's nodes (declared in its probe, hidden
+ * until paired, module.h hm_device_show_output()), the left half's
+ * reports are emitted on them too; both halves' own nodes are hidden
+ * while paired.  The motion node carries the right half's IMU only (one
+ * sensor, its axes as the kernel scales the right Joy-Con's): two
+ * sensors on one node would interleave two bodies' motion.  Rumble on
+ * the pair's node goes to both halves.  A pair lasts until a half goes
+ * for good; a half that drops and comes back within the replug grace
+ * (a restart) rejoins it and the pair's nodes stay.
+ * SL+SR pressed together on a half that is not paired turns it sideways
+ * (its own nodes give way to its sideways node: left_side_buttons,
+ * right_side_buttons, the stick turned with it); pressed again, back.
+ */
+
+#define LEFT_BITS                                                                                  \
+	(NSW_BTN_L | NSW_BTN_ZL | NSW_BTN_MINUS | NSW_BTN_LSTICK | NSW_BTN_UP | NSW_BTN_DOWN |     \
+	 NSW_BTN_LEFT | NSW_BTN_RIGHT | NSW_BTN_CAP | NSW_BTN_SL_L | NSW_BTN_SR_L)
+#define RIGHT_BITS                                                                                 \
+	(NSW_BTN_A | NSW_BTN_B | NSW_BTN_X | NSW_BTN_Y | NSW_BTN_R | NSW_BTN_ZR | NSW_BTN_PLUS |   \
+	 NSW_BTN_RSTICK | NSW_BTN_HOME | NSW_BTN_SL_R | NSW_BTN_SR_R)
+
+static void report_imu(struct hm_device *dev, struct nsw *jc, const uint8_t *data, uint64_t time_us,
+                       unsigned out);
+
+static int pair_setting(const struct nsw *jc)
+{
+	return jc->settings.joycon_pair < 0 ? HM_JOYCON_PAIR_HOLD : jc->settings.joycon_pair;
+}
+
+/* The half's own nodes shown, or its pair's / sideways node instead. */
+static void show_mode(struct hm_device *dev, struct nsw *jc)
+{
+	bool single = jc->mode == MODE_SINGLE;
+
+	(void)hm_device_show_output(dev, (unsigned)jc->gamepad, single);
+	if (jc->imu >= 0)
+		(void)hm_device_show_output(dev, (unsigned)jc->imu, jc->mode != MODE_PAIRED);
+	(void)hm_device_show_output(dev, (unsigned)jc->side, jc->mode == MODE_SIDEWAYS);
+	if (jc->comb >= 0) {
+		(void)hm_device_show_output(dev, (unsigned)jc->comb, jc->mode == MODE_PAIRED);
+		(void)hm_device_show_output(dev, (unsigned)jc->comb_imu, jc->mode == MODE_PAIRED);
+	}
+}
+
+static struct nsw *half_of(struct hm_device *h)
+{
+	return h && h->module == &hm_module_switch ? h->priv : NULL;
+}
+
+static void pair_up(struct hm_device *a, struct nsw *ja, struct hm_device *b, struct nsw *jb)
+{
+	ja->partner = b;
+	jb->partner = a;
+	ja->mode = jb->mode = MODE_PAIRED;
+	log_info("%s, %s: Joy-Cons paired as one controller", a->info.path, b->info.path);
+	show_mode(a, ja);
+	show_mode(b, jb);
+}
+
+/* Whether the two halves' last reports hold L+R or ZL+ZR. */
+static bool holds_pair(const struct nsw *l, const struct nsw *r)
+{
+	return (l->btns & NSW_BTN_L && r->btns & NSW_BTN_R) ||
+	       (l->btns & NSW_BTN_ZL && r->btns & NSW_BTN_ZR);
+}
+
+/* A single half that may pair: a ready half of the other side. */
+static void try_pair(struct hm_device *dev, struct nsw *jc)
+{
+	int mine = pair_setting(jc);
+
+	if (mine == HM_JOYCON_PAIR_OFF)
+		return;
+	for (unsigned i = 0; i < NSW_MAX_HALVES; i++) {
+		struct nsw *o = half_of(halves[i]);
+		int theirs;
+
+		if (!o || halves[i] == dev || o->type == jc->type || o->mode != MODE_SINGLE ||
+		    o->step != STEP_DONE)
+			continue;
+		theirs = pair_setting(o);
+		if (theirs == HM_JOYCON_PAIR_OFF)
+			continue;
+		if ((mine == HM_JOYCON_PAIR_ALWAYS && theirs == HM_JOYCON_PAIR_ALWAYS) ||
+		    (jc->type == NSW_TYPE_JCL ? holds_pair(jc, o) : holds_pair(o, jc))) {
+			pair_up(dev, jc, halves[i], o);
+			return;
+		}
+	}
+}
+
+static void emit_buttons(struct hm_device *dev, unsigned out, const struct nsw_button *b,
+                         uint32_t btns)
+{
+	for (; b->code; b++)
+		hm_emit(dev, out, EV_KEY, b->code, !!(btns & b->bit));
+}
+
+/* Both halves' last state on the pair's node, as a Pro Controller. */
+static void emit_pair(struct hm_device *own, struct nsw *r, const struct nsw *l)
+{
+	unsigned out = (unsigned)r->comb;
+	uint32_t b = (l ? l->btns & LEFT_BITS : 0) | (r->btns & RIGHT_BITS);
+
+	hm_emit(own, out, EV_ABS, ABS_X, l ? l->stick_x : 0);
+	hm_emit(own, out, EV_ABS, ABS_Y, l ? l->stick_y : 0);
+	hm_emit(own, out, EV_ABS, ABS_RX, r->stick_x);
+	hm_emit(own, out, EV_ABS, ABS_RY, r->stick_y);
+	hm_emit(own, out, EV_ABS, ABS_HAT0X, b & NSW_BTN_LEFT ? -1 : b & NSW_BTN_RIGHT ? 1 : 0);
+	hm_emit(own, out, EV_ABS, ABS_HAT0Y, b & NSW_BTN_UP ? -1 : b & NSW_BTN_DOWN ? 1 : 0);
+	emit_buttons(own, out, pro_buttons, b);
+	/* ends the frame on the owner's node also when the left half decodes */
+	hm_emit(own, out, EV_SYN, SYN_REPORT, 0);
+}
+
+/* A Joy-Con's report past the mode changes; true: emitted here (paired or
+ * sideways), false: as a single half. */
+static bool joycon_decode(struct hm_device *dev, struct nsw *jc, uint32_t btns, const uint8_t *data,
+                          uint64_t time_us)
+{
+	bool left = jc->type == NSW_TYPE_JCL;
+	uint32_t sl_sr = left ? NSW_BTN_SL_L | NSW_BTN_SR_L : NSW_BTN_SL_R | NSW_BTN_SR_R;
+	bool side = (btns & sl_sr) == sl_sr;
+	int x, y;
+
+	nsw_stick_raw(data + (left ? NSW_OFF_LSTICK : NSW_OFF_RSTICK), &x, &y);
+	jc->stick_x = nsw_stick_map(left ? &jc->lx : &jc->rx, x);
+	jc->stick_y = -nsw_stick_map(left ? &jc->ly : &jc->ry, y);
+	jc->btns = btns;
+	if (jc->mode != MODE_PAIRED) {
+		if (side && !jc->side_held) {
+			jc->mode = jc->mode == MODE_SIDEWAYS ? MODE_SINGLE : MODE_SIDEWAYS;
+			show_mode(dev, jc);
+		} else if (jc->mode == MODE_SINGLE) {
+			try_pair(dev, jc);
+		}
+	}
+	jc->side_held = side;
+
+	switch (jc->mode) {
+	case MODE_SINGLE:
+		return false;
+	case MODE_SIDEWAYS: {
+		unsigned out = (unsigned)jc->side;
+
+		/* left: a quarter anticlockwise, right: a quarter clockwise */
+		hm_emit(dev, out, EV_ABS, ABS_X, left ? jc->stick_y : -jc->stick_y);
+		hm_emit(dev, out, EV_ABS, ABS_Y, left ? -jc->stick_x : jc->stick_x);
+		emit_buttons(dev, out, left ? left_side_buttons : right_side_buttons, btns);
+		hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
+		if (data[0] == NSW_IN_FULL && jc->imu >= 0)
+			report_imu(dev, jc, data, time_us, (unsigned)jc->imu);
+		return true;
+	}
+	case MODE_PAIRED: {
+		struct hm_device *own = left ? jc->partner : dev;
+		struct nsw *r = left ? half_of(jc->partner) : jc;
+		struct nsw *l = left ? jc : half_of(jc->partner);
+
+		if (!own || !r)
+			return true;
+		emit_pair(own, r, l);
+		if (!left && data[0] == NSW_IN_FULL)
+			report_imu(dev, jc, data, time_us, (unsigned)jc->comb_imu);
+		return true;
+	}
+	}
+	return false;
+}
+
+/* The sideways node (both halves) and the pair's nodes (the right half),
+ * hidden; a half back within the grace rejoins its pair. */
+static int joycon_probe(struct hm_device *dev, struct nsw *jc)
+{
+	const struct input_absinfo hat = {.minimum = -1, .maximum = 1};
+	char name[sizeof(dev->info.name) + 16];
+	struct libevdev *caps;
+	bool listed = false;
+	int r;
+
+	snprintf(name, sizeof(name), "%s (sideways)", dev->info.name);
+	jc->side = hm_device_add_output(dev, name, &caps);
+	if (jc->side < 0)
+		return jc->side;
+	stick_axis(caps, ABS_X);
+	stick_axis(caps, ABS_Y);
+	for (const struct nsw_button *b = jc->type == NSW_TYPE_JCL ? left_side_buttons
+	                                                           : right_side_buttons;
+	     b->code; b++)
+		libevdev_enable_event_code(caps, EV_KEY, b->code, NULL);
+	r = hm_device_set_rumble(dev, (unsigned)jc->side, 16, 0);
+	if (r < 0)
+		return r;
+	(void)hm_device_set_abs_rest(dev, (unsigned)jc->side, ABS_X, 0);
+	(void)hm_device_set_abs_rest(dev, (unsigned)jc->side, ABS_Y, 0);
+
+	if (jc->type == NSW_TYPE_JCR) {
+		jc->comb = hm_device_add_output(dev, NSW_PAIR_NAME, &caps);
+		if (jc->comb < 0)
+			return jc->comb;
+		libevdev_set_id_product(caps, NSW_PAIR_PRODUCT);
+		stick_axis(caps, ABS_X);
+		stick_axis(caps, ABS_Y);
+		stick_axis(caps, ABS_RX);
+		stick_axis(caps, ABS_RY);
+		libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0X, &hat);
+		libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0Y, &hat);
+		for (const struct nsw_button *b = pro_buttons; b->code; b++)
+			libevdev_enable_event_code(caps, EV_KEY, b->code, NULL);
+		r = hm_device_set_rumble(dev, (unsigned)jc->comb, 16, 0);
+		if (r < 0)
+			return r;
+		for (unsigned c = ABS_X; c <= ABS_RY; c++)
+			if (c != ABS_Z)
+				(void)hm_device_set_abs_rest(dev, (unsigned)jc->comb, c, 0);
+		(void)hm_device_set_abs_rest(dev, (unsigned)jc->comb, ABS_HAT0X, 0);
+		(void)hm_device_set_abs_rest(dev, (unsigned)jc->comb, ABS_HAT0Y, 0);
+		r = create_imu(dev, jc, NSW_PAIR_NAME, &jc->comb_imu);
+		if (r < 0)
+			return r;
+	}
+
+	jc->mode = MODE_SINGLE;
+	for (unsigned i = 0; i < NSW_MAX_HALVES; i++) {
+		struct nsw *o = half_of(halves[i]);
+
+		if (halves[i] == dev)
+			listed = true;
+		else if (o && o->partner == dev) {
+			/* back within the grace: the pair goes on */
+			jc->partner = halves[i];
+			jc->mode = MODE_PAIRED;
+		}
+	}
+	for (unsigned i = 0; !listed && i < NSW_MAX_HALVES; i++)
+		if (!halves[i]) {
+			halves[i] = dev;
+			listed = true;
+		}
+	if (!listed)
+		log_warning("%s: too many Joy-Cons to pair this one", dev->info.path);
+	show_mode(dev, jc);
+	return 0;
+}
+
+/* Gone for good: the partner is a single half again.  A restart keeps
+ * both the listing and the partner's tie (the probe that follows rejoins). */
+static void joycon_remove(struct hm_device *dev, struct nsw *jc)
+{
+	struct nsw *o = half_of(jc->partner);
+
+	if (hm_device_restarting(dev))
+		return;
+	for (unsigned i = 0; i < NSW_MAX_HALVES; i++)
+		if (halves[i] == dev)
+			halves[i] = NULL;
+	if (o && o->partner == dev) {
+		o->partner = NULL;
+		o->mode = MODE_SINGLE;
+		log_info("%s: its Joy-Con pair is gone, alone again", jc->partner->info.path);
+		show_mode(jc->partner, o);
+	}
+	jc->partner = NULL;
 }
 
 static int nsw_probe(struct hm_device *dev)
@@ -812,7 +1152,13 @@ static int nsw_probe(struct hm_device *dev)
 		(void)hm_device_set_abs_rest(dev, (unsigned)jc->gamepad, ABS_HAT0Y, 0);
 	}
 	if (has_imu(jc)) {
-		r = create_imu(dev, jc);
+		r = create_imu(dev, jc, dev->info.name, &jc->imu);
+		if (r < 0)
+			return r;
+	}
+	jc->side = jc->comb = jc->comb_imu = -1;
+	if (is_joycon(jc)) {
+		r = joycon_probe(dev, jc);
 		if (r < 0)
 			return r;
 	}
@@ -827,16 +1173,18 @@ static void nsw_remove(struct hm_device *dev)
 {
 	struct nsw *jc = dev->priv;
 
+	if (is_joycon(jc))
+		joycon_remove(dev, jc);
 	player_id_free(jc->player_id);
 	jc->player_id = -1;
 }
 
 /* ---- input ---- */
 
-static void report_imu(struct hm_device *dev, struct nsw *jc, const uint8_t *data, uint64_t time_us)
+static void report_imu(struct hm_device *dev, struct nsw *jc, const uint8_t *data, uint64_t time_us,
+                       unsigned out)
 {
 	uint32_t msecs = (uint32_t)(time_us / 1000);
-	unsigned out = (unsigned)jc->imu;
 	bool negate = jc->type == NSW_TYPE_JCR;
 
 	if (!jc->imu_first_seen) {
@@ -924,6 +1272,8 @@ static int nsw_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 	report_battery(dev, data[NSW_OFF_BATTERY]);
 
 	btns = nsw_buttons(data);
+	if (is_joycon(jc) && joycon_decode(dev, jc, btns, data, time_us))
+		return 1;
 	if (has_left(jc)) {
 		nsw_stick_raw(data + NSW_OFF_LSTICK, &x, &y);
 		hm_emit(dev, gp, EV_ABS, ABS_X, nsw_stick_map(&jc->lx, x));
@@ -951,7 +1301,7 @@ static int nsw_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 	hm_emit(dev, gp, EV_SYN, SYN_REPORT, 0);
 
 	if (data[0] == NSW_IN_FULL && jc->imu >= 0)
-		report_imu(dev, jc, data, time_us);
+		report_imu(dev, jc, data, time_us, (unsigned)jc->imu);
 	return 1;
 }
 

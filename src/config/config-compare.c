@@ -113,5 +113,6 @@ bool hm_config_hardware_equal(const struct hm_config_hardware *a,
 	/* field by field: the struct has padding */
 	return a->lightbar_set == b->lightbar_set &&
 	       (!a->lightbar_set || !memcmp(a->lightbar, b->lightbar, sizeof(a->lightbar))) &&
-	       a->player_leds == b->player_leds && a->mic_led == b->mic_led;
+	       a->player_leds == b->player_leds && a->mic_led == b->mic_led &&
+	       a->joycon_pair == b->joycon_pair;
 }

@@ -392,6 +392,22 @@ static int parse_mic_led(struct parser *p, struct hm_config_device *d, const cha
 	return 0;
 }
 
+/* joycon-pair = hold|always|off (module.h HM_JOYCON_PAIR_*) */
+static int parse_joycon_pair(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	if (streq(value, "hold"))
+		d->hardware.joycon_pair = HM_JOYCON_PAIR_HOLD;
+	else if (streq(value, "always"))
+		d->hardware.joycon_pair = HM_JOYCON_PAIR_ALWAYS;
+	else if (streq(value, "off"))
+		d->hardware.joycon_pair = HM_JOYCON_PAIR_OFF;
+	else {
+		parser_error(p, p->line, "'%s': expected hold, always or off", value);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static const struct device_key device_keys[] = {
     {"match", parse_match, true},
     {"match-name", parse_match_name, true},
@@ -407,6 +423,7 @@ static const struct device_key device_keys[] = {
     {"lightbar", parse_lightbar, false},
     {"player-leds", parse_player_leds, false},
     {"mic-led", parse_mic_led, false},
+    {"joycon-pair", parse_joycon_pair, false},
 };
 _Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too small");
 

@@ -15,4 +15,5 @@ void hm_device_settings_from_config(const struct hm_config_device *cfg,
 	memcpy(ret->lightbar, hw->lightbar, sizeof(ret->lightbar));
 	ret->player_leds = hw->player_leds;
 	ret->mic_led = hw->mic_led;
+	ret->joycon_pair = hw->joycon_pair;
 }

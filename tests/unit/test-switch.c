@@ -744,6 +744,350 @@ static void test_gyro_mouse(void **state)
 	hm_config_free(config);
 }
 
+/* ---- Joy-Con pairs and sideways use (the issue's rules, no kernel to
+ * compare with: the kernel never pairs) ---- */
+
+enum { J_GAMEPAD, J_IMU, J_SIDE, J_COMB, J_COMB_IMU };
+
+/* Which half wrote each output report (the transports' userdata). */
+static const void *out_by[64];
+
+static int half_write(void *userdata, const uint8_t *data, size_t size)
+{
+	if (pad.nout < 64)
+		out_by[pad.nout] = userdata;
+	return fake_write(userdata, data, size);
+}
+
+static const struct hm_transport transport_l = {.write = half_write, .userdata = (void *)"L"};
+static const struct hm_transport transport_r = {.write = half_write, .userdata = (void *)"R"};
+
+static struct hm_device *make_half(struct capture_sink *cs, bool left)
+{
+	struct hm_device *dev =
+	    make_with(cs, left ? NSW_PRODUCT_JOYCONL : NSW_PRODUCT_JOYCONR, BUS_BLUETOOTH,
+	              left ? "Joy-Con (L)" : "Joy-Con (R)", left ? &transport_l : &transport_r);
+
+	pump(dev);
+	assert_false(hm_device_initializing(dev));
+	return dev;
+}
+
+/* The capture sink's device number of output n, -1: no virtual device. */
+static int node(const struct hm_device *dev, unsigned n)
+{
+	void *h = hm_device_output_handle(dev, n);
+
+	return h ? (int)(uintptr_t)h - 1 : -1;
+}
+
+static void half_report(struct hm_device *dev, uint32_t btns, unsigned sx, unsigned sy,
+                        const int imu[6])
+{
+	uint8_t r[64];
+	bool left = dev->info.product == NSW_PRODUCT_JOYCONL;
+
+	/* each half reports its own stick; the other's field stays 0 */
+	full_report(r, btns, left ? sx : 0, left ? sy : 0, left ? 0 : sx, left ? 0 : sy, imu);
+	assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0), 1);
+}
+
+static bool alone(const struct hm_device *dev)
+{
+	return node(dev, J_GAMEPAD) >= 0 && node(dev, J_IMU) >= 0 && node(dev, J_SIDE) < 0;
+}
+
+static bool paired(const struct hm_device *l, const struct hm_device *r)
+{
+	return node(l, J_GAMEPAD) < 0 && node(l, J_IMU) < 0 && node(l, J_SIDE) < 0 &&
+	       node(r, J_GAMEPAD) < 0 && node(r, J_IMU) < 0 && node(r, J_SIDE) < 0 &&
+	       node(r, J_COMB) >= 0 && node(r, J_COMB_IMU) >= 0;
+}
+
+static void test_pair_hold(void **state)
+{
+	struct capture_sink csl, csr;
+	struct hm_device *l, *r;
+	const struct libevdev *caps;
+	const int imu[6] = {100, 200, 300, 1000, 2000, 3000};
+	size_t before, left_events;
+	int comb, comb_imu;
+
+	(void)state;
+	l = make_half(&csl, true);
+	r = make_half(&csr, false);
+	/* single halves as the kernel makes them; the pair's nodes not yet */
+	assert_true(alone(l));
+	assert_true(alone(r));
+	assert_int_equal(node(r, J_COMB), -1);
+	assert_int_equal(node(r, J_COMB_IMU), -1);
+
+	/* L alone, then R alone: no pair (both must be held together) */
+	half_report(l, NSW_BTN_L, 2048, 2000, NULL);
+	half_report(r, 0, 1900, 2100, NULL);
+	half_report(l, 0, 2048, 2000, NULL);
+	half_report(r, NSW_BTN_R, 1900, 2100, NULL);
+	assert_true(alone(l));
+	assert_true(alone(r));
+	/* ZL on one half with R on the other is no console gesture either */
+	half_report(l, NSW_BTN_ZL, 2048, 2000, NULL);
+	assert_true(alone(l));
+	assert_true(alone(r));
+	/* L held on the left while R is held on the right: one controller */
+	half_report(l, NSW_BTN_L, 2048, 2000, NULL);
+	assert_true(paired(l, r));
+	left_events = csl.n;
+
+	/* the Pro Controller's layout and codes, 057e:2008 */
+	comb = node(r, J_COMB);
+	comb_imu = node(r, J_COMB_IMU);
+	caps = hm_device_output_caps(r, J_COMB);
+	assert_string_equal(libevdev_get_name(caps), "Nintendo Switch Combined Joy-Cons");
+	assert_int_equal(libevdev_get_id_vendor(caps), 0x057e);
+	assert_int_equal(libevdev_get_id_product(caps), 0x2008);
+	for (unsigned c = ABS_X; c <= ABS_RY; c++)
+		if (c != ABS_Z)
+			check_abs(caps, c, -32767, 32767, 250, 500, 0);
+	check_abs(caps, ABS_HAT0X, -1, 1, 0, 0, 0);
+	{
+		static const unsigned pro[] = {
+		    BTN_SOUTH, BTN_EAST,   BTN_NORTH, BTN_WEST,   BTN_TL,     BTN_TR,   BTN_TL2,
+		    BTN_TR2,   BTN_SELECT, BTN_START, BTN_THUMBL, BTN_THUMBR, BTN_MODE, BTN_Z};
+
+		for (size_t i = 0; i < sizeof(pro) / sizeof(pro[0]); i++)
+			assert_true(libevdev_has_event_code(caps, EV_KEY, pro[i]));
+		assert_false(libevdev_has_event_code(caps, EV_KEY, BTN_DPAD_UP));
+	}
+	assert_true(libevdev_has_event_type(caps, EV_FF));
+	caps = hm_device_output_caps(r, J_COMB_IMU);
+	assert_string_equal(libevdev_get_name(caps), "Nintendo Switch Combined Joy-Cons (IMU)");
+	assert_true(libevdev_has_property(caps, INPUT_PROP_ACCELEROMETER));
+
+	/*
+	 * The left half's report alone makes a frame on the pair's node:
+	 * left stick x 2798 with the left user calibration is 16383 (as in
+	 * test_sticks_and_buttons), y 1300 gives 17643; up on the d-pad is
+	 * HAT0Y -1, minus is BTN_SELECT, L is BTN_TL.
+	 */
+	before = csr.n;
+	half_report(l, NSW_BTN_UP | NSW_BTN_MINUS | NSW_BTN_L, 2798, 1300, imu);
+	assert_true(csr.n > before);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_X), 16383);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_Y), 17643);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_HAT0Y), -1);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_SELECT), 1);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_TL), 1);
+	assert_int_equal(csr.ev[csr.n - 1].type, EV_SYN);
+	/* the left IMU feeds nothing (the pair's motion is the right's) */
+	assert_int_equal(last(&csr, comb_imu, EV_ABS, ABS_X), -9999);
+	/*
+	 * The right half: A is BTN_EAST, home BTN_MODE; its stick with the
+	 * right factory calibration: x 100 gives -32767, y 3750 gives
+	 * -32767 (test_sticks_and_buttons); the left half's state stays.
+	 */
+	half_report(r, NSW_BTN_A | NSW_BTN_HOME, 100, 3750, imu);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_EAST), 1);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_MODE), 1);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_TR), 0);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_RX), -32767);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_RY), -32767);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_X), 16383);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_SELECT), 1);
+	/* the right half's IMU on the pair's motion node, with its timestamp */
+	assert_int_not_equal(last(&csr, comb_imu, EV_ABS, ABS_X), -9999);
+	assert_int_equal(last(&csr, comb_imu, EV_MSC, MSC_TIMESTAMP) >= 0, 1);
+	/* the left half lets go: its buttons are released on the pair */
+	half_report(l, 0, 2048, 2000, NULL);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_SELECT), 0);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_HAT0Y), 0);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_EAST), 1);
+	/* nothing on the halves' own (hidden) nodes: the left sink got no
+	 * event since the pairing */
+	assert_int_equal(csl.n, left_events);
+
+	/* rumble on the pair's node goes to both halves, the same bytes
+	 * (strong for the left grip's actuator, weak for the right's) */
+	usleep(70 * 1000); /* past the Bluetooth spacing of either half */
+	before = pad.nout;
+	r->module->rumble(r, J_COMB, 0xffff, 0x8000);
+	assert_int_equal(pad.nout, before + 2);
+	assert_int_equal(pad.out[before][0], 0x10);
+	assert_int_equal(pad.out[before + 1][0], 0x10);
+	assert_ptr_not_equal(out_by[before], out_by[before + 1]);
+	assert_memory_equal(pad.out[before] + 2, pad.out[before + 1] + 2, 8);
+	assert_memory_not_equal(pad.out[before] + 2, "\0\0\0\0\0\0\0\0", 8);
+
+	/* the left half goes for good: the right half is alone again */
+	hm_device_free(l);
+	assert_true(alone(r));
+	assert_int_equal(node(r, J_COMB), -1);
+	hm_device_free(r);
+}
+
+static void set_pairing(struct hm_device *dev, int how)
+{
+	struct hm_device_settings s = HM_DEVICE_SETTINGS_INIT;
+
+	s.joycon_pair = how;
+	hm_device_configure(dev, &s);
+}
+
+static void test_pair_always_and_replug(void **state)
+{
+	struct capture_sink csl, csr;
+	struct hm_device *l, *r;
+	struct hm_device_info info;
+	void *comb_handle, *comb_imu_handle;
+
+	(void)state;
+	/* joycon-pair = off on one half: holding L+R pairs nothing */
+	l = make_half(&csl, true);
+	r = make_half(&csr, false);
+	set_pairing(l, HM_JOYCON_PAIR_OFF);
+	half_report(r, NSW_BTN_R, 1900, 2100, NULL);
+	half_report(l, NSW_BTN_L, 2048, 2000, NULL);
+	assert_true(alone(l));
+	assert_true(alone(r));
+
+	/* always on both: paired at the first report, nothing held */
+	set_pairing(l, HM_JOYCON_PAIR_ALWAYS);
+	set_pairing(r, HM_JOYCON_PAIR_ALWAYS);
+	half_report(l, 0, 2048, 2000, NULL);
+	assert_true(paired(l, r));
+	comb_handle = hm_device_output_handle(r, J_COMB);
+	comb_imu_handle = hm_device_output_handle(r, J_COMB_IMU);
+
+	/* the right half drops and comes back within the grace: it
+	 * initialises again and the pair, and its virtual devices, stay */
+	info = r->info;
+	info.version = 0x0200;
+	pad.type = 0x02;
+	assert_int_equal(hm_device_restart(r, &info), 0);
+	pump(r);
+	assert_false(hm_device_initializing(r));
+	assert_true(paired(l, r));
+	assert_ptr_equal(hm_device_output_handle(r, J_COMB), comb_handle);
+	assert_ptr_equal(hm_device_output_handle(r, J_COMB_IMU), comb_imu_handle);
+	assert_int_equal(csr.removed, 2); /* only the right half's own nodes, hidden when paired */
+	half_report(l, NSW_BTN_ZL, 2048, 2000, NULL);
+	assert_int_equal(last(&csr, node(r, J_COMB), EV_KEY, BTN_TL2), 1);
+
+	/* the left half drops and comes back: the same */
+	info = l->info;
+	info.version = 0x0200;
+	pad.type = 0x01;
+	assert_int_equal(hm_device_restart(l, &info), 0);
+	pump(l);
+	assert_true(paired(l, r));
+	assert_ptr_equal(hm_device_output_handle(r, J_COMB), comb_handle);
+
+	/* the right half (the pair's nodes' owner) goes for good: the left
+	 * half is alone again, with its own nodes */
+	hm_device_free(r);
+	assert_true(alone(l));
+	hm_device_free(l);
+}
+
+static void test_sideways(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *r;
+	const struct libevdev *caps;
+	int side;
+
+	(void)state;
+	r = make_half(&cs, false);
+	/* SL+SR together: the half alone, sideways */
+	half_report(r, NSW_BTN_SL_R | NSW_BTN_SR_R, 1900, 2100, NULL);
+	assert_int_equal(node(r, J_GAMEPAD), -1);
+	assert_true(node(r, J_IMU) >= 0);
+	side = node(r, J_SIDE);
+	assert_true(side >= 0);
+	caps = hm_device_output_caps(r, J_SIDE);
+	assert_string_equal(libevdev_get_name(caps), "Joy-Con (R) (sideways)");
+	assert_true(libevdev_has_event_type(caps, EV_FF));
+	assert_false(libevdev_has_event_code(caps, EV_ABS, ABS_RX));
+	/*
+	 * Turned a quarter clockwise (rail up, stick on the left): X is now
+	 * on the right (BTN_EAST), A at the bottom (BTN_SOUTH), Y on top
+	 * (BTN_NORTH), B on the left (BTN_WEST); SL/SR the shoulders.
+	 * The stick pushed towards the vertical pad's left (x 100: -32767)
+	 * now points up (ABS_Y -32767); pushed towards its top (y 3750:
+	 * ABS_RY -32767 on the single node) it points right (ABS_X 32767).
+	 */
+	half_report(r, NSW_BTN_X | NSW_BTN_A | NSW_BTN_SL_R, 100, 3750, NULL);
+	assert_int_equal(last(&cs, side, EV_KEY, BTN_EAST), 1);
+	assert_int_equal(last(&cs, side, EV_KEY, BTN_SOUTH), 1);
+	assert_true(last(&cs, side, EV_KEY, BTN_NORTH) <=
+	            0); /* never pressed: no event, or released */
+	assert_true(last(&cs, side, EV_KEY, BTN_WEST) <=
+	            0); /* never pressed: no event, or released */
+	assert_int_equal(last(&cs, side, EV_KEY, BTN_TL), 1);
+	assert_int_equal(last(&cs, side, EV_ABS, ABS_X), 32767);
+	assert_int_equal(last(&cs, side, EV_ABS, ABS_Y), -32767);
+	/* a sideways half does not pair */
+	{
+		struct capture_sink csl;
+		struct hm_device *l = make_half(&csl, true);
+
+		half_report(l, NSW_BTN_L, 2048, 2000, NULL);
+		half_report(r, NSW_BTN_R, 1900, 2100, NULL);
+		assert_true(alone(l));
+		assert_int_equal(node(r, J_COMB), -1);
+		/* the left one sideways: a quarter anticlockwise, its d-pad
+		 * on the right: down east, left south, right north, up west;
+		 * the stick towards its top (y 3600: ABS_Y -32767 single)
+		 * points left (ABS_X -32767) */
+		half_report(l, NSW_BTN_SL_L | NSW_BTN_SR_L, 2048, 2000, NULL);
+		half_report(l, NSW_BTN_DOWN | NSW_BTN_MINUS, 2048, 3600, NULL);
+		side = node(l, J_SIDE);
+		assert_true(side >= 0);
+		assert_int_equal(last(&csl, side, EV_KEY, BTN_EAST), 1);
+		assert_true(last(&csl, side, EV_KEY, BTN_WEST) <=
+		            0); /* never pressed: no event, or released */
+		assert_int_equal(last(&csl, side, EV_KEY, BTN_START), 1);
+		assert_int_equal(last(&csl, side, EV_ABS, ABS_X), -32767);
+		assert_int_equal(last(&csl, side, EV_ABS, ABS_Y),
+		                 -9999); /* centred: no change to send */
+		hm_device_free(l);
+	}
+	/* SL+SR again (released, then pressed): back to the kernel's node */
+	half_report(r, 0, 1900, 2100, NULL);
+	half_report(r, NSW_BTN_SL_R | NSW_BTN_SR_R, 1900, 2100, NULL);
+	assert_true(alone(r));
+	hm_device_free(r);
+}
+
+struct diag_seen {
+	char text[256];
+};
+
+static void diag_keep(void *userdata, const char *file, unsigned line, const char *message)
+{
+	struct diag_seen *d = userdata;
+
+	snprintf(d->text, sizeof(d->text), "%s:%u: %s", strrchr(file, '/') + 1, line, message);
+}
+
+static void test_pair_config(void **state)
+{
+	struct hm_config *config = NULL;
+	struct diag_seen d = {{0}};
+
+	(void)state;
+	assert_int_equal(config_load_text("[device jc]\nmatch = 057e:2006\njoycon-pair = always\n",
+	                                  NULL, NULL, &config),
+	                 0);
+	assert_int_equal(config->devices[0].hardware.joycon_pair, HM_JOYCON_PAIR_ALWAYS);
+	hm_config_free(config);
+	config = NULL;
+	assert_true(config_load_text("[device jc]\nmatch = 057e:2006\n\njoycon-pair = both\n",
+	                             diag_keep, &d, &config) < 0);
+	assert_non_null(strstr(d.text, ".ini:4: "));
+	assert_non_null(strstr(d.text, "'both': expected hold, always or off"));
+	hm_config_free(config);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +1104,10 @@ int main(void)
 	    cmocka_unit_test_setup(test_replay_defaults, reset),
 	    cmocka_unit_test_setup(test_gyro_mouse, reset),
 	    cmocka_unit_test_setup(test_nso, reset),
+	    cmocka_unit_test_setup(test_pair_hold, reset),
+	    cmocka_unit_test_setup(test_pair_always_and_replug, reset),
+	    cmocka_unit_test_setup(test_sideways, reset),
+	    cmocka_unit_test_setup(test_pair_config, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
