@@ -59,6 +59,9 @@
  *    SNES pad's nodes (a warning names the type the pad reports).  The
  *    charging grip (200e), whose half is known only from that reply, is
  *    not driven (the generic module takes it).
+ *
+ * Beyond the kernel: two Joy-Cons as one controller, and one held
+ * sideways (see "Joy-Con pairs and sideways use" below).
  */
 #include <errno.h>
 #include <stdint.h>
@@ -1307,7 +1310,7 @@ static int nsw_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 
 const struct hm_module hm_module_switch = {
     .name = "switch",
-    .description = "Nintendo Switch Pro Controller and single Joy-Cons, as hid-nintendo (6.12)",
+    .description = "Nintendo Switch Pro Controller, Joy-Cons (single, sideways, paired) and NSO pads",
     .id_table = nsw_ids,
     .priv_size = sizeof(struct nsw),
     .probe = nsw_probe,
