@@ -1310,7 +1310,8 @@ static int nsw_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 
 const struct hm_module hm_module_switch = {
     .name = "switch",
-    .description = "Nintendo Switch Pro Controller, Joy-Cons (single, sideways, paired) and NSO pads",
+    .description =
+        "Nintendo Switch Pro Controller, Joy-Cons (single, sideways, paired) and NSO pads",
     .id_table = nsw_ids,
     .priv_size = sizeof(struct nsw),
     .probe = nsw_probe,
