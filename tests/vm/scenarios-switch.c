@@ -369,3 +369,218 @@ int scenario_nsw_silent_pad(void)
 		return vm_fail("the silent pad delayed the other pad's reports by more than 50 ms");
 	return 0;
 }
+
+/* ---- nsw-jc-pair, nsw-jc-sideways (beyond the kernel: expectations from
+ * issue 23's rules, not from a kernel) ---- */
+
+/* The button bits of a Joy-Con's input report, bytes 3..5 as one
+ * little-endian number (vendor research note §3: right byte, shared
+ * byte, left byte). */
+#define JC_A    (1u << 3)
+#define JC_R    (1u << 6)
+#define JC_DOWN (1u << 16)
+#define JC_UP   (1u << 17)
+#define JC_SR_L (1u << 20)
+#define JC_SL_L (1u << 21)
+#define JC_L    (1u << 22)
+#define JC_PAIR 0x2008 /* a Joy-Con pair's product ID */
+#define JC_NAME "Nintendo Switch Combined Joy-Cons"
+
+/* The recording's first (resting) full report with buttons held. */
+static int jc_press(struct ps_uhid *u, uint32_t btns)
+{
+	uint8_t r[64];
+	size_t n = u->rec->events[0].size < sizeof(r) ? u->rec->events[0].size : sizeof(r);
+
+	memcpy(r, u->rec->events[0].data, n);
+	r[3] = (uint8_t)btns;
+	r[4] = (uint8_t)(btns >> 8);
+	r[5] = (uint8_t)(btns >> 16);
+	return ps_uhid_input(u, r, n);
+}
+
+static int jc_new(const char *model, struct ps_uhid **ret)
+{
+	char rec[PATH_MAX];
+	int r;
+
+	snprintf(rec, sizeof(rec), "%s/../switch/%s.hid", vm_kdata_dir, model);
+	r = ps_uhid_new(rec, NULL, ret);
+	if (r >= 0)
+		r = ps_uhid_wait_bound(*ret, PS_BIND_TIMEOUT);
+	if (r < 0 || !(*ret)->hidraw[0])
+		return vm_fail("%s: the uhid device was not bound", model);
+	return 0;
+}
+
+/* Whether hidraw's daemon nodes are exactly those with the K in want
+ * (n of them). */
+static bool jc_nodes(const char *hidraw, const unsigned *want, size_t n)
+{
+	struct vm_output o[MAX_OUTPUTS];
+	size_t got = find_outputs(hidraw, o, MAX_OUTPUTS);
+
+	if (got != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (o[i].index != want[i])
+			return false;
+	return true;
+}
+
+/* Opens hidraw's node K into *o: 0, or vm_fail(). */
+static int jc_open(const char *hidraw, unsigned k, struct vm_output *o)
+{
+	struct vm_output all[MAX_OUTPUTS];
+	size_t n = find_outputs(hidraw, all, MAX_OUTPUTS);
+
+	for (size_t i = 0; i < n; i++)
+		if (all[i].index == k) {
+			*o = all[i];
+			return vm_output_open(o, O_RDONLY | O_NONBLOCK);
+		}
+	return vm_fail("/dev/%s: no node input%u", hidraw, k);
+}
+
+/* Waits up to 3 s for the event (type, code, value) on o's node. */
+static bool jc_expect(struct vm_output *o, unsigned type, unsigned code, int value)
+{
+	uint64_t deadline = vm_now_us() + 3000000u;
+
+	while (vm_now_us() < deadline) {
+		struct pollfd p = {.fd = o->fd, .events = POLLIN};
+		struct input_event ev[64];
+		ssize_t n;
+
+		if (poll(&p, 1, 10) <= 0)
+			continue;
+		n = read(o->fd, ev, sizeof(ev));
+		for (ssize_t i = 0; i < n / (ssize_t)sizeof(ev[0]); i++)
+			if (ev[i].type == type && ev[i].code == code && ev[i].value == value)
+				return true;
+	}
+	return false;
+}
+
+/*
+ * Two Joy-Cons, L and R (uhid, answered as tests/lib/switch-pad.h's pad),
+ * the daemon with no config: each half alone first (its gamepad and IMU
+ * nodes, K 0 and 1); L held on the left half while R is held on the right
+ * makes one controller: the halves' own nodes go, the right half's K 3
+ * ("Nintendo Switch Combined Joy-Cons", 057e:2008, the Pro Controller's
+ * codes: hat, BTN_EAST for A) and K 4 (its IMU) come.  Up on the left
+ * half's d-pad is the pair's ABS_HAT0Y -1, A on the right half its
+ * BTN_EAST.
+ */
+int scenario_nsw_jc_pair(void)
+{
+	_cleanup_(ps_uhid_freep) struct ps_uhid *l = NULL;
+	_cleanup_(ps_uhid_freep) struct ps_uhid *r = NULL;
+	static const unsigned single[] = {0, 1}, pair[] = {3, 4};
+	struct vm_output o = {.fd = -1};
+	uint64_t t0, deadline;
+	bool ok;
+
+	if (jc_new("jcl-bt", &l) < 0 || jc_new("jcr-bt", &r) < 0)
+		return -1;
+	vm_warm_up();
+	if (vm_daemon_start(NULL, &t0) < 0)
+		return -1;
+	/* both taken by the daemon: each half's own nodes */
+	deadline = t0 + 60000000u;
+	while (!jc_nodes(l->hidraw, single, 2) || !jc_nodes(r->hidraw, single, 2)) {
+		if (vm_now_us() > deadline || !vm_daemon_alive())
+			return vm_fail("the Joy-Cons' own nodes did not come within 60 s");
+		vm_sleep_ms(20);
+	}
+	/* L and R held together, again and again until the pair appears
+	 * (the halves initialise meanwhile: reports before that emit
+	 * nothing) */
+	while (!jc_nodes(r->hidraw, pair, 2)) {
+		if (vm_now_us() > deadline || !vm_daemon_alive())
+			return vm_fail("L+R held: no combined controller within 60 s");
+		jc_press(l, JC_L);
+		jc_press(r, JC_R);
+		vm_sleep_ms(30);
+	}
+	vm_note("paired %.1f s after the daemon started", (double)(vm_now_us() - t0) / 1e6);
+	vm_sleep_ms(200);
+	if (!jc_nodes(l->hidraw, NULL, 0))
+		return vm_fail("paired: the left half still has nodes of its own");
+	if (jc_open(r->hidraw, 3, &o) < 0)
+		return -1;
+	ok = streq(libevdev_get_name(o.evdev), JC_NAME) &&
+	     libevdev_get_id_vendor(o.evdev) == 0x057e &&
+	     libevdev_get_id_product(o.evdev) == JC_PAIR &&
+	     libevdev_has_event_code(o.evdev, EV_ABS, ABS_HAT0X) &&
+	     libevdev_has_event_code(o.evdev, EV_ABS, ABS_RX) &&
+	     libevdev_has_event_code(o.evdev, EV_KEY, BTN_EAST) &&
+	     !libevdev_has_event_code(o.evdev, EV_KEY, BTN_DPAD_UP) &&
+	     libevdev_has_event_type(o.evdev, EV_FF);
+	if (!ok) {
+		vm_outputs_close(&o, 1);
+		return vm_fail("the combined node is not the Pro layout: '%s' %04x:%04x",
+		               libevdev_get_name(o.evdev), libevdev_get_id_vendor(o.evdev),
+		               libevdev_get_id_product(o.evdev));
+	}
+	jc_press(l, 0);
+	jc_press(r, 0);
+	vm_sleep_ms(100);
+	jc_press(l, JC_UP);
+	ok = jc_expect(&o, EV_ABS, ABS_HAT0Y, -1);
+	if (ok) {
+		jc_press(r, JC_A);
+		ok = jc_expect(&o, EV_KEY, BTN_EAST, 1);
+	}
+	vm_outputs_close(&o, 1);
+	vm_daemon_kill();
+	if (!ok)
+		return vm_fail("the halves' buttons did not reach the combined node");
+	vm_note("one combined node: left d-pad up as ABS_HAT0Y -1, right A as BTN_EAST");
+	return 0;
+}
+
+/*
+ * One Joy-Con (L) alone: SL+SR held turns it sideways: its gamepad node
+ * (K 0) goes, its sideways node (K 2, "Joy-Con (L) (sideways)") comes,
+ * the IMU (K 1) stays; turned a quarter anticlockwise, the d-pad's down
+ * button is now on the right: BTN_EAST.
+ */
+int scenario_nsw_jc_sideways(void)
+{
+	_cleanup_(ps_uhid_freep) struct ps_uhid *l = NULL;
+	static const unsigned sideways[] = {1, 2};
+	struct vm_output o = {.fd = -1};
+	uint64_t t0, deadline;
+	bool ok;
+
+	if (jc_new("jcl-bt", &l) < 0)
+		return -1;
+	vm_warm_up();
+	if (vm_daemon_start(NULL, &t0) < 0)
+		return -1;
+	deadline = t0 + 60000000u;
+	while (!jc_nodes(l->hidraw, sideways, 2)) {
+		if (vm_now_us() > deadline || !vm_daemon_alive())
+			return vm_fail("SL+SR held: no sideways node within 60 s");
+		jc_press(l, JC_SL_L | JC_SR_L);
+		vm_sleep_ms(30);
+	}
+	if (jc_open(l->hidraw, 2, &o) < 0)
+		return -1;
+	ok = streq(libevdev_get_name(o.evdev), "Joy-Con (L) (sideways)") &&
+	     libevdev_has_event_code(o.evdev, EV_KEY, BTN_EAST) &&
+	     !libevdev_has_event_code(o.evdev, EV_KEY, BTN_DPAD_DOWN);
+	if (ok) {
+		jc_press(l, 0);
+		vm_sleep_ms(50);
+		jc_press(l, JC_DOWN);
+		ok = jc_expect(&o, EV_KEY, BTN_EAST, 1);
+	}
+	vm_outputs_close(&o, 1);
+	vm_daemon_kill();
+	if (!ok)
+		return vm_fail("the sideways node is not the turned layout");
+	vm_note("sideways: its own node replaced, down on the d-pad as BTN_EAST");
+	return 0;
+}
