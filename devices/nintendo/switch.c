@@ -218,6 +218,10 @@ enum nsw_mode {
 #define NSW_PAIR_PRODUCT 0x2008 /* what the Switch calls a Joy-Con pair (joycond uses it too) */
 #define NSW_PAIR_NAME    "Nintendo Switch Combined Joy-Cons"
 #define NSW_MAX_HALVES   16
+/* how long SL+SR, or L+R / ZL+ZR on both halves, must be held: a chord
+ * pressed in a game (the kernel's SL+SR on one half are two buttons)
+ * changes nothing */
+#define NSW_HOLD_US (1000 * 1000)
 
 struct nsw {
 	enum nsw_type type;
@@ -255,7 +259,9 @@ struct nsw {
 	int side, comb, comb_imu;  /* outputs, -1: none */
 	uint32_t btns;             /* the last report's buttons */
 	int stick_x, stick_y;      /* and the stick, as the half's own node has it */
-	bool side_held;            /* SL+SR held at the last report (edge detection) */
+	/* held since (report time): SL+SR, and this half's L/ZL or R/ZR */
+	bool side_held, side_done, pair_held;
+	uint64_t side_since_us, pair_since_us;
 
 	/* IMU timestamps (joycon_parse_imu_report()) */
 	bool imu_first_seen;
@@ -796,7 +802,8 @@ static int create_imu(struct hm_device *dev, struct nsw *jc, const char *base, i
 /*
  * Two Joy-Cons become one pad with the Pro Controller's layout and codes
  * (NSW_PAIR_NAME, 057e:2008, and its "(IMU)" node): as on the console when
- * L+R or ZL+ZR are held on the two halves at once, or as soon as both are
+ * L+R or ZL+ZR are held on the two halves at once for a second
+ * (NSW_HOLD_US, by the reports' times), or as soon as both are
  * there when both say `joycon-pair = always`; `off` keeps a half alone.
  * The right half owns the pair's nodes (declared in its probe, hidden
  * until paired, module.h hm_device_show_output()), the left half's
@@ -807,9 +814,10 @@ static int create_imu(struct hm_device *dev, struct nsw *jc, const char *base, i
  * the pair's node goes to both halves.  A pair lasts until a half goes
  * for good; a half that drops and comes back within the replug grace
  * (a restart) rejoins it and the pair's nodes stay.
- * SL+SR pressed together on a half that is not paired turns it sideways
- * (its own nodes give way to its sideways node: left_side_buttons,
- * right_side_buttons, the stick turned with it); pressed again, back.
+ * SL+SR held together for a second on a half that is not paired turns it
+ * sideways (its own nodes give way to its sideways node: left_side_buttons,
+ * right_side_buttons, the stick turned with it); held so again, back.
+ * Shorter chords are buttons as the kernel reports them.
  */
 
 #define LEFT_BITS                                                                                  \
@@ -857,15 +865,19 @@ static void pair_up(struct hm_device *a, struct nsw *ja, struct hm_device *b, st
 	show_mode(b, jb);
 }
 
-/* Whether the two halves' last reports hold L+R or ZL+ZR. */
-static bool holds_pair(const struct nsw *l, const struct nsw *r)
+/* Whether the two halves' last reports hold L+R or ZL+ZR, both for
+ * NSW_HOLD_US by now. */
+static bool holds_pair(const struct nsw *l, const struct nsw *r, uint64_t now)
 {
-	return (l->btns & NSW_BTN_L && r->btns & NSW_BTN_R) ||
-	       (l->btns & NSW_BTN_ZL && r->btns & NSW_BTN_ZR);
+	uint64_t since = l->pair_since_us > r->pair_since_us ? l->pair_since_us : r->pair_since_us;
+
+	return l->pair_held && r->pair_held && now >= since && now - since >= NSW_HOLD_US &&
+	       ((l->btns & NSW_BTN_L && r->btns & NSW_BTN_R) ||
+	        (l->btns & NSW_BTN_ZL && r->btns & NSW_BTN_ZR));
 }
 
 /* A single half that may pair: a ready half of the other side. */
-static void try_pair(struct hm_device *dev, struct nsw *jc)
+static void try_pair(struct hm_device *dev, struct nsw *jc, uint64_t now)
 {
 	int mine = pair_setting(jc);
 
@@ -882,7 +894,7 @@ static void try_pair(struct hm_device *dev, struct nsw *jc)
 		if (theirs == HM_JOYCON_PAIR_OFF)
 			continue;
 		if ((mine == HM_JOYCON_PAIR_ALWAYS && theirs == HM_JOYCON_PAIR_ALWAYS) ||
-		    (jc->type == NSW_TYPE_JCL ? holds_pair(jc, o) : holds_pair(o, jc))) {
+		    (jc->type == NSW_TYPE_JCL ? holds_pair(jc, o, now) : holds_pair(o, jc, now))) {
 			pair_up(dev, jc, halves[i], o);
 			return;
 		}
@@ -920,22 +932,33 @@ static bool joycon_decode(struct hm_device *dev, struct nsw *jc, uint32_t btns, 
 {
 	bool left = jc->type == NSW_TYPE_JCL;
 	uint32_t sl_sr = left ? NSW_BTN_SL_L | NSW_BTN_SR_L : NSW_BTN_SL_R | NSW_BTN_SR_R;
-	bool side = (btns & sl_sr) == sl_sr;
+	uint32_t trig = left ? NSW_BTN_L | NSW_BTN_ZL : NSW_BTN_R | NSW_BTN_ZR;
+	bool side = (btns & sl_sr) == sl_sr, pair = btns & trig;
 	int x, y;
 
 	nsw_stick_raw(data + (left ? NSW_OFF_LSTICK : NSW_OFF_RSTICK), &x, &y);
 	jc->stick_x = nsw_stick_map(left ? &jc->lx : &jc->rx, x);
 	jc->stick_y = -nsw_stick_map(left ? &jc->ly : &jc->ry, y);
 	jc->btns = btns;
+	if (side && !jc->side_held)
+		jc->side_since_us = time_us;
+	jc->side_held = side;
+	if (!side)
+		jc->side_done = false;
+	if (pair && !jc->pair_held)
+		jc->pair_since_us = time_us;
+	jc->pair_held = pair;
 	if (jc->mode != MODE_PAIRED) {
-		if (side && !jc->side_held) {
+		if (side && !jc->side_done && time_us >= jc->side_since_us &&
+		    time_us - jc->side_since_us >= NSW_HOLD_US) {
+			/* once per hold */
+			jc->side_done = true;
 			jc->mode = jc->mode == MODE_SIDEWAYS ? MODE_SINGLE : MODE_SIDEWAYS;
 			show_mode(dev, jc);
 		} else if (jc->mode == MODE_SINGLE) {
-			try_pair(dev, jc);
+			try_pair(dev, jc, time_us);
 		}
 	}
-	jc->side_held = side;
 
 	switch (jc->mode) {
 	case MODE_SINGLE:

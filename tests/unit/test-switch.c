@@ -781,6 +781,9 @@ static int node(const struct hm_device *dev, unsigned n)
 	return h ? (int)(uintptr_t)h - 1 : -1;
 }
 
+/* the reports' clock: each report 15 ms after the one before */
+static uint64_t jc_clock;
+
 static void half_report(struct hm_device *dev, uint32_t btns, unsigned sx, unsigned sy,
                         const int imu[6])
 {
@@ -789,7 +792,22 @@ static void half_report(struct hm_device *dev, uint32_t btns, unsigned sx, unsig
 
 	/* each half reports its own stick; the other's field stays 0 */
 	full_report(r, btns, left ? sx : 0, left ? sy : 0, left ? 0 : sx, left ? 0 : sy, imu);
-	assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0), 1);
+	jc_clock += 15000;
+	assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, jc_clock), 1);
+}
+
+/* Both halves report their buttons (b NULL: only a) for ms milliseconds. */
+static void hold(struct hm_device *a, uint32_t ba, struct hm_device *b, uint32_t bb, unsigned ms)
+{
+	for (unsigned t = 0; t <= ms; t += 30) {
+		half_report(a, ba, a->info.product == NSW_PRODUCT_JOYCONL ? 2048 : 1900,
+		            a->info.product == NSW_PRODUCT_JOYCONL ? 2000 : 2100, NULL);
+		if (b)
+			half_report(b, bb, b->info.product == NSW_PRODUCT_JOYCONL ? 2048 : 1900,
+			            b->info.product == NSW_PRODUCT_JOYCONL ? 2000 : 2100, NULL);
+		else
+			jc_clock += 15000;
+	}
 }
 
 static bool alone(const struct hm_device *dev)
@@ -833,9 +851,20 @@ static void test_pair_hold(void **state)
 	half_report(l, NSW_BTN_ZL, 2048, 2000, NULL);
 	assert_true(alone(l));
 	assert_true(alone(r));
-	/* L held on the left while R is held on the right: one controller */
-	half_report(l, NSW_BTN_L, 2048, 2000, NULL);
+	/* L and R held together briefly (a chord in a game): no pair */
+	hold(l, NSW_BTN_L, r, NSW_BTN_R, 500);
+	assert_true(alone(l));
+	assert_true(alone(r));
+	/* L held on the left while R is held on the right, for a second
+	 * (the second starting at the later of the two presses): one
+	 * controller */
+	hold(l, 0, r, 0, 30);
+	hold(l, NSW_BTN_L, NULL, 0, 300);
+	hold(l, NSW_BTN_L, r, NSW_BTN_R, 900);
+	assert_true(alone(l));
+	hold(l, NSW_BTN_L, r, NSW_BTN_R, 120);
 	assert_true(paired(l, r));
+	csl.n = csr.n = 0; /* the captures have room for what follows */
 	left_events = csl.n;
 
 	/* the Pro Controller's layout and codes, 057e:2008 */
@@ -867,7 +896,7 @@ static void test_pair_hold(void **state)
 	 * The left half's report alone makes a frame on the pair's node:
 	 * left stick x 2798 with the left user calibration is 16383 (as in
 	 * test_sticks_and_buttons), y 1300 gives 17643; up on the d-pad is
-	 * HAT0Y -1, minus is BTN_SELECT, L is BTN_TL.
+	 * HAT0Y -1, minus is BTN_SELECT.
 	 */
 	before = csr.n;
 	half_report(l, NSW_BTN_UP | NSW_BTN_MINUS | NSW_BTN_L, 2798, 1300, imu);
@@ -876,7 +905,8 @@ static void test_pair_hold(void **state)
 	assert_int_equal(last(&csr, comb, EV_ABS, ABS_Y), 17643);
 	assert_int_equal(last(&csr, comb, EV_ABS, ABS_HAT0Y), -1);
 	assert_int_equal(last(&csr, comb, EV_KEY, BTN_SELECT), 1);
-	assert_int_equal(last(&csr, comb, EV_KEY, BTN_TL), 1);
+	/* L held since the pairing, on the pair's node from then: no change */
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_TL), -9999);
 	assert_int_equal(csr.ev[csr.n - 1].type, EV_SYN);
 	/* the left IMU feeds nothing (the pair's motion is the right's) */
 	assert_int_equal(last(&csr, comb_imu, EV_ABS, ABS_X), -9999);
@@ -944,8 +974,7 @@ static void test_pair_always_and_replug(void **state)
 	l = make_half(&csl, true);
 	r = make_half(&csr, false);
 	set_pairing(l, HM_JOYCON_PAIR_OFF);
-	half_report(r, NSW_BTN_R, 1900, 2100, NULL);
-	half_report(l, NSW_BTN_L, 2048, 2000, NULL);
+	hold(l, NSW_BTN_L, r, NSW_BTN_R, 1500);
 	assert_true(alone(l));
 	assert_true(alone(r));
 
@@ -997,8 +1026,14 @@ static void test_sideways(void **state)
 
 	(void)state;
 	r = make_half(&cs, false);
-	/* SL+SR together: the half alone, sideways */
-	half_report(r, NSW_BTN_SL_R | NSW_BTN_SR_R, 1900, 2100, NULL);
+	/* SL+SR pressed briefly are the kernel's two buttons (BTN_TL, BTN_TL2) */
+	hold(r, NSW_BTN_SL_R | NSW_BTN_SR_R, NULL, 0, 500);
+	assert_true(alone(r));
+	assert_int_equal(last(&cs, node(r, J_GAMEPAD), EV_KEY, BTN_TL2), 1);
+	hold(r, 0, NULL, 0, 30);
+	/* SL+SR held for a second (the loop reports over 1.05 s): sideways */
+	hold(r, NSW_BTN_SL_R | NSW_BTN_SR_R, NULL, 0, 1050);
+	cs.n = 0; /* the capture has room for what follows */
 	assert_int_equal(node(r, J_GAMEPAD), -1);
 	assert_true(node(r, J_IMU) >= 0);
 	side = node(r, J_SIDE);
@@ -1022,7 +1057,9 @@ static void test_sideways(void **state)
 	            0); /* never pressed: no event, or released */
 	assert_true(last(&cs, side, EV_KEY, BTN_WEST) <=
 	            0); /* never pressed: no event, or released */
-	assert_int_equal(last(&cs, side, EV_KEY, BTN_TL), 1);
+	/* SL still held since the turn (no change to send), SR let go */
+	assert_int_equal(last(&cs, side, EV_KEY, BTN_TL), -9999);
+	assert_int_equal(last(&cs, side, EV_KEY, BTN_TR), 0);
 	assert_int_equal(last(&cs, side, EV_ABS, ABS_X), 32767);
 	assert_int_equal(last(&cs, side, EV_ABS, ABS_Y), -32767);
 	/* a sideways half does not pair */
@@ -1030,15 +1067,15 @@ static void test_sideways(void **state)
 		struct capture_sink csl;
 		struct hm_device *l = make_half(&csl, true);
 
-		half_report(l, NSW_BTN_L, 2048, 2000, NULL);
-		half_report(r, NSW_BTN_R, 1900, 2100, NULL);
+		hold(l, NSW_BTN_L, r, NSW_BTN_R, 1500);
 		assert_true(alone(l));
 		assert_int_equal(node(r, J_COMB), -1);
 		/* the left one sideways: a quarter anticlockwise, its d-pad
 		 * on the right: down east, left south, right north, up west;
 		 * the stick towards its top (y 3600: ABS_Y -32767 single)
 		 * points left (ABS_X -32767) */
-		half_report(l, NSW_BTN_SL_L | NSW_BTN_SR_L, 2048, 2000, NULL);
+		hold(l, NSW_BTN_SL_L | NSW_BTN_SR_L, NULL, 0, 1050);
+		csl.n = 0; /* the capture has room for what follows */
 		half_report(l, NSW_BTN_DOWN | NSW_BTN_MINUS, 2048, 3600, NULL);
 		side = node(l, J_SIDE);
 		assert_true(side >= 0);
@@ -1051,9 +1088,10 @@ static void test_sideways(void **state)
 		                 -9999); /* centred: no change to send */
 		hm_device_free(l);
 	}
-	/* SL+SR again (released, then pressed): back to the kernel's node */
+	/* SL+SR held again (released, then held a second): back to the
+	 * kernel's node */
 	half_report(r, 0, 1900, 2100, NULL);
-	half_report(r, NSW_BTN_SL_R | NSW_BTN_SR_R, 1900, 2100, NULL);
+	hold(r, NSW_BTN_SL_R | NSW_BTN_SR_R, NULL, 0, 1050);
 	assert_true(alone(r));
 	hm_device_free(r);
 }

@@ -25,6 +25,7 @@
  */
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 
 #include "ps-oracle-uhid.h"
 #include "scenarios-playstation.h"
@@ -429,7 +430,7 @@ static bool jc_nodes(const char *hidraw, const unsigned *want, size_t n)
 }
 
 /* Opens hidraw's node K into *o: 0, or vm_fail(). */
-static int jc_open(const char *hidraw, unsigned k, struct vm_output *o)
+static int jc_open(const char *hidraw, unsigned k, struct vm_output *o, int flags)
 {
 	struct vm_output all[MAX_OUTPUTS];
 	size_t n = find_outputs(hidraw, all, MAX_OUTPUTS);
@@ -437,7 +438,7 @@ static int jc_open(const char *hidraw, unsigned k, struct vm_output *o)
 	for (size_t i = 0; i < n; i++)
 		if (all[i].index == k) {
 			*o = all[i];
-			return vm_output_open(o, O_RDONLY | O_NONBLOCK);
+			return vm_output_open(o, flags);
 		}
 	return vm_fail("/dev/%s: no node input%u", hidraw, k);
 }
@@ -460,6 +461,67 @@ static bool jc_expect(struct vm_output *o, unsigned type, unsigned code, int val
 				return true;
 	}
 	return false;
+}
+
+/* The rumble bytes (8, after ID and counter) of the first 0x10 report
+ * with a motor on that u got from its output number from on: true and
+ * ret, false after 3 s. */
+static bool jc_rumble_out(struct ps_uhid *u, unsigned from, uint8_t *ret)
+{
+	static const uint8_t idle[8] = {0x00, 0x01, 0x40, 0x40, 0x00, 0x01, 0x40, 0x40};
+	uint64_t deadline = vm_now_us() + 3000000u;
+
+	while (vm_now_us() < deadline) {
+		for (unsigned i = from; i < ps_uhid_noutputs(u); i++) {
+			uint8_t b[PS_OUTPUT_MAX];
+			size_t n = ps_uhid_output(u, i, b);
+
+			if (n >= 10 && b[0] == 0x10 && memcmp(b + 2, idle, 8) &&
+			    memcmp(b + 2, "\0\0\0\0\0\0\0\0", 8)) {
+				memcpy(ret, b + 2, 8);
+				return true;
+			}
+		}
+		vm_sleep_ms(10);
+	}
+	return false;
+}
+
+/* A rumble effect played on the pair's node (o, opened read-write)
+ * reaches both halves, the same bytes to each: true, or false after
+ * vm_note() said what did not come. */
+static bool jc_rumble_both(struct vm_output *o, struct ps_uhid *l, struct ps_uhid *r)
+{
+	struct ff_effect e = {.type = FF_RUMBLE,
+	                      .id = -1,
+	                      .u.rumble = {.strong_magnitude = 0xffff, .weak_magnitude = 0x8000},
+	                      .replay = {.length = 500}};
+	struct input_event play = {.type = EV_FF, .value = 1};
+	unsigned from_l = ps_uhid_noutputs(l), from_r = ps_uhid_noutputs(r);
+	uint8_t bl[8], br[8];
+
+	if (ioctl(o->fd, EVIOCSFF, &e) < 0) {
+		vm_note("EVIOCSFF on the combined node: %m");
+		return false;
+	}
+	play.code = (uint16_t)e.id;
+	if (write(o->fd, &play, sizeof(play)) != (ssize_t)sizeof(play)) {
+		vm_note("playing the effect: %m");
+		return false;
+	}
+	if (!jc_rumble_out(l, from_l, bl)) {
+		vm_note("rumble: no 0x10 report with a motor on to the left half");
+		return false;
+	}
+	if (!jc_rumble_out(r, from_r, br)) {
+		vm_note("rumble: no 0x10 report with a motor on to the right half");
+		return false;
+	}
+	if (memcmp(bl, br, 8)) {
+		vm_note("rumble: the halves got different bytes");
+		return false;
+	}
+	return true;
 }
 
 /*
@@ -507,7 +569,7 @@ int scenario_nsw_jc_pair(void)
 	vm_sleep_ms(200);
 	if (!jc_nodes(l->hidraw, NULL, 0))
 		return vm_fail("paired: the left half still has nodes of its own");
-	if (jc_open(r->hidraw, 3, &o) < 0)
+	if (jc_open(r->hidraw, 3, &o, O_RDWR | O_NONBLOCK) < 0)
 		return -1;
 	ok = streq(libevdev_get_name(o.evdev), JC_NAME) &&
 	     libevdev_get_id_vendor(o.evdev) == 0x057e &&
@@ -532,11 +594,17 @@ int scenario_nsw_jc_pair(void)
 		jc_press(r, JC_A);
 		ok = jc_expect(&o, EV_KEY, BTN_EAST, 1);
 	}
+	if (!ok) {
+		vm_outputs_close(&o, 1);
+		return vm_fail("the halves' buttons did not reach the combined node");
+	}
+	ok = jc_rumble_both(&o, l, r);
 	vm_outputs_close(&o, 1);
 	vm_daemon_kill();
 	if (!ok)
-		return vm_fail("the halves' buttons did not reach the combined node");
-	vm_note("one combined node: left d-pad up as ABS_HAT0Y -1, right A as BTN_EAST");
+		return vm_fail("rumble on the combined node did not reach both halves alike");
+	vm_note("one combined node: left d-pad up as ABS_HAT0Y -1, right A as BTN_EAST; "
+	        "rumble on it sent to both halves, the same bytes");
 	return 0;
 }
 
@@ -566,7 +634,7 @@ int scenario_nsw_jc_sideways(void)
 		jc_press(l, JC_SL_L | JC_SR_L);
 		vm_sleep_ms(30);
 	}
-	if (jc_open(l->hidraw, 2, &o) < 0)
+	if (jc_open(l->hidraw, 2, &o, O_RDONLY | O_NONBLOCK) < 0)
 		return -1;
 	ok = streq(libevdev_get_name(o.evdev), "Joy-Con (L) (sideways)") &&
 	     libevdev_has_event_code(o.evdev, EV_KEY, BTN_EAST) &&
