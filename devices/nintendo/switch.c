@@ -1066,27 +1066,47 @@ static int joycon_probe(struct hm_device *dev, struct nsw *jc)
 	return 0;
 }
 
+/* dev goes for good: unlisted, and a half tied to it is alone again. */
+static void joycon_forget(struct hm_device *dev)
+{
+	for (unsigned i = 0; i < NSW_MAX_HALVES; i++) {
+		struct nsw *o = half_of(halves[i]);
+
+		if (halves[i] == dev) {
+			halves[i] = NULL;
+		} else if (o && o->partner == dev) {
+			o->partner = NULL;
+			o->mode = MODE_SINGLE;
+			log_info("%s: its Joy-Con pair is gone, alone again", halves[i]->info.path);
+			show_mode(halves[i], o);
+		}
+	}
+}
+
 /* Gone for good: the partner is a single half again.  A restart keeps
  * both the listing and the partner's tie (the probe that follows rejoins). */
 static void joycon_remove(struct hm_device *dev, struct nsw *jc)
 {
-	struct nsw *o = half_of(jc->partner);
-
 	if (hm_device_restarting(dev))
 		return;
-	for (unsigned i = 0; i < NSW_MAX_HALVES; i++)
-		if (halves[i] == dev)
-			halves[i] = NULL;
-	if (o && o->partner == dev) {
-		o->partner = NULL;
-		o->mode = MODE_SINGLE;
-		log_info("%s: its Joy-Con pair is gone, alone again", jc->partner->info.path);
-		show_mode(jc->partner, o);
-	}
+	joycon_forget(dev);
 	jc->partner = NULL;
 }
 
+static int probe_pad(struct hm_device *dev);
+
+/* A probe that fails after a restart's remove kept dev listed: the core
+ * frees such a device without remove, so it is forgotten here. */
 static int nsw_probe(struct hm_device *dev)
+{
+	int r = probe_pad(dev);
+
+	if (r < 0)
+		joycon_forget(dev);
+	return r;
+}
+
+static int probe_pad(struct hm_device *dev)
 {
 	struct nsw *jc = dev->priv;
 	struct libevdev *caps;
