@@ -599,12 +599,43 @@ int scenario_nsw_jc_pair(void)
 		return vm_fail("the halves' buttons did not reach the combined node");
 	}
 	ok = jc_rumble_both(&o, l, r);
+	if (!ok) {
+		vm_outputs_close(&o, 1);
+		return vm_fail("rumble on the combined node did not reach both halves alike");
+	}
+	vm_note("one combined node: left d-pad up as ABS_HAT0Y -1, right A as BTN_EAST; "
+	        "rumble on it sent to both halves, the same bytes");
+
+	/* the right half (the pair's nodes are its) drops and comes back
+	 * within the replug grace: the combined node stays, the same one
+	 * (still open here), and the returning half's A reaches it again */
+	jc_press(r, 0);
+	vm_sleep_ms(100);
+	ps_uhid_free(steal(&r));
+	vm_sleep_ms(500);
+	ok = access(o.devnode, F_OK) == 0;
+	if (ok && jc_new("jcr-bt", &r) < 0) {
+		vm_outputs_close(&o, 1);
+		return -1;
+	}
+	deadline = vm_now_us() + 30000000u;
+	while (ok && !jc_expect(&o, EV_KEY, BTN_EAST, 1)) {
+		if (vm_now_us() > deadline || !vm_daemon_alive()) {
+			ok = false;
+			break;
+		}
+		jc_press(r, 0);
+		vm_sleep_ms(30);
+		jc_press(r, JC_A);
+	}
+	/* still paired: the left half has no nodes of its own */
+	ok = ok && jc_nodes(l->hidraw, NULL, 0);
 	vm_outputs_close(&o, 1);
 	vm_daemon_kill();
 	if (!ok)
-		return vm_fail("rumble on the combined node did not reach both halves alike");
-	vm_note("one combined node: left d-pad up as ABS_HAT0Y -1, right A as BTN_EAST; "
-	        "rumble on it sent to both halves, the same bytes");
+		return vm_fail(
+		    "the right half came back: the combined node did not stay and serve it");
+	vm_note("the right half dropped and came back: the same combined node, its A arrives");
 	return 0;
 }
 
