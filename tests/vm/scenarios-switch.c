@@ -630,12 +630,38 @@ int scenario_nsw_jc_pair(void)
 	}
 	/* still paired: the left half has no nodes of its own */
 	ok = ok && jc_nodes(l->hidraw, NULL, 0);
+	if (!ok) {
+		vm_outputs_close(&o, 1);
+		return vm_fail(
+		    "the right half came back: the combined node did not stay and serve it");
+	}
+	vm_note("the right half dropped and came back: the same combined node, its A arrives");
+
+	/* the left half the same: its d-pad reaches the same node again */
+	jc_press(l, 0);
+	vm_sleep_ms(100);
+	ps_uhid_free(steal(&l));
+	vm_sleep_ms(500);
+	ok = access(o.devnode, F_OK) == 0;
+	if (ok && jc_new("jcl-bt", &l) < 0) {
+		vm_outputs_close(&o, 1);
+		return -1;
+	}
+	deadline = vm_now_us() + 30000000u;
+	while (ok && !jc_expect(&o, EV_ABS, ABS_HAT0Y, -1)) {
+		if (vm_now_us() > deadline || !vm_daemon_alive()) {
+			ok = false;
+			break;
+		}
+		jc_press(l, 0);
+		vm_sleep_ms(30);
+		jc_press(l, JC_UP);
+	}
 	vm_outputs_close(&o, 1);
 	vm_daemon_kill();
 	if (!ok)
-		return vm_fail(
-		    "the right half came back: the combined node did not stay and serve it");
-	vm_note("the right half dropped and came back: the same combined node, its A arrives");
+		return vm_fail("the left half came back: the combined node did not serve it");
+	vm_note("the left half dropped and came back: its d-pad on the same combined node");
 	return 0;
 }
 
