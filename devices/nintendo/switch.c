@@ -1066,6 +1066,25 @@ static int joycon_probe(struct hm_device *dev, struct nsw *jc)
 	return 0;
 }
 
+/* The half let go (gone within the grace, restarting): what it held is
+ * no longer held on the pair's node, nor brought back by the other half's
+ * next report. */
+static void nsw_release(struct hm_device *dev)
+{
+	struct nsw *jc = dev->priv;
+	struct nsw *o;
+
+	if (!jc || !is_joycon(jc))
+		return;
+	jc->btns = 0;
+	jc->stick_x = jc->stick_y = 0;
+	jc->side_held = jc->pair_held = false;
+	o = half_of(jc->partner);
+	/* the right half's own release lets go of the pair's node */
+	if (jc->mode == MODE_PAIRED && jc->type == NSW_TYPE_JCL && o)
+		emit_pair(jc->partner, o, jc);
+}
+
 /* dev goes for good: unlisted, and a half tied to it is alone again. */
 static void joycon_forget(struct hm_device *dev)
 {
@@ -1363,4 +1382,5 @@ const struct hm_module hm_module_switch = {
     .timer = nsw_timer,
     .rumble = nsw_rumble,
     .configure = nsw_configure,
+    .release = nsw_release,
 };

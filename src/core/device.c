@@ -652,6 +652,8 @@ void hm_device_release_all(struct hm_device *dev)
 {
 	struct hm_device_core *c = core_of(dev);
 
+	if (dev->module && dev->module->release)
+		dev->module->release(dev);
 	/* the device as it is when let go, through the mapping as if it had
 	 * reported so (a centred stick also ends what its deflection drove) */
 	if (c->remap) {

@@ -188,6 +188,12 @@ struct hm_module {
 	int (*input_mapping)(const struct hid_field *field, uint32_t usage,
 	                     struct hm_usage_map *map);
 	int (*raw_event)(struct hm_device *dev, const uint8_t *data, size_t size);
+	/* Everything held is let go (hm_device_release_all(): the device
+	 * went, a restart, a profile switch): the module forgets input state
+	 * it keeps and emits itself, before the outputs let go of theirs (a
+	 * Joy-Con's half of a pair emitted on the other half's outputs).
+	 * NULL: nothing to forget. */
+	void (*release)(struct hm_device *dev);
 };
 
 struct hm_device_core;

@@ -947,6 +947,21 @@ static void test_pair_hold(void **state)
 	assert_memory_equal(pad.out[before] + 2, pad.out[before + 1] + 2, 8);
 	assert_memory_not_equal(pad.out[before] + 2, "\0\0\0\0\0\0\0\0", 8);
 
+	/* a half that drops (within the grace) lets go of what it held on
+	 * the pair's node: the left's d-pad and minus; the right's A is not
+	 * brought back by the left's next report */
+	half_report(l, NSW_BTN_UP | NSW_BTN_MINUS, 2048, 2000, NULL);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_HAT0Y), -1);
+	hm_device_release_all(l);
+	assert_int_equal(last(&csr, comb, EV_ABS, ABS_HAT0Y), 0);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_SELECT), 0);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_EAST), 1);
+	hm_device_release_all(r);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_EAST), 0);
+	half_report(l, NSW_BTN_MINUS, 2048, 2000, NULL);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_EAST), 0);
+	assert_int_equal(last(&csr, comb, EV_KEY, BTN_SELECT), 1);
+
 	/* the left half goes for good: the right half is alone again */
 	hm_device_free(l);
 	assert_true(alone(r));
