@@ -810,7 +810,9 @@ static int create_imu(struct hm_device *dev, struct nsw *jc, const char *base, i
  * reports are emitted on them too; both halves' own nodes are hidden
  * while paired.  The motion node carries the right half's IMU only (one
  * sensor, its axes as the kernel scales the right Joy-Con's): two
- * sensors on one node would interleave two bodies' motion.  Rumble on
+ * sensors on one node would interleave two bodies' motion.  The samples
+ * also go to the right half's own (hidden) IMU output, which is where the
+ * mapping's gyro-mouse reads them (the right half's profile).  Rumble on
  * the pair's node goes to both halves.  A pair lasts until a half goes
  * for good; a half that drops and comes back within the replug grace
  * (a restart) rejoins it and the pair's nodes stay.
@@ -828,7 +830,7 @@ static int create_imu(struct hm_device *dev, struct nsw *jc, const char *base, i
 	 NSW_BTN_RSTICK | NSW_BTN_HOME | NSW_BTN_SL_R | NSW_BTN_SR_R)
 
 static void report_imu(struct hm_device *dev, struct nsw *jc, const uint8_t *data, uint64_t time_us,
-                       unsigned out);
+                       unsigned out, unsigned out2);
 
 static int pair_setting(const struct nsw *jc)
 {
@@ -972,7 +974,7 @@ static bool joycon_decode(struct hm_device *dev, struct nsw *jc, uint32_t btns, 
 		emit_buttons(dev, out, left ? left_side_buttons : right_side_buttons, btns);
 		hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
 		if (data[0] == NSW_IN_FULL && jc->imu >= 0)
-			report_imu(dev, jc, data, time_us, (unsigned)jc->imu);
+			report_imu(dev, jc, data, time_us, (unsigned)jc->imu, (unsigned)jc->imu);
 		return true;
 	}
 	case MODE_PAIRED: {
@@ -984,7 +986,10 @@ static bool joycon_decode(struct hm_device *dev, struct nsw *jc, uint32_t btns, 
 			return true;
 		emit_pair(own, r, l);
 		if (!left && data[0] == NSW_IN_FULL)
-			report_imu(dev, jc, data, time_us, (unsigned)jc->comb_imu);
+			/* also on the half's own IMU output, hidden: the
+			 * mapping's gyro-mouse reads the first motion output */
+			report_imu(dev, jc, data, time_us, (unsigned)jc->comb_imu,
+			           (unsigned)jc->imu);
 		return true;
 	}
 	}
@@ -1246,9 +1251,12 @@ static void nsw_remove(struct hm_device *dev)
 
 /* ---- input ---- */
 
+/* The samples on out, and on out2 too unless it is out. */
 static void report_imu(struct hm_device *dev, struct nsw *jc, const uint8_t *data, uint64_t time_us,
-                       unsigned out)
+                       unsigned out, unsigned out2)
 {
+	const unsigned outs[2] = {out, out2};
+	unsigned nouts = out2 == out ? 1 : 2;
 	uint32_t msecs = (uint32_t)(time_us / 1000);
 	bool negate = jc->type == NSW_TYPE_JCR;
 
@@ -1275,14 +1283,18 @@ static void report_imu(struct hm_device *dev, struct nsw *jc, const uint8_t *dat
 		int v[6];
 
 		nsw_imu_scale(&jc->imu_cal, data + NSW_OFF_IMU + 12 * i, negate, v);
-		hm_emit(dev, out, EV_MSC, MSC_TIMESTAMP, (int)jc->imu_ts_us);
-		hm_emit(dev, out, EV_ABS, ABS_RX, v[0]);
-		hm_emit(dev, out, EV_ABS, ABS_RY, v[1]);
-		hm_emit(dev, out, EV_ABS, ABS_RZ, v[2]);
-		hm_emit(dev, out, EV_ABS, ABS_X, v[3]);
-		hm_emit(dev, out, EV_ABS, ABS_Y, v[4]);
-		hm_emit(dev, out, EV_ABS, ABS_Z, v[5]);
-		hm_emit(dev, out, EV_SYN, SYN_REPORT, 0);
+		for (unsigned k = 0; k < nouts; k++) {
+			unsigned o = outs[k];
+
+			hm_emit(dev, o, EV_MSC, MSC_TIMESTAMP, (int)jc->imu_ts_us);
+			hm_emit(dev, o, EV_ABS, ABS_RX, v[0]);
+			hm_emit(dev, o, EV_ABS, ABS_RY, v[1]);
+			hm_emit(dev, o, EV_ABS, ABS_RZ, v[2]);
+			hm_emit(dev, o, EV_ABS, ABS_X, v[3]);
+			hm_emit(dev, o, EV_ABS, ABS_Y, v[4]);
+			hm_emit(dev, o, EV_ABS, ABS_Z, v[5]);
+			hm_emit(dev, o, EV_SYN, SYN_REPORT, 0);
+		}
 		jc->imu_ts_us += jc->imu_avg_ms * 1000 / 3;
 	}
 }
@@ -1366,7 +1378,7 @@ static int nsw_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 	hm_emit(dev, gp, EV_SYN, SYN_REPORT, 0);
 
 	if (data[0] == NSW_IN_FULL && jc->imu >= 0)
-		report_imu(dev, jc, data, time_us, (unsigned)jc->imu);
+		report_imu(dev, jc, data, time_us, (unsigned)jc->imu, (unsigned)jc->imu);
 	return 1;
 }
 

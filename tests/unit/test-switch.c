@@ -1111,6 +1111,60 @@ static void test_sideways(void **state)
 	hm_device_free(r);
 }
 
+/* gyro-mouse on a pair: the right half's profile turns the pair's motion
+ * (the right half's IMU) into pointer motion */
+static void test_pair_gyro_mouse(void **state)
+{
+	struct capture_sink csl, csr;
+	struct hm_config *config = NULL;
+	struct hm_device_info info = {.bus = BUS_BLUETOOTH, .vendor = NSW_VENDOR, .interface = -1};
+	struct hm_device_setup setup = {.module = hm_module_find("switch")};
+	struct hm_device *l = NULL, *r = NULL;
+	const int still[6] = {0, 0, 4096, 0, 0, 0}, turning[6] = {0, 0, 4096, 0, 1500, 0};
+	int rel = 0, rel_still = 0, ptr;
+
+	(void)state;
+	assert_int_equal(config_load_text("[remap t]\nGYRO = gyro-mouse\n", NULL, NULL, &config),
+	                 0);
+	snprintf(info.path, sizeof(info.path), "/dev/hidraw5");
+	/* no transport: the defaults, ready at once */
+	capture_init(&csl);
+	setup.sink = &csl.base;
+	info.product = NSW_PRODUCT_JOYCONL;
+	snprintf(info.name, sizeof(info.name), "Joy-Con (L)");
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &l), 0);
+	capture_init(&csr);
+	setup.sink = &csr.base;
+	setup.profile = hm_config_find_profile(config, "t");
+	info.product = NSW_PRODUCT_JOYCONR;
+	snprintf(info.name, sizeof(info.name), "Joy-Con (R)");
+	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &r), 0);
+	set_pairing(l, HM_JOYCON_PAIR_ALWAYS);
+	set_pairing(r, HM_JOYCON_PAIR_ALWAYS);
+	half_report(l, 0, 2048, 2000, NULL);
+	assert_true(paired(l, r));
+	/* the pointer: the mapping's output after the module's five */
+	ptr = node(r, 5);
+	assert_true(ptr >= 0);
+	assert_true(libevdev_has_event_code(hm_device_output_caps(r, 5), EV_REL, REL_X));
+	for (int i = 0; i < 20; i++) {
+		csr.n = 0;
+		half_report(r, 0, 2048, 2048, i < 10 ? still : turning);
+		for (size_t k = 0; k < csr.n; k++)
+			if ((int)csr.ev[k].dev == ptr && csr.ev[k].type == EV_REL) {
+				if (i < 10)
+					rel_still += abs(csr.ev[k].value);
+				else
+					rel += abs(csr.ev[k].value);
+			}
+	}
+	assert_int_equal(rel_still, 0);
+	assert_true(rel > 0);
+	hm_device_free(l);
+	hm_device_free(r);
+	hm_config_free(config);
+}
+
 struct diag_seen {
 	char text[256];
 };
@@ -1161,6 +1215,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_pair_always_and_replug, reset),
 	    cmocka_unit_test_setup(test_sideways, reset),
 	    cmocka_unit_test_setup(test_pair_config, reset),
+	    cmocka_unit_test_setup(test_pair_gyro_mouse, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
