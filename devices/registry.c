@@ -16,6 +16,7 @@ extern const struct hm_module hm_module_3dconnexion_6d;
 extern const struct hm_module hm_module_dualsense;
 extern const struct hm_module hm_module_dualshock4;
 extern const struct hm_module hm_module_steam;
+extern const struct hm_module hm_module_switch;
 
 /* The shipped layouts (devices/layouts/, *.ini) come after these modules,
  * before generic (module-select.c puts them there). */
@@ -23,6 +24,7 @@ const struct hm_module *const hm_modules[] = {
     &hm_module_shuttlexpress,  &hm_module_layout,
     &hm_module_dualsense,      &hm_module_dualshock4,
     &hm_module_steam,                                  /* Valve: 28de:1102, 1142, 1205 */
+    &hm_module_switch,                                 /* devices/nintendo/ */
     &hm_module_3dconnexion_6d, &hm_module_rumble_test, /* claims nothing: only by config */
     &hm_module_generic,        NULL,
 };

@@ -114,5 +114,6 @@ bool hm_config_hardware_equal(const struct hm_config_hardware *a,
 	return a->lightbar_set == b->lightbar_set &&
 	       (!a->lightbar_set || !memcmp(a->lightbar, b->lightbar, sizeof(a->lightbar))) &&
 	       a->player_leds == b->player_leds && a->mic_led == b->mic_led &&
-	       a->haptic_click == b->haptic_click && a->spnav_led == b->spnav_led;
+	       a->haptic_click == b->haptic_click && a->spnav_led == b->spnav_led &&
+	       a->joycon_pair == b->joycon_pair;
 }

@@ -55,7 +55,7 @@ struct device_key {
 	bool is_match;
 };
 
-#define MAX_SECTION_KEYS 16
+#define MAX_SECTION_KEYS 32
 
 struct parser {
 	const char *path;
@@ -392,44 +392,57 @@ static int parse_player_leds(struct parser *p, struct hm_config_device *d, const
 	return 0;
 }
 
+/* One of words[] (NULL-terminated) for a setting of the hardware: *ret is
+ * its value in values[]; anything else is an error that lists them. */
+static int parse_word(struct parser *p, const char *value, const char *const *words,
+                      const int *values, int *ret)
+{
+	char expected[96] = "";
+	size_t n = 0;
+
+	for (size_t i = 0; words[i]; i++) {
+		if (streq(value, words[i])) {
+			*ret = values[i];
+			return 0;
+		}
+	}
+	for (size_t i = 0; words[i] && n < sizeof(expected); i++)
+		n += (size_t)snprintf(expected + n, sizeof(expected) - n, "%s%s",
+		                      i == 0         ? ""
+		                      : words[i + 1] ? ", "
+		                                     : " or ",
+		                      words[i]);
+	parser_error(p, p->line, "'%s': expected %s", value, expected);
+	return -EINVAL;
+}
+
+static const char *const on_off_words[] = {"on", "off", NULL};
+static const int on_off_values[] = {1, 0};
+
 static int parse_mic_led(struct parser *p, struct hm_config_device *d, const char *value)
 {
-	if (streq(value, "on"))
-		d->hardware.mic_led = 1;
-	else if (streq(value, "off"))
-		d->hardware.mic_led = 0;
-	else {
-		parser_error(p, p->line, "'%s': expected on or off", value);
-		return -EINVAL;
-	}
-	return 0;
+	return parse_word(p, value, on_off_words, on_off_values, &d->hardware.mic_led);
 }
 
 static int parse_haptic_click(struct parser *p, struct hm_config_device *d, const char *value)
 {
-	if (streq(value, "on"))
-		d->hardware.haptic_click = 1;
-	else if (streq(value, "off"))
-		d->hardware.haptic_click = 0;
-	else {
-		parser_error(p, p->line, "'%s': expected on or off", value);
-		return -EINVAL;
-	}
-	return 0;
+	return parse_word(p, value, on_off_words, on_off_values, &d->hardware.haptic_click);
 }
 
 /* spnav-led = on|off: the 3D mouse's LED (the 3dconnexion module) */
 static int parse_spnav_led(struct parser *p, struct hm_config_device *d, const char *value)
 {
-	if (streq(value, "on"))
-		d->hardware.spnav_led = 1;
-	else if (streq(value, "off"))
-		d->hardware.spnav_led = 0;
-	else {
-		parser_error(p, p->line, "'%s': expected on or off", value);
-		return -EINVAL;
-	}
-	return 0;
+	return parse_word(p, value, on_off_words, on_off_values, &d->hardware.spnav_led);
+}
+
+/* joycon-pair = hold|always|off (HM_JOYCON_PAIR_*) */
+static int parse_joycon_pair(struct parser *p, struct hm_config_device *d, const char *value)
+{
+	static const char *const words[] = {"hold", "always", "off", NULL};
+	static const int values[] = {HM_JOYCON_PAIR_HOLD, HM_JOYCON_PAIR_ALWAYS,
+	                             HM_JOYCON_PAIR_OFF};
+
+	return parse_word(p, value, words, values, &d->hardware.joycon_pair);
 }
 
 static const struct device_key device_keys[] = {
@@ -449,6 +462,7 @@ static const struct device_key device_keys[] = {
     {"mic-led", parse_mic_led, false},
     {"haptic-click", parse_haptic_click, false},
     {"spnav-led", parse_spnav_led, false},
+    {"joycon-pair", parse_joycon_pair, false},
 };
 _Static_assert(ARRAY_SIZE(device_keys) <= MAX_SECTION_KEYS, "key_line[] too small");
 

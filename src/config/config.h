@@ -253,12 +253,20 @@ struct hm_config_hardware {
 	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
 	int haptic_click;    /* haptic-click = on|off: 1, 0; -1: not set */
 	int spnav_led;       /* spnav-led = on|off: 1, 0; -1: not set */
+	int joycon_pair;     /* joycon-pair = hold|always|off: HM_JOYCON_PAIR_*, -1: not set */
 };
 #define HM_CONFIG_HARDWARE_INIT                                                                    \
 	{                                                                                          \
-		.player_leds = -1, .mic_led = -1, .haptic_click = -1, .spnav_led = -1              \
+		.player_leds = -1, .mic_led = -1, .haptic_click = -1, .spnav_led = -1,             \
+		.joycon_pair = -1                                                                  \
 	}
 #define HM_CONFIG_MAX_PLAYER_LEDS 5
+/* joycon-pair = (two Joy-Cons as one pad, module switch) */
+enum {
+	HM_JOYCON_PAIR_HOLD = 0, /* when L+R or ZL+ZR are held on both halves (the default) */
+	HM_JOYCON_PAIR_ALWAYS,   /* as soon as both halves are there */
+	HM_JOYCON_PAIR_OFF,      /* never: each half alone */
+};
 
 struct hm_config_device {
 	char *id; /* the section name: [device ID] */

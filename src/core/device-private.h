@@ -37,6 +37,10 @@ struct hm_device_core {
 	unsigned init_pending; /* init requests outstanding */
 	bool in_init_done;     /* running an init request's callback */
 	bool probing;
+	/* hm_device_show_output(): outputs without a virtual device */
+	bool hidden[HM_MAX_OUTPUTS];
+	bool restarting; /* the module's remove is a restart's */
+
 	unsigned noutputs;                           /* the module's */
 	unsigned nall;                               /* ...and the mapping's extra ones */
 	struct libevdev *base_caps[HM_MAX_OUTPUTS];  /* as the module declared them */

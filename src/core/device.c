@@ -128,6 +128,34 @@ int hm_device_add_output(struct hm_device *dev, const char *name, struct libevde
 	return (int)c->noutputs++;
 }
 
+static int sync_outputs(struct hm_device_core *c);
+
+int hm_device_show_output(struct hm_device *dev, unsigned output, bool shown)
+{
+	struct hm_device_core *c = core_of(dev);
+	int r;
+
+	if (output >= c->noutputs)
+		return -EINVAL;
+	if (c->hidden[output] == !shown)
+		return 0;
+	c->hidden[output] = !shown;
+	/* in probe the outputs are created afterwards, as declared */
+	if (c->probing || !c->remap)
+		return 0;
+	if (!shown && c->outputs[output])
+		hm_vdev_release_all(c->outputs[output]);
+	r = sync_outputs(c);
+	if (r > 0 && c->outputs_changed)
+		c->outputs_changed(c->owner);
+	return r < 0 ? r : 0;
+}
+
+bool hm_device_restarting(const struct hm_device *dev)
+{
+	return dev->core->restarting;
+}
+
 _Static_assert(ABS_CNT <= 64, "has_rest holds one bit per ABS code");
 
 int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code, int value)
@@ -193,7 +221,8 @@ static void emit_to_output(void *userdata, unsigned output, unsigned type, unsig
 static void flush_all(struct hm_device_core *c)
 {
 	for (unsigned i = 0; i < c->nall; i++)
-		hm_vdev_flush(c->outputs[i]);
+		if (c->outputs[i])
+			hm_vdev_flush(c->outputs[i]);
 }
 
 static void remap_sync(void *userdata)
@@ -268,6 +297,7 @@ static void forget_module(struct hm_device_core *c)
 		libevdev_free(c->base_caps[i]);
 		c->base_caps[i] = NULL;
 		c->has_rest[i] = 0;
+		c->hidden[i] = false;
 	}
 	device_ff_free(c);
 	c->noutputs = 0;
@@ -416,10 +446,22 @@ static int sync_outputs(struct hm_device_core *c)
 		changed = 1;
 	}
 	for (unsigned i = 0; i < nall; i++) {
-		struct libevdev *caps = output_caps(c, i);
+		struct libevdev *caps;
 		struct hm_vdev *v;
 		int r;
 
+		if (i < c->noutputs && c->hidden[i]) {
+			if (c->outputs[i]) {
+				device_ff_output_lost(c, i);
+				hm_vdev_free(c->outputs[i]);
+				c->outputs[i] = NULL;
+				changed = 1;
+			}
+			if (i >= c->nall)
+				c->nall = i + 1;
+			continue;
+		}
+		caps = output_caps(c, i);
 		if (!caps)
 			return -ENOMEM;
 		if (c->outputs[i] && caps_equal(caps, c->outputs[i]->caps) &&
@@ -692,6 +734,8 @@ void hm_device_release_all(struct hm_device *dev)
 {
 	struct hm_device_core *c = core_of(dev);
 
+	if (dev->module && dev->module->release)
+		dev->module->release(dev);
 	/* the device as it is when let go, through the mapping as if it had
 	 * reported so (a centred stick also ends what its deflection drove) */
 	if (c->remap) {
@@ -709,7 +753,8 @@ void hm_device_release_all(struct hm_device *dev)
 		hm_remap_reset(c->remap);
 	}
 	for (unsigned i = 0; i < c->nall; i++)
-		hm_vdev_release_all(c->outputs[i]);
+		if (c->outputs[i])
+			hm_vdev_release_all(c->outputs[i]);
 }
 
 static int set_profile(struct hm_device *dev, const struct hm_config_profile *profile,
@@ -779,7 +824,9 @@ int hm_device_restart(struct hm_device *dev, const struct hm_device_info *info)
 	/* the effects uploaded on the outputs outlive the module */
 	memcpy(old_ff, c->ff, sizeof(old_ff));
 	memset(c->ff, 0, sizeof(c->ff));
+	c->restarting = true;
 	unprobe_module(c);
+	c->restarting = false;
 
 	/* on error the device is left consistent for hm_device_free(): no
 	 * module, no mapping, the old virtual devices still there */

@@ -145,10 +145,12 @@ struct hm_device_settings {
 	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
 	int haptic_click;    /* haptic-click = on|off: 1, 0; -1: not set */
 	int spnav_led;       /* spnav-led = on|off: 1, 0; -1: not set */
+	int joycon_pair;     /* joycon-pair = hold|always|off: HM_JOYCON_PAIR_*; -1: not set */
 };
 #define HM_DEVICE_SETTINGS_INIT                                                                    \
 	{                                                                                          \
-		.player_leds = -1, .mic_led = -1, .haptic_click = -1, .spnav_led = -1              \
+		.player_leds = -1, .mic_led = -1, .haptic_click = -1, .spnav_led = -1,             \
+		.joycon_pair = -1                                                                  \
 	}
 
 /* What hm_device_set_battery() reports (as the kernel's power_supply
@@ -189,6 +191,12 @@ struct hm_module {
 	int (*input_mapping)(const struct hid_field *field, uint32_t usage,
 	                     struct hm_usage_map *map);
 	int (*raw_event)(struct hm_device *dev, const uint8_t *data, size_t size);
+	/* Everything held is let go (hm_device_release_all(): the device
+	 * went, a restart, a profile switch): the module forgets input state
+	 * it keeps and emits itself, before the outputs let go of theirs (a
+	 * Joy-Con's half of a pair emitted on the other half's outputs).
+	 * NULL: nothing to forget. */
+	void (*release)(struct hm_device *dev);
 };
 
 struct hm_device_core;
@@ -233,6 +241,24 @@ int hm_device_add_output(struct hm_device *dev, const char *name, struct libevde
  * declared, -ERANGE for a value outside the axis' minimum..maximum.
  */
 int hm_device_set_abs_rest(struct hm_device *dev, unsigned output, unsigned code, int value);
+
+/*
+ * Shows or hides output (declared by this module): a hidden output keeps
+ * its index and capabilities but has no virtual device; what is emitted on
+ * it goes nowhere.  In probe() it sets how the output starts (outputs are
+ * shown unless hidden here; a restart's probe declares afresh).  Later it
+ * creates or destroys the virtual device at once (the owner is told, as
+ * for a profile switch).  This is how one module instance offers a node
+ * that appears only in some state (two Joy-Cons held together as one
+ * pad).  Returns 0, -EINVAL for an output not declared, or -errno.
+ */
+int hm_device_show_output(struct hm_device *dev, unsigned output, bool shown);
+
+/* In remove(): true when the device is restarting (a replug within the
+ * grace period: probe runs again on the same dev right after), false when
+ * it goes for good.  Modules that tie devices together (a Joy-Con pair,
+ * module-level state holding both devs) keep the tie across a restart. */
+bool hm_device_restarting(const struct hm_device *dev);
 
 /* What hm_device_set_rumble() offers beyond ff-memless's rumble set. */
 #define HM_FF_CONSTANT (1u << 0) /* FF_CONSTANT, played as rumble of |level| on both motors */

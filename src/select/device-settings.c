@@ -17,4 +17,5 @@ void hm_device_settings_from_config(const struct hm_config_device *cfg,
 	ret->mic_led = hw->mic_led;
 	ret->haptic_click = hw->haptic_click;
 	ret->spnav_led = hw->spnav_led;
+	ret->joycon_pair = hw->joycon_pair;
 }

@@ -105,6 +105,7 @@ enum bench_module {
 	BENCH_SHUTTLE_LAYOUT,
 	BENCH_PLAYSTATION, /* the module named by the case's ids */
 	BENCH_STEAM,       /* the steam module, 28de:<product> */
+	BENCH_SWITCH,      /* the switch module, no transport (default calibration) */
 };
 
 struct bench_case {
@@ -133,6 +134,44 @@ static const uint8_t *psr_ring[PSR_NCASES][PSR_RING];
 enum { STEAM_SC, STEAM_DECK, STEAM_NCASES };
 static uint8_t steam_reports[STEAM_NCASES][STEAM_RING][64];
 static const uint8_t *steam_ring[STEAM_NCASES][STEAM_RING];
+/* The Switch rings (Pro Controller USB, right Joy-Con Bluetooth), filled
+ * by nsw_rings(): full reports 0x30 as hid-nintendo's struct
+ * joycon_input_report lays them out, sticks circling, a button every 4th
+ * report, the IMU swinging. */
+enum { NSW_BENCH_PRO, NSW_BENCH_JCR, NSW_BENCH_NCASES };
+static uint8_t nsw_reports[NSW_BENCH_NCASES][PSR_RING][64];
+static const uint8_t *nsw_ring[NSW_BENCH_NCASES][PSR_RING];
+
+static void nsw_rings(void)
+{
+	for (unsigned c = 0; c < NSW_BENCH_NCASES; c++)
+		for (unsigned i = 0; i < PSR_RING; i++) {
+			uint8_t *r = nsw_reports[c][i];
+			unsigned x = 2048 + (i % 16) * 100, y = 2048 - (i % 8) * 150;
+			uint32_t btns = i % 4 == 0 ? 1u << (i % 24) : 0;
+
+			memset(r, 0, 64);
+			r[0] = 0x30;
+			r[1] = (uint8_t)i;
+			r[2] = 0x8e;
+			r[3] = (uint8_t)btns;
+			r[4] = (uint8_t)(btns >> 8);
+			r[5] = (uint8_t)(btns >> 16);
+			for (unsigned k = 0; k < 2; k++) {
+				r[6 + 3 * k] = (uint8_t)x;
+				r[7 + 3 * k] = (uint8_t)((x >> 8) | (y & 0x0f) << 4);
+				r[8 + 3 * k] = (uint8_t)(y >> 4);
+			}
+			for (unsigned s = 0; s < 3; s++)
+				for (unsigned k = 0; k < 6; k++) {
+					int v = (int)((i * 37 + s * 11 + k * 101) % 4000) - 2000;
+
+					r[13 + 12 * s + 2 * k] = (uint8_t)v;
+					r[14 + 12 * s + 2 * k] = (uint8_t)((unsigned)v >> 8);
+				}
+			nsw_ring[c][i] = r;
+		}
+}
 
 static const struct bench_case cases[] = {
     {"mouse", BENCH_GENERIC, wheel_mouse, sizeof(wheel_mouse), mouse_ring, 2, 4, 0, 0},
@@ -150,6 +189,8 @@ static const struct bench_case cases[] = {
      PSR_BUS_BLUETOOTH, PSR_DS5},
     {"steam-sc", BENCH_STEAM, NULL, 0, steam_ring[STEAM_SC], STEAM_RING, 64, 0x03, 0x1102},
     {"steam-deck", BENCH_STEAM, NULL, 0, steam_ring[STEAM_DECK], STEAM_RING, 64, 0x03, 0x1205},
+    {"switch-pro-usb", BENCH_SWITCH, NULL, 0, nsw_ring[NSW_BENCH_PRO], PSR_RING, 64, 0x03, 0x2009},
+    {"switch-jcr-bt", BENCH_SWITCH, NULL, 0, nsw_ring[NSW_BENCH_JCR], PSR_RING, 64, 0x05, 0x2007},
 };
 
 /* Report i of a Steam pad in use (hid-steam's layouts): the stick (Deck:
@@ -389,6 +430,15 @@ static int open_device(const struct bench_case *bc, struct counting_sink *sink,
 			fprintf(stderr, "%s: module not built\n", bc->name);
 			return -ENOENT;
 		}
+	} else if (bc->module == BENCH_SWITCH) {
+		info.bus = bc->bus;
+		info.vendor = 0x057e;
+		info.product = bc->product;
+		setup.module = hm_module_find("switch");
+		if (!setup.module) {
+			fprintf(stderr, "%s: module not built\n", bc->name);
+			return -ENOENT;
+		}
 	} else if (bc->module != BENCH_GENERIC) {
 		info.vendor = 0x0b33;
 		info.product = 0x0020;
@@ -577,7 +627,8 @@ static int count_only(const char *name, uint64_t n)
 	}
 	fprintf(stderr,
 	        "unknown case '%s' (mouse, keyboard, gamepad, shuttle-module, shuttle-layout, "
-	        "ds4-usb, ds4-bt, ds5-usb, ds5-bt, steam-sc, steam-deck)\n",
+	        "ds4-usb, ds4-bt, ds5-usb, ds5-bt, steam-sc, steam-deck, switch-pro-usb, "
+	        "switch-jcr-bt)\n",
 	        name);
 	return 2;
 }
@@ -632,6 +683,7 @@ int main(int argc, char **argv)
 
 	psr_rings();
 	steam_rings();
+	nsw_rings();
 	if (argc == 4 && !strcmp(argv[1], "--case"))
 		return count_only(argv[2], strtoull(argv[3], NULL, 10));
 	if (argc == 2 && !strcmp(argv[1], "--instructions"))
@@ -649,7 +701,8 @@ int main(int argc, char **argv)
 	}
 
 	printf(
-	    "module (generic, shuttlexpress or its layout, dualshock4, dualsense, steam) + core + counting "
+	    "module (generic, shuttlexpress or its layout, dualshock4, dualsense, steam, switch) + "
+	    "core + counting "
 	    "sink, best of %d rounds of %" PRIu64 " reports; p50/p99: ns per report over batches "
 	    "of %u\n",
 	    ROUNDS, n, BATCH);

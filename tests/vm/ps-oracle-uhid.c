@@ -16,6 +16,7 @@
 #include <linux/uhid.h>
 
 #include "ps-oracle-uhid.h"
+#include "switch-pad.h"
 #include "vm-harness.h"
 #include "util-log.h"
 #include "util-strings.h"
@@ -57,11 +58,16 @@ bool ps_output_crc_ok(const uint8_t *data, size_t size)
 	        (uint32_t)data[size - 1] << 24) == want;
 }
 
+static bool nsw_output_motors(const uint8_t *d, size_t size, unsigned *ret_strong,
+                              unsigned *ret_weak, const char **ret_mode);
+
 bool ps_output_motors(const uint8_t *d, size_t size, unsigned *ret_strong, unsigned *ret_weak,
                       const char **ret_mode)
 {
 	const uint8_t *c = NULL;
 
+	if (nsw_output_motors(d, size, ret_strong, ret_weak, ret_mode))
+		return true;
 	/* DS4 USB 0x05: [1] flags (bit 0 rumble), [4] weak, [5] strong */
 	if (d[0] == 0x05 && size == 32 && (d[1] & 0x01)) {
 		*ret_weak = d[4], *ret_strong = d[5], *ret_mode = "-";
@@ -90,6 +96,17 @@ bool ps_output_motors(const uint8_t *d, size_t size, unsigned *ret_strong, unsig
 	else
 		return false;
 	*ret_weak = c[2], *ret_strong = c[3];
+	return true;
+}
+
+static bool nsw_output_motors(const uint8_t *d, size_t size, unsigned *ret_strong,
+                              unsigned *ret_weak, const char **ret_mode)
+{
+	if (size < 10 || d[0] != 0x10)
+		return false;
+	*ret_strong = (unsigned)d[2] << 24 | (unsigned)d[3] << 16 | (unsigned)d[4] << 8 | d[5];
+	*ret_weak = (unsigned)d[6] << 24 | (unsigned)d[7] << 16 | (unsigned)d[8] << 8 | d[9];
+	*ret_mode = "nsw";
 	return true;
 }
 
@@ -150,6 +167,21 @@ static void handle(struct ps_uhid *u, const struct uhid_event *ev)
 			u->noutputs++;
 		}
 		pthread_mutex_unlock(&u->lock);
+		if (u->switch_pad) {
+			uint8_t reply[SWP_REPORT_SIZE];
+			size_t n;
+
+			if (swp_answer(SWP_ANSWERS, u->switch_type, ev->u.output.data,
+			               ev->u.output.size, reply, &n)) {
+				r.type = UHID_INPUT2;
+				r.u.input2.size = (uint16_t)n;
+				memcpy(r.u.input2.data, reply, n);
+				(void)uhid_write(u->fd, &r);
+				pthread_mutex_lock(&u->lock);
+				u->answered++;
+				pthread_mutex_unlock(&u->lock);
+			}
+		}
 		break;
 	default:
 		break;
@@ -160,12 +192,25 @@ static void *responder(void *arg)
 {
 	struct ps_uhid *u = arg;
 
+	uint64_t next = 0;
+
 	while (!u->stop) {
 		struct pollfd p = {.fd = u->fd, .events = POLLIN};
 		struct uhid_event ev;
 		ssize_t n;
 
-		if (poll(&p, 1, 50) <= 0)
+		if (u->stream && vm_now_us() >= next) {
+			struct uhid_event in = {.type = UHID_INPUT2};
+
+			pthread_mutex_lock(&u->lock);
+			in.u.input2.size = (uint16_t)u->last_input_size;
+			memcpy(in.u.input2.data, u->last_input, u->last_input_size);
+			pthread_mutex_unlock(&u->lock);
+			if (in.u.input2.size)
+				(void)uhid_write(u->fd, &in);
+			next = vm_now_us() + 12000; /* deltas of 12-17 ms: 6.12's "valid" 8..17 */
+		}
+		if (poll(&p, 1, u->stream ? 2 : 50) <= 0)
 			continue;
 		n = read(u->fd, &ev, sizeof(ev));
 		if (n > 0)
@@ -201,6 +246,30 @@ int ps_uhid_new(const char *rec_path, const char *features_path, struct ps_uhid 
 	if (u->rec->bus == BUS_BLUETOOTH)
 		snprintf((char *)c->uniq, sizeof(c->uniq), "%s", PS_BT_UNIQ);
 	c->bus = u->rec->bus;
+	if (u->rec->vendor == 0x057e) {
+		u->switch_pad = true;
+		/* the device info's controller type (6.12's JOYCON_CTLR_TYPE_*) */
+		switch (u->rec->product) {
+		case 0x2006:
+			u->switch_type = 0x01;
+			break;
+		case 0x2007:
+			u->switch_type = 0x02;
+			break;
+		case 0x2017:
+			u->switch_type = 0x0b;
+			break; /* SNES */
+		case 0x2019:
+			u->switch_type = 0x0c;
+			break; /* N64 */
+		case 0x201e:
+			u->switch_type = 0x0d;
+			break; /* Genesis */
+		default:
+			u->switch_type = 0x03;
+			break;
+		}
+	}
 	c->vendor = u->rec->vendor;
 	c->product = u->rec->product;
 	c->version = 0x0100;
@@ -246,6 +315,12 @@ int ps_uhid_input(struct ps_uhid *u, const uint8_t *data, size_t size)
 		return -E2BIG;
 	ev.u.input2.size = (uint16_t)size;
 	memcpy(ev.u.input2.data, data, size);
+	if (size <= sizeof(u->last_input)) {
+		pthread_mutex_lock(&u->lock);
+		memcpy(u->last_input, data, size);
+		u->last_input_size = size;
+		pthread_mutex_unlock(&u->lock);
+	}
 	return uhid_write(u->fd, &ev);
 }
 
@@ -418,7 +493,9 @@ static void wait_rumble(struct ps_uhid *u, unsigned from)
 				got = true;
 			last_change = now;
 		}
-		if (got && now - last_change >= RUMBLE_QUIET_MS * 1000u)
+		/* a Switch pad's driver spaces its reports (6.12 over
+		 * Bluetooth: 60 ms, each after an input report) */
+		if (got && now - last_change >= (u->switch_pad ? 4 : 1) * RUMBLE_QUIET_MS * 1000u)
 			return;
 		if (now - start >= RUMBLE_WAIT_MS * 1000u)
 			return;
@@ -454,9 +531,20 @@ static void print_motors(FILE *f, bool ok, unsigned s, unsigned w, const char *m
 		fprintf(f, " - - -");
 }
 
+static int ps_rumble_run(struct ps_uhid *u, int fd, FILE *f, bool bt);
+
 int ps_rumble_check(struct ps_uhid *u, int fd, FILE *f)
 {
-	bool bt = u->rec->bus == BUS_BLUETOOTH;
+	bool bt = u->rec->bus == BUS_BLUETOOTH && !u->switch_pad;
+	int r = ps_rumble_run(u, fd, f, bt);
+
+	u->stream = false;
+	return r;
+}
+
+static int ps_rumble_run(struct ps_uhid *u, int fd, FILE *f, bool bt)
+{
+	u->stream = u->switch_pad;
 
 	for (size_t e = 0; e < ARRAY_SIZE(rumble_effects); e++) {
 		const struct rumble_effect *x = &rumble_effects[e];

@@ -43,6 +43,17 @@ struct ps_uhid {
 	unsigned get_reports, get_unanswered, set_reports, noutputs;
 	uint8_t out[PS_MAX_OUTPUTS][PS_OUTPUT_MAX];
 	size_t out_size[PS_MAX_OUTPUTS];
+	/* a Nintendo Switch pad (vendor 057e): its outputs answered as
+	 * tests/lib/switch-pad.h's pad does (hid-nintendo waits for replies
+	 * to its USB commands and subcommands), and, while stream is set,
+	 * the last input report sent again every 15 ms, as a pad streams its
+	 * full reports (6.12's subcommand rate limiter waits for them) */
+	bool switch_pad;
+	uint8_t switch_type;
+	volatile bool stream;
+	uint8_t last_input[64];
+	size_t last_input_size;
+	unsigned answered;
 	/* after ps_uhid_wait_bound() */
 	char syspath[256];
 	char driver[64];
@@ -87,7 +98,9 @@ uint32_t ps_crc32(uint8_t seed, const uint8_t *data, size_t n);
 bool ps_output_crc_ok(const uint8_t *data, size_t size);
 
 /*
- * The rumble motors of a PlayStation output report: true and strong/weak
+ * The rumble motors of a PlayStation output report (and a Switch
+ * controller's rumble-only report 0x10: mode "nsw", strong and weak the
+ * left and right sides' four encoded bytes as big-endian numbers): true and strong/weak
  * (0..255) when it is a report that sets them (DS4 USB 0x05 / BT 0x11 with
  * the rumble flag, mode "-"; DualSense USB 0x02 / BT 0x31 with the
  * compatible vibration, mode "v1", or haptics select with the compatible

@@ -93,7 +93,8 @@ static int dump_one(const char *path, const char *outdir, bool rumble)
 	r = write_param("0");
 	if (r < 0)
 		return r;
-	r = ps_uhid_new(path, features, &u);
+	/* a Switch pad has no feature replies: its outputs are answered */
+	r = ps_uhid_new(path, access(features, R_OK) == 0 ? features : NULL, &u);
 	if (r >= 0)
 		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
 	(void)write_param(old); /* only read when a device is added */
@@ -157,7 +158,7 @@ static int dump_one(const char *path, const char *outdir, bool rumble)
 	}
 	fflush(out);
 	if (rumble) {
-		if (ff < 0) {
+		if (ff < 0 && !u->switch_pad) {
 			r = log_error_errno(ENODEV, "%s: no event node with EV_FF", path);
 			goto out;
 		}
@@ -170,7 +171,9 @@ static int dump_one(const char *path, const char *outdir, bool rumble)
 		}
 		fprintf(rout, "# %s: the kernel's (%s) rumble output for each effect\n", base,
 		        u->driver);
-		r = ps_rumble_check(u, o[ff].fd, rout);
+		/* a Switch pad without rumble (the NSO SNES and Genesis pads):
+		 * no effects, no M: lines */
+		r = ff < 0 ? 0 : ps_rumble_check(u, o[ff].fd, rout);
 		if (r < 0)
 			goto out;
 	}

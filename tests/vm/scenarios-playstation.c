@@ -36,6 +36,7 @@
 #include <sys/wait.h>
 
 #include "ps-oracle-uhid.h"
+#include "scenarios-playstation.h"
 #include "sink.h"
 #include "util-strings.h"
 
@@ -107,7 +108,7 @@ static int run_replay(const char *rec, const char *features, const char *path)
 
 /* The block of report k in a replay text (after "R: k\n", up to the next
  * "R: " or the end), or "" */
-static const char *block_of(const char *text, size_t k, size_t *ret_len)
+const char *block_of(const char *text, size_t k, size_t *ret_len)
 {
 	char needle[32];
 	const char *p, *end;
@@ -124,7 +125,7 @@ static const char *block_of(const char *text, size_t k, size_t *ret_len)
 	return p;
 }
 
-static unsigned count_frames(const char *block, size_t len, unsigned dev)
+unsigned count_frames(const char *block, size_t len, unsigned dev)
 {
 	char needle[48];
 	unsigned n = 0;
@@ -137,7 +138,7 @@ static unsigned count_frames(const char *block, size_t len, unsigned dev)
 	return n;
 }
 
-static int write_text(const char *path, const char *text)
+int write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "we");
 
@@ -147,7 +148,7 @@ static int write_text(const char *path, const char *text)
 }
 
 /* Runs a shell command, its output in the log; its exit status. */
-static int run_shell(const char *cmd)
+int run_shell(const char *cmd)
 {
 	int st;
 
@@ -161,7 +162,7 @@ static int run_shell(const char *cmd)
 /* Reads the outputs until each has delivered want[i] frames, or for
  * EVENT_TIMEOUT_MS.  No settling time after: a frame more than replay's
  * shows in the next report's block, which then differs just as well. */
-static void collect(struct vm_output *o, size_t n, const unsigned *want)
+void collect(struct vm_output *o, size_t n, const unsigned *want)
 {
 	uint64_t deadline = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
 
@@ -328,7 +329,7 @@ static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o
 /* The daemon's uinput event nodes of hidraw, by their phys
  * "hidmapd/<hidraw>/inputK" alone (vm_find_outputs() falls back to the
  * ids, which the USB and Bluetooth pads share), sorted by K. */
-static size_t find_outputs(const char *hidraw, struct vm_output *o, size_t max)
+size_t find_outputs(const char *hidraw, struct vm_output *o, size_t max)
 {
 	char prefix[64];
 	struct dirent *de;
