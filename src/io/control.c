@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "util-datadir.h"
 #include "util-log.h"
 #include "util-strings.h"
 
@@ -56,16 +57,7 @@ struct hm_control {
 
 int hm_control_socket_path(char *buf, size_t size)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
-	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
-	int n;
-
-	if (!rt || rt[0] != '/')
-		return -ENOENT;
-	n = snprintf(buf, size, "%s/hidmapd/control", rt);
-	if (n < 0 || (size_t)n >= size || (size_t)n >= max)
-		return -ENAMETOOLONG;
-	return 0;
+	return hm_runtime_path(buf, size, "control");
 }
 
 /* ---- output ---------------------------------------------------------------- */

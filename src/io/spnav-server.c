@@ -14,6 +14,7 @@
 #include "event-loop.h"
 #include "spnav-proto.h"
 #include "spnav-server.h"
+#include "util-datadir.h"
 #include "util-log.h"
 #include "util-mem.h"
 
@@ -59,16 +60,7 @@ struct hm_spnav_server {
 
 int hm_spnav_socket_path(char *buf, size_t size)
 {
-	const char *rt = getenv("XDG_RUNTIME_DIR");
-	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
-	int n;
-
-	if (!rt || rt[0] != '/')
-		return -ENOENT;
-	n = snprintf(buf, size, "%s/hidmapd/spnav.sock", rt);
-	if (n < 0 || (size_t)n >= size || (size_t)n >= max)
-		return -ENAMETOOLONG;
-	return 0;
+	return hm_runtime_path(buf, size, "spnav.sock");
 }
 
 /* ---- clients: output ------------------------------------------------------ */

@@ -5,7 +5,11 @@
  * of the binary (meson install, a package) is another file.
  */
 #include <stdbool.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 
 #include "build-config.h"
 #include "util-datadir.h"
@@ -38,4 +42,18 @@ const char *hm_data_config_d_dir(void)
 {
 	return hm_data_from_build_tree() ? HIDMAPD_SOURCE_ROOT "/config"
 	                                 : HIDMAPD_DATADIR "/config.d";
+}
+
+int hm_runtime_path(char *buf, size_t size, const char *leaf)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	size_t max = sizeof(((struct sockaddr_un *)0)->sun_path);
+	int n;
+
+	if (!rt || rt[0] != '/')
+		return -ENOENT;
+	n = snprintf(buf, size, "%s/hidmapd/%s", rt, leaf);
+	if (n < 0 || (size_t)n >= size || (size_t)n >= max)
+		return -ENAMETOOLONG;
+	return 0;
 }

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Whether this process is the build tree's hidmapd (decided once). */
 bool hm_data_from_build_tree(void);
@@ -18,6 +19,11 @@ bool hm_data_from_build_tree(void);
 const char *hm_data_layouts_dir(void);
 /* The shipped default configuration: SOURCE/config or DATADIR/config.d. */
 const char *hm_data_config_d_dir(void);
+
+/* $XDG_RUNTIME_DIR/hidmapd/LEAF into buf (a socket's path: it must fit
+ * sockaddr_un's sun_path too).  -ENOENT without an absolute
+ * XDG_RUNTIME_DIR, -ENAMETOOLONG if it does not fit. */
+int hm_runtime_path(char *buf, size_t size, const char *leaf);
 
 /* For tests: whether the running executable is the file at exe_path. */
 bool hm_data_exe_is(const char *exe_path);
