@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "build-config.h"
+#include "focus-link.h"
 #include "focus-hyprland.h"
 #include "focus-socket.h"
 #include "util-log.h"
@@ -78,17 +79,13 @@ int hm_focus_hyprland_reply(const char *json, size_t len, char **ret_class, char
 }
 #endif
 
-#define RETRY_US  1000000
 #define MAX_REPLY 65536
 
 struct hm_focus_hyprland {
 	struct hm_loop *loop;
 	char sig[128];
 	char path[108]; /* connected to, "" */
-	hm_focus_fn fn;
-	void *userdata;
 	struct hm_source *source;
-	struct hm_timer *retry;
 	char line[HM_HYPR_MAX_LINE + 1];
 	size_t len;
 	bool skipping;           /* the rest of a line too long */
@@ -96,8 +93,7 @@ struct hm_focus_hyprland {
 	struct hm_source *query; /* j/activewindow on the request socket */
 	char *reply;
 	size_t reply_len;
-	int last_error;
-	bool reported_none;
+	struct hm_focus_link link;
 };
 
 static int connect_sig(struct hm_focus_hyprland *s, const char *sig, int *fd)
@@ -143,8 +139,7 @@ static int connect_any(struct hm_focus_hyprland *s, int *fd)
 
 static void report(struct hm_focus_hyprland *s, const struct hm_focus_window *w)
 {
-	s->reported_none = !w;
-	s->fn(s->userdata, "hyprland", w);
+	hm_focus_link_report(&s->link, w);
 }
 
 static void query_done(struct hm_focus_hyprland *s)
@@ -226,10 +221,7 @@ static void disconnect(struct hm_focus_hyprland *s, int why)
 	s->path[0] = '\0';
 	s->len = 0;
 	s->skipping = false;
-	s->last_error = why;
-	if (!s->reported_none)
-		report(s, NULL);
-	(void)hm_timer_arm(s->retry, RETRY_US);
+	hm_focus_link_broken(&s->link, why);
 }
 
 static void one_line(struct hm_focus_hyprland *s)
@@ -300,15 +292,9 @@ static int start(struct hm_focus_hyprland *s)
 	return 0;
 }
 
-static void retry_fired(struct hm_timer *t, void *data)
+static int start_link(void *source)
 {
-	struct hm_focus_hyprland *s = data;
-	int r = start(s);
-
-	if (r < 0) {
-		s->last_error = r;
-		(void)hm_timer_arm(s->retry, RETRY_US);
-	}
+	return start(source);
 }
 
 int hm_focus_hyprland_new(struct hm_loop *loop, const char *sig, hm_focus_fn fn, void *userdata,
@@ -321,22 +307,15 @@ int hm_focus_hyprland_new(struct hm_loop *loop, const char *sig, hm_focus_fn fn,
 		return -ENOMEM;
 	s->loop = loop;
 	snprintf(s->sig, sizeof(s->sig), "%s", sig ? sig : "");
-	s->fn = fn;
-	s->userdata = userdata;
-	s->reported_none = true;
-	s->retry = hm_timer_new(loop, retry_fired, s);
-	if (!s->retry) {
-		r = -errno;
+	r = hm_focus_link_init(&s->link, loop, "hyprland", start_link, s, fn, userdata);
+	if (r < 0) {
 		free(s);
 		return r;
 	}
-	r = start(s);
-	if (r < 0) {
-		s->last_error = r;
+	r = hm_focus_link_start(&s->link);
+	if (r < 0)
 		log_info("hyprland: cannot connect to its event socket (%s); trying every second",
 		         strerror(-r));
-		(void)hm_timer_arm(s->retry, RETRY_US);
-	}
 	*ret = s;
 	return 0;
 }
@@ -347,7 +326,7 @@ void hm_focus_hyprland_free(struct hm_focus_hyprland *s)
 		return;
 	query_done(s);
 	hm_source_remove(s->source);
-	hm_timer_free(s->retry);
+	hm_focus_link_free(&s->link);
 	free(s);
 }
 
@@ -357,5 +336,5 @@ void hm_focus_hyprland_describe(const struct hm_focus_hyprland *s, char *buf, si
 		snprintf(buf, size, "connected to %s", s->path);
 	else
 		snprintf(buf, size, "not connected to hypr/%s/.socket2.sock (%s), retrying", s->sig,
-		         strerror(-s->last_error));
+		         strerror(-s->link.last_error));
 }

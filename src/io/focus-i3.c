@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "build-config.h"
+#include "focus-link.h"
 #include "focus-i3.h"
 #include "focus-socket.h"
 #include "util-log.h"
@@ -187,21 +188,15 @@ void hm_focus_i3_parsed_done(struct hm_focus_i3_parsed *p)
 
 /* ---- the connection ------------------------------------------------------ */
 
-#define RETRY_US 1000000
-
 struct hm_focus_i3 {
 	struct hm_loop *loop;
 	char name[8];
 	char path[108];    /* as given */
 	char current[108]; /* connected to, "" */
-	hm_focus_fn fn;
-	void *userdata;
 	struct hm_source *source;
-	struct hm_timer *retry;
 	uint8_t *buf;
 	size_t len, cap;
-	int last_error;
-	bool reported_none;
+	struct hm_focus_link link;
 };
 
 /* A restarted sway listens on a new path: the newest live
@@ -265,8 +260,7 @@ static int send_msg(int fd, uint32_t type, const char *payload)
 
 static void report(struct hm_focus_i3 *s, const struct hm_focus_window *w)
 {
-	s->reported_none = !w;
-	s->fn(s->userdata, s->name, w);
+	hm_focus_link_report(&s->link, w);
 }
 
 static void disconnect(struct hm_focus_i3 *s, int why)
@@ -275,10 +269,7 @@ static void disconnect(struct hm_focus_i3 *s, int why)
 	s->source = NULL;
 	s->current[0] = '\0';
 	s->len = 0;
-	s->last_error = why;
-	if (!s->reported_none)
-		report(s, NULL); /* the compositor is gone: so is the focus */
-	(void)hm_timer_arm(s->retry, RETRY_US);
+	hm_focus_link_broken(&s->link, why);
 }
 
 /* Handles every whole message in the buffer; false: the peer broke the protocol. */
@@ -394,15 +385,9 @@ static int start(struct hm_focus_i3 *s)
 	return 0;
 }
 
-static void retry_fired(struct hm_timer *t, void *data)
+static int start_link(void *source)
 {
-	struct hm_focus_i3 *s = data;
-	int r = start(s);
-
-	if (r < 0) {
-		s->last_error = r;
-		(void)hm_timer_arm(s->retry, RETRY_US);
-	}
+	return start(source);
 }
 
 int hm_focus_i3_new(struct hm_loop *loop, const char *name, const char *path, hm_focus_fn fn,
@@ -416,22 +401,15 @@ int hm_focus_i3_new(struct hm_loop *loop, const char *name, const char *path, hm
 	s->loop = loop;
 	snprintf(s->name, sizeof(s->name), "%s", name);
 	snprintf(s->path, sizeof(s->path), "%s", path ? path : "");
-	s->fn = fn;
-	s->userdata = userdata;
-	s->reported_none = true;
-	s->retry = hm_timer_new(loop, retry_fired, s);
-	if (!s->retry) {
-		r = -errno;
+	r = hm_focus_link_init(&s->link, loop, s->name, start_link, s, fn, userdata);
+	if (r < 0) {
 		free(s);
 		return r;
 	}
-	r = start(s);
-	if (r < 0) {
-		s->last_error = r;
+	r = hm_focus_link_start(&s->link);
+	if (r < 0)
 		log_info("%s: cannot connect to %s (%s); trying every second", name,
 		         s->path[0] ? s->path : "its IPC socket", strerror(-r));
-		(void)hm_timer_arm(s->retry, RETRY_US);
-	}
 	*ret = s;
 	return 0;
 }
@@ -441,7 +419,7 @@ void hm_focus_i3_free(struct hm_focus_i3 *s)
 	if (!s)
 		return;
 	hm_source_remove(s->source);
-	hm_timer_free(s->retry);
+	hm_focus_link_free(&s->link);
 	free(s->buf);
 	free(s);
 }
@@ -452,5 +430,5 @@ void hm_focus_i3_describe(const struct hm_focus_i3 *s, char *buf, size_t size)
 		snprintf(buf, size, "connected to %s", s->current);
 	else
 		snprintf(buf, size, "not connected to %s (%s), retrying",
-		         s->path[0] ? s->path : "its IPC socket", strerror(-s->last_error));
+		         s->path[0] ? s->path : "its IPC socket", strerror(-s->link.last_error));
 }

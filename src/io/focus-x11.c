@@ -10,6 +10,7 @@
 #include <sys/epoll.h>
 
 #include "build-config.h"
+#include "focus-link.h"
 #include "focus-x11.h"
 #include "util-log.h"
 
@@ -17,7 +18,6 @@
 #include <xcb/xcb.h>
 #include <xcb/xcbext.h> /* xcb_poll_for_reply() */
 
-#define RETRY_US  1000000
 #define MAX_LONGS 256 /* of a property read: 1 KiB of title or class */
 
 enum { A_ACTIVE, A_NET_WM_NAME, A_UTF8, A_MAX };
@@ -31,15 +31,10 @@ struct pending {
 struct hm_focus_x11 {
 	struct hm_loop *loop;
 	char display[64];
-	hm_focus_fn fn;
-	void *userdata;
 	xcb_connection_t *conn;
 	xcb_window_t root;
 	xcb_atom_t atoms[A_MAX];
 	struct hm_source *source;
-	struct hm_timer *retry;
-	int last_error;
-	bool reported_none;
 
 	struct pending q_active;
 	xcb_window_t active;   /* 0: none */
@@ -48,12 +43,12 @@ struct hm_focus_x11 {
 	char *class_reply, *netname, *name; /* replies in, heap */
 	size_t class_len;
 	bool have_class, have_netname, have_name;
+	struct hm_focus_link link;
 };
 
 static void report(struct hm_focus_x11 *s, const struct hm_focus_window *w)
 {
-	s->reported_none = !w;
-	s->fn(s->userdata, "x11", w);
+	hm_focus_link_report(&s->link, w);
 }
 
 static void forget(struct hm_focus_x11 *s, struct pending *p)
@@ -185,10 +180,7 @@ static void disconnect(struct hm_focus_x11 *s, int why)
 		xcb_disconnect(s->conn);
 	s->conn = NULL;
 	s->active = s->querying = 0;
-	s->last_error = why;
-	if (!s->reported_none)
-		report(s, NULL);
-	(void)hm_timer_arm(s->retry, RETRY_US);
+	hm_focus_link_broken(&s->link, why);
 }
 
 static void handle_event(struct hm_focus_x11 *s, xcb_generic_event_t *ev)
@@ -341,15 +333,9 @@ fail:
 	return -EPROTO;
 }
 
-static void retry_fired(struct hm_timer *t, void *data)
+static int start_link(void *source)
 {
-	struct hm_focus_x11 *s = data;
-	int r = start(s);
-
-	if (r < 0) {
-		s->last_error = r;
-		(void)hm_timer_arm(s->retry, RETRY_US);
-	}
+	return start(source);
 }
 
 int hm_focus_x11_new(struct hm_loop *loop, const char *display, hm_focus_fn fn, void *userdata,
@@ -362,21 +348,14 @@ int hm_focus_x11_new(struct hm_loop *loop, const char *display, hm_focus_fn fn, 
 		return -ENOMEM;
 	s->loop = loop;
 	snprintf(s->display, sizeof(s->display), "%s", display ? display : "");
-	s->fn = fn;
-	s->userdata = userdata;
-	s->reported_none = true;
-	s->retry = hm_timer_new(loop, retry_fired, s);
-	if (!s->retry) {
-		r = -errno;
+	r = hm_focus_link_init(&s->link, loop, "x11", start_link, s, fn, userdata);
+	if (r < 0) {
 		free(s);
 		return r;
 	}
-	r = start(s);
-	if (r < 0) {
-		s->last_error = r;
+	r = hm_focus_link_start(&s->link);
+	if (r < 0)
 		log_info("x11: cannot connect to the X server; trying every second");
-		(void)hm_timer_arm(s->retry, RETRY_US);
-	}
 	*ret = s;
 	return 0;
 }
@@ -389,7 +368,7 @@ void hm_focus_x11_free(struct hm_focus_x11 *s)
 	clear_props(s);
 	if (s->conn)
 		xcb_disconnect(s->conn);
-	hm_timer_free(s->retry);
+	hm_focus_link_free(&s->link);
 	free(s);
 }
 
