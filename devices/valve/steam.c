@@ -440,6 +440,23 @@ static void emit_key(struct hm_device *dev, unsigned out, unsigned code, unsigne
 	hm_emit(dev, out, EV_KEY, code, bit != 0);
 }
 
+/* The buttons both models have at the same bits (bytes 8 and 9), in
+ * hid-steam's order. */
+static void emit_common_buttons(struct hm_device *dev, unsigned out, uint8_t b8, uint8_t b9)
+{
+	emit_key(dev, out, BTN_TR2, b8 & 0x01);
+	emit_key(dev, out, BTN_TL2, b8 & 0x02);
+	emit_key(dev, out, BTN_TR, b8 & 0x04);
+	emit_key(dev, out, BTN_TL, b8 & 0x08);
+	emit_key(dev, out, BTN_Y, b8 & 0x10);
+	emit_key(dev, out, BTN_B, b8 & 0x20);
+	emit_key(dev, out, BTN_X, b8 & 0x40);
+	emit_key(dev, out, BTN_A, b8 & 0x80);
+	emit_key(dev, out, BTN_SELECT, b9 & 0x10);
+	emit_key(dev, out, BTN_MODE, b9 & 0x20);
+	emit_key(dev, out, BTN_START, b9 & 0x40);
+}
+
 /* steam_do_input_event() */
 static void steam_controller_input(struct hm_device *dev, struct steam *st, const uint8_t *data)
 {
@@ -465,17 +482,7 @@ static void steam_controller_input(struct hm_device *dev, struct steam *st, cons
 	hm_emit(dev, out, EV_ABS, ABS_RX, steam_le16(data + 20));
 	hm_emit(dev, out, EV_ABS, ABS_RY, -steam_le16(data + 22));
 
-	emit_key(dev, out, BTN_TR2, b8 & 0x01);
-	emit_key(dev, out, BTN_TL2, b8 & 0x02);
-	emit_key(dev, out, BTN_TR, b8 & 0x04);
-	emit_key(dev, out, BTN_TL, b8 & 0x08);
-	emit_key(dev, out, BTN_Y, b8 & 0x10);
-	emit_key(dev, out, BTN_B, b8 & 0x20);
-	emit_key(dev, out, BTN_X, b8 & 0x40);
-	emit_key(dev, out, BTN_A, b8 & 0x80);
-	emit_key(dev, out, BTN_SELECT, b9 & 0x10);
-	emit_key(dev, out, BTN_MODE, b9 & 0x20);
-	emit_key(dev, out, BTN_START, b9 & 0x40);
+	emit_common_buttons(dev, out, b8, b9);
 	emit_key(dev, out, BTN_GEAR_DOWN, b9 & 0x80);
 	emit_key(dev, out, BTN_GEAR_UP, b10 & 0x01);
 	emit_key(dev, out, BTN_THUMBR, b10 & 0x04);
@@ -507,17 +514,7 @@ static void steam_deck_input(struct hm_device *dev, struct steam *st, const uint
 	hm_emit(dev, out, EV_ABS, ABS_HAT2Y, steam_le16(data + 44));
 	hm_emit(dev, out, EV_ABS, ABS_HAT2X, steam_le16(data + 46));
 
-	emit_key(dev, out, BTN_TR2, b8 & 0x01);
-	emit_key(dev, out, BTN_TL2, b8 & 0x02);
-	emit_key(dev, out, BTN_TR, b8 & 0x04);
-	emit_key(dev, out, BTN_TL, b8 & 0x08);
-	emit_key(dev, out, BTN_Y, b8 & 0x10);
-	emit_key(dev, out, BTN_B, b8 & 0x20);
-	emit_key(dev, out, BTN_X, b8 & 0x40);
-	emit_key(dev, out, BTN_A, b8 & 0x80);
-	emit_key(dev, out, BTN_SELECT, b9 & 0x10);
-	emit_key(dev, out, BTN_MODE, b9 & 0x20);
-	emit_key(dev, out, BTN_START, b9 & 0x40);
+	emit_common_buttons(dev, out, b8, b9);
 	emit_key(dev, out, BTN_TRIGGER_HAPPY3, b9 & 0x80);  /* L5 */
 	emit_key(dev, out, BTN_TRIGGER_HAPPY4, b10 & 0x01); /* R5 */
 	emit_key(dev, out, BTN_THUMBL, b10 & 0x40);
