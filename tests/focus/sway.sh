@@ -28,7 +28,7 @@ start_sway() {
 }
 
 client() { # client APP_ID TITLE: a shell that retitles its window (OSC 2) when $rt/retitle-APP_ID appears
-	bg "$tmp/foot-$1.log" env WAYLAND_DISPLAY="$wl" foot --app-id="$1" --title="$2" \
+	bg "$tmp/foot-$1.log" env WAYLAND_DISPLAY="$wl" foot --working-directory=/ --app-id="$1" --title="$2" \
 		sh -c 'while [ ! -e "$0" ]; do sleep 0.05; done; printf "\033]2;a special title\007"; sleep 1000' \
 		"$rt/retitle-$1"
 	for ((i = 0; i < 200; i++)); do
