@@ -28,7 +28,7 @@ retitle() { call org.hidmapd.Test /Test org.hidmapd.Test SetTitle s "$1"; }
 rule() { echo "^focus rule \[device pad\] .* -> $1\$"; }
 
 # ---- KDE: hidmapd loads the script into "KWin" ----
-cp "$src/desktop/kwin/hidmapd-focus.js" "$tmp/kwin-script.js"
+cp "$src/systemd/desktop/kwin/hidmapd-focus.js" "$tmp/kwin-script.js"
 bg "$tmp/shell.log" gjs "$tmp/fake-shell.js" kwin
 shell_pid=$!
 shell_up kwin
@@ -86,7 +86,7 @@ gnome_shell 3
 wait_status '^focus waiting for the first report: the GNOME Shell extension hidmapd-focus@hidmapd failed: gnome-extensions info hidmapd-focus@hidmapd'
 kill "$shell_pid"; wait "$shell_pid" 2>/dev/null || true
 ok "gnome: GNOME Shell asked (GetExtensionInfo): not enabled, not installed, failed, each with its command"
-cp -r "$src/desktop/gnome-shell-43/hidmapd-focus@hidmapd" "$tmp/ext"
+cp -r "$src/systemd/desktop/gnome-shell-43/hidmapd-focus@hidmapd" "$tmp/ext"
 chmod -R a+rX "$tmp/ext"
 bg "$tmp/shell.log" gjs "$tmp/fake-shell.js" gnome "$tmp/ext"
 shell_pid=$!
@@ -128,9 +128,9 @@ ok "reload: the source chosen again from the systemd user manager's environment"
 
 # ---- the scripts parse ----
 if command -v node >/dev/null 2>&1; then
-	node --check "$src/desktop/kwin/hidmapd-focus.js"
-	node --check "$src/desktop/gnome-shell-43/hidmapd-focus@hidmapd/extension.js"
-	cp "$src/desktop/gnome-shell-45/hidmapd-focus@hidmapd/extension.js" "$tmp/extension45.mjs"
+	node --check "$src/systemd/desktop/kwin/hidmapd-focus.js"
+	node --check "$src/systemd/desktop/gnome-shell-43/hidmapd-focus@hidmapd/extension.js"
+	cp "$src/systemd/desktop/gnome-shell-45/hidmapd-focus@hidmapd/extension.js" "$tmp/extension45.mjs"
 	node --check "$tmp/extension45.mjs"
 	ok "node --check: the KWin script, the GNOME 43 and 45 extensions"
 fi

@@ -2,7 +2,7 @@
 // hidmapd's per-application profiles under GNOME Shell 43 and 44 (Debian
 // 12's is 43): reports the focused window to hidmapd on the session bus
 // (org.hidmapd.Focus1.SetFocus, src/io/focus-dbus.h).  GNOME 45 and later:
-// the module-style copy in desktop/gnome-shell-45/.
+// the module-style copy in systemd/desktop/gnome-shell-45/.
 /* exported init */
 const {Gio, GLib} = imports.gi;
 

@@ -2,7 +2,7 @@
 // hidmapd's per-application profiles under GNOME Shell 45 and later (ES
 // modules): reports the focused window to hidmapd on the session bus
 // (org.hidmapd.Focus1.SetFocus, src/io/focus-dbus.h).  GNOME 43 and 44:
-// desktop/gnome-shell-43/.
+// systemd/desktop/gnome-shell-43/.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import {Extension} from 'resource:///org/gnome/shell/extensions/extension.js';
