@@ -183,10 +183,7 @@ void collect(struct vm_output *o, size_t n, const unsigned *want)
 	}
 }
 
-/* The daemon's outputs for u, reports in, captured in the replay format
- * into *ret (malloc'ed). */
-static int capture_daemon(struct ps_uhid *u, struct vm_output *o, size_t n, const char *replay,
-                          char **ret)
+int capture_daemon(struct ps_uhid *u, struct vm_output *o, size_t n, const char *replay, char **ret)
 {
 	char *text = NULL;
 	size_t len = 0;

@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 
+#include "ps-oracle-uhid.h"
 #include "vm-harness.h"
 
 /* The block of report k in a replay text (after "R: k\n", up to the next
@@ -24,3 +25,8 @@ void collect(struct vm_output *o, size_t n, const unsigned *want);
 /* The daemon's uinput event nodes of hidraw ("hidmapd/<hidraw>/inputK"),
  * sorted by K. */
 size_t find_outputs(const char *hidraw, struct vm_output *o, size_t max);
+/* The daemon's outputs for u, reports in, captured in the replay format
+ * into *ret (malloc'ed), reading as many frames per report as the
+ * replay-format text expected has. */
+int capture_daemon(struct ps_uhid *u, struct vm_output *o, size_t n, const char *expected,
+                   char **ret);

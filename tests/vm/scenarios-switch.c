@@ -47,51 +47,6 @@ static char *slurp_or_fail(const char *path)
 	return copy;
 }
 
-/* The daemon's outputs for u, reports in, in the replay format, reading as
- * many frames per report as the kernel's text has. */
-static int capture(struct ps_uhid *u, struct vm_output *o, size_t n, const char *kernel, char **ret)
-{
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&text, &len);
-
-	if (!f)
-		return vm_fail("out of memory");
-	for (size_t i = 0; i < n; i++)
-		hm_print_device(f, (unsigned)i, o[i].evdev);
-	for (size_t k = 0; k < u->rec->nevents; k++) {
-		const struct hm_recording_event *e = &u->rec->events[k];
-		unsigned want[MAX_OUTPUTS];
-		size_t blen;
-		const char *block = block_of(kernel, k, &blen);
-		int r;
-
-		for (size_t i = 0; i < n; i++)
-			want[i] = count_frames(block, blen, (unsigned)i);
-		r = ps_uhid_input(u, e->data, e->size);
-		if (r < 0) {
-			fclose(f);
-			free(text);
-			return vm_fail("%s:%u: UHID_INPUT2: %s", u->rec->path, e->line,
-			               strerror(-r));
-		}
-		collect(o, n, want);
-		fprintf(f, "R: %zu\n", k);
-		for (size_t i = 0; i < n; i++) {
-			_cleanup_free_ char *s = vm_output_take(&o[i]);
-
-			if (s)
-				fputs(s, f);
-		}
-	}
-	if (fclose(f) != 0) {
-		free(text);
-		return vm_fail("out of memory");
-	}
-	*ret = text;
-	return 0;
-}
-
 static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o, size_t n)
 {
 	char kfile[PATH_MAX], kids[PATH_MAX], krumble[PATH_MAX], daemon_path[PATH_MAX];
@@ -111,7 +66,7 @@ static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o
 	kernel = slurp_or_fail(kfile);
 	if (!kernel)
 		return -1;
-	if (capture(u, o, n, kernel, &live) < 0 || write_text(daemon_path, live) < 0)
+	if (capture_daemon(u, o, n, kernel, &live) < 0 || write_text(daemon_path, live) < 0)
 		return -1;
 	if (!streq(live, kernel)) {
 		status = vm_fail("%s: hidmapd's uinput devices differ from the kernel's "
