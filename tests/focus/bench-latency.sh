@@ -51,12 +51,8 @@ if command -v Xvfb >/dev/null && command -v openbox >/dev/null && command -v xdo
 	wins=()
 	for k in 0 1; do
 		bg "$tmp/w$k.log" "$tmp/x11-window" "lat-$k" "Lat" "window $k"
-		for ((i = 0; i < 200; i++)); do
-			w=$(head -1 "$tmp/w$k.log" 2>/dev/null || true)
-			[ -n "$w" ] && as_user xprop -root _NET_CLIENT_LIST 2>/dev/null | grep -qi "$w" && break
-			sleep 0.05
-		done
-		wins+=("$w")
+		x11_wait_managed "$tmp/w$k.log" || true
+		wins+=("$win")
 	done
 	unset SWAYSOCK WAYLAND_DISPLAY
 	start_hidmapd "$rule_config"

@@ -5,6 +5,9 @@
 #   start_hidmapd CONFIG     hidmapd run in the background, as that user
 #   wait_status PATTERN [S]  until `hidmapd status` has a line matching
 #                            the extended regex (at most S seconds, default 10)
+#   x11_wait_managed LOG     until the window whose id x11-window printed
+#                            to LOG is on the window manager's client list
+#                            (its id in $win; 1 if not within 10 s)
 # Every process started is killed by its pid on exit.
 set -eu
 
@@ -99,3 +102,21 @@ wait_status() {
 }
 
 ok() { echo "ok - $*"; }
+
+x11_wait_managed() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		win=$(head -1 "$1" 2>/dev/null || true)
+		[ -n "$win" ] && as_user xprop -root _NET_CLIENT_LIST 2>/dev/null |
+			grep -qiE "(# |, )$win(,|\$)" && return 0
+		# openbox reads a map request that comes while it is starting into
+		# Xlib's queue and handles it only when the next event wakes it
+		# (seen: mapped as soon as the check window is up, 15 windows of
+		# 15 were never managed).  A property change on the root window,
+		# which openbox listens for, is such an event.
+		((i % 10 != 9)) || as_user xprop -root -f _HIDMAPD_TEST_WAKE 32c \
+			-set _HIDMAPD_TEST_WAKE "$i" 2>/dev/null || true
+		sleep 0.05
+	done
+	return 1
+}

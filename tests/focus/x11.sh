@@ -48,13 +48,7 @@ start_wm() { # until the new window manager has put up its check window
 
 window() { # window LOG INSTANCE CLASS TITLE: its id in $win
 	bg "$tmp/$1" "$tmp/x11-window" "$2" "$3" "$4"
-	for ((i = 0; i < 200; i++)); do
-		win=$(head -1 "$tmp/$1" 2>/dev/null || true)
-		# managed: the window manager lists it
-		[ -n "$win" ] && as_user xprop -root _NET_CLIENT_LIST 2>/dev/null |
-			grep -qiE "(# |, )$win(,|\$)" && return 0
-		sleep 0.05
-	done
+	x11_wait_managed "$tmp/$1" && return 0
 	echo "FAIL: window $2 ($win) not managed by the window manager"
 	as_user xprop -root _NET_CLIENT_LIST _NET_SUPPORTING_WM_CHECK
 	cat "$tmp/$1" "$tmp/openbox.log"
