@@ -9,10 +9,21 @@
 #     tarball is proven to build and pass them without the checkout;
 #  3. lintian finds no error and no warning;
 #  4. the package holds what it must, where it must, and its binary prints
-#     the tarball's version.
+#     the tarball's version, which is also the package's Debian version;
+#  5. the previous version's package: the parent commit (HEAD^), in a
+#     local clone of its own, built by its own debian/ with
+#     `dpkg-buildpackage -us -uc -b` as above, but without its test suites
+#     (DEB_BUILD_OPTIONS=nocheck; they ran when it was committed); its
+#     Debian version must sort before this one's, so that dpkg takes this
+#     one for an upgrade of it.
 # Nothing is written to the source tree: the tarball goes to BUILD_ROOT's
-# meson-dist/, everything else to a scratch directory; the package is kept
-# as BUILD_ROOT/package/hidmapd.deb for the VM scenario (tests/vm/package.sh).
+# meson-dist/, everything else to a scratch directory; the packages are kept
+# as BUILD_ROOT/package/hidmapd.deb and hidmapd-prev.deb for the VM scenario
+# user-unit-package (tests/vm/user-unit.sh).  When there is no parent to
+# build (a shallow clone, the first commit, a parent without debian/, a
+# parent that does not build), hidmapd-prev.deb is not made and
+# BUILD_ROOT/package/prev.txt says why: the VM scenario then upgrades from
+# this package relabelled, and says so.
 # Exit 77 when this is not a git checkout or the packaging tools are missing.
 set -euo pipefail
 
@@ -90,7 +101,39 @@ got=$("$tmp/root/usr/bin/hidmapd" --version)
 [ "$got" = "hidmapd $version" ] || fail "hidmapd --version says '$got', the tarball '$version'"
 grep -qx 'ExecStart=/usr/bin/hidmapd run' "$tmp/root/usr/lib/systemd/user/hidmapd.service" ||
 	fail "the unit does not start /usr/bin/hidmapd"
+debversion=$(dpkg-deb -f "$deb" Version)
+[ "$debversion" = "$version" ] || fail "the package's version is $debversion, the tarball's $version"
 
-mkdir -p "$build/package"
-cp "$deb" "$build/package/hidmapd.deb"
-echo "package: $(basename "$deb") ($(du -k "$deb" | cut -f1) kB), kept as $build/package/hidmapd.deb"
+pkgdir=$build/package
+rm -rf "$pkgdir"
+mkdir -p "$pkgdir"
+cp "$deb" "$pkgdir/hidmapd.deb"
+echo "package: $(basename "$deb") ($(du -k "$deb" | cut -f1) kB), Debian version $debversion, kept as $pkgdir/hidmapd.deb"
+
+# 5. the previous version's package, from the parent commit
+no_prev() {
+	echo "$*" > "$pkgdir/prev.txt"
+	echo "NOTE: no package of the previous version: $*; the VM scenario upgrades from this package relabelled"
+	exit 0
+}
+if [ "$(git -C "$src" rev-parse --is-shallow-repository)" = true ]; then
+	shallow=" (a shallow clone: git fetch --unshallow)"
+fi
+parent=$(git -C "$src" rev-parse -q --verify 'HEAD^{commit}^' 2> /dev/null) ||
+	no_prev "HEAD has no parent in $src${shallow:-}"
+git -C "$src" cat-file -e "$parent:debian/rules" 2> /dev/null ||
+	no_prev "the parent commit ${parent:0:12} has no debian/rules"
+t0=$(date +%s)
+git clone -q --shared --no-checkout "$src" "$tmp/prev" && git -C "$tmp/prev" checkout -q --detach "$parent" ||
+	no_prev "cannot clone $src at the parent commit ${parent:0:12}"
+if ! (cd "$tmp/prev" && DEB_BUILD_OPTIONS=nocheck dpkg-buildpackage -us -uc -b -J2 > "$tmp/prev.log" 2>&1); then
+	tail -n 30 "$tmp/prev.log"
+	no_prev "the parent commit ${parent:0:12} did not build its package (dpkg-buildpackage, log above)"
+fi
+prev=$(ls "$tmp"/hidmapd_*.deb)
+prevversion=$(dpkg-deb -f "$prev" Version)
+dpkg --compare-versions "$prevversion" lt "$debversion" ||
+	fail "the parent's package $prevversion does not sort before this one, $debversion: dpkg would not upgrade"
+cp "$prev" "$pkgdir/hidmapd-prev.deb"
+echo "${parent:0:12} $prevversion" > "$pkgdir/prev.txt"
+echo "previous package: the parent ${parent:0:12}, $(basename "$prev"), built in $(($(date +%s) - t0)) s (nocheck, -J2); $prevversion < $debversion"
