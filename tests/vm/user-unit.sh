@@ -10,8 +10,10 @@
 # drop-in no-userns.conf) or `package`: the Debian package that
 # `meson test --suite package` left in BUILD/package/hidmapd.deb (BUILD is
 # UNIT_DIR's parent), installed with dpkg into overlays over the read-only
-# /usr, /etc and /var, its unit, rules and layouts used as installed (see
-# package_install() and package_remove() below).  UNIT_DIR is build/systemd (hidmapd.service and
+# /usr, /etc and /var as an upgrade of the previous version's package
+# (BUILD/package/hidmapd-prev.deb, built from the parent commit), its unit,
+# rules and layouts used as installed (see package_install() and
+# package_remove() below).  UNIT_DIR is build/systemd (hidmapd.service and
 # no-userns.conf as configured).  The checks themselves are the scenarios
 # `user-unit` and `user-unit-no-userns` of SCENARIOS (tests/vm/scenarios-service.c);
 # this script makes the world they need, what a login on a desktop makes:
@@ -102,6 +104,11 @@ mkdir -p $stage && mount -t tmpfs -o mode=755 tmpfs $stage || die "tmpfs $stage"
 mkdir -p $stage/bin $stage/unit $stage/corpus $stage/kernel $stage/pkg
 if [ $mode = package ]; then
 	install -m 644 "$deb" $stage/pkg/hidmapd.deb || die "cannot copy $deb"
+	# the previous version's package (tests/package/check-package.sh), or
+	# why there is none
+	for f in hidmapd-prev.deb prev.txt; do
+		[ ! -e "${deb%/*}/$f" ] || install -m 644 "${deb%/*}/$f" $stage/pkg/ || die "cannot copy ${deb%/*}/$f"
+	done
 	# the Stream Deck's recording, where KERNEL_DATA_DIR/../layouts points
 	mkdir -p $stage/layouts
 	install -m 644 "$kdata/../layouts/streamdeck-xl.hid" $stage/layouts/ ||
@@ -123,10 +130,11 @@ mount --bind "$corpus" $stage/corpus && mount --bind "$kdata" $stage/kernel ||
 
 # ---- package mode ---------------------------------------------------------
 # package_install: overlays (tmpfs uppers) over the read-only /usr, /etc and
-# /var, then `dpkg -i` of "the previous version": this package relabeled
-# 0.0.0~prev and without one layout (xkeys.ini), so that the upgrade adds a
-# layout.  Not a package built from the parent commit: that would be a
-# third full build in CI for the same packaging.
+# /var, then `dpkg -i` of the previous version: the package of the parent
+# commit, which the package suite built (hidmapd-prev.deb).  When it could
+# not (prev.txt says why: a shallow clone, a parent without debian/), this
+# package relabelled 0.0.0~prev and without one layout (xkeys.ini), so that
+# the upgrade still adds a layout; the output says FALLBACK.
 package_install() {
 	local d
 	pk=$work/stage/pkg
@@ -141,11 +149,21 @@ package_install() {
 	# its switch for that, in the overlay
 	rm -f /var/lib/man-db/auto-update
 	echo "$prog: overlays over /usr, /etc, /var; dpkg -i the previous version"
-	dpkg-deb -R $pk/hidmapd.deb $pk/prev || die "dpkg-deb -R"
-	sed -i 's/^Version: .*/Version: 0.0.0~prev/' $pk/prev/DEBIAN/control
-	rm $pk/prev/usr/share/hidmapd/layouts/xkeys.ini
-	sed -i '\| usr/share/hidmapd/layouts/xkeys.ini$|d' $pk/prev/DEBIAN/md5sums
-	dpkg-deb -b $pk/prev $pk/prev.deb > /dev/null || die "dpkg-deb -b"
+	if [ -r $pk/hidmapd-prev.deb ]; then
+		prev_what="the parent commit's package ($(cut -d' ' -f1 $pk/prev.txt))"
+		mv $pk/hidmapd-prev.deb $pk/prev.deb
+		dpkg-deb -x $pk/prev.deb $pk/prev || die "dpkg-deb -x $pk/prev.deb"
+	else
+		prev_what="this package relabelled 0.0.0~prev, without xkeys.ini"
+		echo "$prog: FALLBACK: no package of the parent commit ($(cat $pk/prev.txt 2> /dev/null ||
+			echo "no prev.txt: run meson test --suite package")): the previous version is $prev_what"
+		dpkg-deb -R $pk/hidmapd.deb $pk/prev || die "dpkg-deb -R"
+		sed -i 's/^Version: .*/Version: 0.0.0~prev/' $pk/prev/DEBIAN/control
+		rm $pk/prev/usr/share/hidmapd/layouts/xkeys.ini
+		sed -i '\| usr/share/hidmapd/layouts/xkeys.ini$|d' $pk/prev/DEBIAN/md5sums
+		dpkg-deb -b $pk/prev $pk/prev.deb > /dev/null || die "dpkg-deb -b"
+	fi
+	prev_version=$(dpkg-deb -f $pk/prev.deb Version)
 	# the layouts each version ships, counted in its files ([layout ID:PART]
 	# sections are parts of layout ID)
 	nlayouts_prev=$(cat $pk/prev/usr/share/hidmapd/layouts/*.ini | grep -c '^\[layout [^]:]*\]')
@@ -161,7 +179,8 @@ package_install() {
 		[ -e $f ] || die "$f missing after dpkg -i"
 	done
 	echo "$prog: dpkg -i took $(awk "BEGIN { print $(cut -d" " -f1 /proc/uptime) - $t0 }") s"
-	echo "$prog: dpkg -i: hidmapd $(dpkg-query -W -f='${Version}' hidmapd) installed (the previous version), $(wc -l < $pk/files) files in the package to come"
+	[ "$(dpkg-query -W -f='${Version}' hidmapd)" = "$prev_version" ] || die "dpkg -i $pk/prev.deb: dpkg says $(dpkg-query -W -f='${Version}' hidmapd)"
+	echo "$prog: dpkg -i: hidmapd $prev_version installed, $prev_what; $(/usr/bin/hidmapd --version); $(wc -l < $pk/files) files in the package to come"
 }
 
 # `hidmapd status` as the user, its "layouts" line
@@ -194,20 +213,45 @@ package_upgrade() {
 		{ echo "FAIL: enable made no default.target.wants symlink"; return 1; }
 	unit_active || { echo "FAIL: hidmapd.service not active after enable --now"; return 1; }
 	l=$(layouts_line)
-	echo "$prog: enable --now (0.0.0~prev): status: $l"
+	echo "$prog: enable --now ($prev_version): status: $l"
 	[ "$l" = "layouts /usr/share/hidmapd/layouts $nlayouts_prev loaded" ] ||
 		{ echo "FAIL: want the installed layouts' folder with $nlayouts_prev layouts"; return 1; }
 	config_sum=$(sha256sum < $conf/hidmapd/test.ini)
+	pid=$(as_user systemctl --user show -P MainPID hidmapd.service)
+	[ "$(readlink /proc/$pid/exe)" = /usr/bin/hidmapd ] ||
+		{ echo "FAIL: the unit's main process $pid runs $(readlink /proc/$pid/exe), not /usr/bin/hidmapd"; return 1; }
+	# dpkg takes it for an upgrade (not a reinstall, not a downgrade)
+	dpkg --compare-versions "$prev_version" lt "$version" ||
+		{ echo "FAIL: $version does not sort after $prev_version"; return 1; }
+	nlog=$(grep -c 'shipped layouts loaded' $work/hidmapd.log)
+	lines=$(wc -l < $work/hidmapd.log)
 	timeout 300 dpkg -i $pk/hidmapd.deb > $pk/dpkg-upgrade.log 2>&1 ||
 		{ cat $pk/dpkg-upgrade.log; echo "FAIL: dpkg -i (upgrade)"; return 1; }
+	grep -qF "Unpacking hidmapd ($version) over ($prev_version)" $pk/dpkg-upgrade.log ||
+		{ cat $pk/dpkg-upgrade.log; echo "FAIL: dpkg -i did not upgrade $prev_version"; return 1; }
 	[ "$(dpkg-query -W -f='${Version}' hidmapd)" = "$version" ] ||
 		{ echo "FAIL: after the upgrade dpkg says $(dpkg-query -W -f='${Version}' hidmapd)"; return 1; }
+	# the running daemon is the previous version's binary, which the
+	# upgrade replaced; it re-reads the shipped layouts (new files) on a
+	# reload: the user's, or its own when it sees the shipped
+	# config.d/hidmapd.ini replaced
+	[ "$(readlink /proc/$pid/exe)" = "/usr/bin/hidmapd (deleted)" ] ||
+		{ echo "FAIL: after the upgrade the daemon $pid runs $(readlink /proc/$pid/exe)"; return 1; }
 	as_user systemctl --user reload hidmapd.service || { echo "FAIL: reload"; return 1; }
+	for _ in $(seq 50); do
+		[ "$(grep -c 'shipped layouts loaded' $work/hidmapd.log)" -gt "$nlog" ] && break
+		sleep 0.2
+	done
 	sleep 0.5
 	l=$(layouts_line)
-	echo "$prog: upgraded to $version with dpkg -i, systemctl --user reload: status: $l"
+	echo "$prog: upgraded $prev_version -> $version with dpkg -i, systemctl --user reload: status: $l"
+	[ "$(as_user systemctl --user show -P MainPID hidmapd.service)" = "$pid" ] ||
+		{ echo "FAIL: the reload restarted the daemon"; return 1; }
 	[ "$l" = "layouts /usr/share/hidmapd/layouts $nlayouts loaded" ] ||
-		{ echo "FAIL: the reload did not read the layout the upgrade added"; return 1; }
+		{ echo "FAIL: want the upgraded layouts' folder with $nlayouts layouts after the reload"; return 1; }
+	[ "$(grep -c 'shipped layouts loaded' $work/hidmapd.log)" -gt "$nlog" ] ||
+		{ echo "FAIL: the reload did not re-read the upgraded layouts (no 'shipped layouts loaded' in the log)"; return 1; }
+	tail -n +$((lines + 1)) $work/hidmapd.log | sed "s/^/$prog: the daemon since dpkg -i: /"
 	[ "$(sha256sum < $conf/hidmapd/test.ini)" = "$config_sum" ] ||
 		{ echo "FAIL: the upgrade changed ~/.config/hidmapd/test.ini"; return 1; }
 	# stopped: the scenario starts it again, on the new binary, once its
