@@ -71,7 +71,8 @@ run_tests() {
 
 status=0
 # The package suite first, once (a second full build, from the release
-# tarball): the vm suite installs the package it leaves in the build directory.
+# tarball, and a third, the parent commit's package without its tests): the
+# vm suite installs the packages it leaves in the build directory.
 run_tests meson test -C "$build" --print-errorlogs --suite package || status=1
 run_tests meson test -C "$build" --print-errorlogs --num-processes 2 --no-suite package || status=1
 
