@@ -34,8 +34,7 @@
 
 /* the last two: the charging grip's right half, and 2017 answering the
  * Genesis pad's type (as it does over Bluetooth) */
-static const uint16_t products[] = {0x2009, 0x2006, 0x2007, 0x2017,
-                                    0x2019, 0x201e, 0x200e, 0x2017};
+static const uint16_t products[] = {0x2009, 0x2006, 0x2007, 0x2017, 0x2019, 0x201e, 0x200e, 0x2017};
 static const uint8_t types[] = {0x03, 0x01, 0x02, 0x0b, 0x0c, 0x0d, 0x02, 0x0d};
 
 #define QUEUE 8
