@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * VM scenarios nsw-pro-usb, nsw-pro-bt, nsw-jcl-bt, nsw-jcr-bt, nsw-snes-bt,
- * nsw-n64-bt and nsw-gen-usb (issue 23): the real daemon on the Nintendo
- * Switch Pro Controller (USB and Bluetooth), the single Joy-Cons and the
- * NSO SNES, N64 and Genesis pads against the kernel's own hid-nintendo
+ * nsw-n64-bt, nsw-gen-usb, nsw-gen-bt, nsw-grip-l-usb and nsw-grip-r-usb
+ * (issue 23): the real daemon on the Nintendo Switch Pro Controller (USB
+ * and Bluetooth), the single Joy-Cons, each half of the charging grip and
+ * the NSO SNES, N64 and Genesis pads against the kernel's own hid-nintendo
  * (today's, 6.12), one model per scenario.
  *
  * The recordings of tests/data/switch become uhid devices with their real
@@ -208,6 +209,25 @@ int scenario_nsw_n64_bt(void)
 int scenario_nsw_gen_usb(void)
 {
 	return run_model("gen-usb", 1, 3 + 3);
+}
+
+/* the Genesis pad over Bluetooth says 2017 (the SNES pad's ID): the node
+ * is the one its device info's type names */
+int scenario_nsw_gen_bt(void)
+{
+	return run_model("gen-bt", 1, 3);
+}
+
+/* each half of the charging grip (200e, USB): the half its device info
+ * names, as a Joy-Con without SL/SR; the home LED on the right one only */
+int scenario_nsw_grip_l_usb(void)
+{
+	return run_model("grip-l-usb", 2, 3 + 11);
+}
+
+int scenario_nsw_grip_r_usb(void)
+{
+	return run_model("grip-r-usb", 2, 3 + 12);
 }
 
 /* ---- nsw-silent-pad ---- */
