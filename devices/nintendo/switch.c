@@ -889,7 +889,8 @@ static int create_imu(struct hm_device *dev, struct nsw *jc, const char *base, i
  * sensors on one node would interleave two bodies' motion.  The samples
  * also go to the right half's own (hidden) IMU output, which is where the
  * mapping's gyro-mouse reads them (the right half's profile).  Rumble on
- * the pair's node goes to both halves.  A pair lasts until a half goes
+ * the pair's node goes to both halves, and both show the pair's one
+ * player number (player_leds_for()).  A pair lasts until a half goes
  * for good; a half that drops and comes back within the replug grace
  * (a restart) rejoins it and the pair's nodes stay.
  * SL+SR held together for a second on a half that is not paired turns it
