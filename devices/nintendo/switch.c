@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Nintendo Switch Pro Controller (057e:2009, USB and Bluetooth), single
- * Joy-Cons (2006 left, 2007 right, Bluetooth) and the Nintendo Switch
- * Online SNES, N64 and Genesis pads (2017, 2019, 201e): the devices and events of
+ * Joy-Cons (2006 left, 2007 right, Bluetooth), each half of the charging
+ * grip (200e, USB) and the Nintendo Switch Online SNES, N64 and Genesis
+ * pads (2017, 2019, 201e): the devices and events of
  * today's hid-nintendo (Linux 6.12, bookworm-backports), driven without
  * blocking the loop.
  *
@@ -53,12 +54,18 @@
  *    config sets the player pattern (configure).
  *  - The battery goes to `hidmapd status` as a percentage (the middle of
  *    the kernel's capacity level) and charging state.
- *  - The node set follows the product ID, declared at probe; the kernel
- *    takes it from the device-info reply.  They differ for the NSO Genesis
- *    pad over Bluetooth, which says 2017 (the SNES pad's ID): it gets the
- *    SNES pad's nodes (a warning names the type the pad reports).  The
- *    charging grip (200e), whose half is known only from that reply, is
- *    not driven (the generic module takes it).
+ *  - Outputs are declared at probe, the kernel makes its nodes from the
+ *    device-info reply's controller type.  Where the product ID does not
+ *    say the type, the probe declares the nodes of each type the reply
+ *    may give, hidden (module.h hm_device_show_output()), and the reply
+ *    shows one set: the charging grip's half (200e: a left or a right
+ *    Joy-Con, without SL/SR as 6.12 for the grip) and the Bluetooth 2017
+ *    (the SNES pad, or the Genesis pad, which says 2017 over Bluetooth).
+ *    The other products take their nodes from the ID, as the reply would
+ *    (a reply that disagrees is only logged).  Without a transport (a
+ *    replay) the first candidate is shown: the grip's left half, the SNES
+ *    pad.  A grip that does not answer the USB handshake fails, as 6.12
+ *    ("Failed charging grip handshake").
  *
  * Beyond the kernel: two Joy-Cons as one controller, and one held
  * sideways (see "Joy-Con pairs and sideways use" below).
@@ -195,13 +202,19 @@ static const struct nsw_button n64_buttons[] = {
 /* joycon_player_led_patterns (6.12): bit i = LED i + 1 */
 static const uint8_t nsw_player_patterns[8] = {0x1, 0x3, 0x7, 0xf, 0x9, 0x5, 0xd, 0x6};
 
+/* driver_data of the products whose device-info reply picks the type
+ * among two (struct nsw's var[]) */
+#define NSW_TYPES_GRIP     0x100 /* left or right Joy-Con */
+#define NSW_TYPES_SNES_GEN 0x101 /* SNES or Genesis pad (Bluetooth) */
+
 static const struct hm_device_id nsw_ids[] = {
     {HM_DEVICE(BUS_USB, NSW_VENDOR, NSW_PRODUCT_PROCON), .driver_data = NSW_TYPE_PRO},
     {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_PROCON), .driver_data = NSW_TYPE_PRO},
     {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_JOYCONL), .driver_data = NSW_TYPE_JCL},
     {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_JOYCONR), .driver_data = NSW_TYPE_JCR},
+    {HM_DEVICE(BUS_USB, NSW_VENDOR, NSW_PRODUCT_GRIP), .driver_data = NSW_TYPES_GRIP},
     {HM_DEVICE(BUS_USB, NSW_VENDOR, NSW_PRODUCT_SNES), .driver_data = NSW_TYPE_SNES},
-    {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_SNES), .driver_data = NSW_TYPE_SNES},
+    {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_SNES), .driver_data = NSW_TYPES_SNES_GEN},
     {HM_DEVICE(BUS_USB, NSW_VENDOR, NSW_PRODUCT_N64), .driver_data = NSW_TYPE_N64},
     {HM_DEVICE(BUS_BLUETOOTH, NSW_VENDOR, NSW_PRODUCT_N64), .driver_data = NSW_TYPE_N64},
     {HM_DEVICE(BUS_USB, NSW_VENDOR, NSW_PRODUCT_GENESIS), .driver_data = NSW_TYPE_GEN},
@@ -223,12 +236,22 @@ enum nsw_mode {
  * changes nothing */
 #define NSW_HOLD_US (1000 * 1000)
 
+struct nsw_variant {
+	enum nsw_type type;
+	int gamepad, imu; /* outputs, hidden until the reply picks them */
+};
+
 struct nsw {
 	enum nsw_type type;
 	bool usb;         /* on the USB bus */
 	bool usb_mode;    /* the USB handshake was answered */
+	bool grip;        /* a half of the charging grip */
 	int gamepad, imu; /* outputs; imu -1: none */
 	const struct nsw_button *buttons;
+	uint32_t skip; /* button bits without a code here (SL/SR in the grip) */
+	/* nvar > 0: the device-info reply picks one of these */
+	struct nsw_variant var[2];
+	unsigned nvar;
 
 	/* initialisation */
 	enum nsw_step step;
@@ -321,9 +344,10 @@ static bool has_rumble(const struct nsw *jc)
 	return has_sticks(jc);
 }
 
+/* a single Joy-Con (pairs, sideways); not a half of the grip */
 static bool is_joycon(const struct nsw *jc)
 {
-	return jc->type == NSW_TYPE_JCL || jc->type == NSW_TYPE_JCR;
+	return !jc->grip && (jc->type == NSW_TYPE_JCL || jc->type == NSW_TYPE_JCR);
 }
 
 /* the d-pad as a hat (joycon_config_dpad()): all but the Joy-Cons */
@@ -344,6 +368,7 @@ static uint8_t next_counter(struct nsw *jc)
 
 static void nsw_done(struct hm_device *dev, int result, const uint8_t *data, size_t size,
                      void *userdata);
+static bool pick_variant(struct hm_device *dev, struct nsw *jc, enum nsw_type type);
 
 static bool match_usb(const uint8_t *data, size_t size, void *userdata)
 {
@@ -419,19 +444,53 @@ static const uint8_t *spi_data(const uint8_t *data, size_t size, size_t want)
 	return size >= NSW_OFF_SPI_DATA + want ? data + NSW_OFF_SPI_DATA : NULL;
 }
 
+static struct nsw *half_of(struct hm_device *h);
+/* Sends what the spacing allows now; the rest waits for the timer. */
+static void service_output(struct hm_device *dev, struct nsw *jc);
+
+static bool leds_set(const struct nsw *jc)
+{
+	return jc->settings.player_leds >= 0 && jc->settings.player_leds <= 8;
+}
+
+/*
+ * The pattern of the pad's player number: `player-leds` if set, else its
+ * plug-order number.  A Joy-Con pair is one player, as on the console:
+ * both halves show the pair's number, the right half's `player-leds` (the
+ * pair's node is mapped by its section), else the left's, else the lower
+ * of the two halves' plug-order numbers.
+ */
 static uint8_t player_leds_for(const struct nsw *jc)
 {
-	int n = jc->settings.player_leds;
+	const struct nsw *o = jc->mode == MODE_PAIRED ? half_of(jc->partner) : NULL;
+	int n, id = jc->player_id;
 
+	if (o) {
+		const struct nsw *r = jc->type == NSW_TYPE_JCR ? jc : o;
+		const struct nsw *l = r == jc ? o : jc;
+
+		n = leds_set(r) ? r->settings.player_leds : l->settings.player_leds;
+		if (o->player_id >= 0 && (id < 0 || o->player_id < id))
+			id = o->player_id;
+	} else {
+		n = jc->settings.player_leds;
+	}
 	if (n == 0)
 		return 0;
 	if (n >= 1 && n <= 8)
 		return nsw_player_patterns[n - 1];
-	return nsw_player_patterns[jc->player_id % 8];
+	return nsw_player_patterns[(id < 0 ? 0 : id) % 8];
 }
 
-/* Sends what the spacing allows now; the rest waits for the timer. */
-static void service_output(struct hm_device *dev, struct nsw *jc);
+/* A ready pad whose LEDs no longer show player_leds_for(): sent when the
+ * spacing allows. */
+static void leds_refresh(struct hm_device *dev, struct nsw *jc)
+{
+	if (jc->step != STEP_DONE || player_leds_for(jc) == jc->leds_sent)
+		return;
+	jc->leds_pending = true;
+	service_output(dev, jc);
+}
 
 /* Starts step s (and those after it that need no device). */
 static void run_step(struct hm_device *dev, struct nsw *jc, enum nsw_step s)
@@ -567,12 +626,17 @@ static void nsw_done(struct hm_device *dev, int result, const uint8_t *data, siz
 		nsw_stick_cal_default(&jc->lx, &jc->ly);
 		nsw_stick_cal_default(&jc->rx, &jc->ry);
 		nsw_imu_cal_default(&jc->imu_cal);
+		if (jc->nvar)
+			(void)pick_variant(dev, jc, jc->var[0].type);
 		run_step(dev, jc, STEP_DONE);
 		return;
 	}
 	switch (jc->step) {
 	case STEP_USB_HANDSHAKE:
-		/* "if handshake command fails, assume ble pro controller" */
+		/* "if handshake command fails, assume ble pro controller";
+		 * but the grip is USB only: "Failed charging grip handshake" */
+		if (!ok && jc->grip)
+			break;
 		jc->usb_mode = ok;
 		run_step(dev, jc, ok ? STEP_USB_BAUD : STEP_INFO);
 		return;
@@ -593,11 +657,24 @@ static void nsw_done(struct hm_device *dev, int result, const uint8_t *data, siz
 	case STEP_INFO:
 		if (!ok)
 			break;
-		/* type and MAC: the product already says the type of the pads
-		 * driven here; a reply that disagrees is only logged */
-		if (data[NSW_OFF_REPLY_DATA + 2] != jc->type)
+		/* type and MAC: the type picks the nodes where the product
+		 * cannot (the grip's half, 2017 over Bluetooth); elsewhere the
+		 * product already says it, a reply that disagrees is logged */
+		if (jc->nvar && !pick_variant(dev, jc, data[NSW_OFF_REPLY_DATA + 2])) {
+			if (jc->grip) {
+				log_error("%s: charging grip: device info says controller type "
+				          "0x%02x, not a Joy-Con",
+				          dev->info.path, data[NSW_OFF_REPLY_DATA + 2]);
+				break;
+			}
+			log_warning(
+			    "%s: device info says controller type 0x%02x, driven as type %u",
+			    dev->info.path, data[NSW_OFF_REPLY_DATA + 2], jc->var[0].type);
+			(void)pick_variant(dev, jc, jc->var[0].type);
+		} else if (data[NSW_OFF_REPLY_DATA + 2] != jc->type) {
 			log_warning("%s: device info says controller type 0x%02x, product says %u",
 			            dev->info.path, data[NSW_OFF_REPLY_DATA + 2], jc->type);
+		}
 		memcpy(jc->mac, data + NSW_OFF_REPLY_DATA + 4, sizeof(jc->mac));
 		run_step(dev, jc, STEP_MAGIC_LEFT);
 		return;
@@ -747,10 +824,9 @@ static void nsw_configure(struct hm_device *dev, const struct hm_device_settings
 
 	jc->settings = *settings;
 	/* before the init's LED step, that step sends what the settings say */
-	if (jc->step != STEP_DONE || player_leds_for(jc) == jc->leds_sent)
-		return;
-	jc->leds_pending = true;
-	service_output(dev, jc);
+	leds_refresh(dev, jc);
+	if (jc->mode == MODE_PAIRED && half_of(jc->partner))
+		leds_refresh(jc->partner, half_of(jc->partner));
 }
 
 /* ---- probe ---- */
@@ -813,7 +889,8 @@ static int create_imu(struct hm_device *dev, struct nsw *jc, const char *base, i
  * sensors on one node would interleave two bodies' motion.  The samples
  * also go to the right half's own (hidden) IMU output, which is where the
  * mapping's gyro-mouse reads them (the right half's profile).  Rumble on
- * the pair's node goes to both halves.  A pair lasts until a half goes
+ * the pair's node goes to both halves, and both show the pair's one
+ * player number (player_leds_for()).  A pair lasts until a half goes
  * for good; a half that drops and comes back within the replug grace
  * (a restart) rejoins it and the pair's nodes stay.
  * SL+SR held together for a second on a half that is not paired turns it
@@ -865,6 +942,8 @@ static void pair_up(struct hm_device *a, struct nsw *ja, struct hm_device *b, st
 	log_info("%s, %s: Joy-Cons paired as one controller", a->info.path, b->info.path);
 	show_mode(a, ja);
 	show_mode(b, jb);
+	leds_refresh(a, ja);
+	leds_refresh(b, jb);
 }
 
 /* Whether the two halves' last reports hold L+R or ZL+ZR, both for
@@ -1103,6 +1182,7 @@ static void joycon_forget(struct hm_device *dev)
 			o->mode = MODE_SINGLE;
 			log_info("%s: its Joy-Con pair is gone, alone again", halves[i]->info.path);
 			show_mode(halves[i], o);
+			leds_refresh(halves[i], o);
 		}
 	}
 }
@@ -1130,26 +1210,113 @@ static int nsw_probe(struct hm_device *dev)
 	return r;
 }
 
+static const struct nsw_button *buttons_for(enum nsw_type type)
+{
+	switch (type) {
+	case NSW_TYPE_JCL:
+		return left_buttons;
+	case NSW_TYPE_JCR:
+		return right_buttons;
+	case NSW_TYPE_SNES:
+		return snes_buttons;
+	case NSW_TYPE_GEN:
+		return gen_buttons;
+	case NSW_TYPE_N64:
+		return n64_buttons;
+	default:
+		return pro_buttons;
+	}
+}
+
+/* The gamepad and (if it has one) IMU outputs of controller type
+ * jc->type, as 6.12's joycon_input_create() makes them. */
+static int declare_nodes(struct hm_device *dev, struct nsw *jc, int *ret_gamepad, int *ret_imu)
+{
+	struct libevdev *caps;
+	int gp, r;
+
+	/* 6.12 names the gamepad as the HID device (hdev->name) */
+	gp = hm_device_add_output(dev, dev->info.name, &caps);
+	if (gp < 0)
+		return gp;
+	if (has_left(jc)) {
+		stick_axis(caps, ABS_X);
+		stick_axis(caps, ABS_Y);
+	}
+	if (has_right(jc)) {
+		stick_axis(caps, ABS_RX);
+		stick_axis(caps, ABS_RY);
+	}
+	if (has_hat(jc)) {
+		const struct input_absinfo hat = {.minimum = -1, .maximum = 1};
+
+		libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0X, &hat);
+		libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0Y, &hat);
+	}
+	for (const struct nsw_button *b = buttons_for(jc->type); b->code; b++)
+		if (!(b->bit & jc->skip))
+			libevdev_enable_event_code(caps, EV_KEY, b->code, NULL);
+	if (has_rumble(jc)) {
+		r = hm_device_set_rumble(dev, (unsigned)gp, 16, 0);
+		if (r < 0)
+			return r;
+	}
+	for (unsigned c = ABS_X; c <= ABS_RY; c++)
+		if (libevdev_has_event_code(caps, EV_ABS, c) && c != ABS_Z)
+			(void)hm_device_set_abs_rest(dev, (unsigned)gp, c, 0);
+	if (has_hat(jc)) {
+		(void)hm_device_set_abs_rest(dev, (unsigned)gp, ABS_HAT0X, 0);
+		(void)hm_device_set_abs_rest(dev, (unsigned)gp, ABS_HAT0Y, 0);
+	}
+	*ret_gamepad = gp;
+	*ret_imu = -1;
+	if (has_imu(jc))
+		return create_imu(dev, jc, dev->info.name, ret_imu);
+	return 0;
+}
+
+/* The device-info reply said type (nvar > 0): its nodes are the ones
+ * shown.  False: not a type this product can be. */
+static bool pick_variant(struct hm_device *dev, struct nsw *jc, enum nsw_type type)
+{
+	for (unsigned i = 0; i < jc->nvar; i++) {
+		if (jc->var[i].type != type)
+			continue;
+		jc->type = type;
+		jc->buttons = buttons_for(type);
+		jc->gamepad = jc->var[i].gamepad;
+		jc->imu = jc->var[i].imu;
+		jc->nvar = 0;
+		(void)hm_device_show_output(dev, (unsigned)jc->gamepad, true);
+		if (jc->imu >= 0)
+			(void)hm_device_show_output(dev, (unsigned)jc->imu, true);
+		return true;
+	}
+	return false;
+}
+
 static int probe_pad(struct hm_device *dev)
 {
 	struct nsw *jc = dev->priv;
-	struct libevdev *caps;
+	unsigned long kind;
 	int r;
 
 	if (dev->id)
-		jc->type = (enum nsw_type)dev->id->driver_data;
+		kind = dev->id->driver_data;
 	else if (dev->info.product == NSW_PRODUCT_JOYCONL)
-		jc->type = NSW_TYPE_JCL;
+		kind = NSW_TYPE_JCL;
 	else if (dev->info.product == NSW_PRODUCT_JOYCONR)
-		jc->type = NSW_TYPE_JCR;
+		kind = NSW_TYPE_JCR;
 	else if (dev->info.product == NSW_PRODUCT_PROCON)
-		jc->type = NSW_TYPE_PRO;
+		kind = NSW_TYPE_PRO;
+	else if (dev->info.product == NSW_PRODUCT_GRIP)
+		kind = NSW_TYPES_GRIP;
 	else if (dev->info.product == NSW_PRODUCT_SNES)
-		jc->type = NSW_TYPE_SNES;
+		kind = dev->info.bus == BUS_BLUETOOTH ? NSW_TYPES_SNES_GEN : NSW_TYPE_SNES;
 	else if (dev->info.product == NSW_PRODUCT_N64)
-		jc->type = NSW_TYPE_N64;
+		kind = NSW_TYPE_N64;
 	else if (dev->info.product == NSW_PRODUCT_GENESIS)
-		jc->type = NSW_TYPE_GEN;
+		kind = NSW_TYPE_GEN;
 	else
 		return -ENODEV;
 	jc->usb = dev->info.bus == BUS_USB;
@@ -1169,60 +1336,32 @@ static int probe_pad(struct hm_device *dev)
 	 * controller spec" */
 	dev->info.version |= NSW_VERSION_PATCH;
 
-	/* 6.12 names the gamepad as the HID device (hdev->name) */
-	jc->gamepad = hm_device_add_output(dev, dev->info.name, &caps);
-	if (jc->gamepad < 0)
-		return jc->gamepad;
-	if (has_left(jc)) {
-		stick_axis(caps, ABS_X);
-		stick_axis(caps, ABS_Y);
-	}
-	if (has_right(jc)) {
-		stick_axis(caps, ABS_RX);
-		stick_axis(caps, ABS_RY);
-	}
-	if (has_hat(jc)) {
-		const struct input_absinfo hat = {.minimum = -1, .maximum = 1};
-
-		libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0X, &hat);
-		libevdev_enable_event_code(caps, EV_ABS, ABS_HAT0Y, &hat);
-	}
-	switch (jc->type) {
-	case NSW_TYPE_JCL:
-		jc->buttons = left_buttons;
-		break;
-	case NSW_TYPE_JCR:
-		jc->buttons = right_buttons;
-		break;
-	case NSW_TYPE_SNES:
-		jc->buttons = snes_buttons;
-		break;
-	case NSW_TYPE_GEN:
-		jc->buttons = gen_buttons;
-		break;
-	case NSW_TYPE_N64:
-		jc->buttons = n64_buttons;
-		break;
-	default:
-		jc->buttons = pro_buttons;
-		break;
-	}
-	for (const struct nsw_button *b = jc->buttons; b->code; b++)
-		libevdev_enable_event_code(caps, EV_KEY, b->code, NULL);
-	if (has_rumble(jc)) {
-		r = hm_device_set_rumble(dev, (unsigned)jc->gamepad, 16, 0);
-		if (r < 0)
-			return r;
-	}
-	for (unsigned c = ABS_X; c <= ABS_RY; c++)
-		if (libevdev_has_event_code(caps, EV_ABS, c) && c != ABS_Z)
-			(void)hm_device_set_abs_rest(dev, (unsigned)jc->gamepad, c, 0);
-	if (has_hat(jc)) {
-		(void)hm_device_set_abs_rest(dev, (unsigned)jc->gamepad, ABS_HAT0X, 0);
-		(void)hm_device_set_abs_rest(dev, (unsigned)jc->gamepad, ABS_HAT0Y, 0);
-	}
-	if (has_imu(jc)) {
-		r = create_imu(dev, jc, dev->info.name, &jc->imu);
+	if (kind == NSW_TYPES_GRIP || kind == NSW_TYPES_SNES_GEN) {
+		/* the nodes of each type the device-info reply may give,
+		 * hidden until it does (6.12: no SL/SR in the grip) */
+		jc->grip = kind == NSW_TYPES_GRIP;
+		jc->skip = jc->grip ? NSW_BTN_SL_L | NSW_BTN_SR_L | NSW_BTN_SL_R | NSW_BTN_SR_R : 0;
+		jc->var[0].type = jc->grip ? NSW_TYPE_JCL : NSW_TYPE_SNES;
+		jc->var[1].type = jc->grip ? NSW_TYPE_JCR : NSW_TYPE_GEN;
+		for (unsigned i = 0; i < 2; i++) {
+			jc->type = jc->var[i].type;
+			r = declare_nodes(dev, jc, &jc->var[i].gamepad, &jc->var[i].imu);
+			if (r < 0)
+				return r;
+			(void)hm_device_show_output(dev, (unsigned)jc->var[i].gamepad, false);
+			if (jc->var[i].imu >= 0)
+				(void)hm_device_show_output(dev, (unsigned)jc->var[i].imu, false);
+		}
+		jc->nvar = 2;
+		/* until the reply: the first's (no node is shown) */
+		jc->type = jc->var[0].type;
+		jc->gamepad = jc->var[0].gamepad;
+		jc->imu = jc->var[0].imu;
+		jc->buttons = buttons_for(jc->type);
+	} else {
+		jc->type = (enum nsw_type)kind;
+		jc->buttons = buttons_for(jc->type);
+		r = declare_nodes(dev, jc, &jc->gamepad, &jc->imu);
 		if (r < 0)
 			return r;
 	}
@@ -1373,7 +1512,8 @@ static int nsw_decode(struct hm_device *dev, const uint8_t *data, size_t size, u
 		                              : 0);
 	}
 	for (const struct nsw_button *b = jc->buttons; b->code; b++)
-		hm_emit(dev, gp, EV_KEY, b->code, !!(btns & b->bit));
+		if (!(b->bit & jc->skip))
+			hm_emit(dev, gp, EV_KEY, b->code, !!(btns & b->bit));
 	/* the gamepad's frame ends before the IMU samples, as input_sync() */
 	hm_emit(dev, gp, EV_SYN, SYN_REPORT, 0);
 

@@ -6,7 +6,8 @@
  *
  * Input: two header bytes, then length-prefixed chunks (fuzz-common.h).
  *   byte 0  the device: bits 0-2 the product (Pro, Joy-Con L, Joy-Con R,
- *           SNES, N64, Genesis, modulo 6), bit 3 Bluetooth instead of USB
+ *           SNES, N64, Genesis, the grip's right half, 2017 answering as
+ *           the Genesis pad), bit 3 Bluetooth instead of USB
  *   byte 1  the pad (tests/lib/switch-pad.h's modes, modulo 6): answers
  *           as a real pad, silent, no USB, bad calibration, no SPI,
  *           short device info
@@ -22,6 +23,7 @@
  *   6  a full report 0x30 built from the chunk (buttons, sticks, IMU)
  */
 #include <errno.h>
+#include <stdbool.h>
 
 #include "device.h"
 #include "event-loop.h"
@@ -30,8 +32,10 @@
 #include "sink.h"
 #include "switch-pad.h"
 
-static const uint16_t products[] = {0x2009, 0x2006, 0x2007, 0x2017, 0x2019, 0x201e};
-static const uint8_t types[] = {0x03, 0x01, 0x02, 0x0b, 0x0c, 0x0d};
+/* the last two: the charging grip's right half, and 2017 answering the
+ * Genesis pad's type (as it does over Bluetooth) */
+static const uint16_t products[] = {0x2009, 0x2006, 0x2007, 0x2017, 0x2019, 0x201e, 0x200e, 0x2017};
+static const uint8_t types[] = {0x03, 0x01, 0x02, 0x0b, 0x0c, 0x0d, 0x02, 0x0d};
 
 #define QUEUE 8
 
@@ -92,9 +96,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	info.product = products[(data[0] & 7) % 6];
+	info.product = products[data[0] & 7];
 	info.bus = data[0] & 8 ? 0x05 : 0x03;
-	pad.type = types[(data[0] & 7) % 6];
+	pad.type = types[data[0] & 7];
 	pad.mode = (enum swp_mode)(data[1] % 6);
 	in.data += 2;
 	in.size -= 2;
@@ -106,10 +110,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	setup.sink = sink;
 	(void)hm_module_select(NULL, &info, &chain, &cfg);
 	/* the module takes what its table lists, answered or not (Joy-Cons
-	 * come over Bluetooth only; on USB the generic module declines a
-	 * device without a descriptor) */
+	 * come over Bluetooth only, the grip over USB only; elsewhere the
+	 * generic module declines a device without a descriptor) */
 	if (hm_device_new(&info, NULL, 0, &setup, &dev) < 0) {
-		if ((info.product != 0x2006 && info.product != 0x2007) || info.bus == 0x05)
+		bool bt_only = info.product == 0x2006 || info.product == 0x2007;
+
+		if (bt_only ? info.bus == 0x05 : info.product != 0x200e || info.bus != 0x05)
 			abort();
 		hm_sink_print_free(sink);
 		return 0;

@@ -24,7 +24,7 @@ def report(buttons, lx, ly):
 
 
 os.makedirs(OUT, exist_ok=True)
-for model in range(6):
+for model in range(8):
     for bt in (0, 8):
         for mode in range(6):
             s = bytes([model | bt, mode])

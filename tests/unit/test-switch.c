@@ -37,6 +37,7 @@ enum { GAMEPAD, IMU };
 static struct {
 	enum swp_mode mode;
 	uint8_t type;
+	uint8_t force_type; /* make_with(): this type, not the product's */
 	uint8_t out[64][64];
 	size_t outlen[64];
 	unsigned nout;
@@ -134,6 +135,8 @@ static struct hm_device *make_with(struct capture_sink *cs, uint16_t product, ui
 		pad.type = 0x03;
 		break;
 	}
+	if (pad.force_type)
+		pad.type = pad.force_type;
 	capture_init(cs);
 	(void)hm_module_select(NULL, &info, &chain, &cfg);
 	assert_int_equal(hm_device_new(&info, NULL, 0, &setup, &dev), 0);
@@ -660,7 +663,11 @@ static void test_nso(void **state)
 
 	(void)state;
 	dev = make_ready(&cs, NSW_PRODUCT_SNES, BUS_BLUETOOTH, "SNES Controller");
-	assert_int_equal(hm_device_noutputs(dev), 1);
+	/* over Bluetooth 2017 may be the Genesis pad too (test_genesis_bt):
+	 * its node is declared, hidden */
+	assert_int_equal(hm_device_noutputs(dev), 2);
+	assert_non_null(hm_device_output_handle(dev, GAMEPAD));
+	assert_null(hm_device_output_handle(dev, 1));
 	gp = hm_device_output_caps(dev, GAMEPAD);
 	assert_true(libevdev_has_event_code(gp, EV_ABS, ABS_HAT0Y));
 	assert_false(libevdev_has_event_code(gp, EV_ABS, ABS_X));
@@ -1195,6 +1202,248 @@ static void test_pair_config(void **state)
 	hm_config_free(config);
 }
 
+/* ---- the charging grip and the Genesis pad over Bluetooth: the
+ * device-info reply's type picks the nodes (6.12's joycon_read_info(),
+ * joycon_input_create()) ---- */
+
+static bool has_key(const struct libevdev *c, unsigned code)
+{
+	return libevdev_has_event_code(c, EV_KEY, code);
+}
+
+/* The grip's half: 80 02, 80 03, 80 02, 80 04 first (the grip is USB),
+ * then the device info; no node before the reply; the half it names,
+ * as a single Joy-Con but without SL/SR (6.12: "if
+ * (!joycon_device_is_chrggrip(ctlr))" around the _s_ mappings). */
+static void test_grip(void **state)
+{
+	static const char name[] = "Nintendo Co., Ltd. Nintendo Switch Charging Grip";
+	struct capture_sink cs;
+	uint8_t r[64];
+
+	(void)state;
+	for (int right = 0; right <= 1; right++) {
+		unsigned gp = right ? 2 : 0, imu = gp + 1, other = right ? 0 : 2;
+		const struct libevdev *c;
+		struct hm_device *dev;
+		bool home = false;
+
+		reset(NULL);
+		pad.force_type = right ? 0x02 : 0x01;
+		dev = make_with(&cs, NSW_PRODUCT_GRIP, BUS_USB, name, &transport);
+		/* left gamepad and IMU, right gamepad and IMU, all hidden */
+		assert_int_equal(hm_device_noutputs(dev), 4);
+		for (unsigned i = 0; i < 4; i++)
+			assert_null(hm_device_output_handle(dev, i));
+		pump(dev);
+		timeout(dev);
+		timeout(dev);
+		assert_false(hm_device_initializing(dev));
+		assert_int_equal(pad.out[0][0], 0x80);
+		assert_int_equal(pad.out[0][1], 0x02);
+		assert_int_equal(pad.out[1][1], 0x03);
+		assert_int_equal(pad.out[2][1], 0x02);
+		assert_int_equal(pad.out[3][1], 0x04);
+		assert_int_equal(pad.out[4][1], 0x04); /* its retry */
+		check_subcmd(5, 0x02, NULL, 0);
+		for (unsigned i = 6; i < pad.nout && i < 64; i++)
+			home |= pad.out[i][0] == 0x01 && pad.out[i][10] == 0x38;
+		/* the home LED: the right half only (jc_type_has_right) */
+		assert_int_equal(home, right);
+
+		assert_non_null(hm_device_output_handle(dev, gp));
+		assert_non_null(hm_device_output_handle(dev, imu));
+		assert_null(hm_device_output_handle(dev, other));
+		assert_null(hm_device_output_handle(dev, other + 1));
+		c = hm_device_output_caps(dev, gp);
+		assert_string_equal(libevdev_get_name(c), name);
+		assert_int_equal(libevdev_get_id_product(c), 0x200e);
+		assert_int_equal(libevdev_get_id_version(c), 0x8200);
+		assert_string_equal(libevdev_get_name(hm_device_output_caps(dev, imu)),
+		                    "Nintendo Co., Ltd. Nintendo Switch Charging Grip (IMU)");
+		assert_false(libevdev_has_event_code(c, EV_ABS, ABS_HAT0X));
+		assert_true(libevdev_has_event_code(c, EV_FF, FF_RUMBLE));
+		if (right) {
+			assert_true(libevdev_has_event_code(c, EV_ABS, ABS_RX));
+			assert_false(libevdev_has_event_code(c, EV_ABS, ABS_X));
+			assert_true(has_key(c, BTN_EAST) && has_key(c, BTN_TR) &&
+			            has_key(c, BTN_MODE));
+			/* SL, SR of the right Joy-Con alone: BTN_TL, BTN_TL2 */
+			assert_false(has_key(c, BTN_TL) || has_key(c, BTN_TL2));
+		} else {
+			assert_true(libevdev_has_event_code(c, EV_ABS, ABS_X));
+			assert_false(libevdev_has_event_code(c, EV_ABS, ABS_RX));
+			assert_true(has_key(c, BTN_DPAD_UP) && has_key(c, BTN_TL) &&
+			            has_key(c, BTN_Z));
+			/* SL, SR of the left Joy-Con alone: BTN_TR, BTN_TR2 */
+			assert_false(has_key(c, BTN_TR) || has_key(c, BTN_TR2));
+		}
+
+		/* A (or up) with SL and SR of both sides: no SL/SR events */
+		full_report(r,
+		            (right ? NSW_BTN_A : NSW_BTN_UP) | NSW_BTN_SL_L | NSW_BTN_SR_L |
+		                NSW_BTN_SL_R | NSW_BTN_SR_R,
+		            2798, 2000, 1900, 2100, NULL);
+		cs.n = 0;
+		assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0), 1);
+		assert_int_equal(last(&cs, node(dev, gp), EV_KEY, right ? BTN_EAST : BTN_DPAD_UP),
+		                 1);
+		assert_int_equal(last(&cs, node(dev, gp), EV_KEY, right ? BTN_TL : BTN_TR), -9999);
+		/* the left stick's user calibration (as test_nso's N64 pad) */
+		if (!right)
+			assert_int_equal(last(&cs, node(dev, gp), EV_ABS, ABS_X), 16383);
+		/* a grip half never pairs nor turns sideways: no such outputs */
+		hm_device_free(dev);
+	}
+}
+
+/* A grip that does not answer the USB handshake fails (6.12: "Failed
+ * charging grip handshake"), as one whose device info names no Joy-Con:
+ * no device info asked for, no nodes; the core's limit drops it. */
+static void test_grip_faults(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+
+	(void)state;
+	pad.mode = SWP_NO_USB;
+	dev = make_with(&cs, NSW_PRODUCT_GRIP, BUS_USB, "Grip", &transport);
+	pump(dev);
+	timeout(dev);
+	timeout(dev);
+	assert_true(hm_device_initializing(dev));
+	assert_int_equal(pad.nout, 2); /* 80 02 and its retry, nothing after */
+	for (unsigned i = 0; i < 4; i++)
+		assert_null(hm_device_output_handle(dev, i));
+	hm_device_free(dev);
+
+	reset(NULL);
+	pad.force_type = 0x03; /* a Pro Controller's type */
+	dev = make_with(&cs, NSW_PRODUCT_GRIP, BUS_USB, "Grip", &transport);
+	pump(dev);
+	timeout(dev);
+	timeout(dev);
+	assert_true(hm_device_initializing(dev));
+	check_subcmd(pad.nout - 1, 0x02, NULL, 0);
+	for (unsigned i = 0; i < 4; i++)
+		assert_null(hm_device_output_handle(dev, i));
+	hm_device_free(dev);
+
+	/* no transport (a replay): the left half's nodes */
+	reset(NULL);
+	dev = make_with(&cs, NSW_PRODUCT_GRIP, BUS_USB, "Grip", NULL);
+	assert_false(hm_device_initializing(dev));
+	assert_non_null(hm_device_output_handle(dev, 0));
+	assert_null(hm_device_output_handle(dev, 2));
+	hm_device_free(dev);
+}
+
+/* The Genesis pad over Bluetooth says 2017, the SNES pad's ID; its device
+ * info's type 0x0d gives it the Genesis pad's node (6.12's
+ * joycon_read_info(): "Over USB, it will report the PID as 0x201E, but
+ * over bluetooth it will report the PID as 0x2017"). */
+static void test_genesis_bt(void **state)
+{
+	struct capture_sink cs;
+	struct hm_device *dev;
+	const struct libevdev *c;
+	uint8_t r[64];
+
+	(void)state;
+	pad.force_type = 0x0d;
+	dev = make_with(&cs, NSW_PRODUCT_SNES, BUS_BLUETOOTH, "MD/Gen Control Pad", &transport);
+	pump(dev);
+	assert_false(hm_device_initializing(dev));
+	assert_null(hm_device_output_handle(dev, 0));
+	assert_non_null(hm_device_output_handle(dev, 1));
+	c = hm_device_output_caps(dev, 1);
+	assert_string_equal(libevdev_get_name(c), "MD/Gen Control Pad");
+	assert_int_equal(libevdev_get_id_product(c), 0x2017);
+	/* 6.12's gencon map: A B C Mode Start Home Capture, no SNES X/L/R */
+	assert_true(has_key(c, BTN_SOUTH) && has_key(c, BTN_WEST) && has_key(c, BTN_SELECT) &&
+	            has_key(c, BTN_MODE) && has_key(c, BTN_Z));
+	assert_false(has_key(c, BTN_NORTH) || has_key(c, BTN_TL) || has_key(c, BTN_TR2));
+	/* device info, report mode, player LEDs: as the Genesis pad on USB */
+	assert_int_equal(pad.nout, 3);
+	/* C is the R bit: BTN_WEST */
+	full_report(r, NSW_BTN_R, 0, 0, 0, 0, NULL);
+	assert_int_equal(hm_device_process_report(dev, r, NSW_REPORT_SIZE, 0), 1);
+	assert_int_equal(last(&cs, node(dev, 1), EV_KEY, BTN_WEST), 1);
+	assert_int_equal(last(&cs, node(dev, 1), EV_KEY, BTN_TR), -9999);
+	hm_device_free(dev);
+}
+
+/* The last player-LED subcommand argument sent by a half ("L" or "R"),
+ * -1: none since index from. */
+static int leds_of(const char *who, unsigned from)
+{
+	int v = -1;
+
+	for (unsigned i = from; i < pad.nout && i < 64; i++)
+		if (out_by[i] == (const void *)who && pad.out[i][0] == 0x01 &&
+		    pad.out[i][10] == 0x30)
+			v = pad.out[i][11];
+	return v;
+}
+
+static void leds_settle(struct hm_device *l, struct hm_device *r)
+{
+	usleep(70 * 1000); /* the Bluetooth spacing, 60 ms */
+	hm_device_timer(r, hm_now_usec());
+	pump(r);
+	if (l) {
+		hm_device_timer(l, hm_now_usec());
+		pump(l);
+	}
+}
+
+/* A pair is one player: both halves show the pair's number (the lower of
+ * the halves', or the right half's player-leds), each its own again when
+ * the pair ends. */
+static void test_pair_leds(void **state)
+{
+	struct capture_sink csl, csr;
+	struct hm_device *l, *r;
+	struct hm_device_settings s = HM_DEVICE_SETTINGS_INIT;
+	int own_l, own_r;
+	unsigned from;
+
+	(void)state;
+	l = make_half(&csl, true);
+	r = make_half(&csr, false);
+	own_l = leds_of("L", 0);
+	own_r = leds_of("R", 0);
+	/* plug order: the left half has the lower number */
+	assert_true(own_l > 0 && own_r > 0 && own_l != own_r);
+
+	from = pad.nout;
+	set_pairing(l, HM_JOYCON_PAIR_ALWAYS);
+	set_pairing(r, HM_JOYCON_PAIR_ALWAYS);
+	half_report(l, 0, 2048, 2000, NULL);
+	assert_true(paired(l, r));
+	leds_settle(l, r);
+	assert_int_equal(leds_of("R", from), own_l);
+	assert_int_equal(leds_of("L", from), -1); /* it shows that already */
+
+	/* player-leds = 5 in the right half's section: {1, 0, 0, 1} on both */
+	from = pad.nout;
+	s.joycon_pair = HM_JOYCON_PAIR_ALWAYS;
+	s.player_leds = 5;
+	hm_device_configure(r, &s);
+	leds_settle(l, r);
+	assert_int_equal(leds_of("R", from), 0x09);
+	assert_int_equal(leds_of("L", from), 0x09);
+
+	/* the left half goes: the right shows its own setting again */
+	from = pad.nout;
+	s.player_leds = -1;
+	hm_device_configure(r, &s);
+	hm_device_free(l);
+	leds_settle(NULL, r);
+	assert_int_equal(leds_of("R", from), own_r);
+	hm_device_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1216,6 +1465,10 @@ int main(void)
 	    cmocka_unit_test_setup(test_sideways, reset),
 	    cmocka_unit_test_setup(test_pair_config, reset),
 	    cmocka_unit_test_setup(test_pair_gyro_mouse, reset),
+	    cmocka_unit_test_setup(test_grip, reset),
+	    cmocka_unit_test_setup(test_grip_faults, reset),
+	    cmocka_unit_test_setup(test_genesis_bt, reset),
+	    cmocka_unit_test_setup(test_pair_leds, reset),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,4 +14,4 @@ case $(uname -r) in
 *) echo "SKIP: the answers are 6.12's, this is $(uname -r)"; exit 77 ;;
 esac
 exec "$(dirname "$0")/check-ps-oracle.sh" "$1" "$2" "$3" switch \
-	pro-usb pro-bt jcl-bt jcr-bt snes-bt n64-bt gen-usb
+	pro-usb pro-bt jcl-bt jcr-bt snes-bt n64-bt gen-usb gen-bt grip-l-usb grip-r-usb

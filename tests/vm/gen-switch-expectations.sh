@@ -3,13 +3,14 @@
 #
 # Regenerates tests/data/kernel/switch/: what the kernel's own hid-nintendo
 # makes of the scripted recordings of tests/data/switch (Pro Controller USB
-# and Bluetooth, Joy-Con L and R), their USB commands and subcommands
+# and Bluetooth, Joy-Con L and R, the charging grip's halves, the NSO
+# pads), their USB commands and subcommands
 # answered by tests/lib/switch-pad.h's pad (non-default calibration), in
 # one VM boot per kernel: today's 6.12 (bookworm-backports,
 # backports-kernel.sh) into switch/, Debian 12's 6.1 into switch/6.1/ for
 # the record of what changed.
 #
-#   gen-switch-expectations.sh BUILDDIR [OUTDIR]
+#   [NSW_MODELS="m ..."] gen-switch-expectations.sh BUILDDIR [OUTDIR]
 #
 # BUILDDIR is a meson build directory (outside /tmp) with tests/vm/ps-oracle
 # built.  Per model: <model>.txt (nodes and events, `hidmapd replay`
@@ -27,9 +28,15 @@ build=$(cd "$1" && pwd)
 outdir=${2:-$srcdir/tests/data/kernel/switch}
 oracle=$build/tests/vm/ps-oracle
 [ -x "$oracle" ] || die "build $oracle first"
-models612="pro-usb pro-bt jcl-bt jcr-bt snes-bt n64-bt gen-usb"
+models612="pro-usb pro-bt jcl-bt jcr-bt snes-bt n64-bt gen-usb gen-bt grip-l-usb grip-r-usb"
 # 6.1 has no NSO pads
-models61="pro-usb pro-bt jcl-bt jcr-bt"
+models61="pro-usb pro-bt jcl-bt jcr-bt grip-l-usb grip-r-usb"
+# NSW_MODELS="a b": only those (each kernel that has them), the rest kept
+if [ -n "${NSW_MODELS:-}" ]; then
+	keep() { local m o=""; for m in $1; do case " $NSW_MODELS " in *" $m "*) o+=" $m" ;; esac; done; echo "$o"; }
+	models612=$(keep "$models612")
+	models61=$(keep "$models61")
+fi
 k612=$("$srcdir/tests/vm/backports-kernel.sh") || die "no 6.12 kernel (backports-kernel.sh --install)"
 
 run() { # STAGE DEST MODELS [RUN-VM-ARGS...]
@@ -59,6 +66,6 @@ run() { # STAGE DEST MODELS [RUN-VM-ARGS...]
 	sed "s/^/$prog: /" "$stage/results/switch-oracle.log" >&2
 }
 
-run "$build/vm-switch-612" "$outdir" "$models612" -k "$k612"
-run "$build/vm-switch-61" "$outdir/6.1" "$models61"
+[ -z "$models612" ] || run "$build/vm-switch-612" "$outdir" "$models612" -k "$k612"
+[ -z "$models61" ] || run "$build/vm-switch-61" "$outdir/6.1" "$models61"
 echo "$prog: written to $outdir (6.12) and $outdir/6.1" >&2

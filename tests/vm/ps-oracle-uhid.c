@@ -219,6 +219,24 @@ static void *responder(void *arg)
 	return NULL;
 }
 
+/* A recording whose product does not say the device info's controller
+ * type (the charging grip's half, the Genesis pad over Bluetooth, which
+ * says 2017) names it in a comment "# nsw-type: 0xNN". */
+static void nsw_type_line(const char *rec_path, uint8_t *type)
+{
+	FILE *f = fopen(rec_path, "re");
+	char line[256];
+	unsigned t;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "# nsw-type: %x", &t) == 1 && t <= 0xff) {
+			*type = (uint8_t)t;
+			break;
+		}
+	if (f)
+		fclose(f);
+}
+
 int ps_uhid_new(const char *rec_path, const char *features_path, struct ps_uhid **ret)
 {
 	_cleanup_(ps_uhid_freep) struct ps_uhid *u = calloc(1, sizeof(*u));
@@ -269,6 +287,7 @@ int ps_uhid_new(const char *rec_path, const char *features_path, struct ps_uhid 
 			u->switch_type = 0x03;
 			break;
 		}
+		nsw_type_line(rec_path, &u->switch_type);
 	}
 	c->vendor = u->rec->vendor;
 	c->product = u->rec->product;

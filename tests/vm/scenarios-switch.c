@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * VM scenarios nsw-pro-usb, nsw-pro-bt, nsw-jcl-bt, nsw-jcr-bt, nsw-snes-bt,
- * nsw-n64-bt and nsw-gen-usb (issue 23): the real daemon on the Nintendo
- * Switch Pro Controller (USB and Bluetooth), the single Joy-Cons and the
- * NSO SNES, N64 and Genesis pads against the kernel's own hid-nintendo
+ * nsw-n64-bt, nsw-gen-usb, nsw-gen-bt, nsw-grip-l-usb and nsw-grip-r-usb
+ * (issue 23): the real daemon on the Nintendo Switch Pro Controller (USB
+ * and Bluetooth), the single Joy-Cons, each half of the charging grip and
+ * the NSO SNES, N64 and Genesis pads against the kernel's own hid-nintendo
  * (today's, 6.12), one model per scenario.
  *
  * The recordings of tests/data/switch become uhid devices with their real
@@ -208,6 +209,25 @@ int scenario_nsw_n64_bt(void)
 int scenario_nsw_gen_usb(void)
 {
 	return run_model("gen-usb", 1, 3 + 3);
+}
+
+/* the Genesis pad over Bluetooth says 2017 (the SNES pad's ID): the node
+ * is the one its device info's type names */
+int scenario_nsw_gen_bt(void)
+{
+	return run_model("gen-bt", 1, 3);
+}
+
+/* each half of the charging grip (200e, USB): the half its device info
+ * names, as a Joy-Con without SL/SR; the home LED on the right one only */
+int scenario_nsw_grip_l_usb(void)
+{
+	return run_model("grip-l-usb", 2, 3 + 11);
+}
+
+int scenario_nsw_grip_r_usb(void)
+{
+	return run_model("grip-r-usb", 2, 3 + 12);
 }
 
 /* ---- nsw-silent-pad ---- */
@@ -479,6 +499,37 @@ static bool jc_rumble_both(struct vm_output *o, struct ps_uhid *l, struct ps_uhi
 	return true;
 }
 
+/* The argument of the last player-LED subcommand (01 .. 30 xx) u got,
+ * -1: none. */
+static int jc_leds(struct ps_uhid *u)
+{
+	int v = -1;
+
+	for (unsigned i = 0; i < ps_uhid_noutputs(u); i++) {
+		uint8_t b[PS_OUTPUT_MAX];
+		size_t n = ps_uhid_output(u, i, b);
+
+		if (n >= 12 && b[0] == 0x01 && b[10] == 0x30)
+			v = b[11];
+	}
+	return v;
+}
+
+/* Waits up to 3 s for both halves' LEDs to show one pattern: it, or -1. */
+static int jc_leds_same(struct ps_uhid *l, struct ps_uhid *r)
+{
+	uint64_t deadline = vm_now_us() + 3000000u;
+
+	while (vm_now_us() < deadline) {
+		int a = jc_leds(l), b = jc_leds(r);
+
+		if (a > 0 && a == b)
+			return a;
+		vm_sleep_ms(20);
+	}
+	return -1;
+}
+
 /*
  * Two Joy-Cons, L and R (uhid, answered as tests/lib/switch-pad.h's pad),
  * the daemon with no config: each half alone first (its gamepad and IMU
@@ -487,7 +538,8 @@ static bool jc_rumble_both(struct vm_output *o, struct ps_uhid *l, struct ps_uhi
  * ("Nintendo Switch Combined Joy-Cons", 057e:2008, the Pro Controller's
  * codes: hat, BTN_EAST for A) and K 4 (its IMU) come.  Up on the left
  * half's d-pad is the pair's ABS_HAT0Y -1, A on the right half its
- * BTN_EAST.
+ * BTN_EAST.  The halves' player LEDs show two numbers alone, one (the
+ * pair's) paired.
  */
 int scenario_nsw_jc_pair(void)
 {
@@ -496,6 +548,7 @@ int scenario_nsw_jc_pair(void)
 	static const unsigned single[] = {0, 1}, pair[] = {3, 4};
 	struct vm_output o = {.fd = -1};
 	uint64_t t0, deadline;
+	int own_l, own_r;
 	bool ok;
 
 	if (jc_new("jcl-bt", &l) < 0 || jc_new("jcr-bt", &r) < 0)
@@ -510,6 +563,12 @@ int scenario_nsw_jc_pair(void)
 			return vm_fail("the Joy-Cons' own nodes did not come within 60 s");
 		vm_sleep_ms(20);
 	}
+	/* each half's init sets its own player LEDs */
+	while ((own_l = jc_leds(l)) <= 0 || (own_r = jc_leds(r)) <= 0) {
+		if (vm_now_us() > deadline || !vm_daemon_alive())
+			return vm_fail("the Joy-Cons' player LEDs were not set within 60 s");
+		vm_sleep_ms(20);
+	}
 	/* L and R held together, again and again until the pair appears
 	 * (the halves initialise meanwhile: reports before that emit
 	 * nothing) */
@@ -521,6 +580,22 @@ int scenario_nsw_jc_pair(void)
 		vm_sleep_ms(30);
 	}
 	vm_note("paired %.1f s after the daemon started", (double)(vm_now_us() - t0) / 1e6);
+	{
+		int both;
+
+		/* each half set its own at init (plug order: two numbers) */
+		if (own_l <= 0 || own_r <= 0 || own_l == own_r)
+			return vm_fail("alone, the halves' player LEDs were 0x%x and 0x%x, "
+			               "expected two patterns",
+			               own_l, own_r);
+		both = jc_leds_same(l, r);
+		if (both < 0 || (both != own_l && both != own_r))
+			return vm_fail("paired, the halves' player LEDs are 0x%x and 0x%x, "
+			               "expected one of their own patterns on both",
+			               jc_leds(l), jc_leds(r));
+		vm_note("player LEDs 0x%x (left) and 0x%x (right) alone, 0x%x on both paired",
+		        own_l, own_r, both);
+	}
 	vm_sleep_ms(200);
 	if (!jc_nodes(l->hidraw, NULL, 0))
 		return vm_fail("paired: the left half still has nodes of its own");

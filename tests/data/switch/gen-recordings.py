@@ -11,7 +11,12 @@ two 12-bit stick pairs, vibrator byte, three IMU samples of six s16
 reports are built here from that layout, not by hidmapd.
 
     gen-recordings.py            writes pro-usb.hid pro-bt.hid jcl-bt.hid jcr-bt.hid
-                                 snes-bt.hid n64-bt.hid gen-usb.hid
+                                 snes-bt.hid n64-bt.hid gen-usb.hid gen-bt.hid
+                                 grip-l-usb.hid grip-r-usb.hid
+
+A model whose product ID does not say its controller type carries a
+comment '# nsw-type: 0xNN', the type the pad's device info answers
+(tests/vm/ps-oracle-uhid.c reads it).
 """
 import os
 import struct
@@ -36,6 +41,13 @@ MODELS = {
     'snes-bt': ('SNES Controller', 5, 0x2017),
     'n64-bt': ('N64 Controller', 5, 0x2019),
     'gen-usb': ('Nintendo Co., Ltd. MD/Gen Control Pad', 3, 0x201e),
+    # the Genesis pad over Bluetooth says 2017, the SNES pad's ID: the
+    # device info's type (0x0d) tells them apart
+    'gen-bt': ('MD/Gen Control Pad', 5, 0x2017, 0x0d),
+    # each Joy-Con in the charging grip is a USB device 200e (name
+    # constructed); the device info's type says which half it is
+    'grip-l-usb': ('Nintendo Co., Ltd. Nintendo Switch Charging Grip', 3, 0x200e, 0x01),
+    'grip-r-usb': ('Nintendo Co., Ltd. Nintendo Switch Charging Grip', 3, 0x200e, 0x02),
 }
 
 
@@ -81,12 +93,15 @@ SCRIPT = [
 
 
 def write(model):
-    name, bus, product = MODELS[model]
+    name, bus, product = MODELS[model][:3]
+    ntype = MODELS[model][3] if len(MODELS[model]) > 3 else None
     with open(os.path.join(HERE, 'pro-usb-descriptor.hid')) as f:
         rdesc = next(line for line in f if line.startswith('R: '))
     out = [f'# {model}: scripted reports, written by gen-recordings.py (do not edit)',
            '# descriptor: the Pro Controller USB descriptor (pro-usb-descriptor.hid)',
            f'N: {name}', f'I: {bus:x} 057e {product:04x}', rdesc.rstrip('\n')]
+    if ntype is not None:
+        out.insert(2, f'# nsw-type: 0x{ntype:02x}')
     for i, (comment, kw) in enumerate(SCRIPT):
         data = report(i * 3, **kw)
         t = i * 0.015
