@@ -167,7 +167,7 @@ static void handle(struct ps_uhid *u, const struct uhid_event *ev)
 			u->noutputs++;
 		}
 		pthread_mutex_unlock(&u->lock);
-		if (u->switch_pad) {
+		if (u->switch_pad && (!u->answer_limit || u->answered < u->answer_limit)) {
 			uint8_t reply[SWP_REPORT_SIZE];
 			size_t n;
 

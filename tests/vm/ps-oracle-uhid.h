@@ -54,6 +54,9 @@ struct ps_uhid {
 	uint8_t last_input[64];
 	size_t last_input_size;
 	unsigned answered;
+	/* not 0: no more answers after this many (a pad whose link is about
+	 * to drop); set before the daemon opens the device */
+	unsigned answer_limit;
 	/* after ps_uhid_wait_bound() */
 	char syspath[256];
 	char driver[64];

@@ -119,40 +119,18 @@ static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o
 	return status;
 }
 
-/* model, its number of nodes (gamepad and IMU; the NSO pads have no
- * IMU), and how many outputs the pad answers before the daemon has it
- * initialised (USB commands but 80 04; subcommands: device info, six SPI
- * reads, IMU, report mode, vibration, player LEDs, home LED but on a left
- * Joy-Con) */
-static int run_model(const char *model, size_t noutputs, unsigned answers)
+/* Waits until the daemon (started at t0) has initialised pad u (noutputs
+ * uinput devices, answers outputs answered), then checks them against the
+ * kernel's answers for model. */
+static int await_and_check(const char *model, struct ps_uhid *u, size_t noutputs, unsigned answers,
+                           uint64_t t0)
 {
-	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
 	struct vm_output o[MAX_OUTPUTS];
-	char rec[PATH_MAX], param[16];
-	uint64_t t0, deadline;
+	uint64_t deadline = t0 + 60000000u;
 	size_t n = 0;
 	int r;
 
 	memset(o, 0, sizeof(o));
-	vm_read_attr("/sys/module/hid/parameters/ignore_special_drivers", param, sizeof(param));
-	if (!streq(param, "1") && !streq(param, "Y"))
-		return vm_fail("hid's ignore_special_drivers is \"%s\", run-vm.sh sets 1", param);
-	snprintf(rec, sizeof(rec), "%s/../switch/%s.hid", vm_kdata_dir, model);
-	r = ps_uhid_new(rec, NULL, &u);
-	if (r >= 0)
-		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
-	if (r < 0)
-		return vm_fail("%s: the uhid device was not bound: %s", model, strerror(-r));
-	if (!streq(u->driver, "hid-generic") || !u->hidraw[0])
-		return vm_fail("%s: bound by %s (hidraw \"%s\"), expected hid-generic", model,
-		               u->driver, u->hidraw);
-	vm_note("%s: %s %04x:%04x:%04x is /dev/%s (hid-generic)", model, u->rec->name, u->rec->bus,
-	        u->rec->vendor, u->rec->product, u->hidraw);
-
-	vm_warm_up();
-	if (vm_daemon_start(NULL, &t0) < 0)
-		return -1;
-	deadline = t0 + 60000000u;
 	while ((n = find_outputs(u->hidraw, o, MAX_OUTPUTS)) < noutputs || u->answered < answers) {
 		if (vm_now_us() > deadline || !vm_daemon_alive())
 			return vm_fail(
@@ -171,6 +149,40 @@ static int run_model(const char *model, size_t noutputs, unsigned answers)
 		}
 	r = check_model(model, u, o, n);
 	vm_outputs_close(o, n);
+	return r;
+}
+
+/* model, its number of nodes (gamepad and IMU; the NSO pads have no
+ * IMU), and how many outputs the pad answers before the daemon has it
+ * initialised (USB commands but 80 04; subcommands: device info, six SPI
+ * reads, IMU, report mode, vibration, player LEDs, home LED but on a left
+ * Joy-Con) */
+static int run_model(const char *model, size_t noutputs, unsigned answers)
+{
+	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
+	char rec[PATH_MAX], param[16];
+	uint64_t t0;
+	int r;
+
+	vm_read_attr("/sys/module/hid/parameters/ignore_special_drivers", param, sizeof(param));
+	if (!streq(param, "1") && !streq(param, "Y"))
+		return vm_fail("hid's ignore_special_drivers is \"%s\", run-vm.sh sets 1", param);
+	snprintf(rec, sizeof(rec), "%s/../switch/%s.hid", vm_kdata_dir, model);
+	r = ps_uhid_new(rec, NULL, &u);
+	if (r >= 0)
+		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
+	if (r < 0)
+		return vm_fail("%s: the uhid device was not bound: %s", model, strerror(-r));
+	if (!streq(u->driver, "hid-generic") || !u->hidraw[0])
+		return vm_fail("%s: bound by %s (hidraw \"%s\"), expected hid-generic", model,
+		               u->driver, u->hidraw);
+	vm_note("%s: %s %04x:%04x:%04x is /dev/%s (hid-generic)", model, u->rec->name, u->rec->bus,
+	        u->rec->vendor, u->rec->product, u->hidraw);
+
+	vm_warm_up();
+	if (vm_daemon_start(NULL, &t0) < 0)
+		return -1;
+	r = await_and_check(model, u, noutputs, answers, t0);
 	vm_daemon_kill();
 	return r;
 }
@@ -382,6 +394,77 @@ int scenario_nsw_silent_pad(void)
 	if (during.worst > 1000000u || during.late > (during.total / 50 ? during.total / 50 : 1))
 		return vm_fail("the silent pad delayed the other pad's reports by more than 50 ms");
 	return 0;
+}
+
+/* ---- nsw-bt-drop ---- */
+
+/*
+ * A Bluetooth Pro Controller that goes away in the middle of its init (the
+ * connection lost once it has answered its device info and two SPI reads,
+ * with the next request unanswered),
+ * then comes back: the daemon stays up, keeps nothing of the first (no
+ * uinput device left for it), and initialises the second as 6.12's
+ * hid-nintendo does (the pro-bt model's check: nodes, events, ids, rumble).
+ */
+int scenario_nsw_bt_drop(void)
+{
+	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
+	struct vm_output o[MAX_OUTPUTS];
+	char rec[PATH_MAX], first[sizeof(u->hidraw)];
+	uint64_t t0, deadline;
+	unsigned answered;
+	size_t n;
+	int r;
+
+	snprintf(rec, sizeof(rec), "%s/../switch/pro-bt.hid", vm_kdata_dir);
+	vm_warm_up();
+	if (vm_daemon_start(NULL, &t0) < 0)
+		return -1;
+	r = ps_uhid_new(rec, NULL, &u);
+	if (r >= 0) {
+		u->answer_limit = 3;
+		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
+	}
+	if (r < 0 || !u->hidraw[0])
+		return vm_fail("pro-bt: the uhid device was not bound");
+	/* its fourth request sent, unanswered: the link drops */
+	deadline = vm_now_us() + 30000000u;
+	while (ps_uhid_noutputs(u) <= 3) {
+		if (vm_now_us() > deadline || !vm_daemon_alive())
+			return vm_fail(
+			    "pro-bt: the daemon did not get to its fourth request in 30 s");
+		vm_sleep_ms(5);
+	}
+	answered = u->answered;
+	snprintf(first, sizeof(first), "%s", u->hidraw);
+	ps_uhid_free(u); /* the connection lost */
+	u = NULL;
+	vm_note("pro-bt: /dev/%s gone after %u answers, in the middle of its init", first,
+	        answered);
+	if (answered != 3)
+		return vm_fail("pro-bt: %u answers before the link dropped, expected 3", answered);
+	/* its virtual devices kept for the replug grace (3 s), then removed */
+	deadline = vm_now_us() + 10000000u;
+	while ((n = find_outputs(first, o, MAX_OUTPUTS)) > 0) {
+		if (vm_now_us() > deadline)
+			return vm_fail("%zu uinput devices of the lost /dev/%s left after 10 s", n,
+			               first);
+		if (!vm_daemon_alive())
+			return vm_fail("the daemon died when the pad was lost during its init");
+		vm_sleep_ms(20);
+	}
+	if (!vm_daemon_alive())
+		return vm_fail("the daemon died when the pad was lost during its init");
+
+	/* back, answering: initialised as the kernel does */
+	r = ps_uhid_new(rec, NULL, &u);
+	if (r >= 0)
+		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
+	if (r < 0 || !u->hidraw[0])
+		return vm_fail("pro-bt: the uhid device was not bound again");
+	r = await_and_check("pro-bt", u, 2, 12, vm_now_us());
+	vm_daemon_kill();
+	return r;
 }
 
 /* ---- nsw-jc-pair, nsw-jc-sideways (beyond the kernel: expectations from
