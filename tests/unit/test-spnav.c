@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -305,6 +306,53 @@ static void test_server_bad_clients(void **state)
 	assert_int_equal(hm_spnav_server_nclients(f->server), 0);
 }
 
+/* A client reading its events does not wake the server (EPOLLOUT is
+ * watched only while a client is behind); one that fell behind gets all
+ * of its queue once it reads again. */
+static void test_server_write_space(void **state)
+{
+	struct fixture *f = *state;
+	int fd = connect_client(f), waiting = 0;
+	int32_t msg[8];
+	unsigned received = 0, n = 400;
+
+	pump(f);
+	for (int i = 0; i < 5; i++)
+		hm_spnav_device_button(f->dev, 0, i % 2);
+	while (read_msg(fd, msg))
+		received++;
+	assert_int_equal(received, 5);
+	assert_int_equal(hm_loop_dispatch(f->loop, 0), 0);
+
+	/* more than the socket takes (278 messages of 32 bytes with Linux's
+	 * default 208 KiB send buffer), fewer than it and the queue of
+	 * HM_SPNAV_QUEUE; buttons, which are never coalesced */
+	for (unsigned i = 0; i < n; i++)
+		hm_spnav_device_button(f->dev, 0, i % 2);
+	assert_int_equal(ioctl(fd, FIONREAD, &waiting), 0);
+	assert_true((unsigned)waiting < n * 32); /* some wait in the queue */
+	received = 0;
+	for (int spins = 0; received < n && spins < 1000; spins++) {
+		while (read_msg(fd, msg)) {
+			assert_int_equal(msg[0],
+			                 received % 2 ? HM_SPNAV_EV_PRESS : HM_SPNAV_EV_RELEASE);
+			received++;
+		}
+		(void)hm_loop_dispatch(f->loop, 10);
+	}
+	assert_int_equal(received, n);
+	assert_int_equal(hm_spnav_server_dropped(f->server), 0);
+	/* caught up: quiet again */
+	for (int i = 0; i < 3; i++)
+		hm_spnav_device_button(f->dev, 0, i % 2);
+	while (read_msg(fd, msg))
+		received++;
+	assert_int_equal(received, n + 3);
+	assert_int_equal(hm_loop_dispatch(f->loop, 0), 0);
+	close(fd);
+	pump(f);
+}
+
 /* As spacenavd 1.1: clients get the newest device's motion and buttons
  * only; raw axis events come from every device. */
 static void test_server_newest_device(void **state)
@@ -383,6 +431,7 @@ int main(void)
 	    cmocka_unit_test(test_motion),
 	    cmocka_unit_test_setup_teardown(test_server_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_server_bad_clients, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_server_write_space, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_server_newest_device, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_server_max_clients, setup, teardown),
 	};

@@ -209,6 +209,9 @@ run_one() {
 	sleep 0.3 # the client's protocol change is answered
 	n0=$(grep -c '^done' "$fout")
 	echo play >&5
+	# no grep while it plays (forks under TCG disturb the latency run):
+	# the play takes at least its reports times the gap
+	sleep "$((nreports * gap_ms / 1000)).$(printf %03d $((nreports * gap_ms % 1000)))"
 	for ((i = 0; i < 900; i++)); do
 		[ "$(grep -c '^done' "$fout")" -gt "$n0" ] && break
 		sleep 0.1
@@ -236,6 +239,7 @@ for rec in "${recs[@]}"; do
 	m=$(basename "$rec" .hid)
 	[ "$mode" = bench ] || case " $skip_models " in *" $m "*) continue ;; esac
 	vidpid=$(awk '/^I:/ { print $3 ":" $4; exit }' "$rec")
+	nreports=$(grep -c '^E:' "$rec")
 	fout=$out/$m.feed
 	rm -f "$work/$m.fifo" && mkfifo "$work/$m.fifo" || exit 1
 	"$feed" "$rec" "$gap_ms" < "$work/$m.fifo" > "$fout" 2> "$out/$m.feed-err" &
