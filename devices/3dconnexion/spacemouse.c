@@ -428,10 +428,12 @@ static int spacemouse_probe(struct hm_device *dev)
 	return 0;
 }
 
-/* spnav-led = on|off; unset: on, as spacenavd switches it on at start */
+/* spnav-led = on|off|auto; unset: on, as spacenavd switches it on at
+ * start.  auto starts off: the daemon, which knows the spnav clients,
+ * switches it on while one is connected (daemon-spnav.c). */
 static void spacemouse_configure(struct hm_device *dev, const struct hm_device_settings *settings)
 {
-	set_led(dev, !settings || settings->spnav_led != 0);
+	set_led(dev, !settings || settings->spnav_led == -1 || settings->spnav_led == 1);
 }
 
 static void spacemouse_remove(struct hm_device *dev)

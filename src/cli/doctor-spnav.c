@@ -20,9 +20,14 @@ void hm_doctor_spnav(struct hm_doctor *d, const struct hm_config *config)
 	_cleanup_free_ struct hm_hid_entry *entries = NULL;
 	size_t n = 0;
 	int pid = hm_spacenavd_pid();
-	char sock[108];
+	char sock[108], link[108];
 	const char *env = getenv("SPNAV_SOCKET");
 	bool have_sock = hm_spnav_socket_path(sock, sizeof(sock)) == 0;
+	/* SPNAV_SOCKET may name the socket or the link to it */
+	bool env_ok =
+	    env && have_sock &&
+	    (streq(env, sock) || (hm_spnav_link_path(link, sizeof(link)) == 0 && streq(env, link) &&
+	                          hm_spnav_link_is_ours(link, sock) == 1));
 
 	if (hm_hid_enumerate_sysfs(&entries, &n) < 0)
 		return; /* hm_doctor_devices() said why */
@@ -59,11 +64,13 @@ void hm_doctor_spnav(struct hm_doctor *d, const struct hm_config *config)
 			               "%04x:%04x \"%s\": hidmapd drives it, but without "
 			               "XDG_RUNTIME_DIR it serves no libspnav clients",
 			               info->vendor, info->product, info->name);
-		else if (!env || !streq(env, sock))
+		else if (!env_ok)
 			hm_doctor_line(
 			    d, HM_CHECK_WARN, info->path,
-			    "put SPNAV_SOCKET=${XDG_RUNTIME_DIR}/hidmapd/spnav.sock in "
-			    "~/.config/environment.d/spnav.conf and log in again",
+			    "put SPNAV_SOCKET=${XDG_RUNTIME_DIR}/spnav.sock in "
+			    "~/.config/environment.d/spnav.conf and log in again (or "
+			    "${XDG_RUNTIME_DIR}/hidmapd/spnav.sock where spnav.sock is another "
+			    "program's)",
 			    "%04x:%04x \"%s\": hidmapd serves it on %s, but SPNAV_SOCKET "
 			    "is %s%s%s: libspnav applications look for spacenavd at "
 			    "/var/run/spnav.sock",
@@ -73,6 +80,6 @@ void hm_doctor_spnav(struct hm_doctor *d, const struct hm_config *config)
 			hm_doctor_line(d, HM_CHECK_OK, info->path, NULL,
 			               "%04x:%04x \"%s\": served to libspnav applications on %s "
 			               "(SPNAV_SOCKET)",
-			               info->vendor, info->product, info->name, sock);
+			               info->vendor, info->product, info->name, env);
 	}
 }

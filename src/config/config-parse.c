@@ -429,10 +429,14 @@ static int parse_haptic_click(struct parser *p, struct hm_config_device *d, cons
 	return parse_word(p, value, on_off_words, on_off_values, &d->hardware.haptic_click);
 }
 
-/* spnav-led = on|off: the 3D mouse's LED (the 3dconnexion module) */
+/* spnav-led = on|off|auto: the 3D mouse's LED (the 3dconnexion module;
+ * auto: on while a libspnav client is connected, as spacenavd's led = auto) */
+static const char *const spnav_led_words[] = {"on", "off", "auto", NULL};
+static const int spnav_led_values[] = {1, 0, 2};
+
 static int parse_spnav_led(struct parser *p, struct hm_config_device *d, const char *value)
 {
-	return parse_word(p, value, on_off_words, on_off_values, &d->hardware.spnav_led);
+	return parse_word(p, value, spnav_led_words, spnav_led_values, &d->hardware.spnav_led);
 }
 
 /* joycon-pair = hold|always|off (HM_JOYCON_PAIR_*) */

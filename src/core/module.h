@@ -144,7 +144,8 @@ struct hm_device_settings {
 	int player_leds;     /* player-leds = 0..5 (0: off), -1: not set */
 	int mic_led;         /* mic-led = on|off: 1, 0; -1: not set */
 	int haptic_click;    /* haptic-click = on|off: 1, 0; -1: not set */
-	int spnav_led;       /* spnav-led = on|off: 1, 0; -1: not set */
+	int spnav_led;       /* spnav-led = on|off|auto: 1, 0, 2 (on while a libspnav
+	                      * client is connected: the daemon switches it); -1: not set */
 	int joycon_pair;     /* joycon-pair = hold|always|off: HM_JOYCON_PAIR_*; -1: not set */
 };
 #define HM_DEVICE_SETTINGS_INIT                                                                    \

@@ -2,7 +2,8 @@
 /*
  * The spnav server in the daemon: every driven device whose module says it
  * is a six-axis controller (multiaxis.h) is served to libspnav clients on
- * $XDG_RUNTIME_DIR/hidmapd/spnav.sock (spnav-server.h), with the spnav-* settings
+ * $XDG_RUNTIME_DIR/hidmapd/spnav.sock (spnav-server.h; $XDG_RUNTIME_DIR/spnav.sock
+ * links to it), with the spnav-* settings
  * of its [device] section (config-spnav.h).  And coexistence with
  * spacenavd: while spacenavd runs, such devices are left to it unless
  * their section says spnav-spacenavd = take.
@@ -88,6 +89,34 @@ static void setup_spacenavd_watch(struct daemon *d)
 	d->spacenavd_timer = hm_timer_new(d->loop, rescan_fired, d);
 }
 
+static void clients_changed(void *userdata, unsigned nclients);
+
+/* $XDG_RUNTIME_DIR/spnav.sock, where SPNAV_SOCKET points (spnav-environment.conf),
+ * links to the socket: made here, or, in the unit's sandbox (which cannot
+ * write $XDG_RUNTIME_DIR), by its ExecStartPre=; never over another's. */
+static void spnav_link(struct daemon *d, const char *path)
+{
+	char link[108];
+	int r = hm_spnav_link_path(link, sizeof(link));
+
+	if (r == 0)
+		r = hm_spnav_server_link(d->spnav, link);
+	if (r == 0)
+		log_info("spnav: %s links to it", link);
+	else if (r == 1)
+		log_debug("spnav: %s links to it already", link);
+	else if (r == -EEXIST)
+		log_warning("spnav: %s is not hidmapd's (spacenavd's or another program's "
+		            "socket?): left alone; libspnav applications reach hidmapd with "
+		            "SPNAV_SOCKET=%s",
+		            link, path);
+	else
+		log_warning_errno(r,
+		                  "spnav: cannot link %s to the socket: %m; libspnav applications "
+		                  "reach hidmapd with SPNAV_SOCKET=%s",
+		                  link, path);
+}
+
 void daemon_setup_spnav(struct daemon *d)
 {
 	char path[108];
@@ -110,6 +139,10 @@ void daemon_setup_spnav(struct daemon *d)
 		                  path);
 	else
 		log_info("spnav: serving libspnav clients on %s (SPNAV_SOCKET)", path);
+	if (r >= 0) {
+		hm_spnav_server_set_clients_fn(d->spnav, clients_changed, d);
+		spnav_link(d, path);
+	}
 }
 
 static void on_motion(void *userdata, struct hm_device *dev, unsigned changed,
@@ -135,6 +168,22 @@ static void set_led(void *userdata, int state)
 
 	/* as an LED event coming back from the evdev node */
 	(void)hm_device_handle_feedback(dr->dev, 0, EV_LED, LED_MISC, state != 0);
+}
+
+/* spnav-led = auto: on while a libspnav client is connected (spacenavd's
+ * led = auto); the module's configure hook leaves it off */
+static void led_auto(struct driven *dr)
+{
+	if (dr->spnav && dr->cfg && dr->cfg->hardware.spnav_led == 2)
+		set_led(dr, hm_spnav_server_nclients(dr->daemon->spnav) > 0);
+}
+
+static void clients_changed(void *userdata, unsigned nclients)
+{
+	struct daemon *d = userdata;
+
+	for (struct driven *dr = d->driven; dr; dr = dr->next)
+		led_auto(dr);
 }
 
 void daemon_spnav_attach(struct daemon *d, struct driven *dr)
@@ -165,6 +214,7 @@ void daemon_spnav_attach(struct daemon *d, struct driven *dr)
 	hm_device_set_multiaxis_listener(dr->dev, &l);
 	log_debug("%s: served to spnav clients as %s, %u buttons", dr->path, mi->name,
 	          mi->nbuttons);
+	led_auto(dr);
 }
 
 void daemon_spnav_detach(struct driven *dr)
@@ -185,6 +235,7 @@ void daemon_spnav_configure(struct driven *dr)
 		return;
 	hm_config_spnav_settings(dr->cfg ? &dr->cfg->spnav : NULL, &s);
 	hm_spnav_device_set_settings(dr->spnav, &s);
+	led_auto(dr); /* after the module's configure hook (a reload) */
 }
 
 bool daemon_spnav_yield(struct daemon *d, const struct hm_device_info *info,

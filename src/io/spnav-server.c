@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The spnav server (spnav-server.h): spacenavd's socket on the epoll loop. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "util-datadir.h"
 #include "util-log.h"
 #include "util-mem.h"
+#include "util-strings.h"
 
 struct hm_spnav_device {
 	struct hm_spnav_server *server;
@@ -54,13 +56,91 @@ struct hm_spnav_server {
 	struct hm_spnav_device *devices;
 	int next_id;
 	int led; /* as a client last set it: 0 off, 1 on (the start), 2 auto */
+	void (*clients_fn)(void *userdata, unsigned nclients);
+	void *clients_userdata;
 	uint64_t dropped;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char link[PATH_MAX], link_target[PATH_MAX]; /* hm_spnav_server_link() */
 };
 
 int hm_spnav_socket_path(char *buf, size_t size)
 {
 	return hm_runtime_path(buf, size, "spnav.sock");
+}
+
+int hm_spnav_link_path(char *buf, size_t size)
+{
+	const char *rt = getenv("XDG_RUNTIME_DIR");
+	int n;
+
+	if (!rt || rt[0] != '/')
+		return -ENOENT;
+	n = snprintf(buf, size, "%s/spnav.sock", rt);
+	if (n < 0 || (size_t)n >= size || (size_t)n >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/* What a link at link to the socket at path holds: path relative to the
+ * link's directory when it lies below it (what the unit's ExecStartPre=
+ * writes: hidmapd/spnav.sock), else path itself. */
+static void link_target(const char *link, const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(link, '/');
+	size_t dirlen = slash ? (size_t)(slash - link) : 0;
+
+	if (slash && strncmp(path, link, dirlen) == 0 && path[dirlen] == '/' && path[dirlen + 1])
+		snprintf(buf, size, "%s", path + dirlen + 1);
+	else
+		snprintf(buf, size, "%s", path);
+}
+
+/* 1 when link is a symbolic link holding target (or the socket's
+ * absolute path), 0 when it is anything else, -errno when it is absent. */
+static int link_is_ours(const char *link, const char *target, const char *path)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink(link, buf, sizeof(buf) - 1);
+
+	if (n < 0)
+		return errno == EINVAL ? 0 : -errno; /* EINVAL: there, not a link */
+	buf[n] = '\0';
+	return streq(buf, target) || streq(buf, path);
+}
+
+void hm_spnav_server_set_clients_fn(struct hm_spnav_server *s,
+                                    void (*fn)(void *userdata, unsigned nclients), void *userdata)
+{
+	s->clients_fn = fn;
+	s->clients_userdata = userdata;
+}
+
+int hm_spnav_link_is_ours(const char *link, const char *path)
+{
+	char target[PATH_MAX];
+
+	link_target(link, path, target, sizeof(target));
+	return link_is_ours(link, target, path);
+}
+
+int hm_spnav_server_link(struct hm_spnav_server *s, const char *link)
+{
+	char target[PATH_MAX];
+	int r;
+
+	if (strlen(link) >= sizeof(s->link))
+		return -ENAMETOOLONG;
+	link_target(link, s->path, target, sizeof(target));
+	r = link_is_ours(link, target, s->path);
+	if (r == 0)
+		return -EEXIST; /* someone else's: never replaced */
+	if (r < 0 && r != -ENOENT)
+		return r;
+	if (r < 0 && symlink(target, link) < 0)
+		return -errno; /* EEXIST: one came meanwhile, also left alone */
+	snprintf(s->link, sizeof(s->link), "%s", link);
+	snprintf(s->link_target, sizeof(s->link_target), "%s", target);
+	return r < 0 ? 0 : 1;
 }
 
 /* ---- clients: output ------------------------------------------------------ */
@@ -75,11 +155,34 @@ static void client_close(struct client *c, const char *why)
 			break;
 		}
 	s->nclients--;
+	if (s->nclients == 0 && s->clients_fn)
+		s->clients_fn(s->clients_userdata, 0);
 	if (why)
 		log_info("spnav: client %u%s%s%s: %s", c->serial, c->name[0] ? " (" : "", c->name,
 		         c->name[0] ? ")" : "", why);
 	hm_source_remove(c->source); /* closes the fd */
 	free(c);
+}
+
+/*
+ * EPOLLOUT is watched only while a client is behind.  Watched always (even
+ * edge-triggered), every read of the client would wake the loop: the
+ * kernel signals write space each time the client frees a message, and the
+ * loop woken so may take the CPU from the client between its read and its
+ * use of the event (seen in the VM's latency runs: one wake-up per event,
+ * a sixth of them preempting the client).
+ */
+#define CLIENT_EVENTS (EPOLLIN | EPOLLRDHUP | EPOLLET)
+
+static void client_set_blocked(struct client *c, bool blocked)
+{
+	if (c->blocked == blocked)
+		return;
+	c->blocked = blocked;
+	/* EPOLL_CTL_MOD looks at the socket again: write space freed since
+	 * send() failed is reported at once, none is lost */
+	if (hm_source_set_events(c->source, CLIENT_EVENTS | (blocked ? EPOLLOUT : 0)) < 0)
+		c->dead = true; /* cannot watch it: closed by its own dispatch */
 }
 
 /* Sends what the queue holds until the socket would block.  Returns 0 or
@@ -97,7 +200,7 @@ static int client_flush(struct client *c)
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK) {
-				c->blocked = true; /* EPOLLOUT (edge) says when to go on */
+				client_set_blocked(c, true); /* EPOLLOUT says when to go on */
 				return 0;
 			}
 			return -errno;
@@ -109,7 +212,7 @@ static int client_flush(struct client *c)
 		c->qhead = (c->qhead + 1) % HM_SPNAV_QUEUE;
 		c->qlen--;
 	}
-	c->blocked = false;
+	client_set_blocked(c, false);
 	c->last_is_motion = false;
 	return 0;
 }
@@ -558,8 +661,7 @@ static void listen_dispatch(struct hm_source *src, uint32_t events, void *data)
 		c->sens = 1.0f;
 		c->evmask = HM_SPNAV_EVMASK_MOTION | HM_SPNAV_EVMASK_BUTTON;
 		hm_spnav_reader_init(&c->reader);
-		c->source = hm_loop_add_fd(s->loop, fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
-		                           true, client_dispatch, c);
+		c->source = hm_loop_add_fd(s->loop, fd, CLIENT_EVENTS, true, client_dispatch, c);
 		if (!c->source) {
 			log_warning_errno(errno, "spnav: cannot watch a client: %m, hanging up");
 			close(fd);
@@ -569,6 +671,8 @@ static void listen_dispatch(struct hm_source *src, uint32_t events, void *data)
 		c->next = s->clients;
 		s->clients = c;
 		s->nclients++;
+		if (s->nclients == 1 && s->clients_fn)
+			s->clients_fn(s->clients_userdata, 1);
 		log_debug("spnav: client %u connected (pid %d)", c->serial, (int)cred.pid);
 	}
 }
@@ -661,6 +765,7 @@ void hm_spnav_server_free(struct hm_spnav_server *s)
 {
 	if (!s)
 		return;
+	s->clients_fn = NULL; /* the daemon is going too */
 	while (s->clients)
 		client_close(s->clients, NULL);
 	while (s->devices) {
@@ -672,6 +777,10 @@ void hm_spnav_server_free(struct hm_spnav_server *s)
 	hm_source_remove(s->listen_source);
 	if (s->path[0])
 		unlink(s->path);
+	/* the link, if it is still ours; in the unit's sandbox this fails
+	 * (read-only), and the link waits for the next start */
+	if (s->link[0] && link_is_ours(s->link, s->link_target, s->path) == 1)
+		(void)unlink(s->link);
 	free(s);
 }
 

@@ -53,9 +53,31 @@ struct hm_spnav_device_desc {
 
 /* The socket's path: $XDG_RUNTIME_DIR/hidmapd/spnav.sock, beside the
  * control socket: the shipped unit (ProtectSystem=strict, ProtectHome=
- * read-only) may write only its RuntimeDirectory, not $XDG_RUNTIME_DIR.
+ * read-only) may write only its RuntimeDirectory, not $XDG_RUNTIME_DIR
+ * (where a link to it is: hm_spnav_link_path()).
  * -ENOENT without XDG_RUNTIME_DIR, -ENAMETOOLONG. */
 int hm_spnav_socket_path(char *buf, size_t size);
+
+/* Where libspnav clients are told to look (the issue's path, and
+ * spnav-environment.conf's): $XDG_RUNTIME_DIR/spnav.sock, a symbolic link
+ * to the socket above.  -ENOENT without XDG_RUNTIME_DIR, -ENAMETOOLONG. */
+int hm_spnav_link_path(char *buf, size_t size);
+/* 1 when link is a symbolic link to the socket at path (as
+ * hm_spnav_server_link() makes it), 0 when it is something else, -ENOENT
+ * when nothing is there, another negative errno. */
+int hm_spnav_link_is_ours(const char *link, const char *path);
+
+/*
+ * Links link to the server's socket (relative to link's directory when the
+ * socket lies below it).  Returns 0 when it made the link, 1 when the link
+ * was there already (made by the unit's ExecStartPre=, or by an earlier
+ * run), -EEXIST when something else is at link (spacenavd's or another
+ * program's socket, a link elsewhere): it is never replaced; another
+ * negative errno when it cannot be made (-EROFS in the unit's sandbox).
+ * hm_spnav_server_free() removes a link it made or found, if it is still
+ * the server's.
+ */
+int hm_spnav_server_link(struct hm_spnav_server *s, const char *link);
 
 /*
  * Listens at path (mode 0600; a stale socket left by a dead daemon is
@@ -64,6 +86,11 @@ int hm_spnav_socket_path(char *buf, size_t size);
 int hm_spnav_server_new(struct hm_loop *loop, const char *path, struct hm_spnav_server **ret);
 /* Hangs up on every client, removes the socket file. NULL-safe. */
 void hm_spnav_server_free(struct hm_spnav_server *s);
+
+/* fn is called when the first client connects (nclients 1) and when the
+ * last one leaves (0): spnav-led = auto.  Not while the server is freed. */
+void hm_spnav_server_set_clients_fn(struct hm_spnav_server *s,
+                                    void (*fn)(void *userdata, unsigned nclients), void *userdata);
 
 /* A device to serve (desc copied); NULL on failure (errno set). */
 struct hm_spnav_device *hm_spnav_server_add_device(struct hm_spnav_server *s,

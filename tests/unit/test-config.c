@@ -397,7 +397,7 @@ static const struct error_case {
     {"[device x]\nmatch = 1:2\nmic-led = ON\n", 3, "'ON': expected on or off"},
     {"[device x]\nmatch = 1:2\nmic-led = on\nmic-led = off\n", 4,
      "duplicate key 'mic-led' (first set on line 3)"},
-    {"[device x]\nmatch = 1:2\nspnav-led = auto\n", 3, "'auto': expected on or off"},
+    {"[device x]\nmatch = 1:2\nspnav-led = blink\n", 3, "'blink': expected on, off or auto"},
     {"[device x]\nmatch = 1:2\nspnav-led = on\nspnav-led = off\n", 4,
      "duplicate key 'spnav-led' (first set on line 3)"},
     {"[device x]\nmatch = 1:2\nlightbar =\n", 3, "'lightbar' needs a value"},
@@ -1237,7 +1237,7 @@ static void test_hardware_settings(void **state)
 	assert_true(hm_config_hardware_equal(&db->hardware, &dd->hardware));
 }
 
-/* spnav-led = on|off: a hardware setting like mic-led (a reload that
+/* spnav-led = on|off|auto: a hardware setting like mic-led (a reload that
  * changes only it reconfigures the module, keeps the mapping) */
 static void test_spnav_led(void **state)
 {
@@ -1248,12 +1248,16 @@ static void test_spnav_led(void **state)
 	_cleanup_(hm_config_freep) struct hm_config *c =
 	    load_text("led-c.ini", "[device m]\nmatch = 46d:c626\nspnav-led = on\n");
 	const struct hm_config_device *da = find_device(a, "m"), *db = find_device(b, "m");
-	const struct hm_config_device *dc = find_device(c, "m");
+	_cleanup_(hm_config_freep) struct hm_config *e =
+	    load_text("led-e.ini", "[device m]\nmatch = 46d:c626\nspnav-led = auto\n");
+	const struct hm_config_device *dc = find_device(c, "m"), *de = find_device(e, "m");
 
 	(void)state;
 	assert_int_equal(da->hardware.spnav_led, -1);
 	assert_int_equal(db->hardware.spnav_led, 0);
 	assert_int_equal(dc->hardware.spnav_led, 1);
+	assert_int_equal(de->hardware.spnav_led, 2);
+	assert_false(hm_config_hardware_equal(&dc->hardware, &de->hardware));
 	assert_false(hm_config_hardware_equal(&da->hardware, &db->hardware));
 	assert_false(hm_config_hardware_equal(&db->hardware, &dc->hardware));
 	assert_false(hm_config_hardware_equal(&da->hardware, &dc->hardware));

@@ -88,7 +88,7 @@ static void test_default_on(void **state)
 	hm_recording_free(rec);
 }
 
-/* spnav-led = off at start; then a reload to on, to unset, to off */
+/* spnav-led = off at start; then a reload to on, to unset, to off, to auto */
 static void test_configured(void **state)
 {
 	struct hm_device_settings s = HM_DEVICE_SETTINGS_INIT;
@@ -113,6 +113,10 @@ static void test_configured(void **state)
 	/* the key removed: back to the default, on */
 	hm_device_configure(dev, NULL);
 	assert_led(4, 0x01);
+	/* auto: off until the daemon hears of a libspnav client */
+	s.spnav_led = 2;
+	hm_device_configure(dev, &s);
+	assert_led(5, 0x00);
 	hm_device_free(dev);
 	hm_recording_free(rec);
 }

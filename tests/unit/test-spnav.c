@@ -17,7 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -305,6 +307,113 @@ static void test_server_bad_clients(void **state)
 	assert_int_equal(hm_spnav_server_nclients(f->server), 0);
 }
 
+/* A client reading its events does not wake the server (EPOLLOUT is
+ * watched only while a client is behind); one that fell behind gets all
+ * of its queue once it reads again. */
+static void test_server_write_space(void **state)
+{
+	struct fixture *f = *state;
+	int fd = connect_client(f), waiting = 0;
+	int32_t msg[8];
+	unsigned received = 0, n = 400;
+
+	pump(f);
+	for (int i = 0; i < 5; i++)
+		hm_spnav_device_button(f->dev, 0, i % 2);
+	while (read_msg(fd, msg))
+		received++;
+	assert_int_equal(received, 5);
+	assert_int_equal(hm_loop_dispatch(f->loop, 0), 0);
+
+	/* more than the socket takes (278 messages of 32 bytes with Linux's
+	 * default 208 KiB send buffer), fewer than it and the queue of
+	 * HM_SPNAV_QUEUE; buttons, which are never coalesced */
+	for (unsigned i = 0; i < n; i++)
+		hm_spnav_device_button(f->dev, 0, i % 2);
+	assert_int_equal(ioctl(fd, FIONREAD, &waiting), 0);
+	assert_true((unsigned)waiting < n * 32); /* some wait in the queue */
+	received = 0;
+	for (int spins = 0; received < n && spins < 1000; spins++) {
+		while (read_msg(fd, msg)) {
+			assert_int_equal(msg[0],
+			                 received % 2 ? HM_SPNAV_EV_PRESS : HM_SPNAV_EV_RELEASE);
+			received++;
+		}
+		(void)hm_loop_dispatch(f->loop, 10);
+	}
+	assert_int_equal(received, n);
+	assert_int_equal(hm_spnav_server_dropped(f->server), 0);
+	/* caught up: quiet again */
+	for (int i = 0; i < 3; i++)
+		hm_spnav_device_button(f->dev, 0, i % 2);
+	while (read_msg(fd, msg))
+		received++;
+	assert_int_equal(received, n + 3);
+	assert_int_equal(hm_loop_dispatch(f->loop, 0), 0);
+	close(fd);
+	pump(f);
+}
+
+/* The link where SPNAV_SOCKET points ($XDG_RUNTIME_DIR/spnav.sock): made
+ * relative to its directory, found again, removed with the server; another
+ * program's file or link there is never touched. */
+static void test_server_link(void **state)
+{
+	struct fixture *f = *state;
+	char link[96], other[96], buf[64];
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	snprintf(link, sizeof(link), "%s/link.sock", f->dir);
+	assert_int_equal(hm_spnav_link_is_ours(link, f->path), -ENOENT);
+	assert_int_equal(hm_spnav_server_link(f->server, link), 0);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	buf[n] = '\0';
+	assert_string_equal(buf, "spnav.sock");
+	assert_int_equal(hm_spnav_link_is_ours(link, f->path), 1);
+	assert_int_equal(hm_spnav_server_link(f->server, link), 1);
+	/* a client through the link reaches the server */
+	{
+		struct sockaddr_un sa = {.sun_family = AF_UNIX};
+
+		fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", link);
+		assert_int_equal(connect(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+		pump(f);
+		assert_int_equal(hm_spnav_server_nclients(f->server), 1);
+		close(fd);
+		pump(f);
+	}
+	/* freed: the socket and its link go */
+	hm_spnav_server_free(f->server);
+	assert_int_equal(lstat(link, &st), -1);
+	assert_int_equal(hm_spnav_server_new(f->loop, f->path, &f->server), 0);
+
+	/* another program's file: left as it is */
+	fd = open(link, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	close(fd);
+	assert_int_equal(hm_spnav_link_is_ours(link, f->path), 0);
+	assert_int_equal(hm_spnav_server_link(f->server, link), -EEXIST);
+	hm_spnav_server_free(f->server);
+	assert_int_equal(lstat(link, &st), 0);
+	assert_true(S_ISREG(st.st_mode) && st.st_size == 1);
+	assert_int_equal(unlink(link), 0);
+	/* a link elsewhere: left too */
+	assert_int_equal(hm_spnav_server_new(f->loop, f->path, &f->server), 0);
+	snprintf(other, sizeof(other), "%s/elsewhere.sock", f->dir);
+	assert_int_equal(symlink(other, link), 0);
+	assert_int_equal(hm_spnav_server_link(f->server, link), -EEXIST);
+	hm_spnav_server_free(f->server);
+	n = readlink(link, buf, sizeof(buf) - 1);
+	assert_true(n > 0);
+	assert_int_equal(unlink(link), 0);
+	assert_int_equal(hm_spnav_server_new(f->loop, f->path, &f->server), 0);
+}
+
 /* As spacenavd 1.1: clients get the newest device's motion and buttons
  * only; raw axis events come from every device. */
 static void test_server_newest_device(void **state)
@@ -359,6 +468,47 @@ static void test_server_newest_device(void **state)
 	pump(f);
 }
 
+/* spnav-led = auto hears of the first client and of the last one leaving,
+ * not of the ones between */
+static unsigned clients_calls[8], nclients_calls;
+
+static void on_clients(void *userdata, unsigned nclients)
+{
+	if (nclients_calls < 8)
+		clients_calls[nclients_calls] = nclients;
+	nclients_calls++;
+}
+
+static void test_server_clients_fn(void **state)
+{
+	struct fixture *f = *state;
+	int a, b;
+
+	nclients_calls = 0;
+	hm_spnav_server_set_clients_fn(f->server, on_clients, NULL);
+	a = connect_client(f);
+	pump(f);
+	assert_int_equal(nclients_calls, 1);
+	assert_int_equal(clients_calls[0], 1);
+	b = connect_client(f);
+	pump(f);
+	close(a);
+	pump(f);
+	assert_int_equal(nclients_calls, 1); /* one is still there */
+	close(b);
+	pump(f);
+	assert_int_equal(nclients_calls, 2);
+	assert_int_equal(clients_calls[1], 0);
+	/* not while the server goes */
+	a = connect_client(f);
+	pump(f);
+	assert_int_equal(nclients_calls, 3);
+	hm_spnav_server_free(f->server);
+	assert_int_equal(nclients_calls, 3);
+	close(a);
+	assert_int_equal(hm_spnav_server_new(f->loop, f->path, &f->server), 0);
+}
+
 static void test_server_max_clients(void **state)
 {
 	struct fixture *f = *state;
@@ -383,7 +533,10 @@ int main(void)
 	    cmocka_unit_test(test_motion),
 	    cmocka_unit_test_setup_teardown(test_server_events, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_server_bad_clients, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_server_write_space, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_server_link, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_server_newest_device, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_server_clients_fn, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_server_max_clients, setup, teardown),
 	};
 

@@ -4,7 +4,7 @@
 # an unmodified libspnav client (Debian's libspnav 1.0) receives, hidmapd's
 # spnav server against Debian's spacenavd 1.1, in one boot of the VM bed,
 # ROUNDS rounds alternating the daemons (check-spnav-oracle.sh ... bench),
-# 200 motion reports 30 ms apart each (tests/data/3dconnexion/bench.hid).
+# 200 motion reports 20 ms apart each (tests/data/3dconnexion/bench.hid).
 # Prints p50 and p99 per daemon and round, and the median of the rounds.
 #
 #   bench-spnav-latency.sh BUILDDIR [ROUNDS]

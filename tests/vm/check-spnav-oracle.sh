@@ -7,7 +7,7 @@
 # spacenavd (as root, reading the kernel's evdev node, as it runs on a
 # desktop; its config by -c, its socket /run/spnav.sock) and once to
 # `hidmapd run` (its config by --config, its socket
-# $XDG_RUNTIME_DIR/hidmapd/spnav.sock), the client connecting through SPNAV_SOCKET
+# $XDG_RUNTIME_DIR/spnav.sock, its link to hidmapd/spnav.sock), the client connecting through SPNAV_SOCKET
 # each time.  The events the client prints must be equal: values, order,
 # button numbers (and, once, while spacenavd runs: hidmapd leaves the
 # device to it and `hidmapd doctor` says so; and a spacenavd started after
@@ -148,12 +148,63 @@ check_late_spacenavd() { # TMP: the hidmapd run's directory
 	return $rc
 }
 
+# The LED off when hidmapd lets the device go (the module's goodbye, sent
+# before the node is closed): the feeder prints each output report uhid
+# hands it ("output 04 00": report 4, bit 0 the LED, off).  Waits up to 5 s
+# for one after line N0 of its output.  WHAT says when.
+led_bad=0 led_stops=0
+led_since() { # N0 00|01 WHAT
+	local i
+	for ((i = 0; i < 50; i++)); do
+		if tail -n +"$(($1 + 1))" "$fout" | grep -q "^output 04 $2"; then
+			echo "ok: $m: the LED switched $([ "$2" = 00 ] && echo off || echo on) $3"
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "FAIL: $m: no output report 04 $2 $3 (feeder's output since: $(tail -n +"$(($1 + 1))" "$fout" | grep -v '^sent' | tr '\n' ' '))"
+	led_bad=1
+	return 1
+}
+led_off_since() { # N0 WHAT
+	led_since "$1" 00 "$2"
+}
+
+# Once, at the end of the first hidmapd run: spnav-led = auto (a reload):
+# off, on while a libspnav client is connected, off when it left.
+check_led_auto() { # TMP DPID SOCKET
+	local n0 cpid
+	n0=$(wc -l < "$fout")
+	echo "spnav-led = auto" >> "$1/hidmapd.ini"
+	kill -HUP "$2"
+	led_off_since "$n0" "at a reload to spnav-led = auto, no client connected" || return 1
+	n0=$(wc -l < "$fout")
+	SPNAV_SOCKET=$3 "$client" 30 > "$1/auto-client.out" 2>&1 &
+	cpid=$!
+	led_since "$n0" 01 "while a libspnav client is connected (spnav-led = auto)"
+	n0=$(wc -l < "$fout")
+	stop "$cpid"
+	led_off_since "$n0" "when the client left (spnav-led = auto)"
+}
+
+# Once, at the end of the first hidmapd run: a reload whose configuration
+# leaves the device alone (enabled = no) lets it go, LED off.
+led_reload_checked=
+check_led_reload() { # TMP DPID
+	local n0
+	n0=$(wc -l < "$fout")
+	echo "enabled = no" >> "$1/hidmapd.ini"
+	kill -HUP "$2"
+	led_off_since "$n0" "at a reload that lets it go (enabled = no)"
+}
+
 # One run: DAEMON (spacenavd|hidmapd) SETTINGS (default|tuned) OUTPREFIX;
 # the feeder of model $m holds its device, its commands on fd 5, its
 # output in $fout.
 run_one() {
-	local daemon=$1 settings=$2 pfx=$3 dpid cpid sock n0 i
+	local daemon=$1 settings=$2 pfx=$3 dpid cpid sock n0 i nstart nstop
 	local tmp=$work/$daemon
+	nstart=$(wc -l < "$fout")
 	rm -rf "$tmp" && mkdir -p "$tmp/rt" && chmod 700 "$tmp/rt"
 	if [ "$daemon" = spacenavd ]; then
 		: > "$tmp/spnavrc"
@@ -182,7 +233,7 @@ run_one() {
 		} > "$tmp/hidmapd.ini"
 		XDG_RUNTIME_DIR=$tmp/rt "$hidmapd" -v run --config "$tmp/hidmapd.ini" > "$tmp/hidmapd.log" 2>&1 &
 		dpid=$!
-		sock=$tmp/rt/hidmapd/spnav.sock
+		sock=$tmp/rt/spnav.sock # hidmapd run links it to hidmapd/spnav.sock
 	fi
 	if ! wait_socket "$sock" 150; then
 		stop "$dpid"
@@ -209,6 +260,9 @@ run_one() {
 	sleep 0.3 # the client's protocol change is answered
 	n0=$(grep -c '^done' "$fout")
 	echo play >&5
+	# no grep while it plays (forks under TCG disturb the latency run):
+	# the play takes at least its reports times the gap
+	sleep "$((nreports * gap_ms / 1000)).$(printf %03d $((nreports * gap_ms % 1000)))"
 	for ((i = 0; i < 900; i++)); do
 		[ "$(grep -c '^done' "$fout")" -gt "$n0" ] && break
 		sleep 0.1
@@ -220,8 +274,19 @@ run_one() {
 	if [ "$daemon" = hidmapd ] && [ "$mode" = oracle ] && [ -z "$late_checked" ]; then
 		late_checked=1
 		check_late_spacenavd "$tmp" || late_bad=1
+		led_reload_checked=1
+		check_led_auto "$tmp" "$dpid" "$sock"
+		check_led_reload "$tmp" "$dpid"
 	fi
+	nstop=$(wc -l < "$fout")
 	stop "$dpid"
+	# the LED on when hidmapd stops (its configure hook switched it on;
+	# not after the reload above): off at its stop
+	if [ "$daemon" = hidmapd ] && [ "$mode" = oracle ] &&
+		[ "$(tail -n +"$((nstart + 1))" "$fout" | head -n "$((nstop - nstart))" | grep '^output' | tail -n 1)" = "output 04 01" ]; then
+		led_stops=$((led_stops + 1))
+		led_off_since "$nstop" "at hidmapd's stop (SIGTERM)"
+	fi
 	cat "$tmp"/*.log "$tmp"/*.out > "$pfx.daemon-log" 2> /dev/null
 	return 0
 }
@@ -236,6 +301,7 @@ for rec in "${recs[@]}"; do
 	m=$(basename "$rec" .hid)
 	[ "$mode" = bench ] || case " $skip_models " in *" $m "*) continue ;; esac
 	vidpid=$(awk '/^I:/ { print $3 ":" $4; exit }' "$rec")
+	nreports=$(grep -c '^E:' "$rec")
 	fout=$out/$m.feed
 	rm -f "$work/$m.fifo" && mkfifo "$work/$m.fifo" || exit 1
 	"$feed" "$rec" "$gap_ms" < "$work/$m.fifo" > "$fout" 2> "$out/$m.feed-err" &
@@ -283,5 +349,7 @@ rm -rf "$work"
 [ $ran -gt 0 ] || { echo "FAIL: nothing compared"; exit 1; }
 [ "$coexist_checked" = 1 ] && [ $coexist_bad = 0 ] || { echo "FAIL: coexistence"; exit 1; }
 [ "$late_checked" = 1 ] && [ $late_bad = 0 ] || { echo "FAIL: spacenavd started after hidmapd"; exit 1; }
+[ "$led_reload_checked" = 1 ] && [ $led_stops -gt 0 ] && [ $led_bad = 0 ] ||
+	{ echo "FAIL: the LED at hidmapd's stop or reload ($led_stops stops checked)"; exit 1; }
 [ $bad -eq 0 ] || exit 1
 echo "PASS: $ran model/settings runs equal"

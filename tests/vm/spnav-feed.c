@@ -8,8 +8,11 @@
  *   spnav-feed RECORDING GAP_MS
  * prints "ready" once the kernel bound the device; then reads commands on
  * stdin: "play" sends every report of the recording, GAP_MS apart (uhid
- * requests answered meanwhile), printing "sent I T" (T: CLOCK_MONOTONIC µs
- * just before report I went to uhid) for each and "done" at the end;
+ * requests answered meanwhile), then prints "sent I T" (T: CLOCK_MONOTONIC
+ * µs just before report I went to uhid) for each and "done"; the lines wait
+ * for the end of the play, as output to a file on the VM's 9p share right
+ * after each report took the CPU the daemon and its client wanted (traced
+ * in the latency benchmark: milliseconds of the feeder in 9p writes);
  * "quit" or the end of stdin destroys the device.  Output reports (the LED)
  * are printed as "output XX XX".
  */
@@ -59,6 +62,7 @@ int main(int argc, char **argv)
 	struct vm_uhid_stats st = {0};
 	struct udev *udev = NULL;
 	struct udev_monitor *mon = NULL;
+	_cleanup_free_ uint64_t *sent = NULL;
 	char *syspath = NULL, line[64];
 	int uhid, kmsg, gap_ms, r;
 
@@ -67,6 +71,9 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	if (hm_recording_load(argv[1], &rec) < 0)
+		return 1;
+	sent = calloc(rec->nevents ? rec->nevents : 1, sizeof(*sent));
+	if (!sent)
 		return 1;
 	uhid = open("/dev/uhid", O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (uhid < 0) {
@@ -102,14 +109,13 @@ int main(int argc, char **argv)
 		if (!startswith(line, "play"))
 			continue;
 		for (size_t i = 0; i < rec->nevents; i++) {
-			uint64_t t = vm_now_us();
-
+			sent[i] = vm_now_us();
 			if (vm_uhid_input(uhid, rec->events[i].data, rec->events[i].size) < 0)
 				return 1;
-			printf("sent %zu %llu\n", i, (unsigned long long)t);
-			fflush(stdout);
 			service_for(uhid, (unsigned)gap_ms, &st);
 		}
+		for (size_t i = 0; i < rec->nevents; i++)
+			printf("sent %zu %llu\n", i, (unsigned long long)sent[i]);
 		printf("done\n");
 		fflush(stdout);
 	}

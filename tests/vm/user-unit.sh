@@ -464,18 +464,47 @@ if [ $rc = 0 ] && [ $mode = package ]; then
 	package_remove || rc=1
 fi
 # issue 22: spnav_open() of an unmodified libspnav client reaches the
-# unit's spnav server through SPNAV_SOCKET (the hardened unit writes only
-# its RuntimeDirectory: the socket is $XDG_RUNTIME_DIR/hidmapd/spnav.sock)
+# unit's spnav server through SPNAV_SOCKET=$XDG_RUNTIME_DIR/spnav.sock: the
+# hardened unit writes only its RuntimeDirectory (the socket is
+# hidmapd/spnav.sock there); its ExecStartPre= links spnav.sock to it.  Then
+# another program's socket at spnav.sock: the unit leaves it as it is,
+# hidmapd says so, and hidmapd/spnav.sock still serves.
+spnav_check() { # WHAT SOCKET
+	local got
+	got=$(as_user env SPNAV_SOCKET=$2 timeout 10 $work/stage/bin/spnav-client 1 2>&1)
+	if [ "$got" = "connected protocol 1" ]; then
+		echo "ok: $1: a libspnav client connected through SPNAV_SOCKET=$2 (protocol 1)"
+	else
+		echo "FAIL: $1: a libspnav client through SPNAV_SOCKET=$2: '$got'"
+		ls -la $rt $rt/hidmapd
+		rc=1
+	fi
+}
 if [ $rc = 0 ] && [ $mode != package ] && [ -x $work/stage/bin/spnav-client ]; then
 	as_user systemctl --user start hidmapd.service
 	for _ in $(seq 100); do [ -S $rt/hidmapd/spnav.sock ] && break; sleep 0.1; done
-	got=$(as_user env SPNAV_SOCKET=$rt/hidmapd/spnav.sock timeout 10 $work/stage/bin/spnav-client 1 2>&1)
-	if [ "$got" = "connected protocol 1" ]; then
-		echo "ok: a libspnav client connected to the unit's spnav server (protocol 1)"
+	if [ "$(readlink $rt/spnav.sock)" = hidmapd/spnav.sock ]; then
+		echo "ok: the unit made $rt/spnav.sock -> hidmapd/spnav.sock"
 	else
-		echo "FAIL: a libspnav client through SPNAV_SOCKET=$rt/hidmapd/spnav.sock: '$got'"
-		ls -la $rt/hidmapd
+		echo "FAIL: $rt/spnav.sock is not a link to hidmapd/spnav.sock: $(ls -la $rt/spnav.sock 2>&1)"
 		rc=1
 	fi
+	spnav_check "the unit" $rt/spnav.sock
+	as_user systemctl --user stop hidmapd.service
+	rm -f $rt/spnav.sock
+	as_user python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' $rt/spnav.sock
+	ino=$(stat -c %i $rt/spnav.sock)
+	n0=$(grep -c "is not hidmapd's" $work/hidmapd.log)
+	as_user systemctl --user start hidmapd.service
+	for _ in $(seq 100); do [ -S $rt/hidmapd/spnav.sock ] && break; sleep 0.1; done
+	for _ in $(seq 50); do [ "$(grep -c "is not hidmapd's" $work/hidmapd.log)" -gt "$n0" ] && break; sleep 0.1; done
+	if [ -S $rt/spnav.sock ] && [ ! -L $rt/spnav.sock ] && [ "$(stat -c %i $rt/spnav.sock)" = "$ino" ] &&
+		[ "$(grep -c "is not hidmapd's" $work/hidmapd.log)" -gt "$n0" ]; then
+		echo "ok: another program's $rt/spnav.sock left alone: $(grep "is not hidmapd's" $work/hidmapd.log | tail -n 1 | cut -c 1-110)"
+	else
+		echo "FAIL: another program's $rt/spnav.sock: $(ls -la $rt/spnav.sock 2>&1) (inode $ino before)"
+		rc=1
+	fi
+	spnav_check "beside another program's spnav.sock" $rt/hidmapd/spnav.sock
 fi
 finish $rc
