@@ -84,7 +84,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 	daemon_setup_spnav(&d);
 	daemon_setup_session_watch(&d);
 	daemon_setup_focus(&d);
-	daemon_scan(&d);
+	daemon_scan_start(&d);
 	daemon_setup_watchdog(&d);
 	daemon_notify("READY=1");
 	daemon_notify_status(&d);
