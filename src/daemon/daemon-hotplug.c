@@ -17,8 +17,9 @@
  * The scan lists the hidraw class in sysfs and reads each device's uevent
  * and report descriptor (hm_hid_enumerate_sysfs(), what hotplug's probe
  * reads of one device), so scan and hotplug see a device alike.  Not
- * hidapi's hid_enumerate(): hidapi 0.13 keeps its last error in a global
- * that hid_open_path() on the work pool frees and sets too.
+ * hidapi's hid_enumerate(): it shares hidapi 0.13's global error with
+ * hid_open_path(), so the two run one at a time (hm_hid_open_path()), and
+ * the scan would wait behind an open stuck in the kernel for 5 s.
  *
  * After a reload, a session's return or spacenavd's coming and going, the
  * scan runs on the work pool and its list is taken on the loop: a walk of
