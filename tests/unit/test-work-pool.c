@@ -124,6 +124,15 @@ static void test_fifo(void **state)
 	assert_int_equal(hm_work_pool_new(0, 0, &p), -EINVAL);
 }
 
+/* job_run(), then a byte to tell_fd: the test knows it ran */
+static int tell_fd = -1;
+
+static void job_run_tell(struct hm_work *w)
+{
+	job_run(w);
+	assert_int_equal(write(tell_fd, "x", 1), 1);
+}
+
 /* dispatch_max(1): one done() per call, the fd readable while more are
  * done (the daemon's loop serves its devices between two). */
 static void test_dispatch_max(void **state)
@@ -132,16 +141,21 @@ static void test_dispatch_max(void **state)
 	unsigned order = 0;
 	struct job j[3];
 	struct pollfd pfd;
+	int tell[2];
+	char c;
 
+	assert_int_equal(pipe(tell), 0);
+	tell_fd = tell[1];
 	assert_int_equal(hm_work_pool_new(1, 0, &p), 0);
 	for (unsigned i = 0; i < 3; i++) {
 		j[i] = (struct job){
-		    .work = {.run = job_run, .done = job_done}, .gate = -1, .order = &order};
+		    .work = {.run = job_run_tell, .done = job_done}, .gate = -1, .order = &order};
 		hm_work_submit(p, &j[i].work);
 	}
-	while (!j[2].ran) /* the last one ran: all three are done */
-		usleep(1000);
-	usleep(10000);
+	/* all three ran: the first two are done (one thread, in order), the
+	 * last one is or will be (the loop below waits for the fd) */
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(read(tell[0], &c, 1), 1);
 	for (unsigned i = 0; i < 3; i++) {
 		wait_fd(hm_work_pool_fd(p));
 		hm_work_pool_dispatch_max(p, 1);
@@ -154,6 +168,8 @@ static void test_dispatch_max(void **state)
 	assert_int_equal(poll(&pfd, 1, 0), 0); /* nothing more */
 	assert_int_equal(hm_work_pool_pending(p), 0);
 	hm_work_pool_free(p);
+	close(tell[0]);
+	close(tell[1]);
 }
 
 int main(void)
