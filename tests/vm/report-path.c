@@ -969,7 +969,7 @@ out:
  * the same shape in the same moments (worst 4-20 ms, never over 50 ms in
  * the runs of issue 26's third shift), and hidmapd's lone 56-100 ms
  * reports are its own: its loop makes a device's virtual devices (uinput)
- * when the device is taken, 45-56 ms per device under TCG.  The figures of
+ * when the device is taken, 3-56 ms per device under TCG.  The figures of
  * both are printed per window.
  */
 static void kw_judge_begin(uint64_t worst0)
