@@ -744,11 +744,15 @@ void daemon_cancel_opening(struct daemon *d, const char *path)
 			o->work.cancelled = true;
 }
 
+/* One finished job per turn of the loop: taking a device that was opened
+ * makes its virtual devices on the loop (uinput: 3-56 ms per device
+ * under the VM's emulated CPU, by the host's load), so with several done at once the other
+ * devices' reports are served between them, not after all of them. */
 static void pool_dispatch(struct hm_source *s, uint32_t events, void *data)
 {
 	struct daemon *d = data;
 
-	hm_work_pool_dispatch(d->pool);
+	hm_work_pool_dispatch_max(d->pool, 1);
 }
 
 static void config_pool_dispatch(struct hm_source *s, uint32_t events, void *data)

@@ -1,19 +1,80 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Which hidraw devices the daemon drives: the scan at start-up (or of the
- * nodes given on the command line), and udev's add and remove events.
+ * Which hidraw devices the daemon drives: the scan at start-up and after a
+ * reload (or of the nodes given on the command line), and udev's add and
+ * remove events.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
 #include "daemon-private.h"
+#include "util-mem.h"
 #include "util-strings.h"
 
-void daemon_scan(struct daemon *d)
+/*
+ * The scan lists the hidraw class in sysfs and reads each device's uevent
+ * and report descriptor (hm_hid_enumerate_sysfs(), what hotplug's probe
+ * reads of one device), so scan and hotplug see a device alike.  Not
+ * hidapi's hid_enumerate(): it shares hidapi 0.13's global error with
+ * hid_open_path(), so the two run one at a time (hm_hid_open_path()), and
+ * the scan would wait behind an open stuck in the kernel for 5 s.
+ *
+ * After a reload, a session's return or spacenavd's coming and going, the
+ * scan runs on the work pool and its list is taken on the loop: a walk of
+ * every device's sysfs files grows with the devices, and the loop only
+ * compares the list with what it drives.  One runs at a time; asked for
+ * meanwhile, one more follows (it may have listed the class before a
+ * change).  At start-up it runs before READY=1, on the caller's thread:
+ * nothing else is served yet, and `status` right after READY=1 lists every
+ * device present as driven or opening.
+ */
+struct scan_job {
+	struct hm_work work;
+	struct daemon *daemon;
+	struct hm_hid_entry *entries;
+	size_t n;
+	int r;
+};
+
+static void scan_run(struct hm_work *w)
 {
-	_cleanup_free_ struct hm_hid_entry *entries = NULL;
-	size_t n = 0;
+	struct scan_job *job = (struct scan_job *)w;
+
+	job->r = hm_hid_enumerate_sysfs(&job->entries, &job->n);
+}
+
+/* On the loop: the devices of the list not yet driven are probed and
+ * opened on the work pool (daemon_drive()). */
+static void scan_take(struct daemon *d, struct scan_job *job)
+{
+	if (job->r < 0)
+		log_warning_errno(job->r, "cannot list the hidraw devices: %m, ignoring");
+	else if (!d->session_released)
+		for (size_t i = 0; i < job->n; i++)
+			(void)daemon_drive(d, &job->entries[i].info);
+}
+
+static void scan_done(struct hm_work *w)
+{
+	struct scan_job *job = (struct scan_job *)w;
+	struct daemon *d = job->daemon;
+
+	d->scanning = false;
+	if (!d->stopping)
+		scan_take(d, job);
+	free(job->entries);
+	free(job);
+	if (d->scan_again && !d->stopping) {
+		d->scan_again = false;
+		daemon_scan(d);
+	}
+}
+
+static void scan(struct daemon *d, bool on_loop)
+{
+	struct scan_job *job;
 
 	if (d->session_released)
 		return; /* another user has the seat */
@@ -23,10 +84,37 @@ void daemon_scan(struct daemon *d)
 			(void)daemon_drive_path(d, d->opts->devices[i]);
 		return;
 	}
-	if (hm_hid_enumerate(&entries, &n) < 0)
+	if (d->scanning) {
+		d->scan_again = true;
 		return;
-	for (size_t i = 0; i < n; i++)
-		(void)daemon_drive(d, &entries[i].info);
+	}
+	job = zalloc(sizeof(*job));
+	if (!job) {
+		log_error("cannot look for devices: out of memory");
+		return;
+	}
+	job->daemon = d;
+	if (!on_loop) {
+		scan_run(&job->work);
+		scan_take(d, job);
+		free(job->entries);
+		free(job);
+		return;
+	}
+	job->work.run = scan_run;
+	job->work.done = scan_done;
+	d->scanning = true;
+	hm_work_submit(d->pool, &job->work);
+}
+
+void daemon_scan(struct daemon *d)
+{
+	scan(d, true);
+}
+
+void daemon_scan_start(struct daemon *d)
+{
+	scan(d, false);
 }
 
 static bool wanted_node(const struct daemon *d, const char *node)

@@ -152,6 +152,7 @@ struct daemon {
 	struct hm_source *config_pool_source;
 	bool reloading, reload_again, reload_again_for_control;
 	bool stopping;                 /* tearing down: what the pool finishes is only freed */
+	bool scanning, scan_again;     /* the device scan on the work pool (daemon-hotplug.c) */
 	struct hm_spnav_server *spnav; /* NULL: not serving libspnav clients */
 	/* spacenavd starting or stopping (inotify), and one rescan after */
 	struct hm_spacenavd_watch *spacenavd_watch;
@@ -185,7 +186,10 @@ int daemon_driven_submit(void *userdata, enum hm_request_type type, const uint8_
                          size_t size, hm_transport_done_fn done, void *ctx);
 
 /* daemon-hotplug.c */
+/* Looks for devices to drive: on the work pool, taken on the loop
+ * (daemon_scan()), or at start-up on the caller's thread (_start). */
 void daemon_scan(struct daemon *d);
+void daemon_scan_start(struct daemon *d);
 int daemon_setup_hotplug(struct daemon *d);
 
 /* daemon-config.c */

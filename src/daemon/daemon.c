@@ -29,7 +29,7 @@ static void on_signal(int signo, void *data)
 	}
 }
 
-int hm_daemon_run(const struct hm_daemon_options *opts)
+static int run(const struct hm_daemon_options *opts)
 {
 	struct daemon d = {.opts = opts, .start_us = hm_now_usec()};
 	sigset_t mask;
@@ -84,7 +84,7 @@ int hm_daemon_run(const struct hm_daemon_options *opts)
 	daemon_setup_spnav(&d);
 	daemon_setup_session_watch(&d);
 	daemon_setup_focus(&d);
-	daemon_scan(&d);
+	daemon_scan_start(&d);
 	daemon_setup_watchdog(&d);
 	daemon_notify("READY=1");
 	daemon_notify_status(&d);
@@ -124,5 +124,22 @@ out:
 	udev_unref(d.udev);
 	hm_config_free(d.config);
 	hm_hid_exit();
+	return r;
+}
+
+/* The log is written by a thread of its own (util-log.h): a log line from
+ * the loop never waits on stderr (journald busy or stopped, a pipe nobody
+ * reads); what did not fit in the buffer is counted and said later.  At
+ * the end, up to 1 s for the last lines to be written. */
+#define LOG_BUFFER_BYTES (256 * 1024)
+
+int hm_daemon_run(const struct hm_daemon_options *opts)
+{
+	int r = log_start_async(LOG_BUFFER_BYTES);
+
+	if (r < 0)
+		log_warning_errno(r, "cannot start the log writer: %m; logging directly");
+	r = run(opts);
+	log_stop_async(1000);
 	return r;
 }

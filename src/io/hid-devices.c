@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +24,47 @@
 
 static char sysfs_root[PATH_MAX] = "/sys";
 
+/*
+ * hidapi 0.13.1 keeps its last error in one global string (not
+ * thread-local: Debian's library has no TLS) that hid_init(), hid_exit(),
+ * hid_enumerate() and hid_open_path() free and replace unlocked; two of
+ * them at once on the work pool's threads, after a failed open, could
+ * free the same string twice.  They are made one at a time.  This costs
+ * the opens no fairness: hidraw's open() takes the kernel's global
+ * minors_rwsem for writing, so two opens never overlap in the kernel
+ * either.
+ */
+static pthread_mutex_t hidapi_global = PTHREAD_MUTEX_INITIALIZER;
+
 int hm_hid_init(void)
 {
-	return hid_init() == 0 ? 0 : -EIO;
+	int r;
+
+	pthread_mutex_lock(&hidapi_global);
+	r = hid_init() == 0 ? 0 : -EIO;
+	pthread_mutex_unlock(&hidapi_global);
+	return r;
 }
 
 void hm_hid_exit(void)
 {
+	pthread_mutex_lock(&hidapi_global);
 	hid_exit();
+	pthread_mutex_unlock(&hidapi_global);
+}
+
+struct hid_device_ *hm_hid_open_path(const char *path)
+{
+	hid_device *dev;
+	int e;
+
+	pthread_mutex_lock(&hidapi_global);
+	errno = 0;
+	dev = hid_open_path(path);
+	e = errno;
+	pthread_mutex_unlock(&hidapi_global);
+	errno = e;
+	return dev;
 }
 
 void hm_hid_set_sysfs_root(const char *root)
@@ -310,7 +344,7 @@ int hm_hid_read_descriptor(const char *path, uint8_t *buf, size_t size, size_t *
 		r = read_file(file, buf, size, ret_size);
 #if HAVE_HID_GET_REPORT_DESCRIPTOR
 	if (r < 0) {
-		hid_device *h = hid_open_path(path);
+		hid_device *h = hm_hid_open_path(path);
 		int n;
 
 		if (!h)
@@ -448,7 +482,9 @@ int hm_hid_enumerate(struct hm_hid_entry **ret, size_t *ret_n)
 	struct hm_hid_entry *entries = NULL;
 	size_t n = 0;
 
+	pthread_mutex_lock(&hidapi_global);
 	list = hid_enumerate(0, 0);
+	pthread_mutex_unlock(&hidapi_global);
 	for (d = list; d; d = d->next) {
 		struct hm_hid_entry *e;
 		bool seen = false;

@@ -32,6 +32,11 @@ struct hm_hid_entry {
 int hm_hid_init(void);
 void hm_hid_exit(void);
 
+/* hid_open_path(), one hidapi call touching its global state at a time
+ * (any thread); NULL with errno set (0 when hidapi did not say). */
+struct hid_device_;
+struct hid_device_ *hm_hid_open_path(const char *path);
+
 /* Points the sysfs functions at another sysfs mount point (a fixture tree);
  * NULL restores "/sys".  Not thread-safe: set it before anything reads. */
 void hm_hid_set_sysfs_root(const char *root);

@@ -10,6 +10,7 @@
 
 #include <hidapi/hidapi.h>
 
+#include "hid-devices.h"
 #include "hid-reader.h"
 #include "util-log.h"
 #include "util-strings.h"
@@ -93,8 +94,7 @@ int hm_hid_reader_open(const char *path, size_t request_size, struct hm_hid_read
 	if (r->fd < 0)
 		return -errno;
 
-	errno = 0;
-	dev = hid_open_path(path);
+	dev = hm_hid_open_path(path); /* hidapi's global error: one at a time */
 	if (!dev)
 		return errno ? -errno : -EIO;
 	set_cloexec_on_node(path);

@@ -142,19 +142,32 @@ void hm_work_submit(struct hm_work_pool *p, struct hm_work *w)
 
 void hm_work_pool_dispatch(struct hm_work_pool *p)
 {
+	hm_work_pool_dispatch_max(p, 0);
+}
+
+void hm_work_pool_dispatch_max(struct hm_work_pool *p, unsigned max)
+{
 	uint64_t value;
 
 	(void)!read(p->efd, &value, sizeof(value));
-	for (;;) {
+	for (unsigned n = 0;; n++) {
 		struct hm_work *w;
+		bool more;
 
 		pthread_mutex_lock(&p->lock);
-		w = pop(&p->done, &p->done_tail);
+		w = max && n == max ? NULL : pop(&p->done, &p->done_tail);
 		if (w)
 			p->pending--;
+		more = p->done != NULL;
 		pthread_mutex_unlock(&p->lock);
-		if (!w)
+		if (!w) {
+			if (more) { /* the rest at the loop's next turn */
+				uint64_t one = 1;
+
+				(void)!write(p->efd, &one, sizeof(one));
+			}
 			return;
+		}
 		w->done(w); /* may submit, may free w */
 	}
 }

@@ -61,6 +61,10 @@ void hm_work_submit(struct hm_work_pool *p, struct hm_work *w);
 
 /* Calls done() of every job that finished, oldest first. */
 void hm_work_pool_dispatch(struct hm_work_pool *p);
+/* The same for at most max of them (0: all); when more are done, the fd
+ * stays readable, for the loop's next turn (the other sources ready now
+ * are served between). */
+void hm_work_pool_dispatch_max(struct hm_work_pool *p, unsigned max);
 
 /* Jobs submitted whose done() has not run yet. */
 unsigned hm_work_pool_pending(const struct hm_work_pool *p);

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <syslog.h>
 #include "util-mem.h"
 
@@ -23,6 +25,23 @@ enum log_target {
 void log_set_max_level(int level);
 int log_get_max_level(void);
 void log_set_target(enum log_target target);
+
+/*
+ * Asynchronous logging, for the daemon: from log_start_async() on, a line
+ * is queued in a buffer of capacity bytes (log-ring.h) and written to
+ * stderr by a thread of its own, so that a log call never waits on stderr
+ * (a pipe nobody reads, journald busy or stopped).  A line that finds the
+ * buffer full is dropped and counted; a warning "N log messages dropped"
+ * takes the place of the gap once stderr takes data again.  Any thread may
+ * log.  log_stop_async() waits up to timeout_ms for the queued lines to be
+ * written (what is left after that is lost), and logging is synchronous
+ * again.  log_start_async() returns 0 or a negative errno (-EBUSY: the
+ * last writer is still stuck in write(), logging stays synchronous).
+ */
+int log_start_async(size_t capacity);
+void log_stop_async(unsigned timeout_ms);
+/* Lines dropped since the process started. */
+uint64_t log_dropped_total(void);
 
 /* Returns -abs(error) (or 0 when error is 0), after logging at priority level. */
 int log_internal(int level, int error, const char *fmt, ...) _printf_(3, 4);

@@ -124,12 +124,61 @@ static void test_fifo(void **state)
 	assert_int_equal(hm_work_pool_new(0, 0, &p), -EINVAL);
 }
 
+/* job_run(), then a byte to tell_fd: the test knows it ran */
+static int tell_fd = -1;
+
+static void job_run_tell(struct hm_work *w)
+{
+	job_run(w);
+	assert_int_equal(write(tell_fd, "x", 1), 1);
+}
+
+/* dispatch_max(1): one done() per call, the fd readable while more are
+ * done (the daemon's loop serves its devices between two). */
+static void test_dispatch_max(void **state)
+{
+	struct hm_work_pool *p;
+	unsigned order = 0;
+	struct job j[3];
+	struct pollfd pfd;
+	int tell[2];
+	char c;
+
+	assert_int_equal(pipe(tell), 0);
+	tell_fd = tell[1];
+	assert_int_equal(hm_work_pool_new(1, 0, &p), 0);
+	for (unsigned i = 0; i < 3; i++) {
+		j[i] = (struct job){
+		    .work = {.run = job_run_tell, .done = job_done}, .gate = -1, .order = &order};
+		hm_work_submit(p, &j[i].work);
+	}
+	/* all three ran: the first two are done (one thread, in order), the
+	 * last one is or will be (the loop below waits for the fd) */
+	for (unsigned i = 0; i < 3; i++)
+		assert_int_equal(read(tell[0], &c, 1), 1);
+	for (unsigned i = 0; i < 3; i++) {
+		wait_fd(hm_work_pool_fd(p));
+		hm_work_pool_dispatch_max(p, 1);
+		assert_int_equal(order, i + 1);
+		assert_true(j[i].done);
+		if (i < 2)
+			assert_false(j[i + 1].done);
+	}
+	pfd = (struct pollfd){.fd = hm_work_pool_fd(p), .events = POLLIN};
+	assert_int_equal(poll(&pfd, 1, 0), 0); /* nothing more */
+	assert_int_equal(hm_work_pool_pending(p), 0);
+	hm_work_pool_free(p);
+	close(tell[0]);
+	close(tell[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_off_thread_and_done_on_dispatch),
 	    cmocka_unit_test(test_stuck_job_does_not_hold_others),
 	    cmocka_unit_test(test_fifo),
+	    cmocka_unit_test(test_dispatch_max),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
