@@ -9,6 +9,8 @@
 #include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,8 +26,23 @@
 #include "util-log.h"
 #include "util-strings.h"
 
+/*
+ * Removing a device (UI_DEV_DESTROY) waits for the input core to
+ * unregister it and every handler bound to it (evdev, the clients' open
+ * files): tens of milliseconds on a loaded machine, a stall for the
+ * caller's event loop.  So the sink hands the device's fd to a thread of
+ * its own (the reaper, started at the first removal), which destroys and
+ * closes it; whatever the caller wrote before (the releases of held keys)
+ * is in the kernel already, as write(2) on uinput is synchronous.
+ */
 struct uinput_sink {
 	struct hm_sink base;
+	pthread_mutex_t lock;
+	pthread_cond_t wake;
+	pthread_t reaper;
+	bool reaper_started, stopping; /* under lock */
+	int *doomed;                   /* fds to destroy, under lock */
+	size_t ndoomed, doomed_size;
 };
 
 /* What libevdev's helper declares and uinput devices had before a module
@@ -260,12 +277,87 @@ static void uinput_frame(struct hm_sink *sink, void *handle, const struct input_
 	}
 }
 
+static void uinput_destroy_fd(int fd)
+{
+	(void)ioctl(fd, UI_DEV_DESTROY);
+	close(fd);
+}
+
+static void *uinput_reaper(void *data)
+{
+	struct uinput_sink *s = data;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		int *batch;
+		size_t n;
+
+		while (!s->ndoomed && !s->stopping)
+			pthread_cond_wait(&s->wake, &s->lock);
+		if (!s->ndoomed)
+			break;
+		batch = s->doomed;
+		n = s->ndoomed;
+		s->doomed = NULL;
+		s->ndoomed = s->doomed_size = 0;
+		pthread_mutex_unlock(&s->lock);
+		for (size_t i = 0; i < n; i++)
+			uinput_destroy_fd(batch[i]);
+		free(batch);
+		pthread_mutex_lock(&s->lock);
+	}
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
+}
+
+/* Starts the reaper with every signal blocked (the daemon takes its
+ * signals through a signalfd on the loop): true when it runs. */
+static bool uinput_reaper_start(struct uinput_sink *s)
+{
+	sigset_t all, old;
+	int r;
+
+	if (s->reaper_started)
+		return true;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	r = pthread_create(&s->reaper, NULL, uinput_reaper, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (r != 0) {
+		log_debug("uinput: no thread to remove devices (%s): removed in place",
+		          strerror(r));
+		return false;
+	}
+	s->reaper_started = true;
+	return true;
+}
+
 static void uinput_remove_device(struct hm_sink *sink, void *handle)
 {
+	struct uinput_sink *s = (struct uinput_sink *)sink;
 	struct uinput_device *d = handle;
+	bool queued = false;
 
-	(void)ioctl(d->fd, UI_DEV_DESTROY);
-	close(d->fd);
+	pthread_mutex_lock(&s->lock);
+	if (uinput_reaper_start(s)) {
+		if (s->ndoomed == s->doomed_size) {
+			size_t size = s->doomed_size ? 2 * s->doomed_size : 8;
+			int *p = realloc(s->doomed, size * sizeof(*p));
+
+			if (p) {
+				s->doomed = p;
+				s->doomed_size = size;
+			}
+		}
+		if (s->ndoomed < s->doomed_size) {
+			s->doomed[s->ndoomed++] = d->fd;
+			queued = true;
+			pthread_cond_signal(&s->wake);
+		}
+	}
+	pthread_mutex_unlock(&s->lock);
+	if (!queued)
+		uinput_destroy_fd(d->fd);
 	free(d);
 }
 
@@ -367,10 +459,28 @@ struct hm_sink *hm_sink_uinput_new(void)
 	if (!s)
 		return NULL;
 	s->base.ops = &uinput_ops;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->wake, NULL);
 	return &s->base;
 }
 
+/* Waits for the devices removed so far to be gone. */
 void hm_sink_uinput_free(struct hm_sink *sink)
 {
-	free(sink);
+	struct uinput_sink *s = (struct uinput_sink *)sink;
+
+	if (!s)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->stopping = true;
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->lock);
+	if (s->reaper_started)
+		pthread_join(s->reaper, NULL);
+	for (size_t i = 0; i < s->ndoomed; i++) /* none left by the reaper */
+		uinput_destroy_fd(s->doomed[i]);
+	free(s->doomed);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
 }

@@ -119,4 +119,6 @@ int hm_uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects_max
  * effects, the phys (which names hidmapd and the source node).  uniq
  * cannot be set through uinput: the devices have none. */
 struct hm_sink *hm_sink_uinput_new(void);
+/* Waits until the devices removed so far are gone (removal runs on a
+ * thread of the sink's own, so that it never holds the caller). */
 void hm_sink_uinput_free(struct hm_sink *sink);
