@@ -410,11 +410,8 @@ static int run_model(const char *model)
 	vm_note("%s: %zu uinput devices after %.0f ms; %u GET_REPORT(s) answered, %u output "
 	        "report(s)",
 	        model, n, (double)(vm_now_us() - t0) / 1000.0, u->get_reports, ps_uhid_noutputs(u));
-	for (size_t i = 0; i < n; i++)
-		if (vm_output_open(&o[i], O_RDWR | O_NONBLOCK) < 0) {
-			vm_outputs_close(o, n);
-			return -1;
-		}
+	if (vm_outputs_open(o, n, O_RDWR | O_NONBLOCK) < 0)
+		return -1;
 	r = check_model(model, u, o, n);
 	vm_outputs_close(o, n);
 	vm_daemon_kill();

@@ -142,11 +142,8 @@ static int await_and_check(const char *model, struct ps_uhid *u, size_t noutputs
 	vm_sleep_ms(300); /* the last reply's way through the daemon */
 	vm_note("%s: %zu uinput devices, %u outputs answered, after %.0f ms", model, n, u->answered,
 	        (double)(vm_now_us() - t0) / 1000.0);
-	for (size_t i = 0; i < n; i++)
-		if (vm_output_open(&o[i], O_RDWR | O_NONBLOCK) < 0) {
-			vm_outputs_close(o, n);
-			return -1;
-		}
+	if (vm_outputs_open(o, n, O_RDWR | O_NONBLOCK) < 0)
+		return -1;
 	r = check_model(model, u, o, n);
 	vm_outputs_close(o, n);
 	return r;

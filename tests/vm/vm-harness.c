@@ -1259,6 +1259,16 @@ int vm_expect_a_as(struct vm_tdev *kbd, struct vm_output *o, const char *to)
 	return 0;
 }
 
+int vm_outputs_open(struct vm_output *o, size_t n, int flags)
+{
+	for (size_t i = 0; i < n; i++)
+		if (vm_output_open(&o[i], flags) < 0) {
+			vm_outputs_close(o, n);
+			return -1;
+		}
+	return 0;
+}
+
 int vm_reopen_outputs(struct vm_tdev *kbd, struct vm_output *o, size_t *n)
 {
 	struct vm_output fresh[MAX_OUTPUTS];

@@ -227,6 +227,9 @@ size_t vm_wait_outputs(struct vm_tdev **devs, size_t ndevs, const struct vm_tdev
 /* Opens o->devnode (flags: O_RDONLY, O_NONBLOCK...) with libevdev and a
  * memstream for its E: lines: 0, or vm_fail(). */
 int vm_output_open(struct vm_output *o, int flags);
+/* vm_output_open() on o[0..n); on a failure the n are closed and -1
+ * returned. */
+int vm_outputs_open(struct vm_output *o, size_t n, int flags);
 
 /* Moves the complete frames queued on o to o->events (E: lines as device
  * dev, auto-repeat and frames left empty by dropping it left out). */
