@@ -323,6 +323,30 @@ static int check_model(const char *model, struct ps_uhid *u, struct vm_output *o
 	return status;
 }
 
+int model_uhid_new(const char *model, const char *rec, const char *features, struct ps_uhid **ret)
+{
+	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
+	char param[16];
+	int r;
+
+	vm_read_attr("/sys/module/hid/parameters/ignore_special_drivers", param, sizeof(param));
+	if (!streq(param, "1") && !streq(param, "Y"))
+		return vm_fail("hid's ignore_special_drivers is \"%s\", run-vm.sh sets 1", param);
+	r = ps_uhid_new(rec, features, &u);
+	if (r >= 0)
+		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
+	if (r < 0)
+		return vm_fail("%s: the uhid device was not bound: %s", model, strerror(-r));
+	if (!streq(u->driver, "hid-generic") || !u->hidraw[0])
+		return vm_fail("%s: bound by %s (hidraw \"%s\"), expected hid-generic", model,
+		               u->driver, u->hidraw);
+	vm_note("%s: %s %04x:%04x:%04x is /dev/%s (hid-generic)", model, u->rec->name, u->rec->bus,
+	        u->rec->vendor, u->rec->product, u->hidraw);
+	*ret = u;
+	u = NULL;
+	return 0;
+}
+
 /* The daemon's uinput event nodes of hidraw, by their phys
  * "hidmapd/<hidraw>/inputK" alone (vm_find_outputs() falls back to the
  * ids, which the USB and Bluetooth pads share), sorted by K. */
@@ -370,27 +394,16 @@ static int run_model(const char *model)
 {
 	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
 	struct vm_output o[MAX_OUTPUTS];
-	char rec[PATH_MAX], feat[PATH_MAX], param[16];
+	char rec[PATH_MAX], feat[PATH_MAX];
 	uint64_t t0, deadline;
 	size_t n = 0;
 	int r;
 
 	memset(o, 0, sizeof(o));
-	vm_read_attr("/sys/module/hid/parameters/ignore_special_drivers", param, sizeof(param));
-	if (!streq(param, "1") && !streq(param, "Y"))
-		return vm_fail("hid's ignore_special_drivers is \"%s\", run-vm.sh sets 1", param);
 	data_path("playstation", model, ".hid", rec, sizeof(rec));
 	data_path("playstation", model, ".features", feat, sizeof(feat));
-	r = ps_uhid_new(rec, feat, &u);
-	if (r >= 0)
-		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
-	if (r < 0)
-		return vm_fail("%s: the uhid device was not bound: %s", model, strerror(-r));
-	if (!streq(u->driver, "hid-generic") || !u->hidraw[0])
-		return vm_fail("%s: bound by %s (hidraw \"%s\"), expected hid-generic", model,
-		               u->driver, u->hidraw);
-	vm_note("%s: %s %04x:%04x:%04x is /dev/%s (hid-generic)", model, u->rec->name, u->rec->bus,
-	        u->rec->vendor, u->rec->product, u->hidraw);
+	if (model_uhid_new(model, rec, feat, &u) < 0)
+		return -1;
 
 	vm_warm_up();
 	if (vm_daemon_start(NULL, &t0) < 0)

@@ -25,6 +25,10 @@ void collect(struct vm_output *o, size_t n, const unsigned *want);
 /* The daemon's uinput event nodes of hidraw ("hidmapd/<hidraw>/inputK"),
  * sorted by K. */
 size_t find_outputs(const char *hidraw, struct vm_output *o, size_t max);
+/* A model's pad: the uhid device of recording rec (features: its
+ * GET_REPORT answers, or NULL), bound by hid-generic as run-vm.sh's
+ * ignore_special_drivers=1 has it, into *ret; -1 after vm_fail(). */
+int model_uhid_new(const char *model, const char *rec, const char *features, struct ps_uhid **ret);
 /* The daemon's outputs for u, reports in, captured in the replay format
  * into *ret (malloc'ed), reading as many frames per report as the
  * replay-format text expected has. */

@@ -157,24 +157,13 @@ static int await_and_check(const char *model, struct ps_uhid *u, size_t noutputs
 static int run_model(const char *model, size_t noutputs, unsigned answers)
 {
 	_cleanup_(ps_uhid_freep) struct ps_uhid *u = NULL;
-	char rec[PATH_MAX], param[16];
+	char rec[PATH_MAX];
 	uint64_t t0;
 	int r;
 
-	vm_read_attr("/sys/module/hid/parameters/ignore_special_drivers", param, sizeof(param));
-	if (!streq(param, "1") && !streq(param, "Y"))
-		return vm_fail("hid's ignore_special_drivers is \"%s\", run-vm.sh sets 1", param);
 	snprintf(rec, sizeof(rec), "%s/../switch/%s.hid", vm_kdata_dir, model);
-	r = ps_uhid_new(rec, NULL, &u);
-	if (r >= 0)
-		r = ps_uhid_wait_bound(u, PS_BIND_TIMEOUT);
-	if (r < 0)
-		return vm_fail("%s: the uhid device was not bound: %s", model, strerror(-r));
-	if (!streq(u->driver, "hid-generic") || !u->hidraw[0])
-		return vm_fail("%s: bound by %s (hidraw \"%s\"), expected hid-generic", model,
-		               u->driver, u->hidraw);
-	vm_note("%s: %s %04x:%04x:%04x is /dev/%s (hid-generic)", model, u->rec->name, u->rec->bus,
-	        u->rec->vendor, u->rec->product, u->hidraw);
+	if (model_uhid_new(model, rec, NULL, &u) < 0)
+		return -1;
 
 	vm_warm_up();
 	if (vm_daemon_start(NULL, &t0) < 0)
