@@ -87,6 +87,7 @@ static void control_status(void *userdata, struct hm_control_client *c)
 	    .uptime_us = hm_now_usec() - d->start_us,
 	    .config_files = (const char *const *)d->config->files,
 	    .nconfig_files = d->config->nfiles,
+	    .log_dropped = log_dropped_total(),
 	};
 	uint64_t now = hm_now_usec();
 	char session[160], layouts[PATH_MAX + 64];

@@ -727,6 +727,9 @@ void hm_control_status_daemon(struct hm_control_client *c, const struct hm_statu
 		hm_control_printf(c, "session %s", s->session);
 	if (s->layouts)
 		hm_control_printf(c, "layouts %s", s->layouts);
+	if (s->log_dropped)
+		hm_control_printf(c, "log dropped %" PRIu64 " (stderr was not taking them)",
+		                  s->log_dropped);
 	for (size_t i = 0; i < s->nconfig_files; i++)
 		hm_control_printf(c, "config %s", s->config_files[i]);
 }

@@ -117,8 +117,9 @@ struct hm_status_daemon {
 	unsigned ndevices;
 	const char *const *config_files;
 	size_t nconfig_files;
-	const char *session; /* the login session (src/io/session-watch.h); NULL: no line */
-	const char *layouts; /* the shipped layouts' folder and state; NULL: no line */
+	const char *session;  /* the login session (src/io/session-watch.h); NULL: no line */
+	const char *layouts;  /* the shipped layouts' folder and state; NULL: no line */
+	uint64_t log_dropped; /* log lines dropped (util-log.h); 0: no line */
 };
 
 struct hm_status_output {

@@ -221,14 +221,37 @@ uint64_t log_dropped_total(void)
 	return n;
 }
 
-/* Queues line (n bytes) for the writer, after a note of the lines dropped
- * before it if any; false when not asynchronous. */
-static bool queue_line(const char *line, size_t n)
+/*
+ * Which lines are dropped first when the log is not taken: notices, info
+ * and debug lines may fill the buffer only up to its last quarter, kept
+ * for warnings and errors (the lines that say something went wrong, and
+ * the note of the dropped ones), so that a flood of chatter never hides
+ * the error that ends it.
+ */
+static bool may_queue(int level, size_t n)
+{
+	size_t room = log_ring_room(&async.ring);
+
+	if (level <= LOG_WARNING)
+		return n <= room;
+	return n + async.ring.size / 4 <= room;
+}
+
+/* Queues line (n bytes, of level) for the writer, after a note of the
+ * lines dropped before it if any; false when not asynchronous. */
+static bool queue_line(int level, const char *line, size_t n)
 {
 	pthread_mutex_lock(&async.lock);
 	if (!async.active) {
 		pthread_mutex_unlock(&async.lock);
 		return false;
+	}
+	if (!may_queue(level, n)) {
+		async.ring.dropped++;
+		async.dropped_total++;
+		pthread_cond_signal(&async.more);
+		pthread_mutex_unlock(&async.lock);
+		return true;
 	}
 	if (async.ring.dropped) {
 		char note[256];
@@ -267,7 +290,7 @@ int log_internal(int level, int error, const char *fmt, ...)
 		vsnprintf(buf, sizeof(buf), fmt, ap);
 		va_end(ap);
 		n = format_line(line, sizeof(line), level, buf);
-		if (!queue_line(line, n))
+		if (!queue_line(level, line, n))
 			fputs(line, stderr);
 	}
 

@@ -31,7 +31,9 @@ void log_set_target(enum log_target target);
  * is queued in a buffer of capacity bytes (log-ring.h) and written to
  * stderr by a thread of its own, so that a log call never waits on stderr
  * (a pipe nobody reads, journald busy or stopped).  A line that finds the
- * buffer full is dropped and counted; a warning "N log messages dropped"
+ * buffer full is dropped and counted, and so is a notice, info or debug
+ * line that would fill its last quarter (kept for warnings and errors);
+ * a warning "N log messages dropped"
  * takes the place of the gap once stderr takes data again.  Any thread may
  * log.  log_stop_async() waits up to timeout_ms for the queued lines to be
  * written (what is left after that is lost), and logging is synchronous
@@ -40,7 +42,7 @@ void log_set_target(enum log_target target);
  */
 int log_start_async(size_t capacity);
 void log_stop_async(unsigned timeout_ms);
-/* Lines dropped since the process started. */
+/* Lines dropped since the process started (`hidmapd status` shows it). */
 uint64_t log_dropped_total(void);
 
 /* Returns -abs(error) (or 0 when error is 0), after logging at priority level. */

@@ -88,6 +88,7 @@ static void fake_status(void *userdata, struct hm_control_client *c)
 	    .ndevices = 2,
 	    .config_files = files,
 	    .nconfig_files = 2,
+	    .log_dropped = 510,
 	};
 	const struct hm_status_output outs[] = {
 	    {.name = "Pad Keyboard",
@@ -268,6 +269,7 @@ static void test_status(void **state)
 	client_read(&f, fd, buf, sizeof(buf), false, NULL);
 	assert_string_equal(buf,
 	                    "daemon uptime 12.345s devices 2\n"
+	                    "log dropped 510 (stderr was not taking them)\n"
 	                    "config /etc/hidmapd/a.ini\n"
 	                    "config /home/u/.config/hidmapd/b.ini\n"
 	                    "device /dev/hidraw3 1209:0001 \"Pad\" module generic config pad\n"

@@ -103,6 +103,46 @@ static void *drain_main(void *arg)
 	return NULL;
 }
 
+/* Makes stderr a full pipe that nobody reads (p[1]; p[0] its other end);
+ * returns the real stderr, for stderr_restore(). */
+static int stderr_stall(int p[2])
+{
+	int saved, flags;
+
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	(void)fcntl(p[1], F_SETPIPE_SZ, 4096);
+	flags = fcntl(p[1], F_GETFL);
+	assert_int_equal(fcntl(p[1], F_SETFL, flags | O_NONBLOCK), 0);
+	while (write(p[1], "#", 1) == 1)
+		;
+	assert_int_equal(fcntl(p[1], F_SETFL, flags), 0);
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	assert_true(saved >= 0);
+	assert_int_equal(dup2(p[1], STDERR_FILENO), STDERR_FILENO);
+	log_set_target(LOG_TARGET_PLAIN);
+	return saved;
+}
+
+/* Starts reading the pipe into d->buf (d->size bytes at most). */
+static void stderr_drain_start(struct drain *d, int fd, pthread_t *reader)
+{
+	d->buf = malloc(d->size);
+	assert_non_null(d->buf);
+	d->fd = fd;
+	assert_int_equal(pthread_create(reader, NULL, drain_main, d), 0);
+}
+
+/* stderr back; the reader finishes with everything written to the pipe. */
+static void stderr_restore(int saved, int p[2], pthread_t reader)
+{
+	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
+	close(saved);
+	close(p[1]);
+	pthread_join(reader, NULL);
+	close(p[0]);
+}
+
 /*
  * stderr is a pipe that nobody reads (as a stopped journald's stream
  * would be): 10000 log calls all return, with the writer thread stuck in
@@ -113,46 +153,27 @@ static void *drain_main(void *arg)
 static void test_async_stalled_stderr(void **state)
 {
 	struct drain d = {.size = 1 << 20};
-	int p[2], saved, flags;
+	int p[2], saved;
 	pthread_t reader;
-	uint64_t dropped;
+	uint64_t dropped, dropped0;
 	char *at_note = NULL, *at_after, *at_first, *at_last_kept;
 	uint64_t noted = 0;
 	unsigned kept = 0;
 
 	(void)state;
-	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
-	(void)fcntl(p[1], F_SETPIPE_SZ, 4096);
-	/* full */
-	flags = fcntl(p[1], F_GETFL);
-	assert_int_equal(fcntl(p[1], F_SETFL, flags | O_NONBLOCK), 0);
-	while (write(p[1], "#", 1) == 1)
-		;
-	assert_int_equal(fcntl(p[1], F_SETFL, flags), 0);
-
-	fflush(stderr);
-	saved = dup(STDERR_FILENO);
-	assert_true(saved >= 0);
-	assert_int_equal(dup2(p[1], STDERR_FILENO), STDERR_FILENO);
-	log_set_target(LOG_TARGET_PLAIN);
+	saved = stderr_stall(p);
 	assert_int_equal(log_start_async(8192), 0);
+	dropped0 = log_dropped_total();
 	for (int i = 0; i < 10000; i++)
 		log_info("line %05d", i);
-	dropped = log_dropped_total();
+	dropped = log_dropped_total() - dropped0;
 
-	d.buf = malloc(d.size);
-	assert_non_null(d.buf);
-	d.fd = p[0];
-	assert_int_equal(pthread_create(&reader, NULL, drain_main, &d), 0);
+	stderr_drain_start(&d, p[0], &reader);
 	/* the note comes once the writer has emptied the buffer; the line
 	 * after it may come before or after that, the note before it */
 	log_stop_async(10000);
 	log_info("after the stall"); /* synchronous again */
-	assert_int_equal(dup2(saved, STDERR_FILENO), STDERR_FILENO);
-	close(saved);
-	close(p[1]);
-	pthread_join(reader, NULL);
-	close(p[0]);
+	stderr_restore(saved, p, reader);
 
 	/* the writer was stuck: at least everything past buffer + one chunk
 	 * of 10000 lines of 20 bytes was dropped */
@@ -198,12 +219,60 @@ static void test_async_stalled_stderr(void **state)
 	free(d.buf);
 }
 
+/*
+ * The same stall with a flood of info lines, then a warning and an error:
+ * info lines stop at three quarters of the buffer, so the warning and the
+ * error, logged after thousands of dropped info lines, still come out
+ * (before the note of the dropped ones), and an info line right after
+ * them is dropped.
+ */
+static void test_async_keeps_warnings(void **state)
+{
+	struct drain d = {.size = 1 << 20};
+	int p[2], saved;
+	pthread_t reader;
+	uint64_t dropped0, dropped_info, dropped_after;
+	char *at_warning, *at_error, *at_note;
+
+	(void)state;
+	saved = stderr_stall(p);
+	assert_int_equal(log_start_async(8192), 0);
+	dropped0 = log_dropped_total();
+	for (int i = 0; i < 5000; i++)
+		log_info("chatter %05d", i);
+	dropped_info = log_dropped_total() - dropped0;
+	log_warning("the warning");
+	log_error("the error");
+	assert_int_equal(log_dropped_total() - dropped0, dropped_info);
+	log_info("more chatter");
+	dropped_after = log_dropped_total() - dropped0;
+	assert_int_equal(dropped_after, dropped_info + 1);
+
+	stderr_drain_start(&d, p[0], &reader);
+	log_stop_async(10000);
+	stderr_restore(saved, p, reader);
+
+	/* the stuck writer took at most one chunk (4 KiB): of 5000 lines of
+	 * 23 bytes, at most (6144 + 4096) / 23 fit */
+	assert_true(dropped_info >= 5000 - (6144 + 4096) / 23);
+	at_warning = strstr(d.buf, "hidmapd: the warning\n");
+	at_error = strstr(d.buf, "hidmapd: the error\n");
+	at_note = strstr(d.buf, " log messages dropped");
+	assert_non_null(at_warning);
+	assert_non_null(at_error);
+	assert_non_null(at_note);
+	assert_true(at_warning < at_error);
+	assert_null(strstr(d.buf, "more chatter"));
+	free(d.buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_ring_whole_lines),
 	    cmocka_unit_test(test_ring_model),
 	    cmocka_unit_test(test_async_stalled_stderr),
+	    cmocka_unit_test(test_async_keeps_warnings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
