@@ -8,11 +8,17 @@
 # Prints p50 and p99 per daemon and round, and the median of the rounds.
 #
 #   bench-spnav-latency.sh BUILDDIR [ROUNDS]
+# HIDMAPD_BENCH_CPUS=0 runs the feeder, the daemons and the client on one
+# vCPU (taskset), as bench-latency.sh: no cross-vCPU wake-ups, which
+# QEMU's TCG makes slow (milliseconds) and which swamp both daemons' own
+# cost.
 set -u -o pipefail
 build=$(cd "$1" && pwd) rounds=${2:-3}
 src=$(cd "$(dirname "$0")/../.." && pwd)
 res=$(mktemp -d /tmp/spnav-bench.XXXXXX) || exit 1
+pin=""
+[ -z "${HIDMAPD_BENCH_CPUS:-}" ] || pin="taskset -c $HIDMAPD_BENCH_CPUS"
 "$src/tests/vm/run-vm.sh" -o "$res" --timeout 1200 --scenario-timeout 1100 -s spnav-bench \
-	"$src/tests/vm/check-spnav-oracle.sh $build/tests/vm/spnav-feed $build/tests/vm/spnav-client $build/hidmapd $src \$VM_RESULTS/spnav-bench bench $rounds" ||
+	"$pin $src/tests/vm/check-spnav-oracle.sh $build/tests/vm/spnav-feed $build/tests/vm/spnav-client $build/hidmapd $src \$VM_RESULTS/spnav-bench bench $rounds" ||
 	exit $?
 python3 "$src/tests/vm/spnav-latency.py" "$res/spnav-bench" "$rounds"
