@@ -46,8 +46,8 @@ void hm_doctor_spnav(struct hm_doctor *d, const struct hm_config *config)
 			hm_doctor_line(
 			    d, HM_CHECK_WARN, info->path,
 			    "to let hidmapd drive it, stop spacenavd (sudo systemctl "
-			    "disable --now spacenavd; hidmapd takes it back when spacenavd's "
-			    "pid file goes), or set "
+			    "disable --now spacenavd; hidmapd takes it back when spacenavd "
+			    "ends), or set "
 			    "spnav-spacenavd = take in its [device] section",
 			    "%04x:%04x \"%s\": spacenavd (pid %d) has it; hidmapd leaves it "
 			    "alone",

@@ -35,9 +35,25 @@ static void rescan_fired(struct hm_timer *t, void *data)
 	daemon_scan(data);
 }
 
-/* spacenavd's pid file or socket appeared or went (inotify on /run): a
- * spacenavd started after hidmapd gets the devices it would have had at
- * hidmapd's start; one that stopped leaves them to hidmapd again. */
+/* The spacenavd that has devices is watched to its end, however it ends:
+ * a SIGKILLed one leaves its pid file and socket, and inotify sees nothing. */
+static void watch_spacenavd(struct daemon *d, int pid)
+{
+	int r;
+
+	if (!d->spacenavd_watch)
+		return;
+	r = hm_spacenavd_watch_pid(d->spacenavd_watch, pid);
+	if (r < 0)
+		log_debug("spnav: cannot watch spacenavd (pid %d) to its end: %s; its files "
+		          "going, a reload or a replug take its devices back",
+		          pid, strerror(-r));
+}
+
+/* spacenavd's pid file or socket appeared or went (inotify on /run), or the
+ * process ended: a spacenavd started after hidmapd gets the devices it
+ * would have had at hidmapd's start; one that stopped leaves them to
+ * hidmapd again. */
 static void spacenavd_changed(void *userdata, bool started)
 {
 	struct daemon *d = userdata;
@@ -55,6 +71,7 @@ static void spacenavd_changed(void *userdata, bool started)
 			(void)hm_timer_arm(d->spacenavd_timer, 1000000);
 		return;
 	}
+	watch_spacenavd(d, pid);
 	snprintf(why, sizeof(why),
 	         "left to spacenavd (pid %d), which started after hidmapd; to drive it, stop "
 	         "spacenavd or set spnav-spacenavd = take in its [device] section",
@@ -252,6 +269,7 @@ bool daemon_spnav_yield(struct daemon *d, const struct hm_device_info *info,
 	pid = hm_spacenavd_pid();
 	if (pid <= 0)
 		return false;
+	watch_spacenavd(d, pid);
 	log_info("%s: %s (%04x:%04x) left to spacenavd (pid %d); to drive it, stop spacenavd "
 	         "or set spnav-spacenavd = take in its [device] section",
 	         info->path, info->name, info->vendor, info->product, pid);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <sys/epoll.h>
 #include <sys/inotify.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,20 @@
 #include "event-loop.h"
 #include "spnav-detect.h"
 #include "util-strings.h"
+
+/* Whether /proc/PID/stat (its first line in line) is a live spacenavd:
+ * "PID (COMM) STATE ...", COMM as the kernel keeps it (it may hold ')'),
+ * a zombie (Z) or a dead task (X) not counted: a SIGKILLed spacenavd
+ * stays a zombie until its parent reaps it. */
+static bool stat_is_live_spacenavd(const char *line)
+{
+	const char *lp = strchr(line, '('), *rp = strrchr(line, ')');
+
+	if (!lp || !rp || rp < lp || (size_t)(rp - lp - 1) != strlen("spacenavd") ||
+	    strncmp(lp + 1, "spacenavd", strlen("spacenavd")) != 0)
+		return false;
+	return rp[1] == ' ' && rp[2] && rp[2] != 'Z' && rp[2] != 'X';
+}
 
 int hm_spacenavd_pid(void)
 {
@@ -22,16 +37,16 @@ int hm_spacenavd_pid(void)
 	if (!dir)
 		return 0;
 	while (!found && (e = readdir(dir))) {
-		char path[64], comm[32];
+		char path[64], line[256];
 		FILE *f;
 
 		if (!isdigit((unsigned char)e->d_name[0]))
 			continue;
-		snprintf(path, sizeof(path), "/proc/%.20s/comm", e->d_name);
+		snprintf(path, sizeof(path), "/proc/%.20s/stat", e->d_name);
 		f = fopen(path, "re");
 		if (!f)
 			continue;
-		if (fgets(comm, sizeof(comm), f) && !strcmp(comm, "spacenavd\n") &&
+		if (fgets(line, sizeof(line), f) && stat_is_live_spacenavd(line) &&
 		    safe_atoi(e->d_name, &found) < 0)
 			found = 0;
 		fclose(f);
@@ -44,8 +59,11 @@ int hm_spacenavd_pid(void)
 
 struct hm_spacenavd_watch {
 	struct hm_source *source;
+	struct hm_source *pid_source; /* the pidfd of the spacenavd watched */
+	int pid;
 	hm_spacenavd_fn fn;
 	void *userdata;
+	struct hm_loop *loop;
 };
 
 static bool is_spacenavd_file(const char *name)
@@ -101,6 +119,7 @@ int hm_spacenavd_watch_new(struct hm_loop *loop, const char *dir, hm_spacenavd_f
 	}
 	w->fn = fn;
 	w->userdata = userdata;
+	w->loop = loop;
 	w->source = hm_loop_add_fd(loop, fd, EPOLLIN, true, watch_dispatch, w);
 	if (!w->source) {
 		r = -errno;
@@ -112,10 +131,52 @@ int hm_spacenavd_watch_new(struct hm_loop *loop, const char *dir, hm_spacenavd_f
 	return 0;
 }
 
+static void unwatch_pid(struct hm_spacenavd_watch *w)
+{
+	if (w->pid_source)
+		hm_source_remove(w->pid_source);
+	w->pid_source = NULL;
+	w->pid = 0;
+}
+
+/* The pidfd is readable: the process has exited. */
+static void pid_dispatch(struct hm_source *source, uint32_t events, void *data)
+{
+	struct hm_spacenavd_watch *w = data;
+
+	(void)source;
+	(void)events;
+	unwatch_pid(w);
+	w->fn(w->userdata, false);
+}
+
+int hm_spacenavd_watch_pid(struct hm_spacenavd_watch *w, int pid)
+{
+	int fd, r;
+
+	if (pid <= 0)
+		return -EINVAL;
+	if (pid == w->pid)
+		return 0;
+	unwatch_pid(w);
+	fd = (int)syscall(SYS_pidfd_open, (pid_t)pid, 0u);
+	if (fd < 0)
+		return -errno;
+	w->pid_source = hm_loop_add_fd(w->loop, fd, EPOLLIN, true, pid_dispatch, w);
+	if (!w->pid_source) {
+		r = -errno;
+		close(fd);
+		return r < 0 ? r : -ENOMEM;
+	}
+	w->pid = pid;
+	return 0;
+}
+
 void hm_spacenavd_watch_free(struct hm_spacenavd_watch *w)
 {
 	if (!w)
 		return;
+	unwatch_pid(w);
 	hm_source_remove(w->source);
 	free(w);
 }

@@ -143,6 +143,36 @@ check_late_spacenavd() { # TMP: the hidmapd run's directory
 		tail -n 5 "$tmp/hidmapd.log"
 		rc=1
 	fi
+	# a spacenavd killed with SIGKILL leaves its pid file and socket:
+	# hidmapd sees its end through a pidfd and takes the device back
+	rm -f /run/spnav.sock /run/spnavd.pid
+	(cd / && exec spacenavd -d -v -c "$tmp/late-spnavrc" -l "$tmp/late-spnavd-2.log" > "$tmp/late-spnavd-2.out" 2>&1) &
+	spid=$!
+	for ((i = 0; i < 150; i++)); do
+		[ "$(grep -c "which started after hidmapd" "$tmp/hidmapd.log")" -ge 2 ] && break
+		sleep 0.1
+	done
+	if [ "$(grep -c "which started after hidmapd" "$tmp/hidmapd.log")" -lt 2 ]; then
+		echo "FAIL: spacenavd started again: hidmapd did not let $m go"
+		rc=1
+	fi
+	kill -KILL "$spid" 2> /dev/null
+	wait "$spid" 2> /dev/null
+	if [ -e /run/spnavd.pid ] || [ -e /run/spnav.sock ]; then
+		echo "ok: spacenavd SIGKILLed, its files left behind: $(ls /run/spnavd.pid /run/spnav.sock 2> /dev/null | tr '\n' ' ')"
+	fi
+	for ((i = 0; i < 50; i++)); do
+		[ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 3 ] && break
+		sleep 0.1
+	done
+	if [ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 3 ]; then
+		echo "ok: spacenavd SIGKILLed: hidmapd drives $m again within $((i / 10)).$((i % 10)) s"
+	else
+		echo "FAIL: spacenavd SIGKILLed: hidmapd did not take $m back within 5 s"
+		tail -n 5 "$tmp/hidmapd.log"
+		rc=1
+	fi
+	rm -f /run/spnav.sock /run/spnavd.pid
 	cp "$tmp/hidmapd.log" "$out/late-spacenavd.hidmapd.log" 2> /dev/null
 	cp "$tmp/late-doctor.txt" "$out/late-spacenavd.doctor.txt" 2> /dev/null
 	return $rc
