@@ -13,8 +13,9 @@
  * for the end of the play, as output to a file on the VM's 9p share right
  * after each report took the CPU the daemon and its client wanted (traced
  * in the latency benchmark: milliseconds of the feeder in 9p writes);
- * "quit" or the end of stdin destroys the device.  Output reports (the LED)
- * are printed as "output XX XX".
+ * "report XX XX ..." sends that one input report (hex bytes, the report
+ * ID first) and prints "reported"; "quit" or the end of stdin destroys
+ * the device.  Output reports (the LED) are printed as "output XX XX".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,7 +64,7 @@ int main(int argc, char **argv)
 	struct udev *udev = NULL;
 	struct udev_monitor *mon = NULL;
 	_cleanup_free_ uint64_t *sent = NULL;
-	char *syspath = NULL, line[64];
+	char *syspath = NULL, line[256];
 	int uhid, kmsg, gap_ms, r;
 
 	if (argc != 3 || safe_atoi(argv[2], &gap_ms) < 0 || gap_ms < 0) {
@@ -106,6 +107,20 @@ int main(int argc, char **argv)
 			continue;
 		if (!fgets(line, sizeof(line), stdin) || startswith(line, "quit"))
 			break;
+		if (startswith(line, "report ")) {
+			uint8_t report[64];
+			int n;
+
+			line[strcspn(line, "\n")] = '\0';
+			n = parse_hex_bytes(line + strlen("report "), report, sizeof(report));
+
+			if (n <= 0 || vm_uhid_input(uhid, report, (size_t)n) < 0)
+				printf("report failed: %s", line);
+			else
+				printf("reported\n");
+			fflush(stdout);
+			continue;
+		}
 		if (!startswith(line, "play"))
 			continue;
 		for (size_t i = 0; i < rec->nevents; i++) {
