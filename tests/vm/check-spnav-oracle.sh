@@ -58,6 +58,14 @@ wait_for() { # FILE PATTERN TENTHS
 	echo "timed out waiting for '$2' in $1"
 	return 1
 }
+wait_count() { # FILE PATTERN N TENTHS: until PATTERN is in FILE N times
+	local i
+	for ((i = 0; i < $4; i++)); do
+		[ "$(grep -c "$2" "$1" 2> /dev/null)" -ge "$3" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
 wait_socket() { # PATH TENTHS
 	local i
 	for ((i = 0; i < $2; i++)); do
@@ -106,6 +114,17 @@ check_coexistence() {
 # its log says so), doctor says spacenavd has it; spacenavd stopped,
 # hidmapd takes the device again.
 late_checked= late_bad=0
+# TMP N TENTHS WHAT: hidmapd's log in TMP says it drives $m for the Nth time
+taken_back() {
+	if wait_count "$1/hidmapd.log" "driven by module 3dconnexion" "$2" "$3"; then
+		echo "ok: $4: hidmapd drives $m again"
+		return 0
+	fi
+	echo "FAIL: $4: hidmapd did not take $m back"
+	tail -n 5 "$1/hidmapd.log"
+	return 1
+}
+
 check_late_spacenavd() { # TMP: the hidmapd run's directory
 	local tmp=$1 spid rc=0 i
 	rm -f /run/spnav.sock /run/spnavd.pid
@@ -135,27 +154,13 @@ check_late_spacenavd() { # TMP: the hidmapd run's directory
 		echo "note: spacenavd left $(ls /run/spnavd.pid /run/spnav.sock 2> /dev/null) behind; removing"
 		rm -f /run/spnav.sock /run/spnavd.pid
 	fi
-	for ((i = 0; i < 150; i++)); do
-		[ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 2 ] && break
-		sleep 0.1
-	done
-	if [ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 2 ]; then
-		echo "ok: late spacenavd stopped: hidmapd drives $m again"
-	else
-		echo "FAIL: late spacenavd stopped: hidmapd did not take $m back"
-		tail -n 5 "$tmp/hidmapd.log"
-		rc=1
-	fi
+	taken_back "$tmp" 2 150 "late spacenavd stopped" || rc=1
 	# a spacenavd killed with SIGKILL leaves its pid file and socket:
 	# hidmapd sees its end through a pidfd and takes the device back
 	rm -f /run/spnav.sock /run/spnavd.pid
 	(cd / && exec spacenavd -d -v -c "$tmp/late-spnavrc" -l "$tmp/late-spnavd-2.log" > "$tmp/late-spnavd-2.out" 2>&1) &
 	spid=$!
-	for ((i = 0; i < 150; i++)); do
-		[ "$(grep -c "which started after hidmapd" "$tmp/hidmapd.log")" -ge 2 ] && break
-		sleep 0.1
-	done
-	if [ "$(grep -c "which started after hidmapd" "$tmp/hidmapd.log")" -lt 2 ]; then
+	if ! wait_count "$tmp/hidmapd.log" "which started after hidmapd" 2 150; then
 		echo "FAIL: spacenavd started again: hidmapd did not let $m go"
 		rc=1
 	fi
@@ -164,17 +169,7 @@ check_late_spacenavd() { # TMP: the hidmapd run's directory
 	if [ -e /run/spnavd.pid ] || [ -e /run/spnav.sock ]; then
 		echo "ok: spacenavd SIGKILLed, its files left behind: $(ls /run/spnavd.pid /run/spnav.sock 2> /dev/null | tr '\n' ' ')"
 	fi
-	for ((i = 0; i < 50; i++)); do
-		[ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 3 ] && break
-		sleep 0.1
-	done
-	if [ "$(grep -c "driven by module 3dconnexion" "$tmp/hidmapd.log")" -ge 3 ]; then
-		echo "ok: spacenavd SIGKILLed: hidmapd drives $m again within $((i / 10)).$((i % 10)) s"
-	else
-		echo "FAIL: spacenavd SIGKILLed: hidmapd did not take $m back within 5 s"
-		tail -n 5 "$tmp/hidmapd.log"
-		rc=1
-	fi
+	taken_back "$tmp" 3 50 "spacenavd SIGKILLed (5 s)" || rc=1
 	rm -f /run/spnav.sock /run/spnavd.pid
 	cp "$tmp/hidmapd.log" "$out/late-spacenavd.hidmapd.log" 2> /dev/null
 	cp "$tmp/late-doctor.txt" "$out/late-spacenavd.doctor.txt" 2> /dev/null
