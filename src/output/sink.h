@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include <linux/input.h>
 #include <libevdev/libevdev.h>
@@ -114,11 +115,31 @@ int hm_uinput_ff_request(int fd, unsigned code, unsigned request_id, const struc
  * that a test can check the requests with a fake io. */
 int hm_uinput_setup(int fd, const struct libevdev *caps, unsigned ff_effects_max, hm_ioctl_fn io);
 
+/* What the uinput sink asks of the kernel: the real calls, or a test's
+ * fakes (hm_sink_uinput_new_sys()).  open: a /dev/uinput fd or -errno;
+ * write: the bytes written or -errno; node: the /dev/input/eventN of a
+ * created device's fd, false when there is none.  They are called from the
+ * caller's thread (open, the ioctls of hm_uinput_setup(), write) and from
+ * the sink's own (UI_DEV_CREATE, node, write of the frames kept while
+ * creating, UI_DEV_DESTROY, close). */
+struct hm_uinput_sys {
+	int (*open)(void);
+	hm_ioctl_fn ioctl;
+	ssize_t (*write)(int fd, const void *buf, size_t len);
+	void (*close)(int fd);
+	bool (*node)(int fd, char *buf, size_t size);
+};
+
 /* uinput, set up with UI_DEV_SETUP from libevdev capabilities: names of
  * up to UINPUT_MAX_NAME_SIZE (80) characters, the module's number of FF
  * effects, the phys (which names hidmapd and the source node).  uniq
  * cannot be set through uinput: the devices have none. */
 struct hm_sink *hm_sink_uinput_new(void);
-/* Waits until the devices removed so far are gone (removal runs on a
- * thread of the sink's own, so that it never holds the caller). */
+/* The uinput sink on sys' calls (tests). */
+#define HM_UINPUT_PENDING_MAX 1024 /* events kept a device while it is created */
+struct hm_sink *hm_sink_uinput_new_sys(const struct hm_uinput_sys *sys);
+/* Waits until the devices created and removed so far are (creation, from
+ * UI_DEV_CREATE on, and removal run on a thread of the sink's own, so that
+ * they never hold the caller: node_name() is false meanwhile, and frames
+ * are kept in order until the device exists). */
 void hm_sink_uinput_free(struct hm_sink *sink);

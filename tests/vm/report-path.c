@@ -964,13 +964,17 @@ out:
  * window before it (worst0): a loop that blocks (the faults these
  * scenarios catch held it 1-13 s) delays every report for that long.  So:
  * no report later than 1 s, and at most 1 in 50 (and at least 1) later
- * than worst0 + 50 ms.  Not the issue's "no report more than 50 ms late":
- * the twin keyboard (above) shows what the emulator does to a process of
- * the same shape in the same moments (worst 4-20 ms, never over 50 ms in
- * the runs of issue 26's third shift), and hidmapd's lone 56-100 ms
- * reports are its own: its loop makes a device's virtual devices (uinput)
- * when the device is taken, 3-56 ms per device under TCG.  The figures of
- * both are printed per window.
+ * than worst0 + 50 ms (kw_judge_end()).
+ *
+ * kw_judge_end_strict() adds the issue's own bound, per report: none of
+ * hidmapd's reports more than 50 ms later than its twin's (above), the
+ * same report sent to a process of the same shape that does nothing else,
+ * in the same moment.  Relative to the twin, not absolute, because the
+ * emulator's own stalls hit the twin too (4-20 ms worst, never past 50 ms
+ * in issue 26's runs), and a bound on hidmapd alone would judge the host's
+ * load.  The lone 56-100 ms reports the third shift found were hidmapd's
+ * own (its loop made the taken device's uinput devices, 3-56 ms per
+ * device under TCG); that creation now runs on the sink's thread.
  */
 static void kw_judge_begin(uint64_t worst0)
 {
@@ -1002,6 +1006,25 @@ static int kw_judge_end(const char *what, uint64_t worst, unsigned n)
 		    "%s: %u of %u reports were delayed more than 50 ms past the worst before", what,
 		    over, n);
 	return 0;
+}
+
+/* kw_judge_end(), and no report over its twin's + 50 ms (above); without
+ * a twin, kw_judge_end() alone (a note says so). */
+static int kw_judge_end_strict(const char *what, uint64_t worst, unsigned n)
+{
+	unsigned pairs = twin.pairs, over = twin.over_pair;
+	uint64_t excess = twin.worst_diff;
+	int r = kw_judge_end(what, worst, n);
+
+	if (!pairs) {
+		note("%s: no twin, so not judged against it", what);
+		return r;
+	}
+	if (over)
+		return fail("%s: %u of %u reports were delayed more than 50 ms past their twin's "
+		            "(worst excess %" PRIu64 " us)",
+		            what, over, pairs, excess);
+	return r;
 }
 
 static void twin_stop(void)
@@ -1220,7 +1243,7 @@ static void *hold_request(void *arg)
  *      first watchdog ping comes within 1 s of READY=1;
  *   2. two more plugged together while `a` is pressed and released every
  *      20 ms: every press and release arrives (no stuck key), none more
- *      than 50 ms later than the worst before (as kw_judge_end() says);
+ *      than 50 ms later than its twin's (kw_judge_end_strict());
  *      then three more plugged together the same way, and the watchdog
  *      pings meanwhile never further apart than WATCHDOG_USEC;
  *   3. a device selected by a reload while the test holds a feature request
@@ -1316,7 +1339,7 @@ static int scenario_silent_plug(void)
 	kw_judge_begin(worst0);
 	if (keyboard_window(kbd, out, 60000000, all_silent_driven, &set, &worst_plug, &n_plug) < 0)
 		r = -1;
-	if (r == 0 && kw_judge_end("two silent mice plugged", worst_plug, n_plug) < 0)
+	if (r == 0 && kw_judge_end_strict("two silent mice plugged", worst_plug, n_plug) < 0)
 		r = -1;
 	for (unsigned i = 0; i < 2; i++)
 		pthread_join(pl[i], NULL);
@@ -1328,7 +1351,7 @@ static int scenario_silent_plug(void)
 	}
 	kw_judge_begin(worst0);
 	if (keyboard_window(kbd, out, 3000000, NULL, NULL, &worst_after, &n_after) < 0 ||
-	    kw_judge_end("the 3 s after", worst_after, n_after) < 0) {
+	    kw_judge_end_strict("the 3 s after", worst_after, n_after) < 0) {
 		r = -1;
 		goto out;
 	}
@@ -1348,7 +1371,7 @@ static int scenario_silent_plug(void)
 	kw_judge_begin(worst0);
 	if (keyboard_window(kbd, out, 90000000, all_silent_driven, &three, &worst3, &n3) < 0)
 		r = -1;
-	if (r == 0 && kw_judge_end("three silent mice plugged", worst3, n3) < 0)
+	if (r == 0 && kw_judge_end_strict("three silent mice plugged", worst3, n3) < 0)
 		r = -1;
 	for (unsigned i = 0; i < 3; i++)
 		pthread_join(pl[i], NULL);
@@ -1414,7 +1437,7 @@ static int scenario_silent_plug(void)
 		goto out;
 	if (!opening.opening_seen)
 		r = fail("`status` never showed \"%s\"", want);
-	if (kw_judge_end("while an open waited in the kernel", worst_open, n_open) < 0)
+	if (kw_judge_end_strict("while an open waited in the kernel", worst_open, n_open) < 0)
 		r = -1;
 	snprintf(phys, sizeof(phys), "hidmapd/%s/", late->hidraw);
 	if (wait_virtual(NULL, phys, node, sizeof(node)) < 0)
@@ -1504,7 +1527,7 @@ static int scenario_unplug_pending(void)
 	if (fds != 0)
 		r = fail("the daemon still holds %d fds of %s 8 s after the unplug", fds,
 		         hidraw_node);
-	if (kw_judge_end("after the unplug", worst, n) < 0)
+	if (kw_judge_end_strict("after the unplug", worst, n) < 0)
 		r = -1;
 out:
 	if (out >= 0)
@@ -1726,7 +1749,7 @@ static int scenario_control_flood(void)
 		r = fail("`status` took up to %" PRIu64 " us during the flood (%" PRIu64
 		         " us before), %u of 20 over that + 50 ms",
 		         st_worst, st0, st_over);
-	if (kw_judge_end("during the flood", worst, n) < 0)
+	if (kw_judge_end_strict("during the flood", worst, n) < 0)
 		r = -1;
 	if (cf.reload_answers != 1000)
 		r = fail("1000 reloads got %u answers", cf.reload_answers);
@@ -1850,7 +1873,7 @@ static int scenario_reload_limits(void)
 		if (!text || !strstr(text + (log_off > 0 ? log_off : 0), "configuration reloaded"))
 			r = fail("the configuration at the limits was rejected (see %s)", log);
 	}
-	if (kw_judge_end("during the reload", worst, n) < 0)
+	if (kw_judge_end_strict("during the reload", worst, n) < 0)
 		r = -1;
 out:
 	if (out >= 0)

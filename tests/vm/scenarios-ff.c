@@ -100,9 +100,25 @@ int scenario_ff(void)
 	effect.u.rumble.strong_magnitude = 0xc000;
 	effect.u.rumble.weak_magnitude = 0x3000;
 	effect.replay.length = FF_LENGTH_MS;
-	if (ioctl(fd, EVIOCSFF, &effect) < 0) {
-		r = vm_fail("EVIOCSFF: %s", strerror(errno));
-		goto out;
+	/* The evdev node can be opened before UI_DEV_CREATE has returned,
+	 * and uinput refuses requests with ENODEV until it has (it marks the
+	 * device created once input_register_device() is done).  The daemon
+	 * creates it on the uinput sink's thread, so the node showing up says
+	 * nothing of the daemon's state: a client racing a new node retries,
+	 * as this one does (for EVENT_TIMEOUT_MS at most). */
+	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u, tries = 1;; tries++) {
+		if (ioctl(fd, EVIOCSFF, &effect) == 0) {
+			if (tries > 1)
+				vm_note(
+				    "EVIOCSFF: ENODEV %llu time(s) before the device was created",
+				    (unsigned long long)tries - 1);
+			break;
+		}
+		if (errno != ENODEV || vm_now_us() >= end) {
+			r = vm_fail("EVIOCSFF: %s", strerror(errno));
+			goto out;
+		}
+		vm_sleep_ms(2);
 	}
 	vm_note("uploaded FF_RUMBLE as effect %d", effect.id);
 

@@ -25,7 +25,9 @@ static int wait_rejected(long off, const char *config, unsigned line)
 	if (!vm_daemon_log_wait("not reloaded", off, 5000))
 		return vm_fail("hidmapd did not reject the broken config within 5 s");
 	snprintf(where, sizeof(where), "%s:%u:", config, line);
-	if (!vm_daemon_log_wait(where, off, 0))
+	/* waited for too: the "not reloaded" above may be an earlier reload's
+	 * (the config watch reloads on the write as well as the SIGHUP) */
+	if (!vm_daemon_log_wait(where, off, 5000))
 		return vm_fail("hidmapd's log does not name %s for the broken line", where);
 	vm_note("broken config rejected, the log names %s", where);
 	return 0;

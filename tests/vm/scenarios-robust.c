@@ -510,11 +510,16 @@ int scenario_release_contacts(void)
 		r = vm_fail("uinput device: %s", strerror(-r));
 		goto out;
 	}
-	/* the node as the daemon's status finds it (sink node_name) */
-	node = sink->ops->node_name(sink, v->handle, nodebuf, sizeof(nodebuf)) ? nodebuf : NULL;
+	/* the node as the daemon's status finds it (sink node_name): unknown
+	 * until the sink's thread has created the device */
+	node = NULL;
 	for (uint64_t end = vm_now_us() + EVENT_TIMEOUT_MS * 1000u;
-	     node && access(node, F_OK) < 0 && vm_now_us() < end;)
-		vm_sleep_ms(2);
+	     (!node || access(node, F_OK) < 0) && vm_now_us() < end;) {
+		if (!node && sink->ops->node_name(sink, v->handle, nodebuf, sizeof(nodebuf)))
+			node = nodebuf;
+		else
+			vm_sleep_ms(2);
+	}
 	fd = node ? open(node, O_RDONLY | O_NONBLOCK | O_CLOEXEC) : -1;
 	if (fd < 0) {
 		r = vm_fail("the uinput device's node %s: %s", node ?: "?", strerror(errno));
