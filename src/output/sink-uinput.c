@@ -40,7 +40,7 @@
  * no input core involved).
  *
  * Frames written while a device is being created are kept, in order (at
- * most UINPUT_PENDING_MAX, 1024, events a device), and written by the worker as
+ * most HM_UINPUT_PENDING_MAX, 1024, events a device), and written by the worker as
  * soon as the device exists, before it marks the device created; from
  * then on the caller writes itself, one write(2) after one atomic load.
  * Frames cannot go to the fd before UI_DEV_CREATE: uinput takes a write to
@@ -54,8 +54,6 @@
  * pending frames, flushed first) before the removal runs, as write(2) on
  * uinput is synchronous.
  */
-#define UINPUT_PENDING_MAX HM_UINPUT_PENDING_MAX
-
 struct uinput_device;
 
 struct uinput_job {
@@ -453,7 +451,7 @@ static bool uinput_keep(struct uinput_sink *s, struct uinput_device *d,
 	bool kept = false;
 
 	pthread_mutex_lock(&s->lock);
-	while (!d->settled && d->npending + n > UINPUT_PENDING_MAX)
+	while (!d->settled && d->npending + n > HM_UINPUT_PENDING_MAX)
 		pthread_cond_wait(&s->settled, &s->lock);
 	if (!d->settled) {
 		if (d->npending + n > d->pending_size) {

@@ -135,8 +135,10 @@ struct hm_uinput_sys {
  * effects, the phys (which names hidmapd and the source node).  uniq
  * cannot be set through uinput: the devices have none. */
 struct hm_sink *hm_sink_uinput_new(void);
+/* The most events the uinput sink keeps for a device while it is being
+ * created; past them the caller waits for the creation. */
+#define HM_UINPUT_PENDING_MAX 1024
 /* The uinput sink on sys' calls (tests). */
-#define HM_UINPUT_PENDING_MAX 1024 /* events kept a device while it is created */
 struct hm_sink *hm_sink_uinput_new_sys(const struct hm_uinput_sys *sys);
 /* Waits until the devices created and removed so far are (creation, from
  * UI_DEV_CREATE on, and removal run on a thread of the sink's own, so that

@@ -247,9 +247,9 @@ static bool queue_line(int level, const char *line, size_t n)
 		return false;
 	}
 	if (!may_queue(level, n)) {
+		/* the writer is busy: a ring that full is not empty */
 		async.ring.dropped++;
 		async.dropped_total++;
-		pthread_cond_signal(&async.more);
 		pthread_mutex_unlock(&async.lock);
 		return true;
 	}
